@@ -1,0 +1,208 @@
+//! The diary: whose diaries an actor may open, a week of lessons, overdue work, the school year.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use sgo_core::marks::AttendanceCode;
+use sgo_core::{Actor, Role, calendar, policy};
+use sgo_store::{
+    AcademicYearRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord, PeriodRecord,
+    StudentRecord,
+};
+
+use crate::{App, AppError, AppResult, Origin};
+
+/// A student whose diary the actor may open, with their class name («9А»).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiaryStudent {
+    /// The student's account.
+    pub account_id: i64,
+    /// Name to show.
+    pub display_name: String,
+    /// Class on today's date, if any.
+    pub class_name: Option<String>,
+    /// The student's organization.
+    pub organization_id: i64,
+}
+
+fn to_student(r: StudentRecord) -> DiaryStudent {
+    let class_name = match (r.grade, r.letter) {
+        (Some(g), Some(l)) => Some(format!("{g}{l}")),
+        _ => None,
+    };
+    DiaryStudent { account_id: r.account_id, display_name: r.display_name, class_name, organization_id: r.organization_id }
+}
+
+/// One lesson of the diary with what belongs to it.
+#[derive(Debug, Clone)]
+pub struct DiaryLesson {
+    /// The lesson.
+    pub lesson: DiaryLessonRecord,
+    /// Its assignments with the student's marks.
+    pub assignments: Vec<DiaryAssignmentRecord>,
+    /// The student's attendance code on it.
+    pub attendance: Option<AttendanceCode>,
+}
+
+/// A day of the diary.
+#[derive(Debug, Clone)]
+pub struct DiaryDay {
+    /// The date.
+    pub date: NaiveDate,
+    /// Lessons in order.
+    pub lessons: Vec<DiaryLesson>,
+}
+
+/// A span of the diary (usually a week).
+#[derive(Debug, Clone)]
+pub struct DiaryWeek {
+    /// Whose.
+    pub student: DiaryStudent,
+    /// First day asked for.
+    pub from: NaiveDate,
+    /// Last day asked for.
+    pub to: NaiveDate,
+    /// Days with lessons.
+    pub days: Vec<DiaryDay>,
+    /// The period containing the first day, e.g. «2 четверть».
+    pub period_name: Option<String>,
+}
+
+impl App {
+    /// The students whose diaries the actor may open: themself, or their children.
+    pub async fn diary_students(&self, actor: &Actor) -> AppResult<Vec<DiaryStudent>> {
+        let today = self.today();
+        let mut out = Vec::new();
+        if actor.has(Role::Student)
+            && let Some(me) = self.store.student(actor.account_id, today).await?
+        {
+            out.push(to_student(me));
+        }
+        if actor.has(Role::Parent) {
+            out.extend(self.store.children(actor.account_id, today).await?.into_iter().map(to_student));
+        }
+        Ok(out)
+    }
+
+    /// Checks that the actor may read the student's diary, auditing the decision when the student
+    /// is someone else.
+    async fn authorize_diary(&self, actor: &Actor, student: i64, origin: &Origin) -> AppResult<DiaryStudent> {
+        let children = if actor.has(Role::Parent) {
+            self.store.children(actor.account_id, self.today()).await?
+        } else {
+            Vec::new()
+        };
+        let child_ids: Vec<i64> = children.iter().map(|c| c.account_id).collect();
+        let target = format!("student:{student}");
+        if !policy::may_read_diary(actor, student, &child_ids) {
+            self.record(Some(actor.account_id), "diary.read", target, origin, "denied", String::new()).await;
+            return Err(AppError::Forbidden);
+        }
+        if student != actor.account_id {
+            self.record(Some(actor.account_id), "diary.read", target, origin, "ok", String::new()).await;
+            if let Some(child) = children.into_iter().find(|c| c.account_id == student) {
+                return Ok(to_student(child));
+            }
+        }
+        let me = self.store.student(student, self.today()).await?.ok_or(AppError::Forbidden)?;
+        Ok(to_student(me))
+    }
+
+    /// A span of a student's diary.
+    pub async fn diary_week(
+        &self,
+        actor: &Actor,
+        student: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        origin: &Origin,
+    ) -> AppResult<DiaryWeek> {
+        check_span(from, to)?;
+        let who = self.authorize_diary(actor, student, origin).await?;
+        let (lessons, assignments, attendance) = (
+            self.store.diary_lessons(student, from, to).await?,
+            self.store.diary_assignments(student, from, to).await?,
+            self.store.diary_attendance(student, from, to).await?,
+        );
+        let mut by_lesson: HashMap<i64, Vec<DiaryAssignmentRecord>> = HashMap::new();
+        for a in assignments {
+            by_lesson.entry(a.lesson_id).or_default().push(a);
+        }
+        let codes: HashMap<i64, AttendanceCode> = attendance
+            .into_iter()
+            .filter_map(|a| AttendanceCode::from_abbr(&a.code).ok().map(|c| (a.lesson_id, c)))
+            .collect();
+        let mut days: Vec<DiaryDay> = Vec::new();
+        for lesson in lessons {
+            let item = DiaryLesson {
+                assignments: by_lesson.remove(&lesson.lesson_id).unwrap_or_default(),
+                attendance: codes.get(&lesson.lesson_id).copied(),
+                lesson,
+            };
+            match days.last_mut() {
+                Some(day) if day.date == item.lesson.date => day.lessons.push(item),
+                _ => days.push(DiaryDay { date: item.lesson.date, lessons: vec![item] }),
+            }
+        }
+        let period_name = self.period_on(&who, from).await?.map(|p| p.name);
+        Ok(DiaryWeek { student: who, from, to, days, period_name })
+    }
+
+    /// Mandatory work of a student due in the span and not done.
+    pub async fn overdue(
+        &self,
+        actor: &Actor,
+        student: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        origin: &Origin,
+    ) -> AppResult<Vec<DiaryAssignmentRecord>> {
+        check_span(from, to)?;
+        self.authorize_diary(actor, student, origin).await?;
+        Ok(self.store.overdue_assignments(student, from, to, self.today()).await?)
+    }
+
+    async fn period_on(&self, student: &DiaryStudent, day: NaiveDate) -> AppResult<Option<PeriodRecord>> {
+        let Some(year) = self.store.current_year(student.organization_id, day).await? else {
+            return Ok(None);
+        };
+        let grade = self.store.student(student.account_id, day).await?.and_then(|s| s.grade).unwrap_or(1);
+        Ok(self
+            .store
+            .periods(year.id, grade)
+            .await?
+            .into_iter()
+            .find(|p| p.start_date <= day && day <= p.end_date))
+    }
+
+    /// The current academic year of the actor's organization.
+    pub async fn current_year(&self, actor: &Actor) -> AppResult<AcademicYearRecord> {
+        self.store
+            .current_year(actor.organization_id, self.today())
+            .await?
+            .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))
+    }
+
+    /// All academic years of the actor's organization.
+    pub async fn years(&self, actor: &Actor) -> AppResult<Vec<AcademicYearRecord>> {
+        Ok(self.store.years(actor.organization_id).await?)
+    }
+
+    /// Assignment types of the actor's organization.
+    pub async fn assignment_types(&self, actor: &Actor, active_only: bool) -> AppResult<Vec<AssignmentTypeRecord>> {
+        Ok(self.store.assignment_types(actor.organization_id, active_only).await?)
+    }
+}
+
+fn check_span(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
+    if to < from {
+        return Err(AppError::BadRequest("Дата окончания раньше даты начала".into()));
+    }
+    if to - from > Duration::days(calendar::MAX_DIARY_SPAN_DAYS) {
+        return Err(AppError::BadRequest(format!(
+            "Слишком длинный период: не более {} дней",
+            calendar::MAX_DIARY_SPAN_DAYS
+        )));
+    }
+    Ok(())
+}

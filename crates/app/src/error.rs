@@ -1,0 +1,33 @@
+//! The error of the use-case layer; `sgo-web` maps each variant to an HTTP status.
+
+/// What a use case can refuse or fail with. Messages are Russian: they reach people.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session.
+    #[error("Сеанс завершён. Войдите снова.")]
+    Unauthenticated,
+    /// Wrong login, password or organization — deliberately one message for all three.
+    #[error("Неправильный пароль или имя пользователя")]
+    InvalidCredentials,
+    /// A sign-in that cannot proceed for a reason the person should read.
+    #[error("{0}")]
+    LoginRefused(String),
+    /// The actor may not do this.
+    #[error("Доступ запрещён")]
+    Forbidden,
+    /// The thing does not exist (or is not visible).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request itself is wrong.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Storage failed.
+    #[error("Внутренняя ошибка хранилища")]
+    Store(#[from] sgo_store::StoreError),
+    /// Credential machinery failed.
+    #[error("Внутренняя ошибка")]
+    Auth(#[from] sgo_auth::AuthError),
+}
+
+/// Result of a use case.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,45 @@
+//! Use cases: every operation a person can do, authorised here, once.
+//!
+//! Each use case takes the [`Actor`](sgo_core::Actor) asking, checks a policy from `sgo-core`,
+//! and only then reaches the store. Handlers in `sgo-web` have no other way to data.
+
+mod audit;
+mod context;
+pub mod demo;
+pub mod diary;
+mod error;
+pub mod session;
+pub mod territory;
+
+pub use context::{App, Clock, Settings};
+pub use error::{AppError, AppResult};
+pub use sgo_auth::ServerKey;
+pub use sgo_auth::password::PasswordCost;
+pub use sgo_auth::token::new_cookie_id;
+pub use sgo_core::{Actor, OrganizationKind, Role};
+pub use sgo_store::{Engine, Store, StoreError};
+
+/// The records use cases return, re-exported so that `sgo-web` needs no access to the store.
+pub mod records {
+    pub use sgo_store::{
+        AcademicYearRecord, AccountRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord,
+        OrganizationRecord, PeriodRecord,
+    };
+}
+
+/// Opens the configured store (used by the CLI, which may not reach `sgo-store` itself).
+pub async fn connect_store(
+    database_url: Option<&str>,
+    sqlite_path: &std::path::Path,
+) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    sgo_store::connect(database_url, sqlite_path).await
+}
+
+/// Where a request came from, for the audit log and sessions.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Client address.
+    pub ip: String,
+    /// Client software.
+    pub user_agent: String,
+}

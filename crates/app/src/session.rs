@@ -1,0 +1,271 @@
+//! Signing in and out, and turning a token back into an [`Actor`].
+
+use std::sync::OnceLock;
+
+use chrono::Duration;
+use sgo_auth::{legacy, password, token};
+use sgo_core::{Actor, text};
+use sgo_store::{LoginTicket, NewSession, SessionRecord};
+
+use crate::{App, AppError, AppResult, Origin};
+
+/// How long a NetSchool challenge (lt, ver, salt) stays valid.
+const TICKET_LIFETIME_MINUTES: i64 = 10;
+/// Sessions are written back at most this often, so that reads do not all become writes.
+const TOUCH_EVERY_SECONDS: i64 = 30;
+
+/// Which door a session came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The HTML interface.
+    Web,
+    /// The NetSchool web API.
+    WebApi,
+}
+
+impl Channel {
+    fn code(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::WebApi => "webapi",
+        }
+    }
+}
+
+/// A new session: the token to hand to the client and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The opaque token (the `at` of NetSchool, the web session cookie).
+    pub token: String,
+    /// The actor the token stands for.
+    pub actor: Actor,
+}
+
+/// The challenge a NetSchool client answers in its login form.
+#[derive(Debug, Clone)]
+pub struct Challenge {
+    /// Login ticket.
+    pub lt: String,
+    /// Form version.
+    pub ver: String,
+    /// Salt for `pw2`.
+    pub salt: String,
+}
+
+/// A NetSchool password login form, already parsed.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengeAnswer {
+    /// Organization id (`scid`).
+    pub organization_id: Option<i64>,
+    /// Login (`un`).
+    pub login: String,
+    /// Full hash (`pw2`).
+    pub pw2: String,
+    /// Truncated hash (`pw`), optional.
+    pub pw: Option<String>,
+    /// Ticket (`lt`).
+    pub lt: String,
+}
+
+/// A fixed hash to verify against when the login is unknown, so that an unknown login costs
+/// the same time as a wrong password and timing does not reveal which logins exist.
+fn decoy_hash(app: &App) -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        password::hash_password("decoy password", app.settings.password_cost).unwrap_or_default()
+    })
+}
+
+impl App {
+    /// Signs in with organization, login and password (the web form).
+    pub async fn sign_in(
+        &self,
+        organization_id: i64,
+        login: &str,
+        password: &str,
+        origin: &Origin,
+    ) -> AppResult<SignedIn> {
+        let creds = self.store.credentials(organization_id, &text::normalise(login)).await?;
+        let verified = match &creds {
+            Some(c) if c.active => match &c.password_hash {
+                Some(phc) => password::verify_password(phc, password),
+                None => false,
+            },
+            _ => {
+                let _ = password::verify_password(decoy_hash(self), password);
+                false
+            }
+        };
+        let target = format!("organization:{organization_id} login:{login}");
+        match creds {
+            Some(c) if verified => {
+                let signed = self.open_session(c.account_id, Channel::Web, None, origin).await?;
+                self.record(Some(c.account_id), "sign_in", target, origin, "ok", "web".into()).await;
+                Ok(signed)
+            }
+            _ => {
+                self.record(None, "sign_in", target, origin, "refused", "web".into()).await;
+                Err(AppError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// Issues a NetSchool challenge bound to the client's pre-login cookie.
+    pub async fn issue_challenge(&self, cookie: &str) -> AppResult<Challenge> {
+        let now = self.clock.now();
+        // Spent and abandoned challenges are swept here rather than by a timer: this is the only writer.
+        self.store
+            .delete_login_tickets_before(now - Duration::minutes(TICKET_LIFETIME_MINUTES))
+            .await?;
+        let ticket = LoginTicket {
+            cookie_hash: token::hash_token(cookie),
+            lt: token::random_digits(9),
+            ver: token::random_digits(9),
+            salt: token::random_digits(10),
+            created_at: now,
+        };
+        self.store.create_login_ticket(&ticket).await?;
+        Ok(Challenge { lt: ticket.lt, ver: ticket.ver, salt: ticket.salt })
+    }
+
+    /// Checks a NetSchool challenge answer and opens a session bound to the cookie as well.
+    pub async fn answer_challenge(
+        &self,
+        cookie: Option<&str>,
+        answer: &ChallengeAnswer,
+        origin: &Origin,
+    ) -> AppResult<SignedIn> {
+        if !self.settings.legacy_login {
+            return Err(AppError::LoginRefused(
+                "Вход по паролю через сторонние приложения отключён администратором портала".into(),
+            ));
+        }
+        // Without a live challenge the client must start over; this wording makes clients retry.
+        let retry = || AppError::LoginRefused("Ошибка входа в систему. Повторите попытку.".into());
+        let cookie = cookie.ok_or_else(retry)?;
+        let cookie_hash = token::hash_token(cookie);
+        let ticket = self.store.take_login_ticket(&cookie_hash, &answer.lt).await?.ok_or_else(retry)?;
+        if self.clock.now() - ticket.created_at > Duration::minutes(TICKET_LIFETIME_MINUTES) {
+            return Err(retry());
+        }
+        let organization_id = answer.organization_id.ok_or(AppError::InvalidCredentials)?;
+        let creds = self.store.credentials(organization_id, &text::normalise(&answer.login)).await?;
+        let target = format!("organization:{organization_id} login:{}", answer.login);
+        let ok = match &creds {
+            Some(c) if c.active => c.legacy_verifier.as_deref().is_some_and(|sealed| {
+                legacy::check_challenge(&self.key, sealed, &ticket.salt, &answer.pw2, answer.pw.as_deref())
+            }),
+            _ => false,
+        };
+        match creds {
+            Some(c) if ok => {
+                let signed = self.open_session(c.account_id, Channel::WebApi, Some(cookie_hash), origin).await?;
+                self.record(Some(c.account_id), "sign_in", target, origin, "ok", "webapi".into()).await;
+                Ok(signed)
+            }
+            _ => {
+                self.record(None, "sign_in", target, origin, "refused", "webapi".into()).await;
+                Err(AppError::InvalidCredentials)
+            }
+        }
+    }
+
+    async fn open_session(
+        &self,
+        account_id: i64,
+        channel: Channel,
+        cookie_hash: Option<Vec<u8>>,
+        origin: &Origin,
+    ) -> AppResult<SignedIn> {
+        let account = self.store.account(account_id).await?.ok_or(AppError::InvalidCredentials)?;
+        let roles = self.store.account_roles(account_id).await?;
+        let token = token::new_session_token();
+        self.store
+            .create_session(&NewSession {
+                token_hash: token::hash_token(&token),
+                cookie_hash,
+                account_id,
+                channel: channel.code().into(),
+                now: self.clock.now(),
+                ip: origin.ip.clone(),
+                user_agent: origin.user_agent.chars().take(300).collect(),
+            })
+            .await?;
+        Ok(SignedIn {
+            token,
+            actor: Actor { account_id, organization_id: account.organization_id, roles },
+        })
+    }
+
+    /// The actor behind a session token.
+    pub async fn authenticate_token(&self, token: &str) -> AppResult<Authenticated> {
+        let session = self.store.session_by_token(&token::hash_token(token)).await?;
+        self.accept_session(session).await
+    }
+
+    /// The actor behind a NSSESSIONID cookie that a NetSchool login bound to a session.
+    pub async fn authenticate_cookie(&self, cookie: &str) -> AppResult<Authenticated> {
+        let session = self.store.session_by_cookie(&token::hash_token(cookie)).await?;
+        self.accept_session(session).await
+    }
+
+    async fn accept_session(&self, session: Option<SessionRecord>) -> AppResult<Authenticated> {
+        let session = session.ok_or(AppError::Unauthenticated)?;
+        let now = self.clock.now();
+        let idle = Duration::from_std(self.settings.session_idle).unwrap_or(Duration::minutes(15));
+        if now - session.last_seen_at > idle || !session.account_active {
+            self.store.delete_session(session.id).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        if now - session.last_seen_at > Duration::seconds(TOUCH_EVERY_SECONDS) {
+            self.store.touch_session(session.id, now).await?;
+        }
+        let roles = self.store.account_roles(session.account_id).await?;
+        Ok(Authenticated {
+            session_id: session.id,
+            actor: Actor { account_id: session.account_id, organization_id: session.organization_id, roles },
+        })
+    }
+
+    /// Ends a session.
+    pub async fn sign_out(&self, who: &Authenticated, origin: &Origin) -> AppResult<()> {
+        self.store.delete_session(who.session_id).await?;
+        self.record(Some(who.actor.account_id), "sign_out", String::new(), origin, "ok", String::new()).await;
+        Ok(())
+    }
+
+    /// Ends every session idle longer than the timeout; run periodically by the server.
+    pub async fn sweep_sessions(&self) -> AppResult<u64> {
+        let idle = Duration::from_std(self.settings.session_idle).unwrap_or(Duration::minutes(15));
+        Ok(self.store.delete_sessions_idle_since(self.clock.now() - idle).await?)
+    }
+
+    /// The signed-in person's name and organization, for page headers and login responses.
+    pub async fn whoami(&self, actor: &Actor) -> AppResult<Whoami> {
+        let account = self.store.account(actor.account_id).await?.ok_or(AppError::Unauthenticated)?;
+        let organization = self
+            .store
+            .organization(account.organization_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
+        Ok(Whoami { account, organization })
+    }
+}
+
+/// A live session and its actor.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The session, for signing out.
+    pub session_id: i64,
+    /// Who it is.
+    pub actor: Actor,
+}
+
+/// The signed-in account and its organization.
+#[derive(Debug, Clone)]
+pub struct Whoami {
+    /// The account with its person.
+    pub account: sgo_store::AccountRecord,
+    /// The organization.
+    pub organization: sgo_store::OrganizationRecord,
+}

@@ -1,0 +1,19 @@
+//! Credentials and identity: password hashes, the legacy NetSchool challenge, sealed secrets, tokens.
+
+pub mod legacy;
+pub mod password;
+pub mod seal;
+pub mod token;
+
+pub use seal::ServerKey;
+
+/// What can go wrong in this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// The password hash could not be computed or parsed.
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    /// The server key could not be read, written or parsed.
+    #[error("server key: {0}")]
+    Key(String),
+}

@@ -1,0 +1,53 @@
+//! Opaque random tokens: the session token (`at`), the NSSESSIONID cookie, challenge values.
+
+use sha2::{Digest, Sha256};
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    bytes
+}
+
+/// A new session token: 32 random bytes as 64 lower-case hex characters.
+pub fn new_session_token() -> String {
+    hex::encode(random_bytes::<32>())
+}
+
+/// A new NSSESSIONID value: 32 hex characters, the shape NetSchool clients recognise.
+pub fn new_cookie_id() -> String {
+    hex::encode(random_bytes::<16>())
+}
+
+/// A random decimal string of the given length, for `lt`, `ver` and `salt`.
+pub fn random_digits(len: usize) -> String {
+    let bytes = random_bytes::<32>();
+    bytes.iter().cycle().take(len).enumerate().map(|(i, b)| {
+        // Mix the index in so that a length above 32 does not repeat the first digits.
+        char::from(b'0' + (b.wrapping_add(i as u8 / 32 * 7) % 10))
+    }).collect()
+}
+
+/// The stored form of a token: its SHA-256.
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_have_the_expected_shapes_and_differ() {
+        let a = new_session_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, new_session_token());
+        let c = new_cookie_id();
+        assert_eq!(c.len(), 32);
+        assert!(c.chars().all(|ch| ch.is_ascii_hexdigit()));
+        let d = random_digits(10);
+        assert_eq!(d.len(), 10);
+        assert!(d.chars().all(|ch| ch.is_ascii_digit()));
+        assert_eq!(hash_token("x"), hash_token("x"));
+        assert_ne!(hash_token("x"), hash_token("y"));
+    }
+}

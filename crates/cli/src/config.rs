@@ -1,0 +1,113 @@
+//! Configuration: defaults, then a TOML file, then `SGO_*` environment variables, then flags.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use sgo_app::{App, Clock, ServerKey, Settings};
+use sgo_app::PasswordCost;
+
+/// Flags shared by the commands; each overrides the same key of the file and environment.
+#[derive(Args, Debug, Default, Clone)]
+pub struct Overrides {
+    /// Configuration file (TOML). Default: `sgo.toml` in the current directory, if present.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Directory for the embedded database, the server key and demo files.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…); without it the embedded SQLite database is used.
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+/// Every setting of the server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// Listen address.
+    pub listen: String,
+    /// PostgreSQL URL; none means SQLite in the data directory.
+    pub database_url: Option<String>,
+    /// Minutes of inactivity that end a session.
+    pub session_idle_minutes: u64,
+    /// Whether the NetSchool challenge login is accepted.
+    pub legacy_login: bool,
+    /// The portal's name in the interface.
+    pub portal_name: String,
+    /// Mark cookies Secure (when served behind HTTPS).
+    pub secure_cookies: bool,
+    /// The server key as base64 of 32 bytes; default: `server.key` in the data directory.
+    pub server_key: Option<String>,
+    /// Log filter, e.g. `info` or `sgo_web=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("data"),
+            listen: "127.0.0.1:8080".into(),
+            database_url: None,
+            session_idle_minutes: 15,
+            legacy_login: true,
+            portal_name: "Сетевой город. Образование".into(),
+            secure_cookies: false,
+            server_key: None,
+            log: "info,tower_http=warn,sqlx=warn".into(),
+        }
+    }
+}
+
+/// Reads the configuration in order of precedence.
+pub fn load(o: &Overrides) -> anyhow::Result<Config> {
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    match &o.config {
+        Some(path) => {
+            anyhow::ensure!(path.exists(), "файл настроек не найден: {}", path.display());
+            figment = figment.merge(Toml::file(path));
+        }
+        None => figment = figment.merge(Toml::file("sgo.toml")),
+    }
+    figment = figment.merge(Env::prefixed("SGO_"));
+    if let Some(d) = &o.data_dir {
+        figment = figment.merge(("data_dir", d));
+    }
+    if let Some(u) = &o.database_url {
+        figment = figment.merge(("database_url", u));
+    }
+    let config: Config = figment.extract().context("неверные настройки")?;
+    anyhow::ensure!(config.session_idle_minutes > 0, "session_idle_minutes должно быть больше нуля");
+    Ok(config)
+}
+
+/// Starts logging once.
+pub fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+}
+
+/// Opens the store (migrating it) and builds the application context.
+pub async fn open_app(config: &Config) -> anyhow::Result<App> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("не удалось создать каталог данных {}", config.data_dir.display()))?;
+    let key = match &config.server_key {
+        Some(k) => ServerKey::from_base64(k)?,
+        None => ServerKey::load_or_create(&config.data_dir.join("server.key"))?,
+    };
+    let store = sgo_app::connect_store(config.database_url.as_deref(), &config.data_dir.join("sgo.db"))
+        .await
+        .context("не удалось открыть базу данных")?;
+    let settings = Settings {
+        session_idle: Duration::from_secs(config.session_idle_minutes * 60),
+        legacy_login: config.legacy_login,
+        password_cost: PasswordCost::STANDARD,
+    };
+    Ok(App::new(store, key, settings, Clock::System))
+}

@@ -1,0 +1,77 @@
+//! `sgo`: the server and its administrative tasks.
+
+mod config;
+mod demo;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+use config::Overrides;
+
+/// SGO — «Сетевой город. Образование»: school journal, diary and NetSchool-compatible API.
+#[derive(Parser)]
+#[command(name = "sgo", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve {
+        #[command(flatten)]
+        common: Overrides,
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Generate a demo region on first start when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Generate a deterministic demo region into an empty database.
+    Demo {
+        #[command(flatten)]
+        common: Overrides,
+        /// Number of schools.
+        #[arg(long, default_value_t = 2)]
+        schools: u32,
+        /// Students in each class.
+        #[arg(long, default_value_t = 20)]
+        students_per_class: u32,
+        /// Seed of the generator: the same seed gives the same region.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        common: Overrides,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve { common, listen, demo } => serve::run(common, listen, demo).await,
+        Command::Demo { common, schools, students_per_class, seed } => {
+            demo::run(common, schools, students_per_class, seed).await
+        }
+        Command::Migrate { common } => async {
+            let config = config::load(&common)?;
+            config::init_logging(&config);
+            config::open_app(&config).await?;
+            println!("База данных в актуальном состоянии.");
+            Ok(())
+        }
+        .await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Ошибка: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

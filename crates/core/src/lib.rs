@@ -1,0 +1,28 @@
+//! The domain of SGO: types and rules, pure. No IO, no async, no SQL, no HTTP.
+
+pub mod actor;
+pub mod calendar;
+pub mod marks;
+pub mod organization;
+pub mod policy;
+pub mod role;
+pub mod text;
+
+pub use actor::Actor;
+pub use organization::OrganizationKind;
+pub use role::Role;
+
+/// Identifier of an account (a login in one organization).
+pub type AccountId = i64;
+/// Identifier of an organization.
+pub type OrganizationId = i64;
+
+/// A value read from storage or input that is not one of the known codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what}: {value}")]
+pub struct UnknownCode {
+    /// Which kind of code was expected.
+    pub what: &'static str,
+    /// The text that was found.
+    pub value: String,
+}

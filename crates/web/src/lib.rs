@@ -1,0 +1,57 @@
+//! HTTP: the HTML interface (`ui`), the NetSchool wire API (`webapi`). Thin: parse, call
+//! `sgo-app`, render.
+
+mod cookies;
+mod extract;
+mod ui;
+mod webapi;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use sgo_app::App;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted until uploads exist; forms and JSON of this API are small.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Presentation settings.
+#[derive(Debug, Clone)]
+pub struct WebOptions {
+    /// The portal's name in page titles, e.g. «Сетевой город. Образование».
+    pub portal_name: String,
+    /// Whether cookies get the `Secure` flag (set when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions { portal_name: "Сетевой город. Образование".into(), secure_cookies: false }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub app: App,
+    pub options: Arc<WebOptions>,
+}
+
+/// The whole HTTP surface.
+pub fn router(app: App, options: WebOptions) -> Router {
+    let state = AppState { app, options: Arc::new(options) };
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(ui::routes())
+        .nest("/webapi", webapi::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

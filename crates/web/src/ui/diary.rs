@@ -1,0 +1,195 @@
+//! The diary page: a week of lessons, homework, marks and attendance; parents switch children.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, Duration, NaiveDate};
+use sgo_app::diary::DiaryWeek;
+use sgo_core::calendar;
+
+use super::{Header, PageError, UiSession, render};
+use crate::AppState;
+use crate::extract::ClientOrigin;
+
+struct StudentOption {
+    id: i64,
+    name: String,
+    selected: bool,
+}
+
+struct MarkView {
+    text: String,
+    abbr: String,
+    title: String,
+    class_suffix: String,
+    duty: bool,
+}
+
+struct LessonView {
+    number: i32,
+    time: String,
+    subject: String,
+    room: String,
+    topic: String,
+    homework: Vec<String>,
+    marks: Vec<MarkView>,
+    attendance: Option<(&'static str, &'static str)>,
+}
+
+struct DayView {
+    title: String,
+    today: bool,
+    lessons: Vec<LessonView>,
+}
+
+#[derive(Template)]
+#[template(path = "diary.html")]
+struct DiaryPage<'a> {
+    portal_name: &'a str,
+    user_name: String,
+    organization_name: String,
+    csrf: String,
+    students: Vec<StudentOption>,
+    student_line: Option<String>,
+    week_param: String,
+    prev_href: String,
+    next_href: String,
+    range_text: String,
+    period: Option<String>,
+    days: Vec<DayView>,
+}
+
+fn day_title(d: NaiveDate) -> String {
+    format!("{}, {} {}", calendar::weekday_title(d.weekday()), d.day(), calendar::month_genitive(d.month()))
+}
+
+fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
+    week.days
+        .into_iter()
+        .map(|day| DayView {
+            title: day_title(day.date),
+            today: day.date == today,
+            lessons: day
+                .lessons
+                .into_iter()
+                .map(|l| {
+                    let mut homework = Vec::new();
+                    let mut marks = Vec::new();
+                    for a in &l.assignments {
+                        if a.type_abbr == "ДЗ" && !a.title.is_empty() {
+                            homework.push(a.title.clone());
+                        }
+                        if a.mark_id.is_none() {
+                            continue;
+                        }
+                        let duty = a.mark_duty.unwrap_or(false);
+                        let text = match (a.mark_value, &a.mark_code) {
+                            (Some(v), _) => v.to_string(),
+                            (None, Some(code)) => code.clone(),
+                            (None, None) if duty => "•".into(),
+                            (None, None) => continue,
+                        };
+                        let mut title = format!("{}, вес {}", a.type_name, a.weight);
+                        if duty {
+                            title.push_str(" — долг");
+                        }
+                        if let Some(c) = a.mark_comment.as_ref().filter(|c| !c.is_empty()) {
+                            title.push_str(": ");
+                            title.push_str(c);
+                        }
+                        marks.push(MarkView {
+                            class_suffix: a.mark_value.map(|v| v.to_string()).unwrap_or_else(|| "code".into()),
+                            text,
+                            abbr: a.type_abbr.clone(),
+                            title,
+                            duty,
+                        });
+                    }
+                    LessonView {
+                        number: l.lesson.number,
+                        time: format!(
+                            "{}–{}",
+                            l.lesson.start_time.format("%H:%M"),
+                            l.lesson.end_time.format("%H:%M")
+                        ),
+                        subject: l.lesson.subject_name,
+                        room: l.lesson.room,
+                        topic: l.lesson.topic,
+                        homework,
+                        marks,
+                        attendance: l.attendance.map(|a| (a.abbr(), a.title())),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// `GET /diary[?week=YYYY-MM-DD][&student=ID]`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let actor = &session.who.actor;
+    let students = match state.app.diary_students(actor).await {
+        Ok(s) => s,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    if students.is_empty() {
+        return Redirect::to("/home").into_response();
+    }
+    let today = state.app.today();
+    let monday = calendar::week_start(
+        q.get("week").and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok()).unwrap_or(today),
+    );
+    let student_id = q.get("student").and_then(|s| s.parse::<i64>().ok()).unwrap_or(students[0].account_id);
+    let saturday = monday + Duration::days(5);
+    let week = match state.app.diary_week(actor, student_id, monday, monday + Duration::days(6), &origin).await {
+        Ok(w) => w,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let header = match Header::load(&state, &session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let link = |d: NaiveDate| format!("/diary?week={}&student={}", d.format("%Y-%m-%d"), student_id);
+    let student_line = Some(match &week.student.class_name {
+        Some(c) => format!("{}, {} класс", week.student.display_name, c),
+        None => week.student.display_name.clone(),
+    });
+    render(&DiaryPage {
+        portal_name: &state.options.portal_name,
+        user_name: header.user_name,
+        organization_name: header.organization_name,
+        csrf: session.csrf,
+        students: students
+            .iter()
+            .map(|s| StudentOption {
+                id: s.account_id,
+                name: match &s.class_name {
+                    Some(c) => format!("{} ({c})", s.display_name),
+                    None => s.display_name.clone(),
+                },
+                selected: s.account_id == student_id,
+            })
+            .collect(),
+        student_line,
+        week_param: monday.format("%Y-%m-%d").to_string(),
+        prev_href: link(monday - Duration::days(7)),
+        next_href: link(monday + Duration::days(7)),
+        range_text: format!(
+            "{} {} — {} {} {}",
+            monday.day(),
+            calendar::month_genitive(monday.month()),
+            saturday.day(),
+            calendar::month_genitive(saturday.month()),
+            saturday.year()
+        ),
+        period: week.period_name.clone(),
+        days: lesson_views(week, today),
+    })
+}

@@ -1,0 +1,218 @@
+//! The login page with its cascading choice of organization, sign-in and sign-out.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::response::{IntoResponse, Redirect, Response};
+use sgo_app::territory::{CascadeOption, CascadeQuery};
+use sgo_app::{AppError, OrganizationKind};
+
+use super::{MessagePage, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use crate::AppState;
+use crate::cookies;
+use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+
+const LEVELS: [(&str, &str); 5] = [
+    ("region", "Регион"),
+    ("municipality", "Городской округ / муниципальный район"),
+    ("settlement", "Населённый пункт"),
+    ("kind", "Тип образовательной организации"),
+    ("organization", "Образовательная организация"),
+];
+
+/// One select of the cascade.
+pub(crate) struct Level {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub options: Vec<CascadeOption>,
+    pub selected: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    portal_name: &'a str,
+    levels: Vec<Level>,
+    csrf: String,
+    login: String,
+    error: Option<String>,
+}
+
+fn parse_id(v: Option<&String>) -> Option<i64> {
+    v.and_then(|s| s.trim().parse().ok())
+}
+
+fn cascade_query(chosen: &HashMap<String, String>) -> CascadeQuery {
+    CascadeQuery {
+        region: parse_id(chosen.get("region")),
+        municipality: parse_id(chosen.get("municipality")),
+        settlement: parse_id(chosen.get("settlement")),
+        kind: chosen.get("kind").and_then(|k| OrganizationKind::from_code(k).ok()),
+    }
+}
+
+/// Fills each level whose parent is chosen; a valid choice is kept, a single option is chosen.
+async fn levels(state: &AppState, chosen: &HashMap<String, String>) -> Result<Vec<Level>, AppError> {
+    let mut query = CascadeQuery::default();
+    let mut out = Vec::new();
+    let mut parent_chosen = true;
+    for (name, label) in LEVELS {
+        let options = if parent_chosen { state.app.cascade(&query).await? } else { Vec::new() };
+        let wanted = chosen.get(name).cloned().unwrap_or_default();
+        let selected = if options.iter().any(|o| o.id == wanted) {
+            wanted
+        } else if options.len() == 1 {
+            options[0].id.clone()
+        } else {
+            String::new()
+        };
+        parent_chosen = !selected.is_empty();
+        match name {
+            "region" => query.region = selected.parse().ok(),
+            "municipality" => query.municipality = selected.parse().ok(),
+            "settlement" => query.settlement = selected.parse().ok(),
+            "kind" => query.kind = OrganizationKind::from_code(&selected).ok(),
+            _ => {}
+        }
+        out.push(Level { name, label, options, selected });
+    }
+    Ok(out)
+}
+
+async fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    chosen: &HashMap<String, String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let (token, set_cookie) = csrf::token(headers, state.options.secure_cookies);
+    let levels = match levels(state, chosen).await {
+        Ok(l) => l,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let page = LoginPage {
+        portal_name: &state.options.portal_name,
+        levels,
+        csrf: token,
+        login: chosen.get("login").cloned().unwrap_or_default(),
+        error,
+    };
+    let mut response = (status, render(&page)).into_response();
+    if let Some(c) = set_cookie {
+        response.headers_mut().append(SET_COOKIE, c);
+    }
+    response
+}
+
+/// `GET /login[?region=…&…]`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(chosen): Query<HashMap<String, String>>,
+) -> Response {
+    login_page(&state, &headers, &chosen, None, StatusCode::OK).await
+}
+
+/// `GET /login/options?…`: the next level of the cascade as JSON `[{id, name}]`.
+pub(crate) async fn options(
+    State(state): State<AppState>,
+    Query(chosen): Query<HashMap<String, String>>,
+) -> Response {
+    match state.app.cascade(&cascade_query(&chosen)).await {
+        Ok(list) => Json(
+            list.into_iter()
+                .map(|o| serde_json::json!({ "id": o.id, "name": o.name }))
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "login cascade failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "message": e.to_string() }))).into_response()
+        }
+    }
+}
+
+/// `POST /login`.
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match CaseInsensitiveForm::parse(&body) {
+        Ok(f) => f,
+        Err(m) => return login_page(&state, &headers, &HashMap::new(), Some(m), StatusCode::BAD_REQUEST).await,
+    };
+    let mut chosen = form.0.clone();
+    chosen.remove("password");
+    if !csrf::check(&headers, form.get("csrf")) {
+        let msg = "Срок действия формы истёк. Повторите вход.".to_owned();
+        return login_page(&state, &headers, &chosen, Some(msg), StatusCode::FORBIDDEN).await;
+    }
+    let organization: Option<i64> = form.get("organization").and_then(|v| v.parse().ok());
+    let login = form.get("login").unwrap_or_default().trim();
+    let password = form.get("password").unwrap_or_default();
+    let Some(organization) = organization else {
+        let msg = "Выберите образовательную организацию".to_owned();
+        return login_page(&state, &headers, &chosen, Some(msg), StatusCode::BAD_REQUEST).await;
+    };
+    if login.is_empty() || password.is_empty() {
+        let msg = "Введите имя пользователя и пароль".to_owned();
+        return login_page(&state, &headers, &chosen, Some(msg), StatusCode::BAD_REQUEST).await;
+    }
+    match state.app.sign_in(organization, login, password, &origin).await {
+        Ok(signed) => {
+            let target = if signed.actor.is_staff() { "/home" } else { "/diary" };
+            let mut response = Redirect::to(target).into_response();
+            let cookie = cookies::set(SESSION_COOKIE, &signed.token, state.options.secure_cookies, "Lax");
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(SET_COOKIE, v);
+            }
+            response
+        }
+        Err(e @ (AppError::InvalidCredentials | AppError::LoginRefused(_))) => {
+            login_page(&state, &headers, &chosen, Some(e.to_string()), StatusCode::UNAUTHORIZED).await
+        }
+        Err(e) => PageError(state, e).into_response(),
+    }
+}
+
+/// `POST /logout`.
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = CaseInsensitiveForm::parse(&body).unwrap_or(CaseInsensitiveForm(HashMap::new()));
+    if !csrf::check(&headers, form.get("csrf")) {
+        return PageError(state, AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()))
+            .into_response();
+    }
+    if let Err(e) = state.app.sign_out(&session.who, &origin).await {
+        return PageError(state, e).into_response();
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookies::clear(SESSION_COOKIE)) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
+}
+
+/// `GET /recover`: until recovery by e-mail exists, say who can reset a password.
+pub(crate) async fn recover(State(state): State<AppState>) -> Response {
+    render(&MessagePage {
+        portal_name: &state.options.portal_name,
+        title: "Восстановление пароля",
+        text: "Чтобы получить новый пароль, обратитесь к администратору или классному руководителю \
+               в вашей образовательной организации: они выдадут новый временный пароль.",
+        link: "/login",
+        link_text: "Вернуться ко входу",
+    })
+}

@@ -1,0 +1,133 @@
+//! The HTML interface: server-rendered pages in Russian.
+
+mod csrf;
+mod diary;
+mod home;
+mod login;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use sgo_app::AppError;
+use sgo_app::session::Authenticated;
+
+use crate::AppState;
+use crate::cookies;
+
+/// The web session cookie.
+pub(crate) const SESSION_COOKIE: &str = "sgo_session";
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::root))
+        .route("/login", get(login::page).post(login::submit))
+        .route("/login/options", get(login::options))
+        .route("/logout", axum::routing::post(login::logout))
+        .route("/recover", get(login::recover))
+        .route("/home", get(home::page))
+        .route("/diary", get(diary::page))
+        .route("/static/app.css", get(|| static_file("text/css; charset=utf-8", include_str!("../../static/app.css"))))
+        .route(
+            "/static/login.js",
+            get(|| static_file("text/javascript; charset=utf-8", include_str!("../../static/login.js"))),
+        )
+}
+
+async fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// Renders a template, or a plain 500 if the template itself fails.
+pub(crate) fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Внутренняя ошибка").into_response()
+        }
+    }
+}
+
+/// A page with a title and a sentence: errors and placeholders.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub(crate) struct MessagePage<'a> {
+    pub portal_name: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
+    pub link: &'a str,
+    pub link_text: &'a str,
+}
+
+/// An error shown as a page with the right status.
+pub(crate) struct PageError(pub AppState, pub AppError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let PageError(state, e) = self;
+        if matches!(e, AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        let status = match &e {
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) | AppError::InvalidCredentials | AppError::LoginRefused(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Store(inner) => {
+                tracing::error!(error = %inner, "store failure on a page");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            AppError::Auth(inner) => {
+                tracing::error!(error = %inner, "auth failure on a page");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let text = e.to_string();
+        let page = MessagePage {
+            portal_name: &state.options.portal_name,
+            title: "Ошибка",
+            text: &text,
+            link: "/",
+            link_text: "На главную",
+        };
+        (status, render(&page)).into_response()
+    }
+}
+
+/// A signed-in person on the HTML side; anyone else is sent to the login page.
+pub(crate) struct UiSession {
+    pub who: Authenticated,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for UiSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = cookies::get(&parts.headers, SESSION_COOKIE).ok_or_else(|| Redirect::to("/login").into_response())?;
+        let who = state
+            .app
+            .authenticate_token(&token)
+            .await
+            .map_err(|e| PageError(state.clone(), e).into_response())?;
+        let csrf = cookies::get(&parts.headers, csrf::COOKIE).unwrap_or_default();
+        Ok(UiSession { who, csrf })
+    }
+}
+
+/// The header of signed-in pages.
+pub(crate) struct Header {
+    pub user_name: String,
+    pub organization_name: String,
+}
+
+impl Header {
+    pub(crate) async fn load(state: &AppState, session: &UiSession) -> Result<Header, PageError> {
+        let me = state.app.whoami(&session.who.actor).await.map_err(|e| PageError(state.clone(), e))?;
+        Ok(Header { user_name: me.account.display_name, organization_name: me.organization.short_name })
+    }
+}

@@ -1,0 +1,158 @@
+//! The diary: `student/diary/init`, `student/diary`, `student/diary/pastMandatory`.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate};
+use sgo_core::calendar;
+use sgo_app::records::DiaryAssignmentRecord;
+
+use super::dto::{Assignment, Diary, DiaryInit, InitStudent, Lesson, Mark, MarkComment, WeekDay};
+use super::school::lower_keys;
+use super::{ApiError, ApiSession, dates};
+use crate::AppState;
+use crate::extract::ClientOrigin;
+
+/// `GET student/diary/init`: the students this account may read.
+pub(crate) async fn init(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+) -> Result<Json<DiaryInit>, ApiError> {
+    let students = state.app.diary_students(&who.actor).await?;
+    let monday = calendar::week_start(state.app.today());
+    Ok(Json(DiaryInit {
+        students: students
+            .into_iter()
+            .map(|s| InitStudent {
+                student_id: s.account_id,
+                nick_name: s.display_name,
+                class_name: s.class_name.unwrap_or_default(),
+                class_id: 0,
+                iup_grade: 0,
+            })
+            .collect(),
+        current_student_id: 0,
+        week_start: dates::date(monday),
+        ya_class: false,
+        ya_class_auth_url: None,
+        new_disk_token: "",
+        new_disk_was_request: false,
+        ttsu_rl: String::new(),
+        external_url: String::new(),
+        weight: true,
+        max_mark: 5,
+        with_la_assigns: true,
+    }))
+}
+
+/// The query of diary calls: whose, and which days.
+struct DiaryQuery {
+    student: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+fn parse_query(q: HashMap<String, String>, today: NaiveDate) -> Result<DiaryQuery, ApiError> {
+    let q = lower_keys(q);
+    let bad = |m: &str| ApiError(StatusCode::BAD_REQUEST, m.to_owned());
+    let student = q
+        .get("studentid")
+        .ok_or_else(|| bad("Не указан studentId"))?
+        .trim()
+        .parse()
+        .map_err(|_| bad("Неверный studentId"))?;
+    let from = match q.get("weekstart") {
+        Some(s) => dates::parse_query_date(s).ok_or_else(|| bad("Неверная дата weekStart"))?,
+        None => calendar::week_start(today),
+    };
+    let to = match q.get("weekend") {
+        Some(s) => dates::parse_query_date(s).ok_or_else(|| bad("Неверная дата weekEnd"))?,
+        None => from + Duration::days(6),
+    };
+    Ok(DiaryQuery { student, from, to })
+}
+
+fn assignment_dto(a: DiaryAssignmentRecord, student: i64, with_subject: bool) -> Assignment {
+    let has_mark = a.mark_id.is_some();
+    Assignment {
+        id: a.assignment_id,
+        type_id: a.type_id,
+        assignment_name: a.title,
+        weight: a.weight,
+        due_date: dates::date(a.due_date),
+        class_meeting_id: a.lesson_id,
+        exists_test_plan: false,
+        subject_name: with_subject.then_some(a.subject_name),
+        mark: has_mark.then(|| Mark {
+            assignment_id: a.assignment_id,
+            student_id: student,
+            mark: a.mark_value,
+            abbr: a.mark_code.clone(),
+            result_score: None,
+            duty_mark: a.mark_duty.unwrap_or(false),
+        }),
+        mark_comment: a
+            .mark_comment
+            .filter(|c| has_mark && !c.is_empty())
+            .map(|name| MarkComment { id: a.mark_id.unwrap_or_default(), name }),
+        mark_date: a.mark_set_at.map(dates::timestamp),
+    }
+}
+
+/// `GET student/diary?studentId&yearId&weekStart&weekEnd`.
+pub(crate) async fn week(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    ClientOrigin(origin): ClientOrigin,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Diary>, ApiError> {
+    let q = parse_query(q, state.app.today())?;
+    let week = state.app.diary_week(&who.actor, q.student, q.from, q.to, &origin).await?;
+    let week_days = week
+        .days
+        .into_iter()
+        .map(|day| WeekDay {
+            date: dates::date(day.date),
+            lessons: day
+                .lessons
+                .into_iter()
+                .map(|l| Lesson {
+                    classmeeting_id: l.lesson.lesson_id,
+                    day: dates::date(l.lesson.date),
+                    number: l.lesson.number,
+                    relay: l.lesson.shift,
+                    room: Some(l.lesson.room).filter(|r| !r.is_empty()),
+                    start_time: dates::time(l.lesson.start_time),
+                    end_time: dates::time(l.lesson.end_time),
+                    subject_name: l.lesson.subject_name,
+                    is_ea_lesson: false,
+                    is_distance_lesson: false,
+                    extra_activity: false,
+                    add_education: false,
+                    assignments: l.assignments.into_iter().map(|a| assignment_dto(a, q.student, false)).collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(Diary {
+        week_start: dates::date(q.from),
+        week_end: dates::date(q.to),
+        week_days,
+        term_name: week.period_name.unwrap_or_default(),
+        class_name: week.student.class_name.unwrap_or_default(),
+    }))
+}
+
+/// `GET student/diary/pastMandatory`: overdue mandatory work due in the window.
+pub(crate) async fn past_mandatory(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    ClientOrigin(origin): ClientOrigin,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<Assignment>>, ApiError> {
+    let q = parse_query(q, state.app.today())?;
+    let overdue = state.app.overdue(&who.actor, q.student, q.from, q.to, &origin).await?;
+    Ok(Json(overdue.into_iter().map(|a| assignment_dto(a, q.student, true)).collect()))
+}

@@ -1,0 +1,92 @@
+//! The NetSchool web API (`/webapi/…`), byte for byte as the public clients expect it.
+
+mod auth;
+mod dates;
+mod diary;
+mod dto;
+mod school;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use sgo_app::AppError;
+use sgo_app::session::Authenticated;
+
+use crate::AppState;
+use crate::cookies;
+
+/// The pre-login and session cookie of NetSchool.
+pub(crate) const NS_COOKIE: &str = "NSSESSIONID";
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/logindata", get(auth::logindata))
+        .route("/auth/getdata", post(auth::getdata))
+        .route("/login", post(auth::login))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/schools/search", get(school::search))
+        .route("/schools/{id}/card", get(school::card))
+        .route("/context", get(school::context))
+        .route("/context/expired", get(auth::expired))
+        .route("/years/current", get(school::current_year))
+        .route("/years", get(school::years))
+        .route("/grade/assignment/types", get(school::assignment_types))
+        .route("/announcements", get(school::announcements))
+        .route("/student/diary/init", get(diary::init))
+        .route("/student/diary", get(diary::week))
+        .route("/student/diary/pastMandatory", get(diary::past_mandatory))
+        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "Метод не найден".into()) })
+}
+
+/// An error as the clients read it: a status and `{"message": …}`, never a redirect.
+pub(crate) struct ApiError(pub StatusCode, pub String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(serde_json::json!({ "message": self.1 }))).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = match &e {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            // Clients treat 409 on login as "refused" and read the message.
+            AppError::InvalidCredentials | AppError::LoginRefused(_) => StatusCode::CONFLICT,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Store(inner) => {
+                tracing::error!(error = %inner, "store failure in webapi");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            AppError::Auth(inner) => {
+                tracing::error!(error = %inner, "auth failure in webapi");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        ApiError(status, e.to_string())
+    }
+}
+
+/// A signed-in NetSchool client: the `at` header, or else a NSSESSIONID bound at login.
+pub(crate) struct ApiSession(pub Authenticated);
+
+impl FromRequestParts<AppState> for ApiSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let at = parts.headers.get("at").and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+        let result = match (at, cookies::get(&parts.headers, NS_COOKIE)) {
+            (Some(at), _) => state.app.authenticate_token(at).await,
+            (None, Some(cookie)) => state.app.authenticate_cookie(&cookie).await,
+            (None, None) => Err(AppError::Unauthenticated),
+        };
+        result.map(ApiSession).map_err(ApiError::from)
+    }
+}

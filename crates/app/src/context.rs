@@ -66,7 +66,12 @@ pub struct App {
 impl App {
     /// Builds the context.
     pub fn new(store: Arc<dyn Store>, key: ServerKey, settings: Settings, clock: Clock) -> App {
-        App { store, key, settings, clock }
+        App {
+            store,
+            key,
+            settings,
+            clock,
+        }
     }
 
     /// The operator settings.

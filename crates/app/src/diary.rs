@@ -6,8 +6,8 @@ use chrono::{Duration, NaiveDate};
 use sgo_core::marks::AttendanceCode;
 use sgo_core::{Actor, Role, calendar, policy};
 use sgo_store::{
-    AcademicYearRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord, PeriodRecord,
-    StudentRecord,
+    AcademicYearRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord,
+    PeriodRecord, StudentRecord,
 };
 
 use crate::{App, AppError, AppResult, Origin};
@@ -30,7 +30,12 @@ fn to_student(r: StudentRecord) -> DiaryStudent {
         (Some(g), Some(l)) => Some(format!("{g}{l}")),
         _ => None,
     };
-    DiaryStudent { account_id: r.account_id, display_name: r.display_name, class_name, organization_id: r.organization_id }
+    DiaryStudent {
+        account_id: r.account_id,
+        display_name: r.display_name,
+        class_name,
+        organization_id: r.organization_id,
+    }
 }
 
 /// One lesson of the diary with what belongs to it.
@@ -79,14 +84,25 @@ impl App {
             out.push(to_student(me));
         }
         if actor.has(Role::Parent) {
-            out.extend(self.store.children(actor.account_id, today).await?.into_iter().map(to_student));
+            out.extend(
+                self.store
+                    .children(actor.account_id, today)
+                    .await?
+                    .into_iter()
+                    .map(to_student),
+            );
         }
         Ok(out)
     }
 
     /// Checks that the actor may read the student's diary, auditing the decision when the student
     /// is someone else.
-    async fn authorize_diary(&self, actor: &Actor, student: i64, origin: &Origin) -> AppResult<DiaryStudent> {
+    async fn authorize_diary(
+        &self,
+        actor: &Actor,
+        student: i64,
+        origin: &Origin,
+    ) -> AppResult<DiaryStudent> {
         let children = if actor.has(Role::Parent) {
             self.store.children(actor.account_id, self.today()).await?
         } else {
@@ -95,16 +111,36 @@ impl App {
         let child_ids: Vec<i64> = children.iter().map(|c| c.account_id).collect();
         let target = format!("student:{student}");
         if !policy::may_read_diary(actor, student, &child_ids) {
-            self.record(Some(actor.account_id), "diary.read", target, origin, "denied", String::new()).await;
+            self.record(
+                Some(actor.account_id),
+                "diary.read",
+                target,
+                origin,
+                "denied",
+                String::new(),
+            )
+            .await;
             return Err(AppError::Forbidden);
         }
         if student != actor.account_id {
-            self.record(Some(actor.account_id), "diary.read", target, origin, "ok", String::new()).await;
+            self.record(
+                Some(actor.account_id),
+                "diary.read",
+                target,
+                origin,
+                "ok",
+                String::new(),
+            )
+            .await;
             if let Some(child) = children.into_iter().find(|c| c.account_id == student) {
                 return Ok(to_student(child));
             }
         }
-        let me = self.store.student(student, self.today()).await?.ok_or(AppError::Forbidden)?;
+        let me = self
+            .store
+            .student(student, self.today())
+            .await?
+            .ok_or(AppError::Forbidden)?;
         Ok(to_student(me))
     }
 
@@ -130,7 +166,11 @@ impl App {
         }
         let codes: HashMap<i64, AttendanceCode> = attendance
             .into_iter()
-            .filter_map(|a| AttendanceCode::from_abbr(&a.code).ok().map(|c| (a.lesson_id, c)))
+            .filter_map(|a| {
+                AttendanceCode::from_abbr(&a.code)
+                    .ok()
+                    .map(|c| (a.lesson_id, c))
+            })
             .collect();
         let mut days: Vec<DiaryDay> = Vec::new();
         for lesson in lessons {
@@ -141,11 +181,20 @@ impl App {
             };
             match days.last_mut() {
                 Some(day) if day.date == item.lesson.date => day.lessons.push(item),
-                _ => days.push(DiaryDay { date: item.lesson.date, lessons: vec![item] }),
+                _ => days.push(DiaryDay {
+                    date: item.lesson.date,
+                    lessons: vec![item],
+                }),
             }
         }
         let period_name = self.period_on(&who, from).await?.map(|p| p.name);
-        Ok(DiaryWeek { student: who, from, to, days, period_name })
+        Ok(DiaryWeek {
+            student: who,
+            from,
+            to,
+            days,
+            period_name,
+        })
     }
 
     /// Mandatory work of a student due in the span and not done.
@@ -159,14 +208,30 @@ impl App {
     ) -> AppResult<Vec<DiaryAssignmentRecord>> {
         check_span(from, to)?;
         self.authorize_diary(actor, student, origin).await?;
-        Ok(self.store.overdue_assignments(student, from, to, self.today()).await?)
+        Ok(self
+            .store
+            .overdue_assignments(student, from, to, self.today())
+            .await?)
     }
 
-    async fn period_on(&self, student: &DiaryStudent, day: NaiveDate) -> AppResult<Option<PeriodRecord>> {
-        let Some(year) = self.store.current_year(student.organization_id, day).await? else {
+    async fn period_on(
+        &self,
+        student: &DiaryStudent,
+        day: NaiveDate,
+    ) -> AppResult<Option<PeriodRecord>> {
+        let Some(year) = self
+            .store
+            .current_year(student.organization_id, day)
+            .await?
+        else {
             return Ok(None);
         };
-        let grade = self.store.student(student.account_id, day).await?.and_then(|s| s.grade).unwrap_or(1);
+        let grade = self
+            .store
+            .student(student.account_id, day)
+            .await?
+            .and_then(|s| s.grade)
+            .unwrap_or(1);
         Ok(self
             .store
             .periods(year.id, grade)
@@ -189,14 +254,23 @@ impl App {
     }
 
     /// Assignment types of the actor's organization.
-    pub async fn assignment_types(&self, actor: &Actor, active_only: bool) -> AppResult<Vec<AssignmentTypeRecord>> {
-        Ok(self.store.assignment_types(actor.organization_id, active_only).await?)
+    pub async fn assignment_types(
+        &self,
+        actor: &Actor,
+        active_only: bool,
+    ) -> AppResult<Vec<AssignmentTypeRecord>> {
+        Ok(self
+            .store
+            .assignment_types(actor.organization_id, active_only)
+            .await?)
     }
 }
 
 fn check_span(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     if to < from {
-        return Err(AppError::BadRequest("Дата окончания раньше даты начала".into()));
+        return Err(AppError::BadRequest(
+            "Дата окончания раньше даты начала".into(),
+        ));
     }
     if to - from > Duration::days(calendar::MAX_DIARY_SPAN_DAYS) {
         return Err(AppError::BadRequest(format!(

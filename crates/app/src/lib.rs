@@ -22,8 +22,8 @@ pub use sgo_store::{Engine, Store, StoreError};
 /// The records use cases return, re-exported so that `sgo-web` needs no access to the store.
 pub mod records {
     pub use sgo_store::{
-        AcademicYearRecord, AccountRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord,
-        OrganizationRecord, PeriodRecord,
+        AcademicYearRecord, AccountRecord, AssignmentTypeRecord, DiaryAssignmentRecord,
+        DiaryLessonRecord, OrganizationRecord, PeriodRecord,
     };
 }
 

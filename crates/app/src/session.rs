@@ -85,7 +85,10 @@ impl App {
         password: &str,
         origin: &Origin,
     ) -> AppResult<SignedIn> {
-        let creds = self.store.credentials(organization_id, &text::normalise(login)).await?;
+        let creds = self
+            .store
+            .credentials(organization_id, &text::normalise(login))
+            .await?;
         let verified = match &creds {
             Some(c) if c.active => match &c.password_hash {
                 Some(phc) => password::verify_password(phc, password),
@@ -99,12 +102,23 @@ impl App {
         let target = format!("organization:{organization_id} login:{login}");
         match creds {
             Some(c) if verified => {
-                let signed = self.open_session(c.account_id, Channel::Web, None, origin).await?;
-                self.record(Some(c.account_id), "sign_in", target, origin, "ok", "web".into()).await;
+                let signed = self
+                    .open_session(c.account_id, Channel::Web, None, origin)
+                    .await?;
+                self.record(
+                    Some(c.account_id),
+                    "sign_in",
+                    target,
+                    origin,
+                    "ok",
+                    "web".into(),
+                )
+                .await;
                 Ok(signed)
             }
             _ => {
-                self.record(None, "sign_in", target, origin, "refused", "web".into()).await;
+                self.record(None, "sign_in", target, origin, "refused", "web".into())
+                    .await;
                 Err(AppError::InvalidCredentials)
             }
         }
@@ -125,7 +139,11 @@ impl App {
             created_at: now,
         };
         self.store.create_login_ticket(&ticket).await?;
-        Ok(Challenge { lt: ticket.lt, ver: ticket.ver, salt: ticket.salt })
+        Ok(Challenge {
+            lt: ticket.lt,
+            ver: ticket.ver,
+            salt: ticket.salt,
+        })
     }
 
     /// Checks a NetSchool challenge answer and opens a session bound to the cookie as well.
@@ -144,27 +162,51 @@ impl App {
         let retry = || AppError::LoginRefused("Ошибка входа в систему. Повторите попытку.".into());
         let cookie = cookie.ok_or_else(retry)?;
         let cookie_hash = token::hash_token(cookie);
-        let ticket = self.store.take_login_ticket(&cookie_hash, &answer.lt).await?.ok_or_else(retry)?;
+        let ticket = self
+            .store
+            .take_login_ticket(&cookie_hash, &answer.lt)
+            .await?
+            .ok_or_else(retry)?;
         if self.clock.now() - ticket.created_at > Duration::minutes(TICKET_LIFETIME_MINUTES) {
             return Err(retry());
         }
         let organization_id = answer.organization_id.ok_or(AppError::InvalidCredentials)?;
-        let creds = self.store.credentials(organization_id, &text::normalise(&answer.login)).await?;
+        let creds = self
+            .store
+            .credentials(organization_id, &text::normalise(&answer.login))
+            .await?;
         let target = format!("organization:{organization_id} login:{}", answer.login);
         let ok = match &creds {
             Some(c) if c.active => c.legacy_verifier.as_deref().is_some_and(|sealed| {
-                legacy::check_challenge(&self.key, sealed, &ticket.salt, &answer.pw2, answer.pw.as_deref())
+                legacy::check_challenge(
+                    &self.key,
+                    sealed,
+                    &ticket.salt,
+                    &answer.pw2,
+                    answer.pw.as_deref(),
+                )
             }),
             _ => false,
         };
         match creds {
             Some(c) if ok => {
-                let signed = self.open_session(c.account_id, Channel::WebApi, Some(cookie_hash), origin).await?;
-                self.record(Some(c.account_id), "sign_in", target, origin, "ok", "webapi".into()).await;
+                let signed = self
+                    .open_session(c.account_id, Channel::WebApi, Some(cookie_hash), origin)
+                    .await?;
+                self.record(
+                    Some(c.account_id),
+                    "sign_in",
+                    target,
+                    origin,
+                    "ok",
+                    "webapi".into(),
+                )
+                .await;
                 Ok(signed)
             }
             _ => {
-                self.record(None, "sign_in", target, origin, "refused", "webapi".into()).await;
+                self.record(None, "sign_in", target, origin, "refused", "webapi".into())
+                    .await;
                 Err(AppError::InvalidCredentials)
             }
         }
@@ -177,7 +219,11 @@ impl App {
         cookie_hash: Option<Vec<u8>>,
         origin: &Origin,
     ) -> AppResult<SignedIn> {
-        let account = self.store.account(account_id).await?.ok_or(AppError::InvalidCredentials)?;
+        let account = self
+            .store
+            .account(account_id)
+            .await?
+            .ok_or(AppError::InvalidCredentials)?;
         let roles = self.store.account_roles(account_id).await?;
         let token = token::new_session_token();
         self.store
@@ -193,19 +239,29 @@ impl App {
             .await?;
         Ok(SignedIn {
             token,
-            actor: Actor { account_id, organization_id: account.organization_id, roles },
+            actor: Actor {
+                account_id,
+                organization_id: account.organization_id,
+                roles,
+            },
         })
     }
 
     /// The actor behind a session token.
     pub async fn authenticate_token(&self, token: &str) -> AppResult<Authenticated> {
-        let session = self.store.session_by_token(&token::hash_token(token)).await?;
+        let session = self
+            .store
+            .session_by_token(&token::hash_token(token))
+            .await?;
         self.accept_session(session).await
     }
 
     /// The actor behind a NSSESSIONID cookie that a NetSchool login bound to a session.
     pub async fn authenticate_cookie(&self, cookie: &str) -> AppResult<Authenticated> {
-        let session = self.store.session_by_cookie(&token::hash_token(cookie)).await?;
+        let session = self
+            .store
+            .session_by_cookie(&token::hash_token(cookie))
+            .await?;
         self.accept_session(session).await
     }
 
@@ -223,32 +279,54 @@ impl App {
         let roles = self.store.account_roles(session.account_id).await?;
         Ok(Authenticated {
             session_id: session.id,
-            actor: Actor { account_id: session.account_id, organization_id: session.organization_id, roles },
+            actor: Actor {
+                account_id: session.account_id,
+                organization_id: session.organization_id,
+                roles,
+            },
         })
     }
 
     /// Ends a session.
     pub async fn sign_out(&self, who: &Authenticated, origin: &Origin) -> AppResult<()> {
         self.store.delete_session(who.session_id).await?;
-        self.record(Some(who.actor.account_id), "sign_out", String::new(), origin, "ok", String::new()).await;
+        self.record(
+            Some(who.actor.account_id),
+            "sign_out",
+            String::new(),
+            origin,
+            "ok",
+            String::new(),
+        )
+        .await;
         Ok(())
     }
 
     /// Ends every session idle longer than the timeout; run periodically by the server.
     pub async fn sweep_sessions(&self) -> AppResult<u64> {
         let idle = Duration::from_std(self.settings.session_idle).unwrap_or(Duration::minutes(15));
-        Ok(self.store.delete_sessions_idle_since(self.clock.now() - idle).await?)
+        Ok(self
+            .store
+            .delete_sessions_idle_since(self.clock.now() - idle)
+            .await?)
     }
 
     /// The signed-in person's name and organization, for page headers and login responses.
     pub async fn whoami(&self, actor: &Actor) -> AppResult<Whoami> {
-        let account = self.store.account(actor.account_id).await?.ok_or(AppError::Unauthenticated)?;
+        let account = self
+            .store
+            .account(actor.account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let organization = self
             .store
             .organization(account.organization_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
-        Ok(Whoami { account, organization })
+        Ok(Whoami {
+            account,
+            organization,
+        })
     }
 }
 

@@ -28,7 +28,12 @@ pub struct CascadeOption {
 }
 
 fn named(list: Vec<NamedRecord>) -> Vec<CascadeOption> {
-    list.into_iter().map(|r| CascadeOption { id: r.id.to_string(), name: r.name }).collect()
+    list.into_iter()
+        .map(|r| CascadeOption {
+            id: r.id.to_string(),
+            name: r.name,
+        })
+        .collect()
 }
 
 impl App {
@@ -36,12 +41,17 @@ impl App {
     pub async fn cascade(&self, q: &CascadeQuery) -> AppResult<Vec<CascadeOption>> {
         let store = &self.store;
         Ok(match (q.region, q.municipality, q.settlement, q.kind) {
-            (_, _, Some(settlement), Some(kind)) => named(store.organizations_in(settlement, kind).await?),
+            (_, _, Some(settlement), Some(kind)) => {
+                named(store.organizations_in(settlement, kind).await?)
+            }
             (_, _, Some(settlement), None) => store
                 .organization_kinds(settlement)
                 .await?
                 .into_iter()
-                .map(|k| CascadeOption { id: k.code().into(), name: k.title().into() })
+                .map(|k| CascadeOption {
+                    id: k.code().into(),
+                    name: k.title().into(),
+                })
                 .collect(),
             (_, Some(municipality), None, _) => named(store.settlements(municipality).await?),
             (Some(region), None, None, _) => named(store.municipalities(region).await?),
@@ -59,7 +69,10 @@ impl App {
         if needle.as_ref().is_some_and(|n| n.chars().count() > 200) {
             return Err(AppError::BadRequest("Слишком длинная строка поиска".into()));
         }
-        Ok(self.store.search_organizations(needle.as_deref(), kind).await?)
+        Ok(self
+            .store
+            .search_organizations(needle.as_deref(), kind)
+            .await?)
     }
 
     /// An organization's card.

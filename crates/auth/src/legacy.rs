@@ -72,7 +72,10 @@ mod tests {
     fn matches_the_worked_example_of_the_spec() {
         let v = verifier("Пароль123").unwrap();
         assert_eq!(v, "aa710476e0054592eefcae6ca2d9136e");
-        assert_eq!(expected_pw2(&v, "1458933352"), "0fdad4a0ed8daba58877dbce8145d306");
+        assert_eq!(
+            expected_pw2(&v, "1458933352"),
+            "0fdad4a0ed8daba58877dbce8145d306"
+        );
     }
 
     #[test]
@@ -85,9 +88,21 @@ mod tests {
         let key = ServerKey::generate().unwrap();
         let sealed = seal_verifier(&key, "Пароль123").unwrap();
         let pw2 = "0fdad4a0ed8daba58877dbce8145d306";
-        assert!(check_challenge(&key, &sealed, "1458933352", pw2, Some("0fdad4a0e")));
+        assert!(check_challenge(
+            &key,
+            &sealed,
+            "1458933352",
+            pw2,
+            Some("0fdad4a0e")
+        ));
         assert!(check_challenge(&key, &sealed, "1458933352", pw2, None));
-        assert!(!check_challenge(&key, &sealed, "1458933352", pw2, Some("ffff")));
+        assert!(!check_challenge(
+            &key,
+            &sealed,
+            "1458933352",
+            pw2,
+            Some("ffff")
+        ));
         assert!(!check_challenge(&key, &sealed, "1458933353", pw2, None));
         let other = ServerKey::generate().unwrap();
         assert!(!check_challenge(&other, &sealed, "1458933352", pw2, None));

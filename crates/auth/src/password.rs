@@ -16,10 +16,16 @@ pub struct PasswordCost {
 
 impl PasswordCost {
     /// The cost for real accounts (the OWASP minimum for Argon2id).
-    pub const STANDARD: PasswordCost = PasswordCost { memory_kib: 19 * 1024, iterations: 2 };
+    pub const STANDARD: PasswordCost = PasswordCost {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+    };
     /// A light cost for demo accounts, whose passwords are printed in clear anyway; it keeps
     /// generating a 500-school demo region to minutes instead of hours.
-    pub const DEMO: PasswordCost = PasswordCost { memory_kib: 1024, iterations: 1 };
+    pub const DEMO: PasswordCost = PasswordCost {
+        memory_kib: 1024,
+        iterations: 1,
+    };
 
     fn hasher(self) -> Result<Argon2<'static>, AuthError> {
         let params = Params::new(self.memory_kib, self.iterations, 1, None)
@@ -41,7 +47,9 @@ pub fn hash_password(password: &str, cost: PasswordCost) -> Result<String, AuthE
 /// True when the password matches the PHC string; a malformed string never matches.
 pub fn verify_password(phc: &str, password: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

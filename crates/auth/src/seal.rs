@@ -33,7 +33,9 @@ impl ServerKey {
 
     fn from_bytes(bytes: &[u8; 32]) -> Self {
         let key = aes_gcm::Key::<Aes256Gcm>::from(*bytes);
-        ServerKey { cipher: Aes256Gcm::new(&key) }
+        ServerKey {
+            cipher: Aes256Gcm::new(&key),
+        }
     }
 
     /// Parses a key given as base64 of 32 bytes (configuration or key file).

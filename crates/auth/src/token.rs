@@ -21,10 +21,16 @@ pub fn new_cookie_id() -> String {
 /// A random decimal string of the given length, for `lt`, `ver` and `salt`.
 pub fn random_digits(len: usize) -> String {
     let bytes = random_bytes::<32>();
-    bytes.iter().cycle().take(len).enumerate().map(|(i, b)| {
-        // Mix the index in so that a length above 32 does not repeat the first digits.
-        char::from(b'0' + (b.wrapping_add(i as u8 / 32 * 7) % 10))
-    }).collect()
+    bytes
+        .iter()
+        .cycle()
+        .take(len)
+        .enumerate()
+        .map(|(i, b)| {
+            // Mix the index in so that a length above 32 does not repeat the first digits.
+            char::from(b'0' + (b.wrapping_add(i as u8 / 32 * 7) % 10))
+        })
+        .collect()
 }
 
 /// The stored form of a token: its SHA-256.

@@ -8,8 +8,8 @@ use clap::Args;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
-use sgo_app::{App, Clock, ServerKey, Settings};
 use sgo_app::PasswordCost;
+use sgo_app::{App, Clock, ServerKey, Settings};
 
 /// Flags shared by the commands; each overrides the same key of the file and environment.
 #[derive(Args, Debug, Default, Clone)]
@@ -59,7 +59,7 @@ impl Default for Config {
             portal_name: "Сетевой город. Образование".into(),
             secure_cookies: false,
             server_key: None,
-            log: "info,tower_http=warn,sqlx=warn".into(),
+            log: "info,tower_http=warn,sqlx=error".into(),
         }
     }
 }
@@ -82,7 +82,10 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
         figment = figment.merge(("database_url", u));
     }
     let config: Config = figment.extract().context("неверные настройки")?;
-    anyhow::ensure!(config.session_idle_minutes > 0, "session_idle_minutes должно быть больше нуля");
+    anyhow::ensure!(
+        config.session_idle_minutes > 0,
+        "session_idle_minutes должно быть больше нуля"
+    );
     Ok(config)
 }
 
@@ -90,20 +93,30 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
 pub fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
 }
 
 /// Opens the store (migrating it) and builds the application context.
 pub async fn open_app(config: &Config) -> anyhow::Result<App> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("не удалось создать каталог данных {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "не удалось создать каталог данных {}",
+            config.data_dir.display()
+        )
+    })?;
     let key = match &config.server_key {
         Some(k) => ServerKey::from_base64(k)?,
         None => ServerKey::load_or_create(&config.data_dir.join("server.key"))?,
     };
-    let store = sgo_app::connect_store(config.database_url.as_deref(), &config.data_dir.join("sgo.db"))
-        .await
-        .context("не удалось открыть базу данных")?;
+    let store = sgo_app::connect_store(
+        config.database_url.as_deref(),
+        &config.data_dir.join("sgo.db"),
+    )
+    .await
+    .context("не удалось открыть базу данных")?;
     let settings = Settings {
         session_idle: Duration::from_secs(config.session_idle_minutes * 60),
         legacy_login: config.legacy_login,

@@ -10,9 +10,17 @@ use sgo_app::demo::{self, DemoAccount, DemoOptions, DemoProgress};
 use crate::config::{self, Overrides};
 
 /// Generates the region into the configured database and writes `demo-accounts.csv`.
-pub async fn run(o: Overrides, schools: u32, students_per_class: u32, seed: u64) -> anyhow::Result<()> {
+pub async fn run(
+    o: Overrides,
+    schools: u32,
+    students_per_class: u32,
+    seed: u64,
+) -> anyhow::Result<()> {
     anyhow::ensure!((1..=2000).contains(&schools), "--schools: от 1 до 2000");
-    anyhow::ensure!((1..=40).contains(&students_per_class), "--students-per-class: от 1 до 40");
+    anyhow::ensure!(
+        (1..=40).contains(&students_per_class),
+        "--students-per-class: от 1 до 40"
+    );
     let config = config::load(&o)?;
     config::init_logging(&config);
     let app = config::open_app(&config).await?;
@@ -29,7 +37,12 @@ pub async fn generate(
     students_per_class: u32,
     seed: u64,
 ) -> anyhow::Result<Vec<DemoAccount>> {
-    let options = DemoOptions { schools, students_per_class, seed, today: app.today() };
+    let options = DemoOptions {
+        schools,
+        students_per_class,
+        seed,
+        today: app.today(),
+    };
     let bar = ProgressBar::new(u64::from(schools));
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} школ, {elapsed}")
@@ -47,13 +60,17 @@ pub async fn generate(
         .context("не удалось создать демо-регион")?;
     bar.finish_with_message("Готово");
     let csv = data_dir.join("demo-accounts.csv");
-    demo::write_accounts_csv(&csv, &accounts).with_context(|| format!("не удалось записать {}", csv.display()))?;
+    demo::write_accounts_csv(&csv, &accounts)
+        .with_context(|| format!("не удалось записать {}", csv.display()))?;
     Ok(accounts)
 }
 
 /// Prints where the logins are and a few of them.
 pub fn print_summary(data_dir: &Path, accounts: &[DemoAccount]) {
-    println!("Учётные записи демо-региона: {}", data_dir.join("demo-accounts.csv").display());
+    println!(
+        "Учётные записи демо-региона: {}",
+        data_dir.join("demo-accounts.csv").display()
+    );
     let mut shown = std::collections::HashSet::new();
     for a in accounts {
         if shown.insert(a.role) {

@@ -54,18 +54,27 @@ enum Command {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { common, listen, demo } => serve::run(common, listen, demo).await,
-        Command::Demo { common, schools, students_per_class, seed } => {
-            demo::run(common, schools, students_per_class, seed).await
+        Command::Serve {
+            common,
+            listen,
+            demo,
+        } => serve::run(common, listen, demo).await,
+        Command::Demo {
+            common,
+            schools,
+            students_per_class,
+            seed,
+        } => demo::run(common, schools, students_per_class, seed).await,
+        Command::Migrate { common } => {
+            async {
+                let config = config::load(&common)?;
+                config::init_logging(&config);
+                config::open_app(&config).await?;
+                println!("База данных в актуальном состоянии.");
+                Ok(())
+            }
+            .await
         }
-        Command::Migrate { common } => async {
-            let config = config::load(&common)?;
-            config::init_logging(&config);
-            config::open_app(&config).await?;
-            println!("База данных в актуальном состоянии.");
-            Ok(())
-        }
-        .await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

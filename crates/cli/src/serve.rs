@@ -47,13 +47,19 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
 
     let router = sgo_web::router(
         app,
-        WebOptions { portal_name: config.portal_name.clone(), secure_cookies: config.secure_cookies },
+        WebOptions {
+            portal_name: config.portal_name.clone(),
+            secure_cookies: config.secure_cookies,
+        },
     );
     println!("SGO слушает http://{address}/ (вход: http://{address}/login)");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("сервер остановился с ошибкой")
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("сервер остановился с ошибкой")
 }
 
 async fn shutdown() {
@@ -62,7 +68,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -9,7 +9,11 @@ pub fn week_start(date: NaiveDate) -> NaiveDate {
 
 /// The first day of the academic year that contains `date`: 1 September, the year turning in August.
 pub fn academic_year_start(date: NaiveDate) -> NaiveDate {
-    let year = if date.month() >= 8 { date.year() } else { date.year() - 1 };
+    let year = if date.month() >= 8 {
+        date.year()
+    } else {
+        date.year() - 1
+    };
     NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September exists every year")
 }
 
@@ -39,8 +43,18 @@ pub fn weekday_title(weekday: Weekday) -> &'static str {
 /// Russian month name in the genitive, for dates like «23 ноября».
 pub fn month_genitive(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [
-        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
-        "октября", "ноября", "декабря",
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
     ];
     NAMES[(month.clamp(1, 12) - 1) as usize]
 }

@@ -14,7 +14,10 @@ pub fn weighted_average(marks: impl IntoIterator<Item = (i32, i32)>) -> Option<f
         .into_iter()
         .filter(|&(value, weight)| MARK_RANGE.contains(&value) && weight > 0)
         .fold((0i64, 0i64), |(s, w), (value, weight)| {
-            (s + i64::from(value) * i64::from(weight), w + i64::from(weight))
+            (
+                s + i64::from(value) * i64::from(weight),
+                w + i64::from(weight),
+            )
         });
     (weights > 0).then(|| sum as f64 / weights as f64)
 }
@@ -26,7 +29,13 @@ pub fn format_average(average: f64) -> String {
 
 /// Whether an assignment is overdue for a student on `today`: it is mandatory, its due date
 /// has passed, and the student has no mark for it or only a duty mark («точка», work owed).
-pub fn is_overdue(mandatory: bool, due: NaiveDate, today: NaiveDate, has_value: bool, duty: bool) -> bool {
+pub fn is_overdue(
+    mandatory: bool,
+    due: NaiveDate,
+    today: NaiveDate,
+    has_value: bool,
+    duty: bool,
+) -> bool {
     mandatory && due < today && (!has_value || duty)
 }
 
@@ -87,7 +96,10 @@ impl AttendanceCode {
         AttendanceCode::ALL
             .into_iter()
             .find(|c| c.abbr() == abbr)
-            .ok_or_else(|| UnknownCode { what: "attendance code", value: abbr.to_owned() })
+            .ok_or_else(|| UnknownCode {
+                what: "attendance code",
+                value: abbr.to_owned(),
+            })
     }
 }
 

@@ -66,7 +66,9 @@ impl OrganizationKind {
 
     /// The kind for a NetSchool `sft`, if it names one.
     pub fn from_func_type(sft: i32) -> Option<OrganizationKind> {
-        OrganizationKind::ALL.into_iter().find(|k| k.func_type() == sft && sft != 0)
+        OrganizationKind::ALL
+            .into_iter()
+            .find(|k| k.func_type() == sft && sft != 0)
     }
 
     /// Parses a stored code.
@@ -74,12 +76,18 @@ impl OrganizationKind {
         OrganizationKind::ALL
             .into_iter()
             .find(|k| k.code() == code)
-            .ok_or_else(|| UnknownCode { what: "organization kind", value: code.to_owned() })
+            .ok_or_else(|| UnknownCode {
+                what: "organization kind",
+                value: code.to_owned(),
+            })
     }
 
     /// True for education authorities, which have no students of their own.
     pub fn is_authority(self) -> bool {
-        matches!(self, OrganizationKind::MunicipalAuthority | OrganizationKind::RegionalAuthority)
+        matches!(
+            self,
+            OrganizationKind::MunicipalAuthority | OrganizationKind::RegionalAuthority
+        )
     }
 }
 
@@ -97,7 +105,10 @@ mod tests {
     #[test]
     fn func_types_follow_netschool() {
         assert_eq!(OrganizationKind::General.func_type(), 2);
-        assert_eq!(OrganizationKind::from_func_type(1), Some(OrganizationKind::Preschool));
+        assert_eq!(
+            OrganizationKind::from_func_type(1),
+            Some(OrganizationKind::Preschool)
+        );
         assert_eq!(OrganizationKind::from_func_type(0), None);
         for k in OrganizationKind::ALL {
             assert_eq!(OrganizationKind::from_code(k.code()).unwrap(), k);

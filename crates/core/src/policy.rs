@@ -16,7 +16,11 @@ mod tests {
     use super::*;
 
     fn actor(id: AccountId, roles: &[Role]) -> Actor {
-        Actor { account_id: id, organization_id: 1, roles: roles.to_vec() }
+        Actor {
+            account_id: id,
+            organization_id: 1,
+            roles: roles.to_vec(),
+        }
     }
 
     #[test]

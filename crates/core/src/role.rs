@@ -69,7 +69,10 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.code() == code)
-            .ok_or_else(|| UnknownCode { what: "role", value: code.to_owned() })
+            .ok_or_else(|| UnknownCode {
+                what: "role",
+                value: code.to_owned(),
+            })
     }
 }
 

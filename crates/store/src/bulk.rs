@@ -140,5 +140,8 @@ pub(crate) const ID_TABLES: &[&str] = &[
 
 /// Whether a column name is a plain identifier (letters, digits, underscore).
 pub(crate) fn is_identifier(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }

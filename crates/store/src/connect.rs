@@ -18,7 +18,10 @@ pub enum Engine {
 
 /// Opens the store: PostgreSQL when `database_url` starts with `postgres://` or `postgresql://`,
 /// otherwise SQLite in `sqlite_path`. Migrations run first; a schema newer than this program is refused.
-pub async fn connect(database_url: Option<&str>, sqlite_path: &Path) -> StoreResult<Arc<dyn Store>> {
+pub async fn connect(
+    database_url: Option<&str>,
+    sqlite_path: &Path,
+) -> StoreResult<Arc<dyn Store>> {
     match database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             Ok(Arc::new(crate::postgres::open(url).await?))
@@ -29,7 +32,8 @@ pub async fn connect(database_url: Option<&str>, sqlite_path: &Path) -> StoreRes
         ))),
         None => {
             if let Some(dir) = sqlite_path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
             Ok(Arc::new(crate::sqlite::open(sqlite_path).await?))
         }
@@ -43,7 +47,8 @@ where
     <DB as sqlx::Database>::Connection: sqlx::migrate::Migrate,
 {
     let mut conn = pool.acquire().await?;
-    let applied = sqlx::migrate::Migrate::list_applied_migrations(&mut *conn, "_sqlx_migrations").await;
+    let applied =
+        sqlx::migrate::Migrate::list_applied_migrations(&mut *conn, "_sqlx_migrations").await;
     drop(conn);
     // A fresh database has no migrations table yet; that is not an error.
     if let Ok(applied) = applied {

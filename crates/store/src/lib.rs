@@ -54,7 +54,11 @@ pub trait Store: Send + Sync + 'static {
     /// The kinds of the active organizations in a settlement.
     async fn organization_kinds(&self, settlement_id: i64) -> StoreResult<Vec<OrganizationKind>>;
     /// Active organizations of a kind in a settlement.
-    async fn organizations_in(&self, settlement_id: i64, kind: OrganizationKind) -> StoreResult<Vec<NamedRecord>>;
+    async fn organizations_in(
+        &self,
+        settlement_id: i64,
+        kind: OrganizationKind,
+    ) -> StoreResult<Vec<NamedRecord>>;
     /// Active organizations whose normalised name contains `needle` (all when `None`), by kind.
     async fn search_organizations(
         &self,
@@ -66,7 +70,11 @@ pub trait Store: Send + Sync + 'static {
 
     // --- accounts ---
     /// What is needed to check a password for a login in an organization.
-    async fn credentials(&self, organization_id: OrganizationId, login_norm: &str) -> StoreResult<Option<CredentialsRecord>>;
+    async fn credentials(
+        &self,
+        organization_id: OrganizationId,
+        login_norm: &str,
+    ) -> StoreResult<Option<CredentialsRecord>>;
     /// An account with its person.
     async fn account(&self, id: AccountId) -> StoreResult<Option<AccountRecord>>;
     /// The roles of an account.
@@ -88,7 +96,11 @@ pub trait Store: Send + Sync + 'static {
     /// Records a challenge issued to a NSSESSIONID.
     async fn create_login_ticket(&self, ticket: &LoginTicket) -> StoreResult<()>;
     /// Removes and returns the challenge with `lt` issued to the cookie; all its challenges are spent.
-    async fn take_login_ticket(&self, cookie_hash: &[u8], lt: &str) -> StoreResult<Option<LoginTicket>>;
+    async fn take_login_ticket(
+        &self,
+        cookie_hash: &[u8],
+        lt: &str,
+    ) -> StoreResult<Option<LoginTicket>>;
     /// Removes challenges issued before `cutoff`.
     async fn delete_login_tickets_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64>;
 
@@ -96,25 +108,52 @@ pub trait Store: Send + Sync + 'static {
     /// The children linked to a parent, with their class on `on`.
     async fn children(&self, parent: AccountId, on: NaiveDate) -> StoreResult<Vec<StudentRecord>>;
     /// A student with their class on `on`; `None` if the account does not exist.
-    async fn student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Option<StudentRecord>>;
+    async fn student(
+        &self,
+        student: AccountId,
+        on: NaiveDate,
+    ) -> StoreResult<Option<StudentRecord>>;
 
     // --- the school year ---
     /// The academic year of the organization that contains `on`, else the latest that started before it.
-    async fn current_year(&self, organization_id: OrganizationId, on: NaiveDate) -> StoreResult<Option<AcademicYearRecord>>;
+    async fn current_year(
+        &self,
+        organization_id: OrganizationId,
+        on: NaiveDate,
+    ) -> StoreResult<Option<AcademicYearRecord>>;
     /// All academic years of an organization, newest first.
     async fn years(&self, organization_id: OrganizationId) -> StoreResult<Vec<AcademicYearRecord>>;
     /// Periods of a year that apply to a grade, in order.
     async fn periods(&self, academic_year_id: i64, grade: i32) -> StoreResult<Vec<PeriodRecord>>;
     /// Assignment types of an organization (`active_only` hides retired ones).
-    async fn assignment_types(&self, organization_id: OrganizationId, active_only: bool) -> StoreResult<Vec<AssignmentTypeRecord>>;
+    async fn assignment_types(
+        &self,
+        organization_id: OrganizationId,
+        active_only: bool,
+    ) -> StoreResult<Vec<AssignmentTypeRecord>>;
 
     // --- the diary ---
     /// A student's lessons between two dates (inclusive), in time order.
-    async fn diary_lessons(&self, student: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DiaryLessonRecord>>;
+    async fn diary_lessons(
+        &self,
+        student: AccountId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DiaryLessonRecord>>;
     /// Assignments on those lessons, each with the student's mark if any.
-    async fn diary_assignments(&self, student: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DiaryAssignmentRecord>>;
+    async fn diary_assignments(
+        &self,
+        student: AccountId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DiaryAssignmentRecord>>;
     /// The student's attendance codes on those lessons.
-    async fn diary_attendance(&self, student: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<AttendanceRecord>>;
+    async fn diary_attendance(
+        &self,
+        student: AccountId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<AttendanceRecord>>;
     /// Mandatory assignments of the student due between the dates and before `today` that have
     /// no mark or only a duty mark.
     async fn overdue_assignments(
@@ -135,7 +174,12 @@ pub trait Store: Send + Sync + 'static {
     /// True when the database holds no region yet.
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Inserts rows with explicit ids into a table, in one transaction.
-    async fn bulk_insert(&self, table: &'static str, columns: &'static [&'static str], rows: Vec<Vec<Value>>) -> StoreResult<()>;
+    async fn bulk_insert(
+        &self,
+        table: &'static str,
+        columns: &'static [&'static str],
+        rows: Vec<Vec<Value>>,
+    ) -> StoreResult<()>;
     /// After explicit-id loads: moves id sequences past the loaded ids and refreshes statistics.
     async fn finish_bulk_load(&self) -> StoreResult<()>;
 }

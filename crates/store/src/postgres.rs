@@ -6,7 +6,6 @@ use sqlx::postgres::PgPoolOptions;
 
 use crate::bulk::ID_TABLES;
 
-
 type Db = sqlx::Postgres;
 const ENGINE: Engine = Engine::Postgres;
 // The protocol allows 65535 parameters per statement.

@@ -6,12 +6,11 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-
-
 type Db = sqlx::Sqlite;
 const ENGINE: Engine = Engine::Sqlite;
-// SQLite 3.32+ allows 32766 bound values per statement.
-const MAX_BIND_PARAMS: usize = 32_000;
+// Binding cost per statement grows faster than linearly with its parameter count in sqlx-sqlite,
+// so bulk loads use many small prepared (and cached) statements instead of a few huge ones.
+const MAX_BIND_PARAMS: usize = 900;
 
 /// The store on SQLite.
 pub struct Backend {
@@ -41,7 +40,9 @@ pub async fn open(path: &Path) -> StoreResult<Backend> {
 
 async fn finish_bulk(pool: &sqlx::SqlitePool) -> StoreResult<()> {
     sqlx::query("ANALYZE").execute(pool).await?;
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(pool).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

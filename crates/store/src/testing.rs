@@ -10,7 +10,8 @@ use crate::{Engine, Store, connect};
 
 /// The server used by tests, from `SGO_TEST_DATABASE_URL`.
 pub fn postgres_admin_url() -> String {
-    std::env::var("SGO_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("SGO_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// A store for one test; the database disappears when this is dropped.
@@ -36,7 +37,12 @@ fn unique_name(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{prefix}_{}_{}_{}", std::process::id(), nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl TestStore {
@@ -47,19 +53,35 @@ impl TestStore {
         std::fs::create_dir_all(&dir).expect("create test directory");
         match engine {
             Engine::Sqlite => {
-                let store = connect(None, &dir.join("sgo.db")).await.expect("open SQLite");
-                TestStore { store, dir, database_url: None, pg_name: None }
+                let store = connect(None, &dir.join("sgo.db"))
+                    .await
+                    .expect("open SQLite");
+                TestStore {
+                    store,
+                    dir,
+                    database_url: None,
+                    pg_name: None,
+                }
             }
             Engine::Postgres => {
                 let admin = postgres_admin_url();
-                let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
+                let mut conn = sqlx::PgConnection::connect(&admin)
+                    .await
+                    .expect("connect to PostgreSQL");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(&mut conn)
                     .await
                     .expect("create test database");
                 let url = replace_database(&admin, &name);
-                let store = connect(Some(&url), &dir.join("unused.db")).await.expect("open PostgreSQL");
-                TestStore { store, dir, database_url: Some(url), pg_name: Some(name) }
+                let store = connect(Some(&url), &dir.join("unused.db"))
+                    .await
+                    .expect("open PostgreSQL");
+                TestStore {
+                    store,
+                    dir,
+                    database_url: Some(url),
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -88,12 +110,16 @@ impl Drop for TestStore {
             let admin = postgres_admin_url();
             // Drop needs its own runtime: the test's runtime may be shutting down.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async {
                         if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                            let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                                .execute(&mut conn)
+                                .await;
                         }
                     });
                 }

@@ -1,5 +1,7 @@
 //! Every repository operation, run against both engines with one small fixture.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use sgo_core::{OrganizationKind, Role};
 use sgo_store::testing::TestStore;
@@ -22,143 +24,443 @@ fn ts(day: NaiveDate) -> DateTime<Utc> {
 /// 1002 Английский/2 подгруппа; on 2026-11-23: 1003 Алгебра.
 async fn fixture(s: &dyn Store) {
     let now = ts(d(2026, 9, 1));
-    s.bulk_insert("regions", &["id", "code", "name"], vec![vec![1i64.into(), "99".into(), "Заречный край".into()]])
-        .await
-        .unwrap();
-    s.bulk_insert("municipalities", &["id", "region_id", "name"], vec![vec![2i64.into(), 1i64.into(), "городской округ Заречный".into()]])
-        .await
-        .unwrap();
-    s.bulk_insert("settlements", &["id", "municipality_id", "name"], vec![vec![3i64.into(), 2i64.into(), "г. Заречный".into()]])
-        .await
-        .unwrap();
+    s.bulk_insert(
+        "regions",
+        &["id", "code", "name"],
+        vec![vec![1i64.into(), "99".into(), "Заречный край".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "municipalities",
+        &["id", "region_id", "name"],
+        vec![vec![
+            2i64.into(),
+            1i64.into(),
+            "городской округ Заречный".into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "settlements",
+        &["id", "municipality_id", "name"],
+        vec![vec![3i64.into(), 2i64.into(), "г. Заречный".into()]],
+    )
+    .await
+    .unwrap();
     s.bulk_insert(
         "organizations",
-        &["id", "settlement_id", "kind", "short_name", "full_name", "name_norm", "director"],
+        &[
+            "id",
+            "settlement_id",
+            "kind",
+            "short_name",
+            "full_name",
+            "name_norm",
+            "director",
+        ],
         vec![
-            vec![10i64.into(), 3i64.into(), "general".into(), "МБОУ СОШ №1".into(), "Средняя школа №1".into(),
-                 sgo_core::text::normalise("МБОУ СОШ №1 Средняя школа №1").into(), "Сидоров С.С.".into()],
-            vec![11i64.into(), 3i64.into(), "municipal_authority".into(), "Управление образования".into(),
-                 "Управление образования г. Заречный".into(), "управление образования".into(), "".into()],
+            vec![
+                10i64.into(),
+                3i64.into(),
+                "general".into(),
+                "МБОУ СОШ №1".into(),
+                "Средняя школа №1".into(),
+                sgo_core::text::normalise("МБОУ СОШ №1 Средняя школа №1").into(),
+                "Сидоров С.С.".into(),
+            ],
+            vec![
+                11i64.into(),
+                3i64.into(),
+                "municipal_authority".into(),
+                "Управление образования".into(),
+                "Управление образования г. Заречный".into(),
+                "управление образования".into(),
+                "".into(),
+            ],
         ],
     )
     .await
     .unwrap();
-    let person = |id: i64, last: &str, first: &str| vec![id.into(), last.into(), first.into(), now.into()];
+    let person =
+        |id: i64, last: &str, first: &str| vec![id.into(), last.into(), first.into(), now.into()];
     s.bulk_insert(
         "persons",
         &["id", "last_name", "first_name", "created_at"],
-        vec![person(100, "Иванов", "Иван"), person(101, "Петров", "Пётр"), person(200, "Иванова", "Мария"), person(300, "Смирнова", "Анна")],
+        vec![
+            person(100, "Иванов", "Иван"),
+            person(101, "Петров", "Пётр"),
+            person(200, "Иванова", "Мария"),
+            person(300, "Смирнова", "Анна"),
+        ],
     )
     .await
     .unwrap();
     let account = |id: i64, login: &str, hash: Option<String>| {
-        vec![id.into(), id.into(), 10i64.into(), login.into(), sgo_core::text::normalise(login).into(),
-             format!("Учётная запись {id}").into(), Value::Text(hash), Value::Bytes(Some(vec![1, 2, 3])), now.into()]
+        vec![
+            id.into(),
+            id.into(),
+            10i64.into(),
+            login.into(),
+            sgo_core::text::normalise(login).into(),
+            format!("Учётная запись {id}").into(),
+            Value::Text(hash),
+            Value::Bytes(Some(vec![1, 2, 3])),
+            now.into(),
+        ]
     };
     s.bulk_insert(
         "accounts",
-        &["id", "person_id", "organization_id", "login", "login_norm", "display_name", "password_hash", "legacy_verifier", "created_at"],
-        vec![account(100, "ИвановИ", Some("$argon2id$x".into())), account(101, "ПетровП", None), account(200, "ИвановаМ", None), account(300, "СмирноваА", None)],
+        &[
+            "id",
+            "person_id",
+            "organization_id",
+            "login",
+            "login_norm",
+            "display_name",
+            "password_hash",
+            "legacy_verifier",
+            "created_at",
+        ],
+        vec![
+            account(100, "ИвановИ", Some("$argon2id$x".into())),
+            account(101, "ПетровП", None),
+            account(200, "ИвановаМ", None),
+            account(300, "СмирноваА", None),
+        ],
     )
     .await
     .unwrap();
     s.bulk_insert(
         "account_roles",
         &["account_id", "role"],
-        vec![vec![100i64.into(), "student".into()], vec![101i64.into(), "student".into()], vec![200i64.into(), "parent".into()],
-             vec![300i64.into(), "teacher".into()], vec![300i64.into(), "parent".into()]],
+        vec![
+            vec![100i64.into(), "student".into()],
+            vec![101i64.into(), "student".into()],
+            vec![200i64.into(), "parent".into()],
+            vec![300i64.into(), "teacher".into()],
+            vec![300i64.into(), "parent".into()],
+        ],
     )
     .await
     .unwrap();
-    s.bulk_insert("parent_students", &["parent_account_id", "student_account_id"], vec![vec![200i64.into(), 100i64.into()]])
-        .await
-        .unwrap();
+    s.bulk_insert(
+        "parent_students",
+        &["parent_account_id", "student_account_id"],
+        vec![vec![200i64.into(), 100i64.into()]],
+    )
+    .await
+    .unwrap();
     s.bulk_insert(
         "academic_years",
         &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![vec![20i64.into(), 10i64.into(), "2026/2027".into(), d(2026, 9, 1).into(), d(2027, 5, 31).into()]],
+        vec![vec![
+            20i64.into(),
+            10i64.into(),
+            "2026/2027".into(),
+            d(2026, 9, 1).into(),
+            d(2027, 5, 31).into(),
+        ]],
     )
     .await
     .unwrap();
     s.bulk_insert(
         "periods",
-        &["id", "academic_year_id", "kind", "number", "name", "grade_from", "grade_to", "start_date", "end_date"],
+        &[
+            "id",
+            "academic_year_id",
+            "kind",
+            "number",
+            "name",
+            "grade_from",
+            "grade_to",
+            "start_date",
+            "end_date",
+        ],
         vec![
-            vec![21i64.into(), 20i64.into(), "quarter".into(), 2i32.into(), "2 четверть".into(), 1i32.into(), 9i32.into(), d(2026, 11, 5).into(), d(2026, 12, 28).into()],
-            vec![22i64.into(), 20i64.into(), "half_year".into(), 1i32.into(), "1 полугодие".into(), 10i32.into(), 11i32.into(), d(2026, 9, 1).into(), d(2026, 12, 28).into()],
+            vec![
+                21i64.into(),
+                20i64.into(),
+                "quarter".into(),
+                2i32.into(),
+                "2 четверть".into(),
+                1i32.into(),
+                9i32.into(),
+                d(2026, 11, 5).into(),
+                d(2026, 12, 28).into(),
+            ],
+            vec![
+                22i64.into(),
+                20i64.into(),
+                "half_year".into(),
+                1i32.into(),
+                "1 полугодие".into(),
+                10i32.into(),
+                11i32.into(),
+                d(2026, 9, 1).into(),
+                d(2026, 12, 28).into(),
+            ],
         ],
     )
     .await
     .unwrap();
     s.bulk_insert(
         "classes",
-        &["id", "organization_id", "academic_year_id", "grade", "letter"],
-        vec![vec![30i64.into(), 10i64.into(), 20i64.into(), 9i32.into(), "А".into()]],
+        &[
+            "id",
+            "organization_id",
+            "academic_year_id",
+            "grade",
+            "letter",
+        ],
+        vec![vec![
+            30i64.into(),
+            10i64.into(),
+            20i64.into(),
+            9i32.into(),
+            "А".into(),
+        ]],
     )
     .await
     .unwrap();
     s.bulk_insert(
         "class_students",
-        &["id", "class_id", "student_account_id", "from_date", "to_date"],
-        vec![vec![31i64.into(), 30i64.into(), 100i64.into(), d(2026, 9, 1).into(), Value::Date(None)],
-             vec![32i64.into(), 30i64.into(), 101i64.into(), d(2026, 9, 1).into(), Value::Date(None)]],
+        &[
+            "id",
+            "class_id",
+            "student_account_id",
+            "from_date",
+            "to_date",
+        ],
+        vec![
+            vec![
+                31i64.into(),
+                30i64.into(),
+                100i64.into(),
+                d(2026, 9, 1).into(),
+                Value::Date(None),
+            ],
+            vec![
+                32i64.into(),
+                30i64.into(),
+                101i64.into(),
+                d(2026, 9, 1).into(),
+                Value::Date(None),
+            ],
+        ],
     )
     .await
     .unwrap();
-    s.bulk_insert("subgroups", &["id", "class_id", "name"], vec![vec![40i64.into(), 30i64.into(), "1 подгруппа".into()], vec![41i64.into(), 30i64.into(), "2 подгруппа".into()]])
-        .await
-        .unwrap();
-    s.bulk_insert("subgroup_students", &["subgroup_id", "student_account_id"], vec![vec![40i64.into(), 100i64.into()], vec![41i64.into(), 101i64.into()]])
-        .await
-        .unwrap();
-    s.bulk_insert("subjects", &["id", "organization_id", "name"], vec![vec![50i64.into(), 10i64.into(), "Алгебра".into()], vec![51i64.into(), 10i64.into(), "Английский язык".into()]])
-        .await
-        .unwrap();
+    s.bulk_insert(
+        "subgroups",
+        &["id", "class_id", "name"],
+        vec![
+            vec![40i64.into(), 30i64.into(), "1 подгруппа".into()],
+            vec![41i64.into(), 30i64.into(), "2 подгруппа".into()],
+        ],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "subgroup_students",
+        &["subgroup_id", "student_account_id"],
+        vec![
+            vec![40i64.into(), 100i64.into()],
+            vec![41i64.into(), 101i64.into()],
+        ],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "subjects",
+        &["id", "organization_id", "name"],
+        vec![
+            vec![50i64.into(), 10i64.into(), "Алгебра".into()],
+            vec![51i64.into(), 10i64.into(), "Английский язык".into()],
+        ],
+    )
+    .await
+    .unwrap();
     s.bulk_insert(
         "subject_groups",
-        &["id", "organization_id", "academic_year_id", "class_id", "subgroup_id", "subject_id", "name"],
+        &[
+            "id",
+            "organization_id",
+            "academic_year_id",
+            "class_id",
+            "subgroup_id",
+            "subject_id",
+            "name",
+        ],
         vec![
-            vec![60i64.into(), 10i64.into(), 20i64.into(), 30i64.into(), Value::Int(None), 50i64.into(), "9А/Алгебра".into()],
-            vec![61i64.into(), 10i64.into(), 20i64.into(), 30i64.into(), 40i64.into(), 51i64.into(), "9А/Английский язык/1".into()],
-            vec![62i64.into(), 10i64.into(), 20i64.into(), 30i64.into(), 41i64.into(), 51i64.into(), "9А/Английский язык/2".into()],
+            vec![
+                60i64.into(),
+                10i64.into(),
+                20i64.into(),
+                30i64.into(),
+                Value::Int(None),
+                50i64.into(),
+                "9А/Алгебра".into(),
+            ],
+            vec![
+                61i64.into(),
+                10i64.into(),
+                20i64.into(),
+                30i64.into(),
+                40i64.into(),
+                51i64.into(),
+                "9А/Английский язык/1".into(),
+            ],
+            vec![
+                62i64.into(),
+                10i64.into(),
+                20i64.into(),
+                30i64.into(),
+                41i64.into(),
+                51i64.into(),
+                "9А/Английский язык/2".into(),
+            ],
         ],
     )
     .await
     .unwrap();
     let lesson = |id: i64, group: i64, day: NaiveDate, n: i32| {
-        vec![id.into(), group.into(), day.into(), 1i32.into(), n.into(), t(8, 30).into(), t(9, 15).into(), "204".into(), 300i64.into()]
+        vec![
+            id.into(),
+            group.into(),
+            day.into(),
+            1i32.into(),
+            n.into(),
+            t(8, 30).into(),
+            t(9, 15).into(),
+            "204".into(),
+            300i64.into(),
+        ]
     };
     s.bulk_insert(
         "lessons",
-        &["id", "subject_group_id", "date", "shift", "number", "start_time", "end_time", "room", "teacher_account_id"],
-        vec![lesson(1000, 60, d(2026, 11, 16), 1), lesson(1001, 61, d(2026, 11, 16), 2), lesson(1002, 62, d(2026, 11, 16), 2), lesson(1003, 60, d(2026, 11, 23), 1)],
+        &[
+            "id",
+            "subject_group_id",
+            "date",
+            "shift",
+            "number",
+            "start_time",
+            "end_time",
+            "room",
+            "teacher_account_id",
+        ],
+        vec![
+            lesson(1000, 60, d(2026, 11, 16), 1),
+            lesson(1001, 61, d(2026, 11, 16), 2),
+            lesson(1002, 62, d(2026, 11, 16), 2),
+            lesson(1003, 60, d(2026, 11, 23), 1),
+        ],
     )
     .await
     .unwrap();
     s.bulk_insert(
         "assignment_types",
-        &["id", "organization_id", "name", "abbr", "default_weight", "sort_order", "active"],
-        vec![vec![70i64.into(), 10i64.into(), "Контрольная работа".into(), "К".into(), 30i32.into(), 1i32.into(), true.into()],
-             vec![71i64.into(), 10i64.into(), "Устаревший тип".into(), "У".into(), 10i32.into(), 2i32.into(), false.into()]],
+        &[
+            "id",
+            "organization_id",
+            "name",
+            "abbr",
+            "default_weight",
+            "sort_order",
+            "active",
+        ],
+        vec![
+            vec![
+                70i64.into(),
+                10i64.into(),
+                "Контрольная работа".into(),
+                "К".into(),
+                30i32.into(),
+                1i32.into(),
+                true.into(),
+            ],
+            vec![
+                71i64.into(),
+                10i64.into(),
+                "Устаревший тип".into(),
+                "У".into(),
+                10i32.into(),
+                2i32.into(),
+                false.into(),
+            ],
+        ],
     )
     .await
     .unwrap();
     let assignment = |id: i64, lesson: i64, due: NaiveDate, mandatory: bool| {
-        vec![id.into(), lesson.into(), 70i64.into(), format!("Работа {id}").into(), 30i32.into(), due.into(), mandatory.into(), now.into()]
+        vec![
+            id.into(),
+            lesson.into(),
+            70i64.into(),
+            format!("Работа {id}").into(),
+            30i32.into(),
+            due.into(),
+            mandatory.into(),
+            now.into(),
+        ]
     };
     s.bulk_insert(
         "assignments",
-        &["id", "lesson_id", "type_id", "title", "weight", "due_date", "mandatory", "created_at"],
-        vec![assignment(80, 1000, d(2026, 11, 16), true), assignment(81, 1000, d(2026, 11, 17), true),
-             assignment(82, 1001, d(2026, 11, 16), true), assignment(83, 1003, d(2026, 11, 23), true)],
+        &[
+            "id",
+            "lesson_id",
+            "type_id",
+            "title",
+            "weight",
+            "due_date",
+            "mandatory",
+            "created_at",
+        ],
+        vec![
+            assignment(80, 1000, d(2026, 11, 16), true),
+            assignment(81, 1000, d(2026, 11, 17), true),
+            assignment(82, 1001, d(2026, 11, 16), true),
+            assignment(83, 1003, d(2026, 11, 23), true),
+        ],
     )
     .await
     .unwrap();
     s.bulk_insert(
         "marks",
-        &["id", "assignment_id", "student_account_id", "value", "code", "duty", "comment", "set_at"],
-        vec![vec![90i64.into(), 80i64.into(), 100i64.into(), 5i32.into(), Value::Text(None), false.into(), "Молодец".into(), now.into()],
-             vec![91i64.into(), 81i64.into(), 100i64.into(), Value::Int(None), Value::Text(None), true.into(), "".into(), now.into()]],
+        &[
+            "id",
+            "assignment_id",
+            "student_account_id",
+            "value",
+            "code",
+            "duty",
+            "comment",
+            "set_at",
+        ],
+        vec![
+            vec![
+                90i64.into(),
+                80i64.into(),
+                100i64.into(),
+                5i32.into(),
+                Value::Text(None),
+                false.into(),
+                "Молодец".into(),
+                now.into(),
+            ],
+            vec![
+                91i64.into(),
+                81i64.into(),
+                100i64.into(),
+                Value::Int(None),
+                Value::Text(None),
+                true.into(),
+                "".into(),
+                now.into(),
+            ],
+        ],
     )
     .await
     .unwrap();
@@ -184,25 +486,64 @@ async fn contract(engine: Engine) {
     assert_eq!(s.regions().await.unwrap()[0].name, "Заречный край");
     assert_eq!(s.municipalities(1).await.unwrap().len(), 1);
     assert_eq!(s.settlements(2).await.unwrap()[0].id, 3);
-    assert_eq!(s.organization_kinds(3).await.unwrap(), vec![OrganizationKind::General, OrganizationKind::MunicipalAuthority]);
-    assert_eq!(s.organizations_in(3, OrganizationKind::General).await.unwrap()[0].name, "МБОУ СОШ №1");
+    assert_eq!(
+        s.organization_kinds(3).await.unwrap(),
+        vec![
+            OrganizationKind::General,
+            OrganizationKind::MunicipalAuthority
+        ]
+    );
+    assert_eq!(
+        s.organizations_in(3, OrganizationKind::General)
+            .await
+            .unwrap()[0]
+            .name,
+        "МБОУ СОШ №1"
+    );
 
     // Search is on the normalised name, so Cyrillic case does not matter on either engine;
     // LIKE wildcards in the needle are literal.
-    assert_eq!(s.search_organizations(Some("сош №1"), None).await.unwrap().len(), 1);
-    assert_eq!(s.search_organizations(Some("%%%"), None).await.unwrap().len(), 0);
+    assert_eq!(
+        s.search_organizations(Some("сош №1"), None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.search_organizations(Some("%%%"), None)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
     assert_eq!(s.search_organizations(None, None).await.unwrap().len(), 2);
-    assert_eq!(s.search_organizations(None, Some(OrganizationKind::General)).await.unwrap().len(), 1);
+    assert_eq!(
+        s.search_organizations(None, Some(OrganizationKind::General))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let org = s.organization(10).await.unwrap().unwrap();
-    assert_eq!((org.region_name.as_str(), org.director.as_str()), ("Заречный край", "Сидоров С.С."));
+    assert_eq!(
+        (org.region_name.as_str(), org.director.as_str()),
+        ("Заречный край", "Сидоров С.С.")
+    );
     assert!(s.organization(999).await.unwrap().is_none());
 
     // Accounts.
     let c = s.credentials(10, "иванови").await.unwrap().unwrap();
-    assert_eq!((c.account_id, c.active, c.legacy_verifier.as_deref()), (100, true, Some(&[1u8, 2, 3][..])));
+    assert_eq!(
+        (c.account_id, c.active, c.legacy_verifier.as_deref()),
+        (100, true, Some(&[1u8, 2, 3][..]))
+    );
     assert!(s.credentials(11, "иванови").await.unwrap().is_none());
     assert_eq!(s.account(100).await.unwrap().unwrap().last_name, "Иванов");
-    assert_eq!(s.account_roles(300).await.unwrap(), vec![Role::Teacher, Role::Parent]);
+    assert_eq!(
+        s.account_roles(300).await.unwrap(),
+        vec![Role::Teacher, Role::Parent]
+    );
 
     // Sessions.
     let now = Utc::now();
@@ -219,31 +560,82 @@ async fn contract(engine: Engine) {
         .await
         .unwrap();
     let by_token = s.session_by_token(&[9; 32]).await.unwrap().unwrap();
-    assert_eq!((by_token.id, by_token.account_id, by_token.organization_id), (id, 100, 10));
+    assert_eq!(
+        (by_token.id, by_token.account_id, by_token.organization_id),
+        (id, 100, 10)
+    );
     assert_eq!(s.session_by_cookie(&[8; 32]).await.unwrap().unwrap().id, id);
-    s.touch_session(id, now + Duration::seconds(60)).await.unwrap();
-    assert!(s.session_by_token(&[9; 32]).await.unwrap().unwrap().last_seen_at > now);
+    s.touch_session(id, now + Duration::seconds(60))
+        .await
+        .unwrap();
+    assert!(
+        s.session_by_token(&[9; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .last_seen_at
+            > now
+    );
     assert_eq!(s.delete_sessions_idle_since(now).await.unwrap(), 0);
-    assert_eq!(s.delete_sessions_idle_since(now + Duration::seconds(120)).await.unwrap(), 1);
+    assert_eq!(
+        s.delete_sessions_idle_since(now + Duration::seconds(120))
+            .await
+            .unwrap(),
+        1
+    );
     assert!(s.session_by_token(&[9; 32]).await.unwrap().is_none());
 
     // Challenges are single use.
-    let ticket = LoginTicket { cookie_hash: vec![7; 32], lt: "123".into(), ver: "456".into(), salt: "789".into(), created_at: now };
+    let ticket = LoginTicket {
+        cookie_hash: vec![7; 32],
+        lt: "123".into(),
+        ver: "456".into(),
+        salt: "789".into(),
+        created_at: now,
+    };
     s.create_login_ticket(&ticket).await.unwrap();
-    assert!(s.take_login_ticket(&[7; 32], "999").await.unwrap().is_none());
+    assert!(
+        s.take_login_ticket(&[7; 32], "999")
+            .await
+            .unwrap()
+            .is_none()
+    );
     s.create_login_ticket(&ticket).await.unwrap();
-    assert_eq!(s.take_login_ticket(&[7; 32], "123").await.unwrap().unwrap().salt, "789");
-    assert!(s.take_login_ticket(&[7; 32], "123").await.unwrap().is_none());
+    assert_eq!(
+        s.take_login_ticket(&[7; 32], "123")
+            .await
+            .unwrap()
+            .unwrap()
+            .salt,
+        "789"
+    );
+    assert!(
+        s.take_login_ticket(&[7; 32], "123")
+            .await
+            .unwrap()
+            .is_none()
+    );
     s.create_login_ticket(&ticket).await.unwrap();
-    assert_eq!(s.delete_login_tickets_before(now + Duration::seconds(1)).await.unwrap(), 1);
+    assert_eq!(
+        s.delete_login_tickets_before(now + Duration::seconds(1))
+            .await
+            .unwrap(),
+        1
+    );
 
     // People around a student.
     let day = d(2026, 11, 23);
     let kids = s.children(200, day).await.unwrap();
     assert_eq!(kids.len(), 1);
-    assert_eq!((kids[0].account_id, kids[0].grade, kids[0].letter.as_deref()), (100, Some(9), Some("А")));
+    assert_eq!(
+        (kids[0].account_id, kids[0].grade, kids[0].letter.as_deref()),
+        (100, Some(9), Some("А"))
+    );
     assert!(s.children(300, day).await.unwrap().is_empty());
-    assert_eq!(s.student(101, day).await.unwrap().unwrap().class_id, Some(30));
+    assert_eq!(
+        s.student(101, day).await.unwrap().unwrap().class_id,
+        Some(30)
+    );
 
     // The school year.
     assert_eq!(s.current_year(10, day).await.unwrap().unwrap().id, 20);
@@ -257,29 +649,77 @@ async fn contract(engine: Engine) {
     // The diary: student 100 sees Алгебра and only the English subgroup they are in.
     let (mon, sun) = (d(2026, 11, 16), d(2026, 11, 22));
     let lessons = s.diary_lessons(100, mon, sun).await.unwrap();
-    assert_eq!(lessons.iter().map(|l| l.lesson_id).collect::<Vec<_>>(), vec![1000, 1001]);
-    assert_eq!((lessons[0].start_time, lessons[0].room.as_str()), (t(8, 30), "204"));
+    assert_eq!(
+        lessons.iter().map(|l| l.lesson_id).collect::<Vec<_>>(),
+        vec![1000, 1001]
+    );
+    assert_eq!(
+        (lessons[0].start_time, lessons[0].room.as_str()),
+        (t(8, 30), "204")
+    );
     let other = s.diary_lessons(101, mon, sun).await.unwrap();
-    assert_eq!(other.iter().map(|l| l.lesson_id).collect::<Vec<_>>(), vec![1000, 1002]);
+    assert_eq!(
+        other.iter().map(|l| l.lesson_id).collect::<Vec<_>>(),
+        vec![1000, 1002]
+    );
     let assignments = s.diary_assignments(100, mon, sun).await.unwrap();
-    assert_eq!(assignments.iter().map(|a| a.assignment_id).collect::<Vec<_>>(), vec![80, 81, 82]);
-    assert_eq!((assignments[0].mark_value, assignments[0].mark_comment.as_deref()), (Some(5), Some("Молодец")));
+    assert_eq!(
+        assignments
+            .iter()
+            .map(|a| a.assignment_id)
+            .collect::<Vec<_>>(),
+        vec![80, 81, 82]
+    );
+    assert_eq!(
+        (
+            assignments[0].mark_value,
+            assignments[0].mark_comment.as_deref()
+        ),
+        (Some(5), Some("Молодец"))
+    );
     assert_eq!(assignments[1].mark_duty, Some(true));
     assert!(assignments[2].mark_id.is_none());
-    assert_eq!(s.diary_attendance(101, mon, sun).await.unwrap()[0].code, "Б");
+    assert_eq!(
+        s.diary_attendance(101, mon, sun).await.unwrap()[0].code,
+        "Б"
+    );
     assert!(s.diary_attendance(100, mon, sun).await.unwrap().is_empty());
 
     // Overdue: mandatory, due before today, no mark or only a duty mark, due in the window.
     let overdue = s.overdue_assignments(100, mon, day, day).await.unwrap();
-    assert_eq!(overdue.iter().map(|a| a.assignment_id).collect::<Vec<_>>(), vec![82, 81]);
-    let overdue_early = s.overdue_assignments(100, mon, day, d(2026, 11, 17)).await.unwrap();
-    assert_eq!(overdue_early.iter().map(|a| a.assignment_id).collect::<Vec<_>>(), vec![82]);
+    assert_eq!(
+        overdue.iter().map(|a| a.assignment_id).collect::<Vec<_>>(),
+        vec![82, 81]
+    );
+    let overdue_early = s
+        .overdue_assignments(100, mon, day, d(2026, 11, 17))
+        .await
+        .unwrap();
+    assert_eq!(
+        overdue_early
+            .iter()
+            .map(|a| a.assignment_id)
+            .collect::<Vec<_>>(),
+        vec![82]
+    );
 
     // Moving the student out of the class ends their diary there, and keeps the history.
     s.bulk_insert(
         "class_students",
-        &["id", "class_id", "student_account_id", "from_date", "to_date"],
-        vec![vec![33i64.into(), 30i64.into(), 101i64.into(), d(2026, 9, 1).into(), d(2026, 11, 20).into()]],
+        &[
+            "id",
+            "class_id",
+            "student_account_id",
+            "from_date",
+            "to_date",
+        ],
+        vec![vec![
+            33i64.into(),
+            30i64.into(),
+            101i64.into(),
+            d(2026, 9, 1).into(),
+            d(2026, 11, 20).into(),
+        ]],
     )
     .await
     .unwrap();
@@ -298,12 +738,32 @@ async fn contract(engine: Engine) {
     assert_eq!(s.recent_audit(5).await.unwrap()[0].target, "student:101");
 
     // Bulk loads refuse unknown tables and report constraint violations as conflicts.
-    assert!(matches!(s.bulk_insert("sessions", &["id"], vec![vec![1i64.into()]]).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.bulk_insert("sessions", &["id"], vec![vec![1i64.into()]])
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
     let dup = s
         .bulk_insert(
             "accounts",
-            &["id", "person_id", "organization_id", "login", "login_norm", "display_name", "created_at"],
-            vec![vec![500i64.into(), 100i64.into(), 10i64.into(), "ИВАНОВИ".into(), "иванови".into(), "x".into(), now.into()]],
+            &[
+                "id",
+                "person_id",
+                "organization_id",
+                "login",
+                "login_norm",
+                "display_name",
+                "created_at",
+            ],
+            vec![vec![
+                500i64.into(),
+                100i64.into(),
+                10i64.into(),
+                "ИВАНОВИ".into(),
+                "иванови".into(),
+                "x".into(),
+                now.into(),
+            ]],
         )
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");

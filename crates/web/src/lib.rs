@@ -29,7 +29,10 @@ pub struct WebOptions {
 
 impl Default for WebOptions {
     fn default() -> Self {
-        WebOptions { portal_name: "Сетевой город. Образование".into(), secure_cookies: false }
+        WebOptions {
+            portal_name: "Сетевой город. Образование".into(),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -42,7 +45,10 @@ pub(crate) struct AppState {
 
 /// The whole HTTP surface.
 pub fn router(app: App, options: WebOptions) -> Router {
-    let state = AppState { app, options: Arc::new(options) };
+    let state = AppState {
+        app,
+        options: Arc::new(options),
+    };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(ui::routes())

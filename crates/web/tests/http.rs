@@ -1,6 +1,8 @@
 //! The HTTP surface through the real router and a real database (SQLite and PostgreSQL),
 //! with a one-school demo region as data.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use std::time::Duration;
 
 use axum::Router;
@@ -30,15 +32,30 @@ struct World {
 async fn world_with(engine: Engine, settings: Settings) -> World {
     let db = TestStore::new(engine).await;
     let key = ServerKey::generate().unwrap();
-    let options = DemoOptions { schools: 1, students_per_class: 4, seed: 3, today: today() };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {}).await.unwrap();
+    let options = DemoOptions {
+        schools: 1,
+        students_per_class: 4,
+        seed: 3,
+        today: today(),
+    };
+    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+        .await
+        .unwrap();
     let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
     let router = router(app.clone(), WebOptions::default());
-    World { _db: db, app, router, accounts }
+    World {
+        _db: db,
+        app,
+        router,
+        accounts,
+    }
 }
 
 fn settings() -> Settings {
-    Settings { password_cost: PasswordCost::DEMO, ..Settings::default() }
+    Settings {
+        password_cost: PasswordCost::DEMO,
+        ..Settings::default()
+    }
 }
 
 impl World {
@@ -50,19 +67,34 @@ impl World {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec();
+        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap()
+            .to_vec();
         (status, headers, body)
     }
 
     async fn get_json(&self, uri: &str, at: &str) -> (StatusCode, Json) {
-        let req = Request::get(uri).header("at", at).body(Body::empty()).unwrap();
+        let req = Request::get(uri)
+            .header("at", at)
+            .body(Body::empty())
+            .unwrap();
         let (status, _, body) = self.send(req).await;
         (status, serde_json::from_slice(&body).unwrap_or(Json::Null))
     }
 
     /// The NetSchool challenge login, as the Python clients do it; returns (status, body, cookie).
-    async fn challenge(&self, form: impl Fn(&str, &str, &str) -> String) -> (StatusCode, Json, String) {
-        let (_, headers, _) = self.send(Request::get("/webapi/logindata").body(Body::empty()).unwrap()).await;
+    async fn challenge(
+        &self,
+        form: impl Fn(&str, &str, &str) -> String,
+    ) -> (StatusCode, Json, String) {
+        let (_, headers, _) = self
+            .send(
+                Request::get("/webapi/logindata")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
         let cookie = set_cookie_value(&headers, "NSSESSIONID").expect("logindata sets NSSESSIONID");
         let req = Request::post("/webapi/auth/getdata")
             .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
@@ -72,24 +104,47 @@ impl World {
         assert_eq!(status, StatusCode::OK);
         let data: Json = serde_json::from_slice(&body).unwrap();
         let keys: Vec<&String> = data.as_object().unwrap().keys().collect();
-        assert_eq!(keys.len(), 3, "getdata must hold exactly lt, ver, salt: {data}");
-        let body = form(data["lt"].as_str().unwrap(), data["ver"].as_str().unwrap(), data["salt"].as_str().unwrap());
+        assert_eq!(
+            keys.len(),
+            3,
+            "getdata must hold exactly lt, ver, salt: {data}"
+        );
+        let body = form(
+            data["lt"].as_str().unwrap(),
+            data["ver"].as_str().unwrap(),
+            data["salt"].as_str().unwrap(),
+        );
         let req = Request::post("/webapi/login")
             .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
         let (status, _, body) = self.send(req).await;
-        (status, serde_json::from_slice(&body).unwrap_or(Json::Null), cookie)
+        (
+            status,
+            serde_json::from_slice(&body).unwrap_or(Json::Null),
+            cookie,
+        )
     }
 
     async fn login(&self, account: &DemoAccount, password: &str) -> (StatusCode, Json, String) {
         let (org, login) = (account.organization_id, account.login.clone());
         let password = password.to_owned();
         self.challenge(move |lt, ver, salt| {
-            let pw2 = sgo_auth::legacy::expected_pw2(&sgo_auth::legacy::verifier(&password).unwrap(), salt);
+            let pw2 = sgo_auth::legacy::expected_pw2(
+                &sgo_auth::legacy::verifier(&password).unwrap(),
+                salt,
+            );
             let pw = &pw2[..password.chars().count().min(32)];
-            form_encode(&[("loginType", "1"), ("scid", &org.to_string()), ("un", &login), ("pw", pw), ("pw2", &pw2), ("lt", lt), ("ver", ver)])
+            form_encode(&[
+                ("loginType", "1"),
+                ("scid", &org.to_string()),
+                ("un", &login),
+                ("pw", pw),
+                ("pw2", &pw2),
+                ("lt", lt),
+                ("ver", ver),
+            ])
         })
         .await
     }
@@ -117,11 +172,15 @@ fn set_cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<Strin
 
 fn week(offset_weeks: i64) -> (String, String) {
     let monday = sgo_core::calendar::week_start(today()) + chrono::Duration::weeks(offset_weeks);
-    (monday.to_string(), (monday + chrono::Duration::days(5)).to_string())
+    (
+        monday.to_string(),
+        (monday + chrono::Duration::days(5)).to_string(),
+    )
 }
 
 fn is_wire_date(v: &Json) -> bool {
-    v.as_str().is_some_and(|s| s.len() == 19 && s.ends_with("T00:00:00"))
+    v.as_str()
+        .is_some_and(|s| s.len() == 19 && s.ends_with("T00:00:00"))
 }
 
 async fn netschool_journey(engine: Engine) {
@@ -135,15 +194,25 @@ async fn netschool_journey(engine: Engine) {
     let sid = init["students"][0]["studentId"].as_i64().unwrap();
     let (_, year) = w.get_json("/webapi/years/current", &at).await;
     assert!(year["id"].as_i64().is_some());
-    let (_, types) = w.get_json("/webapi/grade/assignment/types?all=false", &at).await;
-    let type_ids: Vec<i64> = types.as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    let (_, types) = w
+        .get_json("/webapi/grade/assignment/types?all=false", &at)
+        .await;
+    let type_ids: Vec<i64> = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
 
     // Some week among the last few has a mark; every shape is as the strict clients parse it.
     let mut marks = 0;
     let mut overdue = 0;
     for offset in -4..=0 {
         let (from, to) = week(offset);
-        let uri = format!("/webapi/student/diary?studentId={sid}&yearId={}&weekStart={from}&weekEnd={to}", year["id"]);
+        let uri = format!(
+            "/webapi/student/diary?studentId={sid}&yearId={}&weekStart={from}&weekEnd={to}",
+            year["id"]
+        );
         let (status, diary) = w.get_json(&uri, &at).await;
         assert_eq!(status, StatusCode::OK, "{diary}");
         assert!(is_wire_date(&diary["weekStart"]) && is_wire_date(&diary["weekEnd"]));
@@ -154,7 +223,10 @@ async fn netschool_journey(engine: Engine) {
                 assert!(lesson.as_object().unwrap().contains_key("room"));
                 assert!(lesson["subjectName"].is_string());
                 for a in lesson["assignments"].as_array().unwrap() {
-                    assert!(type_ids.contains(&a["typeId"].as_i64().unwrap()), "typeId not listed: {a}");
+                    assert!(
+                        type_ids.contains(&a["typeId"].as_i64().unwrap()),
+                        "typeId not listed: {a}"
+                    );
                     assert!(a["weight"].is_i64() && is_wire_date(&a["dueDate"]));
                     if a["mark"].is_object() {
                         assert!(a["mark"]["dutyMark"].is_boolean());
@@ -165,7 +237,9 @@ async fn netschool_journey(engine: Engine) {
                 }
             }
         }
-        let uri = format!("/webapi/student/diary/pastMandatory?studentId={sid}&yearId=1&weekStart={from}&weekEnd={to}");
+        let uri = format!(
+            "/webapi/student/diary/pastMandatory?studentId={sid}&yearId=1&weekStart={from}&weekEnd={to}"
+        );
         let (status, past) = w.get_json(&uri, &at).await;
         assert_eq!(status, StatusCode::OK);
         overdue += past.as_array().unwrap().len();
@@ -173,19 +247,35 @@ async fn netschool_journey(engine: Engine) {
     assert!(marks > 0, "no marks in the last weeks");
     assert!(overdue > 0, "no overdue work in the last weeks");
 
-    let (status, card) = w.get_json(&format!("/webapi/schools/{}/card", student.organization_id), &at).await;
+    let (status, card) = w
+        .get_json(
+            &format!("/webapi/schools/{}/card", student.organization_id),
+            &at,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(card["commonInfo"]["schoolName"], student.organization_short_name.as_str());
-    assert!(card["managementInfo"]["director"].is_string() && card["commonInfo"]["about"].is_string());
+    assert_eq!(
+        card["commonInfo"]["schoolName"],
+        student.organization_short_name.as_str()
+    );
+    assert!(
+        card["managementInfo"]["director"].is_string() && card["commonInfo"]["about"].is_string()
+    );
     let (_, context) = w.get_json("/webapi/context", &at).await;
     assert_eq!(context["schoolId"].as_i64(), Some(student.organization_id));
     let (_, ann) = w.get_json("/webapi/announcements?take=-1", &at).await;
     assert!(ann.is_array());
 
     // Logout ends the token.
-    let req = Request::post("/webapi/auth/logout").header("at", &at).body(Body::empty()).unwrap();
+    let req = Request::post("/webapi/auth/logout")
+        .header("at", &at)
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(w.send(req).await.0, StatusCode::OK);
-    assert_eq!(w.get_json("/webapi/student/diary/init", &at).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        w.get_json("/webapi/student/diary/init", &at).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -210,68 +300,124 @@ async fn refusals(engine: Engine) {
     let mut elsewhere = student.clone();
     elsewhere.organization_id = 987_654;
     let (s3, b3, _) = w.login(&elsewhere, &student.password).await;
-    assert_eq!((s1, s2, s3), (StatusCode::CONFLICT, StatusCode::CONFLICT, StatusCode::CONFLICT));
+    assert_eq!(
+        (s1, s2, s3),
+        (
+            StatusCode::CONFLICT,
+            StatusCode::CONFLICT,
+            StatusCode::CONFLICT
+        )
+    );
     assert_eq!(b1, b2);
     assert_eq!(b1, b3);
     assert!(b1["message"].as_str().unwrap().contains("парол"));
 
     // A challenge is single use: answering with a stale lt asks the client to start again.
-    let (status, body, _) = w.challenge(|_, ver, _| form_encode(&[("loginType", "1"), ("lt", "1"), ("ver", ver)])).await;
+    let (status, body, _) = w
+        .challenge(|_, ver, _| form_encode(&[("loginType", "1"), ("lt", "1"), ("ver", ver)]))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body["message"].as_str().unwrap().contains("Ошибка входа"));
 
     // Field names are matched case-insensitively.
-    let (org, login, password) = (student.organization_id, student.login.clone(), student.password.clone());
+    let (org, login, password) = (
+        student.organization_id,
+        student.login.clone(),
+        student.password.clone(),
+    );
     let (status, body, cookie) = w
         .challenge(move |lt, ver, salt| {
-            let pw2 = sgo_auth::legacy::expected_pw2(&sgo_auth::legacy::verifier(&password).unwrap(), salt);
-            form_encode(&[("LoginType", "1"), ("SCID", &org.to_string()), ("UN", &login), ("PW2", &pw2), ("LT", lt), ("VER", ver)])
+            let pw2 = sgo_auth::legacy::expected_pw2(
+                &sgo_auth::legacy::verifier(&password).unwrap(),
+                salt,
+            );
+            form_encode(&[
+                ("LoginType", "1"),
+                ("SCID", &org.to_string()),
+                ("UN", &login),
+                ("PW2", &pw2),
+                ("LT", lt),
+                ("VER", ver),
+            ])
         })
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The bound NSSESSIONID alone authenticates too (netschoolpy's login_with_cookies).
-    let req = Request::get("/webapi/student/diary/init").header(header::COOKIE, format!("NSSESSIONID={cookie}")).body(Body::empty()).unwrap();
+    let req = Request::get("/webapi/student/diary/init")
+        .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(w.send(req).await.0, StatusCode::OK);
 
     // Unknown tokens and no token: 401, never a redirect.
-    assert_eq!(w.get_json("/webapi/student/diary/init", "0000").await.0, StatusCode::UNAUTHORIZED);
-    let (status, _, _) = w.send(Request::get("/webapi/years/current").body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        w.get_json("/webapi/student/diary/init", "0000").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _, _) = w
+        .send(
+            Request::get("/webapi/years/current")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // A parent may read their children and nobody else; the refusal is audited.
     let parent = w.first(Role::Parent).clone();
     let at = w.at(&parent).await;
     let (_, init) = w.get_json("/webapi/student/diary/init", &at).await;
-    let children: Vec<i64> = init["students"].as_array().unwrap().iter().map(|s| s["studentId"].as_i64().unwrap()).collect();
+    let children: Vec<i64> = init["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["studentId"].as_i64().unwrap())
+        .collect();
     assert_eq!(children.len(), 2, "the first demo parent has two children");
     let (from, to) = week(0);
     for child in &children {
         let uri = format!("/webapi/student/diary?studentId={child}&weekStart={from}&weekEnd={to}");
         assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::OK);
     }
-    let student_at = w.at(&student).await;
-    let (_, own) = w.get_json("/webapi/student/diary/init", &student_at).await;
-    let stranger = own["students"][0]["studentId"].as_i64().unwrap();
-    if !children.contains(&stranger) {
-        let uri = format!("/webapi/student/diary?studentId={stranger}&weekStart={from}&weekEnd={to}");
-        assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
-        let uri = format!("/webapi/student/diary/pastMandatory?studentId={stranger}&weekStart={from}&weekEnd={to}");
-        assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
-        let audit = w.app.store().recent_audit(20).await.unwrap();
-        assert!(audit.iter().any(|e| e.result == "denied" && e.target == format!("student:{stranger}")));
+    // A student of another family: the first demo student who is not one of these children.
+    let mut stranger = None;
+    for candidate in w.accounts.iter().filter(|a| a.role == Role::Student) {
+        let cat = w.at(candidate).await;
+        let (_, own) = w.get_json("/webapi/student/diary/init", &cat).await;
+        let id = own["students"][0]["studentId"].as_i64().unwrap();
+        if !children.contains(&id) {
+            stranger = Some((id, cat));
+            break;
+        }
     }
-    // A student cannot read a classmate either.
-    let uri = format!("/webapi/student/diary?studentId={}&weekStart={from}&weekEnd={to}", children[0]);
-    if children[0] != stranger {
-        assert_eq!(w.get_json(&uri, &student_at).await.0, StatusCode::FORBIDDEN);
-    }
+    let (stranger, student_at) = stranger.expect("a student outside the first family");
+    let uri = format!("/webapi/student/diary?studentId={stranger}&weekStart={from}&weekEnd={to}");
+    assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
+    let uri = format!(
+        "/webapi/student/diary/pastMandatory?studentId={stranger}&weekStart={from}&weekEnd={to}"
+    );
+    assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
+    let audit = w.app.store().recent_audit(20).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.result == "denied" && e.target == format!("student:{stranger}"))
+    );
+    // A student cannot read another family's child either.
+    let uri = format!(
+        "/webapi/student/diary?studentId={}&weekStart={from}&weekEnd={to}",
+        children[0]
+    );
+    assert_eq!(w.get_json(&uri, &student_at).await.0, StatusCode::FORBIDDEN);
 
     // Bad input is a 400 with a message.
     for uri in [
         format!("/webapi/student/diary?studentId={stranger}&weekStart=yesterday&weekEnd={to}"),
         format!("/webapi/student/diary?studentId=abc&weekStart={from}&weekEnd={to}"),
         format!("/webapi/student/diary?weekStart={from}&weekEnd={to}"),
-        format!("/webapi/student/diary?studentId={stranger}&weekStart=2026-01-01&weekEnd=2026-12-31"),
+        format!(
+            "/webapi/student/diary?studentId={stranger}&weekStart=2026-01-01&weekEnd=2026-12-31"
+        ),
         format!("/webapi/student/diary?studentId={stranger}&weekStart={to}&weekEnd={from}"),
     ] {
         let (status, body) = w.get_json(&uri, &student_at).await;
@@ -292,16 +438,33 @@ async fn refusals_on_postgres() {
 
 #[tokio::test]
 async fn sessions_expire_after_the_idle_timeout() {
-    let w = world_with(Engine::Sqlite, Settings { session_idle: Duration::from_millis(300), ..settings() }).await;
+    let w = world_with(
+        Engine::Sqlite,
+        Settings {
+            session_idle: Duration::from_millis(300),
+            ..settings()
+        },
+    )
+    .await;
     let at = w.at(w.first(Role::Student)).await;
     assert_eq!(w.get_json("/webapi/context", &at).await.0, StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(w.get_json("/webapi/context", &at).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        w.get_json("/webapi/context", &at).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
 async fn the_operator_can_switch_the_legacy_login_off() {
-    let w = world_with(Engine::Sqlite, Settings { legacy_login: false, ..settings() }).await;
+    let w = world_with(
+        Engine::Sqlite,
+        Settings {
+            legacy_login: false,
+            ..settings()
+        },
+    )
+    .await;
     let student = w.first(Role::Student).clone();
     let (status, body, _) = w.login(&student, &student.password).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -312,17 +475,34 @@ async fn the_operator_can_switch_the_legacy_login_off() {
 async fn school_search_is_anonymous_and_case_insensitive() {
     let w = world_with(Engine::Sqlite, settings()).await;
     let short = w.first(Role::Student).organization_short_name.clone();
-    let (status, _, body) = w.send(Request::get("/webapi/schools/search").body(Body::empty()).unwrap()).await;
+    let (status, _, body) = w
+        .send(
+            Request::get("/webapi/schools/search")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let all: Json = serde_json::from_slice(&body).unwrap();
-    assert!(all.as_array().unwrap().iter().any(|s| s["shortName"] == short.as_str()));
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["shortName"] == short.as_str())
+    );
     let lower = short.to_lowercase();
     let uri = format!("/webapi/schools/search?name={}&sft=2", url_escape(&lower));
     let (_, _, body) = w.send(Request::get(uri).body(Body::empty()).unwrap()).await;
     let found: Json = serde_json::from_slice(&body).unwrap();
     assert_eq!(found[0]["shortName"], short.as_str());
     assert!(found[0]["addressString"].is_string() && found[0]["name"].is_string());
-    let (status, _, _) = w.send(Request::get("/webapi/schools/search?sft=x").body(Body::empty()).unwrap()).await;
+    let (status, _, _) = w
+        .send(
+            Request::get("/webapi/schools/search?sft=x")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -334,21 +514,35 @@ fn url_escape(s: &str) -> String {
 async fn browser_sign_in_through_the_form_shows_the_diary() {
     let w = world_with(Engine::Sqlite, settings()).await;
     let student = w.first(Role::Student).clone();
-    let (status, headers, body) = w.send(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let (status, headers, body) = w
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
-    for id in ["region", "municipality", "settlement", "kind", "organization", "login", "password", "sign-in"] {
+    for id in [
+        "region",
+        "municipality",
+        "settlement",
+        "kind",
+        "organization",
+        "login",
+        "password",
+        "sign-in",
+    ] {
         assert!(html.contains(&format!("id=\"{id}\"")), "missing #{id}");
     }
     let csrf = set_cookie_value(&headers, "sgo_csrf").unwrap();
 
-    let (_, _, regions) = w.send(Request::get("/login/options").body(Body::empty()).unwrap()).await;
+    let (_, _, regions) = w
+        .send(Request::get("/login/options").body(Body::empty()).unwrap())
+        .await;
     let regions: Json = serde_json::from_slice(&regions).unwrap();
     assert!(!regions.as_array().unwrap().is_empty());
 
     let post = |fields: Vec<(&str, String)>, with_cookie: bool| {
         let body = serde_urlencoded::to_string(&fields).unwrap();
-        let mut req = Request::post("/login").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if with_cookie {
             req = req.header(header::COOKIE, format!("sgo_csrf={csrf}"));
         }
@@ -361,7 +555,10 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
         ("password", student.password.clone()),
     ];
     // Without the CSRF cookie the form is refused.
-    assert_eq!(w.send(post(good.clone(), false)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.send(post(good.clone(), false)).await.0,
+        StatusCode::FORBIDDEN
+    );
     // A wrong password shows the error next to the form, keeping the login typed.
     let mut bad = good.clone();
     bad[3].1 = "nope".into();
@@ -380,7 +577,10 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
     let mut seen_mark = false;
     for offset in -4..=0 {
         let (from, _) = week(offset);
-        let req = Request::get(format!("/diary?week={from}")).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+        let req = Request::get(format!("/diary?week={from}"))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
         let (status, _, body) = w.send(req).await;
         assert_eq!(status, StatusCode::OK);
         let html = String::from_utf8(body).unwrap();
@@ -390,8 +590,13 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
     assert!(seen_mark);
 
     // Without a session the diary sends to the login page; after logout the session is gone.
-    let (status, headers, _) = w.send(Request::get("/diary").body(Body::empty()).unwrap()).await;
-    assert_eq!((status, headers[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/login"));
+    let (status, headers, _) = w
+        .send(Request::get("/diary").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(
+        (status, headers[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
     let logout = serde_urlencoded::to_string([("csrf", csrf.as_str())]).unwrap();
     let req = Request::post("/logout")
         .header(header::COOKIE, &cookie)
@@ -399,6 +604,9 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
         .body(Body::from(logout))
         .unwrap();
     assert_eq!(w.send(req).await.0, StatusCode::SEE_OTHER);
-    let req = Request::get("/diary").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    let req = Request::get("/diary")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(w.send(req).await.0, StatusCode::SEE_OTHER);
 }

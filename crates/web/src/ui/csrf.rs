@@ -25,7 +25,12 @@ pub(crate) fn token(headers: &HeaderMap, secure: bool) -> (String, Option<Header
 pub(crate) fn check(headers: &HeaderMap, submitted: Option<&str>) -> bool {
     match (cookies::get(headers, COOKIE), submitted) {
         (Some(cookie), Some(form)) if cookie.len() == 32 => {
-            cookie.len() == form.len() && cookie.bytes().zip(form.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0
+            cookie.len() == form.len()
+                && cookie
+                    .bytes()
+                    .zip(form.bytes())
+                    .fold(0u8, |a, (x, y)| a | (x ^ y))
+                    == 0
         }
         _ => false,
     }

@@ -62,7 +62,12 @@ struct DiaryPage<'a> {
 }
 
 fn day_title(d: NaiveDate) -> String {
-    format!("{}, {} {}", calendar::weekday_title(d.weekday()), d.day(), calendar::month_genitive(d.month()))
+    format!(
+        "{}, {} {}",
+        calendar::weekday_title(d.weekday()),
+        d.day(),
+        calendar::month_genitive(d.month())
+    )
 }
 
 fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
@@ -100,7 +105,10 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                             title.push_str(c);
                         }
                         marks.push(MarkView {
-                            class_suffix: a.mark_value.map(|v| v.to_string()).unwrap_or_else(|| "code".into()),
+                            class_suffix: a
+                                .mark_value
+                                .map(|v| v.to_string())
+                                .unwrap_or_else(|| "code".into()),
                             text,
                             abbr: a.type_abbr.clone(),
                             title,
@@ -144,11 +152,26 @@ pub(crate) async fn page(
     }
     let today = state.app.today();
     let monday = calendar::week_start(
-        q.get("week").and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok()).unwrap_or(today),
+        q.get("week")
+            .and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok())
+            .unwrap_or(today),
     );
-    let student_id = q.get("student").and_then(|s| s.parse::<i64>().ok()).unwrap_or(students[0].account_id);
+    let student_id = q
+        .get("student")
+        .and_then(|s| s.parse::<i64>().ok())
+        .unwrap_or(students[0].account_id);
     let saturday = monday + Duration::days(5);
-    let week = match state.app.diary_week(actor, student_id, monday, monday + Duration::days(6), &origin).await {
+    let week = match state
+        .app
+        .diary_week(
+            actor,
+            student_id,
+            monday,
+            monday + Duration::days(6),
+            &origin,
+        )
+        .await
+    {
         Ok(w) => w,
         Err(e) => return PageError(state, e).into_response(),
     };
@@ -156,7 +179,13 @@ pub(crate) async fn page(
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let link = |d: NaiveDate| format!("/diary?week={}&student={}", d.format("%Y-%m-%d"), student_id);
+    let link = |d: NaiveDate| {
+        format!(
+            "/diary?week={}&student={}",
+            d.format("%Y-%m-%d"),
+            student_id
+        )
+    };
     let student_line = Some(match &week.student.class_name {
         Some(c) => format!("{}, {} класс", week.student.display_name, c),
         None => week.student.display_name.clone(),

@@ -21,7 +21,11 @@ struct HomePage<'a> {
 
 /// `GET /`: the diary or the landing page when signed in, else the login page.
 pub(crate) async fn root(headers: HeaderMap) -> Redirect {
-    if cookies::get(&headers, SESSION_COOKIE).is_some() { Redirect::to("/diary") } else { Redirect::to("/login") }
+    if cookies::get(&headers, SESSION_COOKIE).is_some() {
+        Redirect::to("/diary")
+    } else {
+        Redirect::to("/login")
+    }
 }
 
 /// `GET /home`.
@@ -30,7 +34,14 @@ pub(crate) async fn page(State(state): State<AppState>, session: UiSession) -> R
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let roles = session.who.actor.roles.iter().map(|r| r.title()).collect::<Vec<_>>().join(", ");
+    let roles = session
+        .who
+        .actor
+        .roles
+        .iter()
+        .map(|r| r.title())
+        .collect::<Vec<_>>()
+        .join(", ");
     render(&HomePage {
         portal_name: &state.options.portal_name,
         user_name: header.user_name,

@@ -51,17 +51,26 @@ fn cascade_query(chosen: &HashMap<String, String>) -> CascadeQuery {
         region: parse_id(chosen.get("region")),
         municipality: parse_id(chosen.get("municipality")),
         settlement: parse_id(chosen.get("settlement")),
-        kind: chosen.get("kind").and_then(|k| OrganizationKind::from_code(k).ok()),
+        kind: chosen
+            .get("kind")
+            .and_then(|k| OrganizationKind::from_code(k).ok()),
     }
 }
 
 /// Fills each level whose parent is chosen; a valid choice is kept, a single option is chosen.
-async fn levels(state: &AppState, chosen: &HashMap<String, String>) -> Result<Vec<Level>, AppError> {
+async fn levels(
+    state: &AppState,
+    chosen: &HashMap<String, String>,
+) -> Result<Vec<Level>, AppError> {
     let mut query = CascadeQuery::default();
     let mut out = Vec::new();
     let mut parent_chosen = true;
     for (name, label) in LEVELS {
-        let options = if parent_chosen { state.app.cascade(&query).await? } else { Vec::new() };
+        let options = if parent_chosen {
+            state.app.cascade(&query).await?
+        } else {
+            Vec::new()
+        };
         let wanted = chosen.get(name).cloned().unwrap_or_default();
         let selected = if options.iter().any(|o| o.id == wanted) {
             wanted
@@ -78,7 +87,12 @@ async fn levels(state: &AppState, chosen: &HashMap<String, String>) -> Result<Ve
             "kind" => query.kind = OrganizationKind::from_code(&selected).ok(),
             _ => {}
         }
-        out.push(Level { name, label, options, selected });
+        out.push(Level {
+            name,
+            label,
+            options,
+            selected,
+        });
     }
     Ok(out)
 }
@@ -132,7 +146,11 @@ pub(crate) async fn options(
         .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "login cascade failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "message": e.to_string() }))).into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(serde_json::json!({ "message": e.to_string() })),
+            )
+                .into_response()
         }
     }
 }
@@ -146,7 +164,16 @@ pub(crate) async fn submit(
 ) -> Response {
     let form = match CaseInsensitiveForm::parse(&body) {
         Ok(f) => f,
-        Err(m) => return login_page(&state, &headers, &HashMap::new(), Some(m), StatusCode::BAD_REQUEST).await,
+        Err(m) => {
+            return login_page(
+                &state,
+                &headers,
+                &HashMap::new(),
+                Some(m),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
     };
     let mut chosen = form.0.clone();
     chosen.remove("password");
@@ -159,24 +186,58 @@ pub(crate) async fn submit(
     let password = form.get("password").unwrap_or_default();
     let Some(organization) = organization else {
         let msg = "Выберите образовательную организацию".to_owned();
-        return login_page(&state, &headers, &chosen, Some(msg), StatusCode::BAD_REQUEST).await;
+        return login_page(
+            &state,
+            &headers,
+            &chosen,
+            Some(msg),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     };
     if login.is_empty() || password.is_empty() {
         let msg = "Введите имя пользователя и пароль".to_owned();
-        return login_page(&state, &headers, &chosen, Some(msg), StatusCode::BAD_REQUEST).await;
+        return login_page(
+            &state,
+            &headers,
+            &chosen,
+            Some(msg),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
     }
-    match state.app.sign_in(organization, login, password, &origin).await {
+    match state
+        .app
+        .sign_in(organization, login, password, &origin)
+        .await
+    {
         Ok(signed) => {
-            let target = if signed.actor.is_staff() { "/home" } else { "/diary" };
+            let target = if signed.actor.is_staff() {
+                "/home"
+            } else {
+                "/diary"
+            };
             let mut response = Redirect::to(target).into_response();
-            let cookie = cookies::set(SESSION_COOKIE, &signed.token, state.options.secure_cookies, "Lax");
+            let cookie = cookies::set(
+                SESSION_COOKIE,
+                &signed.token,
+                state.options.secure_cookies,
+                "Lax",
+            );
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(SET_COOKIE, v);
             }
             response
         }
         Err(e @ (AppError::InvalidCredentials | AppError::LoginRefused(_))) => {
-            login_page(&state, &headers, &chosen, Some(e.to_string()), StatusCode::UNAUTHORIZED).await
+            login_page(
+                &state,
+                &headers,
+                &chosen,
+                Some(e.to_string()),
+                StatusCode::UNAUTHORIZED,
+            )
+            .await
         }
         Err(e) => PageError(state, e).into_response(),
     }
@@ -192,8 +253,11 @@ pub(crate) async fn logout(
 ) -> Response {
     let form = CaseInsensitiveForm::parse(&body).unwrap_or(CaseInsensitiveForm(HashMap::new()));
     if !csrf::check(&headers, form.get("csrf")) {
-        return PageError(state, AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()))
-            .into_response();
+        return PageError(
+            state,
+            AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()),
+        )
+        .into_response();
     }
     if let Err(e) = state.app.sign_out(&session.who, &origin).await {
         return PageError(state, e).into_response();

@@ -30,15 +30,35 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/recover", get(login::recover))
         .route("/home", get(home::page))
         .route("/diary", get(diary::page))
-        .route("/static/app.css", get(|| static_file("text/css; charset=utf-8", include_str!("../../static/app.css"))))
+        .route(
+            "/static/app.css",
+            get(|| {
+                static_file(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
         .route(
             "/static/login.js",
-            get(|| static_file("text/javascript; charset=utf-8", include_str!("../../static/login.js"))),
+            get(|| {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/login.js"),
+                )
+            }),
         )
 }
 
 async fn static_file(content_type: &'static str, body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Renders a template, or a plain 500 if the template itself fails.
@@ -75,7 +95,9 @@ impl IntoResponse for PageError {
         let status = match &e {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) | AppError::InvalidCredentials | AppError::LoginRefused(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::InvalidCredentials | AppError::LoginRefused(_) => {
+                StatusCode::BAD_REQUEST
+            }
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "store failure on a page");
@@ -107,8 +129,12 @@ pub(crate) struct UiSession {
 impl FromRequestParts<AppState> for UiSession {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = cookies::get(&parts.headers, SESSION_COOKIE).ok_or_else(|| Redirect::to("/login").into_response())?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = cookies::get(&parts.headers, SESSION_COOKIE)
+            .ok_or_else(|| Redirect::to("/login").into_response())?;
         let who = state
             .app
             .authenticate_token(&token)
@@ -127,7 +153,14 @@ pub(crate) struct Header {
 
 impl Header {
     pub(crate) async fn load(state: &AppState, session: &UiSession) -> Result<Header, PageError> {
-        let me = state.app.whoami(&session.who.actor).await.map_err(|e| PageError(state.clone(), e))?;
-        Ok(Header { user_name: me.account.display_name, organization_name: me.organization.short_name })
+        let me = state
+            .app
+            .whoami(&session.who.actor)
+            .await
+            .map_err(|e| PageError(state.clone(), e))?;
+        Ok(Header {
+            user_name: me.account.display_name,
+            organization_name: me.organization.short_name,
+        })
     }
 }

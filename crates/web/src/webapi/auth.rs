@@ -6,8 +6,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Response};
 use sgo_app::AppError;
-use sgo_app::session::ChallengeAnswer;
 use sgo_app::new_cookie_id;
+use sgo_app::session::ChallengeAnswer;
 
 use super::dto::{AccountInfo, GetData, IdName, LoginData, LoginResponse};
 use super::{ApiError, ApiSession, NS_COOKIE, dates};
@@ -21,7 +21,13 @@ fn session_cookie(headers: &HeaderMap, state: &AppState) -> (String, Option<Head
         Some(existing) if existing.len() <= 128 => (existing, None),
         _ => {
             let id = new_cookie_id();
-            let header = HeaderValue::from_str(&cookies::set(NS_COOKIE, &id, state.options.secure_cookies, "Lax")).ok();
+            let header = HeaderValue::from_str(&cookies::set(
+                NS_COOKIE,
+                &id,
+                state.options.secure_cookies,
+                "Lax",
+            ))
+            .ok();
             (id, header)
         }
     }
@@ -57,10 +63,21 @@ pub(crate) async fn logindata(State(state): State<AppState>, headers: HeaderMap)
 }
 
 /// `POST auth/getdata`: a fresh challenge bound to the NSSESSIONID.
-pub(crate) async fn getdata(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub(crate) async fn getdata(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let (cookie_value, cookie) = session_cookie(&headers, &state);
     let c = state.app.issue_challenge(&cookie_value).await?;
-    Ok(with_cookie(Json(GetData { lt: c.lt, ver: c.ver, salt: c.salt }).into_response(), cookie))
+    Ok(with_cookie(
+        Json(GetData {
+            lt: c.lt,
+            ver: c.ver,
+            salt: c.salt,
+        })
+        .into_response(),
+        cookie,
+    ))
 }
 
 /// `POST login` and `POST auth/login`.
@@ -70,7 +87,8 @@ pub(crate) async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let form = CaseInsensitiveForm::parse(&body).map_err(|m| ApiError(StatusCode::BAD_REQUEST, m))?;
+    let form =
+        CaseInsensitiveForm::parse(&body).map_err(|m| ApiError(StatusCode::BAD_REQUEST, m))?;
     match form.get("logintype").unwrap_or("1") {
         "1" => {}
         "8" => {
@@ -79,7 +97,12 @@ pub(crate) async fn login(
             )
             .into());
         }
-        _ => return Err(ApiError(StatusCode::BAD_REQUEST, "Неизвестный способ входа".into())),
+        _ => {
+            return Err(ApiError(
+                StatusCode::BAD_REQUEST,
+                "Неизвестный способ входа".into(),
+            ));
+        }
     }
     let answer = ChallengeAnswer {
         organization_id: form.get("scid").and_then(|v| v.trim().parse().ok()),
@@ -89,9 +112,15 @@ pub(crate) async fn login(
         lt: form.get("lt").unwrap_or_default().to_owned(),
     };
     let cookie = cookies::get(&headers, NS_COOKIE);
-    let signed = state.app.answer_challenge(cookie.as_deref(), &answer, &origin).await?;
+    let signed = state
+        .app
+        .answer_challenge(cookie.as_deref(), &answer, &origin)
+        .await?;
     let me = state.app.whoami(&signed.actor).await?;
-    let organization = IdName { id: me.organization.id, name: me.organization.short_name.clone() };
+    let organization = IdName {
+        id: me.organization.id,
+        name: me.organization.short_name.clone(),
+    };
     let timeout_ms = state.app.settings().session_idle.as_millis() as u64;
     Ok(Json(LoginResponse {
         at: signed.token.clone(),
@@ -102,8 +131,14 @@ pub(crate) async fn login(
         account_info: AccountInfo {
             active_token: None,
             secure_active_token: None,
-            current_organization: IdName { id: organization.id, name: organization.name.clone() },
-            user: IdName { id: me.account.id, name: me.account.display_name.clone() },
+            current_organization: IdName {
+                id: organization.id,
+                name: organization.name.clone(),
+            },
+            user: IdName {
+                id: me.account.id,
+                name: me.account.display_name.clone(),
+            },
             user_roles: Vec::new(),
             organizations: vec![organization],
             login_time: dates::timestamp(chrono::Utc::now()),

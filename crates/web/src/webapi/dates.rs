@@ -14,7 +14,9 @@ pub(crate) fn time(t: NaiveTime) -> String {
 
 /// A moment in server-local time without offset, as `YYYY-MM-DDTHH:MM:SS`.
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local).format("%Y-%m-%dT%H:%M:%S").to_string()
+    t.with_timezone(&Local)
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string()
 }
 
 /// Parses a `YYYY-MM-DD` query date; clients may append a time, which is ignored.

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
-use sgo_core::calendar;
 use sgo_app::records::DiaryAssignmentRecord;
+use sgo_core::calendar;
 
 use super::dto::{Assignment, Diary, DiaryInit, InitStudent, Lesson, Mark, MarkComment, WeekDay};
 use super::school::lower_keys;
@@ -96,7 +96,10 @@ fn assignment_dto(a: DiaryAssignmentRecord, student: i64, with_subject: bool) ->
         mark_comment: a
             .mark_comment
             .filter(|c| has_mark && !c.is_empty())
-            .map(|name| MarkComment { id: a.mark_id.unwrap_or_default(), name }),
+            .map(|name| MarkComment {
+                id: a.mark_id.unwrap_or_default(),
+                name,
+            }),
         mark_date: a.mark_set_at.map(dates::timestamp),
     }
 }
@@ -109,7 +112,10 @@ pub(crate) async fn week(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Diary>, ApiError> {
     let q = parse_query(q, state.app.today())?;
-    let week = state.app.diary_week(&who.actor, q.student, q.from, q.to, &origin).await?;
+    let week = state
+        .app
+        .diary_week(&who.actor, q.student, q.from, q.to, &origin)
+        .await?;
     let week_days = week
         .days
         .into_iter()
@@ -131,7 +137,11 @@ pub(crate) async fn week(
                     is_distance_lesson: false,
                     extra_activity: false,
                     add_education: false,
-                    assignments: l.assignments.into_iter().map(|a| assignment_dto(a, q.student, false)).collect(),
+                    assignments: l
+                        .assignments
+                        .into_iter()
+                        .map(|a| assignment_dto(a, q.student, false))
+                        .collect(),
                 })
                 .collect(),
         })
@@ -153,6 +163,14 @@ pub(crate) async fn past_mandatory(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<Assignment>>, ApiError> {
     let q = parse_query(q, state.app.today())?;
-    let overdue = state.app.overdue(&who.actor, q.student, q.from, q.to, &origin).await?;
-    Ok(Json(overdue.into_iter().map(|a| assignment_dto(a, q.student, true)).collect()))
+    let overdue = state
+        .app
+        .overdue(&who.actor, q.student, q.from, q.to, &origin)
+        .await?;
+    Ok(Json(
+        overdue
+            .into_iter()
+            .map(|a| assignment_dto(a, q.student, true))
+            .collect(),
+    ))
 }

@@ -40,7 +40,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/student/diary/init", get(diary::init))
         .route("/student/diary", get(diary::week))
         .route("/student/diary/pastMandatory", get(diary::past_mandatory))
-        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, "Метод не найден".into()) })
+        .fallback(|| async {
+            ApiError(StatusCode::NOT_FOUND, "Метод не найден".into())
+        })
 }
 
 /// An error as the clients read it: a status and `{"message": …}`, never a redirect.
@@ -80,8 +82,15 @@ pub(crate) struct ApiSession(pub Authenticated);
 impl FromRequestParts<AppState> for ApiSession {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let at = parts.headers.get("at").and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let at = parts
+            .headers
+            .get("at")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty());
         let result = match (at, cookies::get(&parts.headers, NS_COOKIE)) {
             (Some(at), _) => state.app.authenticate_token(at).await,
             (None, Some(cookie)) => state.app.authenticate_cookie(&cookie).await,

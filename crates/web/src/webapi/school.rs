@@ -10,7 +10,8 @@ use sgo_app::OrganizationKind;
 use sgo_app::records::AcademicYearRecord;
 
 use super::dto::{
-    AssignmentType, CommonInfo, ContactInfo, Context, GlobalYear, ManagementInfo, SchoolCard, SchoolItem, Year,
+    AssignmentType, CommonInfo, ContactInfo, Context, GlobalYear, ManagementInfo, SchoolCard,
+    SchoolItem, Year,
 };
 use super::{ApiError, ApiSession, dates};
 use crate::AppState;
@@ -28,12 +29,17 @@ pub(crate) async fn search(
     let q = lower_keys(q);
     let kind = match q.get("sft").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(s) => {
-            let sft: i32 = s.parse().map_err(|_| ApiError(StatusCode::BAD_REQUEST, "Неверный параметр sft".into()))?;
+            let sft: i32 = s
+                .parse()
+                .map_err(|_| ApiError(StatusCode::BAD_REQUEST, "Неверный параметр sft".into()))?;
             OrganizationKind::from_func_type(sft)
         }
         None => None,
     };
-    let found = state.app.search_organizations(q.get("name").map(String::as_str), kind).await?;
+    let found = state
+        .app
+        .search_organizations(q.get("name").map(String::as_str), kind)
+        .await?;
     Ok(Json(
         found
             .into_iter()
@@ -134,7 +140,15 @@ pub(crate) async fn years(
     State(state): State<AppState>,
     ApiSession(who): ApiSession,
 ) -> Result<Json<Vec<Year>>, ApiError> {
-    Ok(Json(state.app.years(&who.actor).await?.into_iter().map(year_dto).collect()))
+    Ok(Json(
+        state
+            .app
+            .years(&who.actor)
+            .await?
+            .into_iter()
+            .map(year_dto)
+            .collect(),
+    ))
 }
 
 /// `GET grade/assignment/types?all=false`: every type the diary can show is in the active list.
@@ -143,12 +157,20 @@ pub(crate) async fn assignment_types(
     ApiSession(who): ApiSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<AssignmentType>>, ApiError> {
-    let all = lower_keys(q).get("all").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let all = lower_keys(q)
+        .get("all")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let types = state.app.assignment_types(&who.actor, !all).await?;
     Ok(Json(
         types
             .into_iter()
-            .map(|t| AssignmentType { id: t.id, name: t.name, abbr: t.abbr, order: t.sort_order, is_active: t.active })
+            .map(|t| AssignmentType {
+                id: t.id,
+                name: t.name,
+                abbr: t.abbr,
+                order: t.sort_order,
+                is_active: t.active,
+            })
             .collect(),
     ))
 }

@@ -25,6 +25,19 @@ pub struct Overrides {
     pub database_url: Option<String>,
 }
 
+/// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
+const CONFIG_KEYS: [&str; 9] = [
+    "data_dir",
+    "listen",
+    "database_url",
+    "session_idle_minutes",
+    "legacy_login",
+    "portal_name",
+    "secure_cookies",
+    "server_key",
+    "log",
+];
+
 /// Every setting of the server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Config {
@@ -74,7 +87,9 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
         }
         None => figment = figment.merge(Toml::file("sgo.toml")),
     }
-    figment = figment.merge(Env::prefixed("SGO_"));
+    // Only the keys of `Config`: other SGO_* variables (SGO_BIN, SGO_TEST_DATABASE_URL in tests)
+    // belong to other tools and must not be read as settings.
+    figment = figment.merge(Env::prefixed("SGO_").only(&CONFIG_KEYS));
     if let Some(d) = &o.data_dir {
         figment = figment.merge(("data_dir", d));
     }

@@ -8,6 +8,8 @@ use sgo_auth::ServerKey;
 use sgo_auth::password::PasswordCost;
 use sgo_store::Store;
 
+use crate::session_cache::SessionCache;
+
 /// Operator settings that use cases obey.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -61,6 +63,7 @@ pub struct App {
     pub(crate) key: ServerKey,
     pub(crate) settings: Settings,
     pub(crate) clock: Clock,
+    pub(crate) sessions: Arc<SessionCache>,
 }
 
 impl App {
@@ -71,6 +74,7 @@ impl App {
             key,
             settings,
             clock,
+            sessions: Arc::new(SessionCache::default()),
         }
     }
 

@@ -23,6 +23,8 @@ pub struct DiaryStudent {
     pub class_name: Option<String>,
     /// The student's organization.
     pub organization_id: i64,
+    /// The grade of their class on today's date.
+    pub grade: Option<i32>,
 }
 
 fn to_student(r: StudentRecord) -> DiaryStudent {
@@ -35,6 +37,7 @@ fn to_student(r: StudentRecord) -> DiaryStudent {
         display_name: r.display_name,
         class_name,
         organization_id: r.organization_id,
+        grade: r.grade,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod diary;
 mod error;
 pub mod session;
+mod session_cache;
 pub mod territory;
 
 pub use context::{App, Clock, Settings};

@@ -1,0 +1,92 @@
+//! A short-lived, in-process memory of recently checked sessions.
+//!
+//! Every API request authenticates; without this, two of the diary's database round trips are
+//! the session and its roles. An entry is trusted for [`TTL`] only, so a sign-out or an account
+//! deactivation on another server process takes effect within that time; in this process a
+//! sign-out removes the entry at once.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sgo_core::Actor;
+
+/// How long a checked session is trusted without asking the database again.
+pub(crate) const TTL: Duration = Duration::from_secs(2);
+/// Above this many entries the cache is emptied rather than grown.
+const MAX_ENTRIES: usize = 200_000;
+
+#[derive(Clone)]
+pub(crate) struct Entry {
+    pub session_id: i64,
+    pub actor: Actor,
+    pub last_seen_at: DateTime<Utc>,
+    checked: Instant,
+}
+
+/// Token hash → recently checked session.
+#[derive(Default)]
+pub(crate) struct SessionCache {
+    entries: Mutex<HashMap<Vec<u8>, Entry>>,
+}
+
+impl SessionCache {
+    /// A fresh entry for the token hash, if one was checked less than [`TTL`] ago.
+    pub fn get(&self, token_hash: &[u8]) -> Option<Entry> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(token_hash)
+            .filter(|e| e.checked.elapsed() < TTL)
+            .cloned()
+    }
+
+    /// Remembers a session just checked against the database.
+    pub fn put(
+        &self,
+        token_hash: Vec<u8>,
+        session_id: i64,
+        actor: Actor,
+        last_seen_at: DateTime<Utc>,
+    ) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(
+            token_hash,
+            Entry {
+                session_id,
+                actor,
+                last_seen_at,
+                checked: Instant::now(),
+            },
+        );
+    }
+
+    /// Forgets a session (signed out).
+    pub fn forget(&self, session_id: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, e| e.session_id != session_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_expire_and_can_be_forgotten() {
+        let cache = SessionCache::default();
+        let actor = Actor {
+            account_id: 1,
+            organization_id: 2,
+            roles: vec![],
+        };
+        cache.put(vec![1], 10, actor.clone(), Utc::now());
+        assert_eq!(cache.get(&[1]).map(|e| e.session_id), Some(10));
+        assert!(cache.get(&[2]).is_none());
+        cache.forget(10);
+        assert!(cache.get(&[1]).is_none());
+    }
+}

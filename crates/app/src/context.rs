@@ -8,6 +8,7 @@ use sgo_auth::ServerKey;
 use sgo_auth::password::PasswordCost;
 use sgo_store::Store;
 
+use crate::diary_cache::DiaryCache;
 use crate::session_cache::SessionCache;
 
 /// Operator settings that use cases obey.
@@ -64,6 +65,7 @@ pub struct App {
     pub(crate) settings: Settings,
     pub(crate) clock: Clock,
     pub(crate) sessions: Arc<SessionCache>,
+    pub(crate) diary_cache: Arc<DiaryCache>,
 }
 
 impl App {
@@ -75,6 +77,7 @@ impl App {
             settings,
             clock,
             sessions: Arc::new(SessionCache::default()),
+            diary_cache: Arc::new(DiaryCache::default()),
         }
     }
 

@@ -99,45 +99,49 @@ impl App {
     }
 
     /// Checks that the actor may read the student's diary, auditing the decision when the student
-    /// is someone else.
+    /// is someone else. Returns the actor's children (empty for a student), which the caller may
+    /// need; a student reading their own diary costs no database read here.
     async fn authorize_diary(
         &self,
         actor: &Actor,
         student: i64,
         origin: &Origin,
-    ) -> AppResult<DiaryStudent> {
+    ) -> AppResult<Vec<StudentRecord>> {
         let children = if actor.has(Role::Parent) {
             self.store.children(actor.account_id, self.today()).await?
         } else {
             Vec::new()
         };
         let child_ids: Vec<i64> = children.iter().map(|c| c.account_id).collect();
-        let target = format!("student:{student}");
-        if !policy::may_read_diary(actor, student, &child_ids) {
+        let allowed = policy::may_read_diary(actor, student, &child_ids);
+        if !allowed || student != actor.account_id {
+            let result = if allowed { "ok" } else { "denied" };
+            let target = format!("student:{student}");
             self.record(
                 Some(actor.account_id),
                 "diary.read",
                 target,
                 origin,
-                "denied",
+                result,
                 String::new(),
             )
             .await;
-            return Err(AppError::Forbidden);
         }
-        if student != actor.account_id {
-            self.record(
-                Some(actor.account_id),
-                "diary.read",
-                target,
-                origin,
-                "ok",
-                String::new(),
-            )
-            .await;
-            if let Some(child) = children.into_iter().find(|c| c.account_id == student) {
-                return Ok(to_student(child));
-            }
+        if allowed {
+            Ok(children)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The student as the diary names them, from the children already read or from the store.
+    async fn diary_student(
+        &self,
+        student: i64,
+        children: Vec<StudentRecord>,
+    ) -> AppResult<DiaryStudent> {
+        if let Some(child) = children.into_iter().find(|c| c.account_id == student) {
+            return Ok(to_student(child));
         }
         let me = self
             .store
@@ -157,7 +161,12 @@ impl App {
         origin: &Origin,
     ) -> AppResult<DiaryWeek> {
         check_span(from, to)?;
-        let who = self.authorize_diary(actor, student, origin).await?;
+        let children = self.authorize_diary(actor, student, origin).await?;
+        // Checked after the policy, so a cached week is never shown to someone refused.
+        if let Some(week) = self.diary_cache.get(student, from, to) {
+            return Ok(week);
+        }
+        let who = self.diary_student(student, children).await?;
         let (lessons, assignments, attendance) = (
             self.store.diary_lessons(student, from, to).await?,
             self.store.diary_assignments(student, from, to).await?,
@@ -191,13 +200,15 @@ impl App {
             }
         }
         let period_name = self.period_on(&who, from).await?.map(|p| p.name);
-        Ok(DiaryWeek {
+        let week = DiaryWeek {
             student: who,
             from,
             to,
             days,
             period_name,
-        })
+        };
+        self.diary_cache.put(student, from, to, &week);
+        Ok(week)
     }
 
     /// Mandatory work of a student due in the span and not done.

@@ -7,6 +7,7 @@ mod audit;
 mod context;
 pub mod demo;
 pub mod diary;
+mod diary_cache;
 mod error;
 pub mod session;
 mod session_cache;

@@ -1,0 +1,92 @@
+//! Recently assembled diary weeks, kept in process for a few seconds.
+//!
+//! At the start of a school day most students and parents open the same current week within
+//! minutes; assembling it costs several database round trips each time. A week is derived data:
+//! dropping an entry is always correct. Entries live for [`TTL`], which bounds how stale a week
+//! can be, also when another server process made the change; use cases that change marks,
+//! homework or attendance must call [`DiaryCache::forget_student`] for the students they touch.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::diary::DiaryWeek;
+
+/// How long an assembled week is served without reading the database again.
+pub(crate) const TTL: Duration = Duration::from_secs(5);
+/// Above this many weeks the cache is emptied rather than grown (a week is a few kilobytes).
+const MAX_ENTRIES: usize = 20_000;
+
+type Key = (i64, NaiveDate, NaiveDate);
+
+/// (student, first day, last day) → the week and when it was assembled.
+#[derive(Default)]
+pub(crate) struct DiaryCache {
+    entries: Mutex<HashMap<Key, (Instant, DiaryWeek)>>,
+}
+
+impl DiaryCache {
+    /// The week, if assembled less than [`TTL`] ago.
+    pub fn get(&self, student: i64, from: NaiveDate, to: NaiveDate) -> Option<DiaryWeek> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&(student, from, to))
+            .filter(|(at, _)| at.elapsed() < TTL)
+            .map(|(_, week)| week.clone())
+    }
+
+    /// Keeps a freshly assembled week.
+    pub fn put(&self, student: i64, from: NaiveDate, to: NaiveDate, week: &DiaryWeek) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, (at, _)| at.elapsed() < TTL);
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+        }
+        entries.insert((student, from, to), (Instant::now(), week.clone()));
+    }
+
+    /// Drops every cached week of a student, after a change to their diary.
+    #[cfg_attr(not(test), allow(dead_code))] // called by the journal use cases (issue 4)
+    pub fn forget_student(&self, student: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|(s, _, _), _| *s != student);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diary::DiaryStudent;
+
+    fn week() -> DiaryWeek {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        DiaryWeek {
+            student: DiaryStudent {
+                account_id: 1,
+                display_name: "Иванов Иван".into(),
+                class_name: None,
+                organization_id: 1,
+                grade: None,
+            },
+            from: day,
+            to: day,
+            days: vec![],
+            period_name: None,
+        }
+    }
+
+    #[test]
+    fn a_week_is_served_until_forgotten() {
+        let cache = DiaryCache::default();
+        let w = week();
+        cache.put(1, w.from, w.to, &w);
+        assert!(cache.get(1, w.from, w.to).is_some());
+        assert!(cache.get(2, w.from, w.to).is_none());
+        cache.forget_student(1);
+        assert!(cache.get(1, w.from, w.to).is_none());
+    }
+}

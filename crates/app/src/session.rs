@@ -100,28 +100,9 @@ impl App {
             }
         };
         let target = format!("organization:{organization_id} login:{login}");
-        match creds {
-            Some(c) if verified => {
-                let signed = self
-                    .open_session(c.account_id, Channel::Web, None, origin)
-                    .await?;
-                self.record(
-                    Some(c.account_id),
-                    "sign_in",
-                    target,
-                    origin,
-                    "ok",
-                    "web".into(),
-                )
-                .await;
-                Ok(signed)
-            }
-            _ => {
-                self.record(None, "sign_in", target, origin, "refused", "web".into())
-                    .await;
-                Err(AppError::InvalidCredentials)
-            }
-        }
+        let account = creds.filter(|_| verified).map(|c| c.account_id);
+        self.conclude_sign_in(account, Channel::Web, None, target, origin)
+            .await
     }
 
     /// Issues a NetSchool challenge bound to the client's pre-login cookie.
@@ -188,24 +169,30 @@ impl App {
             }),
             _ => false,
         };
-        match creds {
-            Some(c) if ok => {
-                let signed = self
-                    .open_session(c.account_id, Channel::WebApi, Some(cookie_hash), origin)
-                    .await?;
-                self.record(
-                    Some(c.account_id),
-                    "sign_in",
-                    target,
-                    origin,
-                    "ok",
-                    "webapi".into(),
-                )
-                .await;
+        let account = creds.filter(|_| ok).map(|c| c.account_id);
+        self.conclude_sign_in(account, Channel::WebApi, Some(cookie_hash), target, origin)
+            .await
+    }
+
+    /// Opens a session for a verified account, or refuses; either way the attempt is audited.
+    async fn conclude_sign_in(
+        &self,
+        account: Option<i64>,
+        channel: Channel,
+        cookie_hash: Option<Vec<u8>>,
+        target: String,
+        origin: &Origin,
+    ) -> AppResult<SignedIn> {
+        let how = channel.code().to_owned();
+        match account {
+            Some(id) => {
+                let signed = self.open_session(id, channel, cookie_hash, origin).await?;
+                self.record(Some(id), "sign_in", target, origin, "ok", how)
+                    .await;
                 Ok(signed)
             }
-            _ => {
-                self.record(None, "sign_in", target, origin, "refused", "webapi".into())
+            None => {
+                self.record(None, "sign_in", target, origin, "refused", how)
                     .await;
                 Err(AppError::InvalidCredentials)
             }

@@ -184,8 +184,15 @@ pub(crate) async fn submit(
     let organization: Option<i64> = form.get("organization").and_then(|v| v.parse().ok());
     let login = form.get("login").unwrap_or_default().trim();
     let password = form.get("password").unwrap_or_default();
-    let Some(organization) = organization else {
-        let msg = "Выберите образовательную организацию".to_owned();
+    let problem = match organization {
+        None => Some("Выберите образовательную организацию"),
+        Some(_) if login.is_empty() || password.is_empty() => {
+            Some("Введите имя пользователя и пароль")
+        }
+        Some(_) => None,
+    };
+    let (Some(organization), None) = (organization, problem) else {
+        let msg = problem.unwrap_or_default().to_owned();
         return login_page(
             &state,
             &headers,
@@ -195,17 +202,6 @@ pub(crate) async fn submit(
         )
         .await;
     };
-    if login.is_empty() || password.is_empty() {
-        let msg = "Введите имя пользователя и пароль".to_owned();
-        return login_page(
-            &state,
-            &headers,
-            &chosen,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
-    }
     match state
         .app
         .sign_in(organization, login, password, &origin)

@@ -2,9 +2,12 @@
 //!
 //! At the start of a school day most students and parents open the same current week within
 //! minutes; assembling it costs several database round trips each time. A week is derived data:
-//! dropping an entry is always correct. Entries live for [`TTL`], which bounds how stale a week
-//! can be, also when another server process made the change; use cases that change marks,
-//! homework or attendance must call [`DiaryCache::forget_student`] for the students they touch.
+//! dropping an entry is always correct. An entry is fresh for [`TTL`]; after that the first
+//! request rebuilds it while concurrent ones still get the previous copy, for at most one more
+//! [`TTL`] — so a week is never more than two TTLs stale, also when another server process made
+//! the change, and an expiry does not send every waiting request to the database at once.
+//! Use cases that change marks, homework or attendance must call
+//! [`DiaryCache::forget_student`] for the students they touch.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -24,29 +27,44 @@ type Key = (i64, NaiveDate, NaiveDate);
 /// (student, first day, last day) → the week and when it was assembled.
 #[derive(Default)]
 pub(crate) struct DiaryCache {
-    entries: Mutex<HashMap<Key, (Instant, DiaryWeek)>>,
+    entries: Mutex<HashMap<Key, Entry>>,
+}
+
+struct Entry {
+    built: Instant,
+    week: DiaryWeek,
+    /// Someone is rebuilding this week; meanwhile the old copy is served.
+    refreshing: bool,
 }
 
 impl DiaryCache {
-    /// The week, if assembled less than [`TTL`] ago.
+    /// The week if fresh, or while another request rebuilds it; `None` tells the caller to build it.
     pub fn get(&self, student: i64, from: NaiveDate, to: NaiveDate) -> Option<DiaryWeek> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(&(student, from, to))
-            .filter(|(at, _)| at.elapsed() < TTL)
-            .map(|(_, week)| week.clone())
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = entries.get_mut(&(student, from, to))?;
+        let age = entry.built.elapsed();
+        if age < TTL || (age < 2 * TTL && entry.refreshing) {
+            return Some(entry.week.clone());
+        }
+        entry.refreshing = age < 2 * TTL;
+        None
     }
 
     /// Keeps a freshly assembled week.
     pub fn put(&self, student: i64, from: NaiveDate, to: NaiveDate, week: &DiaryWeek) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, (at, _)| at.elapsed() < TTL);
+            entries.retain(|_, e| e.built.elapsed() < 2 * TTL);
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
         }
-        entries.insert((student, from, to), (Instant::now(), week.clone()));
+        let entry = Entry {
+            built: Instant::now(),
+            week: week.clone(),
+            refreshing: false,
+        };
+        entries.insert((student, from, to), entry);
     }
 
     /// Drops every cached week of a student, after a change to their diary.
@@ -88,5 +106,38 @@ mod tests {
         assert!(cache.get(2, w.from, w.to).is_none());
         cache.forget_student(1);
         assert!(cache.get(1, w.from, w.to).is_none());
+    }
+
+    #[test]
+    fn an_expired_week_is_rebuilt_by_one_caller_while_others_get_the_old_copy() {
+        let cache = DiaryCache::default();
+        let w = week();
+        cache.put(1, w.from, w.to, &w);
+        cache
+            .entries
+            .lock()
+            .unwrap()
+            .get_mut(&(1, w.from, w.to))
+            .unwrap()
+            .built -= TTL;
+        assert!(
+            cache.get(1, w.from, w.to).is_none(),
+            "the first caller rebuilds"
+        );
+        assert!(
+            cache.get(1, w.from, w.to).is_some(),
+            "the others are served meanwhile"
+        );
+        cache
+            .entries
+            .lock()
+            .unwrap()
+            .get_mut(&(1, w.from, w.to))
+            .unwrap()
+            .built -= TTL;
+        assert!(
+            cache.get(1, w.from, w.to).is_none(),
+            "never older than two TTLs"
+        );
     }
 }

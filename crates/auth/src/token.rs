@@ -20,17 +20,16 @@ pub fn new_cookie_id() -> String {
 
 /// A random decimal string of the given length, for `lt`, `ver` and `salt`.
 pub fn random_digits(len: usize) -> String {
-    let bytes = random_bytes::<32>();
-    bytes
-        .iter()
-        .cycle()
-        .take(len)
-        .enumerate()
-        .map(|(i, b)| {
-            // Mix the index in so that a length above 32 does not repeat the first digits.
-            char::from(b'0' + (b.wrapping_add(i as u8 / 32 * 7) % 10))
-        })
-        .collect()
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        // Bytes of 250 and above are dropped so that every digit is equally likely.
+        for b in random_bytes::<32>() {
+            if b < 250 && out.len() < len {
+                out.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    out
 }
 
 /// The stored form of a token: its SHA-256.
@@ -52,6 +51,7 @@ mod tests {
         assert!(c.chars().all(|ch| ch.is_ascii_hexdigit()));
         let d = random_digits(10);
         assert_eq!(d.len(), 10);
+        assert_eq!(random_digits(100).len(), 100);
         assert!(d.chars().all(|ch| ch.is_ascii_digit()));
         assert_eq!(hash_token("x"), hash_token("x"));
         assert_ne!(hash_token("x"), hash_token("y"));

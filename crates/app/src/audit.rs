@@ -1,5 +1,6 @@
 //! Writing the audit log from use cases.
 
+use sgo_core::{Actor, OrganizationId};
 use sgo_store::AuditEntry;
 
 use crate::{App, Origin};
@@ -15,17 +16,48 @@ impl App {
         result: &str,
         details: String,
     ) {
-        let entry = AuditEntry {
+        self.write_audit(AuditEntry {
             at: self.clock.now(),
             actor_account_id: actor,
+            organization_id: None,
             action: action.to_owned(),
             target,
             ip: origin.ip.clone(),
             result: result.to_owned(),
             details,
-        };
+        })
+        .await;
+    }
+
+    /// Records a change made by `actor` to data of `organization` for the change log
+    /// (журнал изменений): `action` is a dotted code such as `class.create`, `target` names the
+    /// thing (`class:12`), `details` says what changed in words a person can read.
+    #[allow(dead_code)] // skeleton for issue 3: the areas call this; removed when they land
+    pub(crate) async fn record_change(
+        &self,
+        actor: &Actor,
+        organization: OrganizationId,
+        origin: &Origin,
+        action: &str,
+        target: String,
+        details: String,
+    ) {
+        self.write_audit(AuditEntry {
+            at: self.clock.now(),
+            actor_account_id: Some(actor.account_id),
+            organization_id: Some(organization),
+            action: action.to_owned(),
+            target,
+            ip: origin.ip.clone(),
+            result: "ok".to_owned(),
+            details,
+        })
+        .await;
+    }
+
+    async fn write_audit(&self, entry: AuditEntry) {
         if let Err(e) = self.store.audit(&entry).await {
-            tracing::error!(error = %e, action, "audit log write failed");
+            tracing::error!(error = %e, action = entry.action, "audit log write failed");
         }
     }
 }

@@ -4,14 +4,22 @@
 //! and only then reaches the store. Handlers in `sgo-web` have no other way to data.
 
 mod audit;
+pub mod change_log;
 mod context;
+pub mod credentials;
 pub mod demo;
 pub mod diary;
 mod diary_cache;
 mod error;
+pub mod import;
+pub mod password;
+pub mod people;
+pub mod school_setup;
 pub mod session;
 mod session_cache;
+pub mod settings;
 pub mod territory;
+pub mod territory_admin;
 
 pub use context::{App, Clock, Settings};
 pub use error::{AppError, AppResult};

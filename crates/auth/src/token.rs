@@ -32,6 +32,24 @@ pub fn random_digits(len: usize) -> String {
     out
 }
 
+/// A one-time password for a credential sheet: 8 characters from lower-case Latin letters and
+/// digits without the look-alikes (0/o, 1/l/i), so that it can be read off paper and typed.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    // 256 is not a multiple of the alphabet size: bytes at or above the largest multiple are
+    // dropped so that every character is equally likely.
+    let limit = (256 / ALPHABET.len() * ALPHABET.len()) as u8;
+    let mut out = String::with_capacity(8);
+    while out.len() < 8 {
+        for b in random_bytes::<16>() {
+            if b < limit && out.len() < 8 {
+                out.push(char::from(ALPHABET[usize::from(b) % ALPHABET.len()]));
+            }
+        }
+    }
+    out
+}
+
 /// The stored form of a token: its SHA-256.
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -39,6 +57,18 @@ pub fn hash_token(token: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_time_passwords_are_readable_and_differ() {
+        let a = super::one_time_password();
+        let b = super::one_time_password();
+        assert_eq!(a.len(), 8);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"01ilo".contains(c))
+        );
+        assert_ne!(a, b);
+    }
+
     use super::*;
 
     #[test]

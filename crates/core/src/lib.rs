@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod calendar;
+pub mod login;
 pub mod marks;
 pub mod organization;
 pub mod policy;

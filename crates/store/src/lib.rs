@@ -3,9 +3,14 @@
 
 mod bulk;
 mod connect;
+mod import;
+mod people;
 mod postgres;
 mod records;
+mod school_setup;
+mod settings;
 mod sqlite;
+mod territory_admin;
 /// Per-test databases; public so that every crate's tests share one harness.
 #[doc(hidden)]
 pub mod testing;
@@ -16,7 +21,12 @@ use sgo_core::{AccountId, OrganizationId, OrganizationKind};
 
 pub use bulk::Value;
 pub use connect::{Engine, connect};
+pub use import::*;
+pub use people::*;
 pub use records::*;
+pub use school_setup::*;
+pub use settings::*;
+pub use territory_admin::*;
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]
@@ -38,9 +48,19 @@ pub enum StoreError {
 /// Result of storage operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Every repository operation. Implemented once in SQL for both engines.
+/// Every repository operation. Implemented once in SQL for both engines; the administration
+/// areas are sub-traits in their own files, so callers import the area they use.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store:
+    TerritoryAdminStore
+    + SchoolSetupStore
+    + PeopleStore
+    + ImportStore
+    + SettingsStore
+    + Send
+    + Sync
+    + 'static
+{
     /// Which engine this is.
     fn engine(&self) -> Engine;
 
@@ -79,6 +99,15 @@ pub trait Store: Send + Sync + 'static {
     async fn account(&self, id: AccountId) -> StoreResult<Option<AccountRecord>>;
     /// The roles of an account.
     async fn account_roles(&self, id: AccountId) -> StoreResult<Vec<sgo_core::Role>>;
+    /// Replaces an account's password (hash and sealed legacy verifier) and sets whether it must be
+    /// changed at the next sign-in; returns false when the account does not exist.
+    async fn set_password(
+        &self,
+        account: AccountId,
+        password_hash: &str,
+        legacy_verifier: Option<&[u8]>,
+        must_change: bool,
+    ) -> StoreResult<bool>;
 
     // --- sessions and the NetSchool challenge ---
     /// Records a new session.

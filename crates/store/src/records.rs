@@ -227,6 +227,8 @@ pub struct AttendanceRecord {
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
     pub actor_account_id: Option<i64>,
+    /// The organization whose data the event concerns, when there is one (the change log's filter).
+    pub organization_id: Option<i64>,
     pub action: String,
     pub target: String,
     pub ip: String,

@@ -187,6 +187,19 @@ impl Store for Backend {
         .await?)
     }
 
+    async fn set_password(&self, account: AccountId, password_hash: &str, legacy_verifier: Option<&[u8]>, must_change: bool) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE accounts SET password_hash = $2, legacy_verifier = $3, must_change_password = $4 WHERE id = $1",
+        )
+        .bind(account)
+        .bind(password_hash)
+        .bind(legacy_verifier)
+        .bind(must_change)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn account_roles(&self, id: AccountId) -> StoreResult<Vec<Role>> {
         let codes: Vec<String> = sqlx::query_scalar("SELECT role FROM account_roles WHERE account_id = $1")
             .bind(id)
@@ -425,11 +438,12 @@ impl Store for Backend {
 
     async fn audit(&self, e: &AuditEntry) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor_account_id, action, target, ip, result, details) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO audit_log (at, actor_account_id, organization_id, action, target, ip, result, details) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(e.at)
         .bind(e.actor_account_id)
+        .bind(e.organization_id)
         .bind(&e.action)
         .bind(&e.target)
         .bind(&e.ip)
@@ -442,7 +456,7 @@ impl Store for Backend {
 
     async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
-            "SELECT at, actor_account_id, action, target, ip, result, details FROM audit_log \
+            "SELECT at, actor_account_id, organization_id, action, target, ip, result, details FROM audit_log \
              ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
@@ -500,3 +514,8 @@ impl Store for Backend {
     }
 }
 
+include!("repo_territory_admin.rs");
+include!("repo_school_setup.rs");
+include!("repo_people.rs");
+include!("repo_import.rs");
+include!("repo_settings.rs");

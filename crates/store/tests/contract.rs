@@ -539,6 +539,21 @@ async fn contract(engine: Engine) {
         (100, true, Some(&[1u8, 2, 3][..]))
     );
     assert!(s.credentials(11, "иванови").await.unwrap().is_none());
+    assert!(
+        s.set_password(100, "$argon2id$new", None, true)
+            .await
+            .unwrap()
+    );
+    let c = s.credentials(10, "иванови").await.unwrap().unwrap();
+    assert_eq!(
+        (
+            c.password_hash.as_deref(),
+            c.legacy_verifier,
+            c.must_change_password
+        ),
+        (Some("$argon2id$new"), None, true)
+    );
+    assert!(!s.set_password(999, "x", None, false).await.unwrap());
     assert_eq!(s.account(100).await.unwrap().unwrap().last_name, "Иванов");
     assert_eq!(
         s.account_roles(300).await.unwrap(),
@@ -728,6 +743,7 @@ async fn contract(engine: Engine) {
     let entry = AuditEntry {
         at: now,
         actor_account_id: Some(200),
+        organization_id: Some(1),
         action: "diary.read".into(),
         target: "student:101".into(),
         ip: "127.0.0.1".into(),
@@ -735,7 +751,15 @@ async fn contract(engine: Engine) {
         details: String::new(),
     };
     s.audit(&entry).await.unwrap();
-    assert_eq!(s.recent_audit(5).await.unwrap()[0].target, "student:101");
+    // PostgreSQL keeps microseconds: compare everything but the instant.
+    let back = s.recent_audit(5).await.unwrap().remove(0);
+    assert_eq!(
+        AuditEntry {
+            at: entry.at,
+            ..back
+        },
+        entry
+    );
 
     // Bulk loads refuse unknown tables and report constraint violations as conflicts.
     assert!(matches!(

@@ -48,9 +48,7 @@ struct DayView {
 #[template(path = "diary.html")]
 struct DiaryPage<'a> {
     portal_name: &'a str,
-    user_name: String,
-    organization_name: String,
-    csrf: String,
+    header: Header,
     students: Vec<StudentOption>,
     student_line: Option<String>,
     week_param: String,
@@ -192,9 +190,7 @@ pub(crate) async fn page(
     });
     render(&DiaryPage {
         portal_name: &state.options.portal_name,
-        user_name: header.user_name,
-        organization_name: header.organization_name,
-        csrf: session.csrf,
+        header,
         students: students
             .iter()
             .map(|s| StudentOption {

@@ -13,10 +13,8 @@ use crate::cookies;
 #[template(path = "home.html")]
 struct HomePage<'a> {
     portal_name: &'a str,
-    user_name: String,
-    organization_name: String,
+    header: Header,
     roles: String,
-    csrf: String,
 }
 
 /// `GET /`: the diary or the landing page when signed in, else the login page.
@@ -44,9 +42,7 @@ pub(crate) async fn page(State(state): State<AppState>, session: UiSession) -> R
         .join(", ");
     render(&HomePage {
         portal_name: &state.options.portal_name,
-        user_name: header.user_name,
-        organization_name: header.organization_name,
+        header,
         roles,
-        csrf: session.csrf,
     })
 }

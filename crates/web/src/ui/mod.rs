@@ -1,9 +1,15 @@
 //! The HTML interface: server-rendered pages in Russian.
 
+mod changes;
 mod csrf;
 mod diary;
 mod home;
+mod import;
 mod login;
+mod people;
+mod region;
+mod school;
+mod settings;
 
 use askama::Template;
 use axum::Router;
@@ -30,6 +36,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/recover", get(login::recover))
         .route("/home", get(home::page))
         .route("/diary", get(diary::page))
+        .merge(region::routes())
+        .merge(school::routes())
+        .merge(people::routes())
+        .merge(import::routes())
+        .merge(settings::routes())
+        .merge(changes::routes())
         .route(
             "/static/app.css",
             get(|| {
@@ -145,10 +157,40 @@ impl FromRequestParts<AppState> for UiSession {
     }
 }
 
-/// The header of signed-in pages.
+/// The header of signed-in pages: who is signed in and the sections their roles open.
 pub(crate) struct Header {
     pub user_name: String,
     pub organization_name: String,
+    pub csrf: String,
+    pub nav: Vec<NavLink>,
+}
+
+/// A link of the header's menu.
+pub(crate) struct NavLink {
+    pub href: &'static str,
+    pub title: &'static str,
+}
+
+/// The sections an actor's roles open, in the order SGO shows them.
+fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
+    use sgo_app::Role;
+    let mut nav = Vec::new();
+    let mut add = |href, title| nav.push(NavLink { href, title });
+    if actor.has(Role::Student) || actor.has(Role::Parent) {
+        add("/diary", "Дневник");
+    }
+    if actor.has(Role::RegionAdministrator) {
+        add("/region", "Регион");
+    }
+    let school_admin = actor.has(Role::Administrator) || actor.has(Role::DeputyHead);
+    if school_admin {
+        add("/school", "Школа");
+        add("/people", "Пользователи");
+        add("/changes", "Журнал изменений");
+    } else if actor.has(Role::Teacher) {
+        add("/people", "Мой класс");
+    }
+    nav
 }
 
 impl Header {
@@ -161,6 +203,8 @@ impl Header {
         Ok(Header {
             user_name: me.account.display_name,
             organization_name: me.organization.short_name,
+            csrf: session.csrf.clone(),
+            nav: nav_for(&session.who.actor),
         })
     }
 }

@@ -1,0 +1,1 @@
+//! The change log (журнал изменений) as an administrator browses it.

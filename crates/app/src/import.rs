@@ -1,0 +1,1 @@
+//! Importing students with parents, and staff, from XLSX or CSV: validate, confirm, apply.

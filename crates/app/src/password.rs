@@ -1,0 +1,42 @@
+//! Setting a password on an account: the argon2 hash and the sealed NetSchool verifier together.
+
+use sgo_auth::{legacy, password};
+use sgo_core::AccountId;
+
+use crate::{App, AppError, AppResult};
+
+/// Shortest password a person may choose (one-time passwords are generated, 8 characters).
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+#[allow(dead_code)] // skeleton for issue 3: the areas call these; removed when they land
+impl App {
+    /// Stores `password` for the account; `must_change` forces a new one at the next sign-in
+    /// (one-time passwords from credential sheets). The clear password is neither kept nor logged.
+    pub(crate) async fn store_password(
+        &self,
+        account: AccountId,
+        password: &str,
+        must_change: bool,
+    ) -> AppResult<()> {
+        let hash = password::hash_password(password, self.settings.password_cost)?;
+        // A password outside cp1251 cannot be typed into the NetSchool clients at all; such an
+        // account simply has no verifier and signs in through the web form.
+        let verifier = legacy::seal_verifier(&self.key, password);
+        if self
+            .store
+            .set_password(account, &hash, verifier.as_deref(), must_change)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("Учётная запись не найдена".into()))
+        }
+    }
+
+    /// Issues a new one-time password to the account and returns it, for printing only.
+    pub(crate) async fn issue_one_time_password(&self, account: AccountId) -> AppResult<String> {
+        let password = sgo_auth::token::one_time_password();
+        self.store_password(account, &password, true).await?;
+        Ok(password)
+    }
+}

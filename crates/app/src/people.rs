@@ -1,0 +1,1 @@
+//! People of a school: persons, accounts and roles, parent links, class membership.

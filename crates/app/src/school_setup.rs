@@ -1,0 +1,1 @@
+//! School set-up: years and periods, classes, curriculum, bells and the timetable.

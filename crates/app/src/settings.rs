@@ -1,0 +1,1 @@
+//! Personal settings: the fields a person may change themself, and their password.

@@ -1,0 +1,1 @@
+//! Region administration: the territory and the organizations of the portal.

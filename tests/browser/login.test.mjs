@@ -3,288 +3,32 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import {
+  VIEWPORTS, WEEKS_BACK, WORK_DIR, countMarksGoingBack, launchBrowser, openLogin, signIn, startServer,
+} from './support.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = resolve(HERE, '..', '..');
-const WORK_DIR = join(REPO_ROOT, 'tests', '.work');
-const DEMO_TIMEOUT_MS = 600_000;
-const HEALTH_TIMEOUT_MS = 60_000;
-const WEEKS_BACK = 10;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 800 },
-  { name: 'phone', width: 375, height: 812 },
-];
-
-const CASCADE = ['#region', '#municipality', '#settlement', '#kind', '#organization'];
-const CASCADE_PARAMS = ['region', 'municipality', 'settlement', 'kind'];
-
-let server; // { url, proc, dataDir, log }
+let server;
 let browser;
 let student;
 
-function sgoBin() {
-  const raw = process.env.SGO_BIN || 'target/debug/sgo';
-  const path = isAbsolute(raw) ? raw : join(REPO_ROOT, raw);
-  if (!existsSync(path)) throw new Error(`sgo binary not found at ${path} (build it or set SGO_BIN)`);
-  return path;
-}
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
-
-function logTail(path, lines = 40) {
-  try {
-    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '<no log>';
-  }
-}
-
-// sgo reads ./sgo.toml and SGO_* variables: run it from a scratch dir, and never let a
-// developer's SGO_DATABASE_URL move this SQLite test onto PostgreSQL.
-function sgoSpawnOptions(cwd) {
-  const env = { ...process.env };
-  delete env.SGO_DATABASE_URL;
-  return { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] };
-}
-
-function run(cmd, args, cwd, logStream, timeoutMs) {
-  return new Promise((ok, fail) => {
-    logStream.write(`$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, sgoSpawnOptions(cwd));
-    child.stdout.pipe(logStream, { end: false });
-    child.stderr.pipe(logStream, { end: false });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      fail(new Error(`${args[0]} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    child.once('error', (e) => { clearTimeout(timer); fail(e); });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) ok();
-      else fail(new Error(`${cmd} ${args[0]} exited ${code ?? signal}`));
-    });
-  });
-}
-
-// RFC 4180: display names may contain commas or quotes.
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
-  const [header, ...body] = rows;
-  header[0] = header[0].replace(/^\uFEFF/, '');
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-}
-
-async function waitHealthy(proc, url, log) {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) {
-      throw new Error(`sgo serve exited ${proc.exitCode} before /healthz; log ${log}:\n${logTail(log)}`);
-    }
-    try {
-      const resp = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
-      if (resp.status === 200) return;
-      last = `HTTP ${resp.status}`;
-    } catch (e) {
-      last = String(e);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`/healthz not 200 within ${HEALTH_TIMEOUT_MS} ms (${last}); log ${log}:\n${logTail(log)}`);
-}
-
-async function options(params) {
-  const query = new URLSearchParams(params).toString();
-  const resp = await fetch(`${server.url}/login/options${query ? `?${query}` : ''}`);
-  assert.equal(resp.status, 200, `/login/options?${query}: HTTP ${resp.status}`);
-  const list = await resp.json();
-  assert.ok(Array.isArray(list), `/login/options?${query} is not an array`);
-  return list;
-}
-
-// Depth-first over the cascade until the organisation shows up; the CSV names only
-// the organisation, so its region/municipality/settlement/kind must be discovered.
-async function pathTo(orgId, params = {}, depth = 0) {
-  const list = await options(params);
-  if (depth === CASCADE_PARAMS.length) {
-    return list.some((o) => String(o.id) === orgId) ? [orgId] : null;
-  }
-  for (const item of list) {
-    const id = String(item.id);
-    const rest = await pathTo(orgId, { ...params, [CASCADE_PARAMS[depth]]: id }, depth + 1);
-    if (rest) return [id, ...rest];
-  }
-  return null;
-}
-
-// Resolves once no /login/options request is in flight and none started during a
-// short quiet period, so the page script has applied the last answer.
-function trackOptionRequests(page) {
-  let pending = 0;
-  const isOptions = (req) => req.url().includes('/login/options');
-  page.on('request', (req) => { if (isOptions(req)) pending++; });
-  const done = (req) => { if (isOptions(req)) pending--; };
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
-  return async function settle(timeoutMs = 10_000) {
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 3) {
-      if (Date.now() > deadline) throw new Error('/login/options requests did not settle');
-      quiet = pending === 0 ? quiet + 1 : 0;
-      await page.waitForTimeout(50);
-    }
-  };
-}
-
-async function fillCascade(page, settle, path) {
-  // A level the page preselected (single option) can re-fetch the next level after
-  // we chose it; re-check the whole chain and redo it if a late answer reset it.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await settle();
-    for (let i = 0; i < CASCADE.length; i++) {
-      const current = await page.$eval(CASCADE[i], (el) => el.value).catch(() => '');
-      if (current !== path[i]) {
-        await page.selectOption(CASCADE[i], path[i], { timeout: 10_000 });
-      }
-      await settle();
-    }
-    const values = await Promise.all(CASCADE.map((sel) => page.$eval(sel, (el) => el.value)));
-    if (values.every((v, i) => v === path[i])) return;
-  }
-  const values = await Promise.all(CASCADE.map((sel) => page.$eval(sel, (el) => el.value)));
-  assert.deepEqual(values, path, 'cascade selects did not keep the chosen values');
-}
-
-async function openLogin(page) {
-  const settle = trackOptionRequests(page);
-  const resp = await page.goto(`${server.url}/login`);
-  assert.equal(resp?.status(), 200, `/login: HTTP ${resp?.status()}`);
-  const path = await pathTo(student.organization_id);
-  assert.ok(path, `organization ${student.organization_id} not reachable through /login/options`);
-  await fillCascade(page, settle, path);
-}
-
-async function signIn(page, login, password) {
-  await page.fill('#login', login);
-  await page.fill('#password', password);
-  await page.click('#sign-in');
-}
-
-async function countMarksGoingBack(page) {
-  let marks = await page.locator('.mark').count();
-  for (let i = 0; marks === 0 && i < WEEKS_BACK; i++) {
-    const before = page.url();
-    await page.click('a#prev-week');
-    await page.waitForURL((u) => u.toString() !== before, { timeout: 10_000 });
-    await page.waitForLoadState('load');
-    marks = await page.locator('.mark').count();
-  }
-  return marks;
-}
-
 before(async () => {
-  mkdirSync(WORK_DIR, { recursive: true });
-  const bin = sgoBin();
-  const scratch = mkdtempSync(join(tmpdir(), 'sgo-browser-'));
-  const dataDir = join(scratch, 'data');
-  const log = join(WORK_DIR, 'browser-server.log');
-  const logStream = createWriteStream(log);
-  try {
-    await run(bin, ['demo', '--data-dir', dataDir, '--schools', '1', '--students-per-class', '6', '--seed', '7'],
-      scratch, logStream, DEMO_TIMEOUT_MS);
-  } catch (e) {
-    throw new Error(`${e.message}; log ${log}:\n${logTail(log)}`);
-  }
-  const accounts = parseCsv(readFileSync(join(dataDir, 'demo-accounts.csv'), 'utf8'));
-  student = accounts.find((a) => a.role === 'student');
+  server = await startServer({ name: 'login' });
+  student = server.accounts.find((a) => a.role === 'student');
   assert.ok(student, 'demo-accounts.csv has no student row');
-
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const args = ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`];
-  logStream.write(`$ ${bin} ${args.join(' ')}\n`);
-  const proc = spawn(bin, args, sgoSpawnOptions(scratch));
-  proc.stdout.pipe(logStream, { end: false });
-  proc.stderr.pipe(logStream, { end: false });
-  server = { url, proc, scratch, log };
-  await waitHealthy(proc, url, log);
-
-  // Playwright gives every launch a fresh temporary profile (it refuses a
-  // --user-data-dir argument here), so no state leaks between runs.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  if (server?.proc && server.proc.exitCode === null) {
-    const exited = new Promise((r) => server.proc.once('exit', r));
-    server.proc.kill('SIGTERM');
-    const timer = setTimeout(() => server.proc.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  if (server?.scratch) rmSync(server.scratch, { recursive: true, force: true });
+  await server?.stop();
 });
-
 for (const vp of VIEWPORTS) {
   test(`student signs in and sees marks (${vp.name} ${vp.width}x${vp.height})`, async () => {
     const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, locale: 'ru-RU' });
     const page = await context.newPage();
     try {
-      await openLogin(page);
+      await openLogin(page, server, student.organization_id);
       await Promise.all([
         page.waitForURL((u) => new URL(u).pathname.startsWith('/diary'), { timeout: 15_000 }),
         signIn(page, student.login, student.password),
@@ -305,7 +49,7 @@ test('wrong password shows an error', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
   const page = await context.newPage();
   try {
-    await openLogin(page);
+    await openLogin(page, server, student.organization_id);
     await signIn(page, student.login, `${student.password}-wrong`);
     await page.waitForSelector('.error', { state: 'visible', timeout: 10_000 });
     assert.ok(!new URL(page.url()).pathname.startsWith('/diary'), 'a wrong password must not reach the diary');

@@ -39,6 +39,8 @@ pub struct SignedIn {
     pub token: String,
     /// The actor the token stands for.
     pub actor: Actor,
+    /// Signed in with a one-time password: a new one must be chosen before anything else.
+    pub must_change_password: bool,
 }
 
 /// The challenge a NetSchool client answers in its login form.
@@ -100,9 +102,13 @@ impl App {
             }
         };
         let target = format!("organization:{organization_id} login:{login}");
+        let must_change = creds.as_ref().is_some_and(|c| c.must_change_password);
         let account = creds.filter(|_| verified).map(|c| c.account_id);
-        self.conclude_sign_in(account, Channel::Web, None, target, origin)
-            .await
+        let mut signed = self
+            .conclude_sign_in(account, Channel::Web, None, target, origin)
+            .await?;
+        signed.must_change_password = must_change;
+        Ok(signed)
     }
 
     /// Issues a NetSchool challenge bound to the client's pre-login cookie.
@@ -169,6 +175,23 @@ impl App {
             }),
             _ => false,
         };
+        // A one-time password is only for the web form, which makes the person choose their own;
+        // the clients cannot do that, so they are told where to go (after the password checked out).
+        if let Some(c) = creds.as_ref().filter(|c| ok && c.must_change_password) {
+            let details = "webapi: временный пароль не сменён".to_owned();
+            self.record(
+                Some(c.account_id),
+                "sign_in",
+                target,
+                origin,
+                "refused",
+                details,
+            )
+            .await;
+            return Err(AppError::LoginRefused(
+                "Необходимо сменить временный пароль: войдите через сайт".into(),
+            ));
+        }
         let account = creds.filter(|_| ok).map(|c| c.account_id);
         self.conclude_sign_in(account, Channel::WebApi, Some(cookie_hash), target, origin)
             .await
@@ -231,6 +254,7 @@ impl App {
                 organization_id: account.organization_id,
                 roles,
             },
+            must_change_password: false,
         })
     }
 
@@ -247,12 +271,12 @@ impl App {
                 session_id: hit.session_id,
                 last_seen_at: hit.last_seen_at,
                 actor: hit.actor,
+                must_change_password: hit.must_change_password,
             });
         }
         let session = self.store.session_by_token(&hash).await?;
         let who = self.accept_session(session).await?;
-        self.sessions
-            .put(hash, who.session_id, who.actor.clone(), who.last_seen_at);
+        self.sessions.put(hash, &who);
         Ok(who)
     }
 
@@ -279,6 +303,10 @@ impl App {
             last_seen_at = now;
         }
         let roles = self.store.account_roles(session.account_id).await?;
+        let must_change_password = self
+            .store
+            .password_change_required(session.account_id)
+            .await?;
         Ok(Authenticated {
             session_id: session.id,
             last_seen_at,
@@ -287,6 +315,7 @@ impl App {
                 organization_id: session.organization_id,
                 roles,
             },
+            must_change_password,
         })
     }
 
@@ -343,6 +372,8 @@ pub struct Authenticated {
     pub last_seen_at: chrono::DateTime<chrono::Utc>,
     /// Who it is.
     pub actor: Actor,
+    /// The account still has a one-time password: every page but the password change is closed.
+    pub must_change_password: bool,
 }
 
 /// The signed-in account and its organization.

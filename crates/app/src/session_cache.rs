@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use sgo_core::Actor;
 
+use crate::session::Authenticated;
+
 /// How long a checked session is trusted without asking the database again.
 pub(crate) const TTL: Duration = Duration::from_secs(2);
 /// Above this many entries the cache is emptied rather than grown.
@@ -22,6 +24,7 @@ pub(crate) struct Entry {
     pub session_id: i64,
     pub actor: Actor,
     pub last_seen_at: DateTime<Utc>,
+    pub must_change_password: bool,
     checked: Instant,
 }
 
@@ -42,13 +45,7 @@ impl SessionCache {
     }
 
     /// Remembers a session just checked against the database.
-    pub fn put(
-        &self,
-        token_hash: Vec<u8>,
-        session_id: i64,
-        actor: Actor,
-        last_seen_at: DateTime<Utc>,
-    ) {
+    pub fn put(&self, token_hash: Vec<u8>, who: &Authenticated) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
@@ -56,9 +53,10 @@ impl SessionCache {
         entries.insert(
             token_hash,
             Entry {
-                session_id,
-                actor,
-                last_seen_at,
+                session_id: who.session_id,
+                actor: who.actor.clone(),
+                last_seen_at: who.last_seen_at,
+                must_change_password: who.must_change_password,
                 checked: Instant::now(),
             },
         );
@@ -69,6 +67,12 @@ impl SessionCache {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, e| e.session_id != session_id);
     }
+
+    /// Forgets every session of an account (its password or standing changed).
+    pub fn forget_account(&self, account_id: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, e| e.actor.account_id != account_id);
+    }
 }
 
 #[cfg(test)]
@@ -78,15 +82,27 @@ mod tests {
     #[test]
     fn entries_expire_and_can_be_forgotten() {
         let cache = SessionCache::default();
-        let actor = Actor {
-            account_id: 1,
-            organization_id: 2,
-            roles: vec![],
+        let who = |session_id, account_id| Authenticated {
+            session_id,
+            last_seen_at: Utc::now(),
+            actor: Actor {
+                account_id,
+                organization_id: 2,
+                roles: vec![],
+            },
+            must_change_password: true,
         };
-        cache.put(vec![1], 10, actor.clone(), Utc::now());
+        cache.put(vec![1], &who(10, 1));
         assert_eq!(cache.get(&[1]).map(|e| e.session_id), Some(10));
+        assert!(cache.get(&[1]).is_some_and(|e| e.must_change_password));
         assert!(cache.get(&[2]).is_none());
         cache.forget(10);
         assert!(cache.get(&[1]).is_none());
+        cache.put(vec![1], &who(10, 1));
+        cache.put(vec![2], &who(11, 1));
+        cache.put(vec![3], &who(12, 5));
+        cache.forget_account(1);
+        assert!(cache.get(&[1]).is_none() && cache.get(&[2]).is_none());
+        assert!(cache.get(&[3]).is_some());
     }
 }

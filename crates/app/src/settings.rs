@@ -1,1 +1,300 @@
 //! Personal settings: the fields a person may change themself, and their password.
+
+use sgo_auth::{legacy, password};
+use sgo_core::settings::{self as rules, Channel};
+use sgo_core::{Actor, text};
+use sgo_store::{PersonalSettingsUpdate, StoreError};
+
+use crate::password::MIN_PASSWORD_LEN;
+use crate::session::Authenticated;
+use crate::{App, AppError, Origin};
+
+pub use sgo_core::settings::Channel as PreferredChannel;
+pub use sgo_store::PersonalSettingsRecord as PersonalSettings;
+
+/// The answer to a person whose names are the school's to change.
+pub const NAMES_ARE_THE_SCHOOLS: &str = "Фамилию, имя и отчество меняет школа";
+
+/// Messages for the fields of a refused form, by field name.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FieldErrors(pub Vec<(&'static str, String)>);
+
+impl FieldErrors {
+    fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push((field, message.into()));
+    }
+
+    /// The message for a field, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// True when no field has a message.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Why a form was not saved: field messages to show next to the fields, or a refusal or failure.
+#[derive(Debug)]
+pub enum FormError {
+    /// Some fields are wrong; nothing was saved.
+    Fields(FieldErrors),
+    /// Refused or failed as a whole.
+    App(AppError),
+}
+
+impl From<AppError> for FormError {
+    fn from(e: AppError) -> Self {
+        FormError::App(e)
+    }
+}
+
+impl From<StoreError> for FormError {
+    fn from(e: StoreError) -> Self {
+        FormError::App(e.into())
+    }
+}
+
+/// The personal settings form as submitted. The names are `Some` only when the request carries
+/// them (the page shows them read-only, so a browser does not send them).
+#[derive(Debug, Clone, Default)]
+#[allow(missing_docs)]
+pub struct SettingsInput {
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub display_name: String,
+    pub email: String,
+    pub phone: String,
+    pub preferred_channel: String,
+    pub signature_cert_url: String,
+}
+
+/// The password form. `current` is not asked after a one-time password.
+#[derive(Debug, Clone, Default)]
+#[allow(missing_docs)]
+pub struct PasswordInput {
+    pub current: String,
+    pub new: String,
+    pub repeat: String,
+}
+
+/// `«old» → «new»` for a field that changed, in the change log's words.
+fn describe(changes: &mut Vec<String>, label: &str, old: &str, new: &str) {
+    if old != new {
+        changes.push(format!("{label}: «{old}» → «{new}»"));
+    }
+}
+
+fn channel_title(code: &str) -> &str {
+    Channel::from_code(code).map_or(code, |c| c.title())
+}
+
+impl App {
+    /// The signed-in person's settings.
+    pub async fn personal_settings(&self, actor: &Actor) -> Result<PersonalSettings, AppError> {
+        if !rules::may_edit_own_settings(actor, actor.account_id) {
+            return Err(AppError::Forbidden);
+        }
+        self.store
+            .personal_settings(actor.account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)
+    }
+
+    /// Saves the fields a person may change themself. Names and login are the school's: a
+    /// request that tries to change them is refused with a message and saves nothing.
+    pub async fn save_personal_settings(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        input: &SettingsInput,
+    ) -> Result<(), FormError> {
+        let current = self.personal_settings(actor).await?;
+        let mut errors = FieldErrors::default();
+        let names = [
+            (&input.last_name, &current.last_name),
+            (&input.first_name, &current.first_name),
+            (&input.middle_name, &current.middle_name),
+        ];
+        if names
+            .iter()
+            .any(|(sent, stored)| sent.as_deref().is_some_and(|s| s.trim() != stored.trim()))
+        {
+            errors.add("names", NAMES_ARE_THE_SCHOOLS);
+        }
+        let mut field = |name: &'static str, checked: Result<String, &'static str>| match checked {
+            Ok(v) => v,
+            Err(m) => {
+                errors.add(name, m);
+                String::new()
+            }
+        };
+        let display_name = field(
+            "display_name",
+            rules::check_display_name(&input.display_name),
+        );
+        let email = field("email", rules::check_email(&input.email));
+        let phone = field("phone", rules::normalise_phone(&input.phone));
+        let signature_cert_url = field(
+            "signature_cert_url",
+            rules::check_certificate_url(&input.signature_cert_url),
+        );
+        let channel = Channel::from_code(input.preferred_channel.trim());
+        match channel {
+            None => errors.add("preferred_channel", "Выберите способ получения сообщений"),
+            Some(Channel::Email) if input.email.trim().is_empty() => errors.add(
+                "email",
+                "Укажите адрес электронной почты, чтобы получать сообщения по ней",
+            ),
+            Some(_) => {}
+        }
+        if !errors.is_empty() {
+            return Err(FormError::Fields(errors));
+        }
+        let update = PersonalSettingsUpdate {
+            display_name,
+            email,
+            phone,
+            preferred_channel: channel.unwrap_or(Channel::System).code().to_owned(),
+            signature_cert_url,
+        };
+        let mut changes = Vec::new();
+        describe(
+            &mut changes,
+            "Имя на экране",
+            &current.display_name,
+            &update.display_name,
+        );
+        describe(&mut changes, "E-mail", &current.email, &update.email);
+        describe(&mut changes, "Телефон", &current.phone, &update.phone);
+        describe(
+            &mut changes,
+            "Способ получения сообщений",
+            channel_title(&current.preferred_channel),
+            channel_title(&update.preferred_channel),
+        );
+        describe(
+            &mut changes,
+            "Адрес сертификата электронной подписи",
+            &current.signature_cert_url,
+            &update.signature_cert_url,
+        );
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if !self
+            .store
+            .update_personal_settings(actor.account_id, &update)
+            .await?
+        {
+            return Err(AppError::Unauthenticated.into());
+        }
+        self.record_change(
+            actor,
+            current.organization_id,
+            origin,
+            "settings.update",
+            format!("account:{}", actor.account_id),
+            changes.join("; "),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Changes the signed-in person's password and ends their other sessions. After a one-time
+    /// password (the forced change) the current password is not asked: it was just typed in.
+    pub async fn change_password(
+        &self,
+        who: &Authenticated,
+        origin: &Origin,
+        input: &PasswordInput,
+    ) -> Result<(), FormError> {
+        let actor = &who.actor;
+        let me = self.personal_settings(actor).await?;
+        let stored_hash = self
+            .store
+            .credentials(me.organization_id, &text::normalise(&me.login))
+            .await?
+            .and_then(|c| c.password_hash);
+        let forced = me.must_change_password;
+        let target = format!("account:{}", actor.account_id);
+        let mut errors = FieldErrors::default();
+        if !forced {
+            if input.current.is_empty() {
+                errors.add("current_password", "Введите текущий пароль");
+            } else if !stored_hash
+                .as_deref()
+                .is_some_and(|h| password::verify_password(h, &input.current))
+            {
+                self.record(
+                    Some(actor.account_id),
+                    "password.change",
+                    target,
+                    origin,
+                    "refused",
+                    "неверный текущий пароль".into(),
+                )
+                .await;
+                errors.add("current_password", "Текущий пароль указан неверно");
+                return Err(FormError::Fields(errors));
+            }
+        }
+        if let Some((field, message)) =
+            rules::new_password_problem(&me.login, &input.new, &input.repeat, MIN_PASSWORD_LEN)
+        {
+            errors.add(field, message);
+        } else if legacy::verifier(&input.new).is_none() {
+            errors.add(
+                "new_password",
+                "Пароль может содержать только русские и латинские буквы, цифры и обычные знаки \
+                 препинания: другие символы не набрать в мобильных приложениях",
+            );
+        } else if stored_hash
+            .as_deref()
+            .is_some_and(|h| password::verify_password(h, &input.new))
+        {
+            errors.add(
+                "new_password",
+                if forced {
+                    "Новый пароль должен отличаться от временного"
+                } else {
+                    "Новый пароль должен отличаться от текущего"
+                },
+            );
+        }
+        if !errors.is_empty() {
+            return Err(FormError::Fields(errors));
+        }
+        self.store_password(actor.account_id, &input.new, false)
+            .await?;
+        let ended = self
+            .store
+            .delete_other_sessions(actor.account_id, who.session_id)
+            .await?;
+        // Cached sessions carry the one-time-password flag and the ended sessions: drop them all.
+        self.sessions.forget_account(actor.account_id);
+        let mut details = if forced {
+            "Временный пароль заменён постоянным".to_owned()
+        } else {
+            "Пароль изменён".to_owned()
+        };
+        if ended > 0 {
+            details.push_str(&format!("; завершено других сеансов: {ended}"));
+        }
+        self.record_change(
+            actor,
+            me.organization_id,
+            origin,
+            "password.change",
+            target,
+            details,
+        )
+        .await;
+        Ok(())
+    }
+}

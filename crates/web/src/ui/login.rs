@@ -208,7 +208,9 @@ pub(crate) async fn submit(
         .await
     {
         Ok(signed) => {
-            let target = if signed.actor.is_staff() {
+            let target = if signed.must_change_password {
+                super::settings::PASSWORD_PATH
+            } else if signed.actor.is_staff() {
                 "/home"
             } else {
                 "/diary"

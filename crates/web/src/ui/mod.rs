@@ -132,6 +132,9 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The pages a person with a one-time password may still open.
+const FORCED_CHANGE_OPEN: [&str; 2] = [settings::PASSWORD_PATH, "/logout"];
+
 /// A signed-in person on the HTML side; anyone else is sent to the login page.
 pub(crate) struct UiSession {
     pub who: Authenticated,
@@ -152,6 +155,11 @@ impl FromRequestParts<AppState> for UiSession {
             .authenticate_token(&token)
             .await
             .map_err(|e| PageError(state.clone(), e).into_response())?;
+        // After a one-time password nothing opens until a new one is chosen; signing out and the
+        // password page itself stay reachable (static files and /login take no session).
+        if who.must_change_password && !FORCED_CHANGE_OPEN.contains(&parts.uri.path()) {
+            return Err(Redirect::to(settings::PASSWORD_PATH).into_response());
+        }
         let csrf = cookies::get(&parts.headers, csrf::COOKIE).unwrap_or_default();
         Ok(UiSession { who, csrf })
     }

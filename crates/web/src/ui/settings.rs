@@ -1,9 +1,279 @@
 //! Personal settings and the password change (also the forced one after a one-time password).
 
-use axum::Router;
+use std::collections::HashMap;
 
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use sgo_app::AppError;
+use sgo_app::settings::{
+    FieldErrors, FormError, PasswordInput, PersonalSettings, PreferredChannel, SettingsInput,
+};
+
+use super::{Header, PageError, UiSession, csrf, render};
 use crate::AppState;
+use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+
+/// The password page; also where a one-time password sends a person.
+pub(crate) const PASSWORD_PATH: &str = "/settings/password";
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/settings", get(page).post(save))
+        .route(PASSWORD_PATH, get(password_page).post(password_save))
+}
+
+/// A radio button of the preferred channel.
+struct ChannelOption {
+    code: &'static str,
+    title: &'static str,
+    checked: bool,
+}
+
+/// What the settings form shows: the stored values, or the values just submitted.
+struct SettingsValues {
+    display_name: String,
+    email: String,
+    phone: String,
+    signature_cert_url: String,
+    channel: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings/index.html")]
+struct SettingsPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    me: PersonalSettings,
+    values: SettingsValues,
+    channels: Vec<ChannelOption>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+impl SettingsPage<'_> {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings/password.html")]
+struct PasswordPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    forced: bool,
+    min_len: usize,
+    errors: FieldErrors,
+}
+
+impl PasswordPage<'_> {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+fn channels(selected: &str) -> Vec<ChannelOption> {
+    PreferredChannel::ALL
+        .into_iter()
+        .map(|c| ChannelOption {
+            code: c.code(),
+            title: c.title(),
+            checked: c.code() == selected,
+        })
+        .collect()
+}
+
+async fn render_settings(
+    state: &AppState,
+    session: &UiSession,
+    values: Option<SettingsValues>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let me = match state.app.personal_settings(&session.who.actor).await {
+        Ok(m) => m,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let values = values.unwrap_or_else(|| SettingsValues {
+        display_name: me.display_name.clone(),
+        email: me.email.clone(),
+        phone: me.phone.clone(),
+        signature_cert_url: me.signature_cert_url.clone(),
+        channel: me.preferred_channel.clone(),
+    });
+    let page = SettingsPage {
+        portal_name: &state.options.portal_name,
+        header,
+        channels: channels(&values.channel),
+        me,
+        values,
+        errors,
+        notice,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /settings`.
+async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = match q.get("saved").map(String::as_str) {
+        Some("password") => Some("Пароль изменён"),
+        Some(_) => Some("Изменения сохранены"),
+        None => None,
+    };
+    render_settings(
+        &state,
+        &session,
+        None,
+        FieldErrors::default(),
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+fn stale_form(state: AppState) -> Response {
+    let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
+    let mut response = PageError(state, e).into_response();
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
+}
+
+/// `POST /settings`.
+async fn save(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match CaseInsensitiveForm::parse(&body) {
+        Ok(f) => f,
+        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
+    };
+    if !csrf::check(&headers, form.get("csrf")) {
+        return stale_form(state);
+    }
+    let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+    let input = SettingsInput {
+        last_name: form.get("last_name").map(str::to_owned),
+        first_name: form.get("first_name").map(str::to_owned),
+        middle_name: form.get("middle_name").map(str::to_owned),
+        display_name: text("display_name"),
+        email: text("email"),
+        phone: text("phone"),
+        preferred_channel: text("preferred_channel"),
+        signature_cert_url: text("signature_cert_url"),
+    };
+    match state
+        .app
+        .save_personal_settings(&session.who.actor, &origin, &input)
+        .await
+    {
+        Ok(()) => Redirect::to("/settings?saved=1").into_response(),
+        Err(FormError::Fields(errors)) => {
+            let values = SettingsValues {
+                display_name: input.display_name,
+                email: input.email,
+                phone: input.phone,
+                signature_cert_url: input.signature_cert_url,
+                channel: input.preferred_channel,
+            };
+            render_settings(
+                &state,
+                &session,
+                Some(values),
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(FormError::App(e)) => PageError(state, e).into_response(),
+    }
+}
+
+async fn render_password(
+    state: &AppState,
+    session: &UiSession,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    // The stored flag, not the cached one: the page must not ask for a password nobody knows.
+    let forced = match state.app.personal_settings(&session.who.actor).await {
+        Ok(me) => me.must_change_password,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let page = PasswordPage {
+        portal_name: &state.options.portal_name,
+        header,
+        forced,
+        min_len: sgo_app::password::MIN_PASSWORD_LEN,
+        errors,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /settings/password`.
+async fn password_page(State(state): State<AppState>, session: UiSession) -> Response {
+    render_password(&state, &session, FieldErrors::default(), StatusCode::OK).await
+}
+
+/// `POST /settings/password`.
+async fn password_save(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match CaseInsensitiveForm::parse(&body) {
+        Ok(f) => f,
+        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
+    };
+    if !csrf::check(&headers, form.get("csrf")) {
+        return stale_form(state);
+    }
+    let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
+    let input = PasswordInput {
+        current: text("current_password"),
+        new: text("new_password"),
+        repeat: text("repeat_password"),
+    };
+    match state
+        .app
+        .change_password(&session.who, &origin, &input)
+        .await
+    {
+        Ok(()) if session.who.must_change_password => {
+            let landing = if session.who.actor.is_staff() {
+                "/home"
+            } else {
+                "/diary"
+            };
+            Redirect::to(landing).into_response()
+        }
+        Ok(()) => Redirect::to("/settings?saved=password").into_response(),
+        Err(FormError::Fields(errors)) => {
+            render_password(&state, &session, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(FormError::App(e)) => PageError(state, e).into_response(),
+    }
 }

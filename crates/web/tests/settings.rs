@@ -1,0 +1,780 @@
+//! Personal settings, password changes (also forced after a one-time password) and the change
+//! log, through the real router on both engines with a one-school demo region.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::NaiveDate;
+use serde_json::Value as Json;
+use sgo_app::demo::{DemoAccount, DemoOptions, generate};
+use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
+use sgo_store::testing::TestStore;
+use sgo_store::{AuditEntry, Store};
+use sgo_web::{WebOptions, router};
+use tower::ServiceExt;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+struct World {
+    _db: TestStore,
+    app: App,
+    router: Router,
+    accounts: Vec<DemoAccount>,
+}
+
+/// A browser: its session cookie and CSRF token.
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+type Reply = (StatusCode, HeaderMap, String);
+
+async fn world(engine: Engine) -> World {
+    let db = TestStore::new(engine).await;
+    let key = ServerKey::generate().unwrap();
+    let options = DemoOptions {
+        schools: 1,
+        students_per_class: 4,
+        seed: 3,
+        today: today(),
+    };
+    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+        .await
+        .unwrap();
+    let settings = Settings {
+        password_cost: PasswordCost::DEMO,
+        ..Settings::default()
+    };
+    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
+    let router = router(app.clone(), WebOptions::default());
+    World {
+        _db: db,
+        app,
+        router,
+        accounts,
+    }
+}
+
+fn set_cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn location(headers: &HeaderMap) -> &str {
+    headers[header::LOCATION].to_str().unwrap()
+}
+
+impl World {
+    fn first(&self, role: Role) -> DemoAccount {
+        self.accounts
+            .iter()
+            .find(|a| a.role == role)
+            .unwrap()
+            .clone()
+    }
+
+    fn store(&self) -> &dyn Store {
+        self.app.store().as_ref()
+    }
+
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    async fn account_id(&self, a: &DemoAccount) -> i64 {
+        self.store()
+            .credentials(a.organization_id, &sgo_core::text::normalise(&a.login))
+            .await
+            .unwrap()
+            .unwrap()
+            .account_id
+    }
+
+    /// `POST /login` as the form does; returns the reply and the browser if signed in.
+    async fn web_login(&self, a: &DemoAccount, password: &str) -> (Reply, Option<Browser>) {
+        let (_, headers, _) = self
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
+        let csrf = set_cookie_value(&headers, "sgo_csrf").unwrap();
+        let body = serde_urlencoded::to_string([
+            ("csrf", csrf.as_str()),
+            ("organization", &a.organization_id.to_string()),
+            ("login", &a.login),
+            ("password", password),
+        ])
+        .unwrap();
+        let req = Request::post("/login")
+            .header(header::COOKIE, format!("sgo_csrf={csrf}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let reply = self.send(req).await;
+        let browser = set_cookie_value(&reply.1, "sgo_session").map(|s| Browser {
+            cookie: format!("sgo_session={s}; sgo_csrf={csrf}"),
+            csrf,
+        });
+        (reply, browser)
+    }
+
+    async fn signed_in(&self, a: &DemoAccount) -> Browser {
+        let (reply, browser) = self.web_login(a, &a.password).await;
+        assert_eq!(reply.0, StatusCode::SEE_OTHER, "{}", reply.2);
+        browser.unwrap()
+    }
+
+    async fn get(&self, b: &Browser, uri: &str) -> Reply {
+        let req = Request::get(uri)
+            .header(header::COOKIE, &b.cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form with the browser's CSRF token (or without any when `csrf` is false).
+    async fn post(&self, b: &Browser, uri: &str, fields: &[(&str, &str)], csrf: bool) -> Reply {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if csrf {
+            all.push(("csrf", &b.csrf));
+        }
+        let req = Request::post(uri)
+            .header(header::COOKIE, &b.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// The NetSchool challenge login with a password; returns status and body.
+    async fn webapi_login(&self, a: &DemoAccount, password: &str) -> (StatusCode, Json) {
+        let (_, headers, _) = self
+            .send(
+                Request::get("/webapi/logindata")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let cookie = set_cookie_value(&headers, "NSSESSIONID").unwrap();
+        let req = Request::post("/webapi/auth/getdata")
+            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
+            .body(Body::empty())
+            .unwrap();
+        let data: Json = serde_json::from_str(&self.send(req).await.2).unwrap();
+        let pw2 = sgo_auth::legacy::expected_pw2(
+            &sgo_auth::legacy::verifier(password).unwrap(),
+            data["salt"].as_str().unwrap(),
+        );
+        let body = serde_urlencoded::to_string([
+            ("loginType", "1"),
+            ("scid", &a.organization_id.to_string()),
+            ("un", &a.login),
+            ("pw2", &pw2),
+            ("lt", data["lt"].as_str().unwrap()),
+            ("ver", data["ver"].as_str().unwrap()),
+        ])
+        .unwrap();
+        let req = Request::post("/webapi/login")
+            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, body) = self.send(req).await;
+        (status, serde_json::from_str(&body).unwrap_or(Json::Null))
+    }
+
+    /// Gives the account a one-time password, as a credential sheet would.
+    async fn issue_one_time_password(&self, a: &DemoAccount, password: &str) {
+        let id = self.account_id(a).await;
+        let hash = sgo_auth::password::hash_password(password, PasswordCost::DEMO).unwrap();
+        let sealed = sgo_auth::legacy::seal_verifier(self.app.key(), password);
+        assert!(
+            self.store()
+                .set_password(id, &hash, sealed.as_deref(), true)
+                .await
+                .unwrap()
+        );
+    }
+}
+
+fn settings_fields<'a>(
+    display_name: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    channel: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("display_name", display_name),
+        ("email", email),
+        ("phone", phone),
+        ("preferred_channel", channel),
+        ("signature_cert_url", ""),
+    ]
+}
+
+async fn personal_settings(engine: Engine) {
+    let w = world(engine).await;
+    let parent = w.first(Role::Parent);
+    let b = w.signed_in(&parent).await;
+    let me = w
+        .app
+        .personal_settings(&sgo_app::Actor {
+            account_id: w.account_id(&parent).await,
+            organization_id: parent.organization_id,
+            roles: vec![Role::Parent],
+        })
+        .await
+        .unwrap();
+
+    let (status, _, html) = w.get(&b, "/settings").await;
+    assert_eq!(status, StatusCode::OK);
+    for id in [
+        "last-name",
+        "first-name",
+        "middle-name",
+        "display-name",
+        "login",
+        "signature-cert-url",
+        "channel-system",
+        "channel-email",
+        "channel-paper",
+        "email",
+        "phone",
+        "settings-save",
+        "settings-revert",
+        "esia-link",
+        "device-signin",
+        "change-password",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing #{id}");
+    }
+    assert!(html.contains(&me.last_name) && html.contains("type=\"reset\""));
+    assert!(w.get(&b, "/diary").await.2.contains("id=\"my-settings\""));
+
+    // A change of display name, e-mail, phone and channel is saved and shown.
+    let fields = settings_fields("Мама Маши", "mama@example.ru", "8 (912) 345-67-89", "email");
+    let (status, headers, _) = w.post(&b, "/settings", &fields, true).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/settings?saved=1");
+    let (_, _, html) = w.get(&b, "/settings?saved=1").await;
+    assert!(html.contains("Изменения сохранены"));
+    assert!(html.contains("value=\"Мама Маши\""));
+    assert!(html.contains("value=\"mama@example.ru\""));
+    assert!(html.contains("value=\"+7 (912) 345-67-89\""));
+    assert!(
+        html.contains("id=\"channel-email\" name=\"preferred_channel\" value=\"email\" checked")
+    );
+    // The header shows the new name.
+    assert!(html.contains(">Мама Маши</a>"));
+
+    // Names are the school's: a request that tries to change the surname is refused.
+    let mut forged = settings_fields("Мама Маши", "mama@example.ru", "", "system");
+    forged.push(("last_name", "Другая"));
+    let (status, _, html) = w.post(&b, "/settings", &forged, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Фамилию, имя и отчество меняет школа"));
+    let after = w
+        .store()
+        .personal_settings(me.account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.last_name, me.last_name);
+    assert_eq!(
+        after.preferred_channel, "email",
+        "nothing of the refused form is saved"
+    );
+    // Sending the names unchanged is fine (a form that posts the disabled values).
+    let mut same = settings_fields("Мама Маши", "mama@example.ru", "", "system");
+    same.push(("last_name", &me.last_name));
+    assert_eq!(
+        w.post(&b, "/settings", &same, true).await.0,
+        StatusCode::SEE_OTHER
+    );
+
+    // Invalid values are form errors next to their fields, the typed values kept.
+    let bad = settings_fields("Мама Маши", "mama@", "", "system");
+    let (status, _, html) = w.post(&b, "/settings", &bad, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"email-error\"") && html.contains("value=\"mama@\""));
+    let (status, _, html) = w
+        .post(
+            &b,
+            "/settings",
+            &settings_fields("Мама", "", "", "email"),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Укажите адрес электронной почты"));
+    let (status, _, html) = w
+        .post(
+            &b,
+            "/settings",
+            &settings_fields("  ", "", "12ab", "fax"),
+            true,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(html.matches("class=\"field-error\"").count(), 3, "{html}");
+    let mut http = settings_fields("Мама", "", "", "system");
+    http[4].1 = "http://ca.example.ru/c.cer";
+    let (status, _, html) = w.post(&b, "/settings", &http, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("https://"));
+
+    // Without the CSRF token: 403 and nothing saved.
+    let fields = settings_fields("Взломщик", "", "", "system");
+    assert_eq!(
+        w.post(&b, "/settings", &fields, false).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let after = w
+        .store()
+        .personal_settings(me.account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.display_name, "Мама Маши");
+
+    // The change is in the log, old → new, with the parent as actor.
+    let audit = w.store().recent_audit(20).await.unwrap();
+    // The first of the saves (the log is read newest first).
+    let entry = audit
+        .iter()
+        .rev()
+        .find(|e| e.action == "settings.update")
+        .unwrap();
+    assert_eq!(entry.organization_id, Some(parent.organization_id));
+    assert_eq!(entry.actor_account_id, Some(me.account_id));
+    assert!(
+        entry
+            .details
+            .contains(&format!("«{}» → «Мама Маши»", me.display_name))
+    );
+}
+
+#[tokio::test]
+async fn personal_settings_on_sqlite() {
+    personal_settings(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn personal_settings_on_postgres() {
+    personal_settings(Engine::Postgres).await;
+}
+
+async fn password_change(engine: Engine) {
+    let w = world(engine).await;
+    let parent = w.first(Role::Parent);
+    let b = w.signed_in(&parent).await;
+    let other = w.signed_in(&parent).await;
+    let id = w.account_id(&parent).await;
+
+    let (status, _, html) = w.get(&b, "/settings/password").await;
+    assert_eq!(status, StatusCode::OK);
+    for field in [
+        "current-password",
+        "new-password",
+        "repeat-password",
+        "password-save",
+    ] {
+        assert!(
+            html.contains(&format!("id=\"{field}\"")),
+            "missing #{field}"
+        );
+    }
+    assert!(!html.contains("временным паролем"));
+
+    // A wrong current password: a form error and an audit entry; the password stays.
+    let fields = [
+        ("current_password", "неверный-пароль"),
+        ("new_password", "НовыйПароль-2026"),
+        ("repeat_password", "НовыйПароль-2026"),
+    ];
+    let (status, _, html) = w.post(&b, "/settings/password", &fields, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"current-password-error\""));
+    let audit = w.store().recent_audit(5).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "password.change"
+        && e.result == "refused"
+        && e.actor_account_id == Some(id)));
+
+    // The rules: length, not the login, not the same as now, repeated, typeable in cp1251.
+    for (new, repeat, message) in [
+        ("корот", "корот", "не менее 8"),
+        (
+            parent.login.as_str(),
+            parent.login.as_str(),
+            "именем пользователя",
+        ),
+        (
+            parent.password.as_str(),
+            parent.password.as_str(),
+            "отличаться от текущего",
+        ),
+        ("НовыйПароль-2026", "НовыйПароль-2027", "не совпадают"),
+        (
+            "пароль-с-😀-смайлом",
+            "пароль-с-😀-смайлом",
+            "мобильных приложениях",
+        ),
+    ] {
+        let fields = [
+            ("current_password", parent.password.as_str()),
+            ("new_password", new),
+            ("repeat_password", repeat),
+        ];
+        let (status, _, html) = w.post(&b, "/settings/password", &fields, true).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{new}");
+        assert!(html.contains(message), "{new}: {message}");
+    }
+    let fields = [
+        ("current_password", parent.password.as_str()),
+        ("new_password", "НовыйПароль-2026"),
+        ("repeat_password", "НовыйПароль-2026"),
+    ];
+    assert_eq!(
+        w.post(&b, "/settings/password", &fields, false).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    // Success: this session stays, the other one ends, the old password no longer works.
+    let (status, headers, _) = w.post(&b, "/settings/password", &fields, true).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/settings?saved=password");
+    assert!(
+        w.get(&b, "/settings?saved=password")
+            .await
+            .2
+            .contains("Пароль изменён")
+    );
+    let (status, headers, _) = w.get(&other, "/settings").await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    let ((status, _, _), browser) = w.web_login(&parent, &parent.password).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(browser.is_none());
+    let ((status, headers, _), _) = w.web_login(&parent, "НовыйПароль-2026").await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/diary")
+    );
+    // The NetSchool clients take the new password too (its verifier was replaced).
+    assert_eq!(
+        w.webapi_login(&parent, "НовыйПароль-2026").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.webapi_login(&parent, &parent.password).await.0,
+        StatusCode::CONFLICT
+    );
+    // The change is logged without the password.
+    let audit = w.store().recent_audit(20).await.unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "password.change" && e.result == "ok")
+        .unwrap();
+    assert_eq!(entry.organization_id, Some(parent.organization_id));
+    assert!(!entry.details.contains("НовыйПароль") && !entry.details.contains(&parent.password));
+}
+
+#[tokio::test]
+async fn password_change_on_sqlite() {
+    password_change(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn password_change_on_postgres() {
+    password_change(Engine::Postgres).await;
+}
+
+async fn forced_change(engine: Engine) {
+    let w = world(engine).await;
+    let student = w.first(Role::Student);
+    w.issue_one_time_password(&student, "Врем-1234").await;
+
+    // The NetSchool clients are told to go to the site.
+    let (status, body) = w.webapi_login(&student, "Врем-1234").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        body["message"],
+        "Необходимо сменить временный пароль: войдите через сайт"
+    );
+    // A wrong password still gets the ordinary answer.
+    let (status, body) = w.webapi_login(&student, "не-тот-пароль").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Неправильный пароль")
+    );
+
+    // The web form sends to the password page, and every other page sends there too.
+    let ((status, headers, _), b) = w.web_login(&student, "Врем-1234").await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/settings/password")
+    );
+    let b = b.unwrap();
+    for page in ["/diary", "/settings", "/home", "/changes"] {
+        let (status, headers, _) = w.get(&b, page).await;
+        assert_eq!(
+            (status, location(&headers)),
+            (StatusCode::SEE_OTHER, "/settings/password"),
+            "{page}"
+        );
+    }
+    let (status, _, _) = w
+        .post(
+            &b,
+            "/settings",
+            &settings_fields("Я", "", "", "system"),
+            true,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "posts elsewhere are turned away too"
+    );
+    assert_eq!(
+        w.send(Request::get("/static/app.css").body(Body::empty()).unwrap())
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (status, _, html) = w.get(&b, "/settings/password").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Вы вошли с временным паролем. Придумайте новый пароль."));
+    assert!(!html.contains("id=\"current-password\""));
+    assert!(html.contains("id=\"new-password\"") && html.contains("id=\"password-save\""));
+
+    // The one-time password itself cannot be kept.
+    let same = [
+        ("new_password", "Врем-1234"),
+        ("repeat_password", "Врем-1234"),
+    ];
+    let (status, _, html) = w.post(&b, "/settings/password", &same, true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("отличаться от временного"));
+
+    let fields = [
+        ("new_password", "Мой-пароль-1"),
+        ("repeat_password", "Мой-пароль-1"),
+    ];
+    let (status, headers, _) = w.post(&b, "/settings/password", &fields, true).await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/diary")
+    );
+    assert_eq!(w.get(&b, "/diary").await.0, StatusCode::OK);
+    assert!(
+        !w.store()
+            .password_change_required(w.account_id(&student).await)
+            .await
+            .unwrap()
+    );
+    // Now the clients may sign in with the new password.
+    assert_eq!(
+        w.webapi_login(&student, "Мой-пароль-1").await.0,
+        StatusCode::OK
+    );
+    // Later sign-ins go straight to the diary; the password page asks for the current one again.
+    let ((status, headers, _), b) = w.web_login(&student, "Мой-пароль-1").await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/diary")
+    );
+    assert!(
+        w.get(&b.unwrap(), "/settings/password")
+            .await
+            .2
+            .contains("id=\"current-password\"")
+    );
+}
+
+#[tokio::test]
+async fn forced_change_on_sqlite() {
+    forced_change(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn forced_change_on_postgres() {
+    forced_change(Engine::Postgres).await;
+}
+
+async fn change_log(engine: Engine) {
+    let w = world(engine).await;
+    let admin = w.first(Role::Administrator);
+    let parent = w.first(Role::Parent);
+    let teacher = w.first(Role::Teacher);
+
+    // Changes through the use cases: the parent's settings, the teacher's password.
+    let pb = w.signed_in(&parent).await;
+    let fields = settings_fields("Родитель Первый", "", "", "paper");
+    assert_eq!(
+        w.post(&pb, "/settings", &fields, true).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let tb = w.signed_in(&teacher).await;
+    let fields = [
+        ("current_password", teacher.password.as_str()),
+        ("new_password", "Учитель-пароль-1"),
+        ("repeat_password", "Учитель-пароль-1"),
+    ];
+    assert_eq!(
+        w.post(&tb, "/settings/password", &fields, true).await.0,
+        StatusCode::SEE_OTHER
+    );
+    // An entry of another organization, which this school must not see.
+    w.store()
+        .audit(&AuditEntry {
+            at: chrono::Utc::now(),
+            actor_account_id: None,
+            organization_id: Some(parent.organization_id + 100_000),
+            action: "class.create".into(),
+            target: "class:1".into(),
+            ip: String::new(),
+            result: "ok".into(),
+            details: "Чужая школа".into(),
+        })
+        .await
+        .unwrap();
+
+    let ab = w.signed_in(&admin).await;
+    let (status, _, html) = w.get(&ab, "/changes").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"change-log\""));
+    assert!(html.contains("Изменение личных настроек") && html.contains("Смена пароля"));
+    assert!(html.contains("Родитель Первый") && html.contains(&teacher.login));
+    assert!(html.contains("Почтовые отправления"));
+    assert!(!html.contains("Чужая школа"));
+    for id in [
+        "filter-from",
+        "filter-to",
+        "filter-who",
+        "filter-area",
+        "filter-text",
+        "filter-apply",
+    ] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "missing #{id}");
+    }
+    assert!(
+        !html.contains("id=\"filter-organization\""),
+        "a school sees only itself"
+    );
+    // Newest first: the teacher's password change comes before the parent's settings.
+    assert!(html.find("Смена пароля").unwrap() < html.find("Изменение личных настроек").unwrap());
+
+    // Filters: area, who (any case), text, dates.
+    let (_, _, html) = w.get(&ab, "/changes?area=settings").await;
+    assert!(html.contains("Изменение личных настроек") && !html.contains("Смена пароля"));
+    let (_, _, html) = w.get(&ab, "/changes?area=class").await;
+    assert!(html.contains("id=\"change-log-empty\""));
+    let who = teacher
+        .display_name
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_lowercase();
+    let uri = format!(
+        "/changes?who={}",
+        serde_urlencoded::to_string([("x", &who)]).unwrap()[2..].to_owned()
+    );
+    let (_, _, html) = w.get(&ab, &uri).await;
+    assert!(
+        html.contains("Смена пароля") && !html.contains("Изменение личных настроек"),
+        "{who}"
+    );
+    let (_, _, html) = w
+        .get(
+            &ab,
+            "/changes?text=%D0%BF%D0%BE%D1%87%D1%82%D0%BE%D0%B2%D1%8B%D0%B5",
+        )
+        .await;
+    assert!(html.contains("Изменение личных настроек") && !html.contains("Смена пароля"));
+    // The demo clock's day is fixed, but the log is written at the real time: filter around it.
+    let now = chrono::Utc::now()
+        .with_timezone(&sgo_app::change_log::log_offset())
+        .date_naive();
+    let (_, _, html) = w.get(&ab, &format!("/changes?from={now}&to={now}")).await;
+    assert!(html.contains("Смена пароля"));
+    let yesterday = now.pred_opt().unwrap();
+    let (_, _, html) = w.get(&ab, &format!("/changes?to={yesterday}")).await;
+    assert!(html.contains("id=\"change-log-empty\""));
+    // Bad filters are a 400 with a message.
+    let (status, _, html) = w.get(&ab, "/changes?from=вчера").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("Дата"));
+    assert_eq!(
+        w.get(&ab, "/changes?area=nonsense").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // Another organization's log is refused to a school administrator.
+    let uri = format!("/changes?organization={}", parent.organization_id + 100_000);
+    assert_eq!(w.get(&ab, &uri).await.0, StatusCode::FORBIDDEN);
+    assert!(
+        !w.get(&ab, "/changes?organization=all")
+            .await
+            .2
+            .contains("Чужая школа"),
+        "«all» means the own school for a school administrator"
+    );
+
+    // Paging: 50 a page, newest first, filters kept in the links.
+    for i in 0..55 {
+        w.store()
+            .audit(&AuditEntry {
+                at: chrono::Utc::now(),
+                actor_account_id: None,
+                organization_id: Some(parent.organization_id),
+                action: "class.update".into(),
+                target: format!("class:{i}"),
+                ip: String::new(),
+                result: "ok".into(),
+                details: format!("Запись {i}"),
+            })
+            .await
+            .unwrap();
+    }
+    let (_, _, html) = w.get(&ab, "/changes?area=class").await;
+    assert!(html.contains("Найдено записей: 55") && html.contains("Страница 1 из 2"));
+    assert!(html.contains("Запись 54") && !html.contains("Запись 4<"));
+    let next = html.split("id=\"page-next\" href=\"").nth(1).unwrap();
+    assert!(next.starts_with("/changes?area=class&") && next.contains("page=2\""));
+    let (_, _, html) = w.get(&ab, "/changes?area=class&page=2").await;
+    assert!(html.contains("Запись 4<") && !html.contains("Запись 54"));
+    assert!(html.contains("id=\"page-prev\""));
+
+    // Teachers and parents may not read the log.
+    assert_eq!(w.get(&tb, "/changes").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.get(&pb, "/changes").await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn change_log_on_sqlite() {
+    change_log(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn change_log_on_postgres() {
+    change_log(Engine::Postgres).await;
+}

@@ -99,6 +99,14 @@ mod tests {
     }
 
     #[test]
+    fn template_errors_come_back_as_messages() {
+        match render("credential_sheet.typ", Dict::new()) {
+            Err(ReportError::Typeset(message)) => assert!(message.contains("cards"), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn the_embedded_fonts_parse() {
         let fonts: usize = FONTS
             .iter()

@@ -84,7 +84,8 @@ impl Builder {
         }
         if table.rows.len() == MAX_ROWS {
             return Err(unreadable(format!(
-                "В таблице больше {MAX_ROWS} строк данных; разделите файл на части."
+                "В таблице больше {} строк данных; разделите файл на части.",
+                grouped(MAX_ROWS)
             )));
         }
         cells.resize(width, String::new());
@@ -96,6 +97,19 @@ impl Builder {
         self.table
             .ok_or_else(|| unreadable("Таблица пуста: нет даже строки заголовков."))
     }
+}
+
+/// `20000` as Russian text writes it: `20 000`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 // ---- XLSX (and the older XLS / ODS, which calamine reads the same way) ----
@@ -232,22 +246,102 @@ fn read_csv(text: &str) -> Result<Table, ReportError> {
         .flexible(true)
         .delimiter(delimiter(text))
         .from_reader(text.as_bytes());
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut builder = Builder::new();
     let mut record = csv::StringRecord::new();
     loop {
-        let line = reader.position().line();
+        let start = reader.position().byte();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(line, csv::Position::line);
+                let line = lines.line_at(record.position().map_or(start, csv::Position::byte));
                 let cells = record.iter().map(|c| c.trim().to_string()).collect();
                 builder.push(line, cells)?;
             }
             Err(e) => {
-                let line = e.position().map_or(line, csv::Position::line);
-                return Err(unreadable(format!("Строка {line}: не удалось разобрать CSV ({e}).")));
+                let line = lines.line_at(e.position().map_or(start, csv::Position::byte));
+                return Err(unreadable(format!(
+                    "Строка {line}: не удалось разобрать CSV ({e})."
+                )));
             }
         }
     }
     builder.finish()
+}
+
+/// Line numbers as an editor shows them. The csv crate's own count skips blank lines, and a
+/// record's position is where parsing began, before the blank lines it skipped.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first non-blank byte at or after `byte`; positions only move forward.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut target = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while matches!(self.bytes.get(target), Some(b'\r' | b'\n')) {
+            target += 1;
+        }
+        if target > self.offset {
+            let newlines = self.bytes[self.offset..target]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.line += newlines as u64;
+            self.offset = target;
+        }
+        self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_typed() {
+        assert_eq!(number_text(5.0), "5");
+        assert_eq!(number_text(-12.0), "-12");
+        assert_eq!(number_text(4.25), "4.25");
+        assert_eq!(number_text(79_001_234_567.0), "79001234567");
+        assert_eq!(grouped(20_000), "20\u{a0}000");
+        assert_eq!(grouped(100), "100");
+        assert_eq!(grouped(1_234_567), "1\u{a0}234\u{a0}567");
+    }
+
+    #[test]
+    fn iso_dates_become_russian() {
+        assert_eq!(iso_date_text("2015-09-01"), "01.09.2015");
+        assert_eq!(iso_date_text("2015-09-01T00:00:00"), "01.09.2015");
+        assert_eq!(iso_date_text("2015-09-01T08:30:00"), "01.09.2015 08:30");
+        assert_eq!(iso_date_text("не дата"), "не дата");
+    }
+
+    #[test]
+    fn delimiter_comes_from_the_header_outside_quotes() {
+        assert_eq!(delimiter("a;b,c\n1,2,3"), b';');
+        assert_eq!(delimiter("a,b\n1;2"), b',');
+        assert_eq!(delimiter("\"a;b\",c\n"), b',');
+        assert_eq!(delimiter("a\tb\n"), b'\t');
+        assert_eq!(delimiter("a\n1;2"), b';');
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBF\xD0\xAF"), "Я");
+        assert_eq!(decode(b"\xDF"), "Я");
+        assert_eq!(decode(b"\xFF\xFE\x2F\x04"), "Я");
+    }
 }

@@ -101,3 +101,25 @@ pub fn sheet_name(wanted: &str) -> String {
     }
     name
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names() {
+        assert_eq!(sheet_name("Итоги: 1/2 [черновик]"), "Итоги_ 1_2 _черновик_");
+        assert_eq!(sheet_name("  "), "Лист1");
+        assert_eq!(sheet_name("' '"), "Лист1");
+        assert_eq!(sheet_name("HISTORY"), "HISTORY_");
+        assert_eq!(sheet_name(&"Я".repeat(40)).chars().count(), 31);
+        assert_eq!(sheet_name("строка\nвторая"), "строка вторая");
+    }
+
+    #[test]
+    fn long_text_is_cut_on_a_character() {
+        let long = "Ё".repeat(CELL_TEXT_MAX + 5);
+        assert_eq!(text(&long).chars().count(), CELL_TEXT_MAX);
+        assert_eq!(text("короткий"), "короткий");
+    }
+}

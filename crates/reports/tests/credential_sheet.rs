@@ -119,7 +119,10 @@ fn ten_cards_make_two_pages_with_every_value_literally() {
     }
     for c in &cards {
         for value in [&c.display_name, &c.login, &c.password, &c.role_line] {
-            assert!(text.contains(value.as_str()), "{value:?} missing from:\n{text}");
+            assert!(
+                text.contains(value.as_str()),
+                "{value:?} missing from:\n{text}"
+            );
         }
     }
     assert!(text.contains(HOSTILE_NAME), "{text}");
@@ -185,10 +188,15 @@ fn very_long_names_grow_the_card_instead_of_overlapping() {
         .collect();
     let pdf = credential_sheet_pdf(&cards).unwrap();
     let file = Scratch::new("long.pdf", &pdf);
+    // For eyeballing the layout: SGO_KEEP_PDF=/some/dir keeps two sample sheets there.
     if let Ok(dir) = std::env::var("SGO_KEEP_PDF") {
         std::fs::write(Path::new(&dir).join("long.pdf"), &pdf).unwrap();
         let all: Vec<_> = (0..10).map(card).collect();
-        std::fs::write(Path::new(&dir).join("ten.pdf"), credential_sheet_pdf(&all).unwrap()).unwrap();
+        std::fs::write(
+            Path::new(&dir).join("ten.pdf"),
+            credential_sheet_pdf(&all).unwrap(),
+        )
+        .unwrap();
     }
     let text = pdf_text(&file.0);
     assert!(text.contains("Героя Советского Союза"), "{text}");
@@ -214,4 +222,22 @@ fn thirty_cards_take_well_under_a_second_once_warm() {
         pdf.len() / 1024
     );
     assert!(fresh.as_secs_f64() < 2.0, "{fresh:?}");
+}
+
+#[test]
+fn sheets_can_be_made_on_several_threads_at_once() {
+    let handles: Vec<_> = (0..4)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let cards: Vec<_> = (t * 10..t * 10 + 5).map(card).collect();
+                credential_sheet_pdf(&cards).unwrap()
+            })
+        })
+        .collect();
+    for (t, handle) in handles.into_iter().enumerate() {
+        let pdf = handle.join().unwrap();
+        let file = Scratch::new(&format!("thread{t}.pdf"), &pdf);
+        let text = pdf_text(&file.0);
+        assert!(text.contains(&format!("ivanova{}", t * 10 + 4)), "{text}");
+    }
 }

@@ -1,6 +1,15 @@
 //! Plain tables written as XLSX: Cyrillic headers, text as text (never a formula), numbers as numbers.
 
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
 use crate::ReportError;
+
+/// Excel refuses longer sheet names.
+const SHEET_NAME_MAX: usize = 31;
+/// Excel's limit on the text of one cell.
+const CELL_TEXT_MAX: usize = 32_767;
+/// Widest a column gets from autofit, in pixels: long names wrap the view, not the screen.
+const COLUMN_MAX_PIXELS: u32 = 400;
 
 /// A cell of an exported table.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,12 +22,104 @@ pub enum Cell {
     Empty,
 }
 
-/// One sheet: its name, header row and rows.
+/// One sheet: its name, header row and rows. The header row is bold, frozen and filterable,
+/// columns are fitted to their contents; the sheet name is made acceptable to Excel.
 pub fn table_xlsx(
     sheet: &str,
     headers: &[&str],
     rows: &[Vec<Cell>],
 ) -> Result<Vec<u8>, ReportError> {
-    let _ = (sheet, headers, rows);
-    Err(ReportError::Unavailable)
+    write(sheet, headers, rows).map_err(|e| ReportError::Xlsx(e.to_string()))
+}
+
+fn write(sheet: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name(sheet_name(sheet))?;
+    let bold = Format::new().set_bold();
+    for (col, header) in headers.iter().enumerate() {
+        worksheet.write_string_with_format(0, column(col)?, text(header), &bold)?;
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let r = u32::try_from(index + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for (col, cell) in row.iter().enumerate() {
+            let c = column(col)?;
+            match cell {
+                // Always a string cell: `=…`, `+…`, `@…` must never become a formula.
+                Cell::Text(value) => {
+                    worksheet.write_string(r, c, text(value))?;
+                }
+                Cell::Number(value) => {
+                    worksheet.write_number(r, c, *value)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    if !headers.is_empty() {
+        worksheet.set_freeze_panes(1, 0)?;
+        let last_row = u32::try_from(rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
+        worksheet.autofilter(0, 0, last_row, column(headers.len() - 1)?)?;
+    }
+    worksheet.set_autofit_max_width(COLUMN_MAX_PIXELS);
+    worksheet.set_autofit_max_row(1_000);
+    worksheet.autofit();
+    workbook.save_to_buffer()
+}
+
+fn column(index: usize) -> Result<u16, XlsxError> {
+    u16::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// Text cut to what one cell may hold (on a character boundary).
+fn text(value: &str) -> &str {
+    match value.char_indices().nth(CELL_TEXT_MAX) {
+        Some((end, _)) => &value[..end],
+        None => value,
+    }
+}
+
+/// A sheet name Excel accepts: forbidden characters replaced, no leading or trailing apostrophe,
+/// at most 31 characters, not blank and not the reserved «History».
+pub fn sheet_name(wanted: &str) -> String {
+    let replaced: String = wanted
+        .chars()
+        .map(|c| match c {
+            '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '_',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let trimmed = replaced.trim().trim_matches('\'').trim();
+    let mut name: String = trimmed.chars().take(SHEET_NAME_MAX).collect();
+    name = name.trim_end().trim_end_matches('\'').to_string();
+    if name.is_empty() {
+        name = "Лист1".to_string();
+    }
+    if name.eq_ignore_ascii_case("history") {
+        name.push('_');
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names() {
+        assert_eq!(sheet_name("Итоги: 1/2 [черновик]"), "Итоги_ 1_2 _черновик_");
+        assert_eq!(sheet_name("  "), "Лист1");
+        assert_eq!(sheet_name("' '"), "Лист1");
+        assert_eq!(sheet_name("HISTORY"), "HISTORY_");
+        assert_eq!(sheet_name(&"Я".repeat(40)).chars().count(), 31);
+        assert_eq!(sheet_name("строка\nвторая"), "строка вторая");
+    }
+
+    #[test]
+    fn long_text_is_cut_on_a_character() {
+        let long = "Ё".repeat(CELL_TEXT_MAX + 5);
+        assert_eq!(text(&long).chars().count(), CELL_TEXT_MAX);
+        assert_eq!(text("короткий"), "короткий");
+    }
 }

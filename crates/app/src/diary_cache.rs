@@ -73,6 +73,14 @@ impl DiaryCache {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|(s, _, _), _| *s != student);
     }
+
+    /// Drops every cached week, after a change to lessons that many students may see.
+    pub fn forget_all(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
 }
 
 #[cfg(test)]

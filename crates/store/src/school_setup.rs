@@ -1,7 +1,372 @@
 //! School set-up: years, periods, holidays, classes, subgroups, subjects, curriculum, bells, timetable, lesson changes.
 
 use async_trait::async_trait;
+use chrono::{NaiveDate, NaiveTime};
+use sgo_core::OrganizationId;
+
+use crate::{AcademicYearRecord, NamedRecord, PeriodRecord, StoreResult};
+
+/// A period to add to a year.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct NewPeriod {
+    pub kind: String,
+    pub number: i32,
+    pub name: String,
+    pub grade_from: i32,
+    pub grade_to: i32,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+/// A holiday (каникулы) of a year.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct HolidayRecord {
+    pub id: i64,
+    pub academic_year_id: i64,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+}
+
+/// A class with its year and class teacher.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ClassRecord {
+    pub id: i64,
+    pub organization_id: i64,
+    pub academic_year_id: i64,
+    pub grade: i32,
+    pub letter: String,
+    pub profile: String,
+    pub room: String,
+    pub shift: i32,
+    pub teacher_account_id: Option<i64>,
+    pub teacher_name: Option<String>,
+}
+
+/// The editable fields of a class.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct ClassFields {
+    pub grade: i32,
+    pub letter: String,
+    pub profile: String,
+    pub room: String,
+    pub shift: i32,
+    /// The class teacher; `None` leaves the class without one.
+    pub teacher_account_id: Option<i64>,
+}
+
+/// A subgroup of a class with how many students are in it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct SubgroupRecord {
+    pub id: i64,
+    pub class_id: i64,
+    pub name: String,
+    pub students: i64,
+}
+
+/// A subject of a school.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct SubjectRecord {
+    pub id: i64,
+    pub organization_id: i64,
+    pub name: String,
+    pub short_name: String,
+}
+
+/// A subject group (a line of the curriculum) with its subject and subgroup names.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct SubjectGroupRecord {
+    pub id: i64,
+    pub organization_id: i64,
+    pub academic_year_id: i64,
+    pub class_id: i64,
+    pub subgroup_id: Option<i64>,
+    pub subgroup_name: Option<String>,
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub name: String,
+    pub hours_per_week: i32,
+}
+
+/// A new subject group.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct NewSubjectGroup {
+    pub organization_id: i64,
+    pub academic_year_id: i64,
+    pub class_id: i64,
+    pub subgroup_id: Option<i64>,
+    pub subject_id: i64,
+    pub name: String,
+    pub hours_per_week: i32,
+    pub teachers: Vec<i64>,
+}
+
+/// A teacher of a subject group.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct GroupTeacherRecord {
+    pub subject_group_id: i64,
+    pub teacher_account_id: i64,
+    pub display_name: String,
+}
+
+/// A bell: one lesson time of a shift.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct BellRecord {
+    pub id: i64,
+    pub bell_schedule_id: i64,
+    pub shift: i32,
+    pub number: i32,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+}
+
+/// A bell to store.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[allow(missing_docs)]
+pub struct NewBell {
+    pub number: i32,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+}
+
+/// A line of a weekly timetable.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct TimetableEntryRecord {
+    pub id: i64,
+    pub subject_group_id: i64,
+    pub weekday: i32,
+    pub shift: i32,
+    pub number: i32,
+    pub room: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// A timetable line to store.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct NewTimetableEntry {
+    pub subject_group_id: i64,
+    pub weekday: i32,
+    pub number: i32,
+    pub room: String,
+}
+
+/// A generated lesson to store.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct NewLesson {
+    pub subject_group_id: i64,
+    pub date: NaiveDate,
+    pub number: i32,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub room: String,
+    pub teacher_account_id: Option<i64>,
+}
+
+/// A new weekly timetable of a class from a date, with the lessons it generates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimetablePlan {
+    /// The class.
+    pub class_id: i64,
+    /// The class's shift, stored on the entries and lessons.
+    pub shift: i32,
+    /// The first day the timetable is valid.
+    pub valid_from: NaiveDate,
+    /// Its cells.
+    pub entries: Vec<NewTimetableEntry>,
+    /// Lessons from `valid_from` on, generated from the cells.
+    pub lessons: Vec<NewLesson>,
+}
+
+/// What saving a timetable did to the dated lessons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimetableOutcome {
+    /// Lessons removed (they had no assignments and no attendance).
+    pub deleted: u64,
+    /// Lessons kept because they have assignments or attendance.
+    pub kept: u64,
+    /// Lessons created.
+    pub created: u64,
+}
+
+/// A dated lesson as the set-up pages show it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct SetupLessonRecord {
+    pub id: i64,
+    pub organization_id: i64,
+    pub class_id: i64,
+    pub subject_group_id: i64,
+    pub group_name: String,
+    pub date: NaiveDate,
+    pub shift: i32,
+    pub number: i32,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub room: String,
+    pub status: String,
+    pub teacher_account_id: Option<i64>,
+    pub teacher_name: Option<String>,
+}
+
+/// The changeable fields of a dated lesson.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct LessonChange {
+    pub date: NaiveDate,
+    pub number: i32,
+    pub start_time: NaiveTime,
+    pub end_time: NaiveTime,
+    pub room: String,
+    pub teacher_account_id: Option<i64>,
+    pub status: String,
+}
 
 /// School set-up — storage operations.
 #[async_trait]
-pub trait SchoolSetupStore: Send + Sync {}
+pub trait SchoolSetupStore: Send + Sync {
+    // --- years, periods, holidays ---
+    /// One academic year.
+    async fn year(&self, id: i64) -> StoreResult<Option<AcademicYearRecord>>;
+    /// Creates an academic year; returns its id.
+    async fn create_year(
+        &self,
+        organization_id: OrganizationId,
+        name: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<i64>;
+    /// Every period of a year, by grades then date.
+    async fn year_periods(&self, year_id: i64) -> StoreResult<Vec<PeriodRecord>>;
+    /// Adds periods to a year, all or none.
+    async fn add_periods(&self, year_id: i64, periods: &[NewPeriod]) -> StoreResult<()>;
+    /// Removes the periods of a year for exactly this grade range; returns how many.
+    async fn delete_periods(
+        &self,
+        year_id: i64,
+        grade_from: i32,
+        grade_to: i32,
+    ) -> StoreResult<u64>;
+    /// Holidays of a year, by date.
+    async fn holidays(&self, year_id: i64) -> StoreResult<Vec<HolidayRecord>>;
+    /// Adds a holiday; returns its id.
+    async fn add_holiday(
+        &self,
+        year_id: i64,
+        name: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<i64>;
+    /// Removes a holiday of a year; false when there was none.
+    async fn delete_holiday(&self, year_id: i64, holiday_id: i64) -> StoreResult<bool>;
+
+    // --- classes and subgroups ---
+    /// Classes of a year, by grade and letter.
+    async fn classes(&self, year_id: i64) -> StoreResult<Vec<ClassRecord>>;
+    /// One class.
+    async fn class(&self, id: i64) -> StoreResult<Option<ClassRecord>>;
+    /// Creates a class (and its class teacher); returns its id. A taken letter is a `Conflict`.
+    async fn create_class(
+        &self,
+        organization_id: OrganizationId,
+        year_id: i64,
+        fields: &ClassFields,
+    ) -> StoreResult<i64>;
+    /// Changes a class and replaces its class teacher.
+    async fn update_class(&self, id: i64, fields: &ClassFields) -> StoreResult<()>;
+    /// Active accounts with the teacher role in an organization, by name.
+    async fn school_teachers(
+        &self,
+        organization_id: OrganizationId,
+    ) -> StoreResult<Vec<NamedRecord>>;
+    /// Students in a class on `on` or later (membership not ended before it), by name.
+    async fn class_members(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<NamedRecord>>;
+    /// Subgroups of a class.
+    async fn subgroups(&self, class_id: i64) -> StoreResult<Vec<SubgroupRecord>>;
+    /// Creates a subgroup with its students; returns its id.
+    async fn create_subgroup(
+        &self,
+        class_id: i64,
+        name: &str,
+        students: &[i64],
+    ) -> StoreResult<i64>;
+
+    // --- subjects and curriculum ---
+    /// Subjects of a school, by name.
+    async fn subjects(&self, organization_id: OrganizationId) -> StoreResult<Vec<SubjectRecord>>;
+    /// Creates a subject; returns its id.
+    async fn create_subject(
+        &self,
+        organization_id: OrganizationId,
+        name: &str,
+        short_name: &str,
+    ) -> StoreResult<i64>;
+    /// Subject groups of a class, by name.
+    async fn subject_groups(&self, class_id: i64) -> StoreResult<Vec<SubjectGroupRecord>>;
+    /// One subject group.
+    async fn subject_group(&self, id: i64) -> StoreResult<Option<SubjectGroupRecord>>;
+    /// Teachers of the subject groups of a class.
+    async fn group_teachers(&self, class_id: i64) -> StoreResult<Vec<GroupTeacherRecord>>;
+    /// Creates a subject group with its teachers; returns its id.
+    async fn create_subject_group(&self, group: &NewSubjectGroup) -> StoreResult<i64>;
+    /// Removes a subject group that has no lessons; false when it has lessons or does not exist.
+    async fn delete_subject_group(&self, id: i64) -> StoreResult<bool>;
+
+    // --- bells ---
+    /// The school's bell schedule (the first one), if any.
+    async fn bell_schedule(
+        &self,
+        organization_id: OrganizationId,
+    ) -> StoreResult<Option<NamedRecord>>;
+    /// Creates a bell schedule; returns its id.
+    async fn create_bell_schedule(
+        &self,
+        organization_id: OrganizationId,
+        name: &str,
+    ) -> StoreResult<i64>;
+    /// Bells of a schedule, by shift and number.
+    async fn bells(&self, schedule_id: i64) -> StoreResult<Vec<BellRecord>>;
+    /// Replaces the bells of one shift.
+    async fn replace_bells(
+        &self,
+        schedule_id: i64,
+        shift: i32,
+        bells: &[NewBell],
+    ) -> StoreResult<()>;
+
+    // --- timetable and lessons ---
+    /// Timetable lines of a class's subject groups valid on a date.
+    async fn timetable(
+        &self,
+        class_id: i64,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<TimetableEntryRecord>>;
+    /// Replaces a class's timetable from a date: closes the lines valid then, stores the new ones,
+    /// removes the class's lessons from that date that have no assignments and no attendance, and
+    /// stores the generated lessons except where a kept lesson of the group already has the slot.
+    async fn save_timetable(&self, plan: &TimetablePlan) -> StoreResult<TimetableOutcome>;
+    /// A class's lessons between two dates (inclusive), cancelled ones too.
+    async fn class_lessons(
+        &self,
+        class_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<SetupLessonRecord>>;
+    /// One lesson.
+    async fn setup_lesson(&self, id: i64) -> StoreResult<Option<SetupLessonRecord>>;
+    /// Changes a lesson's date, time, room, teacher or status.
+    async fn change_lesson(&self, id: i64, change: &LessonChange) -> StoreResult<()>;
+}

@@ -1,0 +1,513 @@
+//! The school set-up operations of the store, run against both engines: a year is laid out,
+//! a class with a subgroup and curriculum is made, bells and a timetable are stored, lessons are
+//! generated, kept and changed, and a student of the class sees them in the diary queries.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use sgo_store::testing::TestStore;
+use sgo_store::{
+    ClassFields, Engine, LessonChange, NewBell, NewLesson, NewPeriod, NewSubjectGroup,
+    NewTimetableEntry, Store, StoreError, TimetablePlan, Value,
+};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn t(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn ts(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
+}
+
+/// School 10 with teachers 300 and 301 (301 deactivated), a student 100 and 101, an administrator 400.
+async fn fixture(s: &dyn Store) {
+    let now = ts(d(2026, 9, 1));
+    s.bulk_insert(
+        "regions",
+        &["id", "code", "name"],
+        vec![vec![1i64.into(), "99".into(), "Край".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "municipalities",
+        &["id", "region_id", "name"],
+        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "settlements",
+        &["id", "municipality_id", "name"],
+        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "organizations",
+        &[
+            "id",
+            "settlement_id",
+            "kind",
+            "short_name",
+            "full_name",
+            "name_norm",
+        ],
+        vec![vec![
+            10i64.into(),
+            3i64.into(),
+            "general".into(),
+            "СОШ №1".into(),
+            "Средняя школа №1".into(),
+            "сош №1".into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    let ids = [100i64, 101, 300, 301, 400];
+    s.bulk_insert(
+        "persons",
+        &["id", "last_name", "first_name", "created_at"],
+        ids.iter()
+            .map(|&id| {
+                vec![
+                    id.into(),
+                    format!("Фамилия{id}").into(),
+                    "Имя".into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "accounts",
+        &[
+            "id",
+            "person_id",
+            "organization_id",
+            "login",
+            "login_norm",
+            "display_name",
+            "active",
+            "created_at",
+        ],
+        ids.iter()
+            .map(|&id| {
+                vec![
+                    id.into(),
+                    id.into(),
+                    10i64.into(),
+                    format!("u{id}").into(),
+                    format!("u{id}").into(),
+                    format!("Человек {id}").into(),
+                    (id != 301).into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "account_roles",
+        &["account_id", "role"],
+        vec![
+            vec![100i64.into(), "student".into()],
+            vec![101i64.into(), "student".into()],
+            vec![300i64.into(), "teacher".into()],
+            vec![301i64.into(), "teacher".into()],
+            vec![400i64.into(), "administrator".into()],
+        ],
+    )
+    .await
+    .unwrap();
+}
+
+async fn set_up_a_school(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+
+    // Year, periods, holidays.
+    let year = s
+        .create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
+        .await
+        .unwrap();
+    let y = s.year(year).await.unwrap().unwrap();
+    assert_eq!(
+        (y.organization_id, y.name.as_str(), y.end_date),
+        (10, "2027/2028", d(2028, 5, 31))
+    );
+    assert!(s.year(year + 100).await.unwrap().is_none());
+    assert_eq!(s.years(10).await.unwrap().len(), 1);
+    let period = |n: i32, from: i32, to: i32, a: NaiveDate, b: NaiveDate| NewPeriod {
+        kind: "half_year".into(),
+        number: n,
+        name: format!("{n} полугодие"),
+        grade_from: from,
+        grade_to: to,
+        start_date: a,
+        end_date: b,
+    };
+    s.add_periods(
+        year,
+        &[
+            period(1, 1, 9, d(2027, 9, 1), d(2027, 12, 31)),
+            period(2, 1, 9, d(2028, 1, 1), d(2028, 5, 31)),
+            period(1, 10, 11, d(2027, 9, 1), d(2028, 5, 31)),
+        ],
+    )
+    .await
+    .unwrap();
+    let periods = s.year_periods(year).await.unwrap();
+    assert_eq!(
+        periods
+            .iter()
+            .map(|p| (p.grade_from, p.number))
+            .collect::<Vec<_>>(),
+        [(1, 1), (1, 2), (10, 1)]
+    );
+    assert_eq!(
+        s.periods(year, 5).await.unwrap().len(),
+        2,
+        "the diary's per-grade query sees them"
+    );
+    assert_eq!(s.delete_periods(year, 10, 11).await.unwrap(), 1);
+    assert_eq!(s.year_periods(year).await.unwrap().len(), 2);
+    let autumn = s
+        .add_holiday(year, "Осенние каникулы", d(2027, 9, 8), d(2027, 9, 8))
+        .await
+        .unwrap();
+    let other = s
+        .add_holiday(year, "Лишние", d(2027, 10, 1), d(2027, 10, 2))
+        .await
+        .unwrap();
+    assert!(s.delete_holiday(year, other).await.unwrap());
+    assert!(
+        !s.delete_holiday(year + 1, autumn).await.unwrap(),
+        "only a holiday of that year"
+    );
+    let holidays = s.holidays(year).await.unwrap();
+    assert_eq!(holidays.len(), 1);
+    assert_eq!(holidays[0].name, "Осенние каникулы");
+
+    // Teachers and classes.
+    let teachers = s.school_teachers(10).await.unwrap();
+    assert_eq!(
+        teachers.iter().map(|t| t.id).collect::<Vec<_>>(),
+        [300],
+        "active teachers only"
+    );
+    let fields = ClassFields {
+        grade: 5,
+        letter: "А".into(),
+        profile: "".into(),
+        room: "12".into(),
+        shift: 1,
+        teacher_account_id: Some(300),
+    };
+    let class = s.create_class(10, year, &fields).await.unwrap();
+    let dup = s.create_class(10, year, &fields).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let c = s.class(class).await.unwrap().unwrap();
+    assert_eq!(
+        (c.grade, c.letter.as_str(), c.teacher_account_id),
+        (5, "А", Some(300))
+    );
+    assert_eq!(c.teacher_name.as_deref(), Some("Человек 300"));
+    s.update_class(
+        class,
+        &ClassFields {
+            room: "14".into(),
+            teacher_account_id: None,
+            ..fields.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let c = s.class(class).await.unwrap().unwrap();
+    assert_eq!((c.room.as_str(), c.teacher_account_id), ("14", None));
+    s.update_class(class, &fields).await.unwrap();
+    assert_eq!(
+        s.classes(year).await.unwrap()[0].teacher_account_id,
+        Some(300)
+    );
+
+    // Members: 100 now, 101 left before the day asked about.
+    s.bulk_insert(
+        "class_students",
+        &[
+            "id",
+            "class_id",
+            "student_account_id",
+            "from_date",
+            "to_date",
+        ],
+        vec![
+            vec![
+                1i64.into(),
+                class.into(),
+                100i64.into(),
+                d(2027, 9, 1).into(),
+                Value::Date(None),
+            ],
+            vec![
+                2i64.into(),
+                class.into(),
+                101i64.into(),
+                d(2027, 9, 1).into(),
+                d(2027, 9, 5).into(),
+            ],
+        ],
+    )
+    .await
+    .unwrap();
+    let members = s.class_members(class, d(2027, 9, 6)).await.unwrap();
+    assert_eq!(members.iter().map(|m| m.id).collect::<Vec<_>>(), [100]);
+    let sub = s
+        .create_subgroup(class, "1 подгруппа", &[100])
+        .await
+        .unwrap();
+    let subs = s.subgroups(class).await.unwrap();
+    assert_eq!((subs[0].id, subs[0].students), (sub, 1));
+
+    // Subjects and curriculum.
+    let math = s.create_subject(10, "Математика", "Матем.").await.unwrap();
+    let english = s
+        .create_subject(10, "Английский язык", "Англ.")
+        .await
+        .unwrap();
+    assert_eq!(s.subjects(10).await.unwrap().len(), 2);
+    let group = |subject: i64, subgroup: Option<i64>, name: &str| NewSubjectGroup {
+        organization_id: 10,
+        academic_year_id: year,
+        class_id: class,
+        subgroup_id: subgroup,
+        subject_id: subject,
+        name: name.into(),
+        hours_per_week: 2,
+        teachers: vec![300],
+    };
+    let g_math = s
+        .create_subject_group(&group(math, None, "5А/Математика"))
+        .await
+        .unwrap();
+    let g_eng = s
+        .create_subject_group(&group(english, Some(sub), "5А/Английский язык/1 подгруппа"))
+        .await
+        .unwrap();
+    let spare = s
+        .create_subject_group(&group(english, None, "5А/Английский язык"))
+        .await
+        .unwrap();
+    let groups = s.subject_groups(class).await.unwrap();
+    assert_eq!(groups.len(), 3);
+    let eng = s.subject_group(g_eng).await.unwrap().unwrap();
+    assert_eq!(
+        (eng.subgroup_name.as_deref(), eng.subject_name.as_str()),
+        (Some("1 подгруппа"), "Английский язык")
+    );
+    assert_eq!(s.group_teachers(class).await.unwrap().len(), 3);
+    assert!(s.delete_subject_group(spare).await.unwrap());
+
+    // Bells.
+    assert!(s.bell_schedule(10).await.unwrap().is_none());
+    let schedule = s
+        .create_bell_schedule(10, "Основное расписание")
+        .await
+        .unwrap();
+    assert_eq!(s.bell_schedule(10).await.unwrap().unwrap().id, schedule);
+    let bells = [
+        NewBell {
+            number: 1,
+            start_time: t(8, 30),
+            end_time: t(9, 15),
+        },
+        NewBell {
+            number: 2,
+            start_time: t(9, 25),
+            end_time: t(10, 10),
+        },
+    ];
+    s.replace_bells(schedule, 1, &bells).await.unwrap();
+    s.replace_bells(schedule, 2, &bells[..1]).await.unwrap();
+    s.replace_bells(schedule, 1, &bells).await.unwrap();
+    assert_eq!(s.bells(schedule).await.unwrap().len(), 3);
+
+    // A timetable from Monday 2027-09-06: maths 1st on Monday and Tuesday, English 2nd on Monday.
+    let lesson = |g: i64, date: NaiveDate, n: i32| NewLesson {
+        subject_group_id: g,
+        date,
+        number: n,
+        start_time: bells[(n - 1) as usize].start_time,
+        end_time: bells[(n - 1) as usize].end_time,
+        room: "12".into(),
+        teacher_account_id: Some(300),
+    };
+    let entry = |g: i64, weekday: i32, number: i32| NewTimetableEntry {
+        subject_group_id: g,
+        weekday,
+        number,
+        room: "12".into(),
+    };
+    let plan = TimetablePlan {
+        class_id: class,
+        shift: 1,
+        valid_from: d(2027, 9, 6),
+        entries: vec![entry(g_math, 1, 1), entry(g_math, 2, 1), entry(g_eng, 1, 2)],
+        lessons: vec![
+            lesson(g_math, d(2027, 9, 6), 1),
+            lesson(g_eng, d(2027, 9, 6), 2),
+            lesson(g_math, d(2027, 9, 7), 1),
+            lesson(g_math, d(2027, 9, 13), 1),
+        ],
+    };
+    let out = s.save_timetable(&plan).await.unwrap();
+    assert_eq!((out.deleted, out.kept, out.created), (0, 0, 4));
+    assert_eq!(s.timetable(class, d(2027, 9, 6)).await.unwrap().len(), 3);
+    assert!(s.timetable(class, d(2027, 9, 5)).await.unwrap().is_empty());
+
+    // The diary of student 100 (in the subgroup) shows all; an attendance mark keeps a lesson.
+    let diary = s
+        .diary_lessons(100, d(2027, 9, 6), d(2027, 9, 12))
+        .await
+        .unwrap();
+    assert_eq!(diary.len(), 3);
+    assert_eq!(
+        diary[1].subject_group_name,
+        "5А/Английский язык/1 подгруппа"
+    );
+    let kept_id = diary[0].lesson_id;
+    s.bulk_insert(
+        "attendance",
+        &["lesson_id", "student_account_id", "code", "set_at"],
+        vec![vec![
+            kept_id.into(),
+            100i64.into(),
+            "Б".into(),
+            now_ts().into(),
+        ]],
+    )
+    .await
+    .unwrap();
+
+    // A new timetable from the same day: only maths on Monday. The marked lesson stays and is not doubled.
+    let plan2 = TimetablePlan {
+        entries: vec![entry(g_math, 1, 1)],
+        lessons: vec![
+            lesson(g_math, d(2027, 9, 6), 1),
+            lesson(g_math, d(2027, 9, 13), 1),
+        ],
+        ..plan.clone()
+    };
+    let out = s.save_timetable(&plan2).await.unwrap();
+    assert_eq!((out.deleted, out.kept, out.created), (3, 1, 1));
+    let lessons = s
+        .class_lessons(class, d(2027, 9, 6), d(2027, 9, 19))
+        .await
+        .unwrap();
+    assert_eq!(
+        lessons
+            .iter()
+            .map(|l| (l.date, l.number))
+            .collect::<Vec<_>>(),
+        [(d(2027, 9, 6), 1), (d(2027, 9, 13), 1)]
+    );
+    assert_eq!(lessons[0].id, kept_id);
+    assert_eq!(
+        s.timetable(class, d(2027, 9, 6)).await.unwrap().len(),
+        1,
+        "lines from the same day are replaced"
+    );
+
+    // From a later date: the earlier lines are closed the day before.
+    let plan3 = TimetablePlan {
+        valid_from: d(2027, 9, 13),
+        entries: vec![entry(g_math, 3, 2)],
+        lessons: vec![],
+        ..plan.clone()
+    };
+    s.save_timetable(&plan3).await.unwrap();
+    let old = s.timetable(class, d(2027, 9, 12)).await.unwrap();
+    assert_eq!(old.len(), 1);
+    assert_eq!(old[0].valid_to, Some(d(2027, 9, 12)));
+    assert_eq!(
+        s.timetable(class, d(2027, 9, 13)).await.unwrap()[0].weekday,
+        3
+    );
+    assert!(
+        s.subject_groups(class)
+            .await
+            .unwrap()
+            .iter()
+            .any(|g| g.id == g_math)
+    );
+    assert!(
+        !s.delete_subject_group(g_math).await.unwrap(),
+        "a group with lessons stays"
+    );
+
+    // One-off changes: move, substitute, cancel.
+    let l = s.setup_lesson(kept_id).await.unwrap().unwrap();
+    assert_eq!(
+        (l.class_id, l.organization_id, l.status.as_str()),
+        (class, 10, "scheduled")
+    );
+    let change = LessonChange {
+        date: d(2027, 9, 7),
+        number: 2,
+        start_time: t(9, 25),
+        end_time: t(10, 10),
+        room: "20".into(),
+        teacher_account_id: Some(400),
+        status: "scheduled".into(),
+    };
+    s.change_lesson(kept_id, &change).await.unwrap();
+    let l = s.setup_lesson(kept_id).await.unwrap().unwrap();
+    assert_eq!(
+        (l.date, l.number, l.room.as_str(), l.teacher_account_id),
+        (d(2027, 9, 7), 2, "20", Some(400))
+    );
+    assert_eq!(
+        s.diary_lessons(100, d(2027, 9, 7), d(2027, 9, 7))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    s.change_lesson(
+        kept_id,
+        &LessonChange {
+            status: "cancelled".into(),
+            ..change
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        s.diary_lessons(100, d(2027, 9, 7), d(2027, 9, 7))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn now_ts() -> DateTime<Utc> {
+    ts(d(2027, 9, 6))
+}
+
+#[tokio::test]
+async fn school_setup_on_sqlite() {
+    set_up_a_school(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn school_setup_on_postgres() {
+    set_up_a_school(Engine::Postgres).await;
+}

@@ -1,0 +1,684 @@
+//! School set-up through the real router on both engines: the demo school's administrator lays
+//! out a new year, a class, a subject, a subject group, bells and a timetable; the generated
+//! lessons reach a student's NetSchool diary; a cancelled lesson leaves it; others are refused.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use serde_json::Value as Json;
+use sgo_app::demo::{DemoAccount, DemoOptions, generate};
+use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::schedule::{PeriodKind, suggest_periods};
+use sgo_store::Value;
+use sgo_store::testing::TestStore;
+use sgo_web::{WebOptions, router};
+use tower::ServiceExt;
+
+const CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+struct World {
+    db: TestStore,
+    app: App,
+    router: Router,
+    accounts: Vec<DemoAccount>,
+}
+
+async fn world(engine: Engine) -> World {
+    let db = TestStore::new(engine).await;
+    let key = ServerKey::generate().unwrap();
+    let today = d(2026, 11, 23);
+    let options = DemoOptions {
+        schools: 2,
+        students_per_class: 2,
+        seed: 5,
+        today,
+    };
+    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+        .await
+        .unwrap();
+    let settings = Settings {
+        password_cost: PasswordCost::DEMO,
+        ..Settings::default()
+    };
+    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today));
+    let router = router(app.clone(), WebOptions::default());
+    World {
+        db,
+        app,
+        router,
+        accounts,
+    }
+}
+
+/// A signed-in person: their account id and the cookie header for pages.
+struct Who {
+    id: i64,
+    token: String,
+    cookie: String,
+}
+
+impl World {
+    async fn sign_in(&self, role: Role, school: usize) -> Who {
+        let mut orgs: Vec<i64> = self.accounts.iter().map(|a| a.organization_id).collect();
+        orgs.dedup();
+        let a = self
+            .accounts
+            .iter()
+            .find(|a| a.role == role && a.organization_id == orgs[school])
+            .unwrap();
+        let signed = self
+            .app
+            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+            .await
+            .unwrap();
+        Who {
+            id: signed.actor.account_id,
+            cookie: format!("sgo_session={}; sgo_csrf={CSRF}", signed.token),
+            token: signed.token,
+        }
+    }
+
+    async fn send(&self, req: Request<Body>) -> (StatusCode, String, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let location = res
+            .headers()
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            location,
+            String::from_utf8_lossy(&body).into_owned(),
+        )
+    }
+
+    async fn get(&self, who: &Who, uri: &str) -> (StatusCode, String) {
+        let req = Request::get(uri)
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = self.send(req).await;
+        (status, body)
+    }
+
+    /// Posts a form with the CSRF token; returns status, Location and body.
+    async fn post(
+        &self,
+        who: &Who,
+        uri: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, String) {
+        let mut all = vec![("csrf", CSRF)];
+        all.extend_from_slice(fields);
+        let req = Request::post(uri)
+            .header(header::COOKIE, &who.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    async fn diary(&self, student: &Who, year: i64, monday: NaiveDate) -> Vec<(String, String)> {
+        let uri = format!(
+            "/webapi/student/diary?studentId={}&weekStart={monday}&weekEnd={}&yearId={year}",
+            student.id,
+            monday + Duration::days(5)
+        );
+        let req = Request::get(uri)
+            .header("at", &student.token)
+            .body(Body::empty())
+            .unwrap();
+        let (status, _, body) = self.send(req).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let diary: Json = serde_json::from_str(&body).unwrap();
+        let mut out = Vec::new();
+        for day in diary["weekDays"].as_array().unwrap() {
+            for l in day["lessons"].as_array().unwrap() {
+                out.push((
+                    day["date"].as_str().unwrap()[..10].to_owned(),
+                    l["subjectName"].as_str().unwrap().to_owned(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The number after `prefix` in a string (an id in a Location or an element id).
+fn id_after(text: &str, prefix: &str) -> i64 {
+    let at = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {text}"))
+        + prefix.len();
+    text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// The value of the `<option>` whose text is `label`.
+fn option_value(html: &str, label: &str) -> String {
+    let end = html.find(&format!(">{label}</option>")).unwrap();
+    let start = html[..end].rfind("value=\"").unwrap() + 7;
+    html[start..end].split('"').next().unwrap().to_owned()
+}
+
+async fn journey(engine: Engine) {
+    let w = world(engine).await;
+    let admin = w.sign_in(Role::Administrator, 0).await;
+    let teacher = w.sign_in(Role::Teacher, 0).await;
+    let student = w.sign_in(Role::Student, 0).await;
+    let stranger = w.sign_in(Role::Administrator, 1).await;
+
+    // 1. The year 2027/2028, its name taken from the dates.
+    let (status, body) = w.get(&admin, "/school/years").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"create-year\"") && body.contains("2026/2027"));
+    let (status, _, body) = w
+        .post(
+            &admin,
+            "/school/years",
+            &[("start", "2027-09-01"), ("end", "2027-08-01"), ("name", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("class=\"field-error\">Конец года должен быть позже начала"));
+    let (status, _, body) = w
+        .post(
+            &admin,
+            "/school/years",
+            &[("start", "2027-05-01"), ("end", "2027-12-31"), ("name", "")],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "overlaps the demo year"
+    );
+    assert!(body.contains("Пересекается с учебным годом 2026/2027"));
+    let (status, location, _) = w
+        .post(
+            &admin,
+            "/school/years",
+            &[("start", "2027-09-01"), ("end", "2028-05-31"), ("name", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let year = id_after(&location, "/school/years/");
+    let (_, body) = w.get(&admin, &format!("/school/years/{year}")).await;
+    assert!(body.contains("Учебный год 2027/2028"));
+
+    // Periods: quarters for 1–9 with the suggested dates; half-years for 10–11, first with an overlap.
+    let (status, body) = w
+        .get(
+            &admin,
+            &format!("/school/years/{year}/scheme?grade_from=1&grade_to=9&kind=quarter"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"period-end-4\"") && body.contains("value=\"2027-09-01\""));
+    let quarters = suggest_periods(PeriodKind::Quarter, d(2027, 9, 1), d(2028, 5, 31));
+    let q: Vec<String> = quarters
+        .iter()
+        .flat_map(|(a, b)| [a.to_string(), b.to_string()])
+        .collect();
+    let scheme = |from: &'static str, to: &'static str, kind: &'static str, dates: &[String]| {
+        let mut f: Vec<(String, String)> = vec![
+            ("grade_from".into(), from.into()),
+            ("grade_to".into(), to.into()),
+            ("kind".into(), kind.into()),
+        ];
+        for (i, pair) in dates.chunks(2).enumerate() {
+            f.push((format!("start_{}", i + 1), pair[0].clone()));
+            f.push((format!("end_{}", i + 1), pair[1].clone()));
+        }
+        f
+    };
+    let post_scheme = |fields: Vec<(String, String)>| {
+        let w = &w;
+        let admin = &admin;
+        async move {
+            let refs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            w.post(admin, &format!("/school/years/{year}/scheme"), &refs)
+                .await
+        }
+    };
+    let (status, location, _) = post_scheme(scheme("1", "9", "quarter", &q)).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("/school/years/{year}?saved=periods")
+        )
+    );
+    let overlapping: Vec<String> = ["2027-09-01", "2028-01-20", "2028-01-10", "2028-05-31"]
+        .map(String::from)
+        .to_vec();
+    let (status, _, body) = post_scheme(scheme("10", "11", "half_year", &overlapping)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("id=\"period-error-2\">Период пересекается с предыдущим"),
+        "{body}"
+    );
+    let (status, _, body) = post_scheme(scheme(
+        "9",
+        "11",
+        "half_year",
+        &overlapping[..2]
+            .iter()
+            .chain(["2028-01-21".to_owned(), "2028-05-31".to_owned()].iter())
+            .cloned()
+            .collect::<Vec<_>>(),
+    ))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("уже заданы периоды"));
+    let halves: Vec<String> = ["2027-09-01", "2027-12-31", "2028-01-10", "2028-05-31"]
+        .map(String::from)
+        .to_vec();
+    let (status, _, _) = post_scheme(scheme("10", "11", "half_year", &halves)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // A holiday week in October, and one that sticks out of the year.
+    let holiday_uri = format!("/school/years/{year}/holidays");
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &holiday_uri,
+            &[
+                ("holiday_name", "Лишние"),
+                ("holiday_start", "2028-05-30"),
+                ("holiday_end", "2028-06-05"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Каникулы должны быть внутри учебного года"));
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &holiday_uri,
+            &[
+                ("holiday_name", "Осенние каникулы"),
+                ("holiday_start", "2027-10-04"),
+                ("holiday_end", "2027-10-08"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = w.get(&admin, &format!("/school/years/{year}")).await;
+    assert!(
+        body.contains("1 четверть")
+            && body.contains("2 полугодие")
+            && body.contains("Осенние каникулы")
+    );
+
+    // 2. A class 5Я of the second shift with a class teacher.
+    let year_s = year.to_string();
+    let teacher_s = teacher.id.to_string();
+    let class_form = |letter: &'static str| {
+        vec![
+            ("year", year_s.clone()),
+            ("grade", "5".into()),
+            ("letter", letter.into()),
+            ("profile", "".into()),
+            ("room", "21".into()),
+            ("shift", "2".into()),
+            ("teacher", teacher_s.clone()),
+        ]
+    };
+    let post_class = |fields: Vec<(&'static str, String)>| {
+        let w = &w;
+        let admin = &admin;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            w.post(admin, "/school/classes", &refs).await
+        }
+    };
+    let (status, _, body) = post_class(class_form("Z")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"letter-error\""));
+    let (status, location, _) = post_class(class_form("я")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let class = id_after(&location, "/school/classes/");
+    let (status, _, body) = post_class(class_form("Я")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Такой класс в этом году уже есть"));
+    let (_, body) = w.get(&admin, &format!("/school/classes?year={year}")).await;
+    assert!(body.contains(&format!("id=\"class-{class}\"")) && body.contains(">5Я</a>"));
+
+    // 3. A subject and a subject group.
+    let (status, _, _) = w
+        .post(
+            &admin,
+            "/school/subjects",
+            &[("subject_name", "Астрономия"), ("short_name", "Астр.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, body) = w
+        .post(
+            &admin,
+            "/school/subjects",
+            &[("subject_name", "астрономия"), ("short_name", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Такой предмет в школе уже есть"));
+    let (_, body) = w.get(&admin, &format!("/school/classes/{class}")).await;
+    let subject = option_value(&body, "Астрономия");
+    let group_uri = format!("/school/classes/{class}/groups");
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &group_uri,
+            &[("subject", &subject), ("subgroup", ""), ("hours", "2")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Выберите хотя бы одного учителя"));
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &group_uri,
+            &[
+                ("subject", &subject),
+                ("subgroup", ""),
+                ("teachers", &teacher_s),
+                ("hours", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = w.get(&admin, &format!("/school/classes/{class}")).await;
+    assert!(body.contains("5Я/Астрономия"));
+    let group = id_after(&body, "id=\"delete-group-");
+
+    // 4. Bells of the second shift; an overlap is refused next to the bell.
+    let (status, _, body) = w
+        .post(
+            &admin,
+            "/school/bells",
+            &[
+                ("shift", "2"),
+                ("start_1", "14:00"),
+                ("end_1", "14:45"),
+                ("start_2", "14:40"),
+                ("end_2", "15:25"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"bell-2-2-error\">Урок пересекается с уроком №1"));
+    let (status, _, _) = w
+        .post(
+            &admin,
+            "/school/bells",
+            &[
+                ("shift", "2"),
+                ("start_1", "14:00"),
+                ("end_1", "14:45"),
+                ("start_2", "14:55"),
+                ("end_2", "15:40"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // 5. The timetable: Monday 1st lesson and Wednesday 2nd lesson, from the first day.
+    let (status, body) = w
+        .get(&admin, &format!("/school/classes/{class}/timetable"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("id=\"cell-1-1\"")
+            && body.contains("id=\"cell-6-2\"")
+            && !body.contains("id=\"cell-1-3\"")
+    );
+    let g = group.to_string();
+    let tt_uri = format!("/school/classes/{class}/timetable");
+    let (status, location, _) = w
+        .post(
+            &admin,
+            &tt_uri,
+            &[
+                ("valid_from", "2027-09-01"),
+                ("cell_1_1", &g),
+                ("room_1_1", "30"),
+                ("cell_3_2", &g),
+                ("room_3_2", ""),
+                ("cell_2_1", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let expected = (0..)
+        .map(|i| d(2027, 9, 1) + Duration::days(i))
+        .take_while(|day| *day <= d(2028, 5, 31))
+        .filter(|day| matches!(day.weekday(), Weekday::Mon | Weekday::Wed))
+        .filter(|day| !(d(2027, 10, 4)..=d(2027, 10, 8)).contains(day))
+        .count();
+    assert!(
+        location.contains(&format!("created={expected}&deleted=0&kept=0")),
+        "{location}"
+    );
+    let (_, body) = w.get(&admin, &location).await;
+    assert!(body.contains(&format!("Уроков создано: {expected}")));
+    assert!(
+        body.contains(&format!("<option value=\"{g}\" selected>")),
+        "the saved grid is shown"
+    );
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &tt_uri,
+            &[("valid_from", "2028-07-01"), ("cell_1_1", &g)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"timetable-from-error\""));
+
+    // The student joins the class for the new year and sees the lessons in the NetSchool diary.
+    w.db.store
+        .bulk_insert(
+            "class_students",
+            &[
+                "id",
+                "class_id",
+                "student_account_id",
+                "from_date",
+                "to_date",
+            ],
+            vec![vec![
+                9_000_000i64.into(),
+                class.into(),
+                student.id.into(),
+                d(2027, 9, 1).into(),
+                Value::Date(None),
+            ]],
+        )
+        .await
+        .unwrap();
+    let week = w.diary(&student, year, d(2027, 9, 6)).await;
+    assert_eq!(
+        week,
+        vec![
+            ("2027-09-06".to_owned(), "Астрономия".to_owned()),
+            ("2027-09-08".to_owned(), "Астрономия".to_owned()),
+        ]
+    );
+    assert!(
+        w.diary(&student, year, d(2027, 10, 4)).await.is_empty(),
+        "holiday week"
+    );
+
+    // 6. A one-off change: the Monday lesson is cancelled and leaves the diary.
+    let (status, body) = w
+        .get(
+            &admin,
+            &format!("/school/classes/{class}/lessons?week=2027-09-06"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("14:00–14:45") && body.contains("30"));
+    let lesson = id_after(&body, "id=\"edit-lesson-");
+    let (status, body) = w.get(&admin, &format!("/school/lessons/{lesson}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"lesson-cancelled\""));
+    let lesson_uri = format!("/school/lessons/{lesson}");
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &lesson_uri,
+            &[
+                ("date", "2027-09-06"),
+                ("number", "9"),
+                ("room", "30"),
+                ("teacher", &teacher_s),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Выберите урок из расписания звонков"));
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &lesson_uri,
+            &[
+                ("date", "2027-09-06"),
+                ("number", "1"),
+                ("room", "30"),
+                ("teacher", &teacher_s),
+                ("cancelled", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        w.diary(&student, year, d(2027, 9, 6)).await,
+        vec![("2027-09-08".to_owned(), "Астрономия".to_owned())]
+    );
+    let (_, body) = w
+        .get(
+            &admin,
+            &format!("/school/classes/{class}/lessons?week=2027-09-06"),
+        )
+        .await;
+    assert!(body.contains("(отменён)"));
+
+    // Every change is in the change log.
+    let actions: Vec<String> =
+        w.db.store
+            .recent_audit(50)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+    for a in [
+        "year.create",
+        "period.create",
+        "holiday.create",
+        "class.create",
+        "subject.create",
+        "subject_group.create",
+        "bells.update",
+        "timetable.save",
+        "lesson.change",
+    ] {
+        assert!(
+            actions.iter().any(|x| x == a),
+            "{a} missing from {actions:?}"
+        );
+    }
+
+    // A teacher and another school's administrator are refused; a forged form too.
+    assert_eq!(
+        w.get(&teacher, "/school/years").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(&teacher, &format!("/school/classes/{class}")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _, _) = w
+        .post(
+            &teacher,
+            "/school/years",
+            &[("start", "2030-09-01"), ("end", "2031-05-31")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&stranger, &format!("/school/classes/{class}"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(&stranger, &format!("/school/years/{year}")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let own_org = id_after(
+        &w.get(&admin, "/school/years").await.1,
+        "name=\"org\" value=\"",
+    );
+    assert_eq!(
+        w.get(&stranger, &format!("/school/years?org={own_org}"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _, _) = w
+        .post(
+            &stranger,
+            &lesson_uri,
+            &[("date", "2027-09-06"), ("number", "1")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&stranger, "/school/years").await.0,
+        StatusCode::OK,
+        "their own school is open to them"
+    );
+    let req = Request::post("/school/subjects")
+        .header(header::COOKIE, &admin.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("csrf=wrong&subject_name=X"))
+        .unwrap();
+    assert_eq!(w.send(req).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&admin, "/school/lessons/999999999").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.get(&admin, "/school/classes/abc").await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn school_setup_on_sqlite() {
+    journey(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn school_setup_on_postgres() {
+    journey(Engine::Postgres).await;
+}

@@ -7,6 +7,7 @@ pub mod marks;
 pub mod organization;
 pub mod policy;
 pub mod role;
+pub mod territory_admin;
 pub mod text;
 
 pub use actor::Actor;

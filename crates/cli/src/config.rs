@@ -59,6 +59,10 @@ pub struct Config {
     pub server_key: Option<String>,
     /// Log filter, e.g. `info` or `sgo_web=debug`.
     pub log: String,
+    /// The directory of regional portals on `/regions`: `[[regional_portals]]` tables with
+    /// `region`, `name` and `url` (file only; no environment variable).
+    #[serde(default)]
+    pub regional_portals: Vec<sgo_web::RegionalPortal>,
 }
 
 impl Default for Config {
@@ -73,6 +77,7 @@ impl Default for Config {
             secure_cookies: false,
             server_key: None,
             log: "info,tower_http=warn,sqlx=error".into(),
+            regional_portals: Vec::new(),
         }
     }
 }
@@ -101,6 +106,11 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
         config.session_idle_minutes > 0,
         "session_idle_minutes должно быть больше нуля"
     );
+    for portal in &config.regional_portals {
+        portal
+            .validate()
+            .map_err(|e| anyhow::anyhow!("неверные настройки regional_portals: {e}"))?;
+    }
     Ok(config)
 }
 
@@ -138,4 +148,66 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         password_cost: PasswordCost::STANDARD,
     };
     Ok(App::new(store, key, settings, Clock::System))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(name: &str, toml: &str) -> anyhow::Result<Config> {
+        let dir = std::env::temp_dir().join(format!("sgo-config-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("sgo.toml");
+        std::fs::write(&path, toml)?;
+        let result = load(&Overrides {
+            config: Some(path),
+            ..Overrides::default()
+        });
+        let _ = std::fs::remove_dir_all(&dir);
+        result
+    }
+
+    #[test]
+    fn regional_portals_are_read_from_the_file() -> anyhow::Result<()> {
+        let config = load_text(
+            "good",
+            r#"
+[[regional_portals]]
+region = "Заречный край"
+name = "Сетевой город. Образование Заречного края"
+url = "https://sgo.edu-zarechny.ru/"
+
+[[regional_portals]]
+region = "Озёрная область"
+name = "Сетевой регион"
+url = "http://sgo.ozernaya.example"
+"#,
+        )?;
+        assert_eq!(config.regional_portals.len(), 2);
+        assert_eq!(config.regional_portals[1].region, "Озёрная область");
+        assert!(load_text("none", "")?.regional_portals.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_portal_that_is_not_http_stops_the_start() {
+        for (i, url) in [
+            "javascript:alert(1)",
+            "ftp://x.ru",
+            "https://",
+            "https://a b.ru",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let toml = format!(
+                "[[regional_portals]]\nregion = \"Край\"\nname = \"Портал\"\nurl = \"{url}\"\n"
+            );
+            let err = load_text(&format!("bad{i}"), &toml).expect_err(url);
+            assert!(
+                format!("{err:#}").contains("regional_portals"),
+                "{url}: {err:#}"
+            );
+        }
+    }
 }

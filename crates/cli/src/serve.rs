@@ -50,6 +50,7 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
         WebOptions {
             portal_name: config.portal_name.clone(),
             secure_cookies: config.secure_cookies,
+            regional_portals: config.regional_portals.clone(),
         },
     );
     println!("SGO слушает http://{address}/ (вход: http://{address}/login)");

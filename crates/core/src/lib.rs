@@ -9,6 +9,7 @@ pub mod policy;
 pub mod role;
 pub mod schedule;
 pub mod settings;
+pub mod territory_admin;
 pub mod text;
 
 pub use actor::Actor;

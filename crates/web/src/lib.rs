@@ -25,6 +25,8 @@ pub struct WebOptions {
     pub portal_name: String,
     /// Whether cookies get the `Secure` flag (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The directory of regional portals shown on `/regions` («Сетевой город в регионах»).
+    pub regional_portals: Vec<RegionalPortal>,
 }
 
 impl Default for WebOptions {
@@ -32,6 +34,46 @@ impl Default for WebOptions {
         WebOptions {
             portal_name: "Сетевой город. Образование".into(),
             secure_cookies: false,
+            regional_portals: Vec::new(),
+        }
+    }
+}
+
+/// A regional portal of the directory: which region, what it is called, where it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RegionalPortal {
+    /// The region, e.g. «Заречный край».
+    pub region: String,
+    /// The portal's name.
+    pub name: String,
+    /// Its address; only `http://` and `https://` are accepted.
+    pub url: String,
+}
+
+impl RegionalPortal {
+    /// Checks the entry as the configuration is loaded; the message says what to fix.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.region.trim().is_empty() || self.name.trim().is_empty() {
+            return Err(format!(
+                "у регионального портала «{}» должны быть заполнены region и name",
+                self.url
+            ));
+        }
+        let lower = self.url.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
+        let clean = !self
+            .url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>`\\".contains(c));
+        match host {
+            Some(h) if !h.is_empty() && clean => Ok(()),
+            _ => Err(format!(
+                "адрес регионального портала «{}» ({}) должен быть полным адресом http:// или https://",
+                self.name, self.url
+            )),
         }
     }
 }

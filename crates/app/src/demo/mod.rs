@@ -115,7 +115,7 @@ pub async fn generate(
     let mut batch = Batch::default();
     let mut rng = Rng::stream(options.seed, u64::MAX, "region");
     let founded = NaiveDate::from_ymd_opt(1991, 12, 20);
-    let places = region::build(
+    let (places, authority) = region::build(
         &mut batch,
         &mut ids,
         &mut rng,
@@ -147,6 +147,12 @@ pub async fn generate(
         tracing::debug!(school = index + 1, "demo school written");
         progress(DemoProgress::SchoolDone { done: index + 1 });
     }
+
+    // Last, so that the ids of every school's people do not depend on it.
+    accounts.push(region_administrator(
+        &authority, &year, options, key, &mut ids, &mut batch,
+    )?);
+    batch.flush(store).await?;
 
     progress(DemoProgress::Finishing);
     store.finish_bulk_load().await?;
@@ -224,6 +230,73 @@ fn issue_passwords(school: &mut School, input: &SchoolInput<'_>) -> Vec<DemoAcco
             }
         })
         .collect()
+}
+
+/// Login of the demo region administrator.
+pub const REGION_ADMIN_LOGIN: &str = "regionadmin";
+
+/// The region administrator's account in the regional authority, with its password.
+fn region_administrator(
+    authority: &region::RegionalAuthority,
+    year: &year::Year,
+    options: &DemoOptions,
+    key: &ServerKey,
+    ids: &mut Ids,
+    batch: &mut Batch,
+) -> Result<DemoAccount, DemoError> {
+    use rows::{ACCOUNT_ROLES, ACCOUNTS, PERSONS};
+    use sgo_store::Value;
+    let mut rng = Rng::stream(options.seed, u64::MAX - 1, "region-administrator");
+    let pw = password(&mut rng);
+    let hash = hash_password(&pw, PasswordCost::DEMO)?;
+    let verifier = sgo_auth::legacy::seal_verifier(key, &pw);
+    let display = "Администратор региона";
+    let created = school::at(year.start - chrono::Duration::days(14), 6);
+    let person = ids.next(&PERSONS);
+    let account = ids.next(&ACCOUNTS);
+    batch.push(
+        &PERSONS,
+        vec![
+            person.into(),
+            "Администратор".into(),
+            "региона".into(),
+            "".into(),
+            Value::Date(None),
+            Value::Text(None),
+            created.into(),
+        ],
+    );
+    batch.push(
+        &ACCOUNTS,
+        vec![
+            account.into(),
+            person.into(),
+            authority.id.into(),
+            REGION_ADMIN_LOGIN.into(),
+            sgo_core::text::normalise(REGION_ADMIN_LOGIN).into(),
+            display.into(),
+            Some(hash).into(),
+            Value::Bytes(verifier),
+            Value::Bool(false),
+            Value::Bool(true),
+            "".into(),
+            "".into(),
+            "system".into(),
+            created.into(),
+        ],
+    );
+    batch.push(
+        &ACCOUNT_ROLES,
+        vec![account.into(), Role::RegionAdministrator.code().into()],
+    );
+    Ok(DemoAccount {
+        role: Role::RegionAdministrator,
+        organization_id: authority.id,
+        organization_short_name: authority.short_name.clone(),
+        login: REGION_ADMIN_LOGIN.to_owned(),
+        password: pw,
+        display_name: display.to_owned(),
+    })
 }
 
 /// Hashes and seals every issued password.

@@ -93,6 +93,16 @@ pub(crate) struct Place {
     pub(crate) postcode_base: u32,
 }
 
+/// The regional education authority, where the region administrator works.
+#[derive(Debug, Clone)]
+pub(crate) struct RegionalAuthority {
+    pub(crate) id: i64,
+    pub(crate) short_name: String,
+}
+
+/// Short name of the regional education authority.
+const REGIONAL_SHORT_NAME: &str = "Минобразования Заречного края";
+
 /// Municipality names: the regional centre first, then districts, then municipal okrugs.
 fn municipality(i: usize) -> (String, Vec<String>) {
     if i == 0 {
@@ -119,14 +129,14 @@ fn authority_name(municipality: &str) -> (String, String) {
 }
 
 /// Writes the region, its authorities and territory into the batch; returns the places where
-/// schools go, one per school, in school order.
+/// schools go, one per school, in school order, and the regional authority.
 pub(crate) fn build(
     batch: &mut Batch,
     ids: &mut Ids,
     rng: &mut Rng,
     schools: u32,
     founded: NaiveDate,
-) -> Vec<Place> {
+) -> (Vec<Place>, RegionalAuthority) {
     let region_id = ids.next(&REGIONS);
     batch.push(
         &REGIONS,
@@ -195,7 +205,7 @@ pub(crate) fn build(
                 id: regional_id,
                 settlement_id: settlement_ids[0],
                 kind: OrganizationKind::RegionalAuthority,
-                short_name: "Минобразования Заречного края".to_owned(),
+                short_name: REGIONAL_SHORT_NAME.to_owned(),
                 full_name: "Министерство образования Заречного края".to_owned(),
                 authority_id: None,
                 inn: inn(rng),
@@ -264,7 +274,7 @@ pub(crate) fn build(
     }
 
     let mut placed = vec![0usize; count];
-    municipality_of
+    let places = municipality_of
         .iter()
         .map(|&m| {
             let places = &municipalities_places[m];
@@ -272,7 +282,12 @@ pub(crate) fn build(
             placed[m] += 1;
             place
         })
-        .collect()
+        .collect();
+    let authority = RegionalAuthority {
+        id: regional_id,
+        short_name: REGIONAL_SHORT_NAME.to_owned(),
+    };
+    (places, authority)
 }
 
 /// The school-card columns of `organizations`.
@@ -383,7 +398,8 @@ mod tests {
             let mut ids = Ids::new();
             let mut rng = Rng::new(9);
             let founded = NaiveDate::from_ymd_opt(1991, 12, 20).expect("date");
-            let places = build(&mut batch, &mut ids, &mut rng, schools, founded);
+            let (places, authority) = build(&mut batch, &mut ids, &mut rng, schools, founded);
+            assert!(authority.id > 0);
             assert_eq!(places.len(), schools as usize);
             let used: std::collections::HashSet<i64> =
                 places.iter().map(|p| p.settlement_id).collect();

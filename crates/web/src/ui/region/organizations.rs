@@ -1,0 +1,502 @@
+//! Organizations of the region: the card form, the organization's page, its administrator.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sgo_app::OrganizationKind;
+use sgo_app::territory_admin::{
+    AccountBriefRecord, AdministratorInput, FieldErrors, IssuedAccount, OrganizationInput,
+    OrganizationRecord, RegionFormError, has_administrator,
+};
+
+use super::super::{Header, PageError, UiSession, render};
+use super::{Choice, ChoiceGroup, INVALID, checked_form, field, refused, see_other};
+use crate::AppState;
+use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+
+/// A text field of the card form.
+struct FieldView {
+    name: &'static str,
+    label: &'static str,
+    input_type: &'static str,
+    required: bool,
+    max: usize,
+    value: String,
+    error: Option<String>,
+}
+
+/// The card's text fields: name, label, input type, required, longest.
+const TEXT_FIELDS: [(&str, &str, &str, bool, usize); 16] = [
+    ("short_name", "Краткое название", "text", true, 200),
+    ("full_name", "Полное название", "text", true, 500),
+    ("inn", "ИНН", "text", false, 12),
+    ("ogrn", "ОГРН", "text", false, 15),
+    ("post_address", "Почтовый адрес", "text", false, 300),
+    ("juridical_address", "Юридический адрес", "text", false, 300),
+    ("phones", "Телефоны", "tel", false, 300),
+    ("fax", "Факс", "tel", false, 300),
+    ("email", "Электронная почта", "email", false, 300),
+    ("web", "Сайт", "text", false, 300),
+    ("director", "Руководитель", "text", false, 300),
+    (
+        "principal_uvr",
+        "Заместитель по учебно-воспитательной работе",
+        "text",
+        false,
+        300,
+    ),
+    (
+        "principal_ahc",
+        "Заместитель по административно-хозяйственной работе",
+        "text",
+        false,
+        300,
+    ),
+    (
+        "principal_it",
+        "Заместитель по информатизации",
+        "text",
+        false,
+        300,
+    ),
+    ("founding_date", "Дата основания", "date", false, 10),
+    ("about", "Об организации", "textarea", false, 4000),
+];
+
+fn input_value<'a>(input: &'a OrganizationInput, name: &str) -> &'a str {
+    match name {
+        "short_name" => &input.short_name,
+        "full_name" => &input.full_name,
+        "inn" => &input.inn,
+        "ogrn" => &input.ogrn,
+        "post_address" => &input.post_address,
+        "juridical_address" => &input.juridical_address,
+        "phones" => &input.phones,
+        "fax" => &input.fax,
+        "email" => &input.email,
+        "web" => &input.web,
+        "director" => &input.director,
+        "principal_uvr" => &input.principal_uvr,
+        "principal_ahc" => &input.principal_ahc,
+        "principal_it" => &input.principal_it,
+        "founding_date" => &input.founding_date,
+        "about" => &input.about,
+        _ => "",
+    }
+}
+
+fn organization_input(form: &CaseInsensitiveForm) -> OrganizationInput {
+    OrganizationInput {
+        settlement: field(form, "settlement"),
+        kind: field(form, "kind"),
+        short_name: field(form, "short_name"),
+        full_name: field(form, "full_name"),
+        authority: field(form, "authority"),
+        inn: field(form, "inn"),
+        ogrn: field(form, "ogrn"),
+        post_address: field(form, "post_address"),
+        juridical_address: field(form, "juridical_address"),
+        phones: field(form, "phones"),
+        fax: field(form, "fax"),
+        email: field(form, "email"),
+        web: field(form, "web"),
+        director: field(form, "director"),
+        principal_uvr: field(form, "principal_uvr"),
+        principal_ahc: field(form, "principal_ahc"),
+        principal_it: field(form, "principal_it"),
+        about: field(form, "about"),
+        founding_date: field(form, "founding_date"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "region/organization_form.html")]
+struct OrganizationFormPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    title: String,
+    action: String,
+    cancel: String,
+    settlements: Vec<ChoiceGroup>,
+    kinds: Vec<Choice>,
+    authorities: Vec<Choice>,
+    settlement_error: Option<String>,
+    kind_error: Option<String>,
+    authority_error: Option<String>,
+    fields: Vec<FieldView>,
+    has_errors: bool,
+}
+
+/// Renders the card form for a new organization (`id` none) or an existing one.
+async fn form_page(
+    state: &AppState,
+    session: &UiSession,
+    id: Option<i64>,
+    input: &OrganizationInput,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let actor = &session.who.actor;
+    let territory = match state.app.region_territory(actor).await {
+        Ok(t) => t,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let authority_list = match state.app.region_authorities(actor).await {
+        Ok(a) => a,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let settlements = territory
+        .into_iter()
+        .filter(|m| !m.settlements.is_empty())
+        .map(|m| ChoiceGroup {
+            label: m.name,
+            choices: m
+                .settlements
+                .into_iter()
+                .map(|s| Choice::new(s.id, s.name, input.settlement.trim()))
+                .collect(),
+        })
+        .collect();
+    let mut kinds = vec![Choice::new("", "— выберите —", input.kind.trim())];
+    kinds.extend(
+        OrganizationKind::ALL
+            .iter()
+            .map(|k| Choice::new(k.code(), k.title(), input.kind.trim())),
+    );
+    let mut authorities = vec![Choice::new(
+        "",
+        "— не подчиняется —",
+        input.authority.trim(),
+    )];
+    authorities.extend(
+        authority_list
+            .into_iter()
+            .filter(|a| Some(a.id) != id)
+            .map(|a| Choice::new(a.id, a.name, input.authority.trim())),
+    );
+    let fields = TEXT_FIELDS
+        .iter()
+        .map(|&(name, label, input_type, required, max)| FieldView {
+            name,
+            label,
+            input_type,
+            required,
+            max,
+            value: input_value(input, name).to_owned(),
+            error: errors.get(name).map(str::to_owned),
+        })
+        .collect();
+    let (title, action, cancel) = match id {
+        Some(id) => (
+            "Карточка организации".to_owned(),
+            format!("/region/organizations/{id}"),
+            format!("/region/organizations/{id}"),
+        ),
+        None => (
+            "Новая организация".to_owned(),
+            "/region/organizations".to_owned(),
+            "/region".to_owned(),
+        ),
+    };
+    let page = OrganizationFormPage {
+        portal_name: &state.options.portal_name,
+        header,
+        title,
+        action,
+        cancel,
+        settlements,
+        kinds,
+        authorities,
+        settlement_error: errors.get("settlement").map(str::to_owned),
+        kind_error: errors.get("kind").map(str::to_owned),
+        authority_error: errors.get("authority").map(str::to_owned),
+        fields,
+        has_errors: !errors.is_empty(),
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /region/organizations/new[?settlement=]`.
+pub(crate) async fn new_form(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let input = OrganizationInput {
+        settlement: q.get("settlement").cloned().unwrap_or_default(),
+        kind: q.get("kind").cloned().unwrap_or_default(),
+        ..OrganizationInput::default()
+    };
+    form_page(
+        &state,
+        &session,
+        None,
+        &input,
+        &FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /region/organizations`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match checked_form(&state, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let input = organization_input(&form);
+    match state
+        .app
+        .create_organization(&session.who.actor, &origin, &input)
+        .await
+    {
+        Ok(id) => see_other(format!("/region/organizations/{id}?done=created")),
+        Err(RegionFormError::Invalid(errors)) => {
+            form_page(&state, &session, None, &input, &errors, INVALID).await
+        }
+        Err(e) => refused(&state, e),
+    }
+}
+
+/// `GET /region/organizations/{id}/edit`.
+pub(crate) async fn edit_form(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Response {
+    let org = match state.app.admin_organization(&session.who.actor, id).await {
+        Ok(o) => o,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let input = OrganizationInput::from_record(&org.record);
+    form_page(
+        &state,
+        &session,
+        Some(id),
+        &input,
+        &FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /region/organizations/{id}`: the edited card.
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match checked_form(&state, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let input = organization_input(&form);
+    match state
+        .app
+        .update_organization(&session.who.actor, &origin, id, &input)
+        .await
+    {
+        Ok(()) => see_other(format!("/region/organizations/{id}?done=saved")),
+        Err(RegionFormError::Invalid(errors)) => {
+            form_page(&state, &session, Some(id), &input, &errors, INVALID).await
+        }
+        Err(e) => refused(&state, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "region/organization.html")]
+struct OrganizationPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    notice: Option<&'static str>,
+    org: OrganizationRecord,
+    kind_title: &'static str,
+    active: bool,
+    authority_name: String,
+    founding_date: String,
+    administrators: Vec<AccountBriefRecord>,
+    may_have_administrator: bool,
+    admin: AdministratorInput,
+    admin_errors: FieldErrors,
+}
+
+async fn organization_page(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    notice: Option<&'static str>,
+    admin: AdministratorInput,
+    admin_errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let actor = &session.who.actor;
+    let org = match state.app.admin_organization(actor, id).await {
+        Ok(o) => o,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let authority_name = match org.record.authority_id {
+        Some(a) => match state.app.region_authorities(actor).await {
+            Ok(list) => list
+                .into_iter()
+                .find(|x| x.id == a)
+                .map(|x| x.name)
+                .unwrap_or_else(|| "—".into()),
+            Err(e) => return PageError(state.clone(), e).into_response(),
+        },
+        None => "—".into(),
+    };
+    let page = OrganizationPage {
+        portal_name: &state.options.portal_name,
+        header,
+        notice,
+        kind_title: org.record.kind.title(),
+        may_have_administrator: has_administrator(org.record.kind),
+        founding_date: org
+            .record
+            .founding_date
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_default(),
+        org: org.record,
+        active: org.active,
+        authority_name,
+        administrators: org.administrators,
+        admin,
+        admin_errors,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /region/organizations/{id}`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = match q.get("done").map(String::as_str) {
+        Some("created") => Some("Организация создана. Создайте учётную запись её администратора."),
+        Some("saved") => Some("Изменения сохранены."),
+        Some("opened") => {
+            Some("Организация снова работает: она есть на странице входа и в поиске.")
+        }
+        Some("closed") => Some("Организация закрыта: её нет на странице входа и в поиске."),
+        _ => None,
+    };
+    organization_page(
+        &state,
+        &session,
+        id,
+        notice,
+        AdministratorInput::default(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /region/organizations/{id}/active` with `active=1` (open) or `active=0` (close).
+pub(crate) async fn set_active(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match checked_form(&state, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let active = form.get("active") == Some("1");
+    match state
+        .app
+        .set_organization_active(&session.who.actor, &origin, id, active)
+        .await
+    {
+        Ok(()) => {
+            let done = if active { "opened" } else { "closed" };
+            see_other(format!("/region/organizations/{id}?done={done}"))
+        }
+        Err(e) => PageError(state.clone(), e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "region/issued.html")]
+struct IssuedPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    issued: IssuedAccount,
+    kind_title: &'static str,
+}
+
+/// `POST /region/organizations/{id}/administrators`: creates the account and shows its
+/// one-time password once; the answer is not a redirect, so the password never enters a URL.
+pub(crate) async fn create_administrator(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match checked_form(&state, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let input = AdministratorInput {
+        last_name: field(&form, "last_name"),
+        first_name: field(&form, "first_name"),
+        middle_name: field(&form, "middle_name"),
+        login: field(&form, "login"),
+    };
+    match state
+        .app
+        .create_organization_administrator(&session.who.actor, &origin, id, &input)
+        .await
+    {
+        Ok(issued) => {
+            let header = match Header::load(&state, &session).await {
+                Ok(h) => h,
+                Err(e) => return e.into_response(),
+            };
+            let page = IssuedPage {
+                portal_name: &state.options.portal_name,
+                header,
+                kind_title: issued.organization.kind.title(),
+                issued,
+            };
+            let mut response = render(&page);
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(RegionFormError::Invalid(errors)) => {
+            organization_page(&state, &session, id, None, input, errors, INVALID).await
+        }
+        Err(e) => refused(&state, e),
+    }
+}

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod login;
 pub mod marks;
 pub mod organization;
+pub mod person;
 pub mod policy;
 pub mod role;
 pub mod schedule;

@@ -1,0 +1,776 @@
+//! The people pages through the real router on both engines: creating, editing and moving
+//! people, parent links, credential sheets, the export, and who may do what.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::NaiveDate;
+use sgo_app::demo::{DemoAccount, DemoOptions, generate};
+use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_store::Store;
+use sgo_store::testing::TestStore;
+use sgo_web::{WebOptions, router};
+use tower::ServiceExt;
+
+const CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+struct World {
+    db: TestStore,
+    app: App,
+    router: Router,
+    accounts: Vec<DemoAccount>,
+}
+
+async fn world(engine: Engine, schools: u32) -> World {
+    let db = TestStore::new(engine).await;
+    let key = ServerKey::generate().unwrap();
+    let options = DemoOptions {
+        schools,
+        students_per_class: 3,
+        seed: 5,
+        today: today(),
+    };
+    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+        .await
+        .unwrap();
+    let settings = Settings {
+        password_cost: PasswordCost::DEMO,
+        ..Settings::default()
+    };
+    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
+    let router = router(app.clone(), WebOptions::default());
+    World {
+        db,
+        app,
+        router,
+        accounts,
+    }
+}
+
+struct Response {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn location(&self) -> String {
+        self.headers[header::LOCATION].to_str().unwrap().to_owned()
+    }
+}
+
+impl World {
+    fn store(&self) -> &dyn Store {
+        self.db.store.as_ref()
+    }
+
+    fn admin(&self) -> DemoAccount {
+        self.accounts
+            .iter()
+            .find(|a| a.role == Role::Administrator)
+            .unwrap()
+            .clone()
+    }
+
+    fn first(&self, role: Role, org: i64) -> DemoAccount {
+        self.accounts
+            .iter()
+            .find(|a| a.role == role && a.organization_id == org)
+            .unwrap()
+            .clone()
+    }
+
+    async fn id_of(&self, a: &DemoAccount) -> i64 {
+        let norm = sgo_core::text::normalise(&a.login);
+        self.store()
+            .credentials(a.organization_id, &norm)
+            .await
+            .unwrap()
+            .unwrap()
+            .account_id
+    }
+
+    async fn cookie(&self, a: &DemoAccount) -> String {
+        let signed = self
+            .app
+            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+            .await
+            .unwrap();
+        format!("sgo_session={}; sgo_csrf={CSRF}", signed.token)
+    }
+
+    async fn send(&self, req: Request<Body>) -> Response {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
+            .await
+            .unwrap()
+            .to_vec();
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, cookie: &str, uri: &str) -> Response {
+        let req = Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts a form; the CSRF field is added unless `csrf` is false.
+    async fn post(&self, cookie: &str, uri: &str, fields: &[(&str, &str)], csrf: bool) -> Response {
+        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
+        if csrf {
+            pairs.push(("csrf", CSRF));
+        }
+        let req = Request::post(uri)
+            .header(header::COOKIE, cookie)
+            .header(header::HOST, "sgo.example.ru")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(serde_urlencoded::to_string(&pairs).unwrap()))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Classes of the organization's current year: (id, «5А»).
+    async fn classes(&self, org: i64) -> Vec<(i64, String)> {
+        let year = self
+            .store()
+            .current_year(org, today())
+            .await
+            .unwrap()
+            .unwrap();
+        self.store()
+            .people_classes(year.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.id, format!("{}{}", c.grade, c.letter)))
+            .collect()
+    }
+}
+
+fn id_from_location(location: &str) -> i64 {
+    location
+        .trim_start_matches("/people/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn administration_journey(engine: Engine) {
+    let w = world(engine, 1).await;
+    let admin = w.admin();
+    let org = admin.organization_id;
+    let cookie = w.cookie(&admin).await;
+    let classes = w.classes(org).await;
+    let (c1, c1_name) = classes[0].clone();
+    let (c2, c2_name) = classes[1].clone();
+    let (c1s, c2s) = (c1.to_string(), c2.to_string());
+
+    let page = w.get(&cookie, "/people").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains(&admin.display_name));
+    let page = w.get(&cookie, "/people/new").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for id in [
+        "person-last-name",
+        "role-student",
+        "person-class",
+        "person-children",
+        "person-save",
+    ] {
+        assert!(page.text().contains(&format!("id=\"{id}\"")), "{id}");
+    }
+
+    // A student in a class, with the login made from the name.
+    let student = [
+        ("last_name", "Петров"),
+        ("first_name", "Пётр"),
+        ("middle_name", "Ильич"),
+        ("birth_date", "2015-03-08"),
+        ("gender", "male"),
+        ("snils", "112-233-445 95"),
+        ("roles", "student"),
+        ("class_id", c1s.as_str()),
+    ];
+    let res = w.post(&cookie, "/people/new", &student, true).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let student_id = id_from_location(&res.location());
+    let card = w.store().person_card(student_id).await.unwrap().unwrap();
+    assert_eq!(card.login, "PetrovPI");
+    assert_eq!(card.display_name, "Петров Пётр");
+    assert_eq!(card.snils.as_deref(), Some("112-233-445 95"));
+    let in_class = w.store().students_of_class(c1, today()).await.unwrap();
+    assert!(in_class.contains(&student_id));
+
+    // The same name again gets the next free login.
+    let res = w.post(&cookie, "/people/new", &student, true).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let twin = id_from_location(&res.location());
+    assert_eq!(
+        w.store().person_card(twin).await.unwrap().unwrap().login,
+        "PetrovPI2"
+    );
+
+    // A parent linked to the student.
+    let sid = student_id.to_string();
+    let parent = [
+        ("last_name", "Петрова"),
+        ("first_name", "Анна"),
+        ("middle_name", "Сергеевна"),
+        ("roles", "parent"),
+        ("children", sid.as_str()),
+    ];
+    let res = w.post(&cookie, "/people/new", &parent, true).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let parent_id = id_from_location(&res.location());
+    let links = w.store().people_parent_links(org).await.unwrap();
+    assert!(
+        links
+            .iter()
+            .any(|l| l.parent_account_id == parent_id && l.student_account_id == student_id)
+    );
+    let page = w.get(&cookie, &format!("/people/{student_id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Петрова Анна Сергеевна"));
+
+    // Form mistakes come back next to the fields.
+    let mut duplicate = student.to_vec();
+    duplicate.push(("login", "petrovpi"));
+    let res = w.post(&cookie, "/people/new", &duplicate, true).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("уже занято"));
+    assert!(res.text().contains("field-error"));
+    let mut bad = student.to_vec();
+    bad[5] = ("snils", "112-233-445 28");
+    bad[7] = ("class_id", "");
+    bad[3] = ("birth_date", "31.02.2015");
+    let res = w.post(&cookie, "/people/new", &bad, true).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = res.text();
+    assert!(text.contains("контрольная сумма"), "{text}");
+    assert!(text.contains("Для ученика выберите класс"));
+    assert!(text.contains("ДД.ММ.ГГГГ"));
+    assert!(text.contains("value=\"Петров\""), "entered values are kept");
+    let res = w
+        .post(
+            &cookie,
+            "/people/new",
+            &[("last_name", "Х"), ("roles", "region_administrator")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Without the CSRF field nothing is created.
+    let res = w.post(&cookie, "/people/new", &student, false).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // Editing: new surname and login.
+    let edit = [
+        ("last_name", "Петровский"),
+        ("first_name", "Пётр"),
+        ("middle_name", "Ильич"),
+        ("birth_date", "2015-03-08"),
+        ("gender", "male"),
+        ("snils", ""),
+        ("login", "PetrovskiiP"),
+        ("display_name", ""),
+        ("roles", "student"),
+        ("active", "1"),
+    ];
+    let res = w
+        .post(&cookie, &format!("/people/{student_id}"), &edit, true)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let card = w.store().person_card(student_id).await.unwrap().unwrap();
+    assert_eq!(
+        (card.last_name.as_str(), card.login.as_str(), card.snils),
+        ("Петровский", "PetrovskiiP", None)
+    );
+    assert_eq!(card.display_name, "Петровский Пётр");
+    let mut taken = edit.to_vec();
+    taken[6] = ("login", &admin.login);
+    let res = w
+        .post(&cookie, &format!("/people/{student_id}"), &taken, true)
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().contains("уже занято"));
+
+    // Moving to another class a week later keeps both classes in the history.
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{student_id}/move"),
+            &[("class", &c2s), ("date", "2026-11-30")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let history = w.store().class_history(student_id).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].to_date, NaiveDate::from_ymd_opt(2026, 11, 29));
+    let page = w.get(&cookie, &format!("/people/{student_id}")).await;
+    let text = page.text();
+    assert!(
+        text.contains(&format!("<td>{c1_name}</td>"))
+            && text.contains(&format!("<td>{c2_name}</td>")),
+        "{text}"
+    );
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{student_id}/move"),
+            &[("class", &c1s), ("date", "2026-11-23")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("Дата должна быть позже"));
+
+    // Unlinking and linking again.
+    let pid = parent_id.to_string();
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{student_id}/unlink"),
+            &[("parent", &pid)],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        !w.store()
+            .people_parent_links(org)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.parent_account_id == parent_id)
+    );
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{parent_id}/link"),
+            &[("student", &sid)],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        w.store()
+            .people_parent_links(org)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.parent_account_id == parent_id)
+    );
+
+    // Credential sheet for a class with the parents: a PDF, and the old passwords stop working.
+    let demo_student = w.first(Role::Student, org);
+    let demo_student_id = w.id_of(&demo_student).await;
+    let class = w
+        .store()
+        .student(demo_student_id, today())
+        .await
+        .unwrap()
+        .unwrap()
+        .class_id
+        .unwrap();
+    let class_s = class.to_string();
+    let res = w
+        .post(
+            &cookie,
+            "/people/credentials",
+            &[("class", &class_s), ("parents", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::BAD_REQUEST,
+        "confirmation is required"
+    );
+    let res = w
+        .post(
+            &cookie,
+            "/people/credentials",
+            &[("class", &class_s), ("parents", "1"), ("confirm", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
+    let disposition = res.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"credentials-")
+            && disposition.ends_with(".pdf\""),
+        "{disposition}"
+    );
+    assert!(disposition.is_ascii());
+    assert!(res.body.starts_with(b"%PDF"));
+    let norm = sgo_core::text::normalise(&demo_student.login);
+    assert!(
+        w.store()
+            .credentials(org, &norm)
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+    assert!(
+        w.app
+            .sign_in(
+                org,
+                &demo_student.login,
+                &demo_student.password,
+                &Origin::default()
+            )
+            .await
+            .is_err()
+    );
+    let parents: Vec<i64> = w
+        .store()
+        .people_parent_links(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.student_account_id == demo_student_id)
+        .map(|l| l.parent_account_id)
+        .collect();
+    assert!(!parents.is_empty());
+    for p in &parents {
+        let login = w.store().person_card(*p).await.unwrap().unwrap().login;
+        let creds = w
+            .store()
+            .credentials(org, &sgo_core::text::normalise(&login))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(creds.must_change_password, "parent {p}");
+    }
+
+    // The change log names every change and never a password.
+    let log = w.store().recent_audit(500).await.unwrap();
+    for action in [
+        "person.create",
+        "person.update",
+        "student.move",
+        "person.link",
+        "person.unlink",
+        "credentials.issue",
+    ] {
+        assert!(
+            log.iter()
+                .any(|e| e.action == action && e.organization_id == Some(org)),
+            "{action}"
+        );
+    }
+    let students = w.store().students_of_class(class, today()).await.unwrap();
+    let mut family_parents: Vec<i64> = w
+        .store()
+        .people_parent_links(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| students.contains(&l.student_account_id))
+        .map(|l| l.parent_account_id)
+        .collect();
+    family_parents.sort_unstable();
+    family_parents.dedup();
+    let issued = log
+        .iter()
+        .filter(|e| e.action == "credentials.issue")
+        .count();
+    assert_eq!(issued, students.len() + family_parents.len());
+    assert!(
+        log.iter()
+            .all(|e| !e.details.contains(&demo_student.password))
+    );
+
+    // The export of the filtered list.
+    let res = w
+        .get(&cookie, &format!("/people/export.xlsx?class={class}"))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        res.headers[header::CONTENT_TYPE],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+
+    // Filters narrow the list.
+    // The move takes effect next week: today the student is still in the first class.
+    let page = w
+        .get(&cookie, &format!("/people?class={c1}&role=student"))
+        .await;
+    let text = page.text();
+    assert!(text.contains("Петровский Пётр Ильич"));
+    assert!(!text.contains(&format!("<td>{}</td>", admin.login)));
+    let page = w
+        .get(
+            &cookie,
+            "/people?q=%D0%BF%D0%B5%D1%82%D1%80%D0%BE%D0%B2%D1%81%D0%BA",
+        )
+        .await;
+    assert!(page.text().contains("PetrovskiiP"));
+    assert!(!page.text().contains("PetrovPI2"));
+}
+
+/// Two teachers who each lead a class, with those classes.
+async fn class_teachers(w: &World, org: i64) -> Vec<(DemoAccount, i64)> {
+    let year = w.store().current_year(org, today()).await.unwrap().unwrap();
+    let mut out = Vec::new();
+    for t in w
+        .accounts
+        .iter()
+        .filter(|a| a.role == Role::Teacher && a.organization_id == org)
+    {
+        let id = w.id_of(t).await;
+        if let Some(class) = w.store().classes_led_by(id, year.id).await.unwrap().first() {
+            out.push((t.clone(), *class));
+        }
+    }
+    out
+}
+
+async fn teacher_rules(engine: Engine) {
+    let w = world(engine, 1).await;
+    let org = w.admin().organization_id;
+    let teachers = class_teachers(&w, org).await;
+    let (teacher, own) = teachers[0].clone();
+    let other = teachers.iter().find(|(_, c)| *c != own).unwrap().1;
+    // Students and parents have no people pages at all.
+    for role in [Role::Student, Role::Parent] {
+        let cookie = w.cookie(&w.first(role, org)).await;
+        assert_eq!(
+            w.get(&cookie, "/people").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let res = w
+            .post(&cookie, "/people/credentials", &[("confirm", "1")], true)
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+    }
+
+    let cookie = w.cookie(&teacher).await;
+    assert_eq!(
+        w.get(&cookie, "/people/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let res = w
+        .post(
+            &cookie,
+            "/people/new",
+            &[
+                ("last_name", "Новиков"),
+                ("first_name", "Ян"),
+                ("roles", "teacher"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // The list shows the own class only; another class's student is not reachable.
+    let own_students = w.store().students_of_class(own, today()).await.unwrap();
+    let other_students = w.store().students_of_class(other, today()).await.unwrap();
+    let page = w.get(&cookie, "/people").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains(&format!("/people/{}\"", own_students[0])));
+    assert!(!text.contains(&format!("/people/{}\"", other_students[0])));
+    assert_eq!(
+        w.get(&cookie, &format!("/people/{}", own_students[0]))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.get(&cookie, &format!("/people/{}", other_students[0]))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let edit = [
+        ("last_name", "Х"),
+        ("first_name", "Y"),
+        ("roles", "student"),
+        ("login", "x"),
+        ("active", "1"),
+    ];
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{}", own_students[0]),
+            &edit,
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // Credential sheets: the own class yes, another class no.
+    let (own_s, other_s) = (own.to_string(), other.to_string());
+    let res = w
+        .post(
+            &cookie,
+            "/people/credentials",
+            &[("class", &own_s), ("parents", "1"), ("confirm", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.headers[header::CONTENT_TYPE], "application/pdf");
+    let res = w
+        .post(
+            &cookie,
+            "/people/credentials",
+            &[("class", &other_s), ("confirm", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let one = other_students[0].to_string();
+    let res = w
+        .post(
+            &cookie,
+            "/people/credentials",
+            &[("account", &one), ("confirm", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let card = w
+        .store()
+        .person_card(other_students[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !card.must_change_password,
+        "a refused sheet changes nothing"
+    );
+    let card = w
+        .store()
+        .person_card(own_students[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(card.must_change_password);
+}
+
+async fn other_school(engine: Engine) {
+    let w = world(engine, 2).await;
+    let admin = w.admin();
+    let org = admin.organization_id;
+    let stranger = w
+        .accounts
+        .iter()
+        .find(|a| a.organization_id != org && a.role == Role::Student)
+        .unwrap()
+        .clone();
+    let stranger_id = w.id_of(&stranger).await;
+    let cookie = w.cookie(&admin).await;
+    assert_eq!(
+        w.get(&cookie, &format!("/people/{stranger_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let edit = [
+        ("last_name", "Х"),
+        ("first_name", "Y"),
+        ("roles", "student"),
+        ("login", "x"),
+        ("active", "1"),
+    ];
+    let res = w
+        .post(&cookie, &format!("/people/{stranger_id}"), &edit, true)
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let sid = stranger_id.to_string();
+    let res = w
+        .post(
+            &cookie,
+            "/people/credentials",
+            &[("account", &sid), ("confirm", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{stranger_id}/move"),
+            &[("class", ""), ("date", "2026-12-01")],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // Nor can a parent of this school be linked to that student.
+    let own_parent = w.id_of(&w.first(Role::Parent, org)).await;
+    let res = w
+        .post(
+            &cookie,
+            &format!("/people/{own_parent}/link"),
+            &[("student", &sid)],
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(
+        !w.get(&cookie, "/people")
+            .await
+            .text()
+            .contains(&stranger.login)
+    );
+    let card = w.store().person_card(stranger_id).await.unwrap().unwrap();
+    assert!(!card.must_change_password);
+}
+
+#[tokio::test]
+async fn administration_on_sqlite() {
+    administration_journey(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn administration_on_postgres() {
+    administration_journey(Engine::Postgres).await;
+}
+
+#[tokio::test]
+async fn teachers_on_sqlite() {
+    teacher_rules(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn teachers_on_postgres() {
+    teacher_rules(Engine::Postgres).await;
+}
+
+#[tokio::test]
+async fn other_school_on_sqlite() {
+    other_school(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn other_school_on_postgres() {
+    other_school(Engine::Postgres).await;
+}

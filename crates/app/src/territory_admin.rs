@@ -7,8 +7,8 @@
 
 use chrono::NaiveDate;
 use sgo_core::territory_admin::{email_shape_ok, inn_shape_ok, login_shape_ok, ogrn_shape_ok};
-use sgo_core::{Actor, OrganizationId, OrganizationKind, Role, login, policy, text};
-use sgo_store::{NewPersonAccount, OrganizationFields, StoreError};
+use sgo_core::{Actor, OrganizationId, OrganizationKind, Role, policy, text};
+use sgo_store::{NewPersonAccount, OrganizationFields, PersonFields, StoreError};
 
 use crate::{App, AppError, AppResult, Origin};
 
@@ -894,27 +894,6 @@ impl App {
         })
     }
 
-    /// A free login for a person in an organization: the suggested one, or it with a number.
-    async fn free_login(&self, organization: OrganizationId, base: &str) -> AppResult<String> {
-        for n in 1..=200u32 {
-            let candidate = if n == 1 {
-                base.to_owned()
-            } else {
-                format!("{base}{n}")
-            };
-            if !self
-                .store
-                .login_taken(organization, &text::normalise(&candidate))
-                .await?
-            {
-                return Ok(candidate);
-            }
-        }
-        Err(AppError::BadRequest(
-            "Не удалось подобрать свободное имя пользователя; введите его сами".into(),
-        ))
-    }
-
     /// Creates an administrator account for an organization of the actor's region and issues it
     /// a one-time password, which is returned for showing once.
     pub async fn create_organization_administrator(
@@ -942,8 +921,8 @@ impl App {
         let typed = input.login.trim();
         let login = if typed.is_empty() {
             if e.is_empty() {
-                let base = login::suggest_login(&last_name, &first_name, &middle_name);
-                self.free_login(organization, &base).await?
+                self.free_login(organization, &last_name, &first_name, &middle_name)
+                    .await?
             } else {
                 String::new()
             }
@@ -955,7 +934,7 @@ impl App {
             String::new()
         } else if self
             .store
-            .login_taken(organization, &text::normalise(typed))
+            .login_taken(organization, &text::normalise(typed), None)
             .await?
         {
             e.add(
@@ -975,16 +954,25 @@ impl App {
             .map(|s| s.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        let now = self.clock.now();
         let new = NewPersonAccount {
+            person: PersonFields {
+                last_name,
+                first_name,
+                middle_name,
+                birth_date: None,
+                gender: None,
+                snils: None,
+            },
             organization_id: organization,
-            last_name,
-            first_name,
-            middle_name,
             login_norm: text::normalise(&login),
             login: login.clone(),
             display_name: display_name.clone(),
             roles: vec![Role::Administrator],
-            now: self.clock.now(),
+            class_id: None,
+            class_from: now.date_naive(),
+            children: Vec::new(),
+            now,
         };
         let account_id = match self.store.create_person_account(&new).await {
             Ok(id) => id,

@@ -1,7 +1,7 @@
 //! Region administration: municipalities, settlements and organizations of every kind.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sgo_core::{OrganizationId, OrganizationKind, Role};
 
 use crate::{NamedRecord, StoreResult};
@@ -100,22 +100,6 @@ pub struct AccountBriefRecord {
     pub active: bool,
 }
 
-/// A person with one account and its roles, created together; the password is issued afterwards.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(missing_docs)]
-pub struct NewPersonAccount {
-    pub organization_id: OrganizationId,
-    pub last_name: String,
-    pub first_name: String,
-    pub middle_name: String,
-    pub login: String,
-    /// `sgo_core::text::normalise` of the login.
-    pub login_norm: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub now: DateTime<Utc>,
-}
-
 /// Region administration — storage operations.
 #[async_trait]
 pub trait TerritoryAdminStore: Send + Sync {
@@ -164,13 +148,4 @@ pub trait TerritoryAdminStore: Send + Sync {
         organization: OrganizationId,
         role: Role,
     ) -> StoreResult<Vec<AccountBriefRecord>>;
-    /// Whether a normalised login is taken in an organization.
-    async fn login_taken(
-        &self,
-        organization: OrganizationId,
-        login_norm: &str,
-    ) -> StoreResult<bool>;
-    /// Writes a person, an account without a password and its roles in one transaction;
-    /// returns the account id. A taken login is `StoreError::Conflict`.
-    async fn create_person_account(&self, new: &NewPersonAccount) -> StoreResult<i64>;
 }

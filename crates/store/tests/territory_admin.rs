@@ -6,7 +6,8 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use sgo_core::{OrganizationKind, Role};
 use sgo_store::testing::TestStore;
 use sgo_store::{
-    Engine, NewPersonAccount, OrganizationFields, OrganizationFilter, Store, StoreError,
+    Engine, NewPersonAccount, OrganizationFields, OrganizationFilter, PersonFields, Store,
+    StoreError,
 };
 
 /// Two regions: 1 «Заречный край» (municipality 2, settlement 3, authority 10) and
@@ -251,20 +252,28 @@ async fn administrator_accounts(engine: Engine) {
     fixture(s).await;
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
     let new = NewPersonAccount {
+        person: PersonFields {
+            last_name: "Ёлкина".into(),
+            first_name: "Анна".into(),
+            middle_name: "Петровна".into(),
+            birth_date: None,
+            gender: None,
+            snils: None,
+        },
         organization_id: 20,
-        last_name: "Ёлкина".into(),
-        first_name: "Анна".into(),
-        middle_name: "Петровна".into(),
         login: "ElkinaAP".into(),
         login_norm: "elkinaap".into(),
         display_name: "Ёлкина Анна Петровна".into(),
         roles: vec![Role::Administrator],
+        class_id: None,
+        class_from: now.date_naive(),
+        children: vec![],
         now,
     };
-    assert!(!s.login_taken(20, "elkinaap").await.unwrap());
+    assert!(!s.login_taken(20, "elkinaap", None).await.unwrap());
     let id = s.create_person_account(&new).await.unwrap();
-    assert!(s.login_taken(20, "elkinaap").await.unwrap());
-    assert!(!s.login_taken(10, "elkinaap").await.unwrap());
+    assert!(s.login_taken(20, "elkinaap", None).await.unwrap());
+    assert!(!s.login_taken(10, "elkinaap", None).await.unwrap());
     let account = s.account(id).await.unwrap().unwrap();
     assert_eq!(
         (

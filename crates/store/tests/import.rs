@@ -1,0 +1,429 @@
+//! The import batch operations on both engines: staging, claiming once, and applying all or nothing.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use sgo_core::Role;
+use sgo_store::testing::TestStore;
+use sgo_store::{
+    Engine, IMPORT_APPLIED, IMPORT_APPLYING, IMPORT_FAILED, IMPORT_STAGED, ImportAccount,
+    ImportOutcome, ImportPlan, NewImportBatch, Store,
+};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn ts(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
+}
+
+const SCHOOL: i64 = 10;
+const ADMIN: i64 = 100;
+
+/// One school (10) with its administrator (100, login «admin»), year 20 and classes 30 (5А), 31 (5Б).
+async fn fixture(s: &dyn Store) {
+    let now = ts(d(2026, 9, 1));
+    s.bulk_insert(
+        "regions",
+        &["id", "code", "name"],
+        vec![vec![1i64.into(), "99".into(), "Край".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "municipalities",
+        &["id", "region_id", "name"],
+        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "settlements",
+        &["id", "municipality_id", "name"],
+        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "organizations",
+        &[
+            "id",
+            "settlement_id",
+            "kind",
+            "short_name",
+            "full_name",
+            "name_norm",
+        ],
+        vec![vec![
+            SCHOOL.into(),
+            3i64.into(),
+            "general".into(),
+            "Школа".into(),
+            "Школа №1".into(),
+            "школа".into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "persons",
+        &["id", "last_name", "first_name", "created_at"],
+        vec![vec![
+            ADMIN.into(),
+            "Директорова".into(),
+            "Анна".into(),
+            now.into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "accounts",
+        &[
+            "id",
+            "person_id",
+            "organization_id",
+            "login",
+            "login_norm",
+            "display_name",
+            "created_at",
+        ],
+        vec![vec![
+            ADMIN.into(),
+            ADMIN.into(),
+            SCHOOL.into(),
+            "Admin".into(),
+            "admin".into(),
+            "Директорова Анна".into(),
+            now.into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "academic_years",
+        &["id", "organization_id", "name", "start_date", "end_date"],
+        vec![vec![
+            20i64.into(),
+            SCHOOL.into(),
+            "2026/2027".into(),
+            d(2026, 9, 1).into(),
+            d(2027, 5, 31).into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "classes",
+        &[
+            "id",
+            "organization_id",
+            "academic_year_id",
+            "grade",
+            "letter",
+        ],
+        vec![
+            vec![
+                30i64.into(),
+                SCHOOL.into(),
+                20i64.into(),
+                5i32.into(),
+                "А".into(),
+            ],
+            vec![
+                31i64.into(),
+                SCHOOL.into(),
+                20i64.into(),
+                5i32.into(),
+                "Б".into(),
+            ],
+        ],
+    )
+    .await
+    .unwrap();
+    s.finish_bulk_load().await.unwrap();
+}
+
+fn new_batch() -> NewImportBatch {
+    NewImportBatch {
+        organization_id: SCHOOL,
+        created_by: ADMIN,
+        created_at: ts(d(2026, 11, 23)),
+        kind: "students".into(),
+        file_name: "ученики.csv".into(),
+        payload: "{\"students\":[]}".into(),
+        students: 2,
+        parents: 1,
+        staff: 0,
+        rows_total: 3,
+    }
+}
+
+fn account(login: &str, roles: &[Role], class_id: Option<i64>) -> ImportAccount {
+    ImportAccount {
+        last_name: "Петров".into(),
+        first_name: login.into(),
+        middle_name: String::new(),
+        birth_date: Some(d(2015, 3, 1)),
+        gender: Some("male".into()),
+        login: login.into(),
+        login_norm: sgo_core::text::normalise(login),
+        display_name: format!("Петров {login}"),
+        email: String::new(),
+        phone: "+7 900".into(),
+        roles: roles.iter().map(|r| r.code().to_owned()).collect(),
+        class_id,
+    }
+}
+
+/// Two children in 5А and 5Б and their mother, who is linked to both.
+fn plan(batch_id: i64, logins: [&str; 3]) -> ImportPlan {
+    ImportPlan {
+        batch_id,
+        organization_id: SCHOOL,
+        at: ts(d(2026, 11, 23)),
+        class_from: d(2026, 11, 23),
+        accounts: vec![
+            account(logins[0], &[Role::Student], Some(30)),
+            account(logins[1], &[Role::Student], Some(31)),
+            account(logins[2], &[Role::Parent], None),
+        ],
+        links: vec![(2, 0), (2, 1)],
+        summary: "учеников 2, родителей 1".into(),
+    }
+}
+
+async fn logins(s: &dyn Store) -> Vec<String> {
+    let mut v = s.organization_login_norms(SCHOOL).await.unwrap();
+    v.sort();
+    v
+}
+
+async fn stage_claim_apply_once(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    assert_eq!(logins(s).await, vec!["admin"]);
+    let classes = s.year_classes(20).await.unwrap();
+    assert_eq!(
+        classes
+            .iter()
+            .map(|c| (c.id, c.grade, c.letter.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(30, 5, "А"), (31, 5, "Б")]
+    );
+
+    let id = s.create_import_batch(&new_batch()).await.unwrap();
+    let staged = s.import_batch(id).await.unwrap().unwrap();
+    assert_eq!(staged.status, IMPORT_STAGED);
+    assert_eq!(
+        (
+            staged.students,
+            staged.parents,
+            staged.rows_total,
+            staged.rows_done
+        ),
+        (2, 1, 3, 0)
+    );
+    assert_eq!(staged.payload, "{\"students\":[]}");
+    assert_eq!(staged.file_name, "ученики.csv");
+    assert!(s.import_batch(id + 100).await.unwrap().is_none());
+
+    // Applying before the batch is claimed writes nothing.
+    let noop = |_: usize| {};
+    assert_eq!(
+        s.apply_import(&plan(id, ["a1", "a2", "m"]), &noop)
+            .await
+            .unwrap(),
+        ImportOutcome::NotClaimed
+    );
+    assert!(s.claim_import_batch(id).await.unwrap());
+    assert!(
+        !s.claim_import_batch(id).await.unwrap(),
+        "a batch is claimed once"
+    );
+    assert_eq!(
+        s.import_batch(id).await.unwrap().unwrap().status,
+        IMPORT_APPLYING
+    );
+
+    let seen = std::sync::Mutex::new(Vec::new());
+    let record = |n: usize| seen.lock().unwrap().push(n);
+    let outcome = s
+        .apply_import(&plan(id, ["Kid1", "Kid2", "Mama"]), &record)
+        .await
+        .unwrap();
+    let ImportOutcome::Applied(ids) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(ids.len(), 3);
+    assert_eq!(*seen.lock().unwrap(), vec![1, 2, 3]);
+    assert_eq!(logins(s).await, vec!["admin", "kid1", "kid2", "mama"]);
+
+    let on = d(2026, 11, 23);
+    let kid1 = s.student(ids[0], on).await.unwrap().unwrap();
+    assert_eq!(
+        (kid1.class_id, kid1.display_name.as_str()),
+        (Some(30), "Петров Kid1")
+    );
+    assert_eq!(
+        s.student(ids[1], on).await.unwrap().unwrap().class_id,
+        Some(31)
+    );
+    // Membership starts today, not before.
+    assert_eq!(
+        s.student(ids[0], d(2026, 11, 22))
+            .await
+            .unwrap()
+            .unwrap()
+            .class_id,
+        None
+    );
+    let children = s.children(ids[2], on).await.unwrap();
+    assert_eq!(
+        children.iter().map(|c| c.account_id).collect::<Vec<_>>(),
+        vec![ids[0], ids[1]]
+    );
+    assert_eq!(s.account_roles(ids[2]).await.unwrap(), vec![Role::Parent]);
+    let creds = s.credentials(SCHOOL, "mama").await.unwrap().unwrap();
+    assert!(creds.password_hash.is_none() && creds.active);
+    let mama = s.account(ids[2]).await.unwrap().unwrap();
+    assert_eq!(mama.login, "Mama");
+
+    let applied = s.import_batch(id).await.unwrap().unwrap();
+    assert_eq!(applied.status, IMPORT_APPLIED);
+    assert_eq!(
+        applied.payload, "",
+        "the personal data leave the staging table once applied"
+    );
+    assert_eq!(
+        (applied.rows_done, applied.message.as_str()),
+        (3, "учеников 2, родителей 1")
+    );
+    assert!(applied.finished_at.is_some());
+
+    // A second application is refused and writes nothing.
+    assert!(!s.claim_import_batch(id).await.unwrap());
+    assert_eq!(
+        s.apply_import(&plan(id, ["b1", "b2", "n"]), &noop)
+            .await
+            .unwrap(),
+        ImportOutcome::NotClaimed
+    );
+    assert_eq!(logins(s).await.len(), 4);
+
+    let listed = s.import_batches(SCHOOL, 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].payload.as_str()), (id, ""));
+    assert!(s.import_batches(SCHOOL + 1, 10).await.unwrap().is_empty());
+}
+
+async fn a_taken_login_rolls_everything_back(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let id = s.create_import_batch(&new_batch()).await.unwrap();
+    assert!(s.claim_import_batch(id).await.unwrap());
+    // The second login was taken by the administrator meanwhile (case and «ё» do not matter).
+    let outcome = s
+        .apply_import(&plan(id, ["Kid1", "ADMIN", "Mama"]), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(outcome, ImportOutcome::LoginTaken("ADMIN".into()));
+    assert_eq!(logins(s).await, vec!["admin"]);
+
+    // The same login twice within a plan is caught by the constraint after rows were written:
+    // the whole transaction goes, the first child included.
+    let outcome = s
+        .apply_import(&plan(id, ["Kid1", "Mama", "mama"]), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(outcome, ImportOutcome::LoginTaken("mama".into()));
+    assert_eq!(logins(s).await, vec!["admin"]);
+    assert!(s.children(100, d(2026, 11, 23)).await.unwrap().is_empty());
+    assert_eq!(
+        s.import_batch(id).await.unwrap().unwrap().status,
+        IMPORT_APPLYING
+    );
+
+    s.fail_import_batch(id, "логин занят", ts(d(2026, 11, 23)))
+        .await
+        .unwrap();
+    let failed = s.import_batch(id).await.unwrap().unwrap();
+    assert_eq!(
+        (failed.status.as_str(), failed.message.as_str()),
+        (IMPORT_FAILED, "логин занят")
+    );
+    assert!(
+        !s.claim_import_batch(id).await.unwrap(),
+        "a failed batch is not retried"
+    );
+}
+
+async fn stale_batches_are_removed(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let old = s
+        .create_import_batch(&NewImportBatch {
+            created_at: ts(d(2026, 11, 20)),
+            ..new_batch()
+        })
+        .await
+        .unwrap();
+    let applied_old = s
+        .create_import_batch(&NewImportBatch {
+            created_at: ts(d(2026, 11, 20)),
+            ..new_batch()
+        })
+        .await
+        .unwrap();
+    assert!(s.claim_import_batch(applied_old).await.unwrap());
+    let ImportOutcome::Applied(_) = s
+        .apply_import(&plan(applied_old, ["x1", "x2", "x3"]), &|_| {})
+        .await
+        .unwrap()
+    else {
+        panic!("not applied")
+    };
+    let fresh = s.create_import_batch(&new_batch()).await.unwrap();
+    let cutoff = ts(d(2026, 11, 23)) - Duration::hours(24);
+    assert_eq!(s.delete_stale_import_batches(cutoff).await.unwrap(), 1);
+    assert!(s.import_batch(old).await.unwrap().is_none());
+    assert!(
+        s.import_batch(applied_old).await.unwrap().is_some(),
+        "applied batches stay as a record"
+    );
+    assert!(s.import_batch(fresh).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn stage_claim_apply_once_on_sqlite() {
+    stage_claim_apply_once(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn stage_claim_apply_once_on_postgres() {
+    stage_claim_apply_once(Engine::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_taken_login_rolls_everything_back_on_sqlite() {
+    a_taken_login_rolls_everything_back(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_taken_login_rolls_everything_back_on_postgres() {
+    a_taken_login_rolls_everything_back(Engine::Postgres).await;
+}
+
+#[tokio::test]
+async fn stale_batches_are_removed_on_sqlite() {
+    stale_batches_are_removed(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn stale_batches_are_removed_on_postgres() {
+    stale_batches_are_removed(Engine::Postgres).await;
+}

@@ -32,7 +32,6 @@ impl App {
     /// Records a change made by `actor` to data of `organization` for the change log
     /// (журнал изменений): `action` is a dotted code such as `class.create`, `target` names the
     /// thing (`class:12`), `details` says what changed in words a person can read.
-    #[allow(dead_code)] // skeleton for issue 3: the areas call this; removed when they land
     pub(crate) async fn record_change(
         &self,
         actor: &Actor,

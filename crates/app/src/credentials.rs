@@ -147,10 +147,7 @@ impl App {
                 password: password.clone(),
             })
             .collect();
-        let pdf = credential_sheet_pdf(&cards).map_err(|e| {
-            tracing::error!(error = %e, "credential sheet typesetting failed");
-            AppError::BadRequest(format!("Не удалось сформировать лист с паролями: {e}"))
-        })?;
+        let pdf = credential_sheet_pdf(&cards)?;
         for (r, password) in rows.iter().zip(&passwords) {
             self.store_password(r.account_id, password, true).await?;
             self.record_change(
@@ -216,10 +213,7 @@ impl App {
                 ]
             })
             .collect();
-        table_xlsx("Пользователи", &headers, &rows).map_err(|e| {
-            tracing::error!(error = %e, "user list export failed");
-            AppError::BadRequest(format!("Не удалось сформировать таблицу: {e}"))
-        })
+        Ok(table_xlsx("Пользователи", &headers, &rows)?)
     }
 }
 

@@ -27,6 +27,9 @@ pub enum AppError {
     /// Credential machinery failed.
     #[error("Внутренняя ошибка")]
     Auth(#[from] sgo_auth::AuthError),
+    /// A document (PDF, XLSX) could not be produced: a fault of ours, not of the input.
+    #[error("Не удалось сформировать документ")]
+    Report(#[from] sgo_reports::ReportError),
 }
 
 /// Result of a use case.

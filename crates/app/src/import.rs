@@ -242,14 +242,7 @@ impl App {
         }
         let table = sgo_reports::table::read_table(file_name, bytes).map_err(|e| match e {
             sgo_reports::ReportError::Unreadable(message) => AppError::BadRequest(message),
-            other => {
-                tracing::error!(error = %other, "reading an import file failed");
-                AppError::BadRequest(
-                    "Не удалось прочитать файл. Сохраните его как CSV (UTF-8, разделитель «;») \
-                     или XLSX и загрузите снова."
-                        .into(),
-                )
-            }
+            other => AppError::Report(other),
         })?;
         self.import_check_rows(actor, kind, file_name, &table.headers, &table.rows)
             .await

@@ -8,7 +8,6 @@ use crate::{App, AppError, AppResult};
 /// Shortest password a person may choose (one-time passwords are generated, 8 characters).
 pub const MIN_PASSWORD_LEN: usize = 8;
 
-#[allow(dead_code)] // skeleton for issue 3: the areas call these; removed when they land
 impl App {
     /// Stores `password` for the account; `must_change` forces a new one at the next sign-in
     /// (one-time passwords from credential sheets). The clear password is neither kept nor logged.

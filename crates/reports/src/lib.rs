@@ -20,7 +20,4 @@ pub enum ReportError {
     /// A file given to read is not a table we understand; the message is for the person who sent it.
     #[error("{0}")]
     Unreadable(String),
-    /// Not built yet (skeleton; replaced by the reports work of issue 3).
-    #[error("формирование документа ещё не реализовано")]
-    Unavailable,
 }

@@ -119,6 +119,10 @@ impl IntoResponse for PageError {
                 tracing::error!(error = %inner, "auth failure on a page");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            AppError::Report(inner) => {
+                tracing::error!(error = %inner, "document failure on a page");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
         let text = e.to_string();
         let page = MessagePage {

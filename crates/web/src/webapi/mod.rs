@@ -71,6 +71,10 @@ impl From<AppError> for ApiError {
                 tracing::error!(error = %inner, "auth failure in webapi");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            AppError::Report(inner) => {
+                tracing::error!(error = %inner, "document failure in webapi");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         };
         ApiError(status, e.to_string())
     }

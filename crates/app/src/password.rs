@@ -17,7 +17,13 @@ impl App {
         password: &str,
         must_change: bool,
     ) -> AppResult<()> {
-        let hash = password::hash_password(password, self.settings.password_cost)?;
+        // Argon2 is deliberately slow: it runs off the async workers so that a class's credential
+        // sheet does not hold up everyone else's requests.
+        let cost = self.settings.password_cost;
+        let clear = password.to_owned();
+        let hash = tokio::task::spawn_blocking(move || password::hash_password(&clear, cost))
+            .await
+            .map_err(|e| sgo_auth::AuthError::Hash(e.to_string()))??;
         // A password outside cp1251 cannot be typed into the NetSchool clients at all; such an
         // account simply has no verifier and signs in through the web form.
         let verifier = legacy::seal_verifier(&self.key, password);

@@ -91,16 +91,20 @@ impl App {
             .store
             .credentials(organization_id, &text::normalise(login))
             .await?;
-        let verified = match &creds {
+        // The hash to check: the account's, or the decoy so that timing stays the same.
+        let (phc, real) = match &creds {
             Some(c) if c.active => match &c.password_hash {
-                Some(phc) => password::verify_password(phc, password),
-                None => false,
+                Some(phc) => (phc.clone(), true),
+                None => (decoy_hash(self).to_owned(), false),
             },
-            _ => {
-                let _ = password::verify_password(decoy_hash(self), password);
-                false
-            }
+            _ => (decoy_hash(self).to_owned(), false),
         };
+        let clear = password.to_owned();
+        // Verification is the slow part of signing in; it runs off the async workers.
+        let matched = tokio::task::spawn_blocking(move || password::verify_password(&phc, &clear))
+            .await
+            .unwrap_or(false);
+        let verified = real && matched;
         let target = format!("organization:{organization_id} login:{login}");
         let must_change = creds.as_ref().is_some_and(|c| c.must_change_password);
         let account = creds.filter(|_| verified).map(|c| c.account_id);

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod diary;
 mod diary_cache;
 mod error;
+pub mod form;
 pub mod import;
 pub mod password;
 pub mod people;

@@ -157,28 +157,7 @@ impl Everyone {
     }
 }
 
-/// Per-field problems of a form, in Russian, keyed by the field name.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FieldErrors(pub Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
-    }
-
-    /// The message for a field, if any.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// True when there is nothing to report.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use crate::form::FieldErrors;
 
 /// A people use case's failure: wrong form fields, or any other refusal.
 #[derive(Debug, thiserror::Error)]

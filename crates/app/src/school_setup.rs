@@ -22,31 +22,13 @@ pub use sgo_store::{
 };
 pub use sgo_store::{ClassRecord as SetupClassRecord, NamedRecord as SetupNamedRecord};
 
-/// Messages for the fields of a form, by field name.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FieldErrors(pub Vec<(String, String)>);
+pub use crate::form::FieldErrors;
 
-impl FieldErrors {
-    /// Adds a message for a field.
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push((field.into(), message.into()));
-    }
-
-    /// The first message for a field.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// True when nothing is wrong.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn into_result(self) -> Result<(), FieldErrors> {
-        if self.is_empty() { Ok(()) } else { Err(self) }
+fn into_result(errors: FieldErrors) -> Result<(), FieldErrors> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
@@ -832,7 +814,7 @@ impl App {
         {
             errors.add("subgroup_name", "Такая подгруппа в классе уже есть");
         }
-        if let Err(e) = errors.clone().into_result() {
+        if let Err(e) = into_result(errors.clone()) {
             return Ok(Err(e));
         }
         let id = self.store.create_subgroup(class_id, &name, &chosen).await?;
@@ -887,7 +869,7 @@ impl App {
         {
             errors.add("subject_name", "Такой предмет в школе уже есть");
         }
-        if let Err(e) = errors.into_result() {
+        if let Err(e) = into_result(errors) {
             return Ok(Err(e));
         }
         let short = if short.is_empty() {
@@ -1101,7 +1083,7 @@ impl App {
         for (number, message) in schedule::check_bells(&bells) {
             errors.add(format!("bell_{shift}_{number}"), message);
         }
-        if let Err(e) = errors.into_result() {
+        if let Err(e) = into_result(errors) {
             return Ok(Err(e));
         }
         let schedule_id = match self.store.bell_schedule(org).await? {

@@ -15,28 +15,7 @@ pub use sgo_store::PersonalSettingsRecord as PersonalSettings;
 /// The answer to a person whose names are the school's to change.
 pub const NAMES_ARE_THE_SCHOOLS: &str = "Фамилию, имя и отчество меняет школа";
 
-/// Messages for the fields of a refused form, by field name.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct FieldErrors(pub Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.push((field, message.into()));
-    }
-
-    /// The message for a field, if it has one.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// True when no field has a message.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use crate::form::FieldErrors;
 
 /// Why a form was not saved: field messages to show next to the fields, or a refusal or failure.
 #[derive(Debug)]

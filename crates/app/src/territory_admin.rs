@@ -26,30 +26,7 @@ const MAX_LINE: usize = 300;
 /// Longest «about» text.
 const MAX_ABOUT: usize = 4000;
 
-/// Messages for form fields, by field name, in the order found.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FieldErrors(pub Vec<(&'static str, String)>);
-
-impl FieldErrors {
-    /// The message for a field, if any.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    /// True when nothing is wrong.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        if self.get(field).is_none() {
-            self.0.push((field, message.into()));
-        }
-    }
-}
+pub use crate::form::FieldErrors;
 
 /// Why a region-administration form was not accepted.
 #[derive(Debug, thiserror::Error)]

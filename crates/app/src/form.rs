@@ -1,0 +1,46 @@
+//! What a form use case answers when some fields are wrong: a message per field, in Russian.
+
+/// Messages for the fields of a refused form, by field name, in the order found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    /// Adds a message for a field; the first message found for a field is the one shown.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        let field = field.into();
+        if self.get(&field).is_none() {
+            self.0.push((field, message.into()));
+        }
+    }
+
+    /// The message for a field, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// True when no field has a message.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldErrors;
+
+    #[test]
+    fn the_first_message_of_a_field_is_kept() {
+        let mut e = FieldErrors::default();
+        assert!(e.is_empty());
+        e.add("login", "Укажите имя пользователя");
+        e.add("login", "Другое");
+        e.add("email", "Неверный адрес");
+        assert_eq!(e.get("login"), Some("Укажите имя пользователя"));
+        assert_eq!(e.get("email"), Some("Неверный адрес"));
+        assert_eq!(e.get("phone"), None);
+        assert_eq!(e.0.len(), 2);
+    }
+}

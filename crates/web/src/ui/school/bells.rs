@@ -1,0 +1,156 @@
+//! The bell schedule, per shift.
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+/// One row of a shift's bell form.
+pub(super) struct BellRow {
+    number: i32,
+    start: String,
+    end: String,
+    error: Option<String>,
+}
+
+/// A shift's bell form.
+pub(super) struct ShiftBells {
+    shift: i32,
+    rows: Vec<BellRow>,
+}
+
+#[derive(Template)]
+#[template(path = "school/bells.html")]
+pub(super) struct BellsPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    shifts: Vec<ShiftBells>,
+    shift_error: Option<String>,
+}
+
+/// Bell rows as entered: number, start, end.
+pub(super) type BellRows = Vec<(i32, String, String)>;
+
+/// Rows offered per shift: SGO schools rarely have more than eight lessons a day.
+pub(super) const BELL_ROWS: i32 = 8;
+
+pub(super) async fn bells_view(
+    state: &AppState,
+    session: &UiSession,
+    org: i64,
+    entered: Option<(i32, BellRows)>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<BellsPage, Response> {
+    let (portal_name, header, c) = common(state, session, org, "bells").await?;
+    let bells: Vec<BellRecord> = state
+        .app
+        .setup_bells(&session.who.actor, org)
+        .await
+        .map_err(fail(state))?;
+    let shifts = [1, 2]
+        .into_iter()
+        .map(|shift| ShiftBells {
+            shift,
+            rows: (1..=BELL_ROWS)
+                .map(|number| {
+                    let (start, end) = match &entered {
+                        Some((s, rows)) if *s == shift => rows
+                            .iter()
+                            .find(|r| r.0 == number)
+                            .map(|r| (r.1.clone(), r.2.clone()))
+                            .unwrap_or_default(),
+                        _ => bells
+                            .iter()
+                            .find(|b| b.shift == shift && b.number == number)
+                            .map(|b| {
+                                (
+                                    b.start_time.format("%H:%M").to_string(),
+                                    b.end_time.format("%H:%M").to_string(),
+                                )
+                            })
+                            .unwrap_or_default(),
+                    };
+                    BellRow {
+                        number,
+                        start,
+                        end,
+                        error: errors
+                            .get(&format!("bell_{shift}_{number}"))
+                            .map(str::to_owned),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(BellsPage {
+        portal_name,
+        header,
+        c,
+        notice,
+        shifts,
+        shift_error: errors.get("shift").map(str::to_owned),
+    })
+}
+
+pub(super) async fn bells_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<OrgQuery>,
+) -> Page {
+    let org = org_of(&session.who.actor, q.org);
+    let page = bells_view(
+        &state,
+        &session,
+        org,
+        None,
+        FieldErrors::default(),
+        notice(q.saved.as_deref()),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn save_bells(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let actor = &session.who.actor;
+    let org = org_of_form(actor, &form);
+    let shift = form.get("shift");
+    let rows: Vec<(i32, String, String)> = (1..=BELL_ROWS)
+        .map(|n| {
+            (
+                n,
+                form.get(&format!("start_{n}")).to_owned(),
+                form.get(&format!("end_{n}")).to_owned(),
+            )
+        })
+        .collect();
+    match state
+        .app
+        .save_bells(actor, &origin, org, shift, &rows)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(()) => {
+            let q = if org == actor.organization_id {
+                String::new()
+            } else {
+                format!("&org={org}")
+            };
+            Ok(see(format!("/school/bells?saved=bells{q}")))
+        }
+        Err(errors) => {
+            let entered = shift.trim().parse::<i32>().ok().map(|s| (s, rows));
+            let page = bells_view(&state, &session, org, entered, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

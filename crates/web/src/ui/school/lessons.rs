@@ -1,0 +1,219 @@
+//! One-off changes to dated lessons: substitution, move, cancellation, room.
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+/// A lesson row of the week list.
+pub(super) struct LessonRow {
+    id: i64,
+    day: String,
+    number: i32,
+    time: String,
+    group: String,
+    room: String,
+    teacher: String,
+    cancelled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "school/lessons.html")]
+pub(super) struct LessonsPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    class_id: i64,
+    title: String,
+    range: String,
+    prev: String,
+    next: String,
+    lessons: Vec<LessonRow>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct WeekQuery {
+    week: Option<String>,
+}
+
+pub(super) fn lesson_row(l: &SetupLessonRecord) -> LessonRow {
+    LessonRow {
+        id: l.id,
+        day: format!(
+            "{} {}",
+            weekday_short(chrono::Datelike::weekday(&l.date).number_from_monday()),
+            l.date.format("%d.%m.%Y")
+        ),
+        number: l.number,
+        time: format!(
+            "{}–{}",
+            l.start_time.format("%H:%M"),
+            l.end_time.format("%H:%M")
+        ),
+        group: l.group_name.clone(),
+        room: l.room.clone(),
+        teacher: l.teacher_name.clone().unwrap_or_default(),
+        cancelled: l.status == "cancelled",
+    }
+}
+
+pub(super) async fn lessons_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<WeekQuery>,
+) -> Page {
+    let monday = monday_of(
+        q.week
+            .as_deref()
+            .and_then(parse_date)
+            .unwrap_or_else(|| state.app.today()),
+    );
+    let (class, lessons) = state
+        .app
+        .class_week_lessons(&session.who.actor, id, monday)
+        .await
+        .map_err(fail(&state))?;
+    let (portal_name, header, c) =
+        common(&state, &session, class.organization_id, "classes").await?;
+    let sunday = monday + Duration::days(6);
+    Ok(render(&LessonsPage {
+        portal_name,
+        header,
+        c,
+        notice: None,
+        class_id: id,
+        title: class_name(&class),
+        range: format!(
+            "{} — {}",
+            monday.format("%d.%m.%Y"),
+            sunday.format("%d.%m.%Y")
+        ),
+        prev: (monday - Duration::days(7)).to_string(),
+        next: (monday + Duration::days(7)).to_string(),
+        lessons: lessons.iter().map(lesson_row).collect(),
+    }))
+}
+
+/// A bell option of the change form.
+pub(super) struct BellOption {
+    number: i32,
+    time: String,
+}
+
+#[derive(Template)]
+#[template(path = "school/lesson.html")]
+pub(super) struct LessonPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    lesson: LessonRow,
+    class_id: i64,
+    week: String,
+    bells: Vec<BellOption>,
+    teachers: Vec<SetupNamedRecord>,
+    form: LessonInput,
+    errors: FieldErrors,
+}
+
+pub(super) async fn lesson_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    form: Option<LessonInput>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<LessonPage, Response> {
+    let setup = state
+        .app
+        .lesson_setup(&session.who.actor, id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.class.organization_id, "classes").await?;
+    let l = &setup.lesson;
+    let form = form.unwrap_or_else(|| LessonInput {
+        date: l.date.to_string(),
+        number: l.number.to_string(),
+        room: l.room.clone(),
+        teacher: l
+            .teacher_account_id
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        cancelled: l.status == "cancelled",
+    });
+    Ok(LessonPage {
+        portal_name,
+        header,
+        c,
+        notice,
+        lesson: lesson_row(l),
+        class_id: setup.class.id,
+        week: monday_of(l.date).to_string(),
+        bells: setup
+            .bells
+            .iter()
+            .map(|b| BellOption {
+                number: b.number,
+                time: format!(
+                    "{}–{}",
+                    b.start_time.format("%H:%M"),
+                    b.end_time.format("%H:%M")
+                ),
+            })
+            .collect(),
+        teachers: setup.teachers,
+        form,
+        errors,
+    })
+}
+
+pub(super) async fn lesson_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Page {
+    let page = lesson_view(
+        &state,
+        &session,
+        id,
+        None,
+        FieldErrors::default(),
+        notice(q.saved.as_deref()),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn change_lesson(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let input = LessonInput {
+        date: form.get("date").into(),
+        number: form.get("number").into(),
+        room: form.get("room").into(),
+        teacher: form.get("teacher").into(),
+        cancelled: !form.get("cancelled").is_empty(),
+    };
+    match state
+        .app
+        .change_lesson(&session.who.actor, &origin, id, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(_) => Ok(see(format!("/school/lessons/{id}?saved=lesson"))),
+        Err(errors) => {
+            let page = lesson_view(&state, &session, id, Some(input), errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! School set-up pages: years and periods, classes, subjects and curriculum, bells, timetable.
+//!
+//! Pages about the whole school take `?org=<id>` so that the region administrator can act for
+//! a school; everything else is reached by the id of the thing, whose school the use case checks.
+
+// Handlers leave early with a ready response (an error page) through `?`; the size of a
+// `Response` in an `Err` costs nothing next to the request it answers.
+#![allow(clippy::result_large_err)]
+
+mod bells;
+mod classes;
+mod lessons;
+mod subjects;
+mod timetable;
+mod years;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+use sgo_app::records::{AcademicYearRecord, PeriodRecord};
+use sgo_app::school_setup::{
+    BellRecord, CellInput, ClassInput, FieldErrors, GroupInput, HolidayInput, HolidayRecord,
+    LessonInput, SchemeInput, SetupClassRecord, SetupLessonRecord, SetupNamedRecord,
+    SubgroupRecord, SubjectRecord, YearInput, class_name, monday_of, parse_date, weekday_short,
+};
+use sgo_app::{Actor, AppError};
+use sgo_core::schedule::{PeriodKind, suggest_periods};
+
+use super::{Header, PageError, UiSession, csrf, render};
+use crate::AppState;
+use crate::extract::ClientOrigin;
+
+use self::bells::*;
+use self::classes::*;
+use self::lessons::*;
+use self::subjects::*;
+use self::timetable::*;
+use self::years::*;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/school", get(|| async { Redirect::to("/school/years") }))
+        .route("/school/years", get(years_page).post(create_year))
+        .route("/school/years/{id}", get(year_page))
+        .route(
+            "/school/years/{id}/scheme",
+            get(scheme_page).post(save_scheme),
+        )
+        .route("/school/years/{id}/scheme/delete", post(delete_scheme))
+        .route("/school/years/{id}/holidays", post(add_holiday))
+        .route(
+            "/school/years/{id}/holidays/{holiday}/delete",
+            post(delete_holiday),
+        )
+        .route("/school/classes", get(classes_page).post(create_class))
+        .route("/school/classes/{id}", get(class_page).post(update_class))
+        .route("/school/classes/{id}/subgroups", post(create_subgroup))
+        .route("/school/classes/{id}/groups", post(create_group))
+        .route("/school/groups/{id}/delete", post(delete_group))
+        .route(
+            "/school/classes/{id}/timetable",
+            get(timetable_page).post(save_timetable),
+        )
+        .route("/school/classes/{id}/lessons", get(lessons_page))
+        .route("/school/lessons/{id}", get(lesson_page).post(change_lesson))
+        .route("/school/subjects", get(subjects_page).post(create_subject))
+        .route("/school/bells", get(bells_page).post(save_bells))
+}
+
+type Page = Result<Response, Response>;
+
+fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
+    move |e| PageError(state.clone(), e).into_response()
+}
+
+/// A submitted form: every name with every value, in order.
+struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    fn parse(state: &AppState, body: &[u8]) -> Result<FormData, Response> {
+        serde_urlencoded::from_bytes(body)
+            .map(FormData)
+            .map_err(|_| fail(state)(AppError::BadRequest("Неверный формат формы".into())))
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Checks the CSRF token; a stale or forged form gets 403.
+    fn check(&self, state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+        if csrf::check(headers, Some(self.get("csrf"))) {
+            Ok(())
+        } else {
+            Err((
+                StatusCode::FORBIDDEN,
+                PageError(
+                    state.clone(),
+                    AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()),
+                ),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// What every set-up page shows besides the header: the school and the section menu.
+struct Common {
+    school: String,
+    /// `?org=N` for the region administrator acting for another school, else empty.
+    org_q: String,
+    /// `&org=N` likewise, for links that already have a query.
+    org_amp: String,
+    org: i64,
+    section: &'static str,
+}
+
+async fn common(
+    state: &AppState,
+    session: &UiSession,
+    org: i64,
+    section: &'static str,
+) -> Result<(String, Header, Common), Response> {
+    let actor = &session.who.actor;
+    let school = state
+        .app
+        .setup_school_name(actor, org)
+        .await
+        .map_err(fail(state))?;
+    let header = Header::load(state, session)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let own = org == actor.organization_id;
+    let portal_name = state.options.portal_name.clone();
+    Ok((
+        portal_name,
+        header,
+        Common {
+            school,
+            org_q: if own {
+                String::new()
+            } else {
+                format!("?org={org}")
+            },
+            org_amp: if own {
+                String::new()
+            } else {
+                format!("&org={org}")
+            },
+            org,
+            section,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct OrgQuery {
+    org: Option<i64>,
+    saved: Option<String>,
+    year: Option<i64>,
+}
+
+fn org_of(actor: &Actor, q: Option<i64>) -> i64 {
+    q.unwrap_or(actor.organization_id)
+}
+
+fn org_of_form(actor: &Actor, form: &FormData) -> i64 {
+    form.get("org")
+        .trim()
+        .parse()
+        .unwrap_or(actor.organization_id)
+}
+
+fn see(to: String) -> Response {
+    Redirect::to(&to).into_response()
+}
+
+fn with_status(status: StatusCode, page: &impl Template) -> Response {
+    (status, render(page)).into_response()
+}
+
+const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+fn notice(saved: Option<&str>) -> Option<&'static str> {
+    match saved? {
+        "year" => Some("Учебный год создан."),
+        "periods" => Some("Периоды сохранены."),
+        "periods_deleted" => Some("Периоды удалены."),
+        "holiday" => Some("Каникулы добавлены."),
+        "holiday_deleted" => Some("Каникулы удалены."),
+        "class" => Some("Класс сохранён."),
+        "subgroup" => Some("Подгруппа создана."),
+        "group" => Some("Группа добавлена в учебный план."),
+        "group_deleted" => Some("Группа удалена."),
+        "subject" => Some("Предмет добавлен."),
+        "bells" => Some("Звонки сохранены."),
+        "lesson" => Some("Урок изменён."),
+        _ => None,
+    }
+}

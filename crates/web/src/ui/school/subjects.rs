@@ -1,0 +1,96 @@
+//! The subjects of the school.
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "school/subjects.html")]
+pub(super) struct SubjectsPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    subjects: Vec<SubjectRecord>,
+    name: String,
+    short_name: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn subjects_view(
+    state: &AppState,
+    session: &UiSession,
+    org: i64,
+    (name, short_name): (String, String),
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<SubjectsPage, Response> {
+    let (portal_name, header, c) = common(state, session, org, "subjects").await?;
+    let subjects = state
+        .app
+        .setup_subjects(&session.who.actor, org)
+        .await
+        .map_err(fail(state))?;
+    Ok(SubjectsPage {
+        portal_name,
+        header,
+        c,
+        notice,
+        subjects,
+        name,
+        short_name,
+        errors,
+    })
+}
+
+pub(super) async fn subjects_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<OrgQuery>,
+) -> Page {
+    let org = org_of(&session.who.actor, q.org);
+    let page = subjects_view(
+        &state,
+        &session,
+        org,
+        Default::default(),
+        FieldErrors::default(),
+        notice(q.saved.as_deref()),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn create_subject(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let actor = &session.who.actor;
+    let org = org_of_form(actor, &form);
+    let (name, short) = (form.get("subject_name"), form.get("short_name"));
+    match state
+        .app
+        .create_subject(actor, &origin, org, name, short)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(_) => {
+            let q = if org == actor.organization_id {
+                String::new()
+            } else {
+                format!("&org={org}")
+            };
+            Ok(see(format!("/school/subjects?saved=subject{q}")))
+        }
+        Err(errors) => {
+            let entered = (name.to_owned(), short.to_owned());
+            let page = subjects_view(&state, &session, org, entered, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! A class's weekly timetable and the lessons generated from it.
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+/// An option of a timetable cell.
+pub(super) struct GroupOption {
+    id: i64,
+    name: String,
+}
+
+/// A cell of the grid.
+pub(super) struct Cell {
+    weekday: u32,
+    number: i32,
+    group: String,
+    room: String,
+    error: Option<String>,
+}
+
+/// A row of the grid: one bell, six weekdays.
+pub(super) struct GridRow {
+    number: i32,
+    time: String,
+    cells: Vec<Cell>,
+}
+
+#[derive(Template)]
+#[template(path = "school/timetable.html")]
+pub(super) struct TimetablePage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<String>,
+    class: SetupClassRecord,
+    title: String,
+    year: AcademicYearRecord,
+    weekdays: Vec<&'static str>,
+    groups: Vec<GroupOption>,
+    rows: Vec<GridRow>,
+    valid_from: String,
+    errors: FieldErrors,
+    week: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct TimetableQuery {
+    on: Option<String>,
+    created: Option<u64>,
+    deleted: Option<u64>,
+    kept: Option<u64>,
+}
+
+pub(super) async fn timetable_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    on: Option<NaiveDate>,
+    entered: Option<(String, Vec<CellInput>)>,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> Result<TimetablePage, Response> {
+    let setup = state
+        .app
+        .timetable_setup(&session.who.actor, id, on)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.class.organization_id, "classes").await?;
+    let rows = setup
+        .bells
+        .iter()
+        .map(|b| GridRow {
+            number: b.number,
+            time: format!(
+                "{}–{}",
+                b.start_time.format("%H:%M"),
+                b.end_time.format("%H:%M")
+            ),
+            cells: (1..=6u32)
+                .map(|weekday| {
+                    let (group, room) = match &entered {
+                        Some((_, cells)) => cells
+                            .iter()
+                            .find(|c| c.weekday == weekday as i32 && c.number == b.number)
+                            .map(|c| (c.group.clone(), c.room.clone()))
+                            .unwrap_or_default(),
+                        None => setup
+                            .entries
+                            .iter()
+                            .find(|e| e.weekday == weekday as i32 && e.number == b.number)
+                            .map(|e| (e.subject_group_id.to_string(), e.room.clone()))
+                            .unwrap_or_default(),
+                    };
+                    Cell {
+                        weekday,
+                        number: b.number,
+                        group,
+                        room,
+                        error: errors
+                            .get(&format!("cell_{weekday}_{}", b.number))
+                            .or_else(|| errors.get(&format!("room_{weekday}_{}", b.number)))
+                            .map(str::to_owned),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let valid_from = match &entered {
+        Some((v, _)) => v.clone(),
+        None => setup.on.to_string(),
+    };
+    Ok(TimetablePage {
+        portal_name,
+        header,
+        c,
+        notice,
+        title: class_name(&setup.class),
+        week: monday_of(setup.on).to_string(),
+        class: setup.class,
+        year: setup.year,
+        weekdays: (1..=6).map(weekday_short).collect(),
+        groups: setup
+            .groups
+            .into_iter()
+            .map(|g| GroupOption {
+                id: g.id,
+                name: g.name,
+            })
+            .collect(),
+        rows,
+        valid_from,
+        errors,
+    })
+}
+
+pub(super) async fn timetable_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<TimetableQuery>,
+) -> Page {
+    let on = q.on.as_deref().and_then(parse_date);
+    let notice = q.created.map(|created| {
+        let mut text = format!(
+            "Расписание сохранено. Уроков создано: {created}, удалено: {}.",
+            q.deleted.unwrap_or(0)
+        );
+        if let Some(kept) = q.kept.filter(|k| *k > 0) {
+            text.push_str(&format!(
+                " Сохранено уроков с заданиями или посещаемостью: {kept} — проверьте их вручную."
+            ));
+        }
+        text
+    });
+    let page = timetable_view(
+        &state,
+        &session,
+        id,
+        on,
+        None,
+        FieldErrors::default(),
+        notice,
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn save_timetable(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let mut cells = Vec::new();
+    for (name, value) in &form.0 {
+        let Some(rest) = name.strip_prefix("cell_") else {
+            continue;
+        };
+        let Some((weekday, number)) = rest.split_once('_') else {
+            continue;
+        };
+        let (Ok(weekday), Ok(number)) = (weekday.parse::<i32>(), number.parse::<i32>()) else {
+            continue;
+        };
+        cells.push(CellInput {
+            weekday,
+            number,
+            group: value.clone(),
+            room: form.get(&format!("room_{weekday}_{number}")).to_owned(),
+        });
+    }
+    let valid_from = form.get("valid_from").to_owned();
+    match state
+        .app
+        .save_timetable(&session.who.actor, &origin, id, &valid_from, &cells)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(out) => Ok(see(format!(
+            "/school/classes/{id}/timetable?on={valid_from}&created={}&deleted={}&kept={}",
+            out.created, out.deleted, out.kept
+        ))),
+        Err(errors) => {
+            let on = parse_date(&valid_from);
+            let page = timetable_view(
+                &state,
+                &session,
+                id,
+                on,
+                Some((valid_from, cells)),
+                errors,
+                None,
+            )
+            .await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! Academic years, their period schemes and holidays.
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "school/years.html")]
+pub(super) struct YearsPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    years: Vec<AcademicYearRecord>,
+    form: YearInput,
+    errors: FieldErrors,
+}
+
+pub(super) async fn years_view(
+    state: &AppState,
+    session: &UiSession,
+    org: i64,
+    form: YearInput,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<YearsPage, Response> {
+    let (portal_name, header, c) = common(state, session, org, "years").await?;
+    let years = state
+        .app
+        .setup_years(&session.who.actor, org)
+        .await
+        .map_err(fail(state))?;
+    Ok(YearsPage {
+        portal_name,
+        header,
+        c,
+        notice,
+        years,
+        form,
+        errors,
+    })
+}
+
+pub(super) async fn years_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<OrgQuery>,
+) -> Page {
+    let org = org_of(&session.who.actor, q.org);
+    let page = years_view(
+        &state,
+        &session,
+        org,
+        YearInput::default(),
+        FieldErrors::default(),
+        notice(q.saved.as_deref()),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn create_year(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let actor = &session.who.actor;
+    let org = org_of_form(actor, &form);
+    let input = YearInput {
+        name: form.get("name").into(),
+        start: form.get("start").into(),
+        end: form.get("end").into(),
+    };
+    match state
+        .app
+        .create_year(actor, &origin, org, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(id) => Ok(see(format!("/school/years/{id}?saved=year"))),
+        Err(errors) => {
+            let page = years_view(&state, &session, org, input, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+/// A period scheme of a year: the grade range and its periods.
+pub(super) struct SchemeView {
+    grade_from: i32,
+    grade_to: i32,
+    title: String,
+    periods: Vec<PeriodRecord>,
+}
+
+#[derive(Template)]
+#[template(path = "school/year.html")]
+pub(super) struct YearPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    year: AcademicYearRecord,
+    schemes: Vec<SchemeView>,
+    holidays: Vec<HolidayRecord>,
+    kinds: Vec<(&'static str, &'static str)>,
+    holiday: HolidayInput,
+    errors: FieldErrors,
+}
+
+pub(super) fn kinds() -> Vec<(&'static str, &'static str)> {
+    PeriodKind::ALL
+        .iter()
+        .map(|k| (k.code(), k.title()))
+        .collect()
+}
+
+pub(super) async fn year_view(
+    state: &AppState,
+    session: &UiSession,
+    year_id: i64,
+    holiday: HolidayInput,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<YearPage, Response> {
+    let setup = state
+        .app
+        .year_setup(&session.who.actor, year_id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.year.organization_id, "years").await?;
+    let mut schemes: Vec<SchemeView> = Vec::new();
+    for p in setup.periods {
+        match schemes.last_mut() {
+            Some(s) if s.grade_from == p.grade_from && s.grade_to == p.grade_to => {
+                s.periods.push(p)
+            }
+            _ => schemes.push(SchemeView {
+                grade_from: p.grade_from,
+                grade_to: p.grade_to,
+                title: PeriodKind::from_code(&p.kind)
+                    .map_or_else(|| p.kind.clone(), |k| k.title().to_owned()),
+                periods: vec![p],
+            }),
+        }
+    }
+    Ok(YearPage {
+        portal_name,
+        header,
+        c,
+        notice,
+        year: setup.year,
+        schemes,
+        holidays: setup.holidays,
+        kinds: kinds(),
+        holiday,
+        errors,
+    })
+}
+
+pub(super) async fn year_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Page {
+    let page = year_view(
+        &state,
+        &session,
+        id,
+        HolidayInput::default(),
+        FieldErrors::default(),
+        notice(q.saved.as_deref()),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+/// One period row of the scheme form.
+pub(super) struct PeriodRow {
+    number: usize,
+    name: String,
+    start: String,
+    end: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "school/scheme.html")]
+pub(super) struct SchemePage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    year: AcademicYearRecord,
+    grade_from: String,
+    grade_to: String,
+    kind: String,
+    kind_title: &'static str,
+    rows: Vec<PeriodRow>,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize)]
+pub(super) struct SchemeQuery {
+    grade_from: Option<String>,
+    grade_to: Option<String>,
+    kind: Option<String>,
+}
+
+pub(super) async fn scheme_view(
+    state: &AppState,
+    session: &UiSession,
+    year_id: i64,
+    input: &SchemeInput,
+    errors: FieldErrors,
+) -> Result<SchemePage, Response> {
+    let setup = state
+        .app
+        .year_setup(&session.who.actor, year_id)
+        .await
+        .map_err(fail(state))?;
+    let Some(kind) = PeriodKind::from_code(&input.kind) else {
+        return Err(fail(state)(AppError::BadRequest(
+            "Выберите вид периодов: четверти, триместры или полугодия".into(),
+        )));
+    };
+    let (portal_name, header, c) =
+        common(state, session, setup.year.organization_id, "years").await?;
+    let suggested = suggest_periods(kind, setup.year.start_date, setup.year.end_date);
+    let rows = (0..kind.count())
+        .map(|i| {
+            let entered = input.dates.get(i);
+            let (start, end) = match (entered, suggested.get(i)) {
+                (Some((a, b)), _) => (a.clone(), b.clone()),
+                (None, Some((a, b))) => (a.to_string(), b.to_string()),
+                (None, None) => (String::new(), String::new()),
+            };
+            let error = errors
+                .get(&format!("start_{}", i + 1))
+                .or_else(|| errors.get(&format!("end_{}", i + 1)))
+                .map(str::to_owned);
+            PeriodRow {
+                number: i + 1,
+                name: kind.period_name(i + 1),
+                start,
+                end,
+                error,
+            }
+        })
+        .collect();
+    Ok(SchemePage {
+        portal_name,
+        header,
+        c,
+        notice: None,
+        year: setup.year,
+        grade_from: input.grade_from.clone(),
+        grade_to: input.grade_to.clone(),
+        kind: kind.code().into(),
+        kind_title: kind.title(),
+        rows,
+        errors,
+    })
+}
+
+pub(super) async fn scheme_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<SchemeQuery>,
+) -> Page {
+    let input = SchemeInput {
+        grade_from: q.grade_from.unwrap_or_default(),
+        grade_to: q.grade_to.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        dates: Vec::new(),
+    };
+    let page = scheme_view(&state, &session, id, &input, FieldErrors::default()).await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn save_scheme(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
+    let input = SchemeInput {
+        grade_from: form.get("grade_from").into(),
+        grade_to: form.get("grade_to").into(),
+        kind: form.get("kind").into(),
+        dates: (1..=count)
+            .map(|i| {
+                (
+                    form.get(&format!("start_{i}")).to_owned(),
+                    form.get(&format!("end_{i}")).to_owned(),
+                )
+            })
+            .collect(),
+    };
+    match state
+        .app
+        .add_period_scheme(&session.who.actor, &origin, id, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(()) => Ok(see(format!("/school/years/{id}?saved=periods"))),
+        Err(errors) => {
+            let page = scheme_view(&state, &session, id, &input, errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+pub(super) async fn delete_scheme(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let grade = |name| {
+        form.get(name)
+            .trim()
+            .parse::<i32>()
+            .map_err(|_| fail(&state)(AppError::BadRequest("Неверные параллели".into())))
+    };
+    let (from, to) = (grade("grade_from")?, grade("grade_to")?);
+    state
+        .app
+        .delete_period_scheme(&session.who.actor, &origin, id, from, to)
+        .await
+        .map_err(fail(&state))?;
+    Ok(see(format!("/school/years/{id}?saved=periods_deleted")))
+}
+
+pub(super) async fn add_holiday(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let input = HolidayInput {
+        name: form.get("holiday_name").into(),
+        start: form.get("holiday_start").into(),
+        end: form.get("holiday_end").into(),
+    };
+    match state
+        .app
+        .add_holiday(&session.who.actor, &origin, id, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(_) => Ok(see(format!("/school/years/{id}?saved=holiday"))),
+        Err(errors) => {
+            let page = year_view(&state, &session, id, input, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+pub(super) async fn delete_holiday(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path((id, holiday)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    state
+        .app
+        .delete_holiday(&session.who.actor, &origin, id, holiday)
+        .await
+        .map_err(fail(&state))?;
+    Ok(see(format!("/school/years/{id}?saved=holiday_deleted")))
+}

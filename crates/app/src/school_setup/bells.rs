@@ -1,0 +1,117 @@
+//! The bell schedule of the school, per shift.
+
+use super::*;
+
+impl App {
+    /// The school's bells (empty when it has no bell schedule yet).
+    pub async fn setup_bells(
+        &self,
+        actor: &Actor,
+        org: OrganizationId,
+    ) -> AppResult<Vec<BellRecord>> {
+        self.setup_school(actor, org).await?;
+        Ok(match self.store.bell_schedule(org).await? {
+            Some(s) => self.store.bells(s.id).await?,
+            None => Vec::new(),
+        })
+    }
+
+    /// Replaces the bells of a shift; rows are (number, start, end) with both times empty for none.
+    pub async fn save_bells(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        org: OrganizationId,
+        shift: &str,
+        rows: &[(i32, String, String)],
+    ) -> FormResult<()> {
+        self.setup_school(actor, org).await?;
+        let mut errors = FieldErrors::default();
+        let Some(shift) = shift
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|s| matches!(s, 1 | 2))
+        else {
+            errors.add("shift", "Смена — первая или вторая");
+            return Ok(Err(errors));
+        };
+        let mut bells = Vec::new();
+        for (number, start, end) in rows {
+            if start.trim().is_empty() && end.trim().is_empty() {
+                continue;
+            }
+            let field = format!("bell_{shift}_{number}");
+            match (parse_time(start), parse_time(end)) {
+                (Some(start), Some(end)) => bells.push(Bell {
+                    number: *number,
+                    start,
+                    end,
+                }),
+                _ => errors.add(field, "Укажите начало и конец урока (ЧЧ:ММ)"),
+            }
+        }
+        for (number, message) in schedule::check_bells(&bells) {
+            errors.add(format!("bell_{shift}_{number}"), message);
+        }
+        if let Err(e) = into_result(errors) {
+            return Ok(Err(e));
+        }
+        let schedule_id = match self.store.bell_schedule(org).await? {
+            Some(s) => s.id,
+            None => {
+                self.store
+                    .create_bell_schedule(org, "Основное расписание")
+                    .await?
+            }
+        };
+        let rows: Vec<NewBell> = bells
+            .iter()
+            .map(|b| NewBell {
+                number: b.number,
+                start_time: b.start,
+                end_time: b.end,
+            })
+            .collect();
+        self.store.replace_bells(schedule_id, shift, &rows).await?;
+        let list = bells
+            .iter()
+            .map(|b| {
+                format!(
+                    "{}: {}–{}",
+                    b.number,
+                    b.start.format("%H:%M"),
+                    b.end.format("%H:%M")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.record_change(
+            actor,
+            org,
+            origin,
+            "bells.update",
+            format!("bell_schedule:{schedule_id}"),
+            format!("Звонки {shift} смены: {list}"),
+        )
+        .await;
+        Ok(Ok(()))
+    }
+
+    pub(super) async fn shift_bells(
+        &self,
+        org: OrganizationId,
+        shift: i32,
+    ) -> AppResult<Vec<BellRecord>> {
+        Ok(match self.store.bell_schedule(org).await? {
+            Some(s) => self
+                .store
+                .bells(s.id)
+                .await?
+                .into_iter()
+                .filter(|b| b.shift == shift)
+                .collect(),
+            None => Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,333 @@
+//! School set-up: years and periods, classes, curriculum, bells and the timetable.
+//!
+//! Every use case refuses anyone who may not administer a school before reading, then checks the
+//! thing asked about belongs to a school the actor may administer. Form input arrives as text;
+//! what is wrong with it comes back as [`FieldErrors`] next to the field it concerns.
+
+mod bells;
+mod classes;
+mod curriculum;
+mod lessons;
+mod timetable;
+mod years;
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use sgo_core::schedule::{self, Bell, DateSpan, PeriodKind, SchemeProblem, WeeklySlot};
+use sgo_core::{Actor, OrganizationId, policy, text};
+use sgo_store::{
+    AcademicYearRecord, ClassFields, ClassRecord, LessonChange, NamedRecord, NewBell, NewLesson,
+    NewPeriod, NewSubjectGroup, NewTimetableEntry, StoreError, TimetablePlan,
+};
+
+use crate::{App, AppError, AppResult, Origin};
+
+pub use sgo_store::{
+    BellRecord, GroupTeacherRecord, HolidayRecord, SetupLessonRecord, SubgroupRecord,
+    SubjectGroupRecord, SubjectRecord, TimetableEntryRecord, TimetableOutcome,
+};
+pub use sgo_store::{ClassRecord as SetupClassRecord, NamedRecord as SetupNamedRecord};
+
+pub use crate::form::FieldErrors;
+
+fn into_result(errors: FieldErrors) -> Result<(), FieldErrors> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A use case with a form: the outer error refuses or fails, the inner one lists bad fields.
+pub type FormResult<T> = AppResult<Result<T, FieldErrors>>;
+
+/// A date as forms send it (`2027-09-01`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(s.trim(), "%H:%M:%S"))
+        .ok()
+}
+
+fn date_field(errors: &mut FieldErrors, field: &str, value: &str) -> Option<NaiveDate> {
+    let date = parse_date(value);
+    if date.is_none() {
+        let message = if value.trim().is_empty() {
+            "Укажите дату"
+        } else {
+            "Дата в формате ГГГГ-ММ-ДД"
+        };
+        errors.add(field, message);
+    }
+    date
+}
+
+fn text_field(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let value = value.trim().to_owned();
+    if value.chars().count() > max {
+        errors.add(field, format!("Не длиннее {max} знаков"));
+    }
+    value
+}
+
+fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let value = text_field(errors, field, value, max);
+    if value.is_empty() {
+        errors.add(field, "Заполните поле");
+    }
+    value
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// A class's name as SGO writes it: «9А».
+pub fn class_name(c: &ClassRecord) -> String {
+    format!("{}{}", c.grade, c.letter)
+}
+
+/// A new academic year as the form sends it.
+#[derive(Debug, Clone, Default)]
+pub struct YearInput {
+    /// Name; empty means «start/end» from the dates.
+    pub name: String,
+    /// First day.
+    pub start: String,
+    /// Last day.
+    pub end: String,
+}
+
+/// A period scheme for a grade range as the form sends it.
+#[derive(Debug, Clone, Default)]
+pub struct SchemeInput {
+    /// First grade.
+    pub grade_from: String,
+    /// Last grade.
+    pub grade_to: String,
+    /// `quarter`, `trimester` or `half_year`.
+    pub kind: String,
+    /// First and last day of each period, in order.
+    pub dates: Vec<(String, String)>,
+}
+
+/// A holiday as the form sends it.
+#[derive(Debug, Clone, Default)]
+pub struct HolidayInput {
+    /// Name, e.g. «Осенние каникулы».
+    pub name: String,
+    /// First day.
+    pub start: String,
+    /// Last day.
+    pub end: String,
+}
+
+/// A year with everything laid out in it.
+#[derive(Debug, Clone)]
+pub struct YearSetup {
+    /// The year.
+    pub year: AcademicYearRecord,
+    /// Its periods, by grade range and date.
+    pub periods: Vec<sgo_store::PeriodRecord>,
+    /// Its holidays.
+    pub holidays: Vec<HolidayRecord>,
+}
+
+/// A class as the form sends it.
+#[derive(Debug, Clone, Default)]
+pub struct ClassInput {
+    /// 1..11.
+    pub grade: String,
+    /// Cyrillic letter(s).
+    pub letter: String,
+    /// Profile, e.g. «физико-математический».
+    pub profile: String,
+    /// Home room.
+    pub room: String,
+    /// 1 or 2.
+    pub shift: String,
+    /// Account id of the class teacher, or empty.
+    pub teacher: String,
+}
+
+/// A subject group with its teachers.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    /// The group.
+    pub group: SubjectGroupRecord,
+    /// Its teachers.
+    pub teachers: Vec<GroupTeacherRecord>,
+}
+
+/// A class with what is set up for it.
+#[derive(Debug, Clone)]
+pub struct ClassSetup {
+    /// The class.
+    pub class: ClassRecord,
+    /// Its year.
+    pub year: AcademicYearRecord,
+    /// Its current students.
+    pub members: Vec<NamedRecord>,
+    /// Its subgroups.
+    pub subgroups: Vec<SubgroupRecord>,
+    /// Its curriculum.
+    pub groups: Vec<GroupView>,
+    /// Subjects of the school.
+    pub subjects: Vec<SubjectRecord>,
+    /// Teachers of the school.
+    pub teachers: Vec<NamedRecord>,
+}
+
+/// A subject group as the form sends it.
+#[derive(Debug, Clone, Default)]
+pub struct GroupInput {
+    /// Subject id.
+    pub subject: String,
+    /// Subgroup id or empty for the whole class.
+    pub subgroup: String,
+    /// Teacher account ids.
+    pub teachers: Vec<String>,
+    /// Hours per week.
+    pub hours: String,
+}
+
+/// The weekly timetable of a class as the editor shows it.
+#[derive(Debug, Clone)]
+pub struct TimetableSetup {
+    /// The class.
+    pub class: ClassRecord,
+    /// Its year.
+    pub year: AcademicYearRecord,
+    /// Its subject groups.
+    pub groups: Vec<SubjectGroupRecord>,
+    /// Bells of the class's shift.
+    pub bells: Vec<BellRecord>,
+    /// Lines valid on `on`.
+    pub entries: Vec<TimetableEntryRecord>,
+    /// The day shown.
+    pub on: NaiveDate,
+}
+
+/// One cell of the timetable form: weekday 1..6, bell number, group id (empty = none), room.
+#[derive(Debug, Clone, Default)]
+pub struct CellInput {
+    /// 1 = Monday.
+    pub weekday: i32,
+    /// Bell number.
+    pub number: i32,
+    /// Subject group id or empty.
+    pub group: String,
+    /// Room.
+    pub room: String,
+}
+
+/// A lesson with what its change form needs.
+#[derive(Debug, Clone)]
+pub struct LessonSetup {
+    /// The lesson.
+    pub lesson: SetupLessonRecord,
+    /// Its class.
+    pub class: ClassRecord,
+    /// Bells of the lesson's shift.
+    pub bells: Vec<BellRecord>,
+    /// Teachers of the school.
+    pub teachers: Vec<NamedRecord>,
+}
+
+/// A change of a lesson as the form sends it.
+#[derive(Debug, Clone, Default)]
+pub struct LessonInput {
+    /// New date.
+    pub date: String,
+    /// New bell number.
+    pub number: String,
+    /// New room.
+    pub room: String,
+    /// Teacher account id.
+    pub teacher: String,
+    /// Whether the lesson is cancelled.
+    pub cancelled: bool,
+}
+
+fn refuse_unless(allowed: bool) -> AppResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn not_found(what: &str) -> AppError {
+    AppError::NotFound(format!("{what} не найден"))
+}
+
+impl App {
+    /// Refuses actors who administer no school at all, before anything is read.
+    fn setup_gate(&self, actor: &Actor) -> AppResult<()> {
+        refuse_unless(policy::may_administer_school(actor, actor.organization_id))
+    }
+
+    async fn setup_school(&self, actor: &Actor, org: OrganizationId) -> AppResult<()> {
+        refuse_unless(policy::may_administer_school(actor, org))?;
+        self.store
+            .organization(org)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
+        Ok(())
+    }
+
+    async fn setup_year(&self, actor: &Actor, year_id: i64) -> AppResult<AcademicYearRecord> {
+        self.setup_gate(actor)?;
+        let year = self
+            .store
+            .year(year_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+        refuse_unless(policy::may_administer_school(actor, year.organization_id))?;
+        Ok(year)
+    }
+
+    async fn setup_class(&self, actor: &Actor, class_id: i64) -> AppResult<ClassRecord> {
+        self.setup_gate(actor)?;
+        let class = self
+            .store
+            .class(class_id)
+            .await?
+            .ok_or_else(|| not_found("Класс"))?;
+        refuse_unless(policy::may_administer_school(actor, class.organization_id))?;
+        Ok(class)
+    }
+
+    /// The name of the school being set up (the actor's own or, for the region, the one chosen).
+    pub async fn setup_school_name(&self, actor: &Actor, org: OrganizationId) -> AppResult<String> {
+        self.setup_school(actor, org).await?;
+        Ok(self
+            .store
+            .organization(org)
+            .await?
+            .map(|o| o.short_name)
+            .unwrap_or_default())
+    }
+}
+
+/// Short Russian weekday name, 1 = «Пн».
+pub fn weekday_short(weekday: u32) -> &'static str {
+    match weekday {
+        1 => "Пн",
+        2 => "Вт",
+        3 => "Ср",
+        4 => "Чт",
+        5 => "Пт",
+        6 => "Сб",
+        _ => "Вс",
+    }
+}
+
+/// The week of a date, for links: its Monday.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+}

@@ -1,0 +1,252 @@
+//! Academic years, their period schemes and holidays.
+
+use super::*;
+
+impl App {
+    /// The school's academic years, newest first.
+    pub async fn setup_years(
+        &self,
+        actor: &Actor,
+        org: OrganizationId,
+    ) -> AppResult<Vec<AcademicYearRecord>> {
+        self.setup_school(actor, org).await?;
+        Ok(self.store.years(org).await?)
+    }
+
+    /// Creates an academic year; it may not overlap another year of the school.
+    pub async fn create_year(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        org: OrganizationId,
+        input: &YearInput,
+    ) -> FormResult<i64> {
+        self.setup_school(actor, org).await?;
+        let mut errors = FieldErrors::default();
+        let start = date_field(&mut errors, "start", &input.start);
+        let end = date_field(&mut errors, "end", &input.end);
+        let mut name = text_field(&mut errors, "name", &input.name, 40);
+        if let (Some(start), Some(end)) = (start, end) {
+            if end <= start {
+                errors.add("end", "Конец года должен быть позже начала");
+            } else if (end - start).num_days() > 400 {
+                errors.add("end", "Учебный год не может быть длиннее 13 месяцев");
+            } else if let Some(other) = self
+                .store
+                .years(org)
+                .await?
+                .into_iter()
+                .find(|y| y.start_date <= end && start <= y.end_date)
+            {
+                errors.add(
+                    "start",
+                    format!("Пересекается с учебным годом {}", other.name),
+                );
+            }
+            if name.is_empty() {
+                name = schedule::year_name(start, end);
+            }
+        }
+        let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
+            return Ok(Err(errors));
+        };
+        let id = self.store.create_year(org, &name, start, end).await?;
+        self.record_change(
+            actor,
+            org,
+            origin,
+            "year.create",
+            format!("year:{id}"),
+            format!("Учебный год {name}: {} — {}", day(start), day(end)),
+        )
+        .await;
+        Ok(Ok(id))
+    }
+
+    /// A year with its periods and holidays.
+    pub async fn year_setup(&self, actor: &Actor, year_id: i64) -> AppResult<YearSetup> {
+        let year = self.setup_year(actor, year_id).await?;
+        Ok(YearSetup {
+            periods: self.store.year_periods(year_id).await?,
+            holidays: self.store.holidays(year_id).await?,
+            year,
+        })
+    }
+
+    /// Adds the periods of one grade range to a year.
+    pub async fn add_period_scheme(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        year_id: i64,
+        input: &SchemeInput,
+    ) -> FormResult<()> {
+        let year = self.setup_year(actor, year_id).await?;
+        let mut errors = FieldErrors::default();
+        let grade = |s: &str| s.trim().parse::<i32>().ok();
+        let (Some(from), Some(to)) = (grade(&input.grade_from), grade(&input.grade_to)) else {
+            errors.add("grades", "Укажите параллели числами от 1 до 11");
+            return Ok(Err(errors));
+        };
+        let Some(kind) = PeriodKind::from_code(&input.kind) else {
+            errors.add("kind", "Выберите вид периодов");
+            return Ok(Err(errors));
+        };
+        if input.dates.len() != kind.count() {
+            errors.add("kind", format!("Нужно {} периода(ов)", kind.count()));
+            return Ok(Err(errors));
+        }
+        let mut spans = Vec::new();
+        for (i, (a, b)) in input.dates.iter().enumerate() {
+            let start = date_field(&mut errors, &format!("start_{}", i + 1), a);
+            let end = date_field(&mut errors, &format!("end_{}", i + 1), b);
+            if let (Some(from), Some(to)) = (start, end) {
+                spans.push(DateSpan { from, to });
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let mut taken: Vec<(i32, i32)> = self
+            .store
+            .year_periods(year_id)
+            .await?
+            .iter()
+            .map(|p| (p.grade_from, p.grade_to))
+            .collect();
+        taken.dedup();
+        let span = DateSpan {
+            from: year.start_date,
+            to: year.end_date,
+        };
+        for problem in schedule::check_scheme(span, (from, to), &spans, &taken) {
+            match problem {
+                SchemeProblem::Grades(m) => errors.add("grades", m),
+                SchemeProblem::Period(i, m) => errors.add(format!("start_{}", i + 1), m),
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let periods: Vec<NewPeriod> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, s)| NewPeriod {
+                kind: kind.code().into(),
+                number: i as i32 + 1,
+                name: kind.period_name(i + 1),
+                grade_from: from,
+                grade_to: to,
+                start_date: s.from,
+                end_date: s.to,
+            })
+            .collect();
+        self.store.add_periods(year_id, &periods).await?;
+        let list = periods
+            .iter()
+            .map(|p| format!("{}: {} — {}", p.name, day(p.start_date), day(p.end_date)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.record_change(
+            actor,
+            year.organization_id,
+            origin,
+            "period.create",
+            format!("year:{year_id}"),
+            format!("{}, {from}–{to} классы: {list}", kind.title()),
+        )
+        .await;
+        self.diary_cache.forget_all();
+        Ok(Ok(()))
+    }
+
+    /// Removes the periods of one grade range of a year.
+    pub async fn delete_period_scheme(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        year_id: i64,
+        grade_from: i32,
+        grade_to: i32,
+    ) -> AppResult<()> {
+        let year = self.setup_year(actor, year_id).await?;
+        let n = self
+            .store
+            .delete_periods(year_id, grade_from, grade_to)
+            .await?;
+        if n == 0 {
+            return Err(AppError::NotFound("Такой схемы периодов нет".into()));
+        }
+        self.record_change(
+            actor,
+            year.organization_id,
+            origin,
+            "period.delete",
+            format!("year:{year_id}"),
+            format!("Удалены периоды {grade_from}–{grade_to} классов ({n})"),
+        )
+        .await;
+        self.diary_cache.forget_all();
+        Ok(())
+    }
+
+    /// Adds a holiday inside the year.
+    pub async fn add_holiday(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        year_id: i64,
+        input: &HolidayInput,
+    ) -> FormResult<i64> {
+        let year = self.setup_year(actor, year_id).await?;
+        let mut errors = FieldErrors::default();
+        let name = required(&mut errors, "holiday_name", &input.name, 100);
+        let start = date_field(&mut errors, "holiday_start", &input.start);
+        let end = date_field(&mut errors, "holiday_end", &input.end);
+        if let (Some(a), Some(b)) = (start, end) {
+            if b < a {
+                errors.add("holiday_end", "Дата окончания раньше даты начала");
+            } else if a < year.start_date || b > year.end_date {
+                errors.add("holiday_start", "Каникулы должны быть внутри учебного года");
+            }
+        }
+        let (Some(a), Some(b), true) = (start, end, errors.is_empty()) else {
+            return Ok(Err(errors));
+        };
+        let id = self.store.add_holiday(year_id, &name, a, b).await?;
+        self.record_change(
+            actor,
+            year.organization_id,
+            origin,
+            "holiday.create",
+            format!("holiday:{id}"),
+            format!("{name}: {} — {} ({})", day(a), day(b), year.name),
+        )
+        .await;
+        Ok(Ok(id))
+    }
+
+    /// Removes a holiday.
+    pub async fn delete_holiday(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        year_id: i64,
+        holiday_id: i64,
+    ) -> AppResult<()> {
+        let year = self.setup_year(actor, year_id).await?;
+        if !self.store.delete_holiday(year_id, holiday_id).await? {
+            return Err(AppError::NotFound("Каникулы не найдены".into()));
+        }
+        self.record_change(
+            actor,
+            year.organization_id,
+            origin,
+            "holiday.delete",
+            format!("holiday:{holiday_id}"),
+            format!("Удалены каникулы ({})", year.name),
+        )
+        .await;
+        Ok(())
+    }
+}

@@ -127,6 +127,36 @@ impl crate::SchoolSetupStore for Backend {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn update_year(&self, id: i64, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<()> {
+        sqlx::query("UPDATE academic_years SET name = $2, start_date = $3, end_date = $4 WHERE id = $1")
+            .bind(id)
+            .bind(name)
+            .bind(start)
+            .bind(end)
+            .execute(&self.pool)
+            .await
+            .map_err(map_conflict)?;
+        Ok(())
+    }
+
+    async fn year_outside(&self, year_id: i64, start: NaiveDate, end: NaiveDate) -> StoreResult<crate::YearOutside> {
+        // Open-ended timetable lines (valid_to NULL) run to the year's end, wherever that is.
+        let (periods, holidays, lessons, timetable_entries): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT              (SELECT COUNT(*) FROM periods WHERE academic_year_id = $1 AND (start_date < $2 OR end_date > $3)),              (SELECT COUNT(*) FROM holidays WHERE academic_year_id = $1 AND (start_date < $2 OR end_date > $3)),              (SELECT COUNT(*) FROM lessons l JOIN subject_groups g ON g.id = l.subject_group_id               WHERE g.academic_year_id = $1 AND (l.date < $2 OR l.date > $3)),              (SELECT COUNT(*) FROM timetable_entries e JOIN subject_groups g ON g.id = e.subject_group_id               WHERE g.academic_year_id = $1 AND (e.valid_from < $2 OR e.valid_from > $3 OR e.valid_to > $3))",
+        )
+        .bind(year_id)
+        .bind(start)
+        .bind(end)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(crate::YearOutside {
+            periods,
+            holidays,
+            lessons,
+            timetable_entries,
+        })
+    }
+
     async fn classes(&self, year_id: i64) -> StoreResult<Vec<crate::ClassRecord>> {
         const SQL: &str = concat!(setup_class_select!(), "WHERE c.academic_year_id = $1 ORDER BY c.grade, c.letter, c.id");
         Ok(sqlx::query_as(SQL).bind(year_id).fetch_all(&self.pool).await?)
@@ -249,6 +279,119 @@ impl crate::SchoolSetupStore for Backend {
         Ok(id)
     }
 
+    async fn subgroup(&self, id: i64) -> StoreResult<Option<crate::SubgroupRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT s.id, s.class_id, s.name, \
+             (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students \
+             FROM subgroups s WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn subgroup_students(&self, id: i64) -> StoreResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT student_account_id FROM subgroup_students WHERE subgroup_id = $1 ORDER BY student_account_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn update_subgroup(&self, id: i64, name: &str, students: &[i64], group_names: &[(i64, String)]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE subgroups SET name = $2 WHERE id = $1")
+            .bind(id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
+        sqlx::query("DELETE FROM subgroup_students WHERE subgroup_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for student in students {
+            sqlx::query("INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(student)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_conflict)?;
+        }
+        for (group, group_name) in group_names {
+            sqlx::query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND subgroup_id = $3")
+                .bind(group)
+                .bind(group_name)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_conflict)?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_subgroup(&self, id: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "DELETE FROM subgroups WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM subject_groups g WHERE g.subgroup_id = $1)",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(map_conflict)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn class_timetable_from(&self, class_id: i64, from: NaiveDate) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM timetable_entries e JOIN subject_groups g ON g.id = e.subject_group_id \
+             WHERE g.class_id = $1 AND (e.valid_to IS NULL OR e.valid_to >= $2)",
+        )
+        .bind(class_id)
+        .bind(from)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn class_usage(&self, class_id: i64) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT (SELECT COUNT(DISTINCT student_account_id) FROM class_students WHERE class_id = $1), \
+             (SELECT COUNT(*) FROM lessons l JOIN subject_groups g ON g.id = l.subject_group_id WHERE g.class_id = $1)",
+        )
+        .bind(class_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn delete_class(&self, id: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        // Checked inside the transaction so that a lesson or student added meanwhile keeps the class.
+        let (students, lessons): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM class_students WHERE class_id = $1), \
+             (SELECT COUNT(*) FROM lessons l JOIN subject_groups g ON g.id = l.subject_group_id WHERE g.class_id = $1)",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if students > 0 || lessons > 0 {
+            return Ok(false);
+        }
+        // Teachers and timetable lines of the groups, subgroups and class teachers go by cascade.
+        sqlx::query("DELETE FROM subject_groups WHERE class_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
+        let done = sqlx::query("DELETE FROM classes WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn subjects(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::SubjectRecord>> {
         Ok(sqlx::query_as(
             "SELECT id, organization_id, name, short_name FROM subjects WHERE organization_id = $1 ORDER BY name, id",
@@ -266,6 +409,96 @@ impl crate::SchoolSetupStore for Backend {
             .fetch_one(&self.pool)
             .await
             .map_err(map_conflict)
+    }
+
+    async fn subject(&self, id: i64) -> StoreResult<Option<crate::SubjectRecord>> {
+        Ok(sqlx::query_as("SELECT id, organization_id, name, short_name FROM subjects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn update_subject(&self, id: i64, name: &str, short_name: &str, group_names: &[(i64, String)]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE subjects SET name = $2, short_name = $3 WHERE id = $1")
+            .bind(id)
+            .bind(name)
+            .bind(short_name)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
+        for (group, group_name) in group_names {
+            sqlx::query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND subject_id = $3")
+                .bind(group)
+                .bind(group_name)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_conflict)?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn subject_groups_of_subject(&self, subject_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
+        const SQL: &str = concat!(setup_group_select!(), "WHERE g.subject_id = $1 ORDER BY g.name, g.id");
+        Ok(sqlx::query_as(SQL).bind(subject_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn delete_subject(&self, id: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "DELETE FROM subjects WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM subject_groups g WHERE g.subject_id = $1)",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(map_conflict)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn subject_groups_of_subgroup(&self, subgroup_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
+        const SQL: &str = concat!(setup_group_select!(), "WHERE g.subgroup_id = $1 ORDER BY g.name, g.id");
+        Ok(sqlx::query_as(SQL).bind(subgroup_id).fetch_all(&self.pool).await?)
+    }
+
+    async fn update_subject_group(&self, id: i64, c: &crate::GroupChange) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE subject_groups SET hours_per_week = $2 WHERE id = $1")
+            .bind(id)
+            .bind(c.hours_per_week)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
+        sqlx::query("DELETE FROM subject_group_teachers WHERE subject_group_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for teacher in &c.teachers {
+            sqlx::query("INSERT INTO subject_group_teachers (subject_group_id, teacher_account_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(teacher)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_conflict)?;
+        }
+        let mut moved = 0;
+        if c.old_teacher != c.new_teacher {
+            // A lesson taught by someone else than the old main teacher is a substitution: it stays.
+            moved = sqlx::query(
+                "UPDATE lessons SET teacher_account_id = $3 WHERE subject_group_id = $1 AND date >= $2 \
+                 AND status = 'scheduled' AND COALESCE(teacher_account_id, 0) = COALESCE($4, 0)",
+            )
+            .bind(id)
+            .bind(c.lessons_from)
+            .bind(c.new_teacher)
+            .bind(c.old_teacher)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_conflict)?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(moved)
     }
 
     async fn subject_groups(&self, class_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {

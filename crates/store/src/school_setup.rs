@@ -235,6 +235,38 @@ pub struct LessonChange {
     pub status: String,
 }
 
+/// What of a year lies outside a span of dates: counts of each kind of thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub struct YearOutside {
+    pub periods: i64,
+    pub holidays: i64,
+    pub lessons: i64,
+    pub timetable_entries: i64,
+}
+
+impl YearOutside {
+    /// True when nothing lies outside.
+    pub fn is_empty(&self) -> bool {
+        *self == YearOutside::default()
+    }
+}
+
+/// New teachers and hours of a subject group, and which of its lessons follow the teacher change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupChange {
+    /// Hours per week.
+    pub hours_per_week: i32,
+    /// The teachers, replacing the old ones.
+    pub teachers: Vec<i64>,
+    /// Lessons on or after this day may take the new main teacher.
+    pub lessons_from: NaiveDate,
+    /// Only scheduled lessons taught by this teacher (the old main one) change: substitutions stay.
+    pub old_teacher: Option<i64>,
+    /// The teacher those lessons get.
+    pub new_teacher: Option<i64>,
+}
+
 /// School set-up — storage operations.
 #[async_trait]
 pub trait SchoolSetupStore: Send + Sync {
@@ -272,6 +304,21 @@ pub trait SchoolSetupStore: Send + Sync {
     ) -> StoreResult<i64>;
     /// Removes a holiday of a year; false when there was none.
     async fn delete_holiday(&self, year_id: i64, holiday_id: i64) -> StoreResult<bool>;
+    /// Renames a year and moves its dates.
+    async fn update_year(
+        &self,
+        id: i64,
+        name: &str,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<()>;
+    /// Periods, holidays, lessons and timetable lines of a year falling outside `start..=end`.
+    async fn year_outside(
+        &self,
+        year_id: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> StoreResult<YearOutside>;
 
     // --- classes and subgroups ---
     /// Classes of a year, by grade and letter.
@@ -303,6 +350,27 @@ pub trait SchoolSetupStore: Send + Sync {
         name: &str,
         students: &[i64],
     ) -> StoreResult<i64>;
+    /// One subgroup.
+    async fn subgroup(&self, id: i64) -> StoreResult<Option<SubgroupRecord>>;
+    /// Account ids of a subgroup's students.
+    async fn subgroup_students(&self, id: i64) -> StoreResult<Vec<i64>>;
+    /// Renames a subgroup, replaces its students and renames the subject groups given, all or none.
+    async fn update_subgroup(
+        &self,
+        id: i64,
+        name: &str,
+        students: &[i64],
+        group_names: &[(i64, String)],
+    ) -> StoreResult<()>;
+    /// Removes a subgroup no subject group uses; false when one does or it does not exist.
+    async fn delete_subgroup(&self, id: i64) -> StoreResult<bool>;
+    /// Timetable lines of a class still valid on or after a day.
+    async fn class_timetable_from(&self, class_id: i64, from: NaiveDate) -> StoreResult<i64>;
+    /// How many students were ever in a class and how many lessons it has.
+    async fn class_usage(&self, class_id: i64) -> StoreResult<(i64, i64)>;
+    /// Removes a class that never had students and has no lessons, with its subgroups, subject
+    /// groups and timetable; false when it has any of those or does not exist.
+    async fn delete_class(&self, id: i64) -> StoreResult<bool>;
 
     // --- subjects and curriculum ---
     /// Subjects of a school, by name.
@@ -314,6 +382,23 @@ pub trait SchoolSetupStore: Send + Sync {
         name: &str,
         short_name: &str,
     ) -> StoreResult<i64>;
+    /// One subject.
+    async fn subject(&self, id: i64) -> StoreResult<Option<SubjectRecord>>;
+    /// Renames a subject and renames the subject groups given, all or none.
+    async fn update_subject(
+        &self,
+        id: i64,
+        name: &str,
+        short_name: &str,
+        group_names: &[(i64, String)],
+    ) -> StoreResult<()>;
+    /// Subject groups of a subject in any class, by name.
+    async fn subject_groups_of_subject(
+        &self,
+        subject_id: i64,
+    ) -> StoreResult<Vec<SubjectGroupRecord>>;
+    /// Removes a subject no subject group uses; false when one does or it does not exist.
+    async fn delete_subject(&self, id: i64) -> StoreResult<bool>;
     /// Subject groups of a class, by name.
     async fn subject_groups(&self, class_id: i64) -> StoreResult<Vec<SubjectGroupRecord>>;
     /// One subject group.
@@ -324,6 +409,14 @@ pub trait SchoolSetupStore: Send + Sync {
     async fn create_subject_group(&self, group: &NewSubjectGroup) -> StoreResult<i64>;
     /// Removes a subject group that has no lessons; false when it has lessons or does not exist.
     async fn delete_subject_group(&self, id: i64) -> StoreResult<bool>;
+    /// Changes a subject group's hours and teachers and hands its future scheduled lessons of the
+    /// old main teacher to the new one; returns how many lessons changed.
+    async fn update_subject_group(&self, id: i64, change: &GroupChange) -> StoreResult<u64>;
+    /// Subject groups using a subgroup.
+    async fn subject_groups_of_subgroup(
+        &self,
+        subgroup_id: i64,
+    ) -> StoreResult<Vec<SubjectGroupRecord>>;
 
     // --- bells ---
     /// The school's bell schedule (the first one), if any.

@@ -7,8 +7,8 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{
-    ClassFields, Engine, LessonChange, NewBell, NewLesson, NewPeriod, NewSubjectGroup,
-    NewTimetableEntry, Store, StoreError, TimetablePlan, Value,
+    ClassFields, Engine, GroupChange, LessonChange, NewBell, NewLesson, NewPeriod, NewSubjectGroup,
+    NewTimetableEntry, Store, StoreError, TimetablePlan, Value, YearOutside,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -510,4 +510,324 @@ async fn school_setup_on_sqlite() {
 #[tokio::test]
 async fn school_setup_on_postgres() {
     set_up_a_school(Engine::Postgres).await;
+}
+
+/// Corrections: a year's dates, a subject, a subgroup, a group's teachers, a class removed.
+async fn correct_mistakes(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let year = s
+        .create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
+        .await
+        .unwrap();
+    let other = s
+        .create_year(10, "2028/2029", d(2028, 9, 1), d(2029, 5, 31))
+        .await
+        .unwrap();
+    s.add_periods(
+        year,
+        &[NewPeriod {
+            kind: "half_year".into(),
+            number: 1,
+            name: "1 полугодие".into(),
+            grade_from: 1,
+            grade_to: 11,
+            start_date: d(2027, 9, 1),
+            end_date: d(2027, 12, 31),
+        }],
+    )
+    .await
+    .unwrap();
+    s.add_holiday(year, "Зимние", d(2028, 1, 1), d(2028, 1, 8))
+        .await
+        .unwrap();
+    let fields = |letter: &str| ClassFields {
+        grade: 5,
+        letter: letter.into(),
+        profile: "".into(),
+        room: "12".into(),
+        shift: 1,
+        teacher_account_id: Some(300),
+    };
+    let class = s.create_class(10, year, &fields("А")).await.unwrap();
+    s.bulk_insert(
+        "class_students",
+        &[
+            "id",
+            "class_id",
+            "student_account_id",
+            "from_date",
+            "to_date",
+        ],
+        vec![vec![
+            1i64.into(),
+            class.into(),
+            100i64.into(),
+            d(2027, 9, 1).into(),
+            Value::Date(None),
+        ]],
+    )
+    .await
+    .unwrap();
+    let sub = s
+        .create_subgroup(class, "1 подгруппа", &[100])
+        .await
+        .unwrap();
+    let math = s.create_subject(10, "Матем", "М").await.unwrap();
+    let new_group = |subgroup: Option<i64>, name: &str| NewSubjectGroup {
+        organization_id: 10,
+        academic_year_id: year,
+        class_id: class,
+        subgroup_id: subgroup,
+        subject_id: math,
+        name: name.into(),
+        hours_per_week: 2,
+        teachers: vec![300],
+    };
+    let g = s
+        .create_subject_group(&new_group(None, "5А/Матем"))
+        .await
+        .unwrap();
+    let g_sub = s
+        .create_subject_group(&new_group(Some(sub), "5А/Матем/1 подгруппа"))
+        .await
+        .unwrap();
+    let lesson = |date: NaiveDate| NewLesson {
+        subject_group_id: g,
+        date,
+        number: 1,
+        start_time: t(8, 30),
+        end_time: t(9, 15),
+        room: "12".into(),
+        teacher_account_id: Some(300),
+    };
+    let plan = TimetablePlan {
+        class_id: class,
+        shift: 1,
+        valid_from: d(2027, 9, 6),
+        entries: vec![NewTimetableEntry {
+            subject_group_id: g,
+            weekday: 1,
+            number: 1,
+            room: "12".into(),
+        }],
+        lessons: [6, 13, 20, 27].map(|n| lesson(d(2027, 9, n))).to_vec(),
+    };
+    s.save_timetable(&plan).await.unwrap();
+
+    // The year: nothing outside its own dates; a shorter span leaves things out.
+    assert!(
+        s.year_outside(year, d(2027, 9, 1), d(2028, 5, 31))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.year_outside(year, d(2027, 9, 10), d(2027, 12, 30))
+            .await
+            .unwrap(),
+        YearOutside {
+            periods: 1,
+            holidays: 1,
+            lessons: 1,
+            timetable_entries: 1,
+        }
+    );
+    assert!(
+        s.year_outside(other, d(2028, 9, 2), d(2028, 9, 3))
+            .await
+            .unwrap()
+            .is_empty(),
+        "only the year's own things count"
+    );
+    s.update_year(year, "2027-2028", d(2027, 8, 30), d(2028, 6, 15))
+        .await
+        .unwrap();
+    let y = s.year(year).await.unwrap().unwrap();
+    assert_eq!(
+        (y.name.as_str(), y.start_date, y.end_date),
+        ("2027-2028", d(2027, 8, 30), d(2028, 6, 15))
+    );
+
+    // The subject: renamed with its groups; kept while groups use it.
+    assert_eq!(s.subject(math).await.unwrap().unwrap().name, "Матем");
+    assert!(s.subject(math + 100).await.unwrap().is_none());
+    let used = s.subject_groups_of_subject(math).await.unwrap();
+    assert_eq!(used.len(), 2);
+    s.update_subject(
+        math,
+        "Математика",
+        "Матем.",
+        &[
+            (g, "5А/Математика".into()),
+            (g_sub, "5А/Математика/1 подгруппа".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let m = s.subject(math).await.unwrap().unwrap();
+    assert_eq!(
+        (m.name.as_str(), m.short_name.as_str()),
+        ("Математика", "Матем.")
+    );
+    assert_eq!(
+        s.subject_group(g).await.unwrap().unwrap().name,
+        "5А/Математика"
+    );
+    assert!(!s.delete_subject(math).await.unwrap(), "groups use it");
+    let spare = s.create_subject(10, "Черчение", "Черч.").await.unwrap();
+    assert!(s.delete_subject(spare).await.unwrap());
+    assert!(s.subject(spare).await.unwrap().is_none());
+
+    // The subgroup: renamed with its group, members replaced; kept while a group uses it.
+    let sg = s.subgroup(sub).await.unwrap().unwrap();
+    assert_eq!((sg.class_id, sg.students), (class, 1));
+    assert_eq!(s.subgroup_students(sub).await.unwrap(), [100]);
+    assert_eq!(
+        s.subject_groups_of_subgroup(sub).await.unwrap()[0].id,
+        g_sub
+    );
+    s.update_subgroup(
+        sub,
+        "Первая",
+        &[100, 101],
+        &[(g_sub, "5А/Математика/Первая".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.subgroup_students(sub).await.unwrap(), [100, 101]);
+    assert_eq!(s.subgroup(sub).await.unwrap().unwrap().name, "Первая");
+    assert_eq!(
+        s.subject_group(g_sub).await.unwrap().unwrap().name,
+        "5А/Математика/Первая"
+    );
+    assert!(!s.delete_subgroup(sub).await.unwrap(), "a group uses it");
+    assert!(s.delete_subject_group(g_sub).await.unwrap());
+    assert!(s.delete_subgroup(sub).await.unwrap());
+    assert!(s.subgroup(sub).await.unwrap().is_none());
+
+    // The group's teachers: from 13 September the scheduled lessons of 300 go to 400; a
+    // substitution (101 on the 20th) and a cancelled lesson (27th) stay, as does the 6th.
+    let lessons = s
+        .class_lessons(class, d(2027, 9, 1), d(2027, 9, 30))
+        .await
+        .unwrap();
+    let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
+    let change = |l: &sgo_store::SetupLessonRecord, teacher: i64, status: &str| LessonChange {
+        date: l.date,
+        number: l.number,
+        start_time: l.start_time,
+        end_time: l.end_time,
+        room: l.room.clone(),
+        teacher_account_id: Some(teacher),
+        status: status.into(),
+    };
+    s.change_lesson(ids[2], &change(&lessons[2], 101, "scheduled"))
+        .await
+        .unwrap();
+    s.change_lesson(ids[3], &change(&lessons[3], 300, "cancelled"))
+        .await
+        .unwrap();
+    let moved = s
+        .update_subject_group(
+            g,
+            &GroupChange {
+                hours_per_week: 3,
+                teachers: vec![400, 300],
+                lessons_from: d(2027, 9, 13),
+                old_teacher: Some(300),
+                new_teacher: Some(400),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved, 1);
+    let teachers: Vec<Option<i64>> = s
+        .class_lessons(class, d(2027, 9, 1), d(2027, 9, 30))
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.teacher_account_id)
+        .collect();
+    assert_eq!(teachers, [Some(300), Some(400), Some(101), Some(300)]);
+    assert_eq!(s.subject_group(g).await.unwrap().unwrap().hours_per_week, 3);
+    let mut now: Vec<i64> = s
+        .group_teachers(class)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| t.teacher_account_id)
+        .collect();
+    now.sort_unstable();
+    assert_eq!(now, [300, 400]);
+    let unchanged = GroupChange {
+        hours_per_week: 3,
+        teachers: vec![400],
+        lessons_from: d(2027, 9, 13),
+        old_teacher: Some(400),
+        new_teacher: Some(400),
+    };
+    assert_eq!(s.update_subject_group(g, &unchanged).await.unwrap(), 0);
+
+    // Classes: the timetable runs on; one with a student or lessons stays, an empty one goes.
+    assert_eq!(
+        s.class_timetable_from(class, d(2027, 11, 1)).await.unwrap(),
+        1
+    );
+    assert_eq!(s.class_usage(class).await.unwrap(), (1, 4));
+    assert!(!s.delete_class(class).await.unwrap());
+    let empty = s.create_class(10, year, &fields("Б")).await.unwrap();
+    let sub_b = s.create_subgroup(empty, "1", &[]).await.unwrap();
+    let g_b = s
+        .create_subject_group(&NewSubjectGroup {
+            class_id: empty,
+            subgroup_id: Some(sub_b),
+            name: "5Б/Математика/1".into(),
+            ..new_group(None, "")
+        })
+        .await
+        .unwrap();
+    s.save_timetable(&TimetablePlan {
+        class_id: empty,
+        entries: vec![NewTimetableEntry {
+            subject_group_id: g_b,
+            weekday: 2,
+            number: 1,
+            room: "".into(),
+        }],
+        lessons: vec![],
+        ..plan.clone()
+    })
+    .await
+    .unwrap();
+    s.save_timetable(&TimetablePlan {
+        class_id: empty,
+        valid_from: d(2027, 10, 1),
+        entries: vec![],
+        lessons: vec![],
+        ..plan.clone()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        s.class_timetable_from(empty, d(2027, 10, 1)).await.unwrap(),
+        0,
+        "an emptied timetable ends the day before"
+    );
+    assert_eq!(s.class_usage(empty).await.unwrap(), (0, 0));
+    assert!(s.delete_class(empty).await.unwrap());
+    assert!(s.class(empty).await.unwrap().is_none());
+    assert!(s.subject_group(g_b).await.unwrap().is_none());
+    assert!(!s.delete_class(empty).await.unwrap(), "already gone");
+}
+
+#[tokio::test]
+async fn corrections_on_sqlite() {
+    correct_mistakes(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn corrections_on_postgres() {
+    correct_mistakes(Engine::Postgres).await;
 }

@@ -682,3 +682,548 @@ async fn school_setup_on_sqlite() {
 async fn school_setup_on_postgres() {
     journey(Engine::Postgres).await;
 }
+
+/// The administrator corrects what was set up: subjects, a group's teachers, a subgroup, a year,
+/// classes. Every refusal says why next to the field (422); a teacher and a forged form get 403.
+async fn corrections(engine: Engine) {
+    let w = world(engine).await;
+    let admin = w.sign_in(Role::Administrator, 0).await;
+    let teacher = w.sign_in(Role::Teacher, 0).await;
+    let s = w.db.store.as_ref();
+    let today = d(2026, 11, 23);
+    let org = s.account(admin.id).await.unwrap().unwrap().organization_id;
+    let years = s.years(org).await.unwrap();
+    let demo_year = years
+        .iter()
+        .find(|y| y.start_date <= today && today <= y.end_date)
+        .unwrap()
+        .clone();
+    let demo_class = s.classes(demo_year.id).await.unwrap()[0].clone();
+    let demo_class_uri = format!("/school/classes/{}", demo_class.id);
+
+    // 1. Subjects: a new one is renamed, then removed; a used one stays with the count of groups.
+    let (status, _, _) = w
+        .post(
+            &admin,
+            "/school/subjects",
+            &[("subject_name", "Астрономия"), ("short_name", "Астр.")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let subjects = s.subjects(org).await.unwrap();
+    let astro = subjects.iter().find(|x| x.name == "Астрономия").unwrap().id;
+    let used = subjects.iter().find(|x| x.id != astro).unwrap().clone();
+    let (status, body) = w.get(&admin, "/school/subjects").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&format!("id=\"edit-subject-{astro}\"")));
+    let astro_uri = format!("/school/subjects/{astro}");
+    let (status, body) = w.get(&admin, &astro_uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"subject-edit-name\"") && body.contains("id=\"delete-subject\""));
+    let taken = used.name.to_lowercase();
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &astro_uri,
+            &[("subject_name", &taken), ("short_name", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("id=\"subject-name-error\">Такой предмет в школе уже есть"),
+        "{body}"
+    );
+    let (status, location, _) = w
+        .post(
+            &admin,
+            &astro_uri,
+            &[
+                ("subject_name", "Астрономия и космос"),
+                ("short_name", "Астр"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("/school/subjects/{astro}?saved=subject_updated")
+        )
+    );
+    let (_, body) = w.get(&admin, "/school/subjects").await;
+    assert!(body.contains("<td>Астрономия и космос</td><td>Астр</td>"));
+    let groups_of_used = s.subject_groups_of_subject(used.id).await.unwrap().len();
+    assert!(groups_of_used > 0);
+    let (status, _, body) = w
+        .post(&admin, &format!("/school/subjects/{}/delete", used.id), &[])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(&format!(
+            "id=\"delete-error\">Предмет используется в группах учебного плана: {groups_of_used}."
+        )),
+        "{body}"
+    );
+    let (status, location, _) = w
+        .post(&admin, &format!("/school/subjects/{astro}/delete"), &[])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            "/school/subjects?saved=subject_deleted"
+        )
+    );
+    assert!(s.subject(astro).await.unwrap().is_none());
+
+    // 2. A group's teachers: a group of the demo class with lessons before and after today,
+    // given by its main teacher. One future lesson is a substitution.
+    let lessons = s
+        .class_lessons(
+            demo_class.id,
+            today - Duration::days(21),
+            today + Duration::days(21),
+        )
+        .await
+        .unwrap();
+    let group_teachers = s.group_teachers(demo_class.id).await.unwrap();
+    let main_of = |g: i64| {
+        group_teachers
+            .iter()
+            .filter(|t| t.subject_group_id == g)
+            .map(|t| t.teacher_account_id)
+            .min()
+    };
+    let group = lessons
+        .iter()
+        .map(|l| l.subject_group_id)
+        .find(|&g| {
+            let of_g = || lessons.iter().filter(move |l| l.subject_group_id == g);
+            of_g().filter(|l| l.date >= today).count() >= 2
+                && of_g().any(|l| l.date < today)
+                && of_g().all(|l| l.teacher_account_id == main_of(g))
+        })
+        .unwrap();
+    let old_main = main_of(group).unwrap();
+    let school_teachers = s.school_teachers(org).await.unwrap();
+    let others: Vec<i64> = school_teachers
+        .iter()
+        .map(|t| t.id)
+        .filter(|&id| id != old_main)
+        .collect();
+    let (new_teacher, substitute) = (others[0], others[1]);
+    let future: Vec<i64> = lessons
+        .iter()
+        .filter(|l| l.subject_group_id == group && l.date >= today)
+        .map(|l| l.id)
+        .collect();
+    let substituted = future[0];
+    let sub_lesson = s.setup_lesson(substituted).await.unwrap().unwrap();
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &format!("/school/lessons/{substituted}"),
+            &[
+                ("date", &sub_lesson.date.to_string()),
+                ("number", &sub_lesson.number.to_string()),
+                ("room", &sub_lesson.room),
+                ("teacher", &substitute.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = w.get(&admin, &demo_class_uri).await;
+    assert!(body.contains(&format!("id=\"edit-group-{group}\"")));
+    let group_uri = format!("/school/groups/{group}");
+    let (status, body) = w.get(&admin, &group_uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&format!("<option value=\"{old_main}\" selected>")));
+    let hours = s
+        .subject_group(group)
+        .await
+        .unwrap()
+        .unwrap()
+        .hours_per_week;
+    let (status, _, body) = w.post(&admin, &group_uri, &[("hours", "2")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"teachers-error\">Выберите хотя бы одного учителя"));
+    let new_s = new_teacher.to_string();
+    let (status, _, body) = w
+        .post(&admin, &group_uri, &[("teachers", &new_s), ("hours", "0")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"hours-error\">Часов в неделю — число от 1 до 40"));
+    let new_hours = (hours % 40 + 1).to_string();
+    let (status, location, _) = w
+        .post(
+            &admin,
+            &group_uri,
+            &[("teachers", &new_s), ("hours", &new_hours)],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("{demo_class_uri}?saved=group_updated")
+        )
+    );
+    let after = s
+        .class_lessons(
+            demo_class.id,
+            today - Duration::days(21),
+            today + Duration::days(21),
+        )
+        .await
+        .unwrap();
+    for l in after.iter().filter(|l| l.subject_group_id == group) {
+        let expected = if l.date < today {
+            old_main
+        } else if l.id == substituted {
+            substitute
+        } else {
+            new_teacher
+        };
+        assert_eq!(l.teacher_account_id, Some(expected), "{l:?}");
+    }
+    let (_, body) = w.get(&admin, &group_uri).await;
+    assert!(
+        body.contains(&format!("<option value=\"{new_teacher}\" selected>"))
+            && !body.contains(&format!("<option value=\"{old_main}\" selected>"))
+            && body.contains(&format!("value=\"{new_hours}\""))
+    );
+
+    // 3. A subgroup: made, renamed with other students, kept while a group uses it, removed.
+    let members = s.class_members(demo_class.id, today).await.unwrap();
+    assert!(members.len() >= 2);
+    let (a, b) = (members[0].id.to_string(), members[1].id.to_string());
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &format!("{demo_class_uri}/subgroups"),
+            &[("subgroup_name", "Проектная"), ("students", &a)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, body) = w.get(&admin, &demo_class_uri).await;
+    let subgroups = s.subgroups(demo_class.id).await.unwrap();
+    let sub = subgroups.iter().find(|g| g.name == "Проектная").unwrap().id;
+    assert!(body.contains(&format!("id=\"edit-subgroup-{sub}\"")));
+    let sub_uri = format!("/school/subgroups/{sub}");
+    let (status, body) = w.get(&admin, &sub_uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&format!(
+        "id=\"subgroup-edit-student-{a}\" name=\"students\" value=\"{a}\" checked"
+    )));
+    if let Some(other) = subgroups.iter().find(|g| g.id != sub) {
+        let (status, _, body) = w
+            .post(
+                &admin,
+                &sub_uri,
+                &[
+                    ("subgroup_name", &other.name.to_uppercase()),
+                    ("students", &a),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("id=\"subgroup-name-error\">Такая подгруппа в классе уже есть"));
+    }
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &sub_uri,
+            &[("subgroup_name", "Проект"), ("students", "999999999")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"students-error\">Можно выбрать только учеников этого класса"));
+    let (status, location, _) = w
+        .post(
+            &admin,
+            &sub_uri,
+            &[("subgroup_name", "Проект"), ("students", &b)],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("{demo_class_uri}?saved=subgroup_updated")
+        )
+    );
+    assert_eq!(s.subgroup_students(sub).await.unwrap(), [members[1].id]);
+    let (_, body) = w.get(&admin, &demo_class_uri).await;
+    assert!(body.contains("<td>Проект</td><td>1</td>"));
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &format!("{demo_class_uri}/groups"),
+            &[
+                ("subject", &used.id.to_string()),
+                ("subgroup", &sub.to_string()),
+                ("teachers", &new_s),
+                ("hours", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let sub_group = s.subject_groups_of_subgroup(sub).await.unwrap()[0].clone();
+    assert!(sub_group.name.ends_with("/Проект"), "{}", sub_group.name);
+    let (status, _, body) = w.post(&admin, &format!("{sub_uri}/delete"), &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("id=\"delete-error\">Подгруппа используется в группах учебного плана: 1.")
+    );
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &format!("/school/groups/{}/delete", sub_group.id),
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, location, _) = w.post(&admin, &format!("{sub_uri}/delete"), &[]).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("{demo_class_uri}?saved=subgroup_deleted")
+        )
+    );
+    assert!(s.subgroup(sub).await.unwrap().is_none());
+
+    // 4. Years: the demo year cannot shrink past its lessons; a new year cannot overlap it.
+    let demo_year_uri = format!("/school/years/{}", demo_year.id);
+    let (status, body) = w.get(&admin, &demo_year_uri).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("id=\"year-edit-start\"") && body.contains("id=\"save-year\""));
+    let later_start = (demo_year.start_date + Duration::days(30)).to_string();
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &demo_year_uri,
+            &[
+                ("year_name", &demo_year.name),
+                ("year_start", &later_start),
+                ("year_end", &demo_year.end_date.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("id=\"year-start-error\">Вне новых дат окажутся")
+            && body.contains("уроков: "),
+        "{body}"
+    );
+    let (status, location, _) = w
+        .post(
+            &admin,
+            &demo_year_uri,
+            &[
+                ("year_name", "Текущий год"),
+                ("year_start", &demo_year.start_date.to_string()),
+                ("year_end", &demo_year.end_date.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("{demo_year_uri}?saved=year_updated")
+        )
+    );
+    let (_, body) = w.get(&admin, &demo_year_uri).await;
+    assert!(body.contains("<h1>Учебный год Текущий год</h1>"));
+    let (status, location, _) = w
+        .post(
+            &admin,
+            "/school/years",
+            &[("start", "2027-09-01"), ("end", "2028-05-31"), ("name", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let new_year = id_after(&location, "/school/years/");
+    let new_year_uri = format!("/school/years/{new_year}");
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &new_year_uri,
+            &[
+                ("year_name", ""),
+                ("year_start", &demo_year.end_date.to_string()),
+                ("year_end", "2028-05-31"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"year-start-error\">Пересекается с учебным годом Текущий год"));
+    let (status, _, body) = w
+        .post(
+            &admin,
+            &new_year_uri,
+            &[
+                ("year_name", ""),
+                ("year_start", "2027-09-01"),
+                ("year_end", "2027-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"year-end-error\">Конец года должен быть позже начала"));
+    let (status, _, _) = w
+        .post(
+            &admin,
+            &new_year_uri,
+            &[
+                ("year_name", ""),
+                ("year_start", "2027-09-01"),
+                ("year_end", "2028-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let y = s.year(new_year).await.unwrap().unwrap();
+    assert_eq!((y.name.as_str(), y.end_date), ("2027/2028", d(2028, 6, 30)));
+
+    // 5. Classes: the shift of a class with a running timetable stays; an empty class changes
+    // shift and is removed; a class with students and lessons stays.
+    let class_form = |shift: &str, class: &sgo_store::ClassRecord| {
+        vec![
+            ("grade", class.grade.to_string()),
+            ("letter", class.letter.clone()),
+            ("profile", class.profile.clone()),
+            ("room", class.room.clone()),
+            ("shift", shift.to_owned()),
+            ("teacher", String::new()),
+        ]
+    };
+    let other_shift = if demo_class.shift == 1 { "2" } else { "1" };
+    let fields = class_form(other_shift, &demo_class);
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, body) = w.post(&admin, &demo_class_uri, &refs).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains(
+            "id=\"shift-error\">Смену нельзя изменить, пока у класса есть расписание с 23.11.2026"
+        ),
+        "{body}"
+    );
+    assert_eq!(
+        s.class(demo_class.id).await.unwrap().unwrap().shift,
+        demo_class.shift
+    );
+    let (status, _, body) = w
+        .post(&admin, &format!("{demo_class_uri}/delete"), &[])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"delete-error\">Класс нельзя удалить: в нём были ученики"));
+    let ys = new_year.to_string();
+    let (status, location, _) = w
+        .post(
+            &admin,
+            "/school/classes",
+            &[
+                ("year", &ys),
+                ("grade", "7"),
+                ("letter", "Ю"),
+                ("room", ""),
+                ("shift", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let empty = id_after(&location, "/school/classes/");
+    let empty_class = s.class(empty).await.unwrap().unwrap();
+    let fields = class_form("2", &empty_class);
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, _) = w
+        .post(&admin, &format!("/school/classes/{empty}"), &refs)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(s.class(empty).await.unwrap().unwrap().shift, 2);
+    let (_, body) = w.get(&admin, &format!("/school/classes/{empty}")).await;
+    assert!(body.contains("id=\"delete-class\""));
+    let (status, location, _) = w
+        .post(&admin, &format!("/school/classes/{empty}/delete"), &[])
+        .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            &*format!("/school/classes?year={new_year}&saved=class_deleted")
+        )
+    );
+    let (_, body) = w.get(&admin, &location).await;
+    assert!(body.contains("Класс удалён.") && !body.contains(&format!("id=\"class-{empty}\"")));
+
+    // Every correction is in the change log.
+    let log = s.recent_audit(100).await.unwrap();
+    for a in [
+        "subject.update",
+        "subject.delete",
+        "subject_group.update",
+        "subgroup.update",
+        "subgroup.delete",
+        "year.update",
+        "class.update",
+        "class.delete",
+    ] {
+        assert!(log.iter().any(|e| e.action == a), "{a} missing");
+    }
+    let group_change = log
+        .iter()
+        .find(|e| e.action == "subject_group.update")
+        .unwrap();
+    assert!(
+        group_change.details.contains("учителя:") && group_change.details.contains(" → "),
+        "{}",
+        group_change.details
+    );
+
+    // A teacher is refused every correction; so is a form without the CSRF token.
+    let posts = [
+        format!("/school/subjects/{}", used.id),
+        format!("/school/subjects/{}/delete", used.id),
+        group_uri.clone(),
+        format!("/school/subgroups/{}", subgroups[0].id),
+        format!("/school/subgroups/{}/delete", subgroups[0].id),
+        demo_year_uri.clone(),
+        format!("{demo_class_uri}/delete"),
+    ];
+    for uri in &posts {
+        let (status, _, _) = w
+            .post(&teacher, uri, &[("subject_name", "X"), ("hours", "1")])
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "teacher on {uri}");
+        let req = Request::post(uri.as_str())
+            .header(header::COOKIE, &admin.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("subject_name=X&hours=1"))
+            .unwrap();
+        assert_eq!(
+            w.send(req).await.0,
+            StatusCode::FORBIDDEN,
+            "no CSRF on {uri}"
+        );
+    }
+    for uri in [&posts[0], &posts[2], &posts[3]] {
+        assert_eq!(w.get(&teacher, uri).await.0, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        s.subject(used.id).await.unwrap().unwrap().name,
+        used.name,
+        "refused forms change nothing"
+    );
+}
+
+#[tokio::test]
+async fn corrections_on_sqlite() {
+    corrections(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn corrections_on_postgres() {
+    corrections(Engine::Postgres).await;
+}

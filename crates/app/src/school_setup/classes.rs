@@ -141,6 +141,25 @@ impl App {
         else {
             return Ok(Err(errors));
         };
+        // The timetable and its lessons are laid out on the bells of the old shift.
+        if fields.shift != old.shift
+            && self
+                .store
+                .class_timetable_from(class_id, self.today())
+                .await?
+                > 0
+        {
+            errors.add(
+                "shift",
+                format!(
+                    "Смену нельзя изменить, пока у класса есть расписание с {} или позже: \
+                     сначала сохраните пустое расписание с нужной даты, затем смените смену \
+                     и задайте расписание заново",
+                    day(self.today())
+                ),
+            );
+            return Ok(Err(errors));
+        }
         match self.store.update_class(class_id, &fields).await {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
@@ -279,5 +298,226 @@ impl App {
         .await;
         self.diary_cache.forget_all();
         Ok(Ok(id))
+    }
+
+    /// Removes a class that never had students and has no lessons, with its subgroups,
+    /// curriculum and timetable; returns its year.
+    pub async fn delete_class(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        class_id: i64,
+    ) -> FormResult<i64> {
+        let class = self.setup_class(actor, class_id).await?;
+        let mut errors = FieldErrors::default();
+        let (students, lessons) = self.store.class_usage(class_id).await?;
+        let deleted = if students == 0 && lessons == 0 {
+            match self.store.delete_class(class_id).await {
+                Ok(done) => done,
+                // Something of another section (e.g. a journal record) still points at it.
+                Err(StoreError::Conflict(_)) => false,
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            false
+        };
+        if !deleted {
+            let message = if students > 0 || lessons > 0 {
+                format!(
+                    "Класс нельзя удалить: в нём были ученики ({students}) или есть уроки ({lessons})"
+                )
+            } else {
+                "Класс нельзя удалить: на него ссылаются другие данные школы".to_owned()
+            };
+            errors.add("delete", message);
+            return Ok(Err(errors));
+        }
+        self.record_change(
+            actor,
+            class.organization_id,
+            origin,
+            "class.delete",
+            format!("class:{class_id}"),
+            format!("Удалён класс {}", class_name(&class)),
+        )
+        .await;
+        Ok(Ok(class.academic_year_id))
+    }
+
+    /// A subgroup with its class's current students and the subject groups using it.
+    pub async fn subgroup_setup(
+        &self,
+        actor: &Actor,
+        subgroup_id: i64,
+    ) -> AppResult<SubgroupSetup> {
+        self.setup_gate(actor)?;
+        let subgroup = self
+            .store
+            .subgroup(subgroup_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Подгруппа не найдена".into()))?;
+        let class = self
+            .store
+            .class(subgroup.class_id)
+            .await?
+            .ok_or_else(|| not_found("Класс"))?;
+        refuse_unless(policy::may_administer_school(actor, class.organization_id))?;
+        Ok(SubgroupSetup {
+            members: self.store.class_members(class.id, self.today()).await?,
+            chosen: self.store.subgroup_students(subgroup_id).await?,
+            groups: self.store.subject_groups_of_subgroup(subgroup_id).await?,
+            subgroup,
+            class,
+        })
+    }
+
+    /// Renames a subgroup and sets which current students of the class are in it. Students who
+    /// have left the class stay in it, so that their past lessons keep their place.
+    pub async fn update_subgroup(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        subgroup_id: i64,
+        name: &str,
+        students: &[String],
+    ) -> FormResult<i64> {
+        let setup = self.subgroup_setup(actor, subgroup_id).await?;
+        let class = &setup.class;
+        let old = &setup.subgroup;
+        let mut errors = FieldErrors::default();
+        let name = required(&mut errors, "subgroup_name", name, 60);
+        let members: HashSet<i64> = setup.members.iter().map(|m| m.id).collect();
+        let mut chosen = Vec::new();
+        for s in students {
+            match s.trim().parse::<i64>() {
+                Ok(id) if members.contains(&id) => {
+                    if !chosen.contains(&id) {
+                        chosen.push(id);
+                    }
+                }
+                _ => {
+                    errors.add("students", "Можно выбрать только учеников этого класса");
+                    break;
+                }
+            }
+        }
+        if self
+            .store
+            .subgroups(class.id)
+            .await?
+            .iter()
+            .any(|g| g.id != subgroup_id && text::normalise(&g.name) == text::normalise(&name))
+        {
+            errors.add("subgroup_name", "Такая подгруппа в классе уже есть");
+        }
+        if let Err(e) = into_result(errors) {
+            return Ok(Err(e));
+        }
+        let former: Vec<i64> = setup
+            .chosen
+            .iter()
+            .copied()
+            .filter(|id| !members.contains(id))
+            .collect();
+        let mut all = chosen.clone();
+        all.extend(&former);
+        let renamed: Vec<(i64, String)> = if old.name == name {
+            Vec::new()
+        } else {
+            setup
+                .groups
+                .iter()
+                .map(|g| (g.id, group_name(class, &g.subject_name, Some(&name))))
+                .collect()
+        };
+        self.store
+            .update_subgroup(subgroup_id, &name, &all, &renamed)
+            .await?;
+        let mut changes = Vec::new();
+        if old.name != name {
+            changes.push(format!("название: {} → {name}", old.name));
+        }
+        let before: HashSet<i64> = setup.chosen.iter().copied().collect();
+        let after: HashSet<i64> = all.iter().copied().collect();
+        let label = |ids: Vec<i64>| {
+            let mut names: Vec<&str> = setup
+                .members
+                .iter()
+                .filter(|m| ids.contains(&m.id))
+                .map(|m| m.name.as_str())
+                .collect();
+            names.sort_unstable();
+            names.join(", ")
+        };
+        let added: Vec<i64> = after.difference(&before).copied().collect();
+        let removed: Vec<i64> = before.difference(&after).copied().collect();
+        if !added.is_empty() {
+            changes.push(format!("добавлены: {}", label(added)));
+        }
+        if !removed.is_empty() {
+            changes.push(format!("исключены: {}", label(removed)));
+        }
+        if !changes.is_empty() {
+            self.record_change(
+                actor,
+                class.organization_id,
+                origin,
+                "subgroup.update",
+                format!("subgroup:{subgroup_id}"),
+                format!(
+                    "{}: подгруппа «{}»: {}",
+                    class_name(class),
+                    old.name,
+                    changes.join("; ")
+                ),
+            )
+            .await;
+            self.diary_cache.forget_all();
+        }
+        Ok(Ok(class.id))
+    }
+
+    /// Removes a subgroup no subject group uses; returns its class.
+    pub async fn delete_subgroup(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        subgroup_id: i64,
+    ) -> FormResult<i64> {
+        let setup = self.subgroup_setup(actor, subgroup_id).await?;
+        let mut errors = FieldErrors::default();
+        let used = setup.groups.len();
+        if used > 0 || !self.store.delete_subgroup(subgroup_id).await? {
+            let used = if used > 0 {
+                used
+            } else {
+                self.store
+                    .subject_groups_of_subgroup(subgroup_id)
+                    .await?
+                    .len()
+            };
+            errors.add(
+                "delete",
+                format!(
+                    "Подгруппа используется в группах учебного плана: {used}. Сначала удалите эти группы"
+                ),
+            );
+            return Ok(Err(errors));
+        }
+        self.record_change(
+            actor,
+            setup.class.organization_id,
+            origin,
+            "subgroup.delete",
+            format!("subgroup:{subgroup_id}"),
+            format!(
+                "{}: удалена подгруппа «{}»",
+                class_name(&setup.class),
+                setup.subgroup.name
+            ),
+        )
+        .await;
+        self.diary_cache.forget_all();
+        Ok(Ok(setup.class.id))
     }
 }

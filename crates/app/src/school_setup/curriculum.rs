@@ -2,6 +2,41 @@
 
 use super::*;
 
+/// Teacher ids chosen in a form: teachers of the school, or ones the group already has.
+fn pick_teachers(
+    errors: &mut FieldErrors,
+    chosen: &[String],
+    school_teachers: &[NamedRecord],
+    current: &[i64],
+) -> Vec<i64> {
+    let mut teachers = Vec::new();
+    for t in chosen {
+        match t.trim().parse::<i64>() {
+            Ok(id) if school_teachers.iter().any(|a| a.id == id) || current.contains(&id) => {
+                if !teachers.contains(&id) {
+                    teachers.push(id);
+                }
+            }
+            _ => {
+                errors.add("teachers", "Выберите учителей этой школы");
+                break;
+            }
+        }
+    }
+    if teachers.is_empty() && errors.get("teachers").is_none() {
+        errors.add("teachers", "Выберите хотя бы одного учителя");
+    }
+    teachers
+}
+
+fn hours_field(errors: &mut FieldErrors, value: &str) -> Option<i32> {
+    let hours = value.trim().parse::<i32>().ok();
+    if !hours.is_some_and(|h| (1..=40).contains(&h)) {
+        errors.add("hours", "Часов в неделю — число от 1 до 40");
+    }
+    hours
+}
+
 impl App {
     /// Subjects of a school.
     pub async fn setup_subjects(
@@ -56,6 +91,263 @@ impl App {
         Ok(Ok(id))
     }
 
+    /// A subject with the subject groups that use it.
+    pub async fn subject_setup(&self, actor: &Actor, subject_id: i64) -> AppResult<SubjectSetup> {
+        self.setup_gate(actor)?;
+        let subject = self
+            .store
+            .subject(subject_id)
+            .await?
+            .ok_or_else(|| not_found("Предмет"))?;
+        refuse_unless(policy::may_administer_school(
+            actor,
+            subject.organization_id,
+        ))?;
+        Ok(SubjectSetup {
+            groups: self.store.subject_groups_of_subject(subject_id).await?,
+            subject,
+        })
+    }
+
+    /// Renames a subject (its name stays unique in the school) and the subject groups named after it.
+    pub async fn update_subject(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        subject_id: i64,
+        name: &str,
+        short_name: &str,
+    ) -> FormResult<()> {
+        let setup = self.subject_setup(actor, subject_id).await?;
+        let old = &setup.subject;
+        let org = old.organization_id;
+        let mut errors = FieldErrors::default();
+        let name = required(&mut errors, "subject_name", name, 100);
+        let short = text_field(&mut errors, "short_name", short_name, 30);
+        if self
+            .store
+            .subjects(org)
+            .await?
+            .iter()
+            .any(|s| s.id != subject_id && text::normalise(&s.name) == text::normalise(&name))
+        {
+            errors.add("subject_name", "Такой предмет в школе уже есть");
+        }
+        if let Err(e) = into_result(errors) {
+            return Ok(Err(e));
+        }
+        let short = if short.is_empty() {
+            name.clone()
+        } else {
+            short
+        };
+        let mut renamed = Vec::new();
+        if old.name != name {
+            for g in &setup.groups {
+                if let Some(class) = self.store.class(g.class_id).await? {
+                    renamed.push((g.id, group_name(&class, &name, g.subgroup_name.as_deref())));
+                }
+            }
+        }
+        self.store
+            .update_subject(subject_id, &name, &short, &renamed)
+            .await?;
+        let mut changes = Vec::new();
+        if old.name != name {
+            changes.push(format!("название: {} → {name}", old.name));
+        }
+        if old.short_name != short {
+            changes.push(format!("сокращение: {} → {short}", old.short_name));
+        }
+        if !changes.is_empty() {
+            self.record_change(
+                actor,
+                org,
+                origin,
+                "subject.update",
+                format!("subject:{subject_id}"),
+                format!("Предмет «{}»: {}", old.name, changes.join("; ")),
+            )
+            .await;
+            self.diary_cache.forget_all();
+        }
+        Ok(Ok(()))
+    }
+
+    /// Removes a subject no subject group uses; returns its school.
+    pub async fn delete_subject(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        subject_id: i64,
+    ) -> FormResult<OrganizationId> {
+        let setup = self.subject_setup(actor, subject_id).await?;
+        let subject = setup.subject;
+        let mut errors = FieldErrors::default();
+        let used = setup.groups.len();
+        if used > 0 || !self.store.delete_subject(subject_id).await? {
+            let used = if used > 0 {
+                used
+            } else {
+                self.store
+                    .subject_groups_of_subject(subject_id)
+                    .await?
+                    .len()
+            };
+            errors.add(
+                "delete",
+                format!(
+                    "Предмет используется в группах учебного плана: {used}. Сначала удалите эти группы"
+                ),
+            );
+            return Ok(Err(errors));
+        }
+        self.record_change(
+            actor,
+            subject.organization_id,
+            origin,
+            "subject.delete",
+            format!("subject:{subject_id}"),
+            format!("Удалён предмет «{}» ({})", subject.name, subject.short_name),
+        )
+        .await;
+        Ok(Ok(subject.organization_id))
+    }
+
+    /// A subject group with its class, teachers and the school's teachers.
+    pub async fn group_setup(&self, actor: &Actor, group_id: i64) -> AppResult<GroupSetup> {
+        self.setup_gate(actor)?;
+        let group = self
+            .store
+            .subject_group(group_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
+        refuse_unless(policy::may_administer_school(actor, group.organization_id))?;
+        let class = self
+            .store
+            .class(group.class_id)
+            .await?
+            .ok_or_else(|| not_found("Класс"))?;
+        Ok(GroupSetup {
+            teachers: self
+                .store
+                .group_teachers(group.class_id)
+                .await?
+                .into_iter()
+                .filter(|t| t.subject_group_id == group_id)
+                .collect(),
+            school_teachers: self.store.school_teachers(group.organization_id).await?,
+            group,
+            class,
+        })
+    }
+
+    /// Changes a subject group's teachers and hours. When the main teacher (the lowest id, as when
+    /// lessons are generated) changes, the group's scheduled lessons from today on that the old
+    /// main teacher was to give go to the new one; past lessons and substitutions stay. Returns
+    /// the class and how many lessons changed teacher.
+    pub async fn update_subject_group(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        group_id: i64,
+        input: &GroupEdit,
+    ) -> FormResult<(i64, u64)> {
+        let setup = self.group_setup(actor, group_id).await?;
+        let group = &setup.group;
+        let current: Vec<i64> = setup
+            .teachers
+            .iter()
+            .map(|t| t.teacher_account_id)
+            .collect();
+        let mut errors = FieldErrors::default();
+        let teachers = pick_teachers(
+            &mut errors,
+            &input.teachers,
+            &setup.school_teachers,
+            &current,
+        );
+        let hours = hours_field(&mut errors, &input.hours);
+        let (Some(hours), true) = (hours, errors.is_empty()) else {
+            return Ok(Err(errors));
+        };
+        let old_main = current.iter().min().copied();
+        let new_main = teachers.iter().min().copied();
+        let moved = self
+            .store
+            .update_subject_group(
+                group_id,
+                &GroupChange {
+                    hours_per_week: hours,
+                    teachers: teachers.clone(),
+                    lessons_from: self.today(),
+                    old_teacher: old_main,
+                    new_teacher: new_main,
+                },
+            )
+            .await?;
+        let mut changes = Vec::new();
+        if group.hours_per_week != hours {
+            changes.push(format!(
+                "часов в неделю: {} → {hours}",
+                group.hours_per_week
+            ));
+        }
+        let mut sorted_old = current.clone();
+        sorted_old.sort_unstable();
+        let mut sorted_new = teachers.clone();
+        sorted_new.sort_unstable();
+        if sorted_old != sorted_new {
+            let old_names = setup
+                .teachers
+                .iter()
+                .map(|t| t.display_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let new_names = setup
+                .school_teachers
+                .iter()
+                .filter(|t| teachers.contains(&t.id))
+                .map(|t| t.name.clone())
+                .chain(
+                    setup
+                        .teachers
+                        .iter()
+                        .filter(|t| {
+                            teachers.contains(&t.teacher_account_id)
+                                && !setup
+                                    .school_teachers
+                                    .iter()
+                                    .any(|s| s.id == t.teacher_account_id)
+                        })
+                        .map(|t| t.display_name.clone()),
+                )
+                .collect::<Vec<_>>()
+                .join(", ");
+            changes.push(format!("учителя: {old_names} → {new_names}"));
+        }
+        if moved > 0 {
+            changes.push(format!(
+                "уроков с {} передано новому учителю: {moved}",
+                day(self.today())
+            ));
+        }
+        if !changes.is_empty() {
+            self.record_change(
+                actor,
+                group.organization_id,
+                origin,
+                "subject_group.update",
+                format!("subject_group:{group_id}"),
+                format!("{}: {}", group.name, changes.join("; ")),
+            )
+            .await;
+            // The diary shows lessons' teachers; drop it whatever changed, it is cheap to rebuild.
+            self.diary_cache.forget_all();
+        }
+        Ok(Ok((group.class_id, moved)))
+    }
+
     /// Adds a line of the curriculum: the class or a subgroup, a subject, teachers, hours.
     pub async fn create_subject_group(
         &self,
@@ -96,34 +388,16 @@ impl App {
             }
         };
         let school_teachers = self.store.school_teachers(org).await?;
-        let mut teachers = Vec::new();
-        for t in &input.teachers {
-            match t.trim().parse::<i64>() {
-                Ok(id) if school_teachers.iter().any(|a| a.id == id) => {
-                    if !teachers.contains(&id) {
-                        teachers.push(id);
-                    }
-                }
-                _ => {
-                    errors.add("teachers", "Выберите учителей этой школы");
-                    break;
-                }
-            }
-        }
-        if teachers.is_empty() && errors.get("teachers").is_none() {
-            errors.add("teachers", "Выберите хотя бы одного учителя");
-        }
-        let hours = input.hours.trim().parse::<i32>().ok();
-        if !hours.is_some_and(|h| (1..=40).contains(&h)) {
-            errors.add("hours", "Часов в неделю — число от 1 до 40");
-        }
+        let teachers = pick_teachers(&mut errors, &input.teachers, &school_teachers, &[]);
+        let hours = hours_field(&mut errors, &input.hours);
         let (Some(subject), Some(hours), true) = (subject, hours, errors.is_empty()) else {
             return Ok(Err(errors));
         };
-        let name = match &subgroup {
-            Some(g) => format!("{}/{}/{}", class_name(&class), subject.name, g.name),
-            None => format!("{}/{}", class_name(&class), subject.name),
-        };
+        let name = group_name(
+            &class,
+            &subject.name,
+            subgroup.as_ref().map(|g| g.name.as_str()),
+        );
         if self
             .store
             .subject_groups(class_id)

@@ -17,8 +17,8 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use sgo_core::schedule::{self, Bell, DateSpan, PeriodKind, SchemeProblem, WeeklySlot};
 use sgo_core::{Actor, OrganizationId, policy, text};
 use sgo_store::{
-    AcademicYearRecord, ClassFields, ClassRecord, LessonChange, NamedRecord, NewBell, NewLesson,
-    NewPeriod, NewSubjectGroup, NewTimetableEntry, StoreError, TimetablePlan,
+    AcademicYearRecord, ClassFields, ClassRecord, GroupChange, LessonChange, NamedRecord, NewBell,
+    NewLesson, NewPeriod, NewSubjectGroup, NewTimetableEntry, StoreError, TimetablePlan,
 };
 
 use crate::{App, AppError, AppResult, Origin};
@@ -89,6 +89,14 @@ fn day(d: NaiveDate) -> String {
 /// A class's name as SGO writes it: «9А».
 pub fn class_name(c: &ClassRecord) -> String {
     format!("{}{}", c.grade, c.letter)
+}
+
+/// The name of a subject group as SGO writes it: «5А/Математика» or «5А/Английский язык/1 подгруппа».
+pub fn group_name(class: &ClassRecord, subject: &str, subgroup: Option<&str>) -> String {
+    match subgroup {
+        Some(g) => format!("{}/{subject}/{g}", class_name(class)),
+        None => format!("{}/{subject}", class_name(class)),
+    }
 }
 
 /// A new academic year as the form sends it.
@@ -193,6 +201,52 @@ pub struct GroupInput {
     pub teachers: Vec<String>,
     /// Hours per week.
     pub hours: String,
+}
+
+/// A subject with the subject groups that use it.
+#[derive(Debug, Clone)]
+pub struct SubjectSetup {
+    /// The subject.
+    pub subject: SubjectRecord,
+    /// Subject groups of any class using it.
+    pub groups: Vec<SubjectGroupRecord>,
+}
+
+/// A subject group with what its edit form needs.
+#[derive(Debug, Clone)]
+pub struct GroupSetup {
+    /// The group.
+    pub group: SubjectGroupRecord,
+    /// Its class.
+    pub class: ClassRecord,
+    /// Its teachers now.
+    pub teachers: Vec<GroupTeacherRecord>,
+    /// Teachers of the school, to choose from.
+    pub school_teachers: Vec<NamedRecord>,
+}
+
+/// New teachers and hours of a subject group as the form sends them.
+#[derive(Debug, Clone, Default)]
+pub struct GroupEdit {
+    /// Teacher account ids.
+    pub teachers: Vec<String>,
+    /// Hours per week.
+    pub hours: String,
+}
+
+/// A subgroup with what its edit form needs.
+#[derive(Debug, Clone)]
+pub struct SubgroupSetup {
+    /// The subgroup.
+    pub subgroup: SubgroupRecord,
+    /// Its class.
+    pub class: ClassRecord,
+    /// Current students of the class.
+    pub members: Vec<NamedRecord>,
+    /// Account ids of the subgroup's students.
+    pub chosen: Vec<i64>,
+    /// Subject groups using the subgroup.
+    pub groups: Vec<SubjectGroupRecord>,
 }
 
 /// The weekly timetable of a class as the editor shows it.

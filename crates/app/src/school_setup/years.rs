@@ -63,6 +63,96 @@ impl App {
         Ok(Ok(id))
     }
 
+    /// Renames a year or moves its dates. Refused when something of the year would fall outside
+    /// the new dates, or when the year would overlap another year of the school.
+    pub async fn update_year(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        year_id: i64,
+        input: &YearInput,
+    ) -> FormResult<()> {
+        let old = self.setup_year(actor, year_id).await?;
+        let org = old.organization_id;
+        let mut errors = FieldErrors::default();
+        let start = date_field(&mut errors, "year_start", &input.start);
+        let end = date_field(&mut errors, "year_end", &input.end);
+        let mut name = text_field(&mut errors, "year_name", &input.name, 40);
+        if let (Some(start), Some(end)) = (start, end) {
+            if end <= start {
+                errors.add("year_end", "Конец года должен быть позже начала");
+            } else if (end - start).num_days() > 400 {
+                errors.add("year_end", "Учебный год не может быть длиннее 13 месяцев");
+            } else if let Some(other) = self
+                .store
+                .years(org)
+                .await?
+                .into_iter()
+                .find(|y| y.id != year_id && y.start_date <= end && start <= y.end_date)
+            {
+                errors.add(
+                    "year_start",
+                    format!("Пересекается с учебным годом {}", other.name),
+                );
+            } else {
+                let out = self.store.year_outside(year_id, start, end).await?;
+                if !out.is_empty() {
+                    let mut what = Vec::new();
+                    for (n, label) in [
+                        (out.periods, "учебных периодов"),
+                        (out.holidays, "каникул"),
+                        (out.lessons, "уроков"),
+                        (out.timetable_entries, "строк расписания"),
+                    ] {
+                        if n > 0 {
+                            what.push(format!("{label}: {n}"));
+                        }
+                    }
+                    errors.add(
+                        "year_start",
+                        format!(
+                            "Вне новых дат окажутся {}. Сначала измените или удалите их",
+                            what.join(", ")
+                        ),
+                    );
+                }
+            }
+            if name.is_empty() {
+                name = schedule::year_name(start, end);
+            }
+        }
+        let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
+            return Ok(Err(errors));
+        };
+        self.store.update_year(year_id, &name, start, end).await?;
+        let mut changes = Vec::new();
+        if old.name != name {
+            changes.push(format!("название: {} → {name}", old.name));
+        }
+        if old.start_date != start || old.end_date != end {
+            changes.push(format!(
+                "даты: {} — {} → {} — {}",
+                day(old.start_date),
+                day(old.end_date),
+                day(start),
+                day(end)
+            ));
+        }
+        if !changes.is_empty() {
+            self.record_change(
+                actor,
+                org,
+                origin,
+                "year.update",
+                format!("year:{year_id}"),
+                format!("Учебный год {}: {}", old.name, changes.join("; ")),
+            )
+            .await;
+        }
+        self.diary_cache.forget_all();
+        Ok(Ok(()))
+    }
+
     /// A year with its periods and holidays.
     pub async fn year_setup(&self, actor: &Actor, year_id: i64) -> AppResult<YearSetup> {
         let year = self.setup_year(actor, year_id).await?;

@@ -403,3 +403,280 @@ pub(super) async fn delete_group(
         .map_err(fail(&state))?;
     Ok(see(format!("/school/classes/{class}?saved=group_deleted")))
 }
+
+pub(super) async fn delete_class(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let class = state
+        .app
+        .class_setup(&session.who.actor, id)
+        .await
+        .map_err(fail(&state))?
+        .class;
+    let org_amp = if class.organization_id == session.who.actor.organization_id {
+        String::new()
+    } else {
+        format!("&org={}", class.organization_id)
+    };
+    match state
+        .app
+        .delete_class(&session.who.actor, &origin, id)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(year) => Ok(see(format!(
+            "/school/classes?year={year}&saved=class_deleted{org_amp}"
+        ))),
+        Err(errors) => {
+            let forms = ClassForms {
+                errors,
+                ..ClassForms::default()
+            };
+            let page = class_view(&state, &session, id, forms, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+/// A teacher with whether the group form has them chosen.
+pub(super) struct TeacherChoice {
+    id: i64,
+    name: String,
+    chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "school/group.html")]
+pub(super) struct GroupPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    group: SubjectGroupRecord,
+    class_title: String,
+    teachers: Vec<TeacherChoice>,
+    hours: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn group_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    entered: Option<GroupEdit>,
+    errors: FieldErrors,
+) -> Result<GroupPage, Response> {
+    let setup = state
+        .app
+        .group_setup(&session.who.actor, id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.group.organization_id, "classes").await?;
+    let chosen: Vec<String> = match &entered {
+        Some(e) => e.teachers.iter().map(|t| t.trim().to_owned()).collect(),
+        None => setup
+            .teachers
+            .iter()
+            .map(|t| t.teacher_account_id.to_string())
+            .collect(),
+    };
+    // A current teacher who no longer has the teacher role is still shown, so that saving the
+    // form unchanged keeps them.
+    let mut teachers: Vec<TeacherChoice> = setup
+        .school_teachers
+        .iter()
+        .map(|t| TeacherChoice {
+            id: t.id,
+            name: t.name.clone(),
+            chosen: chosen.contains(&t.id.to_string()),
+        })
+        .collect();
+    for t in &setup.teachers {
+        if !teachers.iter().any(|c| c.id == t.teacher_account_id) {
+            teachers.push(TeacherChoice {
+                id: t.teacher_account_id,
+                name: t.display_name.clone(),
+                chosen: chosen.contains(&t.teacher_account_id.to_string()),
+            });
+        }
+    }
+    let hours = entered.map_or_else(|| setup.group.hours_per_week.to_string(), |e| e.hours);
+    Ok(GroupPage {
+        portal_name,
+        header,
+        c,
+        notice: None,
+        class_title: class_name(&setup.class),
+        group: setup.group,
+        teachers,
+        hours,
+        errors,
+    })
+}
+
+pub(super) async fn group_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Page {
+    let page = group_view(&state, &session, id, None, FieldErrors::default()).await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn update_group(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let input = GroupEdit {
+        teachers: form.all("teachers"),
+        hours: form.get("hours").into(),
+    };
+    match state
+        .app
+        .update_subject_group(&session.who.actor, &origin, id, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok((class, _)) => Ok(see(format!("/school/classes/{class}?saved=group_updated"))),
+        Err(errors) => {
+            let page = group_view(&state, &session, id, Some(input), errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "school/subgroup.html")]
+pub(super) struct SubgroupPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    subgroup: SubgroupRecord,
+    class: SetupClassRecord,
+    class_title: String,
+    students: Vec<TeacherChoice>,
+    groups: Vec<SubjectGroupRecord>,
+    name: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn subgroup_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    entered: Option<(String, Vec<String>)>,
+    errors: FieldErrors,
+) -> Result<SubgroupPage, Response> {
+    let setup = state
+        .app
+        .subgroup_setup(&session.who.actor, id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.class.organization_id, "classes").await?;
+    let (name, chosen) = entered.unwrap_or_else(|| {
+        (
+            setup.subgroup.name.clone(),
+            setup.chosen.iter().map(i64::to_string).collect(),
+        )
+    });
+    Ok(SubgroupPage {
+        portal_name,
+        header,
+        c,
+        notice: None,
+        students: setup
+            .members
+            .iter()
+            .map(|m| TeacherChoice {
+                id: m.id,
+                name: m.name.clone(),
+                chosen: chosen.iter().any(|c| c.trim() == m.id.to_string()),
+            })
+            .collect(),
+        class_title: class_name(&setup.class),
+        class: setup.class,
+        subgroup: setup.subgroup,
+        groups: setup.groups,
+        name,
+        errors,
+    })
+}
+
+pub(super) async fn subgroup_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Page {
+    let page = subgroup_view(&state, &session, id, None, FieldErrors::default()).await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn update_subgroup(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let name = form.get("subgroup_name").to_owned();
+    let students = form.all("students");
+    match state
+        .app
+        .update_subgroup(&session.who.actor, &origin, id, &name, &students)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(class) => Ok(see(format!(
+            "/school/classes/{class}?saved=subgroup_updated"
+        ))),
+        Err(errors) => {
+            let page = subgroup_view(&state, &session, id, Some((name, students)), errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+pub(super) async fn delete_subgroup(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    match state
+        .app
+        .delete_subgroup(&session.who.actor, &origin, id)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(class) => Ok(see(format!(
+            "/school/classes/{class}?saved=subgroup_deleted"
+        ))),
+        Err(errors) => {
+            let page = subgroup_view(&state, &session, id, None, errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

@@ -25,9 +25,10 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use sgo_app::records::{AcademicYearRecord, PeriodRecord};
 use sgo_app::school_setup::{
-    BellRecord, CellInput, ClassInput, FieldErrors, GroupInput, HolidayInput, HolidayRecord,
-    LessonInput, SchemeInput, SetupClassRecord, SetupLessonRecord, SetupNamedRecord,
-    SubgroupRecord, SubjectRecord, YearInput, class_name, monday_of, parse_date, weekday_short,
+    BellRecord, CellInput, ClassInput, FieldErrors, GroupEdit, GroupInput, HolidayInput,
+    HolidayRecord, LessonInput, SchemeInput, SetupClassRecord, SetupLessonRecord, SetupNamedRecord,
+    SubgroupRecord, SubjectGroupRecord, SubjectRecord, YearInput, class_name, monday_of,
+    parse_date, weekday_short,
 };
 use sgo_app::{Actor, AppError};
 use sgo_core::schedule::{PeriodKind, suggest_periods};
@@ -47,7 +48,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/school", get(|| async { Redirect::to("/school/years") }))
         .route("/school/years", get(years_page).post(create_year))
-        .route("/school/years/{id}", get(year_page))
+        .route("/school/years/{id}", get(year_page).post(update_year))
         .route(
             "/school/years/{id}/scheme",
             get(scheme_page).post(save_scheme),
@@ -60,8 +61,15 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/school/classes", get(classes_page).post(create_class))
         .route("/school/classes/{id}", get(class_page).post(update_class))
+        .route("/school/classes/{id}/delete", post(delete_class))
         .route("/school/classes/{id}/subgroups", post(create_subgroup))
+        .route(
+            "/school/subgroups/{id}",
+            get(subgroup_page).post(update_subgroup),
+        )
+        .route("/school/subgroups/{id}/delete", post(delete_subgroup))
         .route("/school/classes/{id}/groups", post(create_group))
+        .route("/school/groups/{id}", get(group_page).post(update_group))
         .route("/school/groups/{id}/delete", post(delete_group))
         .route(
             "/school/classes/{id}/timetable",
@@ -70,6 +78,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/school/classes/{id}/lessons", get(lessons_page))
         .route("/school/lessons/{id}", get(lesson_page).post(change_lesson))
         .route("/school/subjects", get(subjects_page).post(create_subject))
+        .route(
+            "/school/subjects/{id}",
+            get(subject_page).post(update_subject),
+        )
+        .route("/school/subjects/{id}/delete", post(delete_subject))
         .route("/school/bells", get(bells_page).post(save_bells))
 }
 
@@ -201,15 +214,22 @@ const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 fn notice(saved: Option<&str>) -> Option<&'static str> {
     match saved? {
         "year" => Some("Учебный год создан."),
+        "year_updated" => Some("Учебный год сохранён."),
         "periods" => Some("Периоды сохранены."),
         "periods_deleted" => Some("Периоды удалены."),
         "holiday" => Some("Каникулы добавлены."),
         "holiday_deleted" => Some("Каникулы удалены."),
         "class" => Some("Класс сохранён."),
         "subgroup" => Some("Подгруппа создана."),
+        "subgroup_updated" => Some("Подгруппа сохранена."),
+        "subgroup_deleted" => Some("Подгруппа удалена."),
+        "class_deleted" => Some("Класс удалён."),
         "group" => Some("Группа добавлена в учебный план."),
         "group_deleted" => Some("Группа удалена."),
+        "group_updated" => Some("Группа сохранена."),
         "subject" => Some("Предмет добавлен."),
+        "subject_updated" => Some("Предмет сохранён."),
+        "subject_deleted" => Some("Предмет удалён."),
         "bells" => Some("Звонки сохранены."),
         "lesson" => Some("Урок изменён."),
         _ => None,

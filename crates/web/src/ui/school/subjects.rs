@@ -94,3 +94,123 @@ pub(super) async fn create_subject(
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "school/subject.html")]
+pub(super) struct SubjectPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    subject: SubjectRecord,
+    groups: Vec<SubjectGroupRecord>,
+    name: String,
+    short_name: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn subject_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    entered: Option<(String, String)>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Result<SubjectPage, Response> {
+    let setup = state
+        .app
+        .subject_setup(&session.who.actor, id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.subject.organization_id, "subjects").await?;
+    let (name, short_name) =
+        entered.unwrap_or_else(|| (setup.subject.name.clone(), setup.subject.short_name.clone()));
+    Ok(SubjectPage {
+        portal_name,
+        header,
+        c,
+        notice,
+        subject: setup.subject,
+        groups: setup.groups,
+        name,
+        short_name,
+        errors,
+    })
+}
+
+pub(super) async fn subject_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<OrgQuery>,
+) -> Page {
+    let page = subject_view(
+        &state,
+        &session,
+        id,
+        None,
+        FieldErrors::default(),
+        notice(q.saved.as_deref()),
+    )
+    .await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn update_subject(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let (name, short) = (form.get("subject_name"), form.get("short_name"));
+    match state
+        .app
+        .update_subject(&session.who.actor, &origin, id, name, short)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(()) => Ok(see(format!("/school/subjects/{id}?saved=subject_updated"))),
+        Err(errors) => {
+            let entered = Some((name.to_owned(), short.to_owned()));
+            let page = subject_view(&state, &session, id, entered, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+pub(super) async fn delete_subject(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let actor = &session.who.actor;
+    match state
+        .app
+        .delete_subject(actor, &origin, id)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(org) => {
+            let q = if org == actor.organization_id {
+                String::new()
+            } else {
+                format!("&org={org}")
+            };
+            Ok(see(format!("/school/subjects?saved=subject_deleted{q}")))
+        }
+        Err(errors) => {
+            let page = subject_view(&state, &session, id, None, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

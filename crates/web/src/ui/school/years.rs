@@ -109,6 +109,7 @@ pub(super) struct YearPage {
     holidays: Vec<HolidayRecord>,
     kinds: Vec<(&'static str, &'static str)>,
     holiday: HolidayInput,
+    edit: YearInput,
     errors: FieldErrors,
 }
 
@@ -123,7 +124,7 @@ pub(super) async fn year_view(
     state: &AppState,
     session: &UiSession,
     year_id: i64,
-    holiday: HolidayInput,
+    (holiday, edit): (HolidayInput, Option<YearInput>),
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<YearPage, Response> {
@@ -149,11 +150,17 @@ pub(super) async fn year_view(
             }),
         }
     }
+    let edit = edit.unwrap_or_else(|| YearInput {
+        name: setup.year.name.clone(),
+        start: setup.year.start_date.to_string(),
+        end: setup.year.end_date.to_string(),
+    });
     Ok(YearPage {
         portal_name,
         header,
         c,
         notice,
+        edit,
         year: setup.year,
         schemes,
         holidays: setup.holidays,
@@ -173,7 +180,7 @@ pub(super) async fn year_page(
         &state,
         &session,
         id,
-        HolidayInput::default(),
+        (HolidayInput::default(), None),
         FieldErrors::default(),
         notice(q.saved.as_deref()),
     )
@@ -371,7 +378,7 @@ pub(super) async fn add_holiday(
     {
         Ok(_) => Ok(see(format!("/school/years/{id}?saved=holiday"))),
         Err(errors) => {
-            let page = year_view(&state, &session, id, input, errors, None).await?;
+            let page = year_view(&state, &session, id, (input, None), errors, None).await?;
             Ok(with_status(INVALID, &page))
         }
     }
@@ -393,4 +400,34 @@ pub(super) async fn delete_holiday(
         .await
         .map_err(fail(&state))?;
     Ok(see(format!("/school/years/{id}?saved=holiday_deleted")))
+}
+
+pub(super) async fn update_year(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let input = YearInput {
+        name: form.get("year_name").into(),
+        start: form.get("year_start").into(),
+        end: form.get("year_end").into(),
+    };
+    match state
+        .app
+        .update_year(&session.who.actor, &origin, id, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(()) => Ok(see(format!("/school/years/{id}?saved=year_updated"))),
+        Err(errors) => {
+            let forms = (HolidayInput::default(), Some(input));
+            let page = year_view(&state, &session, id, forms, errors, None).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
 }

@@ -440,6 +440,20 @@ impl crate::SchoolSetupStore for Backend {
         Ok(())
     }
 
+    async fn rename_class_groups(&self, class_id: i64, names: &[(i64, String)]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for (group, name) in names {
+            sqlx::query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND class_id = $3")
+                .bind(group)
+                .bind(name)
+                .bind(class_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn subject_groups_of_subject(&self, subject_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.subject_id = $1 ORDER BY g.name, g.id");
         Ok(sqlx::query_as(SQL).bind(subject_id).fetch_all(&self.pool).await?)

@@ -401,6 +401,8 @@ pub trait SchoolSetupStore: Send + Sync {
     async fn delete_subject(&self, id: i64) -> StoreResult<bool>;
     /// Subject groups of a class, by name.
     async fn subject_groups(&self, class_id: i64) -> StoreResult<Vec<SubjectGroupRecord>>;
+    /// Renames subject groups of a class together (after the class itself was renamed).
+    async fn rename_class_groups(&self, class_id: i64, names: &[(i64, String)]) -> StoreResult<()>;
     /// One subject group.
     async fn subject_group(&self, id: i64) -> StoreResult<Option<SubjectGroupRecord>>;
     /// Teachers of the subject groups of a class.

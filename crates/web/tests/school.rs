@@ -1119,6 +1119,22 @@ async fn corrections(engine: Engine) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"delete-error\">Класс нельзя удалить: в нём были ученики"));
+
+    // A renamed class takes its subject groups' names along («5А/…» → «5Ы/…»).
+    let mut renamed = demo_class.clone();
+    renamed.letter = "Ы".into();
+    let fields = class_form(&demo_class.shift.to_string(), &renamed);
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, body) = w.post(&admin, &demo_class_uri, &refs).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let groups = s.subject_groups(demo_class.id).await.unwrap();
+    assert!(!groups.is_empty());
+    let prefix = format!("{}Ы/", demo_class.grade);
+    assert!(
+        groups.iter().all(|g| g.name.starts_with(&prefix)),
+        "{:?}",
+        groups.iter().map(|g| &g.name).collect::<Vec<_>>()
+    );
     let ys = new_year.to_string();
     let (status, location, _) = w
         .post(

@@ -168,6 +168,25 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         }
+        // Group names carry the class name («5А/Математика»): they follow a renamed class.
+        let renamed = ClassRecord {
+            grade: fields.grade,
+            letter: fields.letter.clone(),
+            ..old.clone()
+        };
+        if class_name(&renamed) != class_name(&old) {
+            let names: Vec<(i64, String)> = self
+                .store
+                .subject_groups(class_id)
+                .await?
+                .iter()
+                .map(|g| {
+                    let name = group_name(&renamed, &g.subject_name, g.subgroup_name.as_deref());
+                    (g.id, name)
+                })
+                .collect();
+            self.store.rename_class_groups(class_id, &names).await?;
+        }
         let mut changes = Vec::new();
         let mut note = |what: &str, a: String, b: String| {
             if a != b {

@@ -1,0 +1,346 @@
+//! Creating and editing a person with their account.
+
+use super::*;
+
+impl App {
+    /// A free login for the name in the organization: the suggestion, else with 2, 3, ….
+    pub async fn free_login(
+        &self,
+        organization_id: OrganizationId,
+        last: &str,
+        first: &str,
+        middle: &str,
+    ) -> AppResult<String> {
+        let base = sgo_core::login::suggest_login(last, first, middle);
+        for n in 1..10_000u32 {
+            let login = if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}{n}")
+            };
+            if !self
+                .store
+                .login_taken(organization_id, &text::normalise(&login), None)
+                .await?
+            {
+                return Ok(login);
+            }
+        }
+        Err(AppError::BadRequest(
+            "Не удалось подобрать имя пользователя: укажите его сами".into(),
+        ))
+    }
+
+    /// Creates a person with an account in the actor's school, with roles, a class for a
+    /// student and children for a parent; returns the new account.
+    pub async fn create_person(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        input: &PersonInput,
+    ) -> Result<AccountId, PeopleError> {
+        let org = actor.organization_id;
+        if !policy::may_administer_school(actor, org) {
+            return Err(AppError::Forbidden.into());
+        }
+        let today = self.clock.today();
+        let mut errors = FieldErrors::default();
+        let checked = check_person(input, today, &mut errors);
+        let everyone = self.everyone(org).await?;
+        let mut class_label = None;
+        if checked.roles.contains(&Role::Student) {
+            match checked.class_id {
+                None if errors.get("class_id").is_none() => {
+                    errors.add("class_id", "Для ученика выберите класс")
+                }
+                None => {}
+                Some(id) => match self.store.people_class(id).await? {
+                    Some(c) if c.organization_id == org => {
+                        class_label = Some(class_name(c.grade, &c.letter))
+                    }
+                    _ => errors.add("class_id", "Выберите класс из списка"),
+                },
+            }
+        } else if checked.class_id.is_some() {
+            errors.add("class_id", "Класс указывается только для ученика");
+        }
+        let mut children = input.children.clone();
+        children.sort_unstable();
+        children.dedup();
+        if !children.is_empty() {
+            if !checked.roles.contains(&Role::Parent) {
+                errors.add("children", "Детей указывают только для родителя");
+            } else if children.iter().any(|c| {
+                !everyone
+                    .get(*c)
+                    .is_some_and(|r| r.roles.contains(&Role::Student))
+            }) {
+                errors.add("children", "Выберите детей из списка учеников школы");
+            }
+        }
+        if let Some(login) = &checked.login
+            && self
+                .store
+                .login_taken(org, &text::normalise(login), None)
+                .await?
+        {
+            errors.add("login", "Это имя пользователя уже занято в школе");
+        }
+        if !errors.is_empty() {
+            return Err(PeopleError::Invalid(errors));
+        }
+        let p = &checked.person;
+        let login = match checked.login {
+            Some(l) => l,
+            None => {
+                self.free_login(org, &p.last_name, &p.first_name, &p.middle_name)
+                    .await?
+            }
+        };
+        let display_name = checked
+            .display_name
+            .unwrap_or_else(|| default_display_name(p, &checked.roles));
+        let new = NewPersonAccount {
+            person: checked.person.clone(),
+            organization_id: org,
+            login_norm: text::normalise(&login),
+            login: login.clone(),
+            display_name: display_name.clone(),
+            roles: checked.roles.clone(),
+            class_id: checked.class_id,
+            class_from: today,
+            children: children.clone(),
+            now: self.clock.now(),
+        };
+        let id = match self.store.create_person_account(&new).await {
+            Ok(id) => id,
+            Err(StoreError::Conflict(_)) => {
+                let mut e = FieldErrors::default();
+                e.add("login", "Это имя пользователя уже занято в школе");
+                return Err(PeopleError::Invalid(e));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let mut details = format!(
+            "Создан пользователь {display_name} (имя пользователя {login}), роли: {}",
+            roles_words(&checked.roles)
+        );
+        if let Some(c) = class_label {
+            details.push_str(&format!("; класс {c} с {}", today.format("%d.%m.%Y")));
+        }
+        if !children.is_empty() {
+            let names: Vec<String> = children
+                .iter()
+                .filter_map(|c| everyone.get(*c).map(|r| r.display_name.clone()))
+                .collect();
+            details.push_str(&format!("; дети: {}", names.join(", ")));
+        }
+        self.record_change(
+            actor,
+            org,
+            origin,
+            "person.create",
+            person_target(id),
+            details,
+        )
+        .await;
+        Ok(id)
+    }
+
+    /// Loads an account the actor may act on, or says why not: another school's people are
+    /// not found, within the school only the administration and the class teacher see them.
+    pub(super) async fn reachable(
+        &self,
+        actor: &Actor,
+        account: AccountId,
+    ) -> AppResult<(PersonCardRecord, Scope)> {
+        let not_found = || AppError::NotFound("Пользователь не найден".into());
+        let record = self
+            .store
+            .person_card(account)
+            .await?
+            .ok_or_else(not_found)?;
+        let org = record.organization_id;
+        if org != actor.organization_id && !policy::may_administer_school(actor, org) {
+            return Err(not_found());
+        }
+        let scope = self.people_scope(actor, org).await?;
+        Ok((record, scope))
+    }
+
+    /// A person's card: fields, roles, class history and links.
+    pub async fn person_card(&self, actor: &Actor, account: AccountId) -> AppResult<PersonCard> {
+        let (record, scope) = self.reachable(actor, account).await?;
+        let everyone = self.everyone(record.organization_id).await?;
+        if !scope.administers && !everyone.led_ids(&scope.led).contains(&account) {
+            return Err(AppError::Forbidden);
+        }
+        let row = everyone
+            .get(account)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("Пользователь не найден".into()))?;
+        let history = self.store.class_history(account).await?;
+        let (mut link_students, mut link_parents) = (Vec::new(), Vec::new());
+        if scope.administers {
+            let linked: HashSet<i64> = row
+                .children
+                .iter()
+                .chain(&row.parents)
+                .map(|l| l.account_id)
+                .collect();
+            if row.roles.contains(&Role::Parent) {
+                link_students = students_of(&everyone.rows)
+                    .into_iter()
+                    .filter(|s| s.account_id != account && !linked.contains(&s.account_id))
+                    .collect();
+            }
+            if row.roles.contains(&Role::Student) {
+                link_parents = everyone
+                    .rows
+                    .iter()
+                    .filter(|r| r.roles.contains(&Role::Parent))
+                    .filter(|r| r.account_id != account && !linked.contains(&r.account_id))
+                    .map(|r| LinkedPerson {
+                        account_id: r.account_id,
+                        name: r.full_name.clone(),
+                    })
+                    .collect();
+            }
+        }
+        Ok(PersonCard {
+            record,
+            row,
+            history,
+            may_edit: scope.administers,
+            classes: scope.classes,
+            link_students,
+            link_parents,
+        })
+    }
+
+    /// Edits a person (names, birth date, gender, SNILS) and their account (login, display
+    /// name, roles, whether it may sign in). Class and children are changed by their own actions.
+    pub async fn update_person(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        account: AccountId,
+        input: &PersonInput,
+    ) -> Result<(), PeopleError> {
+        let (old, scope) = self.reachable(actor, account).await?;
+        if !scope.administers {
+            return Err(AppError::Forbidden.into());
+        }
+        let org = old.organization_id;
+        let mut errors = FieldErrors::default();
+        let checked = check_person(input, self.clock.today(), &mut errors);
+        let login = match &checked.login {
+            Some(l) => l.clone(),
+            None => {
+                if errors.get("login").is_none() {
+                    errors.add("login", "Укажите имя пользователя");
+                }
+                String::new()
+            }
+        };
+        if !login.is_empty()
+            && self
+                .store
+                .login_taken(org, &text::normalise(&login), Some(account))
+                .await?
+        {
+            errors.add("login", "Это имя пользователя уже занято в школе");
+        }
+        let old_roles = self.store.account_roles(account).await?;
+        if account == actor.account_id {
+            if !input.active {
+                errors.add("active", "Нельзя отключить собственную учётную запись");
+            }
+            let admin =
+                |rs: &[Role]| rs.contains(&Role::Administrator) || rs.contains(&Role::DeputyHead);
+            if admin(&old_roles) && !admin(&checked.roles) {
+                errors.add("roles", "Нельзя снять с себя роль администрации");
+            }
+        }
+        // Roles the school does not give (region roles) stay as they were.
+        let mut roles: Vec<Role> = old_roles
+            .iter()
+            .copied()
+            .filter(|r| !ASSIGNABLE_ROLES.contains(r))
+            .chain(checked.roles.iter().copied())
+            .collect();
+        roles.sort();
+        roles.dedup();
+        if !errors.is_empty() {
+            return Err(PeopleError::Invalid(errors));
+        }
+        let display_name = checked
+            .display_name
+            .clone()
+            .unwrap_or_else(|| default_display_name(&checked.person, &checked.roles));
+        let p = &checked.person;
+        let mut changes = Vec::new();
+        let mut note = |what: &str, from: &str, to: &str| {
+            if from != to {
+                changes.push(format!("{what}: {from} → {to}"));
+            }
+        };
+        note("фамилия", &old.last_name, &p.last_name);
+        note("имя", &old.first_name, &p.first_name);
+        note("отчество", &old.middle_name, &p.middle_name);
+        let date = |d: Option<NaiveDate>| {
+            d.map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or("—".into())
+        };
+        note("дата рождения", &date(old.birth_date), &date(p.birth_date));
+        note("пол", opt_text(&old.gender), opt_text(&p.gender));
+        note("СНИЛС", opt_text(&old.snils), opt_text(&p.snils));
+        note("имя пользователя", &old.login, &login);
+        note("отображаемое имя", &old.display_name, &display_name);
+        note("роли", &roles_words(&old_roles), &roles_words(&roles));
+        let standing = |a: bool| {
+            if a {
+                "активна"
+            } else {
+                "отключена"
+            }
+        };
+        note(
+            "учётная запись",
+            standing(old.active),
+            standing(input.active),
+        );
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.store.update_person(old.person_id, p).await?;
+        let fields = AccountFields {
+            login_norm: text::normalise(&login),
+            login,
+            display_name,
+            active: input.active,
+        };
+        match self.store.update_account(account, &fields).await {
+            Ok(_) => {}
+            Err(StoreError::Conflict(_)) => {
+                let mut e = FieldErrors::default();
+                e.add("login", "Это имя пользователя уже занято в школе");
+                return Err(PeopleError::Invalid(e));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if roles != old_roles {
+            self.store.set_account_roles(account, &roles).await?;
+        }
+        self.record_change(
+            actor,
+            org,
+            origin,
+            "person.update",
+            person_target(account),
+            changes.join("; "),
+        )
+        .await;
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! Parent ↔ student links and moving a student between classes.
+
+use super::*;
+
+impl App {
+    /// Both ends of a parent link, checked: same school as each other, parent and student roles.
+    pub(super) async fn link_ends(
+        &self,
+        actor: &Actor,
+        parent: AccountId,
+        student: AccountId,
+    ) -> AppResult<(OrganizationId, PersonRow, PersonRow)> {
+        let (record, scope) = self.reachable(actor, parent).await?;
+        if !scope.administers {
+            return Err(AppError::Forbidden);
+        }
+        let everyone = self.everyone(record.organization_id).await?;
+        let p = everyone.get(parent).cloned();
+        let s = everyone.get(student).cloned();
+        match (p, s) {
+            (Some(p), Some(s))
+                if p.roles.contains(&Role::Parent) && s.roles.contains(&Role::Student) =>
+            {
+                Ok((record.organization_id, p, s))
+            }
+            (Some(_), Some(_)) => Err(AppError::BadRequest(
+                "Связь устанавливается между родителем и учеником".into(),
+            )),
+            _ => Err(AppError::NotFound("Пользователь не найден".into())),
+        }
+    }
+
+    /// Links a parent to a student of the same school.
+    pub async fn link_parent(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        parent: AccountId,
+        student: AccountId,
+    ) -> AppResult<()> {
+        let (org, p, s) = self.link_ends(actor, parent, student).await?;
+        if p.children.iter().any(|c| c.account_id == student) {
+            return Ok(());
+        }
+        self.store.link_parent(parent, student).await?;
+        let details = format!(
+            "Связь: родитель {} — ученик {}",
+            p.display_name, s.display_name
+        );
+        self.record_change(
+            actor,
+            org,
+            origin,
+            "person.link",
+            person_target(parent),
+            details,
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Removes a parent ↔ student link.
+    pub async fn unlink_parent(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        parent: AccountId,
+        student: AccountId,
+    ) -> AppResult<()> {
+        let (org, p, s) = self.link_ends(actor, parent, student).await?;
+        if self.store.unlink_parent(parent, student).await? {
+            let details = format!(
+                "Связь снята: родитель {} — ученик {}",
+                p.display_name, s.display_name
+            );
+            self.record_change(
+                actor,
+                org,
+                origin,
+                "person.unlink",
+                person_target(parent),
+                details,
+            )
+            .await;
+        }
+        Ok(())
+    }
+
+    /// Moves a student to another class of the school from `from` (the stay so far ends the day
+    /// before), or out of the school with `None`. The account stays as it is.
+    pub async fn move_student(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        student: AccountId,
+        class_id: Option<i64>,
+        from: NaiveDate,
+    ) -> AppResult<()> {
+        let (record, scope) = self.reachable(actor, student).await?;
+        if !scope.administers {
+            return Err(AppError::Forbidden);
+        }
+        let org = record.organization_id;
+        if !self
+            .store
+            .account_roles(student)
+            .await?
+            .contains(&Role::Student)
+        {
+            return Err(AppError::BadRequest(
+                "Переводить можно только ученика".into(),
+            ));
+        }
+        let history = self.store.class_history(student).await?;
+        let current = history
+            .iter()
+            .find(|h| h.from_date <= from && h.to_date.is_none_or(|t| t >= from));
+        if let Some(latest) = history.first()
+            && latest.from_date >= from
+        {
+            return Err(AppError::BadRequest(format!(
+                "Дата должна быть позже {} — начала последнего пребывания в классе",
+                latest.from_date.format("%d.%m.%Y")
+            )));
+        }
+        let target = match class_id {
+            Some(id) => match self.store.people_class(id).await? {
+                Some(c) if c.organization_id == org => Some(c),
+                _ => return Err(AppError::BadRequest("Выберите класс из списка".into())),
+            },
+            None => None,
+        };
+        match (&target, current) {
+            (Some(t), Some(c)) if t.id == c.class_id => {
+                return Err(AppError::BadRequest(
+                    "Ученик уже учится в этом классе".into(),
+                ));
+            }
+            (None, None) => {
+                return Err(AppError::BadRequest(
+                    "Ученик и так не числится в классе".into(),
+                ));
+            }
+            _ => {}
+        }
+        self.store.move_student(student, class_id, from).await?;
+        let was = current
+            .map(|c| class_name(c.grade, &c.letter))
+            .unwrap_or_else(|| "—".into());
+        let day = from.format("%d.%m.%Y");
+        let details = match &target {
+            Some(t) => format!("Класс: {was} → {} с {day}", class_name(t.grade, &t.letter)),
+            None => format!("Выбыл из класса {was} с {day}"),
+        };
+        self.record_change(
+            actor,
+            org,
+            origin,
+            "student.move",
+            person_target(student),
+            details,
+        )
+        .await;
+        Ok(())
+    }
+}

@@ -380,6 +380,20 @@ async fn region_admin_adds_a_school(engine: Engine) {
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(dup.body.contains("id=\"short_name-error\""));
 
+    // The region administrator can go on to set the school up, acting for it.
+    let page = w
+        .get(&format!("/region/organizations/{school}"), &cookie)
+        .await;
+    let setup = format!("href=\"/school/years?org={school}\"");
+    assert!(page.body.contains(&setup), "{}", page.body);
+    let years = w.get(&format!("/school/years?org={school}"), &cookie).await;
+    assert_eq!(years.status, StatusCode::OK, "{}", years.body);
+    assert!(
+        years
+            .body
+            .contains(&format!("/school/classes?org={school}"))
+    );
+
     // Found at once by the NetSchool search, its card as entered.
     let found = w.get("/webapi/schools/search?name=%D0%B1%D0%B5%D1%80%D1%91%D0%B7%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F", "").await;
     let found: Json = serde_json::from_str(&found.body).unwrap();

@@ -3,6 +3,7 @@
 
 mod bulk;
 mod connect;
+mod files;
 mod import;
 mod people;
 mod postgres;
@@ -21,6 +22,7 @@ use sgo_core::{AccountId, OrganizationId, OrganizationKind};
 
 pub use bulk::Value;
 pub use connect::{Engine, connect};
+pub use files::{FileStore, LocalFileStore, is_key};
 pub use import::*;
 pub use people::*;
 pub use records::*;
@@ -40,6 +42,9 @@ pub enum StoreError {
     /// Any other database failure.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The file store failed (disk full, permissions).
+    #[error("file store error: {0}")]
+    Files(String),
     /// Migrations failed.
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -28,6 +28,14 @@ const MAX_ABOUT: usize = 4000;
 
 pub use crate::form::FieldErrors;
 
+/// Whether another of `siblings` (not `except`) has the name, ignoring case and ё/е.
+fn name_taken(siblings: &[NamedRecord], name: &str, except: Option<i64>) -> bool {
+    let norm = text::normalise(name);
+    siblings
+        .iter()
+        .any(|n| Some(n.id) != except && text::normalise(&n.name) == norm)
+}
+
 /// Why a region-administration form was not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum RegionFormError {
@@ -400,13 +408,8 @@ impl App {
         name: &str,
         except: Option<i64>,
     ) -> AppResult<bool> {
-        let norm = text::normalise(name);
-        Ok(self
-            .store
-            .municipalities(region)
-            .await?
-            .iter()
-            .any(|m| Some(m.id) != except && text::normalise(&m.name) == norm))
+        let siblings = self.store.municipalities(region).await?;
+        Ok(name_taken(&siblings, name, except))
     }
 
     /// Renames a municipality of the actor's region.
@@ -458,13 +461,8 @@ impl App {
         name: &str,
         except: Option<i64>,
     ) -> AppResult<bool> {
-        let norm = text::normalise(name);
-        Ok(self
-            .store
-            .settlements(municipality)
-            .await?
-            .iter()
-            .any(|s| Some(s.id) != except && text::normalise(&s.name) == norm))
+        let siblings = self.store.settlements(municipality).await?;
+        Ok(name_taken(&siblings, name, except))
     }
 
     /// Adds a settlement to a municipality of the actor's region.

@@ -51,3 +51,46 @@ impl CaseInsensitiveForm {
         self.0.get(name).map(String::as_str)
     }
 }
+
+/// An HTML form as submitted: every name with every value, in order, so that multi-selects and
+/// repeated checkboxes (`teachers`, `account`) keep all their values.
+#[derive(Debug, Default)]
+pub(crate) struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    /// Parses a URL-encoded body; `None` when it is not one.
+    pub fn parse(body: &[u8]) -> Option<FormFields> {
+        serde_urlencoded::from_bytes(body).ok().map(FormFields)
+    }
+
+    /// The first value of a field, or `""`.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of a field, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Every (name, value) pair, in order (forms whose field names carry data, like a grid).
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Every value of a field that is a number (ids of ticked rows).
+    pub fn ids(&self, name: &str) -> Vec<i64> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect()
+    }
+}

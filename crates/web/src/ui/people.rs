@@ -18,7 +18,7 @@ use sgo_app::{AppError, Role};
 
 use super::{Header, MessagePage, PageError, UiSession, csrf, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
+use crate::extract::{ClientOrigin, FormFields};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -32,40 +32,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/people/{id}/move", post(move_student))
 }
 
-/// A submitted form: every (name, value) pair, names repeating for checkboxes and multi-selects.
-struct Fields(Vec<(String, String)>);
+/// A submitted form; a body that is not a form reads as an empty one (its CSRF check fails).
+fn form(body: &[u8]) -> FormFields {
+    FormFields::parse(body).unwrap_or_default()
+}
 
-impl Fields {
-    fn parse(body: &[u8]) -> Fields {
-        Fields(serde_urlencoded::from_bytes(body).unwrap_or_default())
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-
-    fn ids(&self, name: &str) -> Vec<i64> {
-        self.all(name)
-            .iter()
-            .filter_map(|v| v.trim().parse().ok())
-            .collect()
-    }
-
-    fn csrf_ok(&self, headers: &HeaderMap) -> bool {
-        csrf::check(headers, Some(self.get("csrf")))
-    }
+fn csrf_ok(fields: &FormFields, headers: &HeaderMap) -> bool {
+    csrf::check(headers, Some(fields.get("csrf")))
 }
 
 fn expired_form(state: &AppState) -> Response {
@@ -266,7 +239,7 @@ struct FormValues {
 }
 
 impl FormValues {
-    fn from_fields(f: &Fields) -> FormValues {
+    fn from_fields(f: &FormFields) -> FormValues {
         FormValues {
             last_name: f.get("last_name").into(),
             first_name: f.get("first_name").into(),
@@ -411,8 +384,8 @@ async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !fields.csrf_ok(&headers) {
+    let fields = form(&body);
+    if !csrf_ok(&fields, &headers) {
         return expired_form(&state);
     }
     let form = FormValues::from_fields(&fields);
@@ -603,8 +576,8 @@ async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !fields.csrf_ok(&headers) {
+    let fields = form(&body);
+    if !csrf_ok(&fields, &headers) {
         return expired_form(&state);
     }
     let form = FormValues::from_fields(&fields);
@@ -646,7 +619,7 @@ async fn card_problem(state: &AppState, session: &UiSession, id: i64, e: AppErro
 }
 
 /// The two ends of a link form on the card of `id`: the other end is `student` or `parent`.
-fn link_ends(id: i64, fields: &Fields) -> Option<(i64, i64)> {
+fn link_ends(id: i64, fields: &FormFields) -> Option<(i64, i64)> {
     if let Ok(student) = fields.get("student").trim().parse::<i64>() {
         Some((id, student))
     } else if let Ok(parent) = fields.get("parent").trim().parse::<i64>() {
@@ -665,8 +638,8 @@ async fn change_link(
     body: Bytes,
     add: bool,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !fields.csrf_ok(&headers) {
+    let fields = form(&body);
+    if !csrf_ok(&fields, &headers) {
         return expired_form(&state);
     }
     let Some((parent, student)) = link_ends(id, &fields) else {
@@ -721,8 +694,8 @@ async fn move_student(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !fields.csrf_ok(&headers) {
+    let fields = form(&body);
+    if !csrf_ok(&fields, &headers) {
         return expired_form(&state);
     }
     let class = match fields.get("class").trim() {
@@ -849,8 +822,8 @@ async fn issue(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !fields.csrf_ok(&headers) {
+    let fields = form(&body);
+    if !csrf_ok(&fields, &headers) {
         return expired_form(&state);
     }
     let class_id = fields.get("class").trim().parse::<i64>().ok();

@@ -35,7 +35,7 @@ use sgo_core::schedule::{PeriodKind, suggest_periods};
 
 use super::{Header, PageError, UiSession, csrf, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
+use crate::extract::{ClientOrigin, FormFields};
 
 use self::bells::*;
 use self::classes::*;
@@ -92,29 +92,22 @@ fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
     move |e| PageError(state.clone(), e).into_response()
 }
 
-/// A submitted form: every name with every value, in order.
-struct FormData(Vec<(String, String)>);
+/// A submitted form, parsed once per handler; the CSRF check answers 403 like every other form.
+struct FormData(FormFields);
 
 impl FormData {
     fn parse(state: &AppState, body: &[u8]) -> Result<FormData, Response> {
-        serde_urlencoded::from_bytes(body)
+        FormFields::parse(body)
             .map(FormData)
-            .map_err(|_| fail(state)(AppError::BadRequest("Неверный формат формы".into())))
+            .ok_or_else(|| fail(state)(AppError::BadRequest("Неверный формат формы".into())))
     }
 
     fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
+        self.0.get(name)
     }
 
     fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
+        self.0.all(name)
     }
 
     /// Checks the CSRF token; a stale or forged form gets 403.

@@ -178,7 +178,7 @@ pub(super) async fn save_timetable(
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let mut cells = Vec::new();
-    for (name, value) in &form.0 {
+    for (name, value) in form.0.pairs() {
         let Some(rest) = name.strip_prefix("cell_") else {
             continue;
         };
@@ -191,7 +191,7 @@ pub(super) async fn save_timetable(
         cells.push(CellInput {
             weekday,
             number,
-            group: value.clone(),
+            group: value.to_owned(),
             room: form.get(&format!("room_{weekday}_{number}")).to_owned(),
         });
     }

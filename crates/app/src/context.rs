@@ -1,12 +1,14 @@
 //! The application context shared by every use case.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use sgo_auth::ServerKey;
 use sgo_auth::password::PasswordCost;
-use sgo_store::Store;
+use sgo_core::files::UploadLimits;
+use sgo_store::{FileStore, LocalFileStore, Store};
 
 use crate::diary_cache::DiaryCache;
 use crate::session_cache::SessionCache;
@@ -20,6 +22,88 @@ pub struct Settings {
     pub legacy_login: bool,
     /// Argon2id cost for new password hashes.
     pub password_cost: PasswordCost,
+    /// Where attached files are kept (the local file store's root).
+    pub files_dir: PathBuf,
+    /// What may be uploaded.
+    pub uploads: UploadSettings,
+    /// Outgoing e-mail; `None` leaves e-mail deliveries waiting until it is configured.
+    pub smtp: Option<SmtpSettings>,
+    /// The portal's public address, for links in e-mails and printed letters.
+    pub public_url: String,
+}
+
+/// Upload limits by what the file is for.
+#[derive(Debug, Clone)]
+pub struct UploadSettings {
+    /// Attachments of mail messages.
+    pub mail: UploadLimits,
+    /// Homework, announcements and resources.
+    pub assignment: UploadLimits,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        let documents: Vec<String> = [
+            "pdf", "txt", "rtf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+            "jpg", "jpeg", "png", "gif", "webp", "mp3", "mp4", "zip", "7z", "rar", "csv",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        UploadSettings {
+            mail: UploadLimits {
+                max_bytes: 10 * 1024 * 1024,
+                allowed_extensions: documents.clone(),
+            },
+            assignment: UploadLimits {
+                max_bytes: 10 * 1024 * 1024,
+                allowed_extensions: documents,
+            },
+        }
+    }
+}
+
+/// How connections to the SMTP server are protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text (a relay on the same machine, or tests).
+    None,
+    /// STARTTLS upgrade, usually port 587.
+    Starttls,
+    /// TLS from the first byte, usually port 465.
+    Tls,
+}
+
+/// The SMTP server that sends e-mail deliveries.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct SmtpSettings {
+    /// Host name or address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Connection protection.
+    pub tls: SmtpTls,
+    /// Login, if the server wants one.
+    #[serde(default)]
+    pub username: String,
+    /// Password for that login (never logged).
+    #[serde(default)]
+    pub password: String,
+    /// The sender address, e.g. `СГО <noreply@school.example.ru>`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Settings {
@@ -28,6 +112,10 @@ impl Default for Settings {
             session_idle: Duration::from_secs(15 * 60),
             legacy_login: true,
             password_cost: PasswordCost::STANDARD,
+            files_dir: std::env::temp_dir().join("sgo-files"),
+            uploads: UploadSettings::default(),
+            smtp: None,
+            public_url: String::new(),
         }
     }
 }
@@ -66,12 +154,15 @@ pub struct App {
     pub(crate) clock: Clock,
     pub(crate) sessions: Arc<SessionCache>,
     pub(crate) diary_cache: Arc<DiaryCache>,
+    pub(crate) files: Arc<dyn FileStore>,
 }
 
 impl App {
     /// Builds the context.
     pub fn new(store: Arc<dyn Store>, key: ServerKey, settings: Settings, clock: Clock) -> App {
+        let files: Arc<dyn FileStore> = Arc::new(LocalFileStore::new(settings.files_dir.clone()));
         App {
+            files,
             store,
             key,
             settings,

@@ -3,6 +3,7 @@
 //! Each use case takes the [`Actor`](sgo_core::Actor) asking, checks a policy from `sgo-core`,
 //! and only then reaches the store. Handlers in `sgo-web` have no other way to data.
 
+pub mod announcements;
 mod audit;
 pub mod change_log;
 mod context;
@@ -11,10 +12,16 @@ pub mod demo;
 pub mod diary;
 mod diary_cache;
 mod error;
+pub mod files;
 pub mod form;
+pub mod html;
 pub mod import;
+pub mod journal;
+pub mod mail;
 pub mod password;
 pub mod people;
+pub mod progress;
+pub mod resources;
 pub mod school_setup;
 pub mod session;
 mod session_cache;
@@ -22,11 +29,12 @@ pub mod settings;
 pub mod territory;
 pub mod territory_admin;
 
-pub use context::{App, Clock, Settings};
+pub use context::{App, Clock, Settings, SmtpSettings, SmtpTls, UploadSettings};
 pub use error::{AppError, AppResult};
 pub use sgo_auth::ServerKey;
 pub use sgo_auth::password::PasswordCost;
 pub use sgo_auth::token::new_cookie_id;
+pub use sgo_core::files::UploadLimits;
 pub use sgo_core::{Actor, OrganizationKind, Role};
 pub use sgo_store::{Engine, Store, StoreError};
 
@@ -34,7 +42,7 @@ pub use sgo_store::{Engine, Store, StoreError};
 pub mod records {
     pub use sgo_store::{
         AcademicYearRecord, AccountRecord, AssignmentTypeRecord, DiaryAssignmentRecord,
-        DiaryLessonRecord, OrganizationRecord, PeriodRecord,
+        DiaryLessonRecord, FileRecord, OrganizationRecord, PeriodRecord,
     };
 }
 

@@ -50,6 +50,28 @@ pub fn one_time_password() -> String {
     out
 }
 
+/// A new key for the file store: 32 lower-case hex characters.
+pub fn new_file_key() -> String {
+    hex::encode(random_bytes::<16>())
+}
+
+/// A random (version 4) GUID in its usual text form, the handle NetSchool clients get for an
+/// uploaded attachment.
+pub fn new_guid() -> String {
+    let mut b = random_bytes::<16>();
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
 /// The stored form of a token: its SHA-256.
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -57,6 +79,16 @@ pub fn hash_token(token: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn guids_have_the_usual_shape() {
+        let g = super::new_guid();
+        assert_eq!(g.len(), 36);
+        assert_eq!(g.as_bytes()[14], b'4');
+        assert!(matches!(g.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
+        assert_ne!(g, super::new_guid());
+        assert_eq!(super::new_file_key().len(), 32);
+    }
+
     #[test]
     fn one_time_passwords_are_readable_and_differ() {
         let a = super::one_time_password();

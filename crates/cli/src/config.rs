@@ -9,7 +9,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use sgo_app::PasswordCost;
-use sgo_app::{App, Clock, ServerKey, Settings};
+use sgo_app::{App, Clock, ServerKey, Settings, UploadLimits, UploadSettings};
 
 /// Flags shared by the commands; each overrides the same key of the file and environment.
 #[derive(Args, Debug, Default, Clone)]
@@ -26,7 +26,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 9] = [
+const CONFIG_KEYS: [&str; 12] = [
     "data_dir",
     "listen",
     "database_url",
@@ -36,7 +36,13 @@ const CONFIG_KEYS: [&str; 9] = [
     "secure_cookies",
     "server_key",
     "log",
+    "public_url",
+    "mail_file_limit_kb",
+    "assignment_file_limit_kb",
 ];
+
+/// The largest upload limit accepted, in KB: the HTTP layer refuses bodies above ~52 MB.
+const MAX_FILE_LIMIT_KB: u64 = 50 * 1024;
 
 /// Every setting of the server.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,6 +69,16 @@ pub struct Config {
     /// `region`, `name` and `url` (file only; no environment variable).
     #[serde(default)]
     pub regional_portals: Vec<sgo_web::RegionalPortal>,
+    /// The portal's public address (https://sgo.example.ru), for links in e-mails and letters.
+    pub public_url: String,
+    /// Largest mail attachment, KB.
+    pub mail_file_limit_kb: u64,
+    /// Largest homework, announcement or resource file, KB.
+    pub assignment_file_limit_kb: u64,
+    /// File extensions that may be uploaded (file only); empty allows any.
+    pub upload_extensions: Vec<String>,
+    /// The SMTP server for e-mail deliveries (`[smtp]` table, file only).
+    pub smtp: Option<sgo_app::SmtpSettings>,
 }
 
 impl Default for Config {
@@ -78,6 +94,13 @@ impl Default for Config {
             server_key: None,
             log: "info,tower_http=warn,sqlx=error".into(),
             regional_portals: Vec::new(),
+            public_url: String::new(),
+            mail_file_limit_kb: 10 * 1024,
+            assignment_file_limit_kb: 10 * 1024,
+            upload_extensions: sgo_app::UploadSettings::default()
+                .assignment
+                .allowed_extensions,
+            smtp: None,
         }
     }
 }
@@ -106,6 +129,15 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
         config.session_idle_minutes > 0,
         "session_idle_minutes должно быть больше нуля"
     );
+    for (key, kb) in [
+        ("mail_file_limit_kb", config.mail_file_limit_kb),
+        ("assignment_file_limit_kb", config.assignment_file_limit_kb),
+    ] {
+        anyhow::ensure!(
+            (1..=MAX_FILE_LIMIT_KB).contains(&kb),
+            "{key} должно быть от 1 до {MAX_FILE_LIMIT_KB}"
+        );
+    }
     for portal in &config.regional_portals {
         portal
             .validate()
@@ -146,8 +178,30 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         session_idle: Duration::from_secs(config.session_idle_minutes * 60),
         legacy_login: config.legacy_login,
         password_cost: PasswordCost::STANDARD,
+        files_dir: config.data_dir.join("files"),
+        uploads: upload_settings(config),
+        smtp: config.smtp.clone(),
+        public_url: config.public_url.trim_end_matches('/').to_owned(),
     };
     Ok(App::new(store, key, settings, Clock::System))
+}
+
+/// The upload limits from the configuration.
+fn upload_settings(config: &Config) -> UploadSettings {
+    let extensions: Vec<String> = config
+        .upload_extensions
+        .iter()
+        .map(|e| e.trim().trim_start_matches('.').to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    let limits = |kb: u64| UploadLimits {
+        max_bytes: kb * 1024,
+        allowed_extensions: extensions.clone(),
+    };
+    UploadSettings {
+        mail: limits(config.mail_file_limit_kb),
+        assignment: limits(config.assignment_file_limit_kb),
+    }
 }
 
 #[cfg(test)]

@@ -132,9 +132,75 @@ impl UploadLimits {
     }
 }
 
+/// What an uploaded file belongs to; who may download it follows from that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileOwner {
+    /// Uploaded and not attached yet: only the uploader sees it.
+    Pending,
+    /// A lesson assignment (homework).
+    Assignment(i64),
+    /// An announcement.
+    Announcement(i64),
+    /// An educational resource.
+    Resource(i64),
+    /// A mail message.
+    Message(i64),
+}
+
+impl FileOwner {
+    /// The kind as stored.
+    pub fn kind(self) -> &'static str {
+        match self {
+            FileOwner::Pending => "pending",
+            FileOwner::Assignment(_) => "assignment",
+            FileOwner::Announcement(_) => "announcement",
+            FileOwner::Resource(_) => "resource",
+            FileOwner::Message(_) => "message",
+        }
+    }
+
+    /// The owner's id (none while pending).
+    pub fn id(self) -> Option<i64> {
+        match self {
+            FileOwner::Pending => None,
+            FileOwner::Assignment(id)
+            | FileOwner::Announcement(id)
+            | FileOwner::Resource(id)
+            | FileOwner::Message(id) => Some(id),
+        }
+    }
+
+    /// Reads a stored kind and id back; `None` for anything this program does not know.
+    pub fn parse(kind: &str, id: Option<i64>) -> Option<FileOwner> {
+        match (kind, id) {
+            ("pending", _) => Some(FileOwner::Pending),
+            ("assignment", Some(id)) => Some(FileOwner::Assignment(id)),
+            ("announcement", Some(id)) => Some(FileOwner::Announcement(id)),
+            ("resource", Some(id)) => Some(FileOwner::Resource(id)),
+            ("message", Some(id)) => Some(FileOwner::Message(id)),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owners_round_trip() {
+        for o in [
+            FileOwner::Pending,
+            FileOwner::Assignment(3),
+            FileOwner::Announcement(4),
+            FileOwner::Resource(5),
+            FileOwner::Message(6),
+        ] {
+            assert_eq!(FileOwner::parse(o.kind(), o.id()), Some(o));
+        }
+        assert_eq!(FileOwner::parse("message", None), None);
+        assert_eq!(FileOwner::parse("other", Some(1)), None);
+    }
 
     #[test]
     fn names_lose_paths_and_forbidden_characters() {

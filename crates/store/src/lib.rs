@@ -1,13 +1,19 @@
 //! Persistence: the repository trait, the records it returns, and its SQL, written once and
 //! compiled for each engine (SQLite and PostgreSQL).
 
+mod announcements;
+mod attachments;
 mod bulk;
 mod connect;
 mod files;
 mod import;
+mod journal;
+mod mail;
 mod people;
 mod postgres;
+mod progress;
 mod records;
+mod resources;
 mod school_setup;
 mod settings;
 mod sqlite;
@@ -20,12 +26,18 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sgo_core::{AccountId, OrganizationId, OrganizationKind};
 
+pub use announcements::*;
+pub use attachments::*;
 pub use bulk::Value;
 pub use connect::{Engine, connect};
 pub use files::{FileStore, LocalFileStore, is_key};
 pub use import::*;
+pub use journal::*;
+pub use mail::*;
 pub use people::*;
+pub use progress::*;
 pub use records::*;
+pub use resources::*;
 pub use school_setup::*;
 pub use settings::*;
 pub use territory_admin::*;
@@ -62,6 +74,12 @@ pub trait Store:
     + PeopleStore
     + ImportStore
     + SettingsStore
+    + AttachmentStore
+    + JournalStore
+    + ProgressStore
+    + AnnouncementStore
+    + ResourceStore
+    + MailStore
     + Send
     + Sync
     + 'static

@@ -63,6 +63,11 @@ impl FormFields {
         serde_urlencoded::from_bytes(body).ok().map(FormFields)
     }
 
+    /// A form from pairs already read (a multipart body's text fields).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormFields {
+        FormFields(pairs)
+    }
+
     /// The first value of a field, or `""`.
     pub fn get(&self, name: &str) -> &str {
         self.0

@@ -2,8 +2,10 @@
 //! `sgo-app`, render.
 
 mod cookies;
+mod download;
 mod extract;
 mod ui;
+mod upload;
 mod webapi;
 
 use std::sync::Arc;

@@ -1,13 +1,19 @@
 //! The HTML interface: server-rendered pages in Russian.
 
+mod announcements;
 mod changes;
 mod csrf;
 mod diary;
+mod files;
 mod home;
 mod import;
+mod journal;
 mod login;
+mod mail;
 mod people;
+mod progress;
 mod region;
+mod resources;
 mod school;
 mod settings;
 
@@ -42,6 +48,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(settings::routes())
         .merge(changes::routes())
+        .merge(files::routes())
+        .merge(journal::routes())
+        .merge(progress::routes())
+        .merge(announcements::routes())
+        .merge(resources::routes())
+        .merge(mail::routes())
         .route(
             "/static/app.css",
             get(|| {
@@ -190,6 +202,10 @@ fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
     let mut add = |href, title| nav.push(NavLink { href, title });
     if actor.has(Role::Student) || actor.has(Role::Parent) {
         add("/diary", "Дневник");
+        add("/progress", "Успеваемость");
+    }
+    if actor.has(Role::Teacher) {
+        add("/journal", "Журнал");
     }
     if actor.has(Role::RegionAdministrator) {
         add("/region", "Регион");
@@ -202,6 +218,12 @@ fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
     } else if actor.has(Role::Teacher) {
         add("/people", "Мой класс");
     }
+    let in_school = !actor.has(Role::RegionAdministrator) && !actor.has(Role::AuthorityOfficer);
+    if in_school {
+        add("/announcements", "Объявления");
+        add("/resources", "Ресурсы");
+    }
+    add("/mail", "Почта");
     nav
 }
 

@@ -1,9 +1,13 @@
 //! The NetSchool web API (`/webapi/…`), byte for byte as the public clients expect it.
 
+mod announcements;
+mod attachments;
 mod auth;
 mod dates;
 mod diary;
 mod dto;
+mod mail;
+mod progress;
 mod school;
 
 use axum::Json;
@@ -36,10 +40,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/years/current", get(school::current_year))
         .route("/years", get(school::years))
         .route("/grade/assignment/types", get(school::assignment_types))
-        .route("/announcements", get(school::announcements))
         .route("/student/diary/init", get(diary::init))
         .route("/student/diary", get(diary::week))
         .route("/student/diary/pastMandatory", get(diary::past_mandatory))
+        .merge(attachments::routes())
+        .merge(progress::routes())
+        .merge(announcements::routes())
+        .merge(mail::routes())
         .fallback(|| async {
             ApiError(StatusCode::NOT_FOUND, "Метод не найден".into())
         })

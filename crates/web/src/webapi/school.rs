@@ -1,5 +1,5 @@
 //! Schools, the school year and the catalogue calls: `schools/search`, `schools/{id}/card`,
-//! `context`, `years`, `years/current`, `grade/assignment/types`, `announcements`.
+//! `context`, `years`, `years/current`, `grade/assignment/types`.
 
 use std::collections::HashMap;
 
@@ -173,9 +173,4 @@ pub(crate) async fn assignment_types(
             })
             .collect(),
     ))
-}
-
-/// `GET announcements?take=-1`: empty until announcements exist.
-pub(crate) async fn announcements(ApiSession(_): ApiSession) -> Json<Vec<serde_json::Value>> {
-    Json(Vec::new())
 }

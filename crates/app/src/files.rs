@@ -1,0 +1,193 @@
+//! Attached files: uploading within the limits, attaching to what they belong to, and
+//! downloading only for those who may read that thing.
+
+use sgo_auth::token::{new_file_key, new_guid};
+use sgo_core::Actor;
+use sgo_core::files::{FileOwner, UploadLimits, content_type, safe_file_name};
+use sgo_store::{FileRecord, NewFile};
+
+use crate::{App, AppError, AppResult, Origin};
+
+/// What an upload is for; the limits differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadPurpose {
+    /// A mail attachment.
+    Mail,
+    /// Homework, an announcement or a resource.
+    Assignment,
+}
+
+/// A file as it arrived.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The name the person's computer gave it (sanitised here).
+    pub name: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// An optional description.
+    pub description: String,
+}
+
+/// A file to show in a list: its id, name and size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileLink {
+    /// The file's id (downloads are `/files/{id}` and `webapi/attachments/{id}`).
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Its description.
+    pub description: String,
+}
+
+impl From<&FileRecord> for FileLink {
+    fn from(f: &FileRecord) -> Self {
+        FileLink {
+            id: f.id,
+            name: f.name.clone(),
+            size: f.size,
+            description: f.description.clone(),
+        }
+    }
+}
+
+#[allow(dead_code)] // TEMP: the areas being built call these; removed at merge.
+impl App {
+    /// The limits for a purpose.
+    pub fn upload_limits(&self, purpose: UploadPurpose) -> &UploadLimits {
+        match purpose {
+            UploadPurpose::Mail => &self.settings.uploads.mail,
+            UploadPurpose::Assignment => &self.settings.uploads.assignment,
+        }
+    }
+
+    /// Keeps an uploaded file as pending (only its uploader sees it) until it is attached.
+    pub async fn upload_file(
+        &self,
+        actor: &Actor,
+        purpose: UploadPurpose,
+        upload: Upload,
+    ) -> AppResult<FileRecord> {
+        let name = safe_file_name(&upload.name);
+        self.upload_limits(purpose)
+            .check(&name, upload.bytes.len() as u64)
+            .map_err(AppError::BadRequest)?;
+        let key = new_file_key();
+        self.files.put(&key, &upload.bytes).await?;
+        let description: String = upload.description.trim().chars().take(500).collect();
+        let record = NewFile {
+            organization_id: actor.organization_id,
+            storage_key: key,
+            guid: new_guid(),
+            content_type: content_type(&name).to_owned(),
+            name,
+            size: upload.bytes.len() as i64,
+            description,
+            owner: FileOwner::Pending,
+            uploaded_by: actor.account_id,
+            uploaded_at: self.clock.now(),
+        };
+        match self.store.insert_file(&record).await {
+            Ok(f) => Ok(f),
+            Err(e) => {
+                // The bytes would otherwise stay on disk with nothing pointing at them.
+                let _ = self.files.delete(&record.storage_key).await;
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Attaches the actor's pending uploads to an owner the caller has already authorised.
+    /// Ids that are not the actor's pending uploads are refused, so nobody can take over
+    /// another person's file.
+    pub(crate) async fn attach_uploads(
+        &self,
+        actor: &Actor,
+        file_ids: &[i64],
+        owner: FileOwner,
+    ) -> AppResult<()> {
+        if file_ids.is_empty() {
+            return Ok(());
+        }
+        let attached = self
+            .store
+            .attach_files(file_ids, actor.account_id, owner)
+            .await?;
+        if attached as usize != file_ids.len() {
+            return Err(AppError::BadRequest(
+                "Файл не найден или уже прикреплён".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The ids of the actor's pending uploads named by NetSchool GUIDs.
+    pub(crate) async fn pending_by_guids(
+        &self,
+        actor: &Actor,
+        guids: &[String],
+    ) -> AppResult<Vec<i64>> {
+        let mut ids = Vec::with_capacity(guids.len());
+        for guid in guids {
+            match self.store.file_by_guid(guid.trim()).await? {
+                Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {
+                    ids.push(f.id)
+                }
+                _ => {
+                    return Err(AppError::BadRequest(format!("Вложение {guid} не найдено")));
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Files attached to several owners of one kind, for lists.
+    pub(crate) async fn files_of(
+        &self,
+        owner_kind: &str,
+        owner_ids: &[i64],
+    ) -> AppResult<Vec<FileRecord>> {
+        if owner_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.files_of(owner_kind, owner_ids).await?)
+    }
+
+    /// A file and its bytes, when the actor may read what it belongs to. Refusals are audited;
+    /// a file the actor may not see is "not found" to them, so ids cannot be probed.
+    pub async fn download_file(
+        &self,
+        actor: &Actor,
+        id: i64,
+        origin: &Origin,
+    ) -> AppResult<(FileRecord, Vec<u8>)> {
+        let missing = || AppError::NotFound("Файл не найден".into());
+        let file = self.store.file(id).await?.ok_or_else(missing)?;
+        let allowed = match file.owner() {
+            Some(FileOwner::Pending) => file.uploaded_by == actor.account_id,
+            Some(FileOwner::Assignment(a)) => self.may_read_assignment(actor, a).await?,
+            Some(FileOwner::Announcement(a)) => self.may_read_announcement(actor, a).await?,
+            Some(FileOwner::Resource(r)) => self.may_read_resource(actor, r).await?,
+            Some(FileOwner::Message(m)) => self.may_read_message(actor, m).await?,
+            None => false,
+        };
+        if !allowed {
+            self.record(
+                Some(actor.account_id),
+                "file.download",
+                format!("file:{id}"),
+                origin,
+                "denied",
+                String::new(),
+            )
+            .await;
+            return Err(missing());
+        }
+        let bytes = self.files.get(&file.storage_key).await?.ok_or_else(|| {
+            tracing::error!(file = id, "file record without bytes in the file store");
+            missing()
+        })?;
+        Ok((file, bytes))
+    }
+}

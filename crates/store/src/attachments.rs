@@ -1,0 +1,85 @@
+//! Attached files: their names, owners and storage keys (the bytes are in a [`crate::FileStore`]).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sgo_core::AccountId;
+use sgo_core::files::FileOwner;
+
+use crate::StoreResult;
+
+/// A file to record after its bytes were stored.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct NewFile {
+    pub organization_id: i64,
+    pub storage_key: String,
+    pub guid: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub description: String,
+    pub owner: FileOwner,
+    pub uploaded_by: AccountId,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// A recorded file.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct FileRecord {
+    pub id: i64,
+    pub organization_id: i64,
+    pub storage_key: String,
+    pub guid: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub description: String,
+    pub owner_kind: String,
+    pub owner_id: Option<i64>,
+    pub uploaded_by: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl FileRecord {
+    /// What the file belongs to; `None` for a kind this program does not know.
+    pub fn owner(&self) -> Option<FileOwner> {
+        FileOwner::parse(&self.owner_kind, self.owner_id)
+    }
+}
+
+/// Attached files — storage operations.
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Records a file; returns it with its id.
+    async fn insert_file(&self, file: &NewFile) -> StoreResult<FileRecord>;
+    /// A file by id.
+    async fn file(&self, id: i64) -> StoreResult<Option<FileRecord>>;
+    /// A file by the GUID a NetSchool client got when uploading it.
+    async fn file_by_guid(&self, guid: &str) -> StoreResult<Option<FileRecord>>;
+    /// The files of several owners of one kind, by owner then name.
+    async fn files_of(&self, owner_kind: &str, owner_ids: &[i64]) -> StoreResult<Vec<FileRecord>>;
+    /// Attaches pending files the account uploaded to an owner; others are left alone.
+    /// Returns how many were attached.
+    async fn attach_files(
+        &self,
+        file_ids: &[i64],
+        uploaded_by: AccountId,
+        owner: FileOwner,
+    ) -> StoreResult<u64>;
+    /// Records another owner for the same bytes under a new GUID (a forwarded message keeps its
+    /// attachments).
+    async fn copy_file(
+        &self,
+        id: i64,
+        owner: FileOwner,
+        guid: &str,
+        by: AccountId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<FileRecord>>;
+    /// Forgets a file; returns its storage key when no other file uses the same bytes, so the
+    /// caller removes them.
+    async fn delete_file(&self, id: i64) -> StoreResult<Option<String>>;
+    /// Pending files uploaded before `cutoff` (abandoned uploads, to clean up).
+    async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<FileRecord>>;
+}

@@ -1,0 +1,152 @@
+// Attached files: the SQL of [`crate::AttachmentStore`], included into each engine by `repo.rs`.
+
+macro_rules! file_select {
+    () => {
+        "SELECT id, organization_id, storage_key, guid, name, content_type, size, description, \
+         owner_kind, owner_id, uploaded_by, uploaded_at FROM files "
+    };
+}
+
+#[async_trait]
+impl crate::AttachmentStore for Backend {
+    async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
+             owner_kind, owner_id, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(f.organization_id)
+        .bind(&f.storage_key)
+        .bind(&f.guid)
+        .bind(&f.name)
+        .bind(&f.content_type)
+        .bind(f.size)
+        .bind(&f.description)
+        .bind(f.owner.kind())
+        .bind(f.owner.id())
+        .bind(f.uploaded_by)
+        .bind(f.uploaded_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_conflict)?;
+        Ok(crate::FileRecord {
+            id,
+            organization_id: f.organization_id,
+            storage_key: f.storage_key.clone(),
+            guid: f.guid.clone(),
+            name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            description: f.description.clone(),
+            owner_kind: f.owner.kind().to_owned(),
+            owner_id: f.owner.id(),
+            uploaded_by: f.uploaded_by,
+            uploaded_at: f.uploaded_at,
+        })
+    }
+
+    async fn file(&self, id: i64) -> StoreResult<Option<crate::FileRecord>> {
+        Ok(sqlx::query_as(concat!(file_select!(), "WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn file_by_guid(&self, guid: &str) -> StoreResult<Option<crate::FileRecord>> {
+        Ok(sqlx::query_as(concat!(file_select!(), "WHERE guid = $1"))
+            .bind(guid)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn files_of(&self, owner_kind: &str, owner_ids: &[i64]) -> StoreResult<Vec<crate::FileRecord>> {
+        let mut out = Vec::new();
+        // Chunked so that a long list never exceeds an engine's bind limit.
+        for chunk in owner_ids.chunks(MAX_BIND_PARAMS - 1) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "{}WHERE owner_kind = $1 AND owner_id IN ({}) ORDER BY owner_id, name, id",
+                file_select!(),
+                placeholders.join(", ")
+            );
+            // Only placeholders are formatted in; every value is bound.
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner_kind);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
+    async fn attach_files(&self, file_ids: &[i64], uploaded_by: AccountId, owner: sgo_core::files::FileOwner) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
+        let mut done = 0;
+        for id in file_ids {
+            done += sqlx::query(
+                "UPDATE files SET owner_kind = $1, owner_id = $2 \
+                 WHERE id = $3 AND uploaded_by = $4 AND owner_kind = 'pending'",
+            )
+            .bind(owner.kind())
+            .bind(owner.id())
+            .bind(*id)
+            .bind(uploaded_by)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn copy_file(
+        &self,
+        id: i64,
+        owner: sgo_core::files::FileOwner,
+        guid: &str,
+        by: AccountId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Option<crate::FileRecord>> {
+        let Some(f) = crate::AttachmentStore::file(self, id).await? else {
+            return Ok(None);
+        };
+        let copy = crate::NewFile {
+            organization_id: f.organization_id,
+            storage_key: f.storage_key,
+            guid: guid.to_owned(),
+            name: f.name,
+            content_type: f.content_type,
+            size: f.size,
+            description: f.description,
+            owner,
+            uploaded_by: by,
+            uploaded_at: at,
+        };
+        Ok(Some(crate::AttachmentStore::insert_file(self, &copy).await?))
+    }
+
+    async fn delete_file(&self, id: i64) -> StoreResult<Option<String>> {
+        let mut tx = self.pool.begin().await?;
+        let key: Option<String> = sqlx::query_scalar("DELETE FROM files WHERE id = $1 RETURNING storage_key")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(key) = key else {
+            tx.commit().await?;
+            return Ok(None);
+        };
+        let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
+            .bind(&key)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((others == 0).then_some(key))
+    }
+
+    async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<crate::FileRecord>> {
+        Ok(sqlx::query_as(concat!(file_select!(), "WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id"))
+            .bind(cutoff)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}

@@ -1,0 +1,221 @@
+//! Attached files in the store, on both engines: recording, attaching only one's own pending
+//! uploads, listing by owner, copies sharing bytes, and deleting.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sgo_core::files::FileOwner;
+use sgo_store::testing::TestStore;
+use sgo_store::{Engine, NewFile, Store};
+
+fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
+}
+
+/// One school (10) with two accounts, 100 and 101.
+async fn fixture(s: &dyn Store) {
+    let now = noon();
+    let rows = |r: Vec<Vec<sgo_store::Value>>| r;
+    s.bulk_insert(
+        "regions",
+        &["id", "code", "name"],
+        rows(vec![vec![1i64.into(), "99".into(), "Край".into()]]),
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "municipalities",
+        &["id", "region_id", "name"],
+        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "settlements",
+        &["id", "municipality_id", "name"],
+        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "organizations",
+        &[
+            "id",
+            "settlement_id",
+            "kind",
+            "short_name",
+            "full_name",
+            "name_norm",
+        ],
+        vec![vec![
+            10i64.into(),
+            3i64.into(),
+            "general".into(),
+            "Школа".into(),
+            "Школа".into(),
+            "школа".into(),
+        ]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "persons",
+        &["id", "last_name", "first_name", "created_at"],
+        vec![
+            vec![100i64.into(), "Петрова".into(), "Анна".into(), now.into()],
+            vec![101i64.into(), "Иванов".into(), "Иван".into(), now.into()],
+        ],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "accounts",
+        &[
+            "id",
+            "person_id",
+            "organization_id",
+            "login",
+            "login_norm",
+            "display_name",
+            "created_at",
+        ],
+        vec![
+            vec![
+                100i64.into(),
+                100i64.into(),
+                10i64.into(),
+                "a".into(),
+                "a".into(),
+                "Петрова А.".into(),
+                now.into(),
+            ],
+            vec![
+                101i64.into(),
+                101i64.into(),
+                10i64.into(),
+                "b".into(),
+                "b".into(),
+                "Иванов И.".into(),
+                now.into(),
+            ],
+        ],
+    )
+    .await
+    .unwrap();
+}
+
+fn new_file(key: &str, guid: &str, name: &str, by: i64, at: DateTime<Utc>) -> NewFile {
+    NewFile {
+        organization_id: 10,
+        storage_key: key.into(),
+        guid: guid.into(),
+        name: name.into(),
+        content_type: "application/pdf".into(),
+        size: 42,
+        description: String::new(),
+        owner: FileOwner::Pending,
+        uploaded_by: by,
+        uploaded_at: at,
+    }
+}
+
+async fn files_lifecycle(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let key_a = "a".repeat(32);
+    let key_b = "b".repeat(32);
+    let a = s
+        .insert_file(&new_file(&key_a, "g-a", "Задание.pdf", 100, noon()))
+        .await
+        .unwrap();
+    let b = s
+        .insert_file(&new_file(
+            &key_b,
+            "g-b",
+            "План.pdf",
+            100,
+            noon() - Duration::days(2),
+        ))
+        .await
+        .unwrap();
+    let c = s
+        .insert_file(&new_file(&"c".repeat(32), "g-c", "Чужой.pdf", 101, noon()))
+        .await
+        .unwrap();
+    assert_eq!(s.file(a.id).await.unwrap().unwrap(), a);
+    assert_eq!(s.file_by_guid("g-b").await.unwrap().unwrap().id, b.id);
+    assert!(s.file_by_guid("nope").await.unwrap().is_none());
+    assert_eq!(a.owner(), Some(FileOwner::Pending));
+
+    // A GUID is unique: a second file with the same handle is a conflict, not a silent copy.
+    let again = s
+        .insert_file(&new_file(&"d".repeat(32), "g-a", "x.pdf", 100, noon()))
+        .await;
+    assert!(
+        matches!(again, Err(sgo_store::StoreError::Conflict(_))),
+        "{again:?}"
+    );
+
+    // Only one's own pending files are attached.
+    let attached = s
+        .attach_files(&[a.id, c.id], 100, FileOwner::Assignment(7))
+        .await
+        .unwrap();
+    assert_eq!(attached, 1);
+    assert_eq!(
+        s.file(a.id).await.unwrap().unwrap().owner(),
+        Some(FileOwner::Assignment(7))
+    );
+    assert_eq!(
+        s.file(c.id).await.unwrap().unwrap().owner(),
+        Some(FileOwner::Pending)
+    );
+    // An attached file cannot be taken for something else.
+    assert_eq!(
+        s.attach_files(&[a.id], 100, FileOwner::Message(1))
+            .await
+            .unwrap(),
+        0
+    );
+
+    let listed = s.files_of("assignment", &[7, 8]).await.unwrap();
+    assert_eq!(listed.iter().map(|f| f.id).collect::<Vec<_>>(), vec![a.id]);
+    assert!(s.files_of("message", &[7]).await.unwrap().is_empty());
+
+    // Stale pending uploads are found for clean-up; attached and fresh ones are not.
+    let stale = s
+        .stale_pending_files(noon() - Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(stale.iter().map(|f| f.id).collect::<Vec<_>>(), vec![b.id]);
+
+    // A copy shares the bytes: deleting one keeps the key in use, deleting the last frees it.
+    let copy = s
+        .copy_file(a.id, FileOwner::Message(3), "g-copy", 101, noon())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(copy.storage_key, key_a);
+    assert_eq!(copy.uploaded_by, 101);
+    assert_eq!(copy.owner(), Some(FileOwner::Message(3)));
+    assert_eq!(s.delete_file(a.id).await.unwrap(), None);
+    assert_eq!(s.delete_file(copy.id).await.unwrap(), Some(key_a));
+    assert_eq!(s.delete_file(copy.id).await.unwrap(), None);
+    assert!(
+        s.copy_file(a.id, FileOwner::Message(3), "g-x", 101, noon())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn files_lifecycle_sqlite() {
+    files_lifecycle(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn files_lifecycle_postgres() {
+    files_lifecycle(Engine::Postgres).await;
+}

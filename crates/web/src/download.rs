@@ -1,0 +1,28 @@
+//! The response that carries a stored file to the browser or a NetSchool client.
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use sgo_app::records::FileRecord;
+
+/// The bytes with their type, a download disposition (never shown inline as a page) and a
+/// sandbox, so that an uploaded HTML or SVG file can never run as part of the portal.
+pub(crate) fn file_response(file: &FileRecord, bytes: Vec<u8>) -> Response {
+    let disposition = sgo_core::files::content_disposition(&file.name);
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_str(&file.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}

@@ -1,0 +1,75 @@
+//! Attachments over the NetSchool API: `attachments/{id}` (download), `attachments/uploadLimits`,
+//! and `POST attachments` (upload for mail, answered with the file's GUID as a JSON string).
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sgo_app::files::UploadPurpose;
+
+use super::{ApiError, ApiSession};
+use crate::AppState;
+use crate::extract::ClientOrigin;
+use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/attachments/uploadLimits", get(upload_limits))
+        .route("/attachments/{id}", get(download))
+        .route(
+            "/attachments",
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+}
+
+/// `GET attachments/{id}`: the bytes, never a redirect (the clients do not follow one here).
+async fn download(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| ApiError(StatusCode::BAD_REQUEST, "Неверный номер вложения".into()))?;
+    let (file, bytes) = state.app.download_file(&who.actor, id, &origin).await?;
+    Ok(crate::download::file_response(&file, bytes))
+}
+
+/// `GET attachments/uploadLimits`: sizes in KB.
+async fn upload_limits(
+    State(state): State<AppState>,
+    ApiSession(_): ApiSession,
+) -> Json<serde_json::Value> {
+    let kb = |p| state.app.upload_limits(p).max_bytes / 1024;
+    Json(serde_json::json!({
+        "mailFileSizeLimit": kb(UploadPurpose::Mail),
+        "assignmentFileSizeLimit": kb(UploadPurpose::Assignment),
+    }))
+}
+
+/// `POST attachments` (multipart `file` and `description`): a pending mail attachment.
+async fn upload(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    mut multipart: Multipart,
+) -> Result<Response, ApiError> {
+    let form = read_multipart(&mut multipart)
+        .await
+        .map_err(|(status, message)| ApiError(status, message))?;
+    let description = form.fields.get("description").to_owned();
+    let Some((_, mut upload)) = form.files.into_iter().find(|(name, _)| name == "file") else {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "Не передан файл (поле file)".into(),
+        ));
+    };
+    upload.description = description;
+    let file = state
+        .app
+        .upload_file(&who.actor, UploadPurpose::Mail, upload)
+        .await?;
+    Ok(Json(file.guid).into_response())
+}

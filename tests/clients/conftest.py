@@ -40,6 +40,7 @@ class Account:
     login: str
     password: str
     display_name: str
+    children: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ pub(crate) fn field(value: &str) -> String {
 /// The sheet as text.
 pub(crate) fn render(accounts: &[DemoAccount]) -> String {
     let mut out =
-        String::from("role,organization_id,organization_short_name,login,password,display_name\n");
+        String::from("role,organization_id,organization_short_name,login,password,display_name,children\n");
     for a in accounts {
         let line = [
             field(a.role.code()),
@@ -28,6 +28,7 @@ pub(crate) fn render(accounts: &[DemoAccount]) -> String {
             field(&a.login),
             field(&a.password),
             field(&a.display_name),
+            field(&a.children.join("; ")),
         ]
         .join(",");
         out.push_str(&line);
@@ -67,11 +68,12 @@ mod tests {
             login: "ПетроваАС".into(),
             password: "a,b\"c".into(),
             display_name: "Петрова Анна Сергеевна".into(),
+            children: vec!["Петров Иван".into(), "Петрова Ольга".into()],
         }];
         assert_eq!(
             render(&accounts),
-            "role,organization_id,organization_short_name,login,password,display_name\n\
-             parent,7,МБОУ СОШ №1,ПетроваАС,\"a,b\"\"c\",Петрова Анна Сергеевна\n"
+            "role,organization_id,organization_short_name,login,password,display_name,children\n\
+             parent,7,МБОУ СОШ №1,ПетроваАС,\"a,b\"\"c\",Петрова Анна Сергеевна,Петров Иван; Петрова Ольга\n"
         );
     }
 }

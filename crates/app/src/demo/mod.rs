@@ -52,6 +52,8 @@ pub struct DemoAccount {
     pub password: String,
     /// The name shown on screen.
     pub display_name: String,
+    /// For a parent, the names of their children in this school (tests find a family by it).
+    pub children: Vec<String>,
 }
 
 /// How far generation has come.
@@ -188,14 +190,20 @@ fn password(rng: &mut Rng) -> String {
 /// among the parents, so the sheet's first parent can show switching between children.
 fn issue_passwords(school: &mut School, input: &SchoolInput<'_>) -> Vec<DemoAccount> {
     let mut rng = Rng::stream(input.seed, u64::from(input.index), "passwords");
-    let mut order: Vec<(Role, usize)> = vec![(Role::Administrator, school.admin)];
-    order.extend(school.teachers.iter().map(|t| (Role::Teacher, t.acc)));
+    let mut order: Vec<(Role, usize, Vec<String>)> =
+        vec![(Role::Administrator, school.admin, Vec::new())];
+    order.extend(
+        school
+            .teachers
+            .iter()
+            .map(|t| (Role::Teacher, t.acc, Vec::new())),
+    );
     order.extend(
         school
             .students
             .iter()
             .filter(|s| s.password)
-            .map(|s| (Role::Student, s.acc)),
+            .map(|s| (Role::Student, s.acc, Vec::new())),
     );
     let mut families: Vec<usize> = (0..school.families.len())
         .filter(|&f| {
@@ -207,16 +215,21 @@ fn issue_passwords(school: &mut School, input: &SchoolInput<'_>) -> Vec<DemoAcco
         .collect();
     families.sort_by_key(|&f| std::cmp::Reverse(school.families[f].children.len().min(2)));
     for f in families {
+        let children: Vec<String> = school.families[f]
+            .children
+            .iter()
+            .map(|&c| school.accounts[school.students[c as usize].acc].display.clone())
+            .collect();
         order.extend(
             school.families[f]
                 .parents
                 .iter()
-                .map(|&p| (Role::Parent, p)),
+                .map(|&p| (Role::Parent, p, children.clone())),
         );
     }
     order
         .into_iter()
-        .map(|(role, acc)| {
+        .map(|(role, acc, children)| {
             let pw = password(&mut rng);
             let account = &mut school.accounts[acc];
             account.password = Some(pw.clone());
@@ -227,6 +240,7 @@ fn issue_passwords(school: &mut School, input: &SchoolInput<'_>) -> Vec<DemoAcco
                 login: account.login.clone(),
                 password: pw,
                 display_name: account.display.clone(),
+                children,
             }
         })
         .collect()
@@ -296,6 +310,7 @@ fn region_administrator(
         login: REGION_ADMIN_LOGIN.to_owned(),
         password: pw,
         display_name: display.to_owned(),
+        children: Vec::new(),
     })
 }
 

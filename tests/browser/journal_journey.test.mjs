@@ -161,8 +161,8 @@ step('the teacher sets homework with a file', async () => {
   await page.fill('#assignment-due', state.date);
   await page.setInputFiles('#assignment-files', state.file);
   await submit('#assignment-save');
-  const item = page.locator('[data-assignment-id]', { hasText: HOMEWORK }).first();
-  state.assignment = await item.getAttribute('data-assignment-id');
+  const item = page.locator('li.journal-assignment[data-assignment]', { hasText: HOMEWORK }).first();
+  state.assignment = await item.getAttribute('data-assignment');
   assert.ok(state.assignment, 'the new assignment is not listed with its id');
   const link = item.locator('a[href^="/files/"]', { hasText: FILE_NAME });
   assert.equal(await link.count(), 1, 'the homework file is not listed');

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod calendar;
+pub mod communication;
 pub mod files;
 pub mod import;
 pub mod login;

@@ -1,9 +1,391 @@
 //! The announcements pages: the list, writing and editing.
 
-use axum::Router;
+use std::collections::HashMap;
 
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sgo_app::AppError;
+use sgo_app::announcements::{AnnouncementChoices, AnnouncementInput, AnnouncementView};
+use sgo_app::files::FileLink;
+use sgo_app::form::FieldErrors;
+use sgo_app::settings::FormError;
+
+use super::{Header, MessagePage, PageError, UiSession, csrf, render};
 use crate::AppState;
+use crate::extract::{ClientOrigin, FormFields};
+use crate::upload::{MultipartForm, UPLOAD_BODY_LIMIT, read_multipart};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/announcements", get(list).post(create))
+        .route("/announcements/new", get(new_form))
+        .route("/announcements/{id}/edit", get(edit_form))
+        .route("/announcements/{id}", post(update))
+        .route("/announcements/{id}/delete", post(delete))
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+}
+
+#[derive(Template)]
+#[template(path = "announcements/list.html")]
+struct ListPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    items: Vec<AnnouncementView>,
+    may_publish: bool,
+    notice: Option<&'static str>,
+}
+
+impl ListPage<'_> {
+    /// When it was posted, in the server's time zone.
+    fn posted(&self, a: &AnnouncementView) -> String {
+        a.record
+            .posted_at
+            .with_timezone(&chrono::Local)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    }
+}
+
+/// A checkbox of the form.
+struct Choice {
+    value: String,
+    label: String,
+    checked: bool,
+}
+
+/// What the form shows: stored values, or the values just submitted.
+#[derive(Default)]
+struct FormValues {
+    title: String,
+    body: String,
+    audience: String,
+    roles: Vec<String>,
+    class_ids: Vec<i64>,
+    expires_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "announcements/form.html")]
+struct FormPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    heading: &'static str,
+    action: String,
+    values: FormValues,
+    roles: Vec<Choice>,
+    classes: Vec<Choice>,
+    files: Vec<FileLink>,
+    errors: FieldErrors,
+}
+
+impl FormPage<'_> {
+    fn audience_is(&self, code: &str) -> bool {
+        self.values.audience == code
+    }
+}
+
+/// A page answering a refused request with its status and a sentence.
+fn refusal(state: &AppState, status: StatusCode, text: &str) -> Response {
+    let page = MessagePage {
+        portal_name: &state.options.portal_name,
+        title: "Ошибка",
+        text,
+        link: "/announcements",
+        link_text: "К объявлениям",
+    };
+    (status, render(&page)).into_response()
+}
+
+fn stale_form(state: &AppState) -> Response {
+    refusal(
+        state,
+        StatusCode::FORBIDDEN,
+        "Срок действия формы истёк. Обновите страницу.",
+    )
+}
+
+/// `GET /announcements`.
+async fn list(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let header = match Header::load(&state, &session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let actor = &session.who.actor;
+    let items = match state.app.announcements_for(actor, None).await {
+        Ok(i) => i,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let notice = match q.get("done").map(String::as_str) {
+        Some("created") => Some("Объявление опубликовано"),
+        Some("saved") => Some("Изменения сохранены"),
+        Some("deleted") => Some("Объявление удалено"),
+        _ => None,
+    };
+    render(&ListPage {
+        portal_name: &state.options.portal_name,
+        header,
+        may_publish: sgo_core::communication::may_publish_announcement(actor),
+        items,
+        notice,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn render_form(
+    state: &AppState,
+    session: &UiSession,
+    heading: &'static str,
+    action: String,
+    values: FormValues,
+    files: Vec<FileLink>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let choices: AnnouncementChoices =
+        match state.app.announcement_choices(&session.who.actor).await {
+            Ok(c) => c,
+            Err(e) => return PageError(state.clone(), e).into_response(),
+        };
+    let roles = choices
+        .roles
+        .iter()
+        .map(|(code, title)| Choice {
+            value: (*code).to_owned(),
+            label: (*title).to_owned(),
+            checked: values.roles.iter().any(|r| r == code),
+        })
+        .collect();
+    let classes = choices
+        .classes
+        .iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: sgo_app::announcements::class_label(c.grade, &c.letter),
+            checked: values.class_ids.contains(&c.id),
+        })
+        .collect();
+    let page = FormPage {
+        portal_name: &state.options.portal_name,
+        header,
+        heading,
+        action,
+        values,
+        roles,
+        classes,
+        files,
+        errors,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /announcements/new`.
+async fn new_form(State(state): State<AppState>, session: UiSession) -> Response {
+    let values = FormValues {
+        audience: "all".to_owned(),
+        ..FormValues::default()
+    };
+    render_form(
+        &state,
+        &session,
+        "Новое объявление",
+        "/announcements".to_owned(),
+        values,
+        Vec::new(),
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /announcements/{id}/edit`.
+async fn edit_form(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Response {
+    let view = match state
+        .app
+        .announcement_to_edit(&session.who.actor, id)
+        .await
+    {
+        Ok(v) => v,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let values = FormValues {
+        title: view.record.title,
+        body: view.record.body,
+        audience: view.record.audience,
+        roles: view.roles,
+        class_ids: view.class_ids,
+        expires_on: view
+            .record
+            .expires_on
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    };
+    render_form(
+        &state,
+        &session,
+        "Изменение объявления",
+        format!("/announcements/{id}"),
+        values,
+        view.files,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Reads the multipart form and checks its CSRF token.
+async fn read_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    multipart: &mut Multipart,
+) -> Result<MultipartForm, Response> {
+    let form = read_multipart(multipart)
+        .await
+        .map_err(|(status, text)| refusal(state, status, &text))?;
+    if !csrf::check(headers, Some(form.fields.get("csrf"))) {
+        return Err(stale_form(state));
+    }
+    Ok(form)
+}
+
+fn input_of(form: MultipartForm) -> AnnouncementInput {
+    let f = &form.fields;
+    AnnouncementInput {
+        title: f.get("title").to_owned(),
+        body: f.get("body").to_owned(),
+        audience: f.get("audience").to_owned(),
+        roles: f.all("roles"),
+        class_ids: f.ids("classes"),
+        expires_on: f.get("expires_on").to_owned(),
+        remove_files: f.ids("remove_files"),
+        files: form.files.into_iter().map(|(_, upload)| upload).collect(),
+    }
+}
+
+fn values_of(input: &AnnouncementInput) -> FormValues {
+    FormValues {
+        title: input.title.clone(),
+        body: input.body.clone(),
+        audience: input.audience.clone(),
+        roles: input.roles.clone(),
+        class_ids: input.class_ids.clone(),
+        expires_on: input.expires_on.clone(),
+    }
+}
+
+/// `POST /announcements` (multipart).
+async fn create(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let form = match read_form(&state, &headers, &mut multipart).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let input = input_of(form);
+    let values = values_of(&input);
+    match state
+        .app
+        .create_announcement(&session.who.actor, &origin, input)
+        .await
+    {
+        Ok(_) => Redirect::to("/announcements?done=created").into_response(),
+        Err(FormError::Fields(errors)) => {
+            render_form(
+                &state,
+                &session,
+                "Новое объявление",
+                "/announcements".to_owned(),
+                values,
+                Vec::new(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(FormError::App(e)) => PageError(state, e).into_response(),
+    }
+}
+
+/// `POST /announcements/{id}` (multipart).
+async fn update(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Response {
+    let form = match read_form(&state, &headers, &mut multipart).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let input = input_of(form);
+    let values = values_of(&input);
+    let actor = &session.who.actor;
+    match state.app.update_announcement(actor, &origin, id, input).await {
+        Ok(()) => Redirect::to("/announcements?done=saved").into_response(),
+        Err(FormError::Fields(errors)) => {
+            let files = match state.app.announcement_to_edit(actor, id).await {
+                Ok(v) => v.files,
+                Err(e) => return PageError(state, e).into_response(),
+            };
+            render_form(
+                &state,
+                &session,
+                "Изменение объявления",
+                format!("/announcements/{id}"),
+                values,
+                files,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(FormError::App(e)) => PageError(state, e).into_response(),
+    }
+}
+
+/// `POST /announcements/{id}/delete`.
+async fn delete(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let Some(form) = FormFields::parse(&body) else {
+        return PageError(state, AppError::BadRequest("Форма не прочитана".into())).into_response();
+    };
+    if !csrf::check(&headers, Some(form.get("csrf"))) {
+        return stale_form(&state);
+    }
+    match state
+        .app
+        .delete_announcement(&session.who.actor, &origin, id)
+        .await
+    {
+        Ok(()) => Redirect::to("/announcements?done=deleted").into_response(),
+        Err(e) => PageError(state, e).into_response(),
+    }
 }

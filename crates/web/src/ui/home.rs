@@ -9,12 +9,16 @@ use super::{Header, SESSION_COOKIE, UiSession, render};
 use crate::AppState;
 use crate::cookies;
 
+/// How many announcements the landing page shows.
+const HOME_ANNOUNCEMENTS: usize = 5;
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage<'a> {
     portal_name: &'a str,
     header: Header,
     roles: String,
+    announcements: Vec<sgo_app::announcements::AnnouncementView>,
 }
 
 /// `GET /`: the diary or the landing page when signed in, else the login page.
@@ -40,9 +44,22 @@ pub(crate) async fn page(State(state): State<AppState>, session: UiSession) -> R
         .map(|r| r.title())
         .collect::<Vec<_>>()
         .join(", ");
+    // The newest few; a failure here should not take the landing page down.
+    let announcements = match state
+        .app
+        .announcements_for(&session.who.actor, Some(HOME_ANNOUNCEMENTS))
+        .await
+    {
+        Ok(list) => list.into_iter().filter(|a| !a.expired).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "announcements for the home page");
+            Vec::new()
+        }
+    };
     render(&HomePage {
         portal_name: &state.options.portal_name,
         header,
         roles,
+        announcements,
     })
 }

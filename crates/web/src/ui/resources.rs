@@ -1,9 +1,226 @@
 //! The educational resources pages: publishing and reading materials and links.
 
-use axum::Router;
+use std::collections::HashMap;
 
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sgo_app::AppError;
+use sgo_app::form::FieldErrors;
+use sgo_app::resources::{ResourceInput, ResourceView};
+use sgo_app::settings::FormError;
+
+use super::{Header, MessagePage, PageError, UiSession, csrf, render};
 use crate::AppState;
+use crate::extract::{ClientOrigin, FormFields};
+use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/resources", get(page).post(create))
+        .route("/resources/{id}/delete", post(delete))
+        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+}
+
+/// An option of the «where» select.
+struct Target {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// The values the form shows again after a refusal.
+#[derive(Default)]
+struct Values {
+    target: String,
+    title: String,
+    description: String,
+    link: String,
+}
+
+#[derive(Template)]
+#[template(path = "resources/index.html")]
+struct ResourcesPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    items: Vec<ResourceView>,
+    may_publish: bool,
+    targets: Vec<Target>,
+    values: Values,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+fn refusal(state: &AppState, status: StatusCode, text: &str) -> Response {
+    let page = MessagePage {
+        portal_name: &state.options.portal_name,
+        title: "Ошибка",
+        text,
+        link: "/resources",
+        link_text: "К ресурсам",
+    };
+    (status, render(&page)).into_response()
+}
+
+async fn render_page(
+    state: &AppState,
+    session: &UiSession,
+    values: Values,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let data = match state.app.resources_page(&session.who.actor).await {
+        Ok(d) => d,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let mut targets: Vec<Target> = data
+        .groups
+        .iter()
+        .map(|g| {
+            let class = sgo_app::announcements::class_label(g.grade, &g.letter);
+            let label = if g.group_name.is_empty() || g.group_name == g.subject_name {
+                format!("{}, {class}", g.subject_name)
+            } else {
+                format!("{}, {class} ({})", g.subject_name, g.group_name)
+            };
+            (format!("group:{}", g.id), label)
+        })
+        .chain(data.classes.iter().map(|c| {
+            (
+                format!("class:{}", c.id),
+                format!("Класс {}", sgo_app::announcements::class_label(c.grade, &c.letter)),
+            )
+        }))
+        .map(|(value, label)| Target {
+            selected: value == values.target,
+            value,
+            label,
+        })
+        .collect();
+    targets.dedup_by(|a, b| a.value == b.value);
+    let page = ResourcesPage {
+        portal_name: &state.options.portal_name,
+        header,
+        items: data.items,
+        may_publish: data.may_publish,
+        targets,
+        values,
+        errors,
+        notice,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /resources`.
+async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = match q.get("done").map(String::as_str) {
+        Some("created") => Some("Ресурс опубликован"),
+        Some("deleted") => Some("Ресурс удалён"),
+        _ => None,
+    };
+    render_page(
+        &state,
+        &session,
+        Values::default(),
+        FieldErrors::default(),
+        notice,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /resources` (multipart).
+async fn create(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let form = match read_multipart(&mut multipart).await {
+        Ok(f) => f,
+        Err((status, text)) => return refusal(&state, status, &text),
+    };
+    if !csrf::check(&headers, Some(form.fields.get("csrf"))) {
+        return refusal(
+            &state,
+            StatusCode::FORBIDDEN,
+            "Срок действия формы истёк. Обновите страницу.",
+        );
+    }
+    let f = &form.fields;
+    let values = Values {
+        target: f.get("target").to_owned(),
+        title: f.get("title").to_owned(),
+        description: f.get("description").to_owned(),
+        link: f.get("link").to_owned(),
+    };
+    let input = ResourceInput {
+        target: values.target.clone(),
+        title: values.title.clone(),
+        description: values.description.clone(),
+        link: values.link.clone(),
+        files: form.files.into_iter().map(|(_, u)| u).collect(),
+    };
+    match state
+        .app
+        .create_resource(&session.who.actor, &origin, input)
+        .await
+    {
+        Ok(_) => Redirect::to("/resources?done=created").into_response(),
+        Err(FormError::Fields(errors)) => {
+            render_page(
+                &state,
+                &session,
+                values,
+                errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(FormError::App(e)) => PageError(state, e).into_response(),
+    }
+}
+
+/// `POST /resources/{id}/delete`.
+async fn delete(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    let Some(form) = FormFields::parse(&body) else {
+        return PageError(state, AppError::BadRequest("Форма не прочитана".into())).into_response();
+    };
+    if !csrf::check(&headers, Some(form.get("csrf"))) {
+        return refusal(
+            &state,
+            StatusCode::FORBIDDEN,
+            "Срок действия формы истёк. Обновите страницу.",
+        );
+    }
+    match state
+        .app
+        .delete_resource(&session.who.actor, &origin, id)
+        .await
+    {
+        Ok(()) => Redirect::to("/resources?done=deleted").into_response(),
+        Err(e) => PageError(state, e).into_response(),
+    }
 }

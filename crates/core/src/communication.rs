@@ -1,0 +1,238 @@
+//! Announcements and educational resources: who may publish, to whom an announcement is
+//! addressed, and which links a resource may carry.
+
+use chrono::NaiveDate;
+
+use crate::{AccountId, Actor, Role};
+
+/// Who an announcement is addressed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Everybody in the school.
+    All,
+    /// People holding one of these roles.
+    Roles(Vec<Role>),
+    /// Students of these classes, their parents and the teachers of the classes.
+    Classes(Vec<i64>),
+}
+
+impl Audience {
+    /// The code stored in the database.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Audience::All => "all",
+            Audience::Roles(_) => "roles",
+            Audience::Classes(_) => "classes",
+        }
+    }
+
+    /// Rebuilds an audience from its stored code and lists; `None` for an unknown code.
+    pub fn from_parts(code: &str, roles: Vec<Role>, classes: Vec<i64>) -> Option<Audience> {
+        match code {
+            "all" => Some(Audience::All),
+            "roles" => Some(Audience::Roles(roles)),
+            "classes" => Some(Audience::Classes(classes)),
+            _ => None,
+        }
+    }
+}
+
+/// The roles an announcement may be addressed to, in the order the form shows them.
+pub const AUDIENCE_ROLES: [Role; 6] = [
+    Role::Administrator,
+    Role::DeputyHead,
+    Role::Teacher,
+    Role::Staff,
+    Role::Student,
+    Role::Parent,
+];
+
+/// What the reader is, for matching an audience: their roles and the classes they belong to
+/// (a student's class, a parent's children's classes, the classes a teacher teaches or leads).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reader {
+    /// The reader's roles.
+    pub roles: Vec<Role>,
+    /// The classes that concern the reader.
+    pub class_ids: Vec<i64>,
+}
+
+/// Whether an announcement with this audience is addressed to the reader.
+pub fn addressed_to(audience: &Audience, reader: &Reader) -> bool {
+    match audience {
+        Audience::All => true,
+        Audience::Roles(roles) => roles.iter().any(|r| reader.roles.contains(r)),
+        Audience::Classes(classes) => classes.iter().any(|c| reader.class_ids.contains(c)),
+    }
+}
+
+/// Whether an announcement is still shown on `today`: the expiry date is the last day shown.
+pub fn is_current(expires_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    expires_on.is_none_or(|d| d >= today)
+}
+
+/// True for the school administration (director, administrator, deputy head).
+pub fn is_school_admin(actor: &Actor) -> bool {
+    actor.has(Role::Administrator) || actor.has(Role::DeputyHead)
+}
+
+/// Whether the actor may write announcements: the administration and teachers.
+pub fn may_publish_announcement(actor: &Actor) -> bool {
+    is_school_admin(actor) || actor.has(Role::Teacher)
+}
+
+/// Whether the actor may change or delete a piece written by `author` in `organization`:
+/// its author, or the administration of that school.
+pub fn may_manage(actor: &Actor, author: AccountId, organization: i64) -> bool {
+    actor.organization_id == organization && (actor.account_id == author || is_school_admin(actor))
+}
+
+/// Whether the actor sees every announcement of their school, addressed to them or not.
+pub fn sees_all_announcements(actor: &Actor) -> bool {
+    is_school_admin(actor)
+}
+
+/// Whether the actor may publish resources at all: teachers and the administration.
+pub fn may_publish_resource(actor: &Actor) -> bool {
+    is_school_admin(actor) || actor.has(Role::Teacher)
+}
+
+/// Why a resource link is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// Not an http or https address (javascript:, data:, file: and the like).
+    #[error("Ссылка должна начинаться с http:// или https://")]
+    Scheme,
+    /// No host after the scheme, spaces or control characters inside.
+    #[error("Ссылка записана неверно")]
+    Malformed,
+    /// Longer than any reasonable address.
+    #[error("Ссылка слишком длинная (не больше 2000 знаков)")]
+    TooLong,
+}
+
+/// Checks a link a teacher gives: only http(s) addresses with a host; returns it trimmed.
+/// An empty link is allowed (a resource may be files only) and stays empty.
+pub fn check_link(text: &str) -> Result<String, LinkError> {
+    let link = text.trim();
+    if link.is_empty() {
+        return Ok(String::new());
+    }
+    if link.chars().count() > 2000 {
+        return Err(LinkError::TooLong);
+    }
+    let lower = link.to_lowercase();
+    let rest = if let Some(r) = lower.strip_prefix("https://") {
+        r
+    } else if let Some(r) = lower.strip_prefix("http://") {
+        r
+    } else {
+        return Err(LinkError::Scheme);
+    };
+    if link.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    {
+        return Err(LinkError::Malformed);
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') || host.starts_with('.') {
+        return Err(LinkError::Malformed);
+    }
+    Ok(link.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            account_id: 7,
+            organization_id: 1,
+            roles: roles.to_vec(),
+        }
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    #[test]
+    fn audience_matches_roles_and_classes() {
+        let parent = Reader {
+            roles: vec![Role::Parent],
+            class_ids: vec![10],
+        };
+        assert!(addressed_to(&Audience::All, &parent));
+        assert!(addressed_to(&Audience::Roles(vec![Role::Parent]), &parent));
+        assert!(!addressed_to(&Audience::Roles(vec![Role::Student, Role::Teacher]), &parent));
+        assert!(addressed_to(&Audience::Classes(vec![9, 10]), &parent));
+        assert!(!addressed_to(&Audience::Classes(vec![11]), &parent));
+        assert!(!addressed_to(&Audience::Classes(vec![]), &parent));
+    }
+
+    #[test]
+    fn audience_codes_round_trip() {
+        for a in [
+            Audience::All,
+            Audience::Roles(vec![Role::Teacher]),
+            Audience::Classes(vec![3]),
+        ] {
+            let (roles, classes) = match &a {
+                Audience::Roles(r) => (r.clone(), vec![]),
+                Audience::Classes(c) => (vec![], c.clone()),
+                Audience::All => (vec![], vec![]),
+            };
+            assert_eq!(Audience::from_parts(a.code(), roles, classes), Some(a));
+        }
+        assert_eq!(Audience::from_parts("everyone", vec![], vec![]), None);
+    }
+
+    #[test]
+    fn the_expiry_day_is_still_shown() {
+        assert!(is_current(None, day(23)));
+        assert!(is_current(Some(day(23)), day(23)));
+        assert!(!is_current(Some(day(22)), day(23)));
+    }
+
+    #[test]
+    fn teachers_and_administration_publish_families_do_not() {
+        assert!(may_publish_announcement(&actor(&[Role::Teacher])));
+        assert!(may_publish_announcement(&actor(&[Role::DeputyHead])));
+        assert!(may_publish_announcement(&actor(&[Role::Administrator])));
+        assert!(!may_publish_announcement(&actor(&[Role::Parent])));
+        assert!(!may_publish_announcement(&actor(&[Role::Student])));
+        assert!(!may_publish_announcement(&actor(&[Role::Staff])));
+        assert!(!may_publish_resource(&actor(&[Role::Parent])));
+        assert!(may_publish_resource(&actor(&[Role::Teacher])));
+    }
+
+    #[test]
+    fn the_author_or_the_administration_manage() {
+        let teacher = actor(&[Role::Teacher]);
+        assert!(may_manage(&teacher, 7, 1));
+        assert!(!may_manage(&teacher, 8, 1));
+        assert!(!may_manage(&teacher, 7, 2));
+        let admin = actor(&[Role::Administrator]);
+        assert!(may_manage(&admin, 8, 1));
+        assert!(!may_manage(&admin, 8, 2));
+    }
+
+    #[test]
+    fn only_web_links_pass() {
+        assert_eq!(check_link("  https://example.ru/a?b=1 ").unwrap(), "https://example.ru/a?b=1");
+        assert_eq!(check_link("HTTP://Example.ru").unwrap(), "HTTP://Example.ru");
+        assert_eq!(check_link("").unwrap(), "");
+        assert_eq!(check_link("javascript:alert(1)"), Err(LinkError::Scheme));
+        assert_eq!(check_link("JaVaScRiPt:alert(1)"), Err(LinkError::Scheme));
+        assert_eq!(check_link("data:text/html,<b>"), Err(LinkError::Scheme));
+        assert_eq!(check_link("ftp://example.ru"), Err(LinkError::Scheme));
+        assert_eq!(check_link("//example.ru"), Err(LinkError::Scheme));
+        assert_eq!(check_link("https://"), Err(LinkError::Malformed));
+        assert_eq!(check_link("https:///path"), Err(LinkError::Malformed));
+        assert_eq!(check_link("https://exa mple.ru"), Err(LinkError::Malformed));
+        assert_eq!(check_link("https://a.ru/\"onmouseover=x"), Err(LinkError::Malformed));
+        let long = format!("https://example.ru/{}", "a".repeat(2000));
+        assert_eq!(check_link(&long), Err(LinkError::TooLong));
+    }
+}

@@ -4,6 +4,7 @@ pub mod actor;
 pub mod calendar;
 pub mod files;
 pub mod import;
+pub mod journal;
 pub mod login;
 pub mod marks;
 pub mod organization;

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod communication;
 pub mod files;
 pub mod import;
+pub mod journal;
 pub mod login;
 pub mod marks;
 pub mod organization;

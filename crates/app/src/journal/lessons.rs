@@ -1,0 +1,389 @@
+//! The teacher's lessons, the lesson page: topic, homework with files, attendance.
+
+use chrono::{Duration, NaiveDate};
+use sgo_core::Actor;
+use sgo_core::calendar::week_start;
+use sgo_core::files::FileOwner;
+use sgo_core::journal::JournalAccess;
+use sgo_core::marks::AttendanceCode;
+use sgo_store::{
+    AssignmentTypeRecord, FileRecord, JournalAssignmentRecord, JournalAttendanceRecord,
+    JournalGroupRecord, JournalLessonRecord, NamedRecord, NewAssignment,
+};
+
+use super::school_admin;
+use crate::files::{Upload, UploadPurpose};
+use crate::form::FieldErrors;
+use crate::settings::FormError;
+use crate::{App, AppError, AppResult, Origin};
+
+/// What `/journal` shows.
+#[derive(Debug, Clone)]
+pub struct JournalHome {
+    /// Today.
+    pub today: NaiveDate,
+    /// Monday of this week.
+    pub monday: NaiveDate,
+    /// Lessons the actor gives this week (today's among them).
+    pub lessons: Vec<JournalLessonRecord>,
+    /// Groups whose journal the actor may open, and whether they keep it.
+    pub groups: Vec<(JournalGroupRecord, JournalAccess)>,
+}
+
+/// What the lesson page shows.
+#[derive(Debug, Clone)]
+pub struct LessonView {
+    /// The lesson.
+    pub lesson: JournalLessonRecord,
+    /// Its group.
+    pub group: JournalGroupRecord,
+    /// Whether the actor keeps this lesson's journal or only reads it.
+    pub access: JournalAccess,
+    /// Its assignments.
+    pub assignments: Vec<JournalAssignmentRecord>,
+    /// Files of those assignments.
+    pub files: Vec<FileRecord>,
+    /// The students of the group on the lesson's date.
+    pub students: Vec<NamedRecord>,
+    /// Their attendance codes.
+    pub attendance: Vec<JournalAttendanceRecord>,
+    /// The school's active assignment types.
+    pub types: Vec<AssignmentTypeRecord>,
+}
+
+/// The new-assignment form as submitted.
+#[derive(Debug, Clone, Default)]
+#[allow(missing_docs)]
+pub struct AssignmentInput {
+    pub type_id: String,
+    pub title: String,
+    pub description: String,
+    pub due_date: String,
+    /// Empty for the type's default weight.
+    pub weight: String,
+    pub mandatory: bool,
+}
+
+impl App {
+    /// The actor's lessons this week and the groups whose journal they may open.
+    pub async fn journal_home(&self, actor: &Actor) -> AppResult<JournalHome> {
+        let today = self.clock.today();
+        let monday = week_start(today);
+        let lessons = self
+            .store
+            .teacher_lessons(actor.account_id, monday, monday + Duration::days(6))
+            .await?;
+        let mut groups = Vec::new();
+        if let Some(year) = self
+            .store
+            .current_year(actor.organization_id, today)
+            .await?
+        {
+            let found = if school_admin(actor, actor.organization_id) {
+                self.store.year_groups(year.id).await?
+            } else {
+                self.store
+                    .teacher_groups(actor.account_id, year.id)
+                    .await?
+            };
+            for g in found {
+                // Each group's rights are the rule's, not the query's.
+                if let Ok((g, access)) = self.journal_group_access(actor, g.id, None).await {
+                    groups.push((g, access));
+                }
+            }
+        }
+        Ok(JournalHome {
+            today,
+            monday,
+            lessons,
+            groups,
+        })
+    }
+
+    /// A lesson's page for someone who may open its group's journal.
+    pub async fn journal_lesson(&self, actor: &Actor, id: i64) -> AppResult<LessonView> {
+        let lesson = self
+            .store
+            .journal_lesson(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Урок не найден".into()))?;
+        let (group, access) = self
+            .journal_group_access(actor, lesson.subject_group_id, Some(id))
+            .await?;
+        let assignments = self.store.lesson_assignments(id).await?;
+        let ids: Vec<i64> = assignments.iter().map(|a| a.id).collect();
+        let files = self.files_of("assignment", &ids).await?;
+        let students = self
+            .store
+            .group_students(group.id, lesson.date, lesson.date)
+            .await?;
+        let attendance = self.store.lesson_attendance(id).await?;
+        let types = self
+            .store
+            .assignment_types(group.organization_id, true)
+            .await?;
+        Ok(LessonView {
+            lesson,
+            group,
+            access,
+            assignments,
+            files,
+            students,
+            attendance,
+            types,
+        })
+    }
+
+    /// The lesson and its group when the actor keeps its journal.
+    async fn writable_lesson(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> AppResult<(JournalLessonRecord, JournalGroupRecord)> {
+        let lesson = self
+            .store
+            .journal_lesson(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Урок не найден".into()))?;
+        let group = self
+            .journal_group_writable(actor, lesson.subject_group_id, Some(id))
+            .await?;
+        Ok((lesson, group))
+    }
+
+    /// Sets a lesson's topic.
+    pub async fn set_lesson_topic(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: i64,
+        topic: &str,
+    ) -> AppResult<()> {
+        let (lesson, group) = self.writable_lesson(actor, id).await?;
+        let topic = topic.trim();
+        if topic.chars().count() > 500 {
+            return Err(AppError::BadRequest(
+                "Тема урока — не длиннее 500 символов".into(),
+            ));
+        }
+        if topic == lesson.topic {
+            return Ok(());
+        }
+        self.store.set_lesson_topic(id, topic).await?;
+        self.diary_cache.forget_all();
+        self.record_change(
+            actor,
+            group.organization_id,
+            origin,
+            "journal.topic",
+            format!("lesson:{id}"),
+            format!(
+                "{} {}: тема «{}» → «{topic}»",
+                group.name, lesson.date, lesson.topic
+            ),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Adds an assignment (homework or classwork) to a lesson with its files.
+    pub async fn add_assignment(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        lesson_id: i64,
+        input: &AssignmentInput,
+        files: Vec<Upload>,
+    ) -> Result<i64, FormError> {
+        let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
+        let mut errors = FieldErrors::default();
+        let kind = match input.type_id.trim().parse::<i64>() {
+            Ok(t) => self
+                .store
+                .assignment_type(group.organization_id, t)
+                .await?
+                .filter(|t| t.active),
+            Err(_) => None,
+        };
+        if kind.is_none() {
+            errors.add("type", "Выберите тип задания");
+        }
+        let title = input.title.trim();
+        if title.is_empty() {
+            errors.add("title", "Укажите тему задания");
+        } else if title.chars().count() > 300 {
+            errors.add("title", "Тема задания — не длиннее 300 символов");
+        }
+        let description = input.description.trim();
+        if description.chars().count() > 10_000 {
+            errors.add("description", "Описание — не длиннее 10 000 символов");
+        }
+        let due = if input.due_date.trim().is_empty() {
+            Some(lesson.date)
+        } else {
+            NaiveDate::parse_from_str(input.due_date.trim(), "%Y-%m-%d").ok()
+        };
+        match due {
+            None => errors.add("due", "Укажите дату в виде ГГГГ-ММ-ДД"),
+            Some(d) if d < lesson.date => errors.add("due", "Срок сдачи не раньше дня урока"),
+            _ => {}
+        }
+        let weight = match (input.weight.trim(), &kind) {
+            ("", Some(k)) => Some(k.default_weight),
+            ("", None) => None,
+            (w, _) => match w.parse::<i32>() {
+                Ok(w) if (1..=100).contains(&w) => Some(w),
+                _ => {
+                    errors.add("weight", "Вес — целое число от 1 до 100");
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(FormError::Fields(errors));
+        }
+        let (Some(kind), Some(due), Some(weight)) = (kind, due, weight) else {
+            return Err(FormError::App(AppError::BadRequest(
+                "Проверьте поля формы".into(),
+            )));
+        };
+        let mut uploaded = Vec::new();
+        for upload in files {
+            match self
+                .upload_file(actor, UploadPurpose::Assignment, upload)
+                .await
+            {
+                Ok(f) => uploaded.push(f.id),
+                Err(AppError::BadRequest(m)) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("files", m);
+                    return Err(FormError::Fields(errors));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let id = self
+            .store
+            .create_assignment(&NewAssignment {
+                lesson_id,
+                type_id: kind.id,
+                title: title.to_owned(),
+                description: description.to_owned(),
+                weight,
+                due_date: due,
+                mandatory: input.mandatory,
+                created_by: actor.account_id,
+                created_at: self.clock.now(),
+            })
+            .await?;
+        self.attach_uploads(actor, &uploaded, FileOwner::Assignment(id))
+            .await?;
+        self.diary_cache.forget_all();
+        self.record_change(
+            actor,
+            group.organization_id,
+            origin,
+            "journal.assignment.create",
+            format!("assignment:{id}"),
+            format!(
+                "{} {}: {} «{title}», вес {weight}, срок {due}, файлов: {}",
+                group.name,
+                lesson.date,
+                kind.abbr,
+                uploaded.len()
+            ),
+        )
+        .await;
+        Ok(id)
+    }
+
+    /// Removes an assignment of a lesson with its marks.
+    pub async fn delete_assignment(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        lesson_id: i64,
+        id: i64,
+    ) -> AppResult<()> {
+        let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
+        if !self.store.delete_assignment(lesson_id, id).await? {
+            return Err(AppError::NotFound("Задание не найдено".into()));
+        }
+        self.diary_cache.forget_all();
+        self.record_change(
+            actor,
+            group.organization_id,
+            origin,
+            "journal.assignment.delete",
+            format!("assignment:{id}"),
+            format!("{} {}", group.name, lesson.date),
+        )
+        .await;
+        Ok(())
+    }
+
+    /// Sets the attendance of a lesson: one code (or none for present) per student of the group.
+    pub async fn set_lesson_attendance(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        lesson_id: i64,
+        codes: &[(i64, String)],
+    ) -> AppResult<usize> {
+        let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
+        let students = self
+            .store
+            .group_students(group.id, lesson.date, lesson.date)
+            .await?;
+        let current = self.store.lesson_attendance(lesson_id).await?;
+        let mut changed = Vec::new();
+        let mut parsed = Vec::new();
+        for (student, code) in codes {
+            if !students.iter().any(|s| s.id == *student) {
+                return Err(AppError::BadRequest(
+                    "Ученик не относится к этой группе".into(),
+                ));
+            }
+            let code = match code.trim() {
+                "" => None,
+                c => Some(AttendanceCode::from_abbr(c).map_err(|_| {
+                    AppError::BadRequest(format!("Неизвестный код посещаемости «{c}»"))
+                })?),
+            };
+            parsed.push((*student, code));
+        }
+        let now = self.clock.now();
+        for (student, code) in parsed {
+            let old = current
+                .iter()
+                .find(|a| a.student_account_id == student)
+                .map(|a| a.code.as_str());
+            let new = code.map(AttendanceCode::abbr);
+            if old == new {
+                continue;
+            }
+            self.store
+                .set_attendance(lesson_id, student, new, actor.account_id, now)
+                .await?;
+            self.diary_cache.forget_student(student);
+            changed.push(format!(
+                "ученик {student}: «{}» → «{}»",
+                old.unwrap_or(""),
+                new.unwrap_or("")
+            ));
+        }
+        if !changed.is_empty() {
+            self.record_change(
+                actor,
+                group.organization_id,
+                origin,
+                "journal.attendance",
+                format!("lesson:{lesson_id}"),
+                format!("{} {}: {}", group.name, lesson.date, changed.join("; ")),
+            )
+            .await;
+        }
+        Ok(changed.len())
+    }
+}

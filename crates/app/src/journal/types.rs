@@ -1,0 +1,126 @@
+//! Assignment types of a school (контрольная, домашняя …) with their default weights.
+
+use sgo_core::{Actor, Role};
+use sgo_store::{AssignmentTypeFields, AssignmentTypeRecord};
+
+use crate::form::FieldErrors;
+use crate::settings::FormError;
+use crate::{App, AppError, AppResult, Origin};
+
+/// The type form as submitted.
+#[derive(Debug, Clone, Default)]
+#[allow(missing_docs)]
+pub struct AssignmentTypeInput {
+    pub name: String,
+    pub abbr: String,
+    pub default_weight: String,
+    pub sort_order: String,
+    pub active: bool,
+}
+
+fn may_configure(actor: &Actor) -> bool {
+    actor.has(Role::Administrator) || actor.has(Role::DeputyHead)
+}
+
+fn check(input: &AssignmentTypeInput) -> Result<AssignmentTypeFields, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.add("name", "Название — от 1 до 100 символов");
+    }
+    let abbr = input.abbr.trim();
+    if abbr.is_empty() || abbr.chars().count() > 10 {
+        errors.add("abbr", "Сокращение — от 1 до 10 символов");
+    }
+    let weight = input.default_weight.trim().parse::<i32>().ok();
+    if !weight.is_some_and(|w| (1..=100).contains(&w)) {
+        errors.add("weight", "Вес — целое число от 1 до 100");
+    }
+    let order = match input.sort_order.trim() {
+        "" => Some(0),
+        o => o.parse::<i32>().ok().filter(|o| (0..=10_000).contains(o)),
+    };
+    if order.is_none() {
+        errors.add("order", "Порядок — целое число от 0 до 10000");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AssignmentTypeFields {
+        name: name.to_owned(),
+        abbr: abbr.to_owned(),
+        default_weight: weight.unwrap_or(1),
+        sort_order: order.unwrap_or(0),
+        active: input.active,
+    })
+}
+
+impl App {
+    /// Every assignment type of the actor's school, retired ones too (administration only).
+    pub async fn school_assignment_types(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<Vec<AssignmentTypeRecord>> {
+        if !may_configure(actor) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self
+            .store
+            .assignment_types(actor.organization_id, false)
+            .await?)
+    }
+
+    /// Adds (`id` `None`) or changes an assignment type of the actor's school.
+    pub async fn save_assignment_type(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: Option<i64>,
+        input: &AssignmentTypeInput,
+    ) -> Result<i64, FormError> {
+        if !may_configure(actor) {
+            return Err(AppError::Forbidden.into());
+        }
+        let org = actor.organization_id;
+        let fields = check(input).map_err(FormError::Fields)?;
+        let taken = self
+            .store
+            .assignment_types(org, false)
+            .await?
+            .into_iter()
+            .any(|t| Some(t.id) != id && t.abbr.to_lowercase() == fields.abbr.to_lowercase());
+        if taken {
+            let mut errors = FieldErrors::default();
+            errors.add("abbr", "Такое сокращение уже есть");
+            return Err(FormError::Fields(errors));
+        }
+        let (id, verb) = match id {
+            Some(id) => {
+                if !self.store.update_assignment_type(org, id, &fields).await? {
+                    return Err(AppError::NotFound("Тип задания не найден".into()).into());
+                }
+                (id, "update")
+            }
+            None => (self.store.create_assignment_type(org, &fields).await?, "create"),
+        };
+        // Type names and abbreviations are shown in every diary.
+        self.diary_cache.forget_all();
+        self.record_change(
+            actor,
+            org,
+            origin,
+            &format!("journal.type.{verb}"),
+            format!("assignment_type:{id}"),
+            format!(
+                "{} ({}), вес {}, порядок {}, {}",
+                fields.name,
+                fields.abbr,
+                fields.default_weight,
+                fields.sort_order,
+                if fields.active { "используется" } else { "не используется" }
+            ),
+        )
+        .await;
+        Ok(id)
+    }
+}

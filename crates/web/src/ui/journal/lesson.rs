@@ -1,0 +1,301 @@
+//! The lesson page: topic, assignments with files, attendance.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use sgo_app::AppError;
+use sgo_app::form::FieldErrors;
+use sgo_app::journal::{Access, AssignmentInput};
+use sgo_app::settings::FormError;
+use sgo_core::marks::AttendanceCode;
+
+use super::{Header, Page, UiSession, checked_form, day_label, fail, render, stale};
+use crate::AppState;
+use crate::extract::ClientOrigin;
+use crate::upload::read_multipart;
+
+/// A file link.
+struct FileLink {
+    id: i64,
+    name: String,
+}
+
+/// An assignment of the lesson.
+struct AssignmentView {
+    id: i64,
+    abbr: String,
+    type_name: String,
+    title: String,
+    description: String,
+    weight: i32,
+    due: String,
+    mandatory: bool,
+    files: Vec<FileLink>,
+}
+
+/// A type option of the form.
+struct TypeOption {
+    id: i64,
+    label: String,
+}
+
+/// A student's attendance select.
+struct AttendanceRow {
+    id: i64,
+    name: String,
+    code: String,
+}
+
+#[derive(Template)]
+#[template(path = "journal/lesson.html")]
+struct LessonPage {
+    portal_name: String,
+    header: Header,
+    id: i64,
+    group_id: i64,
+    subject: String,
+    title: String,
+    when: String,
+    topic: String,
+    writable: bool,
+    assignments: Vec<AssignmentView>,
+    types: Vec<TypeOption>,
+    students: Vec<AttendanceRow>,
+    codes: Vec<(&'static str, &'static str)>,
+    form: AssignmentInput,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+}
+
+impl LessonPage {
+    fn chosen_type(&self, id: &i64) -> bool {
+        self.form.type_id == id.to_string()
+    }
+}
+
+async fn view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    form: Option<AssignmentInput>,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+) -> Page {
+    let header = Header::load(state, session)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let v = state
+        .app
+        .journal_lesson(&session.who.actor, id)
+        .await
+        .map_err(fail(state))?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let l = &v.lesson;
+    let page = LessonPage {
+        portal_name: state.options.portal_name.clone(),
+        header,
+        id,
+        group_id: v.group.id,
+        subject: v.group.subject_name.clone(),
+        title: v.group.name.clone(),
+        when: format!(
+            "{} {}, {} урок, {}–{}",
+            day_label(l.date),
+            l.date.format("%Y"),
+            l.number,
+            l.start_time.format("%H:%M"),
+            l.end_time.format("%H:%M")
+        ),
+        topic: l.topic.clone(),
+        writable: v.access == Access::Write,
+        assignments: v
+            .assignments
+            .iter()
+            .map(|a| AssignmentView {
+                id: a.id,
+                abbr: a.type_abbr.clone(),
+                type_name: a.type_name.clone(),
+                title: a.title.clone(),
+                description: a.description.clone(),
+                weight: a.weight,
+                due: a.due_date.format("%d.%m.%Y").to_string(),
+                mandatory: a.mandatory,
+                files: v
+                    .files
+                    .iter()
+                    .filter(|f| f.owner_id == Some(a.id))
+                    .map(|f| FileLink {
+                        id: f.id,
+                        name: f.name.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        types: v
+            .types
+            .iter()
+            .map(|t| TypeOption {
+                id: t.id,
+                label: format!("{} ({}), вес {}", t.name, t.abbr, t.default_weight),
+            })
+            .collect(),
+        students: v
+            .students
+            .iter()
+            .map(|s| AttendanceRow {
+                id: s.id,
+                name: s.name.clone(),
+                code: v
+                    .attendance
+                    .iter()
+                    .find(|a| a.student_account_id == s.id)
+                    .map(|a| a.code.clone())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        codes: AttendanceCode::ALL
+            .into_iter()
+            .map(|c| (c.abbr(), c.title()))
+            .collect(),
+        form: form.unwrap_or_else(|| AssignmentInput {
+            due_date: l.date.to_string(),
+            ..AssignmentInput::default()
+        }),
+        errors,
+        notice,
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /journal/lesson/{id}`.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Page {
+    let notice = match q.get("saved").map(String::as_str) {
+        Some("topic") => Some("Тема урока сохранена"),
+        Some("assignment") => Some("Задание добавлено"),
+        Some("deleted") => Some("Задание удалено"),
+        Some("attendance") => Some("Посещаемость сохранена"),
+        _ => None,
+    };
+    view(&state, &session, id, None, FieldErrors::default(), notice).await
+}
+
+/// `POST /journal/lesson/{id}/topic`.
+pub(super) async fn save_topic(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = checked_form(&state, &headers, &body)?;
+    match state
+        .app
+        .set_lesson_topic(&session.who.actor, &origin, id, form.get("topic"))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=topic")).into_response()),
+        Err(AppError::BadRequest(m)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("topic", m);
+            view(&state, &session, id, None, errors, None).await
+        }
+        Err(e) => Err(fail(&state)(e)),
+    }
+}
+
+/// `POST /journal/lesson/{id}/assignments` (multipart: fields and `files`).
+pub(super) async fn add_assignment(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Page {
+    let form = read_multipart(&mut multipart)
+        .await
+        .map_err(|(status, m)| (status, fail(&state)(AppError::BadRequest(m))).into_response())?;
+    if !super::csrf::check(&headers, Some(form.fields.get("csrf"))) {
+        return Err(stale(&state));
+    }
+    let f = &form.fields;
+    let input = AssignmentInput {
+        type_id: f.get("type").to_owned(),
+        title: f.get("title").to_owned(),
+        description: f.get("description").to_owned(),
+        due_date: f.get("due").to_owned(),
+        weight: f.get("weight").to_owned(),
+        mandatory: !f.get("mandatory").is_empty(),
+    };
+    let files = form.files.into_iter().map(|(_, u)| u).collect();
+    match state
+        .app
+        .add_assignment(&session.who.actor, &origin, id, &input, files)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=assignment")).into_response())
+        }
+        Err(FormError::Fields(errors)) => {
+            view(&state, &session, id, Some(input), errors, None).await
+        }
+        Err(FormError::App(e)) => Err(fail(&state)(e)),
+    }
+}
+
+/// `POST /journal/lesson/{id}/assignments/{assignment}/delete`.
+pub(super) async fn delete_assignment(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path((id, assignment)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Page {
+    checked_form(&state, &headers, &body)?;
+    state
+        .app
+        .delete_assignment(&session.who.actor, &origin, id, assignment)
+        .await
+        .map_err(fail(&state))?;
+    Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=deleted")).into_response())
+}
+
+/// `POST /journal/lesson/{id}/attendance` (fields `attendance-{student}`).
+pub(super) async fn save_attendance(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let form = checked_form(&state, &headers, &body)?;
+    let mut codes = Vec::new();
+    for (name, value) in form.pairs() {
+        if let Some(student) = name.strip_prefix("attendance-") {
+            let student = student
+                .parse::<i64>()
+                .map_err(|_| fail(&state)(AppError::BadRequest("Неверный ученик".into())))?;
+            codes.push((student, value.to_owned()));
+        }
+    }
+    state
+        .app
+        .set_lesson_attendance(&session.who.actor, &origin, id, &codes)
+        .await
+        .map_err(fail(&state))?;
+    Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=attendance")).into_response())
+}

@@ -1,0 +1,143 @@
+//! The school's assignment types (administration): name, abbreviation, default weight, order, active.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use sgo_app::form::FieldErrors;
+use sgo_app::journal::AssignmentTypeInput;
+use sgo_app::records::AssignmentTypeRecord;
+use sgo_app::settings::FormError;
+
+use super::{Header, Page, UiSession, checked_form, fail, render};
+use crate::AppState;
+use crate::extract::{ClientOrigin, FormFields};
+
+#[derive(Template)]
+#[template(path = "journal/types.html")]
+struct TypesPage {
+    portal_name: String,
+    header: Header,
+    types: Vec<AssignmentTypeRecord>,
+    /// Which form the errors belong to: "new" or a type id.
+    errors_for: String,
+    form: AssignmentTypeInput,
+    errors: FieldErrors,
+    notice: bool,
+}
+
+async fn view(
+    state: &AppState,
+    session: &UiSession,
+    errors_for: String,
+    form: AssignmentTypeInput,
+    errors: FieldErrors,
+    notice: bool,
+) -> Page {
+    let header = Header::load(state, session)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let types = state
+        .app
+        .school_assignment_types(&session.who.actor)
+        .await
+        .map_err(fail(state))?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((
+        status,
+        render(&TypesPage {
+            portal_name: state.options.portal_name.clone(),
+            header,
+            types,
+            errors_for,
+            form,
+            errors,
+            notice,
+        }),
+    )
+        .into_response())
+}
+
+/// `GET /journal/types`.
+pub(super) async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Page {
+    let form = AssignmentTypeInput {
+        default_weight: "10".into(),
+        active: true,
+        ..AssignmentTypeInput::default()
+    };
+    view(
+        &state,
+        &session,
+        String::new(),
+        form,
+        FieldErrors::default(),
+        q.contains_key("saved"),
+    )
+    .await
+}
+
+fn input(f: &FormFields) -> AssignmentTypeInput {
+    AssignmentTypeInput {
+        name: f.get("name").to_owned(),
+        abbr: f.get("abbr").to_owned(),
+        default_weight: f.get("weight").to_owned(),
+        sort_order: f.get("order").to_owned(),
+        active: !f.get("active").is_empty(),
+    }
+}
+
+async fn save(
+    state: AppState,
+    origin: sgo_app::Origin,
+    session: UiSession,
+    headers: HeaderMap,
+    id: Option<i64>,
+    body: Bytes,
+) -> Page {
+    let form = checked_form(&state, &headers, &body)?;
+    let input = input(&form);
+    match state
+        .app
+        .save_assignment_type(&session.who.actor, &origin, id, &input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/journal/types?saved=1").into_response()),
+        Err(FormError::Fields(errors)) => {
+            let errors_for = id.map_or_else(|| "new".to_owned(), |i| i.to_string());
+            view(&state, &session, errors_for, input, errors, false).await
+        }
+        Err(FormError::App(e)) => Err(fail(&state)(e)),
+    }
+}
+
+/// `POST /journal/types`: a new type.
+pub(super) async fn create(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Page {
+    save(state, origin, session, headers, None, body).await
+}
+
+/// `POST /journal/types/{id}`: changes a type.
+pub(super) async fn update(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    save(state, origin, session, headers, Some(id), body).await
+}

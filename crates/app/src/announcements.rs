@@ -176,7 +176,10 @@ impl App {
         let record = self.managed_announcement(actor, id).await?;
         let today = self.today();
         let audiences = self.audiences(record.organization_id).await?;
-        let classes = self.store.school_classes(record.organization_id, today).await?;
+        let classes = self
+            .store
+            .school_classes(record.organization_id, today)
+            .await?;
         let (roles, class_ids) = audiences.get(&id).cloned().unwrap_or_default();
         let audience = Audience::from_parts(&record.audience, roles.clone(), class_ids.clone())
             .unwrap_or(Audience::All);
@@ -203,7 +206,10 @@ impl App {
             return Err(AppError::Forbidden);
         }
         Ok(AnnouncementChoices {
-            roles: AUDIENCE_ROLES.iter().map(|r| (r.code(), r.title())).collect(),
+            roles: AUDIENCE_ROLES
+                .iter()
+                .map(|r| (r.code(), r.title()))
+                .collect(),
             classes: self
                 .store
                 .school_classes(actor.organization_id, self.today())
@@ -253,7 +259,10 @@ impl App {
         let uploaded = self.upload_all(actor, input.files).await?;
         self.store.update_announcement(id, &new).await?;
         let attached = self.files_of("announcement", &[id]).await?;
-        for file in attached.iter().filter(|f| input.remove_files.contains(&f.id)) {
+        for file in attached
+            .iter()
+            .filter(|f| input.remove_files.contains(&f.id))
+        {
             self.remove_file(file.id).await?;
         }
         self.attach_uploads(actor, &uploaded, FileOwner::Announcement(id))

@@ -42,8 +42,8 @@ pub use sgo_store::{Engine, Store, StoreError};
 pub mod records {
     pub use sgo_store::{
         AcademicYearRecord, AccountRecord, AnnouncementRecord, AssignmentTypeRecord,
-        ClassChoiceRecord, DiaryAssignmentRecord, DiaryLessonRecord, FileRecord,
-        GroupChoiceRecord, OrganizationRecord, PeriodRecord, ResourceRecord,
+        ClassChoiceRecord, DiaryAssignmentRecord, DiaryLessonRecord, FileRecord, GroupChoiceRecord,
+        OrganizationRecord, PeriodRecord, ResourceRecord,
     };
 }
 

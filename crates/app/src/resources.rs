@@ -136,13 +136,19 @@ impl App {
             if groups.iter().any(|g| g.id == id) {
                 subject_group_id = Some(id);
             } else {
-                errors.add("target", "Можно публиковать только для своих групп и классов");
+                errors.add(
+                    "target",
+                    "Можно публиковать только для своих групп и классов",
+                );
             }
         } else if let Some(id) = parse("class:") {
             if classes.iter().any(|c| c.id == id) {
                 class_id = Some(id);
             } else {
-                errors.add("target", "Можно публиковать только для своих групп и классов");
+                errors.add(
+                    "target",
+                    "Можно публиковать только для своих групп и классов",
+                );
             }
         } else {
             errors.add("target", "Выберите группу или класс");

@@ -129,7 +129,9 @@ pub fn check_link(text: &str) -> Result<String, LinkError> {
     } else {
         return Err(LinkError::Scheme);
     };
-    if link.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    if link
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
     {
         return Err(LinkError::Malformed);
     }
@@ -165,7 +167,10 @@ mod tests {
         };
         assert!(addressed_to(&Audience::All, &parent));
         assert!(addressed_to(&Audience::Roles(vec![Role::Parent]), &parent));
-        assert!(!addressed_to(&Audience::Roles(vec![Role::Student, Role::Teacher]), &parent));
+        assert!(!addressed_to(
+            &Audience::Roles(vec![Role::Student, Role::Teacher]),
+            &parent
+        ));
         assert!(addressed_to(&Audience::Classes(vec![9, 10]), &parent));
         assert!(!addressed_to(&Audience::Classes(vec![11]), &parent));
         assert!(!addressed_to(&Audience::Classes(vec![]), &parent));
@@ -220,8 +225,14 @@ mod tests {
 
     #[test]
     fn only_web_links_pass() {
-        assert_eq!(check_link("  https://example.ru/a?b=1 ").unwrap(), "https://example.ru/a?b=1");
-        assert_eq!(check_link("HTTP://Example.ru").unwrap(), "HTTP://Example.ru");
+        assert_eq!(
+            check_link("  https://example.ru/a?b=1 ").unwrap(),
+            "https://example.ru/a?b=1"
+        );
+        assert_eq!(
+            check_link("HTTP://Example.ru").unwrap(),
+            "HTTP://Example.ru"
+        );
         assert_eq!(check_link("").unwrap(), "");
         assert_eq!(check_link("javascript:alert(1)"), Err(LinkError::Scheme));
         assert_eq!(check_link("JaVaScRiPt:alert(1)"), Err(LinkError::Scheme));
@@ -231,7 +242,10 @@ mod tests {
         assert_eq!(check_link("https://"), Err(LinkError::Malformed));
         assert_eq!(check_link("https:///path"), Err(LinkError::Malformed));
         assert_eq!(check_link("https://exa mple.ru"), Err(LinkError::Malformed));
-        assert_eq!(check_link("https://a.ru/\"onmouseover=x"), Err(LinkError::Malformed));
+        assert_eq!(
+            check_link("https://a.ru/\"onmouseover=x"),
+            Err(LinkError::Malformed)
+        );
         let long = format!("https://example.ru/{}", "a".repeat(2000));
         assert_eq!(check_link(&long), Err(LinkError::TooLong));
     }

@@ -73,11 +73,21 @@ pub trait AnnouncementStore: Send + Sync {
         current_on: Option<NaiveDate>,
     ) -> StoreResult<Vec<AnnouncementRecord>>;
     /// `(announcement, role code)` for every role-addressed announcement of the school.
-    async fn announcement_roles(&self, organization: OrganizationId) -> StoreResult<Vec<(i64, String)>>;
+    async fn announcement_roles(
+        &self,
+        organization: OrganizationId,
+    ) -> StoreResult<Vec<(i64, String)>>;
     /// `(announcement, class)` for every class-addressed announcement of the school.
-    async fn announcement_classes(&self, organization: OrganizationId) -> StoreResult<Vec<(i64, i64)>>;
+    async fn announcement_classes(
+        &self,
+        organization: OrganizationId,
+    ) -> StoreResult<Vec<(i64, i64)>>;
     /// Classes a teacher leads or teaches a subject group of (any year).
     async fn teacher_class_ids(&self, teacher: AccountId) -> StoreResult<Vec<i64>>;
     /// Classes of the school's academic year that contains `on`, by grade and letter.
-    async fn school_classes(&self, organization: OrganizationId, on: NaiveDate) -> StoreResult<Vec<ClassChoiceRecord>>;
+    async fn school_classes(
+        &self,
+        organization: OrganizationId,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<ClassChoiceRecord>>;
 }

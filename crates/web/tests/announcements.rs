@@ -121,7 +121,10 @@ async fn announcements(engine: Engine) {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let stored = w.store().announcements(c.org, None).await.unwrap();
-    let saved = stored.iter().find(|a| a.title == "Собрание класса").unwrap();
+    let saved = stored
+        .iter()
+        .find(|a| a.title == "Собрание класса")
+        .unwrap();
     assert!(saved.body.contains("Собрание в 18:00"), "{}", saved.body);
     assert!(saved.body.contains("программа"), "{}", saved.body);
     for bad in ["<script", "__xss", "onerror", "javascript:"] {
@@ -134,8 +137,18 @@ async fn announcements(engine: Engine) {
     assert!(page.text().contains("Собрание класса"));
     assert!(page.text().contains("Собрание в 18:00"));
     assert!(!page.text().contains("<script>window"));
-    assert!(w.get(&c.student_a.cookie, "/announcements").await.text().contains("Собрание класса"));
-    assert!(!w.get(&c.student_b.cookie, "/announcements").await.text().contains("Собрание класса"));
+    assert!(
+        w.get(&c.student_a.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Собрание класса")
+    );
+    assert!(
+        !w.get(&c.student_b.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Собрание класса")
+    );
 
     // The NetSchool call, shaped per §3.17.
     let api = w.api_get(&c.parent.at, "announcements?take=-1").await;
@@ -164,20 +177,40 @@ async fn announcements(engine: Engine) {
     assert!(item.as_object().unwrap().contains_key("em"));
     assert!(item.as_object().unwrap().contains_key("recipientInfo"));
     let file_id = file["id"].as_i64().unwrap();
-    let other = w.api_get(&c.student_b.at, "announcements?take=-1").await.json();
-    assert!(other.as_array().unwrap().iter().all(|a| a["name"] != "Собрание класса"));
+    let other = w
+        .api_get(&c.student_b.at, "announcements?take=-1")
+        .await
+        .json();
+    assert!(
+        other
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["name"] != "Собрание класса")
+    );
 
     // Its file: for the class, not for another class.
-    let got = w.get(&c.student_a.cookie, &format!("/files/{file_id}")).await;
+    let got = w
+        .get(&c.student_a.cookie, &format!("/files/{file_id}"))
+        .await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, "План собрания".as_bytes());
-    assert_eq!(w.get(&c.parent.cookie, &format!("/files/{file_id}")).await.status, StatusCode::OK);
     assert_eq!(
-        w.get(&c.student_b.cookie, &format!("/files/{file_id}")).await.status,
+        w.get(&c.parent.cookie, &format!("/files/{file_id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.get(&c.student_b.cookie, &format!("/files/{file_id}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        w.api_get(&c.student_b.at, &format!("attachments/{file_id}")).await.status,
+        w.api_get(&c.student_b.at, &format!("attachments/{file_id}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
@@ -186,14 +219,34 @@ async fn announcements(engine: Engine) {
         .post_multipart(
             &admin.cookie,
             "/announcements",
-            &[("title", "Родителям"), ("body", "<b>Оплата питания</b>"), ("audience", "roles"), ("roles", "parent")],
+            &[
+                ("title", "Родителям"),
+                ("body", "<b>Оплата питания</b>"),
+                ("audience", "roles"),
+                ("roles", "parent"),
+            ],
             &[],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    assert!(w.get(&c.parent.cookie, "/announcements").await.text().contains("Родителям"));
-    assert!(!w.get(&c.student_a.cookie, "/announcements").await.text().contains("Родителям"));
-    assert!(!w.get(&teacher.cookie, "/announcements").await.text().contains("Родителям"));
+    assert!(
+        w.get(&c.parent.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Родителям")
+    );
+    assert!(
+        !w.get(&c.student_a.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Родителям")
+    );
+    assert!(
+        !w.get(&teacher.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Родителям")
+    );
 
     // Expiry: the last day is still shown; a past day is refused in the form; an expired one
     // disappears for readers but stays on the administration's page.
@@ -202,18 +255,33 @@ async fn announcements(engine: Engine) {
         .post_multipart(
             &admin.cookie,
             "/announcements",
-            &[("title", "Всем до сегодня"), ("body", "Текст"), ("audience", "all"), ("expires_on", &today_text)],
+            &[
+                ("title", "Всем до сегодня"),
+                ("body", "Текст"),
+                ("audience", "all"),
+                ("expires_on", &today_text),
+            ],
             &[],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    assert!(w.get(&c.student_b.cookie, "/announcements").await.text().contains("Всем до сегодня"));
+    assert!(
+        w.get(&c.student_b.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Всем до сегодня")
+    );
     let yesterday = (today() - Duration::days(1)).format("%Y-%m-%d").to_string();
     let res = w
         .post_multipart(
             &admin.cookie,
             "/announcements",
-            &[("title", "Вчерашнее"), ("body", "Текст"), ("audience", "all"), ("expires_on", &yesterday)],
+            &[
+                ("title", "Вчерашнее"),
+                ("body", "Текст"),
+                ("audience", "all"),
+                ("expires_on", &yesterday),
+            ],
             &[],
         )
         .await;
@@ -233,21 +301,47 @@ async fn announcements(engine: Engine) {
         })
         .await
         .unwrap();
-    assert!(!w.get(&c.student_b.cookie, "/announcements").await.text().contains("Истёкшее"));
-    let api = w.api_get(&c.student_b.at, "announcements?take=-1").await.json();
-    assert!(api.as_array().unwrap().iter().any(|a| a["name"] == "Всем до сегодня"));
-    assert!(api.as_array().unwrap().iter().all(|a| a["name"] != "Истёкшее"));
+    assert!(
+        !w.get(&c.student_b.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Истёкшее")
+    );
+    let api = w
+        .api_get(&c.student_b.at, "announcements?take=-1")
+        .await
+        .json();
+    assert!(
+        api.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "Всем до сегодня")
+    );
+    assert!(
+        api.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["name"] != "Истёкшее")
+    );
     let admin_page = w.get(&admin.cookie, "/announcements").await.text();
     assert!(admin_page.contains("Истёкшее") && admin_page.contains("срок показа истёк"));
 
     // Newest first on the staff home page.
     let home = w.get(&admin.cookie, "/home").await.text();
-    let (newest, older) = (home.find("Всем до сегодня").unwrap(), home.find("Родителям").unwrap());
+    let (newest, older) = (
+        home.find("Всем до сегодня").unwrap(),
+        home.find("Родителям").unwrap(),
+    );
     assert!(newest < older);
 
     // Form errors are shown next to the fields.
     let res = w
-        .post_multipart(&teacher.cookie, "/announcements", &[("title", " "), ("body", ""), ("audience", "classes")], &[])
+        .post_multipart(
+            &teacher.cookie,
+            "/announcements",
+            &[("title", " "), ("body", ""), ("audience", "classes")],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("Укажите заголовок"));
@@ -255,14 +349,33 @@ async fn announcements(engine: Engine) {
 
     // Policy: a parent cannot publish; no CSRF token, no announcement.
     let res = w
-        .post_multipart(&c.parent.cookie, "/announcements", &[("title", "От родителя"), ("body", "x"), ("audience", "all")], &[])
+        .post_multipart(
+            &c.parent.cookie,
+            "/announcements",
+            &[("title", "От родителя"), ("body", "x"), ("audience", "all")],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(w.get(&c.parent.cookie, "/announcements/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&c.parent.cookie, "/announcements/new").await.status,
+        StatusCode::FORBIDDEN
+    );
     let res = post_multipart_without_csrf(&w, &teacher.cookie, "/announcements").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let titles: Vec<String> = w.store().announcements(c.org, None).await.unwrap().into_iter().map(|a| a.title).collect();
-    assert!(!titles.iter().any(|t| t == "От родителя" || t == "Без токена"));
+    let titles: Vec<String> = w
+        .store()
+        .announcements(c.org, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.title)
+        .collect();
+    assert!(
+        !titles
+            .iter()
+            .any(|t| t == "От родителя" || t == "Без токена")
+    );
 
     // Editing: the author may; a reader may not; the administration deletes, with the file.
     let id = saved.id;
@@ -270,25 +383,57 @@ async fn announcements(engine: Engine) {
         .post_multipart(
             &teacher.cookie,
             &format!("/announcements/{id}"),
-            &[("title", "Собрание перенесено"), ("body", "<p>На 19:00</p>"), ("audience", "classes"), ("classes", &class_a)],
+            &[
+                ("title", "Собрание перенесено"),
+                ("body", "<p>На 19:00</p>"),
+                ("audience", "classes"),
+                ("classes", &class_a),
+            ],
             &[],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    assert!(w.get(&c.parent.cookie, "/announcements").await.text().contains("Собрание перенесено"));
+    assert!(
+        w.get(&c.parent.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Собрание перенесено")
+    );
     let res = w
-        .post_multipart(&c.parent.cookie, &format!("/announcements/{id}"), &[("title", "Взлом"), ("body", "x"), ("audience", "all")], &[])
+        .post_multipart(
+            &c.parent.cookie,
+            &format!("/announcements/{id}"),
+            &[("title", "Взлом"), ("body", "x"), ("audience", "all")],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = w.post(&c.student_b.cookie, &format!("/announcements/{id}/delete"), &[]).await;
+    let res = w
+        .post(
+            &c.student_b.cookie,
+            &format!("/announcements/{id}/delete"),
+            &[],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = w.post_raw(&admin.cookie, &format!("/announcements/{id}/delete"), &[]).await;
+    let res = w
+        .post_raw(&admin.cookie, &format!("/announcements/{id}/delete"), &[])
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = w.post(&admin.cookie, &format!("/announcements/{id}/delete"), &[]).await;
+    let res = w
+        .post(&admin.cookie, &format!("/announcements/{id}/delete"), &[])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert!(!w.get(&c.parent.cookie, "/announcements").await.text().contains("Собрание перенесено"));
+    assert!(
+        !w.get(&c.parent.cookie, "/announcements")
+            .await
+            .text()
+            .contains("Собрание перенесено")
+    );
     assert_eq!(
-        w.get(&c.student_a.cookie, &format!("/files/{file_id}")).await.status,
+        w.get(&c.student_a.cookie, &format!("/files/{file_id}"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 }
@@ -300,7 +445,11 @@ async fn resources(engine: Engine) {
     let mut found = None;
     for t in w.all(Role::Teacher, c.org) {
         let id = w.id_of(&t).await;
-        let groups = w.store().group_choices(c.org, today(), Some(id)).await.unwrap();
+        let groups = w
+            .store()
+            .group_choices(c.org, today(), Some(id))
+            .await
+            .unwrap();
         if let Some(g) = groups.iter().find(|g| g.class_id == c.class_a) {
             found = Some((t, g.id, groups));
             break;
@@ -314,39 +463,94 @@ async fn resources(engine: Engine) {
         .post_multipart(
             &teacher.cookie,
             "/resources",
-            &[("target", &target), ("title", "Задачник"), ("description", "Решать по порядку"), ("link", "https://example.ru/book")],
+            &[
+                ("target", &target),
+                ("title", "Задачник"),
+                ("description", "Решать по порядку"),
+                ("link", "https://example.ru/book"),
+            ],
             &[("files", "tasks.txt", b"1 + 1")],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let page = w.get(&c.student_a.cookie, "/resources").await.text();
     assert!(page.contains("Задачник") && page.contains("href=\"https://example.ru/book\""));
-    assert!(w.get(&c.parent.cookie, "/resources").await.text().contains("Задачник"));
-    assert!(!w.get(&c.student_b.cookie, "/resources").await.text().contains("Задачник"));
-    let r = w.store().resources(c.org).await.unwrap().into_iter().find(|r| r.title == "Задачник").unwrap();
-    let file = w.store().files_of("resource", &[r.id]).await.unwrap().remove(0);
-    assert_eq!(w.get(&c.student_a.cookie, &format!("/files/{}", file.id)).await.status, StatusCode::OK);
-    assert_eq!(w.get(&c.parent.cookie, &format!("/files/{}", file.id)).await.status, StatusCode::OK);
+    assert!(
+        w.get(&c.parent.cookie, "/resources")
+            .await
+            .text()
+            .contains("Задачник")
+    );
+    assert!(
+        !w.get(&c.student_b.cookie, "/resources")
+            .await
+            .text()
+            .contains("Задачник")
+    );
+    let r = w
+        .store()
+        .resources(c.org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.title == "Задачник")
+        .unwrap();
+    let file = w
+        .store()
+        .files_of("resource", &[r.id])
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(
-        w.get(&c.student_b.cookie, &format!("/files/{}", file.id)).await.status,
+        w.get(&c.student_a.cookie, &format!("/files/{}", file.id))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.get(&c.parent.cookie, &format!("/files/{}", file.id))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.get(&c.student_b.cookie, &format!("/files/{}", file.id))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
     // Only http(s) links.
     let res = w
-        .post_multipart(&teacher.cookie, "/resources", &[("target", &target), ("title", "Опасная"), ("link", "javascript:alert(1)")], &[])
+        .post_multipart(
+            &teacher.cookie,
+            "/resources",
+            &[
+                ("target", &target),
+                ("title", "Опасная"),
+                ("link", "javascript:alert(1)"),
+            ],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("http:// или https://"));
 
     // Not for a group the teacher does not teach.
     let all = w.store().group_choices(c.org, today(), None).await.unwrap();
-    let foreign = all.iter().find(|g| !mine.iter().any(|m| m.id == g.id)).unwrap();
+    let foreign = all
+        .iter()
+        .find(|g| !mine.iter().any(|m| m.id == g.id))
+        .unwrap();
     let res = w
         .post_multipart(
             &teacher.cookie,
             "/resources",
-            &[("target", &format!("group:{}", foreign.id)), ("title", "Чужая"), ("link", "https://example.ru")],
+            &[
+                ("target", &format!("group:{}", foreign.id)),
+                ("title", "Чужая"),
+                ("link", "https://example.ru"),
+            ],
             &[],
         )
         .await;
@@ -355,15 +559,32 @@ async fn resources(engine: Engine) {
 
     // Families do not publish; no CSRF token, nothing saved; others cannot delete.
     let res = w
-        .post_multipart(&c.parent.cookie, "/resources", &[("target", &target), ("title", "От родителя"), ("link", "https://example.ru")], &[])
+        .post_multipart(
+            &c.parent.cookie,
+            "/resources",
+            &[
+                ("target", &target),
+                ("title", "От родителя"),
+                ("link", "https://example.ru"),
+            ],
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let res = post_multipart_without_csrf(&w, &teacher.cookie, "/resources").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = w.post(&c.student_a.cookie, &format!("/resources/{}/delete", r.id), &[]).await;
+    let res = w
+        .post(
+            &c.student_a.cookie,
+            &format!("/resources/{}/delete", r.id),
+            &[],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(w.store().resources(c.org).await.unwrap().len(), 1);
-    let res = w.post(&teacher.cookie, &format!("/resources/{}/delete", r.id), &[]).await;
+    let res = w
+        .post(&teacher.cookie, &format!("/resources/{}/delete", r.id), &[])
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(w.store().resources(c.org).await.unwrap().is_empty());
 }

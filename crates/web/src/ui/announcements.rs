@@ -216,11 +216,7 @@ async fn edit_form(
     session: UiSession,
     Path(id): Path<i64>,
 ) -> Response {
-    let view = match state
-        .app
-        .announcement_to_edit(&session.who.actor, id)
-        .await
-    {
+    let view = match state.app.announcement_to_edit(&session.who.actor, id).await {
         Ok(v) => v,
         Err(e) => return PageError(state, e).into_response(),
     };
@@ -342,7 +338,11 @@ async fn update(
     let input = input_of(form);
     let values = values_of(&input);
     let actor = &session.who.actor;
-    match state.app.update_announcement(actor, &origin, id, input).await {
+    match state
+        .app
+        .update_announcement(actor, &origin, id, input)
+        .await
+    {
         Ok(()) => Redirect::to("/announcements?done=saved").into_response(),
         Err(FormError::Fields(errors)) => {
             let files = match state.app.announcement_to_edit(actor, id).await {

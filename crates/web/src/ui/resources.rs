@@ -97,7 +97,10 @@ async fn render_page(
         .chain(data.classes.iter().map(|c| {
             (
                 format!("class:{}", c.id),
-                format!("Класс {}", sgo_app::announcements::class_label(c.grade, &c.letter)),
+                format!(
+                    "Класс {}",
+                    sgo_app::announcements::class_label(c.grade, &c.letter)
+                ),
             )
         }))
         .map(|(value, label)| Target {

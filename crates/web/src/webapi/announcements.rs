@@ -64,8 +64,16 @@ fn nick_name(last: &str, first: &str, middle: &str) -> String {
 
 fn dto(v: AnnouncementView) -> AnnouncementDto {
     let r = v.record;
-    let fio = sgo_core::person::full_name(&r.author_last_name, &r.author_first_name, &r.author_middle_name);
-    let fio = if fio.is_empty() { r.author_name.clone() } else { fio };
+    let fio = sgo_core::person::full_name(
+        &r.author_last_name,
+        &r.author_first_name,
+        &r.author_middle_name,
+    );
+    let fio = if fio.is_empty() {
+        r.author_name.clone()
+    } else {
+        fio
+    };
     AnnouncementDto {
         id: r.id,
         name: r.title,
@@ -74,7 +82,11 @@ fn dto(v: AnnouncementView) -> AnnouncementDto {
         delete_date: r.expires_on.map(dates::date),
         author: AuthorDto {
             id: r.author_account_id,
-            nick_name: nick_name(&r.author_last_name, &r.author_first_name, &r.author_middle_name),
+            nick_name: nick_name(
+                &r.author_last_name,
+                &r.author_first_name,
+                &r.author_middle_name,
+            ),
             fio,
         },
         attachments: v
@@ -100,7 +112,9 @@ async fn announcements(
 ) -> Result<Json<Vec<AnnouncementDto>>, ApiError> {
     let list = state.app.announcements_for(&who.actor, None).await?;
     // Expired ones stay on the author's and the administration's page only.
-    Ok(Json(list.into_iter().filter(|v| !v.expired).map(dto).collect()))
+    Ok(Json(
+        list.into_iter().filter(|v| !v.expired).map(dto).collect(),
+    ))
 }
 
 #[cfg(test)]

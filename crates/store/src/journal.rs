@@ -36,9 +36,11 @@ pub struct JournalLessonRecord {
     pub end_time: NaiveTime,
     pub room: String,
     pub topic: String,
-    /// The substitute, when someone stands in for the group's teacher.
+    /// Who gives the lesson (a group teacher, or a substitute).
     pub teacher_account_id: Option<i64>,
     pub status: String,
+    /// 1 when the lesson's teacher is not one of the group's teachers (a substitution).
+    pub substitute: i32,
 }
 
 /// An assignment of a group's lesson with its type.

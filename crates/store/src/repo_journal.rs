@@ -11,7 +11,10 @@ macro_rules! journal_group_select {
 macro_rules! journal_lesson_select {
     () => {
         "SELECT l.id, l.subject_group_id, sg.name AS group_name, sub.name AS subject_name, sg.organization_id, \
-         l.date, l.number, l.start_time, l.end_time, l.room, l.topic, l.teacher_account_id, l.status \
+         l.date, l.number, l.start_time, l.end_time, l.room, l.topic, l.teacher_account_id, l.status, \
+         CASE WHEN l.teacher_account_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM subject_group_teachers gt \
+         WHERE gt.subject_group_id = l.subject_group_id AND gt.teacher_account_id = l.teacher_account_id) \
+         THEN 1 ELSE 0 END AS substitute \
          FROM lessons l JOIN subject_groups sg ON sg.id = l.subject_group_id JOIN subjects sub ON sub.id = sg.subject_id "
     };
 }

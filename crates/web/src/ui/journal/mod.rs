@@ -142,7 +142,7 @@ fn lesson_link(l: &JournalLessonRecord) -> LessonLink {
         group: l.group_name.clone(),
         group_id: l.subject_group_id,
         topic: l.topic.clone(),
-        substitute: l.teacher_account_id.is_some(),
+        substitute: l.substitute == 1,
         cancelled: l.status == "cancelled",
     }
 }

@@ -41,8 +41,9 @@ pub use sgo_store::{Engine, Store, StoreError};
 /// The records use cases return, re-exported so that `sgo-web` needs no access to the store.
 pub mod records {
     pub use sgo_store::{
-        AcademicYearRecord, AccountRecord, AssignmentTypeRecord, DiaryAssignmentRecord,
-        DiaryLessonRecord, FileRecord, OrganizationRecord, PeriodRecord,
+        AcademicYearRecord, AccountRecord, AssignmentCardRecord, AssignmentTypeRecord,
+        DiaryAssignmentRecord, DiaryLessonRecord, FileRecord, NamedRecord, OrganizationRecord,
+        PeriodRecord,
     };
 }
 

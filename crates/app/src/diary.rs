@@ -194,11 +194,7 @@ impl App {
             let assignments = by_lesson.remove(&lesson.lesson_id).unwrap_or_default();
             let files = assignments
                 .iter()
-                .filter_map(|a| {
-                    files
-                        .remove(&a.assignment_id)
-                        .map(|f| (a.assignment_id, f))
-                })
+                .filter_map(|a| files.remove(&a.assignment_id).map(|f| (a.assignment_id, f)))
                 .collect();
             let item = DiaryLesson {
                 assignments,

@@ -140,10 +140,7 @@ impl App {
             .current_year(who.organization_id, today)
             .await?
             .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))?;
-        let periods = self
-            .store
-            .periods(year.id, who.grade.unwrap_or(1))
-            .await?;
+        let periods = self.store.periods(year.id, who.grade.unwrap_or(1)).await?;
         let period = match period_id {
             Some(id) => Some(
                 periods
@@ -286,7 +283,9 @@ impl App {
     ) -> AppResult<Vec<(i64, Vec<FileLink>)>> {
         self.authorize_diary(actor, student, origin).await?;
         if assignment_ids.len() > 100 {
-            return Err(AppError::BadRequest("Слишком много заданий в запросе".into()));
+            return Err(AppError::BadRequest(
+                "Слишком много заданий в запросе".into(),
+            ));
         }
         let mine = self
             .store

@@ -46,7 +46,13 @@ async fn cast(w: &World) -> Cast {
     let mut stranger = None;
     for s in w.all(Role::Student, org) {
         let id = w.id_of(&s).await;
-        let class = w.store().student(id, today).await.unwrap().unwrap().class_id;
+        let class = w
+            .store()
+            .student(id, today)
+            .await
+            .unwrap()
+            .unwrap()
+            .class_id;
         if id == child_id {
             child = Some(s);
         } else if class != class_id && !siblings.contains(&id) && stranger.is_none() {
@@ -116,7 +122,9 @@ async fn attach(w: &World, teacher: &DemoAccount, teacher_id: i64, assignment: i
 
 fn is_wire_date(v: &serde_json::Value) -> bool {
     let s = v.as_str().unwrap_or("");
-    s.len() == 19 && s.ends_with("T00:00:00") && NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").is_ok()
+    s.len() == 19
+        && s.ends_with("T00:00:00")
+        && NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").is_ok()
 }
 
 async fn api(engine: Engine) {
@@ -166,7 +174,11 @@ async fn api(engine: Engine) {
     // get-attachments: one entry with the file; none for work without files.
     let uri = format!("student/diary/get-attachments?studentId={}", c.child_id);
     let got = w
-        .api_post(&at, &uri, serde_json::json!({"assignId": [with_file.assignment_id]}))
+        .api_post(
+            &at,
+            &uri,
+            serde_json::json!({"assignId": [with_file.assignment_id]}),
+        )
         .await;
     assert_eq!(got.status, StatusCode::OK, "{}", got.text());
     let got = got.json();
@@ -175,7 +187,11 @@ async fn api(engine: Engine) {
     assert_eq!(got[0]["attachments"][0]["id"], file_id);
     assert!(got[0]["attachments"][0]["description"].is_null());
     let none = w
-        .api_post(&at, &uri, serde_json::json!({"assignId": [without_file.assignment_id]}))
+        .api_post(
+            &at,
+            &uri,
+            serde_json::json!({"assignId": [without_file.assignment_id]}),
+        )
         .await;
     assert_eq!(none.json(), serde_json::json!([]));
     let broken = w.api_post(&at, &uri, serde_json::json!({"other": 1})).await;
@@ -220,7 +236,11 @@ async fn api(engine: Engine) {
         .await;
     assert_eq!(parent_card.status, StatusCode::OK);
     let parent_files = w
-        .api_post(&pat, &uri, serde_json::json!({"assignId": [with_file.assignment_id]}))
+        .api_post(
+            &pat,
+            &uri,
+            serde_json::json!({"assignId": [with_file.assignment_id]}),
+        )
         .await;
     assert_eq!(parent_files.json()[0]["attachments"][0]["id"], file_id);
 
@@ -229,14 +249,22 @@ async fn api(engine: Engine) {
     let sat = w.token(&c.stranger).await;
     let stranger_id = w.id_of(&c.stranger).await;
     assert_eq!(
-        w.api_post(&sat, &uri, serde_json::json!({"assignId": [with_file.assignment_id]}))
-            .await
-            .status,
+        w.api_post(
+            &sat,
+            &uri,
+            serde_json::json!({"assignId": [with_file.assignment_id]})
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
     let own_uri = format!("student/diary/get-attachments?studentId={stranger_id}");
     let theirs = w
-        .api_post(&sat, &own_uri, serde_json::json!({"assignId": [with_file.assignment_id]}))
+        .api_post(
+            &sat,
+            &own_uri,
+            serde_json::json!({"assignId": [with_file.assignment_id]}),
+        )
         .await;
     assert_eq!(theirs.status, StatusCode::OK);
     assert_eq!(theirs.json(), serde_json::json!([]));
@@ -244,9 +272,15 @@ async fn api(engine: Engine) {
         "student/diary/assigns/{}?studentId={stranger_id}",
         with_file.assignment_id
     );
-    assert_eq!(w.api_get(&sat, &card_uri).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.api_get(&sat, &card_uri).await.status,
+        StatusCode::NOT_FOUND
+    );
     let bad_card = format!("student/diary/assigns/x?studentId={stranger_id}");
-    assert_eq!(w.api_get(&sat, &bad_card).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        w.api_get(&sat, &bad_card).await.status,
+        StatusCode::BAD_REQUEST
+    );
 
     // Bell times: full datetimes, NetSchool weekdays (Monday = 2).
     let times = w.api_get(&at, "schedule/times").await;
@@ -444,7 +478,10 @@ async fn pages(engine: Engine) {
         );
         assert_eq!(s.average, expected, "{}", s.subject);
         if let Some(avg) = expected {
-            assert!(html.contains(&format!("<td class=\"average\">{}</td>", format_average(avg))));
+            assert!(html.contains(&format!(
+                "<td class=\"average\">{}</td>",
+                format_average(avg)
+            )));
             checked += 1;
         }
     }
@@ -458,13 +495,22 @@ async fn pages(engine: Engine) {
         )
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains(&format!("<option value=\"{}\" selected>", other.id)));
+    assert!(
+        page.text()
+            .contains(&format!("<option value=\"{}\" selected>", other.id))
+    );
     let bad = w
-        .get(&cookie, &format!("/progress?student={}&period=abc", c.child_id))
+        .get(
+            &cookie,
+            &format!("/progress?student={}&period=abc", c.child_id),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let unknown = w
-        .get(&cookie, &format!("/progress?student={}&period=999999", c.child_id))
+        .get(
+            &cookie,
+            &format!("/progress?student={}&period=999999", c.child_id),
+        )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let foreign = w

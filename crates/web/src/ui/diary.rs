@@ -113,8 +113,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                                     .collect()
                             })
                             .unwrap_or_default();
-                        if !a.title.is_empty() || !a.description.is_empty() || !files.is_empty()
-                        {
+                        if !a.title.is_empty() || !a.description.is_empty() || !files.is_empty() {
                             works.push(WorkView {
                                 homework: a.type_abbr == "ДЗ",
                                 abbr: a.type_abbr.clone(),

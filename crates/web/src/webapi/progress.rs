@@ -12,7 +12,9 @@ use axum::{Json, Router};
 use sgo_core::progress::netschool_role_name;
 
 use super::diary::attachment_dto;
-use super::dto::{AssignCard, AssignmentAttachments, IdName, MySettings, ScheduleTime, UserSettings};
+use super::dto::{
+    AssignCard, AssignmentAttachments, IdName, MySettings, ScheduleTime, UserSettings,
+};
 use super::school::lower_keys;
 use super::{ApiError, ApiSession, dates};
 use crate::AppState;
@@ -101,7 +103,10 @@ async fn assign_card(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<AssignCard>, ApiError> {
-    let id: i64 = id.trim().parse().map_err(|_| bad("Неверный номер задания"))?;
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| bad("Неверный номер задания"))?;
     let student = int_param(q, "studentId")?;
     let card = state
         .app

@@ -10,6 +10,7 @@ use sgo_store::{
     PeriodRecord, StudentRecord,
 };
 
+use crate::files::FileLink;
 use crate::{App, AppError, AppResult, Origin};
 
 /// A student whose diary the actor may open, with their class name («9А»).
@@ -50,6 +51,8 @@ pub struct DiaryLesson {
     pub assignments: Vec<DiaryAssignmentRecord>,
     /// The student's attendance code on it.
     pub attendance: Option<AttendanceCode>,
+    /// Files attached to its assignments, by assignment id.
+    pub files: HashMap<i64, Vec<FileLink>>,
 }
 
 /// A day of the diary.
@@ -101,7 +104,7 @@ impl App {
     /// Checks that the actor may read the student's diary, auditing the decision when the student
     /// is someone else. Returns the actor's children (empty for a student), which the caller may
     /// need; a student reading their own diary costs no database read here.
-    async fn authorize_diary(
+    pub(crate) async fn authorize_diary(
         &self,
         actor: &Actor,
         student: i64,
@@ -135,7 +138,7 @@ impl App {
     }
 
     /// The student as the diary names them, from the children already read or from the store.
-    async fn diary_student(
+    pub(crate) async fn diary_student(
         &self,
         student: i64,
         children: Vec<StudentRecord>,
@@ -172,6 +175,8 @@ impl App {
             self.store.diary_assignments(student, from, to).await?,
             self.store.diary_attendance(student, from, to).await?,
         );
+        let ids: Vec<i64> = assignments.iter().map(|a| a.assignment_id).collect();
+        let mut files = self.files_by_assignment(&ids).await?;
         let mut by_lesson: HashMap<i64, Vec<DiaryAssignmentRecord>> = HashMap::new();
         for a in assignments {
             by_lesson.entry(a.lesson_id).or_default().push(a);
@@ -186,8 +191,14 @@ impl App {
             .collect();
         let mut days: Vec<DiaryDay> = Vec::new();
         for lesson in lessons {
+            let assignments = by_lesson.remove(&lesson.lesson_id).unwrap_or_default();
+            let files = assignments
+                .iter()
+                .filter_map(|a| files.remove(&a.assignment_id).map(|f| (a.assignment_id, f)))
+                .collect();
             let item = DiaryLesson {
-                assignments: by_lesson.remove(&lesson.lesson_id).unwrap_or_default(),
+                assignments,
+                files,
                 attendance: codes.get(&lesson.lesson_id).copied(),
                 lesson,
             };
@@ -228,7 +239,22 @@ impl App {
             .await?)
     }
 
-    async fn period_on(
+    /// Files attached to assignments, grouped by assignment. The caller has already decided the
+    /// actor may read those assignments.
+    pub(crate) async fn files_by_assignment(
+        &self,
+        ids: &[i64],
+    ) -> AppResult<HashMap<i64, Vec<FileLink>>> {
+        let mut out: HashMap<i64, Vec<FileLink>> = HashMap::new();
+        for f in self.files_of("assignment", ids).await? {
+            if let Some(owner) = f.owner_id {
+                out.entry(owner).or_default().push(FileLink::from(&f));
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn period_on(
         &self,
         student: &DiaryStudent,
         day: NaiveDate,

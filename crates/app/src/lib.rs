@@ -41,9 +41,10 @@ pub use sgo_store::{Engine, Store, StoreError};
 /// The records use cases return, re-exported so that `sgo-web` needs no access to the store.
 pub mod records {
     pub use sgo_store::{
-        AcademicYearRecord, AccountRecord, AnnouncementRecord, AssignmentTypeRecord,
-        ClassChoiceRecord, DiaryAssignmentRecord, DiaryLessonRecord, FileRecord, GroupChoiceRecord,
-        OrganizationRecord, PeriodRecord, ResourceRecord,
+        AcademicYearRecord, AccountRecord, AnnouncementRecord, AssignmentCardRecord,
+        AssignmentTypeRecord, ClassChoiceRecord, DiaryAssignmentRecord, DiaryLessonRecord,
+        FileRecord, GroupChoiceRecord, NamedRecord, OrganizationRecord, PeriodRecord,
+        ResourceRecord,
     };
 }
 

@@ -1,2 +1,351 @@
 //! Progress for students and parents: marks by subject with weighted averages per period,
-//! period and year marks, the assignment card, and the bell times.
+//! period and year marks, overdue work, the assignment card with its files; and the small reads
+//! of the NetSchool API around the diary (attachments, bell times, settings, photos).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveTime};
+use sgo_core::marks::weighted_average;
+use sgo_core::{Actor, Role, progress as rules};
+use sgo_store::{
+    AccountRecord, AssignmentCardRecord, DiaryAssignmentRecord, NamedRecord, PeriodRecord,
+};
+
+use crate::diary::DiaryStudent;
+use crate::files::FileLink;
+use crate::{App, AppError, AppResult, Origin};
+
+/// One mark of a student as the progress page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressMark {
+    /// The assignment (for the card link).
+    pub assignment_id: i64,
+    /// The lesson's date.
+    pub date: NaiveDate,
+    /// What is shown: «5», a code, or «•» for a duty mark without a value.
+    pub text: String,
+    /// The numeric value, if any.
+    pub value: Option<i32>,
+    /// Type of work, e.g. «К».
+    pub type_abbr: String,
+    /// Type of work in full.
+    pub type_name: String,
+    /// Weight of the work.
+    pub weight: i32,
+    /// The teacher's comment.
+    pub comment: String,
+    /// The work is still owed («долг»).
+    pub duty: bool,
+}
+
+/// A subject's line of the progress page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectProgress {
+    /// Subject name.
+    pub subject: String,
+    /// Marks of the chosen period, oldest first.
+    pub marks: Vec<ProgressMark>,
+    /// Weighted average of those marks.
+    pub average: Option<f64>,
+    /// Period marks, one per period of the year (same order as [`Progress::periods`]).
+    pub period_marks: Vec<Option<String>>,
+    /// The year mark.
+    pub year_mark: Option<String>,
+}
+
+/// The progress page of one student.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// Whose.
+    pub student: DiaryStudent,
+    /// Periods of the student's year and grade.
+    pub periods: Vec<PeriodRecord>,
+    /// The chosen period, when the year has periods.
+    pub period: Option<PeriodRecord>,
+    /// First and last day shown.
+    pub from: NaiveDate,
+    /// Last day shown.
+    pub to: NaiveDate,
+    /// One line per subject, by name.
+    pub subjects: Vec<SubjectProgress>,
+    /// Mandatory work of the year whose due date has passed and which is not done.
+    pub overdue: Vec<DiaryAssignmentRecord>,
+}
+
+/// The assignment card.
+#[derive(Debug, Clone)]
+pub struct AssignmentCard {
+    /// Whose card (marks are this student's).
+    pub student: DiaryStudent,
+    /// The assignment with the student's mark.
+    pub assignment: AssignmentCardRecord,
+    /// The subject group's teachers and the lesson's teacher.
+    pub teachers: Vec<NamedRecord>,
+    /// Attached files.
+    pub files: Vec<FileLink>,
+}
+
+/// One lesson time of the bell schedule on one weekday.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BellTime {
+    /// A stable id for the pair (bell, weekday).
+    pub id: i64,
+    /// NetSchool weekday: 1 = Sunday … 7 = Saturday.
+    pub weekday: i32,
+    /// Shift.
+    pub shift: i32,
+    /// Lesson number.
+    pub number: i32,
+    /// Start.
+    pub start: NaiveTime,
+    /// End.
+    pub end: NaiveTime,
+}
+
+/// What `mysettings` reports about the signed-in account.
+#[derive(Debug, Clone)]
+pub struct MySettings {
+    /// The account and its person.
+    pub account: AccountRecord,
+    /// Its roles.
+    pub roles: Vec<Role>,
+    /// The school's current year.
+    pub year_id: Option<i64>,
+}
+
+fn mark_text(value: Option<i32>, code: Option<&str>, duty: bool) -> Option<String> {
+    match (value, code) {
+        (Some(v), _) => Some(v.to_string()),
+        (None, Some(c)) if !c.is_empty() => Some(c.to_owned()),
+        _ if duty => Some("•".into()),
+        _ => None,
+    }
+}
+
+impl App {
+    /// Marks by subject for a period (the current one by default), period and year marks and
+    /// overdue work of a student the actor may read.
+    pub async fn progress(
+        &self,
+        actor: &Actor,
+        student: i64,
+        period_id: Option<i64>,
+        origin: &Origin,
+    ) -> AppResult<Progress> {
+        let children = self.authorize_diary(actor, student, origin).await?;
+        let who = self.diary_student(student, children).await?;
+        let today = self.today();
+        let year = self
+            .store
+            .current_year(who.organization_id, today)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))?;
+        let periods = self.store.periods(year.id, who.grade.unwrap_or(1)).await?;
+        let period = match period_id {
+            Some(id) => Some(
+                periods
+                    .iter()
+                    .find(|p| p.id == id)
+                    .cloned()
+                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?,
+            ),
+            None => periods
+                .iter()
+                .find(|p| p.start_date <= today && today <= p.end_date)
+                .or_else(|| periods.iter().rev().find(|p| p.start_date <= today))
+                .or_else(|| periods.first())
+                .cloned(),
+        };
+        let (from, to) = match &period {
+            Some(p) => (p.start_date, p.end_date),
+            None => (year.start_date, year.end_date),
+        };
+        let lessons = self.store.diary_lessons(student, from, to).await?;
+        let assignments = self.store.diary_assignments(student, from, to).await?;
+        let finals = self.store.student_final_marks(student, year.id).await?;
+
+        let mut subjects: BTreeMap<String, SubjectProgress> = BTreeMap::new();
+        let blank = |name: &str| SubjectProgress {
+            subject: name.to_owned(),
+            marks: Vec::new(),
+            average: None,
+            period_marks: vec![None; periods.len()],
+            year_mark: None,
+        };
+        for l in &lessons {
+            subjects
+                .entry(l.subject_name.clone())
+                .or_insert_with(|| blank(&l.subject_name));
+        }
+        for a in assignments {
+            let duty = a.mark_duty.unwrap_or(false);
+            let Some(text) = a
+                .mark_id
+                .and(mark_text(a.mark_value, a.mark_code.as_deref(), duty))
+            else {
+                continue;
+            };
+            subjects
+                .entry(a.subject_name.clone())
+                .or_insert_with(|| blank(&a.subject_name))
+                .marks
+                .push(ProgressMark {
+                    assignment_id: a.assignment_id,
+                    date: a.lesson_date,
+                    text,
+                    value: a.mark_value,
+                    type_abbr: a.type_abbr,
+                    type_name: a.type_name,
+                    weight: a.weight,
+                    comment: a.mark_comment.unwrap_or_default(),
+                    duty,
+                });
+        }
+        let period_index: HashMap<i64, usize> =
+            periods.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        for f in finals {
+            let Some(text) = mark_text(f.value, f.code.as_deref(), false) else {
+                continue;
+            };
+            let line = subjects
+                .entry(f.subject_name.clone())
+                .or_insert_with(|| blank(&f.subject_name));
+            match f.period_id {
+                None => line.year_mark = Some(text),
+                Some(p) => {
+                    if let Some(&i) = period_index.get(&p) {
+                        line.period_marks[i] = Some(text);
+                    }
+                }
+            }
+        }
+        let mut subjects: Vec<SubjectProgress> = subjects.into_values().collect();
+        for s in &mut subjects {
+            s.average = weighted_average(
+                s.marks
+                    .iter()
+                    .filter_map(|m| m.value.map(|v| (v, m.weight))),
+            );
+        }
+        let overdue = self
+            .store
+            .overdue_assignments(student, year.start_date, today, today)
+            .await?;
+        Ok(Progress {
+            student: who,
+            periods,
+            period,
+            from,
+            to,
+            subjects,
+            overdue,
+        })
+    }
+
+    /// The card of an assignment on a lesson of the student, for an actor who may read the
+    /// student's diary. Anything else is "not found".
+    pub async fn assignment_card(
+        &self,
+        actor: &Actor,
+        student: i64,
+        assignment_id: i64,
+        origin: &Origin,
+    ) -> AppResult<AssignmentCard> {
+        let children = self.authorize_diary(actor, student, origin).await?;
+        let assignment = self
+            .store
+            .student_assignment(student, assignment_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("Задание не найдено".into()))?;
+        let who = self.diary_student(student, children).await?;
+        let teachers = self.store.assignment_teachers(assignment_id).await?;
+        let files = self
+            .files_by_assignment(&[assignment_id])
+            .await?
+            .remove(&assignment_id)
+            .unwrap_or_default();
+        Ok(AssignmentCard {
+            student: who,
+            assignment,
+            teachers,
+            files,
+        })
+    }
+
+    /// Files of the asked assignments that are on lessons of the student, in the order asked;
+    /// assignments without files (or not the student's) are left out.
+    pub async fn assignment_attachments(
+        &self,
+        actor: &Actor,
+        student: i64,
+        assignment_ids: &[i64],
+        origin: &Origin,
+    ) -> AppResult<Vec<(i64, Vec<FileLink>)>> {
+        self.authorize_diary(actor, student, origin).await?;
+        if assignment_ids.len() > 100 {
+            return Err(AppError::BadRequest(
+                "Слишком много заданий в запросе".into(),
+            ));
+        }
+        let mine = self
+            .store
+            .student_assignment_ids(student, assignment_ids)
+            .await?;
+        let mut files = self.files_by_assignment(&mine).await?;
+        Ok(mine
+            .into_iter()
+            .filter_map(|id| files.remove(&id).map(|f| (id, f)))
+            .collect())
+    }
+
+    /// The bell times of the actor's school on each weekday it teaches.
+    pub async fn bell_times(&self, actor: &Actor) -> AppResult<Vec<BellTime>> {
+        let Some(schedule) = self.store.bell_schedule(actor.organization_id).await? else {
+            return Ok(Vec::new());
+        };
+        let bells = self.store.bells(schedule.id).await?;
+        let weekdays =
+            rules::bell_weekdays(&self.store.timetable_weekdays(actor.organization_id).await?);
+        let mut out = Vec::with_capacity(bells.len() * weekdays.len());
+        for &weekday in &weekdays {
+            for b in &bells {
+                out.push(BellTime {
+                    id: b.id * 10 + i64::from(weekday),
+                    weekday,
+                    shift: b.shift,
+                    number: b.number,
+                    start: b.start_time,
+                    end: b.end_time,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The signed-in account's own settings.
+    pub async fn my_settings(&self, actor: &Actor) -> AppResult<MySettings> {
+        let account = self
+            .store
+            .account(actor.account_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let year_id = self
+            .store
+            .current_year(actor.organization_id, self.today())
+            .await?
+            .map(|y| y.id);
+        Ok(MySettings {
+            account,
+            roles: actor.roles.clone(),
+            year_id,
+        })
+    }
+
+    /// Checks that the actor may see a user's photo; someone they may not see is "not found".
+    pub async fn may_see_photo(&self, actor: &Actor, user: i64) -> AppResult<()> {
+        match self.store.account(user).await? {
+            Some(a) if a.active && rules::may_see_user(actor, a.organization_id) => Ok(()),
+            _ => Err(AppError::NotFound("Пользователь не найден".into())),
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod marks;
 pub mod organization;
 pub mod person;
 pub mod policy;
+pub mod progress;
 pub mod role;
 pub mod schedule;
 pub mod settings;

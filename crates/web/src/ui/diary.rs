@@ -25,6 +25,24 @@ struct MarkView {
     title: String,
     class_suffix: String,
     duty: bool,
+    comment: String,
+    card_href: String,
+}
+
+struct FileView {
+    id: i64,
+    name: String,
+}
+
+/// An assignment of the lesson: homework or other work, with its files.
+struct WorkView {
+    homework: bool,
+    abbr: String,
+    type_name: String,
+    title: String,
+    description: String,
+    files: Vec<FileView>,
+    card_href: String,
 }
 
 struct LessonView {
@@ -33,7 +51,7 @@ struct LessonView {
     subject: String,
     room: String,
     topic: String,
-    homework: Vec<String>,
+    works: Vec<WorkView>,
     marks: Vec<MarkView>,
     attendance: Option<(&'static str, &'static str)>,
 }
@@ -69,6 +87,8 @@ fn day_title(d: NaiveDate) -> String {
 }
 
 fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
+    let student = week.student.account_id;
+    let card = |id: i64| format!("/progress/assignment/{id}?student={student}");
     week.days
         .into_iter()
         .map(|day| DayView {
@@ -78,11 +98,31 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                 .lessons
                 .into_iter()
                 .map(|l| {
-                    let mut homework = Vec::new();
+                    let mut works = Vec::new();
                     let mut marks = Vec::new();
                     for a in &l.assignments {
-                        if a.type_abbr == "ДЗ" && !a.title.is_empty() {
-                            homework.push(a.title.clone());
+                        let files: Vec<FileView> = l
+                            .files
+                            .get(&a.assignment_id)
+                            .map(|fs| {
+                                fs.iter()
+                                    .map(|f| FileView {
+                                        id: f.id,
+                                        name: f.name.clone(),
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        if !a.title.is_empty() || !a.description.is_empty() || !files.is_empty() {
+                            works.push(WorkView {
+                                homework: a.type_abbr == "ДЗ",
+                                abbr: a.type_abbr.clone(),
+                                type_name: a.type_name.clone(),
+                                title: a.title.clone(),
+                                description: a.description.clone(),
+                                files,
+                                card_href: card(a.assignment_id),
+                            });
                         }
                         if a.mark_id.is_none() {
                             continue;
@@ -111,6 +151,8 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                             abbr: a.type_abbr.clone(),
                             title,
                             duty,
+                            comment: a.mark_comment.clone().unwrap_or_default(),
+                            card_href: card(a.assignment_id),
                         });
                     }
                     LessonView {
@@ -123,7 +165,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                         subject: l.lesson.subject_name,
                         room: l.lesson.room,
                         topic: l.lesson.topic,
-                        homework,
+                        works,
                         marks,
                         attendance: l.attendance.map(|a| (a.abbr(), a.title())),
                     }

@@ -9,7 +9,11 @@ use chrono::{Duration, NaiveDate};
 use sgo_app::records::DiaryAssignmentRecord;
 use sgo_core::calendar;
 
-use super::dto::{Assignment, Diary, DiaryInit, InitStudent, Lesson, Mark, MarkComment, WeekDay};
+use sgo_app::files::FileLink;
+
+use super::dto::{
+    Assignment, Attachment, Diary, DiaryInit, InitStudent, Lesson, Mark, MarkComment, WeekDay,
+};
 use super::school::lower_keys;
 use super::{ApiError, ApiSession, dates};
 use crate::AppState;
@@ -74,7 +78,22 @@ fn parse_query(q: HashMap<String, String>, today: NaiveDate) -> Result<DiaryQuer
     Ok(DiaryQuery { student, from, to })
 }
 
-fn assignment_dto(a: DiaryAssignmentRecord, student: i64, with_subject: bool) -> Assignment {
+/// A file as the wire lists it; an empty description is null, as on real servers.
+pub(crate) fn attachment_dto(f: &FileLink) -> Attachment {
+    Attachment {
+        id: f.id,
+        name: f.name.clone(),
+        original_file_name: f.name.clone(),
+        description: Some(f.description.clone()).filter(|d| !d.is_empty()),
+    }
+}
+
+fn assignment_dto(
+    a: DiaryAssignmentRecord,
+    student: i64,
+    with_subject: bool,
+    files: Option<&Vec<FileLink>>,
+) -> Assignment {
     let has_mark = a.mark_id.is_some();
     Assignment {
         id: a.assignment_id,
@@ -101,6 +120,9 @@ fn assignment_dto(a: DiaryAssignmentRecord, student: i64, with_subject: bool) ->
                 name,
             }),
         mark_date: a.mark_set_at.map(dates::timestamp),
+        attachments: files
+            .filter(|f| !f.is_empty())
+            .map(|f| f.iter().map(attachment_dto).collect()),
     }
 }
 
@@ -140,7 +162,10 @@ pub(crate) async fn week(
                     assignments: l
                         .assignments
                         .into_iter()
-                        .map(|a| assignment_dto(a, q.student, false))
+                        .map(|a| {
+                            let files = l.files.get(&a.assignment_id);
+                            assignment_dto(a, q.student, false, files)
+                        })
                         .collect(),
                 })
                 .collect(),
@@ -170,7 +195,7 @@ pub(crate) async fn past_mandatory(
     Ok(Json(
         overdue
             .into_iter()
-            .map(|a| assignment_dto(a, q.student, true))
+            .map(|a| assignment_dto(a, q.student, true, None))
             .collect(),
     ))
 }

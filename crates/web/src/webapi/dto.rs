@@ -259,6 +259,9 @@ pub(crate) struct Assignment {
     pub mark_comment: Option<MarkComment>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_date: Option<String>,
+    /// Only when the assignment has files (netschoolpy reads them; the others ignore the key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<Attachment>>,
 }
 
 #[derive(Serialize)]
@@ -278,4 +281,101 @@ pub(crate) struct Mark {
 pub(crate) struct MarkComment {
     pub id: i64,
     pub name: String,
+}
+
+/// An attached file as the diary, the card and announcements list it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Attachment {
+    pub id: i64,
+    pub name: String,
+    pub original_file_name: String,
+    /// Present even when null: sgoschoolapi requires the key.
+    pub description: Option<String>,
+}
+
+/// An item of `student/diary/get-attachments`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssignmentAttachments {
+    pub assignment_id: i64,
+    pub attachments: Vec<Attachment>,
+}
+
+/// `student/diary/assigns/{id}`: the assignment card.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssignCard {
+    pub id: i64,
+    pub assignment_name: String,
+    pub activity_name: Option<String>,
+    pub problem_name: Option<String>,
+    pub subject_group: IdName,
+    /// Sent besides `subjectGroup`, whose name may end in a subgroup rather than the subject.
+    pub subject_name: String,
+    pub teachers: Vec<IdName>,
+    pub product_id: Option<i64>,
+    pub is_deleted: bool,
+    pub weight: i32,
+    pub date: String,
+    pub due_date: String,
+    pub description: String,
+    /// Sent together with `type`: sgoschoolapi fills `type` only when both are absent.
+    pub type_id: i64,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub attachments: Vec<Attachment>,
+    pub content_elements: Option<()>,
+    pub code_content_elements: Option<()>,
+}
+
+/// An item of `schedule/times`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ScheduleTime {
+    pub id: i64,
+    /// 1 = Sunday, 2 = Monday … 7 = Saturday.
+    pub week_day: i32,
+    pub relay: i32,
+    pub number: i32,
+    /// A full datetime: netschoolpy parses it with `fromisoformat`.
+    pub start_time: String,
+    pub end_time: String,
+    pub variant_id: i64,
+    pub used: bool,
+}
+
+/// `mysettings`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct MySettings {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub middle_name: String,
+    pub login_name: String,
+    pub birth_date: Option<String>,
+    pub roles: Vec<&'static str>,
+    pub schoolyear_id: Option<i64>,
+    pub windows_account: Option<String>,
+    pub mobile_phone: String,
+    pub prefered_com: String,
+    pub email: String,
+    pub exists_photo: bool,
+    pub user_settings: UserSettings,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct UserSettings {
+    pub show_mobile_phone: bool,
+    pub default_desktop: i32,
+    pub language: &'static str,
+    pub favorite_reports: Vec<String>,
+    pub password_expired: i32,
+    pub recovery_answer: String,
+    pub recovery_question: String,
+    pub theme: i32,
+    pub user_id: i64,
+    pub show_net_school_app: bool,
 }

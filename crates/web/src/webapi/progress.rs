@@ -1,9 +1,226 @@
-//! The rest of the diary over the NetSchool API: `student/diary/get-attachments`, `student/diary/assigns/{id}`, `schedule/times`, `users/photo`, `mysettings`.
+//! The rest of the diary over the NetSchool API: `student/diary/get-attachments`,
+//! `student/diary/assigns/{id}`, `schedule/times`, `users/photo`, `mysettings`.
 
-use axum::Router;
+use std::collections::HashMap;
 
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sgo_core::progress::netschool_role_name;
+
+use super::diary::attachment_dto;
+use super::dto::{
+    AssignCard, AssignmentAttachments, IdName, MySettings, ScheduleTime, UserSettings,
+};
+use super::school::lower_keys;
+use super::{ApiError, ApiSession, dates};
 use crate::AppState;
+use crate::extract::ClientOrigin;
+
+/// The photo everyone gets until photos are stored: a neutral silhouette.
+const PHOTO_PLACEHOLDER: &[u8] = include_bytes!("../../static/photo-placeholder.png");
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/student/diary/get-attachments", post(get_attachments))
+        .route("/student/diary/assigns/{id}", get(assign_card))
+        .route("/schedule/times", get(schedule_times))
+        .route("/users/photo", get(photo))
+        .route("/mysettings", get(my_settings))
+}
+
+fn bad(message: &str) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message.to_owned())
+}
+
+/// A required integer query parameter, its name matched case-insensitively.
+fn int_param(q: HashMap<String, String>, name: &str) -> Result<i64, ApiError> {
+    let q = lower_keys(q);
+    let value = q
+        .get(&name.to_lowercase())
+        .ok_or_else(|| bad(&format!("Не указан {name}")))?;
+    value
+        .trim()
+        .parse()
+        .map_err(|_| bad(&format!("Неверный {name}")))
+}
+
+/// The assignment ids of a get-attachments body: `{"assignId": [1, 2]}` (a single number is
+/// accepted too).
+fn assign_ids(body: &[u8]) -> Result<Vec<i64>, ApiError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| bad("Тело запроса не JSON"))?;
+    let field = value
+        .as_object()
+        .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("assignId")))
+        .map(|(_, v)| v)
+        .ok_or_else(|| bad("Не указан assignId"))?;
+    let as_id = |v: &serde_json::Value| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            .ok_or_else(|| bad("Неверный assignId"))
+    };
+    match field {
+        serde_json::Value::Array(items) => items.iter().map(as_id).collect(),
+        single => Ok(vec![as_id(single)?]),
+    }
+}
+
+/// `POST student/diary/get-attachments?studentId=` with `{"assignId": [id]}`: one entry per
+/// assignment that has files, `[]` when none.
+async fn get_attachments(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    ClientOrigin(origin): ClientOrigin,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Json<Vec<AssignmentAttachments>>, ApiError> {
+    let student = int_param(q, "studentId")?;
+    let ids = assign_ids(&body)?;
+    let found = state
+        .app
+        .assignment_attachments(&who.actor, student, &ids, &origin)
+        .await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|(id, files)| AssignmentAttachments {
+                assignment_id: id,
+                attachments: files.iter().map(attachment_dto).collect(),
+            })
+            .collect(),
+    ))
+}
+
+/// `GET student/diary/assigns/{id}?studentId=`: the assignment card.
+async fn assign_card(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    ClientOrigin(origin): ClientOrigin,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<AssignCard>, ApiError> {
+    let id: i64 = id
+        .trim()
+        .parse()
+        .map_err(|_| bad("Неверный номер задания"))?;
+    let student = int_param(q, "studentId")?;
+    let card = state
+        .app
+        .assignment_card(&who.actor, student, id, &origin)
+        .await?;
+    let a = card.assignment;
+    Ok(Json(AssignCard {
+        id: a.assignment_id,
+        assignment_name: a.title,
+        activity_name: None,
+        problem_name: None,
+        subject_group: IdName {
+            id: a.subject_group_id,
+            name: a.subject_group_name,
+        },
+        subject_name: a.subject_name,
+        teachers: card
+            .teachers
+            .into_iter()
+            .map(|t| IdName {
+                id: t.id,
+                name: t.name,
+            })
+            .collect(),
+        product_id: None,
+        is_deleted: false,
+        weight: a.weight,
+        date: dates::date(a.due_date),
+        due_date: dates::date(a.due_date),
+        description: a.description,
+        type_id: a.type_id,
+        type_name: a.type_name,
+        attachments: card.files.iter().map(attachment_dto).collect(),
+        content_elements: None,
+        code_content_elements: None,
+    }))
+}
+
+/// `GET schedule/times`: the bells of the school on each weekday it teaches.
+async fn schedule_times(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+) -> Result<Json<Vec<ScheduleTime>>, ApiError> {
+    let day = state.app.today();
+    let at = |t: chrono::NaiveTime| day.and_time(t).format("%Y-%m-%dT%H:%M:%S").to_string();
+    let bells = state.app.bell_times(&who.actor).await?;
+    Ok(Json(
+        bells
+            .into_iter()
+            .map(|b| ScheduleTime {
+                id: b.id,
+                week_day: b.weekday,
+                relay: b.shift,
+                number: b.number,
+                start_time: at(b.start),
+                end_time: at(b.end),
+                variant_id: 1,
+                used: true,
+            })
+            .collect(),
+    ))
+}
+
+/// `GET users/photo?userId=`: no photos are stored yet, so a neutral placeholder for anyone the
+/// actor may see; 404 for anyone else.
+async fn photo(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let user = int_param(q, "userId")?;
+    state.app.may_see_photo(&who.actor, user).await?;
+    let mut response = PHOTO_PLACEHOLDER.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    Ok(response)
+}
+
+/// `GET mysettings`: the account's own data in NetSchool's shape.
+async fn my_settings(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+) -> Result<Json<MySettings>, ApiError> {
+    let s = state.app.my_settings(&who.actor).await?;
+    let a = s.account;
+    Ok(Json(MySettings {
+        user_id: a.id,
+        first_name: a.first_name,
+        last_name: a.last_name,
+        middle_name: a.middle_name,
+        login_name: a.login,
+        birth_date: a.birth_date.map(dates::date),
+        roles: s.roles.into_iter().map(netschool_role_name).collect(),
+        schoolyear_id: s.year_id,
+        windows_account: None,
+        mobile_phone: a.phone,
+        prefered_com: a.preferred_channel,
+        email: a.email,
+        exists_photo: false,
+        user_settings: UserSettings {
+            show_mobile_phone: false,
+            default_desktop: 0,
+            language: "ru",
+            favorite_reports: Vec::new(),
+            password_expired: 0,
+            recovery_answer: String::new(),
+            recovery_question: String::new(),
+            theme: 0,
+            user_id: a.id,
+            show_net_school_app: false,
+        },
+    }))
 }

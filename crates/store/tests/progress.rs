@@ -1,0 +1,562 @@
+//! The progress reads of the store, on both engines: an assignment only on the student's own
+//! lessons (subgroups respected), its teachers with a substitute, period and year marks, and the
+//! weekdays of the timetable.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use sgo_store::testing::TestStore;
+use sgo_store::{Engine, Store, Value};
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    let y = if m >= 9 { 2026 } else { 2027 };
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap()
+}
+
+async fn rows(
+    s: &dyn Store,
+    table: &'static str,
+    columns: &'static [&'static str],
+    values: Vec<Vec<Value>>,
+) {
+    s.bulk_insert(table, columns, values).await.unwrap();
+}
+
+/// School 10 (and 11 with its own timetable). Class 9А (30) with subgroups 40 (student 100) and
+/// 41 (student 101). Groups: 60 Алгебра (whole class), 61 Английский/1, 62 Английский/2 — all
+/// taught by 300 (Смирнова Анна Павловна); lesson 1000 of group 60 is taught by the substitute
+/// 301. Assignments 80 (lesson 1000), 81 (1001, subgroup 1), 82 (1002, subgroup 2).
+async fn fixture(s: &dyn Store) {
+    let now = now();
+    rows(
+        s,
+        "regions",
+        &["id", "code", "name"],
+        vec![vec![1i64.into(), "99".into(), "Край".into()]],
+    )
+    .await;
+    rows(
+        s,
+        "municipalities",
+        &["id", "region_id", "name"],
+        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
+    )
+    .await;
+    rows(
+        s,
+        "settlements",
+        &["id", "municipality_id", "name"],
+        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
+    )
+    .await;
+    let org = |id: i64, name: &str| {
+        vec![
+            id.into(),
+            3i64.into(),
+            "general".into(),
+            name.into(),
+            name.into(),
+            name.to_lowercase().into(),
+        ]
+    };
+    rows(
+        s,
+        "organizations",
+        &[
+            "id",
+            "settlement_id",
+            "kind",
+            "short_name",
+            "full_name",
+            "name_norm",
+        ],
+        vec![org(10, "Школа 10"), org(11, "Школа 11")],
+    )
+    .await;
+    let person = |id: i64, last: &str, first: &str, middle: &str| {
+        vec![
+            id.into(),
+            last.into(),
+            first.into(),
+            middle.into(),
+            now.into(),
+        ]
+    };
+    rows(
+        s,
+        "persons",
+        &["id", "last_name", "first_name", "middle_name", "created_at"],
+        vec![
+            person(100, "Иванов", "Иван", ""),
+            person(101, "Петров", "Пётр", ""),
+            person(300, "Смирнова", "Анна", "Павловна"),
+            person(301, "Кузнецов", "Олег", "Игоревич"),
+        ],
+    )
+    .await;
+    let account = |id: i64, org: i64| {
+        vec![
+            id.into(),
+            id.into(),
+            org.into(),
+            format!("login{id}").into(),
+            format!("login{id}").into(),
+            format!("Учётная запись {id}").into(),
+            now.into(),
+        ]
+    };
+    rows(
+        s,
+        "accounts",
+        &[
+            "id",
+            "person_id",
+            "organization_id",
+            "login",
+            "login_norm",
+            "display_name",
+            "created_at",
+        ],
+        vec![
+            account(100, 10),
+            account(101, 10),
+            account(300, 10),
+            account(301, 10),
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "academic_years",
+        &["id", "organization_id", "name", "start_date", "end_date"],
+        vec![
+            vec![
+                20i64.into(),
+                10i64.into(),
+                "2026/2027".into(),
+                d(9, 1).into(),
+                d(5, 31).into(),
+            ],
+            vec![
+                25i64.into(),
+                10i64.into(),
+                "2027/2028".into(),
+                NaiveDate::from_ymd_opt(2027, 9, 1).unwrap().into(),
+                NaiveDate::from_ymd_opt(2028, 5, 31).unwrap().into(),
+            ],
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "periods",
+        &[
+            "id",
+            "academic_year_id",
+            "kind",
+            "number",
+            "name",
+            "grade_from",
+            "grade_to",
+            "start_date",
+            "end_date",
+        ],
+        vec![
+            vec![
+                21i64.into(),
+                20i64.into(),
+                "quarter".into(),
+                1i32.into(),
+                "1 четверть".into(),
+                1i32.into(),
+                11i32.into(),
+                d(9, 1).into(),
+                d(10, 31).into(),
+            ],
+            vec![
+                22i64.into(),
+                20i64.into(),
+                "quarter".into(),
+                2i32.into(),
+                "2 четверть".into(),
+                1i32.into(),
+                11i32.into(),
+                d(11, 5).into(),
+                d(12, 28).into(),
+            ],
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "classes",
+        &[
+            "id",
+            "organization_id",
+            "academic_year_id",
+            "grade",
+            "letter",
+        ],
+        vec![vec![
+            30i64.into(),
+            10i64.into(),
+            20i64.into(),
+            9i32.into(),
+            "А".into(),
+        ]],
+    )
+    .await;
+    rows(
+        s,
+        "class_students",
+        &[
+            "id",
+            "class_id",
+            "student_account_id",
+            "from_date",
+            "to_date",
+        ],
+        vec![
+            vec![
+                31i64.into(),
+                30i64.into(),
+                100i64.into(),
+                d(9, 1).into(),
+                Value::Date(None),
+            ],
+            vec![
+                32i64.into(),
+                30i64.into(),
+                101i64.into(),
+                d(9, 1).into(),
+                Value::Date(None),
+            ],
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "subgroups",
+        &["id", "class_id", "name"],
+        vec![
+            vec![40i64.into(), 30i64.into(), "1 подгруппа".into()],
+            vec![41i64.into(), 30i64.into(), "2 подгруппа".into()],
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "subgroup_students",
+        &["subgroup_id", "student_account_id"],
+        vec![
+            vec![40i64.into(), 100i64.into()],
+            vec![41i64.into(), 101i64.into()],
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "subjects",
+        &["id", "organization_id", "name"],
+        vec![
+            vec![50i64.into(), 10i64.into(), "Алгебра".into()],
+            vec![51i64.into(), 10i64.into(), "Английский язык".into()],
+        ],
+    )
+    .await;
+    let group = |id: i64, sub: Option<i64>, subject: i64, name: &str| {
+        vec![
+            id.into(),
+            10i64.into(),
+            20i64.into(),
+            30i64.into(),
+            Value::Int(sub),
+            subject.into(),
+            name.into(),
+        ]
+    };
+    rows(
+        s,
+        "subject_groups",
+        &[
+            "id",
+            "organization_id",
+            "academic_year_id",
+            "class_id",
+            "subgroup_id",
+            "subject_id",
+            "name",
+        ],
+        vec![
+            group(60, None, 50, "9А/Алгебра"),
+            group(61, Some(40), 51, "9А/Английский язык/1"),
+            group(62, Some(41), 51, "9А/Английский язык/2"),
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "subject_group_teachers",
+        &["subject_group_id", "teacher_account_id"],
+        vec![
+            vec![60i64.into(), 300i64.into()],
+            vec![61i64.into(), 300i64.into()],
+            vec![62i64.into(), 300i64.into()],
+        ],
+    )
+    .await;
+    let entry = |id: i64, group: i64, weekday: i32| {
+        vec![
+            id.into(),
+            group.into(),
+            weekday.into(),
+            1i32.into(),
+            1i32.into(),
+            d(9, 1).into(),
+        ]
+    };
+    rows(
+        s,
+        "timetable_entries",
+        &[
+            "id",
+            "subject_group_id",
+            "weekday",
+            "shift",
+            "number",
+            "valid_from",
+        ],
+        vec![entry(1, 60, 3), entry(2, 60, 1), entry(3, 61, 3)],
+    )
+    .await;
+    let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let lesson = |id: i64, group: i64, teacher: i64| {
+        vec![
+            id.into(),
+            group.into(),
+            d(11, 16).into(),
+            1i32.into(),
+            1i32.into(),
+            t(8).into(),
+            t(9).into(),
+            Value::Int(Some(teacher)),
+        ]
+    };
+    rows(
+        s,
+        "lessons",
+        &[
+            "id",
+            "subject_group_id",
+            "date",
+            "shift",
+            "number",
+            "start_time",
+            "end_time",
+            "teacher_account_id",
+        ],
+        vec![
+            lesson(1000, 60, 301),
+            lesson(1001, 61, 300),
+            lesson(1002, 62, 300),
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "assignment_types",
+        &["id", "organization_id", "name", "abbr", "default_weight"],
+        vec![vec![
+            70i64.into(),
+            10i64.into(),
+            "Домашнее задание".into(),
+            "ДЗ".into(),
+            10i32.into(),
+        ]],
+    )
+    .await;
+    let assignment = |id: i64, lesson: i64| {
+        vec![
+            id.into(),
+            lesson.into(),
+            70i64.into(),
+            format!("Работа {id}").into(),
+            "Описание".into(),
+            10i32.into(),
+            d(11, 17).into(),
+            now.into(),
+        ]
+    };
+    rows(
+        s,
+        "assignments",
+        &[
+            "id",
+            "lesson_id",
+            "type_id",
+            "title",
+            "description",
+            "weight",
+            "due_date",
+            "created_at",
+        ],
+        vec![
+            assignment(80, 1000),
+            assignment(81, 1001),
+            assignment(82, 1002),
+        ],
+    )
+    .await;
+    rows(
+        s,
+        "marks",
+        &[
+            "id",
+            "assignment_id",
+            "student_account_id",
+            "value",
+            "comment",
+            "set_at",
+        ],
+        vec![vec![
+            90i64.into(),
+            80i64.into(),
+            100i64.into(),
+            4i32.into(),
+            "Хорошо".into(),
+            now.into(),
+        ]],
+    )
+    .await;
+    s.finish_bulk_load().await.unwrap();
+}
+
+/// Period and year marks are written by the journal; the test puts them in with plain SQL.
+async fn final_marks(db: &TestStore) {
+    const INSERT: &str = "INSERT INTO final_marks (subject_group_id, student_account_id, period_id, value, code, set_at) \
+                          VALUES ($1, $2, $3, $4, $5, $6)";
+    let marks: [(i64, i64, Option<i64>, Option<i32>, Option<&str>); 4] = [
+        (60, 100, Some(21), Some(5), None),
+        (60, 100, None, Some(4), None),
+        (61, 100, Some(21), None, Some("ОСВ")),
+        (62, 101, Some(21), Some(3), None),
+    ];
+    match &db.database_url {
+        Some(url) => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            for m in marks {
+                sqlx::query(INSERT)
+                    .bind(m.0)
+                    .bind(m.1)
+                    .bind(m.2)
+                    .bind(m.3)
+                    .bind(m.4)
+                    .bind(now())
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        }
+        None => {
+            let url = format!("sqlite://{}", db.dir.join("sgo.db").display());
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            for m in marks {
+                sqlx::query(INSERT)
+                    .bind(m.0)
+                    .bind(m.1)
+                    .bind(m.2)
+                    .bind(m.3)
+                    .bind(m.4)
+                    .bind(now())
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+async fn progress(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    final_marks(&db).await;
+
+    // The card: own lessons only; subgroups respected.
+    let card = s.student_assignment(100, 80).await.unwrap().unwrap();
+    assert_eq!(card.subject_group_id, 60);
+    assert_eq!(card.subject_group_name, "9А/Алгебра");
+    assert_eq!(card.subject_name, "Алгебра");
+    assert_eq!(card.type_abbr, "ДЗ");
+    assert_eq!(card.description, "Описание");
+    assert_eq!(card.mark_value, Some(4));
+    assert_eq!(card.mark_comment.as_deref(), Some("Хорошо"));
+    assert!(s.student_assignment(100, 81).await.unwrap().is_some());
+    assert!(s.student_assignment(100, 82).await.unwrap().is_none());
+    assert!(s.student_assignment(101, 81).await.unwrap().is_none());
+    let other = s.student_assignment(101, 80).await.unwrap().unwrap();
+    assert_eq!(other.mark_id, None, "another student's mark never shows");
+    assert!(s.student_assignment(100, 999).await.unwrap().is_none());
+    assert_eq!(
+        s.student_assignment_ids(100, &[82, 80, 999, 81, 80])
+            .await
+            .unwrap(),
+        vec![80, 81]
+    );
+    assert!(s.student_assignment_ids(100, &[]).await.unwrap().is_empty());
+
+    // Teachers: the group's and the substitute of the lesson, by full name.
+    let names: Vec<String> = s
+        .assignment_teachers(80)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["Кузнецов Олег Игоревич", "Смирнова Анна Павловна"]
+    );
+    let teachers = s.assignment_teachers(81).await.unwrap();
+    assert_eq!(teachers.len(), 1);
+    assert_eq!(teachers[0].id, 300);
+
+    // Period and year marks of one student and one year.
+    let marks = s.student_final_marks(100, 20).await.unwrap();
+    assert_eq!(marks.len(), 3);
+    let algebra: Vec<_> = marks.iter().filter(|m| m.subject_group_id == 60).collect();
+    assert_eq!(algebra.len(), 2);
+    assert!(
+        algebra
+            .iter()
+            .any(|m| m.period_id == Some(21) && m.value == Some(5))
+    );
+    assert!(
+        algebra
+            .iter()
+            .any(|m| m.period_id.is_none() && m.value == Some(4))
+    );
+    let english = marks.iter().find(|m| m.subject_group_id == 61).unwrap();
+    assert_eq!(english.subject_name, "Английский язык");
+    assert_eq!(english.code.as_deref(), Some("ОСВ"));
+    assert_eq!(english.value, None);
+    assert!(s.student_final_marks(100, 25).await.unwrap().is_empty());
+
+    // Weekdays of the timetable, each once, ascending; none for a school without one.
+    assert_eq!(s.timetable_weekdays(10).await.unwrap(), vec![1, 3]);
+    assert!(s.timetable_weekdays(11).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn progress_on_sqlite() {
+    progress(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn progress_on_postgres() {
+    progress(Engine::Postgres).await;
+}

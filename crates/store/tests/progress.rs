@@ -439,7 +439,9 @@ async fn fixture(s: &dyn Store) {
 async fn final_marks(db: &TestStore) {
     const INSERT: &str = "INSERT INTO final_marks (subject_group_id, student_account_id, period_id, value, code, set_at) \
                           VALUES ($1, $2, $3, $4, $5, $6)";
-    let marks: [(i64, i64, Option<i64>, Option<i32>, Option<&str>); 4] = [
+    // (subject group, student, period or None for the year, value, code)
+    type Row = (i64, i64, Option<i64>, Option<i32>, Option<&'static str>);
+    let marks: [Row; 4] = [
         (60, 100, Some(21), Some(5), None),
         (60, 100, None, Some(4), None),
         (61, 100, Some(21), None, Some("ОСВ")),

@@ -388,8 +388,9 @@ async fn announcements(engine: Engine) {
                 ("body", "<p>На 19:00</p>"),
                 ("audience", "classes"),
                 ("classes", &class_a),
+                ("remove_files", &file_id.to_string()),
             ],
-            &[],
+            &[("files", "new-plan.txt", "Новый план".as_bytes())],
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
@@ -398,6 +399,23 @@ async fn announcements(engine: Engine) {
             .await
             .text()
             .contains("Собрание перенесено")
+    );
+    // The removed file is gone; the new one replaces it.
+    assert_eq!(
+        w.get(&c.student_a.cookie, &format!("/files/{file_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let files = w.store().files_of("announcement", &[id]).await.unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, "new-plan.txt");
+    let file_id = files[0].id;
+    assert_eq!(
+        w.get(&c.student_a.cookie, &format!("/files/{file_id}"))
+            .await
+            .status,
+        StatusCode::OK
     );
     let res = w
         .post_multipart(

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod files;
 pub mod import;
 pub mod login;
+pub mod mail;
 pub mod marks;
 pub mod organization;
 pub mod person;

@@ -7,6 +7,7 @@ pub mod files;
 pub mod import;
 pub mod journal;
 pub mod login;
+pub mod mail;
 pub mod marks;
 pub mod organization;
 pub mod person;

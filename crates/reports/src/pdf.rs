@@ -23,10 +23,13 @@ const FONTS: [&[u8]; 4] = [
 ];
 
 /// Every template of the crate, by the name `render` takes. New documents add a line here.
-const TEMPLATES: &[(&str, &str)] = &[(
-    "credential_sheet.typ",
-    include_str!("../templates/credential_sheet.typ"),
-)];
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "credential_sheet.typ",
+        include_str!("../templates/credential_sheet.typ"),
+    ),
+    ("letters.typ", include_str!("../templates/letters.typ")),
+];
 
 /// How many compilations typst's memo cache keeps results for: a few, so the second sheet reuses
 /// the layout of fonts and template, without the cache growing with every distinct document.

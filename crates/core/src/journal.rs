@@ -82,8 +82,11 @@ pub fn period_mark_hint(average: Option<f64>) -> Option<i32> {
     Some(rounded.clamp(*MARK_RANGE.start(), *MARK_RANGE.end()))
 }
 
+/// A period or year mark: a value 1..5, or a code.
+pub type FinalMark = (Option<i32>, Option<String>);
+
 /// Parses a period or year mark: empty clears it, else 1..5 or a code.
-pub fn parse_final_mark(typed: &str) -> Result<Option<(Option<i32>, Option<String>)>, String> {
+pub fn parse_final_mark(typed: &str) -> Result<Option<FinalMark>, String> {
     match parse_mark(typed)? {
         None => Ok(None),
         Some(MarkEntry { duty: true, .. }) => Err("Итоговая отметка не может быть долгом".into()),

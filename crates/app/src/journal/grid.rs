@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use sgo_core::Actor;
-use sgo_core::journal::{JournalAccess, format_mark, parse_final_mark, parse_mark, period_mark_hint};
+use sgo_core::journal::{
+    JournalAccess, format_mark, parse_final_mark, parse_mark, period_mark_hint,
+};
 use sgo_core::marks::weighted_average;
 use sgo_store::{
     FinalMarkRecord, JournalAssignmentRecord, JournalAttendanceRecord, JournalGroupRecord,
@@ -63,10 +65,15 @@ fn average_of(
     assignments: &[JournalAssignmentRecord],
     marks: &[JournalMarkRecord],
 ) -> Option<f64> {
-    weighted_average(marks.iter().filter(|m| m.student_account_id == student).filter_map(|m| {
-        let a = assignments.iter().find(|a| a.id == m.assignment_id)?;
-        Some((m.value?, a.weight))
-    }))
+    weighted_average(
+        marks
+            .iter()
+            .filter(|m| m.student_account_id == student)
+            .filter_map(|m| {
+                let a = assignments.iter().find(|a| a.id == m.assignment_id)?;
+                Some((m.value?, a.weight))
+            }),
+    )
 }
 
 impl App {
@@ -76,7 +83,12 @@ impl App {
         group: &JournalGroupRecord,
         period: Option<i64>,
         around: NaiveDate,
-    ) -> AppResult<(Vec<PeriodRecord>, Option<PeriodRecord>, NaiveDate, NaiveDate)> {
+    ) -> AppResult<(
+        Vec<PeriodRecord>,
+        Option<PeriodRecord>,
+        NaiveDate,
+        NaiveDate,
+    )> {
         let year = self
             .store
             .year(group.academic_year_id)
@@ -103,7 +115,9 @@ impl App {
         };
         let (from, to) = chosen
             .as_ref()
-            .map_or((year.start_date, year.end_date), |p| (p.start_date, p.end_date));
+            .map_or((year.start_date, year.end_date), |p| {
+                (p.start_date, p.end_date)
+            });
         Ok((periods, chosen, from, to))
     }
 
@@ -199,7 +213,11 @@ impl App {
             .map(|m| format_mark(m.value, m.code.as_deref(), m.duty))
             .unwrap_or_default();
         // A mark that is removed takes its comment with it.
-        let comment = if entry.is_none() { String::new() } else { comment };
+        let comment = if entry.is_none() {
+            String::new()
+        } else {
+            comment
+        };
         let changed = old_shown != new_shown || old_comment != comment;
         if changed {
             self.store

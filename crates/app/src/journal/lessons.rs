@@ -82,9 +82,7 @@ impl App {
             let found = if school_admin(actor, actor.organization_id) {
                 self.store.year_groups(year.id).await?
             } else {
-                self.store
-                    .teacher_groups(actor.account_id, year.id)
-                    .await?
+                self.store.teacher_groups(actor.account_id, year.id).await?
             };
             for g in found {
                 // Each group's rights are the rule's, not the query's.

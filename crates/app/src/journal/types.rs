@@ -101,7 +101,10 @@ impl App {
                 }
                 (id, "update")
             }
-            None => (self.store.create_assignment_type(org, &fields).await?, "create"),
+            None => (
+                self.store.create_assignment_type(org, &fields).await?,
+                "create",
+            ),
         };
         // Type names and abbreviations are shown in every diary.
         self.diary_cache.forget_all();
@@ -117,7 +120,11 @@ impl App {
                 fields.abbr,
                 fields.default_weight,
                 fields.sort_order,
-                if fields.active { "используется" } else { "не используется" }
+                if fields.active {
+                    "используется"
+                } else {
+                    "не используется"
+                }
             ),
         )
         .await;

@@ -83,12 +83,13 @@ pub(super) async fn page(
     Path(id): Path<i64>,
     Query(q): Query<GridQuery>,
 ) -> Page {
-    let period = match q.period.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(p) => Some(p.parse::<i64>().map_err(|_| {
-            fail(&state)(sgo_app::AppError::BadRequest("Неверный период".into()))
-        })?),
-    };
+    let period =
+        match q.period.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(p.parse::<i64>().map_err(|_| {
+                fail(&state)(sgo_app::AppError::BadRequest("Неверный период".into()))
+            })?),
+        };
     let header = Header::load(&state, &session)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -223,7 +224,10 @@ pub(super) async fn save_mark(
     body: Bytes,
 ) -> Page {
     let form = checked_form(&state, &headers, &body).map_err(|_| {
-        json_error_status(axum::http::StatusCode::FORBIDDEN, "Срок действия страницы истёк. Обновите её.")
+        json_error_status(
+            axum::http::StatusCode::FORBIDDEN,
+            "Срок действия страницы истёк. Обновите её.",
+        )
     })?;
     let assignment = id_field(&form, "assignment").map_err(json_error)?;
     let student = id_field(&form, "student").map_err(json_error)?;
@@ -264,7 +268,10 @@ pub(super) async fn save_final_mark(
     body: Bytes,
 ) -> Page {
     let form = checked_form(&state, &headers, &body).map_err(|_| {
-        json_error_status(axum::http::StatusCode::FORBIDDEN, "Срок действия страницы истёк. Обновите её.")
+        json_error_status(
+            axum::http::StatusCode::FORBIDDEN,
+            "Срок действия страницы истёк. Обновите её.",
+        )
     })?;
     let group = id_field(&form, "group").map_err(json_error)?;
     let student = id_field(&form, "student").map_err(json_error)?;

@@ -1,5 +1,9 @@
 //! The teacher's journal pages: my lessons, the grid of marks and attendance, homework, period marks, assignment types.
 
+// Handlers answer `Result<Response, Response>` so that `?` turns a refusal into its page; the
+// error side is a whole response by design, as in the school set-up pages.
+#![allow(clippy::result_large_err)]
+
 mod grid;
 mod lesson;
 mod types;
@@ -39,7 +43,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/journal/lesson/{id}/assignments/{assignment}/delete",
             post(lesson::delete_assignment),
         )
-        .route("/journal/lesson/{id}/attendance", post(lesson::save_attendance))
+        .route(
+            "/journal/lesson/{id}/attendance",
+            post(lesson::save_attendance),
+        )
         .route("/journal/types", get(types::page).post(types::create))
         .route("/journal/types/{id}", post(types::update))
         .route(
@@ -61,7 +68,11 @@ fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
 }
 
 /// Parses a URL-encoded form and checks its CSRF field; a forged or stale form gets 403.
-fn checked_form(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<FormFields, Response> {
+fn checked_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<FormFields, Response> {
     let form = FormFields::parse(body)
         .ok_or_else(|| fail(state)(AppError::BadRequest("Неверный формат формы".into())))?;
     if !csrf::check(headers, Some(form.get("csrf"))) {
@@ -204,7 +215,6 @@ async fn home(State(state): State<AppState>, session: UiSession) -> Page {
             h.monday.format("%d.%m.%Y"),
             (h.monday + chrono::Duration::days(6)).format("%d.%m.%Y")
         ),
-        types_link: actor.has(sgo_app::Role::Administrator)
-            || actor.has(sgo_app::Role::DeputyHead),
+        types_link: actor.has(sgo_app::Role::Administrator) || actor.has(sgo_app::Role::DeputyHead),
     }))
 }

@@ -6,7 +6,6 @@
 
 mod common;
 
-
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -24,7 +23,11 @@ fn key(id: i64) -> String {
     let bytes = id.to_string().into_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             out.push(if i <= chunk.len() {
@@ -60,7 +63,11 @@ async fn account_of(w: &World, id: i64) -> DemoAccount {
 async fn teacher_and_parents(w: &World) -> (DemoAccount, DemoAccount, DemoAccount) {
     let org = w.admin().organization_id;
     let teacher = w.first(Role::Teacher, org);
-    let dir = w.app.mail_directory(&actor(w, &teacher).await).await.unwrap();
+    let dir = w
+        .app
+        .mail_directory(&actor(w, &teacher).await)
+        .await
+        .unwrap();
     let parents: Vec<i64> = dir
         .iter()
         .filter(|c| c.group == RecipientGroup::Parents)
@@ -104,27 +111,50 @@ async fn api_flow(engine: Engine) {
     let parent_id = w.id_of(&parent).await;
 
     // The parent's directory offers the teacher; the teacher's offers the parent.
-    let mine = w.api_get(&p_at, "mail/recipients?funcType=2&orgType=1").await;
+    let mine = w
+        .api_get(&p_at, "mail/recipients?funcType=2&orgType=1")
+        .await;
     assert_eq!(mine.status, StatusCode::OK);
-    assert!(mine.json().as_array().unwrap().iter().any(|r| r["id"] == key(teacher_id)));
+    assert!(
+        mine.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == key(teacher_id))
+    );
     let admins = w.api_get(&p_at, "mail/recipients?group=1").await.json();
     assert!(!admins.as_array().unwrap().is_empty());
     assert!(admins[0]["id"].is_string() && admins[0]["organizationName"].is_string());
     let parents = w.api_get(&t_at, "mail/recipients?group=6").await.json();
-    assert!(parents.as_array().unwrap().iter().any(|r| r["id"] == key(parent_id)));
+    assert!(
+        parents
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == key(parent_id))
+    );
 
     // The teacher sends with an attachment uploaded first, as netschoolpy does.
     let guid = w
-        .api_post_multipart(&t_at, "attachments", &[("description", "")], &[("file", "План.txt", "Задачи".as_bytes())])
+        .api_post_multipart(
+            &t_at,
+            "attachments",
+            &[("description", "")],
+            &[("file", "План.txt", "Задачи".as_bytes())],
+        )
         .await
         .json()
         .as_str()
         .unwrap()
         .to_owned();
     let sent = w
-        .api_post(&t_at, "mail/messages", json!({
+        .api_post(
+            &t_at,
+            "mail/messages",
+            json!({
             "subject": "Собрание в ЧЕТВЕРГ", "text": "Приходите к 18:00", "to": [key(parent_id)],
-            "cc": [], "bcc": [], "notify": false, "draft": false, "fileAttachmentGuids": [guid]}))
+            "cc": [], "bcc": [], "notify": false, "draft": false, "fileAttachmentGuids": [guid]}),
+        )
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
     let id = sent.json()["messageId"].as_i64().unwrap();
@@ -139,7 +169,12 @@ async fn api_flow(engine: Engine) {
     assert!(inbox[0]["sent"].as_str().unwrap().starts_with("20"));
     assert_eq!(folder(&w, &t_at, "Sent").await.len(), 1);
 
-    let read = w.api_get(&p_at, &format!("mail/messages/{id}/read?userId={parent_id}")).await;
+    let read = w
+        .api_get(
+            &p_at,
+            &format!("mail/messages/{id}/read?userId={parent_id}"),
+        )
+        .await;
     assert_eq!(read.status, StatusCode::OK);
     let read = read.json();
     assert_eq!(read["text"], "Приходите к 18:00");
@@ -147,25 +182,55 @@ async fn api_flow(engine: Engine) {
     assert_eq!(read["mailBox"], "Inbox");
     let file_id = read["fileAttachments"][0]["id"].as_i64().unwrap();
     assert_eq!(read["fileAttachments"][0]["name"], "План.txt");
-    assert_eq!(w.api_get(&p_at, "mail/messages/unread").await.json(), json!([]));
+    assert_eq!(
+        w.api_get(&p_at, "mail/messages/unread").await.json(),
+        json!([])
+    );
 
     // The file is the recipient's to download, not another family's; nor is the message.
     let got = w.api_get(&p_at, &format!("attachments/{file_id}")).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.body, "Задачи".as_bytes());
-    assert_eq!(w.api_get(&o_at, &format!("attachments/{file_id}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(w.api_get(&o_at, &format!("mail/messages/{id}/read")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.api_get(&o_at, &format!("attachments/{file_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.api_get(&o_at, &format!("mail/messages/{id}/read"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
     // Read state goes back and forth.
-    let marked = w.api_post(&p_at, "mail/messages/mark-as", json!({"messageId": [id], "read": false})).await;
+    let marked = w
+        .api_post(
+            &p_at,
+            "mail/messages/mark-as",
+            json!({"messageId": [id], "read": false}),
+        )
+        .await;
     assert_eq!(marked.status, StatusCode::OK);
-    assert_eq!(w.api_get(&p_at, "mail/messages/unread").await.json(), json!([id]));
+    assert_eq!(
+        w.api_get(&p_at, "mail/messages/unread").await.json(),
+        json!([id])
+    );
 
     // Reply goes back to the teacher; forward carries the file.
-    let reply = w.api_get(&p_at, &format!("mail/messages/{id}/edit?action=reply")).await.json();
+    let reply = w
+        .api_get(&p_at, &format!("mail/messages/{id}/edit?action=reply"))
+        .await
+        .json();
     assert_eq!(reply["subject"], "Re: Собрание в ЧЕТВЕРГ");
     assert_eq!(reply["to"][0]["id"], key(teacher_id));
-    assert!(reply["text"].as_str().unwrap().contains("> Приходите к 18:00"));
+    assert!(
+        reply["text"]
+            .as_str()
+            .unwrap()
+            .contains("> Приходите к 18:00")
+    );
     let answer = w
         .api_post(&p_at, "mail/messages", json!({"subject": reply["subject"], "text": "Придём",
             "to": [reply["to"][0]["id"]], "cc": [], "bcc": [], "notify": false, "draft": false, "fileAttachmentGuids": []}))
@@ -173,43 +238,93 @@ async fn api_flow(engine: Engine) {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     let t_inbox = folder(&w, &t_at, "Inbox").await;
     assert_eq!(t_inbox[0]["subject"], "Re: Собрание в ЧЕТВЕРГ");
-    let forward = w.api_get(&p_at, &format!("mail/messages/{id}/edit?action=forward")).await.json();
+    let forward = w
+        .api_get(&p_at, &format!("mail/messages/{id}/edit?action=forward"))
+        .await
+        .json();
     assert_eq!(forward["subject"], "Fwd: Собрание в ЧЕТВЕРГ");
     assert_eq!(forward["fileAttachments"][0]["name"], "План.txt");
     assert_eq!(forward["to"], json!([]));
     assert_eq!(
-        w.api_get(&p_at, &format!("mail/messages/{id}/edit?action=dance")).await.status,
+        w.api_get(&p_at, &format!("mail/messages/{id}/edit?action=dance"))
+            .await
+            .status,
         StatusCode::BAD_REQUEST
     );
 
     // Search is case-insensitive in Cyrillic, by subject, author or recipients.
-    let found = w.api_post(&t_at, "mail/registry", registry("Sent", Some(("subject", "четверг")))).await.json();
+    let found = w
+        .api_post(
+            &t_at,
+            "mail/registry",
+            registry("Sent", Some(("subject", "четверг"))),
+        )
+        .await
+        .json();
     assert_eq!(found["totalItems"], 1);
-    let none = w.api_post(&t_at, "mail/registry", registry("Sent", Some(("subject", "пятница")))).await.json();
+    let none = w
+        .api_post(
+            &t_at,
+            "mail/registry",
+            registry("Sent", Some(("subject", "пятница"))),
+        )
+        .await
+        .json();
     assert_eq!(none["totalItems"], 0);
-    let surname = parent.display_name.split_whitespace().next().unwrap().to_lowercase();
-    let by_to = w.api_post(&t_at, "mail/registry", registry("Sent", Some(("toNames", &surname)))).await.json();
+    let surname = parent
+        .display_name
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_lowercase();
+    let by_to = w
+        .api_post(
+            &t_at,
+            "mail/registry",
+            registry("Sent", Some(("toNames", &surname))),
+        )
+        .await
+        .json();
     assert_eq!(by_to["totalItems"], 1, "{by_to}");
 
     // Deleted, restored, deleted for good only from Удалённые; the author keeps their copy.
     let ids = json!({"messageId": [id]});
     w.api_post(&p_at, "mail/messages/delete", ids.clone()).await;
-    assert_eq!(folder(&w, &p_at, "Inbox").await.len(), 1, "not deleted outside Удалённые");
+    assert_eq!(
+        folder(&w, &p_at, "Inbox").await.len(),
+        1,
+        "not deleted outside Удалённые"
+    );
     w.api_post(&p_at, "mail/messages/moving", ids.clone()).await;
     assert!(folder(&w, &p_at, "Inbox").await.is_empty());
     assert_eq!(folder(&w, &p_at, "Deleted").await.len(), 1);
-    w.api_post(&p_at, "mail/messages/restore", ids.clone()).await;
+    w.api_post(&p_at, "mail/messages/restore", ids.clone())
+        .await;
     assert_eq!(folder(&w, &p_at, "Inbox").await.len(), 1);
     w.api_post(&p_at, "mail/messages/moving", ids.clone()).await;
     w.api_post(&p_at, "mail/messages/delete", ids.clone()).await;
     assert!(folder(&w, &p_at, "Deleted").await.is_empty());
-    assert_eq!(w.api_get(&p_at, &format!("mail/messages/{id}/read")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(w.api_get(&p_at, &format!("attachments/{file_id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.api_get(&p_at, &format!("mail/messages/{id}/read"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.api_get(&p_at, &format!("attachments/{file_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(folder(&w, &t_at, "Sent").await.len(), 1);
 
     // A draft stays with its author.
     let draft = w
-        .api_post(&t_at, "mail/messages", json!({"subject": "Черновик", "text": "…", "to": [], "draft": true}))
+        .api_post(
+            &t_at,
+            "mail/messages",
+            json!({"subject": "Черновик", "text": "…", "to": [], "draft": true}),
+        )
         .await;
     assert_eq!(draft.status, StatusCode::OK, "{}", draft.text());
     assert_eq!(folder(&w, &t_at, "Draft").await.len(), 1);
@@ -224,7 +339,10 @@ async fn recipient_policy(engine: Engine) {
     let dir = w.app.mail_directory(&me).await.unwrap();
     assert!(dir.iter().all(|c| matches!(
         c.group,
-        RecipientGroup::Administration | RecipientGroup::DeputyHeads | RecipientGroup::ClassTeachers | RecipientGroup::Teachers
+        RecipientGroup::Administration
+            | RecipientGroup::DeputyHeads
+            | RecipientGroup::ClassTeachers
+            | RecipientGroup::Teachers
     )));
     // Every other family is outside a parent's directory, whatever class it is in.
     for role in [Role::Parent, Role::Student] {
@@ -234,21 +352,50 @@ async fn recipient_policy(engine: Engine) {
                 continue;
             }
             let res = w
-                .api_post(&p_at, "mail/messages", json!({"subject": "Привет", "text": "…", "to": [key(id)], "draft": false}))
+                .api_post(
+                    &p_at,
+                    "mail/messages",
+                    json!({"subject": "Привет", "text": "…", "to": [key(id)], "draft": false}),
+                )
                 .await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
-            assert!(res.json()["message"].as_str().unwrap().contains("недоступен"));
+            assert!(
+                res.json()["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("недоступен")
+            );
         }
     }
     // Bad input is a 4xx, not a 500.
-    let res = w.api_post(&p_at, "mail/messages", json!({"subject": "", "text": "", "to": []})).await;
+    let res = w
+        .api_post(
+            &p_at,
+            "mail/messages",
+            json!({"subject": "", "text": "", "to": []}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    let res = w.api_post(&p_at, "mail/messages", json!({"subject": "a", "to": ["%%%"]})).await;
+    let res = w
+        .api_post(
+            &p_at,
+            "mail/messages",
+            json!({"subject": "a", "to": ["%%%"]}),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    let res = w.api_post(&p_at, "mail/messages/moving", json!({"nothing": 1})).await;
+    let res = w
+        .api_post(&p_at, "mail/messages/moving", json!({"nothing": 1}))
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    assert_eq!(w.api_get(&p_at, "mail/messages/abc/read").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(w.api_get(&p_at, "mail/recipients?group=99").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        w.api_get(&p_at, "mail/messages/abc/read").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        w.api_get(&p_at, "mail/recipients?group=99").await.status,
+        StatusCode::BAD_REQUEST
+    );
     let res = w.api_post(&p_at, "mail/registry", json!({"filterContext": {"selectedData": [{"filterId": "MailBox", "filterValue": "Spam"}]}})).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     // Students may write to classmates only when the school allows it.
@@ -256,7 +403,10 @@ async fn recipient_policy(engine: Engine) {
     let s = actor(&w, &student).await;
     let before = w.app.mail_directory(&s).await.unwrap();
     assert!(before.iter().all(|c| c.group != RecipientGroup::Classmates));
-    w.store().set_students_write_classmates(org, true).await.unwrap();
+    w.store()
+        .set_students_write_classmates(org, true)
+        .await
+        .unwrap();
     let after = w.app.mail_directory(&s).await.unwrap();
     assert!(after.iter().any(|c| c.group == RecipientGroup::Classmates));
 }
@@ -270,10 +420,22 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start() -> SmtpServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let maildir = common::tempdir::Dir::new();
         let child = Command::new("/usr/bin/python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(&maildir.path)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -281,7 +443,11 @@ impl SmtpServer {
             .expect("python3 with aiosmtpd (Debian python3-aiosmtpd) is needed for the mail tests");
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return SmtpServer { child, port, maildir };
+                return SmtpServer {
+                    child,
+                    port,
+                    maildir,
+                };
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -298,8 +464,16 @@ for m in mailbox.Maildir(sys.argv[1], factory=None):
     out.append([str(msg["subject"]), msg.get_body(("plain",)).get_content(), str(msg["to"])])
 print(json.dumps(out))
 "#;
-        let out = Command::new("/usr/bin/python3").args(["-c", script]).arg(&self.maildir.path).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("/usr/bin/python3")
+            .args(["-c", script])
+            .arg(&self.maildir.path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let rows: Vec<(String, String, String)> = serde_json::from_slice(&out.stdout).unwrap();
         rows
     }
@@ -315,13 +489,16 @@ impl Drop for SmtpServer {
 async fn set_channel(w: &World, account: i64, channel: &str, email: &str) {
     let s = w.store().personal_settings(account).await.unwrap().unwrap();
     w.store()
-        .update_personal_settings(account, &PersonalSettingsUpdate {
-            display_name: s.display_name,
-            email: email.into(),
-            phone: s.phone,
-            preferred_channel: channel.into(),
-            signature_cert_url: s.signature_cert_url,
-        })
+        .update_personal_settings(
+            account,
+            &PersonalSettingsUpdate {
+                display_name: s.display_name,
+                email: email.into(),
+                phone: s.phone,
+                preferred_channel: channel.into(),
+                signature_cert_url: s.signature_cert_url,
+            },
+        )
         .await
         .unwrap();
 }
@@ -331,7 +508,11 @@ fn pdf_text(pdf: &[u8]) -> String {
     std::fs::create_dir_all(&dir.path).unwrap();
     let file = dir.path.join("letters.pdf");
     std::fs::write(&file, pdf).unwrap();
-    let out = Command::new("pdftotext").arg(&file).arg("-").output().expect("pdftotext (poppler-utils)");
+    let out = Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }
@@ -366,14 +547,22 @@ async fn delivery_by_channel(engine: Engine) {
 
     // The worker's pass sends the e-mail; the SMTP server has it with the Cyrillic intact.
     assert_eq!(w.app.deliver_due_email().await.unwrap(), 1);
-    assert_eq!(w.app.deliver_due_email().await.unwrap(), 0, "sent once only");
+    assert_eq!(
+        w.app.deliver_due_email().await.unwrap(),
+        0,
+        "sent once only"
+    );
     let got = smtp.received();
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "Экскурсия в музей");
     assert!(got[0].1.contains("В пятницу едем в музей."), "{}", got[0].1);
     assert!(got[0].2.contains("mama@example.ru"));
     let deliveries = w.store().deliveries_of(id).await.unwrap();
-    assert!(deliveries.iter().any(|d| d.channel == "email" && d.status == "sent"));
+    assert!(
+        deliveries
+            .iter()
+            .any(|d| d.channel == "email" && d.status == "sent")
+    );
 
     // Both parents have it in the system inbox too.
     for a in [&by_email, &by_paper] {
@@ -384,17 +573,34 @@ async fn delivery_by_channel(engine: Engine) {
 
     // The paper letter waits in the class teacher's print queue.
     // A parent of several children gets the letter through one of their classes.
-    let class = w.store().letter_class_of(paper_id, today()).await.unwrap().unwrap();
+    let class = w
+        .store()
+        .letter_class_of(paper_id, today())
+        .await
+        .unwrap()
+        .unwrap();
     let children = w.store().children(paper_id, today()).await.unwrap();
     let child = children.iter().find(|c| c.class_id == Some(class)).unwrap();
-    let class_teachers = w.store().class_teachers_of_student(child.account_id, today()).await.unwrap();
+    let class_teachers = w
+        .store()
+        .class_teachers_of_student(child.account_id, today())
+        .await
+        .unwrap();
     let class_teacher = account_of(&w, class_teachers[0]).await;
     let cookie = w.cookie(&class_teacher).await;
     let page = w.get(&cookie, "/mail/print-queue").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text().contains(&by_paper.display_name), "{}", page.text());
+    assert!(
+        page.text().contains(&by_paper.display_name),
+        "{}",
+        page.text()
+    );
     assert!(page.text().contains("Экскурсия в музей"));
-    let letters = w.app.paper_letters(&actor(&w, &class_teacher).await, "pending").await.unwrap();
+    let letters = w
+        .app
+        .paper_letters(&actor(&w, &class_teacher).await, "pending")
+        .await
+        .unwrap();
     assert_eq!(letters.len(), 1);
     let pdf = w.post(&cookie, "/mail/print-queue/pdf", &[]).await;
     assert_eq!(pdf.status, StatusCode::OK);
@@ -403,17 +609,36 @@ async fn delivery_by_channel(engine: Engine) {
     assert!(text.contains("В пятницу едем в музей."), "{text}");
     assert!(text.contains(&by_paper.display_name), "{text}");
     let letter_id = letters[0].id.to_string();
-    let done = w.post(&cookie, "/mail/print-queue/printed", &[("letter", &letter_id)]).await;
+    let done = w
+        .post(
+            &cookie,
+            "/mail/print-queue/printed",
+            &[("letter", &letter_id)],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text());
-    assert!(w.app.paper_letters(&actor(&w, &class_teacher).await, "pending").await.unwrap().is_empty());
+    assert!(
+        w.app
+            .paper_letters(&actor(&w, &class_teacher).await, "pending")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A parent has no print queue.
     let p_cookie = w.cookie(&by_email).await;
-    assert_eq!(w.get(&p_cookie, "/mail/print-queue").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&p_cookie, "/mail/print-queue").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 /// With the SMTP server down the e-mail waits with its error and goes out once it is back.
 async fn failures_are_kept_and_retried(engine: Engine) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let w = world_with(engine, 1, |s| {
         s.smtp = Some(SmtpSettings {
             host: "127.0.0.1".into(),
@@ -430,7 +655,11 @@ async fn failures_are_kept_and_retried(engine: Engine) {
     set_channel(&w, pid, "email", "papa@example.ru").await;
     let t_at = w.token(&teacher).await;
     let id = w
-        .api_post(&t_at, "mail/messages", json!({"subject": "Оценки", "text": "Текст", "to": [key(pid)]}))
+        .api_post(
+            &t_at,
+            "mail/messages",
+            json!({"subject": "Оценки", "text": "Текст", "to": [key(pid)]}),
+        )
         .await
         .json()["messageId"]
         .as_i64()
@@ -460,7 +689,11 @@ async fn pages(engine: Engine) {
     // Without the CSRF field nothing is sent.
     let pid = parent_id.to_string();
     let refused = w
-        .post_raw(&t_cookie, "/mail/compose", &[("to", &pid), ("subject", "x"), ("text", "y")])
+        .post_raw(
+            &t_cookie,
+            "/mail/compose",
+            &[("to", &pid), ("subject", "x"), ("text", "y")],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
@@ -468,7 +701,12 @@ async fn pages(engine: Engine) {
         .post_multipart(
             &t_cookie,
             "/mail/compose",
-            &[("to", &pid), ("subject", "Родительское собрание"), ("text", "<b>Важно</b><script>window.__x=1</script>"), ("is_html", "1")],
+            &[
+                ("to", &pid),
+                ("subject", "Родительское собрание"),
+                ("text", "<b>Важно</b><script>window.__x=1</script>"),
+                ("is_html", "1"),
+            ],
             &[("files", "Повестка.txt", "Пункты".as_bytes())],
         )
         .await;
@@ -490,30 +728,94 @@ async fn pages(engine: Engine) {
     assert!(text.contains("Повестка.txt"));
 
     // Reply from the page goes back to the teacher, forward keeps the file.
-    let reply = w.get(&p_cookie, &format!("/mail/compose?reply={id}")).await.text();
+    let reply = w
+        .get(&p_cookie, &format!("/mail/compose?reply={id}"))
+        .await
+        .text();
     assert!(reply.contains("Re: Родительское собрание"));
-    let forward = w.get(&p_cookie, &format!("/mail/compose?forward={id}")).await.text();
+    let forward = w
+        .get(&p_cookie, &format!("/mail/compose?forward={id}"))
+        .await
+        .text();
     assert!(forward.contains("Fwd: Родительское собрание") && forward.contains("Повестка.txt"));
     let tid = w.id_of(&teacher).await.to_string();
     let rid = id.to_string();
     let answered = w
-        .post(&p_cookie, "/mail/compose", &[("to", &tid), ("subject", "Re: Родительское собрание"), ("text", "Буду"), ("reply_to", &rid)])
+        .post(
+            &p_cookie,
+            "/mail/compose",
+            &[
+                ("to", &tid),
+                ("subject", "Re: Родительское собрание"),
+                ("text", "Буду"),
+                ("reply_to", &rid),
+            ],
+        )
         .await;
-    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.text());
-    assert!(w.get(&t_cookie, "/mail?folder=Inbox").await.text().contains("Re: Родительское собрание"));
+    assert_eq!(
+        answered.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        answered.text()
+    );
+    assert!(
+        w.get(&t_cookie, "/mail?folder=Inbox")
+            .await
+            .text()
+            .contains("Re: Родительское собрание")
+    );
 
     // Search and folders.
-    assert!(w.get(&t_cookie, "/mail?folder=Sent&q=%D1%81%D0%BE%D0%B1%D1%80%D0%B0%D0%BD%D0%B8%D0%B5").await.text().contains("Родительское собрание"));
-    assert!(!w.get(&t_cookie, "/mail?folder=Sent&q=zzz").await.text().contains("Родительское собрание"));
-    let moved = w.post(&p_cookie, "/mail/action", &[("message", &rid), ("action", "delete")]).await;
+    assert!(
+        w.get(
+            &t_cookie,
+            "/mail?folder=Sent&q=%D1%81%D0%BE%D0%B1%D1%80%D0%B0%D0%BD%D0%B8%D0%B5"
+        )
+        .await
+        .text()
+        .contains("Родительское собрание")
+    );
+    assert!(
+        !w.get(&t_cookie, "/mail?folder=Sent&q=zzz")
+            .await
+            .text()
+            .contains("Родительское собрание")
+    );
+    let moved = w
+        .post(
+            &p_cookie,
+            "/mail/action",
+            &[("message", &rid), ("action", "delete")],
+        )
+        .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
-    assert!(w.get(&p_cookie, "/mail?folder=Deleted").await.text().contains("Родительское собрание"));
-    assert!(!w.get(&p_cookie, "/mail?folder=Inbox").await.text().contains("Родительское собрание"));
+    assert!(
+        w.get(&p_cookie, "/mail?folder=Deleted")
+            .await
+            .text()
+            .contains("Родительское собрание")
+    );
+    assert!(
+        !w.get(&p_cookie, "/mail?folder=Inbox")
+            .await
+            .text()
+            .contains("Родительское собрание")
+    );
 
     // A parent cannot address another family from the form either.
-    let other = w.all(Role::Parent, parent.organization_id).into_iter().find(|a| a.login != parent.login).unwrap();
+    let other = w
+        .all(Role::Parent, parent.organization_id)
+        .into_iter()
+        .find(|a| a.login != parent.login)
+        .unwrap();
     let oid = w.id_of(&other).await.to_string();
-    let refused = w.post(&p_cookie, "/mail/compose", &[("to", &oid), ("subject", "Привет"), ("text", "…")]).await;
+    let refused = w
+        .post(
+            &p_cookie,
+            "/mail/compose",
+            &[("to", &oid), ("subject", "Привет"), ("text", "…")],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.text().contains("недоступен"));
 }
@@ -529,5 +831,10 @@ macro_rules! both_engines {
     };
 }
 
-both_engines!(api_flow, recipient_policy, delivery_by_channel, failures_are_kept_and_retried, pages);
-
+both_engines!(
+    api_flow,
+    recipient_policy,
+    delivery_by_channel,
+    failures_are_kept_and_retried,
+    pages
+);

@@ -65,7 +65,13 @@ impl ComposePage<'_> {
     }
 }
 
-async fn show(state: &AppState, session: &UiSession, v: Values, error: Option<String>, status: StatusCode) -> Response {
+async fn show(
+    state: &AppState,
+    session: &UiSession,
+    v: Values,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
@@ -93,7 +99,11 @@ async fn show(state: &AppState, session: &UiSession, v: Values, error: Option<St
 }
 
 /// `GET /mail/compose[?to=|reply=|replyAll=|forward=|draft=]`.
-async fn page(State(state): State<AppState>, session: UiSession, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let actor = &session.who.actor;
     let id_of = |key: &str| q.get(key).and_then(|v| v.trim().parse::<i64>().ok());
     let mut v = Values::default();
@@ -126,7 +136,10 @@ async fn page(State(state): State<AppState>, session: UiSession, Query(q): Query
                 v.files = m.files;
                 v.draft = Some(id);
             }
-            Ok(_) => return PageError(state, AppError::NotFound("Черновик не найден".into())).into_response(),
+            Ok(_) => {
+                return PageError(state, AppError::NotFound("Черновик не найден".into()))
+                    .into_response();
+            }
             Err(e) => return PageError(state, e).into_response(),
         }
     } else if let Some(id) = id_of("to") {
@@ -151,7 +164,10 @@ async fn submit(
     let (form, uploads) = if content_type.starts_with("multipart/form-data") {
         let mut multipart = match Multipart::from_request(request, &state).await {
             Ok(m) => m,
-            Err(_) => return PageError(state, AppError::BadRequest("Неверная форма".into())).into_response(),
+            Err(_) => {
+                return PageError(state, AppError::BadRequest("Неверная форма".into()))
+                    .into_response();
+            }
         };
         match read_multipart(&mut multipart).await {
             Ok(f) => (f.fields, f.files),
@@ -164,11 +180,17 @@ async fn submit(
     } else {
         let body = match axum::body::to_bytes(request.into_body(), UPLOAD_BODY_LIMIT).await {
             Ok(b) => b,
-            Err(_) => return PageError(state, AppError::BadRequest("Неверная форма".into())).into_response(),
+            Err(_) => {
+                return PageError(state, AppError::BadRequest("Неверная форма".into()))
+                    .into_response();
+            }
         };
         match FormFields::parse(&body) {
             Some(f) => (f, Vec::new()),
-            None => return PageError(state, AppError::BadRequest("Неверная форма".into())).into_response(),
+            None => {
+                return PageError(state, AppError::BadRequest("Неверная форма".into()))
+                    .into_response();
+            }
         }
     };
     if !csrf::check(&headers, Some(form.get("csrf"))) {
@@ -191,7 +213,13 @@ async fn submit(
     let result = async {
         let mut ids = Vec::new();
         for (_, upload) in uploads.into_iter().filter(|(name, _)| name == "files") {
-            ids.push(state.app.upload_file(actor, UploadPurpose::Mail, upload).await?.id);
+            ids.push(
+                state
+                    .app
+                    .upload_file(actor, UploadPurpose::Mail, upload)
+                    .await?
+                    .id,
+            );
         }
         let text = values.text.clone();
         let compose = Compose {
@@ -215,7 +243,14 @@ async fn submit(
         Ok(_) if draft => Redirect::to("/mail?folder=Draft&done=draft").into_response(),
         Ok(_) => Redirect::to("/mail?folder=Sent&done=sent").into_response(),
         Err(AppError::BadRequest(message)) => {
-            show(&state, &session, values, Some(message), StatusCode::BAD_REQUEST).await
+            show(
+                &state,
+                &session,
+                values,
+                Some(message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(e) => PageError(state, e).into_response(),
     }

@@ -65,7 +65,9 @@ struct FolderPage<'a> {
 
 impl FolderPage<'_> {
     fn sent(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string()
+        at.with_timezone(&chrono::Local)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
     }
 }
 
@@ -103,7 +105,15 @@ async fn folder_page(
     let result = async {
         let page = state
             .app
-            .mailbox(actor, folder, search, MailOrder::Sent, false, page_no, PAGE_SIZE)
+            .mailbox(
+                actor,
+                folder,
+                search,
+                MailOrder::Sent,
+                false,
+                page_no,
+                PAGE_SIZE,
+            )
             .await?;
         let has_print_queue = state.app.has_print_queue(actor).await?;
         Ok::<_, AppError>((page, has_print_queue))
@@ -171,7 +181,11 @@ async fn read_page(
     render(&ReadPage {
         portal_name: &state.options.portal_name,
         header,
-        sent: m.sent.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string(),
+        sent: m
+            .sent
+            .with_timezone(&chrono::Local)
+            .format("%d.%m.%Y %H:%M")
+            .to_string(),
         in_deleted: m.folder == Folder::Deleted,
         m,
     })
@@ -201,10 +215,26 @@ async fn action(
     let ids = form.ids("message");
     let actor = &session.who.actor;
     let result = match form.get("action") {
-        "delete" => state.app.delete_mail(actor, &ids, &origin).await.map(|_| ("Inbox", "deleted")),
-        "restore" => state.app.restore_mail(actor, &ids, &origin).await.map(|_| ("Deleted", "restored")),
-        "purge" => state.app.purge_mail(actor, &ids, &origin).await.map(|_| ("Deleted", "purged")),
-        "unread" => state.app.mark_mail(actor, &ids, false).await.map(|_| ("Inbox", "")),
+        "delete" => state
+            .app
+            .delete_mail(actor, &ids, &origin)
+            .await
+            .map(|_| ("Inbox", "deleted")),
+        "restore" => state
+            .app
+            .restore_mail(actor, &ids, &origin)
+            .await
+            .map(|_| ("Deleted", "restored")),
+        "purge" => state
+            .app
+            .purge_mail(actor, &ids, &origin)
+            .await
+            .map(|_| ("Deleted", "purged")),
+        "unread" => state
+            .app
+            .mark_mail(actor, &ids, false)
+            .await
+            .map(|_| ("Inbox", "")),
         _ => Err(AppError::BadRequest("Неизвестное действие".into())),
     };
     match result {

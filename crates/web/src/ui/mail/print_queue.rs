@@ -34,7 +34,9 @@ struct QueuePage<'a> {
 
 impl QueuePage<'_> {
     fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&chrono::Local).format("%d.%m.%Y").to_string()
+        at.with_timezone(&chrono::Local)
+            .format("%d.%m.%Y")
+            .to_string()
     }
 }
 
@@ -69,15 +71,27 @@ fn checked_form(headers: &HeaderMap, body: &Bytes) -> Option<FormFields> {
 }
 
 /// `POST /mail/print-queue/pdf`: the chosen (or all) pending letters as one PDF.
-async fn pdf(State(state): State<AppState>, session: UiSession, headers: HeaderMap, body: Bytes) -> Response {
+async fn pdf(
+    State(state): State<AppState>,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(form) = checked_form(&headers, &body) else {
         return stale_form(state);
     };
-    match state.app.print_letters(&session.who.actor, &form.ids("letter")).await {
+    match state
+        .app
+        .print_letters(&session.who.actor, &form.ids("letter"))
+        .await
+    {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/pdf"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"letters.pdf\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"letters.pdf\"",
+                ),
             ],
             bytes,
         )

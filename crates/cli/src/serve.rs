@@ -45,6 +45,10 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
         }
     });
 
+    // E-mail deliveries wait in the database; the worker sends them (and retries) every 15 s.
+    // Without SMTP settings the rows just wait.
+    let _mail_worker = app.start_delivery_worker(Duration::from_secs(15));
+
     let router = sgo_web::router(
         app,
         WebOptions {

@@ -139,7 +139,10 @@ pub fn recipient_group(
         if recipient.teaches_writer {
             return Some(RecipientGroup::Teachers);
         }
-        if writer_is(Role::Student) && classmates_allowed && recipient.classmate && has(Role::Student)
+        if writer_is(Role::Student)
+            && classmates_allowed
+            && recipient.classmate
+            && has(Role::Student)
         {
             return Some(RecipientGroup::Classmates);
         }
@@ -335,8 +338,14 @@ mod tests {
             recipient_group(&[Role::Teacher], &family, false),
             Some(RecipientGroup::Parents)
         );
-        assert_eq!(recipient_group(&[Role::Teacher], &rel(&[Role::Parent]), false), None);
-        assert_eq!(recipient_group(&[Role::Teacher], &rel(&[Role::Student]), false), None);
+        assert_eq!(
+            recipient_group(&[Role::Teacher], &rel(&[Role::Parent]), false),
+            None
+        );
+        assert_eq!(
+            recipient_group(&[Role::Teacher], &rel(&[Role::Student]), false),
+            None
+        );
         assert_eq!(
             recipient_group(&[Role::Teacher], &rel(&[Role::Teacher]), false),
             Some(RecipientGroup::Teachers)

@@ -199,7 +199,8 @@ pub trait MailStore: Send + Sync {
     /// A message.
     async fn message(&self, id: i64) -> StoreResult<Option<MessageRecord>>;
     /// The account's entry for a message, if they still have it.
-    async fn mail_entry(&self, id: i64, account: AccountId) -> StoreResult<Option<MailEntryRecord>>;
+    async fn mail_entry(&self, id: i64, account: AccountId)
+    -> StoreResult<Option<MailEntryRecord>>;
     /// The recipients of several messages, by message then name.
     async fn message_recipients(&self, ids: &[i64]) -> StoreResult<Vec<MailRecipientRecord>>;
     /// A page of a folder.
@@ -218,39 +219,86 @@ pub trait MailStore: Send + Sync {
     async fn purge_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64>;
 
     /// The active accounts of a school with the names and channels the directory needs.
-    async fn mail_people(&self, organization_id: OrganizationId) -> StoreResult<Vec<MailPersonRecord>>;
+    async fn mail_people(
+        &self,
+        organization_id: OrganizationId,
+    ) -> StoreResult<Vec<MailPersonRecord>>;
     /// Teachers of the subject groups a student is in on a date.
-    async fn teachers_of_student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>>;
+    async fn teachers_of_student(
+        &self,
+        student: AccountId,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<AccountId>>;
     /// Class teachers of a student's class on a date.
-    async fn class_teachers_of_student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>>;
+    async fn class_teachers_of_student(
+        &self,
+        student: AccountId,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<AccountId>>;
     /// Students (and their parents) of the classes a teacher teaches or leads on a date.
-    async fn families_taught_by(&self, teacher: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>>;
+    async fn families_taught_by(
+        &self,
+        teacher: AccountId,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<AccountId>>;
     /// The other students of a student's class on a date.
-    async fn classmates_of(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>>;
+    async fn classmates_of(&self, student: AccountId, on: NaiveDate)
+    -> StoreResult<Vec<AccountId>>;
     /// The class a letter to this person goes through: their own class (a student) or their
     /// first child's class (a parent).
     async fn letter_class_of(&self, account: AccountId, on: NaiveDate) -> StoreResult<Option<i64>>;
     /// The classes a teacher leads on a date (any year running then).
     async fn classes_led_on(&self, teacher: AccountId, on: NaiveDate) -> StoreResult<Vec<i64>>;
     /// Whether the school lets students write to classmates.
-    async fn students_write_classmates(&self, organization_id: OrganizationId) -> StoreResult<bool>;
+    async fn students_write_classmates(&self, organization_id: OrganizationId)
+    -> StoreResult<bool>;
     /// Sets whether the school lets students write to classmates.
-    async fn set_students_write_classmates(&self, organization_id: OrganizationId, allowed: bool) -> StoreResult<()>;
+    async fn set_students_write_classmates(
+        &self,
+        organization_id: OrganizationId,
+        allowed: bool,
+    ) -> StoreResult<()>;
 
     /// E-mails due at `now`, oldest first, at most `limit`.
-    async fn due_email_deliveries(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<EmailDeliveryRecord>>;
+    async fn due_email_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<EmailDeliveryRecord>>;
     /// Takes a due delivery for one worker by pushing its next attempt to `lease_until`; false
     /// when another worker took it first.
-    async fn claim_delivery(&self, id: i64, seen_next: DateTime<Utc>, lease_until: DateTime<Utc>) -> StoreResult<bool>;
+    async fn claim_delivery(
+        &self,
+        id: i64,
+        seen_next: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Records a delivery as done.
     async fn delivery_done(&self, id: i64, status: &str, at: DateTime<Utc>) -> StoreResult<()>;
     /// Records a failed attempt: its error, the attempt count, and when to try again (or
     /// `status = failed` when given up).
-    async fn delivery_failed(&self, id: i64, attempts: i32, next_at: DateTime<Utc>, status: &str, error: &str) -> StoreResult<()>;
+    async fn delivery_failed(
+        &self,
+        id: i64,
+        attempts: i32,
+        next_at: DateTime<Utc>,
+        status: &str,
+        error: &str,
+    ) -> StoreResult<()>;
     /// The deliveries of a message.
     async fn deliveries_of(&self, message_id: i64) -> StoreResult<Vec<DeliveryRecord>>;
     /// Paper letters of a school with a status, optionally only those of some classes.
-    async fn paper_letters(&self, organization_id: OrganizationId, status: &str, classes: Option<&[i64]>) -> StoreResult<Vec<PaperLetterRecord>>;
+    async fn paper_letters(
+        &self,
+        organization_id: OrganizationId,
+        status: &str,
+        classes: Option<&[i64]>,
+    ) -> StoreResult<Vec<PaperLetterRecord>>;
     /// Marks pending paper letters of the school printed; returns how many.
-    async fn mark_letters_printed(&self, organization_id: OrganizationId, ids: &[i64], at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn mark_letters_printed(
+        &self,
+        organization_id: OrganizationId,
+        ids: &[i64],
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 }

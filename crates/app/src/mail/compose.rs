@@ -89,7 +89,11 @@ pub struct DraftReply {
 
 impl App {
     /// The actor's pending mail uploads named by NetSchool GUIDs (from `POST attachments`).
-    pub async fn mail_uploads_by_guids(&self, actor: &Actor, guids: &[String]) -> AppResult<Vec<i64>> {
+    pub async fn mail_uploads_by_guids(
+        &self,
+        actor: &Actor,
+        guids: &[String],
+    ) -> AppResult<Vec<i64>> {
         self.pending_by_guids(actor, guids).await
     }
 
@@ -149,7 +153,11 @@ impl App {
         for id in &c.uploads {
             match self.store.file(*id).await? {
                 Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {}
-                _ => return Err(AppError::BadRequest("Файл не найден или уже прикреплён".into())),
+                _ => {
+                    return Err(AppError::BadRequest(
+                        "Файл не найден или уже прикреплён".into(),
+                    ));
+                }
             }
         }
         for id in &c.keep_files {
@@ -219,7 +227,13 @@ impl App {
             .await?;
         for file in &c.keep_files {
             self.store
-                .copy_file(*file, FileOwner::Message(id), &new_guid(), actor.account_id, new.at)
+                .copy_file(
+                    *file,
+                    FileOwner::Message(id),
+                    &new_guid(),
+                    actor.account_id,
+                    new.at,
+                )
                 .await?;
         }
         if let Some(draft) = c.replaces_draft {
@@ -243,16 +257,29 @@ impl App {
 
     /// The starting point of a reply, reply to all or forward of a message the actor has.
     /// People outside the actor's directory are left out of the addresses.
-    pub async fn prepare_reply(&self, actor: &Actor, id: i64, kind: ReplyKind) -> AppResult<DraftReply> {
+    pub async fn prepare_reply(
+        &self,
+        actor: &Actor,
+        id: i64,
+        kind: ReplyKind,
+    ) -> AppResult<DraftReply> {
         let m = self.message_view(actor, id).await?;
         let directory = self.mail_directory(actor).await?;
         let reachable = |p: &Person| directory.iter().any(|d| d.account_id == p.id);
-        let sent = m.sent.with_timezone(&chrono::Local).format("%d.%m.%Y %H:%M").to_string();
+        let sent = m
+            .sent
+            .with_timezone(&chrono::Local)
+            .format("%d.%m.%Y %H:%M")
+            .to_string();
         let text = quote(&m.author.name, &sent, &m.text());
         let me = actor.account_id;
         let (subject, to, cc, files) = match kind {
             ReplyKind::Reply => {
-                let to = if m.mine { m.to.clone() } else { vec![m.author.clone()] };
+                let to = if m.mine {
+                    m.to.clone()
+                } else {
+                    vec![m.author.clone()]
+                };
                 (reply_subject(&m.subject), to, Vec::new(), Vec::new())
             }
             ReplyKind::ReplyAll => {
@@ -264,7 +291,12 @@ impl App {
                 let cc = m.cc.iter().filter(|p| p.id != me).cloned().collect();
                 (reply_subject(&m.subject), to, cc, Vec::new())
             }
-            ReplyKind::Forward => (forward_subject(&m.subject), Vec::new(), Vec::new(), m.files.clone()),
+            ReplyKind::Forward => (
+                forward_subject(&m.subject),
+                Vec::new(),
+                Vec::new(),
+                m.files.clone(),
+            ),
         };
         Ok(DraftReply {
             subject,

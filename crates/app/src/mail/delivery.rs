@@ -43,13 +43,18 @@ fn transport(smtp: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, 
     };
     let mut builder = match smtp.tls {
         SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).map_err(fail)?,
+        SmtpTls::Starttls => {
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host).map_err(fail)?
+        }
         SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host).map_err(fail)?,
     }
     .port(smtp.port)
     .timeout(Some(Duration::from_secs(30)));
     if !smtp.username.is_empty() {
-        builder = builder.credentials(Credentials::new(smtp.username.clone(), smtp.password.clone()));
+        builder = builder.credentials(Credentials::new(
+            smtp.username.clone(),
+            smtp.password.clone(),
+        ));
     }
     Ok(builder.build())
 }
@@ -86,7 +91,11 @@ impl App {
         let mut sent = 0;
         for d in due {
             let lease = now + chrono::Duration::seconds(LEASE_SECS);
-            if !self.store.claim_delivery(d.id, d.next_attempt_at, lease).await? {
+            if !self
+                .store
+                .claim_delivery(d.id, d.next_attempt_at, lease)
+                .await?
+            {
                 continue;
             }
             let outcome = match &transport {
@@ -104,7 +113,8 @@ impl App {
                 Err(e) => {
                     let attempts = d.attempts + 1;
                     let give_up = e.permanent || attempts as u32 >= MAX_EMAIL_ATTEMPTS;
-                    let next = Utc::now() + chrono::Duration::seconds(retry_delay_secs(attempts as u32 - 1));
+                    let next = Utc::now()
+                        + chrono::Duration::seconds(retry_delay_secs(attempts as u32 - 1));
                     tracing::warn!(delivery = d.id, attempts, error = %e.message, "e-mail not sent");
                     self.store
                         .delivery_failed(
@@ -151,7 +161,10 @@ impl App {
         );
         let url = self.settings.public_url.trim_end_matches('/');
         if !url.is_empty() {
-            body.push_str(&format!("\n--\nОтветить можно в системе: {url}/mail/{}\n", d.message_id));
+            body.push_str(&format!(
+                "\n--\nОтветить можно в системе: {url}/mail/{}\n",
+                d.message_id
+            ));
         }
         let email = Message::builder()
             .from(from)
@@ -160,9 +173,13 @@ impl App {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|e| permanent(format!("письмо не собрано: {e}")))?;
-        transport.send(email).await.map(|_| ()).map_err(|e| SendError {
-            permanent: e.is_permanent(),
-            message: format!("SMTP: {e}"),
-        })
+        transport
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                message: format!("SMTP: {e}"),
+            })
     }
 }

@@ -34,23 +34,41 @@ impl App {
             mine.push(me);
         }
         if actor.has(Role::Parent) {
-            mine.extend(self.store.children(me, today).await?.iter().map(|c| c.account_id));
+            mine.extend(
+                self.store
+                    .children(me, today)
+                    .await?
+                    .iter()
+                    .map(|c| c.account_id),
+            );
         }
         let mut teaches_me = HashSet::new();
         let mut class_teachers = HashSet::new();
         for student in &mine {
             teaches_me.extend(self.store.teachers_of_student(*student, today).await?);
-            class_teachers.extend(self.store.class_teachers_of_student(*student, today).await?);
+            class_teachers.extend(
+                self.store
+                    .class_teachers_of_student(*student, today)
+                    .await?,
+            );
         }
         let families: HashSet<i64> = if actor.has(Role::Teacher) || actor.has(Role::Staff) {
-            self.store.families_taught_by(me, today).await?.into_iter().collect()
+            self.store
+                .families_taught_by(me, today)
+                .await?
+                .into_iter()
+                .collect()
         } else {
             HashSet::new()
         };
         let classmates_allowed =
             actor.has(Role::Student) && self.store.students_write_classmates(org).await?;
         let classmates: HashSet<i64> = if classmates_allowed {
-            self.store.classmates_of(me, today).await?.into_iter().collect()
+            self.store
+                .classmates_of(me, today)
+                .await?
+                .into_iter()
+                .collect()
         } else {
             HashSet::new()
         };
@@ -82,13 +100,20 @@ impl App {
                 });
             }
         }
-        out.sort_by(|a, b| a.group.cmp(&b.group).then_with(|| a.full_name.cmp(&b.full_name)));
+        out.sort_by(|a, b| {
+            a.group
+                .cmp(&b.group)
+                .then_with(|| a.full_name.cmp(&b.full_name))
+        });
         Ok(out)
     }
 
     /// Whether students of the actor's school may write to their classmates.
     pub async fn mail_classmates_allowed(&self, actor: &Actor) -> AppResult<bool> {
-        Ok(self.store.students_write_classmates(actor.organization_id).await?)
+        Ok(self
+            .store
+            .students_write_classmates(actor.organization_id)
+            .await?)
     }
 
     /// Lets or stops students of the school writing to their classmates (administration only).

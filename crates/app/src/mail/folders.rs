@@ -101,7 +101,10 @@ impl MessageView {
 }
 
 fn names<'a>(people: impl Iterator<Item = &'a Person>) -> String {
-    people.map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+    people
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn person(r: &MailRecipientRecord) -> Person {
@@ -245,25 +248,40 @@ impl App {
     /// Moves the actor's messages to Удалённые.
     pub async fn delete_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
         let done = self.store.move_to_deleted(actor.account_id, ids).await?;
-        self.mail_changed(actor, origin, "mail.move_to_deleted", ids, done).await;
+        self.mail_changed(actor, origin, "mail.move_to_deleted", ids, done)
+            .await;
         Ok(done)
     }
 
     /// Returns the actor's deleted messages to the folders they came from.
-    pub async fn restore_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
+    pub async fn restore_mail(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+        origin: &Origin,
+    ) -> AppResult<u64> {
         let done = self.store.restore_deleted(actor.account_id, ids).await?;
-        self.mail_changed(actor, origin, "mail.restore", ids, done).await;
+        self.mail_changed(actor, origin, "mail.restore", ids, done)
+            .await;
         Ok(done)
     }
 
     /// Deletes the actor's messages for good; only messages already in Удалённые go.
     pub async fn purge_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
         let done = self.store.purge_deleted(actor.account_id, ids).await?;
-        self.mail_changed(actor, origin, "mail.purge", ids, done).await;
+        self.mail_changed(actor, origin, "mail.purge", ids, done)
+            .await;
         Ok(done)
     }
 
-    async fn mail_changed(&self, actor: &Actor, origin: &Origin, action: &str, ids: &[i64], done: u64) {
+    async fn mail_changed(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        action: &str,
+        ids: &[i64],
+        done: u64,
+    ) {
         if done == 0 {
             return;
         }

@@ -14,7 +14,10 @@ impl App {
             return Ok(None);
         }
         if actor.has(Role::Teacher) {
-            let classes = self.store.classes_led_on(actor.account_id, self.today()).await?;
+            let classes = self
+                .store
+                .classes_led_on(actor.account_id, self.today())
+                .await?;
             if !classes.is_empty() {
                 return Ok(Some(classes));
             }
@@ -32,9 +35,17 @@ impl App {
     }
 
     /// Letters of the actor's queue: `pending` ones or already `printed` ones.
-    pub async fn paper_letters(&self, actor: &Actor, status: &str) -> AppResult<Vec<PaperLetterRecord>> {
+    pub async fn paper_letters(
+        &self,
+        actor: &Actor,
+        status: &str,
+    ) -> AppResult<Vec<PaperLetterRecord>> {
         let scope = self.letter_scope(actor).await?;
-        let status = if status == "printed" { "printed" } else { "pending" };
+        let status = if status == "printed" {
+            "printed"
+        } else {
+            "pending"
+        };
         Ok(self
             .store
             .paper_letters(actor.organization_id, status, scope.as_deref())
@@ -52,7 +63,11 @@ impl App {
                 school: l.organization_name,
                 recipient: l.recipient_name,
                 author: l.author_name,
-                date: l.sent_at.with_timezone(&chrono::Local).format("%d.%m.%Y").to_string(),
+                date: l
+                    .sent_at
+                    .with_timezone(&chrono::Local)
+                    .format("%d.%m.%Y")
+                    .to_string(),
                 subject: l.subject,
                 text: if l.is_html {
                     crate::html::to_text(&l.body)
@@ -66,7 +81,12 @@ impl App {
     }
 
     /// Marks letters of the actor's queue printed; returns how many.
-    pub async fn mark_letters_printed(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
+    pub async fn mark_letters_printed(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+        origin: &Origin,
+    ) -> AppResult<u64> {
         let mine: Vec<i64> = self
             .paper_letters(actor, "pending")
             .await?

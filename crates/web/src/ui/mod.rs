@@ -187,6 +187,8 @@ pub(crate) struct Header {
     pub organization_name: String,
     pub csrf: String,
     pub nav: Vec<NavLink>,
+    /// Unread messages in the inbox, shown beside «Почта».
+    pub mail_unread: usize,
 }
 
 /// A link of the header's menu.
@@ -234,7 +236,15 @@ impl Header {
             .whoami(&session.who.actor)
             .await
             .map_err(|e| PageError(state.clone(), e))?;
+        // A badge is a nicety: a failure to count must not break the page.
+        let mail_unread = state
+            .app
+            .unread_mail(&session.who.actor)
+            .await
+            .map(|ids| ids.len())
+            .unwrap_or(0);
         Ok(Header {
+            mail_unread,
             user_name: me.account.display_name,
             organization_name: me.organization.short_name,
             csrf: session.csrf.clone(),

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use sgo_app::mail::{Compose, Contact, Folder, MailOrder, MailSearchField, RecipientGroup, ReplyKind};
+use sgo_app::mail::{
+    Compose, Contact, Folder, MailOrder, MailSearchField, RecipientGroup, ReplyKind,
+};
 
 use super::dates::timestamp;
 use super::{ApiError, ApiSession};
@@ -39,7 +41,11 @@ fn recipient_key(account: i64) -> String {
     let bytes = account.to_string().into_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -103,13 +109,17 @@ fn message_ids(body: &Value) -> Result<Vec<i64>, ApiError> {
             .iter()
             .map(|v| one(v).ok_or_else(|| bad("Неверный номер письма")))
             .collect(),
-        Some(v) => one(v).map(|id| vec![id]).ok_or_else(|| bad("Неверный номер письма")),
+        Some(v) => one(v)
+            .map(|id| vec![id])
+            .ok_or_else(|| bad("Неверный номер письма")),
         None => Err(bad("Не указаны письма (messageId)")),
     }
 }
 
 fn parse_id(text: &str) -> Result<i64, ApiError> {
-    text.trim().parse().map_err(|_| bad("Неверный номер письма"))
+    text.trim()
+        .parse()
+        .map_err(|_| bad("Неверный номер письма"))
 }
 
 /// `POST mail/registry`: one page of a folder.
@@ -122,7 +132,10 @@ async fn registry(
     if let Some(Value::Array(items)) = body.pointer("/filterContext/selectedData") {
         for item in items {
             if item.get("filterId").and_then(Value::as_str) == Some("MailBox") {
-                let value = item.get("filterValue").and_then(Value::as_str).unwrap_or("");
+                let value = item
+                    .get("filterValue")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
                 folder = Folder::parse(value).ok_or_else(|| bad("Неизвестная папка"))?;
             }
         }
@@ -137,7 +150,11 @@ async fn registry(
                 "toNames" => MailSearchField::Recipients,
                 _ => MailSearchField::Any,
             };
-            let text = s.get("text").and_then(Value::as_str).unwrap_or("").to_owned();
+            let text = s
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             Some((field, text))
         }
         _ => None,
@@ -154,7 +171,15 @@ async fn registry(
         .unwrap_or(false);
     let p = state
         .app
-        .mailbox(&who.actor, folder, search, order_field, ascending, page, page_size)
+        .mailbox(
+            &who.actor,
+            folder,
+            search,
+            order_field,
+            ascending,
+            page,
+            page_size,
+        )
         .await?;
     let rows: Vec<Value> = p
         .rows
@@ -170,11 +195,16 @@ async fn registry(
             })
         })
         .collect();
-    Ok(Json(json!({ "rows": rows, "page": p.page, "totalItems": p.total })))
+    Ok(Json(
+        json!({ "rows": rows, "page": p.page, "totalItems": p.total }),
+    ))
 }
 
 /// `GET mail/messages/unread`: ids of unread inbox messages.
-async fn unread(State(state): State<AppState>, ApiSession(who): ApiSession) -> Result<Json<Vec<i64>>, ApiError> {
+async fn unread(
+    State(state): State<AppState>,
+    ApiSession(who): ApiSession,
+) -> Result<Json<Vec<i64>>, ApiError> {
     Ok(Json(state.app.unread_mail(&who.actor).await?))
 }
 
@@ -228,10 +258,15 @@ async fn edit(
 ) -> Result<Json<Value>, ApiError> {
     let action = q.get("action").map(String::as_str).unwrap_or("reply");
     let kind = ReplyKind::parse(action).ok_or_else(|| bad("Неизвестное действие"))?;
-    let d = state.app.prepare_reply(&who.actor, parse_id(&id)?, kind).await?;
+    let d = state
+        .app
+        .prepare_reply(&who.actor, parse_id(&id)?, kind)
+        .await?;
     let org = school_name(&state, who.actor.organization_id).await;
     let people = |list: &[sgo_app::mail::Person]| -> Vec<Value> {
-        list.iter().map(|p| recipient_json(p.id, &p.name, &org)).collect()
+        list.iter()
+            .map(|p| recipient_json(p.id, &p.name, &org))
+            .collect()
     };
     let files: Vec<Value> = d
         .files
@@ -280,11 +315,20 @@ async fn send(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    let text = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
     let guids: Vec<String> = match body.get("fileAttachmentGuids") {
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or_else(|| bad("Неверный GUID вложения")))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad("Неверный GUID вложения"))
+            })
             .collect::<Result<_, _>>()?,
         _ => Vec::new(),
     };
@@ -326,7 +370,10 @@ async fn moving(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    state.app.delete_mail(&who.actor, &message_ids(&body)?, &origin).await?;
+    state
+        .app
+        .delete_mail(&who.actor, &message_ids(&body)?, &origin)
+        .await?;
     Ok(Json(json!({})))
 }
 
@@ -337,7 +384,10 @@ async fn delete(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    state.app.purge_mail(&who.actor, &message_ids(&body)?, &origin).await?;
+    state
+        .app
+        .purge_mail(&who.actor, &message_ids(&body)?, &origin)
+        .await?;
     Ok(Json(json!({})))
 }
 
@@ -348,7 +398,10 @@ async fn restore(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    state.app.restore_mail(&who.actor, &message_ids(&body)?, &origin).await?;
+    state
+        .app
+        .restore_mail(&who.actor, &message_ids(&body)?, &origin)
+        .await?;
     Ok(Json(json!({})))
 }
 

@@ -1,0 +1,257 @@
+//! Writing a message: the form with the recipient directory (grouped), reply / reply all /
+//! forward / draft prefills, attachments; sending or saving a draft.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use sgo_app::AppError;
+use sgo_app::files::{FileLink, UploadPurpose};
+use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
+
+use super::stale_form;
+use crate::AppState;
+use crate::extract::{ClientOrigin, FormFields};
+use crate::ui::{Header, PageError, UiSession, csrf, render};
+use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route(
+        "/mail/compose",
+        get(page)
+            .post(submit)
+            .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+    )
+}
+
+/// A group of the directory with its people.
+struct Group {
+    title: &'static str,
+    people: Vec<Contact>,
+}
+
+/// What the form shows.
+#[derive(Default)]
+struct Values {
+    to: Vec<i64>,
+    cc: Vec<i64>,
+    subject: String,
+    text: String,
+    files: Vec<FileLink>,
+    reply_to: Option<i64>,
+    draft: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/compose.html")]
+struct ComposePage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    groups: Vec<Group>,
+    v: Values,
+    error: Option<String>,
+}
+
+impl ComposePage<'_> {
+    fn is_to(&self, id: &i64) -> bool {
+        self.v.to.contains(id)
+    }
+    fn is_cc(&self, id: &i64) -> bool {
+        self.v.cc.contains(id)
+    }
+}
+
+async fn show(
+    state: &AppState,
+    session: &UiSession,
+    v: Values,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let header = match Header::load(state, session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let directory = match state.app.mail_directory(&session.who.actor).await {
+        Ok(d) => d,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let groups = RecipientGroup::ALL
+        .into_iter()
+        .map(|g| Group {
+            title: g.title(),
+            people: directory.iter().filter(|c| c.group == g).cloned().collect(),
+        })
+        .filter(|g| !g.people.is_empty())
+        .collect();
+    let page = ComposePage {
+        portal_name: &state.options.portal_name,
+        header,
+        groups,
+        v,
+        error,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /mail/compose[?to=|reply=|replyAll=|forward=|draft=]`.
+async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let actor = &session.who.actor;
+    let id_of = |key: &str| q.get(key).and_then(|v| v.trim().parse::<i64>().ok());
+    let mut v = Values::default();
+    let prepared = [
+        ("reply", ReplyKind::Reply),
+        ("replyAll", ReplyKind::ReplyAll),
+        ("forward", ReplyKind::Forward),
+    ]
+    .into_iter()
+    .find_map(|(key, kind)| id_of(key).map(|id| (id, kind)));
+    if let Some((id, kind)) = prepared {
+        match state.app.prepare_reply(actor, id, kind).await {
+            Ok(d) => {
+                v.to = d.to.iter().map(|p| p.id).collect();
+                v.cc = d.cc.iter().map(|p| p.id).collect();
+                v.subject = d.subject;
+                v.text = d.text;
+                v.files = d.files;
+                v.reply_to = (kind != ReplyKind::Forward).then_some(d.reply_to);
+            }
+            Err(e) => return PageError(state, e).into_response(),
+        }
+    } else if let Some(id) = id_of("draft") {
+        match state.app.read_message(actor, id).await {
+            Ok(m) if m.draft && m.mine => {
+                v.to = m.to.iter().map(|p| p.id).collect();
+                v.cc = m.cc.iter().map(|p| p.id).collect();
+                v.text = m.text();
+                v.subject = m.subject;
+                v.files = m.files;
+                v.draft = Some(id);
+            }
+            Ok(_) => {
+                return PageError(state, AppError::NotFound("Черновик не найден".into()))
+                    .into_response();
+            }
+            Err(e) => return PageError(state, e).into_response(),
+        }
+    } else if let Some(id) = id_of("to") {
+        v.to = vec![id];
+    }
+    show(&state, &session, v, None, StatusCode::OK).await
+}
+
+/// `POST /mail/compose`: multipart (with files) or a plain form.
+async fn submit(
+    State(state): State<AppState>,
+    session: UiSession,
+    ClientOrigin(origin): ClientOrigin,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let (form, uploads) = if content_type.starts_with("multipart/form-data") {
+        let mut multipart = match Multipart::from_request(request, &state).await {
+            Ok(m) => m,
+            Err(_) => {
+                return PageError(state, AppError::BadRequest("Неверная форма".into()))
+                    .into_response();
+            }
+        };
+        match read_multipart(&mut multipart).await {
+            Ok(f) => (f.fields, f.files),
+            Err((status, message)) => {
+                let mut r = PageError(state, AppError::BadRequest(message)).into_response();
+                *r.status_mut() = status;
+                return r;
+            }
+        }
+    } else {
+        let body = match axum::body::to_bytes(request.into_body(), UPLOAD_BODY_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => {
+                return PageError(state, AppError::BadRequest("Неверная форма".into()))
+                    .into_response();
+            }
+        };
+        match FormFields::parse(&body) {
+            Some(f) => (f, Vec::new()),
+            None => {
+                return PageError(state, AppError::BadRequest("Неверная форма".into()))
+                    .into_response();
+            }
+        }
+    };
+    if !csrf::check(&headers, Some(form.get("csrf"))) {
+        return stale_form(state);
+    }
+    let actor = &session.who.actor;
+    let draft = !form.get("save_draft").is_empty();
+    let reply_to = form.get("reply_to").trim().parse().ok();
+    let replaces_draft = form.get("draft").trim().parse().ok();
+    let keep_files = form.ids("keep_file");
+    let values = Values {
+        to: form.ids("to"),
+        cc: form.ids("cc"),
+        subject: form.get("subject").to_owned(),
+        text: form.get("text").to_owned(),
+        files: Vec::new(),
+        reply_to,
+        draft: replaces_draft,
+    };
+    let result = async {
+        let mut ids = Vec::new();
+        for (_, upload) in uploads.into_iter().filter(|(name, _)| name == "files") {
+            ids.push(
+                state
+                    .app
+                    .upload_file(actor, UploadPurpose::Mail, upload)
+                    .await?
+                    .id,
+            );
+        }
+        let text = values.text.clone();
+        let compose = Compose {
+            to: values.to.clone(),
+            cc: values.cc.clone(),
+            bcc: form.ids("bcc"),
+            subject: values.subject.clone(),
+            // HTML only when asked for; it is sanitised on save.
+            is_html: !form.get("is_html").is_empty(),
+            text,
+            uploads: ids,
+            keep_files,
+            draft,
+            reply_to,
+            replaces_draft,
+        };
+        state.app.send_message(actor, compose, &origin).await
+    }
+    .await;
+    match result {
+        Ok(_) if draft => Redirect::to("/mail?folder=Draft&done=draft").into_response(),
+        Ok(_) => Redirect::to("/mail?folder=Sent&done=sent").into_response(),
+        Err(AppError::BadRequest(message)) => {
+            show(
+                &state,
+                &session,
+                values,
+                Some(message),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(e) => PageError(state, e).into_response(),
+    }
+}

@@ -1,0 +1,122 @@
+//! The print queue of paper letters (class teachers and administration): the list, one PDF of
+//! the pending letters, and marking them printed.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sgo_app::AppError;
+use sgo_app::mail::PaperLetterRecord;
+
+use super::stale_form;
+use crate::AppState;
+use crate::extract::{ClientOrigin, FormFields};
+use crate::ui::{Header, PageError, UiSession, csrf, render};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/mail/print-queue", get(page))
+        .route("/mail/print-queue/pdf", post(pdf))
+        .route("/mail/print-queue/printed", post(printed))
+}
+
+#[derive(Template)]
+#[template(path = "mail/print_queue.html")]
+struct QueuePage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    pending: Vec<PaperLetterRecord>,
+    printed: Vec<PaperLetterRecord>,
+}
+
+impl QueuePage<'_> {
+    fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono::Local)
+            .format("%d.%m.%Y")
+            .to_string()
+    }
+}
+
+/// `GET /mail/print-queue`.
+async fn page(State(state): State<AppState>, session: UiSession) -> Response {
+    let actor = &session.who.actor;
+    let letters = async {
+        Ok::<_, AppError>((
+            state.app.paper_letters(actor, "pending").await?,
+            state.app.paper_letters(actor, "printed").await?,
+        ))
+    }
+    .await;
+    let (pending, printed) = match letters {
+        Ok(l) => l,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let header = match Header::load(&state, &session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    render(&QueuePage {
+        portal_name: &state.options.portal_name,
+        header,
+        pending,
+        printed,
+    })
+}
+
+fn checked_form(headers: &HeaderMap, body: &Bytes) -> Option<FormFields> {
+    FormFields::parse(body).filter(|f| csrf::check(headers, Some(f.get("csrf"))))
+}
+
+/// `POST /mail/print-queue/pdf`: the chosen (or all) pending letters as one PDF.
+async fn pdf(
+    State(state): State<AppState>,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(form) = checked_form(&headers, &body) else {
+        return stale_form(state);
+    };
+    match state
+        .app
+        .print_letters(&session.who.actor, &form.ids("letter"))
+        .await
+    {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"letters.pdf\"",
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => PageError(state, e).into_response(),
+    }
+}
+
+/// `POST /mail/print-queue/printed`: marks the chosen letters printed.
+async fn printed(
+    State(state): State<AppState>,
+    session: UiSession,
+    ClientOrigin(origin): ClientOrigin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(form) = checked_form(&headers, &body) else {
+        return stale_form(state);
+    };
+    match state
+        .app
+        .mark_letters_printed(&session.who.actor, &form.ids("letter"), &origin)
+        .await
+    {
+        Ok(_) => Redirect::to("/mail/print-queue").into_response(),
+        Err(e) => PageError(state, e).into_response(),
+    }
+}

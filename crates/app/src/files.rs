@@ -52,7 +52,7 @@ impl From<&FileRecord> for FileLink {
     }
 }
 
-#[allow(dead_code)] // TEMP: the areas being built call these; removed at merge.
+
 impl App {
     /// The limits for a purpose.
     pub fn upload_limits(&self, purpose: UploadPurpose) -> &UploadLimits {

@@ -36,7 +36,7 @@ pub struct AssignmentCardRecord {
 /// A period or year mark («итоговая отметка») of one student in one subject group.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 #[allow(missing_docs)]
-pub struct FinalMarkRecord {
+pub struct StudentFinalMarkRecord {
     pub subject_group_id: i64,
     pub subject_name: String,
     /// `None` is the year mark.
@@ -72,7 +72,7 @@ pub trait ProgressStore: Send + Sync {
         &self,
         student: AccountId,
         academic_year_id: i64,
-    ) -> StoreResult<Vec<FinalMarkRecord>>;
+    ) -> StoreResult<Vec<StudentFinalMarkRecord>>;
 
     /// Weekdays (1 = Monday … 7 = Sunday) of the school's weekly timetable, ascending.
     async fn timetable_weekdays(&self, organization_id: OrganizationId) -> StoreResult<Vec<i32>>;

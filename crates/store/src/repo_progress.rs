@@ -59,7 +59,7 @@ impl crate::ProgressStore for Backend {
         .await?)
     }
 
-    async fn student_final_marks(&self, student: AccountId, academic_year_id: i64) -> StoreResult<Vec<crate::FinalMarkRecord>> {
+    async fn student_final_marks(&self, student: AccountId, academic_year_id: i64) -> StoreResult<Vec<crate::StudentFinalMarkRecord>> {
         Ok(sqlx::query_as(
             "SELECT fm.subject_group_id, sub.name AS subject_name, fm.period_id, fm.value, fm.code \
              FROM final_marks fm JOIN subject_groups sg ON sg.id = fm.subject_group_id \

@@ -441,13 +441,15 @@ impl SmtpServer {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("python3 with aiosmtpd (Debian python3-aiosmtpd) is needed for the mail tests");
+        // Owned by the struct at once, so that a panic below still stops the process.
+        let server = SmtpServer {
+            child,
+            port,
+            maildir,
+        };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return SmtpServer {
-                    child,
-                    port,
-                    maildir,
-                };
+                return server;
             }
             std::thread::sleep(Duration::from_millis(50));
         }

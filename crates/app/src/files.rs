@@ -52,7 +52,6 @@ impl From<&FileRecord> for FileLink {
     }
 }
 
-
 impl App {
     /// The limits for a purpose.
     pub fn upload_limits(&self, purpose: UploadPurpose) -> &UploadLimits {

@@ -264,7 +264,7 @@ async fn same_seed_same_sheet() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("role,organization_id,organization_short_name,login,password,display_name")
+        Some("role,organization_id,organization_short_name,login,password,display_name,children")
     );
     assert_eq!(lines.count(), sheets[0].len());
     let roles: Vec<&str> = text

@@ -18,8 +18,9 @@ pub(crate) fn field(value: &str) -> String {
 
 /// The sheet as text.
 pub(crate) fn render(accounts: &[DemoAccount]) -> String {
-    let mut out =
-        String::from("role,organization_id,organization_short_name,login,password,display_name,children\n");
+    let mut out = String::from(
+        "role,organization_id,organization_short_name,login,password,display_name,children\n",
+    );
     for a in accounts {
         let line = [
             field(a.role.code()),

@@ -218,7 +218,11 @@ fn issue_passwords(school: &mut School, input: &SchoolInput<'_>) -> Vec<DemoAcco
         let children: Vec<String> = school.families[f]
             .children
             .iter()
-            .map(|&c| school.accounts[school.students[c as usize].acc].display.clone())
+            .map(|&c| {
+                school.accounts[school.students[c as usize].acc]
+                    .display
+                    .clone()
+            })
             .collect();
         order.extend(
             school.families[f]

@@ -30,6 +30,10 @@ pub struct Settings {
     pub smtp: Option<SmtpSettings>,
     /// The portal's public address, for links in e-mails and printed letters.
     pub public_url: String,
+    /// Lockout after failed sign-ins and the per-address limit.
+    pub lockout: sgo_core::protection::LockoutRules,
+    /// Password recovery by e-mail: link lifetime and request limits.
+    pub recovery: sgo_core::protection::RecoveryRules,
 }
 
 /// Upload limits by what the file is for.
@@ -116,6 +120,8 @@ impl Default for Settings {
             uploads: UploadSettings::default(),
             smtp: None,
             public_url: String::new(),
+            lockout: Default::default(),
+            recovery: Default::default(),
         }
     }
 }

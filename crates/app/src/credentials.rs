@@ -150,6 +150,8 @@ impl App {
         let pdf = credential_sheet_pdf(&cards)?;
         for (r, password) in rows.iter().zip(&passwords) {
             self.store_password(r.account_id, password, true).await?;
+            // The new password must work at once, even on a login paused by failed attempts.
+            self.clear_login_failures(org, &r.login).await?;
             self.record_change(
                 actor,
                 org,

@@ -8,6 +8,29 @@ use crate::{App, AppError, AppResult};
 /// Shortest password a person may choose (one-time passwords are generated, 8 characters).
 pub const MIN_PASSWORD_LEN: usize = 8;
 
+/// What is wrong with a new password and its repetition, by the rules of every password form
+/// (the change page and the recovery link): as (field, message), or `None` when it will do.
+pub(crate) fn new_password_problem(
+    login: &str,
+    new: &str,
+    repeat: &str,
+) -> Option<(&'static str, String)> {
+    if let Some(problem) =
+        sgo_core::settings::new_password_problem(login, new, repeat, MIN_PASSWORD_LEN)
+    {
+        return Some(problem);
+    }
+    if legacy::verifier(new).is_none() {
+        return Some((
+            "new_password",
+            "Пароль может содержать только русские и латинские буквы, цифры и обычные знаки \
+             препинания: другие символы не набрать в мобильных приложениях"
+                .into(),
+        ));
+    }
+    None
+}
+
 impl App {
     /// Stores `password` for the account; `must_change` forces a new one at the next sign-in
     /// (one-time passwords from credential sheets). The clear password is neither kept nor logged.

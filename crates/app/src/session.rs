@@ -87,6 +87,7 @@ impl App {
         password: &str,
         origin: &Origin,
     ) -> AppResult<SignedIn> {
+        let guard = self.guard_sign_in(organization_id, login, origin).await?;
         let creds = self
             .store
             .credentials(organization_id, &text::normalise(login))
@@ -105,6 +106,8 @@ impl App {
             .await
             .unwrap_or(false);
         let verified = real && matched;
+        let known = creds.as_ref().map(|c| c.account_id);
+        self.settle_sign_in(&guard, known, verified, origin).await?;
         let target = format!("organization:{organization_id} login:{login}");
         let must_change = creds.as_ref().is_some_and(|c| c.must_change_password);
         let account = creds.filter(|_| verified).map(|c| c.account_id);
@@ -162,6 +165,9 @@ impl App {
             return Err(retry());
         }
         let organization_id = answer.organization_id.ok_or(AppError::InvalidCredentials)?;
+        let guard = self
+            .guard_sign_in(organization_id, &answer.login, origin)
+            .await?;
         let creds = self
             .store
             .credentials(organization_id, &text::normalise(&answer.login))
@@ -179,6 +185,8 @@ impl App {
             }),
             _ => false,
         };
+        let known = creds.as_ref().map(|c| c.account_id);
+        self.settle_sign_in(&guard, known, ok, origin).await?;
         // A one-time password is only for the web form, which makes the person choose their own;
         // the clients cannot do that, so they are told where to go (after the password checked out).
         if let Some(c) = creds.as_ref().filter(|c| ok && c.must_change_password) {

@@ -1,11 +1,10 @@
 //! Personal settings: the fields a person may change themself, and their password.
 
-use sgo_auth::{legacy, password};
+use sgo_auth::password;
 use sgo_core::settings::{self as rules, Channel};
 use sgo_core::{Actor, text};
 use sgo_store::{PersonalSettingsUpdate, StoreError};
 
-use crate::password::MIN_PASSWORD_LEN;
 use crate::session::Authenticated;
 use crate::{App, AppError, Origin};
 
@@ -224,15 +223,9 @@ impl App {
             }
         }
         if let Some((field, message)) =
-            rules::new_password_problem(&me.login, &input.new, &input.repeat, MIN_PASSWORD_LEN)
+            crate::password::new_password_problem(&me.login, &input.new, &input.repeat)
         {
             errors.add(field, message);
-        } else if legacy::verifier(&input.new).is_none() {
-            errors.add(
-                "new_password",
-                "Пароль может содержать только русские и латинские буквы, цифры и обычные знаки \
-                 препинания: другие символы не набрать в мобильных приложениях",
-            );
         } else if stored_hash
             .as_deref()
             .is_some_and(|h| password::verify_password(h, &input.new))

@@ -26,7 +26,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 12] = [
+const CONFIG_KEYS: [&str; 19] = [
     "data_dir",
     "listen",
     "database_url",
@@ -39,6 +39,13 @@ const CONFIG_KEYS: [&str; 12] = [
     "public_url",
     "mail_file_limit_kb",
     "assignment_file_limit_kb",
+    "lockout_failures",
+    "lockout_pause_seconds",
+    "lockout_max_pause_minutes",
+    "address_lockout_failures",
+    "address_lockout_window_minutes",
+    "address_lockout_pause_minutes",
+    "password_reset_link_minutes",
 ];
 
 /// The largest upload limit accepted, in KB: the HTTP layer refuses bodies above ~52 MB.
@@ -79,6 +86,20 @@ pub struct Config {
     pub upload_extensions: Vec<String>,
     /// The SMTP server for e-mail deliveries (`[smtp]` table, file only).
     pub smtp: Option<sgo_app::SmtpSettings>,
+    /// Failed password sign-ins in a row on one login that pause it; 0 turns the lockout off.
+    pub lockout_failures: u32,
+    /// The first pause of a login, seconds; repeated lockouts double it.
+    pub lockout_pause_seconds: u64,
+    /// The longest pause of a login, minutes.
+    pub lockout_max_pause_minutes: u64,
+    /// Failed sign-ins from one address within the window that pause the address; 0: no limit.
+    pub address_lockout_failures: u32,
+    /// The window of the per-address count, minutes.
+    pub address_lockout_window_minutes: u64,
+    /// How long a paused address waits, minutes.
+    pub address_lockout_pause_minutes: u64,
+    /// How long a password recovery link works, minutes.
+    pub password_reset_link_minutes: u64,
 }
 
 impl Default for Config {
@@ -101,6 +122,13 @@ impl Default for Config {
                 .assignment
                 .allowed_extensions,
             smtp: None,
+            lockout_failures: 3,
+            lockout_pause_seconds: 60,
+            lockout_max_pause_minutes: 30,
+            address_lockout_failures: 30,
+            address_lockout_window_minutes: 5,
+            address_lockout_pause_minutes: 5,
+            password_reset_link_minutes: 60,
         }
     }
 }
@@ -136,6 +164,30 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
         anyhow::ensure!(
             (1..=MAX_FILE_LIMIT_KB).contains(&kb),
             "{key} должно быть от 1 до {MAX_FILE_LIMIT_KB}"
+        );
+    }
+    anyhow::ensure!(
+        (1..=24 * 60).contains(&config.password_reset_link_minutes),
+        "password_reset_link_minutes должно быть от 1 до 1440"
+    );
+    for (key, value) in [
+        ("lockout_pause_seconds", config.lockout_pause_seconds),
+        (
+            "lockout_max_pause_minutes",
+            config.lockout_max_pause_minutes,
+        ),
+        (
+            "address_lockout_window_minutes",
+            config.address_lockout_window_minutes,
+        ),
+        (
+            "address_lockout_pause_minutes",
+            config.address_lockout_pause_minutes,
+        ),
+    ] {
+        anyhow::ensure!(
+            (1..=7 * 24 * 60 * 60).contains(&value),
+            "{key} должно быть положительным и не больше недели"
         );
     }
     for portal in &config.regional_portals {
@@ -182,8 +234,27 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         uploads: upload_settings(config),
         smtp: config.smtp.clone(),
         public_url: config.public_url.trim_end_matches('/').to_owned(),
+        lockout: lockout_rules(config),
+        recovery: sgo_app::RecoveryRules {
+            token_lifetime: chrono::Duration::minutes(config.password_reset_link_minutes as i64),
+            ..sgo_app::RecoveryRules::default()
+        },
     };
     Ok(App::new(store, key, settings, Clock::System))
+}
+
+/// The lockout rules from the configuration.
+fn lockout_rules(config: &Config) -> sgo_app::LockoutRules {
+    let minutes = |m: u64| chrono::Duration::minutes(m as i64);
+    sgo_app::LockoutRules {
+        failures: config.lockout_failures,
+        pause: chrono::Duration::seconds(config.lockout_pause_seconds as i64),
+        max_pause: minutes(config.lockout_max_pause_minutes),
+        address_failures: config.address_lockout_failures,
+        address_window: minutes(config.address_lockout_window_minutes),
+        address_pause: minutes(config.address_lockout_pause_minutes),
+        ..sgo_app::LockoutRules::default()
+    }
 }
 
 /// The upload limits from the configuration.

@@ -42,6 +42,9 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
             if let Err(e) = sweeper.sweep_sessions().await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
+            if let Err(e) = sweeper.sweep_login_counters().await {
+                tracing::warn!(error = %e, "login counter sweep failed");
+            }
         }
     });
 

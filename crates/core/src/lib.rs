@@ -13,6 +13,7 @@ pub mod organization;
 pub mod person;
 pub mod policy;
 pub mod progress;
+pub mod protection;
 pub mod role;
 pub mod schedule;
 pub mod settings;

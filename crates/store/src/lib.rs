@@ -12,6 +12,7 @@ mod mail;
 mod people;
 mod postgres;
 mod progress;
+mod protection;
 mod records;
 mod resources;
 mod school_setup;
@@ -36,6 +37,7 @@ pub use journal::*;
 pub use mail::*;
 pub use people::*;
 pub use progress::*;
+pub use protection::*;
 pub use records::*;
 pub use resources::*;
 pub use school_setup::*;
@@ -80,6 +82,7 @@ pub trait Store:
     + AnnouncementStore
     + ResourceStore
     + MailStore
+    + ProtectionStore
     + Send
     + Sync
     + 'static

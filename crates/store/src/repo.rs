@@ -525,3 +525,4 @@ include!("repo_progress.rs");
 include!("repo_announcements.rs");
 include!("repo_resources.rs");
 include!("repo_mail.rs");
+include!("repo_protection.rs");

@@ -6,10 +6,10 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
 use axum::http::StatusCode;
+use common::smtp::SmtpServer;
 use common::{World, today, world, world_with};
 use serde_json::{Value, json};
 use sgo_app::demo::DemoAccount;
@@ -409,83 +409,6 @@ async fn recipient_policy(engine: Engine) {
         .unwrap();
     let after = w.app.mail_directory(&s).await.unwrap();
     assert!(after.iter().any(|c| c.group == RecipientGroup::Classmates));
-}
-
-/// An SMTP server process (aiosmtpd) writing what it receives into a Maildir.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: common::tempdir::Dir,
-}
-
-impl SmtpServer {
-    fn start() -> SmtpServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let maildir = common::tempdir::Dir::new();
-        let child = Command::new("/usr/bin/python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
-            .arg(&maildir.path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 with aiosmtpd (Debian python3-aiosmtpd) is needed for the mail tests");
-        // Owned by the struct at once, so that a panic below still stops the process.
-        let server = SmtpServer {
-            child,
-            port,
-            maildir,
-        };
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return server;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the SMTP server did not start on port {port}");
-    }
-
-    /// Every received message as (subject, text body, To header), decoded by Python's `email`.
-    fn received(&self) -> Vec<(String, String, String)> {
-        let script = r#"
-import mailbox, sys, json, email.policy
-out = []
-for m in mailbox.Maildir(sys.argv[1], factory=None):
-    msg = email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
-    out.append([str(msg["subject"]), msg.get_body(("plain",)).get_content(), str(msg["to"])])
-print(json.dumps(out))
-"#;
-        let out = Command::new("/usr/bin/python3")
-            .args(["-c", script])
-            .arg(&self.maildir.path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let rows: Vec<(String, String, String)> = serde_json::from_slice(&out.stdout).unwrap();
-        rows
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 async fn set_channel(w: &World, account: i64, channel: &str, email: &str) {

@@ -31,12 +31,14 @@ impl DeliveryWorker {
 }
 
 /// Why one e-mail could not be sent, and whether trying again could help.
-struct SendError {
-    message: String,
+pub(crate) struct SendError {
+    pub(crate) message: String,
     permanent: bool,
 }
 
-fn transport(smtp: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+pub(crate) fn transport(
+    smtp: &SmtpSettings,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
     let fail = |e: lettre::transport::smtp::Error| SendError {
         message: format!("SMTP: {e}"),
         permanent: false,

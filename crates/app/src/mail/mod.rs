@@ -8,6 +8,7 @@ mod print_queue;
 
 pub use compose::{Compose, DraftReply, ReplyKind};
 pub use delivery::DeliveryWorker;
+pub(crate) use delivery::transport;
 pub use directory::Contact;
 pub use folders::{MailPage, MailRow, MessageView, Person};
 pub use sgo_core::mail::{Folder, RecipientGroup};

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sgo_app::territory::{CascadeOption, CascadeQuery};
 use sgo_app::{AppError, OrganizationKind};
 
-use super::{MessagePage, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use super::{PageError, SESSION_COOKIE, UiSession, csrf, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::{CaseInsensitiveForm, ClientOrigin};
@@ -58,7 +58,7 @@ fn cascade_query(chosen: &HashMap<String, String>) -> CascadeQuery {
 }
 
 /// Fills each level whose parent is chosen; a valid choice is kept, a single option is chosen.
-async fn levels(
+pub(crate) async fn levels(
     state: &AppState,
     chosen: &HashMap<String, String>,
 ) -> Result<Vec<Level>, AppError> {
@@ -265,16 +265,4 @@ pub(crate) async fn logout(
         response.headers_mut().append(SET_COOKIE, v);
     }
     response
-}
-
-/// `GET /recover`: until recovery by e-mail exists, say who can reset a password.
-pub(crate) async fn recover(State(state): State<AppState>) -> Response {
-    render(&MessagePage {
-        portal_name: &state.options.portal_name,
-        title: "Восстановление пароля",
-        text: "Чтобы получить новый пароль, обратитесь к администратору или классному руководителю \
-               в вашей образовательной организации: они выдадут новый временный пароль.",
-        link: "/login",
-        link_text: "Вернуться ко входу",
-    })
 }

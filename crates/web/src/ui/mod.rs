@@ -12,9 +12,11 @@ mod login;
 mod mail;
 mod people;
 mod progress;
+mod recovery;
 mod region;
 mod resources;
 mod school;
+mod sessions;
 mod settings;
 
 use askama::Template;
@@ -39,7 +41,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login", get(login::page).post(login::submit))
         .route("/login/options", get(login::options))
         .route("/logout", axum::routing::post(login::logout))
-        .route("/recover", get(login::recover))
+        .merge(recovery::routes())
         .route("/home", get(home::page))
         .route("/diary", get(diary::page))
         .merge(region::routes())
@@ -47,6 +49,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(people::routes())
         .merge(import::routes())
         .merge(settings::routes())
+        .merge(sessions::routes())
         .merge(changes::routes())
         .merge(files::routes())
         .merge(journal::routes())

@@ -15,6 +15,8 @@ use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
 
+pub mod smtp;
+
 /// The CSRF token every test request carries in its cookie and form.
 pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
 

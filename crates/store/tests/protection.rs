@@ -1,0 +1,326 @@
+//! The protection operations of the store on both engines: failure counters, recovery tokens and
+//! a person's own sessions.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sgo_store::testing::TestStore;
+use sgo_store::{Engine, NewResetToken, NewSession, Store, Value};
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 12, minute, 0).unwrap()
+}
+
+/// School 10 with accounts 100 (e-mail MAMA@example.ru) and 101 (inactive, same e-mail),
+/// school 11 with account 110 (same e-mail again).
+async fn fixture(s: &dyn Store) {
+    let now = at(0);
+    s.bulk_insert(
+        "regions",
+        &["id", "code", "name"],
+        vec![vec![1i64.into(), "99".into(), "Край".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "municipalities",
+        &["id", "region_id", "name"],
+        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
+    )
+    .await
+    .unwrap();
+    s.bulk_insert(
+        "settlements",
+        &["id", "municipality_id", "name"],
+        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
+    )
+    .await
+    .unwrap();
+    let org = |id: i64, name: &str| {
+        vec![
+            id.into(),
+            3i64.into(),
+            "general".into(),
+            name.into(),
+            name.into(),
+            name.to_lowercase().into(),
+        ]
+    };
+    s.bulk_insert(
+        "organizations",
+        &[
+            "id",
+            "settlement_id",
+            "kind",
+            "short_name",
+            "full_name",
+            "name_norm",
+        ],
+        vec![org(10, "Школа 10"), org(11, "Школа 11")],
+    )
+    .await
+    .unwrap();
+    let person = |id: i64| {
+        vec![
+            id.into(),
+            "Иванова".into(),
+            "Мария".into(),
+            "".into(),
+            now.into(),
+        ]
+    };
+    s.bulk_insert(
+        "persons",
+        &["id", "last_name", "first_name", "middle_name", "created_at"],
+        vec![person(100), person(101), person(110)],
+    )
+    .await
+    .unwrap();
+    let account = |id: i64, org: i64, login: &str, active: bool| {
+        vec![
+            id.into(),
+            id.into(),
+            org.into(),
+            login.into(),
+            sgo_core::text::normalise(login).into(),
+            "Иванова Мария".into(),
+            Value::Bool(active),
+            " MAMA@example.ru ".into(),
+            now.into(),
+        ]
+    };
+    s.bulk_insert(
+        "accounts",
+        &[
+            "id",
+            "person_id",
+            "organization_id",
+            "login",
+            "login_norm",
+            "display_name",
+            "active",
+            "email",
+            "created_at",
+        ],
+        vec![
+            account(100, 10, "ИвановаМ", true),
+            account(101, 10, "ИвановаМ2", false),
+            account(110, 11, "ИвановаМ", true),
+        ],
+    )
+    .await
+    .unwrap();
+}
+
+async fn counters(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    assert!(s.throttle("login:10:x").await.unwrap().is_none());
+    let count = |minute| {
+        s.count_failure(
+            "login:10:x",
+            at(minute),
+            at(minute) - Duration::minutes(10),
+            at(0),
+        )
+    };
+    assert_eq!(count(1).await.unwrap().failures, 1);
+    assert_eq!(count(2).await.unwrap().failures, 2);
+    let third = count(3).await.unwrap();
+    assert_eq!(
+        (third.failures, third.lockouts, third.window_start),
+        (3, 0, at(1))
+    );
+    // Another scope counts on its own.
+    let other = s
+        .count_failure("ip:10.0.0.1", at(3), at(0), at(0))
+        .await
+        .unwrap();
+    assert_eq!(other.failures, 1);
+
+    s.lock_throttle("login:10:x", at(4)).await.unwrap();
+    let locked = s.throttle("login:10:x").await.unwrap().unwrap();
+    assert_eq!(
+        (locked.failures, locked.lockouts, locked.locked_until),
+        (0, 1, Some(at(4)))
+    );
+    // After the window a failure starts a new count; the lockout history stays.
+    let later = count(30).await.unwrap();
+    assert_eq!(
+        (later.failures, later.lockouts, later.window_start),
+        (1, 1, at(30))
+    );
+    // A counter quiet since before the quiet cutoff forgets its lockouts.
+    let quiet = s
+        .count_failure("login:10:x", at(50), at(40), at(45))
+        .await
+        .unwrap();
+    assert_eq!((quiet.failures, quiet.lockouts), (1, 0));
+
+    s.clear_throttle("login:10:x").await.unwrap();
+    assert!(s.throttle("login:10:x").await.unwrap().is_none());
+
+    // The sweep keeps a pause that has not ended.
+    s.lock_throttle("ip:10.0.0.1", at(59)).await.unwrap();
+    s.count_failure("ip:old", at(1), at(0), at(0))
+        .await
+        .unwrap();
+    assert_eq!(s.delete_throttles_idle_since(at(10)).await.unwrap(), 1);
+    assert!(s.throttle("ip:10.0.0.1").await.unwrap().is_some());
+    assert!(s.throttle("ip:old").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn counters_on_sqlite() {
+    counters(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn counters_on_postgres() {
+    counters(Engine::Postgres).await;
+}
+
+async fn reset_tokens(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+
+    // By login (normalised) or by e-mail (without case and spaces), in one school only.
+    let by_login = s.recovery_accounts(10, "ивановам", "").await.unwrap();
+    assert_eq!(
+        by_login.iter().map(|a| a.account_id).collect::<Vec<_>>(),
+        [100]
+    );
+    let by_email = s
+        .recovery_accounts(10, "mama@example.ru", "mama@example.ru")
+        .await
+        .unwrap();
+    assert_eq!(
+        by_email
+            .iter()
+            .map(|a| (a.account_id, a.active))
+            .collect::<Vec<_>>(),
+        [(100, true), (101, false)]
+    );
+    assert!(
+        s.recovery_accounts(10, "nobody", "")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.recovery_accounts(10, "", "").await.unwrap().is_empty());
+
+    let token = |hash: u8, minute| NewResetToken {
+        token_hash: vec![hash; 32],
+        account_id: 100,
+        created_at: at(minute),
+        expires_at: at(minute) + Duration::hours(1),
+        ip: "10.0.0.1".into(),
+    };
+    s.create_reset_token(&token(1, 0)).await.unwrap();
+    s.create_reset_token(&token(2, 0)).await.unwrap();
+    let t = s.reset_token(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (t.account_id, t.organization_id, t.login.as_str()),
+        (100, 10, "ИвановаМ")
+    );
+    assert!(t.used_at.is_none() && t.account_active);
+    assert!(s.reset_token(&[9; 32]).await.unwrap().is_none());
+
+    // Spent once only, and never after it expires.
+    assert_eq!(
+        s.spend_reset_token(&[1; 32], at(5)).await.unwrap(),
+        Some(100)
+    );
+    assert_eq!(s.spend_reset_token(&[1; 32], at(6)).await.unwrap(), None);
+    assert!(
+        s.reset_token(&[1; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .used_at
+            .is_some()
+    );
+    assert_eq!(
+        s.spend_reset_token(&[2; 32], at(0) + Duration::hours(2))
+            .await
+            .unwrap(),
+        None
+    );
+    // The unspent ones go when the password is set; the spent one stays as a record.
+    assert_eq!(s.delete_unspent_reset_tokens(100).await.unwrap(), 1);
+    assert!(s.reset_token(&[2; 32]).await.unwrap().is_none());
+    assert!(s.reset_token(&[1; 32]).await.unwrap().is_some());
+    assert_eq!(
+        s.delete_reset_tokens_expired_before(at(0) + Duration::hours(3))
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn reset_tokens_on_sqlite() {
+    reset_tokens(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn reset_tokens_on_postgres() {
+    reset_tokens(Engine::Postgres).await;
+}
+
+async fn own_sessions(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let session = |account: i64, token: u8, minute| NewSession {
+        token_hash: vec![token; 32],
+        cookie_hash: None,
+        account_id: account,
+        channel: if token.is_multiple_of(2) {
+            "web"
+        } else {
+            "webapi"
+        }
+        .into(),
+        now: at(minute),
+        ip: format!("10.0.0.{token}"),
+        user_agent: "Mozilla/5.0 Firefox/120.0".into(),
+    };
+    let a = s.create_session(&session(100, 1, 1)).await.unwrap();
+    let b = s.create_session(&session(100, 2, 5)).await.unwrap();
+    let old = s.create_session(&session(100, 3, 0)).await.unwrap();
+    let theirs = s.create_session(&session(110, 4, 5)).await.unwrap();
+
+    let mine = s.account_sessions(100, at(1)).await.unwrap();
+    assert_eq!(
+        mine.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [b, a],
+        "idle ones hidden, newest first"
+    );
+    assert_eq!(
+        (mine[0].channel.as_str(), mine[0].ip.as_str()),
+        ("web", "10.0.0.2")
+    );
+    assert_eq!(s.account_sessions(100, at(0)).await.unwrap().len(), 3);
+
+    // Another person's session cannot be ended through my account.
+    assert!(!s.delete_account_session(100, theirs).await.unwrap());
+    assert!(s.session_by_token(&[4; 32]).await.unwrap().is_some());
+    assert!(s.delete_account_session(100, old).await.unwrap());
+    assert!(!s.delete_account_session(100, old).await.unwrap());
+
+    assert_eq!(s.delete_account_sessions(100).await.unwrap(), 2);
+    assert!(s.account_sessions(100, at(0)).await.unwrap().is_empty());
+    assert_eq!(s.account_sessions(110, at(0)).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn own_sessions_on_sqlite() {
+    own_sessions(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn own_sessions_on_postgres() {
+    own_sessions(Engine::Postgres).await;
+}

@@ -1,0 +1,285 @@
+//! Password recovery: the request form («Забыли пароль?»), and the page a link from the e-mail
+//! opens to choose a new password.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use sgo_app::AppError;
+use sgo_app::recovery::{Availability, LINK_INVALID, NewPassword, REQUEST_ANSWER};
+use sgo_app::settings::{FieldErrors, FormError};
+
+use super::login::{Level, levels};
+use super::{MessagePage, PageError, csrf, render};
+use crate::AppState;
+use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/recover", get(request_page).post(request_submit))
+        .route("/recover/{token}", get(reset_page).post(reset_submit))
+}
+
+#[derive(Template)]
+#[template(path = "recover.html")]
+struct RequestPage<'a> {
+    portal_name: &'a str,
+    levels: Vec<Level>,
+    csrf: String,
+    who: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "recover_reset.html")]
+struct ResetPage<'a> {
+    portal_name: &'a str,
+    csrf: String,
+    token: String,
+    login: String,
+    display_name: String,
+    min_len: usize,
+    errors: FieldErrors,
+}
+
+impl ResetPage<'_> {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
+    }
+}
+
+/// A page that carries a secret in its address: no referrer to other sites, no caching.
+fn private(mut response: Response, set_cookie: Option<HeaderValue>) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(c) = set_cookie {
+        h.append(header::SET_COOKIE, c);
+    }
+    response
+}
+
+fn message(state: &AppState, status: StatusCode, title: &str, text: &str, link: &str) -> Response {
+    let link_text = if link == "/login" {
+        "Вернуться ко входу"
+    } else {
+        "Запросить новую ссылку"
+    };
+    let page = MessagePage {
+        portal_name: &state.options.portal_name,
+        title,
+        text,
+        link,
+        link_text,
+    };
+    private((status, render(&page)).into_response(), None)
+}
+
+const SCHOOL_ONLY: &str = "Чтобы получить новый пароль, обратитесь к администратору или классному \
+    руководителю в вашей образовательной организации: они выдадут новый временный пароль.";
+
+async fn request_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    chosen: &HashMap<String, String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    if state.app.recovery_availability() == Availability::SchoolOnly {
+        return message(
+            state,
+            StatusCode::OK,
+            "Восстановление пароля",
+            SCHOOL_ONLY,
+            "/login",
+        );
+    }
+    let (token, set_cookie) = csrf::token(headers, state.options.secure_cookies);
+    let levels = match levels(state, chosen).await {
+        Ok(l) => l,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let page = RequestPage {
+        portal_name: &state.options.portal_name,
+        levels,
+        csrf: token,
+        who: chosen.get("who").cloned().unwrap_or_default(),
+        error,
+    };
+    private((status, render(&page)).into_response(), set_cookie)
+}
+
+/// `GET /recover`: the organization (as on the login page) and a login or e-mail address.
+async fn request_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(chosen): Query<HashMap<String, String>>,
+) -> Response {
+    request_form(&state, &headers, &chosen, None, StatusCode::OK).await
+}
+
+/// `POST /recover`: sends links and answers the same whatever was found.
+async fn request_submit(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = match CaseInsensitiveForm::parse(&body) {
+        Ok(f) => f,
+        Err(m) => {
+            return request_form(
+                &state,
+                &headers,
+                &HashMap::new(),
+                Some(m),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    let chosen = form.0.clone();
+    if !csrf::check(&headers, form.get("csrf")) {
+        let msg = "Срок действия формы истёк. Повторите запрос.".to_owned();
+        return request_form(&state, &headers, &chosen, Some(msg), StatusCode::FORBIDDEN).await;
+    }
+    let organization: Option<i64> = form.get("organization").and_then(|v| v.parse().ok());
+    let who = form.get("who").unwrap_or_default().trim();
+    let problem = match organization {
+        None => Some("Выберите образовательную организацию"),
+        Some(_) if who.is_empty() => Some("Введите имя пользователя или адрес электронной почты"),
+        Some(_) => None,
+    };
+    let (Some(organization), None) = (organization, problem) else {
+        let msg = problem.unwrap_or_default().to_owned();
+        return request_form(
+            &state,
+            &headers,
+            &chosen,
+            Some(msg),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    if let Err(e) = state
+        .app
+        .request_password_reset(organization, who, &origin)
+        .await
+    {
+        return PageError(state, e).into_response();
+    }
+    message(
+        &state,
+        StatusCode::OK,
+        "Восстановление пароля",
+        REQUEST_ANSWER,
+        "/login",
+    )
+}
+
+fn link_invalid(state: &AppState) -> Response {
+    message(
+        state,
+        StatusCode::GONE,
+        "Ссылка недействительна",
+        LINK_INVALID,
+        "/recover",
+    )
+}
+
+async fn reset_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: String,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Response {
+    let link = match state.app.reset_link(&token).await {
+        Ok(l) => l,
+        Err(AppError::BadRequest(_)) => return link_invalid(state),
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let (csrf, set_cookie) = csrf::token(headers, state.options.secure_cookies);
+    let page = ResetPage {
+        portal_name: &state.options.portal_name,
+        csrf,
+        token,
+        login: link.login,
+        display_name: link.display_name,
+        min_len: sgo_app::password::MIN_PASSWORD_LEN,
+        errors,
+    };
+    private((status, render(&page)).into_response(), set_cookie)
+}
+
+/// `GET /recover/{token}`: the new-password form, or why the link no longer works.
+async fn reset_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+) -> Response {
+    reset_form(
+        &state,
+        &headers,
+        token,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /recover/{token}`: sets the new password and spends the link.
+async fn reset_submit(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = match CaseInsensitiveForm::parse(&body) {
+        Ok(f) => f,
+        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
+    };
+    if !csrf::check(&headers, form.get("csrf")) {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "new_password",
+            "Срок действия формы истёк. Введите пароль ещё раз.",
+        );
+        return reset_form(&state, &headers, token, errors, StatusCode::FORBIDDEN).await;
+    }
+    let input = NewPassword {
+        new: form.get("new_password").unwrap_or_default().to_owned(),
+        repeat: form.get("repeat_password").unwrap_or_default().to_owned(),
+    };
+    match state.app.reset_password(&token, &input, &origin).await {
+        Ok(()) => message(
+            &state,
+            StatusCode::OK,
+            "Пароль изменён",
+            "Новый пароль сохранён. Все прежние сеансы этой учётной записи завершены: войдите с \
+             новым паролем.",
+            "/login",
+        ),
+        Err(FormError::Fields(errors)) => {
+            reset_form(
+                &state,
+                &headers,
+                token,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(FormError::App(AppError::BadRequest(_))) => link_invalid(&state),
+        Err(FormError::App(e)) => PageError(state, e).into_response(),
+    }
+}

@@ -1,0 +1,158 @@
+//! `/settings/sessions`: my active sessions, ending one, ending all others.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sgo_app::AppError;
+use sgo_app::session_list::SessionView;
+
+use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use crate::AppState;
+use crate::cookies;
+use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+
+/// The page.
+pub(crate) const SESSIONS_PATH: &str = "/settings/sessions";
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(SESSIONS_PATH, get(page))
+        .route("/settings/sessions/{id}/end", post(end_one))
+        .route("/settings/sessions/end-others", post(end_others))
+}
+
+/// One row of the table, its times already in words.
+struct Row {
+    id: i64,
+    channel: &'static str,
+    created: String,
+    last_seen: String,
+    ip: String,
+    client: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings/sessions.html")]
+struct SessionsPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    rows: Vec<Row>,
+    notice: Option<String>,
+}
+
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+fn row(s: SessionView) -> Row {
+    Row {
+        id: s.id,
+        channel: s.channel,
+        created: when(s.created_at),
+        last_seen: when(s.last_seen_at),
+        ip: if s.ip.is_empty() {
+            "неизвестен".into()
+        } else {
+            s.ip
+        },
+        client: s.client,
+        current: s.current,
+    }
+}
+
+/// `GET /settings/sessions[?ended=N]`.
+async fn page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let list = match state.app.my_sessions(&session.who).await {
+        Ok(l) => l,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let header = match Header::load(&state, &session).await {
+        Ok(h) => h,
+        Err(e) => return e.into_response(),
+    };
+    let notice = q
+        .get("ended")
+        .and_then(|n| n.parse::<u64>().ok())
+        .map(|n| match n {
+            0 => "Других сеансов не было".to_owned(),
+            1 => "Сеанс завершён".to_owned(),
+            n => format!("Завершено сеансов: {n}"),
+        });
+    let page = SessionsPage {
+        portal_name: &state.options.portal_name,
+        header,
+        rows: list.into_iter().map(row).collect(),
+        notice,
+    };
+    render(&page)
+}
+
+/// The refusal of a form that is malformed or lacks its CSRF field; `None` when it is fine.
+fn refused_form(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Option<Response> {
+    let form = match CaseInsensitiveForm::parse(body) {
+        Ok(f) => f,
+        Err(m) => return Some(PageError(state.clone(), AppError::BadRequest(m)).into_response()),
+    };
+    if csrf::check(headers, form.get("csrf")) {
+        return None;
+    }
+    let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
+    let mut response = PageError(state.clone(), e).into_response();
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    Some(response)
+}
+
+/// `POST /settings/sessions/{id}/end`: ends one of my sessions; ending this one signs me out.
+async fn end_one(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = refused_form(&state, &headers, &body) {
+        return r;
+    }
+    if let Err(e) = state.app.end_session(&session.who, &origin, id).await {
+        return PageError(state, e).into_response();
+    }
+    if id == session.who.session_id {
+        let mut response = Redirect::to("/login").into_response();
+        if let Ok(v) = HeaderValue::from_str(&cookies::clear(SESSION_COOKIE)) {
+            response.headers_mut().append(SET_COOKIE, v);
+        }
+        return response;
+    }
+    Redirect::to(&format!("{SESSIONS_PATH}?ended=1")).into_response()
+}
+
+/// `POST /settings/sessions/end-others`.
+async fn end_others(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = refused_form(&state, &headers, &body) {
+        return r;
+    }
+    match state.app.end_other_sessions(&session.who, &origin).await {
+        Ok(n) => Redirect::to(&format!("{SESSIONS_PATH}?ended={n}")).into_response(),
+        Err(e) => PageError(state, e).into_response(),
+    }
+}

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -43,7 +43,7 @@ function sgoBin() {
   return path;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.once('error', fail);
@@ -227,11 +227,13 @@ export async function countMarksGoingBack(page) {
 }
 
 // Generates a demo region into a scratch directory and serves it on a free loopback port.
-export async function startServer({ name, schools = 1, studentsPerClass = 6, seed = 7 }) {
+// `config` (TOML) goes to the scratch directory's sgo.toml; `port` fixes the listening port.
+export async function startServer({ name, schools = 1, studentsPerClass = 6, seed = 7, port: fixedPort, config }) {
   mkdirSync(WORK_DIR, { recursive: true });
   const bin = sgoBin();
   const scratch = mkdtempSync(join(tmpdir(), 'sgo-browser-'));
   const dataDir = join(scratch, 'data');
+  if (config) writeFileSync(join(scratch, 'sgo.toml'), config);
   const log = join(WORK_DIR, `browser-server-${name}.log`);
   const logStream = createWriteStream(log);
   try {
@@ -242,7 +244,7 @@ export async function startServer({ name, schools = 1, studentsPerClass = 6, see
     throw new Error(`${e.message}; log ${log}:\n${logTail(log)}`);
   }
   const accounts = parseCsv(readFileSync(join(dataDir, 'demo-accounts.csv'), 'utf8'));
-  const port = await freePort();
+  const port = fixedPort ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
   const args = ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`];
   logStream.write(`$ ${bin} ${args.join(' ')}\n`);

@@ -161,6 +161,7 @@ pub struct App {
     pub(crate) sessions: Arc<SessionCache>,
     pub(crate) diary_cache: Arc<DiaryCache>,
     pub(crate) files: Arc<dyn FileStore>,
+    pub(crate) identity: Option<Arc<sgo_auth::oidc::IdentityProvider>>,
 }
 
 impl App {
@@ -175,6 +176,7 @@ impl App {
             clock,
             sessions: Arc::new(SessionCache::default()),
             diary_cache: Arc::new(DiaryCache::default()),
+            identity: None,
         }
     }
 

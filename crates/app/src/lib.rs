@@ -15,6 +15,7 @@ mod error;
 pub mod files;
 pub mod form;
 pub mod html;
+pub mod identity;
 pub mod import;
 pub mod journal;
 pub mod mail;

@@ -111,6 +111,9 @@ impl App {
         let target = format!("organization:{organization_id} login:{login}");
         let must_change = creds.as_ref().is_some_and(|c| c.must_change_password);
         let account = creds.filter(|_| verified).map(|c| c.account_id);
+        if let Some(id) = account {
+            self.password_sign_in_allowed(id, &target, origin).await?;
+        }
         let mut signed = self
             .conclude_sign_in(account, Channel::Web, None, target, origin)
             .await?;
@@ -205,6 +208,9 @@ impl App {
             ));
         }
         let account = creds.filter(|_| ok).map(|c| c.account_id);
+        if let Some(id) = account {
+            self.password_sign_in_allowed(id, &target, origin).await?;
+        }
         self.conclude_sign_in(account, Channel::WebApi, Some(cookie_hash), target, origin)
             .await
     }
@@ -234,7 +240,7 @@ impl App {
         }
     }
 
-    async fn open_session(
+    pub(crate) async fn open_session(
         &self,
         account_id: i64,
         channel: Channel,

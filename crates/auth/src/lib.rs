@@ -1,6 +1,8 @@
-//! Credentials and identity: password hashes, the legacy NetSchool challenge, sealed secrets, tokens.
+//! Credentials and identity: password hashes, the legacy NetSchool challenge, sealed secrets,
+//! tokens, and the OpenID Connect / ESIA relying party.
 
 pub mod legacy;
+pub mod oidc;
 pub mod password;
 pub mod seal;
 pub mod token;

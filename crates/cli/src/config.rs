@@ -100,6 +100,97 @@ pub struct Config {
     pub address_lockout_pause_minutes: u64,
     /// How long a password recovery link works, minutes.
     pub password_reset_link_minutes: u64,
+    /// Sign-in through ESIA or another OpenID Connect provider (`[esia]` table, file only).
+    pub esia: Option<EsiaConfig>,
+}
+
+/// The `[esia]` table: the identity provider and how to talk to it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EsiaConfig {
+    /// `esia` (configured endpoints, signed `client_secret`) or `oidc` (discovery).
+    pub profile: sgo_app::identity::ProviderProfile,
+    /// OpenID Connect: the issuer to discover. ESIA: the expected `iss` of ID tokens (optional).
+    #[serde(default)]
+    pub issuer: String,
+    /// ESIA: the authorization endpoint.
+    #[serde(default)]
+    pub authorize_url: String,
+    /// ESIA: the token endpoint.
+    #[serde(default)]
+    pub token_url: String,
+    /// ESIA: the person data endpoint, `{sub}` replaced by the subject (optional).
+    #[serde(default)]
+    pub userinfo_url: String,
+    /// The client id (ESIA: the mnemonic of the information system).
+    pub client_id: String,
+    /// OpenID Connect: the client secret (never logged).
+    #[serde(default)]
+    pub client_secret: String,
+    /// ESIA: the signing program and its arguments (message on stdin, signature on stdout).
+    #[serde(default)]
+    pub signer_command: Vec<String>,
+    /// ESIA: the signing service (POST of the message, the signature in the answer).
+    #[serde(default)]
+    pub signer_url: String,
+    /// Requested scopes.
+    #[serde(default = "default_esia_scopes")]
+    pub scopes: Vec<String>,
+    /// Claim names of the person data (`[esia.claims]`).
+    #[serde(default)]
+    pub claims: sgo_app::identity::ClaimNames,
+}
+
+fn default_esia_scopes() -> Vec<String> {
+    ["openid", "fullname", "birthdate", "snils"]
+        .into_iter()
+        .map(String::from)
+        .collect()
+}
+
+impl std::fmt::Debug for EsiaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EsiaConfig")
+            .field("profile", &self.profile)
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("signer_command", &self.signer_command)
+            .field("signer_url", &self.signer_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EsiaConfig {
+    /// The provider configuration, with the callback under the public address.
+    pub fn provider(&self, public_url: &str) -> anyhow::Result<sgo_app::identity::ProviderConfig> {
+        use sgo_app::identity::{ProviderConfig, ProviderProfile, Signer};
+        anyhow::ensure!(
+            !public_url.is_empty(),
+            "для входа через ЕСИА задайте public_url: из него строится адрес возврата"
+        );
+        let signer = match self.profile {
+            ProviderProfile::Oidc => Signer::Fixed(self.client_secret.clone()),
+            ProviderProfile::Esia => match (self.signer_command.is_empty(), self.signer_url.trim()) {
+                (false, "") => Signer::Command(self.signer_command.clone()),
+                (true, url) if !url.is_empty() => Signer::Http(url.to_owned()),
+                _ => anyhow::bail!(
+                    "для профиля esia задайте ровно одно из signer_command и signer_url"
+                ),
+            },
+        };
+        Ok(ProviderConfig {
+            profile: self.profile,
+            issuer: self.issuer.clone(),
+            authorize_url: self.authorize_url.clone(),
+            token_url: self.token_url.clone(),
+            userinfo_url: self.userinfo_url.clone(),
+            client_id: self.client_id.clone(),
+            signer,
+            redirect_uri: format!("{public_url}{}", sgo_web::ESIA_CALLBACK_PATH),
+            scopes: self.scopes.clone(),
+            claims: self.claims.clone(),
+        })
+    }
 }
 
 impl Default for Config {
@@ -129,6 +220,7 @@ impl Default for Config {
             address_lockout_window_minutes: 5,
             address_lockout_pause_minutes: 5,
             password_reset_link_minutes: 60,
+            esia: None,
         }
     }
 }
@@ -240,7 +332,16 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
             ..sgo_app::RecoveryRules::default()
         },
     };
-    Ok(App::new(store, key, settings, Clock::System))
+    let app = App::new(store, key, settings, Clock::System);
+    Ok(match &config.esia {
+        Some(esia) => {
+            let provider = esia.provider(config.public_url.trim_end_matches('/'))?;
+            let provider = sgo_app::identity::IdentityProvider::new(provider)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            app.with_identity_provider(provider)
+        }
+        None => app,
+    })
 }
 
 /// The lockout rules from the configuration.

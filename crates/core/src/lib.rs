@@ -4,6 +4,7 @@ pub mod actor;
 pub mod calendar;
 pub mod communication;
 pub mod files;
+pub mod identity;
 pub mod import;
 pub mod journal;
 pub mod login;

@@ -6,6 +6,7 @@ mod attachments;
 mod bulk;
 mod connect;
 mod files;
+mod identity;
 mod import;
 mod journal;
 mod mail;
@@ -32,6 +33,7 @@ pub use attachments::*;
 pub use bulk::Value;
 pub use connect::{Engine, connect};
 pub use files::{FileStore, LocalFileStore, is_key};
+pub use identity::*;
 pub use import::*;
 pub use journal::*;
 pub use mail::*;
@@ -83,6 +85,7 @@ pub trait Store:
     + ResourceStore
     + MailStore
     + ProtectionStore
+    + IdentityStore
     + Send
     + Sync
     + 'static

@@ -526,3 +526,4 @@ include!("repo_announcements.rs");
 include!("repo_resources.rs");
 include!("repo_mail.rs");
 include!("repo_protection.rs");
+include!("repo_identity.rs");

@@ -17,6 +17,9 @@ use sgo_app::App;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+/// The path of the identity provider's callback; `public_url` + this is the redirect URI.
+pub const ESIA_CALLBACK_PATH: &str = ui::ESIA_CALLBACK_PATH;
+
 /// Largest request body accepted until uploads exist; forms and JSON of this API are small.
 const BODY_LIMIT_BYTES: usize = 64 * 1024;
 

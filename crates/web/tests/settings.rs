@@ -256,7 +256,7 @@ async fn personal_settings(engine: Engine) {
         "phone",
         "settings-save",
         "settings-revert",
-        "esia-link",
+        "esia-settings",
         "device-signin",
         "change-password",
     ] {

@@ -40,6 +40,7 @@ struct LoginPage<'a> {
     csrf: String,
     login: String,
     error: Option<String>,
+    esia: bool,
 }
 
 fn parse_id(v: Option<&String>) -> Option<i64> {
@@ -115,6 +116,7 @@ async fn login_page(
         csrf: token,
         login: chosen.get("login").cloned().unwrap_or_default(),
         error,
+        esia: state.app.esia_enabled(),
     };
     let mut response = (status, render(&page)).into_response();
     if let Some(c) = set_cookie {

@@ -4,6 +4,7 @@ mod announcements;
 mod changes;
 mod csrf;
 mod diary;
+mod esia;
 mod files;
 mod home;
 mod import;
@@ -32,6 +33,8 @@ use sgo_app::session::Authenticated;
 use crate::AppState;
 use crate::cookies;
 
+pub(crate) use esia::CALLBACK_PATH as ESIA_CALLBACK_PATH;
+
 /// The web session cookie.
 pub(crate) const SESSION_COOKIE: &str = "sgo_session";
 
@@ -50,6 +53,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(import::routes())
         .merge(settings::routes())
         .merge(sessions::routes())
+        .merge(esia::routes())
         .merge(changes::routes())
         .merge(files::routes())
         .merge(journal::routes())

@@ -5,9 +5,9 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Response};
-use sgo_app::AppError;
+
 use sgo_app::new_cookie_id;
-use sgo_app::session::ChallengeAnswer;
+use sgo_app::session::{ChallengeAnswer, SignedIn};
 
 use super::dto::{AccountInfo, GetData, IdName, LoginData, LoginResponse};
 use super::{ApiError, ApiSession, NS_COOKIE, dates};
@@ -48,10 +48,14 @@ pub(crate) async fn logindata(State(state): State<AppState>, headers: HeaderMap)
         version: env!("CARGO_PKG_VERSION"),
         school_login: state.app.settings().legacy_login,
         em_login: false,
-        esia_login: false,
-        esia_login_page: "",
+        esia_login: state.app.esia_enabled(),
+        esia_login_page: if state.app.esia_enabled() {
+            "/webapi/sso/esia/crosslogin"
+        } else {
+            ""
+        },
         esia_main_auth: false,
-        esia_button: false,
+        esia_button: state.app.esia_enabled(),
         signature_login: false,
         cache_ver: "1",
         windows_auth: false,
@@ -91,12 +95,7 @@ pub(crate) async fn login(
         CaseInsensitiveForm::parse(&body).map_err(|m| ApiError(StatusCode::BAD_REQUEST, m))?;
     match form.get("logintype").unwrap_or("1") {
         "1" => {}
-        "8" => {
-            return Err(AppError::LoginRefused(
-                "Вход через портал госуслуг на этом портале не настроен".into(),
-            )
-            .into());
-        }
+        "8" => return super::esia::login(&state, &form, &origin).await,
         _ => {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
@@ -116,6 +115,14 @@ pub(crate) async fn login(
         .app
         .answer_challenge(cookie.as_deref(), &answer, &origin)
         .await?;
+    login_success(&state, signed).await
+}
+
+/// The NetSchool success answer for a new session (§2.4).
+pub(crate) async fn login_success(
+    state: &AppState,
+    signed: SignedIn,
+) -> Result<Json<LoginResponse>, ApiError> {
     let me = state.app.whoami(&signed.actor).await?;
     let organization = IdName {
         id: me.organization.id,

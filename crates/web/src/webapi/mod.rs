@@ -6,6 +6,7 @@ mod auth;
 mod dates;
 mod diary;
 mod dto;
+mod esia;
 mod mail;
 mod progress;
 mod school;
@@ -33,6 +34,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login", post(auth::login))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/login-state", post(esia::login_state))
+        .route("/sso/esia/crosslogin", get(esia::crosslogin))
+        .route("/sso/esia/account-info", get(esia::account_info))
         .route("/schools/search", get(school::search))
         .route("/schools/{id}/card", get(school::card))
         .route("/context", get(school::context))

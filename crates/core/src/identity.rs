@@ -1,0 +1,189 @@
+//! ESIA (Госуслуги) identities: trust levels and the regional confirmed-account rule.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::Role;
+
+/// The age from which parents and students must use a confirmed ESIA account.
+pub const CONFIRMED_ACCOUNT_AGE: u32 = 14;
+
+/// How far ESIA has verified a person (упрощённая / стандартная / подтверждённая).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TrustLevel {
+    /// Упрощённая: a name, a phone or e-mail.
+    Simplified,
+    /// Стандартная: passport and SNILS checked online.
+    Standard,
+    /// Подтверждённая: identity confirmed in person, by e-signature or a bank.
+    Confirmed,
+}
+
+impl TrustLevel {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            TrustLevel::Simplified => "simplified",
+            TrustLevel::Standard => "standard",
+            TrustLevel::Confirmed => "confirmed",
+        }
+    }
+
+    /// The level from a stored code.
+    pub fn from_code(code: &str) -> Option<TrustLevel> {
+        Some(match code {
+            "simplified" => TrustLevel::Simplified,
+            "standard" => TrustLevel::Standard,
+            "confirmed" => TrustLevel::Confirmed,
+            _ => return None,
+        })
+    }
+
+    /// Reads the level the provider reports: ESIA's `trusted` boolean (true means confirmed,
+    /// false says only "not confirmed", taken as standard), or a level word in English or
+    /// Russian (`simplified`/`standard`/`confirmed`, `P`/`S`/`C`, `упрощённая`…).
+    pub fn from_claim(value: &str) -> Option<TrustLevel> {
+        let v = value.trim().to_lowercase().replace('ё', "е");
+        Some(match v.as_str() {
+            "true" | "1" | "confirmed" | "trusted" | "c" | "подтвержденная" => {
+                TrustLevel::Confirmed
+            }
+            "false" | "0" | "standard" | "s" | "стандартная" => TrustLevel::Standard,
+            "simplified" | "p" | "упрощенная" => TrustLevel::Simplified,
+            _ => return None,
+        })
+    }
+
+    /// The Russian name, in the nominative of «учётная запись».
+    pub fn title(self) -> &'static str {
+        match self {
+            TrustLevel::Simplified => "упрощённая",
+            TrustLevel::Standard => "стандартная",
+            TrustLevel::Confirmed => "подтверждённая",
+        }
+    }
+}
+
+/// Full years between a birth date and a day (the birthday itself counts).
+pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
+    let mut years = day.year() - birth.year();
+    if (day.month(), day.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0) as u32
+}
+
+/// Whether an account must sign in with a confirmed ESIA account on `today`: the region has the
+/// rule and it has started, the account is a parent's or a student's, and the person is 14 or
+/// older. A parent without a recorded birth date is an adult; a student without one is not
+/// held to the rule, since their age cannot be known.
+pub fn confirmed_account_required(
+    required_from: Option<NaiveDate>,
+    roles: &[Role],
+    birth_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    let Some(from) = required_from else {
+        return false;
+    };
+    if today < from {
+        return false;
+    }
+    let parent = roles.contains(&Role::Parent);
+    let student = roles.contains(&Role::Student);
+    match birth_date {
+        Some(b) if parent || student => age_on(b, today) >= CONFIRMED_ACCOUNT_AGE,
+        None => parent,
+        Some(_) => false,
+    }
+}
+
+/// Why a password sign-in is refused under the rule, and what to do; the wording carries
+/// «вход запрещён» so NetSchool clients classify it as a refusal, not a wrong password.
+pub fn password_refusal(required_from: NaiveDate) -> String {
+    format!(
+        "Вход запрещён: с {} родители и обучающиеся с {CONFIRMED_ACCOUNT_AGE} лет входят только \
+         через подтверждённую учётную запись портала госуслуг. Нажмите «Вход с учётной записью \
+         портала госуслуг»; если учётная запись ещё не подтверждена, подтвердите её в центре \
+         обслуживания или онлайн через банк.",
+        required_from.format("%d.%m.%Y")
+    )
+}
+
+/// Why an ESIA sign-in at `level` is refused under the rule, naming the level needed.
+pub fn esia_refusal(level: TrustLevel) -> String {
+    format!(
+        "Вход запрещён: родители и обучающиеся с {CONFIRMED_ACCOUNT_AGE} лет входят только с \
+         подтверждённой учётной записью портала госуслуг, а ваша учётная запись — {}. \
+         Подтвердите её в центре обслуживания или онлайн через банк и войдите снова.",
+        level.title()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    const FROM: Option<NaiveDate> = NaiveDate::from_ymd_opt(2018, 3, 1);
+
+    #[test]
+    fn age_counts_whole_years_and_the_birthday() {
+        assert_eq!(age_on(d(2012, 5, 10), d(2026, 5, 9)), 13);
+        assert_eq!(age_on(d(2012, 5, 10), d(2026, 5, 10)), 14);
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
+        assert_eq!(age_on(d(2008, 2, 29), d(2026, 3, 1)), 18);
+        assert_eq!(age_on(d(2030, 1, 1), d(2026, 1, 1)), 0);
+    }
+
+    #[test]
+    fn students_of_fourteen_and_parents_need_a_confirmed_account() {
+        let today = d(2026, 11, 23);
+        let fourteen = Some(d(2012, 11, 23));
+        let thirteen = Some(d(2012, 11, 24));
+        assert!(confirmed_account_required(FROM, &[Role::Student], fourteen, today));
+        assert!(!confirmed_account_required(FROM, &[Role::Student], thirteen, today));
+        assert!(confirmed_account_required(FROM, &[Role::Parent], Some(d(1980, 1, 1)), today));
+        assert!(confirmed_account_required(FROM, &[Role::Parent], None, today));
+        assert!(!confirmed_account_required(FROM, &[Role::Student], None, today));
+    }
+
+    #[test]
+    fn staff_and_regions_without_the_rule_are_free() {
+        let today = d(2026, 11, 23);
+        let adult = Some(d(1980, 1, 1));
+        assert!(!confirmed_account_required(FROM, &[Role::Teacher], adult, today));
+        assert!(!confirmed_account_required(None, &[Role::Parent], adult, today));
+        // A teacher who is also a parent is a parent.
+        assert!(confirmed_account_required(FROM, &[Role::Teacher, Role::Parent], adult, today));
+    }
+
+    #[test]
+    fn the_rule_starts_on_its_date() {
+        let adult = Some(d(1980, 1, 1));
+        assert!(!confirmed_account_required(FROM, &[Role::Parent], adult, d(2018, 2, 28)));
+        assert!(confirmed_account_required(FROM, &[Role::Parent], adult, d(2018, 3, 1)));
+    }
+
+    #[test]
+    fn trust_claims_are_read_in_their_usual_spellings() {
+        assert_eq!(TrustLevel::from_claim("true"), Some(TrustLevel::Confirmed));
+        assert_eq!(TrustLevel::from_claim("false"), Some(TrustLevel::Standard));
+        assert_eq!(TrustLevel::from_claim("Simplified"), Some(TrustLevel::Simplified));
+        assert_eq!(TrustLevel::from_claim("Подтверждённая"), Some(TrustLevel::Confirmed));
+        assert_eq!(TrustLevel::from_claim("maybe"), None);
+        for l in [TrustLevel::Simplified, TrustLevel::Standard, TrustLevel::Confirmed] {
+            assert_eq!(TrustLevel::from_code(l.code()), Some(l));
+        }
+    }
+
+    #[test]
+    fn refusals_say_why_and_are_classified_as_refusals() {
+        let p = password_refusal(d(2018, 3, 1)).to_lowercase();
+        assert!(p.contains("вход запрещ") && p.contains("01.03.2018"), "{p}");
+        let e = esia_refusal(TrustLevel::Standard);
+        assert!(e.contains("подтверждённой") && e.contains("стандартная"), "{e}");
+    }
+}

@@ -624,8 +624,8 @@ fn url_param(url: &str, name: &str) -> String {
 async fn netschool_endpoints(engine: Engine) {
     let idp = Idp::start(json!({"teacher-one": adult("Учителева", false)}));
     let w = esia_world(engine, 1, idp.oidc_config()).await;
-    let teacher = w.first(Role::Teacher, w.admin().organization_id);
-    link_from_settings(&w, &idp, &teacher, "teacher-one").await;
+    let student = w.first(Role::Student, w.admin().organization_id);
+    link_from_settings(&w, &idp, &student, "teacher-one").await;
     let logindata = w.send(Request::get("/webapi/logindata").body(Body::empty()).unwrap()).await.json();
     assert_eq!(logindata["esiaLogin"], json!(true));
 
@@ -648,9 +648,9 @@ async fn netschool_endpoints(engine: Engine) {
     assert_eq!(info.status, StatusCode::OK, "{}", info.text());
     let users = info.json()["users"].as_array().unwrap().clone();
     assert_eq!(users.len(), 1);
-    let id = w.id_of(&teacher).await;
+    let id = w.id_of(&student).await;
     assert_eq!(users[0]["id"], json!(id));
-    assert!(users[0]["displayName"].as_str().unwrap().contains(&teacher.display_name));
+    assert!(users[0]["displayName"].as_str().unwrap().contains(&student.display_name));
 
     let login = |state: String, lscope: String| {
         let body = serde_urlencoded::to_string([

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import {
@@ -66,6 +66,7 @@ before(async () => {
   const port = await freePort();
   const idpPort = await freePort();
   idpUrl = `http://127.0.0.1:${idpPort}`;
+  mkdirSync(WORK_DIR, { recursive: true });
   usersFile = join(WORK_DIR, 'esia-idp-users.json');
   setUsers({});
   const log = createWriteStream(join(WORK_DIR, 'esia-idp.log'));

@@ -142,12 +142,16 @@ fn stored_level(state: &LoginStateRecord) -> TrustLevel {
 }
 
 fn full_name(identity: &Identity) -> String {
-    [&identity.last_name, &identity.first_name, &identity.middle_name]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    [
+        &identity.last_name,
+        &identity.first_name,
+        &identity.middle_name,
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .map(|s| s.as_str())
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 impl App {
@@ -214,7 +218,9 @@ impl App {
     /// Begins a sign-in from the login page.
     pub async fn esia_start_sign_in(&self) -> AppResult<EsiaStart> {
         let start = self.provider_start().await?;
-        let login_state = self.new_state(EsiaPurpose::SignIn, None, Some(&start)).await?;
+        let login_state = self
+            .new_state(EsiaPurpose::SignIn, None, Some(&start))
+            .await?;
         Ok(EsiaStart {
             login_state,
             url: start.url,
@@ -247,7 +253,8 @@ impl App {
             Some(id) => {
                 let id = id.trim().to_ascii_lowercase();
                 let state = self.store.login_state(&id).await?.ok_or_else(stale)?;
-                if state.purpose != EsiaPurpose::WebApi.code() || state.expires_at < self.clock.now()
+                if state.purpose != EsiaPurpose::WebApi.code()
+                    || state.expires_at < self.clock.now()
                 {
                     return Err(stale());
                 }
@@ -298,7 +305,15 @@ impl App {
             _ => EsiaPurpose::WebApi,
         };
         if purpose != EsiaPurpose::WebApi && bound != Some(state.id.as_str()) {
-            self.record(None, "esia_callback", format!("login_state:{}", state.id), origin, "refused", "чужой браузер".into()).await;
+            self.record(
+                None,
+                "esia_callback",
+                format!("login_state:{}", state.id),
+                origin,
+                "refused",
+                "чужой браузер".into(),
+            )
+            .await;
             return Err(stale());
         }
         if let Some(error) = &callback.error {
@@ -315,7 +330,11 @@ impl App {
         {
             return Err(stale());
         }
-        let code = callback.code.as_deref().filter(|c| !c.is_empty()).ok_or_else(stale)?;
+        let code = callback
+            .code
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(stale)?;
         let start = AuthStart {
             url: String::new(),
             state: oauth_state.to_owned(),
@@ -350,12 +369,28 @@ impl App {
             EsiaPurpose::Link => {
                 let account = state.account_id.ok_or_else(stale)?;
                 // The state is spent by the link itself.
-                self.store.use_login_state(&state.id, self.clock.now()).await?;
+                self.store
+                    .use_login_state(&state.id, self.clock.now())
+                    .await?;
                 let new = self
                     .store
-                    .create_esia_link(&identity.subject, account, Some(account), "settings", self.clock.now())
+                    .create_esia_link(
+                        &identity.subject,
+                        account,
+                        Some(account),
+                        "settings",
+                        self.clock.now(),
+                    )
                     .await?;
-                self.record(Some(account), "esia_link", target, origin, "ok", format!("уровень: {}", level.title())).await;
+                self.record(
+                    Some(account),
+                    "esia_link",
+                    target,
+                    origin,
+                    "ok",
+                    format!("уровень: {}", level.title()),
+                )
+                .await;
                 Ok(EsiaOutcome::Linked { new })
             }
             EsiaPurpose::WebApi => {
@@ -364,7 +399,15 @@ impl App {
                     self.auto_link(&identity, level, origin).await?;
                     links = self.store.esia_links_by_subject(&identity.subject).await?;
                 }
-                self.record(None, "esia_callback", target, origin, "ok", format!("webapi; учётных записей: {}", links.len())).await;
+                self.record(
+                    None,
+                    "esia_callback",
+                    target,
+                    origin,
+                    "ok",
+                    format!("webapi; учётных записей: {}", links.len()),
+                )
+                .await;
                 Ok(EsiaOutcome::WebApi {
                     login_state: state.id,
                 })
@@ -378,7 +421,15 @@ impl App {
                 }
                 links.retain(|l| l.account_active);
                 if links.is_empty() {
-                    self.record(None, "sign_in", target, origin, "refused", "esia: нет привязанных учётных записей".into()).await;
+                    self.record(
+                        None,
+                        "sign_in",
+                        target,
+                        origin,
+                        "refused",
+                        "esia: нет привязанных учётных записей".into(),
+                    )
+                    .await;
                     return Ok(EsiaOutcome::NotLinked {
                         name: full_name(&identity),
                     });
@@ -415,7 +466,12 @@ impl App {
     }
 
     /// An authenticated, unused, unexpired login state (and, for the web, this browser's).
-    async fn live_state(&self, id: &str, bound: Option<&str>, channel: Channel) -> AppResult<LoginStateRecord> {
+    async fn live_state(
+        &self,
+        id: &str,
+        bound: Option<&str>,
+        channel: Channel,
+    ) -> AppResult<LoginStateRecord> {
         let id = id.trim().to_ascii_lowercase();
         let state = self.store.login_state(&id).await?.ok_or_else(stale)?;
         let web = state.purpose == EsiaPurpose::SignIn.code();
@@ -469,7 +525,15 @@ impl App {
             .into_iter()
             .find(|l| l.account_id == account_id && l.account_active);
         let Some(link) = link else {
-            self.record(None, "sign_in", target, origin, "refused", "esia: учётная запись не привязана".into()).await;
+            self.record(
+                None,
+                "sign_in",
+                target,
+                origin,
+                "refused",
+                "esia: учётная запись не привязана".into(),
+            )
+            .await;
             return Err(AppError::LoginRefused(
                 "Эта учётная запись не привязана к вашей учётной записи портала госуслуг".into(),
             ));
@@ -481,10 +545,22 @@ impl App {
                 .await?
                 .is_some()
         {
-            self.record(Some(account_id), "sign_in", target, origin, "refused", format!("esia: уровень {}", level.title())).await;
+            self.record(
+                Some(account_id),
+                "sign_in",
+                target,
+                origin,
+                "refused",
+                format!("esia: уровень {}", level.title()),
+            )
+            .await;
             return Err(AppError::LoginRefused(rules::esia_refusal(level)));
         }
-        if !self.store.use_login_state(&state.id, self.clock.now()).await? {
+        if !self
+            .store
+            .use_login_state(&state.id, self.clock.now())
+            .await?
+        {
             return Err(stale());
         }
         let signed = self.open_session(account_id, channel, None, origin).await?;
@@ -492,7 +568,15 @@ impl App {
             Channel::Web => "esia web",
             Channel::WebApi => "esia webapi",
         };
-        self.record(Some(account_id), "sign_in", target, origin, "ok", how.into()).await;
+        self.record(
+            Some(account_id),
+            "sign_in",
+            target,
+            origin,
+            "ok",
+            how.into(),
+        )
+        .await;
         Ok(signed)
     }
 
@@ -510,7 +594,12 @@ impl App {
         let roles = self.store.account_roles(account_id).await?;
         let today = self.clock.today();
         Ok(settings.esia_confirmed_from.filter(|_| {
-            rules::confirmed_account_required(settings.esia_confirmed_from, &roles, birth_date, today)
+            rules::confirmed_account_required(
+                settings.esia_confirmed_from,
+                &roles,
+                birth_date,
+                today,
+            )
         }))
     }
 
@@ -528,7 +617,15 @@ impl App {
             .confirmed_required(account_id, account.organization_id, account.birth_date)
             .await?
         {
-            self.record(Some(account_id), "sign_in", target.to_owned(), origin, "refused", "пароль: нужна подтверждённая учётная запись ЕСИА".into()).await;
+            self.record(
+                Some(account_id),
+                "sign_in",
+                target.to_owned(),
+                origin,
+                "refused",
+                "пароль: нужна подтверждённая учётная запись ЕСИА".into(),
+            )
+            .await;
             return Err(AppError::LoginRefused(rules::password_refusal(from)));
         }
         Ok(())
@@ -536,7 +633,12 @@ impl App {
 
     /// Links a confirmed identity to the one recorded person it matches (SNILS, else full name
     /// and birth date), in regions that allow it; returns whether anything was linked.
-    async fn auto_link(&self, identity: &Identity, level: TrustLevel, origin: &Origin) -> AppResult<bool> {
+    async fn auto_link(
+        &self,
+        identity: &Identity,
+        level: TrustLevel,
+        origin: &Origin,
+    ) -> AppResult<bool> {
         if level != TrustLevel::Confirmed {
             return Ok(false);
         }
@@ -583,16 +685,35 @@ impl App {
             let Some(region) = self.store.organization_region(c.organization_id).await? else {
                 continue;
             };
-            if !self.store.region_identity_settings(region).await?.esia_auto_link {
+            if !self
+                .store
+                .region_identity_settings(region)
+                .await?
+                .esia_auto_link
+            {
                 continue;
             }
             if self
                 .store
-                .create_esia_link(&identity.subject, c.account_id, None, "auto", self.clock.now())
+                .create_esia_link(
+                    &identity.subject,
+                    c.account_id,
+                    None,
+                    "auto",
+                    self.clock.now(),
+                )
                 .await?
             {
                 linked = true;
-                self.record(Some(c.account_id), "esia_link", format!("esia:{}", identity.subject), origin, "ok", "автоматически".into()).await;
+                self.record(
+                    Some(c.account_id),
+                    "esia_link",
+                    format!("esia:{}", identity.subject),
+                    origin,
+                    "ok",
+                    "автоматически".into(),
+                )
+                .await;
             }
         }
         Ok(linked)
@@ -605,10 +726,22 @@ impl App {
 
     /// Removes one of the signed-in account's links.
     pub async fn esia_unlink(&self, actor: &Actor, link_id: i64, origin: &Origin) -> AppResult<()> {
-        if !self.store.delete_esia_link(link_id, actor.account_id).await? {
+        if !self
+            .store
+            .delete_esia_link(link_id, actor.account_id)
+            .await?
+        {
             return Err(AppError::NotFound("Привязка не найдена".into()));
         }
-        self.record(Some(actor.account_id), "esia_unlink", format!("esia_link:{link_id}"), origin, "ok", String::new()).await;
+        self.record(
+            Some(actor.account_id),
+            "esia_unlink",
+            format!("esia_link:{link_id}"),
+            origin,
+            "ok",
+            String::new(),
+        )
+        .await;
         Ok(())
     }
 
@@ -636,7 +769,9 @@ impl App {
         settings: &RegionEsiaSettings,
     ) -> AppResult<()> {
         let region = self.esia_region(actor).await?;
-        self.store.set_region_identity_settings(region, settings).await?;
+        self.store
+            .set_region_identity_settings(region, settings)
+            .await?;
         let from = settings
             .esia_confirmed_from
             .map_or("нет".to_owned(), |d| d.format("%d.%m.%Y").to_string());
@@ -646,7 +781,10 @@ impl App {
             format!("region:{region}"),
             origin,
             "ok",
-            format!("подтверждённая учётная запись с: {from}; автопривязка: {}", settings.esia_auto_link),
+            format!(
+                "подтверждённая учётная запись с: {from}; автопривязка: {}",
+                settings.esia_auto_link
+            ),
         )
         .await;
         Ok(())
@@ -654,7 +792,11 @@ impl App {
 }
 
 /// The settings the region form edits, as typed.
-pub fn parse_region_esia_form(required: bool, from: &str, auto_link: bool) -> Result<RegionIdentitySettings, String> {
+pub fn parse_region_esia_form(
+    required: bool,
+    from: &str,
+    auto_link: bool,
+) -> Result<RegionIdentitySettings, String> {
     let esia_confirmed_from = if required {
         Some(
             NaiveDate::parse_from_str(from.trim(), "%Y-%m-%d")

@@ -19,8 +19,8 @@ use base64::Engine as _;
 use chrono::NaiveDate;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AuthType, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
@@ -96,7 +96,9 @@ impl Signer {
                     .map_err(|e| OidcError::Signer(format!("сервис подписи недоступен: {e}")))?;
                 let status = resp.status();
                 if !status.is_success() {
-                    return Err(OidcError::Signer(format!("сервис подписи ответил {status}")));
+                    return Err(OidcError::Signer(format!(
+                        "сервис подписи ответил {status}"
+                    )));
                 }
                 resp.text()
                     .await
@@ -416,9 +418,7 @@ impl IdentityProvider {
         let subject = claims.subject().to_string();
         let mut data: HashMap<String, Value> = HashMap::new();
         if let Some(url) = userinfo {
-            data = self
-                .userinfo(&url, token.access_token().secret())
-                .await?;
+            data = self.userinfo(&url, token.access_token().secret()).await?;
             if let Some(s) = data.get("sub").and_then(Value::as_str)
                 && s != subject
             {
@@ -578,7 +578,10 @@ impl IdentityProvider {
             .map_err(|_| OidcError::Invalid("ID-токен не JWT".into()))?;
         let issuer = self.config.issuer.trim();
         if !issuer.is_empty() {
-            let iss = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
+            let iss = claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if iss.trim_end_matches('/') != issuer.trim_end_matches('/') {
                 return Err(OidcError::Invalid(format!("чужой издатель {iss}")));
             }

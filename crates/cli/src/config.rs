@@ -170,7 +170,8 @@ impl EsiaConfig {
         );
         let signer = match self.profile {
             ProviderProfile::Oidc => Signer::Fixed(self.client_secret.clone()),
-            ProviderProfile::Esia => match (self.signer_command.is_empty(), self.signer_url.trim()) {
+            ProviderProfile::Esia => match (self.signer_command.is_empty(), self.signer_url.trim())
+            {
                 (false, "") => Signer::Command(self.signer_command.clone()),
                 (true, url) if !url.is_empty() => Signer::Http(url.to_owned()),
                 _ => anyhow::bail!(

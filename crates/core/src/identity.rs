@@ -143,38 +143,98 @@ mod tests {
         let today = d(2026, 11, 23);
         let fourteen = Some(d(2012, 11, 23));
         let thirteen = Some(d(2012, 11, 24));
-        assert!(confirmed_account_required(FROM, &[Role::Student], fourteen, today));
-        assert!(!confirmed_account_required(FROM, &[Role::Student], thirteen, today));
-        assert!(confirmed_account_required(FROM, &[Role::Parent], Some(d(1980, 1, 1)), today));
-        assert!(confirmed_account_required(FROM, &[Role::Parent], None, today));
-        assert!(!confirmed_account_required(FROM, &[Role::Student], None, today));
+        assert!(confirmed_account_required(
+            FROM,
+            &[Role::Student],
+            fourteen,
+            today
+        ));
+        assert!(!confirmed_account_required(
+            FROM,
+            &[Role::Student],
+            thirteen,
+            today
+        ));
+        assert!(confirmed_account_required(
+            FROM,
+            &[Role::Parent],
+            Some(d(1980, 1, 1)),
+            today
+        ));
+        assert!(confirmed_account_required(
+            FROM,
+            &[Role::Parent],
+            None,
+            today
+        ));
+        assert!(!confirmed_account_required(
+            FROM,
+            &[Role::Student],
+            None,
+            today
+        ));
     }
 
     #[test]
     fn staff_and_regions_without_the_rule_are_free() {
         let today = d(2026, 11, 23);
         let adult = Some(d(1980, 1, 1));
-        assert!(!confirmed_account_required(FROM, &[Role::Teacher], adult, today));
-        assert!(!confirmed_account_required(None, &[Role::Parent], adult, today));
+        assert!(!confirmed_account_required(
+            FROM,
+            &[Role::Teacher],
+            adult,
+            today
+        ));
+        assert!(!confirmed_account_required(
+            None,
+            &[Role::Parent],
+            adult,
+            today
+        ));
         // A teacher who is also a parent is a parent.
-        assert!(confirmed_account_required(FROM, &[Role::Teacher, Role::Parent], adult, today));
+        assert!(confirmed_account_required(
+            FROM,
+            &[Role::Teacher, Role::Parent],
+            adult,
+            today
+        ));
     }
 
     #[test]
     fn the_rule_starts_on_its_date() {
         let adult = Some(d(1980, 1, 1));
-        assert!(!confirmed_account_required(FROM, &[Role::Parent], adult, d(2018, 2, 28)));
-        assert!(confirmed_account_required(FROM, &[Role::Parent], adult, d(2018, 3, 1)));
+        assert!(!confirmed_account_required(
+            FROM,
+            &[Role::Parent],
+            adult,
+            d(2018, 2, 28)
+        ));
+        assert!(confirmed_account_required(
+            FROM,
+            &[Role::Parent],
+            adult,
+            d(2018, 3, 1)
+        ));
     }
 
     #[test]
     fn trust_claims_are_read_in_their_usual_spellings() {
         assert_eq!(TrustLevel::from_claim("true"), Some(TrustLevel::Confirmed));
         assert_eq!(TrustLevel::from_claim("false"), Some(TrustLevel::Standard));
-        assert_eq!(TrustLevel::from_claim("Simplified"), Some(TrustLevel::Simplified));
-        assert_eq!(TrustLevel::from_claim("Подтверждённая"), Some(TrustLevel::Confirmed));
+        assert_eq!(
+            TrustLevel::from_claim("Simplified"),
+            Some(TrustLevel::Simplified)
+        );
+        assert_eq!(
+            TrustLevel::from_claim("Подтверждённая"),
+            Some(TrustLevel::Confirmed)
+        );
         assert_eq!(TrustLevel::from_claim("maybe"), None);
-        for l in [TrustLevel::Simplified, TrustLevel::Standard, TrustLevel::Confirmed] {
+        for l in [
+            TrustLevel::Simplified,
+            TrustLevel::Standard,
+            TrustLevel::Confirmed,
+        ] {
             assert_eq!(TrustLevel::from_code(l.code()), Some(l));
         }
     }
@@ -184,6 +244,9 @@ mod tests {
         let p = password_refusal(d(2018, 3, 1)).to_lowercase();
         assert!(p.contains("вход запрещ") && p.contains("01.03.2018"), "{p}");
         let e = esia_refusal(TrustLevel::Standard);
-        assert!(e.contains("подтверждённой") && e.contains("стандартная"), "{e}");
+        assert!(
+            e.contains("подтверждённой") && e.contains("стандартная"),
+            "{e}"
+        );
     }
 }

@@ -94,8 +94,10 @@ pub trait IdentityStore: Send + Sync {
     /// A login state by its id.
     async fn login_state(&self, id: &str) -> StoreResult<Option<LoginStateRecord>>;
     /// A login state by the OAuth `state` sent to the provider.
-    async fn login_state_by_oauth(&self, oauth_state: &str)
-    -> StoreResult<Option<LoginStateRecord>>;
+    async fn login_state_by_oauth(
+        &self,
+        oauth_state: &str,
+    ) -> StoreResult<Option<LoginStateRecord>>;
     /// Sends a not yet authenticated state (again) to the provider with new parameters;
     /// false when it is authenticated, used or unknown.
     async fn restart_login_state(
@@ -131,6 +133,8 @@ pub trait IdentityStore: Send + Sync {
     /// Active accounts whose person has this SNILS (already in its written form).
     async fn accounts_by_snils(&self, snils: &str) -> StoreResult<Vec<PersonAccountRecord>>;
     /// Active accounts whose person was born on this day.
-    async fn accounts_by_birth_date(&self, birth: NaiveDate)
-    -> StoreResult<Vec<PersonAccountRecord>>;
+    async fn accounts_by_birth_date(
+        &self,
+        birth: NaiveDate,
+    ) -> StoreResult<Vec<PersonAccountRecord>>;
 }

@@ -8,6 +8,8 @@
 //! redirects; our side is the real router, called in-process. The redirect URI is
 //! `http://sgo.test/esia/callback`: the test carries the provider's answer across itself.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use std::collections::HashMap;
@@ -249,10 +251,17 @@ async fn link_from_settings(w: &World, idp: &Idp, a: &DemoAccount, login: &str) 
     let mut b = Browser::default();
     assert_eq!(b.sign_in(w, a).await.status, StatusCode::SEE_OTHER);
     let list = b.get(w, "/settings/esia").await;
-    assert!(list.text().contains("Привязать учётную запись портала Госуслуг"));
+    assert!(
+        list.text()
+            .contains("Привязать учётную запись портала Госуслуг")
+    );
     let warning = b.get(w, "/settings/esia/link").await;
     assert_eq!(warning.status, StatusCode::OK);
-    assert!(warning.text().contains("будете перенаправлены на портал госуслуг"));
+    assert!(
+        warning
+            .text()
+            .contains("будете перенаправлены на портал госуслуг")
+    );
     let go = b.post(w, "/settings/esia/link", &[]).await;
     assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.text());
     assert!(go.location().starts_with(&idp.issuer));
@@ -261,7 +270,10 @@ async fn link_from_settings(w: &World, idp: &Idp, a: &DemoAccount, login: &str) 
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.text());
     assert_eq!(back.location(), "/settings/esia?done=linked");
     let done = b.get(w, &back.location()).await;
-    assert!(done.text().contains("Учётная запись портала Госуслуг привязана"));
+    assert!(
+        done.text()
+            .contains("Учётная запись портала Госуслуг привязана")
+    );
     assert!(done.text().contains(login));
 }
 
@@ -280,7 +292,12 @@ async fn link_sign_in_and_chooser(engine: Engine) {
     }));
     let w = esia_world(engine, 2, idp.oidc_config()).await;
     let orgs: Vec<i64> = {
-        let mut o: Vec<i64> = w.accounts.iter().filter(|a| a.role == Role::Teacher).map(|a| a.organization_id).collect();
+        let mut o: Vec<i64> = w
+            .accounts
+            .iter()
+            .filter(|a| a.role == Role::Teacher)
+            .map(|a| a.organization_id)
+            .collect();
         o.dedup();
         o
     };
@@ -290,7 +307,11 @@ async fn link_sign_in_and_chooser(engine: Engine) {
 
     // The login page offers the button.
     let login = Browser::default().get(&w, "/login").await;
-    assert!(login.text().contains("Вход с учётной записью портала госуслуг"));
+    assert!(
+        login
+            .text()
+            .contains("Вход с учётной записью портала госуслуг")
+    );
 
     // One linked account: straight in.
     link_from_settings(&w, &idp, &t1, "teacher-one").await;
@@ -310,7 +331,10 @@ async fn link_sign_in_and_chooser(engine: Engine) {
     assert_eq!(r.location(), "/esia/choose");
     let page = b.get(&w, "/esia/choose").await;
     let html = page.text();
-    assert!(html.contains(&t1.organization_short_name) && html.contains(&t2.organization_short_name), "{html}");
+    assert!(
+        html.contains(&t1.organization_short_name) && html.contains(&t2.organization_short_name),
+        "{html}"
+    );
     assert!(html.contains(&t1.display_name) && html.contains(&t2.display_name));
     assert!(html.contains("Учитель"));
     let id2 = w.id_of(&t2).await.to_string();
@@ -332,13 +356,23 @@ async fn link_sign_in_and_chooser(engine: Engine) {
     // Unlinking from settings: the identity then reaches only the other account.
     let mut holder = Browser::default();
     holder.sign_in(&w, &t2).await;
-    let links = w.store().esia_links_by_account(w.id_of(&t2).await).await.unwrap();
+    let links = w
+        .store()
+        .esia_links_by_account(w.id_of(&t2).await)
+        .await
+        .unwrap();
     let uri = format!("/settings/esia/{}/unlink", links[0].id);
     let r = holder.post(&w, &uri, &[]).await;
     assert_eq!(r.location(), "/settings/esia?done=unlinked");
     // Someone else's link cannot be removed.
-    let foreign = w.store().esia_links_by_account(w.id_of(&t1).await).await.unwrap();
-    let r = holder.post(&w, &format!("/settings/esia/{}/unlink", foreign[0].id), &[]).await;
+    let foreign = w
+        .store()
+        .esia_links_by_account(w.id_of(&t1).await)
+        .await
+        .unwrap();
+    let r = holder
+        .post(&w, &format!("/settings/esia/{}/unlink", foreign[0].id), &[])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let mut b = Browser::default();
     let r = esia_sign_in(&w, &idp, &mut b, "two-schools").await;
@@ -398,7 +432,11 @@ async fn set_region_rule(w: &World, required: bool, auto_link: bool) {
 
 async fn webapi_password(w: &World, a: &DemoAccount) -> (StatusCode, Value) {
     let logindata = w
-        .send(Request::get("/webapi/logindata").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/webapi/logindata")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     let set = logindata.header("set-cookie");
     let cookie = set.split(';').next().unwrap().to_owned();
@@ -433,7 +471,10 @@ async fn webapi_password(w: &World, a: &DemoAccount) -> (StatusCode, Value) {
                 .unwrap(),
         )
         .await;
-    (r.status, serde_json::from_slice(&r.body).unwrap_or(Value::Null))
+    (
+        r.status,
+        serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+    )
 }
 
 async fn confirmed_account_rule(engine: Engine) {
@@ -457,11 +498,18 @@ async fn confirmed_account_rule(engine: Engine) {
     let mut b = Browser::default();
     let r = b.sign_in(&w, &teen).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert!(r.text().contains("Вход запрещён") && r.text().contains("подтверждённую"), "{}", r.text());
+    assert!(
+        r.text().contains("Вход запрещён") && r.text().contains("подтверждённую"),
+        "{}",
+        r.text()
+    );
     let (status, body) = webapi_password(&w, &teen).await;
     assert_eq!(status, StatusCode::CONFLICT);
     let message = body["message"].as_str().unwrap().to_lowercase();
-    assert!(message.contains("вход запрещ") && message.contains("01.03.2018"), "{message}");
+    assert!(
+        message.contains("вход запрещ") && message.contains("01.03.2018"),
+        "{message}"
+    );
     // A parent (an adult) likewise; a younger student and a teacher are admitted.
     let parent = w.first(Role::Parent, teen.organization_id);
     assert_eq!(webapi_password(&w, &parent).await.0, StatusCode::CONFLICT);
@@ -518,9 +566,14 @@ async fn automatic_linking(engine: Engine) {
     let r = esia_sign_in(&w, &idp, &mut b, "match-confirmed").await;
     assert_eq!(r.location(), "/esia/choose?linked=1");
     let page = b.get(&w, "/esia/choose?linked=1").await.text();
-    assert!(page.contains("автоматически привязана") && page.contains(&student.display_name), "{page}");
+    assert!(
+        page.contains("автоматически привязана") && page.contains(&student.display_name),
+        "{page}"
+    );
     let id = w.id_of(&student).await;
-    let entered = b.post(&w, "/esia/choose", &[("account", &id.to_string())]).await;
+    let entered = b
+        .post(&w, "/esia/choose", &[("account", &id.to_string())])
+        .await;
     assert_eq!(entered.location(), "/diary");
     let links = w.store().esia_links_by_account(id).await.unwrap();
     assert_eq!(links.len(), 1);
@@ -543,7 +596,12 @@ async fn automatic_linking(engine: Engine) {
     let mut b = Browser::default();
     let r = esia_sign_in(&w, &idp, &mut b, "confirmed-adult").await;
     assert_eq!(r.location(), "/esia/choose?linked=1");
-    assert!(b.get(&w, "/esia/choose?linked=1").await.text().contains(&teacher.display_name));
+    assert!(
+        b.get(&w, "/esia/choose?linked=1")
+            .await
+            .text()
+            .contains(&teacher.display_name)
+    );
     // Two people with that SNILS would be ambiguous: nothing is linked.
     fields.snils = Some("123-456-789 64".into());
     let other = w.first(Role::Parent, student.organization_id);
@@ -571,7 +629,10 @@ async fn state_tampering_and_replay(engine: Engine) {
     let r = b.get(&w, "/esia/callback?code=abc&state=forged").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // No state at all.
-    assert_eq!(b.get(&w, "/esia/callback?code=abc").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        b.get(&w, "/esia/callback?code=abc").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // A real callback carried into another browser (no binding cookie): refused.
     let mut owner = Browser::default();
@@ -584,11 +645,19 @@ async fn state_tampering_and_replay(engine: Engine) {
     // The owner still finishes; then the same callback again is a replay.
     let r = owner.get(&w, &callback).await;
     assert_eq!(r.location(), "/home");
-    let mut again = Browser::default();
-    again.cookies = owner.cookies.clone();
+    let mut again = Browser {
+        cookies: owner.cookies.clone(),
+    };
     again.cookies.remove("sgo_session");
     let start_cookie = start.header("set-cookie");
-    let state_id = start_cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned();
+    let state_id = start_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
     again.cookies.insert("sgo_esia".into(), state_id);
     let r = again.get(&w, &callback).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -606,7 +675,12 @@ async fn state_tampering_and_replay(engine: Engine) {
     let mut b = Browser::default();
     let start = b.get(&w, "/esia/login").await;
     let state = url_param(&start.location(), "state");
-    let r = b.get(&w, &format!("/esia/callback?error=access_denied&state={state}")).await;
+    let r = b
+        .get(
+            &w,
+            &format!("/esia/callback?error=access_denied&state={state}"),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text().contains("отменён"));
 }
@@ -626,31 +700,63 @@ async fn netschool_endpoints(engine: Engine) {
     let w = esia_world(engine, 1, idp.oidc_config()).await;
     let student = w.first(Role::Student, w.admin().organization_id);
     link_from_settings(&w, &idp, &student, "teacher-one").await;
-    let logindata = w.send(Request::get("/webapi/logindata").body(Body::empty()).unwrap()).await.json();
+    let logindata = w
+        .send(
+            Request::get("/webapi/logindata")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
     assert_eq!(logindata["esiaLogin"], json!(true));
 
     // mobnslib: auth/login-state, then crosslogin carrying it.
-    let r = w.send(Request::post("/webapi/auth/login-state").body(Body::from("mobile=1")).unwrap()).await;
+    let r = w
+        .send(
+            Request::post("/webapi/auth/login-state")
+                .body(Body::from("mobile=1"))
+                .unwrap(),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let ls = r.json().as_str().unwrap().to_owned();
     assert!(ls.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && ls.len() == 36);
     // Not authenticated yet: account-info and login are refused.
-    let info = w.send(Request::get(format!("/webapi/sso/esia/account-info?loginState={ls}")).body(Body::empty()).unwrap()).await;
+    let info = w
+        .send(
+            Request::get(format!("/webapi/sso/esia/account-info?loginState={ls}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(info.status, StatusCode::CONFLICT);
     let uri = format!("/webapi/sso/esia/crosslogin?loginState={ls}&esia_permissions=1&esia_role=1");
     let r = w.send(Request::get(uri).body(Body::empty()).unwrap()).await;
     assert!(r.status.is_redirection(), "{}", r.text());
     let callback = at_provider(&provider_client(), &idp, &r.location(), "teacher-one").await;
-    let back = w.send(Request::get(&callback).body(Body::empty()).unwrap()).await;
+    let back = w
+        .send(Request::get(&callback).body(Body::empty()).unwrap())
+        .await;
     assert_eq!(back.location(), format!("/authorize/login?loginState={ls}"));
 
-    let info = w.send(Request::get(format!("/webapi/sso/esia/account-info?loginState={ls}")).body(Body::empty()).unwrap()).await;
+    let info = w
+        .send(
+            Request::get(format!("/webapi/sso/esia/account-info?loginState={ls}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_eq!(info.status, StatusCode::OK, "{}", info.text());
     let users = info.json()["users"].as_array().unwrap().clone();
     assert_eq!(users.len(), 1);
     let id = w.id_of(&student).await;
     assert_eq!(users[0]["id"], json!(id));
-    assert!(users[0]["displayName"].as_str().unwrap().contains(&student.display_name));
+    assert!(
+        users[0]["displayName"]
+            .as_str()
+            .unwrap()
+            .contains(&student.display_name)
+    );
 
     let login = |state: String, lscope: String| {
         let body = serde_urlencoded::to_string([
@@ -661,7 +767,10 @@ async fn netschool_endpoints(engine: Engine) {
         ])
         .unwrap();
         Request::post("/webapi/auth/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=UTF-8")
+            .header(
+                header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded; charset=UTF-8",
+            )
             .body(Body::from(body))
             .unwrap()
     };
@@ -672,17 +781,37 @@ async fn netschool_endpoints(engine: Engine) {
     let r = w.send(login(ls.clone(), id.to_string())).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let at = r.json()["at"].as_str().unwrap().to_owned();
-    assert_eq!(w.api_get(&at, "student/diary/init").await.status, StatusCode::OK);
+    assert_eq!(
+        w.api_get(&at, "student/diary/init").await.status,
+        StatusCode::OK
+    );
     // Reused, unknown and garbage states: 409.
-    assert_eq!(w.send(login(ls.clone(), id.to_string())).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        w.send(login(ls.clone(), id.to_string())).await.status,
+        StatusCode::CONFLICT
+    );
     let unknown = "00000000-0000-4000-8000-000000000000".to_owned();
-    assert_eq!(w.send(login(unknown, id.to_string())).await.status, StatusCode::CONFLICT);
-    assert_eq!(w.send(login("'; drop".into(), id.to_string())).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        w.send(login(unknown, id.to_string())).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        w.send(login("'; drop".into(), id.to_string())).await.status,
+        StatusCode::CONFLICT
+    );
 
     // netschoolpy: crosslogin without a state; the callback's URL carries a new one.
-    let r = w.send(Request::get("/webapi/sso/esia/crosslogin").body(Body::empty()).unwrap()).await;
+    let r = w
+        .send(
+            Request::get("/webapi/sso/esia/crosslogin")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     let callback = at_provider(&provider_client(), &idp, &r.location(), "teacher-one").await;
-    let back = w.send(Request::get(&callback).body(Body::empty()).unwrap()).await;
+    let back = w
+        .send(Request::get(&callback).body(Body::empty()).unwrap())
+        .await;
     let ls2 = url_param(&back.location(), "loginState");
     assert!(!ls2.is_empty() && ls2 != ls);
     let r = w.send(login(ls2, id.to_string())).await;
@@ -736,28 +865,55 @@ async fn esia_profile_with_signer(engine: Engine) {
     // The signer saw scope + timestamp + client_id + state, for the authorization and the token.
     let seen = std::fs::read_to_string(&messages).unwrap();
     let first = seen.lines().next().unwrap();
-    assert_eq!(first, format!("openid fullname birthdate snils{timestamp}sgo-test{state}"));
-    assert_eq!(seen.lines().filter(|l| l.ends_with(&state)).count(), 2, "{seen}");
+    assert_eq!(
+        first,
+        format!("openid fullname birthdate snils{timestamp}sgo-test{state}")
+    );
+    assert_eq!(
+        seen.lines().filter(|l| l.ends_with(&state)).count(),
+        2,
+        "{seen}"
+    );
 }
 
 async fn region_settings_are_kept(engine: Engine) {
     let w = world_with(engine, 1, |_| {}).await;
-    let region = w.store().organization_region(w.admin().organization_id).await.unwrap().unwrap();
-    assert_eq!(w.store().region_identity_settings(region).await.unwrap(), RegionIdentitySettings::default());
+    let region = w
+        .store()
+        .organization_region(w.admin().organization_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        w.store().region_identity_settings(region).await.unwrap(),
+        RegionIdentitySettings::default()
+    );
     let s = RegionIdentitySettings {
         esia_confirmed_from: NaiveDate::from_ymd_opt(2018, 3, 1),
         esia_auto_link: true,
     };
-    assert!(w.store().set_region_identity_settings(region, &s).await.unwrap());
+    assert!(
+        w.store()
+            .set_region_identity_settings(region, &s)
+            .await
+            .unwrap()
+    );
     assert_eq!(w.store().region_identity_settings(region).await.unwrap(), s);
     // Without a provider the button is absent and the start refuses politely.
     let mut b = Browser::default();
     assert!(!b.get(&w, "/login").await.text().contains("esia-sign-in"));
     assert_eq!(b.get(&w, "/esia/login").await.status, StatusCode::FORBIDDEN);
     // A bad date is a form error, not a failure.
-    let ra = w.accounts.iter().find(|a| a.role == Role::RegionAdministrator).unwrap().clone();
+    let ra = w
+        .accounts
+        .iter()
+        .find(|a| a.role == Role::RegionAdministrator)
+        .unwrap()
+        .clone();
     b.sign_in(&w, &ra).await;
-    let r = b.post(&w, "/region/esia", &[("required", "1"), ("from", "вчера")]).await;
+    let r = b
+        .post(&w, "/region/esia", &[("required", "1"), ("from", "вчера")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("Укажите дату"));
 }

@@ -11,9 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
-use sgo_app::identity::{
-    EsiaAccount, EsiaCallback, EsiaLink, EsiaOutcome, parse_region_esia_form,
-};
+use sgo_app::identity::{EsiaAccount, EsiaCallback, EsiaLink, EsiaOutcome, parse_region_esia_form};
 use sgo_app::session::{Channel, SignedIn};
 
 use super::region::{checked_form, field};
@@ -126,7 +124,11 @@ async fn callback(
         state: q.get("state").cloned(),
         error: q.get("error").cloned(),
     };
-    match state.app.esia_callback(&cb, bound.as_deref(), &origin).await {
+    match state
+        .app
+        .esia_callback(&cb, bound.as_deref(), &origin)
+        .await
+    {
         Ok(EsiaOutcome::SignedIn(signed)) => signed_in(&state, &signed),
         Ok(EsiaOutcome::Choose { auto_linked, .. }) => Redirect::to(if auto_linked {
             "/esia/choose?linked=1"
@@ -200,7 +202,11 @@ async fn choose_page(
     let bound = cookies::get(&headers, ESIA_COOKIE);
     let accounts = match state
         .app
-        .esia_accounts(bound.as_deref().unwrap_or_default(), bound.as_deref(), Channel::Web)
+        .esia_accounts(
+            bound.as_deref().unwrap_or_default(),
+            bound.as_deref(),
+            Channel::Web,
+        )
         .await
     {
         Ok(a) => a,
@@ -291,7 +297,9 @@ async fn settings_page(
         Err(e) => return PageError(state, e).into_response(),
     };
     let notice = match q.get("done").map(String::as_str) {
-        Some("linked") => Some("Учётная запись портала Госуслуг привязана. Теперь вы можете входить через Госуслуги."),
+        Some("linked") => Some(
+            "Учётная запись портала Госуслуг привязана. Теперь вы можете входить через Госуслуги.",
+        ),
         Some("already") => Some("Эта учётная запись портала Госуслуг уже была привязана."),
         Some("unlinked") => Some("Привязка удалена."),
         _ => None,

@@ -58,7 +58,10 @@ struct UserDto {
 /// NetSchool role ids as the clients echo them in `rolegroup` (ignored on the way back: an
 /// account's roles are what they are).
 fn role_id(r: Role) -> i64 {
-    Role::ALL.iter().position(|x| *x == r).map_or(0, |i| i as i64 + 1)
+    Role::ALL
+        .iter()
+        .position(|x| *x == r)
+        .map_or(0, |i| i as i64 + 1)
 }
 
 /// `GET sso/esia/account-info?loginState=…`: the accounts linked to the identity.
@@ -107,13 +110,17 @@ pub(crate) async fn login(
         .get("idp")
         .is_some_and(|idp| !idp.eq_ignore_ascii_case("esia"))
     {
-        return Err(AppError::LoginRefused("Вход через этого поставщика не поддерживается".into()).into());
+        return Err(
+            AppError::LoginRefused("Вход через этого поставщика не поддерживается".into()).into(),
+        );
     }
     let login_state = form.get("loginstate").unwrap_or_default();
     let account: i64 = form
         .get("lscope")
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| AppError::LoginRefused("Вход запрещён: не выбран пользователь (lscope)".into()))?;
+        .ok_or_else(|| {
+            AppError::LoginRefused("Вход запрещён: не выбран пользователь (lscope)".into())
+        })?;
     let signed = state
         .app
         .esia_sign_in(login_state, account, Channel::WebApi, None, origin)

@@ -64,8 +64,8 @@ function logTail(path, lines = 40) {
 
 // sgo reads ./sgo.toml and SGO_* variables: run it from a scratch dir, and never let a
 // developer's SGO_DATABASE_URL move this SQLite test onto PostgreSQL.
-function sgoSpawnOptions(cwd) {
-  const env = { ...process.env };
+function sgoSpawnOptions(cwd, extraEnv = {}) {
+  const env = { ...process.env, ...extraEnv };
   delete env.SGO_DATABASE_URL;
   return { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] };
 }
@@ -228,7 +228,9 @@ export async function countMarksGoingBack(page) {
 
 // Generates a demo region into a scratch directory and serves it on a free loopback port.
 // `config` (TOML) goes to the scratch directory's sgo.toml; `port` fixes the listening port.
-export async function startServer({ name, schools = 1, studentsPerClass = 6, seed = 7, port: fixedPort, config }) {
+// `publicHost` (e.g. 'localhost', which WebAuthn needs) becomes the server's public_url and
+// `publicUrl`, the address for the browser; `url` stays the loopback address for fetch().
+export async function startServer({ name, schools = 1, studentsPerClass = 6, seed = 7, port: fixedPort, config, publicHost = null }) {
   mkdirSync(WORK_DIR, { recursive: true });
   const bin = sgoBin();
   const scratch = mkdtempSync(join(tmpdir(), 'sgo-browser-'));
@@ -246,14 +248,15 @@ export async function startServer({ name, schools = 1, studentsPerClass = 6, see
   const accounts = parseCsv(readFileSync(join(dataDir, 'demo-accounts.csv'), 'utf8'));
   const port = fixedPort ?? await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const publicUrl = publicHost ? `http://${publicHost}:${port}` : url;
   const args = ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`];
   logStream.write(`$ ${bin} ${args.join(' ')}\n`);
-  const proc = spawn(bin, args, sgoSpawnOptions(scratch));
+  const proc = spawn(bin, args, sgoSpawnOptions(scratch, publicHost ? { SGO_PUBLIC_URL: publicUrl } : {}));
   proc.stdout.pipe(logStream, { end: false });
   proc.stderr.pipe(logStream, { end: false });
   await waitHealthy(proc, url, log);
   return {
-    url, proc, scratch, log, accounts, dataDir,
+    url, publicUrl, proc, scratch, log, accounts, dataDir,
     async stop() {
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));

@@ -19,6 +19,7 @@ pub mod identity;
 pub mod import;
 pub mod journal;
 pub mod mail;
+pub mod passkeys;
 pub mod password;
 pub mod people;
 pub mod progress;

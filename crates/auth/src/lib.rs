@@ -3,6 +3,7 @@
 
 pub mod legacy;
 pub mod oidc;
+pub mod passkey;
 pub mod password;
 pub mod seal;
 pub mod token;
@@ -18,4 +19,7 @@ pub enum AuthError {
     /// The server key could not be read, written or parsed.
     #[error("server key: {0}")]
     Key(String),
+    /// A passkey ceremony failed on our side (configuration, stored state).
+    #[error("passkey: {0}")]
+    Passkey(#[from] passkey::PasskeyError),
 }

@@ -10,6 +10,7 @@ mod identity;
 mod import;
 mod journal;
 mod mail;
+mod passkeys;
 mod people;
 mod postgres;
 mod progress;
@@ -37,6 +38,7 @@ pub use identity::*;
 pub use import::*;
 pub use journal::*;
 pub use mail::*;
+pub use passkeys::*;
 pub use people::*;
 pub use progress::*;
 pub use protection::*;
@@ -86,6 +88,7 @@ pub trait Store:
     + MailStore
     + ProtectionStore
     + IdentityStore
+    + PasskeyStore
     + Send
     + Sync
     + 'static

@@ -527,3 +527,4 @@ include!("repo_resources.rs");
 include!("repo_mail.rs");
 include!("repo_protection.rs");
 include!("repo_identity.rs");
+include!("repo_passkeys.rs");

@@ -11,6 +11,7 @@ mod import;
 mod journal;
 mod login;
 mod mail;
+mod passkeys;
 mod people;
 mod progress;
 mod recovery;
@@ -61,6 +62,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(announcements::routes())
         .merge(resources::routes())
         .merge(mail::routes())
+        .merge(passkeys::routes())
         .route(
             "/static/app.css",
             get(|| {

@@ -1,0 +1,121 @@
+// «Мобильный ID» in Chromium with a CDP virtual authenticator: a student signs in with a
+// password, adds a passkey from personal settings, signs out, signs in with the passkey alone,
+// then removes the device, after which the passkey no longer signs in.
+// WebAuthn needs a secure context whose RP id is a domain: the browser uses http://localhost.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  WORK_DIR, fillCascade, launchBrowser, pathTo, signIn, startServer, trackOptionRequests,
+} from './support.mjs';
+
+let server;
+let browser;
+let student;
+
+before(async () => {
+  server = await startServer({ name: 'passkeys', studentsPerClass: 2, publicHost: 'localhost' });
+  student = server.accounts.find((a) => a.role === 'student');
+  assert.ok(student, 'demo-accounts.csv has no student row');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openLogin(page) {
+  const settle = trackOptionRequests(page);
+  const resp = await page.goto(`${server.publicUrl}/login`);
+  assert.equal(resp?.status(), 200, `/login: HTTP ${resp?.status()}`);
+  const path = await pathTo(server, String(student.organization_id));
+  assert.ok(path, `organization ${student.organization_id} not reachable through /login/options`);
+  await fillCascade(page, settle, path);
+}
+
+async function signOut(page) {
+  await Promise.all([
+    page.waitForURL((u) => new URL(u).pathname === '/login', { timeout: 10_000 }),
+    page.click('#sign-out'),
+  ]);
+}
+
+test('register a passkey, sign in with it, remove it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  try {
+    // 1. A password sign-in, then personal settings → «Вход и безопасность» → Мобильный ID.
+    await openLogin(page);
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).pathname.startsWith('/diary'), { timeout: 15_000 }),
+      signIn(page, student.login, student.password),
+    ]);
+    await page.click('#my-settings');
+    await page.waitForURL((u) => new URL(u).pathname === '/settings');
+    await page.click('#passkeys-link');
+    await page.waitForURL((u) => new URL(u).pathname === '/settings/passkeys');
+    assert.ok(await page.isVisible('#passkeys-empty'), 'a new account has no devices');
+
+    // 2. Add the device: the virtual authenticator answers the browser's request.
+    await page.fill('#passkey-new-name', 'Мой телефон');
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).searchParams.get('done') === 'added', { timeout: 15_000 }),
+      page.click('#passkey-add'),
+    ]);
+    assert.deepEqual(await page.locator('.passkey-name').allTextContents(), ['Мой телефон']);
+    assert.equal((await page.locator('.passkey-used').textContent()).trim(), '—');
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    assert.equal(credentials.length, 1, 'the authenticator holds one credential');
+    assert.ok(credentials[0].isResidentCredential, 'the passkey is discoverable');
+    await page.screenshot({ path: join(WORK_DIR, 'browser-passkeys-added.png'), fullPage: true });
+
+    // 3. Sign out, then sign in with the passkey alone: no organization, login or password.
+    await signOut(page);
+    await page.goto(`${server.publicUrl}/login`);
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).pathname.startsWith('/diary'), { timeout: 15_000 }),
+      page.click('#passkey-sign-in'),
+    ]);
+    assert.ok(await page.isVisible('#my-settings'), 'signed in: the header shows the person');
+    await page.screenshot({ path: join(WORK_DIR, 'browser-passkeys-diary.png'), fullPage: true });
+
+    // 4. The device shows its last use; remove it.
+    await page.goto(`${server.publicUrl}/settings/passkeys`);
+    assert.notEqual((await page.locator('.passkey-used').textContent()).trim(), '—');
+    page.once('dialog', (d) => d.accept());
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).searchParams.get('done') === 'removed', { timeout: 10_000 }),
+      page.click('.passkey-remove button'),
+    ]);
+    assert.ok(await page.isVisible('#passkeys-empty'), 'the device is gone from the list');
+
+    // 5. The authenticator still offers the passkey, but the portal no longer accepts it.
+    await signOut(page);
+    await page.goto(`${server.publicUrl}/login`);
+    await page.click('#passkey-sign-in');
+    await page.waitForSelector('#passkey-sign-in-error', { state: 'visible', timeout: 10_000 });
+    const message = await page.textContent('#passkey-sign-in-error');
+    assert.match(message, /не зарегистрирован|удалён/);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await page.screenshot({ path: join(WORK_DIR, 'browser-passkeys-refused.png'), fullPage: true });
+  } catch (e) {
+    await page.screenshot({ path: join(WORK_DIR, 'browser-passkeys-failure.png'), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+});

@@ -59,7 +59,9 @@ fn internal(e: PasskeyError) -> AppError {
 }
 
 fn stale() -> AppError {
-    AppError::BadRequest("Время ожидания истекло или запрос уже использован. Повторите попытку.".into())
+    AppError::BadRequest(
+        "Время ожидания истекло или запрос уже использован. Повторите попытку.".into(),
+    )
 }
 
 fn clean_name(name: &str) -> AppResult<String> {
@@ -299,8 +301,15 @@ impl App {
             .filter(|p| p.user_handle == claimed.user_handle);
         let target = format!("passkey:{}", hex_prefix(&claimed.credential_id));
         let Some(device) = device else {
-            self.record(None, "sign_in", target, origin, "refused", "web passkey: unknown".into())
-                .await;
+            self.record(
+                None,
+                "sign_in",
+                target,
+                origin,
+                "refused",
+                "web passkey: unknown".into(),
+            )
+            .await;
             return Err(unknown());
         };
         let target = format!("passkey:{} account:{}", device.id, device.account_id);
@@ -308,8 +317,15 @@ impl App {
             Ok(c) => c,
             Err(PasskeyError::Refused(why)) => {
                 let details = format!("web passkey: {why}");
-                self.record(Some(device.account_id), "sign_in", target, origin, "refused", details)
-                    .await;
+                self.record(
+                    Some(device.account_id),
+                    "sign_in",
+                    target,
+                    origin,
+                    "refused",
+                    details,
+                )
+                .await;
                 return Err(AppError::LoginRefused(
                     "Устройство не подтвердило вход. Повторите попытку.".into(),
                 ));
@@ -323,8 +339,15 @@ impl App {
             .is_some_and(|a| a.active);
         if !active {
             let details = "web passkey: account inactive".to_owned();
-            self.record(Some(device.account_id), "sign_in", target, origin, "refused", details)
-                .await;
+            self.record(
+                Some(device.account_id),
+                "sign_in",
+                target,
+                origin,
+                "refused",
+                details,
+            )
+            .await;
             return Err(AppError::LoginRefused(
                 "Учётная запись отключена. Обратитесь к администратору школы.".into(),
             ));
@@ -338,8 +361,15 @@ impl App {
             .store
             .password_change_required(device.account_id)
             .await?;
-        self.record(Some(device.account_id), "sign_in", target, origin, "ok", "web passkey".into())
-            .await;
+        self.record(
+            Some(device.account_id),
+            "sign_in",
+            target,
+            origin,
+            "ok",
+            "web passkey".into(),
+        )
+        .await;
         Ok(signed)
     }
 }

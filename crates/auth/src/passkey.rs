@@ -223,7 +223,12 @@ mod tests {
     fn registration_asks_for_a_discoverable_credential() {
         let rp = RelyingParty::new("https://sgo.example.ru", "СГО").unwrap();
         let started = rp
-            .start_registration(&new_user_handle(), "ivanov", "Иванов И.", vec![vec![1, 2, 3]])
+            .start_registration(
+                &new_user_handle(),
+                "ivanov",
+                "Иванов И.",
+                vec![vec![1, 2, 3]],
+            )
             .unwrap();
         let options = &started.options["publicKey"];
         assert_eq!(options["rp"]["id"], "sgo.example.ru");

@@ -61,8 +61,10 @@ pub trait PasskeyStore: Send + Sync {
     /// One passkey by id.
     async fn passkey(&self, id: i64) -> StoreResult<Option<PasskeyRecord>>;
     /// The passkey with a credential id.
-    async fn passkey_by_credential(&self, credential_id: &[u8])
-    -> StoreResult<Option<PasskeyRecord>>;
+    async fn passkey_by_credential(
+        &self,
+        credential_id: &[u8],
+    ) -> StoreResult<Option<PasskeyRecord>>;
     /// Renames a passkey; false when it does not exist.
     async fn rename_passkey(&self, id: i64, name: &str) -> StoreResult<bool>;
     /// Removes a passkey; false when it does not exist.

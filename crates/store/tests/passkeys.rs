@@ -117,12 +117,23 @@ async fn devices(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
     fixture(s).await;
-    let phone = s.insert_passkey(&device(101, b"phone", "Телефон", 2)).await.unwrap();
-    let laptop = s.insert_passkey(&device(101, b"laptop", "Ноутбук", 3)).await.unwrap();
-    s.insert_passkey(&device(102, b"other", "Чужой", 3)).await.unwrap();
+    let phone = s
+        .insert_passkey(&device(101, b"phone", "Телефон", 2))
+        .await
+        .unwrap();
+    let laptop = s
+        .insert_passkey(&device(101, b"laptop", "Ноутбук", 3))
+        .await
+        .unwrap();
+    s.insert_passkey(&device(102, b"other", "Чужой", 3))
+        .await
+        .unwrap();
 
     let mine = s.passkeys_of(101).await.unwrap();
-    assert_eq!(mine.iter().map(|p| p.id).collect::<Vec<_>>(), vec![phone, laptop]);
+    assert_eq!(
+        mine.iter().map(|p| p.id).collect::<Vec<_>>(),
+        vec![phone, laptop]
+    );
     assert_eq!(mine[0].name, "Телефон");
     assert_eq!(mine[0].credential_id, b"phone".to_vec());
     assert_eq!(mine[0].user_handle, vec![101u8; 16]);
@@ -137,10 +148,15 @@ async fn devices(engine: Engine) {
     assert!(s.passkey_by_credential(b"nothing").await.unwrap().is_none());
 
     assert!(s.rename_passkey(laptop, "Рабочий ноутбук").await.unwrap());
-    assert_eq!(s.passkey(laptop).await.unwrap().unwrap().name, "Рабочий ноутбук");
+    assert_eq!(
+        s.passkey(laptop).await.unwrap().unwrap().name,
+        "Рабочий ноутбук"
+    );
     assert!(!s.rename_passkey(9999, "Нет").await.unwrap());
 
-    s.passkey_used(phone, "{\"counter\": 2}", noon(5)).await.unwrap();
+    s.passkey_used(phone, "{\"counter\": 2}", noon(5))
+        .await
+        .unwrap();
     let used = s.passkey(phone).await.unwrap().unwrap();
     assert_eq!(used.last_used_at, Some(noon(5)));
     assert_eq!(used.credential, "{\"counter\": 2}");
@@ -152,7 +168,12 @@ async fn devices(engine: Engine) {
     assert_eq!(s.passkeys_of(102).await.unwrap().len(), 1);
 }
 
-fn ceremony(id: &[u8], kind: &str, account: Option<i64>, expires: DateTime<Utc>) -> PasskeyCeremony {
+fn ceremony(
+    id: &[u8],
+    kind: &str,
+    account: Option<i64>,
+    expires: DateTime<Utc>,
+) -> PasskeyCeremony {
     PasskeyCeremony {
         id_hash: id.to_vec(),
         kind: kind.into(),
@@ -169,21 +190,54 @@ async fn ceremonies(engine: Engine) {
     let now = noon(10);
     let reg = ceremony(b"reg", "register", Some(101), now + Duration::minutes(5));
     s.create_passkey_ceremony(&reg).await.unwrap();
-    s.create_passkey_ceremony(&ceremony(b"in", "sign_in", None, now + Duration::minutes(5)))
-        .await
-        .unwrap();
-    s.create_passkey_ceremony(&ceremony(b"old", "sign_in", None, now - Duration::minutes(1)))
-        .await
-        .unwrap();
+    s.create_passkey_ceremony(&ceremony(
+        b"in",
+        "sign_in",
+        None,
+        now + Duration::minutes(5),
+    ))
+    .await
+    .unwrap();
+    s.create_passkey_ceremony(&ceremony(
+        b"old",
+        "sign_in",
+        None,
+        now - Duration::minutes(1),
+    ))
+    .await
+    .unwrap();
 
     // The kind must match: a sign-in id does not finish a registration.
-    assert!(s.take_passkey_ceremony(b"in", "register").await.unwrap().is_none());
-    assert_eq!(s.take_passkey_ceremony(b"reg", "register").await.unwrap(), Some(reg));
-    assert!(s.take_passkey_ceremony(b"reg", "register").await.unwrap().is_none(), "single use");
+    assert!(
+        s.take_passkey_ceremony(b"in", "register")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        s.take_passkey_ceremony(b"reg", "register").await.unwrap(),
+        Some(reg)
+    );
+    assert!(
+        s.take_passkey_ceremony(b"reg", "register")
+            .await
+            .unwrap()
+            .is_none(),
+        "single use"
+    );
 
     assert_eq!(s.delete_expired_passkey_ceremonies(now).await.unwrap(), 1);
-    assert!(s.take_passkey_ceremony(b"old", "sign_in").await.unwrap().is_none());
-    let signin = s.take_passkey_ceremony(b"in", "sign_in").await.unwrap().unwrap();
+    assert!(
+        s.take_passkey_ceremony(b"old", "sign_in")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let signin = s
+        .take_passkey_ceremony(b"in", "sign_in")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(signin.account_id, None);
     assert_eq!(signin.state, "state of sign_in");
 }

@@ -58,7 +58,14 @@ async fn starts_return_options(engine: Engine) {
     let student = w.first(Role::Student, w.admin().organization_id);
     let cookie = w.cookie(&student).await;
 
-    let started = post_json(&w, &cookie, "/settings/passkeys/register/start", json!({}), true).await;
+    let started = post_json(
+        &w,
+        &cookie,
+        "/settings/passkeys/register/start",
+        json!({}),
+        true,
+    )
+    .await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text());
     let body = started.json();
     assert!(body["ceremony"].as_str().is_some_and(|c| c.len() >= 32));
@@ -68,13 +75,28 @@ async fn starts_return_options(engine: Engine) {
     assert_eq!(pk["authenticatorSelection"]["residentKey"], "required");
     assert!(pk["challenge"].as_str().is_some_and(|c| c.len() >= 32));
 
-    let no_csrf = post_json(&w, &cookie, "/settings/passkeys/register/start", json!({}), false).await;
+    let no_csrf = post_json(
+        &w,
+        &cookie,
+        "/settings/passkeys/register/start",
+        json!({}),
+        false,
+    )
+    .await;
     assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
-    let not_json = w.post(&cookie, "/settings/passkeys/register/start", &[]).await;
+    let not_json = w
+        .post(&cookie, "/settings/passkeys/register/start", &[])
+        .await;
     assert_eq!(not_json.status, StatusCode::BAD_REQUEST);
     // Without a session the registration is not open at all.
-    let signed_out =
-        post_json(&w, &anonymous(), "/settings/passkeys/register/start", json!({}), true).await;
+    let signed_out = post_json(
+        &w,
+        &anonymous(),
+        "/settings/passkeys/register/start",
+        json!({}),
+        true,
+    )
+    .await;
     assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
 
     let sign_in = post_json(&w, &anonymous(), "/login/passkey/start", json!({}), true).await;
@@ -103,9 +125,21 @@ async fn unavailable_without_a_domain(engine: Engine) {
     let page = w.get(&cookie, "/settings/passkeys").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("не настроен"));
-    let started = post_json(&w, &cookie, "/settings/passkeys/register/start", json!({}), true).await;
+    let started = post_json(
+        &w,
+        &cookie,
+        "/settings/passkeys/register/start",
+        json!({}),
+        true,
+    )
+    .await;
     assert_eq!(started.status, StatusCode::BAD_REQUEST);
-    assert!(started.json()["message"].as_str().unwrap().contains("public_url"));
+    assert!(
+        started.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("public_url")
+    );
     let sign_in = post_json(&w, &anonymous(), "/login/passkey/start", json!({}), true).await;
     assert_eq!(sign_in.status, StatusCode::BAD_REQUEST);
 }
@@ -118,33 +152,66 @@ async fn bad_answers_are_refused(engine: Engine) {
     let finish = "/settings/passkeys/register/finish";
 
     // A bogus answer is refused, and spends the ceremony: the same id cannot be tried again.
-    let started = post_json(&w, &cookie, "/settings/passkeys/register/start", json!({}), true).await;
+    let started = post_json(
+        &w,
+        &cookie,
+        "/settings/passkeys/register/start",
+        json!({}),
+        true,
+    )
+    .await;
     let ceremony = started.json()["ceremony"].as_str().unwrap().to_owned();
-    let body = json!({ "ceremony": ceremony, "name": "Телефон", "credential": bogus_registration() });
+    let body =
+        json!({ "ceremony": ceremony, "name": "Телефон", "credential": bogus_registration() });
     let bogus = post_json(&w, &cookie, finish, body.clone(), true).await;
     assert_eq!(bogus.status, StatusCode::BAD_REQUEST, "{}", bogus.text());
-    assert!(bogus.json()["message"].as_str().unwrap().contains("не подтвердило"));
+    assert!(
+        bogus.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("не подтвердило")
+    );
     let replay = post_json(&w, &cookie, finish, body, true).await;
     assert_eq!(replay.status, StatusCode::BAD_REQUEST);
-    assert!(replay.json()["message"].as_str().unwrap().contains("Повторите"));
+    assert!(
+        replay.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Повторите")
+    );
 
     // An unknown ceremony; another person's ceremony; a ceremony of the other kind.
     let unknown = json!({ "ceremony": "nope", "name": "", "credential": bogus_registration() });
-    assert_eq!(post_json(&w, &cookie, finish, unknown, true).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        post_json(&w, &cookie, finish, unknown, true).await.status,
+        StatusCode::BAD_REQUEST
+    );
     let other = w.all(Role::Student, org)[1].clone();
     let other_cookie = w.cookie(&other).await;
-    let theirs = post_json(&w, &other_cookie, "/settings/passkeys/register/start", json!({}), true)
-        .await
-        .json()["ceremony"]
+    let theirs = post_json(
+        &w,
+        &other_cookie,
+        "/settings/passkeys/register/start",
+        json!({}),
+        true,
+    )
+    .await
+    .json()["ceremony"]
         .as_str()
         .unwrap()
         .to_owned();
     let body = json!({ "ceremony": theirs, "name": "", "credential": bogus_registration() });
-    assert_eq!(post_json(&w, &cookie, finish, body, true).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        post_json(&w, &cookie, finish, body, true).await.status,
+        StatusCode::BAD_REQUEST
+    );
     let sign_in = post_json(&w, &anonymous(), "/login/passkey/start", json!({}), true).await;
     let sign_in_id = sign_in.json()["ceremony"].as_str().unwrap().to_owned();
     let body = json!({ "ceremony": sign_in_id, "name": "", "credential": bogus_registration() });
-    assert_eq!(post_json(&w, &cookie, finish, body, true).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        post_json(&w, &cookie, finish, body, true).await.status,
+        StatusCode::BAD_REQUEST
+    );
 
     // An expired ceremony.
     let expired_id = "expired-ceremony-id";
@@ -161,15 +228,32 @@ async fn bad_answers_are_refused(engine: Engine) {
     let body = json!({ "ceremony": expired_id, "credential": bogus_assertion(b"x", &[0; 16]) });
     let expired = post_json(&w, &anonymous(), "/login/passkey/finish", body, true).await;
     assert_eq!(expired.status, StatusCode::BAD_REQUEST);
-    assert!(expired.json()["message"].as_str().unwrap().contains("истекло"));
+    assert!(
+        expired.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("истекло")
+    );
 
     // An unknown credential is refused in words; its ceremony is spent too.
     let started = post_json(&w, &anonymous(), "/login/passkey/start", json!({}), true).await;
     let ceremony = started.json()["ceremony"].as_str().unwrap().to_owned();
     let body = json!({ "ceremony": ceremony, "credential": bogus_assertion(b"unknown", &[7; 16]) });
-    let refused = post_json(&w, &anonymous(), "/login/passkey/finish", body.clone(), true).await;
+    let refused = post_json(
+        &w,
+        &anonymous(),
+        "/login/passkey/finish",
+        body.clone(),
+        true,
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    assert!(refused.json()["message"].as_str().unwrap().contains("не зарегистрирован"));
+    assert!(
+        refused.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("не зарегистрирован")
+    );
     assert!(refused.header("set-cookie").is_empty());
     let replay = post_json(&w, &anonymous(), "/login/passkey/finish", body, true).await;
     assert_eq!(replay.status, StatusCode::BAD_REQUEST);
@@ -178,9 +262,9 @@ async fn bad_answers_are_refused(engine: Engine) {
     assert!(garbage.status.is_client_error());
     let audit = w.store().recent_audit(20).await.unwrap();
     assert!(
-        audit
-            .iter()
-            .any(|e| e.action == "sign_in" && e.result == "refused" && e.details.contains("passkey"))
+        audit.iter().any(|e| e.action == "sign_in"
+            && e.result == "refused"
+            && e.details.contains("passkey"))
     );
 }
 
@@ -215,10 +299,16 @@ async fn only_my_devices(engine: Engine) {
 
     // Another person's device: not found, and untouched.
     let rename = w
-        .post(&cookie, &format!("/settings/passkeys/{theirs}/rename"), &[("name", "Взлом")])
+        .post(
+            &cookie,
+            &format!("/settings/passkeys/{theirs}/rename"),
+            &[("name", "Взлом")],
+        )
         .await;
     assert_eq!(rename.status, StatusCode::NOT_FOUND);
-    let remove = w.post(&cookie, &format!("/settings/passkeys/{theirs}/remove"), &[]).await;
+    let remove = w
+        .post(&cookie, &format!("/settings/passkeys/{theirs}/remove"), &[])
+        .await;
     assert_eq!(remove.status, StatusCode::NOT_FOUND);
     let kept = w.store().passkey(theirs).await.unwrap().unwrap();
     assert_eq!(kept.name, "Чужой планшет");
@@ -231,25 +321,50 @@ async fn only_my_devices(engine: Engine) {
     assert!(w.store().passkey(mine).await.unwrap().is_some());
     let too_long = "я".repeat(61);
     let long = w
-        .post(&cookie, &format!("/settings/passkeys/{mine}/rename"), &[("name", &too_long)])
+        .post(
+            &cookie,
+            &format!("/settings/passkeys/{mine}/rename"),
+            &[("name", &too_long)],
+        )
         .await;
     assert_eq!(long.status, StatusCode::BAD_REQUEST);
     let renamed = w
-        .post(&cookie, &format!("/settings/passkeys/{mine}/rename"), &[("name", "Телефон дома")])
+        .post(
+            &cookie,
+            &format!("/settings/passkeys/{mine}/rename"),
+            &[("name", "Телефон дома")],
+        )
         .await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     assert_eq!(renamed.location(), "/settings/passkeys?done=renamed");
-    assert!(w.get(&cookie, "/settings/passkeys").await.text().contains("Телефон дома"));
-    let removed = w.post(&cookie, &format!("/settings/passkeys/{mine}/remove"), &[]).await;
+    assert!(
+        w.get(&cookie, "/settings/passkeys")
+            .await
+            .text()
+            .contains("Телефон дома")
+    );
+    let removed = w
+        .post(&cookie, &format!("/settings/passkeys/{mine}/remove"), &[])
+        .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     assert!(w.store().passkey(mine).await.unwrap().is_none());
-    let page = w.get(&cookie, "/settings/passkeys?done=removed").await.text();
+    let page = w
+        .get(&cookie, "/settings/passkeys?done=removed")
+        .await
+        .text();
     assert!(page.contains("Устройств пока нет") && page.contains("Устройство удалено"));
 }
 
 /// Registers a software authenticator's passkey for a signed-in person through the pages.
 async fn register(w: &World, cookie: &str, auth: &mut SoftAuthenticator, name: &str) -> Response {
-    let started = post_json(w, cookie, "/settings/passkeys/register/start", json!({}), true).await;
+    let started = post_json(
+        w,
+        cookie,
+        "/settings/passkeys/register/start",
+        json!({}),
+        true,
+    )
+    .await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text());
     let started = started.json();
     let credential = auth.create(&started["options"], PORTAL);
@@ -315,7 +430,14 @@ async fn full_ceremonies(engine: Engine) {
     let started = started.json();
     let credential = phone.get(&started["options"], PORTAL);
     let body = json!({ "ceremony": started["ceremony"], "credential": credential });
-    let first = post_json(&w, &anonymous(), "/login/passkey/finish", body.clone(), true).await;
+    let first = post_json(
+        &w,
+        &anonymous(),
+        "/login/passkey/finish",
+        body.clone(),
+        true,
+    )
+    .await;
     assert_eq!(first.status, StatusCode::OK);
     let again = post_json(&w, &anonymous(), "/login/passkey/finish", body, true).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
@@ -323,17 +445,34 @@ async fn full_ceremonies(engine: Engine) {
     // A disabled account does not sign in with its passkey.
     set_active(&w, student_id, false).await;
     let disabled = sign_in(&w, &mut phone).await;
-    assert_eq!(disabled.status, StatusCode::UNAUTHORIZED, "{}", disabled.text());
-    assert!(disabled.json()["message"].as_str().unwrap().contains("отключена"));
+    assert_eq!(
+        disabled.status,
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        disabled.text()
+    );
+    assert!(
+        disabled.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("отключена")
+    );
     set_active(&w, student_id, true).await;
 
     // Removed: the device no longer signs in.
     let id = used.id;
-    let removed = w.post(&cookie, &format!("/settings/passkeys/{id}/remove"), &[]).await;
+    let removed = w
+        .post(&cookie, &format!("/settings/passkeys/{id}/remove"), &[])
+        .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     let refused = sign_in(&w, &mut phone).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    assert!(refused.json()["message"].as_str().unwrap().contains("удалён"));
+    assert!(
+        refused.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("удалён")
+    );
 }
 
 async fn set_active(w: &World, account: i64, active: bool) {

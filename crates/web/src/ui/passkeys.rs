@@ -121,7 +121,7 @@ fn json_app_error(e: AppError) -> Response {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-        AppError::Store(_) | AppError::Auth(_) | AppError::Report(_) => {
+        _ => {
             tracing::error!(error = ?e, "passkey request failed");
             StatusCode::INTERNAL_SERVER_ERROR
         }
@@ -130,11 +130,11 @@ fn json_app_error(e: AppError) -> Response {
 }
 
 /// The JSON body of a ceremony request, once its CSRF token checked out.
-fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, Response> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|_| json_error(StatusCode::BAD_REQUEST, "Неверный запрос"))?;
+fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, (StatusCode, &'static str)> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|_| (StatusCode::BAD_REQUEST, "Неверный запрос"))?;
     if !csrf::check(headers, value["csrf"].as_str()) {
-        return Err(json_error(
+        return Err((
             StatusCode::FORBIDDEN,
             "Срок действия страницы истёк. Обновите её и повторите.",
         ));
@@ -153,8 +153,8 @@ async fn register_start(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = json_body(&headers, &body) {
-        return r;
+    if let Err((status, message)) = json_body(&headers, &body) {
+        return json_error(status, message);
     }
     match state
         .app
@@ -176,7 +176,7 @@ async fn register_finish(
 ) -> Response {
     let value = match json_body(&headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err((status, message)) => return json_error(status, message),
     };
     let ceremony = value["ceremony"].as_str().unwrap_or_default();
     let name = value["name"].as_str().unwrap_or_default();
@@ -255,8 +255,8 @@ async fn remove(
 
 /// `POST /login/passkey/start`: options for `navigator.credentials.get`.
 async fn sign_in_start(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = json_body(&headers, &body) {
-        return r;
+    if let Err((status, message)) = json_body(&headers, &body) {
+        return json_error(status, message);
     }
     match state.app.start_passkey_sign_in().await {
         Ok(c) => ceremony_json(c),
@@ -273,7 +273,7 @@ async fn sign_in_finish(
 ) -> Response {
     let value = match json_body(&headers, &body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err((status, message)) => return json_error(status, message),
     };
     let ceremony = value["ceremony"].as_str().unwrap_or_default();
     let signed = match state

@@ -308,7 +308,7 @@ def week_lessons(web: httpx.Client, class_id: str, monday: date, group_name: str
     return found
 
 
-def create_student(web: httpx.Client) -> None:
+def create_student(web: httpx.Client, class_from: date) -> None:
     page = get_page(web, "/people/new", "new person")
     resp = web.post(
         "/people/new",
@@ -324,6 +324,8 @@ def create_student(web: httpx.Client) -> None:
             "display_name": "",
             "roles": "student",
             "class_id": page.option("class_id", CLASS_NAME).value,
+            # In the class from the timetable's first week, so the whole week reaches the diary.
+            "class_from": class_from.isoformat(),
         },
     )
     see_other(resp, "create student", r"/people/\d+\?done=created")
@@ -375,7 +377,9 @@ def set_up_through_ui(server) -> UiData:
         # A holiday day may drop one of the two, never add a day off the grid.
         assert set(lessons) <= want_days, (lessons, want_days)
         assert all(room == CLASS_ROOM for _, room in lessons.values()), lessons
-        create_student(web)
+        # The demo's school year starts on 1 September; a run in its first days starts there.
+        year_start = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+        create_student(web, max(monday_of(today), year_start))
         password = issue_sheet(web)
     return UiData(group_name, STUDENT_LOGIN, password, week, lessons)
 

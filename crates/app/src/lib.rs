@@ -25,6 +25,7 @@ pub mod people;
 pub mod progress;
 mod protection;
 pub mod recovery;
+pub mod reports;
 pub mod resources;
 pub mod school_setup;
 pub mod session;

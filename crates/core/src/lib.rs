@@ -15,6 +15,7 @@ pub mod person;
 pub mod policy;
 pub mod progress;
 pub mod protection;
+pub mod report;
 pub mod role;
 pub mod schedule;
 pub mod settings;

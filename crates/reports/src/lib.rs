@@ -4,6 +4,7 @@
 //! typst is a long cold build, so it lives here and nowhere else.
 
 pub mod credential_sheet;
+pub mod document;
 pub mod letters;
 mod pdf;
 pub mod table;

@@ -29,6 +29,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/credential_sheet.typ"),
     ),
     ("letters.typ", include_str!("../templates/letters.typ")),
+    ("document.typ", include_str!("../templates/document.typ")),
 ];
 
 /// How many compilations typst's memo cache keeps results for: a few, so the second sheet reuses

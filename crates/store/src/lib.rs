@@ -16,6 +16,7 @@ mod postgres;
 mod progress;
 mod protection;
 mod records;
+mod reports;
 mod resources;
 mod school_setup;
 mod settings;
@@ -43,6 +44,7 @@ pub use people::*;
 pub use progress::*;
 pub use protection::*;
 pub use records::*;
+pub use reports::*;
 pub use resources::*;
 pub use school_setup::*;
 pub use settings::*;
@@ -89,6 +91,7 @@ pub trait Store:
     + ProtectionStore
     + IdentityStore
     + PasskeyStore
+    + ReportStore
     + Send
     + Sync
     + 'static

@@ -528,3 +528,4 @@ include!("repo_mail.rs");
 include!("repo_protection.rs");
 include!("repo_identity.rs");
 include!("repo_passkeys.rs");
+include!("repo_reports.rs");

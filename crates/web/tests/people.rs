@@ -230,6 +230,48 @@ async fn administration_journey(engine: Engine) {
         "PetrovPI2"
     );
 
+    // A student who arrived earlier this term is in the class from that day; the day must lie
+    // in the class's school year and not ahead of today.
+    let year = w.store().current_year(org, today()).await.unwrap().unwrap();
+    let mut arrived = student.to_vec();
+    arrived[0] = ("last_name", "Прибывшев");
+    arrived[5] = ("snils", "");
+    arrived.push(("class_from", "02.11.2026"));
+    let res = w.post(&cookie, "/people/new", &arrived, true).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let history = w
+        .store()
+        .class_history(id_from_location(&res.location()))
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        history[0].from_date,
+        NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
+    );
+    for (day, words) in [
+        ("2026-11-24", "позже сегодняшнего дня".to_owned()),
+        (
+            "2020-01-01",
+            format!(
+                "начала учебного года класса ({})",
+                year.start_date.format("%d.%m.%Y")
+            ),
+        ),
+        ("вчера", "ДД.ММ.ГГГГ".to_owned()),
+    ] {
+        let mut wrong = arrived.clone();
+        wrong.pop();
+        wrong.push(("class_from", day));
+        let res = w.post(&cookie, "/people/new", &wrong, true).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
+        assert!(res.text().contains(&words), "{day}: {}", res.text());
+        assert!(
+            res.text().contains(&format!("value=\"{day}\"")),
+            "{day} is kept"
+        );
+    }
+
     // A parent linked to the student.
     let sid = student_id.to_string();
     let parent = [

@@ -31,6 +31,42 @@ impl App {
         ))
     }
 
+    /// The first day of a new student in a class: today when left empty, otherwise a day of the
+    /// class's school year no later than today, so the diary never starts in the future.
+    async fn enrolment_date(
+        &self,
+        org: OrganizationId,
+        year_id: i64,
+        typed: &str,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> AppResult<NaiveDate> {
+        if typed.trim().is_empty() {
+            return Ok(today);
+        }
+        let Some(day) = parse_date(typed) else {
+            errors.add("class_from", "Дата в формате ДД.ММ.ГГГГ");
+            return Ok(today);
+        };
+        let years = self.store.years(org).await?;
+        let start = years
+            .iter()
+            .find(|y| y.id == year_id)
+            .map_or(day, |y| y.start_date);
+        if day > today {
+            errors.add("class_from", "Дата не может быть позже сегодняшнего дня");
+        } else if day < start {
+            errors.add(
+                "class_from",
+                format!(
+                    "Дата не раньше начала учебного года класса ({})",
+                    start.format("%d.%m.%Y")
+                ),
+            );
+        }
+        Ok(day)
+    }
+
     /// Creates a person with an account in the actor's school, with roles, a class for a
     /// student and children for a parent; returns the new account.
     pub async fn create_person(
@@ -48,6 +84,7 @@ impl App {
         let checked = check_person(input, today, &mut errors);
         let everyone = self.everyone(org).await?;
         let mut class_label = None;
+        let mut class_from = today;
         if checked.roles.contains(&Role::Student) {
             match checked.class_id {
                 None if errors.get("class_id").is_none() => {
@@ -56,13 +93,25 @@ impl App {
                 None => {}
                 Some(id) => match self.store.people_class(id).await? {
                     Some(c) if c.organization_id == org => {
-                        class_label = Some(class_name(c.grade, &c.letter))
+                        class_label = Some(class_name(c.grade, &c.letter));
+                        class_from = self
+                            .enrolment_date(
+                                org,
+                                c.academic_year_id,
+                                &input.class_from,
+                                today,
+                                &mut errors,
+                            )
+                            .await?;
                     }
                     _ => errors.add("class_id", "Выберите класс из списка"),
                 },
             }
         } else if checked.class_id.is_some() {
             errors.add("class_id", "Класс указывается только для ученика");
+        }
+        if !checked.roles.contains(&Role::Student) && !input.class_from.trim().is_empty() {
+            errors.add("class_from", "Дата указывается только для ученика");
         }
         let mut children = input.children.clone();
         children.sort_unstable();
@@ -108,7 +157,7 @@ impl App {
             display_name: display_name.clone(),
             roles: checked.roles.clone(),
             class_id: checked.class_id,
-            class_from: today,
+            class_from,
             children: children.clone(),
             now: self.clock.now(),
         };
@@ -126,7 +175,7 @@ impl App {
             roles_words(&checked.roles)
         );
         if let Some(c) = class_label {
-            details.push_str(&format!("; класс {c} с {}", today.format("%d.%m.%Y")));
+            details.push_str(&format!("; класс {c} с {}", class_from.format("%d.%m.%Y")));
         }
         if !children.is_empty() {
             let names: Vec<String> = children

@@ -203,6 +203,8 @@ pub struct PersonInput {
     pub roles: Vec<String>,
     /// For a new student: the class id as typed.
     pub class_id: String,
+    /// For a new student: the first day in the class as typed; empty means today.
+    pub class_from: String,
     /// For a new parent: the children's account ids.
     pub children: Vec<AccountId>,
     /// On editing: whether the account may sign in.

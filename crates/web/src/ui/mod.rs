@@ -16,6 +16,7 @@ mod people;
 mod progress;
 mod recovery;
 mod region;
+mod reports;
 mod resources;
 mod school;
 mod sessions;
@@ -58,6 +59,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(changes::routes())
         .merge(files::routes())
         .merge(journal::routes())
+        .merge(reports::routes())
         .merge(progress::routes())
         .merge(announcements::routes())
         .merge(resources::routes())
@@ -226,8 +228,10 @@ fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
         add("/school", "Школа");
         add("/people", "Пользователи");
         add("/changes", "Журнал изменений");
+        add("/reports", "Отчёты");
     } else if actor.has(Role::Teacher) {
         add("/people", "Мой класс");
+        add("/reports", "Отчёты");
     }
     let in_school = !actor.has(Role::RegionAdministrator) && !actor.has(Role::AuthorityOfficer);
     if in_school {

@@ -234,6 +234,7 @@ struct FormValues {
     display_name: String,
     roles: Vec<String>,
     class_id: String,
+    class_from: String,
     children: Vec<i64>,
     active: bool,
 }
@@ -251,6 +252,7 @@ impl FormValues {
             display_name: f.get("display_name").into(),
             roles: f.all("roles"),
             class_id: f.get("class_id").into(),
+            class_from: f.get("class_from").into(),
             children: f.ids("children"),
             active: f.get("active") == "1",
         }
@@ -268,6 +270,7 @@ impl FormValues {
             display_name: self.display_name.clone(),
             roles: self.roles.clone(),
             class_id: self.class_id.clone(),
+            class_from: self.class_from.clone(),
             children: self.children.clone(),
             active: self.active,
         }
@@ -482,6 +485,7 @@ async fn card_page(state: &AppState, session: &UiSession, id: i64, with: CardSta
         display_name: r.display_name.clone(),
         roles: card.row.roles.iter().map(|r| r.code().to_owned()).collect(),
         class_id: String::new(),
+        class_from: String::new(),
         children: Vec::new(),
         active: r.active,
     });

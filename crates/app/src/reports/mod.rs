@@ -1,0 +1,167 @@
+//! School reports: which ones an account may build, on what, and the reports themselves as
+//! documents ready to be shown as HTML or written as XLSX and PDF.
+
+mod class_progress;
+
+use chrono::NaiveDate;
+use sgo_core::report::may_report_on_class;
+use sgo_core::{Actor, Role};
+pub use sgo_reports::document::Document;
+use sgo_reports::document::{document_html, document_pdf, document_xlsx};
+use sgo_store::{PeriodRecord, ReportClassRecord, ReportScope};
+
+use crate::{App, AppError, AppResult};
+
+pub use class_progress::{ClassProgress, StudentProgressRow};
+pub use sgo_reports::document::{Section, cell_text};
+pub use sgo_reports::xlsx::Cell;
+
+/// A class the actor may build class reports on, with the periods of its grade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportClassChoice {
+    /// The class's id.
+    pub id: i64,
+    /// «5А».
+    pub name: String,
+    /// Periods of the class's year that cover its grade, in order.
+    pub periods: Vec<PeriodRecord>,
+    /// The period holding today, else the last one that started, else the first.
+    pub current_period: Option<i64>,
+}
+
+/// The formats a report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// A web page.
+    Html,
+    /// A workbook.
+    Xlsx,
+    /// A printable document.
+    Pdf,
+}
+
+impl ReportFormat {
+    /// Parses the extension used in download addresses.
+    pub fn from_extension(ext: &str) -> Option<ReportFormat> {
+        match ext {
+            "html" => Some(ReportFormat::Html),
+            "xlsx" => Some(ReportFormat::Xlsx),
+            "pdf" => Some(ReportFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    /// The extension of a file in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Pdf => "pdf",
+        }
+    }
+
+    /// The MIME type of a file in this format.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "text/html; charset=utf-8",
+            ReportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ReportFormat::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// Writes a document in a format.
+pub fn write_document(doc: &Document, format: ReportFormat) -> AppResult<Vec<u8>> {
+    let bytes = match format {
+        ReportFormat::Html => document_html(doc).into_bytes(),
+        ReportFormat::Xlsx => document_xlsx(doc)?,
+        ReportFormat::Pdf => document_pdf(doc)?,
+    };
+    Ok(bytes)
+}
+
+fn class_name(c: &ReportClassRecord) -> String {
+    format!("{}{}", c.grade, c.letter)
+}
+
+/// The period holding `today`, else the last that started before it, else the first.
+fn current_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<i64> {
+    periods
+        .iter()
+        .find(|p| p.start_date <= today && today <= p.end_date)
+        .or_else(|| periods.iter().rev().find(|p| p.start_date <= today))
+        .or_else(|| periods.first())
+        .map(|p| p.id)
+}
+
+impl App {
+    /// Classes of the current year the actor may build class reports on: every class for the
+    /// school's administration, the led classes for a class teacher, none for anyone else.
+    pub async fn report_class_choices(&self, actor: &Actor) -> AppResult<Vec<ReportClassChoice>> {
+        let today = self.today();
+        let org = actor.organization_id;
+        let Some(year) = self.store.current_year(org, today).await? else {
+            return Ok(Vec::new());
+        };
+        let led = if actor.has(Role::Teacher) {
+            self.store.classes_led_by(actor.account_id, year.id).await?
+        } else {
+            Vec::new()
+        };
+        let mut out = Vec::new();
+        for class in self
+            .store
+            .report_classes(ReportScope::Year(year.id))
+            .await?
+        {
+            if !may_report_on_class(actor, class.organization_id, led.contains(&class.id)) {
+                continue;
+            }
+            let periods = self.store.periods(year.id, class.grade).await?;
+            out.push(ReportClassChoice {
+                id: class.id,
+                name: class_name(&class),
+                current_period: current_period(&periods, today),
+                periods,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A class the actor may report on, with one of its periods; not found when the actor may
+    /// not see the class, so other schools' class ids reveal nothing.
+    pub(crate) async fn report_class(
+        &self,
+        actor: &Actor,
+        class_id: i64,
+        period_id: i64,
+    ) -> AppResult<(ReportClassRecord, PeriodRecord)> {
+        let missing = || AppError::NotFound("Класс не найден".into());
+        let class = self
+            .store
+            .report_classes(ReportScope::Class(class_id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(missing)?;
+        let leads = actor.has(Role::Teacher)
+            && self
+                .store
+                .classes_led_by(actor.account_id, class.academic_year_id)
+                .await?
+                .contains(&class.id);
+        if !may_report_on_class(actor, class.organization_id, leads) {
+            return Err(missing());
+        }
+        let period = self
+            .store
+            .periods(class.academic_year_id, class.grade)
+            .await?
+            .into_iter()
+            .find(|p| p.id == period_id)
+            .ok_or_else(|| AppError::BadRequest("Выберите период учебного года класса".into()))?;
+        Ok((class, period))
+    }
+}

@@ -1,0 +1,129 @@
+// Reports: the SQL of [`crate::ReportStore`], included into each engine by `repo.rs`.
+
+// The same statement for one class (`c.id = $1`) or a whole academic year
+// (`c.academic_year_id = $1`); the text stays `'static` either way.
+macro_rules! scoped {
+    ($scope:expr, $before:expr, $after:expr) => {
+        match $scope {
+            crate::ReportScope::Class(id) => (concat!($before, " c.id = $1 ", $after), id),
+            crate::ReportScope::Year(id) => (concat!($before, " c.academic_year_id = $1 ", $after), id),
+        }
+    };
+}
+
+#[async_trait]
+impl crate::ReportStore for Backend {
+    async fn report_classes(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportClassRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT c.id, c.organization_id, c.academic_year_id, c.grade, c.letter FROM classes c WHERE",
+            "ORDER BY c.grade, c.letter, c.id"
+        );
+        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_students(
+        &self,
+        scope: crate::ReportScope,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<crate::ReportStudentRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT DISTINCT cs.class_id, cs.student_account_id, p.last_name, p.first_name, p.middle_name \
+             FROM class_students cs JOIN classes c ON c.id = cs.class_id \
+             JOIN accounts a ON a.id = cs.student_account_id JOIN persons p ON p.id = a.person_id \
+             WHERE cs.from_date <= $2 AND (cs.to_date IS NULL OR cs.to_date >= $2) AND",
+            "ORDER BY cs.class_id, p.last_name, p.first_name, p.middle_name, cs.student_account_id"
+        );
+        Ok(sqlx::query_as(sql).bind(id).bind(on).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_groups(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportGroupRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT sg.id, sg.class_id, sub.name AS subject_name, sg.subgroup_id FROM subject_groups sg \
+             JOIN subjects sub ON sub.id = sg.subject_id JOIN classes c ON c.id = sg.class_id WHERE",
+            "ORDER BY sg.class_id, sub.name, sg.name, sg.id"
+        );
+        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_subgroup_members(
+        &self,
+        scope: crate::ReportScope,
+    ) -> StoreResult<Vec<crate::ReportSubgroupMemberRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT ss.subgroup_id, ss.student_account_id FROM subgroup_students ss \
+             JOIN subgroups s ON s.id = ss.subgroup_id JOIN classes c ON c.id = s.class_id WHERE",
+            ""
+        );
+        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_marks(
+        &self,
+        scope: crate::ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<crate::ReportMarkRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT sg.class_id, sg.id AS subject_group_id, mk.student_account_id, l.date AS lesson_date, \
+             mk.value, a.weight FROM marks mk JOIN assignments a ON a.id = mk.assignment_id \
+             JOIN lessons l ON l.id = a.lesson_id JOIN subject_groups sg ON sg.id = l.subject_group_id \
+             JOIN classes c ON c.id = sg.class_id \
+             WHERE mk.value IS NOT NULL AND mk.value BETWEEN 1 AND 5 AND l.status <> 'cancelled' \
+             AND l.date >= $2 AND l.date <= $3 AND",
+            ""
+        );
+        Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_final_marks(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportFinalMarkRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT f.subject_group_id, f.student_account_id, f.period_id, f.value FROM final_marks f \
+             JOIN subject_groups sg ON sg.id = f.subject_group_id JOIN classes c ON c.id = sg.class_id \
+             WHERE f.period_id IS NOT NULL AND f.value IS NOT NULL AND",
+            ""
+        );
+        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_attendance(
+        &self,
+        scope: crate::ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<crate::ReportAttendanceRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT sg.class_id, sg.id AS subject_group_id, at.student_account_id, l.date AS lesson_date, at.code \
+             FROM attendance at JOIN lessons l ON l.id = at.lesson_id \
+             JOIN subject_groups sg ON sg.id = l.subject_group_id JOIN classes c ON c.id = sg.class_id \
+             WHERE l.status <> 'cancelled' AND l.date >= $2 AND l.date <= $3 AND",
+            ""
+        );
+        Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
+    }
+
+    async fn report_lessons(
+        &self,
+        scope: crate::ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<crate::ReportLessonRecord>> {
+        let (sql, id) = scoped!(
+            scope,
+            "SELECT sg.class_id, sg.id AS subject_group_id, l.date, (TRIM(l.topic) <> '') AS has_topic, \
+             (SELECT COUNT(*) FROM assignments a JOIN marks mk ON mk.assignment_id = a.id \
+              WHERE a.lesson_id = l.id AND mk.value IS NOT NULL) AS marks \
+             FROM lessons l JOIN subject_groups sg ON sg.id = l.subject_group_id \
+             JOIN classes c ON c.id = sg.class_id \
+             WHERE l.status <> 'cancelled' AND l.date >= $2 AND l.date <= $3 AND",
+            "ORDER BY sg.class_id, l.date"
+        );
+        Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
+    }
+}

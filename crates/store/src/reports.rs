@@ -1,0 +1,148 @@
+//! The raw rows the school reports are computed from: students, subject groups, marks, period
+//! marks, attendance and lessons of one class or of a whole school, over a span of days.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use sgo_core::OrganizationId;
+
+use crate::StoreResult;
+
+/// Which classes a report reads: one class, or every class of a school's academic year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportScope {
+    /// One class by id.
+    Class(i64),
+    /// Every class of this academic year (by id).
+    Year(i64),
+}
+
+/// A class a report covers.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportClassRecord {
+    pub id: i64,
+    pub organization_id: OrganizationId,
+    pub academic_year_id: i64,
+    pub grade: i32,
+    pub letter: String,
+}
+
+/// A student of a class on the report's day.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportStudentRecord {
+    pub class_id: i64,
+    pub student_account_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+}
+
+/// A subject group of a class; `subgroup_id` set when only a subgroup studies it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportGroupRecord {
+    pub id: i64,
+    pub class_id: i64,
+    pub subject_name: String,
+    pub subgroup_id: Option<i64>,
+}
+
+/// A student in a subgroup.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportSubgroupMemberRecord {
+    pub subgroup_id: i64,
+    pub student_account_id: i64,
+}
+
+/// A mark with a value on a lesson of the span.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportMarkRecord {
+    pub class_id: i64,
+    pub subject_group_id: i64,
+    pub student_account_id: i64,
+    pub lesson_date: NaiveDate,
+    pub value: i32,
+    pub weight: i32,
+}
+
+/// A period mark with a value.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportFinalMarkRecord {
+    pub subject_group_id: i64,
+    pub student_account_id: i64,
+    pub period_id: i64,
+    pub value: i32,
+}
+
+/// An attendance entry on a lesson of the span.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportAttendanceRecord {
+    pub class_id: i64,
+    pub subject_group_id: i64,
+    pub student_account_id: i64,
+    pub lesson_date: NaiveDate,
+    pub code: String,
+}
+
+/// A held lesson of the span with what the teacher filled in.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportLessonRecord {
+    pub class_id: i64,
+    pub subject_group_id: i64,
+    pub date: NaiveDate,
+    pub has_topic: bool,
+    pub marks: i64,
+}
+
+/// Reads for the reports. Every list covers the scope's classes; spans are inclusive.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// The classes of the scope, by grade and letter.
+    async fn report_classes(&self, scope: ReportScope) -> StoreResult<Vec<ReportClassRecord>>;
+    /// Students in the scope's classes on `on`, by class and name.
+    async fn report_students(
+        &self,
+        scope: ReportScope,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<ReportStudentRecord>>;
+    /// Subject groups of the scope's classes, by class and subject.
+    async fn report_groups(&self, scope: ReportScope) -> StoreResult<Vec<ReportGroupRecord>>;
+    /// Members of the subgroups of the scope's classes.
+    async fn report_subgroup_members(
+        &self,
+        scope: ReportScope,
+    ) -> StoreResult<Vec<ReportSubgroupMemberRecord>>;
+    /// Marks with a value (1..5) on lessons in the span that were not cancelled.
+    async fn report_marks(
+        &self,
+        scope: ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReportMarkRecord>>;
+    /// Period marks with a value, of the scope's subject groups (year marks excluded).
+    async fn report_final_marks(
+        &self,
+        scope: ReportScope,
+    ) -> StoreResult<Vec<ReportFinalMarkRecord>>;
+    /// Attendance entries on lessons in the span that were not cancelled.
+    async fn report_attendance(
+        &self,
+        scope: ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReportAttendanceRecord>>;
+    /// Lessons in the span that were not cancelled, with whether a topic is set and how many
+    /// marks were given.
+    async fn report_lessons(
+        &self,
+        scope: ReportScope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReportLessonRecord>>;
+}

@@ -225,6 +225,81 @@ async fn class_progress(engine: Engine) {
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.body.starts_with(b"%PDF"));
 
+    // Attendance of the same class and period: each student's missed lessons (every code but
+    // late and exempt) from the diary's own attendance rows.
+    let attendance = w
+        .get(
+            &cookie,
+            &format!("/reports/class-attendance?target={target}"),
+        )
+        .await;
+    assert_eq!(attendance.status, StatusCode::OK, "{}", attendance.text());
+    let page = attendance.text();
+    let class = w.store().people_class(class_id).await.unwrap().unwrap();
+    let period = w
+        .store()
+        .periods(class.academic_year_id, class.grade)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == period_id)
+        .unwrap();
+    let on = period.end_date.min(today());
+    let mut class_missed = 0;
+    for s in w.store().students_of_class(class_id, on).await.unwrap() {
+        let missed = w
+            .store()
+            .diary_attendance(s, period.start_date, period.end_date)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|a| ["ОТ", "Б", "УП", "НП"].contains(&a.code.as_str()))
+            .count();
+        class_missed += missed;
+        let person = w.store().person_card(s).await.unwrap().unwrap();
+        let name = format!(
+            "{} {} {}",
+            person.last_name, person.first_name, person.middle_name
+        );
+        assert_eq!(
+            value_after(&page, name.trim()),
+            missed.to_string(),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        value_after(&page, "Итого по классу"),
+        class_missed.to_string()
+    );
+    let xlsx = w
+        .get(
+            &cookie,
+            &format!("/reports/class-attendance?target={target}&format=xlsx"),
+        )
+        .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(xlsx.body.clone())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Пропуски по ученикам", "Пропуски по предметам"]
+    );
+    let sheet = book.worksheet_range("Пропуски по ученикам").unwrap();
+    let total = sheet
+        .rows()
+        .find(|r| r.get(1) == Some(&Data::String("Итого по классу".into())))
+        .unwrap();
+    assert_eq!(total[2], Data::Float(class_missed as f64));
+    assert_eq!(
+        w.get(
+            &w.cookie(&w.first(Role::Parent, org)).await,
+            &format!("/reports/class-attendance?target={target}")
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
     // Mistakes get a clear answer, not a 500.
     for (bad, status) in [
         ("target=abc".to_owned(), StatusCode::BAD_REQUEST),

@@ -1,6 +1,7 @@
 //! School reports: which ones an account may build, on what, and the reports themselves as
 //! documents ready to be shown as HTML or written as XLSX and PDF.
 
+mod class_attendance;
 mod class_progress;
 
 use chrono::NaiveDate;
@@ -12,6 +13,7 @@ use sgo_store::{PeriodRecord, ReportClassRecord, ReportScope};
 
 use crate::{App, AppError, AppResult};
 
+pub use class_attendance::ClassAttendance;
 pub use class_progress::{ClassProgress, StudentProgressRow};
 pub use sgo_reports::document::{Section, cell_text};
 pub use sgo_reports::xlsx::Cell;
@@ -27,6 +29,33 @@ pub struct ReportClassChoice {
     pub periods: Vec<PeriodRecord>,
     /// The period holding today, else the last one that started, else the first.
     pub current_period: Option<i64>,
+}
+
+/// The reports built on one class for one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassReport {
+    /// «Успеваемость класса за период».
+    Progress,
+    /// «Посещаемость класса за период».
+    Attendance,
+}
+
+impl ClassReport {
+    /// The name used in addresses: `class-progress`, `class-attendance`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ClassReport::Progress => "class-progress",
+            ClassReport::Attendance => "class-attendance",
+        }
+    }
+
+    /// A Latin file name stem for downloads.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            ClassReport::Progress => "uspevaemost-klassa",
+            ClassReport::Attendance => "poseshchaemost-klassa",
+        }
+    }
 }
 
 /// The formats a report is written in.
@@ -97,6 +126,20 @@ fn current_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<i64> {
 }
 
 impl App {
+    /// A class report as a document.
+    pub async fn class_report(
+        &self,
+        actor: &Actor,
+        report: ClassReport,
+        class_id: i64,
+        period_id: i64,
+    ) -> AppResult<Document> {
+        Ok(match report {
+            ClassReport::Progress => self.class_progress(actor, class_id, period_id).await?.0,
+            ClassReport::Attendance => self.class_attendance(actor, class_id, period_id).await?.0,
+        })
+    }
+
     /// Classes of the current year the actor may build class reports on: every class for the
     /// school's administration, the led classes for a class teacher, none for anyone else.
     pub async fn report_class_choices(&self, actor: &Actor) -> AppResult<Vec<ReportClassChoice>> {

@@ -10,7 +10,7 @@ use axum::routing::get;
 use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::reports::{
-    Cell, Document, ReportClassChoice, ReportFormat, cell_text, write_document,
+    Cell, ClassReport, Document, ReportClassChoice, ReportFormat, cell_text, write_document,
 };
 
 use super::{Header, PageError, UiSession, render};
@@ -20,6 +20,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports", get(catalogue))
         .route("/reports/class-progress", get(class_progress))
+        .route("/reports/class-attendance", get(class_attendance))
 }
 
 #[derive(Template)]
@@ -100,7 +101,7 @@ struct DocumentPage<'a> {
 }
 
 #[derive(Deserialize)]
-struct ClassProgressQuery {
+struct ClassReportQuery {
     #[serde(default)]
     target: String,
     #[serde(default)]
@@ -117,7 +118,25 @@ fn parse_target(target: &str) -> Option<(i64, i64)> {
 async fn class_progress(
     State(state): State<AppState>,
     session: UiSession,
-    Query(q): Query<ClassProgressQuery>,
+    Query(q): Query<ClassReportQuery>,
+) -> Response {
+    class_report(state, session, q, ClassReport::Progress).await
+}
+
+/// `GET /reports/class-attendance?target=<class>:<period>[&format=xlsx|pdf]`.
+async fn class_attendance(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<ClassReportQuery>,
+) -> Response {
+    class_report(state, session, q, ClassReport::Attendance).await
+}
+
+async fn class_report(
+    state: AppState,
+    session: UiSession,
+    q: ClassReportQuery,
+    report: ClassReport,
 ) -> Response {
     let format = match q.format.as_str() {
         "" => ReportFormat::Html,
@@ -135,17 +154,17 @@ async fn class_progress(
     };
     let doc = match state
         .app
-        .class_progress(&session.who.actor, class_id, period_id)
+        .class_report(&session.who.actor, report, class_id, period_id)
         .await
     {
-        Ok((doc, _)) => doc,
+        Ok(doc) => doc,
         Err(AppError::BadRequest(e)) => {
             return catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await;
         }
         Err(e) => return PageError(state, e).into_response(),
     };
     let query = format!("target={class_id}:{period_id}");
-    respond(&state, &session, doc, format, "uspevaemost-klassa", query).await
+    respond(&state, &session, doc, format, report.file_stem(), query).await
 }
 
 /// The report as a page inside the portal, or as a download.

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::{World, today, world};
 use sgo_app::{Engine, Role};
+use sgo_store::{ReportScope, ReportStore};
 
 /// The selected `class:period` of the catalogue's select, and every offered value.
 fn offered(page: &str) -> (String, Vec<String>) {
@@ -298,6 +299,25 @@ async fn class_progress(engine: Engine) {
         .await
         .status,
         StatusCode::NOT_FOUND
+    );
+
+    // The lesson rows of the journal-filling report decode on both engines (a boolean made by
+    // a comparison, a count) and hold at least the marks the progress report counted.
+    let lessons = w
+        .store()
+        .report_lessons(
+            ReportScope::Class(class_id),
+            period.start_date,
+            period.end_date,
+        )
+        .await
+        .unwrap();
+    assert!(!lessons.is_empty());
+    assert!(lessons.iter().all(|l| l.class_id == class_id));
+    let marks: i64 = lessons.iter().map(|l| l.marks).sum();
+    assert!(
+        marks >= i64::from(e.distribution.iter().sum::<u32>()),
+        "{marks}"
     );
 
     // Mistakes get a clear answer, not a 500.

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::{World, today, world};
 use sgo_app::{Engine, Role};
-use sgo_store::{ReportScope, ReportStore};
+use sgo_store::ReportScope;
 
 /// The selected `class:period` of the catalogue's select, and every offered value.
 fn offered(page: &str) -> (String, Vec<String>) {

@@ -10,9 +10,10 @@ use std::io::Cursor;
 
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
 use common::{World, today, world};
 use sgo_app::{Engine, Role};
-use sgo_store::ReportScope;
+use sgo_store::{PeriodRecord, ReportScope};
 
 /// The selected `class:period` of the catalogue's select, and every offered value.
 fn offered(page: &str) -> (String, Vec<String>) {
@@ -47,7 +48,8 @@ struct Expected {
     averages: HashMap<i64, String>,
 }
 
-async fn expected(w: &World, class_id: i64, period_id: i64) -> Expected {
+/// The class's school year, the period and the day the report takes the class's roster on.
+async fn class_period(w: &World, class_id: i64, period_id: i64) -> (i64, PeriodRecord, NaiveDate) {
     let class = w.store().people_class(class_id).await.unwrap().unwrap();
     let period = w
         .store()
@@ -58,6 +60,11 @@ async fn expected(w: &World, class_id: i64, period_id: i64) -> Expected {
         .find(|p| p.id == period_id)
         .unwrap();
     let on = period.end_date.min(today());
+    (class.academic_year_id, period, on)
+}
+
+async fn expected(w: &World, class_id: i64, period_id: i64) -> Expected {
+    let (year_id, period, on) = class_period(w, class_id, period_id).await;
     let students = w.store().students_of_class(class_id, on).await.unwrap();
     let mut e = Expected {
         students: students.len(),
@@ -95,7 +102,7 @@ async fn expected(w: &World, class_id: i64, period_id: i64) -> Expected {
         }
         let finals: HashMap<String, i32> = w
             .store()
-            .student_final_marks(s, class.academic_year_id)
+            .student_final_marks(s, year_id)
             .await
             .unwrap()
             .into_iter()
@@ -236,16 +243,7 @@ async fn class_progress(engine: Engine) {
         .await;
     assert_eq!(attendance.status, StatusCode::OK, "{}", attendance.text());
     let page = attendance.text();
-    let class = w.store().people_class(class_id).await.unwrap().unwrap();
-    let period = w
-        .store()
-        .periods(class.academic_year_id, class.grade)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.id == period_id)
-        .unwrap();
-    let on = period.end_date.min(today());
+    let (_, period, on) = class_period(&w, class_id, period_id).await;
     let mut class_missed = 0;
     for s in w.store().students_of_class(class_id, on).await.unwrap() {
         let missed = w

@@ -3,18 +3,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
 use sgo_core::Actor;
 use sgo_core::marks::AttendanceCode;
 use sgo_core::person::full_name;
 use sgo_core::report::AbsenceTotals;
 use sgo_reports::document::{Document, Section};
 use sgo_reports::xlsx::Cell;
-use sgo_store::{
-    PeriodRecord, ReportAttendanceRecord, ReportGroupRecord, ReportScope, ReportStudentRecord,
-};
+use sgo_store::{ReportAttendanceRecord, ReportGroupRecord, ReportStudentRecord};
 
-use super::class_name;
+use super::ClassTarget;
 use crate::{App, AppResult};
 
 /// Missed lessons of a class: per student (in the roster's order), per subject, and in total.
@@ -102,18 +99,8 @@ fn counts(a: &AbsenceTotals) -> Vec<Cell> {
     .collect()
 }
 
-fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
-
 /// The report document of the counted figures.
-pub(crate) fn document(
-    school: &str,
-    class: &str,
-    period: &PeriodRecord,
-    on: NaiveDate,
-    a: &ClassAttendance,
-) -> Document {
+pub(crate) fn document(target: &ClassTarget, a: &ClassAttendance) -> Document {
     let mut student_headers = vec!["№".to_owned(), "Ученик".to_owned()];
     student_headers.extend(HEADERS.iter().map(|h| (*h).to_owned()));
     let student_rows = a
@@ -141,20 +128,7 @@ pub(crate) fn document(
         .collect();
     Document {
         title: "Посещаемость класса за период".into(),
-        facts: vec![
-            ("Школа".into(), school.to_owned()),
-            ("Класс".into(), class.to_owned()),
-            (
-                "Период".into(),
-                format!(
-                    "{} ({} — {})",
-                    period.name,
-                    date(period.start_date),
-                    date(period.end_date)
-                ),
-            ),
-            ("Состав класса на".into(), date(on)),
-        ],
+        facts: target.facts(),
         sections: vec![
             Section {
                 caption: "Пропуски по ученикам".into(),
@@ -182,29 +156,23 @@ impl App {
         class_id: i64,
         period_id: i64,
     ) -> AppResult<(Document, ClassAttendance)> {
-        let (class, period) = self.report_class(actor, class_id, period_id).await?;
-        let on = period.end_date.min(self.today()).max(period.start_date);
-        let scope = ReportScope::Class(class.id);
-        let students = self.store.report_students(scope, on).await?;
+        let target = self.report_class(actor, class_id, period_id).await?;
+        let (scope, period) = (target.scope(), &target.period);
+        let students = self.store.report_students(scope, target.on).await?;
         let groups = self.store.report_groups(scope).await?;
         let entries = self
             .store
             .report_attendance(scope, period.start_date, period.end_date)
             .await?;
         let figures = compute(&students, &groups, &entries);
-        let school = self
-            .store
-            .organization(class.organization_id)
-            .await?
-            .map(|o| o.short_name)
-            .unwrap_or_default();
-        let doc = document(&school, &class_name(&class), &period, on, &figures);
-        Ok((doc, figures))
+        Ok((document(&target, &figures), figures))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
     use super::*;
 
     fn entry(student: i64, group: i64, code: &str) -> ReportAttendanceRecord {

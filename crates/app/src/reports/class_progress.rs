@@ -4,19 +4,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
 use sgo_core::Actor;
 use sgo_core::marks::weighted_average;
 use sgo_core::person::full_name;
 use sgo_core::report::{ProgressTotals, StudentStanding, result_mark, standing};
 use sgo_reports::document::{Document, Section};
 use sgo_reports::xlsx::Cell;
-use sgo_store::{
-    PeriodRecord, ReportFinalMarkRecord, ReportGroupRecord, ReportMarkRecord, ReportScope,
-    ReportStudentRecord,
-};
+use sgo_store::{ReportFinalMarkRecord, ReportGroupRecord, ReportMarkRecord, ReportStudentRecord};
 
-use super::class_name;
+use super::ClassTarget;
 use crate::{App, AppResult};
 
 /// One student's line of the report.
@@ -160,10 +156,6 @@ fn subject_titles(groups: &[ReportGroupRecord]) -> Vec<String> {
         .collect()
 }
 
-fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
-}
-
 fn average_cell(avg: Option<f64>) -> Cell {
     avg.map_or(Cell::Empty, |a| Cell::Fixed(a, 2))
 }
@@ -173,13 +165,7 @@ fn percent_cell(value: Option<f64>) -> Cell {
 }
 
 /// The report document of computed figures.
-pub(crate) fn document(
-    school: &str,
-    class: &str,
-    period: &PeriodRecord,
-    on: NaiveDate,
-    p: &ClassProgress,
-) -> Document {
+pub(crate) fn document(target: &ClassTarget, p: &ClassProgress) -> Document {
     let mut headers = vec!["№".to_owned(), "Ученик".to_owned()];
     headers.extend(p.subjects.iter().cloned());
     headers.extend(["Средний балл".to_owned(), "Итог".to_owned()]);
@@ -277,20 +263,7 @@ pub(crate) fn document(
         .collect();
     Document {
         title: "Успеваемость класса за период".into(),
-        facts: vec![
-            ("Школа".into(), school.to_owned()),
-            ("Класс".into(), class.to_owned()),
-            (
-                "Период".into(),
-                format!(
-                    "{} ({} — {})",
-                    period.name,
-                    date(period.start_date),
-                    date(period.end_date)
-                ),
-            ),
-            ("Состав класса на".into(), date(on)),
-        ],
+        facts: target.facts(),
         sections: vec![
             Section {
                 caption: "Итоги по ученикам".into(),
@@ -343,12 +316,10 @@ impl App {
         class_id: i64,
         period_id: i64,
     ) -> AppResult<(Document, ClassProgress)> {
-        let (class, period) = self.report_class(actor, class_id, period_id).await?;
-        // The class as it stands at the end of the period, or today while the period runs.
-        let on = period.end_date.min(self.today()).max(period.start_date);
-        let scope = ReportScope::Class(class.id);
+        let target = self.report_class(actor, class_id, period_id).await?;
+        let (scope, period) = (target.scope(), &target.period);
         let rows = ClassRows {
-            students: self.store.report_students(scope, on).await?,
+            students: self.store.report_students(scope, target.on).await?,
             groups: self.store.report_groups(scope).await?,
             subgroup_members: self
                 .store
@@ -365,19 +336,15 @@ impl App {
             period_id: period.id,
         };
         let figures = compute(&rows);
-        let school = self
-            .store
-            .organization(class.organization_id)
-            .await?
-            .map(|o| o.short_name)
-            .unwrap_or_default();
-        let doc = document(&school, &class_name(&class), &period, on, &figures);
-        Ok((doc, figures))
+        Ok((document(&target, &figures), figures))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+    use sgo_store::PeriodRecord;
+
     use super::*;
 
     fn student(id: i64, last: &str) -> ReportStudentRecord {
@@ -466,10 +433,15 @@ mod tests {
         assert_eq!(p.totals.quality, 1);
         assert_eq!(p.totals.distribution, [0, 1, 1, 3, 2]);
         assert_eq!(p.subject_averages[2], None);
-        let doc = document(
-            "Школа",
-            "5А",
-            &PeriodRecord {
+        let target = ClassTarget {
+            class: sgo_store::ReportClassRecord {
+                id: 1,
+                organization_id: 1,
+                academic_year_id: 1,
+                grade: 5,
+                letter: "А".into(),
+            },
+            period: PeriodRecord {
                 id: 7,
                 academic_year_id: 1,
                 kind: "quarter".into(),
@@ -480,9 +452,10 @@ mod tests {
                 start_date: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default(),
                 end_date: NaiveDate::from_ymd_opt(2026, 10, 25).unwrap_or_default(),
             },
-            NaiveDate::from_ymd_opt(2026, 10, 25).unwrap_or_default(),
-            &p,
-        );
+            on: NaiveDate::from_ymd_opt(2026, 10, 25).unwrap_or_default(),
+            school: "Школа".into(),
+        };
+        let doc = document(&target, &p);
         let html = sgo_reports::document::document_html(&doc);
         assert!(
             html.contains("<td>Волков Имя</td><td class=\"n\">4</td><td>—</td><td>н/а</td>"),

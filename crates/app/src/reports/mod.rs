@@ -41,14 +41,6 @@ pub enum ClassReport {
 }
 
 impl ClassReport {
-    /// The name used in addresses: `class-progress`, `class-attendance`.
-    pub fn slug(self) -> &'static str {
-        match self {
-            ClassReport::Progress => "class-progress",
-            ClassReport::Attendance => "class-attendance",
-        }
-    }
-
     /// A Latin file name stem for downloads.
     pub fn file_stem(self) -> &'static str {
         match self {
@@ -113,6 +105,41 @@ pub fn write_document(doc: &Document, format: ReportFormat) -> AppResult<Vec<u8>
 
 fn class_name(c: &ReportClassRecord) -> String {
     format!("{}{}", c.grade, c.letter)
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// What a class report covers: the class, the period, the day its roster is taken on and the
+/// school's name.
+pub(crate) struct ClassTarget {
+    pub class: ReportClassRecord,
+    pub period: PeriodRecord,
+    /// The class as it stands at the end of the period, or today while the period runs.
+    pub on: NaiveDate,
+    pub school: String,
+}
+
+impl ClassTarget {
+    /// The store scope of the class.
+    pub fn scope(&self) -> ReportScope {
+        ReportScope::Class(self.class.id)
+    }
+
+    /// The facts every class report opens with.
+    pub fn facts(&self) -> Vec<(String, String)> {
+        let p = &self.period;
+        vec![
+            ("Школа".into(), self.school.clone()),
+            ("Класс".into(), class_name(&self.class)),
+            (
+                "Период".into(),
+                format!("{} ({} — {})", p.name, date(p.start_date), date(p.end_date)),
+            ),
+            ("Состав класса на".into(), date(self.on)),
+        ]
+    }
 }
 
 /// The period holding `today`, else the last that started before it, else the first.
@@ -180,7 +207,7 @@ impl App {
         actor: &Actor,
         class_id: i64,
         period_id: i64,
-    ) -> AppResult<(ReportClassRecord, PeriodRecord)> {
+    ) -> AppResult<ClassTarget> {
         let missing = || AppError::NotFound("Класс не найден".into());
         let class = self
             .store
@@ -205,6 +232,18 @@ impl App {
             .into_iter()
             .find(|p| p.id == period_id)
             .ok_or_else(|| AppError::BadRequest("Выберите период учебного года класса".into()))?;
-        Ok((class, period))
+        let on = period.end_date.min(self.today()).max(period.start_date);
+        let school = self
+            .store
+            .organization(class.organization_id)
+            .await?
+            .map(|o| o.short_name)
+            .unwrap_or_default();
+        Ok(ClassTarget {
+            class,
+            period,
+            on,
+            school,
+        })
     }
 }

@@ -23,11 +23,36 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/reports/class-attendance", get(class_attendance))
 }
 
+/// A class report the catalogue offers: its address name (also the ids of its form), title and
+/// what it shows.
+struct ClassReportCard {
+    slug: &'static str,
+    title: &'static str,
+    text: &'static str,
+}
+
+const CLASS_REPORTS: [ClassReportCard; 2] = [
+    ClassReportCard {
+        slug: "class-progress",
+        title: "Успеваемость класса за период",
+        text: "Итоговые отметки учеников по всем предметам (выставленные учителем или предложенные \
+               средневзвешенным баллом), успеваемость и качество знаний, распределение оценок, \
+               ученики с «2» и без оценок.",
+    },
+    ClassReportCard {
+        slug: "class-attendance",
+        title: "Посещаемость класса за период",
+        text: "Пропущенные уроки каждого ученика: по болезни, по уважительной и неуважительной \
+               причине, без указания причины; опоздания; итоги класса и пропуски по предметам.",
+    },
+];
+
 #[derive(Template)]
 #[template(path = "reports/index.html")]
 struct CataloguePage<'a> {
     portal_name: &'a str,
     header: Header,
+    reports: &'static [ClassReportCard],
     classes: Vec<ReportClassChoice>,
     error: Option<String>,
 }
@@ -54,6 +79,7 @@ async fn catalogue_page(
     let page = CataloguePage {
         portal_name: &state.options.portal_name,
         header,
+        reports: &CLASS_REPORTS,
         classes,
         error,
     };

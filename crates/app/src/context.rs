@@ -34,6 +34,8 @@ pub struct Settings {
     pub lockout: sgo_core::protection::LockoutRules,
     /// Password recovery by e-mail: link lifetime and request limits.
     pub recovery: sgo_core::protection::RecoveryRules,
+    /// How many reports are built at once; the rest wait in the queue.
+    pub report_workers: usize,
 }
 
 /// Upload limits by what the file is for.
@@ -122,6 +124,7 @@ impl Default for Settings {
             public_url: String::new(),
             lockout: Default::default(),
             recovery: Default::default(),
+            report_workers: 2,
         }
     }
 }
@@ -162,12 +165,14 @@ pub struct App {
     pub(crate) diary_cache: Arc<DiaryCache>,
     pub(crate) files: Arc<dyn FileStore>,
     pub(crate) identity: Option<Arc<sgo_auth::oidc::IdentityProvider>>,
+    pub(crate) reports: Arc<crate::reports::ReportQueue>,
 }
 
 impl App {
     /// Builds the context.
     pub fn new(store: Arc<dyn Store>, key: ServerKey, settings: Settings, clock: Clock) -> App {
         let files: Arc<dyn FileStore> = Arc::new(LocalFileStore::new(settings.files_dir.clone()));
+        let reports = Arc::new(crate::reports::ReportQueue::new(settings.report_workers));
         App {
             files,
             store,
@@ -177,6 +182,7 @@ impl App {
             sessions: Arc::new(SessionCache::default()),
             diary_cache: Arc::new(DiaryCache::default()),
             identity: None,
+            reports,
         }
     }
 

@@ -26,7 +26,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 19] = [
+const CONFIG_KEYS: [&str; 20] = [
     "data_dir",
     "listen",
     "database_url",
@@ -46,6 +46,7 @@ const CONFIG_KEYS: [&str; 19] = [
     "address_lockout_window_minutes",
     "address_lockout_pause_minutes",
     "password_reset_link_minutes",
+    "report_workers",
 ];
 
 /// The largest upload limit accepted, in KB: the HTTP layer refuses bodies above ~52 MB.
@@ -100,6 +101,9 @@ pub struct Config {
     pub address_lockout_pause_minutes: u64,
     /// How long a password recovery link works, minutes.
     pub password_reset_link_minutes: u64,
+    /// How many reports are built at once (1..=16); the rest wait in the queue so that a wave
+    /// of report orders cannot take the database from the diary.
+    pub report_workers: usize,
     /// Sign-in through ESIA or another OpenID Connect provider (`[esia]` table, file only).
     pub esia: Option<EsiaConfig>,
 }
@@ -221,6 +225,7 @@ impl Default for Config {
             address_lockout_window_minutes: 5,
             address_lockout_pause_minutes: 5,
             password_reset_link_minutes: 60,
+            report_workers: 2,
             esia: None,
         }
     }
@@ -319,7 +324,12 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     )
     .await
     .context("не удалось открыть базу данных")?;
+    anyhow::ensure!(
+        (1..=16).contains(&config.report_workers),
+        "report_workers: укажите от 1 до 16 одновременно строящихся отчётов"
+    );
     let settings = Settings {
+        report_workers: config.report_workers,
         session_idle: Duration::from_secs(config.session_idle_minutes * 60),
         legacy_login: config.legacy_login,
         password_cost: PasswordCost::STANDARD,

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod report;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,23 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Build the period results of an account's school or territory into a file.
+    Report {
+        #[command(flatten)]
+        common: Overrides,
+        /// The id of the account's organization.
+        #[arg(long)]
+        organization: i64,
+        /// The account's login.
+        #[arg(long)]
+        login: String,
+        /// The day (YYYY-MM-DD); today when omitted.
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        /// The file to write: .xlsx, .pdf or .html.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Apply database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -65,6 +83,21 @@ async fn main() -> std::process::ExitCode {
             students_per_class,
             seed,
         } => demo::run(common, schools, students_per_class, seed).await,
+        Command::Report {
+            common,
+            organization,
+            login,
+            on,
+            out,
+        } => {
+            let args = report::ReportArgs {
+                organization,
+                login,
+                on,
+                out,
+            };
+            report::run(common, args).await
+        }
         Command::Migrate { common } => {
             async {
                 let config = config::load(&common)?;

@@ -29,6 +29,14 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
             );
         }
     }
+    // Reports a previous run was building are lost with it; their owners are told to reorder.
+    let interrupted = app.recover_report_jobs().await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            jobs = interrupted,
+            "report jobs interrupted by the restart marked failed"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("не удалось занять адрес {}", config.listen))?;
@@ -44,6 +52,9 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
             }
             if let Err(e) = sweeper.sweep_login_counters().await {
                 tracing::warn!(error = %e, "login counter sweep failed");
+            }
+            if let Err(e) = sweeper.sweep_report_jobs().await {
+                tracing::warn!(error = %e, "report job sweep failed");
             }
         }
     });

@@ -16,6 +16,8 @@ pub mod policy;
 pub mod progress;
 pub mod protection;
 pub mod report;
+pub mod report_job;
+pub mod report_territory;
 pub mod role;
 pub mod schedule;
 pub mod settings;

@@ -10,16 +10,40 @@ pub const MARK_RANGE: std::ops::RangeInclusive<i32> = 1..=5;
 /// Средневзвешенный балл: sum(mark × weight) / sum(weight), over marks with a value and a
 /// positive weight. `None` when there is nothing to average.
 pub fn weighted_average(marks: impl IntoIterator<Item = (i32, i32)>) -> Option<f64> {
-    let (sum, weights) = marks
-        .into_iter()
-        .filter(|&(value, weight)| MARK_RANGE.contains(&value) && weight > 0)
-        .fold((0i64, 0i64), |(s, w), (value, weight)| {
-            (
-                s + i64::from(value) * i64::from(weight),
-                w + i64::from(weight),
-            )
-        });
-    (weights > 0).then(|| sum as f64 / weights as f64)
+    let mut sum = WeightedSum::default();
+    for (value, weight) in marks {
+        sum.add(value, weight);
+    }
+    sum.average()
+}
+
+/// A running weighted average, so that the averages of classes can be combined into those of a
+/// school and a territory without keeping their marks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WeightedSum {
+    sum: i64,
+    weights: i64,
+}
+
+impl WeightedSum {
+    /// Counts a mark; values outside 1..5 and weights below 1 are not counted.
+    pub fn add(&mut self, value: i32, weight: i32) {
+        if MARK_RANGE.contains(&value) && weight > 0 {
+            self.sum += i64::from(value) * i64::from(weight);
+            self.weights += i64::from(weight);
+        }
+    }
+
+    /// Adds another running average.
+    pub fn merge(&mut self, other: WeightedSum) {
+        self.sum += other.sum;
+        self.weights += other.weights;
+    }
+
+    /// The average so far; `None` when nothing was counted.
+    pub fn average(&self) -> Option<f64> {
+        (self.weights > 0).then(|| self.sum as f64 / self.weights as f64)
+    }
 }
 
 /// Formats an average the way SGO shows it: two decimals with a comma.
@@ -113,6 +137,22 @@ impl TryFrom<String> for AttendanceCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_sums_average_like_all_marks_together() {
+        let class_a = [(5, 2), (3, 1), (9, 1)];
+        let class_b = [(4, 1), (2, 3), (5, 0)];
+        let mut a = WeightedSum::default();
+        class_a.iter().for_each(|&(v, w)| a.add(v, w));
+        let mut b = WeightedSum::default();
+        class_b.iter().for_each(|&(v, w)| b.add(v, w));
+        a.merge(b);
+        let all = weighted_average(class_a.iter().chain(&class_b).copied());
+        assert_eq!(a.average(), all);
+        // 5·2 + 3 + 4 + 2·3 = 23 over weights 2 + 1 + 1 + 3 = 7.
+        assert_eq!(all, Some(23.0 / 7.0));
+        assert_eq!(WeightedSum::default().average(), None);
+    }
 
     #[test]
     fn weighted_average_weighs_and_ignores_what_is_not_a_mark() {

@@ -9,7 +9,7 @@ use crate::xlsx::Cell;
 use crate::{ReportError, pdf};
 
 /// A finished report.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// The report's name, e.g. «Успеваемость класса».
     pub title: String,
@@ -20,7 +20,7 @@ pub struct Document {
 }
 
 /// One table of a report.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// A heading above the table; also the XLSX sheet name. May be empty.
     pub caption: String,

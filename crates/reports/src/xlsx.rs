@@ -13,7 +13,7 @@ const CELL_TEXT_MAX: usize = 32_767;
 const COLUMN_MAX_PIXELS: u32 = 400;
 
 /// A cell of an exported table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell {
     /// Text, written as a string cell whatever it starts with.
     Text(String),

@@ -16,6 +16,7 @@ mod postgres;
 mod progress;
 mod protection;
 mod records;
+mod report_jobs;
 mod reports;
 mod resources;
 mod school_setup;
@@ -44,6 +45,7 @@ pub use people::*;
 pub use progress::*;
 pub use protection::*;
 pub use records::*;
+pub use report_jobs::*;
 pub use reports::*;
 pub use resources::*;
 pub use school_setup::*;
@@ -92,6 +94,7 @@ pub trait Store:
     + IdentityStore
     + PasskeyStore
     + ReportStore
+    + ReportJobStore
     + Send
     + Sync
     + 'static

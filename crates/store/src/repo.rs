@@ -529,3 +529,4 @@ include!("repo_protection.rs");
 include!("repo_identity.rs");
 include!("repo_passkeys.rs");
 include!("repo_reports.rs");
+include!("repo_report_jobs.rs");

@@ -22,6 +22,33 @@ impl crate::ReportStore for Backend {
         Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
     }
 
+    async fn report_schools(
+        &self,
+        scope: crate::SchoolScope,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<crate::ReportSchoolRecord>> {
+        macro_rules! schools {
+            ($filter:expr) => {
+                concat!(
+                    "SELECT o.id, o.short_name, m.name AS municipality_name, \
+                     (SELECT MIN(y.id) FROM academic_years y WHERE y.organization_id = o.id \
+                      AND y.start_date <= $2 AND y.end_date >= $2) AS academic_year_id \
+                     FROM organizations o JOIN settlements s ON s.id = o.settlement_id \
+                     JOIN municipalities m ON m.id = s.municipality_id \
+                     WHERE o.kind = 'general' AND o.active = TRUE AND ",
+                    $filter,
+                    " ORDER BY m.name, o.short_name, o.id"
+                )
+            };
+        }
+        let (sql, id) = match scope {
+            crate::SchoolScope::School(id) => (schools!("o.id = $1"), id),
+            crate::SchoolScope::Authority(id) => (schools!("o.authority_id = $1"), id),
+            crate::SchoolScope::Region(id) => (schools!("m.region_id = $1"), id),
+        };
+        Ok(sqlx::query_as(sql).bind(id).bind(on).fetch_all(&self.pool).await?)
+    }
+
     async fn report_students(
         &self,
         scope: crate::ReportScope,

@@ -16,6 +16,28 @@ pub enum ReportScope {
     Year(i64),
 }
 
+/// Which schools a territory report reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchoolScope {
+    /// One school by id.
+    School(OrganizationId),
+    /// The schools a municipal authority oversees (by the authority's id).
+    Authority(OrganizationId),
+    /// Every school of a region (by id).
+    Region(i64),
+}
+
+/// A school a territory report covers, with its academic year holding the report's day.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct ReportSchoolRecord {
+    pub id: OrganizationId,
+    pub short_name: String,
+    pub municipality_name: String,
+    /// None when the school has no year holding the day.
+    pub academic_year_id: Option<i64>,
+}
+
 /// A class a report covers.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 #[allow(missing_docs)]
@@ -105,6 +127,13 @@ pub struct ReportLessonRecord {
 pub trait ReportStore: Send + Sync {
     /// The classes of the scope, by grade and letter.
     async fn report_classes(&self, scope: ReportScope) -> StoreResult<Vec<ReportClassRecord>>;
+    /// The open general-education schools of the scope, by municipality and name, each with its
+    /// academic year holding `on`.
+    async fn report_schools(
+        &self,
+        scope: SchoolScope,
+        on: NaiveDate,
+    ) -> StoreResult<Vec<ReportSchoolRecord>>;
     /// Students in the scope's classes on `on`, by class and name.
     async fn report_students(
         &self,

@@ -7,10 +7,15 @@ use sgo_app::records::FileRecord;
 /// The bytes with their type, a download disposition (never shown inline as a page) and a
 /// sandbox, so that an uploaded HTML or SVG file can never run as part of the portal.
 pub(crate) fn file_response(file: &FileRecord, bytes: Vec<u8>) -> Response {
-    let disposition = sgo_core::files::content_disposition(&file.name);
+    download(bytes, &file.content_type, &file.name)
+}
+
+/// Bytes of any kind as a download named `name`, with the same protections as stored files.
+pub(crate) fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
+    let disposition = sgo_core::files::content_disposition(name);
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    let content_type = HeaderValue::from_str(&file.content_type)
+    let content_type = HeaderValue::from_str(content_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     if let Ok(v) = HeaderValue::from_str(&disposition) {

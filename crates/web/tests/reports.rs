@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use common::{World, today, world};
-use sgo_app::{Engine, Role};
-use sgo_store::{PeriodRecord, ReportScope};
+use sgo_app::{Engine, OrganizationKind, Role};
+use sgo_store::{OrganizationFields, PeriodRecord, ReportScope};
 
 /// The selected `class:period` of the catalogue's select, and every offered value.
 fn offered(page: &str) -> (String, Vec<String>) {
@@ -37,6 +37,44 @@ fn value_after(page: &str, label: &str) -> String {
     let rest = &page[at + label.len() + 9..];
     let start = rest.find('>').unwrap() + 1;
     rest[start..rest.find("</td>").unwrap()].to_owned()
+}
+
+/// Orders a report through the catalogue's form; the response to the order.
+async fn order(w: &World, cookie: &str, report: &str, target: &str) -> common::Response {
+    w.post(
+        cookie,
+        "/reports/jobs",
+        &[("report", report), ("target", target)],
+    )
+    .await
+}
+
+/// Orders a report and waits for it to be built; the address of the finished report's page.
+async fn built(w: &World, cookie: &str, report: &str, target: &str) -> String {
+    built_with(w, cookie, &[("report", report), ("target", target)]).await
+}
+
+/// Orders a report with the form's fields and waits for it to be built.
+async fn built_with(w: &World, cookie: &str, fields: &[(&str, &str)]) -> String {
+    let report = fields[0].1;
+    let res = w.post(cookie, "/reports/jobs", fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let job = res.location();
+    assert!(job.starts_with("/reports/jobs/"), "{job}");
+    for _ in 0..500 {
+        let page = w.get(cookie, &job).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let text = page.text();
+        assert!(!text.contains("id=\"job-error\""), "{text}");
+        if text.contains("id=\"report-title\"") {
+            return job;
+        }
+        // The page of a job still building refreshes itself and shows how far it got.
+        assert!(text.contains("http-equiv=\"refresh\""), "{text}");
+        assert!(text.contains("id=\"job-progress\""), "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{report} was not built in 10 s");
 }
 
 /// What the test expects, from the diary's raw marks and the stored period marks.
@@ -153,7 +191,7 @@ async fn class_progress(engine: Engine) {
     let (class_id, period_id) = target.split_once(':').unwrap();
     let (class_id, period_id): (i64, i64) = (class_id.parse().unwrap(), period_id.parse().unwrap());
 
-    let uri = format!("/reports/class-progress?target={target}");
+    let uri = built(&w, &cookie, "class-progress", &target).await;
     let report = w.get(&cookie, &uri).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.text());
     let html = report.text();
@@ -202,7 +240,7 @@ async fn class_progress(engine: Engine) {
     }
 
     // The same figures in the workbook, numbers as numbers.
-    let xlsx = w.get(&cookie, &format!("{uri}&format=xlsx")).await;
+    let xlsx = w.get(&cookie, &format!("{uri}/file?format=xlsx")).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.header("content-type").contains("spreadsheetml"));
     assert!(xlsx.header("content-disposition").contains(".xlsx"));
@@ -229,18 +267,14 @@ async fn class_progress(engine: Engine) {
     };
     assert!((success - e.successful as f64 * 100.0 / e.students as f64).abs() < 1e-9);
 
-    let pdf = w.get(&cookie, &format!("{uri}&format=pdf")).await;
+    let pdf = w.get(&cookie, &format!("{uri}/file?format=pdf")).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.body.starts_with(b"%PDF"));
 
     // Attendance of the same class and period: each student's missed lessons (every code but
     // late and exempt) from the diary's own attendance rows.
-    let attendance = w
-        .get(
-            &cookie,
-            &format!("/reports/class-attendance?target={target}"),
-        )
-        .await;
+    let attendance_uri = built(&w, &cookie, "class-attendance", &target).await;
+    let attendance = w.get(&cookie, &attendance_uri).await;
     assert_eq!(attendance.status, StatusCode::OK, "{}", attendance.text());
     let page = attendance.text();
     let (_, period, on) = class_period(&w, class_id, period_id).await;
@@ -271,10 +305,7 @@ async fn class_progress(engine: Engine) {
         class_missed.to_string()
     );
     let xlsx = w
-        .get(
-            &cookie,
-            &format!("/reports/class-attendance?target={target}&format=xlsx"),
-        )
+        .get(&cookie, &format!("{attendance_uri}/file?format=xlsx"))
         .await;
     assert_eq!(xlsx.status, StatusCode::OK);
     let mut book: Xlsx<_> =
@@ -289,13 +320,20 @@ async fn class_progress(engine: Engine) {
         .find(|r| r.get(1) == Some(&Data::String("Итого по классу".into())))
         .unwrap();
     assert_eq!(total[2], Data::Float(class_missed as f64));
+    let parent = w.cookie(&w.first(Role::Parent, org)).await;
     assert_eq!(
-        w.get(
-            &w.cookie(&w.first(Role::Parent, org)).await,
-            &format!("/reports/class-attendance?target={target}")
-        )
-        .await
-        .status,
+        order(&w, &parent, "class-attendance", &target).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Someone else's finished report is not theirs to read.
+    assert_eq!(
+        w.get(&parent, &attendance_uri).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.get(&parent, &format!("{attendance_uri}/file?format=xlsx"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
@@ -318,21 +356,59 @@ async fn class_progress(engine: Engine) {
         "{marks}"
     );
 
+    // The journal filling counts the lessons held up to the report's day.
+    let held: Vec<_> = lessons.iter().filter(|l| l.date <= on).collect();
+    let filling = built(&w, &cookie, "journal-filling", &target).await;
+    let row = row_after(&w.get(&cookie, &filling).await.text(), "Итого по классу");
+    assert_eq!(row[0], held.len().to_string());
+    assert_eq!(
+        row[1],
+        held.iter().filter(|l| !l.has_topic).count().to_string()
+    );
+    assert_eq!(
+        row[2],
+        held.iter().map(|l| l.marks).sum::<i64>().to_string()
+    );
+
     // Mistakes get a clear answer, not a 500.
-    for (bad, status) in [
-        ("target=abc".to_owned(), StatusCode::BAD_REQUEST),
-        (format!("target={class_id}:999999"), StatusCode::BAD_REQUEST),
+    for (report, bad, status) in [
+        ("class-progress", "abc".to_owned(), StatusCode::BAD_REQUEST),
         (
-            format!("target={target}&format=doc"),
+            "class-progress",
+            format!("{class_id}:999999"),
             StatusCode::BAD_REQUEST,
         ),
-        ("target=999999:1".to_owned(), StatusCode::NOT_FOUND),
+        (
+            "class-progress",
+            "999999:1".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        ("no-such-report", target.clone(), StatusCode::BAD_REQUEST),
     ] {
-        let res = w
-            .get(&cookie, &format!("/reports/class-progress?{bad}"))
-            .await;
-        assert_eq!(res.status, status, "{bad}");
+        let res = order(&w, &cookie, report, &bad).await;
+        assert_eq!(res.status, status, "{report} {bad}");
     }
+    let res = w.get(&cookie, &format!("{uri}/file?format=doc")).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    for missing in [
+        "/reports/jobs/999999",
+        "/reports/jobs/999999/file?format=pdf",
+    ] {
+        assert_eq!(w.get(&cookie, missing).await.status, StatusCode::NOT_FOUND);
+    }
+    // The form without its CSRF token is refused.
+    let res = w
+        .post_raw(
+            &cookie,
+            "/reports/jobs",
+            &[("report", "class-progress"), ("target", &target)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // The account's reports are listed in the catalogue.
+    let catalogue = w.get(&cookie, "/reports").await.text();
+    let job_id = uri.rsplit('/').next().unwrap();
+    assert!(catalogue.contains(&format!("id=\"report-job-{job_id}\"")));
 
     // The class teacher gets only the classes they lead; other teachers, parents and students
     // none; another school's administration cannot reach this school's class.
@@ -361,7 +437,7 @@ async fn class_progress(engine: Engine) {
             .all(|v| led.contains(&v.split_once(':').unwrap().0.parse().unwrap()))
     );
     assert!(theirs.len() < all.len());
-    assert_eq!(w.get(&ct, &uri).await.status, StatusCode::OK);
+    built(&w, &ct, "class-progress", &target).await;
     let others: Vec<String> = vec![
         w.cookie(&other_teacher.expect("a teacher without a class"))
             .await,
@@ -375,6 +451,10 @@ async fn class_progress(engine: Engine) {
         .unwrap()
         .clone();
     for c in &others {
+        assert_eq!(
+            order(&w, c, "class-progress", &target).await.status,
+            StatusCode::NOT_FOUND
+        );
         assert_eq!(w.get(c, &uri).await.status, StatusCode::NOT_FOUND);
         assert!(
             w.get(c, "/reports")
@@ -384,6 +464,10 @@ async fn class_progress(engine: Engine) {
         );
     }
     let foreign = w.cookie(&foreign_admin).await;
+    assert_eq!(
+        order(&w, &foreign, "class-progress", &target).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(w.get(&foreign, &uri).await.status, StatusCode::NOT_FOUND);
     let (_, foreign_offer) = offered(&w.get(&foreign, "/reports").await.text());
     assert!(foreign_offer.iter().all(|v| !all.contains(v)));
@@ -397,4 +481,249 @@ async fn class_progress_on_sqlite() {
 #[tokio::test]
 async fn class_progress_on_postgres() {
     class_progress(Engine::Postgres).await;
+}
+
+/// The cell texts after the `<td>label</td>` cell, up to the end of its row.
+fn row_after(page: &str, label: &str) -> Vec<String> {
+    let at = page
+        .find(&format!("<td>{label}</td>"))
+        .unwrap_or_else(|| panic!("no {label}"));
+    let rest = &page[at + label.len() + 9..];
+    let row = &rest[..rest.find("</tr>").unwrap()];
+    row.split("</td>")
+        .filter_map(|c| c.rsplit_once('>').map(|(_, t)| t.to_owned()))
+        .collect()
+}
+
+/// Students, successful and quality of a school today, class by class on each class's period
+/// holding today, computed from the diary's raw rows.
+async fn school_expected(w: &World, org: i64) -> [usize; 3] {
+    let year = w.store().current_year(org, today()).await.unwrap().unwrap();
+    let mut sums = [0; 3];
+    for class in w.store().classes(year.id).await.unwrap() {
+        let period = w
+            .store()
+            .periods(year.id, class.grade)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.start_date <= today() && today() <= p.end_date)
+            .expect("the demo's periods cover every school day");
+        let e = expected(w, class.id, period.id).await;
+        sums[0] += e.students;
+        sums[1] += e.successful;
+        sums[2] += e.quality;
+    }
+    sums
+}
+
+async fn period_results(engine: Engine) {
+    let w = world(engine, 2).await;
+    let admin = w.admin();
+    let org = admin.organization_id;
+    let other_org = w
+        .accounts
+        .iter()
+        .find(|a| a.organization_id != org && a.role == Role::Administrator)
+        .unwrap()
+        .organization_id;
+    let day = today().format("%Y-%m-%d").to_string();
+    let order_results = |cookie: String| {
+        let w = &w;
+        let day = day.clone();
+        async move {
+            w.post(
+                &cookie,
+                "/reports/jobs",
+                &[("report", "period-results"), ("on", &day)],
+            )
+            .await
+        }
+    };
+
+    // A school's administration: its classes, with the school's total.
+    let cookie = w.cookie(&admin).await;
+    let uri = built_with(&w, &cookie, &[("report", "period-results"), ("on", &day)]).await;
+    let page = w.get(&cookie, &uri).await.text();
+    let mine = school_expected(&w, org).await;
+    assert!(mine[0] > 0);
+    let total = row_after(&page, "Итого по школе");
+    assert_eq!(
+        total[1..4],
+        [mine[0], mine[1], mine[2]].map(|n| n.to_string())
+    );
+    assert_eq!(total[6], percent(mine[1], mine[0]));
+    assert_eq!(total[7], percent(mine[2], mine[0]));
+
+    // The municipal authority's officer: every school it oversees, with the territory's total.
+    let uo = w
+        .accounts
+        .iter()
+        .find(|a| a.role == Role::AuthorityOfficer)
+        .expect("the demo has a municipal authority officer")
+        .clone();
+    assert_eq!(uo.login, "uo1");
+    let uo_cookie = w.cookie(&uo).await;
+    let catalogue = w.get(&uo_cookie, "/reports").await.text();
+    assert!(catalogue.contains("id=\"period-results-form\""));
+    assert!(!catalogue.contains("id=\"class-progress-form\""));
+    let uri = built_with(
+        &w,
+        &uo_cookie,
+        &[("report", "period-results"), ("on", &day)],
+    )
+    .await;
+    let page = w.get(&uo_cookie, &uri).await.text();
+    let theirs = school_expected(&w, other_org).await;
+    let school = |id: i64| {
+        w.accounts
+            .iter()
+            .find(|a| a.organization_id == id)
+            .unwrap()
+            .organization_short_name
+            .clone()
+    };
+    let (mine_name, theirs_name) = (school(org), school(other_org));
+    for (name, sums) in [(&mine_name, mine), (&theirs_name, theirs)] {
+        let row = row_after(&page, name);
+        assert_eq!(
+            row[1..4],
+            [sums[0], sums[1], sums[2]].map(|n| n.to_string()),
+            "{name}"
+        );
+    }
+    let total = row_after(&page, "Итого по территории");
+    let all = [
+        mine[0] + theirs[0],
+        mine[1] + theirs[1],
+        mine[2] + theirs[2],
+    ];
+    assert_eq!(total[1..4], all.map(|n| n.to_string()));
+    assert_eq!(total[6], percent(all[1], all[0]));
+
+    // The XLSX keeps numbers as numbers.
+    let xlsx = w.get(&uo_cookie, &format!("{uri}/file?format=xlsx")).await;
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(xlsx.body.clone())).unwrap();
+    let sheet = book.worksheet_range("По школам").unwrap();
+    let total = sheet
+        .rows()
+        .find(|r| r.get(2) == Some(&Data::String("Итого по территории".into())))
+        .unwrap();
+    assert_eq!(total[4], Data::Float(all[0] as f64));
+
+    // Move the second school to a new municipality with its own authority: the first
+    // authority's officer no longer sees it; the region sees both, with a total for each.
+    let card = w.store().organization(other_org).await.unwrap().unwrap();
+    let municipality = w
+        .store()
+        .create_municipality(card.region_id, "Новый муниципальный округ")
+        .await
+        .unwrap();
+    let settlement = w
+        .store()
+        .create_settlement(municipality, "с. Новое")
+        .await
+        .unwrap();
+    let fields = |kind, short: &str, authority| OrganizationFields {
+        settlement_id: settlement,
+        kind: Some(kind),
+        short_name: short.to_owned(),
+        full_name: short.to_owned(),
+        name_norm: sgo_core::text::normalise(short),
+        authority_id: authority,
+        inn: card.inn.clone(),
+        ogrn: card.ogrn.clone(),
+        post_address: String::new(),
+        juridical_address: String::new(),
+        phones: String::new(),
+        fax: String::new(),
+        email: String::new(),
+        web: String::new(),
+        director: String::new(),
+        principal_uvr: String::new(),
+        principal_ahc: String::new(),
+        principal_it: String::new(),
+        about: String::new(),
+        founding_date: None,
+    };
+    let new_uo = w
+        .store()
+        .create_organization(&fields(
+            OrganizationKind::MunicipalAuthority,
+            "УО Новый",
+            card.authority_id,
+        ))
+        .await
+        .unwrap();
+    w.store()
+        .update_organization(
+            other_org,
+            &fields(OrganizationKind::General, &card.short_name, Some(new_uo)),
+        )
+        .await
+        .unwrap();
+    let uri = built_with(
+        &w,
+        &uo_cookie,
+        &[("report", "period-results"), ("on", &day)],
+    )
+    .await;
+    let page = w.get(&uo_cookie, &uri).await.text();
+    assert!(page.contains(&format!("<td>{mine_name}</td>")));
+    assert!(!page.contains(&format!("<td>{theirs_name}</td>")), "{page}");
+    assert_eq!(
+        row_after(&page, "Итого по территории")[1],
+        mine[0].to_string()
+    );
+
+    let region = w
+        .accounts
+        .iter()
+        .find(|a| a.role == Role::RegionAdministrator)
+        .unwrap()
+        .clone();
+    let region_cookie = w.cookie(&region).await;
+    let uri = built_with(
+        &w,
+        &region_cookie,
+        &[("report", "period-results"), ("on", &day)],
+    )
+    .await;
+    let page = w.get(&region_cookie, &uri).await.text();
+    assert!(page.contains(&format!("<td>{theirs_name}</td>")));
+    assert_eq!(page.matches("Итого по муниципалитету").count(), 2);
+    assert_eq!(
+        row_after(&page, "Итого по территории")[1],
+        all[0].to_string()
+    );
+
+    // Nobody else gets school summaries; a bad date is a clear error.
+    for role in [Role::Teacher, Role::Parent, Role::Student] {
+        let c = w.cookie(&w.first(role, org)).await;
+        assert_eq!(
+            order_results(c).await.status,
+            StatusCode::NOT_FOUND,
+            "{role:?}"
+        );
+    }
+    let res = w
+        .post(
+            &cookie,
+            "/reports/jobs",
+            &[("report", "period-results"), ("on", "32.13.2026")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("Укажите дату"));
+}
+
+#[tokio::test]
+async fn period_results_on_sqlite() {
+    period_results(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn period_results_on_postgres() {
+    period_results(Engine::Postgres).await;
 }

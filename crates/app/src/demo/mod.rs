@@ -117,7 +117,7 @@ pub async fn generate(
     let mut batch = Batch::default();
     let mut rng = Rng::stream(options.seed, u64::MAX, "region");
     let founded = NaiveDate::from_ymd_opt(1991, 12, 20);
-    let (places, authority) = region::build(
+    let (places, authority, municipal) = region::build(
         &mut batch,
         &mut ids,
         &mut rng,
@@ -150,10 +150,25 @@ pub async fn generate(
         progress(DemoProgress::SchoolDone { done: index + 1 });
     }
 
-    // Last, so that the ids of every school's people do not depend on it.
-    accounts.push(region_administrator(
-        &authority, &year, options, key, &mut ids, &mut batch,
-    )?);
+    // Last, so that the ids of every school's people do not depend on them.
+    let region_admin = AuthorityAccount {
+        authority: &authority,
+        role: Role::RegionAdministrator,
+        login: REGION_ADMIN_LOGIN.to_owned(),
+        name: ("Администратор", "региона"),
+        stream: u64::MAX - 1,
+    };
+    accounts.push(region_admin.push(&year, options, key, &mut ids, &mut batch)?);
+    for (i, uo) in municipal.iter().enumerate() {
+        let officer = AuthorityAccount {
+            authority: uo,
+            role: Role::AuthorityOfficer,
+            login: format!("{AUTHORITY_OFFICER_LOGIN}{}", i + 1),
+            name: ("Специалист", "управления образования"),
+            stream: u64::MAX - 2 - i as u64,
+        };
+        accounts.push(officer.push(&year, options, key, &mut ids, &mut batch)?);
+    }
     batch.flush(store).await?;
 
     progress(DemoProgress::Finishing);
@@ -253,69 +268,87 @@ fn issue_passwords(school: &mut School, input: &SchoolInput<'_>) -> Vec<DemoAcco
 /// Login of the demo region administrator.
 pub const REGION_ADMIN_LOGIN: &str = "regionadmin";
 
-/// The region administrator's account in the regional authority, with its password.
-fn region_administrator(
-    authority: &region::RegionalAuthority,
-    year: &year::Year,
-    options: &DemoOptions,
-    key: &ServerKey,
-    ids: &mut Ids,
-    batch: &mut Batch,
-) -> Result<DemoAccount, DemoError> {
-    use rows::{ACCOUNT_ROLES, ACCOUNTS, PERSONS};
-    use sgo_store::Value;
-    let mut rng = Rng::stream(options.seed, u64::MAX - 1, "region-administrator");
-    let pw = password(&mut rng);
-    let hash = hash_password(&pw, PasswordCost::DEMO)?;
-    let verifier = sgo_auth::legacy::seal_verifier(key, &pw);
-    let display = "Администратор региона";
-    let created = school::at(year.start - chrono::Duration::days(14), 6);
-    let person = ids.next(&PERSONS);
-    let account = ids.next(&ACCOUNTS);
-    batch.push(
-        &PERSONS,
-        vec![
-            person.into(),
-            "Администратор".into(),
-            "региона".into(),
-            "".into(),
-            Value::Date(None),
-            Value::Text(None),
-            created.into(),
-        ],
-    );
-    batch.push(
-        &ACCOUNTS,
-        vec![
-            account.into(),
-            person.into(),
-            authority.id.into(),
-            REGION_ADMIN_LOGIN.into(),
-            sgo_core::text::normalise(REGION_ADMIN_LOGIN).into(),
-            display.into(),
-            Some(hash).into(),
-            Value::Bytes(verifier),
-            Value::Bool(false),
-            Value::Bool(true),
-            "".into(),
-            "".into(),
-            "system".into(),
-            created.into(),
-        ],
-    );
-    batch.push(
-        &ACCOUNT_ROLES,
-        vec![account.into(), Role::RegionAdministrator.code().into()],
-    );
-    Ok(DemoAccount {
-        role: Role::RegionAdministrator,
-        organization_id: authority.id,
-        organization_short_name: authority.short_name.clone(),
-        login: REGION_ADMIN_LOGIN.to_owned(),
-        password: pw,
-        display_name: display.to_owned(),
-        children: Vec::new(),
-    })
+/// Login prefix of the demo municipal authority officers: `uo1`, `uo2`, …
+pub const AUTHORITY_OFFICER_LOGIN: &str = "uo";
+
+/// An account of an education authority's staff: the region administrator or a municipal
+/// authority's officer.
+struct AuthorityAccount<'a> {
+    authority: &'a region::Authority,
+    role: Role,
+    login: String,
+    /// Last and first name.
+    name: (&'static str, &'static str),
+    /// The random stream of the password, distinct per account.
+    stream: u64,
+}
+
+impl AuthorityAccount<'_> {
+    /// Writes the person, the account and its role; the account with its password.
+    fn push(
+        &self,
+        year: &year::Year,
+        options: &DemoOptions,
+        key: &ServerKey,
+        ids: &mut Ids,
+        batch: &mut Batch,
+    ) -> Result<DemoAccount, DemoError> {
+        use rows::{ACCOUNT_ROLES, ACCOUNTS, PERSONS};
+        use sgo_store::Value;
+        let mut rng = Rng::stream(options.seed, self.stream, &self.login);
+        let pw = password(&mut rng);
+        let hash = hash_password(&pw, PasswordCost::DEMO)?;
+        let verifier = sgo_auth::legacy::seal_verifier(key, &pw);
+        let (last, first) = self.name;
+        let display = format!("{last} {first}");
+        let created = school::at(year.start - chrono::Duration::days(14), 6);
+        let person = ids.next(&PERSONS);
+        let account = ids.next(&ACCOUNTS);
+        batch.push(
+            &PERSONS,
+            vec![
+                person.into(),
+                last.into(),
+                first.into(),
+                "".into(),
+                Value::Date(None),
+                Value::Text(None),
+                created.into(),
+            ],
+        );
+        batch.push(
+            &ACCOUNTS,
+            vec![
+                account.into(),
+                person.into(),
+                self.authority.id.into(),
+                self.login.clone().into(),
+                sgo_core::text::normalise(&self.login).into(),
+                display.clone().into(),
+                Some(hash).into(),
+                Value::Bytes(verifier),
+                Value::Bool(false),
+                Value::Bool(true),
+                "".into(),
+                "".into(),
+                "system".into(),
+                created.into(),
+            ],
+        );
+        batch.push(
+            &ACCOUNT_ROLES,
+            vec![account.into(), self.role.code().into()],
+        );
+        Ok(DemoAccount {
+            role: self.role,
+            organization_id: self.authority.id,
+            organization_short_name: self.authority.short_name.clone(),
+            login: self.login.clone(),
+            password: pw,
+            display_name: display,
+            children: Vec::new(),
+        })
+    }
 }
 
 /// Hashes and seals every issued password.

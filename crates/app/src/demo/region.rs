@@ -93,9 +93,10 @@ pub(crate) struct Place {
     pub(crate) postcode_base: u32,
 }
 
-/// The regional education authority, where the region administrator works.
+/// An education authority: the regional one, where the region administrator works, or a
+/// municipal one, where an officer reads its schools' reports.
 #[derive(Debug, Clone)]
-pub(crate) struct RegionalAuthority {
+pub(crate) struct Authority {
     pub(crate) id: i64,
     pub(crate) short_name: String,
 }
@@ -136,7 +137,7 @@ pub(crate) fn build(
     rng: &mut Rng,
     schools: u32,
     founded: NaiveDate,
-) -> (Vec<Place>, RegionalAuthority) {
+) -> (Vec<Place>, Authority, Vec<Authority>) {
     let region_id = ids.next(&REGIONS);
     batch.push(
         &REGIONS,
@@ -162,6 +163,7 @@ pub(crate) fn build(
         .collect();
     let mut municipalities_places: Vec<Vec<Place>> = Vec::with_capacity(count);
     let mut regional_id = 0;
+    let mut municipal = Vec::with_capacity(count);
     for i in 0..count {
         let (name, mut settlements) = municipality(i);
         let schools_here = municipality_of.iter().filter(|&&m| m == i).count();
@@ -229,6 +231,10 @@ pub(crate) fn build(
         }
         let authority_id = ids.next(&ORGANIZATIONS);
         let (short, full) = authority_name(&name);
+        municipal.push(Authority {
+            id: authority_id,
+            short_name: short.clone(),
+        });
         let street = rng.pick(STREETS);
         let card = Card {
             id: authority_id,
@@ -283,11 +289,11 @@ pub(crate) fn build(
             place
         })
         .collect();
-    let authority = RegionalAuthority {
+    let authority = Authority {
         id: regional_id,
         short_name: REGIONAL_SHORT_NAME.to_owned(),
     };
-    (places, authority)
+    (places, authority, municipal)
 }
 
 /// The school-card columns of `organizations`.
@@ -398,7 +404,7 @@ mod tests {
             let mut ids = Ids::new();
             let mut rng = Rng::new(9);
             let founded = NaiveDate::from_ymd_opt(1991, 12, 20).expect("date");
-            let (places, authority) = build(&mut batch, &mut ids, &mut rng, schools, founded);
+            let (places, authority, _) = build(&mut batch, &mut ids, &mut rng, schools, founded);
             assert!(authority.id > 0);
             assert_eq!(places.len(), schools as usize);
             let used: std::collections::HashSet<i64> =

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use sgo_core::Actor;
-use sgo_core::marks::weighted_average;
+use sgo_core::marks::{WeightedSum, weighted_average};
 use sgo_core::person::full_name;
 use sgo_core::report::{ProgressTotals, StudentStanding, result_mark, standing};
 use sgo_reports::document::{Document, Section};
@@ -42,6 +42,8 @@ pub struct ClassProgress {
     pub subject_averages: Vec<Option<f64>>,
     /// Weighted average of all marks of the class.
     pub class_average: Option<f64>,
+    /// The same average as a running sum, to combine classes into a school.
+    pub mark_sum: WeightedSum,
     /// Class totals.
     pub totals: ProgressTotals,
 }
@@ -122,13 +124,18 @@ pub(crate) fn compute(rows: &ClassRows) -> ClassProgress {
             }
         })
         .collect();
+    let mut mark_sum = WeightedSum::default();
+    for (value, weight) in all {
+        mark_sum.add(value, weight);
+    }
     ClassProgress {
         subjects: subject_titles(groups),
         subject_averages: groups
             .iter()
             .map(|g| weighted_average(all_of_group.get(&g.id).into_iter().flatten().copied()))
             .collect(),
-        class_average: weighted_average(all),
+        class_average: mark_sum.average(),
+        mark_sum,
         rows: out_rows,
         totals,
     }

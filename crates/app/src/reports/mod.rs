@@ -3,6 +3,9 @@
 
 mod class_attendance;
 mod class_progress;
+mod journal_filling;
+mod period_results;
+mod queue;
 
 use chrono::NaiveDate;
 use sgo_core::report::may_report_on_class;
@@ -15,6 +18,11 @@ use crate::{App, AppError, AppResult};
 
 pub use class_attendance::ClassAttendance;
 pub use class_progress::{ClassProgress, StudentProgressRow};
+pub use journal_filling::FillingCounts;
+pub use period_results::{ClassResult, ResultsReach, SchoolResult};
+pub(crate) use queue::ReportQueue;
+pub use queue::{ReportJob, ReportRequest, file_stem};
+pub use sgo_core::report_job::ReportJobState;
 pub use sgo_reports::document::{Section, cell_text};
 pub use sgo_reports::xlsx::Cell;
 
@@ -29,25 +37,6 @@ pub struct ReportClassChoice {
     pub periods: Vec<PeriodRecord>,
     /// The period holding today, else the last one that started, else the first.
     pub current_period: Option<i64>,
-}
-
-/// The reports built on one class for one period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClassReport {
-    /// «Успеваемость класса за период».
-    Progress,
-    /// «Посещаемость класса за период».
-    Attendance,
-}
-
-impl ClassReport {
-    /// A Latin file name stem for downloads.
-    pub fn file_stem(self) -> &'static str {
-        match self {
-            ClassReport::Progress => "uspevaemost-klassa",
-            ClassReport::Attendance => "poseshchaemost-klassa",
-        }
-    }
 }
 
 /// The formats a report is written in.
@@ -122,6 +111,11 @@ pub(crate) struct ClassTarget {
 }
 
 impl ClassTarget {
+    /// «5А».
+    pub fn class_name(&self) -> String {
+        class_name(&self.class)
+    }
+
     /// The store scope of the class.
     pub fn scope(&self) -> ReportScope {
         ReportScope::Class(self.class.id)
@@ -153,20 +147,6 @@ fn current_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<i64> {
 }
 
 impl App {
-    /// A class report as a document.
-    pub async fn class_report(
-        &self,
-        actor: &Actor,
-        report: ClassReport,
-        class_id: i64,
-        period_id: i64,
-    ) -> AppResult<Document> {
-        Ok(match report {
-            ClassReport::Progress => self.class_progress(actor, class_id, period_id).await?.0,
-            ClassReport::Attendance => self.class_attendance(actor, class_id, period_id).await?.0,
-        })
-    }
-
     /// Classes of the current year the actor may build class reports on: every class for the
     /// school's administration, the led classes for a class teacher, none for anyone else.
     pub async fn report_class_choices(&self, actor: &Actor) -> AppResult<Vec<ReportClassChoice>> {

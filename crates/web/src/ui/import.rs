@@ -13,7 +13,7 @@ use sgo_app::import::{
     ImportBatchView, ImportCheck, ImportKind, ImportProgress, ImportStatus, RowError,
 };
 
-use super::{Header, PageError, UiSession, csrf, render};
+use super::{Header, PageError, UiSession, csrf, local_time, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 
@@ -108,12 +108,6 @@ struct BatchPage<'a> {
     preview: Vec<PreviewRow>,
     more: usize,
     started: bool,
-}
-
-fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
 }
 
 fn counts(kind: ImportKind, students: i64, parents: i64, staff: i64) -> String {

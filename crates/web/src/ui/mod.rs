@@ -232,6 +232,8 @@ fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
     } else if actor.has(Role::Teacher) {
         add("/people", "Мой класс");
         add("/reports", "Отчёты");
+    } else if actor.has(Role::AuthorityOfficer) || actor.has(Role::RegionAdministrator) {
+        add("/reports", "Отчёты");
     }
     let in_school = !actor.has(Role::RegionAdministrator) && !actor.has(Role::AuthorityOfficer);
     if in_school {
@@ -264,4 +266,11 @@ impl Header {
             nav: nav_for(&session.who.actor),
         })
     }
+}
+
+/// A moment as people read it on the pages: day and minute in the server's time zone.
+pub(crate) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
 }

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use sgo_app::AppError;
 use sgo_app::passkeys::{Ceremony, Device, MAX_NAME_CHARS};
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, local_time, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::{CaseInsensitiveForm, ClientOrigin};
@@ -60,12 +60,6 @@ struct DevicesPage<'a> {
     available: bool,
     max_name: usize,
     notice: Option<&'static str>,
-}
-
-fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
 }
 
 fn row(d: Device) -> DeviceRow {

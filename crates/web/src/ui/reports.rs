@@ -1,26 +1,32 @@
-//! The reports pages: the catalogue with each report's filters, a report shown as a page, and
-//! the same report downloaded as XLSX or PDF.
+//! The reports pages: the catalogue with each report's filters and the account's recent reports,
+//! ordering a report (it is built in the queue), its progress, and the finished report as a page
+//! or downloaded as XLSX or PDF.
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::reports::{
-    Cell, ClassReport, Document, ReportClassChoice, ReportFormat, cell_text, write_document,
+    Cell, ReportClassChoice, ReportFormat, ReportJob, ReportJobState, ReportRequest, ResultsReach,
+    cell_text, write_document,
 };
 
-use super::{Header, PageError, UiSession, render};
+use super::{Header, PageError, UiSession, csrf, local_time, render};
 use crate::AppState;
+use crate::download::download;
+use crate::extract::CaseInsensitiveForm;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports", get(catalogue))
-        .route("/reports/class-progress", get(class_progress))
-        .route("/reports/class-attendance", get(class_attendance))
+        .route("/reports/jobs", post(order))
+        .route("/reports/jobs/{id}", get(job_page))
+        .route("/reports/jobs/{id}/file", get(job_file))
 }
 
 /// A class report the catalogue offers: its address name (also the ids of its form), title and
@@ -31,7 +37,7 @@ struct ClassReportCard {
     text: &'static str,
 }
 
-const CLASS_REPORTS: [ClassReportCard; 2] = [
+const CLASS_REPORTS: [ClassReportCard; 3] = [
     ClassReportCard {
         slug: "class-progress",
         title: "Успеваемость класса за период",
@@ -45,6 +51,12 @@ const CLASS_REPORTS: [ClassReportCard; 2] = [
         text: "Пропущенные уроки каждого ученика: по болезни, по уважительной и неуважительной \
                причине, без указания причины; опоздания; итоги класса и пропуски по предметам.",
     },
+    ClassReportCard {
+        slug: "journal-filling",
+        title: "Заполнение журнала",
+        text: "По каждому предмету класса: проведённые уроки, уроки без темы, выставленные \
+               оценки и их число на урок.",
+    },
 ];
 
 #[derive(Template)]
@@ -54,7 +66,20 @@ struct CataloguePage<'a> {
     header: Header,
     reports: &'static [ClassReportCard],
     classes: Vec<ReportClassChoice>,
+    /// The school or territory of the period results, when the actor may order them.
+    results_reach: Option<ResultsReach>,
+    today: String,
+    jobs: Vec<JobLine>,
     error: Option<String>,
+}
+
+/// One of the account's reports in the catalogue's list.
+struct JobLine {
+    id: i64,
+    title: String,
+    state: &'static str,
+    state_class: &'static str,
+    created: String,
 }
 
 /// `GET /reports`.
@@ -72,6 +97,14 @@ async fn catalogue_page(
         Ok(c) => c,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
+    let results_reach = match state.app.period_results_reach(&session.who.actor).await {
+        Ok(r) => r,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let jobs = match state.app.report_jobs(&session.who.actor).await {
+        Ok(j) => j,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
@@ -81,6 +114,18 @@ async fn catalogue_page(
         header,
         reports: &CLASS_REPORTS,
         classes,
+        results_reach,
+        today: state.app.today().format("%Y-%m-%d").to_string(),
+        jobs: jobs
+            .into_iter()
+            .map(|j| JobLine {
+                id: j.id,
+                title: j.title,
+                state: j.state.label(),
+                state_class: j.state.as_str(),
+                created: local_time(j.created_at),
+            })
+            .collect(),
         error,
     };
     (status, render(&page)).into_response()
@@ -122,16 +167,17 @@ struct DocumentPage<'a> {
     title: String,
     facts: Vec<(String, String)>,
     sections: Vec<ViewSection>,
-    /// The query of this report without the format, for the download links.
-    query: String,
+    job_id: i64,
 }
 
-#[derive(Deserialize)]
-struct ClassReportQuery {
-    #[serde(default)]
-    target: String,
-    #[serde(default)]
-    format: String,
+#[derive(Template)]
+#[template(path = "reports/progress.html")]
+struct ProgressPage<'a> {
+    portal_name: &'a str,
+    header: Header,
+    job: ReportJob,
+    state: &'static str,
+    finished: bool,
 }
 
 /// `class:period` as the catalogue's select sends it.
@@ -140,95 +186,102 @@ fn parse_target(target: &str) -> Option<(i64, i64)> {
     Some((class.trim().parse().ok()?, period.trim().parse().ok()?))
 }
 
-/// `GET /reports/class-progress?target=<class>:<period>[&format=xlsx|pdf]`.
-async fn class_progress(
+/// The request a catalogue form describes.
+fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
+    let target = || {
+        parse_target(form.get("target").unwrap_or_default())
+            .ok_or_else(|| "Выберите класс и период".to_owned())
+    };
+    match form.get("report").unwrap_or_default() {
+        "class-progress" => {
+            let (class_id, period_id) = target()?;
+            Ok(ReportRequest::ClassProgress {
+                class_id,
+                period_id,
+            })
+        }
+        "class-attendance" => {
+            let (class_id, period_id) = target()?;
+            Ok(ReportRequest::ClassAttendance {
+                class_id,
+                period_id,
+            })
+        }
+        "journal-filling" => {
+            let (class_id, period_id) = target()?;
+            Ok(ReportRequest::JournalFilling {
+                class_id,
+                period_id,
+            })
+        }
+        "period-results" => {
+            let on = form.get("on").unwrap_or_default().trim();
+            let on = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d")
+                .map_err(|_| "Укажите дату в формате ГГГГ-ММ-ДД".to_owned())?;
+            Ok(ReportRequest::PeriodResults { on })
+        }
+        _ => Err("Выберите отчёт из списка".to_owned()),
+    }
+}
+
+/// `POST /reports/jobs`: queues the report the form describes and shows its progress.
+async fn order(
     State(state): State<AppState>,
     session: UiSession,
-    Query(q): Query<ClassReportQuery>,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    class_report(state, session, q, ClassReport::Progress).await
-}
-
-/// `GET /reports/class-attendance?target=<class>:<period>[&format=xlsx|pdf]`.
-async fn class_attendance(
-    State(state): State<AppState>,
-    session: UiSession,
-    Query(q): Query<ClassReportQuery>,
-) -> Response {
-    class_report(state, session, q, ClassReport::Attendance).await
-}
-
-async fn class_report(
-    state: AppState,
-    session: UiSession,
-    q: ClassReportQuery,
-    report: ClassReport,
-) -> Response {
-    let format = match q.format.as_str() {
-        "" => ReportFormat::Html,
-        other => match ReportFormat::from_extension(other) {
-            Some(f) => f,
-            None => {
-                let e = "Неизвестный формат: выберите HTML, XLSX или PDF".to_owned();
-                return catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await;
-            }
-        },
+    let form = match CaseInsensitiveForm::parse(&body) {
+        Ok(f) => f,
+        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
     };
-    let Some((class_id, period_id)) = parse_target(&q.target) else {
-        let e = "Выберите класс и период".to_owned();
-        return catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await;
-    };
-    let doc = match state
-        .app
-        .class_report(&session.who.actor, report, class_id, period_id)
-        .await
-    {
-        Ok(doc) => doc,
-        Err(AppError::BadRequest(e)) => {
-            return catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await;
-        }
-        Err(e) => return PageError(state, e).into_response(),
-    };
-    let query = format!("target={class_id}:{period_id}");
-    respond(&state, &session, doc, format, report.file_stem(), query).await
-}
-
-/// The report as a page inside the portal, or as a download.
-async fn respond(
-    state: &AppState,
-    session: &UiSession,
-    doc: Document,
-    format: ReportFormat,
-    file_stem: &str,
-    query: String,
-) -> Response {
-    if format != ReportFormat::Html {
-        let bytes = match write_document(&doc, format) {
-            Ok(b) => b,
-            Err(e) => return PageError(state.clone(), e).into_response(),
-        };
-        let mut response = bytes.into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
-        );
-        let disposition = format!(
-            "attachment; filename=\"{file_stem}.{}\"",
-            format.extension()
-        );
-        if let Ok(v) = HeaderValue::from_str(&disposition) {
-            headers.insert(header::CONTENT_DISPOSITION, v);
-        }
-        headers.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
+    if !csrf::check(&headers, form.get("csrf")) {
+        let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
+        let mut response = PageError(state, e).into_response();
+        *response.status_mut() = StatusCode::FORBIDDEN;
         return response;
     }
-    let header = match Header::load(state, session).await {
+    let request = match request_of(&form) {
+        Ok(r) => r,
+        Err(e) => return catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await,
+    };
+    match state.app.queue_report(&session.who.actor, request).await {
+        Ok(id) => Redirect::to(&format!("/reports/jobs/{id}")).into_response(),
+        Err(AppError::BadRequest(e)) => {
+            catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await
+        }
+        Err(e) => PageError(state, e).into_response(),
+    }
+}
+
+/// `GET /reports/jobs/{id}`: the progress of a report, or the report once it is ready.
+async fn job_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Response {
+    let actor = &session.who.actor;
+    let job = match state.app.report_job(actor, id).await {
+        Ok(j) => j,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let header = match Header::load(&state, &session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
+    };
+    if job.state != ReportJobState::Done {
+        let page = ProgressPage {
+            portal_name: &state.options.portal_name,
+            header,
+            state: job.state.label(),
+            finished: job.state.is_finished(),
+            job,
+        };
+        return render(&page).into_response();
+    }
+    let doc = match state.app.report_job_document(actor, id).await {
+        Ok(d) => d,
+        Err(e) => return PageError(state, e).into_response(),
     };
     let page = DocumentPage {
         portal_name: &state.options.portal_name,
@@ -246,7 +299,43 @@ async fn respond(
                 empty_text: s.empty_text.clone(),
             })
             .collect(),
-        query,
+        job_id: id,
     };
     render(&page).into_response()
+}
+
+#[derive(Deserialize)]
+struct FileQuery {
+    #[serde(default)]
+    format: String,
+}
+
+/// `GET /reports/jobs/{id}/file?format=xlsx|pdf|html`: the finished report as a download.
+async fn job_file(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    let Some(format) = ReportFormat::from_extension(&q.format) else {
+        let e = AppError::BadRequest("Неизвестный формат: выберите HTML, XLSX или PDF".into());
+        return PageError(state, e).into_response();
+    };
+    let actor = &session.who.actor;
+    let job = match state.app.report_job(actor, id).await {
+        Ok(j) => j,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let bytes = match state
+        .app
+        .report_job_document(actor, id)
+        .await
+        .and_then(|doc| write_document(&doc, format))
+    {
+        Ok(b) => b,
+        Err(e) => return PageError(state, e).into_response(),
+    };
+    let stem = sgo_app::reports::file_stem(&job.kind);
+    let name = format!("{stem}-{id}.{}", format.extension());
+    download(bytes, format.content_type(), &name)
 }

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use sgo_app::AppError;
 use sgo_app::session_list::SessionView;
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, local_time, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::{CaseInsensitiveForm, ClientOrigin};
@@ -47,18 +47,12 @@ struct SessionsPage<'a> {
     notice: Option<String>,
 }
 
-fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local)
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
-}
-
 fn row(s: SessionView) -> Row {
     Row {
         id: s.id,
         channel: s.channel,
-        created: when(s.created_at),
-        last_seen: when(s.last_seen_at),
+        created: local_time(s.created_at),
+        last_seen: local_time(s.last_seen_at),
         ip: if s.ip.is_empty() {
             "неизвестен".into()
         } else {

@@ -1,0 +1,415 @@
+//! The report queue. A report is checked at once (so a wrong class or a foreign student is an
+//! error on the spot), then built in the background by a bounded set of workers, so that many
+//! people ordering reports at the same minute cannot take the database away from the diary. The
+//! finished document is kept as JSON for a day; jobs a restart interrupted are marked failed.
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sgo_auth::token::new_cookie_id;
+use sgo_core::Actor;
+use sgo_core::report_job::{
+    MAX_UNFINISHED_JOBS_PER_ACCOUNT, REPORT_RETENTION_HOURS, ReportJobState, progress_percent,
+};
+use sgo_store::{NewReportJob, ReportJobRecord};
+use tokio::sync::{Notify, Semaphore};
+
+use super::Document;
+use crate::{App, AppError, AppResult};
+
+/// A report someone asked for, with everything needed to build it later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ReportRequest {
+    /// «Успеваемость класса за период».
+    ClassProgress {
+        /// The class.
+        class_id: i64,
+        /// One of its periods.
+        period_id: i64,
+    },
+    /// «Посещаемость класса за период».
+    ClassAttendance {
+        /// The class.
+        class_id: i64,
+        /// One of its periods.
+        period_id: i64,
+    },
+    /// «Заполнение журнала» of a class for a period.
+    JournalFilling {
+        /// The class.
+        class_id: i64,
+        /// One of its periods.
+        period_id: i64,
+    },
+    /// «Итоги успеваемости за период» of the actor's school or territory.
+    PeriodResults {
+        /// Each class is judged on its period holding this day.
+        on: NaiveDate,
+    },
+}
+
+impl ReportRequest {
+    /// The report's address name, also stored with the job.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ReportRequest::ClassProgress { .. } => "class-progress",
+            ReportRequest::ClassAttendance { .. } => "class-attendance",
+            ReportRequest::JournalFilling { .. } => "journal-filling",
+            ReportRequest::PeriodResults { .. } => "period-results",
+        }
+    }
+}
+
+/// A Latin file name stem for downloads of a report of this kind.
+pub fn file_stem(kind: &str) -> &'static str {
+    match kind {
+        "class-progress" => "uspevaemost-klassa",
+        "class-attendance" => "poseshchaemost-klassa",
+        "journal-filling" => "zapolnenie-zhurnala",
+        "period-results" => "itogi-uspevaemosti",
+        _ => "otchet",
+    }
+}
+
+/// A report job as its owner sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportJob {
+    /// The job's id (the NetSchool `taskId` and file id).
+    pub id: i64,
+    /// The secret a NetSchool client presents to wait for the job.
+    pub queue_key: String,
+    /// The report's address name.
+    pub kind: String,
+    /// What was asked for, e.g. «Успеваемость класса 5А — 1 четверть».
+    pub title: String,
+    /// Where the job is.
+    pub state: ReportJobState,
+    /// 0..=100.
+    pub progress: u8,
+    /// Why it failed, for its owner.
+    pub error: Option<String>,
+    /// When it was asked for.
+    pub created_at: DateTime<Utc>,
+    /// When it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// When it is deleted.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl ReportJob {
+    fn from_record(r: ReportJobRecord) -> ReportJob {
+        ReportJob {
+            id: r.id,
+            queue_key: r.queue_key,
+            kind: r.kind,
+            title: r.title,
+            // An unknown state can only come from a newer program; treat it as a failure.
+            state: ReportJobState::parse(&r.state).unwrap_or(ReportJobState::Failed),
+            progress: u8::try_from(r.progress.clamp(0, 100)).unwrap_or(0),
+            error: r.error,
+            created_at: r.created_at,
+            finished_at: r.finished_at,
+            expires_at: r.expires_at,
+        }
+    }
+}
+
+/// The workers and the bell rung when any job finishes, shared by every clone of the app.
+pub(crate) struct ReportQueue {
+    workers: Semaphore,
+    finished: Notify,
+}
+
+impl ReportQueue {
+    /// A queue building at most `workers` reports at once (at least one).
+    pub(crate) fn new(workers: usize) -> ReportQueue {
+        ReportQueue {
+            workers: Semaphore::new(workers.max(1)),
+            finished: Notify::new(),
+        }
+    }
+}
+
+/// Reports how far a job got, writing only when the percentage moves.
+pub(crate) struct Progress<'a> {
+    app: &'a App,
+    job_id: i64,
+    last: std::sync::atomic::AtomicI32,
+}
+
+impl Progress<'_> {
+    /// Records that `done` of `total` steps are complete.
+    pub(crate) async fn step(&self, done: usize, total: usize) {
+        let p = progress_percent(done, total);
+        let last = self.last.swap(p, std::sync::atomic::Ordering::Relaxed);
+        if p != last {
+            // Progress is a courtesy: a failed write must not fail the report.
+            if let Err(e) = self.app.store.report_job_progress(self.job_id, p).await {
+                tracing::warn!(job = self.job_id, error = %e, "report progress not saved");
+            }
+        }
+    }
+}
+
+const NOT_FOUND: &str = "Отчёт не найден или срок его хранения истёк";
+const INTERRUPTED: &str = "Построение отчёта прервано перезапуском сервера. Закажите отчёт снова.";
+const BUILD_FAILED: &str = "Не удалось построить отчёт. Попробуйте заказать его позже.";
+
+impl App {
+    /// Checks that the actor may build the report, then queues it; the job's id.
+    pub async fn queue_report(&self, actor: &Actor, request: ReportRequest) -> AppResult<i64> {
+        let title = self.check_report(actor, &request).await?;
+        let now = self.clock.now();
+        self.store.delete_expired_report_jobs(now).await?;
+        let unfinished = self
+            .store
+            .unfinished_report_jobs_of(actor.account_id)
+            .await?;
+        if unfinished >= MAX_UNFINISHED_JOBS_PER_ACCOUNT {
+            return Err(AppError::BadRequest(format!(
+                "У вас уже {unfinished} отчётов в очереди. Дождитесь, пока они будут готовы."
+            )));
+        }
+        let request_json = serde_json::to_string(&request)
+            .map_err(|e| AppError::BadRequest(format!("Неверные параметры отчёта: {e}")))?;
+        let id = self
+            .store
+            .insert_report_job(&NewReportJob {
+                account_id: actor.account_id,
+                organization_id: actor.organization_id,
+                queue_key: new_cookie_id(),
+                kind: request.kind().to_owned(),
+                title,
+                request: request_json,
+                created_at: now,
+                expires_at: now + chrono::Duration::hours(REPORT_RETENTION_HOURS),
+            })
+            .await?;
+        let app = self.clone();
+        let actor = actor.clone();
+        tokio::spawn(async move { app.run_report_job(actor, id, request).await });
+        Ok(id)
+    }
+
+    /// Builds a queued job when a worker is free and stores the outcome. The build runs in its
+    /// own task so that even a panic leaves the job failed rather than forever «строится».
+    async fn run_report_job(self, actor: Actor, id: i64, request: ReportRequest) {
+        let Ok(_permit) = self.reports.workers.acquire().await else {
+            return;
+        };
+        match self.store.start_report_job(id).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                tracing::error!(job = id, error = %e, "report job not started");
+                return;
+            }
+        }
+        let app = self.clone();
+        let built = tokio::spawn(async move {
+            let progress = Progress {
+                app: &app,
+                job_id: id,
+                last: std::sync::atomic::AtomicI32::new(0),
+            };
+            let doc = app.build_report(&actor, &request, &progress).await?;
+            serde_json::to_string(&doc)
+                .map_err(|e| AppError::BadRequest(format!("Отчёт не сохранён: {e}")))
+        })
+        .await;
+        let now = self.clock.now();
+        let stored = match built {
+            Ok(Ok(json)) => {
+                let expires = now + chrono::Duration::hours(REPORT_RETENTION_HOURS);
+                self.store
+                    .finish_report_job(id, &json, now, expires)
+                    .await
+                    .map(|_| ())
+            }
+            Ok(Err(e)) => {
+                let message = match &e {
+                    AppError::BadRequest(m) | AppError::NotFound(m) => m.clone(),
+                    other => {
+                        tracing::error!(job = id, error = %other, "report build failed");
+                        BUILD_FAILED.to_owned()
+                    }
+                };
+                self.store
+                    .fail_report_job(id, &message, now)
+                    .await
+                    .map(|_| ())
+            }
+            Err(join) => {
+                tracing::error!(job = id, error = %join, "report build panicked");
+                self.store
+                    .fail_report_job(id, BUILD_FAILED, now)
+                    .await
+                    .map(|_| ())
+            }
+        };
+        if let Err(e) = stored {
+            tracing::error!(job = id, error = %e, "report outcome not saved");
+        }
+        self.reports.finished.notify_waiters();
+    }
+
+    /// What the report will be called, once the actor is known to be allowed to build it.
+    async fn check_report(&self, actor: &Actor, request: &ReportRequest) -> AppResult<String> {
+        Ok(match request {
+            ReportRequest::ClassProgress {
+                class_id,
+                period_id,
+            } => {
+                let t = self.report_class(actor, *class_id, *period_id).await?;
+                format!("Успеваемость класса {} — {}", t.class_name(), t.period.name)
+            }
+            ReportRequest::ClassAttendance {
+                class_id,
+                period_id,
+            } => {
+                let t = self.report_class(actor, *class_id, *period_id).await?;
+                format!("Посещаемость класса {} — {}", t.class_name(), t.period.name)
+            }
+            ReportRequest::JournalFilling {
+                class_id,
+                period_id,
+            } => {
+                let t = self.report_class(actor, *class_id, *period_id).await?;
+                format!("Заполнение журнала {} — {}", t.class_name(), t.period.name)
+            }
+            ReportRequest::PeriodResults { on } => {
+                let t = self.results_target(actor).await?;
+                format!(
+                    "Итоги успеваемости за период — {} на {}",
+                    t.name,
+                    on.format("%d.%m.%Y")
+                )
+            }
+        })
+    }
+
+    /// Builds the report's document.
+    async fn build_report(
+        &self,
+        actor: &Actor,
+        request: &ReportRequest,
+        progress: &Progress<'_>,
+    ) -> AppResult<Document> {
+        Ok(match request {
+            ReportRequest::ClassProgress {
+                class_id,
+                period_id,
+            } => self.class_progress(actor, *class_id, *period_id).await?.0,
+            ReportRequest::ClassAttendance {
+                class_id,
+                period_id,
+            } => self.class_attendance(actor, *class_id, *period_id).await?.0,
+            ReportRequest::JournalFilling {
+                class_id,
+                period_id,
+            } => self.journal_filling(actor, *class_id, *period_id).await?.0,
+            ReportRequest::PeriodResults { on } => {
+                self.period_results(actor, *on, Some(progress)).await?.0
+            }
+        })
+    }
+
+    /// A job of the actor's; not found for anyone else's job and once it has expired.
+    pub async fn report_job(&self, actor: &Actor, job_id: i64) -> AppResult<ReportJob> {
+        match self.store.report_job(job_id, self.clock.now()).await? {
+            Some(r) if r.account_id == actor.account_id => Ok(ReportJob::from_record(r)),
+            _ => Err(AppError::NotFound(NOT_FOUND.into())),
+        }
+    }
+
+    /// The actor's recent jobs, newest first.
+    pub async fn report_jobs(&self, actor: &Actor) -> AppResult<Vec<ReportJob>> {
+        Ok(self
+            .store
+            .report_jobs_of(actor.account_id, self.clock.now(), 20)
+            .await?
+            .into_iter()
+            .map(ReportJob::from_record)
+            .collect())
+    }
+
+    /// Waits until the job is done or failed, or until `limit` passes; the job as it stands.
+    pub async fn wait_report_job(
+        &self,
+        actor: &Actor,
+        job_id: i64,
+        limit: Duration,
+    ) -> AppResult<ReportJob> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            // Registered before reading, so a job finishing in between still wakes us.
+            let finished = self.reports.finished.notified();
+            tokio::pin!(finished);
+            finished.as_mut().enable();
+            let job = self.report_job(actor, job_id).await?;
+            let now = tokio::time::Instant::now();
+            if job.state.is_finished() || now >= deadline {
+                return Ok(job);
+            }
+            // Another server process may build the job, so look again now and then anyway.
+            let nap = (deadline - now).min(Duration::from_millis(500));
+            let _ = tokio::time::timeout(nap, finished).await;
+        }
+    }
+
+    /// The document of a finished job of the actor's.
+    pub async fn report_job_document(&self, actor: &Actor, job_id: i64) -> AppResult<Document> {
+        let job = self.report_job(actor, job_id).await?;
+        if job.state != ReportJobState::Done {
+            return Err(AppError::BadRequest(match job.state {
+                ReportJobState::Failed => job.error.unwrap_or_else(|| BUILD_FAILED.into()),
+                _ => "Отчёт ещё строится".into(),
+            }));
+        }
+        let json = self
+            .store
+            .report_job_document(job_id, self.clock.now())
+            .await?
+            .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+        serde_json::from_str(&json).map_err(|e| {
+            tracing::error!(job = job_id, error = %e, "stored report unreadable");
+            AppError::NotFound(NOT_FOUND.into())
+        })
+    }
+
+    /// The actor of an active account, found by login without a password: for the local
+    /// administrator's command line only, never for a request from the network.
+    pub async fn actor_by_login(&self, organization_id: i64, login: &str) -> AppResult<Actor> {
+        let missing = || AppError::NotFound("Учётная запись не найдена".into());
+        let account = self
+            .store
+            .credentials(organization_id, &sgo_core::text::normalise(login))
+            .await?
+            .filter(|c| c.active)
+            .ok_or_else(missing)?;
+        Ok(Actor {
+            account_id: account.account_id,
+            organization_id,
+            roles: self.store.account_roles(account.account_id).await?,
+        })
+    }
+
+    /// Deletes finished reports past their keeping time.
+    pub async fn sweep_report_jobs(&self) -> AppResult<u64> {
+        Ok(self
+            .store
+            .delete_expired_report_jobs(self.clock.now())
+            .await?)
+    }
+
+    /// Marks the jobs a previous run left queued or building as failed; call once at start-up,
+    /// before serving, since no worker of this process has them.
+    pub async fn recover_report_jobs(&self) -> AppResult<u64> {
+        Ok(self
+            .store
+            .fail_unfinished_report_jobs(INTERRUPTED, self.clock.now())
+            .await?)
+    }
+}

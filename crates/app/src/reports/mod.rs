@@ -3,6 +3,9 @@
 
 mod class_attendance;
 mod class_progress;
+mod student;
+mod student_grades;
+mod student_total;
 
 use chrono::NaiveDate;
 use sgo_core::report::may_report_on_class;
@@ -17,6 +20,9 @@ pub use class_attendance::ClassAttendance;
 pub use class_progress::{ClassProgress, StudentProgressRow};
 pub use sgo_reports::document::{Section, cell_text};
 pub use sgo_reports::xlsx::Cell;
+pub use student::StudentReportForm;
+pub use student_grades::GradeRow;
+pub use student_total::SubjectTotal;
 
 /// A class the actor may build class reports on, with the periods of its grade.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,9 +11,9 @@ use sgo_core::Actor;
 use sgo_core::marks::weighted_average;
 use sgo_reports::document::{Document, Section};
 use sgo_reports::xlsx::Cell;
-use sgo_store::DiaryAssignmentRecord;
+use sgo_store::{DiaryAssignmentRecord, JournalGroupRecord};
 
-use super::student::Covering;
+use super::student::{Covering, StudentTarget};
 use super::{class_name, date};
 use crate::{App, AppError, AppResult};
 
@@ -61,15 +61,16 @@ fn row(a: DiaryAssignmentRecord) -> Option<GradeRow> {
 }
 
 impl App {
-    /// The marks of a student in one subject group between two days (inclusive).
-    pub async fn student_grades(
+    /// The student and the subject group of a grades report, once the span is sane, the actor
+    /// may see the student and the student studies the group.
+    pub(crate) async fn grades_target(
         &self,
         actor: &Actor,
         student_id: i64,
         subject_group_id: i64,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> AppResult<(Document, Vec<GradeRow>)> {
+    ) -> AppResult<(StudentTarget, JournalGroupRecord)> {
         if from > to {
             return Err(AppError::BadRequest(
                 "Начало периода позже его конца".into(),
@@ -93,6 +94,21 @@ impl App {
                 "Ученик не изучает этот предмет".into(),
             ));
         }
+        Ok((target, group))
+    }
+
+    /// The marks of a student in one subject group between two days (inclusive).
+    pub async fn student_grades(
+        &self,
+        actor: &Actor,
+        student_id: i64,
+        subject_group_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<(Document, Vec<GradeRow>)> {
+        let (target, group) = self
+            .grades_target(actor, student_id, subject_group_id, from, to)
+            .await?;
         let lessons: HashSet<i64> = self
             .store
             .diary_lessons(student_id, from, to)

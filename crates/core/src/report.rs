@@ -26,6 +26,37 @@ pub fn may_report_on_class(
             || (actor.has(Role::Teacher) && leads_class))
 }
 
+/// What the asking account has to do with the student a report is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StudentTies {
+    /// The account is the student.
+    pub is_self: bool,
+    /// The account is linked to the student as a parent.
+    pub is_parent: bool,
+    /// The account teaches a subject group the report covers that the student studies.
+    pub teaches: bool,
+    /// The account is the class teacher of the student's class.
+    pub leads_class: bool,
+}
+
+/// Who may build a report on one student: the student, their parents, a teacher of the groups
+/// the report covers or of the student's class, and the administration of the student's school.
+/// Ties count only together with the role they belong to, so a parent who also teaches gains
+/// nothing from a student account's ties and the other way round.
+pub fn may_report_on_student(
+    actor: &Actor,
+    student_organization: OrganizationId,
+    ties: StudentTies,
+) -> bool {
+    let own_school = actor.organization_id == student_organization;
+    (actor.has(Role::Student) && ties.is_self)
+        || (actor.has(Role::Parent) && ties.is_parent)
+        || (own_school
+            && (actor.has(Role::Administrator)
+                || actor.has(Role::DeputyHead)
+                || (actor.has(Role::Teacher) && (ties.teaches || ties.leads_class))))
+}
+
 /// A student's result in one subject for a period (see the module notes); `None` is «не аттестован».
 pub fn result_mark(period_mark: Option<i32>, marks: &[(i32, i32)]) -> Option<i32> {
     period_mark
@@ -244,6 +275,71 @@ mod tests {
             1,
             true
         ));
+    }
+
+    #[test]
+    fn student_reports_follow_the_ties_to_the_student() {
+        let none = StudentTies::default();
+        let me = StudentTies {
+            is_self: true,
+            ..none
+        };
+        let child = StudentTies {
+            is_parent: true,
+            ..none
+        };
+        let taught = StudentTies {
+            teaches: true,
+            ..none
+        };
+        let led = StudentTies {
+            leads_class: true,
+            ..none
+        };
+        assert!(may_report_on_student(&actor(&[Role::Student], 1), 1, me));
+        assert!(!may_report_on_student(&actor(&[Role::Student], 1), 1, none));
+        assert!(may_report_on_student(&actor(&[Role::Parent], 2), 1, child));
+        assert!(!may_report_on_student(&actor(&[Role::Parent], 1), 1, none));
+        assert!(may_report_on_student(
+            &actor(&[Role::Teacher], 1),
+            1,
+            taught
+        ));
+        assert!(may_report_on_student(&actor(&[Role::Teacher], 1), 1, led));
+        assert!(!may_report_on_student(&actor(&[Role::Teacher], 1), 1, none));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Teacher], 2),
+            1,
+            taught
+        ));
+        assert!(may_report_on_student(
+            &actor(&[Role::Administrator], 1),
+            1,
+            none
+        ));
+        assert!(may_report_on_student(
+            &actor(&[Role::DeputyHead], 1),
+            1,
+            none
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Administrator], 2),
+            1,
+            none
+        ));
+        // A tie counts only with its role.
+        assert!(!may_report_on_student(&actor(&[Role::Parent], 1), 1, me));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Student], 1),
+            1,
+            child
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Parent], 1),
+            1,
+            taught
+        ));
+        assert!(!may_report_on_student(&actor(&[Role::Staff], 1), 1, led));
     }
 
     #[test]

@@ -15,8 +15,22 @@ use common::{World, today, world};
 use sgo_app::{Engine, OrganizationKind, Role};
 use sgo_store::{OrganizationFields, PeriodRecord, ReportScope};
 
-/// The selected `class:period` of the catalogue's select, and every offered value.
+/// The selected `class:period` of the catalogue's class-progress select, and every offered
+/// value.
 fn offered(page: &str) -> (String, Vec<String>) {
+    options(select_of(page, "class-progress-target"))
+}
+
+/// The markup of one select of a page, empty when the page has none.
+fn select_of<'a>(page: &'a str, id: &str) -> &'a str {
+    let Some(at) = page.find(&format!("<select id=\"{id}\"")) else {
+        return "";
+    };
+    &page[at..at + page[at..].find("</select>").unwrap()]
+}
+
+/// The selected option of some markup (else the first), and every option's value.
+fn options(page: &str) -> (String, Vec<String>) {
     let mut selected = None;
     let mut all = Vec::new();
     for part in page.split("<option value=\"").skip(1) {
@@ -26,7 +40,12 @@ fn offered(page: &str) -> (String, Vec<String>) {
         }
         all.push(value);
     }
-    (selected.unwrap_or_else(|| all[0].clone()), all)
+    (
+        selected
+            .or_else(|| all.first().cloned())
+            .unwrap_or_default(),
+        all,
+    )
 }
 
 /// The cell right after a `<td>label</td>` in the page.
@@ -456,13 +475,13 @@ async fn class_progress(engine: Engine) {
             StatusCode::NOT_FOUND
         );
         assert_eq!(w.get(c, &uri).await.status, StatusCode::NOT_FOUND);
-        assert!(
-            w.get(c, "/reports")
-                .await
-                .text()
-                .contains("id=\"reports-empty\"")
-        );
+        // Families still have the reports on a student; none on a class.
+        let page = w.get(c, "/reports").await.text();
+        assert!(!page.contains("id=\"class-progress-form\""), "{page}");
     }
+    // A teacher without a class has nothing to report on.
+    let page = w.get(&others[0], "/reports").await.text();
+    assert!(page.contains("id=\"reports-empty\""), "{page}");
     let foreign = w.cookie(&foreign_admin).await;
     assert_eq!(
         order(&w, &foreign, "class-progress", &target).await.status,
@@ -726,4 +745,158 @@ async fn period_results_on_sqlite() {
 #[tokio::test]
 async fn period_results_on_postgres() {
     period_results(Engine::Postgres).await;
+}
+
+/// The `<option>` values of one select of a page.
+fn options_of(page: &str, select_id: &str) -> Vec<String> {
+    let select = select_of(page, select_id);
+    assert!(!select.is_empty(), "no #{select_id}");
+    options(select).1
+}
+
+/// The reports on one student through the pages: a parent is offered and gets reports on their
+/// children only, a student on themself only, and a mistyped form comes back with a message.
+async fn student_reports_in_pages(engine: Engine) {
+    let w = world(engine, 1).await;
+    let org = w.admin().organization_id;
+    let student = w.first(Role::Student, org);
+    let student_id = w.id_of(&student).await;
+    let student_cookie = w.cookie(&student).await;
+
+    let page = w.get(&student_cookie, "/reports").await.text();
+    assert!(page.contains("id=\"report-student\""), "{page}");
+    // A student has no choice of whom: themself, in their class.
+    assert!(!page.contains("id=\"student-choice\""));
+    let class = w
+        .store()
+        .student(student_id, today())
+        .await
+        .unwrap()
+        .unwrap()
+        .class_id
+        .unwrap();
+    assert!(options_of(&page, "student-total-marks-class").contains(&class.to_string()));
+    let groups = options_of(&page, "student-grades-group");
+    assert!(!groups.is_empty());
+    let me = student_id.to_string();
+    let class_text = class.to_string();
+    let job = built_with(
+        &w,
+        &student_cookie,
+        &[
+            ("report", "student-total-marks"),
+            ("student", &me),
+            ("class", &class_text),
+        ],
+    )
+    .await;
+    let report = w.get(&student_cookie, &job).await.text();
+    assert!(
+        report.contains("Отчёт об успеваемости и посещаемости ученика"),
+        "{report}"
+    );
+    assert!(report.contains(&student.display_name), "{report}");
+    let job = built_with(
+        &w,
+        &student_cookie,
+        &[
+            ("report", "student-grades"),
+            ("student", &me),
+            ("group", &groups[0]),
+            ("from", "2026-09-01"),
+            ("to", "2026-11-23"),
+        ],
+    )
+    .await;
+    assert_eq!(w.get(&student_cookie, &job).await.status, StatusCode::OK);
+
+    // Mistakes come back to the catalogue with a message, nothing is queued.
+    let bad_day = w
+        .post(
+            &student_cookie,
+            "/reports/jobs",
+            &[
+                ("report", "student-grades"),
+                ("student", &me),
+                ("group", &groups[0]),
+                ("from", "01.09.2026"),
+                ("to", "2026-11-23"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_day.status, StatusCode::BAD_REQUEST);
+    assert!(bad_day.text().contains("ГГГГ-ММ-ДД"));
+    let no_student = w
+        .post(
+            &student_cookie,
+            "/reports/jobs",
+            &[("report", "student-total-marks"), ("class", &class_text)],
+        )
+        .await;
+    assert_eq!(no_student.status, StatusCode::BAD_REQUEST);
+    assert!(no_student.text().contains("Выберите ученика"));
+
+    // A parent: the choice holds their children and nobody else.
+    let classmates = w.store().students_of_class(class, today()).await.unwrap();
+    let mut checked = false;
+    for parent in w.all(Role::Parent, org) {
+        let children: Vec<String> = w
+            .store()
+            .children(w.id_of(&parent).await, today())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.account_id.to_string())
+            .collect();
+        let Some(stranger) = classmates
+            .iter()
+            .map(ToString::to_string)
+            .find(|s| !children.contains(s))
+        else {
+            continue;
+        };
+        let cookie = w.cookie(&parent).await;
+        let page = w.get(&cookie, "/reports").await.text();
+        let mut offered_children = if children.len() > 1 {
+            options_of(&page, "student-choice")
+        } else {
+            vec![value_of_hidden(&page, "student")]
+        };
+        offered_children.sort();
+        let mut want = children.clone();
+        want.sort();
+        assert_eq!(offered_children, want);
+        let refused = w
+            .post(
+                &cookie,
+                "/reports/jobs",
+                &[
+                    ("report", "student-total-marks"),
+                    ("student", &stranger),
+                    ("class", &class_text),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text());
+        checked = true;
+        break;
+    }
+    assert!(checked, "no parent with a child to check");
+}
+
+/// The value of the first hidden input of that name.
+fn value_of_hidden(page: &str, name: &str) -> String {
+    let marker = format!("type=\"hidden\" name=\"{name}\" value=\"");
+    let at = page.find(&marker).unwrap_or_else(|| panic!("no {name}")) + marker.len();
+    page[at..at + page[at..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn student_reports_in_pages_on_sqlite() {
+    student_reports_in_pages(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn student_reports_in_pages_on_postgres() {
+    student_reports_in_pages(Engine::Postgres).await;
 }

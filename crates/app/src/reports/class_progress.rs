@@ -142,7 +142,7 @@ pub(crate) fn compute(rows: &ClassRows) -> ClassProgress {
 }
 
 /// Column titles: the subject's name, numbered when a class has several groups of one subject.
-fn subject_titles(groups: &[ReportGroupRecord]) -> Vec<String> {
+pub(crate) fn subject_titles(groups: &[ReportGroupRecord]) -> Vec<String> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for g in groups {
         *seen.entry(g.subject_name.as_str()).or_default() += 1;

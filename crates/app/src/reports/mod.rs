@@ -6,6 +6,9 @@ mod class_progress;
 mod journal_filling;
 mod period_results;
 mod queue;
+mod student;
+mod student_grades;
+mod student_total;
 
 use chrono::NaiveDate;
 use sgo_core::report::may_report_on_class;
@@ -25,6 +28,9 @@ pub use queue::{ReportJob, ReportRequest, file_stem};
 pub use sgo_core::report_job::ReportJobState;
 pub use sgo_reports::document::{Section, cell_text};
 pub use sgo_reports::xlsx::Cell;
+pub use student::StudentReportForm;
+pub use student_grades::GradeRow;
+pub use student_total::SubjectTotal;
 
 /// A class the actor may build class reports on, with the periods of its grade.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,8 @@ use sgo_core::report_job::{
 use sgo_store::{NewReportJob, ReportJobRecord};
 use tokio::sync::{Notify, Semaphore};
 
-use super::Document;
+use super::student::Covering;
+use super::{Document, class_name};
 use crate::{App, AppError, AppResult};
 
 /// A report someone asked for, with everything needed to build it later.
@@ -43,6 +44,24 @@ pub enum ReportRequest {
         /// One of its periods.
         period_id: i64,
     },
+    /// «Отчёт об успеваемости и посещаемости ученика» for the year of one of their classes.
+    StudentTotalMarks {
+        /// The student.
+        student_id: i64,
+        /// One of the student's classes; its year is the report's.
+        class_id: i64,
+    },
+    /// A student's marks in one subject group between two days.
+    StudentGrades {
+        /// The student.
+        student_id: i64,
+        /// A group the student studies.
+        subject_group_id: i64,
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
     /// «Итоги успеваемости за период» of the actor's school or territory.
     PeriodResults {
         /// Each class is judged on its period holding this day.
@@ -57,6 +76,8 @@ impl ReportRequest {
             ReportRequest::ClassProgress { .. } => "class-progress",
             ReportRequest::ClassAttendance { .. } => "class-attendance",
             ReportRequest::JournalFilling { .. } => "journal-filling",
+            ReportRequest::StudentTotalMarks { .. } => "student-total-marks",
+            ReportRequest::StudentGrades { .. } => "student-grades",
             ReportRequest::PeriodResults { .. } => "period-results",
         }
     }
@@ -69,6 +90,8 @@ pub fn file_stem(kind: &str) -> &'static str {
         "class-attendance" => "poseshchaemost-klassa",
         "journal-filling" => "zapolnenie-zhurnala",
         "period-results" => "itogi-uspevaemosti",
+        "student-total-marks" => "itogovye-otmetki",
+        "student-grades" => "otmetki-po-predmetu",
         _ => "otchet",
     }
 }
@@ -279,6 +302,32 @@ impl App {
                 let t = self.report_class(actor, *class_id, *period_id).await?;
                 format!("Заполнение журнала {} — {}", t.class_name(), t.period.name)
             }
+            ReportRequest::StudentTotalMarks {
+                student_id,
+                class_id,
+            } => {
+                let t = self
+                    .report_student(actor, *student_id, *class_id, Covering::AllGroups)
+                    .await?;
+                format!("Итоговые отметки — {}, {}", t.name, class_name(&t.class))
+            }
+            ReportRequest::StudentGrades {
+                student_id,
+                subject_group_id,
+                from,
+                to,
+            } => {
+                let (t, group) = self
+                    .grades_target(actor, *student_id, *subject_group_id, *from, *to)
+                    .await?;
+                format!(
+                    "Оценки по предмету {} — {}, {} — {}",
+                    group.subject_name,
+                    t.name,
+                    from.format("%d.%m.%Y"),
+                    to.format("%d.%m.%Y")
+                )
+            }
             ReportRequest::PeriodResults { on } => {
                 let t = self.results_target(actor).await?;
                 format!(
@@ -312,6 +361,24 @@ impl App {
             } => self.journal_filling(actor, *class_id, *period_id).await?.0,
             ReportRequest::PeriodResults { on } => {
                 self.period_results(actor, *on, Some(progress)).await?.0
+            }
+            ReportRequest::StudentTotalMarks {
+                student_id,
+                class_id,
+            } => {
+                self.student_total_marks(actor, *student_id, *class_id)
+                    .await?
+                    .0
+            }
+            ReportRequest::StudentGrades {
+                student_id,
+                subject_group_id,
+                from,
+                to,
+            } => {
+                self.student_grades(actor, *student_id, *subject_group_id, *from, *to)
+                    .await?
+                    .0
             }
         })
     }

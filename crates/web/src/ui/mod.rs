@@ -232,7 +232,11 @@ fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
     } else if actor.has(Role::Teacher) {
         add("/people", "Мой класс");
         add("/reports", "Отчёты");
-    } else if actor.has(Role::AuthorityOfficer) || actor.has(Role::RegionAdministrator) {
+    } else if actor.has(Role::AuthorityOfficer)
+        || actor.has(Role::RegionAdministrator)
+        || actor.has(Role::Student)
+        || actor.has(Role::Parent)
+    {
         add("/reports", "Отчёты");
     }
     let in_school = !actor.has(Role::RegionAdministrator) && !actor.has(Role::AuthorityOfficer);

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::reports::{
     Cell, ReportClassChoice, ReportFormat, ReportJob, ReportJobState, ReportRequest, ResultsReach,
-    cell_text, write_document,
+    StudentReportForm, cell_text, write_document,
 };
 
 use super::{Header, PageError, UiSession, csrf, local_time, render};
@@ -68,6 +68,11 @@ struct CataloguePage<'a> {
     classes: Vec<ReportClassChoice>,
     /// The school or territory of the period results, when the actor may order them.
     results_reach: Option<ResultsReach>,
+    /// The choices of the reports on one student; no students, no such reports.
+    student: StudentReportForm,
+    /// The first and last day of the student's current period, for the subject report's dates.
+    grades_from: String,
+    grades_to: String,
     today: String,
     jobs: Vec<JobLine>,
     error: Option<String>,
@@ -82,14 +87,27 @@ struct JobLine {
     created: String,
 }
 
-/// `GET /reports`.
-async fn catalogue(State(state): State<AppState>, session: UiSession) -> Response {
-    catalogue_page(&state, &session, None, StatusCode::OK).await
+#[derive(Deserialize)]
+struct CatalogueQuery {
+    /// The student whose reports the forms are for; the page offers a choice.
+    student: Option<String>,
+}
+
+/// `GET /reports[?student=ID]`.
+async fn catalogue(
+    State(state): State<AppState>,
+    session: UiSession,
+    Query(q): Query<CatalogueQuery>,
+) -> Response {
+    // A mistyped id simply falls back to the first student offered.
+    let student = q.student.and_then(|s| s.trim().parse().ok());
+    catalogue_page(&state, &session, student, None, StatusCode::OK).await
 }
 
 async fn catalogue_page(
     state: &AppState,
     session: &UiSession,
+    student: Option<i64>,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
@@ -101,6 +119,20 @@ async fn catalogue_page(
         Ok(r) => r,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
+    let student = match state
+        .app
+        .student_report_form(&session.who.actor, student)
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return PageError(state.clone(), e).into_response(),
+    };
+    let today = state.app.today();
+    let (grades_from, grades_to) = student
+        .periods
+        .iter()
+        .find(|p| Some(p.id) == student.current_period)
+        .map_or((today, today), |p| (p.start_date, p.end_date));
     let jobs = match state.app.report_jobs(&session.who.actor).await {
         Ok(j) => j,
         Err(e) => return PageError(state.clone(), e).into_response(),
@@ -115,7 +147,10 @@ async fn catalogue_page(
         reports: &CLASS_REPORTS,
         classes,
         results_reach,
-        today: state.app.today().format("%Y-%m-%d").to_string(),
+        student,
+        grades_from: grades_from.format("%Y-%m-%d").to_string(),
+        grades_to: grades_to.format("%Y-%m-%d").to_string(),
+        today: today.format("%Y-%m-%d").to_string(),
         jobs: jobs
             .into_iter()
             .map(|j| JobLine {
@@ -192,6 +227,17 @@ fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
         parse_target(form.get("target").unwrap_or_default())
             .ok_or_else(|| "Выберите класс и период".to_owned())
     };
+    let id = |field: &str, missing: &str| {
+        form.get(field)
+            .unwrap_or_default()
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| missing.to_owned())
+    };
+    let day = |field: &str| {
+        chrono::NaiveDate::parse_from_str(form.get(field).unwrap_or_default().trim(), "%Y-%m-%d")
+            .map_err(|_| "Укажите дату в формате ГГГГ-ММ-ДД".to_owned())
+    };
     match form.get("report").unwrap_or_default() {
         "class-progress" => {
             let (class_id, period_id) = target()?;
@@ -214,12 +260,17 @@ fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
                 period_id,
             })
         }
-        "period-results" => {
-            let on = form.get("on").unwrap_or_default().trim();
-            let on = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d")
-                .map_err(|_| "Укажите дату в формате ГГГГ-ММ-ДД".to_owned())?;
-            Ok(ReportRequest::PeriodResults { on })
-        }
+        "period-results" => Ok(ReportRequest::PeriodResults { on: day("on")? }),
+        "student-total-marks" => Ok(ReportRequest::StudentTotalMarks {
+            student_id: id("student", "Выберите ученика")?,
+            class_id: id("class", "Выберите класс ученика")?,
+        }),
+        "student-grades" => Ok(ReportRequest::StudentGrades {
+            student_id: id("student", "Выберите ученика")?,
+            subject_group_id: id("group", "Выберите предмет")?,
+            from: day("from")?,
+            to: day("to")?,
+        }),
         _ => Err("Выберите отчёт из списка".to_owned()),
     }
 }
@@ -241,14 +292,19 @@ async fn order(
         *response.status_mut() = StatusCode::FORBIDDEN;
         return response;
     }
+    // A form in error comes back for the same student.
+    let student = form.get("student").and_then(|s| s.trim().parse().ok());
     let request = match request_of(&form) {
         Ok(r) => r,
-        Err(e) => return catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await,
+        Err(e) => {
+            return catalogue_page(&state, &session, student, Some(e), StatusCode::BAD_REQUEST)
+                .await;
+        }
     };
     match state.app.queue_report(&session.who.actor, request).await {
         Ok(id) => Redirect::to(&format!("/reports/jobs/{id}")).into_response(),
         Err(AppError::BadRequest(e)) => {
-            catalogue_page(&state, &session, Some(e), StatusCode::BAD_REQUEST).await
+            catalogue_page(&state, &session, student, Some(e), StatusCode::BAD_REQUEST).await
         }
         Err(e) => PageError(state, e).into_response(),
     }

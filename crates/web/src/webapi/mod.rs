@@ -9,6 +9,7 @@ mod dto;
 mod esia;
 mod mail;
 mod progress;
+mod reports;
 mod school;
 
 use axum::Json;
@@ -51,6 +52,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(progress::routes())
         .merge(announcements::routes())
         .merge(mail::routes())
+        .merge(reports::routes())
         .fallback(|| async {
             ApiError(StatusCode::NOT_FOUND, "Метод не найден".into())
         })

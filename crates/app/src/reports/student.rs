@@ -1,0 +1,291 @@
+//! What the reports on one student share: finding the student in a class, the subject groups
+//! they study there, and whether the asking account may see them at all.
+
+use std::collections::HashSet;
+
+use sgo_core::report::{StudentTies, may_report_on_student};
+use sgo_core::{Actor, Role};
+use sgo_store::{NamedRecord, PeriodRecord, ReportClassRecord, ReportGroupRecord, ReportScope};
+
+use crate::{App, AppError, AppResult};
+
+/// A student in one of their classes, once the actor may report on them.
+pub(crate) struct StudentTarget {
+    /// «Фамилия Имя Отчество».
+    pub name: String,
+    /// The class the report is about; the student was in it at some time.
+    pub class: ReportClassRecord,
+    /// Subject groups of the class the student studies (subgroups respected), by subject.
+    pub groups: Vec<ReportGroupRecord>,
+    /// The school's short name.
+    pub school: String,
+}
+
+/// Which subject groups a teacher's tie is judged on.
+#[derive(Clone, Copy)]
+pub(crate) enum Covering {
+    /// Every group the student studies in the class (the whole-year report).
+    AllGroups,
+    /// One group (the marks of one subject).
+    Group(i64),
+}
+
+fn missing() -> AppError {
+    AppError::NotFound("Ученик не найден".into())
+}
+
+impl App {
+    /// The student in a class, checked against `may_report_on_student`. Anyone without a tie
+    /// gets "not found", so student ids of other schools or families reveal nothing; those who
+    /// may see the student get a clear 400 when the student never was in the class.
+    pub(crate) async fn report_student(
+        &self,
+        actor: &Actor,
+        student_id: i64,
+        class_id: i64,
+        covering: Covering,
+    ) -> AppResult<StudentTarget> {
+        let today = self.today();
+        let student = self
+            .store
+            .student(student_id, today)
+            .await?
+            .ok_or_else(missing)?;
+        let class = self
+            .store
+            .report_classes(ReportScope::Class(class_id))
+            .await?
+            .into_iter()
+            .next()
+            .filter(|c| c.organization_id == student.organization_id);
+        let in_class = match &class {
+            Some(c) => self
+                .store
+                .class_history(student_id)
+                .await?
+                .iter()
+                .any(|m| m.class_id == c.id),
+            None => false,
+        };
+        let groups = match (&class, in_class) {
+            (Some(c), true) => self.studied_groups(c.id, student_id).await?,
+            _ => Vec::new(),
+        };
+        let covered: Vec<i64> = match covering {
+            Covering::AllGroups => groups.iter().map(|g| g.id).collect(),
+            Covering::Group(id) => groups.iter().filter(|g| g.id == id).map(|g| g.id).collect(),
+        };
+        let is_parent = actor.has(Role::Parent)
+            && self
+                .store
+                .children(actor.account_id, today)
+                .await?
+                .iter()
+                .any(|c| c.account_id == student_id);
+        let (mut leads_class, mut teaches) = (false, false);
+        if let (Some(c), true) = (&class, actor.has(Role::Teacher) && !covered.is_empty()) {
+            leads_class = self
+                .store
+                .classes_led_by(actor.account_id, c.academic_year_id)
+                .await?
+                .contains(&c.id);
+            if !leads_class {
+                teaches = self
+                    .teaches_any(actor, c.academic_year_id, &covered)
+                    .await?;
+            }
+        }
+        let ties = StudentTies {
+            is_self: actor.account_id == student_id,
+            is_parent,
+            teaches,
+            leads_class,
+        };
+        if !may_report_on_student(actor, student.organization_id, ties) {
+            return Err(missing());
+        }
+        let class = class
+            .filter(|_| in_class)
+            .ok_or_else(|| AppError::BadRequest("Ученик не учился в выбранном классе".into()))?;
+        let name = self
+            .store
+            .person_card(student_id)
+            .await?
+            .map(|p| sgo_core::person::full_name(&p.last_name, &p.first_name, &p.middle_name))
+            .unwrap_or_else(|| student.display_name.clone());
+        let school = self
+            .store
+            .organization(student.organization_id)
+            .await?
+            .map(|o| o.short_name)
+            .unwrap_or_default();
+        Ok(StudentTarget {
+            name,
+            class,
+            groups,
+            school,
+        })
+    }
+
+    /// Groups of a class a student studies: whole-class groups and the subgroups they are in.
+    pub(crate) async fn studied_groups(
+        &self,
+        class_id: i64,
+        student_id: i64,
+    ) -> AppResult<Vec<ReportGroupRecord>> {
+        let scope = ReportScope::Class(class_id);
+        let subgroups: HashSet<i64> = self
+            .store
+            .report_subgroup_members(scope)
+            .await?
+            .into_iter()
+            .filter(|m| m.student_account_id == student_id)
+            .map(|m| m.subgroup_id)
+            .collect();
+        Ok(self
+            .store
+            .report_groups(scope)
+            .await?
+            .into_iter()
+            .filter(|g| g.subgroup_id.is_none_or(|s| subgroups.contains(&s)))
+            .collect())
+    }
+
+    /// Whether the actor is a teacher of one of the groups (not just someone who stood in once).
+    async fn teaches_any(&self, actor: &Actor, year_id: i64, groups: &[i64]) -> AppResult<bool> {
+        let candidates: Vec<i64> = self
+            .store
+            .teacher_groups(actor.account_id, year_id)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .filter(|id| groups.contains(id))
+            .collect();
+        for group in candidates {
+            if self
+                .store
+                .group_ties(group, actor.account_id, None)
+                .await?
+                .teaches
+                != 0
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// The choices of a student report's form: whose, which class, which periods and subjects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudentReportForm {
+    /// Students the actor may choose: themself, their children, or the students of the classes
+    /// they may report on.
+    pub students: Vec<NamedRecord>,
+    /// The chosen student.
+    pub student: Option<i64>,
+    /// The chosen student's classes, newest first («9А»).
+    pub classes: Vec<NamedRecord>,
+    /// The chosen class: the one the student is in today, else their latest.
+    pub class: Option<i64>,
+    /// Periods of the chosen class's year and grade.
+    pub periods: Vec<PeriodRecord>,
+    /// The period holding today (see `current_period`).
+    pub current_period: Option<i64>,
+    /// Subject groups the student studies in the chosen class.
+    pub groups: Vec<NamedRecord>,
+}
+
+impl App {
+    /// The form of the reports on one student, for `student` when the actor may choose them,
+    /// else for the first student offered.
+    pub async fn student_report_form(
+        &self,
+        actor: &Actor,
+        student: Option<i64>,
+    ) -> AppResult<StudentReportForm> {
+        let today = self.today();
+        let mut students: Vec<NamedRecord> = self
+            .diary_students(actor)
+            .await?
+            .into_iter()
+            .map(|s| NamedRecord {
+                id: s.account_id,
+                name: s.display_name,
+            })
+            .collect();
+        if students.is_empty() {
+            // Staff choose among the students of the classes they may report on.
+            for class in self.report_class_choices(actor).await? {
+                for s in self
+                    .store
+                    .report_students(ReportScope::Class(class.id), today)
+                    .await?
+                {
+                    students.push(NamedRecord {
+                        id: s.student_account_id,
+                        name: sgo_core::person::full_name(
+                            &s.last_name,
+                            &s.first_name,
+                            &s.middle_name,
+                        ),
+                    });
+                }
+            }
+        }
+        let chosen = student
+            .filter(|id| students.iter().any(|s| s.id == *id))
+            .or_else(|| students.first().map(|s| s.id));
+        let mut form = StudentReportForm {
+            students,
+            student: chosen,
+            classes: Vec::new(),
+            class: None,
+            periods: Vec::new(),
+            current_period: None,
+            groups: Vec::new(),
+        };
+        let Some(student_id) = chosen else {
+            return Ok(form);
+        };
+        let now = self
+            .store
+            .student(student_id, today)
+            .await?
+            .and_then(|s| s.class_id);
+        let history = self.store.class_history(student_id).await?;
+        for m in &history {
+            if !form.classes.iter().any(|c| c.id == m.class_id) {
+                form.classes.push(NamedRecord {
+                    id: m.class_id,
+                    name: format!("{}{}", m.grade, m.letter),
+                });
+            }
+        }
+        form.class = now.or_else(|| history.first().map(|m| m.class_id));
+        let Some(class_id) = form.class else {
+            return Ok(form);
+        };
+        if let Some(class) = self
+            .store
+            .report_classes(ReportScope::Class(class_id))
+            .await?
+            .into_iter()
+            .next()
+        {
+            form.periods = self
+                .store
+                .periods(class.academic_year_id, class.grade)
+                .await?;
+            form.current_period = super::current_period(&form.periods, today);
+        }
+        let groups = self.studied_groups(class_id, student_id).await?;
+        let titles = super::class_progress::subject_titles(&groups);
+        form.groups = groups
+            .iter()
+            .zip(titles)
+            .map(|(g, name)| NamedRecord { id: g.id, name })
+            .collect();
+        Ok(form)
+    }
+}

@@ -140,17 +140,23 @@ impl App {
         }
         let mut groups: HashMap<i64, Vec<_>> = HashMap::new();
         let mut class_of_group = HashMap::new();
+        let mut class_of_subgroup = HashMap::new();
         for g in self.store.report_groups(scope).await? {
             class_of_group.insert(g.id, g.class_id);
+            if let Some(sub) = g.subgroup_id {
+                class_of_subgroup.insert(sub, g.class_id);
+            }
             groups.entry(g.class_id).or_default().push(g);
         }
-        let members: HashSet<(i64, i64)> = self
-            .store
-            .report_subgroup_members(scope)
-            .await?
-            .into_iter()
-            .map(|m| (m.subgroup_id, m.student_account_id))
-            .collect();
+        let mut members: HashMap<i64, HashSet<(i64, i64)>> = HashMap::new();
+        for m in self.store.report_subgroup_members(scope).await? {
+            if let Some(class) = class_of_subgroup.get(&m.subgroup_id) {
+                members
+                    .entry(*class)
+                    .or_default()
+                    .insert((m.subgroup_id, m.student_account_id));
+            }
+        }
         let mut marks: HashMap<i64, Vec<_>> = HashMap::new();
         for m in self.store.report_marks(scope, from, to).await? {
             marks.entry(m.class_id).or_default().push(m);
@@ -168,7 +174,7 @@ impl App {
             let rows = ClassRows {
                 students: students.remove(&c.id).unwrap_or_default(),
                 groups: groups.remove(&c.id).unwrap_or_default(),
-                subgroup_members: members.clone(),
+                subgroup_members: members.remove(&c.id).unwrap_or_default(),
                 marks: marks
                     .remove(&c.id)
                     .unwrap_or_default()

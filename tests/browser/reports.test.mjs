@@ -138,8 +138,10 @@ test('a municipal authority officer sees only the schools of their municipality'
     assert.equal(await page.$('#class-progress-form'), null, 'an officer has no class reports');
     await orderAndWait(page, '#period-results-submit');
     assert.match(await page.textContent('#report-title'), /Итоги успеваемости/);
-    const rows = await page.$$eval('table.report tbody tr:not(.total)', (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+    // The first table is progress by school; the attendance table after it lists the same schools.
+    const rows = await page.$$eval('table.report', (tables) =>
+      [...tables[0].querySelectorAll('tbody tr:not(.total)')]
+        .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
     const listed = rows.map((r) => r[2]);
     assert.deepEqual([...listed].sort(), [...own].sort(), 'the schools of the municipality');
     for (const name of others) assert.ok(!listed.includes(name), `${name} is not theirs`);

@@ -516,9 +516,9 @@ fn row_after(page: &str, label: &str) -> Vec<String> {
 
 /// Students, successful and quality of a school today, class by class on each class's period
 /// holding today, computed from the diary's raw rows.
-async fn school_expected(w: &World, org: i64) -> [usize; 3] {
+async fn school_expected(w: &World, org: i64) -> [usize; 4] {
     let year = w.store().current_year(org, today()).await.unwrap().unwrap();
-    let mut sums = [0; 3];
+    let mut sums = [0; 4];
     for class in w.store().classes(year.id).await.unwrap() {
         let period = w
             .store()
@@ -532,8 +532,32 @@ async fn school_expected(w: &World, org: i64) -> [usize; 3] {
         sums[0] += e.students;
         sums[1] += e.successful;
         sums[2] += e.quality;
+        // Missed lessons of the class's students in its period, from the diary's own rows.
+        for s in w
+            .store()
+            .students_of_class(class.id, today())
+            .await
+            .unwrap()
+        {
+            sums[3] += w
+                .store()
+                .diary_attendance(s, period.start_date, period.end_date)
+                .await
+                .unwrap()
+                .iter()
+                .filter(|a| ["ОТ", "Б", "УП", "НП"].contains(&a.code.as_str()))
+                .count();
+        }
     }
     sums
+}
+
+/// The row after a label in the section that follows a caption.
+fn row_in_section(page: &str, caption: &str, label: &str) -> Vec<String> {
+    let at = page
+        .find(&format!("{caption}</h2>"))
+        .unwrap_or_else(|| panic!("no section {caption}"));
+    row_after(&page[at..], label)
 }
 
 async fn period_results(engine: Engine) {
@@ -573,6 +597,9 @@ async fn period_results(engine: Engine) {
     );
     assert_eq!(total[6], percent(mine[1], mine[0]));
     assert_eq!(total[7], percent(mine[2], mine[0]));
+    assert!(mine[3] > 0, "the demo school has missed lessons");
+    let missed = row_in_section(&page, "Посещаемость по классам", "Итого по школе");
+    assert_eq!(missed[1], mine[3].to_string());
 
     // The municipal authority's officer: every school it oversees, with the territory's total.
     let uo = w
@@ -611,6 +638,12 @@ async fn period_results(engine: Engine) {
             "{name}"
         );
     }
+    for (name, sums) in [(&mine_name, mine), (&theirs_name, theirs)] {
+        let row = row_in_section(&page, "Посещаемость по школам", name);
+        assert_eq!(row[1], sums[3].to_string(), "{name}");
+    }
+    let missed = row_in_section(&page, "Посещаемость по школам", "Итого по территории");
+    assert_eq!(missed[1], (mine[3] + theirs[3]).to_string());
     let total = row_after(&page, "Итого по территории");
     let all = [
         mine[0] + theirs[0],
@@ -711,7 +744,10 @@ async fn period_results(engine: Engine) {
     .await;
     let page = w.get(&region_cookie, &uri).await.text();
     assert!(page.contains(&format!("<td>{theirs_name}</td>")));
-    assert_eq!(page.matches("Итого по муниципалитету").count(), 2);
+    // One total per municipality in each of the two sections.
+    let progress = &page[..page.find("Посещаемость по школам</h2>").unwrap()];
+    assert_eq!(progress.matches("Итого по муниципалитету").count(), 2);
+    assert_eq!(page.matches("Итого по муниципалитету").count(), 4);
     assert_eq!(
         row_after(&page, "Итого по территории")[1],
         all[0].to_string()

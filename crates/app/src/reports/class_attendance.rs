@@ -25,6 +25,25 @@ pub struct ClassAttendance {
     pub total: AbsenceTotals,
 }
 
+/// The class's total alone, for reports that need no names: the entries of its current students
+/// counted as `compute` counts them.
+pub(crate) fn class_total(
+    students: &[ReportStudentRecord],
+    entries: &[ReportAttendanceRecord],
+) -> AbsenceTotals {
+    let in_class: HashSet<i64> = students.iter().map(|s| s.student_account_id).collect();
+    let mut total = AbsenceTotals::default();
+    for e in entries {
+        if let (true, Ok(code)) = (
+            in_class.contains(&e.student_account_id),
+            AttendanceCode::from_abbr(&e.code),
+        ) {
+            total.add(code);
+        }
+    }
+    total
+}
+
 /// Counts the entries of the class's current students; unknown codes are skipped.
 pub(crate) fn compute(
     students: &[ReportStudentRecord],
@@ -72,7 +91,8 @@ pub(crate) fn compute(
     }
 }
 
-const HEADERS: [&str; 8] = [
+/// The columns of the counts, in the order of `counts`.
+pub(crate) const HEADERS: [&str; 8] = [
     "Пропущено уроков",
     "По уважительной причине",
     "По неуважительной причине",
@@ -83,7 +103,8 @@ const HEADERS: [&str; 8] = [
     "Опозданий (ОП)",
 ];
 
-fn counts(a: &AbsenceTotals) -> Vec<Cell> {
+/// The cells of one line's counts.
+pub(crate) fn counts(a: &AbsenceTotals) -> Vec<Cell> {
     [
         a.missed(),
         a.excused(),
@@ -245,5 +266,7 @@ mod tests {
                 .collect::<Vec<_>>(),
             [("История", 2), ("Математика", 2)]
         );
+        // The total alone counts the same entries: the stranger (99) and the unknown code left out.
+        assert_eq!(class_total(&students, &entries), a.total);
     }
 }

@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use sgo_core::Actor;
 use sgo_core::marks::WeightedSum;
-use sgo_core::report::ProgressTotals;
+use sgo_core::report::{AbsenceTotals, ProgressTotals};
 use sgo_core::report_territory::{ReportTerritory, report_territory};
 use sgo_reports::document::{Document, Section};
 use sgo_reports::xlsx::Cell;
 use sgo_store::{PeriodRecord, ReportSchoolRecord, ReportScope, SchoolScope};
 
+use super::class_attendance::{self, class_total};
 use super::class_progress::{ClassRows, compute};
 use super::queue::Progress;
 use super::{class_name, current_period, date};
@@ -31,6 +32,8 @@ pub struct ClassResult {
     pub totals: ProgressTotals,
     /// The class's marks as a running average.
     pub marks: WeightedSum,
+    /// Lessons its current students missed or were late to in the period.
+    pub absences: AbsenceTotals,
 }
 
 /// One school's figures.
@@ -48,6 +51,8 @@ pub struct SchoolResult {
     pub totals: ProgressTotals,
     /// The school's marks as a running average.
     pub marks: WeightedSum,
+    /// The school's absences.
+    pub absences: AbsenceTotals,
 }
 
 /// What the actor's period results cover, with the name to print.
@@ -110,6 +115,7 @@ impl App {
             has_year: school.academic_year_id.is_some(),
             totals: ProgressTotals::default(),
             marks: WeightedSum::default(),
+            absences: AbsenceTotals::default(),
         };
         let Some(year) = school.academic_year_id else {
             return Ok(out);
@@ -161,6 +167,10 @@ impl App {
         for m in self.store.report_marks(scope, from, to).await? {
             marks.entry(m.class_id).or_default().push(m);
         }
+        let mut attendance: HashMap<i64, Vec<_>> = HashMap::new();
+        for a in self.store.report_attendance(scope, from, to).await? {
+            attendance.entry(a.class_id).or_default().push(a);
+        }
         let mut finals: HashMap<i64, Vec<_>> = HashMap::new();
         for f in self.store.report_final_marks(scope).await? {
             if let Some(class) = class_of_group.get(&f.subject_group_id) {
@@ -171,17 +181,24 @@ impl App {
             let Some(period) = period_of_grade.get(&c.grade).and_then(Option::as_ref) else {
                 continue;
             };
+            let in_period = |day: NaiveDate| period.start_date <= day && day <= period.end_date;
+            let class_students = students.remove(&c.id).unwrap_or_default();
+            let entries: Vec<_> = attendance
+                .remove(&c.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|a| in_period(a.lesson_date))
+                .collect();
+            let absences = class_total(&class_students, &entries);
             let rows = ClassRows {
-                students: students.remove(&c.id).unwrap_or_default(),
+                students: class_students,
                 groups: groups.remove(&c.id).unwrap_or_default(),
                 subgroup_members: members.remove(&c.id).unwrap_or_default(),
                 marks: marks
                     .remove(&c.id)
                     .unwrap_or_default()
                     .into_iter()
-                    .filter(|m| {
-                        period.start_date <= m.lesson_date && m.lesson_date <= period.end_date
-                    })
+                    .filter(|m| in_period(m.lesson_date))
                     .collect(),
                 finals: finals.remove(&c.id).unwrap_or_default(),
                 period_id: period.id,
@@ -189,11 +206,13 @@ impl App {
             let figures = compute(&rows);
             out.totals.merge(&figures.totals);
             out.marks.merge(figures.mark_sum);
+            out.absences.merge(&absences);
             out.classes.push(ClassResult {
                 class: class_name(c),
                 period: period.name.clone(),
                 totals: figures.totals,
                 marks: figures.mark_sum,
+                absences,
             });
         }
         Ok(out)
@@ -256,95 +275,146 @@ fn figure_cells(t: &ProgressTotals, marks: &WeightedSum) -> Vec<Cell> {
     ]
 }
 
-fn school_document(school: &str, on: NaiveDate, result: Option<&SchoolResult>) -> Document {
-    let mut headers = vec!["Класс".to_owned(), "Период".to_owned()];
-    headers.extend(figure_headers().map(String::from));
-    let (rows, totals) = match result {
-        Some(r) => {
-            let rows = r
-                .classes
+/// One line of the results: its lead cells (class or school) and its figures.
+type Line = (Vec<Cell>, ProgressTotals, WeightedSum, AbsenceTotals);
+
+/// The lines of a document with their lead headers and empty text: what the progress and the
+/// attendance sections share.
+struct Lines {
+    lead_headers: Vec<String>,
+    rows: Vec<Line>,
+    totals: Vec<Line>,
+    empty_text: &'static str,
+}
+
+impl Lines {
+    /// The progress section and the attendance section of the same lines.
+    fn sections(self, progress: &str, attendance: &str) -> Vec<Section> {
+        let with = |extra: Vec<String>| {
+            let mut h = self.lead_headers.clone();
+            h.extend(extra);
+            h
+        };
+        let progress_cells = |lines: &[Line]| {
+            lines
                 .iter()
-                .map(|c| {
-                    let mut cells = vec![Cell::Text(c.class.clone()), Cell::Text(c.period.clone())];
-                    cells.extend(figure_cells(&c.totals, &c.marks));
+                .map(|(lead, t, m, _)| {
+                    let mut cells = lead.clone();
+                    cells.extend(figure_cells(t, m));
                     cells
                 })
-                .collect();
-            let mut total = vec![Cell::Text("Итого по школе".into()), Cell::Empty];
-            total.extend(figure_cells(&r.totals, &r.marks));
-            (rows, vec![total])
-        }
-        None => (Vec::new(), Vec::new()),
+                .collect()
+        };
+        let attendance_cells = |lines: &[Line]| {
+            lines
+                .iter()
+                .map(|(lead, _, _, a)| {
+                    let mut cells = lead.clone();
+                    cells.extend(class_attendance::counts(a));
+                    cells
+                })
+                .collect()
+        };
+        vec![
+            Section {
+                caption: progress.into(),
+                headers: with(figure_headers().map(String::from).to_vec()),
+                rows: progress_cells(&self.rows),
+                totals: progress_cells(&self.totals),
+                empty_text: self.empty_text.into(),
+            },
+            Section {
+                caption: attendance.into(),
+                headers: with(
+                    class_attendance::HEADERS
+                        .iter()
+                        .map(|h| (*h).to_owned())
+                        .collect(),
+                ),
+                rows: attendance_cells(&self.rows),
+                totals: attendance_cells(&self.totals),
+                empty_text: self.empty_text.into(),
+            },
+        ]
+    }
+}
+
+fn school_document(school: &str, on: NaiveDate, result: Option<&SchoolResult>) -> Document {
+    let mut lines = Lines {
+        lead_headers: vec!["Класс".to_owned(), "Период".to_owned()],
+        rows: Vec::new(),
+        totals: Vec::new(),
+        empty_text: "В школе нет классов учебного года, включающего эту дату.",
     };
+    if let Some(r) = result {
+        for c in &r.classes {
+            let lead = vec![Cell::Text(c.class.clone()), Cell::Text(c.period.clone())];
+            lines.rows.push((lead, c.totals, c.marks, c.absences));
+        }
+        let lead = vec![Cell::Text("Итого по школе".into()), Cell::Empty];
+        lines.totals.push((lead, r.totals, r.marks, r.absences));
+    }
     Document {
         title: "Итоги успеваемости за период".into(),
         facts: vec![
             ("Школа".into(), school.to_owned()),
             ("На дату".into(), date(on)),
         ],
-        sections: vec![Section {
-            caption: "По классам".into(),
-            headers,
-            rows,
-            totals,
-            empty_text: "В школе нет классов учебного года, включающего эту дату.".into(),
-        }],
+        sections: lines.sections("По классам", "Посещаемость по классам"),
     }
 }
 
 fn territory_document(territory: &str, on: NaiveDate, results: &[SchoolResult]) -> Document {
-    let mut headers = vec![
-        "№".to_owned(),
-        "Муниципалитет".to_owned(),
-        "Школа".to_owned(),
-        "Классов".to_owned(),
-    ];
-    headers.extend(figure_headers().map(String::from));
-    let mut rows = Vec::with_capacity(results.len());
-    let mut by_municipality: BTreeMap<&str, (usize, ProgressTotals, WeightedSum)> = BTreeMap::new();
-    let mut all = (0usize, ProgressTotals::default(), WeightedSum::default());
+    let mut lines = Lines {
+        lead_headers: ["№", "Муниципалитет", "Школа", "Классов"]
+            .map(String::from)
+            .to_vec(),
+        rows: Vec::with_capacity(results.len()),
+        totals: Vec::new(),
+        empty_text: "На территории нет действующих школ.",
+    };
+    type Sums = (usize, ProgressTotals, WeightedSum, AbsenceTotals);
+    let mut by_municipality: BTreeMap<&str, Sums> = BTreeMap::new();
+    let mut all = Sums::default();
     for (i, r) in results.iter().enumerate() {
-        let mut cells = vec![
+        let mut lead = vec![
             Cell::Number((i + 1) as f64),
             Cell::Text(r.municipality.clone()),
             Cell::Text(r.school.clone()),
         ];
         if r.has_year {
-            cells.push(Cell::Number(r.classes.len() as f64));
-            cells.extend(figure_cells(&r.totals, &r.marks));
+            lead.push(Cell::Number(r.classes.len() as f64));
         } else {
-            cells.push(Cell::Text("нет учебного года на эту дату".into()));
+            lead.push(Cell::Text("нет учебного года на эту дату".into()));
         }
-        rows.push(cells);
+        lines.rows.push((lead, r.totals, r.marks, r.absences));
         let m = by_municipality.entry(&r.municipality).or_default();
         for acc in [m, &mut all] {
             acc.0 += r.classes.len();
             acc.1.merge(&r.totals);
             acc.2.merge(r.marks);
+            acc.3.merge(&r.absences);
         }
     }
-    let mut totals = Vec::new();
     if by_municipality.len() > 1 {
-        for (name, (classes, t, marks)) in &by_municipality {
-            let mut cells = vec![
+        for (name, (classes, t, marks, absences)) in &by_municipality {
+            let lead = vec![
                 Cell::Empty,
                 Cell::Text((*name).to_owned()),
                 Cell::Text("Итого по муниципалитету".into()),
                 Cell::Number(*classes as f64),
             ];
-            cells.extend(figure_cells(t, marks));
-            totals.push(cells);
+            lines.totals.push((lead, *t, *marks, *absences));
         }
     }
     if !results.is_empty() {
-        let mut cells = vec![
+        let lead = vec![
             Cell::Empty,
             Cell::Empty,
             Cell::Text("Итого по территории".into()),
             Cell::Number(all.0 as f64),
         ];
-        cells.extend(figure_cells(&all.1, &all.2));
-        totals.push(cells);
+        lines.totals.push((lead, all.1, all.2, all.3));
     }
     Document {
         title: "Итоги успеваемости за период".into(),
@@ -353,12 +423,6 @@ fn territory_document(territory: &str, on: NaiveDate, results: &[SchoolResult]) 
             ("На дату".into(), date(on)),
             ("Школ".into(), results.len().to_string()),
         ],
-        sections: vec![Section {
-            caption: "По школам".into(),
-            headers,
-            rows,
-            totals,
-            empty_text: "На территории нет действующих школ.".into(),
-        }],
+        sections: lines.sections("По школам", "Посещаемость по школам"),
     }
 }

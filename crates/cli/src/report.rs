@@ -42,7 +42,7 @@ pub async fn run(common: Overrides, args: ReportArgs) -> anyhow::Result<()> {
     let on = args.on.unwrap_or_else(|| app.today());
     let started = Instant::now();
     let id = app
-        .queue_report(&actor, ReportRequest::PeriodResults { on })
+        .queue_report(&actor, ReportRequest::PeriodResults { on, school: None })
         .await?;
     let job = app
         .wait_report_job(&actor, id, Duration::from_secs(3600))

@@ -664,6 +664,41 @@ async fn period_results(engine: Engine) {
         .unwrap();
     assert_eq!(total[4], Data::Float(all[0] as f64));
 
+    // The officer may narrow the report to one school of the territory: its classes, its total.
+    let offered_schools = options_of(&catalogue, "period-results-school");
+    let theirs_id = other_org.to_string();
+    assert!(offered_schools.contains(&theirs_id), "{offered_schools:?}");
+    let uri = built_with(
+        &w,
+        &uo_cookie,
+        &[
+            ("report", "period-results"),
+            ("on", &day),
+            ("school", &theirs_id),
+        ],
+    )
+    .await;
+    let page = w.get(&uo_cookie, &uri).await.text();
+    assert!(page.contains(&theirs_name), "{page}");
+    let total = row_after(&page, "Итого по школе");
+    assert_eq!(
+        total[1..4],
+        [theirs[0], theirs[1], theirs[2]].map(|n| n.to_string())
+    );
+    let bad = w
+        .post(
+            &uo_cookie,
+            "/reports/jobs",
+            &[
+                ("report", "period-results"),
+                ("on", &day),
+                ("school", "abc"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("Выберите школу из списка"));
+
     // Move the second school to a new municipality with its own authority: the first
     // authority's officer no longer sees it; the region sees both, with a total for each.
     let card = w.store().organization(other_org).await.unwrap().unwrap();
@@ -728,6 +763,19 @@ async fn period_results(engine: Engine) {
         row_after(&page, "Итого по территории")[1],
         mine[0].to_string()
     );
+    // Nor may they narrow the report to it any more.
+    let refused = w
+        .post(
+            &uo_cookie,
+            "/reports/jobs",
+            &[
+                ("report", "period-results"),
+                ("on", &day),
+                ("school", &theirs_id),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.text());
 
     let region = w
         .accounts

@@ -13,7 +13,7 @@ use sgo_core::report::{AbsenceTotals, ProgressTotals};
 use sgo_core::report_territory::{ReportTerritory, report_territory};
 use sgo_reports::document::{Document, Section};
 use sgo_reports::xlsx::Cell;
-use sgo_store::{PeriodRecord, ReportSchoolRecord, ReportScope, SchoolScope};
+use sgo_store::{NamedRecord, PeriodRecord, ReportSchoolRecord, ReportScope, SchoolScope};
 
 use super::class_attendance::{self, class_total};
 use super::class_progress::{ClassRows, compute};
@@ -68,6 +68,8 @@ pub struct ResultsReach {
     pub name: String,
     /// True for an authority: the lines are schools, not classes.
     pub across_schools: bool,
+    /// For an authority, the schools it may narrow the report to, by name.
+    pub schools: Vec<NamedRecord>,
 }
 
 const UNAVAILABLE: &str = "Отчёт доступен администрации школы и органам управления образованием";
@@ -92,14 +94,49 @@ impl App {
     /// The school or territory the actor's period results cover; none when the actor may not
     /// order them.
     pub async fn period_results_reach(&self, actor: &Actor) -> AppResult<Option<ResultsReach>> {
-        match self.results_target(actor).await {
-            Ok(t) => Ok(Some(ResultsReach {
-                name: t.name,
-                across_schools: !matches!(t.territory, ReportTerritory::School(_)),
-            })),
-            Err(AppError::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
+        let target = match self.results_target(actor).await {
+            Ok(t) => t,
+            Err(AppError::NotFound(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let across_schools = !matches!(target.territory, ReportTerritory::School(_));
+        let mut schools = Vec::new();
+        if across_schools {
+            let on = self.today();
+            for s in self
+                .store
+                .report_schools(school_scope(target.territory), on)
+                .await?
+            {
+                schools.push(NamedRecord {
+                    id: s.id,
+                    name: s.short_name,
+                });
+            }
+            schools.sort_by(|a, b| a.name.cmp(&b.name));
         }
+        Ok(Some(ResultsReach {
+            name: target.name,
+            across_schools,
+            schools,
+        }))
+    }
+
+    /// A school of the actor's territory, to narrow the period results to; not found for a
+    /// school outside it.
+    pub(crate) async fn results_school(
+        &self,
+        actor: &Actor,
+        school_id: i64,
+        on: NaiveDate,
+    ) -> AppResult<ReportSchoolRecord> {
+        let target = self.results_target(actor).await?;
+        self.store
+            .report_schools(school_scope(target.territory), on)
+            .await?
+            .into_iter()
+            .find(|s| s.id == school_id)
+            .ok_or_else(|| AppError::NotFound("Школа не найдена на вашей территории".into()))
     }
 
     /// The figures of one school on a day, class by class.
@@ -218,20 +255,26 @@ impl App {
         Ok(out)
     }
 
-    /// The period results of the actor's school or territory on a day.
+    /// The period results of the actor's school or territory on a day, or of one school of
+    /// the territory class by class.
     pub(crate) async fn period_results(
         &self,
         actor: &Actor,
         on: NaiveDate,
+        school: Option<i64>,
         progress: Option<&Progress<'_>>,
     ) -> AppResult<(Document, Vec<SchoolResult>)> {
+        if let Some(id) = school {
+            let school = self.results_school(actor, id, on).await?;
+            let result = self.school_result(&school, on).await?;
+            let doc = school_document(&school.short_name, on, Some(&result));
+            return Ok((doc, vec![result]));
+        }
         let target = self.results_target(actor).await?;
-        let scope = match target.territory {
-            ReportTerritory::School(id) => SchoolScope::School(id),
-            ReportTerritory::Municipal(id) => SchoolScope::Authority(id),
-            ReportTerritory::Regional(id) => SchoolScope::Region(id),
-        };
-        let schools = self.store.report_schools(scope, on).await?;
+        let schools = self
+            .store
+            .report_schools(school_scope(target.territory), on)
+            .await?;
         let mut results = Vec::with_capacity(schools.len());
         for (i, school) in schools.iter().enumerate() {
             results.push(self.school_result(school, on).await?);
@@ -244,6 +287,15 @@ impl App {
             _ => territory_document(&target.name, on, &results),
         };
         Ok((doc, results))
+    }
+}
+
+/// The schools a territory's results read.
+fn school_scope(territory: ReportTerritory) -> SchoolScope {
+    match territory {
+        ReportTerritory::School(id) => SchoolScope::School(id),
+        ReportTerritory::Municipal(id) => SchoolScope::Authority(id),
+        ReportTerritory::Regional(id) => SchoolScope::Region(id),
     }
 }
 

@@ -66,6 +66,10 @@ pub enum ReportRequest {
     PeriodResults {
         /// Each class is judged on its period holding this day.
         on: NaiveDate,
+        /// One school of an authority's territory, class by class; the whole territory when
+        /// absent.
+        #[serde(default)]
+        school: Option<i64>,
     },
 }
 
@@ -328,11 +332,13 @@ impl App {
                     to.format("%d.%m.%Y")
                 )
             }
-            ReportRequest::PeriodResults { on } => {
-                let t = self.results_target(actor).await?;
+            ReportRequest::PeriodResults { on, school } => {
+                let name = match school {
+                    Some(id) => self.results_school(actor, *id, *on).await?.short_name,
+                    None => self.results_target(actor).await?.name,
+                };
                 format!(
-                    "Итоги успеваемости за период — {} на {}",
-                    t.name,
+                    "Итоги успеваемости за период — {name} на {}",
                     on.format("%d.%m.%Y")
                 )
             }
@@ -359,8 +365,10 @@ impl App {
                 class_id,
                 period_id,
             } => self.journal_filling(actor, *class_id, *period_id).await?.0,
-            ReportRequest::PeriodResults { on } => {
-                self.period_results(actor, *on, Some(progress)).await?.0
+            ReportRequest::PeriodResults { on, school } => {
+                self.period_results(actor, *on, *school, Some(progress))
+                    .await?
+                    .0
             }
             ReportRequest::StudentTotalMarks {
                 student_id,

@@ -260,7 +260,19 @@ fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
                 period_id,
             })
         }
-        "period-results" => Ok(ReportRequest::PeriodResults { on: day("on")? }),
+        "period-results" => {
+            let school = match form.get("school").unwrap_or_default().trim() {
+                "" => None,
+                id => Some(
+                    id.parse()
+                        .map_err(|_| "Выберите школу из списка".to_owned())?,
+                ),
+            };
+            Ok(ReportRequest::PeriodResults {
+                on: day("on")?,
+                school,
+            })
+        }
         "student-total-marks" => Ok(ReportRequest::StudentTotalMarks {
             student_id: id("student", "Выберите ученика")?,
             class_id: id("class", "Выберите класс ученика")?,

@@ -12,8 +12,8 @@ impl crate::ReportJobStore for Backend {
     async fn insert_report_job(&self, job: &crate::NewReportJob) -> StoreResult<i64> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO report_jobs (account_id, organization_id, queue_key, kind, title, request, \
-             state, progress, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8) RETURNING id",
+             node, state, progress, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9) RETURNING id",
         )
         .bind(job.account_id)
         .bind(job.organization_id)
@@ -21,6 +21,7 @@ impl crate::ReportJobStore for Backend {
         .bind(&job.kind)
         .bind(&job.title)
         .bind(&job.request)
+        .bind(&job.node)
         .bind(job.created_at)
         .bind(job.expires_at)
         .fetch_one(&self.pool)
@@ -124,15 +125,17 @@ impl crate::ReportJobStore for Backend {
 
     async fn fail_unfinished_report_jobs(
         &self,
+        node: &str,
         error: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<u64> {
         let done = sqlx::query(
             "UPDATE report_jobs SET state = 'failed', error = $1, finished_at = $2 \
-             WHERE state IN ('queued', 'running')",
+             WHERE node = $3 AND state IN ('queued', 'running')",
         )
         .bind(error)
         .bind(at)
+        .bind(node)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())

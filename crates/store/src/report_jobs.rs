@@ -40,6 +40,7 @@ pub struct NewReportJob {
     pub kind: String,
     pub title: String,
     pub request: String,
+    pub node: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -76,9 +77,14 @@ pub trait ReportJobStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Fails a queued or running job with a message for its owner.
     async fn fail_report_job(&self, id: i64, error: &str, at: DateTime<Utc>) -> StoreResult<bool>;
-    /// Fails every queued or running job (after a restart nothing is building them); how many.
-    async fn fail_unfinished_report_jobs(&self, error: &str, at: DateTime<Utc>)
-    -> StoreResult<u64>;
+    /// Fails every queued or running job of a node (after its restart nothing is building
+    /// them); how many.
+    async fn fail_unfinished_report_jobs(
+        &self,
+        node: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
     /// The document (JSON) of a finished job that has not expired by `now`.
     async fn report_job_document(&self, id: i64, now: DateTime<Utc>)
     -> StoreResult<Option<String>>;

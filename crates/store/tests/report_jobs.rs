@@ -18,6 +18,7 @@ fn job(account: i64, title: &str, day: u32) -> NewReportJob {
         kind: "class-progress".into(),
         title: title.into(),
         request: "{\"kind\":\"class-progress\",\"class_id\":1,\"period_id\":2}".into(),
+        node: "node-a".into(),
         created_at: noon(day),
         expires_at: noon(day) + Duration::hours(24),
     }
@@ -89,14 +90,27 @@ async fn queue(engine: Engine) {
     );
     assert_eq!(s.unfinished_report_jobs_of(101).await.unwrap(), 1);
 
-    // After a restart nothing builds the unfinished jobs: they fail with the reason.
+    // After a node restarts nothing builds its unfinished jobs: they fail with the reason.
+    // Another node's job sharing the database goes on.
+    let elsewhere = s
+        .insert_report_job(&NewReportJob {
+            node: "node-b".into(),
+            ..job(102, "на другом узле", 2)
+        })
+        .await
+        .unwrap();
     assert!(s.start_report_job(foreign).await.unwrap());
     assert_eq!(
-        s.fail_unfinished_report_jobs("перезапуск", now)
+        s.fail_unfinished_report_jobs("node-a", "перезапуск", now)
             .await
             .unwrap(),
         2
     );
+    assert_eq!(
+        s.report_job(elsewhere, now).await.unwrap().unwrap().state,
+        "queued"
+    );
+    assert!(s.fail_report_job(elsewhere, "снят", now).await.unwrap());
     for id in [second, foreign] {
         let r = s.report_job(id, now).await.unwrap().unwrap();
         assert_eq!(
@@ -109,7 +123,7 @@ async fn queue(engine: Engine) {
     // Expiry: the failed jobs (kept a day from their order) go first, the document later.
     let day_later = noon(3) + Duration::minutes(1);
     assert!(s.report_job(second, day_later).await.unwrap().is_none());
-    assert_eq!(s.delete_expired_report_jobs(day_later).await.unwrap(), 2);
+    assert_eq!(s.delete_expired_report_jobs(day_later).await.unwrap(), 3);
     assert!(s.report_job(first, day_later).await.unwrap().is_some());
     assert_eq!(s.report_job_document(first, noon(4)).await.unwrap(), None);
     assert_eq!(s.delete_expired_report_jobs(noon(4)).await.unwrap(), 1);

@@ -98,6 +98,14 @@ pub fn write_document(doc: &Document, format: ReportFormat) -> AppResult<Vec<u8>
     Ok(bytes)
 }
 
+/// Writes a document off the request threads: typesetting a long PDF takes whole seconds of CPU
+/// that would otherwise hold up the diary requests sharing the thread.
+pub async fn render_document(doc: Document, format: ReportFormat) -> AppResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || write_document(&doc, format))
+        .await
+        .map_err(|e| sgo_reports::ReportError::Typeset(format!("вёрстка прервана: {e}")))?
+}
+
 fn class_name(c: &ReportClassRecord) -> String {
     format!("{}{}", c.grade, c.letter)
 }

@@ -147,6 +147,8 @@ impl ReportJob {
 pub(crate) struct ReportQueue {
     workers: Semaphore,
     finished: Notify,
+    /// This host's name: the jobs this process builds are marked with it.
+    node: String,
 }
 
 impl ReportQueue {
@@ -155,8 +157,20 @@ impl ReportQueue {
         ReportQueue {
             workers: Semaphore::new(workers.max(1)),
             finished: Notify::new(),
+            node: host_name(),
         }
     }
+}
+
+/// The host's name, stable across restarts of the server on it; nodes sharing one database
+/// run on different hosts.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "local".to_owned())
 }
 
 /// Reports how far a job got, writing only when the percentage moves.
@@ -210,6 +224,7 @@ impl App {
                 kind: request.kind().to_owned(),
                 title,
                 request: request_json,
+                node: self.reports.node.clone(),
                 created_at: now,
                 expires_at: now + chrono::Duration::hours(REPORT_RETENTION_HOURS),
             })
@@ -484,7 +499,7 @@ impl App {
     pub async fn recover_report_jobs(&self) -> AppResult<u64> {
         Ok(self
             .store
-            .fail_unfinished_report_jobs(INTERRUPTED, self.clock.now())
+            .fail_unfinished_report_jobs(&self.reports.node, INTERRUPTED, self.clock.now())
             .await?)
     }
 }

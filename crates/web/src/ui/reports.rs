@@ -13,7 +13,7 @@ use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::reports::{
     Cell, ReportClassChoice, ReportFormat, ReportJob, ReportJobState, ReportRequest, ResultsReach,
-    StudentReportForm, cell_text, write_document,
+    StudentReportForm, cell_text, render_document,
 };
 
 use super::{Header, PageError, UiSession, csrf, local_time, render};
@@ -394,12 +394,11 @@ async fn job_file(
         Ok(j) => j,
         Err(e) => return PageError(state, e).into_response(),
     };
-    let bytes = match state
-        .app
-        .report_job_document(actor, id)
-        .await
-        .and_then(|doc| write_document(&doc, format))
-    {
+    let rendered = match state.app.report_job_document(actor, id).await {
+        Ok(doc) => render_document(doc, format).await,
+        Err(e) => Err(e),
+    };
+    let bytes = match rendered {
         Ok(b) => b,
         Err(e) => return PageError(state, e).into_response(),
     };

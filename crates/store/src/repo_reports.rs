@@ -11,6 +11,50 @@ macro_rules! scoped {
     };
 }
 
+/// One mark of `report_marks`' packed list.
+fn unpack_mark(class_id: i64, item: &str) -> StoreResult<crate::ReportMarkRecord> {
+    let bad = || packed_error(item);
+    let mut parts = item.split(':');
+    let mut next = || parts.next().ok_or_else(bad);
+    let subject_group_id = next()?.parse().map_err(|_| bad())?;
+    let student_account_id = next()?.parse().map_err(|_| bad())?;
+    let value = next()?.parse().map_err(|_| bad())?;
+    let weight = next()?.parse().map_err(|_| bad())?;
+    // PostgreSQL writes a date as text the same way SQLite stores it: YYYY-MM-DD.
+    let lesson_date: NaiveDate = next()?.parse().map_err(|_| bad())?;
+    Ok(crate::ReportMarkRecord {
+        class_id,
+        subject_group_id,
+        student_account_id,
+        lesson_date,
+        value,
+        weight,
+    })
+}
+
+/// One entry of `report_attendance`' packed list.
+fn unpack_attendance(class_id: i64, item: &str) -> StoreResult<crate::ReportAttendanceRecord> {
+    let mut parts = item.splitn(4, ':');
+    let mut next = || parts.next().ok_or_else(|| packed_error(item));
+    let subject_group_id = next()?.parse().map_err(|_| packed_error(item))?;
+    let student_account_id = next()?.parse().map_err(|_| packed_error(item))?;
+    let lesson_date: NaiveDate = next()?.parse().map_err(|_| packed_error(item))?;
+    let code = next()?.to_owned();
+    Ok(crate::ReportAttendanceRecord {
+        class_id,
+        subject_group_id,
+        student_account_id,
+        lesson_date,
+        code,
+    })
+}
+
+fn packed_error(item: &str) -> crate::StoreError {
+    crate::StoreError::Database(sqlx::Error::Decode(
+        format!("packed report row «{item}»").into(),
+    ))
+}
+
 #[async_trait]
 impl crate::ReportStore for Backend {
     async fn report_classes(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportClassRecord>> {
@@ -94,17 +138,33 @@ impl crate::ReportStore for Backend {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<crate::ReportMarkRecord>> {
+        // A school's period holds tens of thousands of marks, and the driver's cost is per row,
+        // not per byte: the marks come packed one row per class, «group:student:value:weight:date»
+        // joined by commas, and are unpacked here.
         let (sql, id) = scoped!(
             scope,
-            "SELECT sg.class_id, sg.id AS subject_group_id, mk.student_account_id, l.date AS lesson_date, \
-             mk.value, a.weight FROM marks mk JOIN assignments a ON a.id = mk.assignment_id \
+            "SELECT sg.class_id, string_agg(sg.id || ':' || mk.student_account_id || ':' || mk.value \
+             || ':' || a.weight || ':' || l.date, ',') AS packed \
+             FROM marks mk JOIN assignments a ON a.id = mk.assignment_id \
              JOIN lessons l ON l.id = a.lesson_id JOIN subject_groups sg ON sg.id = l.subject_group_id \
              JOIN classes c ON c.id = sg.class_id \
              WHERE mk.value IS NOT NULL AND mk.value BETWEEN 1 AND 5 AND l.status <> 'cancelled' \
              AND l.date >= $2 AND l.date <= $3 AND",
-            ""
+            "GROUP BY sg.class_id"
         );
-        Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
+        let packed: Vec<(i64, String)> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut marks = Vec::new();
+        for (class_id, text) in packed {
+            for item in text.split(',') {
+                marks.push(unpack_mark(class_id, item)?);
+            }
+        }
+        Ok(marks)
     }
 
     async fn report_final_marks(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportFinalMarkRecord>> {
@@ -124,15 +184,30 @@ impl crate::ReportStore for Backend {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<crate::ReportAttendanceRecord>> {
+        // Packed one row per class like the marks: «group:student:date:code», the code last
+        // (codes are short abbreviations without commas).
         let (sql, id) = scoped!(
             scope,
-            "SELECT sg.class_id, sg.id AS subject_group_id, at.student_account_id, l.date AS lesson_date, at.code \
+            "SELECT sg.class_id, string_agg(sg.id || ':' || at.student_account_id || ':' || l.date \
+             || ':' || at.code, ',') AS packed \
              FROM attendance at JOIN lessons l ON l.id = at.lesson_id \
              JOIN subject_groups sg ON sg.id = l.subject_group_id JOIN classes c ON c.id = sg.class_id \
              WHERE l.status <> 'cancelled' AND l.date >= $2 AND l.date <= $3 AND",
-            ""
+            "GROUP BY sg.class_id"
         );
-        Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
+        let packed: Vec<(i64, String)> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut entries = Vec::new();
+        for (class_id, text) in packed {
+            for item in text.split(',') {
+                entries.push(unpack_attendance(class_id, item)?);
+            }
+        }
+        Ok(entries)
     }
 
     async fn report_lessons(

@@ -522,6 +522,15 @@ async fn policy(w: &World, org: i64, student_id: i64, class_id: i64, groups: &[(
     }
     let (teacher, taught) = subject_teacher.expect("a subject teacher of the student");
     let at = w.token(&teacher).await;
+    // The form offers a subject teacher the students of the groups they teach.
+    let offered: Vec<String> =
+        filters(&w.api_get(&at, "reports/studenttotalmarks").await)["SID"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["value"].as_str().unwrap().to_owned())
+            .collect();
+    assert!(offered.contains(&student_id.to_string()), "{offered:?}");
     let other_group = groups.iter().find(|(g, _)| !taught.contains(g)).unwrap().0;
     assert_eq!(
         build(w, &at, "studentgrades", grades(student_id, taught[0]))

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use sgo_core::person::full_name;
 use sgo_core::report::{StudentTies, may_report_on_student};
 use sgo_core::{Actor, Role};
 use sgo_store::{NamedRecord, PeriodRecord, ReportClassRecord, ReportGroupRecord, ReportScope};
@@ -151,6 +152,62 @@ impl App {
             .collect())
     }
 
+    /// The students of the groups a teacher teaches this year (subgroups: their members only),
+    /// by name.
+    async fn taught_students(&self, actor: &Actor) -> AppResult<Vec<NamedRecord>> {
+        if !actor.has(Role::Teacher) {
+            return Ok(Vec::new());
+        }
+        let today = self.today();
+        let Some(year) = self
+            .store
+            .current_year(actor.organization_id, today)
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        for group in self.store.teacher_groups(actor.account_id, year.id).await? {
+            // A substitute's one lesson is no tie to the group's students.
+            if self
+                .store
+                .group_ties(group.id, actor.account_id, None)
+                .await?
+                .teaches
+                == 0
+            {
+                continue;
+            }
+            let scope = ReportScope::Class(group.class_id);
+            let members: Option<HashSet<i64>> = match group.subgroup_id {
+                Some(sub) => Some(
+                    self.store
+                        .report_subgroup_members(scope)
+                        .await?
+                        .into_iter()
+                        .filter(|m| m.subgroup_id == sub)
+                        .map(|m| m.student_account_id)
+                        .collect(),
+                ),
+                None => None,
+            };
+            for s in self.store.report_students(scope, today).await? {
+                let studies = members
+                    .as_ref()
+                    .is_none_or(|m| m.contains(&s.student_account_id));
+                if studies && seen.insert(s.student_account_id) {
+                    out.push(NamedRecord {
+                        id: s.student_account_id,
+                        name: full_name(&s.last_name, &s.first_name, &s.middle_name),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
     /// Whether the actor is a teacher of one of the groups (not just someone who stood in once).
     async fn teaches_any(&self, actor: &Actor, year_id: i64, groups: &[i64]) -> AppResult<bool> {
         let candidates: Vec<i64> = self
@@ -215,21 +272,26 @@ impl App {
             })
             .collect();
         if students.is_empty() {
-            // Staff choose among the students of the classes they may report on.
+            // Staff choose among the students of the classes they may report on, and a
+            // subject teacher among those of the groups they teach.
+            let mut seen = HashSet::new();
             for class in self.report_class_choices(actor).await? {
                 for s in self
                     .store
                     .report_students(ReportScope::Class(class.id), today)
                     .await?
                 {
-                    students.push(NamedRecord {
-                        id: s.student_account_id,
-                        name: sgo_core::person::full_name(
-                            &s.last_name,
-                            &s.first_name,
-                            &s.middle_name,
-                        ),
-                    });
+                    if seen.insert(s.student_account_id) {
+                        students.push(NamedRecord {
+                            id: s.student_account_id,
+                            name: full_name(&s.last_name, &s.first_name, &s.middle_name),
+                        });
+                    }
+                }
+            }
+            for s in self.taught_students(actor).await? {
+                if seen.insert(s.id) {
+                    students.push(s);
                 }
             }
         }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::bulk::ID_TABLES;
 
@@ -20,10 +20,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 
 /// Connects and brings the schema up to date.
 pub async fn open(url: &str) -> StoreResult<Backend> {
+    // Some queries turn dates into text (the reports' packed rows); ISO output whatever the
+    // server's default DateStyle is.
+    let options = url
+        .parse::<PgConnectOptions>()?
+        .options([("DateStyle", "ISO, YMD")]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
+        .connect_with(options)
         .await?;
     crate::connect::migrate(&MIGRATOR, &pool).await?;
     Ok(Backend { pool })

@@ -10,6 +10,8 @@ mod student;
 mod student_grades;
 mod student_total;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use sgo_core::report::may_report_on_class;
 use sgo_core::{Actor, Role};
@@ -175,6 +177,8 @@ impl App {
             Vec::new()
         };
         let mut out = Vec::new();
+        // Periods follow the grade: read each grade's once, not each class's.
+        let mut periods_of_grade: HashMap<i32, Vec<PeriodRecord>> = HashMap::new();
         for class in self
             .store
             .report_classes(ReportScope::Year(year.id))
@@ -183,7 +187,14 @@ impl App {
             if !may_report_on_class(actor, class.organization_id, led.contains(&class.id)) {
                 continue;
             }
-            let periods = self.store.periods(year.id, class.grade).await?;
+            let periods = match periods_of_grade.get(&class.grade) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = self.store.periods(year.id, class.grade).await?;
+                    periods_of_grade.insert(class.grade, p.clone());
+                    p
+                }
+            };
             out.push(ReportClassChoice {
                 id: class.id,
                 name: class_name(&class),

@@ -303,23 +303,22 @@ impl App {
             ReportRequest::ClassProgress {
                 class_id,
                 period_id,
-            } => {
-                let t = self.report_class(actor, *class_id, *period_id).await?;
-                format!("Успеваемость класса {} — {}", t.class_name(), t.period.name)
             }
-            ReportRequest::ClassAttendance {
+            | ReportRequest::ClassAttendance {
+                class_id,
+                period_id,
+            }
+            | ReportRequest::JournalFilling {
                 class_id,
                 period_id,
             } => {
                 let t = self.report_class(actor, *class_id, *period_id).await?;
-                format!("Посещаемость класса {} — {}", t.class_name(), t.period.name)
-            }
-            ReportRequest::JournalFilling {
-                class_id,
-                period_id,
-            } => {
-                let t = self.report_class(actor, *class_id, *period_id).await?;
-                format!("Заполнение журнала {} — {}", t.class_name(), t.period.name)
+                let what = match request {
+                    ReportRequest::ClassProgress { .. } => "Успеваемость класса",
+                    ReportRequest::ClassAttendance { .. } => "Посещаемость класса",
+                    _ => "Заполнение журнала",
+                };
+                format!("{what} {} — {}", t.class_name(), t.period.name)
             }
             ReportRequest::StudentTotalMarks {
                 student_id,

@@ -26,6 +26,12 @@ pub struct WeightedSum {
 }
 
 impl WeightedSum {
+    /// A sum already made elsewhere (by the database): Σ value × weight and Σ weight over marks
+    /// 1..5 with a positive weight.
+    pub fn from_parts(sum: i64, weights: i64) -> WeightedSum {
+        WeightedSum { sum, weights }
+    }
+
     /// Counts a mark; values outside 1..5 and weights below 1 are not counted.
     pub fn add(&mut self, value: i32, weight: i32) {
         if MARK_RANGE.contains(&value) && weight > 0 {

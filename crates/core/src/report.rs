@@ -10,7 +10,7 @@
 //! * a student not attested in some subject counts in neither share, but in the class total.
 
 use crate::journal::period_mark_hint;
-use crate::marks::{AttendanceCode, MARK_RANGE, weighted_average};
+use crate::marks::{AttendanceCode, MARK_RANGE, WeightedSum};
 use crate::{Actor, OrganizationId, Role};
 
 /// Who may build a report on a whole class: the administration of its school and its class
@@ -58,10 +58,11 @@ pub fn may_report_on_student(
 }
 
 /// A student's result in one subject for a period (see the module notes); `None` is «не аттестован».
-pub fn result_mark(period_mark: Option<i32>, marks: &[(i32, i32)]) -> Option<i32> {
+/// The current marks come as their running weighted sum.
+pub fn result_mark(period_mark: Option<i32>, marks: WeightedSum) -> Option<i32> {
     period_mark
         .filter(|m| MARK_RANGE.contains(m))
-        .or_else(|| period_mark_hint(weighted_average(marks.iter().copied())))
+        .or_else(|| period_mark_hint(marks.average()))
 }
 
 /// How one student did over all subjects of a period, from their results.
@@ -121,6 +122,13 @@ impl ProgressTotals {
     pub fn add_mark(&mut self, value: i32) {
         if MARK_RANGE.contains(&value) {
             self.distribution[(value - 1) as usize] += 1;
+        }
+    }
+
+    /// Counts current marks already counted by value (index 0 is «1»).
+    pub fn add_marks(&mut self, counts: [u32; 5]) {
+        for (mine, more) in self.distribution.iter_mut().zip(counts) {
+            *mine += more;
         }
     }
 
@@ -192,8 +200,13 @@ pub struct AbsenceTotals {
 impl AbsenceTotals {
     /// Counts one attendance entry.
     pub fn add(&mut self, code: AttendanceCode) {
+        self.add_lessons(code, 1);
+    }
+
+    /// Counts `lessons` attendance entries with one code.
+    pub fn add_lessons(&mut self, code: AttendanceCode, lessons: u32) {
         if let Some(i) = AttendanceCode::ALL.iter().position(|c| *c == code) {
-            self.by_code[i] += 1;
+            self.by_code[i] += lessons;
         }
     }
 
@@ -342,14 +355,22 @@ mod tests {
         assert!(!may_report_on_student(&actor(&[Role::Staff], 1), 1, led));
     }
 
+    fn sum(marks: &[(i32, i32)]) -> WeightedSum {
+        let mut s = WeightedSum::default();
+        for &(value, weight) in marks {
+            s.add(value, weight);
+        }
+        s
+    }
+
     #[test]
     fn the_teachers_period_mark_wins_over_the_average() {
-        assert_eq!(result_mark(Some(3), &[(5, 10), (5, 20)]), Some(3));
-        assert_eq!(result_mark(None, &[(5, 10), (4, 10)]), Some(5));
-        assert_eq!(result_mark(None, &[(4, 20), (5, 10)]), Some(4));
-        assert_eq!(result_mark(None, &[]), None);
+        assert_eq!(result_mark(Some(3), sum(&[(5, 10), (5, 20)])), Some(3));
+        assert_eq!(result_mark(None, sum(&[(5, 10), (4, 10)])), Some(5));
+        assert_eq!(result_mark(None, sum(&[(4, 20), (5, 10)])), Some(4));
+        assert_eq!(result_mark(None, sum(&[])), None);
         // A stored value outside the scale is not a mark: the average decides.
-        assert_eq!(result_mark(Some(0), &[(2, 10)]), Some(2));
+        assert_eq!(result_mark(Some(0), sum(&[(2, 10)])), Some(2));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The raw rows the school reports are computed from: students, subject groups, marks, period
 //! marks, attendance and lessons of one class or of a whole school, over a span of days.
 
+use std::ops::RangeInclusive;
+
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use sgo_core::OrganizationId;
@@ -78,16 +80,22 @@ pub struct ReportSubgroupMemberRecord {
     pub student_account_id: i64,
 }
 
-/// A mark with a value on a lesson of the span.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-#[allow(missing_docs)]
-pub struct ReportMarkRecord {
+/// One student's marks of one subject group over a span, summed: marks with a value 1..5 on
+/// lessons that were not cancelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportMarkSumRecord {
+    /// The group's class.
     pub class_id: i64,
+    /// The subject group.
     pub subject_group_id: i64,
+    /// The student.
     pub student_account_id: i64,
-    pub lesson_date: NaiveDate,
-    pub value: i32,
-    pub weight: i32,
+    /// Sum of value × weight over the marks with a positive weight.
+    pub weighted: i64,
+    /// Sum of those weights.
+    pub weights: i64,
+    /// How many marks of each value: index 0 is «1», index 4 is «5».
+    pub counts: [u32; 5],
 }
 
 /// A period mark with a value.
@@ -100,15 +108,20 @@ pub struct ReportFinalMarkRecord {
     pub value: i32,
 }
 
-/// An attendance entry on a lesson of the span.
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-#[allow(missing_docs)]
+/// How many lessons of a span, not cancelled, of one subject group a student has one
+/// attendance code on.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportAttendanceRecord {
+    /// The group's class.
     pub class_id: i64,
+    /// The subject group.
     pub subject_group_id: i64,
+    /// The student.
     pub student_account_id: i64,
-    pub lesson_date: NaiveDate,
+    /// The code as stored («Н», «Б», …).
     pub code: String,
+    /// Lessons with that code.
+    pub lessons: u32,
 }
 
 /// A held lesson of the span with what the teacher filled in.
@@ -147,22 +160,26 @@ pub trait ReportStore: Send + Sync {
         &self,
         scope: ReportScope,
     ) -> StoreResult<Vec<ReportSubgroupMemberRecord>>;
-    /// Marks with a value (1..5) on lessons in the span that were not cancelled.
-    async fn report_marks(
+    /// The marks of the span summed per class, subject group and student, for the scope's
+    /// classes of the given grades.
+    async fn report_mark_sums(
         &self,
         scope: ReportScope,
+        grades: RangeInclusive<i32>,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> StoreResult<Vec<ReportMarkRecord>>;
+    ) -> StoreResult<Vec<ReportMarkSumRecord>>;
     /// Period marks with a value, of the scope's subject groups (year marks excluded).
     async fn report_final_marks(
         &self,
         scope: ReportScope,
     ) -> StoreResult<Vec<ReportFinalMarkRecord>>;
-    /// Attendance entries on lessons in the span that were not cancelled.
+    /// Attendance entries of the span counted per class, subject group, student and code, for
+    /// the scope's classes of the given grades.
     async fn report_attendance(
         &self,
         scope: ReportScope,
+        grades: RangeInclusive<i32>,
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<ReportAttendanceRecord>>;

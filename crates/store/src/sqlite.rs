@@ -29,8 +29,10 @@ pub async fn open(path: &Path) -> StoreResult<Backend> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
     // Readers run in parallel under WAL; writes serialise on SQLite's lock and wait up to the busy timeout.
+    // A report reads several schools at once (reports::period_results), so the pool leaves
+    // room for two of them beside the diary.
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(16)
         .min_connections(1)
         .connect_with(options)
         .await?;
@@ -47,3 +49,25 @@ async fn finish_bulk(pool: &sqlx::SqlitePool) -> StoreResult<()> {
 }
 
 include!("repo.rs");
+
+#[cfg(test)]
+/// The packed report rows are read the same way on both engines; tested once, here.
+mod packing_tests {
+    #[test]
+    fn mark_sums_unpack_and_spilled_counts_are_refused() {
+        // Two 5s, one 3 and one 2: 2·2^48 + 1·2^24 + 1·2^12.
+        let values = 2u64 * (1 << 48) + (1 << 24) + (1 << 12);
+        let item = format!("7:42:19:4:4:{values}");
+        let sum = super::unpack_mark_sum(3, &item).unwrap();
+        assert_eq!(
+            (sum.class_id, sum.subject_group_id, sum.student_account_id),
+            (3, 7, 42)
+        );
+        assert_eq!((sum.weighted, sum.weights), (19, 4));
+        assert_eq!(sum.counts, [0, 1, 1, 0, 2]);
+        // 4096 marks of «1» spill into the «2» field: the total no longer matches.
+        assert!(super::unpack_mark_sum(3, &format!("7:42:4096:4096:4096:{}", 1u64 << 12)).is_err());
+        assert!(super::unpack_mark_sum(3, "7:42:19").is_err());
+        assert!(super::unpack_mark_sum(3, "7:x:19:4:4:4").is_err());
+    }
+}

@@ -38,7 +38,7 @@ pub(crate) fn class_total(
             in_class.contains(&e.student_account_id),
             AttendanceCode::from_abbr(&e.code),
         ) {
-            total.add(code);
+            total.add_lessons(code, e.lessons);
         }
     }
     total
@@ -68,10 +68,13 @@ pub(crate) fn compute(
         by_student
             .entry(e.student_account_id)
             .or_default()
-            .add(code);
+            .add_lessons(code, e.lessons);
         let subject = subject_of.get(&e.subject_group_id).copied().unwrap_or("—");
-        by_subject.entry(subject.to_owned()).or_default().add(code);
-        total.add(code);
+        by_subject
+            .entry(subject.to_owned())
+            .or_default()
+            .add_lessons(code, e.lessons);
+        total.add_lessons(code, e.lessons);
     }
     ClassAttendance {
         students: students
@@ -183,7 +186,12 @@ impl App {
         let groups = self.store.report_groups(scope).await?;
         let entries = self
             .store
-            .report_attendance(scope, period.start_date, period.end_date)
+            .report_attendance(
+                scope,
+                target.class.grade..=target.class.grade,
+                period.start_date,
+                period.end_date,
+            )
             .await?;
         let figures = compute(&students, &groups, &entries);
         Ok((document(&target, &figures), figures))
@@ -192,17 +200,15 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
     use super::*;
 
-    fn entry(student: i64, group: i64, code: &str) -> ReportAttendanceRecord {
+    fn entry(student: i64, group: i64, code: &str, lessons: u32) -> ReportAttendanceRecord {
         ReportAttendanceRecord {
             class_id: 1,
             subject_group_id: group,
             student_account_id: student,
-            lesson_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default(),
             code: code.into(),
+            lessons,
         }
     }
 
@@ -239,32 +245,33 @@ mod tests {
             },
         ];
         let entries = vec![
-            entry(1, 10, "Б"),
-            entry(1, 11, "Б"),
-            entry(1, 10, "НП"),
-            entry(2, 10, "ОП"),
-            entry(2, 11, "ОТ"),
-            entry(2, 11, "??"),
-            entry(99, 10, "НП"),
+            entry(1, 10, "Б", 1),
+            entry(1, 11, "Б", 1),
+            // Two lessons with the same code count twice.
+            entry(1, 10, "НП", 2),
+            entry(2, 10, "ОП", 1),
+            entry(2, 11, "ОТ", 1),
+            entry(2, 11, "??", 1),
+            entry(99, 10, "НП", 1),
         ];
         let a = compute(&students, &groups, &entries);
         assert_eq!(a.students[0].0, "Антонов Антон");
         assert_eq!(
             (a.students[0].1.missed(), a.students[0].1.excused()),
-            (3, 2)
+            (4, 2)
         );
         assert_eq!(
             (a.students[1].1.missed(), a.students[1].1.unexcused()),
             (1, 1)
         );
         assert_eq!(a.students[1].1.count(AttendanceCode::Late), 1);
-        assert_eq!(a.total.missed(), 4);
+        assert_eq!(a.total.missed(), 5);
         assert_eq!(
             a.subjects
                 .iter()
                 .map(|(s, t)| (s.as_str(), t.missed()))
                 .collect::<Vec<_>>(),
-            [("История", 2), ("Математика", 2)]
+            [("История", 2), ("Математика", 3)]
         );
         // The total alone counts the same entries: the stranger (99) and the unknown code left out.
         assert_eq!(class_total(&students, &entries), a.total);

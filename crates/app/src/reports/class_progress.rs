@@ -5,12 +5,14 @@
 use std::collections::{HashMap, HashSet};
 
 use sgo_core::Actor;
-use sgo_core::marks::{WeightedSum, weighted_average};
+use sgo_core::marks::WeightedSum;
 use sgo_core::person::full_name;
 use sgo_core::report::{ProgressTotals, StudentStanding, result_mark, standing};
 use sgo_reports::document::{Document, Section};
 use sgo_reports::xlsx::Cell;
-use sgo_store::{ReportFinalMarkRecord, ReportGroupRecord, ReportMarkRecord, ReportStudentRecord};
+use sgo_store::{
+    ReportFinalMarkRecord, ReportGroupRecord, ReportMarkSumRecord, ReportStudentRecord,
+};
 
 use super::ClassTarget;
 use crate::{App, AppResult};
@@ -53,7 +55,8 @@ pub(crate) struct ClassRows {
     pub students: Vec<ReportStudentRecord>,
     pub groups: Vec<ReportGroupRecord>,
     pub subgroup_members: HashSet<(i64, i64)>,
-    pub marks: Vec<ReportMarkRecord>,
+    /// Each student's marks per subject group, summed over the period.
+    pub marks: Vec<ReportMarkSumRecord>,
     pub finals: Vec<ReportFinalMarkRecord>,
     pub period_id: i64,
 }
@@ -61,10 +64,10 @@ pub(crate) struct ClassRows {
 /// Computes the class's figures from its raw rows.
 pub(crate) fn compute(rows: &ClassRows) -> ClassProgress {
     let groups = &rows.groups;
-    let mut marks_of: HashMap<(i64, i64), Vec<(i32, i32)>> = HashMap::new();
-    let mut all_of_student: HashMap<i64, Vec<(i32, i32)>> = HashMap::new();
-    let mut all_of_group: HashMap<i64, Vec<(i32, i32)>> = HashMap::new();
-    let mut all: Vec<(i32, i32)> = Vec::new();
+    let mut marks_of: HashMap<(i64, i64), WeightedSum> = HashMap::new();
+    let mut all_of_student: HashMap<i64, WeightedSum> = HashMap::new();
+    let mut all_of_group: HashMap<i64, WeightedSum> = HashMap::new();
+    let mut mark_sum = WeightedSum::default();
     let mut totals = ProgressTotals::default();
     let in_class: HashSet<i64> = rows.students.iter().map(|s| s.student_account_id).collect();
     for m in &rows.marks {
@@ -72,21 +75,21 @@ pub(crate) fn compute(rows: &ClassRows) -> ClassProgress {
         if !in_class.contains(&m.student_account_id) {
             continue;
         }
-        let mark = (m.value, m.weight);
+        let sum = WeightedSum::from_parts(m.weighted, m.weights);
         marks_of
             .entry((m.subject_group_id, m.student_account_id))
             .or_default()
-            .push(mark);
+            .merge(sum);
         all_of_student
             .entry(m.student_account_id)
             .or_default()
-            .push(mark);
+            .merge(sum);
         all_of_group
             .entry(m.subject_group_id)
             .or_default()
-            .push(mark);
-        all.push(mark);
-        totals.add_mark(m.value);
+            .merge(sum);
+        mark_sum.merge(sum);
+        totals.add_marks(m.counts);
     }
     let finals: HashMap<(i64, i64), i32> = rows
         .finals
@@ -107,7 +110,7 @@ pub(crate) fn compute(rows: &ClassRows) -> ClassProgress {
                 .iter()
                 .map(|g| {
                     studies(g, id).then(|| {
-                        let marks = marks_of.get(&(g.id, id)).map_or(&[][..], Vec::as_slice);
+                        let marks = marks_of.get(&(g.id, id)).copied().unwrap_or_default();
                         result_mark(finals.get(&(g.id, id)).copied(), marks)
                     })
                 })
@@ -119,20 +122,16 @@ pub(crate) fn compute(rows: &ClassRows) -> ClassProgress {
                 student_account_id: id,
                 name: full_name(&s.last_name, &s.first_name, &s.middle_name),
                 results,
-                average: weighted_average(all_of_student.get(&id).into_iter().flatten().copied()),
+                average: all_of_student.get(&id).and_then(WeightedSum::average),
                 standing: st,
             }
         })
         .collect();
-    let mut mark_sum = WeightedSum::default();
-    for (value, weight) in all {
-        mark_sum.add(value, weight);
-    }
     ClassProgress {
         subjects: subject_titles(groups),
         subject_averages: groups
             .iter()
-            .map(|g| weighted_average(all_of_group.get(&g.id).into_iter().flatten().copied()))
+            .map(|g| all_of_group.get(&g.id).and_then(WeightedSum::average))
             .collect(),
         class_average: mark_sum.average(),
         mark_sum,
@@ -337,7 +336,12 @@ impl App {
                 .collect(),
             marks: self
                 .store
-                .report_marks(scope, period.start_date, period.end_date)
+                .report_mark_sums(
+                    scope,
+                    target.class.grade..=target.class.grade,
+                    period.start_date,
+                    period.end_date,
+                )
                 .await?,
             finals: self.store.report_final_marks(scope).await?,
             period_id: period.id,
@@ -373,15 +377,35 @@ mod tests {
         }
     }
 
-    fn mark(group: i64, student: i64, value: i32, weight: i32) -> ReportMarkRecord {
-        ReportMarkRecord {
-            class_id: 1,
-            subject_group_id: group,
-            student_account_id: student,
-            lesson_date: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap_or_default(),
-            value,
-            weight,
+    /// The marks summed per group and student, as the store sums them.
+    fn sums(marks: &[(i64, i64, i32, i32)]) -> Vec<ReportMarkSumRecord> {
+        let mut out: Vec<ReportMarkSumRecord> = Vec::new();
+        for &(group, student, value, weight) in marks {
+            let i = match out
+                .iter()
+                .position(|r| (r.subject_group_id, r.student_account_id) == (group, student))
+            {
+                Some(i) => i,
+                None => {
+                    out.push(ReportMarkSumRecord {
+                        class_id: 1,
+                        subject_group_id: group,
+                        student_account_id: student,
+                        weighted: 0,
+                        weights: 0,
+                        counts: [0; 5],
+                    });
+                    out.len() - 1
+                }
+            };
+            let r = &mut out[i];
+            if weight > 0 {
+                r.weighted += i64::from(value * weight);
+                r.weights += i64::from(weight);
+            }
+            r.counts[(value - 1) as usize] += 1;
         }
+        out
     }
 
     #[test]
@@ -398,17 +422,17 @@ mod tests {
                 group(12, "Английский язык", Some(6)),
             ],
             subgroup_members: [(5, 1), (5, 2), (6, 3)].into_iter().collect(),
-            marks: vec![
-                mark(10, 1, 5, 10),
-                mark(10, 1, 4, 10),
-                mark(11, 1, 5, 20),
-                mark(10, 2, 3, 10),
-                mark(10, 2, 2, 30),
-                mark(11, 2, 4, 10),
-                mark(10, 3, 4, 10),
+            marks: sums(&[
+                (10, 1, 5, 10),
+                (10, 1, 4, 10),
+                (11, 1, 5, 20),
+                (10, 2, 3, 10),
+                (10, 2, 2, 30),
+                (11, 2, 4, 10),
+                (10, 3, 4, 10),
                 // A student who left: not counted.
-                mark(10, 99, 2, 10),
-            ],
+                (10, 99, 2, 10),
+            ]),
             finals: vec![ReportFinalMarkRecord {
                 subject_group_id: 10,
                 student_account_id: 2,

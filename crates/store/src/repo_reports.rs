@@ -95,6 +95,28 @@ fn packed_error(item: &str) -> crate::StoreError {
     ))
 }
 
+impl Backend {
+    /// Runs a packed report query over a span of days for the scope's classes of some grades
+    /// (`$1` the scope, `$2`..`$3` the days, `$4`..`$5` the grades): one row per class.
+    async fn packed_rows(
+        &self,
+        sql: &'static str,
+        scope_id: i64,
+        grades: std::ops::RangeInclusive<i32>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(sql)
+            .bind(scope_id)
+            .bind(from)
+            .bind(to)
+            .bind(*grades.start())
+            .bind(*grades.end())
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
 #[async_trait]
 impl crate::ReportStore for Backend {
     async fn report_classes(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportClassRecord>> {
@@ -200,15 +222,7 @@ impl crate::ReportStore for Backend {
              AND l.date >= $2 AND l.date <= $3 AND c.grade BETWEEN $4 AND $5 AND",
             "GROUP BY sg.id, mk.student_account_id) t GROUP BY class_id"
         );
-        let packed: Vec<(i64, String)> = sqlx::query_as(sql)
-            .bind(id)
-            .bind(from)
-            .bind(to)
-            .bind(*grades.start())
-            .bind(*grades.end())
-            .fetch_all(&self.pool)
-            .await?;
-        unpack_rows(packed, unpack_mark_sum)
+        unpack_rows(self.packed_rows(sql, id, grades, from, to).await?, unpack_mark_sum)
     }
 
     async fn report_final_marks(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportFinalMarkRecord>> {
@@ -241,15 +255,7 @@ impl crate::ReportStore for Backend {
              AND c.grade BETWEEN $4 AND $5 AND",
             "GROUP BY sg.id, at.student_account_id, at.code) t GROUP BY class_id"
         );
-        let packed: Vec<(i64, String)> = sqlx::query_as(sql)
-            .bind(id)
-            .bind(from)
-            .bind(to)
-            .bind(*grades.start())
-            .bind(*grades.end())
-            .fetch_all(&self.pool)
-            .await?;
-        unpack_rows(packed, unpack_attendance)
+        unpack_rows(self.packed_rows(sql, id, grades, from, to).await?, unpack_attendance)
     }
 
     async fn report_lessons(

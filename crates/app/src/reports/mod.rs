@@ -10,8 +10,6 @@ mod student;
 mod student_grades;
 mod student_total;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use sgo_core::report::may_report_on_class;
 use sgo_core::{Actor, Role};
@@ -108,6 +106,15 @@ pub async fn render_document(doc: Document, format: ReportFormat) -> AppResult<V
         .map_err(|e| sgo_reports::ReportError::Typeset(format!("вёрстка прервана: {e}")))?
 }
 
+/// The periods of a year that apply to a grade, from the year's periods by start date.
+fn grade_periods(year_periods: &[PeriodRecord], grade: i32) -> Vec<PeriodRecord> {
+    year_periods
+        .iter()
+        .filter(|p| p.grade_from <= grade && grade <= p.grade_to)
+        .cloned()
+        .collect()
+}
+
 fn class_name(c: &ReportClassRecord) -> String {
     format!("{}{}", c.grade, c.letter)
 }
@@ -163,6 +170,14 @@ fn current_period(periods: &[PeriodRecord], today: NaiveDate) -> Option<i64> {
 }
 
 impl App {
+    /// A year's periods of every grade, by start date, read once for reports covering many
+    /// classes (each grade then takes its own with `grade_periods`).
+    async fn year_periods_by_start(&self, year_id: i64) -> AppResult<Vec<PeriodRecord>> {
+        let mut periods = self.store.year_periods(year_id).await?;
+        periods.sort_by_key(|p| p.start_date);
+        Ok(periods)
+    }
+
     /// Classes of the current year the actor may build class reports on: every class for the
     /// school's administration, the led classes for a class teacher, none for anyone else.
     pub async fn report_class_choices(&self, actor: &Actor) -> AppResult<Vec<ReportClassChoice>> {
@@ -176,9 +191,8 @@ impl App {
         } else {
             Vec::new()
         };
+        let year_periods = self.year_periods_by_start(year.id).await?;
         let mut out = Vec::new();
-        // Periods follow the grade: read each grade's once, not each class's.
-        let mut periods_of_grade: HashMap<i32, Vec<PeriodRecord>> = HashMap::new();
         for class in self
             .store
             .report_classes(ReportScope::Year(year.id))
@@ -187,14 +201,7 @@ impl App {
             if !may_report_on_class(actor, class.organization_id, led.contains(&class.id)) {
                 continue;
             }
-            let periods = match periods_of_grade.get(&class.grade) {
-                Some(p) => p.clone(),
-                None => {
-                    let p = self.store.periods(year.id, class.grade).await?;
-                    periods_of_grade.insert(class.grade, p.clone());
-                    p
-                }
-            };
+            let periods = grade_periods(&year_periods, class.grade);
             out.push(ReportClassChoice {
                 id: class.id,
                 name: class_name(&class),

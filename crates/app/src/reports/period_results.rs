@@ -20,7 +20,7 @@ use sgo_store::{NamedRecord, PeriodRecord, ReportSchoolRecord, ReportScope, Scho
 use super::class_attendance::{self, class_total};
 use super::class_progress::{ClassRows, compute};
 use super::queue::Progress;
-use super::{class_name, current_period, date};
+use super::{class_name, current_period, date, grade_periods};
 use crate::{App, AppError, AppResult};
 
 /// One class's line: its name, the period it was judged on and its totals.
@@ -169,18 +169,13 @@ impl App {
         let classes = self.store.report_classes(scope).await?;
         // Each grade's period holding the day (or the last one begun before it), from the
         // year's periods read once.
-        let mut year_periods = self.store.year_periods(year).await?;
-        year_periods.sort_by_key(|p| p.start_date);
+        let year_periods = self.year_periods_by_start(year).await?;
         let mut period_of_grade: HashMap<i32, Option<PeriodRecord>> = HashMap::new();
         for c in &classes {
             if period_of_grade.contains_key(&c.grade) {
                 continue;
             }
-            let periods: Vec<PeriodRecord> = year_periods
-                .iter()
-                .filter(|p| p.grade_from <= c.grade && c.grade <= p.grade_to)
-                .cloned()
-                .collect();
+            let periods = grade_periods(&year_periods, c.grade);
             let chosen = current_period(&periods, on)
                 .and_then(|id| periods.into_iter().find(|p| p.id == id));
             period_of_grade.insert(c.grade, chosen);

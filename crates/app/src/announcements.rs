@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sgo_core::communication::{
-    AUDIENCE_ROLES, Audience, Reader, addressed_to, is_current, may_manage,
-    may_publish_announcement, sees_all_announcements,
-};
+use sgo_core::communication::{AUDIENCE_ROLES, Audience, is_current};
 use sgo_core::files::FileOwner;
+use sgo_core::policy::{
+    Reader, addressed_to, may_manage, may_publish_announcement, sees_all_announcements,
+};
 use sgo_core::{Actor, Role};
 use sgo_store::{AnnouncementRecord, ClassChoiceRecord, FileRecord, NewAnnouncement};
 
@@ -80,25 +80,22 @@ impl App {
     pub(crate) async fn reader_of(&self, actor: &Actor) -> AppResult<Reader> {
         let today = self.today();
         let mut class_ids = Vec::new();
-        if actor.has(Role::Student)
+        if sgo_core::policy::student_self(actor).is_some()
             && let Some(s) = self.store.student(actor.account_id, today).await?
         {
             class_ids.extend(s.class_id);
         }
-        if actor.has(Role::Parent) {
+        if sgo_core::policy::guardian(actor).is_some() {
             for child in self.store.children(actor.account_id, today).await? {
                 class_ids.extend(child.class_id);
             }
         }
-        if actor.has(Role::Teacher) {
+        if sgo_core::policy::teacher(actor).is_some() {
             class_ids.extend(self.store.teacher_class_ids(actor.account_id).await?);
         }
         class_ids.sort_unstable();
         class_ids.dedup();
-        Ok(Reader {
-            roles: actor.roles.clone(),
-            class_ids,
-        })
+        Ok(sgo_core::policy::reader(actor, class_ids))
     }
 
     /// The audiences of the school's announcements, by announcement.

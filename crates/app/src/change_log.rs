@@ -190,7 +190,7 @@ impl App {
             None => Some(actor.organization_id),
         };
         let allowed = match organization_id {
-            Some(org) => policy::may_read_change_log(actor, org),
+            Some(org) => policy::may_read_audit_log(actor, org),
             None => region,
         };
         if !allowed {

@@ -196,13 +196,22 @@ impl App {
         self.clock.today()
     }
 
-    /// The store, for the CLI's administrative tasks (migrate, demo) only.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
-    /// The server key, for the CLI's demo task.
+    /// The server key (tests seal NetSchool verifiers with it).
     pub fn key(&self) -> &ServerKey {
         &self.key
+    }
+
+    /// Whether the database holds no organization yet (a fresh installation).
+    pub async fn is_empty(&self) -> crate::AppResult<bool> {
+        Ok(self.store.is_empty().await?)
+    }
+
+    /// Fills an empty database with a demo region; the CLI's `demo` task and `serve --demo`.
+    pub async fn generate_demo(
+        &self,
+        options: &crate::demo::DemoOptions,
+        progress: &(dyn Fn(crate::demo::DemoProgress) + Send + Sync),
+    ) -> Result<Vec<crate::demo::DemoAccount>, crate::demo::DemoError> {
+        crate::demo::generate(self.store.as_ref(), &self.key, options, progress).await
     }
 }

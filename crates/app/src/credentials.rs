@@ -97,13 +97,6 @@ impl App {
         }
         let mut seen = HashSet::new();
         targets.retain(|id| seen.insert(*id));
-        let in_own_classes = {
-            let led = everyone.led_ids(&scope.led);
-            targets.iter().all(|id| led.contains(id))
-        };
-        if !policy::may_reset_passwords(actor, org, in_own_classes) {
-            return Err(AppError::Forbidden);
-        }
         if targets.is_empty() {
             return Err(AppError::BadRequest(
                 "Выберите класс или отметьте пользователей в списке".into(),
@@ -115,6 +108,19 @@ impl App {
             )));
         }
         let rows: Vec<&PersonRow> = targets.iter().filter_map(|id| everyone.get(*id)).collect();
+        // Every target's roles decide, not only the tie to the teacher's class: a parent who is
+        // also the school's administrator is not a class teacher's to issue.
+        let led = everyone.led_ids(&scope.led);
+        let facts: Vec<policy::CredentialTarget> = rows
+            .iter()
+            .map(|r| policy::CredentialTarget {
+                account: r.account_id,
+                organization: org,
+                roles: r.roles.clone(),
+                in_own_classes: led.contains(&r.account_id),
+            })
+            .collect();
+        let issuer = policy::credential_issuer(actor, org, &facts).ok_or(AppError::Forbidden)?;
         if let Some(r) = rows.iter().find(|r| !r.active) {
             return Err(AppError::BadRequest(format!(
                 "Учётная запись «{}» отключена: сначала включите её",
@@ -149,6 +155,9 @@ impl App {
             .collect();
         let pdf = credential_sheet_pdf(&cards)?;
         for (r, password) in rows.iter().zip(&passwords) {
+            if !issuer.accounts().contains(&r.account_id) {
+                return Err(AppError::Forbidden);
+            }
             self.store_password(r.account_id, password, true).await?;
             // The new password must work at once, even on a login paused by failed attempts.
             self.clear_login_failures(org, &r.login).await?;

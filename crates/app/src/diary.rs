@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 use sgo_core::marks::AttendanceCode;
-use sgo_core::{Actor, Role, calendar, policy};
+use sgo_core::{Actor, calendar, policy};
 use sgo_store::{
     AcademicYearRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord,
     PeriodRecord, StudentRecord,
@@ -84,12 +84,12 @@ impl App {
     pub async fn diary_students(&self, actor: &Actor) -> AppResult<Vec<DiaryStudent>> {
         let today = self.today();
         let mut out = Vec::new();
-        if actor.has(Role::Student)
+        if sgo_core::policy::student_self(actor).is_some()
             && let Some(me) = self.store.student(actor.account_id, today).await?
         {
             out.push(to_student(me));
         }
-        if actor.has(Role::Parent) {
+        if sgo_core::policy::guardian(actor).is_some() {
             out.extend(
                 self.store
                     .children(actor.account_id, today)
@@ -109,14 +109,15 @@ impl App {
         actor: &Actor,
         student: i64,
         origin: &Origin,
-    ) -> AppResult<Vec<StudentRecord>> {
-        let children = if actor.has(Role::Parent) {
+    ) -> AppResult<(policy::DiaryReader, Vec<StudentRecord>)> {
+        let children = if sgo_core::policy::guardian(actor).is_some() {
             self.store.children(actor.account_id, self.today()).await?
         } else {
             Vec::new()
         };
         let child_ids: Vec<i64> = children.iter().map(|c| c.account_id).collect();
-        let allowed = policy::may_read_diary(actor, student, &child_ids);
+        let reader = policy::diary_reader(actor, student, &child_ids);
+        let allowed = reader.is_some();
         if !allowed || student != actor.account_id {
             let result = if allowed { "ok" } else { "denied" };
             let target = format!("student:{student}");
@@ -130,10 +131,9 @@ impl App {
             )
             .await;
         }
-        if allowed {
-            Ok(children)
-        } else {
-            Err(AppError::Forbidden)
+        match reader {
+            Some(reader) => Ok((reader, children)),
+            None => Err(AppError::Forbidden),
         }
     }
 
@@ -164,7 +164,9 @@ impl App {
         origin: &Origin,
     ) -> AppResult<DiaryWeek> {
         check_span(from, to)?;
-        let children = self.authorize_diary(actor, student, origin).await?;
+        let (reader, children) = self.authorize_diary(actor, student, origin).await?;
+        // From here on only the student the policy checked is read.
+        let student = reader.student();
         // Checked after the policy, so a cached week is never shown to someone refused.
         if let Some(week) = self.diary_cache.get(student, from, to) {
             return Ok(week);
@@ -232,7 +234,11 @@ impl App {
         origin: &Origin,
     ) -> AppResult<Vec<DiaryAssignmentRecord>> {
         check_span(from, to)?;
-        self.authorize_diary(actor, student, origin).await?;
+        let student = self
+            .authorize_diary(actor, student, origin)
+            .await?
+            .0
+            .student();
         Ok(self
             .store
             .overdue_assignments(student, from, to, self.today())

@@ -594,7 +594,7 @@ impl App {
         let roles = self.store.account_roles(account_id).await?;
         let today = self.clock.today();
         Ok(settings.esia_confirmed_from.filter(|_| {
-            rules::confirmed_account_required(
+            sgo_core::policy::confirmed_account_required(
                 settings.esia_confirmed_from,
                 &roles,
                 birth_date,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveTime};
 use sgo_core::marks::weighted_average;
-use sgo_core::{Actor, Role, progress as rules};
+use sgo_core::{Actor, progress as rules};
 use sgo_store::{
     AccountRecord, AssignmentCardRecord, DiaryAssignmentRecord, NamedRecord, PeriodRecord,
 };
@@ -107,8 +107,8 @@ pub struct BellTime {
 pub struct MySettings {
     /// The account and its person.
     pub account: AccountRecord,
-    /// Its roles.
-    pub roles: Vec<Role>,
+    /// Its roles as NetSchool names them.
+    pub roles: Vec<&'static str>,
     /// The school's current year.
     pub year_id: Option<i64>,
 }
@@ -132,7 +132,9 @@ impl App {
         period_id: Option<i64>,
         origin: &Origin,
     ) -> AppResult<Progress> {
-        let children = self.authorize_diary(actor, student, origin).await?;
+        let (reader, children) = self.authorize_diary(actor, student, origin).await?;
+        // From here on only the student the policy checked is read.
+        let student = reader.student();
         let who = self.diary_student(student, children).await?;
         let today = self.today();
         let year = self
@@ -251,7 +253,9 @@ impl App {
         assignment_id: i64,
         origin: &Origin,
     ) -> AppResult<AssignmentCard> {
-        let children = self.authorize_diary(actor, student, origin).await?;
+        let (reader, children) = self.authorize_diary(actor, student, origin).await?;
+        // From here on only the student the policy checked is read.
+        let student = reader.student();
         let assignment = self
             .store
             .student_assignment(student, assignment_id)
@@ -281,7 +285,11 @@ impl App {
         assignment_ids: &[i64],
         origin: &Origin,
     ) -> AppResult<Vec<(i64, Vec<FileLink>)>> {
-        self.authorize_diary(actor, student, origin).await?;
+        let student = self
+            .authorize_diary(actor, student, origin)
+            .await?
+            .0
+            .student();
         if assignment_ids.len() > 100 {
             return Err(AppError::BadRequest(
                 "Слишком много заданий в запросе".into(),
@@ -336,7 +344,7 @@ impl App {
             .map(|y| y.id);
         Ok(MySettings {
             account,
-            roles: actor.roles.clone(),
+            roles: sgo_core::policy::netschool_role_names(actor),
             year_id,
         })
     }
@@ -344,7 +352,9 @@ impl App {
     /// Checks that the actor may see a user's photo; someone they may not see is "not found".
     pub async fn may_see_photo(&self, actor: &Actor, user: i64) -> AppResult<()> {
         match self.store.account(user).await? {
-            Some(a) if a.active && rules::may_see_user(actor, a.organization_id) => Ok(()),
+            Some(a) if a.active && sgo_core::policy::may_see_user(actor, a.organization_id) => {
+                Ok(())
+            }
             _ => Err(AppError::NotFound("Пользователь не найден".into())),
         }
     }

@@ -1,8 +1,9 @@
 //! Educational resources and courses: materials and links a teacher publishes for subject groups and classes.
 
 use sgo_core::Actor;
-use sgo_core::communication::{check_link, is_school_admin, may_manage, may_publish_resource};
+use sgo_core::communication::check_link;
 use sgo_core::files::FileOwner;
+use sgo_core::policy::{is_school_admin, may_manage, may_publish_resource};
 use sgo_store::{ClassChoiceRecord, GroupChoiceRecord, NewResource, ResourceRecord};
 
 use crate::announcements::{class_label, files_by_owner};

@@ -267,11 +267,7 @@ impl App {
             .await?;
         Ok(SignedIn {
             token,
-            actor: Actor {
-                account_id,
-                organization_id: account.organization_id,
-                roles,
-            },
+            actor: Actor::new(account_id, account.organization_id, roles),
             must_change_password: false,
         })
     }
@@ -328,11 +324,7 @@ impl App {
         Ok(Authenticated {
             session_id: session.id,
             last_seen_at,
-            actor: Actor {
-                account_id: session.account_id,
-                organization_id: session.organization_id,
-                roles,
-            },
+            actor: Actor::new(session.account_id, session.organization_id, roles),
             must_change_password,
         })
     }

@@ -85,11 +85,7 @@ mod tests {
         let who = |session_id, account_id| Authenticated {
             session_id,
             last_seen_at: Utc::now(),
-            actor: Actor {
-                account_id,
-                organization_id: 2,
-                roles: vec![],
-            },
+            actor: Actor::new(account_id, 2, vec![]),
             must_change_password: true,
         };
         cache.put(vec![1], &who(10, 1));

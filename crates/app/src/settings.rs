@@ -75,7 +75,7 @@ fn channel_title(code: &str) -> &str {
 impl App {
     /// The signed-in person's settings.
     pub async fn personal_settings(&self, actor: &Actor) -> Result<PersonalSettings, AppError> {
-        if !rules::may_edit_own_settings(actor, actor.account_id) {
+        if !sgo_core::policy::may_edit_own_settings(actor, actor.account_id) {
             return Err(AppError::Forbidden);
         }
         self.store

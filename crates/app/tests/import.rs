@@ -63,11 +63,11 @@ impl World {
             .unwrap()
             .unwrap()
             .account_id;
-        Actor {
-            account_id: id,
-            organization_id: a.organization_id,
-            roles: self.store.account_roles(id).await.unwrap(),
-        }
+        Actor::new(
+            id,
+            a.organization_id,
+            self.store.account_roles(id).await.unwrap(),
+        )
     }
 
     /// Two class names of the school's current year.

@@ -55,7 +55,8 @@ pub async fn generate(
         DemoProgress::SchoolDone { done } => bar.set_position(u64::from(done)),
         DemoProgress::Finishing => bar.set_message("Индексы"),
     };
-    let accounts = demo::generate(app.store().as_ref(), app.key(), &options, &progress)
+    let accounts = app
+        .generate_demo(&options, &progress)
         .await
         .context("не удалось создать демо-регион")?;
     bar.finish_with_message("Готово");

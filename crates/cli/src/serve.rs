@@ -18,7 +18,7 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
     config::init_logging(&config);
     let app = config::open_app(&config).await?;
     if with_demo {
-        if app.store().is_empty().await? {
+        if app.is_empty().await? {
             println!("База пуста: создаю демо-регион…");
             let accounts = demo::generate(&app, &config.data_dir, 2, 20, 1).await?;
             demo::print_summary(&config.data_dir, &accounts);

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::{AccountId, Actor, Role};
+use crate::Role;
 
 /// Who an announcement is addressed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,54 +47,9 @@ pub const AUDIENCE_ROLES: [Role; 6] = [
     Role::Parent,
 ];
 
-/// What the reader is, for matching an audience: their roles and the classes they belong to
-/// (a student's class, a parent's children's classes, the classes a teacher teaches or leads).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reader {
-    /// The reader's roles.
-    pub roles: Vec<Role>,
-    /// The classes that concern the reader.
-    pub class_ids: Vec<i64>,
-}
-
-/// Whether an announcement with this audience is addressed to the reader.
-pub fn addressed_to(audience: &Audience, reader: &Reader) -> bool {
-    match audience {
-        Audience::All => true,
-        Audience::Roles(roles) => roles.iter().any(|r| reader.roles.contains(r)),
-        Audience::Classes(classes) => classes.iter().any(|c| reader.class_ids.contains(c)),
-    }
-}
-
 /// Whether an announcement is still shown on `today`: the expiry date is the last day shown.
 pub fn is_current(expires_on: Option<NaiveDate>, today: NaiveDate) -> bool {
     expires_on.is_none_or(|d| d >= today)
-}
-
-/// True for the school administration (director, administrator, deputy head).
-pub fn is_school_admin(actor: &Actor) -> bool {
-    actor.has(Role::Administrator) || actor.has(Role::DeputyHead)
-}
-
-/// Whether the actor may write announcements: the administration and teachers.
-pub fn may_publish_announcement(actor: &Actor) -> bool {
-    is_school_admin(actor) || actor.has(Role::Teacher)
-}
-
-/// Whether the actor may change or delete a piece written by `author` in `organization`:
-/// its author, or the administration of that school.
-pub fn may_manage(actor: &Actor, author: AccountId, organization: i64) -> bool {
-    actor.organization_id == organization && (actor.account_id == author || is_school_admin(actor))
-}
-
-/// Whether the actor sees every announcement of their school, addressed to them or not.
-pub fn sees_all_announcements(actor: &Actor) -> bool {
-    is_school_admin(actor)
-}
-
-/// Whether the actor may publish resources at all: teachers and the administration.
-pub fn may_publish_resource(actor: &Actor) -> bool {
-    is_school_admin(actor) || actor.has(Role::Teacher)
 }
 
 /// Why a resource link is refused.
@@ -147,33 +102,8 @@ pub fn check_link(text: &str) -> Result<String, LinkError> {
 mod tests {
     use super::*;
 
-    fn actor(roles: &[Role]) -> Actor {
-        Actor {
-            account_id: 7,
-            organization_id: 1,
-            roles: roles.to_vec(),
-        }
-    }
-
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-    }
-
-    #[test]
-    fn audience_matches_roles_and_classes() {
-        let parent = Reader {
-            roles: vec![Role::Parent],
-            class_ids: vec![10],
-        };
-        assert!(addressed_to(&Audience::All, &parent));
-        assert!(addressed_to(&Audience::Roles(vec![Role::Parent]), &parent));
-        assert!(!addressed_to(
-            &Audience::Roles(vec![Role::Student, Role::Teacher]),
-            &parent
-        ));
-        assert!(addressed_to(&Audience::Classes(vec![9, 10]), &parent));
-        assert!(!addressed_to(&Audience::Classes(vec![11]), &parent));
-        assert!(!addressed_to(&Audience::Classes(vec![]), &parent));
     }
 
     #[test]
@@ -198,29 +128,6 @@ mod tests {
         assert!(is_current(None, day(23)));
         assert!(is_current(Some(day(23)), day(23)));
         assert!(!is_current(Some(day(22)), day(23)));
-    }
-
-    #[test]
-    fn teachers_and_administration_publish_families_do_not() {
-        assert!(may_publish_announcement(&actor(&[Role::Teacher])));
-        assert!(may_publish_announcement(&actor(&[Role::DeputyHead])));
-        assert!(may_publish_announcement(&actor(&[Role::Administrator])));
-        assert!(!may_publish_announcement(&actor(&[Role::Parent])));
-        assert!(!may_publish_announcement(&actor(&[Role::Student])));
-        assert!(!may_publish_announcement(&actor(&[Role::Staff])));
-        assert!(!may_publish_resource(&actor(&[Role::Parent])));
-        assert!(may_publish_resource(&actor(&[Role::Teacher])));
-    }
-
-    #[test]
-    fn the_author_or_the_administration_manage() {
-        let teacher = actor(&[Role::Teacher]);
-        assert!(may_manage(&teacher, 7, 1));
-        assert!(!may_manage(&teacher, 8, 1));
-        assert!(!may_manage(&teacher, 7, 2));
-        let admin = actor(&[Role::Administrator]);
-        assert!(may_manage(&admin, 8, 1));
-        assert!(!may_manage(&admin, 8, 2));
     }
 
     #[test]

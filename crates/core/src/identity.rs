@@ -2,8 +2,6 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::Role;
-
 /// The age from which parents and students must use a confirmed ESIA account.
 pub const CONFIRMED_ACCOUNT_AGE: u32 = 14;
 
@@ -72,31 +70,6 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
     years.max(0) as u32
 }
 
-/// Whether an account must sign in with a confirmed ESIA account on `today`: the region has the
-/// rule and it has started, the account is a parent's or a student's, and the person is 14 or
-/// older. A parent without a recorded birth date is an adult; a student without one is not
-/// held to the rule, since their age cannot be known.
-pub fn confirmed_account_required(
-    required_from: Option<NaiveDate>,
-    roles: &[Role],
-    birth_date: Option<NaiveDate>,
-    today: NaiveDate,
-) -> bool {
-    let Some(from) = required_from else {
-        return false;
-    };
-    if today < from {
-        return false;
-    }
-    let parent = roles.contains(&Role::Parent);
-    let student = roles.contains(&Role::Student);
-    match birth_date {
-        Some(b) if parent || student => age_on(b, today) >= CONFIRMED_ACCOUNT_AGE,
-        None => parent,
-        Some(_) => false,
-    }
-}
-
 /// Why a password sign-in is refused under the rule, and what to do; the wording carries
 /// «вход запрещён» so NetSchool clients classify it as a refusal, not a wrong password.
 pub fn password_refusal(required_from: NaiveDate) -> String {
@@ -136,85 +109,6 @@ mod tests {
         assert_eq!(age_on(d(2008, 2, 29), d(2026, 2, 28)), 17);
         assert_eq!(age_on(d(2008, 2, 29), d(2026, 3, 1)), 18);
         assert_eq!(age_on(d(2030, 1, 1), d(2026, 1, 1)), 0);
-    }
-
-    #[test]
-    fn students_of_fourteen_and_parents_need_a_confirmed_account() {
-        let today = d(2026, 11, 23);
-        let fourteen = Some(d(2012, 11, 23));
-        let thirteen = Some(d(2012, 11, 24));
-        assert!(confirmed_account_required(
-            FROM,
-            &[Role::Student],
-            fourteen,
-            today
-        ));
-        assert!(!confirmed_account_required(
-            FROM,
-            &[Role::Student],
-            thirteen,
-            today
-        ));
-        assert!(confirmed_account_required(
-            FROM,
-            &[Role::Parent],
-            Some(d(1980, 1, 1)),
-            today
-        ));
-        assert!(confirmed_account_required(
-            FROM,
-            &[Role::Parent],
-            None,
-            today
-        ));
-        assert!(!confirmed_account_required(
-            FROM,
-            &[Role::Student],
-            None,
-            today
-        ));
-    }
-
-    #[test]
-    fn staff_and_regions_without_the_rule_are_free() {
-        let today = d(2026, 11, 23);
-        let adult = Some(d(1980, 1, 1));
-        assert!(!confirmed_account_required(
-            FROM,
-            &[Role::Teacher],
-            adult,
-            today
-        ));
-        assert!(!confirmed_account_required(
-            None,
-            &[Role::Parent],
-            adult,
-            today
-        ));
-        // A teacher who is also a parent is a parent.
-        assert!(confirmed_account_required(
-            FROM,
-            &[Role::Teacher, Role::Parent],
-            adult,
-            today
-        ));
-    }
-
-    #[test]
-    fn the_rule_starts_on_its_date() {
-        let adult = Some(d(1980, 1, 1));
-        assert!(!confirmed_account_required(
-            FROM,
-            &[Role::Parent],
-            adult,
-            d(2018, 2, 28)
-        ));
-        assert!(confirmed_account_required(
-            FROM,
-            &[Role::Parent],
-            adult,
-            d(2018, 3, 1)
-        ));
     }
 
     #[test]

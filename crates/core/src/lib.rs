@@ -1,6 +1,5 @@
 //! The domain of SGO: types and rules, pure. No IO, no async, no SQL, no HTTP.
 
-pub mod actor;
 pub mod calendar;
 pub mod communication;
 pub mod files;
@@ -24,8 +23,8 @@ pub mod settings;
 pub mod territory_admin;
 pub mod text;
 
-pub use actor::Actor;
 pub use organization::OrganizationKind;
+pub use policy::Actor;
 pub use role::Role;
 
 /// Identifier of an account (a login in one organization).

@@ -1,12 +1,6 @@
 //! Rules of the progress pages and the diary side of the NetSchool API.
 
-use crate::{Actor, OrganizationId, Role};
-
-/// Whether the actor may see another account's photo: people of the same school see each other
-/// (classmates, teachers, parents), nobody sees into another school.
-pub fn may_see_user(actor: &Actor, user_organization: OrganizationId) -> bool {
-    actor.organization_id == user_organization
-}
+use crate::Role;
 
 /// The role names NetSchool's `mysettings` reports.
 pub fn netschool_role_name(role: Role) -> &'static str {
@@ -42,17 +36,6 @@ pub fn bell_weekdays(timetable_weekdays: &[i32]) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn photos_stay_within_the_school() {
-        let actor = Actor {
-            account_id: 5,
-            organization_id: 10,
-            roles: vec![Role::Parent],
-        };
-        assert!(may_see_user(&actor, 10));
-        assert!(!may_see_user(&actor, 11));
-    }
 
     #[test]
     fn weekdays_are_counted_from_sunday() {

@@ -6,8 +6,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::Actor;
-
 /// How failed sign-ins are counted and paused. Every number is the operator's to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockoutRules {
@@ -173,11 +171,6 @@ pub fn address_message(wait: Duration) -> String {
     )
 }
 
-/// Whether `actor` may see and end a session owned by `owner`: only their own.
-pub fn may_end_session(actor: &Actor, owner: i64) -> bool {
-    actor.account_id == owner
-}
-
 /// A user agent cut to what a person recognises: the browser or client and its system.
 pub fn short_user_agent(ua: &str) -> String {
     let ua = ua.trim();
@@ -311,17 +304,6 @@ mod tests {
             address_scope("ip", "2001:db8:1:3::1")
         );
         assert_eq!(address_scope("ip", ""), "ip:");
-    }
-
-    #[test]
-    fn only_my_own_sessions() {
-        let me = Actor {
-            account_id: 5,
-            organization_id: 1,
-            roles: vec![crate::Role::Administrator],
-        };
-        assert!(may_end_session(&me, 5));
-        assert!(!may_end_session(&me, 6));
     }
 
     #[test]

@@ -11,20 +11,6 @@
 
 use crate::journal::period_mark_hint;
 use crate::marks::{AttendanceCode, MARK_RANGE, WeightedSum};
-use crate::{Actor, OrganizationId, Role};
-
-/// Who may build a report on a whole class: the administration of its school and its class
-/// teacher. Subject teachers see their groups in the journal, not the other subjects' marks.
-pub fn may_report_on_class(
-    actor: &Actor,
-    class_organization: OrganizationId,
-    leads_class: bool,
-) -> bool {
-    actor.organization_id == class_organization
-        && (actor.has(Role::Administrator)
-            || actor.has(Role::DeputyHead)
-            || (actor.has(Role::Teacher) && leads_class))
-}
 
 /// What the asking account has to do with the student a report is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,24 +23,6 @@ pub struct StudentTies {
     pub teaches: bool,
     /// The account is the class teacher of the student's class.
     pub leads_class: bool,
-}
-
-/// Who may build a report on one student: the student, their parents, a teacher of the groups
-/// the report covers or of the student's class, and the administration of the student's school.
-/// Ties count only together with the role they belong to, so a parent who also teaches gains
-/// nothing from a student account's ties and the other way round.
-pub fn may_report_on_student(
-    actor: &Actor,
-    student_organization: OrganizationId,
-    ties: StudentTies,
-) -> bool {
-    let own_school = actor.organization_id == student_organization;
-    (actor.has(Role::Student) && ties.is_self)
-        || (actor.has(Role::Parent) && ties.is_parent)
-        || (own_school
-            && (actor.has(Role::Administrator)
-                || actor.has(Role::DeputyHead)
-                || (actor.has(Role::Teacher) && (ties.teaches || ties.leads_class))))
 }
 
 /// A student's result in one subject for a period (see the module notes); `None` is «не аттестован».
@@ -253,107 +221,6 @@ impl AbsenceTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn actor(roles: &[Role], organization_id: OrganizationId) -> Actor {
-        Actor {
-            account_id: 7,
-            organization_id,
-            roles: roles.to_vec(),
-        }
-    }
-
-    #[test]
-    fn class_reports_are_for_the_administration_and_the_class_teacher() {
-        assert!(may_report_on_class(
-            &actor(&[Role::Administrator], 1),
-            1,
-            false
-        ));
-        assert!(may_report_on_class(
-            &actor(&[Role::DeputyHead], 1),
-            1,
-            false
-        ));
-        assert!(!may_report_on_class(
-            &actor(&[Role::Administrator], 2),
-            1,
-            false
-        ));
-        assert!(may_report_on_class(&actor(&[Role::Teacher], 1), 1, true));
-        assert!(!may_report_on_class(&actor(&[Role::Teacher], 1), 1, false));
-        assert!(!may_report_on_class(&actor(&[Role::Teacher], 2), 1, true));
-        // Leading a class is a teacher's tie: a parent's or student's account gains nothing from it.
-        assert!(!may_report_on_class(
-            &actor(&[Role::Parent, Role::Student], 1),
-            1,
-            true
-        ));
-    }
-
-    #[test]
-    fn student_reports_follow_the_ties_to_the_student() {
-        let none = StudentTies::default();
-        let me = StudentTies {
-            is_self: true,
-            ..none
-        };
-        let child = StudentTies {
-            is_parent: true,
-            ..none
-        };
-        let taught = StudentTies {
-            teaches: true,
-            ..none
-        };
-        let led = StudentTies {
-            leads_class: true,
-            ..none
-        };
-        assert!(may_report_on_student(&actor(&[Role::Student], 1), 1, me));
-        assert!(!may_report_on_student(&actor(&[Role::Student], 1), 1, none));
-        assert!(may_report_on_student(&actor(&[Role::Parent], 2), 1, child));
-        assert!(!may_report_on_student(&actor(&[Role::Parent], 1), 1, none));
-        assert!(may_report_on_student(
-            &actor(&[Role::Teacher], 1),
-            1,
-            taught
-        ));
-        assert!(may_report_on_student(&actor(&[Role::Teacher], 1), 1, led));
-        assert!(!may_report_on_student(&actor(&[Role::Teacher], 1), 1, none));
-        assert!(!may_report_on_student(
-            &actor(&[Role::Teacher], 2),
-            1,
-            taught
-        ));
-        assert!(may_report_on_student(
-            &actor(&[Role::Administrator], 1),
-            1,
-            none
-        ));
-        assert!(may_report_on_student(
-            &actor(&[Role::DeputyHead], 1),
-            1,
-            none
-        ));
-        assert!(!may_report_on_student(
-            &actor(&[Role::Administrator], 2),
-            1,
-            none
-        ));
-        // A tie counts only with its role.
-        assert!(!may_report_on_student(&actor(&[Role::Parent], 1), 1, me));
-        assert!(!may_report_on_student(
-            &actor(&[Role::Student], 1),
-            1,
-            child
-        ));
-        assert!(!may_report_on_student(
-            &actor(&[Role::Parent], 1),
-            1,
-            taught
-        ));
-        assert!(!may_report_on_student(&actor(&[Role::Staff], 1), 1, led));
-    }
 
     fn sum(marks: &[(i32, i32)]) -> WeightedSum {
         let mut s = WeightedSum::default();

@@ -1,7 +1,7 @@
 //! Rules for what a person changes about themself: how they are shown and reached, and their
 //! password. Each check returns the cleaned value or a Russian message for the form.
 
-use crate::{AccountId, Actor, text};
+use crate::text;
 
 /// Longest name shown on screen.
 pub const MAX_DISPLAY_NAME: usize = 100;
@@ -9,12 +9,6 @@ pub const MAX_DISPLAY_NAME: usize = 100;
 const MAX_EMAIL: usize = 254;
 /// Longest address of a signature certificate.
 const MAX_URL: usize = 500;
-
-/// Whether the actor may change the personal settings and password of `account`: only their own
-/// (the school changes names and logins; resetting someone's password is a separate permission).
-pub fn may_edit_own_settings(actor: &Actor, account: AccountId) -> bool {
-    actor.account_id == account
-}
 
 /// How a person prefers to receive messages from the school.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,17 +193,6 @@ pub fn new_password_problem(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn settings_are_ones_own() {
-        let a = Actor {
-            account_id: 7,
-            organization_id: 1,
-            roles: vec![crate::Role::Administrator],
-        };
-        assert!(may_edit_own_settings(&a, 7));
-        assert!(!may_edit_own_settings(&a, 8));
-    }
 
     #[test]
     fn channels_round_trip() {

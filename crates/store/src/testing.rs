@@ -87,6 +87,35 @@ impl TestStore {
     }
 }
 
+impl TestStore {
+    /// Runs a read-only query written for both engines and returns its first column as
+    /// integers: tests use it to find the fixtures they need (a class, a lesson, a message).
+    pub async fn ids(&self, sql: &str) -> Vec<i64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match &self.database_url {
+            Some(url) => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .expect("connect to the test database");
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("test query")
+            }
+            None => {
+                let url = format!("sqlite://{}", self.dir.join("sgo.db").display());
+                let mut conn = sqlx::SqliteConnection::connect(&url)
+                    .await
+                    .expect("open the test database");
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("test query")
+            }
+        }
+    }
+}
+
 /// The URL with its database name replaced.
 pub fn replace_database(url: &str, database: &str) -> String {
     let (base, query) = match url.split_once('?') {

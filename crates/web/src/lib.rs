@@ -4,6 +4,7 @@
 mod cookies;
 mod download;
 mod extract;
+mod routes;
 mod ui;
 mod upload;
 mod webapi;
@@ -90,16 +91,28 @@ pub(crate) struct AppState {
     pub options: Arc<WebOptions>,
 }
 
+/// Every route of the portal, with its paths.
+fn all_routes() -> routes::Routes {
+    routes::Routes::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(ui::routes())
+        .nest("/webapi", webapi::routes())
+}
+
+/// The paths the router serves (as written in the router, e.g. `/journal/group/{id}`): the
+/// role × route matrix test checks that it covers every one of them.
+pub fn route_paths() -> Vec<String> {
+    all_routes().into_parts().1
+}
+
 /// The whole HTTP surface.
 pub fn router(app: App, options: WebOptions) -> Router {
     let state = AppState {
         app,
         options: Arc::new(options),
     };
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .merge(ui::routes())
-        .nest("/webapi", webapi::routes())
+    let (routes, _) = all_routes().into_parts();
+    routes
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,

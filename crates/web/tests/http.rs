@@ -397,7 +397,7 @@ async fn refusals(engine: Engine) {
         "/webapi/student/diary/pastMandatory?studentId={stranger}&weekStart={from}&weekEnd={to}"
     );
     assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
-    let audit = w.app.store().recent_audit(20).await.unwrap();
+    let audit = w._db.store.recent_audit(20).await.unwrap();
     assert!(
         audit
             .iter()

@@ -92,11 +92,11 @@ impl World {
     async fn actor(&self, role: Role, nth_school: usize) -> Actor {
         let a = self.account(role, nth_school);
         let id = self.account_id(a.organization_id, &a.login).await.unwrap();
-        Actor {
-            account_id: id,
-            organization_id: a.organization_id,
-            roles: self.store.account_roles(id).await.unwrap(),
-        }
+        Actor::new(
+            id,
+            a.organization_id,
+            self.store.account_roles(id).await.unwrap(),
+        )
     }
 
     async fn account_id(&self, organization: i64, login: &str) -> Option<i64> {

@@ -42,11 +42,11 @@ fn key(id: i64) -> String {
 
 async fn actor(w: &World, a: &DemoAccount) -> Actor {
     let id = w.id_of(a).await;
-    Actor {
-        account_id: id,
-        organization_id: a.organization_id,
-        roles: w.store().account_roles(id).await.unwrap(),
-    }
+    Actor::new(
+        id,
+        a.organization_id,
+        w.store().account_roles(id).await.unwrap(),
+    )
 }
 
 /// The demo account with this id.

@@ -84,7 +84,7 @@ impl World {
     }
 
     fn store(&self) -> &dyn Store {
-        self.app.store().as_ref()
+        self._db.store.as_ref()
     }
 
     async fn send(&self, req: Request<Body>) -> Reply {
@@ -232,11 +232,11 @@ async fn personal_settings(engine: Engine) {
     let b = w.signed_in(&parent).await;
     let me = w
         .app
-        .personal_settings(&sgo_app::Actor {
-            account_id: w.account_id(&parent).await,
-            organization_id: parent.organization_id,
-            roles: vec![Role::Parent],
-        })
+        .personal_settings(&sgo_app::Actor::new(
+            w.account_id(&parent).await,
+            parent.organization_id,
+            vec![Role::Parent],
+        ))
         .await
         .unwrap();
 

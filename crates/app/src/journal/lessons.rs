@@ -11,7 +11,6 @@ use sgo_store::{
     JournalGroupRecord, JournalLessonRecord, NamedRecord, NewAssignment,
 };
 
-use super::school_admin;
 use crate::files::{Upload, UploadPurpose};
 use crate::form::FieldErrors;
 use crate::settings::FormError;
@@ -79,7 +78,7 @@ impl App {
             .current_year(actor.organization_id, today)
             .await?
         {
-            let found = if school_admin(actor, actor.organization_id) {
+            let found = if sgo_core::policy::sees_every_journal(actor) {
                 self.store.year_groups(year.id).await?
             } else {
                 self.store.teacher_groups(actor.account_id, year.id).await?

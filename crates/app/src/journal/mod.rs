@@ -4,8 +4,9 @@ mod grid;
 mod lessons;
 mod types;
 
-use sgo_core::journal::{GroupTies, JournalAccess, journal_access};
-use sgo_core::{Actor, Role};
+use sgo_core::Actor;
+use sgo_core::journal::JournalAccess;
+use sgo_core::policy::{self, GroupRows};
 use sgo_store::{GroupTiesRecord, JournalGroupRecord};
 
 use crate::{App, AppError, AppResult};
@@ -21,20 +22,14 @@ pub use sgo_store::{
 };
 pub use types::AssignmentTypeInput;
 
-/// Administration of the actor's own school (they may read any group's journal there).
-fn school_admin(actor: &Actor, organization: i64) -> bool {
-    actor.organization_id == organization
-        && (actor.has(Role::Administrator) || actor.has(Role::DeputyHead))
-}
-
-fn ties(actor: &Actor, group: &JournalGroupRecord, found: GroupTiesRecord) -> GroupTies {
-    // Only a teacher's account may act as a teacher, whatever rows link it to the group.
-    let teacher = actor.has(Role::Teacher) && actor.organization_id == group.organization_id;
-    GroupTies {
-        school_admin: school_admin(actor, group.organization_id),
-        teaches: teacher && found.teaches == 1,
-        substitutes: teacher && found.substitutes == 1,
-        class_teacher: teacher && found.class_teacher == 1,
+/// What the store found, as the policy reads it.
+fn rows(found: GroupTiesRecord) -> GroupRows {
+    GroupRows {
+        teaches: found.teaches == 1,
+        substitutes: found.substitutes == 1,
+        class_teacher: found.class_teacher == 1,
+        is_student: found.is_student == 1,
+        is_parent: found.is_parent == 1,
     }
 }
 
@@ -57,11 +52,9 @@ impl App {
             .store
             .group_ties(group_id, actor.account_id, lesson)
             .await?;
-        let access = journal_access(ties(actor, &group, found));
-        if access == JournalAccess::None {
-            return Err(missing());
-        }
-        Ok((group, access))
+        let journal = policy::group_journal(actor, group.id, group.organization_id, rows(found))
+            .ok_or_else(missing)?;
+        Ok((group, journal.access()))
     }
 
     /// Like [`Self::journal_group_access`], but refuses anything short of keeping the journal.
@@ -87,13 +80,10 @@ impl App {
         else {
             return Ok(false);
         };
-        let in_school = actor.organization_id == group.organization_id;
-        let is_student = in_school && actor.has(Role::Student) && found.is_student == 1;
-        let is_parent = actor.has(Role::Parent) && found.is_parent == 1;
-        Ok(sgo_core::journal::may_read_assignment(
-            ties(actor, &group, found),
-            is_student,
-            is_parent,
+        Ok(policy::may_read_assignment(
+            actor,
+            group.organization_id,
+            rows(found),
         ))
     }
 }

@@ -1,6 +1,6 @@
 //! Assignment types of a school (контрольная, домашняя …) with their default weights.
 
-use sgo_core::{Actor, Role};
+use sgo_core::Actor;
 use sgo_store::{AssignmentTypeFields, AssignmentTypeRecord};
 
 use crate::form::FieldErrors;
@@ -19,7 +19,7 @@ pub struct AssignmentTypeInput {
 }
 
 fn may_configure(actor: &Actor) -> bool {
-    actor.has(Role::Administrator) || actor.has(Role::DeputyHead)
+    sgo_core::policy::may_configure_assignment_types(actor)
 }
 
 fn check(input: &AssignmentTypeInput) -> Result<AssignmentTypeFields, FieldErrors> {

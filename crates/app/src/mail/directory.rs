@@ -2,7 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sgo_core::mail::{RecipientGroup, Relation, recipient_group};
+use sgo_core::mail::{RecipientGroup, Relation};
+use sgo_core::policy::recipient_group;
 use sgo_core::{Actor, Role};
 
 use crate::{App, AppResult};
@@ -30,10 +31,10 @@ impl App {
         let me = actor.account_id;
         let org = actor.organization_id;
         let mut mine: Vec<i64> = Vec::new();
-        if actor.has(Role::Student) {
+        if sgo_core::policy::student_self(actor).is_some() {
             mine.push(me);
         }
-        if actor.has(Role::Parent) {
+        if sgo_core::policy::guardian(actor).is_some() {
             mine.extend(
                 self.store
                     .children(me, today)
@@ -52,7 +53,7 @@ impl App {
                     .await?,
             );
         }
-        let families: HashSet<i64> = if actor.has(Role::Teacher) || actor.has(Role::Staff) {
+        let families: HashSet<i64> = if sgo_core::policy::mail_staff_writer(actor) {
             self.store
                 .families_taught_by(me, today)
                 .await?
@@ -61,8 +62,8 @@ impl App {
         } else {
             HashSet::new()
         };
-        let classmates_allowed =
-            actor.has(Role::Student) && self.store.students_write_classmates(org).await?;
+        let classmates_allowed = sgo_core::policy::student_self(actor).is_some()
+            && self.store.students_write_classmates(org).await?;
         let classmates: HashSet<i64> = if classmates_allowed {
             self.store
                 .classmates_of(me, today)
@@ -90,7 +91,7 @@ impl App {
                 family_of_writers_class: families.contains(&p.account_id),
                 classmate: classmates.contains(&p.account_id),
             };
-            if let Some(group) = recipient_group(&actor.roles, &relation, classmates_allowed) {
+            if let Some(group) = recipient_group(actor, &relation, classmates_allowed) {
                 out.push(Contact {
                     account_id: p.account_id,
                     name: p.display_name,
@@ -123,7 +124,7 @@ impl App {
         allowed: bool,
         origin: &crate::Origin,
     ) -> AppResult<()> {
-        if !sgo_core::mail::is_administration(&actor.roles) {
+        if !sgo_core::policy::may_set_mail_rules(actor) {
             return Err(crate::AppError::Forbidden);
         }
         self.store

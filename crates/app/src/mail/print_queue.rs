@@ -1,7 +1,7 @@
 //! The print queue of paper letters: the class teacher (for their classes) and the
 //! administration (for the whole school) print pending letters as one PDF and mark them printed.
 
-use sgo_core::{Actor, Role};
+use sgo_core::Actor;
 use sgo_reports::letters::{Letter, letters_pdf};
 use sgo_store::PaperLetterRecord;
 
@@ -10,10 +10,10 @@ use crate::{App, AppError, AppResult, Origin};
 impl App {
     /// Which classes' letters the actor handles: `None` for all (administration).
     async fn letter_scope(&self, actor: &Actor) -> AppResult<Option<Vec<i64>>> {
-        if sgo_core::mail::is_administration(&actor.roles) {
+        if sgo_core::policy::is_school_admin(actor) {
             return Ok(None);
         }
-        if actor.has(Role::Teacher) {
+        if sgo_core::policy::teacher(actor).is_some() {
             let classes = self
                 .store
                 .classes_led_on(actor.account_id, self.today())

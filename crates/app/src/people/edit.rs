@@ -305,9 +305,7 @@ impl App {
             if !input.active {
                 errors.add("active", "Нельзя отключить собственную учётную запись");
             }
-            let admin =
-                |rs: &[Role]| rs.contains(&Role::Administrator) || rs.contains(&Role::DeputyHead);
-            if admin(&old_roles) && !admin(&checked.roles) {
+            if policy::drops_own_administration(&old_roles, &checked.roles) {
                 errors.add("roles", "Нельзя снять с себя роль администрации");
             }
         }

@@ -10,11 +10,10 @@ impl App {
         actor: &Actor,
         organization_id: OrganizationId,
     ) -> AppResult<Scope> {
-        let administers = policy::may_administer_school(actor, organization_id);
-        let teacher = actor.has(Role::Teacher) && actor.organization_id == organization_id;
-        if !administers && !teacher {
-            return Err(AppError::Forbidden);
-        }
+        let view = policy::people_view(actor, organization_id).ok_or(AppError::Forbidden)?;
+        let administers = view == policy::PeopleView::Administration;
+        // An administrator who also teaches still leads their own classes.
+        let teacher = policy::teacher(actor).is_some_and(|t| t.organization() == organization_id);
         let year = self
             .store
             .current_year(organization_id, self.clock.today())

@@ -11,8 +11,8 @@ mod student_grades;
 mod student_total;
 
 use chrono::NaiveDate;
-use sgo_core::report::may_report_on_class;
-use sgo_core::{Actor, Role};
+use sgo_core::Actor;
+use sgo_core::policy::may_report_on_class;
 pub use sgo_reports::document::Document;
 use sgo_reports::document::{document_html, document_pdf, document_xlsx};
 use sgo_store::{PeriodRecord, ReportClassRecord, ReportScope};
@@ -186,7 +186,7 @@ impl App {
         let Some(year) = self.store.current_year(org, today).await? else {
             return Ok(Vec::new());
         };
-        let led = if actor.has(Role::Teacher) {
+        let led = if sgo_core::policy::teacher(actor).is_some() {
             self.store.classes_led_by(actor.account_id, year.id).await?
         } else {
             Vec::new()
@@ -228,7 +228,7 @@ impl App {
             .into_iter()
             .next()
             .ok_or_else(missing)?;
-        let leads = actor.has(Role::Teacher)
+        let leads = sgo_core::policy::teacher(actor).is_some()
             && self
                 .store
                 .classes_led_by(actor.account_id, class.academic_year_id)

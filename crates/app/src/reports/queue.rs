@@ -478,11 +478,11 @@ impl App {
             .await?
             .filter(|c| c.active)
             .ok_or_else(missing)?;
-        Ok(Actor {
-            account_id: account.account_id,
+        Ok(Actor::new(
+            account.account_id,
             organization_id,
-            roles: self.store.account_roles(account.account_id).await?,
-        })
+            self.store.account_roles(account.account_id).await?,
+        ))
     }
 
     /// Deletes finished reports past their keeping time.

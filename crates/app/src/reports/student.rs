@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 
+use sgo_core::Actor;
 use sgo_core::person::full_name;
-use sgo_core::report::{StudentTies, may_report_on_student};
-use sgo_core::{Actor, Role};
+use sgo_core::policy::may_report_on_student;
+use sgo_core::report::StudentTies;
 use sgo_store::{NamedRecord, PeriodRecord, ReportClassRecord, ReportGroupRecord, ReportScope};
 
 use crate::{App, AppError, AppResult};
@@ -76,7 +77,7 @@ impl App {
             Covering::AllGroups => groups.iter().map(|g| g.id).collect(),
             Covering::Group(id) => groups.iter().filter(|g| g.id == id).map(|g| g.id).collect(),
         };
-        let is_parent = actor.has(Role::Parent)
+        let is_parent = sgo_core::policy::guardian(actor).is_some()
             && self
                 .store
                 .children(actor.account_id, today)
@@ -84,7 +85,10 @@ impl App {
                 .iter()
                 .any(|c| c.account_id == student_id);
         let (mut leads_class, mut teaches) = (false, false);
-        if let (Some(c), true) = (&class, actor.has(Role::Teacher) && !covered.is_empty()) {
+        if let (Some(c), true) = (
+            &class,
+            sgo_core::policy::teacher(actor).is_some() && !covered.is_empty(),
+        ) {
             leads_class = self
                 .store
                 .classes_led_by(actor.account_id, c.academic_year_id)
@@ -155,7 +159,7 @@ impl App {
     /// The students of the groups a teacher teaches this year (subgroups: their members only),
     /// by name.
     async fn taught_students(&self, actor: &Actor) -> AppResult<Vec<NamedRecord>> {
-        if !actor.has(Role::Teacher) {
+        if !sgo_core::policy::teacher(actor).is_some() {
             return Ok(Vec::new());
         }
         let today = self.today();

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,8 +20,8 @@ use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
 use crate::upload::{MultipartForm, UPLOAD_BODY_LIMIT, read_multipart};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/announcements", get(list).post(create))
         .route("/announcements/new", get(new_form))
         .route("/announcements/{id}/edit", get(edit_form))
@@ -133,7 +133,7 @@ async fn list(
     render(&ListPage {
         portal_name: &state.options.portal_name,
         header,
-        may_publish: sgo_core::communication::may_publish_announcement(actor),
+        may_publish: sgo_core::policy::may_publish_announcement(actor),
         items,
         notice,
     })

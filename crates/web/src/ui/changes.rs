@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,8 +14,8 @@ use sgo_app::change_log::{AREAS, ChangeLogPage, ChangeLogQuery};
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/changes", get(page))
+pub(crate) fn routes() -> Routes {
+    Routes::new().route("/changes", get(page))
 }
 
 /// An option of a filter's select.

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
@@ -25,8 +25,8 @@ pub(crate) const ESIA_COOKIE: &str = "sgo_esia";
 /// The provider sends people back here (`public_url` + this path is the redirect URI).
 pub(crate) const CALLBACK_PATH: &str = "/esia/callback";
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/esia/login", get(start_sign_in))
         .route(CALLBACK_PATH, get(callback))
         .route("/esia/choose", get(choose_page).post(choose))
@@ -85,11 +85,7 @@ async fn start_sign_in(State(state): State<AppState>) -> Response {
 
 /// Opens the web session and goes where this person starts.
 fn signed_in(state: &AppState, signed: &SignedIn) -> Response {
-    let target = if signed.actor.is_staff() {
-        "/home"
-    } else {
-        "/diary"
-    };
+    let target = sgo_core::policy::landing(&signed.actor).path();
     with_cookies(
         Redirect::to(target).into_response(),
         &[

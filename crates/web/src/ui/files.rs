@@ -1,6 +1,6 @@
 //! Downloading an attached file from the pages: `/files/{id}`.
 
-use axum::Router;
+use crate::routes::Routes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -9,8 +9,8 @@ use super::{PageError, UiSession};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/files/{id}", get(download))
+pub(crate) fn routes() -> Routes {
+    Routes::new().route("/files/{id}", get(download))
 }
 
 async fn download(

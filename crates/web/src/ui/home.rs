@@ -36,14 +36,7 @@ pub(crate) async fn page(State(state): State<AppState>, session: UiSession) -> R
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let roles = session
-        .who
-        .actor
-        .roles
-        .iter()
-        .map(|r| r.title())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let roles = sgo_core::policy::role_titles(&session.who.actor).join(", ");
     // The newest few; a failure here should not take the landing page down.
     let announcements = match state
         .app

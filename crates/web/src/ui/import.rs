@@ -1,7 +1,7 @@
 //! Import pages: upload, the validation report, confirmation, progress.
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,8 +22,8 @@ const UPLOAD_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 /// Rows shown in the preview of a checked file.
 const PREVIEW_ROWS: usize = 20;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route(
             "/people/import",
             get(page)

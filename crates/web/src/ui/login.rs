@@ -212,10 +212,8 @@ pub(crate) async fn submit(
         Ok(signed) => {
             let target = if signed.must_change_password {
                 super::settings::PASSWORD_PATH
-            } else if signed.actor.is_staff() {
-                "/home"
             } else {
-                "/diary"
+                sgo_core::policy::landing(&signed.actor).path()
             };
             let mut response = Redirect::to(target).into_response();
             let cookie = cookies::set(

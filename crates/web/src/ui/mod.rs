@@ -22,8 +22,8 @@ mod school;
 mod sessions;
 mod settings;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -40,8 +40,8 @@ pub(crate) use esia::CALLBACK_PATH as ESIA_CALLBACK_PATH;
 /// The web session cookie.
 pub(crate) const SESSION_COOKIE: &str = "sgo_session";
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/", get(home::root))
         .route("/login", get(login::page).post(login::submit))
         .route("/login/options", get(login::options))
@@ -208,44 +208,29 @@ pub(crate) struct NavLink {
     pub title: &'static str,
 }
 
-/// The sections an actor's roles open, in the order SGO shows them.
+/// The sections the policy opens to the actor, as links.
 fn nav_for(actor: &sgo_app::Actor) -> Vec<NavLink> {
-    use sgo_app::Role;
-    let mut nav = Vec::new();
-    let mut add = |href, title| nav.push(NavLink { href, title });
-    if actor.has(Role::Student) || actor.has(Role::Parent) {
-        add("/diary", "Дневник");
-        add("/progress", "Успеваемость");
-    }
-    if actor.has(Role::Teacher) {
-        add("/journal", "Журнал");
-    }
-    if actor.has(Role::RegionAdministrator) {
-        add("/region", "Регион");
-    }
-    let school_admin = actor.has(Role::Administrator) || actor.has(Role::DeputyHead);
-    if school_admin {
-        add("/school", "Школа");
-        add("/people", "Пользователи");
-        add("/changes", "Журнал изменений");
-        add("/reports", "Отчёты");
-    } else if actor.has(Role::Teacher) {
-        add("/people", "Мой класс");
-        add("/reports", "Отчёты");
-    } else if actor.has(Role::AuthorityOfficer)
-        || actor.has(Role::RegionAdministrator)
-        || actor.has(Role::Student)
-        || actor.has(Role::Parent)
-    {
-        add("/reports", "Отчёты");
-    }
-    let in_school = !actor.has(Role::RegionAdministrator) && !actor.has(Role::AuthorityOfficer);
-    if in_school {
-        add("/announcements", "Объявления");
-        add("/resources", "Ресурсы");
-    }
-    add("/mail", "Почта");
-    nav
+    use sgo_core::policy::Section;
+    sgo_core::policy::menu(actor)
+        .into_iter()
+        .map(|section| {
+            let (href, title) = match section {
+                Section::Diary => ("/diary", "Дневник"),
+                Section::Progress => ("/progress", "Успеваемость"),
+                Section::Journal => ("/journal", "Журнал"),
+                Section::Region => ("/region", "Регион"),
+                Section::School => ("/school", "Школа"),
+                Section::People => ("/people", "Пользователи"),
+                Section::MyClass => ("/people", "Мой класс"),
+                Section::AuditLog => ("/changes", "Журнал изменений"),
+                Section::Reports => ("/reports", "Отчёты"),
+                Section::Announcements => ("/announcements", "Объявления"),
+                Section::Resources => ("/resources", "Ресурсы"),
+                Section::Mail => ("/mail", "Почта"),
+            };
+            NavLink { href, title }
+        })
+        .collect()
 }
 
 impl Header {

@@ -4,13 +4,14 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde_json::{Value, json};
 use sgo_app::AppError;
 use sgo_app::passkeys::{Ceremony, Device, MAX_NAME_CHARS};
@@ -23,8 +24,8 @@ use crate::extract::{CaseInsensitiveForm, ClientOrigin};
 /// The devices page.
 const PAGE_PATH: &str = "/settings/passkeys";
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route(PAGE_PATH, get(page))
         .route("/settings/passkeys/register/start", post(register_start))
         .route("/settings/passkeys/register/finish", post(register_finish))
@@ -280,10 +281,8 @@ async fn sign_in_finish(
     };
     let target = if signed.must_change_password {
         super::settings::PASSWORD_PATH
-    } else if signed.actor.is_staff() {
-        "/home"
     } else {
-        "/diary"
+        sgo_core::policy::landing(&signed.actor).path()
     };
     let mut response = Json(json!({ "redirect": target })).into_response();
     let cookie = cookies::set(

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -20,8 +20,8 @@ use super::{Header, MessagePage, PageError, UiSession, csrf, render};
 use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/people", get(list))
         .route("/people/export.xlsx", get(export))
         .route("/people/new", get(new_page).post(create))

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -15,8 +15,8 @@ use super::{Header, PageError, UiSession, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/progress", get(page))
         .route("/progress/assignment/{id}", get(card))
 }

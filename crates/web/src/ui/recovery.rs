@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -19,8 +19,8 @@ use super::{MessagePage, PageError, csrf, render};
 use crate::AppState;
 use crate::extract::{CaseInsensitiveForm, ClientOrigin};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/recover", get(request_page).post(request_submit))
         .route("/recover/{token}", get(reset_page).post(reset_submit))
 }

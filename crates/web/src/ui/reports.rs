@@ -2,8 +2,8 @@
 //! ordering a report (it is built in the queue), its progress, and the finished report as a page
 //! or downloaded as XLSX or PDF.
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,8 +21,8 @@ use crate::AppState;
 use crate::download::download;
 use crate::extract::CaseInsensitiveForm;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/reports", get(catalogue))
         .route("/reports/jobs", post(order))
         .route("/reports/jobs/{id}", get(job_page))

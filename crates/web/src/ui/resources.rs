@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -19,8 +19,8 @@ use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
 use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/resources", get(page).post(create))
         .route("/resources/{id}/delete", post(delete))
         .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
@@ -20,8 +20,8 @@ use crate::extract::{CaseInsensitiveForm, ClientOrigin};
 /// The page.
 pub(crate) const SESSIONS_PATH: &str = "/settings/sessions";
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route(SESSIONS_PATH, get(page))
         .route("/settings/sessions/{id}/end", post(end_one))
         .route("/settings/sessions/end-others", post(end_others))

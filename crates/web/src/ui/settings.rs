@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,8 +21,8 @@ use crate::extract::{CaseInsensitiveForm, ClientOrigin};
 /// The password page; also where a one-time password sends a person.
 pub(crate) const PASSWORD_PATH: &str = "/settings/password";
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/settings", get(page).post(save))
         .route(PASSWORD_PATH, get(password_page).post(password_save))
 }
@@ -263,11 +263,7 @@ async fn password_save(
         .await
     {
         Ok(()) if session.who.must_change_password => {
-            let landing = if session.who.actor.is_staff() {
-                "/home"
-            } else {
-                "/diary"
-            };
+            let landing = sgo_core::policy::landing(&session.who.actor).path();
             Redirect::to(landing).into_response()
         }
         Ok(()) => Redirect::to("/settings?saved=password").into_response(),

@@ -1,16 +1,17 @@
 //! Announcements over the NetSchool API: `announcements?take=-1` with attachments (§3.17).
 
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use sgo_app::announcements::AnnouncementView;
 
 use super::{ApiError, ApiSession, dates};
 use crate::AppState;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/announcements", get(announcements))
+pub(crate) fn routes() -> Routes {
+    Routes::new().route("/announcements", get(announcements))
 }
 
 /// One announcement as the clients read it.

@@ -1,11 +1,12 @@
 //! Attachments over the NetSchool API: `attachments/{id}` (download), `attachments/uploadLimits`,
 //! and `POST attachments` (upload for mail, answered with the file's GUID as a JSON string).
 
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use sgo_app::files::UploadPurpose;
 
 use super::{ApiError, ApiSession};
@@ -13,8 +14,8 @@ use crate::AppState;
 use crate::extract::ClientOrigin;
 use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/attachments/uploadLimits", get(upload_limits))
         .route("/attachments/{id}", get(download))
         .route(

@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde_json::{Value, json};
 use sgo_app::mail::{
     Compose, Contact, Folder, MailOrder, MailSearchField, RecipientGroup, ReplyKind,
@@ -16,8 +17,8 @@ use super::{ApiError, ApiSession};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/mail/registry", post(registry))
         .route("/mail/messages/unread", get(unread))
         .route("/mail/messages/{id}/read", get(read))

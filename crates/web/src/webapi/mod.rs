@@ -12,8 +12,8 @@ mod progress;
 mod reports;
 mod school;
 
+use crate::routes::Routes;
 use axum::Json;
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -28,8 +28,8 @@ use crate::cookies;
 /// The pre-login and session cookie of NetSchool.
 pub(crate) const NS_COOKIE: &str = "NSSESSIONID";
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/logindata", get(auth::logindata))
         .route("/auth/getdata", post(auth::getdata))
         .route("/login", post(auth::login))

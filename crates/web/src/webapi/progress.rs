@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use sgo_core::progress::netschool_role_name;
 
 use super::diary::attachment_dto;
 use super::dto::{
@@ -23,8 +23,8 @@ use crate::extract::ClientOrigin;
 /// The photo everyone gets until photos are stored: a neutral silhouette.
 const PHOTO_PLACEHOLDER: &[u8] = include_bytes!("../../static/photo-placeholder.png");
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/student/diary/get-attachments", post(get_attachments))
         .route("/student/diary/assigns/{id}", get(assign_card))
         .route("/schedule/times", get(schedule_times))
@@ -203,7 +203,7 @@ async fn my_settings(
         middle_name: a.middle_name,
         login_name: a.login,
         birth_date: a.birth_date.map(dates::date),
-        roles: s.roles.into_iter().map(netschool_role_name).collect(),
+        roles: s.roles,
         schoolyear_id: s.year_id,
         windows_account: None,
         mobile_phone: a.phone,

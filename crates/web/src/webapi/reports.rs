@@ -3,12 +3,13 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -20,8 +21,8 @@ use crate::AppState;
 
 mod hub;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/reports", get(catalogue))
         .route("/reports/{id}", get(filters))
         .route("/reports/{id}/queue", post(queue))

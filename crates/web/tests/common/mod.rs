@@ -170,6 +170,11 @@ impl World {
         format!("sgo_session={}; sgo_csrf={CSRF}", self.token(a).await)
     }
 
+    /// The cookie header of a page session for a token from [`World::token`].
+    pub fn cookie_for_token(&self, token: &str) -> String {
+        format!("sgo_session={token}; sgo_csrf={CSRF}")
+    }
+
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> Response {
         let res = self.router.clone().oneshot(req).await.unwrap();

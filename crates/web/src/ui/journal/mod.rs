@@ -8,8 +8,8 @@ mod grid;
 mod lesson;
 mod types;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
@@ -23,8 +23,8 @@ use crate::AppState;
 use crate::extract::FormFields;
 use crate::upload::UPLOAD_BODY_LIMIT;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/journal", get(home))
         .route("/journal/group/{id}", get(grid::page))
         .route("/journal/mark", post(grid::save_mark))
@@ -215,6 +215,6 @@ async fn home(State(state): State<AppState>, session: UiSession) -> Page {
             h.monday.format("%d.%m.%Y"),
             (h.monday + chrono::Duration::days(6)).format("%d.%m.%Y")
         ),
-        types_link: actor.has(sgo_app::Role::Administrator) || actor.has(sgo_app::Role::DeputyHead),
+        types_link: sgo_core::policy::may_configure_assignment_types(&actor),
     }))
 }

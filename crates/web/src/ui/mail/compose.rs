@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -19,8 +19,8 @@ use crate::extract::{ClientOrigin, FormFields};
 use crate::ui::{Header, PageError, UiSession, csrf, render};
 use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route(
+pub(super) fn routes() -> Routes {
+    Routes::new().route(
         "/mail/compose",
         get(page)
             .post(submit)

@@ -3,8 +3,8 @@
 mod compose;
 mod print_queue;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,8 +17,8 @@ use super::{Header, PageError, UiSession, csrf, render};
 use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/mail", get(folder_page))
         .route("/mail/{id}", get(read_page))
         .route("/mail/action", post(action))

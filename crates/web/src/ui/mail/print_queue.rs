@@ -1,8 +1,8 @@
 //! The print queue of paper letters (class teachers and administration): the list, one PDF of
 //! the pending letters, and marking them printed.
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -16,8 +16,8 @@ use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
 use crate::ui::{Header, PageError, UiSession, csrf, render};
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
+pub(super) fn routes() -> Routes {
+    Routes::new()
         .route("/mail/print-queue", get(page))
         .route("/mail/print-queue/pdf", post(pdf))
         .route("/mail/print-queue/printed", post(printed))

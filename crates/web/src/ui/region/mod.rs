@@ -4,7 +4,7 @@ mod organizations;
 mod portals;
 mod territory;
 
-use axum::Router;
+use crate::routes::Routes;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,8 +16,8 @@ use super::{PageError, csrf};
 use crate::AppState;
 use crate::extract::CaseInsensitiveForm;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/regions", get(portals::page))
         .route("/region", get(territory::overview))
         .route(

@@ -14,8 +14,8 @@ mod subjects;
 mod timetable;
 mod years;
 
+use crate::routes::Routes;
 use askama::Template;
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -44,8 +44,8 @@ use self::subjects::*;
 use self::timetable::*;
 use self::years::*;
 
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/school", get(|| async { Redirect::to("/school/years") }))
         .route("/school/years", get(years_page).post(create_year))
         .route("/school/years/{id}", get(year_page).post(update_year))

@@ -1,6 +1,7 @@
 //! The domain of SGO: types and rules, pure. No IO, no async, no SQL, no HTTP.
 
 pub mod actor;
+pub mod author;
 pub mod calendar;
 pub mod communication;
 pub mod files;

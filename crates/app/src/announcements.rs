@@ -11,6 +11,7 @@ use sgo_core::policy::{
 use sgo_core::{Actor, Role};
 use sgo_store::{AnnouncementRecord, ClassChoiceRecord, FileRecord, NewAnnouncement};
 
+use crate::authors::{Author, unknown};
 use crate::files::{FileLink, Upload, UploadPurpose};
 use crate::form::FieldErrors;
 use crate::settings::FormError;
@@ -45,8 +46,11 @@ pub struct AnnouncementInput {
 /// An announcement as a reader sees it.
 #[derive(Debug, Clone)]
 pub struct AnnouncementView {
-    /// The stored announcement.
+    /// The stored announcement; its body sanitised again as it is read, so a body stored under
+    /// an older sanitiser is held to today's.
     pub record: AnnouncementRecord,
+    /// Who wrote it, by the school's records (`record.author_name` is only the chosen name).
+    pub author: Author,
     /// «Всем», «Ролям: …», «Классам: …».
     pub audience_text: String,
     /// Chosen role codes (for the edit form).
@@ -143,9 +147,12 @@ impl App {
         }
         let ids: Vec<i64> = visible.iter().map(|(r, ..)| r.id).collect();
         let mut files = files_by_owner(self.files_of("announcement", &ids).await?);
+        let writers: Vec<i64> = visible.iter().map(|(r, ..)| r.author_account_id).collect();
+        let authors = self.authors(&writers).await?;
         Ok(visible
             .into_iter()
-            .map(|(record, audience, current, manage)| {
+            .map(|(mut record, audience, current, manage)| {
+                record.body = crate::html::sanitize(&record.body);
                 let (roles, class_ids) = match &audience {
                     Audience::Roles(r) => (r.iter().map(|r| r.code().to_owned()).collect(), vec![]),
                     Audience::Classes(c) => (vec![], c.clone()),
@@ -154,6 +161,10 @@ impl App {
                 AnnouncementView {
                     audience_text: audience_text(&audience, &classes),
                     files: files.remove(&record.id).unwrap_or_default(),
+                    author: authors
+                        .get(&record.author_account_id)
+                        .cloned()
+                        .unwrap_or_else(|| unknown(record.author_account_id)),
                     record,
                     roles,
                     class_ids,
@@ -187,6 +198,7 @@ impl App {
             .map(FileLink::from)
             .collect();
         Ok(AnnouncementView {
+            author: self.author(record.author_account_id).await?,
             audience_text: audience_text(&audience, &classes),
             roles: roles.iter().map(|r| r.code().to_owned()).collect(),
             class_ids,

@@ -5,6 +5,7 @@
 
 pub mod announcements;
 mod audit;
+pub mod authors;
 pub mod change_log;
 mod context;
 pub mod credentials;

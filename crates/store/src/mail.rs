@@ -97,6 +97,22 @@ pub struct MailRecipientRecord {
     pub account_id: i64,
     pub kind: String,
     pub display_name: String,
+    /// Surname, name and patronymic from the school's records.
+    pub full_name: String,
+}
+
+/// An author as the school's records name them, one row per role (`role` is `None` for an
+/// account without roles).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[allow(missing_docs)]
+pub struct AuthorRecord {
+    pub account_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    pub display_name: String,
+    pub organization_name: String,
+    pub role: Option<String>,
 }
 
 /// Which column a folder search looks in.
@@ -217,6 +233,10 @@ pub trait MailStore: Send + Sync {
     async fn restore_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64>;
     /// Forgets the account's entries that are in Deleted (only there).
     async fn purge_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64>;
+
+    /// The names, roles and organizations of authors (of mail, announcements, answers), by
+    /// account and role; unknown ids are left out.
+    async fn authors(&self, ids: &[AccountId]) -> StoreResult<Vec<AuthorRecord>>;
 
     /// The active accounts of a school with the names and channels the directory needs.
     async fn mail_people(

@@ -160,9 +160,10 @@ impl crate::MailStore for Backend {
         let mut out = Vec::new();
         for chunk in ids.chunks(MAX_BIND_PARAMS) {
             let sql = format!(
-                "SELECT r.message_id, r.account_id, r.kind, a.display_name FROM mail_recipients r \
-                 JOIN accounts a ON a.id = r.account_id WHERE r.message_id IN ({}) \
-                 ORDER BY r.message_id, a.display_name, r.account_id",
+                "SELECT r.message_id, r.account_id, r.kind, a.display_name, \
+                 TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS full_name FROM mail_recipients r \
+                 JOIN accounts a ON a.id = r.account_id JOIN persons p ON p.id = a.person_id \
+                 WHERE r.message_id IN ({}) ORDER BY r.message_id, p.last_name, p.first_name, p.middle_name, r.account_id",
                 mail_placeholders(1, chunk.len())
             );
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
@@ -276,6 +277,26 @@ impl crate::MailStore for Backend {
                 .rows_affected();
         }
         Ok(done)
+    }
+
+    async fn authors(&self, ids: &[AccountId]) -> StoreResult<Vec<crate::AuthorRecord>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(MAX_BIND_PARAMS) {
+            let sql = format!(
+                "SELECT a.id AS account_id, p.last_name, p.first_name, p.middle_name, a.display_name, \
+                 o.short_name AS organization_name, r.role FROM accounts a \
+                 JOIN persons p ON p.id = a.person_id JOIN organizations o ON o.id = a.organization_id \
+                 LEFT JOIN account_roles r ON r.account_id = a.id \
+                 WHERE a.id IN ({}) ORDER BY a.id, r.role",
+                mail_placeholders(1, chunk.len())
+            );
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
     }
 
     async fn mail_people(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::MailPersonRecord>> {
@@ -400,9 +421,12 @@ impl crate::MailStore for Backend {
     async fn due_email_deliveries(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<crate::EmailDeliveryRecord>> {
         Ok(sqlx::query_as(
             "SELECT d.id, d.message_id, d.address, d.attempts, d.next_attempt_at, m.subject, m.body, m.is_html, \
-             au.display_name AS author_name, r.display_name AS recipient_name, o.short_name AS organization_name \
+             TRIM(ap.last_name || ' ' || ap.first_name || ' ' || ap.middle_name) AS author_name, \
+             TRIM(rp.last_name || ' ' || rp.first_name || ' ' || rp.middle_name) AS recipient_name, \
+             o.short_name AS organization_name \
              FROM mail_deliveries d JOIN mail_messages m ON m.id = d.message_id \
-             JOIN accounts au ON au.id = m.author_account_id JOIN accounts r ON r.id = d.account_id \
+             JOIN accounts au ON au.id = m.author_account_id JOIN persons ap ON ap.id = au.person_id \
+             JOIN accounts r ON r.id = d.account_id JOIN persons rp ON rp.id = r.person_id \
              JOIN organizations o ON o.id = d.organization_id \
              WHERE d.channel = 'email' AND d.status = 'pending' AND d.next_attempt_at <= $1 \
              ORDER BY d.next_attempt_at, d.id LIMIT $2",
@@ -462,11 +486,14 @@ impl crate::MailStore for Backend {
 
     async fn paper_letters(&self, organization_id: OrganizationId, status: &str, classes: Option<&[i64]>) -> StoreResult<Vec<crate::PaperLetterRecord>> {
         let mut sql = String::from(
-            "SELECT d.id, d.message_id, d.class_id, r.display_name AS recipient_name, au.display_name AS author_name, \
+            "SELECT d.id, d.message_id, d.class_id, \
+             TRIM(rp.last_name || ' ' || rp.first_name || ' ' || rp.middle_name) AS recipient_name, \
+             TRIM(ap.last_name || ' ' || ap.first_name || ' ' || ap.middle_name) AS author_name, \
              m.subject, m.body, m.is_html, COALESCE(m.sent_at, m.created_at) AS sent_at, d.status, \
              o.full_name AS organization_name \
              FROM mail_deliveries d JOIN mail_messages m ON m.id = d.message_id \
-             JOIN accounts au ON au.id = m.author_account_id JOIN accounts r ON r.id = d.account_id \
+             JOIN accounts au ON au.id = m.author_account_id JOIN persons ap ON ap.id = au.person_id \
+             JOIN accounts r ON r.id = d.account_id JOIN persons rp ON rp.id = r.person_id \
              JOIN organizations o ON o.id = d.organization_id \
              WHERE d.organization_id = $1 AND d.channel = 'paper' AND d.status = $2",
         );
@@ -476,7 +503,7 @@ impl crate::MailStore for Backend {
             }
             sql.push_str(&format!(" AND d.class_id IN ({})", mail_placeholders(3, classes.len())));
         }
-        sql.push_str(" ORDER BY r.display_name, d.id");
+        sql.push_str(" ORDER BY rp.last_name, rp.first_name, rp.middle_name, d.id");
         let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(organization_id).bind(status);
         for c in classes.unwrap_or_default() {
             q = q.bind(*c);

@@ -120,6 +120,13 @@ async fn messages_and_folders(engine: Engine) {
             .collect::<Vec<_>>(),
         ["Иванова Мария", "Сидоров Олег"]
     );
+    assert_eq!(
+        recipients
+            .iter()
+            .map(|r| r.full_name.as_str())
+            .collect::<Vec<_>>(),
+        ["Иванова Мария", "Сидоров Олег"]
+    );
 
     assert_eq!(s.unread_messages(101).await.unwrap(), vec![second, first]);
     assert_eq!(s.set_read(101, &[first], true).await.unwrap(), 1);
@@ -244,6 +251,54 @@ async fn outbox(engine: Engine) {
     s.set_students_write_classmates(10, true).await.unwrap();
     s.set_students_write_classmates(10, true).await.unwrap();
     assert!(s.students_write_classmates(10).await.unwrap());
+}
+
+/// Authors come with the records' names, the chosen name apart, the school and one row per role.
+async fn authors(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    s.bulk_insert(
+        "account_roles",
+        &["account_id", "role"],
+        vec![
+            vec![100i64.into(), "teacher".into()],
+            vec![100i64.into(), "parent".into()],
+        ],
+    )
+    .await
+    .unwrap();
+    let rows = s.authors(&[101, 100, 999]).await.unwrap();
+    let seen: Vec<(i64, Option<&str>)> = rows
+        .iter()
+        .map(|r| (r.account_id, r.role.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [(100, Some("parent")), (100, Some("teacher")), (101, None)]
+    );
+    let r = &rows[0];
+    assert_eq!(
+        (
+            r.last_name.as_str(),
+            r.first_name.as_str(),
+            r.middle_name.as_str()
+        ),
+        ("Петрова", "Анна", "")
+    );
+    assert_eq!(r.display_name, "Петрова Анна");
+    assert_eq!(r.organization_name, "Школа 10");
+    assert!(s.authors(&[]).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn authors_sqlite() {
+    authors(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn authors_postgres() {
+    authors(Engine::Postgres).await;
 }
 
 #[tokio::test]

@@ -229,7 +229,8 @@ async fn api_flow(engine: Engine) {
         reply["text"]
             .as_str()
             .unwrap()
-            .contains("> Приходите к 18:00")
+            .contains("&gt; Приходите к 18:00"),
+        "the quote reaches clients as escaped HTML"
     );
     let answer = w
         .api_post(&p_at, "mail/messages", json!({"subject": reply["subject"], "text": "Придём",

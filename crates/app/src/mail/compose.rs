@@ -87,6 +87,14 @@ pub struct DraftReply {
     pub reply_to: i64,
 }
 
+impl DraftReply {
+    /// The quoted text as HTML with nothing active in it: the quote holds the answered body
+    /// flattened to text (entities decoded), and NetSchool clients render `text` as HTML.
+    pub fn html(&self) -> String {
+        crate::html::plain_to_html(&self.text)
+    }
+}
+
 impl App {
     /// The actor's pending mail uploads named by NetSchool GUIDs (from `POST attachments`).
     pub async fn mail_uploads_by_guids(
@@ -139,7 +147,7 @@ impl App {
             match directory.iter().find(|p| p.account_id == *id) {
                 Some(p) => {
                     if kind != "bcc" {
-                        names.push(p.name.to_lowercase());
+                        names.push(format!("{} {}", p.full_name, p.name).to_lowercase());
                     }
                 }
                 None => {
@@ -218,7 +226,17 @@ impl App {
             draft: c.draft,
             reply_to: c.reply_to,
             recipients,
-            author_norm: author.display_name.to_lowercase(),
+            // Searched and ordered by the records' name first; the chosen one still finds it.
+            author_norm: format!(
+                "{} {}",
+                sgo_core::person::full_name(
+                    &author.last_name,
+                    &author.first_name,
+                    &author.middle_name
+                ),
+                author.display_name
+            )
+            .to_lowercase(),
             to_norm: names.join(", "),
             deliveries,
         };
@@ -271,21 +289,21 @@ impl App {
             .with_timezone(&chrono::Local)
             .format("%d.%m.%Y %H:%M")
             .to_string();
-        let text = quote(&m.author.name, &sent, &m.text());
+        let text = quote(&m.author.full_name(), &sent, &m.text());
         let me = actor.account_id;
         let (subject, to, cc, files) = match kind {
             ReplyKind::Reply => {
                 let to = if m.mine {
                     m.to.clone()
                 } else {
-                    vec![m.author.clone()]
+                    vec![Person::from(&m.author)]
                 };
                 (reply_subject(&m.subject), to, Vec::new(), Vec::new())
             }
             ReplyKind::ReplyAll => {
                 let mut to = Vec::new();
                 if !m.mine {
-                    to.push(m.author.clone());
+                    to.push(Person::from(&m.author));
                 }
                 to.extend(m.to.iter().filter(|p| p.id != me).cloned());
                 let cc = m.cc.iter().filter(|p| p.id != me).cloned().collect();

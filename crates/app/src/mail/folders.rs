@@ -9,6 +9,7 @@ use sgo_core::files::FileOwner;
 use sgo_core::mail::Folder;
 use sgo_store::{MailOrder, MailQuery, MailRecipientRecord, MailSearchField};
 
+use crate::authors::{Author, unknown};
 use crate::files::FileLink;
 use crate::{App, AppError, AppResult, Origin};
 
@@ -17,8 +18,17 @@ use crate::{App, AppError, AppResult, Origin};
 pub struct Person {
     /// Their account.
     pub id: i64,
-    /// Their name.
+    /// Their full name from the school's records (never the self-chosen one).
     pub name: String,
+}
+
+impl From<&Author> for Person {
+    fn from(a: &Author) -> Person {
+        Person {
+            id: a.id,
+            name: a.full_name(),
+        }
+    }
 }
 
 /// A row of a folder.
@@ -28,8 +38,8 @@ pub struct MailRow {
     pub id: i64,
     /// Subject.
     pub subject: String,
-    /// Author's name.
-    pub author: String,
+    /// Who wrote it, by the school's records.
+    pub author: Author,
     /// When sent (drafts: saved).
     pub sent: DateTime<Utc>,
     /// Recipients' names, comma separated (blind copies only for the author).
@@ -58,12 +68,13 @@ pub struct MessageView {
     pub id: i64,
     /// Subject.
     pub subject: String,
-    /// The body: sanitised HTML when `is_html`, else plain text.
+    /// The body: sanitised HTML when `is_html` (sanitised again as it is read, so a body stored
+    /// under an older sanitiser is held to today's), else plain text.
     pub body: String,
     /// Whether the body is HTML.
     pub is_html: bool,
-    /// The author.
-    pub author: Person,
+    /// Who wrote it, by the school's records.
+    pub author: Author,
     /// When sent (drafts: saved).
     pub sent: DateTime<Utc>,
     /// Whether it is a draft.
@@ -94,6 +105,16 @@ impl MessageView {
         }
     }
 
+    /// The body as HTML that carries nothing active: sanitised HTML as it is, plain text escaped
+    /// with its line breaks as `<br>`. NetSchool clients render `text` as HTML.
+    pub fn html(&self) -> String {
+        if self.is_html {
+            self.body.clone()
+        } else {
+            crate::html::plain_to_html(&self.body)
+        }
+    }
+
     /// The recipients' names shown on the message (to and copy).
     pub fn to_names(&self) -> String {
         names(self.to.iter().chain(self.cc.iter()))
@@ -110,7 +131,16 @@ fn names<'a>(people: impl Iterator<Item = &'a Person>) -> String {
 fn person(r: &MailRecipientRecord) -> Person {
     Person {
         id: r.account_id,
-        name: r.display_name.clone(),
+        name: records_name(&r.full_name),
+    }
+}
+
+/// A name from the records; an empty one is said so rather than replaced by a chosen one.
+fn records_name(full_name: &str) -> String {
+    if full_name.trim().is_empty() {
+        unknown(0).full_name()
+    } else {
+        full_name.trim().to_owned()
     }
 }
 
@@ -147,6 +177,8 @@ impl App {
         let records = self.store.mailbox(&query).await?;
         let total = self.store.mailbox_count(&query).await?;
         let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+        let writers: Vec<i64> = records.iter().map(|r| r.author_account_id).collect();
+        let authors = self.authors(&writers).await?;
         let mut recipients: HashMap<i64, Vec<MailRecipientRecord>> = HashMap::new();
         for r in self.store.message_recipients(&ids).await? {
             recipients.entry(r.message_id).or_default().push(r);
@@ -159,13 +191,16 @@ impl App {
                 let to_names = list
                     .iter()
                     .filter(|x| mine || x.kind != "bcc")
-                    .map(|x| x.display_name.as_str())
+                    .map(|x| records_name(&x.full_name))
                     .collect::<Vec<_>>()
                     .join(", ");
                 MailRow {
                     id: r.id,
                     subject: r.subject,
-                    author: r.author_name,
+                    author: authors
+                        .get(&r.author_account_id)
+                        .cloned()
+                        .unwrap_or_else(|| unknown(r.author_account_id)),
                     sent: r.sent_at,
                     to_names,
                     read: r.is_read,
@@ -219,15 +254,17 @@ impl App {
             .iter()
             .map(FileLink::from)
             .collect();
+        let body = if m.is_html {
+            crate::html::sanitize(&m.body)
+        } else {
+            m.body
+        };
         Ok(MessageView {
             id,
             subject: m.subject,
-            body: m.body,
+            body,
             is_html: m.is_html,
-            author: Person {
-                id: m.author_account_id,
-                name: m.author_name,
-            },
+            author: self.author(m.author_account_id).await?,
             sent: m.sent_at.unwrap_or(m.created_at),
             draft: m.sent_at.is_none(),
             to,

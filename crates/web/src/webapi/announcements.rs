@@ -49,46 +49,20 @@ struct AttachmentDto {
     description: Option<String>,
 }
 
-/// «Петрова А.И.»: the surname and the initials.
-fn nick_name(last: &str, first: &str, middle: &str) -> String {
-    let initials: String = [first, middle]
-        .iter()
-        .filter_map(|n| n.trim().chars().next())
-        .map(|c| format!("{c}."))
-        .collect();
-    if initials.is_empty() {
-        last.trim().to_owned()
-    } else {
-        format!("{} {initials}", last.trim())
-    }
-}
-
 fn dto(v: AnnouncementView) -> AnnouncementDto {
     let r = v.record;
-    let fio = sgo_core::person::full_name(
-        &r.author_last_name,
-        &r.author_first_name,
-        &r.author_middle_name,
-    );
-    let fio = if fio.is_empty() {
-        r.author_name.clone()
-    } else {
-        fio
-    };
     AnnouncementDto {
         id: r.id,
         name: r.title,
         description: r.body,
         post_date: dates::timestamp(r.posted_at),
         delete_date: r.expires_on.map(dates::date),
+        // Both names from the school's records: clients show one of them as the author, and
+        // the self-chosen display name could be anyone's.
         author: AuthorDto {
             id: r.author_account_id,
-            nick_name: nick_name(
-                &r.author_last_name,
-                &r.author_first_name,
-                &r.author_middle_name,
-            ),
-            fio,
+            fio: v.author.full_name(),
+            nick_name: v.author.short_name(),
         },
         attachments: v
             .files
@@ -116,16 +90,4 @@ async fn announcements(
     Ok(Json(
         list.into_iter().filter(|v| !v.expired).map(dto).collect(),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nick_names_are_surname_and_initials() {
-        assert_eq!(nick_name("Петрова", "Анна", "Ивановна"), "Петрова А.И.");
-        assert_eq!(nick_name("Smith", "John", ""), "Smith J.");
-        assert_eq!(nick_name("Петрова", "", ""), "Петрова");
-    }
 }

@@ -189,7 +189,7 @@ async fn registry(
             json!({
                 "id": r.id,
                 "subject": r.subject,
-                "author": r.author,
+                "author": r.author.full_name(),
                 "sent": timestamp(r.sent),
                 "toNames": r.to_names,
                 "read": r.read,
@@ -224,9 +224,9 @@ async fn read(
     Ok(Json(json!({
         "id": m.id,
         "subject": m.subject,
-        "text": m.body,
+        "text": m.html(),
         "sent": timestamp(m.sent),
-        "author": { "id": m.author.id, "name": m.author.name },
+        "author": { "id": m.author.id, "name": m.author.full_name() },
         "toNames": m.to_names(),
         "read": true,
         "mailBox": m.folder.code(),
@@ -276,7 +276,7 @@ async fn edit(
         .collect();
     Ok(Json(json!({
         "subject": d.subject,
-        "text": d.text,
+        "text": d.html(),
         "to": people(&d.to),
         "cc": people(&d.cc),
         "fileAttachments": files,

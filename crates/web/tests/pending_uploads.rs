@@ -12,6 +12,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
 use common::{CSRF, World, today, world_with};
+use futures_util::StreamExt;
 use serde_json::json;
 use sgo_app::{App, Clock, Engine, Role, Settings};
 use sgo_store::FileRecord;
@@ -172,6 +173,9 @@ async fn pending_bytes_have_a_quota(engine: Engine) {
 
 const BOUNDARY: &str = "sgo-order-boundary";
 
+/// How long a refusal may take; a handler that waits for a stalled body takes forever.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(3);
+
 fn text_part(name: &str, value: &str) -> String {
     format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
 }
@@ -183,13 +187,17 @@ fn file_part_head(name: &str, file_name: &str) -> String {
     )
 }
 
-/// A multipart POST whose body is `head` and then a failure of the connection: a handler that
-/// reads the file behind `head` meets the failure, one that refuses first never does.
-async fn post_cut_short(w: &World, cookie: &str, uri: &str, head: String) -> common::Response {
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(Bytes::from(head)),
-        Err(std::io::Error::other("the rest of the file never arrives")),
-    ];
+/// A multipart POST whose body stops after `head`, as from a client still sending a large
+/// file: `None` when no answer came within `wait`, i.e. the handler waited for the file.
+async fn post_stalled(
+    w: &World,
+    cookie: &str,
+    uri: &str,
+    head: String,
+    wait: std::time::Duration,
+) -> Option<common::Response> {
+    let first = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(head))]);
+    let body = first.chain(futures_util::stream::pending());
     let req = Request::post(uri)
         .header(header::COOKIE, cookie)
         .header(header::HOST, "sgo.example.ru")
@@ -197,9 +205,9 @@ async fn post_cut_short(w: &World, cookie: &str, uri: &str, head: String) -> com
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={BOUNDARY}"),
         )
-        .body(Body::from_stream(futures_util::stream::iter(chunks)))
+        .body(Body::from_stream(body))
         .unwrap();
-    w.send(req).await
+    tokio::time::timeout(wait, w.send(req)).await.ok()
 }
 
 async fn upload_forms_check_the_token_before_files(engine: Engine) {
@@ -213,9 +221,12 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
         "/journal/lesson/1/assignments",
         "/people/import",
     ] {
-        // No token before the file, or a wrong one: refused without reading the file.
+        // No token before the file, or a wrong one: refused at once, without waiting for the
+        // file to arrive.
         let file_first = format!("{}partial file", file_part_head("files", "a.txt"));
-        let res = post_cut_short(&w, &cookie, uri, file_first).await;
+        let res = post_stalled(&w, &cookie, uri, file_first, PATIENCE)
+            .await
+            .unwrap_or_else(|| panic!("{uri}: waited for a file sent without a token"));
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{uri}: {}", res.text());
         assert!(res.text().contains("Обновите страницу") || uri == "/people/import");
         let wrong_token = format!(
@@ -223,7 +234,9 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
             text_part("csrf", &wrong),
             file_part_head("files", "a.txt")
         );
-        let res = post_cut_short(&w, &cookie, uri, wrong_token).await;
+        let res = post_stalled(&w, &cookie, uri, wrong_token, PATIENCE)
+            .await
+            .unwrap_or_else(|| panic!("{uri}: waited for a file sent with a wrong token"));
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{uri}: {}", res.text());
 
         // A whole form with the file before a right token is refused too: the token must come
@@ -246,14 +259,14 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
         let res = w.send(req).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{uri}: {}", res.text());
     }
-    // The right token first: the file is read (and here meets the cut connection).
+    // With the right token first the file is read, so that request waits for the rest of it.
     let right = format!(
         "{}{}partial file",
         text_part("csrf", CSRF),
         file_part_head("files", "a.txt")
     );
-    let res = post_cut_short(&w, &cookie, "/mail/compose", right).await;
-    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
+    let waited = post_stalled(&w, &cookie, "/mail/compose", right, PATIENCE).await;
+    assert!(waited.is_none(), "a form with its token is read to the end");
     assert!(pending(&w).await.is_empty());
     assert!(!w.files_dir.path.exists(), "no bytes were stored");
 }

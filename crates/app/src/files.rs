@@ -113,11 +113,7 @@ impl App {
     /// periodically with the session sweep. Returns how many files' bytes were removed.
     pub async fn sweep_pending_uploads(&self) -> AppResult<u64> {
         const BATCH: i64 = 500;
-        let before = self
-            .settings
-            .uploads
-            .pending
-            .expired_before(self.clock.now());
+        let before = self.pending_since();
         let mut removed = 0;
         loop {
             let keys = self.store.delete_stale_pending_files(before, BATCH).await?;
@@ -130,6 +126,8 @@ impl App {
                     }
                 }
             }
+            // A short batch is the last one (or held keys shared with copies: the next sweep
+            // takes what is left).
             if (keys.len() as i64) < BATCH {
                 return Ok(removed);
             }

@@ -449,18 +449,25 @@ impl App {
     ) -> Result<Vec<i64>, FormError> {
         let mut ids = Vec::with_capacity(uploads.len());
         for upload in uploads {
-            match self
+            let refused = match self
                 .upload_file(actor, UploadPurpose::Assignment, upload)
                 .await
             {
-                Ok(f) => ids.push(f.id),
+                Ok(f) => {
+                    ids.push(f.id);
+                    continue;
+                }
                 Err(AppError::BadRequest(m)) => {
                     let mut errors = FieldErrors::default();
                     errors.add("files", m);
-                    return Err(FormError::Fields(errors));
+                    FormError::Fields(errors)
                 }
-                Err(e) => return Err(e.into()),
-            }
+                Err(e) => e.into(),
+            };
+            // The form comes back without its files: the ones taken so far must not stay
+            // pending and count against the quota when it is sent again.
+            self.discard_uploads(actor, &ids).await?;
+            return Err(refused);
         }
         Ok(ids)
     }

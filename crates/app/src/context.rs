@@ -1,13 +1,13 @@
 //! The application context shared by every use case.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use sgo_auth::ServerKey;
 use sgo_auth::password::PasswordCost;
-use sgo_core::files::UploadLimits;
+use sgo_core::files::{PendingUploadRules, UploadLimits};
 use sgo_store::{FileStore, LocalFileStore, Store};
 
 use crate::diary_cache::DiaryCache;
@@ -45,6 +45,8 @@ pub struct UploadSettings {
     pub mail: UploadLimits,
     /// Homework, announcements and resources.
     pub assignment: UploadLimits,
+    /// How long uploads wait to be attached and how much of them one account may keep.
+    pub pending: PendingUploadRules,
 }
 
 impl Default for UploadSettings {
@@ -65,6 +67,7 @@ impl Default for UploadSettings {
                 max_bytes: 10 * 1024 * 1024,
                 allowed_extensions: documents,
             },
+            pending: PendingUploadRules::default(),
         }
     }
 }
@@ -137,19 +140,37 @@ pub enum Clock {
     System,
     /// A fixed day (time still moves, for session timeouts).
     FixedDay(NaiveDate),
+    /// A fixed day and a moment that only [`Clock::advance`] moves, for tests of expiry.
+    Manual(NaiveDate, Arc<Mutex<DateTime<Utc>>>),
 }
 
 impl Clock {
     /// The current moment.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        match self {
+            Clock::Manual(_, now) => *now.lock().unwrap_or_else(PoisonError::into_inner),
+            _ => Utc::now(),
+        }
+    }
+
+    /// A manual clock on `day`, standing at `now`.
+    pub fn manual(day: NaiveDate, now: DateTime<Utc>) -> Clock {
+        Clock::Manual(day, Arc::new(Mutex::new(now)))
+    }
+
+    /// Moves a manual clock forward (every copy of it); other clocks ignore this.
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Clock::Manual(_, now) = self {
+            let mut now = now.lock().unwrap_or_else(PoisonError::into_inner);
+            *now += by;
+        }
     }
 
     /// Today's date as the school sees it.
     pub fn today(&self) -> NaiveDate {
         match self {
             Clock::System => Local::now().date_naive(),
-            Clock::FixedDay(day) => *day,
+            Clock::FixedDay(day) | Clock::Manual(day, _) => *day,
         }
     }
 }

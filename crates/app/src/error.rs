@@ -21,6 +21,9 @@ pub enum AppError {
     /// The request itself is wrong.
     #[error("{0}")]
     BadRequest(String),
+    /// The request would store more than the actor may keep (HTTP 413).
+    #[error("{0}")]
+    TooLarge(String),
     /// Storage failed.
     #[error("Внутренняя ошибка хранилища")]
     Store(#[from] sgo_store::StoreError),

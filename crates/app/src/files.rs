@@ -69,9 +69,20 @@ impl App {
         upload: Upload,
     ) -> AppResult<FileRecord> {
         let name = safe_file_name(&upload.name);
+        let size = upload.bytes.len() as u64;
         self.upload_limits(purpose)
-            .check(&name, upload.bytes.len() as u64)
+            .check(&name, size)
             .map_err(AppError::BadRequest)?;
+        // Checked before the bytes are written, and again by the insert itself (a race).
+        let rules = self.settings.uploads.pending;
+        let since = self.pending_since();
+        let pending = self
+            .store
+            .pending_upload_bytes(actor.account_id, since)
+            .await?;
+        rules
+            .check_quota(u64::try_from(pending).unwrap_or(0), size)
+            .map_err(AppError::TooLarge)?;
         let key = new_file_key();
         self.files.put(&key, &upload.bytes).await?;
         let description: String = upload.description.trim().chars().take(500).collect();
@@ -87,14 +98,54 @@ impl App {
             uploaded_by: actor.account_id,
             uploaded_at: self.clock.now(),
         };
-        match self.store.insert_file(&record).await {
-            Ok(f) => Ok(f),
-            Err(e) => {
-                // The bytes would otherwise stay on disk with nothing pointing at them.
-                let _ = self.files.delete(&record.storage_key).await;
-                Err(e.into())
+        let quota = i64::try_from(rules.quota_bytes).unwrap_or(i64::MAX);
+        let refused = match self.store.insert_pending_file(&record, since, quota).await {
+            Ok(Some(f)) => return Ok(f),
+            Ok(None) => AppError::TooLarge(rules.over_quota()),
+            Err(e) => e.into(),
+        };
+        // The bytes would otherwise stay on disk with nothing pointing at them.
+        let _ = self.files.delete(&record.storage_key).await;
+        Err(refused)
+    }
+
+    /// Forgets pending uploads that expired without being attached, with their bytes; run
+    /// periodically with the session sweep. Returns how many files' bytes were removed.
+    pub async fn sweep_pending_uploads(&self) -> AppResult<u64> {
+        const BATCH: i64 = 500;
+        let before = self.pending_since();
+        let mut removed = 0;
+        loop {
+            let keys = self.store.delete_stale_pending_files(before, BATCH).await?;
+            for key in &keys {
+                match self.files.delete(key).await {
+                    Ok(()) => removed += 1,
+                    // The record is gone, so nobody can reach the bytes; only disk space is lost.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not remove an expired upload's bytes")
+                    }
+                }
+            }
+            // A short batch is the last one (or held keys shared with copies: the next sweep
+            // takes what is left).
+            if (keys.len() as i64) < BATCH {
+                return Ok(removed);
             }
         }
+    }
+
+    /// Forgets the actor's own pending uploads (those of a form that was refused), so that
+    /// a form sent again does not count its files twice against the quota.
+    pub async fn discard_uploads(&self, actor: &Actor, file_ids: &[i64]) -> AppResult<()> {
+        for id in file_ids {
+            match self.store.file(*id).await? {
+                Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {
+                    self.remove_file(f.id).await?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Attaches the actor's pending uploads to an owner the caller has already authorised.
@@ -109,14 +160,17 @@ impl App {
         if file_ids.is_empty() {
             return Ok(());
         }
+        let since = self.pending_since();
         let attached = self
             .store
-            .attach_files(file_ids, actor.account_id, owner)
+            .attach_files(file_ids, actor.account_id, owner, since)
             .await?;
         if attached as usize != file_ids.len() {
-            return Err(AppError::BadRequest(
-                "Файл не найден или уже прикреплён".into(),
-            ));
+            return Err(AppError::BadRequest(format!(
+                "Файл не найден, уже прикреплён или хранился дольше {} ч без отправки; \
+                 загрузите его снова",
+                self.settings.uploads.pending.lifetime_hours
+            )));
         }
         Ok(())
     }
@@ -127,10 +181,18 @@ impl App {
         actor: &Actor,
         guids: &[String],
     ) -> AppResult<Vec<i64>> {
+        let since = self.pending_since();
         let mut ids = Vec::with_capacity(guids.len());
         for guid in guids {
             match self.store.file_by_guid(guid.trim()).await? {
                 Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {
+                    if f.uploaded_at < since {
+                        return Err(AppError::BadRequest(format!(
+                            "Вложение {guid} хранилось дольше {} ч без отправки и удалено; \
+                             загрузите файл снова",
+                            self.settings.uploads.pending.lifetime_hours
+                        )));
+                    }
                     ids.push(f.id)
                 }
                 _ => {
@@ -139,6 +201,14 @@ impl App {
             }
         }
         Ok(ids)
+    }
+
+    /// Pending uploads made before this moment have expired.
+    fn pending_since(&self) -> chrono::DateTime<chrono::Utc> {
+        self.settings
+            .uploads
+            .pending
+            .expired_before(self.clock.now())
     }
 
     /// Files attached to several owners of one kind, for lists.

@@ -41,7 +41,7 @@ pub use error::{AppError, AppResult};
 pub use sgo_auth::ServerKey;
 pub use sgo_auth::password::PasswordCost;
 pub use sgo_auth::token::new_cookie_id;
-pub use sgo_core::files::UploadLimits;
+pub use sgo_core::files::{PendingUploadRules, UploadLimits};
 pub use sgo_core::protection::{LockoutRules, RecoveryRules};
 pub use sgo_core::{Actor, OrganizationKind, Role};
 pub use sgo_store::{Engine, Store, StoreError};

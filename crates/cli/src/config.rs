@@ -26,7 +26,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 20] = [
+const CONFIG_KEYS: [&str; 22] = [
     "data_dir",
     "listen",
     "database_url",
@@ -47,6 +47,8 @@ const CONFIG_KEYS: [&str; 20] = [
     "address_lockout_pause_minutes",
     "password_reset_link_minutes",
     "report_workers",
+    "pending_upload_hours",
+    "pending_upload_quota_mb",
 ];
 
 /// The largest upload limit accepted, in KB: the HTTP layer refuses bodies above ~52 MB.
@@ -85,6 +87,10 @@ pub struct Config {
     pub assignment_file_limit_kb: u64,
     /// File extensions that may be uploaded (file only); empty allows any.
     pub upload_extensions: Vec<String>,
+    /// Hours an uploaded file waits to be attached before it is deleted.
+    pub pending_upload_hours: u32,
+    /// Megabytes of uploaded, not yet attached files one account may keep.
+    pub pending_upload_quota_mb: u64,
     /// The SMTP server for e-mail deliveries (`[smtp]` table, file only).
     pub smtp: Option<sgo_app::SmtpSettings>,
     /// Failed password sign-ins in a row on one login that pause it; 0 turns the lockout off.
@@ -217,6 +223,8 @@ impl Default for Config {
             upload_extensions: sgo_app::UploadSettings::default()
                 .assignment
                 .allowed_extensions,
+            pending_upload_hours: 24,
+            pending_upload_quota_mb: 100,
             smtp: None,
             lockout_failures: 3,
             lockout_pause_seconds: 60,
@@ -264,6 +272,18 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
             "{key} должно быть от 1 до {MAX_FILE_LIMIT_KB}"
         );
     }
+    anyhow::ensure!(
+        (1..=24 * 30).contains(&config.pending_upload_hours),
+        "pending_upload_hours должно быть от 1 до 720"
+    );
+    let largest_file_kb = config
+        .mail_file_limit_kb
+        .max(config.assignment_file_limit_kb);
+    anyhow::ensure!(
+        (largest_file_kb.div_ceil(1024)..=100 * 1024).contains(&config.pending_upload_quota_mb),
+        "pending_upload_quota_mb должно быть от {} (самый большой файл) до 102400",
+        largest_file_kb.div_ceil(1024)
+    );
     anyhow::ensure!(
         (1..=24 * 60).contains(&config.password_reset_link_minutes),
         "password_reset_link_minutes должно быть от 1 до 1440"
@@ -384,6 +404,10 @@ fn upload_settings(config: &Config) -> UploadSettings {
     UploadSettings {
         mail: limits(config.mail_file_limit_kb),
         assignment: limits(config.assignment_file_limit_kb),
+        pending: sgo_app::PendingUploadRules {
+            lifetime_hours: config.pending_upload_hours,
+            quota_bytes: config.pending_upload_quota_mb * 1024 * 1024,
+        },
     }
 }
 
@@ -423,6 +447,32 @@ url = "http://sgo.ozernaya.example"
         assert_eq!(config.regional_portals.len(), 2);
         assert_eq!(config.regional_portals[1].region, "Озёрная область");
         assert!(load_text("none", "")?.regional_portals.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn pending_uploads_are_configured() -> anyhow::Result<()> {
+        let defaults = upload_settings(&load_text("pending-default", "")?);
+        assert_eq!(defaults.pending, sgo_app::PendingUploadRules::default());
+        let config = load_text(
+            "pending",
+            "pending_upload_hours = 6\npending_upload_quota_mb = 20\n",
+        )?;
+        let pending = upload_settings(&config).pending;
+        assert_eq!(pending.lifetime_hours, 6);
+        assert_eq!(pending.quota_bytes, 20 << 20);
+        // A quota below the largest file would refuse every such file.
+        let err =
+            load_text("pending-small", "pending_upload_quota_mb = 5\n").expect_err("small quota");
+        assert!(
+            format!("{err:#}").contains("pending_upload_quota_mb"),
+            "{err:#}"
+        );
+        let err = load_text("pending-zero", "pending_upload_hours = 0\n").expect_err("zero hours");
+        assert!(
+            format!("{err:#}").contains("pending_upload_hours"),
+            "{err:#}"
+        );
         Ok(())
     }
 

@@ -56,6 +56,9 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
             if let Err(e) = sweeper.sweep_report_jobs().await {
                 tracing::warn!(error = %e, "report job sweep failed");
             }
+            if let Err(e) = sweeper.sweep_pending_uploads().await {
+                tracing::warn!(error = %e, "pending upload sweep failed");
+            }
         }
     });
 

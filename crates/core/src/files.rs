@@ -1,6 +1,8 @@
 //! Rules for files people attach (homework, announcements, mail): safe names, content types,
 //! the download header, and the upload limits a region configures.
 
+use chrono::{DateTime, Duration, Utc};
+
 /// Longest file name kept, in characters (names are shown and sent back in headers).
 const MAX_NAME_CHARS: usize = 120;
 
@@ -116,10 +118,7 @@ impl UploadLimits {
             return Err("Файл пустой".into());
         }
         if size > self.max_bytes {
-            return Err(format!(
-                "Файл больше допустимого размера ({} МБ)",
-                self.max_bytes.div_ceil(1024 * 1024)
-            ));
+            return Err(self.too_large());
         }
         let ext = extension(name);
         if !self.allowed_extensions.is_empty() && !self.allowed_extensions.contains(&ext) {
@@ -129,6 +128,60 @@ impl UploadLimits {
             ));
         }
         Ok(())
+    }
+
+    /// The refusal of a file over the size limit (also said while the file is still arriving).
+    pub fn too_large(&self) -> String {
+        format!(
+            "Файл больше допустимого размера ({} МБ)",
+            self.max_bytes.div_ceil(1024 * 1024)
+        )
+    }
+}
+
+/// How long an upload waits to be attached, and how many waiting bytes one account may have:
+/// files uploaded for a message or a form that was never sent must not pile up without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingUploadRules {
+    /// Hours after which an upload not attached to anything expires (and is swept).
+    pub lifetime_hours: u32,
+    /// Bytes of unexpired pending uploads one account may keep.
+    pub quota_bytes: u64,
+}
+
+impl Default for PendingUploadRules {
+    fn default() -> Self {
+        PendingUploadRules {
+            lifetime_hours: 24,
+            quota_bytes: 100 * 1024 * 1024,
+        }
+    }
+}
+
+impl PendingUploadRules {
+    /// Pending uploads made before this moment have expired.
+    pub fn expired_before(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - Duration::hours(i64::from(self.lifetime_hours))
+    }
+
+    /// Whether an account holding `pending` bytes of unexpired uploads may add `adding` more;
+    /// the refusal is a sentence for the person uploading.
+    pub fn check_quota(&self, pending: u64, adding: u64) -> Result<(), String> {
+        if pending.saturating_add(adding) <= self.quota_bytes {
+            return Ok(());
+        }
+        Err(self.over_quota())
+    }
+
+    /// The refusal of an upload over the quota.
+    pub fn over_quota(&self) -> String {
+        format!(
+            "Слишком много загруженных, но не отправленных файлов: вместе не больше {} МБ. \
+             Отправьте письмо или форму с уже загруженными файлами либо подождите: \
+             неотправленные файлы удаляются через {} ч.",
+            self.quota_bytes.div_ceil(1024 * 1024),
+            self.lifetime_hours
+        )
     }
 }
 
@@ -239,6 +292,26 @@ mod tests {
             "attachment; filename=\"_______ 5___.pdf\"; \
              filename*=UTF-8''%D0%94%D0%BE%D0%BC%D0%B0%D1%88%D0%BA%D0%B0%205%22%D0%90%22.pdf"
         );
+    }
+
+    #[test]
+    fn pending_uploads_expire_and_have_a_quota() {
+        let rules = PendingUploadRules {
+            lifetime_hours: 24,
+            quota_bytes: 3 * 1024 * 1024,
+        };
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 12, 0, 0).unwrap();
+        assert_eq!(rules.expired_before(now), now - Duration::hours(24));
+        assert!(rules.check_quota(0, 3 * 1024 * 1024).is_ok());
+        assert!(rules.check_quota(2 * 1024 * 1024, 1024 * 1024).is_ok());
+        let refused = rules
+            .check_quota(2 * 1024 * 1024, 1024 * 1024 + 1)
+            .unwrap_err();
+        assert!(refused.contains("не больше 3 МБ"), "{refused}");
+        assert!(refused.contains("через 24 ч"), "{refused}");
+        assert!(rules.check_quota(u64::MAX, u64::MAX).is_err());
+        assert_eq!(PendingUploadRules::default().lifetime_hours, 24);
+        assert_eq!(PendingUploadRules::default().quota_bytes, 100 << 20);
     }
 
     #[test]

@@ -59,14 +59,37 @@ pub trait AttachmentStore: Send + Sync {
     async fn file_by_guid(&self, guid: &str) -> StoreResult<Option<FileRecord>>;
     /// The files of several owners of one kind, by owner then name.
     async fn files_of(&self, owner_kind: &str, owner_ids: &[i64]) -> StoreResult<Vec<FileRecord>>;
-    /// Attaches pending files the account uploaded to an owner; others are left alone.
-    /// Returns how many were attached.
+    /// Attaches pending files the account uploaded at or after `uploaded_since` (older ones
+    /// have expired) to an owner; others are left alone. Returns how many were attached.
     async fn attach_files(
         &self,
         file_ids: &[i64],
         uploaded_by: AccountId,
         owner: FileOwner,
+        uploaded_since: DateTime<Utc>,
     ) -> StoreResult<u64>;
+    /// Bytes of the account's pending files uploaded at or after `since`.
+    async fn pending_upload_bytes(
+        &self,
+        uploaded_by: AccountId,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// Records a pending file unless it would bring the uploader's pending bytes uploaded at or
+    /// after `since` over `quota_bytes`; `None` when refused. One statement, so two uploads
+    /// racing each other cannot both slip under the quota on SQLite.
+    async fn insert_pending_file(
+        &self,
+        file: &NewFile,
+        since: DateTime<Utc>,
+        quota_bytes: i64,
+    ) -> StoreResult<Option<FileRecord>>;
+    /// Forgets up to `limit` pending files uploaded before `before` (expired, never attached);
+    /// returns the storage keys no other file uses any more, so the caller removes the bytes.
+    async fn delete_stale_pending_files(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<String>>;
     /// Records another owner for the same bytes under a new GUID (a forwarded message keeps its
     /// attachments).
     async fn copy_file(

@@ -79,18 +79,25 @@ impl crate::AttachmentStore for Backend {
         Ok(out)
     }
 
-    async fn attach_files(&self, file_ids: &[i64], uploaded_by: AccountId, owner: sgo_core::files::FileOwner) -> StoreResult<u64> {
+    async fn attach_files(
+        &self,
+        file_ids: &[i64],
+        uploaded_by: AccountId,
+        owner: sgo_core::files::FileOwner,
+        uploaded_since: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
         let mut done = 0;
         for id in file_ids {
             done += sqlx::query(
                 "UPDATE files SET owner_kind = $1, owner_id = $2 \
-                 WHERE id = $3 AND uploaded_by = $4 AND owner_kind = 'pending'",
+                 WHERE id = $3 AND uploaded_by = $4 AND owner_kind = 'pending' AND uploaded_at >= $5",
             )
             .bind(owner.kind())
             .bind(owner.id())
             .bind(*id)
             .bind(uploaded_by)
+            .bind(uploaded_since)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -141,6 +148,88 @@ impl crate::AttachmentStore for Backend {
             .await?;
         tx.commit().await?;
         Ok((others == 0).then_some(key))
+    }
+
+    async fn pending_upload_bytes(&self, uploaded_by: AccountId, since: DateTime<Utc>) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
+             WHERE uploaded_by = $1 AND owner_kind = 'pending' AND uploaded_at >= $2",
+        )
+        .bind(uploaded_by)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn insert_pending_file(
+        &self,
+        f: &crate::NewFile,
+        since: DateTime<Utc>,
+        quota_bytes: i64,
+    ) -> StoreResult<Option<crate::FileRecord>> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
+             owner_kind, owner_id, uploaded_by, uploaded_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', NULL, $8, $9 \
+             WHERE (SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
+                    WHERE uploaded_by = $8 AND owner_kind = 'pending' AND uploaded_at >= $10) + $6 <= $11 \
+             RETURNING id",
+        )
+        .bind(f.organization_id)
+        .bind(&f.storage_key)
+        .bind(&f.guid)
+        .bind(&f.name)
+        .bind(&f.content_type)
+        .bind(f.size)
+        .bind(&f.description)
+        .bind(f.uploaded_by)
+        .bind(f.uploaded_at)
+        .bind(since)
+        .bind(quota_bytes)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_conflict)?;
+        Ok(id.map(|id| crate::FileRecord {
+            id,
+            organization_id: f.organization_id,
+            storage_key: f.storage_key.clone(),
+            guid: f.guid.clone(),
+            name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size: f.size,
+            description: f.description.clone(),
+            owner_kind: sgo_core::files::FileOwner::Pending.kind().to_owned(),
+            owner_id: None,
+            uploaded_by: f.uploaded_by,
+            uploaded_at: f.uploaded_at,
+        }))
+    }
+
+    async fn delete_stale_pending_files(&self, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        // The owner and age are checked again by the DELETE itself, so a file attached after it
+        // was chosen is never removed.
+        let keys: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM files WHERE id IN \
+             (SELECT id FROM files WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id LIMIT $2) \
+             AND owner_kind = 'pending' AND uploaded_at < $1 RETURNING storage_key",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut unused = Vec::new();
+        for key in keys {
+            let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
+                .bind(&key)
+                .fetch_one(&mut *tx)
+                .await?;
+            if others == 0 && !unused.contains(&key) {
+                unused.push(key);
+            }
+        }
+        tx.commit().await?;
+        Ok(unused)
     }
 
     async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<crate::FileRecord>> {

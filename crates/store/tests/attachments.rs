@@ -159,7 +159,7 @@ async fn files_lifecycle(engine: Engine) {
 
     // Only one's own pending files are attached.
     let attached = s
-        .attach_files(&[a.id, c.id], 100, FileOwner::Assignment(7))
+        .attach_files(&[a.id, c.id], 100, FileOwner::Assignment(7), noon())
         .await
         .unwrap();
     assert_eq!(attached, 1);
@@ -173,7 +173,7 @@ async fn files_lifecycle(engine: Engine) {
     );
     // An attached file cannot be taken for something else.
     assert_eq!(
-        s.attach_files(&[a.id], 100, FileOwner::Message(1))
+        s.attach_files(&[a.id], 100, FileOwner::Message(1), noon())
             .await
             .unwrap(),
         0
@@ -189,6 +189,18 @@ async fn files_lifecycle(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(stale.iter().map(|f| f.id).collect::<Vec<_>>(), vec![b.id]);
+    // An expired upload is not attached any more.
+    assert_eq!(
+        s.attach_files(
+            &[b.id],
+            100,
+            FileOwner::Message(1),
+            noon() - Duration::days(1)
+        )
+        .await
+        .unwrap(),
+        0
+    );
 
     // A copy shares the bytes: deleting one keeps the key in use, deleting the last frees it.
     let copy = s
@@ -208,6 +220,109 @@ async fn files_lifecycle(engine: Engine) {
             .unwrap()
             .is_none()
     );
+}
+
+/// Pending bytes per account, the insert that keeps to the quota, and the sweep of expired ones.
+async fn pending_quota_and_sweep(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let day_ago = noon() - Duration::hours(24);
+    let old = s
+        .insert_file(&new_file(
+            &"1".repeat(32),
+            "g-1",
+            "Старый.pdf",
+            100,
+            day_ago - Duration::seconds(1),
+        ))
+        .await
+        .unwrap();
+    let fresh = s
+        .insert_file(&new_file(&"2".repeat(32), "g-2", "Новый.pdf", 100, noon()))
+        .await
+        .unwrap();
+    s.insert_file(&new_file(&"3".repeat(32), "g-3", "Чужой.pdf", 101, noon()))
+        .await
+        .unwrap();
+    // Only the account's unexpired pending files count (42 bytes each).
+    assert_eq!(s.pending_upload_bytes(100, day_ago).await.unwrap(), 42);
+    assert_eq!(
+        s.pending_upload_bytes(100, day_ago - Duration::hours(1))
+            .await
+            .unwrap(),
+        84
+    );
+    assert_eq!(s.pending_upload_bytes(102, day_ago).await.unwrap(), 0);
+
+    // 42 pending + 42 new fits a quota of 84, not of 83.
+    let refused = s
+        .insert_pending_file(
+            &new_file(&"4".repeat(32), "g-4", "x.pdf", 100, noon()),
+            day_ago,
+            83,
+        )
+        .await
+        .unwrap();
+    assert!(refused.is_none());
+    assert!(s.file_by_guid("g-4").await.unwrap().is_none());
+    let taken = s
+        .insert_pending_file(
+            &new_file(&"4".repeat(32), "g-4", "x.pdf", 100, noon()),
+            day_ago,
+            84,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.file(taken.id).await.unwrap().unwrap(), taken);
+    assert_eq!(taken.owner(), Some(FileOwner::Pending));
+    assert_eq!(s.pending_upload_bytes(100, day_ago).await.unwrap(), 84);
+
+    // Attached files are never swept; a key still used by a copy is not handed back.
+    s.attach_files(&[fresh.id], 100, FileOwner::Message(5), day_ago)
+        .await
+        .unwrap();
+    s.copy_file(old.id, FileOwner::Message(6), "g-copy", 100, noon())
+        .await
+        .unwrap();
+    let expired = s
+        .insert_file(&new_file(
+            &"5".repeat(32),
+            "g-5",
+            "Забытый.pdf",
+            101,
+            day_ago - Duration::hours(2),
+        ))
+        .await
+        .unwrap();
+    let first = s.delete_stale_pending_files(day_ago, 1).await.unwrap();
+    assert!(
+        first.is_empty(),
+        "the old file's bytes are still used by its copy"
+    );
+    assert!(s.file(old.id).await.unwrap().is_none());
+    let second = s.delete_stale_pending_files(day_ago, 1).await.unwrap();
+    assert_eq!(second, vec!["5".repeat(32)]);
+    assert!(s.file(expired.id).await.unwrap().is_none());
+    assert!(
+        s.delete_stale_pending_files(day_ago, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.file(fresh.id).await.unwrap().is_some());
+    assert!(s.file(taken.id).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn pending_quota_and_sweep_sqlite() {
+    pending_quota_and_sweep(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn pending_quota_and_sweep_postgres() {
+    pending_quota_and_sweep(Engine::Postgres).await;
 }
 
 #[tokio::test]

@@ -113,7 +113,12 @@ async fn attach(w: &World, teacher: &DemoAccount, teacher_id: i64, assignment: i
         .unwrap();
     let n = w
         .store()
-        .attach_files(&[file.id], teacher_id, FileOwner::Assignment(assignment))
+        .attach_files(
+            &[file.id],
+            teacher_id,
+            FileOwner::Assignment(assignment),
+            file.uploaded_at,
+        )
         .await
         .unwrap();
     assert_eq!(n, 1);

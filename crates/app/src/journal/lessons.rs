@@ -11,7 +11,7 @@ use sgo_store::{
     JournalGroupRecord, JournalLessonRecord, NamedRecord, NewAssignment,
 };
 
-use crate::files::{Upload, UploadPurpose};
+use crate::files::Upload;
 use crate::form::FieldErrors;
 use crate::settings::FormError;
 use crate::{App, AppError, AppResult, Origin};
@@ -245,21 +245,7 @@ impl App {
                 "Проверьте поля формы".into(),
             )));
         };
-        let mut uploaded = Vec::new();
-        for upload in files {
-            match self
-                .upload_file(actor, UploadPurpose::Assignment, upload)
-                .await
-            {
-                Ok(f) => uploaded.push(f.id),
-                Err(AppError::BadRequest(m)) => {
-                    let mut errors = FieldErrors::default();
-                    errors.add("files", m);
-                    return Err(FormError::Fields(errors));
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        let uploaded = self.upload_all(actor, files).await?;
         let id = self
             .store
             .create_assignment(&NewAssignment {

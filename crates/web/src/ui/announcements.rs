@@ -11,14 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
 use sgo_app::announcements::{AnnouncementChoices, AnnouncementInput, AnnouncementView};
-use sgo_app::files::FileLink;
+use sgo_app::files::{FileLink, UploadPurpose};
 use sgo_app::form::FieldErrors;
 use sgo_app::settings::FormError;
 
 use super::{Header, MessagePage, PageError, UiSession, csrf, render};
 use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
-use crate::upload::{MultipartForm, UPLOAD_BODY_LIMIT, read_multipart};
+use crate::upload::{FormLimits, Gate, MultipartForm, UPLOAD_BODY_LIMIT, read_multipart};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -251,13 +251,11 @@ async fn read_form(
     headers: &HeaderMap,
     multipart: &mut Multipart,
 ) -> Result<MultipartForm, Response> {
-    let form = read_multipart(multipart)
+    let token_ok = |token: &str| csrf::check(headers, Some(token));
+    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Assignment));
+    read_multipart(multipart, Gate::Csrf(&token_ok), limits)
         .await
-        .map_err(|(status, text)| refusal(state, status, &text))?;
-    if !csrf::check(headers, Some(form.fields.get("csrf"))) {
-        return Err(stale_form(state));
-    }
-    Ok(form)
+        .map_err(|(status, text)| refusal(state, status, &text))
 }
 
 fn input_of(form: MultipartForm) -> AnnouncementInput {

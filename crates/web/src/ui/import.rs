@@ -16,6 +16,7 @@ use sgo_app::import::{
 use super::{Header, PageError, UiSession, csrf, local_time, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
+use crate::upload::{FormLimits, Gate, read_multipart};
 
 /// The largest file accepted (the whole multipart body, a little above the file itself).
 const UPLOAD_LIMIT_BYTES: usize = 5 * 1024 * 1024;
@@ -168,42 +169,43 @@ async fn page(State(state): State<AppState>, session: UiSession) -> Response {
 /// What the multipart form carried.
 #[derive(Default)]
 struct Upload {
-    csrf: Option<String>,
     kind: Option<String>,
     file_name: String,
     bytes: Vec<u8>,
 }
 
-/// Reads the form; `Err` is the status and message when the body itself is refused.
-async fn read_upload(multipart: &mut Multipart) -> Result<Upload, (StatusCode, String)> {
-    let refused = |e: axum::extract::multipart::MultipartError| {
-        let status = e.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            (
-                status,
+/// Reads the form, its CSRF token checked before the file is read; `Err` is the status and
+/// message when the form is refused.
+async fn read_upload(
+    multipart: &mut Multipart,
+    headers: &HeaderMap,
+) -> Result<Upload, (StatusCode, String)> {
+    let token_ok = |token: &str| csrf::check(headers, Some(token));
+    let limits = FormLimits {
+        body_bytes: UPLOAD_LIMIT_BYTES,
+        file_bytes: UPLOAD_LIMIT_BYTES as u64,
+    };
+    let form = match read_multipart(multipart, Gate::Csrf(&token_ok), limits).await {
+        Ok(form) => form,
+        Err((StatusCode::PAYLOAD_TOO_LARGE, _)) => {
+            return Err((
+                StatusCode::PAYLOAD_TOO_LARGE,
                 format!(
                     "Файл слишком большой: можно загрузить не больше {} МБ. Разделите файл на части.",
                     UPLOAD_LIMIT_BYTES / (1024 * 1024)
                 ),
-            )
-        } else {
-            (
-                StatusCode::BAD_REQUEST,
-                "Не удалось принять файл; попробуйте ещё раз.".to_owned(),
-            )
+            ));
         }
+        Err(refused) => return Err(refused),
     };
-    let mut upload = Upload::default();
-    while let Some(field) = multipart.next_field().await.map_err(refused)? {
-        match field.name() {
-            Some("csrf") => upload.csrf = Some(field.text().await.map_err(refused)?),
-            Some("kind") => upload.kind = Some(field.text().await.map_err(refused)?),
-            Some("file") => {
-                upload.file_name = field.file_name().unwrap_or_default().to_owned();
-                upload.bytes = field.bytes().await.map_err(refused)?.to_vec();
-            }
-            _ => {}
-        }
+    let kind = form.fields.pairs().find(|(name, _)| *name == "kind");
+    let mut upload = Upload {
+        kind: kind.map(|(_, value)| value.to_owned()),
+        ..Upload::default()
+    };
+    if let Some((_, file)) = form.files.into_iter().find(|(name, _)| name == "file") {
+        upload.file_name = file.name;
+        upload.bytes = file.bytes;
     }
     Ok(upload)
 }
@@ -214,15 +216,15 @@ async fn upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let form = match read_upload(&mut multipart).await {
+    let form = match read_upload(&mut multipart, &headers).await {
         Ok(f) => f,
+        Err((StatusCode::FORBIDDEN, _)) => {
+            return PageError(state.clone(), AppError::Forbidden).into_response();
+        }
         Err((status, message)) => {
             return upload_page(&state, &session, "students", Some(message), None, status).await;
         }
     };
-    if !csrf::check(&headers, form.csrf.as_deref()) {
-        return PageError(state.clone(), AppError::Forbidden).into_response();
-    }
     let kind_code = form.kind.as_deref().unwrap_or_default();
     let Some(kind) = ImportKind::from_code(kind_code) else {
         let message = "Выберите, что загружаете: учеников с родителями или сотрудников.".to_owned();

@@ -133,6 +133,7 @@ impl IntoResponse for PageError {
             AppError::BadRequest(_) | AppError::InvalidCredentials | AppError::LoginRefused(_) => {
                 StatusCode::BAD_REQUEST
             }
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "store failure on a page");

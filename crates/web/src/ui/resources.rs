@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
+use sgo_app::files::UploadPurpose;
 use sgo_app::form::FieldErrors;
 use sgo_app::resources::{ResourceInput, ResourceView};
 use sgo_app::settings::FormError;
@@ -17,7 +18,7 @@ use sgo_app::settings::FormError;
 use super::{Header, MessagePage, PageError, UiSession, csrf, render};
 use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
-use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
+use crate::upload::{FormLimits, Gate, UPLOAD_BODY_LIMIT, read_multipart};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -153,17 +154,12 @@ async fn create(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
-    let form = match read_multipart(&mut multipart).await {
+    let token_ok = |token: &str| csrf::check(&headers, Some(token));
+    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Assignment));
+    let form = match read_multipart(&mut multipart, Gate::Csrf(&token_ok), limits).await {
         Ok(f) => f,
         Err((status, text)) => return refusal(&state, status, &text),
     };
-    if !csrf::check(&headers, Some(form.fields.get("csrf"))) {
-        return refusal(
-            &state,
-            StatusCode::FORBIDDEN,
-            "Срок действия формы истёк. Обновите страницу.",
-        );
-    }
     let f = &form.fields;
     let values = Values {
         target: f.get("target").to_owned(),

@@ -12,7 +12,7 @@ use sgo_app::files::UploadPurpose;
 use super::{ApiError, ApiSession};
 use crate::AppState;
 use crate::extract::ClientOrigin;
-use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
+use crate::upload::{FormLimits, Gate, UPLOAD_BODY_LIMIT, read_multipart};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -57,7 +57,8 @@ async fn upload(
     ApiSession(who): ApiSession,
     mut multipart: Multipart,
 ) -> Result<Response, ApiError> {
-    let form = read_multipart(&mut multipart)
+    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Mail));
+    let form = read_multipart(&mut multipart, Gate::SessionToken, limits)
         .await
         .map_err(|(status, message)| ApiError(status, message))?;
     let description = form.fields.get("description").to_owned();

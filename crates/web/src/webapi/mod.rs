@@ -76,6 +76,7 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "store failure in webapi");
                 StatusCode::INTERNAL_SERVER_ERROR

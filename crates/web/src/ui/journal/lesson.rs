@@ -6,15 +6,16 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::AppError;
+use sgo_app::files::UploadPurpose;
 use sgo_app::form::FieldErrors;
 use sgo_app::journal::{Access, AssignmentInput};
 use sgo_app::settings::FormError;
 use sgo_core::marks::AttendanceCode;
 
-use super::{Header, Page, UiSession, checked_form, day_label, fail, render, stale};
+use super::{Header, Page, UiSession, checked_form, day_label, fail, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
-use crate::upload::read_multipart;
+use crate::upload::{FormLimits, Gate, read_multipart};
 
 /// A file link.
 struct FileLink {
@@ -224,12 +225,11 @@ pub(super) async fn add_assignment(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> Page {
-    let form = read_multipart(&mut multipart)
+    let token_ok = |token: &str| super::csrf::check(&headers, Some(token));
+    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Assignment));
+    let form = read_multipart(&mut multipart, Gate::Csrf(&token_ok), limits)
         .await
         .map_err(|(status, m)| (status, fail(&state)(AppError::BadRequest(m))).into_response())?;
-    if !super::csrf::check(&headers, Some(form.fields.get("csrf"))) {
-        return Err(stale(&state));
-    }
     let f = &form.fields;
     let input = AssignmentInput {
         type_id: f.get("type").to_owned(),

@@ -17,7 +17,10 @@ use super::stale_form;
 use crate::AppState;
 use crate::extract::{ClientOrigin, FormFields};
 use crate::ui::{Header, PageError, UiSession, csrf, render};
-use crate::upload::{UPLOAD_BODY_LIMIT, read_multipart};
+use crate::upload::{FormLimits, Gate, UPLOAD_BODY_LIMIT, read_multipart};
+
+/// The largest compose form sent without files (URL-encoded): a long letter, not a stream.
+const PLAIN_FORM_LIMIT: usize = 1024 * 1024;
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(
@@ -169,7 +172,9 @@ async fn submit(
                     .into_response();
             }
         };
-        match read_multipart(&mut multipart).await {
+        let token_ok = |token: &str| csrf::check(&headers, Some(token));
+        let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Mail));
+        match read_multipart(&mut multipart, Gate::Csrf(&token_ok), limits).await {
             Ok(f) => (f.fields, f.files),
             Err((status, message)) => {
                 let mut r = PageError(state, AppError::BadRequest(message)).into_response();
@@ -178,7 +183,8 @@ async fn submit(
             }
         }
     } else {
-        let body = match axum::body::to_bytes(request.into_body(), UPLOAD_BODY_LIMIT).await {
+        // A form without files is small; it is never read past this before its token is checked.
+        let body = match axum::body::to_bytes(request.into_body(), PLAIN_FORM_LIMIT).await {
             Ok(b) => b,
             Err(_) => {
                 return PageError(state, AppError::BadRequest("Неверная форма".into()))
@@ -210,8 +216,8 @@ async fn submit(
         reply_to,
         draft: replaces_draft,
     };
+    let mut ids = Vec::new();
     let result = async {
-        let mut ids = Vec::new();
         for (_, upload) in uploads.into_iter().filter(|(name, _)| name == "files") {
             ids.push(
                 state
@@ -230,7 +236,7 @@ async fn submit(
             // HTML only when asked for; it is sanitised on save.
             is_html: !form.get("is_html").is_empty(),
             text,
-            uploads: ids,
+            uploads: ids.clone(),
             keep_files,
             draft,
             reply_to,
@@ -239,6 +245,12 @@ async fn submit(
         state.app.send_message(actor, compose, &origin).await
     }
     .await;
+    if result.is_err() {
+        // The form is shown again without its files; their uploads must not hold the quota.
+        if let Err(e) = state.app.discard_uploads(actor, &ids).await {
+            tracing::warn!(error = %e, "could not discard the uploads of a refused message");
+        }
+    }
     match result {
         Ok(_) if draft => Redirect::to("/mail?folder=Draft&done=draft").into_response(),
         Ok(_) => Redirect::to("/mail?folder=Sent&done=sent").into_response(),

@@ -79,6 +79,9 @@ mod tests {
         assert!(teacher.contains(&Section::MyClass) && teacher.contains(&Section::Journal));
         let region = menu(&actor(1, 1, &[Role::RegionAdministrator]));
         assert!(region.contains(&Section::Region) && !region.contains(&Section::Announcements));
-        assert_eq!(menu(&actor(1, 1, &[])), vec![Section::Mail]);
+        assert_eq!(
+            menu(&actor(1, 1, &[])),
+            vec![Section::Announcements, Section::Resources, Section::Mail]
+        );
     }
 }

@@ -427,7 +427,10 @@ impl Matrix {
         .await;
         ids.lesson = one(
             db,
-            &format!("SELECT lesson_id FROM assignments WHERE id = {}", ids.assignment),
+            &format!(
+                "SELECT lesson_id FROM assignments WHERE id = {}",
+                ids.assignment
+            ),
         )
         .await;
         ids.year = one(

@@ -273,6 +273,15 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/webapi/auth/logout"
         | "/webapi/earlyaccess"
         | "/webapi/signalr/queueHub" => open(),
+        // Teachers and the administration publish; everyone reads (previous arm).
+        "/announcements" | "/resources" if post => only(&[
+            SubjectTeacher,
+            OtherTeacher,
+            ClassTeacher,
+            Administrator,
+            DeputyHead,
+            OtherAdministrator,
+        ]),
         // Everyone signed in, about themself or their own school.
         "/"
         | "/home"

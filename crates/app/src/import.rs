@@ -240,10 +240,8 @@ impl App {
         if bytes.is_empty() {
             return Err(AppError::BadRequest("Выберите файл для загрузки.".into()));
         }
-        let table = sgo_reports::table::read_table(file_name, bytes).map_err(|e| match e {
-            sgo_reports::ReportError::Unreadable(message) => AppError::BadRequest(message),
-            other => AppError::Report(other),
-        })?;
+        let table = sgo_sheet::read_table(file_name, bytes)
+            .map_err(|sgo_sheet::Unreadable(message)| AppError::BadRequest(message))?;
         self.import_check_rows(actor, kind, file_name, &table.headers, &table.rows)
             .await
     }

@@ -3,8 +3,7 @@
 //! Reading uploaded CSV and XLSX files.
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use sgo_reports::ReportError;
-use sgo_reports::table::{Table, read_table};
+use sgo_sheet::{Table, Unreadable, read_table};
 
 fn rows(table: &Table) -> Vec<Vec<&str>> {
     table
@@ -14,9 +13,9 @@ fn rows(table: &Table) -> Vec<Vec<&str>> {
         .collect()
 }
 
-fn message(result: Result<Table, ReportError>) -> String {
+fn message(result: Result<Table, Unreadable>) -> String {
     match result {
-        Err(ReportError::Unreadable(message)) => message,
+        Err(Unreadable(message)) => message,
         other => panic!("expected Unreadable, got {other:?}"),
     }
 }

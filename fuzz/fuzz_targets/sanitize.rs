@@ -1,0 +1,46 @@
+//! The sanitiser of rich text (mail, announcements), compiled from the app's own source file so
+//! that the target does not build sgo-app (and typst behind it).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[allow(dead_code)]
+#[path = "../../crates/app/src/html.rs"]
+mod html;
+
+/// Tags the sanitiser may leave; anything else in its output is an escape.
+const ALLOWED: [&str; 32] = [
+    "a", "b", "blockquote", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4", "hr",
+    "i", "img", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "th", "thead", "tr", "u", "ul",
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+    let clean = html::sanitize(input);
+    // Every tag in the output is an allowed one, and no attribute is an event handler or a
+    // style; text keeps `<` escaped, so a `<` always opens a tag here.
+    for tag in clean.split('<').skip(1) {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(ALLOWED.contains(&name.as_str()), "tag {name:?} in {clean:?}");
+        let head = tag.split('>').next().unwrap_or_default().to_ascii_lowercase();
+        for attribute in head.split(' ').skip(1) {
+            assert!(
+                !attribute.starts_with("on") && !attribute.starts_with("style"),
+                "attribute {attribute:?} in {clean:?}"
+            );
+        }
+    }
+    let lower = clean.to_ascii_lowercase();
+    for scheme in ["javascript:", "vbscript:", "data:"] {
+        assert!(!lower.contains(&format!("href=\"{scheme}")), "{clean:?}");
+        assert!(!lower.contains(&format!("src=\"{scheme}")), "{clean:?}");
+    }
+    let _ = html::to_text(input);
+});

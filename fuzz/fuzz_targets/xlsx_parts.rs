@@ -6,8 +6,10 @@ use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
 
-const RELS: &str = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
-const BOOK: &str = r#"<workbook><workbookPr date1904="0"/><sheets><sheet r:id="rId1"/></sheets></workbook>"#;
+const RELS: &str =
+    r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+const BOOK: &str =
+    r#"<workbook><workbookPr date1904="0"/><sheets><sheet r:id="rId1"/></sheets></workbook>"#;
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|b| *b == 0);
@@ -16,8 +18,8 @@ fuzz_target!(|data: &[u8]| {
     let styles = parts.next();
     let book = parts.next().unwrap_or(BOOK.as_bytes());
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut add = |name: &str, bytes: &[u8]| {
         zip.start_file(name, options).is_ok() && zip.write_all(bytes).is_ok()
     };

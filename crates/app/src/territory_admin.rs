@@ -194,7 +194,12 @@ fn clean_name(value: &str, field: &'static str, max: usize, errors: &mut FieldEr
 }
 
 /// A part of a person's name: the rule for every name, then required and at most 100 characters.
-fn person_name(value: &str, field: &'static str, required: bool, errors: &mut FieldErrors) -> String {
+fn person_name(
+    value: &str,
+    field: &'static str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> String {
     match sgo_core::person::clean_person_name(value) {
         Ok(v) if required => clean_name(&v, field, 100, errors),
         Ok(v) => clean_line(&v, field, 100, errors),

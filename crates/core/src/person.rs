@@ -208,11 +208,20 @@ mod tests {
     }
     #[test]
     fn names_lose_control_and_invisible_characters() {
-        assert_eq!(clean_person_name(" Иванов\r\nПетров ").unwrap(), "Иванов Петров");
+        assert_eq!(
+            clean_person_name(" Иванов\r\nПетров ").unwrap(),
+            "Иванов Петров"
+        );
         assert_eq!(clean_person_name("Ива\u{0}нов").unwrap(), "Ива нов");
-        assert_eq!(clean_person_name("Ива\u{202e}нов\u{200b}").unwrap(), "Иванов");
+        assert_eq!(
+            clean_person_name("Ива\u{202e}нов\u{200b}").unwrap(),
+            "Иванов"
+        );
         assert_eq!(clean_person_name("\t\n").unwrap(), "");
-        assert_eq!(clean_person_name("Салтыков-Щедрин").unwrap(), "Салтыков-Щедрин");
+        assert_eq!(
+            clean_person_name("Салтыков-Щедрин").unwrap(),
+            "Салтыков-Щедрин"
+        );
         assert_eq!(clean_person_name("д'Артаньян").unwrap(), "д'Артаньян");
     }
 

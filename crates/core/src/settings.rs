@@ -58,9 +58,8 @@ impl Channel {
 /// The name shown on screen: required, at most [`MAX_DISPLAY_NAME`] characters, cleaned by the
 /// rule for every person's name ([`crate::person::clean_person_name`]).
 pub fn check_display_name(input: &str) -> Result<String, &'static str> {
-    let name = crate::person::clean_person_name(input).map_err(|_| {
-        "Имя на экране не может начинаться со знаков «=», «+», «-» или «@»"
-    })?;
+    let name = crate::person::clean_person_name(input)
+        .map_err(|_| "Имя на экране не может начинаться со знаков «=», «+», «-» или «@»")?;
     if name.is_empty() {
         return Err("Укажите имя, которое будет показано на экране");
     }

@@ -10,13 +10,13 @@
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Cursor, Read};
 
-use quick_xml::{Reader, XmlVersion};
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
 use zip::ZipArchive;
 
 use crate::cell::{
-    builtin_is_date, format_is_date, iso_date_text, number_text, parse_reference,
-    serial_date_text, unescape_xstring,
+    builtin_is_date, format_is_date, iso_date_text, number_text, parse_reference, serial_date_text,
+    unescape_xstring,
 };
 use crate::{Builder, MAX_COLUMNS, Table, Unreadable, grouped, too_wide, unreadable};
 
@@ -50,7 +50,9 @@ pub(crate) fn read_workbook(bytes: &[u8]) -> Result<Table, Unreadable> {
         .read("xl/_rels/workbook.xml.rels", |r| read_target(r, &sheet_rel))?
         .flatten()
         .unwrap_or_else(|| "xl/worksheets/sheet1.xml".to_owned());
-    let dates = package.read("xl/styles.xml", read_styles)?.unwrap_or_default();
+    let dates = package
+        .read("xl/styles.xml", read_styles)?
+        .unwrap_or_default();
     let strings = package
         .read("xl/sharedStrings.xml", read_shared_strings)?
         .unwrap_or_default();
@@ -156,7 +158,10 @@ impl Read for Limited<'_> {
     }
 }
 
-fn next<'b, R: BufRead>(reader: &mut Reader<R>, buf: &'b mut Vec<u8>) -> Result<Event<'b>, Unreadable> {
+fn next<'b, R: BufRead>(
+    reader: &mut Reader<R>,
+    buf: &'b mut Vec<u8>,
+) -> Result<Event<'b>, Unreadable> {
     buf.clear();
     reader.read_event_into(buf).map_err(|_| malformed())
 }
@@ -167,7 +172,11 @@ fn attribute(element: &BytesStart<'_>, name: &str) -> Option<String> {
         .attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
-        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(Cow::into_owned))
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(Cow::into_owned)
+        })
 }
 
 fn local(element: &BytesStart<'_>) -> String {
@@ -184,8 +193,8 @@ fn text_of(event: &Event<'_>) -> Result<Option<String>, Unreadable> {
                 Some(c.to_string())
             } else {
                 let name = r.xml10_content();
-                let entity = quick_xml::escape::resolve_predefined_entity(&name)
-                    .ok_or_else(malformed)?;
+                let entity =
+                    quick_xml::escape::resolve_predefined_entity(&name).ok_or_else(malformed)?;
                 Some(entity.to_owned())
             }
         }
@@ -261,9 +270,9 @@ fn read_styles(reader: &mut Xml<'_>) -> Result<Vec<bool>, Unreadable> {
                 "cellXfs" => in_cell_formats = true,
                 "xf" if in_cell_formats && formats.len() < MAX_FORMATS => {
                     let id = attribute(&e, "numFmtId").and_then(|v| v.parse::<u32>().ok());
-                    formats.push(id.is_some_and(|id| {
-                        builtin_is_date(id) || custom_dates.contains(&id)
-                    }));
+                    formats.push(
+                        id.is_some_and(|id| builtin_is_date(id) || custom_dates.contains(&id)),
+                    );
                 }
                 _ => {}
             },
@@ -392,13 +401,14 @@ fn read_sheet(reader: &mut Xml<'_>, context: &SheetContext) -> Result<Table, Unr
                 match e.local_name().as_ref() {
                     "row" => {
                         let number = match attribute(e, "r") {
-                            Some(r) => r
-                                .trim()
-                                .parse::<u32>()
-                                .ok()
-                                .filter(|n| (1..=1_048_576).contains(n))
-                                .ok_or_else(malformed)?
-                                - 1,
+                            Some(r) => {
+                                r.trim()
+                                    .parse::<u32>()
+                                    .ok()
+                                    .filter(|n| (1..=1_048_576).contains(n))
+                                    .ok_or_else(malformed)?
+                                    - 1
+                            }
                             None => last_row.map_or(0, |r| r.saturating_add(1)),
                         };
                         last_row = Some(number);
@@ -433,9 +443,7 @@ fn read_sheet(reader: &mut Xml<'_>, context: &SheetContext) -> Result<Table, Unr
                     }
                     "v" if !empty && cell.is_some() => inside = Inside::Value,
                     "rPh" if !empty => phonetic += 1,
-                    "t" if !empty && cell.is_some() && phonetic == 0 => {
-                        inside = Inside::InlineText
-                    }
+                    "t" if !empty && cell.is_some() && phonetic == 0 => inside = Inside::InlineText,
                     _ => {}
                 }
             }

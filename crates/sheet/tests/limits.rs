@@ -101,7 +101,10 @@ fn xls_and_ods_ask_for_xlsx_or_csv() {
     let m = message(read_table("a.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"));
     assert!(m.contains("XLS") && m.contains("XLSX или CSV"), "{m}");
     let ods = zip(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
         ("content.xml", b"<office:document-content/>"),
     ]);
     let m = message(read_table("a.ods", &ods));

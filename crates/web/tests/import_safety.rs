@@ -74,7 +74,10 @@ pub fn far_cell_xlsx() -> Vec<u8> {
         r#"{}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
         staff_header_row()
     );
-    let sheet = sheet(&rows).replace("<sheetData>", r#"<dimension ref="A1:XFD1048576"/><sheetData>"#);
+    let sheet = sheet(&rows).replace(
+        "<sheetData>",
+        r#"<dimension ref="A1:XFD1048576"/><sheetData>"#,
+    );
     xlsx(&sheet, None)
 }
 
@@ -101,7 +104,10 @@ async fn oversized_workbooks_are_refused(engine: Engine) {
 
     let far = far_cell_xlsx();
     let huge = huge_count_xlsx();
-    assert!(far.len() < 2048 && huge.len() < 2048, "both attacks are tiny");
+    assert!(
+        far.len() < 2048 && huge.len() < 2048,
+        "both attacks are tiny"
+    );
     let r = upload(&w, &cookie, "far.xlsx", &far).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert!(r.text().contains("16384 столбцов"), "{}", r.text());
@@ -110,7 +116,11 @@ async fn oversized_workbooks_are_refused(engine: Engine) {
     // file is answered like any file missing its required columns.
     let r = upload(&w, &cookie, "strings.xlsx", &huge).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    assert!(r.text().contains("В файле нет строк с данными"), "{}", r.text());
+    assert!(
+        r.text().contains("В файле нет строк с данными"),
+        "{}",
+        r.text()
+    );
 
     // A zip bomb: 70 MB of spaces packed into a few dozen kilobytes.
     let padding = " ".repeat(70 << 20);
@@ -121,7 +131,13 @@ async fn oversized_workbooks_are_refused(engine: Engine) {
     assert!(r.text().contains("распаковывается больше"), "{}", r.text());
 
     // The older formats are refused with a way out.
-    let r = upload(&w, &cookie, "old.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").await;
+    let r = upload(
+        &w,
+        &cookie,
+        "old.xls",
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("сохраните его как XLSX или CSV"));
 
@@ -150,7 +166,10 @@ async fn names_are_cleaned_and_formulas_refused(engine: Engine) {
     let r = upload(&w, &cookie, "staff.csv", csv.as_bytes()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     let text = r.text();
-    assert!(text.contains("data-row=\"2\"") && text.contains("data-row=\"3\""), "{text}");
+    assert!(
+        text.contains("data-row=\"2\"") && text.contains("data-row=\"3\""),
+        "{text}"
+    );
     assert!(text.contains("не может начинаться со знаков"), "{text}");
     let csv = format!("{STAFF_HEADER}\r\n\"Пере\r\nносов\";Олег;;;учитель;perenosov;;\r\n");
     let r = upload(&w, &cookie, "staff.csv", csv.as_bytes()).await;

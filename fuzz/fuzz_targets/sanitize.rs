@@ -44,20 +44,24 @@ const ALLOWED: [&str; 32] = [
     "ul",
 ];
 
-/// The attribute names of a serialised tag, from just after its name up to its `>`.
-fn attribute_names(mut rest: &str) -> Vec<&str> {
-    let mut names = Vec::new();
+/// The attributes (name, value) of a serialised tag, from just after its name up to its `>`.
+fn attributes(mut rest: &str) -> Vec<(&str, &str)> {
+    let mut found = Vec::new();
     loop {
         rest = rest.trim_start_matches([' ', '/']);
         if rest.is_empty() || rest.starts_with('>') {
-            return names;
+            return found;
         }
         let end = rest.find(['=', ' ', '>']).unwrap_or(rest.len()).max(1);
-        names.push(&rest[..end]);
+        let name = &rest[..end];
         rest = &rest[end..];
-        if let Some(value) = rest.strip_prefix("=\"") {
-            rest = value.split_once('"').map_or("", |(_, after)| after);
+        let mut value = "";
+        if let Some(quoted) = rest.strip_prefix("=\"") {
+            let (inside, after) = quoted.split_once('"').unwrap_or((quoted, ""));
+            value = inside;
+            rest = after;
         }
+        found.push((name, value));
     }
 }
 
@@ -79,18 +83,22 @@ fuzz_target!(|data: &[u8]| {
             ALLOWED.contains(&name.as_str()),
             "tag {name:?} in {clean:?}"
         );
-        for attribute in attribute_names(&tag[name.len()..]) {
+        for (attribute, value) in attributes(&tag[name.len()..]) {
             let attribute = attribute.to_ascii_lowercase();
             assert!(
                 !attribute.starts_with("on") && attribute != "style",
                 "attribute {attribute:?} in {clean:?}"
             );
+            if attribute == "href" || attribute == "src" {
+                let value = value.trim().to_ascii_lowercase();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(
+                        !value.starts_with(scheme),
+                        "{attribute}={value:?} in {clean:?}"
+                    );
+                }
+            }
         }
-    }
-    let lower = clean.to_ascii_lowercase();
-    for scheme in ["javascript:", "vbscript:", "data:"] {
-        assert!(!lower.contains(&format!("href=\"{scheme}")), "{clean:?}");
-        assert!(!lower.contains(&format!("src=\"{scheme}")), "{clean:?}");
     }
     let _ = html::to_text(input);
 });

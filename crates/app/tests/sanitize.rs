@@ -17,3 +17,14 @@ fn fuzz_noscript_title_keeps_the_handler_as_text() {
     );
     assert!(!clean.contains("<img"));
 }
+
+/// fuzz/artifacts/sanitize/crash-822a9ae7…: a link-looking `href="javascript:"` outside any tag
+/// stays text (the target's check had looked for it anywhere in the output; it now looks only
+/// inside tags).
+#[test]
+fn fuzz_javascript_href_outside_a_tag_stays_text() {
+    let input = "href=\"javascript:\">td?></tr></K\0\0\0\0\0\0\0\u{1}honerror=";
+    let clean = sanitize(input);
+    assert!(!clean.contains('<'), "{clean}");
+    assert!(clean.starts_with("href=\"javascript:\"&gt;td?&gt;"), "{clean}");
+}

@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(serial_date_text(-3.0, false), "-3");
         assert_eq!(serial_date_text(3e6, false), "3000000");
         assert_eq!(serial_date_text(f64::NAN, false), "NaN");
-        assert_eq!(serial_date_text(42248.999_999_999_9, false), "02.09.2015");
+        assert_eq!(serial_date_text(42_248.999_999_999_9, false), "02.09.2015");
     }
 
     #[test]

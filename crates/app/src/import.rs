@@ -240,10 +240,12 @@ impl App {
         if bytes.is_empty() {
             return Err(AppError::BadRequest("Выберите файл для загрузки.".into()));
         }
-        let table = sgo_reports::table::read_table(file_name, bytes).map_err(|e| match e {
-            sgo_reports::ReportError::Unreadable(message) => AppError::BadRequest(message),
-            other => AppError::Report(other),
-        })?;
+        // Unpacking and parsing a workbook takes up to a second of CPU: off the async workers.
+        let (name, data) = (file_name.to_owned(), bytes.to_vec());
+        let table = tokio::task::spawn_blocking(move || sgo_sheet::read_table(&name, &data))
+            .await
+            .map_err(|_| AppError::BadRequest("Не удалось прочитать файл как таблицу.".into()))?
+            .map_err(|sgo_sheet::Unreadable(message)| AppError::BadRequest(message))?;
         self.import_check_rows(actor, kind, file_name, &table.headers, &table.rows)
             .await
     }

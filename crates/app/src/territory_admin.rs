@@ -193,6 +193,23 @@ fn clean_name(value: &str, field: &'static str, max: usize, errors: &mut FieldEr
     v
 }
 
+/// A part of a person's name: the rule for every name, then required and at most 100 characters.
+fn person_name(
+    value: &str,
+    field: &'static str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> String {
+    match sgo_core::person::clean_person_name(value) {
+        Ok(v) if required => clean_name(&v, field, 100, errors),
+        Ok(v) => clean_line(&v, field, 100, errors),
+        Err(e) => {
+            errors.add(field, e.sentence());
+            value.trim().to_owned()
+        }
+    }
+}
+
 /// An optional line of the card: trimmed; control characters are refused.
 fn clean_line(value: &str, field: &'static str, max: usize, errors: &mut FieldErrors) -> String {
     let v = value.trim().to_owned();
@@ -887,12 +904,9 @@ impl App {
             .into());
         }
         let mut e = FieldErrors::default();
-        let last_name = clean_name(&input.last_name, "last_name", 100, &mut e);
-        let first_name = clean_name(&input.first_name, "first_name", 100, &mut e);
-        let middle_name = clean_line(&input.middle_name, "middle_name", 100, &mut e)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let last_name = person_name(&input.last_name, "last_name", true, &mut e);
+        let first_name = person_name(&input.first_name, "first_name", true, &mut e);
+        let middle_name = person_name(&input.middle_name, "middle_name", false, &mut e);
         let typed = input.login.trim();
         let login = if typed.is_empty() {
             if e.is_empty() {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Role;
 use crate::login::suggest_login;
+use crate::person::clean_person_name;
 use crate::text::normalise;
 
 /// The most data rows one file may hold; larger schools split the file.
@@ -807,10 +808,19 @@ fn read_person(
     whose: &str,
     reasons: &mut Vec<String>,
 ) -> PersonEntry {
+    let last_name = name_cell(row.get(last), "фамилия", whose, reasons);
+    let first_name = name_cell(row.get(first), "имя", whose, reasons);
+    let middle_name = name_cell(row.get(middle), "отчество", whose, reasons);
+    if last_name.as_deref() == Some("") {
+        reasons.push(format!("{whose}не указана фамилия"));
+    }
+    if first_name.as_deref() == Some("") {
+        reasons.push(format!("{whose}не указано имя"));
+    }
     let person = PersonEntry {
-        last_name: row.get(last).to_owned(),
-        first_name: row.get(first).to_owned(),
-        middle_name: row.get(middle).to_owned(),
+        last_name: last_name.unwrap_or_default(),
+        first_name: first_name.unwrap_or_default(),
+        middle_name: middle_name.unwrap_or_default(),
         birth_date: None,
         gender: None,
         login: row.get(login).to_owned(),
@@ -818,12 +828,6 @@ fn read_person(
         email: row.get(email).to_owned(),
         phone: row.get(phone).to_owned(),
     };
-    if person.last_name.is_empty() {
-        reasons.push(format!("{whose}не указана фамилия"));
-    }
-    if person.first_name.is_empty() {
-        reasons.push(format!("{whose}не указано имя"));
-    }
     if !person.email.is_empty() && !is_email(&person.email) {
         reasons.push(format!("{whose}неверный e-mail «{}»", person.email));
     }
@@ -831,6 +835,13 @@ fn read_person(
         reasons.push(format!("{whose}неверный телефон «{}»", person.phone));
     }
     person
+}
+
+/// A name cell passed through the name rule; a refused one is reported and read as `None`.
+fn name_cell(written: &str, what: &str, whose: &str, reasons: &mut Vec<String>) -> Option<String> {
+    clean_person_name(written)
+        .map_err(|e| reasons.push(format!("{whose}{what} «{written}» {e}")))
+        .ok()
 }
 
 /// Parent `n` of a student row, if any of their cells is filled.

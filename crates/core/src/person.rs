@@ -1,4 +1,5 @@
-//! A person's own data as the school keeps it: gender and the SNILS insurance number.
+//! A person's own data as the school keeps it: gender, the SNILS insurance number, and the rule
+//! every name of a person passes before it is stored.
 
 use crate::UnknownCode;
 
@@ -101,6 +102,61 @@ pub fn full_name(last: &str, first: &str, middle: &str) -> String {
         .join(" ")
 }
 
+/// Why a name was refused; the message goes next to the field (or after the column's name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    /// Starts like a spreadsheet formula.
+    #[error("не может начинаться со знаков «=», «+», «-» или «@»")]
+    FormulaPrefix,
+}
+
+impl NameError {
+    /// The message as a sentence of its own, for the line next to a form field.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            NameError::FormulaPrefix => "Не может начинаться со знаков «=», «+», «-» или «@»",
+        }
+    }
+}
+
+/// Characters that make a spreadsheet cell a formula (or a DDE call) when they come first; the
+/// full-width forms count too, as some spreadsheets read them the same way.
+const FORMULA_PREFIXES: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+
+/// Invisible characters that change how the text around them is shown (direction overrides,
+/// zero-width spaces, the byte-order mark, the soft hyphen): a name never needs them, and they
+/// let one name look like another.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{feff}')
+}
+
+/// A person's last, first or middle name, or the name shown on screen, as it may be stored:
+/// control characters (line breaks, tabs) become spaces, invisible formatting characters are
+/// dropped, spaces are collapsed and trimmed. A name that then starts with `=`, `+`, `-` or `@`
+/// is refused: a list of people exported to a spreadsheet would run it as a formula. An empty
+/// result is returned as is (whether a name is required is the caller's rule).
+pub fn clean_person_name(input: &str) -> Result<String, NameError> {
+    let mut out = String::with_capacity(input.len());
+    let mut space = false;
+    for c in input.chars() {
+        if c.is_control() || c.is_whitespace() {
+            space = !out.is_empty();
+        } else if !is_invisible(c) {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if out.starts_with(FORMULA_PREFIXES) {
+        return Err(NameError::FormulaPrefix);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +205,67 @@ mod tests {
             full_name("Петрова", "Анна", "Сергеевна"),
             "Петрова Анна Сергеевна"
         );
+    }
+    #[test]
+    fn names_lose_control_and_invisible_characters() {
+        assert_eq!(
+            clean_person_name(" Иванов\r\nПетров ").unwrap(),
+            "Иванов Петров"
+        );
+        assert_eq!(clean_person_name("Ива\u{0}нов").unwrap(), "Ива нов");
+        assert_eq!(
+            clean_person_name("Ива\u{202e}нов\u{200b}").unwrap(),
+            "Иванов"
+        );
+        assert_eq!(clean_person_name("\t\n").unwrap(), "");
+        assert_eq!(
+            clean_person_name("Салтыков-Щедрин").unwrap(),
+            "Салтыков-Щедрин"
+        );
+        assert_eq!(clean_person_name("д'Артаньян").unwrap(), "д'Артаньян");
+    }
+
+    #[test]
+    fn formula_looking_names_are_refused() {
+        for bad in [
+            "=1+2",
+            "+79001234567",
+            "-2+3",
+            "@SUM(A1)",
+            " =HYPERLINK(\"x\")",
+            "\r\n=cmd|' /C calc'!A0",
+            "\u{200b}=1",
+            "＝1",
+        ] {
+            assert_eq!(
+                clean_person_name(bad),
+                Err(NameError::FormulaPrefix),
+                "{bad:?}"
+            );
+        }
+        assert!(clean_person_name("Анна=Мария").is_ok());
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn a_clean_name_is_safe_and_stable(input in "\\PC*|[\\s\\x00-\\x1f=+@а-яА-Я -]{0,40}") {
+                if let Ok(name) = clean_person_name(&input) {
+                    prop_assert!(!name.chars().any(|c| c.is_control() || is_invisible(c)));
+                    prop_assert!(!name.starts_with(FORMULA_PREFIXES));
+                    prop_assert_eq!(name.trim(), name.as_str());
+                    prop_assert!(!name.contains("  "));
+                    prop_assert_eq!(clean_person_name(&name), Ok(name.clone()));
+                }
+            }
+
+            #[test]
+            fn ordinary_names_pass_unchanged(name in "[А-ЯЁ][а-яё]{1,15}(-[А-ЯЁ][а-яё]{1,15})?( [А-ЯЁ][а-яё]{1,15})?") {
+                prop_assert_eq!(clean_person_name(&name), Ok(name.clone()));
+            }
+        }
     }
 }

@@ -49,17 +49,16 @@ impl Channel {
     }
 }
 
-/// The name shown on screen: required, at most [`MAX_DISPLAY_NAME`] characters, spaces collapsed.
+/// The name shown on screen: required, at most [`MAX_DISPLAY_NAME`] characters, cleaned by the
+/// rule for every person's name ([`crate::person::clean_person_name`]).
 pub fn check_display_name(input: &str) -> Result<String, &'static str> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = crate::person::clean_person_name(input)
+        .map_err(|_| "Имя на экране не может начинаться со знаков «=», «+», «-» или «@»")?;
     if name.is_empty() {
         return Err("Укажите имя, которое будет показано на экране");
     }
     if name.chars().count() > MAX_DISPLAY_NAME {
         return Err("Имя на экране должно быть не длиннее 100 символов");
-    }
-    if name.chars().any(char::is_control) {
-        return Err("Имя на экране содержит недопустимые символы");
     }
     Ok(name)
 }

@@ -1,5 +1,5 @@
-//! Documents out and tables in: PDF typeset with typst (Cyrillic fonts embedded), XLSX written
-//! with rust_xlsxwriter, and CSV/XLSX files read for imports.
+//! Documents out: PDF typeset with typst (Cyrillic fonts embedded) and XLSX written with
+//! rust_xlsxwriter. Uploaded tables are read by the light `sgo-sheet` crate.
 //!
 //! typst is a long cold build, so it lives here and nowhere else.
 
@@ -7,7 +7,6 @@ pub mod credential_sheet;
 pub mod document;
 pub mod letters;
 mod pdf;
-pub mod table;
 pub mod xlsx;
 
 /// What can go wrong producing or reading a document.
@@ -19,7 +18,4 @@ pub enum ReportError {
     /// Writing the spreadsheet failed.
     #[error("ошибка записи XLSX: {0}")]
     Xlsx(String),
-    /// A file given to read is not a table we understand; the message is for the person who sent it.
-    #[error("{0}")]
-    Unreadable(String),
 }

@@ -1,6 +1,6 @@
 //! Import pages through the real router on both engines: upload, report, confirmation, progress.
 //!
-//! The tests named `*_csv_*` send real CSV files and need `sgo_reports::table::read_table`;
+//! The tests named `*_csv_*` send real CSV files and need `sgo_sheet::read_table`;
 //! the others stage batches through the use case or never reach the reader.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test

@@ -10,7 +10,7 @@ mod list;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use sgo_core::person::{Gender, full_name, parse_snils};
+use sgo_core::person::{Gender, clean_person_name, full_name, parse_snils};
 use sgo_core::{AccountId, Actor, OrganizationId, Role, policy, text};
 use sgo_store::{AccountFields, NewPersonAccount, PersonCardRecord, PersonFields, StoreError};
 
@@ -281,13 +281,17 @@ struct CheckedPerson {
 
 fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors) -> CheckedPerson {
     let mut name = |field: &'static str, value: &str, required: bool, what: &str| {
-        let v = value.trim().to_owned();
+        let v = match clean_person_name(value) {
+            Ok(v) => v,
+            Err(e) => {
+                errors.add(field, e.sentence());
+                return value.trim().to_owned();
+            }
+        };
         if required && v.is_empty() {
             errors.add(field, format!("Укажите {what}"));
         } else if v.chars().count() > MAX_NAME {
             errors.add(field, format!("Не длиннее {MAX_NAME} знаков"));
-        } else if v.chars().any(char::is_control) {
-            errors.add(field, "Недопустимые символы");
         }
         v
     };

@@ -100,7 +100,6 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    const FROM: Option<NaiveDate> = NaiveDate::from_ymd_opt(2018, 3, 1);
 
     #[test]
     fn age_counts_whole_years_and_the_birthday() {

@@ -97,11 +97,19 @@ impl App {
         }
         let mut seen = HashSet::new();
         targets.retain(|id| seen.insert(*id));
-        let in_own_classes = {
-            let led = everyone.led_ids(&scope.led);
-            targets.iter().all(|id| led.contains(id))
-        };
-        if !policy::may_reset_passwords(actor, org, in_own_classes) {
+        // Every role of every target decides, not the one it was picked by: a parent who is
+        // also the school's administrator is the administration's to reset.
+        let led = everyone.led_ids(&scope.led);
+        let checked: Vec<policy::CredentialTarget<'_>> = targets
+            .iter()
+            .filter_map(|id| everyone.get(*id))
+            .map(|r| policy::CredentialTarget {
+                account: r.account_id,
+                roles: &r.roles,
+                in_own_classes: led.contains(&r.account_id),
+            })
+            .collect();
+        if checked.len() != targets.len() || !policy::may_reset_passwords(actor, org, &checked) {
             return Err(AppError::Forbidden);
         }
         if targets.is_empty() {
@@ -150,6 +158,9 @@ impl App {
         let pdf = credential_sheet_pdf(&cards)?;
         for (r, password) in rows.iter().zip(&passwords) {
             self.store_password(r.account_id, password, true).await?;
+            // Whoever held the account before must not keep it: an old session would otherwise
+            // be asked to "change" the one-time password it never knew.
+            let ended = self.end_account_sessions(r.account_id).await?;
             // The new password must work at once, even on a login paused by failed attempts.
             self.clear_login_failures(org, &r.login).await?;
             self.record_change(
@@ -158,7 +169,10 @@ impl App {
                 origin,
                 "credentials.issue",
                 format!("account:{}", r.account_id),
-                format!("Выдан новый пароль: {} ({})", r.display_name, r.login),
+                format!(
+                    "Выдан новый пароль: {} ({}); завершено сеансов: {ended}",
+                    r.display_name, r.login
+                ),
             )
             .await;
         }

@@ -21,6 +21,14 @@ pub enum AppError {
     /// The request itself is wrong.
     #[error("{0}")]
     BadRequest(String),
+    /// The account did this too often; it may try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What the person reads.
+        message: String,
+        /// Seconds to wait, for `Retry-After`.
+        retry_after: u64,
+    },
     /// Storage failed.
     #[error("Внутренняя ошибка хранилища")]
     Store(#[from] sgo_store::StoreError),

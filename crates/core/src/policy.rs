@@ -26,17 +26,62 @@ pub fn may_administer_school(actor: &Actor, organization: OrganizationId) -> boo
             && actor.organization_id == organization)
 }
 
-/// Whether the actor may issue new one-time passwords to all of `targets`.
-///
-/// School administration may for anyone of its school; a class teacher only for the students of
-/// their own classes and those students' parents (`in_own_classes` says whether every target is).
+/// An account that would get a new one-time password, as the policy needs to see it.
+#[derive(Debug, Clone, Copy)]
+pub struct CredentialTarget<'a> {
+    /// The account.
+    pub account: AccountId,
+    /// Every role the account holds, not only the one it was chosen by.
+    pub roles: &'a [Role],
+    /// Whether the account is a student of one of the actor's classes or such a student's parent.
+    pub in_own_classes: bool,
+}
+
+/// Whether the actor may issue new one-time passwords to all of `targets` in `organization`.
 pub fn may_reset_passwords(
     actor: &Actor,
     organization: OrganizationId,
-    in_own_classes: bool,
+    targets: &[CredentialTarget<'_>],
 ) -> bool {
-    may_administer_school(actor, organization)
-        || (actor.has(Role::Teacher) && actor.organization_id == organization && in_own_classes)
+    targets
+        .iter()
+        .all(|t| may_reset_password(actor, organization, t))
+}
+
+/// Whether the actor may issue a new one-time password to one account, decided by all of that
+/// account's roles: whoever gets the sheet can sign in as the account, so the issuer must already
+/// hold at least every right the account has.
+///
+/// A class teacher may only for accounts that are nothing but students or parents of their
+/// classes; any staff role makes it the school administration's decision; an administrator's by
+/// another administrator of the school or the region; a region administrator's by another one.
+pub fn may_reset_password(
+    actor: &Actor,
+    organization: OrganizationId,
+    target: &CredentialTarget<'_>,
+) -> bool {
+    let holds = |role: Role| target.roles.contains(&role);
+    if holds(Role::RegionAdministrator) {
+        return may_administer_region(actor) && actor.account_id != target.account;
+    }
+    if holds(Role::Administrator) {
+        return may_administer_region(actor)
+            || (actor.has(Role::Administrator)
+                && actor.organization_id == organization
+                && actor.account_id != target.account);
+    }
+    if may_administer_school(actor, organization) {
+        return true;
+    }
+    let family_only = !target.roles.is_empty()
+        && target
+            .roles
+            .iter()
+            .all(|r| matches!(r, Role::Student | Role::Parent));
+    family_only
+        && target.in_own_classes
+        && actor.has(Role::Teacher)
+        && actor.organization_id == organization
 }
 
 /// Whether the actor may read the change log of an organization.
@@ -105,16 +150,120 @@ mod tests {
         assert!(may_administer_school(&r, 77));
     }
 
+    fn target(account: AccountId, roles: &[Role], in_own_classes: bool) -> CredentialTarget<'_> {
+        CredentialTarget {
+            account,
+            roles,
+            in_own_classes,
+        }
+    }
+
     #[test]
     fn class_teachers_reset_passwords_only_in_their_classes() {
         let t = in_org(5, &[Role::Teacher]);
-        assert!(may_reset_passwords(&t, 5, true));
-        assert!(!may_reset_passwords(&t, 5, false));
-        assert!(!may_reset_passwords(&t, 6, true));
+        let parent = [Role::Parent];
+        let student = [Role::Student];
+        assert!(may_reset_passwords(&t, 5, &[target(2, &parent, true)]));
+        assert!(may_reset_passwords(&t, 5, &[target(3, &student, true)]));
+        assert!(!may_reset_passwords(&t, 5, &[target(2, &parent, false)]));
+        assert!(!may_reset_passwords(&t, 6, &[target(2, &parent, true)]));
+        assert!(!may_reset_passwords(
+            &t,
+            5,
+            &[target(3, &student, true), target(2, &parent, false)]
+        ));
         let admin = in_org(5, &[Role::Administrator]);
-        assert!(may_reset_passwords(&admin, 5, false));
-        let parent = in_org(5, &[Role::Parent]);
-        assert!(!may_reset_passwords(&parent, 5, true));
+        assert!(may_reset_passwords(&admin, 5, &[target(2, &parent, false)]));
+        let p = in_org(5, &[Role::Parent]);
+        assert!(!may_reset_passwords(&p, 5, &[target(2, &parent, true)]));
+    }
+
+    #[test]
+    fn every_role_of_the_target_counts() {
+        let t = in_org(5, &[Role::Teacher]);
+        for staff in [
+            Role::Administrator,
+            Role::DeputyHead,
+            Role::Teacher,
+            Role::Staff,
+            Role::AuthorityOfficer,
+            Role::RegionAdministrator,
+        ] {
+            let roles = [Role::Parent, staff];
+            assert!(
+                !may_reset_passwords(&t, 5, &[target(2, &roles, true)]),
+                "{staff:?}"
+            );
+        }
+        // An account with no known role is not "only a parent".
+        assert!(!may_reset_passwords(&t, 5, &[target(2, &[], true)]));
+    }
+
+    #[test]
+    fn staff_passwords_are_the_administrations() {
+        let deputy = in_org(5, &[Role::DeputyHead]);
+        let teacher = [Role::Teacher];
+        assert!(may_reset_passwords(
+            &deputy,
+            5,
+            &[target(2, &teacher, false)]
+        ));
+        assert!(!may_reset_passwords(
+            &deputy,
+            6,
+            &[target(2, &teacher, false)]
+        ));
+        let staff = [Role::Staff, Role::Parent];
+        assert!(may_reset_passwords(&deputy, 5, &[target(2, &staff, false)]));
+    }
+
+    #[test]
+    fn an_administrators_password_is_for_another_administrator_or_the_region() {
+        let director = [Role::Administrator, Role::Parent];
+        let deputy = in_org(5, &[Role::DeputyHead]);
+        assert!(!may_reset_passwords(
+            &deputy,
+            5,
+            &[target(2, &director, false)]
+        ));
+        let other_admin = Actor {
+            account_id: 9,
+            organization_id: 5,
+            roles: vec![Role::Administrator],
+        };
+        assert!(may_reset_passwords(
+            &other_admin,
+            5,
+            &[target(2, &director, false)]
+        ));
+        assert!(!may_reset_passwords(
+            &other_admin,
+            5,
+            &[target(9, &director, false)]
+        ));
+        let elsewhere = in_org(6, &[Role::Administrator]);
+        assert!(!may_reset_passwords(
+            &elsewhere,
+            5,
+            &[target(2, &director, false)]
+        ));
+        let region = in_org(1, &[Role::RegionAdministrator]);
+        assert!(may_reset_passwords(
+            &region,
+            5,
+            &[target(2, &director, false)]
+        ));
+        let region_admin = [Role::RegionAdministrator];
+        assert!(!may_reset_passwords(
+            &other_admin,
+            5,
+            &[target(3, &region_admin, false)]
+        ));
+        assert!(may_reset_passwords(
+            &region,
+            5,
+            &[target(3, &region_admin, false)]
+        ));
     }
 
     #[test]
@@ -122,4 +271,10 @@ mod tests {
         let t = actor(30, &[Role::Teacher]);
         assert!(!may_read_diary(&t, 10, &[10]));
     }
+}
+
+/// Whether a change of an account's roles must end its open sessions: it does when any role is
+/// taken away (a session must not keep a right the account no longer has).
+pub fn role_change_ends_sessions(old: &[Role], new: &[Role]) -> bool {
+    old.iter().any(|r| !new.contains(r))
 }

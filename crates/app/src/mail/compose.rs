@@ -100,6 +100,8 @@ impl App {
     /// Sends a message (or saves a draft) to people of the actor's directory. Every recipient
     /// gets it in the system mailbox; those who chose e-mail or paper also get a delivery queued.
     pub async fn send_message(&self, actor: &Actor, c: Compose, origin: &Origin) -> AppResult<i64> {
+        self.check_rate(actor, crate::rate::RateAction::Mail)
+            .await?;
         let subject: String = c.subject.trim().chars().collect();
         if subject.is_empty() {
             return Err(AppError::BadRequest("Укажите тему письма".into()));

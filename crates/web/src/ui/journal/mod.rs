@@ -101,6 +101,7 @@ fn json_error(e: AppError) -> Response {
         AppError::BadRequest(_) | AppError::InvalidCredentials | AppError::LoginRefused(_) => {
             StatusCode::BAD_REQUEST
         }
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Store(_) | AppError::Auth(_) | AppError::Report(_) => {
             tracing::error!(error = %e, "journal cell failed");
             StatusCode::INTERNAL_SERVER_ERROR

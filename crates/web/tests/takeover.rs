@@ -45,16 +45,6 @@ async fn teacher_class_parent(w: &World, org: i64) -> (DemoAccount, i64, i64) {
     panic!("no class teacher with a parent in the class");
 }
 
-/// The demo account with this id.
-async fn account_of(w: &World, id: i64) -> DemoAccount {
-    for a in &w.accounts {
-        if w.id_of(a).await == id {
-            return a.clone();
-        }
-    }
-    panic!("no demo account {id}");
-}
-
 async fn must_change(w: &World, account: i64) -> bool {
     w.store().password_change_required(account).await.unwrap()
 }
@@ -112,7 +102,17 @@ async fn class_teacher_cannot_take_over_staff(engine: Engine) {
         .set_account_roles(parent, &[Role::Administrator, Role::Parent])
         .await
         .unwrap();
-    let deputy = w.cookie(&w.first(Role::DeputyHead, org)).await;
+    // The demo has no deputy head: another teacher is made one.
+    let deputy = w
+        .all(Role::Teacher, org)
+        .into_iter()
+        .find(|t| t.login != teacher.login)
+        .unwrap();
+    w.store()
+        .set_account_roles(w.id_of(&deputy).await, &[Role::DeputyHead])
+        .await
+        .unwrap();
+    let deputy = w.cookie(&deputy).await;
     let res = w
         .post(
             &deputy,

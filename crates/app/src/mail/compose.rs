@@ -100,8 +100,6 @@ impl App {
     /// Sends a message (or saves a draft) to people of the actor's directory. Every recipient
     /// gets it in the system mailbox; those who chose e-mail or paper also get a delivery queued.
     pub async fn send_message(&self, actor: &Actor, c: Compose, origin: &Origin) -> AppResult<i64> {
-        self.check_rate(actor, crate::rate::RateAction::Mail)
-            .await?;
         let subject: String = c.subject.trim().chars().collect();
         if subject.is_empty() {
             return Err(AppError::BadRequest("Укажите тему письма".into()));
@@ -179,6 +177,9 @@ impl App {
         {
             return Err(AppError::NotFound("Письмо не найдено".into()));
         }
+        // Counted once the message is known to be sendable: a refused one stores nothing.
+        self.check_rate(actor, crate::rate::RateAction::Mail)
+            .await?;
         let author = self
             .store
             .account(actor.account_id)

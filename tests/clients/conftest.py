@@ -86,6 +86,10 @@ def sgo_env() -> dict[str, str]:
     # silently turn the "sqlite" backend into PostgreSQL.
     env = dict(os.environ)
     env.pop("SGO_DATABASE_URL", None)
+    # The suite signs the same few demo accounts in from many tests within a minute; the
+    # per-account limits (tested in crates/web/tests/rates.rs) must not fail it.
+    env.setdefault("SGO_SIGN_INS_PER_MINUTE", "600")
+    env.setdefault("SGO_MAX_SESSIONS_PER_ACCOUNT", "1000")
     return env
 
 

@@ -403,7 +403,12 @@ def change_one_time_password(url: str, organization_id: str, login: str, one_tim
         assert "forced-password-notice" in page.ids, "a one-time password must force a new one"
         resp = web.post(
             "/settings/password",
-            data={"csrf": page.csrf(), "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD},
+            data={
+                "csrf": page.csrf(),
+                "current_password": one_time,
+                "new_password": NEW_PASSWORD,
+                "repeat_password": NEW_PASSWORD,
+            },
         )
         see_other(resp, "forced password change", re.escape("/diary"))
 

@@ -36,6 +36,8 @@ pub struct Settings {
     pub recovery: sgo_core::protection::RecoveryRules,
     /// How many reports are built at once; the rest wait in the queue.
     pub report_workers: usize,
+    /// Per-account rates (sign-ins, mail, uploads) and the cap on live sessions.
+    pub rates: sgo_core::rate::RateRules,
 }
 
 /// Upload limits by what the file is for.
@@ -128,6 +130,7 @@ impl Default for Settings {
             lockout: Default::default(),
             recovery: Default::default(),
             report_workers: 2,
+            rates: Default::default(),
         }
     }
 }

@@ -159,6 +159,9 @@ impl App {
                 return Err(AppError::Forbidden);
             }
             self.store_password(r.account_id, password, true).await?;
+            // Whoever held the account before must not keep it: an old session would otherwise
+            // be asked to "change" the one-time password it never knew.
+            let ended = self.end_account_sessions(r.account_id).await?;
             // The new password must work at once, even on a login paused by failed attempts.
             self.clear_login_failures(org, &r.login).await?;
             self.record_change(
@@ -167,7 +170,10 @@ impl App {
                 origin,
                 "credentials.issue",
                 format!("account:{}", r.account_id),
-                format!("Выдан новый пароль: {} ({})", r.display_name, r.login),
+                format!(
+                    "Выдан новый пароль: {} ({}); завершено сеансов: {ended}",
+                    r.display_name, r.login
+                ),
             )
             .await;
         }

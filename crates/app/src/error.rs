@@ -24,6 +24,14 @@ pub enum AppError {
     /// The request would store more than the actor may keep (HTTP 413).
     #[error("{0}")]
     TooLarge(String),
+    /// The account did this too often; it may try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What the person reads.
+        message: String,
+        /// Seconds to wait, for `Retry-After`.
+        retry_after: u64,
+    },
     /// Storage failed.
     #[error("Внутренняя ошибка хранилища")]
     Store(#[from] sgo_store::StoreError),

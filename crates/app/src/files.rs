@@ -68,6 +68,8 @@ impl App {
         purpose: UploadPurpose,
         upload: Upload,
     ) -> AppResult<FileRecord> {
+        self.check_rate(actor, crate::rate::RateAction::Upload)
+            .await?;
         let name = safe_file_name(&upload.name);
         let size = upload.bytes.len() as u64;
         self.upload_limits(purpose)

@@ -25,6 +25,7 @@ pub mod password;
 pub mod people;
 pub mod progress;
 mod protection;
+pub mod rate;
 pub mod recovery;
 pub mod reports;
 pub mod resources;

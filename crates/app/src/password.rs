@@ -9,14 +9,15 @@ use crate::{App, AppError, AppResult};
 pub const MIN_PASSWORD_LEN: usize = 8;
 
 /// What is wrong with a new password and its repetition, by the rules of every password form
-/// (the change page and the recovery link): as (field, message), or `None` when it will do.
+/// (the change page and the recovery link); `names` are the person's last and first names: as (field, message), or `None` when it will do.
 pub(crate) fn new_password_problem(
     login: &str,
+    names: &[&str],
     new: &str,
     repeat: &str,
 ) -> Option<(&'static str, String)> {
     if let Some(problem) =
-        sgo_core::settings::new_password_problem(login, new, repeat, MIN_PASSWORD_LEN)
+        sgo_core::settings::new_password_problem(login, names, new, repeat, MIN_PASSWORD_LEN)
     {
         return Some(problem);
     }

@@ -237,9 +237,14 @@ impl App {
             .reset_token(&hash)
             .await?
             .ok_or_else(|| AppError::BadRequest(LINK_INVALID.into()))?;
+        let person = self.store.account(t.account_id).await?;
+        let names: Vec<&str> = person
+            .as_ref()
+            .map(|a| vec![a.last_name.as_str(), a.first_name.as_str()])
+            .unwrap_or_default();
         let mut errors = FieldErrors::default();
         if let Some((field, message)) =
-            crate::password::new_password_problem(&t.login, &input.new, &input.repeat)
+            crate::password::new_password_problem(&t.login, &names, &input.new, &input.repeat)
         {
             errors.add(field, message);
             return Err(FormError::Fields(errors));
@@ -251,8 +256,7 @@ impl App {
             .ok_or_else(|| AppError::BadRequest(LINK_INVALID.into()))?;
         self.store_password(account, &input.new, false).await?;
         self.store.delete_unspent_reset_tokens(account).await?;
-        let ended = self.store.delete_account_sessions(account).await?;
-        self.sessions.forget_account(account);
+        let ended = self.end_account_sessions(account).await?;
         self.clear_login_failures(t.organization_id, &t.login)
             .await?;
         self.record(

@@ -41,6 +41,9 @@ pub struct SignedIn {
     pub actor: Actor,
     /// Signed in with a one-time password: a new one must be chosen before anything else.
     pub must_change_password: bool,
+    /// A NetSchool login's new NSSESSIONID, generated here and bound to the session, for the
+    /// answer's `Set-Cookie`: the pre-login value came from the client and is never trusted.
+    pub ns_cookie: Option<String>,
 }
 
 /// The challenge a NetSchool client answers in its login form.
@@ -211,8 +214,20 @@ impl App {
         if let Some(id) = account {
             self.password_sign_in_allowed(id, &target, origin).await?;
         }
-        self.conclude_sign_in(account, Channel::WebApi, Some(cookie_hash), target, origin)
-            .await
+        // A fresh id, not the client's: a value planted in a browser before the login (session
+        // fixation) must not become a key to the session.
+        let fresh = token::new_cookie_id();
+        let mut signed = self
+            .conclude_sign_in(
+                account,
+                Channel::WebApi,
+                Some(token::hash_token(&fresh)),
+                target,
+                origin,
+            )
+            .await?;
+        signed.ns_cookie = Some(fresh);
+        Ok(signed)
     }
 
     /// Opens a session for a verified account, or refuses; either way the attempt is audited.
@@ -252,6 +267,26 @@ impl App {
             .account(account_id)
             .await?
             .ok_or(AppError::InvalidCredentials)?;
+        // Every door (password, NetSchool, ESIA, passkey) opens sessions here, so one account's
+        // flood of sign-ins is stopped here.
+        if let Err(e) = self
+            .check_account_rate(account_id, crate::rate::RateAction::SignIn)
+            .await
+        {
+            if matches!(e, AppError::TooManyRequests { .. }) {
+                let details = format!("{}: слишком частые входы", channel.code());
+                self.record(
+                    Some(account_id),
+                    "sign_in",
+                    format!("account:{account_id}"),
+                    origin,
+                    "refused",
+                    details,
+                )
+                .await;
+            }
+            return Err(e);
+        }
         let roles = self.store.account_roles(account_id).await?;
         let token = token::new_session_token();
         self.store
@@ -265,10 +300,12 @@ impl App {
                 user_agent: origin.user_agent.chars().take(300).collect(),
             })
             .await?;
+        self.cap_sessions(account_id).await?;
         Ok(SignedIn {
             token,
             actor: Actor::new(account_id, account.organization_id, roles),
             must_change_password: false,
+            ns_cookie: None,
         })
     }
 
@@ -343,6 +380,15 @@ impl App {
         )
         .await;
         Ok(())
+    }
+
+    /// Ends every session of an account at once (web, NetSchool and passkey sign-ins alike) and
+    /// forgets them in this process; other processes stop trusting theirs within the cache's TTL.
+    /// Called whenever the account's password or standing changes.
+    pub(crate) async fn end_account_sessions(&self, account: i64) -> AppResult<u64> {
+        let ended = self.store.delete_account_sessions(account).await?;
+        self.sessions.forget_account(account);
+        Ok(ended)
     }
 
     /// Ends every session idle longer than the timeout; run periodically by the server.

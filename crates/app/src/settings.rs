@@ -184,8 +184,9 @@ impl App {
         Ok(())
     }
 
-    /// Changes the signed-in person's password and ends their other sessions. After a one-time
-    /// password (the forced change) the current password is not asked: it was just typed in.
+    /// Changes the signed-in person's password and ends their other sessions. The current
+    /// password is asked every time, the one-time one too: a session opened before the sheet was
+    /// issued must not be able to choose a password knowing nothing.
     pub async fn change_password(
         &self,
         who: &Authenticated,
@@ -202,13 +203,25 @@ impl App {
         let forced = me.must_change_password;
         let target = format!("account:{}", actor.account_id);
         let mut errors = FieldErrors::default();
-        if !forced {
-            if input.current.is_empty() {
-                errors.add("current_password", "Введите текущий пароль");
-            } else if !stored_hash
-                .as_deref()
-                .is_some_and(|h| password::verify_password(h, &input.current))
-            {
+        if input.current.is_empty() {
+            errors.add(
+                "current_password",
+                if forced {
+                    "Введите временный пароль"
+                } else {
+                    "Введите текущий пароль"
+                },
+            );
+        } else {
+            let hash = stored_hash.clone();
+            let clear = input.current.clone();
+            let matched = tokio::task::spawn_blocking(move || {
+                hash.as_deref()
+                    .is_some_and(|h| password::verify_password(h, &clear))
+            })
+            .await
+            .unwrap_or(false);
+            if !matched {
                 self.record(
                     Some(actor.account_id),
                     "password.change",
@@ -218,13 +231,23 @@ impl App {
                     "неверный текущий пароль".into(),
                 )
                 .await;
-                errors.add("current_password", "Текущий пароль указан неверно");
+                errors.add(
+                    "current_password",
+                    if forced {
+                        "Временный пароль указан неверно"
+                    } else {
+                        "Текущий пароль указан неверно"
+                    },
+                );
                 return Err(FormError::Fields(errors));
             }
         }
-        if let Some((field, message)) =
-            crate::password::new_password_problem(&me.login, &input.new, &input.repeat)
-        {
+        if let Some((field, message)) = crate::password::new_password_problem(
+            &me.login,
+            &[&me.last_name, &me.first_name],
+            &input.new,
+            &input.repeat,
+        ) {
             errors.add(field, message);
         } else if stored_hash
             .as_deref()

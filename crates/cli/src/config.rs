@@ -26,7 +26,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 22] = [
+const CONFIG_KEYS: [&str; 26] = [
     "data_dir",
     "listen",
     "database_url",
@@ -49,6 +49,10 @@ const CONFIG_KEYS: [&str; 22] = [
     "report_workers",
     "pending_upload_hours",
     "pending_upload_quota_mb",
+    "max_sessions_per_account",
+    "sign_ins_per_minute",
+    "mail_per_minute",
+    "uploads_per_minute",
 ];
 
 /// The largest upload limit accepted, in KB: the HTTP layer refuses bodies above ~52 MB.
@@ -110,6 +114,14 @@ pub struct Config {
     /// How many reports are built at once (1..=16); the rest wait in the queue so that a wave
     /// of report orders cannot take the database from the diary.
     pub report_workers: usize,
+    /// Live sessions one account may keep; one more ends the oldest. 0: no cap.
+    pub max_sessions_per_account: u32,
+    /// Sessions one account may open per minute; 0: no limit.
+    pub sign_ins_per_minute: u32,
+    /// Mail messages one account may send (or save as drafts) per minute; 0: no limit.
+    pub mail_per_minute: u32,
+    /// Files one account may upload per minute; 0: no limit.
+    pub uploads_per_minute: u32,
     /// Sign-in through ESIA or another OpenID Connect provider (`[esia]` table, file only).
     pub esia: Option<EsiaConfig>,
 }
@@ -234,6 +246,10 @@ impl Default for Config {
             address_lockout_pause_minutes: 5,
             password_reset_link_minutes: 60,
             report_workers: 2,
+            max_sessions_per_account: 20,
+            sign_ins_per_minute: 10,
+            mail_per_minute: 20,
+            uploads_per_minute: 30,
             esia: None,
         }
     }
@@ -361,6 +377,12 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         recovery: sgo_app::RecoveryRules {
             token_lifetime: chrono::Duration::minutes(config.password_reset_link_minutes as i64),
             ..sgo_app::RecoveryRules::default()
+        },
+        rates: sgo_app::rate::RateRules {
+            sign_ins_per_minute: config.sign_ins_per_minute,
+            mail_per_minute: config.mail_per_minute,
+            uploads_per_minute: config.uploads_per_minute,
+            max_sessions_per_account: config.max_sessions_per_account,
         },
     };
     let app = App::new(store, key, settings, Clock::System);

@@ -158,9 +158,11 @@ pub fn check_certificate_url(input: &str) -> Result<String, &'static str> {
 }
 
 /// Why a new password cannot be accepted, checking what needs no stored hash: its length, that
-/// it is not the login, and that the repetition matches. `None` when it passes.
+/// it is not a common password and contains neither the login nor the person's `names` (last and
+/// first), and that the repetition matches. `None` when it passes.
 pub fn new_password_problem(
     login: &str,
+    names: &[&str],
     new: &str,
     repeat: &str,
     min_len: usize,
@@ -182,6 +184,9 @@ pub fn new_password_problem(
             "new_password",
             "Пароль не должен совпадать с именем пользователя".into(),
         ));
+    }
+    if let Some(weak) = crate::password_strength::weakness(new, login, names) {
+        return Some(("new_password", weak.into()));
     }
     if new != repeat {
         return Some(("repeat_password", "Пароли не совпадают".into()));
@@ -276,18 +281,49 @@ mod tests {
 
     #[test]
     fn new_passwords_follow_the_rules() {
-        assert!(new_password_problem("ИвановИ", "долгий-пароль", "долгий-пароль", 8).is_none());
+        assert!(
+            new_password_problem(
+                "ИвановИ",
+                &["Иванов", "Иван"],
+                "долгий-пароль",
+                "долгий-пароль",
+                8
+            )
+            .is_none()
+        );
         assert_eq!(
-            new_password_problem("ИвановИ", "short", "short", 8).map(|p| p.0),
+            new_password_problem("ИвановИ", &["Иванов", "Иван"], "short", "short", 8).map(|p| p.0),
             Some("new_password")
         );
         assert_eq!(
-            new_password_problem("ИвановИван", "ивановиван", "ивановиван", 8).map(|p| p.0),
+            new_password_problem("ИвановИван", &[], "ивановиван", "ивановиван", 8).map(|p| p.0),
             Some("new_password")
         );
         assert_eq!(
-            new_password_problem("ИвановИ", "долгий-пароль", "другой-пароль", 8).map(|p| p.0),
+            new_password_problem(
+                "ИвановИ",
+                &["Иванов", "Иван"],
+                "долгий-пароль",
+                "другой-пароль",
+                8
+            )
+            .map(|p| p.0),
             Some("repeat_password")
+        );
+        assert_eq!(
+            new_password_problem("ИвановИ", &[], "12345678", "12345678", 8).map(|p| p.0),
+            Some("new_password")
+        );
+        assert_eq!(
+            new_password_problem(
+                "PetrovP",
+                &["Иванов", "Иван"],
+                "ivanov-navsegda",
+                "ivanov-navsegda",
+                8
+            )
+            .map(|p| p.0),
+            Some("new_password")
         );
     }
 }

@@ -129,4 +129,6 @@ pub trait ProtectionStore: Send + Sync {
     async fn delete_account_session(&self, account: AccountId, session: i64) -> StoreResult<bool>;
     /// Ends every session of an account; returns how many.
     async fn delete_account_sessions(&self, account: AccountId) -> StoreResult<u64>;
+    /// Ends the oldest sessions of an account so that at most `keep` remain; returns their ids.
+    async fn delete_sessions_beyond(&self, account: AccountId, keep: i64) -> StoreResult<Vec<i64>>;
 }

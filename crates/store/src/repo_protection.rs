@@ -169,4 +169,18 @@ impl crate::ProtectionStore for Backend {
             .await?;
         Ok(done.rows_affected())
     }
+
+    async fn delete_sessions_beyond(&self, account: AccountId, keep: i64) -> StoreResult<Vec<i64>> {
+        // Ids grow with creation, so the highest `keep` ids are the newest sessions.
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "DELETE FROM sessions WHERE account_id = $1 AND id NOT IN \
+             (SELECT id FROM sessions WHERE account_id = $1 ORDER BY id DESC LIMIT $2) \
+             RETURNING id",
+        )
+        .bind(account)
+        .bind(keep)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
+    }
 }

@@ -324,3 +324,47 @@ async fn own_sessions_on_sqlite() {
 async fn own_sessions_on_postgres() {
     own_sessions(Engine::Postgres).await;
 }
+
+async fn session_cap(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let session = |account: i64, token: u8| NewSession {
+        token_hash: vec![token; 32],
+        cookie_hash: None,
+        account_id: account,
+        channel: "web".into(),
+        now: at(1),
+        ip: String::new(),
+        user_agent: String::new(),
+    };
+    let mut ids = Vec::new();
+    for token in 1..=5 {
+        ids.push(s.create_session(&session(100, token)).await.unwrap());
+    }
+    let theirs = s.create_session(&session(110, 9)).await.unwrap();
+    let mut ended = s.delete_sessions_beyond(100, 3).await.unwrap();
+    ended.sort();
+    assert_eq!(ended, ids[..2], "the two oldest end");
+    let mut left: Vec<i64> = s
+        .account_sessions(100, at(0))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    left.sort();
+    assert_eq!(left, ids[2..]);
+    assert!(s.delete_sessions_beyond(100, 3).await.unwrap().is_empty());
+    assert_eq!(s.account_sessions(110, at(0)).await.unwrap()[0].id, theirs);
+}
+
+#[tokio::test]
+async fn session_cap_on_sqlite() {
+    session_cap(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn session_cap_on_postgres() {
+    session_cap(Engine::Postgres).await;
+}

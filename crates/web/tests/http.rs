@@ -119,7 +119,9 @@ impl World {
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
-        let (status, _, body) = self.send(req).await;
+        let (status, headers, body) = self.send(req).await;
+        // As the clients' cookie jars do: the login answer's new NSSESSIONID replaces the old.
+        let cookie = set_cookie_value(&headers, "NSSESSIONID").unwrap_or(cookie);
         (
             status,
             serde_json::from_slice(&body).unwrap_or(Json::Null),

@@ -563,12 +563,27 @@ async fn forced_change(engine: Engine) {
     );
     let (status, _, html) = w.get(&b, "/settings/password").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Вы вошли с временным паролем. Придумайте новый пароль."));
-    assert!(!html.contains("id=\"current-password\""));
+    assert!(html.contains("Вы вошли с временным паролем."));
+    // The one-time password is asked again: a session that never knew it cannot set a new one.
+    assert!(html.contains("id=\"current-password\"") && html.contains("Временный пароль"));
     assert!(html.contains("id=\"new-password\"") && html.contains("id=\"password-save\""));
+    for current in ["", "не-тот-пароль"] {
+        let fields = [
+            ("current_password", current),
+            ("new_password", "Мой-пароль-1"),
+            ("repeat_password", "Мой-пароль-1"),
+        ];
+        let (status, _, html) = w.post(&b, "/settings/password", &fields, true).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{current:?}");
+        assert!(
+            html.contains("id=\"current-password-error\""),
+            "{current:?}"
+        );
+    }
 
     // The one-time password itself cannot be kept.
     let same = [
+        ("current_password", "Врем-1234"),
         ("new_password", "Врем-1234"),
         ("repeat_password", "Врем-1234"),
     ];
@@ -577,6 +592,7 @@ async fn forced_change(engine: Engine) {
     assert!(html.contains("отличаться от временного"));
 
     let fields = [
+        ("current_password", "Врем-1234"),
         ("new_password", "Мой-пароль-1"),
         ("repeat_password", "Мой-пароль-1"),
     ];

@@ -185,6 +185,9 @@ impl App {
         {
             return Err(AppError::NotFound("Письмо не найдено".into()));
         }
+        // Counted once the message is known to be sendable: a refused one stores nothing.
+        self.check_rate(actor, crate::rate::RateAction::Mail)
+            .await?;
         let author = self
             .store
             .account(actor.account_id)

@@ -379,6 +379,16 @@ impl App {
         if roles != old_roles {
             self.store.set_account_roles(account, &roles).await?;
         }
+        // A switched-off account or a role taken away must not live on in open sessions.
+        let lost_role = sgo_core::policy::role_change_ends_sessions(&old_roles, &roles);
+        if (old.active && !input.active) || lost_role {
+            let ended = self.end_account_sessions(account).await?;
+            if ended > 0 {
+                changes.push(format!("завершено сеансов: {ended}"));
+            }
+        } else if roles != old_roles {
+            self.sessions.forget_account(account);
+        }
         self.record_change(
             actor,
             org,

@@ -146,13 +146,17 @@ fn may_issue_for(actor: &Actor, target: &CredentialTarget) -> bool {
     if target.account == actor.account_id {
         return false;
     }
+    let target_has = |r: Role| target.roles.contains(&r);
     if actor.has(Role::RegionAdministrator) {
         return true;
+    }
+    // A region administrator's account is only the region's to reset.
+    if target_has(Role::RegionAdministrator) {
+        return false;
     }
     if actor.organization_id != target.organization {
         return false;
     }
-    let target_has = |r: Role| target.roles.contains(&r);
     if actor.is_administration() {
         return !target_has(Role::Administrator) || actor.has(Role::Administrator);
     }

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use sgo_app::territory::{CascadeOption, CascadeQuery};
 use sgo_app::{AppError, OrganizationKind};
@@ -236,6 +236,22 @@ pub(crate) async fn submit(
                 StatusCode::UNAUTHORIZED,
             )
             .await
+        }
+        Err(AppError::TooManyRequests {
+            message,
+            retry_after,
+        }) => {
+            let mut page = login_page(
+                &state,
+                &headers,
+                &chosen,
+                Some(message),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
+            page
         }
         Err(e) => PageError(state, e).into_response(),
     }

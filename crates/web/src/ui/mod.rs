@@ -135,6 +135,7 @@ impl IntoResponse for PageError {
             }
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "store failure on a page");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -156,7 +157,13 @@ impl IntoResponse for PageError {
             link: "/",
             link_text: "На главную",
         };
-        (status, render(&page)).into_response()
+        let mut response = (status, render(&page)).into_response();
+        if let AppError::TooManyRequests { retry_after, .. } = e {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }
 

@@ -116,6 +116,7 @@ fn json_app_error(e: AppError) -> Response {
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => {
             tracing::error!(error = ?e, "passkey request failed");
             StatusCode::INTERNAL_SERVER_ERROR

@@ -90,12 +90,16 @@ pub(crate) async fn login(
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<LoginResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let form =
         CaseInsensitiveForm::parse(&body).map_err(|m| ApiError(StatusCode::BAD_REQUEST, m))?;
     match form.get("logintype").unwrap_or("1") {
         "1" => {}
-        "8" => return super::esia::login(&state, &form, &origin).await,
+        "8" => {
+            return super::esia::login(&state, &form, &origin)
+                .await
+                .map(IntoResponse::into_response);
+        }
         _ => {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
@@ -115,7 +119,19 @@ pub(crate) async fn login(
         .app
         .answer_challenge(cookie.as_deref(), &answer, &origin)
         .await?;
-    login_success(&state, signed).await
+    // The session is bound to a new server-made NSSESSIONID, never to the pre-login one the
+    // client sent; the clients' cookie jars take the new value from this answer.
+    let fresh = signed.ns_cookie.as_deref().and_then(|id| {
+        HeaderValue::from_str(&cookies::set(
+            NS_COOKIE,
+            id,
+            state.options.secure_cookies,
+            "Lax",
+        ))
+        .ok()
+    });
+    let body = login_success(&state, signed).await?;
+    Ok(with_cookie(body.into_response(), fresh))
 }
 
 /// The NetSchool success answer for a new session (§2.4).

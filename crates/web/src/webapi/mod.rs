@@ -63,7 +63,15 @@ pub(crate) struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.0, Json(serde_json::json!({ "message": self.1 }))).into_response()
+        let mut response = (self.0, Json(serde_json::json!({ "message": self.1 }))).into_response();
+        // A 429 comes only from the per-account rates, whose window ends on the minute.
+        if self.0 == StatusCode::TOO_MANY_REQUESTS {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                sgo_app::rate::retry_after_now().into(),
+            );
+        }
+        response
     }
 }
 
@@ -77,6 +85,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "store failure in webapi");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -102,6 +102,7 @@ fn json_error(e: AppError) -> Response {
             StatusCode::BAD_REQUEST
         }
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Store(_) | AppError::Auth(_) | AppError::Report(_) => {
             tracing::error!(error = %e, "journal cell failed");
             StatusCode::INTERNAL_SERVER_ERROR

@@ -264,6 +264,23 @@ async fn submit(
             )
             .await
         }
+        // The text typed stays in the form; the person sends it again after the wait.
+        Err(AppError::TooManyRequests {
+            message,
+            retry_after,
+        }) => {
+            let mut page = show(
+                &state,
+                &session,
+                values,
+                Some(message),
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after.into());
+            page
+        }
         Err(e) => PageError(state, e).into_response(),
     }
 }

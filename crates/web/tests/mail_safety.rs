@@ -42,11 +42,7 @@ async fn teacher_and_parent(w: &World) -> (DemoAccount, DemoAccount) {
     let org = w.admin().organization_id;
     let teacher = w.first(Role::Teacher, org);
     let id = w.id_of(&teacher).await;
-    let actor = Actor {
-        account_id: id,
-        organization_id: org,
-        roles: w.store().account_roles(id).await.unwrap(),
-    };
+    let actor = Actor::new(id, org, w.store().account_roles(id).await.unwrap());
     let dir = w.app.mail_directory(&actor).await.unwrap();
     let parent_id = dir
         .iter()

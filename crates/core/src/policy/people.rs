@@ -30,6 +30,12 @@ pub fn drops_own_administration(old_roles: &[Role], new_roles: &[Role]) -> bool 
     admin(old_roles) && !admin(new_roles)
 }
 
+/// Whether a change of an account's roles must end its open sessions: it does when any role is
+/// taken away (a session must not keep a right the account no longer has).
+pub fn role_change_ends_sessions(old: &[Role], new: &[Role]) -> bool {
+    old.iter().any(|r| !new.contains(r))
+}
+
 /// Whether the actor may change the personal settings and password of `account`: only their own
 /// (the school changes names and logins; resetting someone's password is a separate permission).
 pub fn may_edit_own_settings(actor: &Actor, account: AccountId) -> bool {
@@ -68,6 +74,12 @@ mod tests {
         assert!(drops_own_administration(&admin, &[Role::Teacher]));
         assert!(!drops_own_administration(&admin, &[Role::DeputyHead]));
         assert!(!drops_own_administration(&[Role::Teacher], &[]));
+    }
+
+    #[test]
+    fn a_removed_role_ends_sessions_an_added_one_does_not() {
+        assert!(role_change_ends_sessions(&[Role::Teacher, Role::Parent], &[Role::Parent]));
+        assert!(!role_change_ends_sessions(&[Role::Parent], &[Role::Parent, Role::Teacher]));
     }
 
     #[test]

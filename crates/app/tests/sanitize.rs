@@ -26,5 +26,8 @@ fn fuzz_javascript_href_outside_a_tag_stays_text() {
     let input = "href=\"javascript:\">td?></tr></K\0\0\0\0\0\0\0\u{1}honerror=";
     let clean = sanitize(input);
     assert!(!clean.contains('<'), "{clean}");
-    assert!(clean.starts_with("href=\"javascript:\"&gt;td?&gt;"), "{clean}");
+    assert!(
+        clean.starts_with("href=\"javascript:\"&gt;td?&gt;"),
+        "{clean}"
+    );
 }

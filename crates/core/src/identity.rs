@@ -100,7 +100,6 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-
     #[test]
     fn age_counts_whole_years_and_the_birthday() {
         assert_eq!(age_on(d(2012, 5, 10), d(2026, 5, 9)), 13);

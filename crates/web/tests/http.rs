@@ -24,7 +24,7 @@ fn today() -> NaiveDate {
 
 struct World {
     _db: TestStore,
-    app: App,
+    _app: App,
     router: Router,
     accounts: Vec<DemoAccount>,
 }
@@ -45,7 +45,7 @@ async fn world_with(engine: Engine, settings: Settings) -> World {
     let router = router(app.clone(), WebOptions::default());
     World {
         _db: db,
-        app,
+        _app: app,
         router,
         accounts,
     }

@@ -78,8 +78,14 @@ mod tests {
 
     #[test]
     fn a_removed_role_ends_sessions_an_added_one_does_not() {
-        assert!(role_change_ends_sessions(&[Role::Teacher, Role::Parent], &[Role::Parent]));
-        assert!(!role_change_ends_sessions(&[Role::Parent], &[Role::Parent, Role::Teacher]));
+        assert!(role_change_ends_sessions(
+            &[Role::Teacher, Role::Parent],
+            &[Role::Parent]
+        ));
+        assert!(!role_change_ends_sessions(
+            &[Role::Parent],
+            &[Role::Parent, Role::Teacher]
+        ));
     }
 
     #[test]

@@ -67,6 +67,10 @@ function logTail(path, lines = 40) {
 function sgoSpawnOptions(cwd, extraEnv = {}) {
   const env = { ...process.env, ...extraEnv };
   delete env.SGO_DATABASE_URL;
+  // The journeys sign the same demo accounts in from many tests within a minute; the
+  // per-account limits are tested in crates/web/tests/rates.rs and must not fail them.
+  env.SGO_SIGN_INS_PER_MINUTE ??= '600';
+  env.SGO_MAX_SESSIONS_PER_ACCOUNT ??= '1000';
   return { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] };
 }
 

@@ -159,7 +159,7 @@ impl App {
     /// The students of the groups a teacher teaches this year (subgroups: their members only),
     /// by name.
     async fn taught_students(&self, actor: &Actor) -> AppResult<Vec<NamedRecord>> {
-        if !sgo_core::policy::teacher(actor).is_some() {
+        if sgo_core::policy::teacher(actor).is_none() {
             return Ok(Vec::new());
         }
         let today = self.today();

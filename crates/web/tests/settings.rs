@@ -125,9 +125,10 @@ impl World {
             .body(Body::from(body))
             .unwrap();
         let reply = self.send(req).await;
+        // Signed in, forms carry the session's token, no longer the cookie's.
         let browser = set_cookie_value(&reply.1, "sgo_session").map(|s| Browser {
             cookie: format!("sgo_session={s}; sgo_csrf={csrf}"),
-            csrf,
+            csrf: sgo_web::csrf_token_for(&s),
         });
         (reply, browser)
     }

@@ -35,6 +35,7 @@ use sgo_app::session::Authenticated;
 use crate::AppState;
 use crate::cookies;
 
+pub(crate) use csrf::for_session as csrf_token_for;
 pub(crate) use esia::CALLBACK_PATH as ESIA_CALLBACK_PATH;
 
 /// The web session cookie.
@@ -187,7 +188,7 @@ impl FromRequestParts<AppState> for UiSession {
         if who.must_change_password && !FORCED_CHANGE_OPEN.contains(&parts.uri.path()) {
             return Err(Redirect::to(settings::PASSWORD_PATH).into_response());
         }
-        let csrf = cookies::get(&parts.headers, csrf::COOKIE).unwrap_or_default();
+        let csrf = csrf::for_session(&token);
         Ok(UiSession { who, csrf })
     }
 }

@@ -331,8 +331,15 @@ async fn file(
         .parse()
         .map_err(|_| ApiError(StatusCode::NOT_FOUND, "Файл не найден".into()))?;
     let html = hub::report_html(&state, &who.actor, id).await?;
+    // A document, not a portal page: its own `<style>` block may apply, nothing else may run.
     Ok((
-        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+        ],
         html,
     )
         .into_response())

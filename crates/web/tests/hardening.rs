@@ -120,8 +120,14 @@ async fn page_headers(engine: Engine) {
     }
 
     // The portal's own scripts and styles keep their public caching.
-    let css = w.get("", "/static/app.css").await;
-    assert_eq!(css.header("cache-control"), "public, max-age=3600");
+    for file in ["/static/app.css", "/static/app.js"] {
+        let res = w.get("", file).await;
+        assert_eq!(res.status, StatusCode::OK, "{file}");
+        assert_eq!(res.header("cache-control"), "public, max-age=3600", "{file}");
+    }
+    // The pages ask for their behaviour by attributes the portal's script reads.
+    let diary = w.get(&parent, "/diary").await.text();
+    assert!(diary.contains("<script src=\"/static/app.js\" defer></script>"));
 }
 
 async fn nothing_personal_is_cached(engine: Engine) {
@@ -327,6 +333,41 @@ async fn sheet_prints_public_url(engine: Engine) {
     let text = pdf_text(&res.body);
     assert!(text.contains("portal.example.org"), "{text}");
     assert!(!text.contains("evil.example"), "{text}");
+}
+
+/// The page policy allows no inline code: every template's scripts and styles are files.
+#[test]
+fn templates_hold_no_inline_script_or_style() {
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, found);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap().to_lowercase();
+            let inline_script = text
+                .match_indices("<script")
+                .any(|(at, _)| !text[at..].split('>').next().unwrap().contains(" src="));
+            let handler = text
+                .split(|c: char| c.is_whitespace())
+                .any(|w| w.starts_with("on") && w.contains("=\""));
+            if inline_script
+                || handler
+                || text.contains("<style")
+                || text.contains(" style=")
+                || text.contains("javascript:")
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "inline code in {found:?}");
 }
 
 macro_rules! both_engines {

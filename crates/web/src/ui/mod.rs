@@ -76,6 +76,15 @@ pub(crate) fn routes() -> Router<AppState> {
             }),
         )
         .route(
+            "/static/app.js",
+            get(|| {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
+        .route(
             "/static/login.js",
             get(|| {
                 static_file(

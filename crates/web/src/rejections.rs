@@ -90,9 +90,7 @@ fn russian(status: StatusCode, english: &str) -> &'static str {
             "Неверные параметры запроса"
         }
         StatusCode::BAD_REQUEST if starts("Invalid URL") => "Неверный адрес запроса",
-        StatusCode::BAD_REQUEST if starts("Failed to deserialize form") => {
-            "Неверный формат формы"
-        }
+        StatusCode::BAD_REQUEST if starts("Failed to deserialize form") => "Неверный формат формы",
         StatusCode::BAD_REQUEST if english.contains("length limit") => "Запрос слишком велик",
         _ => "Неверный запрос",
     }
@@ -110,9 +108,15 @@ mod tests {
                 "Failed to parse the request body as JSON: expected value",
             ),
             (StatusCode::BAD_REQUEST, "Invalid URL: Cannot parse `x`"),
-            (StatusCode::BAD_REQUEST, "Failed to deserialize query string"),
+            (
+                StatusCode::BAD_REQUEST,
+                "Failed to deserialize query string",
+            ),
             (StatusCode::BAD_REQUEST, "Something new"),
-            (StatusCode::PAYLOAD_TOO_LARGE, "Failed to buffer the request body"),
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Failed to buffer the request body",
+            ),
             (StatusCode::IM_A_TEAPOT, ""),
         ] {
             assert!(russian(status, english).chars().any(is_cyrillic));

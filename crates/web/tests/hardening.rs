@@ -123,7 +123,11 @@ async fn page_headers(engine: Engine) {
     for file in ["/static/app.css", "/static/app.js"] {
         let res = w.get("", file).await;
         assert_eq!(res.status, StatusCode::OK, "{file}");
-        assert_eq!(res.header("cache-control"), "public, max-age=3600", "{file}");
+        assert_eq!(
+            res.header("cache-control"),
+            "public, max-age=3600",
+            "{file}"
+        );
     }
     // The pages ask for their behaviour by attributes the portal's script reads.
     let diary = w.get(&parent, "/diary").await.text();
@@ -135,12 +139,19 @@ async fn nothing_personal_is_cached(engine: Engine) {
     let org = w.admin().organization_id;
     let student = w.first(Role::Student, org);
     let at = w.token(&student).await;
-    for uri in ["mysettings", "years/current", "context", "mail/messages/unread"] {
+    for uri in [
+        "mysettings",
+        "years/current",
+        "context",
+        "mail/messages/unread",
+    ] {
         let res = w.api_get(&at, uri).await;
         assert_eq!(res.status, StatusCode::OK, "{uri}: {}", res.text());
         assert_not_cached(&res.headers, uri);
     }
-    let res = w.api_post(&at, "mail/registry", serde_json::json!({})).await;
+    let res = w
+        .api_post(&at, "mail/registry", serde_json::json!({}))
+        .await;
     assert_not_cached(&res.headers, "mail/registry");
     // A download of a file.
     let admin = w.cookie(&w.admin()).await;
@@ -174,7 +185,11 @@ async fn form_tokens_belong_to_their_session(engine: Engine) {
         let res = w.post_raw(&mine, "/logout", &[("csrf", &token)]).await;
         assert!(res.status.is_client_error(), "{whose}: {}", res.status);
         assert!(res.text().contains("Срок действия формы истёк"), "{whose}");
-        assert_eq!(w.get(&mine, "/home").await.status, StatusCode::OK, "{whose}");
+        assert_eq!(
+            w.get(&mine, "/home").await.status,
+            StatusCode::OK,
+            "{whose}"
+        );
     }
     let res = w.post(&mine, "/logout", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -199,9 +214,7 @@ async fn hub_refuses_other_sites(engine: Engine) {
                 .into_client_request()
                 .unwrap();
             if let Some(o) = origin {
-                request
-                    .headers_mut()
-                    .insert("Origin", o.parse().unwrap());
+                request.headers_mut().insert("Origin", o.parse().unwrap());
             }
             tokio_tungstenite::connect_async(request)
         };
@@ -262,7 +275,12 @@ async fn refusals_in_russian(engine: Engine) {
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ),
         (
-            api("POST", "mail/messages/mark-as", json, vec![b' '; 200 * 1024]),
+            api(
+                "POST",
+                "mail/messages/mark-as",
+                json,
+                vec![b' '; 200 * 1024],
+            ),
             StatusCode::PAYLOAD_TOO_LARGE,
         ),
         (
@@ -283,13 +301,18 @@ async fn refusals_in_russian(engine: Engine) {
     let bad_path = w.get(&teacher, "/journal/lesson/abc").await;
     assert_eq!(bad_path.status, StatusCode::BAD_REQUEST);
     let big = "x".repeat(200 * 1024);
-    let too_big = w.post(&teacher, "/settings", &[("display_name", &big)]).await;
+    let too_big = w
+        .post(&teacher, "/settings", &[("display_name", &big)])
+        .await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
     for res in [bad_path, too_big] {
         assert_page_headers(&res.headers, false, "a refusal page");
         let text = res.text();
         assert!(is_russian(&text), "{text}");
-        assert!(!text.contains("Failed") && !text.contains("Invalid"), "{text}");
+        assert!(
+            !text.contains("Failed") && !text.contains("Invalid"),
+            "{text}"
+        );
     }
 }
 

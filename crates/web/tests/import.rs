@@ -512,21 +512,15 @@ async fn uploads_are_limited(engine: Engine) {
     let w = world(engine).await;
     let admin = w.cookie(Role::Administrator, 0).await;
     let big = vec![b'a'; 6 * 1024 * 1024];
-    let r = w
-        .upload(&admin, true, "students", "big.csv", &big)
-        .await;
+    let r = w.upload(&admin, true, "students", "big.csv", &big).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("Файл слишком большой"), "{}", r.body);
     // Forms elsewhere keep the small global limit; this route takes more than 64 KiB.
     let medium = vec![b'a'; 200 * 1024];
-    let r = w
-        .upload(&admin, true, "weird", "m.csv", &medium)
-        .await;
+    let r = w.upload(&admin, true, "weird", "m.csv", &medium).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Выберите, что загружаете"));
-    let r = w
-        .upload(&admin, true, "students", "empty.csv", b"")
-        .await;
+    let r = w.upload(&admin, true, "students", "empty.csv", b"").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Выберите файл"));
 }

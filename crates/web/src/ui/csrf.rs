@@ -26,10 +26,7 @@ pub(crate) fn for_session(session_token: &str) -> String {
     let mut hash = Sha256::new();
     hash.update(b"sgo-web csrf v1\0");
     hash.update(session_token.as_bytes());
-    hash.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The token the request's forms must carry: the session's when it has one, else its cookie's.

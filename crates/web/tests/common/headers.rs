@@ -32,7 +32,11 @@ pub fn assert_page_headers(headers: &HeaderMap, https: bool, what: &str) {
         referrer == "same-origin" || referrer == "no-referrer",
         "{what}: Referrer-Policy «{referrer}»"
     );
-    assert_eq!(value(headers, "x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(
+        value(headers, "x-content-type-options"),
+        "nosniff",
+        "{what}"
+    );
     let hsts = value(headers, "strict-transport-security");
     if https {
         assert_eq!(hsts, "max-age=31536000", "{what}: HSTS");

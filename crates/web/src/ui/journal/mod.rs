@@ -217,6 +217,6 @@ async fn home(State(state): State<AppState>, session: UiSession) -> Page {
             h.monday.format("%d.%m.%Y"),
             (h.monday + chrono::Duration::days(6)).format("%d.%m.%Y")
         ),
-        types_link: sgo_core::policy::may_configure_assignment_types(&actor),
+        types_link: sgo_core::policy::may_configure_assignment_types(actor),
     }))
 }

@@ -77,34 +77,9 @@ pub fn mail_staff_writer(actor: &Actor) -> bool {
     actor.has_any(&[Role::Teacher, Role::Staff])
 }
 
-/// Whether the actor may write to classmates when the school allows it: students only.
-pub fn may_write_classmates(actor: &Actor) -> bool {
-    actor.has(Role::Student)
-}
-
 /// Whether the actor may change whether students write to classmates: the administration.
 pub fn may_set_mail_rules(actor: &Actor) -> bool {
     actor.is_administration()
-}
-
-/// Who handles paper letters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LetterScope {
-    /// The administration: every letter of the school.
-    School,
-    /// A teacher: the letters of the classes they lead (if any).
-    LedClasses,
-}
-
-/// The print-queue scope of the actor, if they may have one.
-pub fn letter_scope(actor: &Actor) -> Option<LetterScope> {
-    if actor.is_administration() {
-        Some(LetterScope::School)
-    } else if actor.has(Role::Teacher) {
-        Some(LetterScope::LedClasses)
-    } else {
-        None
-    }
 }
 
 #[cfg(test)]

@@ -70,11 +70,6 @@ pub fn school_administration(
     })
 }
 
-/// Administration of the actor's own organization.
-pub fn own_school_administration(actor: &Actor) -> Option<SchoolAdministration> {
-    school_administration(actor, actor.organization_id)
-}
-
 /// Whether the actor keeps the territory and the list of organizations of the portal.
 pub fn may_administer_region(actor: &Actor) -> bool {
     region_administration(actor).is_some()
@@ -186,13 +181,6 @@ pub fn credential_issuer(
         organization,
         accounts: targets.iter().map(|t| t.account).collect(),
     })
-}
-
-/// Whether the actor may open the credential sheets page of their school at all: the
-/// administration, and teachers (for the classes they lead; the targets decide the rest).
-pub fn may_open_credential_sheets(actor: &Actor, organization: OrganizationId) -> bool {
-    may_administer_school(actor, organization)
-        || (actor.has(Role::Teacher) && actor.organization_id == organization)
 }
 
 #[cfg(test)]

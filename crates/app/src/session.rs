@@ -287,6 +287,25 @@ impl App {
             }
             return Err(e);
         }
+        self.start_session(
+            account_id,
+            account.organization_id,
+            channel,
+            cookie_hash,
+            origin,
+        )
+        .await
+    }
+
+    /// Writes a new session row for an account already let in, and keeps the live-session cap.
+    pub(crate) async fn start_session(
+        &self,
+        account_id: i64,
+        organization_id: i64,
+        channel: Channel,
+        cookie_hash: Option<Vec<u8>>,
+        origin: &Origin,
+    ) -> AppResult<SignedIn> {
         let roles = self.store.account_roles(account_id).await?;
         let token = token::new_session_token();
         self.store
@@ -303,7 +322,7 @@ impl App {
         self.cap_sessions(account_id).await?;
         Ok(SignedIn {
             token,
-            actor: Actor::new(account_id, account.organization_id, roles),
+            actor: Actor::new(account_id, organization_id, roles),
             must_change_password: false,
             ns_cookie: None,
         })

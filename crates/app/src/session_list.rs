@@ -125,4 +125,26 @@ impl App {
         .await;
         Ok(ended)
     }
+
+    /// Ends every session of mine, this one included, on every channel (web, NetSchool,
+    /// passkey and ESIA sign-ins); returns how many ended. For «Завершить все сеансы»: someone
+    /// who fears their account is used elsewhere ends everything and signs in anew.
+    pub async fn end_all_my_sessions(
+        &self,
+        who: &Authenticated,
+        origin: &Origin,
+    ) -> AppResult<u64> {
+        let me = who.actor.account_id;
+        let ended = self.end_account_sessions(me).await?;
+        self.record(
+            Some(me),
+            "session.end_all",
+            format!("account:{me}"),
+            origin,
+            "ok",
+            format!("завершено сеансов: {ended}"),
+        )
+        .await;
+        Ok(ended)
+    }
 }

@@ -184,15 +184,17 @@ impl App {
         Ok(())
     }
 
-    /// Changes the signed-in person's password and ends their other sessions. The current
-    /// password is asked every time, the one-time one too: a session opened before the sheet was
-    /// issued must not be able to choose a password knowing nothing.
+    /// Changes the signed-in person's password and ends every session of theirs, the one that
+    /// made the change included; returns the token of a fresh web session for this browser, so
+    /// that whoever held the old token (a copied cookie) is out too. The current password is
+    /// asked every time, the one-time one too: a session opened before the sheet was issued must
+    /// not be able to choose a password knowing nothing.
     pub async fn change_password(
         &self,
         who: &Authenticated,
         origin: &Origin,
         input: &PasswordInput,
-    ) -> Result<(), FormError> {
+    ) -> Result<String, FormError> {
         let actor = &who.actor;
         let me = self.personal_settings(actor).await?;
         let stored_hash = self
@@ -267,20 +269,24 @@ impl App {
         }
         self.store_password(actor.account_id, &input.new, false)
             .await?;
-        let ended = self
-            .store
-            .delete_other_sessions(actor.account_id, who.session_id)
+        // Every session goes, this one too (its cached copy carries the one-time-password
+        // flag); the browser that made the change continues in a new one.
+        let ended = self.end_account_sessions(actor.account_id).await?;
+        let fresh = self
+            .start_session(
+                actor.account_id,
+                me.organization_id,
+                crate::session::Channel::Web,
+                None,
+                origin,
+            )
             .await?;
-        // Cached sessions carry the one-time-password flag and the ended sessions: drop them all.
-        self.sessions.forget_account(actor.account_id);
         let mut details = if forced {
             "Временный пароль заменён постоянным".to_owned()
         } else {
             "Пароль изменён".to_owned()
         };
-        if ended > 0 {
-            details.push_str(&format!("; завершено других сеансов: {ended}"));
-        }
+        details.push_str(&format!("; завершено сеансов: {ended}"));
         self.record_change(
             actor,
             me.organization_id,
@@ -290,6 +296,6 @@ impl App {
             details,
         )
         .await;
-        Ok(())
+        Ok(fresh.token)
     }
 }

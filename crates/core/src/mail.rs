@@ -66,6 +66,30 @@ impl RecipientGroup {
     }
 }
 
+/// Which column a folder search looks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailSearchField {
+    /// Subject.
+    Subject,
+    /// Author's name.
+    Author,
+    /// Recipients' names.
+    Recipients,
+    /// Any of them.
+    Any,
+}
+
+/// How a folder listing is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailOrder {
+    /// By date.
+    Sent,
+    /// By subject.
+    Subject,
+    /// By author.
+    Author,
+}
+
 /// What is known about a possible recipient as seen from the writer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Relation {

@@ -115,29 +115,7 @@ pub struct AuthorRecord {
     pub role: Option<String>,
 }
 
-/// Which column a folder search looks in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailSearchField {
-    /// Subject.
-    Subject,
-    /// Author's name.
-    Author,
-    /// Recipients' names.
-    Recipients,
-    /// Any of them.
-    Any,
-}
-
-/// How a folder listing is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailOrder {
-    /// By date.
-    Sent,
-    /// By subject.
-    Subject,
-    /// By author.
-    Author,
-}
+pub use sgo_core::mail::{MailOrder, MailSearchField};
 
 /// A folder listing request.
 #[derive(Debug, Clone)]

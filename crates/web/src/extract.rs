@@ -37,13 +37,9 @@ pub(crate) struct CaseInsensitiveForm(pub HashMap<String, String>);
 impl CaseInsensitiveForm {
     /// Parses a body; the first occurrence of a name wins.
     pub fn parse(body: &[u8]) -> Result<Self, String> {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(body).map_err(|_| "Неверный формат формы".to_owned())?;
-        let mut map = HashMap::new();
-        for (k, v) in pairs {
-            map.entry(k.to_lowercase()).or_insert(v);
-        }
-        Ok(CaseInsensitiveForm(map))
+        crate::webapi::input::case_insensitive_form(body)
+            .map(CaseInsensitiveForm)
+            .map_err(|r| r.0)
     }
 
     /// A field by lower-case name.

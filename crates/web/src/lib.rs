@@ -4,7 +4,10 @@
 mod cookies;
 mod download;
 mod extract;
+mod hardening;
+mod rejections;
 mod routes;
+mod same_origin;
 mod ui;
 mod upload;
 mod webapi;
@@ -13,10 +16,16 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use sgo_app::App;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+
+/// The form token (CSRF) that pages of the web session `session_token` carry and its forms
+/// must repeat; tests use it to post forms as a signed-in browser would.
+pub fn csrf_token_for(session_token: &str) -> String {
+    ui::csrf_token_for(session_token)
+}
 
 /// The path of the identity provider's callback; `public_url` + this is the redirect URI.
 pub const ESIA_CALLBACK_PATH: &str = ui::ESIA_CALLBACK_PATH;
@@ -114,9 +123,10 @@ pub fn router(app: App, options: WebOptions) -> Router {
     let (routes, _) = all_routes().into_parts();
     routes
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
-            axum::http::HeaderValue::from_static("nosniff"),
+        .layer(from_fn_with_state(state.clone(), rejections::in_russian))
+        .layer(from_fn_with_state(
+            state.options.clone(),
+            hardening::add_headers,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -13,13 +13,14 @@ use sgo_app::files::Upload;
 
 use crate::extract::FormFields;
 
+mod read;
+
+pub(crate) use read::Gate;
+use read::{FieldBody, FieldSource, Refusal};
+
 /// The largest request body an upload route accepts; the exact per-purpose limit is checked by
 /// the use case, this only stops a client from streaming without end.
 pub(crate) const UPLOAD_BODY_LIMIT: usize = 52 * 1024 * 1024;
-
-/// Text a page form may carry before its CSRF token (browsers send the token first; this
-/// only tolerates a hand-made form that puts a short field ahead of it).
-const BEFORE_TOKEN_BYTES: usize = 8 * 1024;
 
 /// The refusal of a form whose token is missing, wrong or comes after a file.
 pub(crate) const STALE_FORM: &str = "Срок действия формы истёк. Обновите страницу.";
@@ -31,16 +32,6 @@ pub(crate) struct MultipartForm {
     pub fields: FormFields,
     /// Files with a name and at least one byte (an empty file input sends neither).
     pub files: Vec<(String, Upload)>,
-}
-
-/// What vouches for a form before its files are read.
-#[derive(Clone, Copy)]
-pub(crate) enum Gate<'a> {
-    /// A page: the `csrf` field must come before every file and pass this check (the page's
-    /// CSRF rule, given the submitted token).
-    Csrf(&'a (dyn Fn(&str) -> bool + Sync)),
-    /// The NetSchool API: the `at` token was checked by the extractor; forms carry no token.
-    SessionToken,
 }
 
 /// How much a form may carry.
@@ -71,97 +62,70 @@ pub(crate) async fn read_multipart(
     gate: Gate<'_>,
     limits: FormLimits,
 ) -> Result<MultipartForm, (StatusCode, String)> {
-    let refused = |e: MultipartError| {
-        let status = e.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            (
-                status,
-                format!(
-                    "Слишком большой запрос: не больше {} МБ вместе со всеми файлами.",
-                    limits.body_bytes.div_ceil(1024 * 1024)
-                ),
-            )
-        } else {
-            malformed()
-        }
-    };
-    let stale = || (StatusCode::FORBIDDEN, STALE_FORM.to_owned());
-    let mut checked = matches!(gate, Gate::SessionToken);
-    let mut before_token = 0usize;
-    let mut pairs = Vec::new();
-    let mut files = Vec::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(refused)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        match field.file_name().map(str::to_owned) {
-            Some(_) if !checked => return Err(stale()),
-            Some(file_name) => {
-                let cap = usize::try_from(limits.file_bytes)
-                    .unwrap_or(usize::MAX)
-                    .saturating_add(1);
-                let bytes = read_capped(&mut field, cap).await.map_err(refused)?;
-                if !file_name.is_empty() || !bytes.is_empty() {
-                    files.push((
-                        name,
+    match read::read_form(multipart, gate, limits.file_bytes).await {
+        Ok(form) => Ok(MultipartForm {
+            fields: FormFields::from_pairs(form.pairs),
+            files: form
+                .files
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.field,
                         Upload {
-                            name: file_name,
-                            bytes,
+                            name: f.name,
+                            bytes: f.bytes,
                             description: String::new(),
                         },
-                    ));
-                }
-            }
-            None if checked => {
-                let text = field.text().await.map_err(refused)?;
-                pairs.push((name, text));
-            }
-            None => {
-                let room = BEFORE_TOKEN_BYTES - before_token;
-                let bytes = read_capped(&mut field, room + 1).await.map_err(refused)?;
-                if bytes.len() > room {
-                    return Err(stale());
-                }
-                before_token += bytes.len();
-                let text = String::from_utf8(bytes).map_err(|_| malformed())?;
-                if name == "csrf" {
-                    let Gate::Csrf(token_ok) = gate else {
-                        return Err(stale());
-                    };
-                    if !token_ok(&text) {
-                        return Err(stale());
-                    }
-                    checked = true;
-                }
-                pairs.push((name, text));
-            }
-        }
+                    )
+                })
+                .collect(),
+        }),
+        Err(Refusal::TooLarge) => Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "Слишком большой запрос: не больше {} МБ вместе со всеми файлами.",
+                limits.body_bytes.div_ceil(1024 * 1024)
+            ),
+        )),
+        Err(Refusal::Malformed) => Err((
+            StatusCode::BAD_REQUEST,
+            "Не удалось принять форму с файлами; попробуйте ещё раз.".to_owned(),
+        )),
+        Err(Refusal::Stale) => Err((StatusCode::FORBIDDEN, STALE_FORM.to_owned())),
     }
-    if !checked {
-        return Err(stale());
-    }
-    Ok(MultipartForm {
-        fields: FormFields::from_pairs(pairs),
-        files,
-    })
 }
 
-fn malformed() -> (StatusCode, String) {
-    (
-        StatusCode::BAD_REQUEST,
-        "Не удалось принять форму с файлами; попробуйте ещё раз.".to_owned(),
-    )
+impl FieldSource for Multipart {
+    type Error = MultipartError;
+    type Field<'a> = Field<'a>;
+
+    fn next_field(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Option<Field<'_>>, MultipartError>> + Send {
+        Multipart::next_field(self)
+    }
+
+    fn is_too_large(error: &MultipartError) -> bool {
+        error.status() == StatusCode::PAYLOAD_TOO_LARGE
+    }
 }
 
-/// A field's bytes, chunk by chunk, stopping once `cap` bytes are held (the rest of the field
-/// is skipped by the reader, never kept).
-async fn read_capped(field: &mut Field<'_>, cap: usize) -> Result<Vec<u8>, MultipartError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = field.chunk().await? {
-        let room = cap - bytes.len();
-        if chunk.len() >= room {
-            bytes.extend_from_slice(&chunk[..room]);
-            break;
-        }
-        bytes.extend_from_slice(&chunk);
+impl FieldBody for Field<'_> {
+    type Error = MultipartError;
+    type Chunk = axum::body::Bytes;
+
+    fn field_name(&self) -> String {
+        self.name().unwrap_or_default().to_owned()
     }
-    Ok(bytes)
+
+    fn file_name_of(&self) -> Option<String> {
+        self.file_name().map(str::to_owned)
+    }
+
+    fn next_chunk(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Option<axum::body::Bytes>, MultipartError>> + Send
+    {
+        self.chunk()
+    }
 }

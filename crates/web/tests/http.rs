@@ -508,6 +508,13 @@ async fn school_search_is_anonymous_and_case_insensitive() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+/// The value of the first hidden `csrf` field of a page.
+fn hidden_csrf(html: &str) -> String {
+    let needle = "name=\"csrf\" value=\"";
+    let at = html.find(needle).expect("a csrf field") + needle.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
 fn url_escape(s: &str) -> String {
     form_encode(&[("x", s)])[2..].to_owned()
 }
@@ -575,6 +582,9 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
     let session = set_cookie_value(&headers, "sgo_session").unwrap();
     let cookie = format!("sgo_session={session}; sgo_csrf={csrf}");
 
+    // Signed in, the forms carry the session's token (read off the page, as a browser would),
+    // not the cookie's.
+    let mut page_csrf = String::new();
     // Some recent week shows a mark.
     let mut seen_mark = false;
     for offset in -4..=0 {
@@ -588,6 +598,7 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
         let html = String::from_utf8(body).unwrap();
         assert!(html.contains("id=\"prev-week\""));
         seen_mark |= html.contains("class=\"mark mark-");
+        page_csrf = hidden_csrf(&html);
     }
     assert!(seen_mark);
 
@@ -599,7 +610,17 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
         (status, headers[header::LOCATION].to_str().unwrap()),
         (StatusCode::SEE_OTHER, "/login")
     );
+    assert_ne!(page_csrf, csrf);
+    assert_eq!(page_csrf, sgo_web::csrf_token_for(&session));
     let logout = serde_urlencoded::to_string([("csrf", csrf.as_str())]).unwrap();
+    let req = Request::post("/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(logout))
+        .unwrap();
+    // The cookie's value is no longer a token once signed in.
+    assert_eq!(w.send(req).await.0, StatusCode::BAD_REQUEST);
+    let logout = serde_urlencoded::to_string([("csrf", page_csrf.as_str())]).unwrap();
     let req = Request::post("/logout")
         .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -23,6 +23,15 @@ use tower::ServiceExt;
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
+/// The form token of the session in a cookie header.
+fn csrf_of(cookie: &str) -> String {
+    let session = cookie
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("sgo_session="))
+        .unwrap();
+    sgo_web::csrf_token_for(session)
+}
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
@@ -150,7 +159,7 @@ impl World {
     async fn upload(
         &self,
         cookie: &str,
-        csrf: Option<&str>,
+        csrf: bool,
         kind: &str,
         name: &str,
         file: &[u8],
@@ -163,8 +172,8 @@ impl World {
                     .as_bytes(),
             );
         };
-        if let Some(csrf) = csrf {
-            text("csrf", csrf);
+        if csrf {
+            text("csrf", &csrf_of(cookie));
         }
         text("kind", kind);
         body.extend_from_slice(
@@ -189,10 +198,17 @@ impl World {
         .await
     }
 
-    async fn apply(&self, cookie: &str, id: i64, csrf: Option<&str>) -> Response {
-        let body = match csrf {
-            Some(c) => format!("csrf={c}"),
-            None => String::new(),
+    async fn apply(&self, cookie: &str, id: i64, csrf: bool) -> Response {
+        let token = if csrf { csrf_of(cookie) } else { String::new() };
+        self.apply_with(cookie, id, &token).await
+    }
+
+    /// Applies with the given form token ("" for none).
+    async fn apply_with(&self, cookie: &str, id: i64, csrf: &str) -> Response {
+        let body = if csrf.is_empty() {
+            String::new()
+        } else {
+            format!("csrf={csrf}")
         };
         self.send(
             Request::post(format!("/people/import/{id}/apply"))
@@ -265,7 +281,7 @@ async fn good_csv_imports_everything(engine: Engine) {
     let r = w
         .upload(
             &cookie,
-            Some(CSRF),
+            true,
             "students",
             "дети.csv",
             students_csv(&classes).as_bytes(),
@@ -290,7 +306,7 @@ async fn good_csv_imports_everything(engine: Engine) {
         "nothing before confirmation"
     );
 
-    let r = w.apply(&cookie, id, Some(CSRF)).await;
+    let r = w.apply(&cookie, id, true).await;
     assert_eq!(
         (r.status, location(&r)),
         (StatusCode::SEE_OTHER, page.clone())
@@ -332,12 +348,12 @@ async fn good_csv_imports_everything(engine: Engine) {
         ImportKind::Staff.template_header()
     );
     let r = w
-        .upload(&cookie, Some(CSRF), "staff", "staff.csv", staff.as_bytes())
+        .upload(&cookie, true, "staff", "staff.csv", staff.as_bytes())
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let id: i64 = location(&r).rsplit('/').next().unwrap().parse().unwrap();
     assert_eq!(
-        w.apply(&cookie, id, Some(CSRF)).await.status,
+        w.apply(&cookie, id, true).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(w.wait(&cookie, id).await["status"], "applied");
@@ -357,7 +373,7 @@ async fn a_csv_with_one_bad_row_imports_nothing(engine: Engine) {
     let classes = w.classes(school).await;
     let csv = students_csv(&classes).replace("12.12.2012", "31.02.2012");
     let r = w
-        .upload(&cookie, Some(CSRF), "students", "дети.csv", csv.as_bytes())
+        .upload(&cookie, true, "students", "дети.csv", csv.as_bytes())
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"import-errors\""));
@@ -383,7 +399,7 @@ async fn a_csv_with_one_bad_row_imports_nothing(engine: Engine) {
     let r = w
         .upload(
             &cookie,
-            Some(CSRF),
+            true,
             "students",
             "x.csv",
             "Фамилия;Имя\nА;Б\n".as_bytes(),
@@ -431,7 +447,7 @@ async fn confirming_is_guarded(engine: Engine) {
     );
     assert_eq!(w.get(&page, &teacher).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        w.apply(&teacher, id, Some(CSRF)).await.status,
+        w.apply(&teacher, id, true).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -445,7 +461,7 @@ async fn confirming_is_guarded(engine: Engine) {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        w.apply(&other_admin, id, Some(CSRF)).await.status,
+        w.apply(&other_admin, id, true).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -459,17 +475,22 @@ async fn confirming_is_guarded(engine: Engine) {
 
     // Without the CSRF token nothing happens.
     assert_eq!(
-        w.apply(&admin, id, None).await.status,
+        w.apply(&admin, id, false).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        w.apply(&admin, id, Some("ffffffffffffffffffffffffffffffff"))
+        w.apply_with(&admin, id, "ffffffffffffffffffffffffffffffff")
             .await
             .status,
         StatusCode::FORBIDDEN
     );
+    // The cookie's own value is no token once signed in.
     assert_eq!(
-        w.upload(&admin, None, "staff", "s.csv", b"x").await.status,
+        w.apply_with(&admin, id, CSRF).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.upload(&admin, false, "staff", "s.csv", b"x").await.status,
         StatusCode::FORBIDDEN
     );
     let school = w.account(Role::Administrator, 0).organization_id;
@@ -477,12 +498,12 @@ async fn confirming_is_guarded(engine: Engine) {
 
     // Applied once; the second confirmation is refused.
     assert_eq!(
-        w.apply(&admin, id, Some(CSRF)).await.status,
+        w.apply(&admin, id, true).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(w.wait(&admin, id).await["status"], "applied");
     assert!(w.account_id(school, "guarded_login").await.is_some());
-    let r = w.apply(&admin, id, Some(CSRF)).await;
+    let r = w.apply(&admin, id, true).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("уже подтверждён"));
 }
@@ -491,21 +512,15 @@ async fn uploads_are_limited(engine: Engine) {
     let w = world(engine).await;
     let admin = w.cookie(Role::Administrator, 0).await;
     let big = vec![b'a'; 6 * 1024 * 1024];
-    let r = w
-        .upload(&admin, Some(CSRF), "students", "big.csv", &big)
-        .await;
+    let r = w.upload(&admin, true, "students", "big.csv", &big).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("Файл слишком большой"), "{}", r.body);
     // Forms elsewhere keep the small global limit; this route takes more than 64 KiB.
     let medium = vec![b'a'; 200 * 1024];
-    let r = w
-        .upload(&admin, Some(CSRF), "weird", "m.csv", &medium)
-        .await;
+    let r = w.upload(&admin, true, "weird", "m.csv", &medium).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Выберите, что загружаете"));
-    let r = w
-        .upload(&admin, Some(CSRF), "students", "empty.csv", b"")
-        .await;
+    let r = w.upload(&admin, true, "students", "empty.csv", b"").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Выберите файл"));
 }

@@ -406,6 +406,50 @@ async fn sessions_page(engine: Engine) {
         w.get(&c1, "/settings/sessions").await.status,
         StatusCode::SEE_OTHER
     );
+
+    // «Завершить все сеансы»: every session of mine ends, this one and the API's included;
+    // without the CSRF field nothing ends; someone else's sessions stay.
+    let web = w.cookie(&parent).await;
+    let api = api_login(&w, "10.2.0.3", &parent, &parent.password).await;
+    let at = api.json()["at"].as_str().unwrap().to_owned();
+    let page = w.get(&web, "/settings/sessions").await.text();
+    assert!(page.contains("id=\"end-all\""), "{page}");
+    assert_eq!(
+        w.post_raw(&web, "/settings/sessions/end-all", &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(w.api_get(&at, "mysettings").await.status, StatusCode::OK);
+    let all = w.post(&web, "/settings/sessions/end-all", &[]).await;
+    assert_eq!(all.status, StatusCode::SEE_OTHER);
+    assert_eq!(all.location(), "/login");
+    assert!(
+        all.header("set-cookie").starts_with("sgo_session=;"),
+        "{}",
+        all.header("set-cookie")
+    );
+    assert_eq!(
+        w.get(&web, "/settings/sessions").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        w.api_get(&at, "mysettings").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        w.store()
+            .account_sessions(me, chrono::DateTime::<chrono::Utc>::UNIX_EPOCH)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        w.api_get(&teacher_at, "mysettings").await.status,
+        StatusCode::OK
+    );
+    let audit = w.store().recent_audit(20).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "session.end_all"));
 }
 
 #[tokio::test]

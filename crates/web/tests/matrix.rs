@@ -69,12 +69,13 @@ fn request(actor: &Actor, method: &Method, path: &str, uri: &str) -> Request<Bod
                 .body(Body::from("{}"))
                 .unwrap()
         } else if MULTIPART.contains(&path) {
-            let (content_type, body) = common::multipart(&[("csrf", common::CSRF)], &[]);
+            let csrf = common::csrf_for(&actor.cookie);
+            let (content_type, body) = common::multipart(&[("csrf", &csrf)], &[]);
             b.header(header::CONTENT_TYPE, content_type)
                 .body(Body::from(body))
                 .unwrap()
         } else {
-            let form = format!("csrf={}", common::CSRF);
+            let form = format!("csrf={}", common::csrf_for(&actor.cookie));
             b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(form))
                 .unwrap()
@@ -82,6 +83,20 @@ fn request(actor: &Actor, method: &Method, path: &str, uri: &str) -> Request<Bod
     } else {
         b.body(Body::empty()).unwrap()
     }
+}
+
+/// What an answer's headers lack: every page its framing, script and referrer defences, every
+/// answer to a signed-in actor `no-store` (personal data on a shared school computer).
+fn header_problem(actor: &Actor, res: &common::Response) -> Option<String> {
+    let html = res.header("content-type").starts_with("text/html");
+    let problems = if html {
+        common::headers::page_header_problems(&res.headers, false)
+    } else if actor.kind != Kind::Anonymous && !common::headers::not_cached(&res.headers) {
+        vec![format!("cache-control «{}»", res.header("cache-control"))]
+    } else {
+        Vec::new()
+    };
+    (!problems.is_empty()).then(|| format!("headers: {}", problems.join("; ")))
 }
 
 fn seen(res: &common::Response) -> Seen {
@@ -137,6 +152,9 @@ async fn matrix(engine: sgo_app::Engine) {
                         && want.accepts(actor.kind, api, Seen::Allowed));
                 if inside && want.accepts(actor.kind, api, got) && actor.kind != Kind::Anonymous {
                     done_by_allowed = true;
+                }
+                if let Some(problem) = header_problem(actor, &res) {
+                    failures.push(format!("{method} {uri} as {:?}: {problem}", actor.kind));
                 }
                 if !ok {
                     failures.push(format!(

@@ -26,7 +26,7 @@ async fn world(engine: Engine) -> World {
 /// Posts a JSON ceremony request; `csrf` is added unless it is `None`.
 async fn post_json(w: &World, cookie: &str, uri: &str, mut body: Value, csrf: bool) -> Response {
     if csrf {
-        body["csrf"] = json!(CSRF);
+        body["csrf"] = json!(common::csrf_for(cookie));
     }
     let req = Request::post(uri)
         .header(header::COOKIE, cookie)

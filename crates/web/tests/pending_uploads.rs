@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
-use common::{CSRF, World, today, world_with};
+use common::{World, today, world_with};
 use futures_util::StreamExt;
 use serde_json::json;
 use sgo_app::{App, Clock, Engine, Role, Settings};
@@ -244,7 +244,7 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
         let body = format!(
             "{}content\r\n{}{}--{BOUNDARY}--\r\n",
             file_part_head("files", "a.txt"),
-            text_part("csrf", CSRF),
+            text_part("csrf", &common::csrf_for(&cookie)),
             text_part("subject", "Тема"),
         );
         let req = Request::post(uri)
@@ -262,7 +262,7 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
     // With the right token first the file is read, so that request waits for the rest of it.
     let right = format!(
         "{}{}partial file",
-        text_part("csrf", CSRF),
+        text_part("csrf", &common::csrf_for(&cookie)),
         file_part_head("files", "a.txt")
     );
     let waited = post_stalled(&w, &cookie, "/mail/compose", right, PATIENCE).await;

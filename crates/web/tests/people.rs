@@ -16,6 +16,15 @@ use tower::ServiceExt;
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
+/// The form token of the session in a cookie header (bound to the session, not the cookie).
+fn csrf_of(cookie: &str) -> String {
+    let session = cookie
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("sgo_session="))
+        .unwrap();
+    sgo_web::csrf_token_for(session)
+}
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
 }
@@ -134,9 +143,10 @@ impl World {
 
     /// Posts a form; the CSRF field is added unless `csrf` is false.
     async fn post(&self, cookie: &str, uri: &str, fields: &[(&str, &str)], csrf: bool) -> Response {
+        let token = csrf_of(cookie);
         let mut pairs: Vec<(&str, &str)> = fields.to_vec();
         if csrf {
-            pairs.push(("csrf", CSRF));
+            pairs.push(("csrf", &token));
         }
         let req = Request::post(uri)
             .header(header::COOKIE, cookie)

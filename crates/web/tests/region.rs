@@ -17,6 +17,15 @@ use tower::ServiceExt;
 /// Any 32 characters do as the CSRF cookie: the form must repeat it.
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
+/// The form token of the session in a cookie header (bound to the session, not the cookie).
+fn csrf_of(cookie: &str) -> String {
+    let session = cookie
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("sgo_session="))
+        .unwrap();
+    sgo_web::csrf_token_for(session)
+}
+
 struct World {
     db: TestStore,
     app: App,
@@ -128,9 +137,10 @@ impl World {
 
     /// Posts a form; the CSRF field is added unless `csrf` is false.
     async fn post(&self, uri: &str, cookie: &str, fields: &[(&str, &str)], csrf: bool) -> Reply {
+        let token = csrf_of(cookie);
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         if csrf {
-            all.push(("csrf", CSRF));
+            all.push(("csrf", &token));
         }
         let req = Request::post(uri)
             .header(header::COOKIE, cookie)

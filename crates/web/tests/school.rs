@@ -19,6 +19,15 @@ use tower::ServiceExt;
 
 const CSRF: &str = "0123456789abcdef0123456789abcdef";
 
+/// The form token of the session in a cookie header (bound to the session, not the cookie).
+fn csrf_of(cookie: &str) -> String {
+    let session = cookie
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("sgo_session="))
+        .unwrap();
+    sgo_web::csrf_token_for(session)
+}
+
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
@@ -119,7 +128,8 @@ impl World {
         uri: &str,
         fields: &[(&str, &str)],
     ) -> (StatusCode, String, String) {
-        let mut all = vec![("csrf", CSRF)];
+        let token = csrf_of(&who.cookie);
+        let mut all = vec![("csrf", token.as_str())];
         all.extend_from_slice(fields);
         let req = Request::post(uri)
             .header(header::COOKIE, &who.cookie)

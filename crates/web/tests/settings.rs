@@ -125,9 +125,10 @@ impl World {
             .body(Body::from(body))
             .unwrap();
         let reply = self.send(req).await;
+        // Signed in, forms carry the session's token, no longer the cookie's.
         let browser = set_cookie_value(&reply.1, "sgo_session").map(|s| Browser {
             cookie: format!("sgo_session={s}; sgo_csrf={csrf}"),
-            csrf,
+            csrf: sgo_web::csrf_token_for(&s),
         });
         (reply, browser)
     }
@@ -453,20 +454,28 @@ async fn password_change(engine: Engine) {
         StatusCode::FORBIDDEN
     );
 
-    // Success: this session stays, the other one ends, the old password no longer works.
+    // Success: every session ends, this one too (a copy of its cookie is worth nothing now);
+    // this browser goes on in a fresh session; the old password no longer works.
     let (status, headers, _) = w.post(&b, "/settings/password", &fields, true).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location(&headers), "/settings?saved=password");
+    let fresh = set_cookie_value(&headers, "sgo_session").expect("a fresh session");
+    for old in [&b, &other] {
+        let (status, headers, _) = w.get(old, "/settings").await;
+        assert_eq!(
+            (status, location(&headers)),
+            (StatusCode::SEE_OTHER, "/login")
+        );
+    }
+    let b = Browser {
+        cookie: format!("sgo_session={fresh}"),
+        csrf: sgo_web::csrf_token_for(&fresh),
+    };
     assert!(
         w.get(&b, "/settings?saved=password")
             .await
             .2
             .contains("Пароль изменён")
-    );
-    let (status, headers, _) = w.get(&other, "/settings").await;
-    assert_eq!(
-        (status, location(&headers)),
-        (StatusCode::SEE_OTHER, "/login")
     );
     let ((status, _, _), browser) = w.web_login(&parent, &parent.password).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -601,6 +610,13 @@ async fn forced_change(engine: Engine) {
         (status, location(&headers)),
         (StatusCode::SEE_OTHER, "/diary")
     );
+    // The session of the one-time password has ended; the browser goes on in a fresh one.
+    assert_eq!(w.get(&b, "/diary").await.0, StatusCode::SEE_OTHER);
+    let fresh = set_cookie_value(&headers, "sgo_session").expect("a fresh session");
+    let b = Browser {
+        cookie: format!("sgo_session={fresh}"),
+        csrf: sgo_web::csrf_token_for(&fresh),
+    };
     assert_eq!(w.get(&b, "/diary").await.0, StatusCode::OK);
     assert!(
         !w.store()

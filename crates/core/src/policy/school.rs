@@ -70,6 +70,39 @@ pub fn school_administration(
     })
 }
 
+/// Proof that the actor administers at least one school: their own (administrator, deputy
+/// head) or, for the region administrator, any school of the portal. Set-up use cases take it
+/// and ask it for the one school they touch ([`SchoolAdministrator::school`]), which is known
+/// only once the class, year or person is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolAdministrator {
+    actor: Actor,
+}
+
+impl SchoolAdministrator {
+    /// Who acts.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    /// The right over one school, when this administrator has it.
+    pub fn school(&self, organization: OrganizationId) -> Option<SchoolAdministration> {
+        school_administration(&self.actor, organization)
+    }
+    /// The school the actor belongs to (the one a page shows unless another is chosen).
+    pub fn home(&self) -> OrganizationId {
+        self.actor.organization_id
+    }
+}
+
+/// The actor as an administrator of some school, when they are one.
+pub fn school_administrator(actor: &Actor) -> Option<SchoolAdministrator> {
+    (actor.is_administration() || actor.has(Role::RegionAdministrator)).then(|| {
+        SchoolAdministrator {
+            actor: actor.clone(),
+        }
+    })
+}
+
 /// Whether the actor keeps the territory and the list of organizations of the portal.
 pub fn may_administer_region(actor: &Actor) -> bool {
     region_administration(actor).is_some()
@@ -199,6 +232,23 @@ mod tests {
             school_administration(&deputy, 5).map(|c| c.organization()),
             Some(5)
         );
+    }
+
+    #[test]
+    fn a_school_administrator_reaches_only_the_schools_of_their_right() {
+        let admin = school_administrator(&actor(1, 5, &[Role::Administrator])).unwrap();
+        assert_eq!(admin.school(5).map(|c| c.organization()), Some(5));
+        assert_eq!(admin.school(6), None);
+        assert_eq!(admin.home(), 5);
+        let region = school_administrator(&actor(2, 1, &[Role::RegionAdministrator])).unwrap();
+        assert!(region.school(6).unwrap().from_region());
+        for role in [Role::Teacher, Role::Student, Role::Parent, Role::Staff] {
+            assert_eq!(
+                school_administrator(&actor(3, 5, &[role])),
+                None,
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::routes::Routes;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
@@ -334,7 +334,9 @@ async fn link_warning(State(state): State<AppState>, session: UiSession) -> Resp
     }
 }
 
-/// `POST /settings/esia/link`: off to the provider to prove the ESIA side.
+/// `POST /settings/esia/link`: off to the provider to prove the ESIA side. Not by a redirect:
+/// browsers hold a redirect that answers a form to the page's `form-action 'self'` and would stop
+/// at the provider's address, so a short page sends the browser on (`Refresh`, and a link).
 async fn start_link(
     State(state): State<AppState>,
     session: UiSession,
@@ -346,7 +348,7 @@ async fn start_link(
     }
     match state.app.esia_start_link(&session.who.actor).await {
         Ok(start) => with_cookies(
-            Redirect::to(&start.url).into_response(),
+            onward(&state, &start.url),
             &[cookies::set(
                 ESIA_COOKIE,
                 &start.login_state,
@@ -356,6 +358,26 @@ async fn start_link(
         ),
         Err(e) => refusal(&state, e, "/settings/esia"),
     }
+}
+
+/// A page that sends the browser on to `url` at once.
+fn onward(state: &AppState, url: &str) -> Response {
+    let Ok(refresh) = HeaderValue::from_str(&format!("0;url={url}")) else {
+        return refusal(
+            state,
+            AppError::LoginRefused("Адрес портала госуслуг настроен неверно".into()),
+            "/settings/esia",
+        );
+    };
+    let mut response = render(&MessagePage {
+        portal_name: &state.options.portal_name,
+        title: "Переход на портал госуслуг",
+        text: "Сейчас откроется портал госуслуг. Если этого не произошло, перейдите по ссылке.",
+        link: url,
+        link_text: "Перейти на портал госуслуг",
+    });
+    response.headers_mut().insert(header::REFRESH, refresh);
+    response
 }
 
 /// `POST /settings/esia/{id}/unlink`.

@@ -35,6 +35,7 @@ use sgo_app::session::Authenticated;
 use crate::AppState;
 use crate::cookies;
 
+pub(crate) use csrf::for_session as csrf_token_for;
 pub(crate) use esia::CALLBACK_PATH as ESIA_CALLBACK_PATH;
 
 /// The web session cookie.
@@ -71,6 +72,15 @@ pub(crate) fn routes() -> Routes {
                 static_file(
                     "text/css; charset=utf-8",
                     include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/app.js"),
                 )
             }),
         )
@@ -195,7 +205,7 @@ impl FromRequestParts<AppState> for UiSession {
         if who.must_change_password && !FORCED_CHANGE_OPEN.contains(&parts.uri.path()) {
             return Err(Redirect::to(settings::PASSWORD_PATH).into_response());
         }
-        let csrf = cookies::get(&parts.headers, csrf::COOKIE).unwrap_or_default();
+        let csrf = csrf::for_session(&token);
         Ok(UiSession { who, csrf })
     }
 }

@@ -800,8 +800,13 @@ async fn credentials_page(
     .await
 }
 
-/// The portal's address as the person reached it.
+/// The portal's address for the sheet: `public_url` when configured (the `Host` header is the
+/// client's to choose), else the address the person reached it by.
 fn portal_url(state: &AppState, headers: &HeaderMap) -> String {
+    let public = state.app.settings().public_url.trim().trim_end_matches('/');
+    if !public.is_empty() {
+        return public.to_owned();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())

@@ -1,4 +1,4 @@
-//! `/settings/sessions`: my active sessions, ending one, ending all others.
+//! `/settings/sessions`: my active sessions, ending one, ending all others, ending all.
 
 use std::collections::HashMap;
 
@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Routes {
         .route(SESSIONS_PATH, get(page))
         .route("/settings/sessions/{id}/end", post(end_one))
         .route("/settings/sessions/end-others", post(end_others))
+        .route("/settings/sessions/end-all", post(end_all))
 }
 
 /// One row of the table, its times already in words.
@@ -125,11 +126,7 @@ async fn end_one(
         return PageError(state, e).into_response();
     }
     if id == session.who.session_id {
-        let mut response = Redirect::to("/login").into_response();
-        if let Ok(v) = HeaderValue::from_str(&cookies::clear(SESSION_COOKIE)) {
-            response.headers_mut().append(SET_COOKIE, v);
-        }
-        return response;
+        return signed_out();
     }
     Redirect::to(&format!("{SESSIONS_PATH}?ended=1")).into_response()
 }
@@ -149,4 +146,30 @@ async fn end_others(
         Ok(n) => Redirect::to(&format!("{SESSIONS_PATH}?ended={n}")).into_response(),
         Err(e) => PageError(state, e).into_response(),
     }
+}
+
+/// `POST /settings/sessions/end-all`: ends every session of mine, this one too.
+async fn end_all(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(r) = refused_form(&state, &headers, &body) {
+        return r;
+    }
+    match state.app.end_all_my_sessions(&session.who, &origin).await {
+        Ok(_) => signed_out(),
+        Err(e) => PageError(state, e).into_response(),
+    }
+}
+
+/// The answer once this browser's own session has ended: to the sign-in page, cookie cleared.
+fn signed_out() -> Response {
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookies::clear(SESSION_COOKIE)) {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
 }

@@ -6,7 +6,8 @@ use crate::routes::Routes;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sgo_app::AppError;
@@ -14,8 +15,9 @@ use sgo_app::settings::{
     FieldErrors, FormError, PasswordInput, PersonalSettings, PreferredChannel, SettingsInput,
 };
 
-use super::{Header, PageError, UiSession, csrf, render};
+use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, render};
 use crate::AppState;
+use crate::cookies;
 use crate::extract::{CaseInsensitiveForm, ClientOrigin};
 
 /// The password page; also where a one-time password sends a person.
@@ -262,11 +264,19 @@ async fn password_save(
         .change_password(&session.who, &origin, &input)
         .await
     {
-        Ok(()) if session.who.must_change_password => {
-            let landing = sgo_core::policy::landing(&session.who.actor).path();
-            Redirect::to(landing).into_response()
+        Ok(token) => {
+            let target = if session.who.must_change_password {
+                sgo_core::policy::landing(&session.who.actor).path()
+            } else {
+                "/settings?saved=password"
+            };
+            let mut response = Redirect::to(target).into_response();
+            let cookie = cookies::set(SESSION_COOKIE, &token, state.options.secure_cookies, "Lax");
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(SET_COOKIE, v);
+            }
+            response
         }
-        Ok(()) => Redirect::to("/settings?saved=password").into_response(),
         Err(FormError::Fields(errors)) => {
             render_password(&state, &session, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }

@@ -4,8 +4,6 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use chrono::{Duration, NaiveDate};
 use sgo_app::records::DiaryAssignmentRecord;
 use sgo_core::calendar;
 
@@ -14,8 +12,7 @@ use sgo_app::files::FileLink;
 use super::dto::{
     Assignment, Attachment, Diary, DiaryInit, InitStudent, Lesson, Mark, MarkComment, WeekDay,
 };
-use super::school::lower_keys;
-use super::{ApiError, ApiSession, dates};
+use super::{ApiError, ApiSession, dates, input};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 
@@ -49,33 +46,6 @@ pub(crate) async fn init(
         max_mark: 5,
         with_la_assigns: true,
     }))
-}
-
-/// The query of diary calls: whose, and which days.
-struct DiaryQuery {
-    student: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-}
-
-fn parse_query(q: HashMap<String, String>, today: NaiveDate) -> Result<DiaryQuery, ApiError> {
-    let q = lower_keys(q);
-    let bad = |m: &str| ApiError(StatusCode::BAD_REQUEST, m.to_owned());
-    let student = q
-        .get("studentid")
-        .ok_or_else(|| bad("Не указан studentId"))?
-        .trim()
-        .parse()
-        .map_err(|_| bad("Неверный studentId"))?;
-    let from = match q.get("weekstart") {
-        Some(s) => dates::parse_query_date(s).ok_or_else(|| bad("Неверная дата weekStart"))?,
-        None => calendar::week_start(today),
-    };
-    let to = match q.get("weekend") {
-        Some(s) => dates::parse_query_date(s).ok_or_else(|| bad("Неверная дата weekEnd"))?,
-        None => from + Duration::days(6),
-    };
-    Ok(DiaryQuery { student, from, to })
 }
 
 /// A file as the wire lists it; an empty description is null, as on real servers.
@@ -133,7 +103,7 @@ pub(crate) async fn week(
     ClientOrigin(origin): ClientOrigin,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Diary>, ApiError> {
-    let q = parse_query(q, state.app.today())?;
+    let q = input::diary_query(q, state.app.today())?;
     let week = state
         .app
         .diary_week(&who.actor, q.student, q.from, q.to, &origin)
@@ -187,7 +157,7 @@ pub(crate) async fn past_mandatory(
     ClientOrigin(origin): ClientOrigin,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<Assignment>>, ApiError> {
-    let q = parse_query(q, state.app.today())?;
+    let q = input::diary_query(q, state.app.today())?;
     let overdue = state
         .app
         .overdue(&who.actor, q.student, q.from, q.to, &origin)

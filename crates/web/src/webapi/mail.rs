@@ -8,11 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use sgo_app::mail::{
-    Compose, Contact, Folder, MailOrder, MailSearchField, RecipientGroup, ReplyKind,
-};
+use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
 
 use super::dates::timestamp;
+use super::input::{self, recipient_key};
 use super::{ApiError, ApiSession};
 use crate::AppState;
 use crate::extract::ClientOrigin;
@@ -35,92 +34,8 @@ fn bad(message: &str) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, message.to_owned())
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// A directory id as NetSchool spells it: a base64 string (of the account number here).
-fn recipient_key(account: i64) -> String {
-    let bytes = account.to_string().into_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Reads a recipient as clients send it: our base64 key, or a plain account number.
-fn parse_recipient(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => {
-            let s = s.trim();
-            if let Ok(n) = s.parse::<i64>() {
-                return Some(n);
-            }
-            let mut bits: u32 = 0;
-            let mut count = 0;
-            let mut out = Vec::new();
-            for c in s.bytes().filter(|c| *c != b'=') {
-                let v = B64.iter().position(|x| *x == c)? as u32;
-                bits = (bits << 6) | v;
-                count += 6;
-                if count >= 8 {
-                    count -= 8;
-                    out.push((bits >> count) as u8);
-                    bits &= (1 << count) - 1;
-                }
-            }
-            String::from_utf8(out).ok()?.parse().ok()
-        }
-        _ => None,
-    }
-}
-
-fn recipients_of(body: &Value, key: &str) -> Result<Vec<i64>, ApiError> {
-    match body.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| parse_recipient(v).ok_or_else(|| bad("Неизвестный получатель")))
-            .collect(),
-        Some(_) => Err(bad("Получатели передаются списком")),
-    }
-}
-
-/// `messageId` as a list (or a single id) of numbers or numeric strings.
-fn message_ids(body: &Value) -> Result<Vec<i64>, ApiError> {
-    let one = |v: &Value| match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    };
-    match body.get("messageId").or_else(|| body.get("messageIds")) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| one(v).ok_or_else(|| bad("Неверный номер письма")))
-            .collect(),
-        Some(v) => one(v)
-            .map(|id| vec![id])
-            .ok_or_else(|| bad("Неверный номер письма")),
-        None => Err(bad("Не указаны письма (messageId)")),
-    }
-}
-
 fn parse_id(text: &str) -> Result<i64, ApiError> {
-    text.trim()
-        .parse()
-        .map_err(|_| bad("Неверный номер письма"))
+    Ok(input::path_id(text, "Неверный номер письма")?)
 }
 
 /// `POST mail/registry`: one page of a folder.
@@ -129,57 +44,17 @@ async fn registry(
     ApiSession(who): ApiSession,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let mut folder = Folder::Inbox;
-    if let Some(Value::Array(items)) = body.pointer("/filterContext/selectedData") {
-        for item in items {
-            if item.get("filterId").and_then(Value::as_str) == Some("MailBox") {
-                let value = item
-                    .get("filterValue")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                folder = Folder::parse(value).ok_or_else(|| bad("Неизвестная папка"))?;
-            }
-        }
-    }
-    let page = body.get("page").and_then(Value::as_i64).unwrap_or(1);
-    let page_size = body.get("pageSize").and_then(Value::as_i64).unwrap_or(20);
-    let search = match body.get("search") {
-        Some(s) if s.is_object() => {
-            let field = match s.get("fieldId").and_then(Value::as_str).unwrap_or("") {
-                "subject" => MailSearchField::Subject,
-                "author" => MailSearchField::Author,
-                "toNames" => MailSearchField::Recipients,
-                _ => MailSearchField::Any,
-            };
-            let text = s
-                .get("text")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            Some((field, text))
-        }
-        _ => None,
-    };
-    let order = body.get("order");
-    let order_field = match order.and_then(|o| o.get("fieldId")).and_then(Value::as_str) {
-        Some("subject") => MailOrder::Subject,
-        Some("author") => MailOrder::Author,
-        _ => MailOrder::Sent,
-    };
-    let ascending = order
-        .and_then(|o| o.get("ascending"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let r = input::mailbox_request(&body)?;
     let p = state
         .app
         .mailbox(
             &who.actor,
-            folder,
-            search,
-            order_field,
-            ascending,
-            page,
-            page_size,
+            r.folder,
+            r.search,
+            r.order,
+            r.ascending,
+            r.page,
+            r.page_size,
         )
         .await?;
     let rows: Vec<Value> = p
@@ -316,36 +191,20 @@ async fn send(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let text = |key: &str| {
-        body.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned()
-    };
-    let guids: Vec<String> = match body.get("fileAttachmentGuids") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| bad("Неверный GUID вложения"))
-            })
-            .collect::<Result<_, _>>()?,
-        _ => Vec::new(),
-    };
-    let uploads = state.app.mail_uploads_by_guids(&who.actor, &guids).await?;
-    let raw = text("text");
-    // Clients send HTML from a rich editor or plain text; a tag means HTML, sanitised on save.
-    let is_html = raw.contains('<') && raw.contains('>');
+    let r = input::send_request(&body)?;
+    let uploads = state
+        .app
+        .mail_uploads_by_guids(&who.actor, &r.guids)
+        .await?;
     let compose = Compose {
-        to: recipients_of(&body, "to")?,
-        cc: recipients_of(&body, "cc")?,
-        bcc: recipients_of(&body, "bcc")?,
-        subject: text("subject"),
-        text: raw,
-        is_html,
+        to: r.to,
+        cc: r.cc,
+        bcc: r.bcc,
+        subject: r.subject,
+        text: r.text,
+        is_html: r.is_html,
         uploads,
-        draft: body.get("draft").and_then(Value::as_bool).unwrap_or(false),
+        draft: r.draft,
         ..Compose::default()
     };
     let id = state.app.send_message(&who.actor, compose, &origin).await?;
@@ -358,8 +217,8 @@ async fn mark_as(
     ApiSession(who): ApiSession,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let ids = message_ids(&body)?;
-    let read = body.get("read").and_then(Value::as_bool).unwrap_or(true);
+    let ids = input::message_ids(&body)?;
+    let read = input::mark_as_read(&body);
     state.app.mark_mail(&who.actor, &ids, read).await?;
     Ok(Json(json!({})))
 }
@@ -373,7 +232,7 @@ async fn moving(
 ) -> Result<Json<Value>, ApiError> {
     state
         .app
-        .delete_mail(&who.actor, &message_ids(&body)?, &origin)
+        .delete_mail(&who.actor, &input::message_ids(&body)?, &origin)
         .await?;
     Ok(Json(json!({})))
 }
@@ -387,7 +246,7 @@ async fn delete(
 ) -> Result<Json<Value>, ApiError> {
     state
         .app
-        .purge_mail(&who.actor, &message_ids(&body)?, &origin)
+        .purge_mail(&who.actor, &input::message_ids(&body)?, &origin)
         .await?;
     Ok(Json(json!({})))
 }
@@ -401,23 +260,7 @@ async fn restore(
 ) -> Result<Json<Value>, ApiError> {
     state
         .app
-        .restore_mail(&who.actor, &message_ids(&body)?, &origin)
+        .restore_mail(&who.actor, &input::message_ids(&body)?, &origin)
         .await?;
     Ok(Json(json!({})))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recipient_keys_round_trip() {
-        for id in [1, 12, 123, 1234, 98765] {
-            let key = recipient_key(id);
-            assert_eq!(parse_recipient(&Value::String(key)), Some(id));
-        }
-        assert_eq!(recipient_key(12), "MTI=");
-        assert_eq!(parse_recipient(&json!(7)), Some(7));
-        assert_eq!(parse_recipient(&json!("%%%")), None);
-    }
 }

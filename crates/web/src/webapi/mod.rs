@@ -7,6 +7,7 @@ mod dates;
 mod diary;
 mod dto;
 mod esia;
+pub(crate) mod input;
 mod mail;
 mod progress;
 mod reports;
@@ -72,6 +73,12 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+impl From<input::Refused> for ApiError {
+    fn from(r: input::Refused) -> Self {
+        ApiError(StatusCode::BAD_REQUEST, r.0)
     }
 }
 

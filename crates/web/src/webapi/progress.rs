@@ -15,7 +15,7 @@ use super::diary::attachment_dto;
 use super::dto::{
     AssignCard, AssignmentAttachments, IdName, MySettings, ScheduleTime, UserSettings,
 };
-use super::school::lower_keys;
+use super::input::{assign_ids, int_param};
 use super::{ApiError, ApiSession, dates};
 use crate::AppState;
 use crate::extract::ClientOrigin;
@@ -34,39 +34,6 @@ pub(crate) fn routes() -> Routes {
 
 fn bad(message: &str) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, message.to_owned())
-}
-
-/// A required integer query parameter, its name matched case-insensitively.
-fn int_param(q: HashMap<String, String>, name: &str) -> Result<i64, ApiError> {
-    let q = lower_keys(q);
-    let value = q
-        .get(&name.to_lowercase())
-        .ok_or_else(|| bad(&format!("Не указан {name}")))?;
-    value
-        .trim()
-        .parse()
-        .map_err(|_| bad(&format!("Неверный {name}")))
-}
-
-/// The assignment ids of a get-attachments body: `{"assignId": [1, 2]}` (a single number is
-/// accepted too).
-fn assign_ids(body: &[u8]) -> Result<Vec<i64>, ApiError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| bad("Тело запроса не JSON"))?;
-    let field = value
-        .as_object()
-        .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("assignId")))
-        .map(|(_, v)| v)
-        .ok_or_else(|| bad("Не указан assignId"))?;
-    let as_id = |v: &serde_json::Value| {
-        v.as_i64()
-            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-            .ok_or_else(|| bad("Неверный assignId"))
-    };
-    match field {
-        serde_json::Value::Array(items) => items.iter().map(as_id).collect(),
-        single => Ok(vec![as_id(single)?]),
-    }
 }
 
 /// `POST student/diary/get-attachments?studentId=` with `{"assignId": [id]}`: one entry per
@@ -184,7 +151,7 @@ async fn photo(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
+        HeaderValue::from_static("private, no-store"),
     );
     Ok(response)
 }

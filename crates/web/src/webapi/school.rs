@@ -13,13 +13,9 @@ use super::dto::{
     AssignmentType, CommonInfo, ContactInfo, Context, GlobalYear, ManagementInfo, SchoolCard,
     SchoolItem, Year,
 };
+use super::input::lower_keys;
 use super::{ApiError, ApiSession, dates};
 use crate::AppState;
-
-/// Query keys folded to lower case, as the clients vary in case.
-pub(crate) fn lower_keys(q: HashMap<String, String>) -> HashMap<String, String> {
-    q.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect()
-}
 
 /// `GET schools/search[?name=…&sft=…]` — anonymous; without `name`, every school.
 pub(crate) async fn search(

@@ -15,10 +15,27 @@ use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
 
+pub mod headers;
 pub mod smtp;
 
-/// The CSRF token every test request carries in its cookie and form.
+/// The pre-session CSRF token: the `sgo_csrf` cookie of test requests (a signed-in browser's
+/// forms carry [`csrf_for`] instead).
 pub const CSRF: &str = "0123456789abcdef0123456789abcdef";
+
+/// The form token for a cookie header: its session's when it has one, else the `sgo_csrf` value.
+pub fn csrf_for(cookie: &str) -> String {
+    let value = |name: &str| {
+        cookie
+            .split(';')
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    };
+    match value("sgo_session") {
+        Some(session) => sgo_web::csrf_token_for(&session),
+        None => value("sgo_csrf").unwrap_or_else(|| CSRF.to_owned()),
+    }
+}
 
 /// The fixed "today" of the demo data (a Monday in the second quarter).
 pub fn today() -> NaiveDate {
@@ -202,8 +219,9 @@ impl World {
 
     /// Posts a URL-encoded form with the CSRF field.
     pub async fn post(&self, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Response {
+        let csrf = csrf_for(cookie);
         let mut pairs: Vec<(&str, &str)> = fields.to_vec();
-        pairs.push(("csrf", CSRF));
+        pairs.push(("csrf", &csrf));
         self.post_raw(cookie, uri, &pairs).await
     }
 
@@ -226,8 +244,9 @@ impl World {
         fields: &[(&str, &str)],
         files: &[(&str, &str, &[u8])],
     ) -> Response {
+        let csrf = csrf_for(cookie);
         let mut pairs: Vec<(&str, &str)> = fields.to_vec();
-        pairs.push(("csrf", CSRF));
+        pairs.push(("csrf", &csrf));
         let (content_type, body) = multipart(&pairs, files);
         let req = Request::post(uri)
             .header(header::COOKIE, cookie)

@@ -143,9 +143,11 @@ fn input_first(list: &'static [Kind]) -> Want {
 }
 
 /// The order the routes run in: ordinary ones, then those that delete or end sessions of others,
-/// then signing out (which ends the actors' own sessions).
+/// then ending all of one's own sessions, then signing out (open to anyone, whatever is left).
 pub fn order(path: &str) -> u8 {
     if path.ends_with("logout") {
+        4
+    } else if path.ends_with("end-all") {
         3
     } else if path.ends_with("end-others") {
         2
@@ -251,6 +253,7 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/regions"
         | "/school"
         | "/static/app.css"
+        | "/static/app.js"
         | "/static/login.js"
         | "/static/journal.js"
         | "/static/passkeys.js"
@@ -289,6 +292,7 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/settings/password"
         | "/settings/sessions"
         | "/settings/sessions/end-others"
+        | "/settings/sessions/end-all"
         | "/settings/passkeys"
         | "/settings/passkeys/register/start"
         | "/settings/passkeys/register/finish"

@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 use sgo_app::{Actor, AppError};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
-use super::Selection;
 use crate::AppState;
 use crate::cookies;
+use crate::webapi::input::Selection;
 use crate::webapi::{ApiError, NS_COOKIE};
 
 /// The record separator of the SignalR text protocols.
@@ -35,13 +35,20 @@ const TASK_LIMIT: Duration = Duration::from_secs(300);
 const MAX_PENDING: usize = 4;
 
 /// `GET signalr/queueHub?at=…` (WebSocket): signed in by the `at` value, else like the rest of
-/// the API (the `at` header or the NetSchool cookie). A refused sign-in is a plain 401.
+/// the API (the `at` header or the NetSchool cookie). A refused sign-in is a plain 401; a browser
+/// handshake from another site's page (its `Origin`) is refused with 403 before anything else.
 pub(crate) async fn queue_hub(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    if !crate::same_origin::allowed(&headers, &state.app.settings().public_url) {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "Подключение со страницы другого сайта запрещено".into(),
+        ));
+    }
     let at = query
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("at"))
@@ -322,9 +329,8 @@ mod queue {
     use sgo_app::reports::{ReportFormat, ReportJobState, ReportRequest, write_document};
     use sgo_app::{Actor, AppError, AppResult};
 
-    use super::super::Span;
-    use super::Selection;
     use crate::AppState;
+    use crate::webapi::input::{Selection, Span};
 
     fn missing() -> AppError {
         AppError::NotFound("Отчёт не найден или срок его хранения истёк".into())

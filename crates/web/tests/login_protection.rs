@@ -423,7 +423,9 @@ async fn sessions_page(engine: Engine) {
     assert_eq!(w.api_get(&at, "mysettings").await.status, StatusCode::OK);
     let all = w.post(&web, "/settings/sessions/end-all", &[]).await;
     assert_eq!(all.status, StatusCode::SEE_OTHER);
-    assert_eq!(all.location(), "/login");
+    assert_eq!(all.location(), "/login?ended=all");
+    let notice = w.get("", "/login?ended=all").await.text();
+    assert!(notice.contains("Все сеансы завершены"), "{notice}");
     assert!(
         all.header("set-cookie").starts_with("sgo_session=;"),
         "{}",

@@ -85,13 +85,19 @@ fn request(actor: &Actor, method: &Method, path: &str, uri: &str) -> Request<Bod
     }
 }
 
+/// The portal's own scripts and styles: the same for everyone, cached for an hour.
+const STATIC: [&str; 1] = ["/static/"];
+
 /// What an answer's headers lack: every page its framing, script and referrer defences, every
 /// answer to a signed-in actor `no-store` (personal data on a shared school computer).
-fn header_problem(actor: &Actor, res: &common::Response) -> Option<String> {
+fn header_problem(actor: &Actor, uri: &str, res: &common::Response) -> Option<String> {
     let html = res.header("content-type").starts_with("text/html");
     let problems = if html {
         common::headers::page_header_problems(&res.headers, false)
-    } else if actor.kind != Kind::Anonymous && !common::headers::not_cached(&res.headers) {
+    } else if actor.kind != Kind::Anonymous
+        && !STATIC.iter().any(|p| uri.starts_with(p))
+        && !common::headers::not_cached(&res.headers)
+    {
         vec![format!("cache-control «{}»", res.header("cache-control"))]
     } else {
         Vec::new()
@@ -107,6 +113,9 @@ fn seen(res: &common::Response) -> Seen {
         Seen::Unauthorized
     } else if s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND {
         Seen::Denied
+    } else if s.is_redirection() && res.header("location") == "/login?ended=all" {
+        // «Завершить все сеансы» done: the person is sent to sign in anew, by their own wish.
+        Seen::Redirect
     } else if s.is_redirection() && res.header("location").starts_with("/login") {
         Seen::SignIn
     } else if s.is_redirection() {
@@ -126,6 +135,7 @@ async fn matrix(engine: sgo_app::Engine) {
     paths.sort_by_key(|p| expect::order(p));
     let mut failures = Vec::new();
     let mut table = Vec::new();
+    let mut rows = Vec::new();
     for path in &paths {
         let uri = fill(path, &m.ids);
         for method in methods(&m, &uri).await {
@@ -153,7 +163,7 @@ async fn matrix(engine: sgo_app::Engine) {
                 if inside && want.accepts(actor.kind, api, got) && actor.kind != Kind::Anonymous {
                     done_by_allowed = true;
                 }
-                if let Some(problem) = header_problem(actor, &res) {
+                if let Some(problem) = header_problem(actor, &uri, &res) {
                     failures.push(format!("{method} {uri} as {:?}: {problem}", actor.kind));
                 }
                 if !ok {
@@ -166,6 +176,7 @@ async fn matrix(engine: sgo_app::Engine) {
                 }
             }
             table.push(format!("{row}  {method} {path}"));
+            rows.push((format!("{method} {path}"), row));
         }
     }
     println!(
@@ -182,6 +193,54 @@ async fn matrix(engine: sgo_app::Engine) {
         "{} cells differ from the matrix:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+    check_documented(&rows);
+}
+
+/// Where docs/security.md keeps the table of who may do what.
+const DOC_BEGIN: &str = "<!-- role-route-matrix: begin (written by crates/web/tests/matrix.rs) -->";
+const DOC_END: &str = "<!-- role-route-matrix: end -->";
+
+/// The outcomes as a Markdown table: one row per route and method, one column per actor.
+fn markdown(rows: &[(String, String)]) -> String {
+    let mut out = String::from("| route |");
+    for k in Kind::ALL {
+        out.push_str(&format!(" {} |", k.column()));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(Kind::ALL.len()));
+    out.push('\n');
+    for (route, letters) in rows {
+        out.push_str(&format!("| `{route}` |"));
+        for c in letters.chars() {
+            out.push_str(&format!(" {c} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// docs/security.md shows what this test saw: it fails when the table there differs, and
+/// rewrites it when `SGO_UPDATE_DOCS=1` (then commit the file).
+fn check_documented(rows: &[(String, String)]) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/security.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (Some(begin), Some(end)) = (doc.find(DOC_BEGIN), doc.find(DOC_END)) else {
+        panic!("docs/security.md lacks the markers {DOC_BEGIN} … {DOC_END}");
+    };
+    let table = markdown(rows);
+    let documented = doc[begin + DOC_BEGIN.len()..end].trim();
+    if documented == table.trim() {
+        return;
+    }
+    if std::env::var("SGO_UPDATE_DOCS").as_deref() == Ok("1") {
+        let updated = format!("{}{DOC_BEGIN}\n{table}{}", &doc[..begin], &doc[end..]);
+        std::fs::write(&path, updated).unwrap();
+        return;
+    }
+    panic!(
+        "docs/security.md shows another role × route table than the matrix saw; run \
+         `SGO_UPDATE_DOCS=1 cargo nextest run -p sgo-web --test matrix` and commit it"
     );
 }
 

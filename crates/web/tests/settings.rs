@@ -672,10 +672,14 @@ async fn change_log(engine: Engine) {
         ("new_password", "Учитель-пароль-1"),
         ("repeat_password", "Учитель-пароль-1"),
     ];
-    assert_eq!(
-        w.post(&tb, "/settings/password", &fields, true).await.0,
-        StatusCode::SEE_OTHER
-    );
+    let (status, headers, _) = w.post(&tb, "/settings/password", &fields, true).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The change ended the teacher's session; the browser goes on in the fresh one.
+    let fresh = set_cookie_value(&headers, "sgo_session").unwrap();
+    let tb = Browser {
+        cookie: format!("sgo_session={fresh}"),
+        csrf: sgo_web::csrf_token_for(&fresh),
+    };
     // An entry of another organization, which this school must not see.
     w.store()
         .audit(&AuditEntry {

@@ -40,8 +40,13 @@ struct LoginPage<'a> {
     csrf: String,
     login: String,
     error: Option<String>,
+    /// Said after the person ended every session of theirs.
+    notice: Option<&'static str>,
     esia: bool,
 }
+
+/// Where «Завершить все сеансы» sends the browser: the sign-in page with its notice.
+pub(crate) const ALL_ENDED_PATH: &str = "/login?ended=all";
 
 fn parse_id(v: Option<&String>) -> Option<i64> {
     v.and_then(|s| s.trim().parse().ok())
@@ -115,6 +120,8 @@ async fn login_page(
         levels,
         csrf: token,
         login: chosen.get("login").cloned().unwrap_or_default(),
+        notice: (chosen.get("ended").map(String::as_str) == Some("all"))
+            .then_some("Все сеансы завершены. Войдите снова."),
         error,
         esia: state.app.esia_enabled(),
     };

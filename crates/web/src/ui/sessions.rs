@@ -126,7 +126,7 @@ async fn end_one(
         return PageError(state, e).into_response();
     }
     if id == session.who.session_id {
-        return signed_out();
+        return signed_out("/login");
     }
     Redirect::to(&format!("{SESSIONS_PATH}?ended=1")).into_response()
 }
@@ -160,14 +160,14 @@ async fn end_all(
         return r;
     }
     match state.app.end_all_my_sessions(&session.who, &origin).await {
-        Ok(_) => signed_out(),
+        Ok(_) => signed_out(super::login::ALL_ENDED_PATH),
         Err(e) => PageError(state, e).into_response(),
     }
 }
 
 /// The answer once this browser's own session has ended: to the sign-in page, cookie cleared.
-fn signed_out() -> Response {
-    let mut response = Redirect::to("/login").into_response();
+fn signed_out(to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookies::clear(SESSION_COOKIE)) {
         response.headers_mut().append(SET_COOKIE, v);
     }

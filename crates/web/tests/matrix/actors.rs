@@ -46,6 +46,26 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The short column title of the table in docs/security.md.
+    pub fn column(self) -> &'static str {
+        match self {
+            Kind::Anonymous => "anon",
+            Kind::Student => "stud",
+            Kind::Classmate => "mate",
+            Kind::Parent => "par",
+            Kind::OtherParent => "par₂",
+            Kind::SubjectTeacher => "teach",
+            Kind::OtherTeacher => "teach₂",
+            Kind::ClassTeacher => "class",
+            Kind::Administrator => "adm",
+            Kind::DeputyHead => "dep",
+            Kind::OtherAdministrator => "adm₂",
+            Kind::Officer => "off",
+            Kind::OtherOfficer => "off₂",
+            Kind::RegionAdministrator => "reg",
+        }
+    }
+
     /// Every kind, in the order the matrix runs them.
     pub const ALL: [Kind; 14] = [
         Kind::Anonymous,

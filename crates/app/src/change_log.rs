@@ -1,9 +1,11 @@
 //! The change log (журнал изменений) as an administrator browses it.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
-use sgo_core::{Actor, OrganizationId, policy, text};
+use sgo_core::policy::SchoolAdministrator;
+use sgo_core::{OrganizationId, policy, text};
 use sgo_store::ChangeLogFilter;
 
+use crate::error::administered;
 use crate::{App, AppError, AppResult};
 
 /// Entries on one page.
@@ -180,21 +182,21 @@ impl App {
     /// A page of the change log of an organization (or of all, for the region administrator).
     pub async fn change_log(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         query: &ChangeLogQuery,
     ) -> AppResult<ChangeLogPage> {
-        let region = policy::may_administer_region(actor);
+        let region = policy::may_administer_region(admin.actor());
         let organization_id = match query.organization_id {
             Some(org) => Some(org),
             None if region && query.all_organizations => None,
-            None => Some(actor.organization_id),
+            None => Some(admin.home()),
         };
-        let allowed = match organization_id {
-            Some(org) => policy::may_read_audit_log(actor, org),
-            None => region,
-        };
-        if !allowed {
-            return Err(AppError::Forbidden);
+        match organization_id {
+            Some(org) => {
+                administered(admin, org)?;
+            }
+            None if region => {}
+            None => return Err(AppError::Forbidden),
         }
         let area = query.area.trim();
         if !area.is_empty() && !AREAS.iter().any(|(a, _)| *a == area) {

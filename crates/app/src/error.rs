@@ -45,3 +45,12 @@ pub enum AppError {
 
 /// Result of a use case.
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The right over school `organization` from an administrator's capability, or `Forbidden` when
+/// it does not reach that school (as every set-up use case answered before it took the capability).
+pub(crate) fn administered(
+    admin: &sgo_core::policy::SchoolAdministrator,
+    organization: sgo_core::OrganizationId,
+) -> AppResult<sgo_core::policy::SchoolAdministration> {
+    admin.school(organization).ok_or(AppError::Forbidden)
+}

@@ -6,7 +6,8 @@ use serde_json::json;
 use sgo_auth::oidc::{AuthStart, Identity};
 use sgo_auth::token;
 use sgo_core::identity::{self as rules, TrustLevel};
-use sgo_core::{Actor, Role, policy, text};
+use sgo_core::policy::RegionAdministration;
+use sgo_core::{Actor, Role, text};
 use sgo_store::{EsiaLinkRecord, LoginStateRecord, RegionIdentitySettings};
 
 use crate::session::{Channel, SignedIn};
@@ -745,30 +746,30 @@ impl App {
         Ok(())
     }
 
-    async fn esia_region(&self, actor: &Actor) -> AppResult<i64> {
-        if !policy::may_administer_region(actor) {
-            return Err(AppError::Forbidden);
-        }
+    async fn esia_region(&self, admin: &RegionAdministration) -> AppResult<i64> {
         self.store
-            .organization_region(actor.organization_id)
+            .organization_region(admin.organization())
             .await?
             .ok_or_else(|| AppError::NotFound("Регион не найден".into()))
     }
 
     /// The administered region's ESIA rules.
-    pub async fn region_esia_settings(&self, actor: &Actor) -> AppResult<RegionEsiaSettings> {
-        let region = self.esia_region(actor).await?;
+    pub async fn region_esia_settings(
+        &self,
+        admin: &RegionAdministration,
+    ) -> AppResult<RegionEsiaSettings> {
+        let region = self.esia_region(admin).await?;
         Ok(self.store.region_identity_settings(region).await?)
     }
 
     /// Sets the administered region's ESIA rules.
     pub async fn set_region_esia_settings(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         settings: &RegionEsiaSettings,
     ) -> AppResult<()> {
-        let region = self.esia_region(actor).await?;
+        let region = self.esia_region(admin).await?;
         self.store
             .set_region_identity_settings(region, settings)
             .await?;
@@ -776,7 +777,7 @@ impl App {
             .esia_confirmed_from
             .map_or("нет".to_owned(), |d| d.format("%d.%m.%Y").to_string());
         self.record(
-            Some(actor.account_id),
+            Some(admin.by()),
             "region.esia_settings",
             format!("region:{region}"),
             origin,

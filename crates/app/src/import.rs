@@ -9,12 +9,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Duration, Utc};
 use sgo_core::import::{Batch, SchoolFacts, class_key, validate};
-use sgo_core::{Actor, OrganizationId, Role, policy, text};
+use sgo_core::policy::SchoolAdministrator;
+use sgo_core::{Actor, OrganizationId, Role, text};
 use sgo_store::{
     IMPORT_APPLIED, IMPORT_APPLYING, IMPORT_FAILED, IMPORT_STAGED, ImportAccount,
     ImportBatchRecord, ImportOutcome, ImportPlan, NewImportBatch, Store,
 };
 
+use crate::error::administered;
 use crate::{App, AppError, AppResult, Origin};
 
 pub use sgo_core::import::{
@@ -220,23 +222,20 @@ fn count(n: usize) -> i32 {
 }
 
 impl App {
-    fn may_import(&self, actor: &Actor) -> AppResult<OrganizationId> {
-        if policy::may_administer_school(actor, actor.organization_id) {
-            Ok(actor.organization_id)
-        } else {
-            Err(AppError::Forbidden)
-        }
+    /// The administrator's own school, the one a file is imported into.
+    fn may_import(&self, admin: &SchoolAdministrator) -> AppResult<OrganizationId> {
+        administered(admin, admin.home()).map(|school| school.organization())
     }
 
     /// Reads an uploaded CSV or XLSX file and checks it as [`App::import_check_rows`] does.
     pub async fn import_check_file(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         kind: ImportKind,
         file_name: &str,
         bytes: &[u8],
     ) -> AppResult<ImportCheck> {
-        self.may_import(actor)?;
+        self.may_import(admin)?;
         if bytes.is_empty() {
             return Err(AppError::BadRequest("Выберите файл для загрузки.".into()));
         }
@@ -246,7 +245,7 @@ impl App {
             .await
             .map_err(|_| AppError::BadRequest("Не удалось прочитать файл как таблицу.".into()))?
             .map_err(|sgo_sheet::Unreadable(message)| AppError::BadRequest(message))?;
-        self.import_check_rows(actor, kind, file_name, &table.headers, &table.rows)
+        self.import_check_rows(admin, kind, file_name, &table.headers, &table.rows)
             .await
     }
 
@@ -255,13 +254,13 @@ impl App {
     /// is a `BadRequest` with one message.
     pub async fn import_check_rows(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         kind: ImportKind,
         file_name: &str,
         headers: &[String],
         rows: &[Vec<String>],
     ) -> AppResult<ImportCheck> {
-        let organization = self.may_import(actor)?;
+        let organization = self.may_import(admin)?;
         let today = self.clock.today();
         let mut facts = SchoolFacts {
             today,
@@ -310,7 +309,7 @@ impl App {
                 .store
                 .create_import_batch(&NewImportBatch {
                     organization_id: organization,
-                    created_by: actor.account_id,
+                    created_by: admin.actor().account_id,
                     created_at: now,
                     kind: kind.code().to_owned(),
                     file_name: file_name.chars().take(200).collect(),
@@ -328,12 +327,16 @@ impl App {
 
     /// A batch the actor may see: their school's, else «not found» (ids are not secrets, but
     /// another school's batches are none of their business).
-    async fn visible_batch(&self, actor: &Actor, id: i64) -> AppResult<ImportBatchRecord> {
-        self.may_import(actor)?;
+    async fn visible_batch(
+        &self,
+        admin: &SchoolAdministrator,
+        id: i64,
+    ) -> AppResult<ImportBatchRecord> {
+        self.may_import(admin)?;
         self.store
             .import_batch(id)
             .await?
-            .filter(|b| policy::may_administer_school(actor, b.organization_id))
+            .filter(|b| admin.school(b.organization_id).is_some())
             .ok_or_else(|| AppError::NotFound("Пакет импорта не найден".into()))
     }
 
@@ -370,8 +373,12 @@ impl App {
     }
 
     /// A batch of the actor's school with its rows while staged.
-    pub async fn import_batch(&self, actor: &Actor, id: i64) -> AppResult<ImportBatchView> {
-        let b = self.visible_batch(actor, id).await?;
+    pub async fn import_batch(
+        &self,
+        admin: &SchoolAdministrator,
+        id: i64,
+    ) -> AppResult<ImportBatchView> {
+        let b = self.visible_batch(admin, id).await?;
         let kind = ImportKind::from_code(&b.kind).unwrap_or(ImportKind::Students);
         let batch = if b.status == IMPORT_STAGED {
             serde_json::from_str(&b.payload).ok()
@@ -394,14 +401,21 @@ impl App {
     }
 
     /// How far a batch has got, for the page's progress bar.
-    pub async fn import_progress(&self, actor: &Actor, id: i64) -> AppResult<ImportProgress> {
-        let b = self.visible_batch(actor, id).await?;
+    pub async fn import_progress(
+        &self,
+        admin: &SchoolAdministrator,
+        id: i64,
+    ) -> AppResult<ImportProgress> {
+        let b = self.visible_batch(admin, id).await?;
         Ok(self.progress_of(&b))
     }
 
     /// The newest batches of the actor's school.
-    pub async fn import_history(&self, actor: &Actor) -> AppResult<Vec<ImportBatchView>> {
-        let organization = self.may_import(actor)?;
+    pub async fn import_history(
+        &self,
+        admin: &SchoolAdministrator,
+    ) -> AppResult<Vec<ImportBatchView>> {
+        let organization = self.may_import(admin)?;
         let rows = self.store.import_batches(organization, 10).await?;
         Ok(rows
             .into_iter()
@@ -425,11 +439,11 @@ impl App {
     /// returned job writes it.
     pub async fn confirm_import(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         id: i64,
     ) -> AppResult<ImportJob> {
-        let b = self.visible_batch(actor, id).await?;
+        let b = self.visible_batch(admin, id).await?;
         match self.status_of(&b) {
             ImportStatus::Staged => {}
             ImportStatus::Expired => {
@@ -475,7 +489,7 @@ impl App {
         };
         Ok(ImportJob {
             app: self.clone(),
-            actor: actor.clone(),
+            actor: admin.actor().clone(),
             origin: origin.clone(),
             plan: plan(&batch, id, b.organization_id, self, details.clone()),
             details,

@@ -6,8 +6,9 @@
 //! organization, changes to an organization against that organization.
 
 use chrono::NaiveDate;
+use sgo_core::policy::RegionAdministration;
 use sgo_core::territory_admin::{email_shape_ok, inn_shape_ok, login_shape_ok, ogrn_shape_ok};
-use sgo_core::{Actor, OrganizationId, OrganizationKind, Role, policy, text};
+use sgo_core::{OrganizationId, OrganizationKind, Role, text};
 use sgo_store::{NewPersonAccount, OrganizationFields, PersonFields, StoreError};
 
 use crate::{App, AppError, AppResult, Origin};
@@ -244,13 +245,10 @@ fn change(label: &str, old: &str, new: &str) -> Option<String> {
 }
 
 impl App {
-    /// The region of the actor's own organization, after the region policy allows them in.
-    async fn administered_region(&self, actor: &Actor) -> AppResult<i64> {
-        if !policy::may_administer_region(actor) {
-            return Err(AppError::Forbidden);
-        }
+    /// The region of the administrator's own organization.
+    async fn administered_region(&self, admin: &RegionAdministration) -> AppResult<i64> {
         self.store
-            .organization_region(actor.organization_id)
+            .organization_region(admin.organization())
             .await?
             .ok_or_else(|| AppError::NotFound("Регион не найден".into()))
     }
@@ -305,10 +303,10 @@ impl App {
     /// The region's territory and the organizations that pass the filter.
     pub async fn region_overview(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         filter: &OrganizationFilter,
     ) -> AppResult<RegionOverview> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let region_name = self
             .store
             .regions()
@@ -339,8 +337,11 @@ impl App {
     }
 
     /// The education authorities of the actor's region (active ones), for the «reports to» choice.
-    pub async fn region_authorities(&self, actor: &Actor) -> AppResult<Vec<NamedRecord>> {
-        let region = self.administered_region(actor).await?;
+    pub async fn region_authorities(
+        &self,
+        admin: &RegionAdministration,
+    ) -> AppResult<Vec<NamedRecord>> {
+        let region = self.administered_region(admin).await?;
         let mut out = Vec::new();
         for kind in [
             OrganizationKind::RegionalAuthority,
@@ -366,35 +367,42 @@ impl App {
     }
 
     /// Every municipality of the actor's region with its settlements (for the forms' choices).
-    pub async fn region_territory(&self, actor: &Actor) -> AppResult<Vec<MunicipalityTree>> {
-        let region = self.administered_region(actor).await?;
+    pub async fn region_territory(
+        &self,
+        admin: &RegionAdministration,
+    ) -> AppResult<Vec<MunicipalityTree>> {
+        let region = self.administered_region(admin).await?;
         self.municipality_trees(region).await
     }
 
     /// One municipality of the actor's region.
     pub async fn region_municipality(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         id: i64,
     ) -> AppResult<MunicipalityRecord> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         self.municipality_in(region, id).await
     }
 
     /// One settlement of the actor's region.
-    pub async fn region_settlement(&self, actor: &Actor, id: i64) -> AppResult<SettlementRecord> {
-        let region = self.administered_region(actor).await?;
+    pub async fn region_settlement(
+        &self,
+        admin: &RegionAdministration,
+        id: i64,
+    ) -> AppResult<SettlementRecord> {
+        let region = self.administered_region(admin).await?;
         self.settlement_in(region, id).await
     }
 
     /// Adds a municipality to the actor's region.
     pub async fn create_municipality(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         name: &str,
     ) -> FormResult<i64> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let mut errors = FieldErrors::default();
         let name = clean_name(name, "name", MAX_NAME, &mut errors);
         if errors.is_empty() && self.municipality_name_taken(region, &name, None).await? {
@@ -408,8 +416,8 @@ impl App {
         }
         let id = self.store.create_municipality(region, &name).await?;
         self.record_change(
-            actor,
-            actor.organization_id,
+            admin.actor(),
+            admin.organization(),
             origin,
             "municipality.create",
             format!("municipality:{id}"),
@@ -432,12 +440,12 @@ impl App {
     /// Renames a municipality of the actor's region.
     pub async fn rename_municipality(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         id: i64,
         name: &str,
     ) -> FormResult<()> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let old = self.municipality_in(region, id).await?;
         let mut errors = FieldErrors::default();
         let name = clean_name(name, "name", MAX_NAME, &mut errors);
@@ -457,8 +465,8 @@ impl App {
         if old.name != name {
             self.store.rename_municipality(id, &name).await?;
             self.record_change(
-                actor,
-                actor.organization_id,
+                admin.actor(),
+                admin.organization(),
                 origin,
                 "municipality.rename",
                 format!("municipality:{id}"),
@@ -485,12 +493,12 @@ impl App {
     /// Adds a settlement to a municipality of the actor's region.
     pub async fn create_settlement(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         municipality: i64,
         name: &str,
     ) -> FormResult<i64> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let m = self.municipality_in(region, municipality).await?;
         let mut errors = FieldErrors::default();
         let name = clean_name(name, "name", MAX_NAME, &mut errors);
@@ -505,8 +513,8 @@ impl App {
         }
         let id = self.store.create_settlement(m.id, &name).await?;
         self.record_change(
-            actor,
-            actor.organization_id,
+            admin.actor(),
+            admin.organization(),
             origin,
             "settlement.create",
             format!("settlement:{id}"),
@@ -519,12 +527,12 @@ impl App {
     /// Renames a settlement of the actor's region.
     pub async fn rename_settlement(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         id: i64,
         name: &str,
     ) -> FormResult<()> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let old = self.settlement_in(region, id).await?;
         let mut errors = FieldErrors::default();
         let name = clean_name(name, "name", MAX_NAME, &mut errors);
@@ -544,8 +552,8 @@ impl App {
         if old.name != name {
             self.store.rename_settlement(id, &name).await?;
             self.record_change(
-                actor,
-                actor.organization_id,
+                admin.actor(),
+                admin.organization(),
                 origin,
                 "settlement.rename",
                 format!("settlement:{id}"),
@@ -706,16 +714,16 @@ impl App {
     /// Adds an organization of any kind to the actor's region.
     pub async fn create_organization(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         input: &OrganizationInput,
     ) -> FormResult<OrganizationId> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let fields = self.check_organization(region, input, None).await?;
         let id = self.store.create_organization(&fields).await?;
         let kind = fields.kind.map(|k| k.title()).unwrap_or_default();
         self.record_change(
-            actor,
+            admin.actor(),
             id,
             origin,
             "organization.create",
@@ -729,12 +737,12 @@ impl App {
     /// Rewrites the card of an organization of the actor's region.
     pub async fn update_organization(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         id: OrganizationId,
         input: &OrganizationInput,
     ) -> FormResult<()> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let old = self.organization_in(region, id).await?;
         let new = self.check_organization(region, input, Some(id)).await?;
         let mut changes: Vec<String> = Vec::new();
@@ -818,7 +826,7 @@ impl App {
             return Err(AppError::NotFound("Организация не найдена".into()).into());
         }
         self.record_change(
-            actor,
+            admin.actor(),
             id,
             origin,
             "organization.update",
@@ -832,14 +840,14 @@ impl App {
     /// Opens or closes an organization: a closed one leaves the login form and school search.
     pub async fn set_organization_active(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         id: OrganizationId,
         active: bool,
     ) -> AppResult<()> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let org = self.organization_in(region, id).await?;
-        if !active && id == actor.organization_id {
+        if !active && id == admin.organization() {
             return Err(AppError::BadRequest(
                 "Нельзя закрыть организацию, в которой работаете вы сами".into(),
             ));
@@ -855,7 +863,7 @@ impl App {
             ("organization.deactivate", "закрыта")
         };
         self.record_change(
-            actor,
+            admin.actor(),
             id,
             origin,
             action,
@@ -869,10 +877,10 @@ impl App {
     /// An organization of the actor's region with its state and administrators.
     pub async fn admin_organization(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         id: OrganizationId,
     ) -> AppResult<AdminOrganization> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let record = self.organization_in(region, id).await?;
         let active = self.store.organization_active(id).await?.unwrap_or(false);
         let administrators = self
@@ -890,12 +898,12 @@ impl App {
     /// a one-time password, which is returned for showing once.
     pub async fn create_organization_administrator(
         &self,
-        actor: &Actor,
+        admin: &RegionAdministration,
         origin: &Origin,
         organization: OrganizationId,
         input: &AdministratorInput,
     ) -> FormResult<IssuedAccount> {
-        let region = self.administered_region(actor).await?;
+        let region = self.administered_region(admin).await?;
         let org = self.organization_in(region, organization).await?;
         if !has_administrator(org.kind) {
             return Err(AppError::BadRequest(
@@ -977,7 +985,7 @@ impl App {
         };
         let password = self.issue_one_time_password(account_id).await?;
         self.record_change(
-            actor,
+            admin.actor(),
             organization,
             origin,
             "account.create",

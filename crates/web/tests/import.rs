@@ -15,6 +15,7 @@ use serde_json::Value as Json;
 use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::import::ImportKind;
 use sgo_app::{Actor, App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::policy;
 use sgo_core::text::normalise;
 use sgo_store::Store;
 use sgo_store::testing::TestStore;
@@ -238,7 +239,8 @@ impl World {
 
     /// Stages a staff batch through the use case (no file reader involved).
     async fn staged_staff_batch(&self, login: &str) -> i64 {
-        let admin = self.actor(Role::Administrator, 0).await;
+        let admin =
+            policy::school_administrator(&self.actor(Role::Administrator, 0).await).unwrap();
         let kind = ImportKind::Staff;
         let headers: Vec<String> = kind.columns().iter().map(|c| c.title.to_owned()).collect();
         let rows = vec![vec![
@@ -389,7 +391,9 @@ async fn a_csv_with_one_bad_row_imports_nothing(engine: Engine) {
     assert!(w.account_id(school, "csv_fedor").await.is_none());
     assert!(
         w.app
-            .import_history(&w.actor(Role::Administrator, 0).await)
+            .import_history(
+                &policy::school_administrator(&w.actor(Role::Administrator, 0).await).unwrap()
+            )
             .await
             .unwrap()
             .is_empty()

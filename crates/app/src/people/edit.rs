@@ -71,14 +71,12 @@ impl App {
     /// student and children for a parent; returns the new account.
     pub async fn create_person(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         input: &PersonInput,
     ) -> Result<AccountId, PeopleError> {
-        let org = actor.organization_id;
-        if !policy::may_administer_school(actor, org) {
-            return Err(AppError::Forbidden.into());
-        }
+        let org = admin.home();
+        administered(admin, org)?;
         let today = self.clock.today();
         let mut errors = FieldErrors::default();
         let checked = check_person(input, today, &mut errors);
@@ -185,7 +183,7 @@ impl App {
             details.push_str(&format!("; дети: {}", names.join(", ")));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "person.create",
@@ -215,6 +213,23 @@ impl App {
         }
         let scope = self.people_scope(actor, org).await?;
         Ok((record, scope))
+    }
+
+    /// Loads an account a school administrator acts on. Another school's people are not found,
+    /// as for everyone else, rather than forbidden.
+    pub(super) async fn administered_person(
+        &self,
+        admin: &SchoolAdministrator,
+        account: AccountId,
+    ) -> AppResult<(PersonCardRecord, SchoolAdministration)> {
+        let not_found = || AppError::NotFound("Пользователь не найден".into());
+        let record = self
+            .store
+            .person_card(account)
+            .await?
+            .ok_or_else(not_found)?;
+        let school = admin.school(record.organization_id).ok_or_else(not_found)?;
+        Ok((record, school))
     }
 
     /// A person's card: fields, roles, class history and links.
@@ -271,15 +286,12 @@ impl App {
     /// name, roles, whether it may sign in). Class and children are changed by their own actions.
     pub async fn update_person(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         account: AccountId,
         input: &PersonInput,
     ) -> Result<(), PeopleError> {
-        let (old, scope) = self.reachable(actor, account).await?;
-        if !scope.administers {
-            return Err(AppError::Forbidden.into());
-        }
+        let (old, _) = self.administered_person(admin, account).await?;
         let org = old.organization_id;
         let mut errors = FieldErrors::default();
         let checked = check_person(input, self.clock.today(), &mut errors);
@@ -301,7 +313,7 @@ impl App {
             errors.add("login", "Это имя пользователя уже занято в школе");
         }
         let old_roles = self.store.account_roles(account).await?;
-        if account == actor.account_id {
+        if account == admin.actor().account_id {
             if !input.active {
                 errors.add("active", "Нельзя отключить собственную учётную запись");
             }
@@ -390,7 +402,7 @@ impl App {
             self.sessions.forget_account(account);
         }
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "person.update",

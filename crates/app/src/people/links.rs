@@ -6,14 +6,11 @@ impl App {
     /// Both ends of a parent link, checked: same school as each other, parent and student roles.
     pub(super) async fn link_ends(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         parent: AccountId,
         student: AccountId,
     ) -> AppResult<(OrganizationId, PersonRow, PersonRow)> {
-        let (record, scope) = self.reachable(actor, parent).await?;
-        if !scope.administers {
-            return Err(AppError::Forbidden);
-        }
+        let (record, _) = self.administered_person(admin, parent).await?;
         let everyone = self.everyone(record.organization_id).await?;
         let p = everyone.get(parent).cloned();
         let s = everyone.get(student).cloned();
@@ -33,12 +30,12 @@ impl App {
     /// Links a parent to a student of the same school.
     pub async fn link_parent(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         parent: AccountId,
         student: AccountId,
     ) -> AppResult<()> {
-        let (org, p, s) = self.link_ends(actor, parent, student).await?;
+        let (org, p, s) = self.link_ends(admin, parent, student).await?;
         if p.children.iter().any(|c| c.account_id == student) {
             return Ok(());
         }
@@ -48,7 +45,7 @@ impl App {
             p.display_name, s.display_name
         );
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "person.link",
@@ -62,19 +59,19 @@ impl App {
     /// Removes a parent ↔ student link.
     pub async fn unlink_parent(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         parent: AccountId,
         student: AccountId,
     ) -> AppResult<()> {
-        let (org, p, s) = self.link_ends(actor, parent, student).await?;
+        let (org, p, s) = self.link_ends(admin, parent, student).await?;
         if self.store.unlink_parent(parent, student).await? {
             let details = format!(
                 "Связь снята: родитель {} — ученик {}",
                 p.display_name, s.display_name
             );
             self.record_change(
-                actor,
+                admin.actor(),
                 org,
                 origin,
                 "person.unlink",
@@ -90,16 +87,13 @@ impl App {
     /// before), or out of the school with `None`. The account stays as it is.
     pub async fn move_student(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         student: AccountId,
         class_id: Option<i64>,
         from: NaiveDate,
     ) -> AppResult<()> {
-        let (record, scope) = self.reachable(actor, student).await?;
-        if !scope.administers {
-            return Err(AppError::Forbidden);
-        }
+        let (record, _) = self.administered_person(admin, student).await?;
         let org = record.organization_id;
         if !self
             .store
@@ -153,7 +147,7 @@ impl App {
             None => format!("Выбыл из класса {was} с {day}"),
         };
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "student.move",

@@ -177,12 +177,13 @@ impl App {
     }
 
     /// What the new-person form offers; only the school's administration may create people.
-    pub async fn person_form_options(&self, actor: &Actor) -> AppResult<PersonFormOptions> {
-        let org = actor.organization_id;
-        if !policy::may_administer_school(actor, org) {
-            return Err(AppError::Forbidden);
-        }
-        let scope = self.people_scope(actor, org).await?;
+    pub async fn person_form_options(
+        &self,
+        admin: &SchoolAdministrator,
+    ) -> AppResult<PersonFormOptions> {
+        let org = admin.home();
+        administered(admin, org)?;
+        let scope = self.people_scope(admin.actor(), org).await?;
         let everyone = self.everyone(org).await?;
         Ok(PersonFormOptions {
             classes: scope.classes,

@@ -11,11 +11,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sgo_core::person::{Gender, clean_person_name, full_name, parse_snils};
+use sgo_core::policy::{SchoolAdministration, SchoolAdministrator};
 use sgo_core::{AccountId, Actor, OrganizationId, Role, policy, text};
 use sgo_store::{AccountFields, NewPersonAccount, PersonCardRecord, PersonFields, StoreError};
 
 pub use sgo_store::ClassMembershipRecord;
 
+use crate::error::administered;
 use crate::{App, AppError, AppResult, Origin};
 
 /// Roles a school gives its own people (the region's roles are given by the region).

@@ -6,10 +6,10 @@ impl App {
     /// The school's bells (empty when it has no bell schedule yet).
     pub async fn setup_bells(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         org: OrganizationId,
     ) -> AppResult<Vec<BellRecord>> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         Ok(match self.store.bell_schedule(org).await? {
             Some(s) => self.store.bells(s.id).await?,
             None => Vec::new(),
@@ -19,13 +19,13 @@ impl App {
     /// Replaces the bells of a shift; rows are (number, start, end) with both times empty for none.
     pub async fn save_bells(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         org: OrganizationId,
         shift: &str,
         rows: &[(i32, String, String)],
     ) -> FormResult<()> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         let mut errors = FieldErrors::default();
         let Some(shift) = shift
             .trim()
@@ -87,7 +87,7 @@ impl App {
             .collect::<Vec<_>>()
             .join(", ");
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "bells.update",

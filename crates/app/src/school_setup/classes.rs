@@ -4,18 +4,22 @@ use super::*;
 
 impl App {
     /// Classes of a year.
-    pub async fn setup_classes(&self, actor: &Actor, year_id: i64) -> AppResult<Vec<ClassRecord>> {
-        self.setup_year(actor, year_id).await?;
+    pub async fn setup_classes(
+        &self,
+        admin: &SchoolAdministrator,
+        year_id: i64,
+    ) -> AppResult<Vec<ClassRecord>> {
+        self.setup_year(admin, year_id).await?;
         Ok(self.store.classes(year_id).await?)
     }
 
     /// Teachers of a school (accounts with the teacher role), for selects.
     pub async fn setup_teachers(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         org: OrganizationId,
     ) -> AppResult<Vec<NamedRecord>> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         Ok(self.store.school_teachers(org).await?)
     }
 
@@ -74,12 +78,12 @@ impl App {
     /// Creates a class of a year with its class teacher.
     pub async fn create_class(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         year_id: i64,
         input: &ClassInput,
     ) -> FormResult<i64> {
-        let year = self.setup_year(actor, year_id).await?;
+        let year = self.setup_year(admin, year_id).await?;
         let org = year.organization_id;
         let mut errors = FieldErrors::default();
         let Some(fields) = self.class_fields(org, input, &mut errors).await? else {
@@ -94,7 +98,7 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "class.create",
@@ -128,12 +132,12 @@ impl App {
     /// Changes a class and its class teacher.
     pub async fn update_class(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         class_id: i64,
         input: &ClassInput,
     ) -> FormResult<()> {
-        let old = self.setup_class(actor, class_id).await?;
+        let old = self.setup_class(admin, class_id).await?;
         let mut errors = FieldErrors::default();
         let Some(fields) = self
             .class_fields(old.organization_id, input, &mut errors)
@@ -210,7 +214,7 @@ impl App {
         }
         if !changes.is_empty() {
             self.record_change(
-                actor,
+                admin.actor(),
                 old.organization_id,
                 origin,
                 "class.update",
@@ -223,8 +227,12 @@ impl App {
     }
 
     /// A class with its students, subgroups and curriculum, and the school's subjects and teachers.
-    pub async fn class_setup(&self, actor: &Actor, class_id: i64) -> AppResult<ClassSetup> {
-        let class = self.setup_class(actor, class_id).await?;
+    pub async fn class_setup(
+        &self,
+        admin: &SchoolAdministrator,
+        class_id: i64,
+    ) -> AppResult<ClassSetup> {
+        let class = self.setup_class(admin, class_id).await?;
         let year = self
             .store
             .year(class.academic_year_id)
@@ -259,13 +267,13 @@ impl App {
     /// Creates a subgroup of a class with some of its current students.
     pub async fn create_subgroup(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         class_id: i64,
         name: &str,
         students: &[String],
     ) -> FormResult<i64> {
-        let class = self.setup_class(actor, class_id).await?;
+        let class = self.setup_class(admin, class_id).await?;
         let mut errors = FieldErrors::default();
         let name = required(&mut errors, "subgroup_name", name, 60);
         let members: HashSet<i64> = self
@@ -303,7 +311,7 @@ impl App {
         }
         let id = self.store.create_subgroup(class_id, &name, &chosen).await?;
         self.record_change(
-            actor,
+            admin.actor(),
             class.organization_id,
             origin,
             "subgroup.create",
@@ -323,11 +331,11 @@ impl App {
     /// curriculum and timetable; returns its year.
     pub async fn delete_class(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         class_id: i64,
     ) -> FormResult<i64> {
-        let class = self.setup_class(actor, class_id).await?;
+        let class = self.setup_class(admin, class_id).await?;
         let mut errors = FieldErrors::default();
         let (students, lessons) = self.store.class_usage(class_id).await?;
         let deleted = if students == 0 && lessons == 0 {
@@ -352,7 +360,7 @@ impl App {
             return Ok(Err(errors));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             class.organization_id,
             origin,
             "class.delete",
@@ -366,10 +374,9 @@ impl App {
     /// A subgroup with its class's current students and the subject groups using it.
     pub async fn subgroup_setup(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         subgroup_id: i64,
     ) -> AppResult<SubgroupSetup> {
-        self.setup_gate(actor)?;
         let subgroup = self
             .store
             .subgroup(subgroup_id)
@@ -380,7 +387,7 @@ impl App {
             .class(subgroup.class_id)
             .await?
             .ok_or_else(|| not_found("Класс"))?;
-        refuse_unless(policy::may_administer_school(actor, class.organization_id))?;
+        administered(admin, class.organization_id)?;
         Ok(SubgroupSetup {
             members: self.store.class_members(class.id, self.today()).await?,
             chosen: self.store.subgroup_students(subgroup_id).await?,
@@ -394,13 +401,13 @@ impl App {
     /// have left the class stay in it, so that their past lessons keep their place.
     pub async fn update_subgroup(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         subgroup_id: i64,
         name: &str,
         students: &[String],
     ) -> FormResult<i64> {
-        let setup = self.subgroup_setup(actor, subgroup_id).await?;
+        let setup = self.subgroup_setup(admin, subgroup_id).await?;
         let class = &setup.class;
         let old = &setup.subgroup;
         let mut errors = FieldErrors::default();
@@ -478,7 +485,7 @@ impl App {
         }
         if !changes.is_empty() {
             self.record_change(
-                actor,
+                admin.actor(),
                 class.organization_id,
                 origin,
                 "subgroup.update",
@@ -499,11 +506,11 @@ impl App {
     /// Removes a subgroup no subject group uses; returns its class.
     pub async fn delete_subgroup(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         subgroup_id: i64,
     ) -> FormResult<i64> {
-        let setup = self.subgroup_setup(actor, subgroup_id).await?;
+        let setup = self.subgroup_setup(admin, subgroup_id).await?;
         let mut errors = FieldErrors::default();
         let used = setup.groups.len();
         if used > 0 || !self.store.delete_subgroup(subgroup_id).await? {
@@ -524,7 +531,7 @@ impl App {
             return Ok(Err(errors));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             setup.class.organization_id,
             origin,
             "subgroup.delete",

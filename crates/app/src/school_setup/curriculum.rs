@@ -41,23 +41,23 @@ impl App {
     /// Subjects of a school.
     pub async fn setup_subjects(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         org: OrganizationId,
     ) -> AppResult<Vec<SubjectRecord>> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         Ok(self.store.subjects(org).await?)
     }
 
     /// Creates a subject; its name is unique in the school.
     pub async fn create_subject(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         org: OrganizationId,
         name: &str,
         short_name: &str,
     ) -> FormResult<i64> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         let mut errors = FieldErrors::default();
         let name = required(&mut errors, "subject_name", name, 100);
         let short = text_field(&mut errors, "short_name", short_name, 30);
@@ -80,7 +80,7 @@ impl App {
         };
         let id = self.store.create_subject(org, &name, &short).await?;
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "subject.create",
@@ -92,17 +92,17 @@ impl App {
     }
 
     /// A subject with the subject groups that use it.
-    pub async fn subject_setup(&self, actor: &Actor, subject_id: i64) -> AppResult<SubjectSetup> {
-        self.setup_gate(actor)?;
+    pub async fn subject_setup(
+        &self,
+        admin: &SchoolAdministrator,
+        subject_id: i64,
+    ) -> AppResult<SubjectSetup> {
         let subject = self
             .store
             .subject(subject_id)
             .await?
             .ok_or_else(|| not_found("Предмет"))?;
-        refuse_unless(policy::may_administer_school(
-            actor,
-            subject.organization_id,
-        ))?;
+        administered(admin, subject.organization_id)?;
         Ok(SubjectSetup {
             groups: self.store.subject_groups_of_subject(subject_id).await?,
             subject,
@@ -112,13 +112,13 @@ impl App {
     /// Renames a subject (its name stays unique in the school) and the subject groups named after it.
     pub async fn update_subject(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         subject_id: i64,
         name: &str,
         short_name: &str,
     ) -> FormResult<()> {
-        let setup = self.subject_setup(actor, subject_id).await?;
+        let setup = self.subject_setup(admin, subject_id).await?;
         let old = &setup.subject;
         let org = old.organization_id;
         let mut errors = FieldErrors::default();
@@ -161,7 +161,7 @@ impl App {
         }
         if !changes.is_empty() {
             self.record_change(
-                actor,
+                admin.actor(),
                 org,
                 origin,
                 "subject.update",
@@ -177,11 +177,11 @@ impl App {
     /// Removes a subject no subject group uses; returns its school.
     pub async fn delete_subject(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         subject_id: i64,
     ) -> FormResult<OrganizationId> {
-        let setup = self.subject_setup(actor, subject_id).await?;
+        let setup = self.subject_setup(admin, subject_id).await?;
         let subject = setup.subject;
         let mut errors = FieldErrors::default();
         let used = setup.groups.len();
@@ -203,7 +203,7 @@ impl App {
             return Ok(Err(errors));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             subject.organization_id,
             origin,
             "subject.delete",
@@ -215,14 +215,17 @@ impl App {
     }
 
     /// A subject group with its class, teachers and the school's teachers.
-    pub async fn group_setup(&self, actor: &Actor, group_id: i64) -> AppResult<GroupSetup> {
-        self.setup_gate(actor)?;
+    pub async fn group_setup(
+        &self,
+        admin: &SchoolAdministrator,
+        group_id: i64,
+    ) -> AppResult<GroupSetup> {
         let group = self
             .store
             .subject_group(group_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
-        refuse_unless(policy::may_administer_school(actor, group.organization_id))?;
+        administered(admin, group.organization_id)?;
         let class = self
             .store
             .class(group.class_id)
@@ -248,12 +251,12 @@ impl App {
     /// the class and how many lessons changed teacher.
     pub async fn update_subject_group(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         group_id: i64,
         input: &GroupEdit,
     ) -> FormResult<(i64, u64)> {
-        let setup = self.group_setup(actor, group_id).await?;
+        let setup = self.group_setup(admin, group_id).await?;
         let group = &setup.group;
         let current: Vec<i64> = setup
             .teachers
@@ -334,7 +337,7 @@ impl App {
         }
         if !changes.is_empty() {
             self.record_change(
-                actor,
+                admin.actor(),
                 group.organization_id,
                 origin,
                 "subject_group.update",
@@ -351,12 +354,12 @@ impl App {
     /// Adds a line of the curriculum: the class or a subgroup, a subject, teachers, hours.
     pub async fn create_subject_group(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         class_id: i64,
         input: &GroupInput,
     ) -> FormResult<i64> {
-        let class = self.setup_class(actor, class_id).await?;
+        let class = self.setup_class(admin, class_id).await?;
         let org = class.organization_id;
         let mut errors = FieldErrors::default();
         let subjects = self.store.subjects(org).await?;
@@ -428,7 +431,7 @@ impl App {
             .collect::<Vec<_>>()
             .join(", ");
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "subject_group.create",
@@ -442,24 +445,23 @@ impl App {
     /// Removes a line of the curriculum that has no lessons yet.
     pub async fn delete_subject_group(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         group_id: i64,
     ) -> AppResult<i64> {
-        self.setup_gate(actor)?;
         let group = self
             .store
             .subject_group(group_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
-        refuse_unless(policy::may_administer_school(actor, group.organization_id))?;
+        administered(admin, group.organization_id)?;
         if !self.store.delete_subject_group(group_id).await? {
             return Err(AppError::BadRequest(
                 "По этой группе уже есть уроки: её нельзя удалить".into(),
             ));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             group.organization_id,
             origin,
             "subject_group.delete",

@@ -6,11 +6,11 @@ impl App {
     /// A class's lessons of the week starting on `monday` (cancelled ones too).
     pub async fn class_week_lessons(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         class_id: i64,
         monday: NaiveDate,
     ) -> AppResult<(ClassRecord, Vec<SetupLessonRecord>)> {
-        let class = self.setup_class(actor, class_id).await?;
+        let class = self.setup_class(admin, class_id).await?;
         let lessons = self
             .store
             .class_lessons(class_id, monday, monday + Duration::days(6))
@@ -19,14 +19,17 @@ impl App {
     }
 
     /// A lesson with the bells and teachers its change form offers.
-    pub async fn lesson_setup(&self, actor: &Actor, lesson_id: i64) -> AppResult<LessonSetup> {
-        self.setup_gate(actor)?;
+    pub async fn lesson_setup(
+        &self,
+        admin: &SchoolAdministrator,
+        lesson_id: i64,
+    ) -> AppResult<LessonSetup> {
         let lesson = self
             .store
             .setup_lesson(lesson_id)
             .await?
             .ok_or_else(|| not_found("Урок"))?;
-        refuse_unless(policy::may_administer_school(actor, lesson.organization_id))?;
+        administered(admin, lesson.organization_id)?;
         let class = self
             .store
             .class(lesson.class_id)
@@ -45,12 +48,12 @@ impl App {
     /// Changes one dated lesson: another date or bell, a substitute teacher, a room, or cancels it.
     pub async fn change_lesson(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         lesson_id: i64,
         input: &LessonInput,
     ) -> FormResult<SetupLessonRecord> {
-        let setup = self.lesson_setup(actor, lesson_id).await?;
+        let setup = self.lesson_setup(admin, lesson_id).await?;
         let old = &setup.lesson;
         let year = self
             .store
@@ -134,7 +137,7 @@ impl App {
         }
         if !changes.is_empty() {
             self.record_change(
-                actor,
+                admin.actor(),
                 old.organization_id,
                 origin,
                 "lesson.change",

@@ -1,7 +1,7 @@
 //! School set-up: years and periods, classes, curriculum, bells and the timetable.
 //!
-//! Every use case refuses anyone who may not administer a school before reading, then checks the
-//! thing asked about belongs to a school the actor may administer. Form input arrives as text;
+//! Every use case takes a [`SchoolAdministrator`], so nobody else reaches it at all, and asks it
+//! for the one school the thing asked about belongs to. Form input arrives as text;
 //! what is wrong with it comes back as [`FieldErrors`] next to the field it concerns.
 
 mod bells;
@@ -14,13 +14,15 @@ mod years;
 use std::collections::HashSet;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use sgo_core::policy::SchoolAdministrator;
 use sgo_core::schedule::{self, Bell, DateSpan, PeriodKind, SchemeProblem, WeeklySlot};
-use sgo_core::{Actor, OrganizationId, policy, text};
+use sgo_core::{OrganizationId, text};
 use sgo_store::{
     AcademicYearRecord, ClassFields, ClassRecord, GroupChange, LessonChange, NamedRecord, NewBell,
     NewLesson, NewPeriod, NewSubjectGroup, NewTimetableEntry, StoreError, TimetablePlan,
 };
 
+use crate::error::administered;
 use crate::{App, AppError, AppResult, Origin};
 
 pub use sgo_store::{
@@ -307,26 +309,17 @@ pub struct LessonInput {
     pub cancelled: bool,
 }
 
-fn refuse_unless(allowed: bool) -> AppResult<()> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 fn not_found(what: &str) -> AppError {
     AppError::NotFound(format!("{what} не найден"))
 }
 
 impl App {
-    /// Refuses actors who administer no school at all, before anything is read.
-    fn setup_gate(&self, actor: &Actor) -> AppResult<()> {
-        refuse_unless(policy::may_administer_school(actor, actor.organization_id))
-    }
-
-    async fn setup_school(&self, actor: &Actor, org: OrganizationId) -> AppResult<()> {
-        refuse_unless(policy::may_administer_school(actor, org))?;
+    async fn setup_school(
+        &self,
+        admin: &SchoolAdministrator,
+        org: OrganizationId,
+    ) -> AppResult<()> {
+        administered(admin, org)?;
         self.store
             .organization(org)
             .await?
@@ -334,31 +327,41 @@ impl App {
         Ok(())
     }
 
-    async fn setup_year(&self, actor: &Actor, year_id: i64) -> AppResult<AcademicYearRecord> {
-        self.setup_gate(actor)?;
+    async fn setup_year(
+        &self,
+        admin: &SchoolAdministrator,
+        year_id: i64,
+    ) -> AppResult<AcademicYearRecord> {
         let year = self
             .store
             .year(year_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
-        refuse_unless(policy::may_administer_school(actor, year.organization_id))?;
+        administered(admin, year.organization_id)?;
         Ok(year)
     }
 
-    async fn setup_class(&self, actor: &Actor, class_id: i64) -> AppResult<ClassRecord> {
-        self.setup_gate(actor)?;
+    async fn setup_class(
+        &self,
+        admin: &SchoolAdministrator,
+        class_id: i64,
+    ) -> AppResult<ClassRecord> {
         let class = self
             .store
             .class(class_id)
             .await?
             .ok_or_else(|| not_found("Класс"))?;
-        refuse_unless(policy::may_administer_school(actor, class.organization_id))?;
+        administered(admin, class.organization_id)?;
         Ok(class)
     }
 
     /// The name of the school being set up (the actor's own or, for the region, the one chosen).
-    pub async fn setup_school_name(&self, actor: &Actor, org: OrganizationId) -> AppResult<String> {
-        self.setup_school(actor, org).await?;
+    pub async fn setup_school_name(
+        &self,
+        admin: &SchoolAdministrator,
+        org: OrganizationId,
+    ) -> AppResult<String> {
+        self.setup_school(admin, org).await?;
         Ok(self
             .store
             .organization(org)

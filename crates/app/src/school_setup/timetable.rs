@@ -6,11 +6,11 @@ impl App {
     /// The weekly timetable of a class valid on a day (today, or the year's start before it).
     pub async fn timetable_setup(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         class_id: i64,
         on: Option<NaiveDate>,
     ) -> AppResult<TimetableSetup> {
-        let class = self.setup_class(actor, class_id).await?;
+        let class = self.setup_class(admin, class_id).await?;
         let year = self
             .store
             .year(class.academic_year_id)
@@ -30,13 +30,13 @@ impl App {
     /// Stores a class's weekly timetable from a date and regenerates its lessons to the year's end.
     pub async fn save_timetable(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         class_id: i64,
         valid_from: &str,
         cells: &[CellInput],
     ) -> FormResult<TimetableOutcome> {
-        let class = self.setup_class(actor, class_id).await?;
+        let class = self.setup_class(admin, class_id).await?;
         let org = class.organization_id;
         let year = self
             .store
@@ -197,7 +197,7 @@ impl App {
             .collect::<Vec<_>>()
             .join("; ");
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "timetable.save",

@@ -6,22 +6,22 @@ impl App {
     /// The school's academic years, newest first.
     pub async fn setup_years(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         org: OrganizationId,
     ) -> AppResult<Vec<AcademicYearRecord>> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         Ok(self.store.years(org).await?)
     }
 
     /// Creates an academic year; it may not overlap another year of the school.
     pub async fn create_year(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         org: OrganizationId,
         input: &YearInput,
     ) -> FormResult<i64> {
-        self.setup_school(actor, org).await?;
+        self.setup_school(admin, org).await?;
         let mut errors = FieldErrors::default();
         let start = date_field(&mut errors, "start", &input.start);
         let end = date_field(&mut errors, "end", &input.end);
@@ -52,7 +52,7 @@ impl App {
         };
         let id = self.store.create_year(org, &name, start, end).await?;
         self.record_change(
-            actor,
+            admin.actor(),
             org,
             origin,
             "year.create",
@@ -67,12 +67,12 @@ impl App {
     /// the new dates, or when the year would overlap another year of the school.
     pub async fn update_year(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         year_id: i64,
         input: &YearInput,
     ) -> FormResult<()> {
-        let old = self.setup_year(actor, year_id).await?;
+        let old = self.setup_year(admin, year_id).await?;
         let org = old.organization_id;
         let mut errors = FieldErrors::default();
         let start = date_field(&mut errors, "year_start", &input.start);
@@ -140,7 +140,7 @@ impl App {
         }
         if !changes.is_empty() {
             self.record_change(
-                actor,
+                admin.actor(),
                 org,
                 origin,
                 "year.update",
@@ -154,8 +154,12 @@ impl App {
     }
 
     /// A year with its periods and holidays.
-    pub async fn year_setup(&self, actor: &Actor, year_id: i64) -> AppResult<YearSetup> {
-        let year = self.setup_year(actor, year_id).await?;
+    pub async fn year_setup(
+        &self,
+        admin: &SchoolAdministrator,
+        year_id: i64,
+    ) -> AppResult<YearSetup> {
+        let year = self.setup_year(admin, year_id).await?;
         Ok(YearSetup {
             periods: self.store.year_periods(year_id).await?,
             holidays: self.store.holidays(year_id).await?,
@@ -166,12 +170,12 @@ impl App {
     /// Adds the periods of one grade range to a year.
     pub async fn add_period_scheme(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         year_id: i64,
         input: &SchemeInput,
     ) -> FormResult<()> {
-        let year = self.setup_year(actor, year_id).await?;
+        let year = self.setup_year(admin, year_id).await?;
         let mut errors = FieldErrors::default();
         let grade = |s: &str| s.trim().parse::<i32>().ok();
         let (Some(from), Some(to)) = (grade(&input.grade_from), grade(&input.grade_to)) else {
@@ -238,7 +242,7 @@ impl App {
             .collect::<Vec<_>>()
             .join("; ");
         self.record_change(
-            actor,
+            admin.actor(),
             year.organization_id,
             origin,
             "period.create",
@@ -253,13 +257,13 @@ impl App {
     /// Removes the periods of one grade range of a year.
     pub async fn delete_period_scheme(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         year_id: i64,
         grade_from: i32,
         grade_to: i32,
     ) -> AppResult<()> {
-        let year = self.setup_year(actor, year_id).await?;
+        let year = self.setup_year(admin, year_id).await?;
         let n = self
             .store
             .delete_periods(year_id, grade_from, grade_to)
@@ -268,7 +272,7 @@ impl App {
             return Err(AppError::NotFound("Такой схемы периодов нет".into()));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             year.organization_id,
             origin,
             "period.delete",
@@ -283,12 +287,12 @@ impl App {
     /// Adds a holiday inside the year.
     pub async fn add_holiday(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         year_id: i64,
         input: &HolidayInput,
     ) -> FormResult<i64> {
-        let year = self.setup_year(actor, year_id).await?;
+        let year = self.setup_year(admin, year_id).await?;
         let mut errors = FieldErrors::default();
         let name = required(&mut errors, "holiday_name", &input.name, 100);
         let start = date_field(&mut errors, "holiday_start", &input.start);
@@ -305,7 +309,7 @@ impl App {
         };
         let id = self.store.add_holiday(year_id, &name, a, b).await?;
         self.record_change(
-            actor,
+            admin.actor(),
             year.organization_id,
             origin,
             "holiday.create",
@@ -319,17 +323,17 @@ impl App {
     /// Removes a holiday.
     pub async fn delete_holiday(
         &self,
-        actor: &Actor,
+        admin: &SchoolAdministrator,
         origin: &Origin,
         year_id: i64,
         holiday_id: i64,
     ) -> AppResult<()> {
-        let year = self.setup_year(actor, year_id).await?;
+        let year = self.setup_year(admin, year_id).await?;
         if !self.store.delete_holiday(year_id, holiday_id).await? {
             return Err(AppError::NotFound("Каникулы не найдены".into()));
         }
         self.record_change(
-            actor,
+            admin.actor(),
             year.organization_id,
             origin,
             "holiday.delete",

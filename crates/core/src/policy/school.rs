@@ -3,21 +3,25 @@
 use super::Actor;
 use crate::{AccountId, OrganizationId, Role};
 
-/// Proof that the actor keeps the territory and the organizations of the portal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Proof that the actor keeps the territory and the organizations of the portal. It holds the
+/// actor because the region's use cases write the audit log in their name.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionAdministration {
-    by: AccountId,
-    organization: OrganizationId,
+    actor: Actor,
 }
 
 impl RegionAdministration {
+    /// Who acts, as the audit log records them.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
     /// Who acts.
     pub fn by(&self) -> AccountId {
-        self.by
+        self.actor.account_id
     }
     /// The administrator's own organization (the regional ministry).
     pub fn organization(&self) -> OrganizationId {
-        self.organization
+        self.actor.organization_id
     }
 }
 
@@ -25,9 +29,8 @@ impl RegionAdministration {
 pub fn region_administration(actor: &Actor) -> Option<RegionAdministration> {
     actor
         .has(Role::RegionAdministrator)
-        .then_some(RegionAdministration {
-            by: actor.account_id,
-            organization: actor.organization_id,
+        .then(|| RegionAdministration {
+            actor: actor.clone(),
         })
 }
 

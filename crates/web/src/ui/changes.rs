@@ -10,6 +10,7 @@ use axum::routing::get;
 use chrono::NaiveDate;
 use sgo_app::AppError;
 use sgo_app::change_log::{AREAS, ChangeLogPage, ChangeLogQuery};
+use sgo_core::policy::{self, SchoolAdministrator};
 
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
@@ -185,17 +186,31 @@ fn build<'a>(
     }
 }
 
+/// The actor as a school administrator (the region's is one too), asked of the policy before the
+/// query is read: anyone else gets the 403 page the use case answered before it took the capability.
+fn administrator(
+    state: &AppState,
+    session: &UiSession,
+) -> Result<SchoolAdministrator, Box<Response>> {
+    policy::school_administrator(&session.who.actor)
+        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
+}
+
 /// `GET /changes?organization=&from=&to=&who=&area=&text=&page=`.
 async fn page(
     State(state): State<AppState>,
     session: UiSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let admin = match administrator(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let query = match parse_query(&q) {
         Ok(query) => query,
         Err(e) => return PageError(state, e).into_response(),
     };
-    let log = match state.app.change_log(&session.who.actor, &query).await {
+    let log = match state.app.change_log(&admin, &query).await {
         Ok(log) => log,
         Err(e) => return PageError(state, e).into_response(),
     };

@@ -14,7 +14,7 @@ use sgo_app::AppError;
 use sgo_app::identity::{EsiaAccount, EsiaCallback, EsiaLink, EsiaOutcome, parse_region_esia_form};
 use sgo_app::session::{Channel, SignedIn};
 
-use super::region::{checked_form, field};
+use super::region::{administration, checked_form, field};
 use super::{Header, MessagePage, PageError, SESSION_COOKIE, UiSession, csrf, render};
 use crate::AppState;
 use crate::cookies;
@@ -416,11 +416,15 @@ async fn region_page(
     session: UiSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let header = match Header::load(&state, &session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let settings = match state.app.region_esia_settings(&session.who.actor).await {
+    let settings = match state.app.region_esia_settings(&admin).await {
         Ok(s) => s,
         Err(e) => return PageError(state, e).into_response(),
     };
@@ -448,6 +452,10 @@ async fn region_save(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -459,7 +467,7 @@ async fn region_save(
         Ok(settings) => {
             match state
                 .app
-                .set_region_esia_settings(&session.who.actor, &origin, &settings)
+                .set_region_esia_settings(&admin, &origin, &settings)
                 .await
             {
                 Ok(()) => Redirect::to("/region/esia?saved=1").into_response(),

@@ -12,6 +12,7 @@ use sgo_app::AppError;
 use sgo_app::import::{
     ImportBatchView, ImportCheck, ImportKind, ImportProgress, ImportStatus, RowError,
 };
+use sgo_core::policy::{self, SchoolAdministrator};
 
 use super::{Header, PageError, UiSession, csrf, local_time, render};
 use crate::AppState;
@@ -134,15 +135,26 @@ fn history_row(b: ImportBatchView) -> HistoryRow {
     }
 }
 
+/// The actor as a school administrator, asked of the policy before the handler reads any input:
+/// anyone else gets the 403 page the use cases answered before they took the capability.
+fn administrator(
+    state: &AppState,
+    session: &UiSession,
+) -> Result<SchoolAdministrator, Box<PageError>> {
+    policy::school_administrator(&session.who.actor)
+        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden)))
+}
+
 async fn upload_page(
     state: &AppState,
     session: &UiSession,
+    admin: &SchoolAdministrator,
     kind: &str,
     file_error: Option<String>,
     check: Option<CheckSummary>,
     status: StatusCode,
 ) -> Response {
-    let history = match state.app.import_history(&session.who.actor).await {
+    let history = match state.app.import_history(admin).await {
         Ok(h) => h.into_iter().map(history_row).collect(),
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -163,7 +175,20 @@ async fn upload_page(
 }
 
 async fn page(State(state): State<AppState>, session: UiSession) -> Response {
-    upload_page(&state, &session, "students", None, None, StatusCode::OK).await
+    let admin = match administrator(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return refusal.into_response(),
+    };
+    upload_page(
+        &state,
+        &session,
+        &admin,
+        "students",
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// What the multipart form carried.
@@ -216,13 +241,26 @@ async fn upload(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
+    let admin = match administrator(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return refusal.into_response(),
+    };
     let form = match read_upload(&mut multipart, &headers).await {
         Ok(f) => f,
         Err((StatusCode::FORBIDDEN, _)) => {
             return PageError(state.clone(), AppError::Forbidden).into_response();
         }
         Err((status, message)) => {
-            return upload_page(&state, &session, "students", Some(message), None, status).await;
+            return upload_page(
+                &state,
+                &session,
+                &admin,
+                "students",
+                Some(message),
+                None,
+                status,
+            )
+            .await;
         }
     };
     let kind_code = form.kind.as_deref().unwrap_or_default();
@@ -231,6 +269,7 @@ async fn upload(
         return upload_page(
             &state,
             &session,
+            &admin,
             "students",
             Some(message),
             None,
@@ -240,7 +279,7 @@ async fn upload(
     };
     let result = state
         .app
-        .import_check_file(&session.who.actor, kind, &form.file_name, &form.bytes)
+        .import_check_file(&admin, kind, &form.file_name, &form.bytes)
         .await;
     match result {
         Ok(ImportCheck {
@@ -257,6 +296,7 @@ async fn upload(
             upload_page(
                 &state,
                 &session,
+                &admin,
                 kind.code(),
                 None,
                 Some(summary),
@@ -268,6 +308,7 @@ async fn upload(
             upload_page(
                 &state,
                 &session,
+                &admin,
                 kind.code(),
                 Some(message),
                 None,
@@ -346,10 +387,11 @@ async fn batch_page(
     session: UiSession,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
+    let admin = administrator(&state, &session).map_err(|e| *e)?;
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let view = state
         .app
-        .import_batch(&session.who.actor, id)
+        .import_batch(&admin, id)
         .await
         .map_err(|e| PageError(state.clone(), e))?;
     let header = Header::load(&state, &session).await?;
@@ -398,13 +440,14 @@ async fn apply(
     Path(raw): Path<String>,
     Form(form): Form<ApplyForm>,
 ) -> Result<Response, PageError> {
+    let admin = administrator(&state, &session).map_err(|e| *e)?;
     if !csrf::check(&headers, form.csrf.as_deref()) {
         return Err(PageError(state, AppError::Forbidden));
     }
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let job = state
         .app
-        .confirm_import(&session.who.actor, &origin, id)
+        .confirm_import(&admin, &origin, id)
         .await
         .map_err(|e| PageError(state.clone(), e))?;
     // A big file takes seconds: the page polls the progress while the job writes.
@@ -426,10 +469,11 @@ async fn progress(
     session: UiSession,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
+    let admin = administrator(&state, &session).map_err(|e| *e)?;
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let p: ImportProgress = state
         .app
-        .import_progress(&session.who.actor, id)
+        .import_progress(&admin, id)
         .await
         .map_err(|e| PageError(state.clone(), e))?;
     Ok((

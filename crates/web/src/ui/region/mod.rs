@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
 use sgo_app::territory_admin::RegionFormError;
+use sgo_core::policy::{self, RegionAdministration};
 
-use super::{PageError, csrf};
+use super::{PageError, UiSession, csrf};
 use crate::AppState;
 use crate::extract::CaseInsensitiveForm;
 
@@ -54,6 +55,16 @@ pub(crate) fn routes() -> Routes {
             "/region/organizations/{id}/administrators",
             post(organizations::create_administrator),
         )
+}
+
+/// The actor as the region administrator, asked of the policy before the handler reads any
+/// input: anyone else gets the 403 page the use cases answered before they took the capability.
+pub(super) fn administration(
+    state: &AppState,
+    session: &UiSession,
+) -> Result<RegionAdministration, Box<Response>> {
+    policy::region_administration(&session.who.actor)
+        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
 }
 
 /// A submitted form whose CSRF token matched; anything else is answered here.

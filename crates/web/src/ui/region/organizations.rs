@@ -14,7 +14,9 @@ use sgo_app::territory_admin::{
 };
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, ChoiceGroup, INVALID, checked_form, field, refused, see_other};
+use super::{
+    Choice, ChoiceGroup, INVALID, administration, checked_form, field, refused, see_other,
+};
 use crate::AppState;
 use crate::extract::{CaseInsensitiveForm, ClientOrigin};
 
@@ -140,16 +142,19 @@ async fn form_page(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> Response {
+    let admin = match administration(state, session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let actor = &session.who.actor;
-    let territory = match state.app.region_territory(actor).await {
+    let territory = match state.app.region_territory(&admin).await {
         Ok(t) => t,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
-    let authority_list = match state.app.region_authorities(actor).await {
+    let authority_list = match state.app.region_authorities(&admin).await {
         Ok(a) => a,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -230,6 +235,9 @@ pub(crate) async fn new_form(
     session: UiSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(refusal) = administration(&state, &session) {
+        return *refusal;
+    }
     let input = OrganizationInput {
         settlement: q.get("settlement").cloned().unwrap_or_default(),
         kind: q.get("kind").cloned().unwrap_or_default(),
@@ -254,16 +262,16 @@ pub(crate) async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
     };
     let input = organization_input(&form);
-    match state
-        .app
-        .create_organization(&session.who.actor, &origin, &input)
-        .await
-    {
+    match state.app.create_organization(&admin, &origin, &input).await {
         Ok(id) => see_other(format!("/region/organizations/{id}?done=created")),
         Err(RegionFormError::Invalid(errors)) => {
             form_page(&state, &session, None, &input, &errors, INVALID).await
@@ -278,7 +286,11 @@ pub(crate) async fn edit_form(
     session: UiSession,
     Path(id): Path<i64>,
 ) -> Response {
-    let org = match state.app.admin_organization(&session.who.actor, id).await {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
+    let org = match state.app.admin_organization(&admin, id).await {
         Ok(o) => o,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -303,6 +315,10 @@ pub(crate) async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -310,7 +326,7 @@ pub(crate) async fn update(
     let input = organization_input(&form);
     match state
         .app
-        .update_organization(&session.who.actor, &origin, id, &input)
+        .update_organization(&admin, &origin, id, &input)
         .await
     {
         Ok(()) => see_other(format!("/region/organizations/{id}?done=saved")),
@@ -347,17 +363,20 @@ async fn organization_page(
     admin_errors: FieldErrors,
     status: StatusCode,
 ) -> Response {
+    let region = match administration(state, session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let actor = &session.who.actor;
-    let org = match state.app.admin_organization(actor, id).await {
+    let org = match state.app.admin_organization(&region, id).await {
         Ok(o) => o,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
     let authority_name = match org.record.authority_id {
-        Some(a) => match state.app.region_authorities(actor).await {
+        Some(a) => match state.app.region_authorities(&region).await {
             Ok(list) => list
                 .into_iter()
                 .find(|x| x.id == a)
@@ -395,6 +414,9 @@ pub(crate) async fn page(
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(refusal) = administration(&state, &session) {
+        return *refusal;
+    }
     let notice = match q.get("done").map(String::as_str) {
         Some("created") => Some("Организация создана. Создайте учётную запись её администратора."),
         Some("saved") => Some("Изменения сохранены."),
@@ -425,6 +447,10 @@ pub(crate) async fn set_active(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -432,7 +458,7 @@ pub(crate) async fn set_active(
     let active = form.get("active") == Some("1");
     match state
         .app
-        .set_organization_active(&session.who.actor, &origin, id, active)
+        .set_organization_active(&admin, &origin, id, active)
         .await
     {
         Ok(()) => {
@@ -462,6 +488,10 @@ pub(crate) async fn create_administrator(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -474,7 +504,7 @@ pub(crate) async fn create_administrator(
     };
     match state
         .app
-        .create_organization_administrator(&session.who.actor, &origin, id, &input)
+        .create_organization_administrator(&admin, &origin, id, &input)
         .await
     {
         Ok(issued) => {

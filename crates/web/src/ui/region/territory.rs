@@ -14,7 +14,7 @@ use sgo_app::territory_admin::{
 };
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, INVALID, checked_form, field, refused, see_other};
+use super::{Choice, INVALID, administration, checked_form, field, refused, see_other};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 
@@ -63,6 +63,10 @@ async fn overview_page(
     new_municipality_error: Option<String>,
     status: StatusCode,
 ) -> Response {
+    let admin = match administration(state, session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
@@ -75,7 +79,7 @@ async fn overview_page(
         kind: OrganizationKind::from_code(kind.trim()).ok(),
         name_norm: Some(name.clone()),
     };
-    let overview = match state.app.region_overview(&session.who.actor, &filter).await {
+    let overview = match state.app.region_overview(&admin, &filter).await {
         Ok(o) => o,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -126,6 +130,9 @@ pub(crate) async fn overview(
     session: UiSession,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(refusal) = administration(&state, &session) {
+        return *refusal;
+    }
     overview_page(&state, &session, &q, String::new(), None, StatusCode::OK).await
 }
 
@@ -137,16 +144,16 @@ pub(crate) async fn create_municipality(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
     };
     let name = field(&form, "name");
-    match state
-        .app
-        .create_municipality(&session.who.actor, &origin, &name)
-        .await
-    {
+    match state.app.create_municipality(&admin, &origin, &name).await {
         Ok(id) => see_other(format!(
             "/region/municipalities/{id}?done=municipality-created"
         )),
@@ -187,16 +194,19 @@ async fn municipality_page(
     typed: Option<Typed>,
     status: StatusCode,
 ) -> Response {
+    let admin = match administration(state, session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let actor = &session.who.actor;
-    let municipality = match state.app.region_municipality(actor, id).await {
+    let municipality = match state.app.region_municipality(&admin, id).await {
         Ok(m) => m,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
-    let settlements = match state.app.region_territory(actor).await {
+    let settlements = match state.app.region_territory(&admin).await {
         Ok(t) => t
             .into_iter()
             .find(|m| m.id == id)
@@ -231,6 +241,9 @@ pub(crate) async fn municipality(
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(refusal) = administration(&state, &session) {
+        return *refusal;
+    }
     municipality_page(&state, &session, id, notice(&q), None, StatusCode::OK).await
 }
 
@@ -243,6 +256,10 @@ pub(crate) async fn rename_municipality(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -250,7 +267,7 @@ pub(crate) async fn rename_municipality(
     let name = field(&form, "name");
     match state
         .app
-        .rename_municipality(&session.who.actor, &origin, id, &name)
+        .rename_municipality(&admin, &origin, id, &name)
         .await
     {
         Ok(()) => see_other(format!(
@@ -278,6 +295,10 @@ pub(crate) async fn create_settlement(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -285,14 +306,14 @@ pub(crate) async fn create_settlement(
     let name = field(&form, "name");
     match state
         .app
-        .create_settlement(&session.who.actor, &origin, id, &name)
+        .create_settlement(&admin, &origin, id, &name)
         .await
     {
         Ok(_) => see_other(format!(
             "/region/municipalities/{id}?done=settlement-created"
         )),
         Err(RegionFormError::Invalid(errors)) => {
-            let current = match state.app.region_municipality(&session.who.actor, id).await {
+            let current = match state.app.region_municipality(&admin, id).await {
                 Ok(m) => m.name,
                 Err(e) => return PageError(state.clone(), e).into_response(),
             };
@@ -327,11 +348,15 @@ async fn settlement_page(
     typed: Option<(String, Option<String>)>,
     status: StatusCode,
 ) -> Response {
+    let admin = match administration(state, session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let header = match Header::load(state, session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let settlement = match state.app.region_settlement(&session.who.actor, id).await {
+    let settlement = match state.app.region_settlement(&admin, id).await {
         Ok(s) => s,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -354,6 +379,9 @@ pub(crate) async fn settlement(
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if let Err(refusal) = administration(&state, &session) {
+        return *refusal;
+    }
     settlement_page(&state, &session, id, notice(&q), None, StatusCode::OK).await
 }
 
@@ -366,6 +394,10 @@ pub(crate) async fn rename_settlement(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let admin = match administration(&state, &session) {
+        Ok(admin) => admin,
+        Err(refusal) => return *refusal,
+    };
     let form = match checked_form(&state, &headers, &body) {
         Ok(f) => f,
         Err(r) => return *r,
@@ -373,7 +405,7 @@ pub(crate) async fn rename_settlement(
     let name = field(&form, "name");
     match state
         .app
-        .rename_settlement(&session.who.actor, &origin, id, &name)
+        .rename_settlement(&admin, &origin, id, &name)
         .await
     {
         Ok(()) => see_other(format!("/region/settlements/{id}?done=settlement-renamed")),

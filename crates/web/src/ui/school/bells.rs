@@ -43,10 +43,11 @@ pub(super) async fn bells_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<BellsPage, Response> {
+    let admin = &administrator(state, session)?;
     let (portal_name, header, c) = common(state, session, org, "bells").await?;
     let bells: Vec<BellRecord> = state
         .app
-        .setup_bells(&session.who.actor, org)
+        .setup_bells(admin, org)
         .await
         .map_err(fail(state))?;
     let shifts = [1, 2]
@@ -99,7 +100,8 @@ pub(super) async fn bells_page(
     session: UiSession,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let org = org_of(&session.who.actor, q.org);
+    let admin = &administrator(&state, &session)?;
+    let org = org_of(admin, q.org);
     let page = bells_view(
         &state,
         &session,
@@ -119,10 +121,10 @@ pub(super) async fn save_bells(
     headers: HeaderMap,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
-    let actor = &session.who.actor;
-    let org = org_of_form(actor, &form);
+    let org = org_of_form(admin, &form);
     let shift = form.get("shift");
     let rows: Vec<(i32, String, String)> = (1..=BELL_ROWS)
         .map(|n| {
@@ -135,12 +137,12 @@ pub(super) async fn save_bells(
         .collect();
     match state
         .app
-        .save_bells(actor, &origin, org, shift, &rows)
+        .save_bells(admin, &origin, org, shift, &rows)
         .await
         .map_err(fail(&state))?
     {
         Ok(()) => {
-            let q = if org == actor.organization_id {
+            let q = if org == admin.home() {
                 String::new()
             } else {
                 format!("&org={org}")

@@ -28,11 +28,11 @@ pub(super) async fn classes_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<ClassesPage, Response> {
-    let actor = &session.who.actor;
+    let admin = &administrator(state, session)?;
     let (portal_name, header, c) = common(state, session, org, "classes").await?;
     let years = state
         .app
-        .setup_years(actor, org)
+        .setup_years(admin, org)
         .await
         .map_err(fail(state))?;
     let today = state.app.today();
@@ -52,14 +52,14 @@ pub(super) async fn classes_view(
     let classes = match &year {
         Some(y) => state
             .app
-            .setup_classes(actor, y.id)
+            .setup_classes(admin, y.id)
             .await
             .map_err(fail(state))?,
         None => Vec::new(),
     };
     let teachers = state
         .app
-        .setup_teachers(actor, org)
+        .setup_teachers(admin, org)
         .await
         .map_err(fail(state))?;
     Ok(ClassesPage {
@@ -92,7 +92,8 @@ pub(super) async fn classes_page(
     session: UiSession,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let org = org_of(&session.who.actor, q.org);
+    let admin = &administrator(&state, &session)?;
+    let org = org_of(admin, q.org);
     let form = ClassInput {
         shift: "1".into(),
         ..ClassInput::default()
@@ -117,9 +118,9 @@ pub(super) async fn create_class(
     headers: HeaderMap,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
-    let actor = &session.who.actor;
     let Ok(year_id) = form.get("year").trim().parse::<i64>() else {
         return Err(fail(&state)(AppError::BadRequest(
             "Выберите учебный год".into(),
@@ -128,13 +129,13 @@ pub(super) async fn create_class(
     let input = class_input(&form);
     match state
         .app
-        .create_class(actor, &origin, year_id, &input)
+        .create_class(admin, &origin, year_id, &input)
         .await
         .map_err(fail(&state))?
     {
         Ok(id) => Ok(see(format!("/school/classes/{id}?saved=class"))),
         Err(errors) => {
-            let org = org_of_form(actor, &form);
+            let org = org_of_form(admin, &form);
             let page =
                 classes_view(&state, &session, org, Some(year_id), input, errors, None).await?;
             Ok(with_status(INVALID, &page))
@@ -195,9 +196,10 @@ pub(super) async fn class_view(
     forms: ClassForms,
     notice: Option<&'static str>,
 ) -> Result<ClassPage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .class_setup(&session.who.actor, id)
+        .class_setup(admin, id)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -274,6 +276,7 @@ pub(super) async fn class_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
+    administrator(&state, &session)?;
     let page = class_view(
         &state,
         &session,
@@ -293,12 +296,13 @@ pub(super) async fn update_class(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let input = class_input(&form);
     match state
         .app
-        .update_class(&session.who.actor, &origin, id, &input)
+        .update_class(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {
@@ -323,18 +327,13 @@ pub(super) async fn create_subgroup(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let name = form.get("subgroup_name").to_owned();
     match state
         .app
-        .create_subgroup(
-            &session.who.actor,
-            &origin,
-            id,
-            &name,
-            &form.all("students"),
-        )
+        .create_subgroup(admin, &origin, id, &name, &form.all("students"))
         .await
         .map_err(fail(&state))?
     {
@@ -359,6 +358,7 @@ pub(super) async fn create_group(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let input = GroupInput {
@@ -369,7 +369,7 @@ pub(super) async fn create_group(
     };
     match state
         .app
-        .create_subject_group(&session.who.actor, &origin, id, &input)
+        .create_subject_group(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {
@@ -394,11 +394,12 @@ pub(super) async fn delete_group(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let class = state
         .app
-        .delete_subject_group(&session.who.actor, &origin, id)
+        .delete_subject_group(admin, &origin, id)
         .await
         .map_err(fail(&state))?;
     Ok(see(format!("/school/classes/{class}?saved=group_deleted")))
@@ -412,22 +413,23 @@ pub(super) async fn delete_class(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let class = state
         .app
-        .class_setup(&session.who.actor, id)
+        .class_setup(admin, id)
         .await
         .map_err(fail(&state))?
         .class;
-    let org_amp = if class.organization_id == session.who.actor.organization_id {
+    let org_amp = if class.organization_id == admin.home() {
         String::new()
     } else {
         format!("&org={}", class.organization_id)
     };
     match state
         .app
-        .delete_class(&session.who.actor, &origin, id)
+        .delete_class(admin, &origin, id)
         .await
         .map_err(fail(&state))?
     {
@@ -473,9 +475,10 @@ pub(super) async fn group_view(
     entered: Option<GroupEdit>,
     errors: FieldErrors,
 ) -> Result<GroupPage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .group_setup(&session.who.actor, id)
+        .group_setup(admin, id)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -527,6 +530,7 @@ pub(super) async fn group_page(
     session: UiSession,
     Path(id): Path<i64>,
 ) -> Page {
+    administrator(&state, &session)?;
     let page = group_view(&state, &session, id, None, FieldErrors::default()).await?;
     Ok(render(&page))
 }
@@ -539,6 +543,7 @@ pub(super) async fn update_group(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let input = GroupEdit {
@@ -547,7 +552,7 @@ pub(super) async fn update_group(
     };
     match state
         .app
-        .update_subject_group(&session.who.actor, &origin, id, &input)
+        .update_subject_group(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {
@@ -582,9 +587,10 @@ pub(super) async fn subgroup_view(
     entered: Option<(String, Vec<String>)>,
     errors: FieldErrors,
 ) -> Result<SubgroupPage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .subgroup_setup(&session.who.actor, id)
+        .subgroup_setup(admin, id)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -623,6 +629,7 @@ pub(super) async fn subgroup_page(
     session: UiSession,
     Path(id): Path<i64>,
 ) -> Page {
+    administrator(&state, &session)?;
     let page = subgroup_view(&state, &session, id, None, FieldErrors::default()).await?;
     Ok(render(&page))
 }
@@ -635,13 +642,14 @@ pub(super) async fn update_subgroup(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let name = form.get("subgroup_name").to_owned();
     let students = form.all("students");
     match state
         .app
-        .update_subgroup(&session.who.actor, &origin, id, &name, &students)
+        .update_subgroup(admin, &origin, id, &name, &students)
         .await
         .map_err(fail(&state))?
     {
@@ -663,11 +671,12 @@ pub(super) async fn delete_subgroup(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     match state
         .app
-        .delete_subgroup(&session.who.actor, &origin, id)
+        .delete_subgroup(admin, &origin, id)
         .await
         .map_err(fail(&state))?
     {

@@ -63,6 +63,7 @@ pub(super) async fn lessons_page(
     Path(id): Path<i64>,
     Query(q): Query<WeekQuery>,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let monday = monday_of(
         q.week
             .as_deref()
@@ -71,7 +72,7 @@ pub(super) async fn lessons_page(
     );
     let (class, lessons) = state
         .app
-        .class_week_lessons(&session.who.actor, id, monday)
+        .class_week_lessons(admin, id, monday)
         .await
         .map_err(fail(&state))?;
     let (portal_name, header, c) =
@@ -125,9 +126,10 @@ pub(super) async fn lesson_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<LessonPage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .lesson_setup(&session.who.actor, id)
+        .lesson_setup(admin, id)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -175,6 +177,7 @@ pub(super) async fn lesson_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
+    administrator(&state, &session)?;
     let page = lesson_view(
         &state,
         &session,
@@ -195,6 +198,7 @@ pub(super) async fn change_lesson(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let input = LessonInput {
@@ -206,7 +210,7 @@ pub(super) async fn change_lesson(
     };
     match state
         .app
-        .change_lesson(&session.who.actor, &origin, id, &input)
+        .change_lesson(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {

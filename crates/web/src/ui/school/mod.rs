@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
+use sgo_app::AppError;
 use sgo_app::records::{AcademicYearRecord, PeriodRecord};
 use sgo_app::school_setup::{
     BellRecord, CellInput, ClassInput, FieldErrors, GroupEdit, GroupInput, HolidayInput,
@@ -30,7 +31,7 @@ use sgo_app::school_setup::{
     SubgroupRecord, SubjectGroupRecord, SubjectRecord, YearInput, class_name, monday_of,
     parse_date, weekday_short,
 };
-use sgo_app::{Actor, AppError};
+use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::schedule::{PeriodKind, suggest_periods};
 
 use super::{Header, PageError, UiSession, csrf, render};
@@ -92,6 +93,12 @@ fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
     move |e| PageError(state.clone(), e).into_response()
 }
 
+/// The actor as a school administrator, asked of the policy before the handler reads any input:
+/// anyone else gets the 403 page the use cases answered before they took the capability.
+fn administrator(state: &AppState, session: &UiSession) -> Result<SchoolAdministrator, Response> {
+    policy::school_administrator(&session.who.actor).ok_or_else(|| fail(state)(AppError::Forbidden))
+}
+
 /// A submitted form, parsed once per handler; the CSRF check answers 403 like every other form.
 struct FormData(FormFields);
 
@@ -144,16 +151,16 @@ async fn common(
     org: i64,
     section: &'static str,
 ) -> Result<(String, Header, Common), Response> {
-    let actor = &session.who.actor;
+    let admin = &administrator(state, session)?;
     let school = state
         .app
-        .setup_school_name(actor, org)
+        .setup_school_name(admin, org)
         .await
         .map_err(fail(state))?;
     let header = Header::load(state, session)
         .await
         .map_err(IntoResponse::into_response)?;
-    let own = org == actor.organization_id;
+    let own = org == admin.home();
     let portal_name = state.options.portal_name.clone();
     Ok((
         portal_name,
@@ -183,15 +190,12 @@ struct OrgQuery {
     year: Option<i64>,
 }
 
-fn org_of(actor: &Actor, q: Option<i64>) -> i64 {
-    q.unwrap_or(actor.organization_id)
+fn org_of(admin: &SchoolAdministrator, q: Option<i64>) -> i64 {
+    q.unwrap_or(admin.home())
 }
 
-fn org_of_form(actor: &Actor, form: &FormData) -> i64 {
-    form.get("org")
-        .trim()
-        .parse()
-        .unwrap_or(actor.organization_id)
+fn org_of_form(admin: &SchoolAdministrator, form: &FormData) -> i64 {
+    form.get("org").trim().parse().unwrap_or(admin.home())
 }
 
 fn see(to: String) -> Response {

@@ -25,10 +25,11 @@ pub(super) async fn subjects_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<SubjectsPage, Response> {
+    let admin = &administrator(state, session)?;
     let (portal_name, header, c) = common(state, session, org, "subjects").await?;
     let subjects = state
         .app
-        .setup_subjects(&session.who.actor, org)
+        .setup_subjects(admin, org)
         .await
         .map_err(fail(state))?;
     Ok(SubjectsPage {
@@ -48,7 +49,8 @@ pub(super) async fn subjects_page(
     session: UiSession,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let org = org_of(&session.who.actor, q.org);
+    let admin = &administrator(&state, &session)?;
+    let org = org_of(admin, q.org);
     let page = subjects_view(
         &state,
         &session,
@@ -68,19 +70,19 @@ pub(super) async fn create_subject(
     headers: HeaderMap,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
-    let actor = &session.who.actor;
-    let org = org_of_form(actor, &form);
+    let org = org_of_form(admin, &form);
     let (name, short) = (form.get("subject_name"), form.get("short_name"));
     match state
         .app
-        .create_subject(actor, &origin, org, name, short)
+        .create_subject(admin, &origin, org, name, short)
         .await
         .map_err(fail(&state))?
     {
         Ok(_) => {
-            let q = if org == actor.organization_id {
+            let q = if org == admin.home() {
                 String::new()
             } else {
                 format!("&org={org}")
@@ -117,9 +119,10 @@ pub(super) async fn subject_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<SubjectPage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .subject_setup(&session.who.actor, id)
+        .subject_setup(admin, id)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -145,6 +148,7 @@ pub(super) async fn subject_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
+    administrator(&state, &session)?;
     let page = subject_view(
         &state,
         &session,
@@ -165,12 +169,13 @@ pub(super) async fn update_subject(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let (name, short) = (form.get("subject_name"), form.get("short_name"));
     match state
         .app
-        .update_subject(&session.who.actor, &origin, id, name, short)
+        .update_subject(admin, &origin, id, name, short)
         .await
         .map_err(fail(&state))?
     {
@@ -191,17 +196,17 @@ pub(super) async fn delete_subject(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
-    let actor = &session.who.actor;
     match state
         .app
-        .delete_subject(actor, &origin, id)
+        .delete_subject(admin, &origin, id)
         .await
         .map_err(fail(&state))?
     {
         Ok(org) => {
-            let q = if org == actor.organization_id {
+            let q = if org == admin.home() {
                 String::new()
             } else {
                 format!("&org={org}")

@@ -61,9 +61,10 @@ pub(super) async fn timetable_view(
     errors: FieldErrors,
     notice: Option<String>,
 ) -> Result<TimetablePage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .timetable_setup(&session.who.actor, id, on)
+        .timetable_setup(admin, id, on)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -141,6 +142,7 @@ pub(super) async fn timetable_page(
     Path(id): Path<i64>,
     Query(q): Query<TimetableQuery>,
 ) -> Page {
+    administrator(&state, &session)?;
     let on = q.on.as_deref().and_then(parse_date);
     let notice = q.created.map(|created| {
         let mut text = format!(
@@ -175,6 +177,7 @@ pub(super) async fn save_timetable(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let mut cells = Vec::new();
@@ -198,7 +201,7 @@ pub(super) async fn save_timetable(
     let valid_from = form.get("valid_from").to_owned();
     match state
         .app
-        .save_timetable(&session.who.actor, &origin, id, &valid_from, &cells)
+        .save_timetable(admin, &origin, id, &valid_from, &cells)
         .await
         .map_err(fail(&state))?
     {

@@ -24,10 +24,11 @@ pub(super) async fn years_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<YearsPage, Response> {
+    let admin = &administrator(state, session)?;
     let (portal_name, header, c) = common(state, session, org, "years").await?;
     let years = state
         .app
-        .setup_years(&session.who.actor, org)
+        .setup_years(admin, org)
         .await
         .map_err(fail(state))?;
     Ok(YearsPage {
@@ -46,7 +47,8 @@ pub(super) async fn years_page(
     session: UiSession,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let org = org_of(&session.who.actor, q.org);
+    let admin = &administrator(&state, &session)?;
+    let org = org_of(admin, q.org);
     let page = years_view(
         &state,
         &session,
@@ -66,10 +68,10 @@ pub(super) async fn create_year(
     headers: HeaderMap,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
-    let actor = &session.who.actor;
-    let org = org_of_form(actor, &form);
+    let org = org_of_form(admin, &form);
     let input = YearInput {
         name: form.get("name").into(),
         start: form.get("start").into(),
@@ -77,7 +79,7 @@ pub(super) async fn create_year(
     };
     match state
         .app
-        .create_year(actor, &origin, org, &input)
+        .create_year(admin, &origin, org, &input)
         .await
         .map_err(fail(&state))?
     {
@@ -128,9 +130,10 @@ pub(super) async fn year_view(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<YearPage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .year_setup(&session.who.actor, year_id)
+        .year_setup(admin, year_id)
         .await
         .map_err(fail(state))?;
     let (portal_name, header, c) =
@@ -176,6 +179,7 @@ pub(super) async fn year_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
+    administrator(&state, &session)?;
     let page = year_view(
         &state,
         &session,
@@ -227,9 +231,10 @@ pub(super) async fn scheme_view(
     input: &SchemeInput,
     errors: FieldErrors,
 ) -> Result<SchemePage, Response> {
+    let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .year_setup(&session.who.actor, year_id)
+        .year_setup(admin, year_id)
         .await
         .map_err(fail(state))?;
     let Some(kind) = PeriodKind::from_code(&input.kind) else {
@@ -282,6 +287,7 @@ pub(super) async fn scheme_page(
     Path(id): Path<i64>,
     Query(q): Query<SchemeQuery>,
 ) -> Page {
+    administrator(&state, &session)?;
     let input = SchemeInput {
         grade_from: q.grade_from.unwrap_or_default(),
         grade_to: q.grade_to.unwrap_or_default(),
@@ -300,6 +306,7 @@ pub(super) async fn save_scheme(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
@@ -318,7 +325,7 @@ pub(super) async fn save_scheme(
     };
     match state
         .app
-        .add_period_scheme(&session.who.actor, &origin, id, &input)
+        .add_period_scheme(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {
@@ -338,6 +345,7 @@ pub(super) async fn delete_scheme(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let grade = |name| {
@@ -349,7 +357,7 @@ pub(super) async fn delete_scheme(
     let (from, to) = (grade("grade_from")?, grade("grade_to")?);
     state
         .app
-        .delete_period_scheme(&session.who.actor, &origin, id, from, to)
+        .delete_period_scheme(admin, &origin, id, from, to)
         .await
         .map_err(fail(&state))?;
     Ok(see(format!("/school/years/{id}?saved=periods_deleted")))
@@ -363,6 +371,7 @@ pub(super) async fn add_holiday(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let input = HolidayInput {
@@ -372,7 +381,7 @@ pub(super) async fn add_holiday(
     };
     match state
         .app
-        .add_holiday(&session.who.actor, &origin, id, &input)
+        .add_holiday(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {
@@ -392,11 +401,12 @@ pub(super) async fn delete_holiday(
     Path((id, holiday)): Path<(i64, i64)>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     state
         .app
-        .delete_holiday(&session.who.actor, &origin, id, holiday)
+        .delete_holiday(admin, &origin, id, holiday)
         .await
         .map_err(fail(&state))?;
     Ok(see(format!("/school/years/{id}?saved=holiday_deleted")))
@@ -410,6 +420,7 @@ pub(super) async fn update_year(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Page {
+    let admin = &administrator(&state, &session)?;
     let form = FormData::parse(&state, &body)?;
     form.check(&state, &headers)?;
     let input = YearInput {
@@ -419,7 +430,7 @@ pub(super) async fn update_year(
     };
     match state
         .app
-        .update_year(&session.who.actor, &origin, id, &input)
+        .update_year(admin, &origin, id, &input)
         .await
         .map_err(fail(&state))?
     {

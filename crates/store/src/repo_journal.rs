@@ -142,12 +142,15 @@ impl crate::JournalStore for Backend {
 
     async fn group_students(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::NamedRecord>> {
         Ok(sqlx::query_as(
-            "SELECT DISTINCT a.id, a.display_name AS name FROM subject_groups sg \
+            // The records' name, never the one the student chose: a row labelled with a
+            // classmate's name would take that classmate's marks.
+            "SELECT DISTINCT a.id, p.last_name || ' ' || p.first_name AS name FROM subject_groups sg \
              JOIN class_students cs ON cs.class_id = sg.class_id JOIN accounts a ON a.id = cs.student_account_id \
+             JOIN persons p ON p.id = a.person_id \
              WHERE sg.id = $1 AND cs.from_date <= $3 AND (cs.to_date IS NULL OR cs.to_date >= $2) \
              AND (sg.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM subgroup_students ss \
              WHERE ss.subgroup_id = sg.subgroup_id AND ss.student_account_id = a.id)) \
-             ORDER BY a.display_name, a.id",
+             ORDER BY name, a.id",
         )
         .bind(group)
         .bind(from)
@@ -272,7 +275,8 @@ impl crate::JournalStore for Backend {
     async fn mark_history(&self, assignment: i64, student: AccountId) -> StoreResult<Vec<crate::MarkHistoryRecord>> {
         Ok(sqlx::query_as(
             "SELECT h.id, h.old_value, h.new_value, h.old_comment, h.new_comment, h.changed_at, h.changed_by, \
-             a.display_name AS changed_by_name FROM mark_history h LEFT JOIN accounts a ON a.id = h.changed_by \
+             TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS changed_by_name \
+             FROM mark_history h LEFT JOIN accounts a ON a.id = h.changed_by LEFT JOIN persons p ON p.id = a.person_id \
              WHERE h.assignment_id = $1 AND h.student_account_id = $2 ORDER BY h.changed_at, h.id",
         )
         .bind(assignment)

@@ -238,9 +238,9 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn class_members(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<NamedRecord>> {
         Ok(sqlx::query_as(
-            "SELECT DISTINCT a.id, a.display_name AS name FROM class_students cs \
-             JOIN accounts a ON a.id = cs.student_account_id \
-             WHERE cs.class_id = $1 AND (cs.to_date IS NULL OR cs.to_date >= $2) ORDER BY a.display_name, a.id",
+            "SELECT DISTINCT a.id, p.last_name || ' ' || p.first_name AS name FROM class_students cs \
+             JOIN accounts a ON a.id = cs.student_account_id JOIN persons p ON p.id = a.person_id \
+             WHERE cs.class_id = $1 AND (cs.to_date IS NULL OR cs.to_date >= $2) ORDER BY name, a.id",
         )
         .bind(class_id)
         .bind(on)

@@ -123,9 +123,12 @@ impl crate::SettingsStore for Backend {
         binds.push(ChangeLogBind::Int(offset));
         let n = binds.len();
         let sql = format!(
-            "SELECT l.id, l.at, l.organization_id, l.actor_account_id, a.display_name AS actor_name, \
+            // Who acted, by the records' name: a chosen display name could pose as the director.
+            "SELECT l.id, l.at, l.organization_id, l.actor_account_id, \
+             TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS actor_name, \
              a.login AS actor_login, l.action, l.target, l.details, l.ip, l.result \
-             FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id{clause} \
+             FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id \
+             LEFT JOIN persons p ON p.id = a.person_id{clause} \
              ORDER BY l.at DESC, l.id DESC LIMIT ${} OFFSET ${n}",
             n - 1
         );

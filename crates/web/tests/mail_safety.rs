@@ -1,6 +1,7 @@
 //! What a reader is shown of mail and announcements, through HTTP on both engines: bodies reach
 //! NetSchool clients (which render `text` and `description` as HTML) with nothing active in
-//! them, and authors are named by the school's records, not by the name they chose themselves.
+//! them, and authors are named by the school's records, not by the name they chose themselves;
+//! so are the rows of the journal and the actors of the change log.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -388,7 +389,77 @@ macro_rules! both_engines {
     };
 }
 
+/// The demo account behind an account id.
+async fn account(w: &World, role: Role, org: i64, id: i64) -> DemoAccount {
+    for a in w.all(role, org) {
+        if w.id_of(&a).await == id {
+            return a;
+        }
+    }
+    panic!("no {role:?} with id {id}");
+}
+
+/// A student who takes a classmate's name keeps their own in the teacher's journal (a row under
+/// the classmate's name would take the classmate's marks), and a teacher who takes the
+/// director's name is named by the records in the change log.
+async fn chosen_names_label_no_journal_row_or_log_entry(engine: Engine) {
+    let w = world(engine, 1).await;
+    let admin = w.admin();
+    let org = admin.organization_id;
+    let group =
+        w.db.ids("SELECT id FROM subject_groups WHERE subgroup_id IS NULL ORDER BY id LIMIT 1")
+            .await[0];
+    let teacher_id = w
+        .db
+        .ids(&format!(
+            "SELECT teacher_account_id FROM subject_group_teachers WHERE subject_group_id = {group} \
+             ORDER BY teacher_account_id LIMIT 1"
+        ))
+        .await[0];
+    let students = w
+        .db
+        .ids(&format!(
+            "SELECT cs.student_account_id FROM class_students cs JOIN subject_groups sg \
+             ON sg.class_id = cs.class_id WHERE sg.id = {group} ORDER BY cs.student_account_id LIMIT 2"
+        ))
+        .await;
+    let teacher = account(&w, Role::Teacher, org, teacher_id).await;
+    let pretender = account(&w, Role::Student, org, students[0]).await;
+    let short = |id: i64| {
+        let w = &w;
+        async move {
+            let a = w.store().account(id).await.unwrap().unwrap();
+            format!("{} {}", a.last_name, a.first_name)
+        }
+    };
+    let (own, classmate) = (short(students[0]).await, short(students[1]).await);
+    let t_cookie = w.cookie(&teacher).await;
+    let uri = format!("/journal/group/{group}");
+    let before = w.get(&t_cookie, &uri).await.text();
+    assert!(
+        before.contains(&own) && before.contains(&classmate),
+        "{before}"
+    );
+
+    take_a_name(&w, &w.cookie(&pretender).await, &classmate).await;
+    let after = w.get(&t_cookie, &uri).await.text();
+    assert_eq!(
+        after.matches(&classmate).count(),
+        before.matches(&classmate).count()
+    );
+    assert_eq!(after.matches(&own).count(), before.matches(&own).count());
+
+    let real = records_name(&w, teacher_id).await;
+    let director = records_name(&w, w.id_of(&admin).await).await;
+    take_a_name(&w, &t_cookie, &director).await;
+    let log = w.get(&w.cookie(&admin).await, "/changes").await.text();
+    let shown = |name: &str| format!("<td>{name} <span class=\"muted\">({})", teacher.login);
+    assert!(log.contains(&shown(&real)), "{log}");
+    assert!(!log.contains(&shown(&director)), "{log}");
+}
+
 both_engines!(
     plain_text_reaches_clients_escaped,
-    authors_are_named_by_the_records
+    authors_are_named_by_the_records,
+    chosen_names_label_no_journal_row_or_log_entry
 );

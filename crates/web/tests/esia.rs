@@ -923,17 +923,6 @@ async fn region_settings_are_kept(engine: Engine) {
     assert!(r.text().contains("Укажите дату"));
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(
     link_sign_in_and_chooser,
     not_linked,

@@ -393,17 +393,6 @@ fn templates_hold_no_inline_script_or_style() {
     assert!(found.is_empty(), "inline code in {found:?}");
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(
     page_headers,
     nothing_personal_is_cached,

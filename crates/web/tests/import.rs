@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod common; // for `both_engines!`
+
 use std::time::Duration;
 
 use axum::Router;
@@ -560,17 +562,6 @@ async fn templates_and_script_are_served(engine: Engine) {
     let r = w.get("/static/import.js", "").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("import-progress"));
-}
-
-macro_rules! both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Postgres).await; })*
-        }
-    };
 }
 
 both_engines!(

@@ -220,17 +220,6 @@ async fn names_are_cleaned_and_formulas_refused(engine: Engine) {
     assert!(r.text().contains("не может начинаться со знаков"));
 }
 
-macro_rules! both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(
     oversized_workbooks_are_refused,
     names_are_cleaned_and_formulas_refused

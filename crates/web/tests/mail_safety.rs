@@ -378,17 +378,6 @@ async fn authors_are_named_by_the_records(engine: Engine) {
     );
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 /// The demo account behind an account id.
 async fn account(w: &World, role: Role, org: i64, id: i64) -> DemoAccount {
     for a in w.all(role, org) {

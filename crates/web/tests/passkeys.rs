@@ -486,17 +486,6 @@ async fn set_active(w: &World, account: i64, active: bool) {
     assert!(w.store().update_account(account, &fields).await.unwrap());
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(
     starts_return_options,
     unavailable_without_a_domain,

@@ -271,17 +271,6 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
     assert!(!w.files_dir.path.exists(), "no bytes were stored");
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(
     pending_uploads_expire_and_are_swept,
     pending_bytes_have_a_quota,

@@ -239,15 +239,4 @@ async fn mail_and_upload_rates(engine: Engine) {
     assert!(res.text().contains("Слишком много загруженных файлов"));
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(sign_in_rate_and_session_cap, mail_and_upload_rates);

@@ -370,17 +370,6 @@ async fn weak_passwords_are_refused(engine: Engine) {
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
 }
 
-macro_rules! both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
-        }
-    };
-}
-
 both_engines!(
     class_teacher_cannot_take_over_staff,
     new_credentials_end_old_sessions,

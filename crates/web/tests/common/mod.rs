@@ -15,6 +15,20 @@ use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
 
+/// Runs each named `async fn(Engine)` of the test file once on SQLite and once on PostgreSQL,
+/// as `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Sqlite).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(sgo_app::Engine::Postgres).await; })*
+        }
+    };
+}
+
 pub mod headers;
 pub mod smtp;
 

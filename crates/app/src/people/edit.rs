@@ -201,15 +201,10 @@ impl App {
         actor: &Actor,
         account: AccountId,
     ) -> AppResult<(PersonCardRecord, Scope)> {
-        let not_found = || AppError::NotFound("Пользователь не найден".into());
-        let record = self
-            .store
-            .person_card(account)
-            .await?
-            .ok_or_else(not_found)?;
+        let record = self.person_record(account).await?;
         let org = record.organization_id;
         if org != actor.organization_id && !policy::may_administer_school(actor, org) {
-            return Err(not_found());
+            return Err(person_not_found());
         }
         let scope = self.people_scope(actor, org).await?;
         Ok((record, scope))
@@ -222,14 +217,19 @@ impl App {
         admin: &SchoolAdministrator,
         account: AccountId,
     ) -> AppResult<(PersonCardRecord, SchoolAdministration)> {
-        let not_found = || AppError::NotFound("Пользователь не найден".into());
-        let record = self
-            .store
+        let record = self.person_record(account).await?;
+        let school = admin
+            .school(record.organization_id)
+            .ok_or_else(person_not_found)?;
+        Ok((record, school))
+    }
+
+    /// A person's card by account, or «not found».
+    async fn person_record(&self, account: AccountId) -> AppResult<PersonCardRecord> {
+        self.store
             .person_card(account)
             .await?
-            .ok_or_else(not_found)?;
-        let school = admin.school(record.organization_id).ok_or_else(not_found)?;
-        Ok((record, school))
+            .ok_or_else(person_not_found)
     }
 
     /// A person's card: fields, roles, class history and links.
@@ -412,4 +412,9 @@ impl App {
         .await;
         Ok(())
     }
+}
+
+/// The answer for a person outside the actor's reach: the same as for one who does not exist.
+fn person_not_found() -> AppError {
+    AppError::NotFound("Пользователь не найден".into())
 }

@@ -9,7 +9,9 @@
 
 mod bells;
 mod classes;
+mod groups;
 mod lessons;
+mod subgroups;
 mod subjects;
 mod timetable;
 mod years;
@@ -40,7 +42,9 @@ use crate::extract::{ClientOrigin, FormFields};
 
 use self::bells::*;
 use self::classes::*;
+use self::groups::*;
 use self::lessons::*;
+use self::subgroups::*;
 use self::subjects::*;
 use self::timetable::*;
 use self::years::*;

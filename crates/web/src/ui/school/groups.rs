@@ -1,0 +1,122 @@
+//! One subject group of a class (its subject, teachers and hours).
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+/// A teacher with whether the group form has them chosen.
+pub(super) struct TeacherChoice {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "school/group.html")]
+pub(super) struct GroupPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    group: SubjectGroupRecord,
+    class_title: String,
+    teachers: Vec<TeacherChoice>,
+    hours: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn group_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    entered: Option<GroupEdit>,
+    errors: FieldErrors,
+) -> Result<GroupPage, Response> {
+    let admin = &administrator(state, session)?;
+    let setup = state
+        .app
+        .group_setup(admin, id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.group.organization_id, "classes").await?;
+    let chosen: Vec<String> = match &entered {
+        Some(e) => e.teachers.iter().map(|t| t.trim().to_owned()).collect(),
+        None => setup
+            .teachers
+            .iter()
+            .map(|t| t.teacher_account_id.to_string())
+            .collect(),
+    };
+    // A current teacher who no longer has the teacher role is still shown, so that saving the
+    // form unchanged keeps them.
+    let mut teachers: Vec<TeacherChoice> = setup
+        .school_teachers
+        .iter()
+        .map(|t| TeacherChoice {
+            id: t.id,
+            name: t.name.clone(),
+            chosen: chosen.contains(&t.id.to_string()),
+        })
+        .collect();
+    for t in &setup.teachers {
+        if !teachers.iter().any(|c| c.id == t.teacher_account_id) {
+            teachers.push(TeacherChoice {
+                id: t.teacher_account_id,
+                name: t.display_name.clone(),
+                chosen: chosen.contains(&t.teacher_account_id.to_string()),
+            });
+        }
+    }
+    let hours = entered.map_or_else(|| setup.group.hours_per_week.to_string(), |e| e.hours);
+    Ok(GroupPage {
+        portal_name,
+        header,
+        c,
+        notice: None,
+        class_title: class_name(&setup.class),
+        group: setup.group,
+        teachers,
+        hours,
+        errors,
+    })
+}
+
+pub(super) async fn group_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Page {
+    administrator(&state, &session)?;
+    let page = group_view(&state, &session, id, None, FieldErrors::default()).await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn update_group(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let admin = &administrator(&state, &session)?;
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let input = GroupEdit {
+        teachers: form.all("teachers"),
+        hours: form.get("hours").into(),
+    };
+    match state
+        .app
+        .update_subject_group(admin, &origin, id, &input)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok((class, _)) => Ok(see(format!("/school/classes/{class}?saved=group_updated"))),
+        Err(errors) => {
+            let page = group_view(&state, &session, id, Some(input), errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! One subgroup of a class and the students in it.
+
+#![allow(clippy::result_large_err)] // see the note in mod.rs
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "school/subgroup.html")]
+pub(super) struct SubgroupPage {
+    portal_name: String,
+    header: Header,
+    c: Common,
+    notice: Option<&'static str>,
+    subgroup: SubgroupRecord,
+    class: SetupClassRecord,
+    class_title: String,
+    students: Vec<TeacherChoice>,
+    groups: Vec<SubjectGroupRecord>,
+    name: String,
+    errors: FieldErrors,
+}
+
+pub(super) async fn subgroup_view(
+    state: &AppState,
+    session: &UiSession,
+    id: i64,
+    entered: Option<(String, Vec<String>)>,
+    errors: FieldErrors,
+) -> Result<SubgroupPage, Response> {
+    let admin = &administrator(state, session)?;
+    let setup = state
+        .app
+        .subgroup_setup(admin, id)
+        .await
+        .map_err(fail(state))?;
+    let (portal_name, header, c) =
+        common(state, session, setup.class.organization_id, "classes").await?;
+    let (name, chosen) = entered.unwrap_or_else(|| {
+        (
+            setup.subgroup.name.clone(),
+            setup.chosen.iter().map(i64::to_string).collect(),
+        )
+    });
+    Ok(SubgroupPage {
+        portal_name,
+        header,
+        c,
+        notice: None,
+        students: setup
+            .members
+            .iter()
+            .map(|m| TeacherChoice {
+                id: m.id,
+                name: m.name.clone(),
+                chosen: chosen.iter().any(|c| c.trim() == m.id.to_string()),
+            })
+            .collect(),
+        class_title: class_name(&setup.class),
+        class: setup.class,
+        subgroup: setup.subgroup,
+        groups: setup.groups,
+        name,
+        errors,
+    })
+}
+
+pub(super) async fn subgroup_page(
+    State(state): State<AppState>,
+    session: UiSession,
+    Path(id): Path<i64>,
+) -> Page {
+    administrator(&state, &session)?;
+    let page = subgroup_view(&state, &session, id, None, FieldErrors::default()).await?;
+    Ok(render(&page))
+}
+
+pub(super) async fn update_subgroup(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let admin = &administrator(&state, &session)?;
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    let name = form.get("subgroup_name").to_owned();
+    let students = form.all("students");
+    match state
+        .app
+        .update_subgroup(admin, &origin, id, &name, &students)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(class) => Ok(see(format!(
+            "/school/classes/{class}?saved=subgroup_updated"
+        ))),
+        Err(errors) => {
+            let page = subgroup_view(&state, &session, id, Some((name, students)), errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}
+
+pub(super) async fn delete_subgroup(
+    State(state): State<AppState>,
+    ClientOrigin(origin): ClientOrigin,
+    session: UiSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Page {
+    let admin = &administrator(&state, &session)?;
+    let form = FormData::parse(&state, &body)?;
+    form.check(&state, &headers)?;
+    match state
+        .app
+        .delete_subgroup(admin, &origin, id)
+        .await
+        .map_err(fail(&state))?
+    {
+        Ok(class) => Ok(see(format!(
+            "/school/classes/{class}?saved=subgroup_deleted"
+        ))),
+        Err(errors) => {
+            let page = subgroup_view(&state, &session, id, None, errors).await?;
+            Ok(with_status(INVALID, &page))
+        }
+    }
+}

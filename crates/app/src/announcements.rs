@@ -426,7 +426,7 @@ impl App {
             }
         };
         if !errors.is_empty() {
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         Ok(NewAnnouncement {
             organization_id: actor.organization_id,
@@ -460,7 +460,7 @@ impl App {
                 Err(AppError::BadRequest(m)) => {
                     let mut errors = FieldErrors::default();
                     errors.add("files", m);
-                    FormError::Fields(errors)
+                    FormError::Invalid(errors)
                 }
                 Err(e) => e.into(),
             };

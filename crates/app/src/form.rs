@@ -1,5 +1,29 @@
 //! What a form use case answers when some fields are wrong: a message per field, in Russian.
 
+use sgo_store::StoreError;
+
+use crate::AppError;
+
+/// Why a form was not saved: messages to show next to the fields, or a refusal or failure.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    /// Some fields are wrong; nothing was saved and the form is shown again.
+    #[error("Исправьте ошибки в форме")]
+    Invalid(FieldErrors),
+    /// Refused or failed as a whole (forbidden, not found, storage).
+    #[error(transparent)]
+    Refused(#[from] AppError),
+}
+
+impl From<StoreError> for FormError {
+    fn from(e: StoreError) -> Self {
+        FormError::Refused(e.into())
+    }
+}
+
+/// The answer of a form use case.
+pub type FormResult<T> = Result<T, FormError>;
+
 /// Messages for the fields of a refused form, by field name, in the order found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FieldErrors(pub Vec<(String, String)>);

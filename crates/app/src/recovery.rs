@@ -247,7 +247,7 @@ impl App {
             crate::password::new_password_problem(&t.login, &names, &input.new, &input.repeat)
         {
             errors.add(field, message);
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         let account = self
             .store

@@ -175,7 +175,7 @@ impl App {
             errors.add("link", "Добавьте ссылку или файлы");
         }
         if !errors.is_empty() {
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         let uploaded = self.upload_all(actor, input.files).await?;
         let new = NewResource {

@@ -14,28 +14,7 @@ pub use sgo_store::PersonalSettingsRecord as PersonalSettings;
 /// The answer to a person whose names are the school's to change.
 pub const NAMES_ARE_THE_SCHOOLS: &str = "Фамилию, имя и отчество меняет школа";
 
-pub use crate::form::FieldErrors;
-
-/// Why a form was not saved: field messages to show next to the fields, or a refusal or failure.
-#[derive(Debug)]
-pub enum FormError {
-    /// Some fields are wrong; nothing was saved.
-    Fields(FieldErrors),
-    /// Refused or failed as a whole.
-    App(AppError),
-}
-
-impl From<AppError> for FormError {
-    fn from(e: AppError) -> Self {
-        FormError::App(e)
-    }
-}
-
-impl From<StoreError> for FormError {
-    fn from(e: StoreError) -> Self {
-        FormError::App(e.into())
-    }
-}
+pub use crate::form::{FieldErrors, FormError};
 
 /// The personal settings form as submitted. The names are `Some` only when the request carries
 /// them (the page shows them read-only, so a browser does not send them).
@@ -132,7 +111,7 @@ impl App {
             Some(_) => {}
         }
         if !errors.is_empty() {
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         let update = PersonalSettingsUpdate {
             display_name,
@@ -241,7 +220,7 @@ impl App {
                         "Текущий пароль указан неверно"
                     },
                 );
-                return Err(FormError::Fields(errors));
+                return Err(FormError::Invalid(errors));
             }
         }
         if let Some((field, message)) = crate::password::new_password_problem(
@@ -265,7 +244,7 @@ impl App {
             );
         }
         if !errors.is_empty() {
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         self.store_password(actor.account_id, &input.new, false)
             .await?;

@@ -4,6 +4,7 @@
 mod cookies;
 mod download;
 mod extract;
+mod form;
 mod hardening;
 mod rejections;
 mod routes;

@@ -238,10 +238,10 @@ impl App {
             },
         };
         if !errors.is_empty() {
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         let (Some(kind), Some(due), Some(weight)) = (kind, due, weight) else {
-            return Err(FormError::App(AppError::BadRequest(
+            return Err(FormError::Refused(AppError::BadRequest(
                 "Проверьте поля формы".into(),
             )));
         };

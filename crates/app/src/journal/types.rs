@@ -82,7 +82,7 @@ impl App {
             return Err(AppError::Forbidden.into());
         }
         let org = actor.organization_id;
-        let fields = check(input).map_err(FormError::Fields)?;
+        let fields = check(input).map_err(FormError::Invalid)?;
         let taken = self
             .store
             .assignment_types(org, false)
@@ -92,7 +92,7 @@ impl App {
         if taken {
             let mut errors = FieldErrors::default();
             errors.add("abbr", "Такое сокращение уже есть");
-            return Err(FormError::Fields(errors));
+            return Err(FormError::Invalid(errors));
         }
         let (id, verb) = match id {
             Some(id) => {

@@ -303,7 +303,7 @@ async fn create(
         .await
     {
         Ok(_) => Redirect::to("/announcements?done=created").into_response(),
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             render_form(
                 &state,
                 &session,
@@ -316,7 +316,7 @@ async fn create(
             )
             .await
         }
-        Err(FormError::App(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
     }
 }
 
@@ -342,7 +342,7 @@ async fn update(
         .await
     {
         Ok(()) => Redirect::to("/announcements?done=saved").into_response(),
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             let files = match state.app.announcement_to_edit(actor, id).await {
                 Ok(v) => v.files,
                 Err(e) => return PageError(state, e).into_response(),
@@ -359,7 +359,7 @@ async fn update(
             )
             .await
         }
-        Err(FormError::App(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
     }
 }
 

@@ -35,6 +35,7 @@ use sgo_app::session::Authenticated;
 use crate::AppState;
 use crate::cookies;
 
+pub(crate) use csrf::check as check_csrf;
 pub(crate) use csrf::for_session as csrf_token_for;
 pub(crate) use esia::CALLBACK_PATH as ESIA_CALLBACK_PATH;
 

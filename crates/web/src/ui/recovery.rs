@@ -269,7 +269,7 @@ async fn reset_submit(
              новым паролем.",
             "/login",
         ),
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             reset_form(
                 &state,
                 &headers,
@@ -279,7 +279,7 @@ async fn reset_submit(
             )
             .await
         }
-        Err(FormError::App(AppError::BadRequest(_))) => link_invalid(&state),
-        Err(FormError::App(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(AppError::BadRequest(_))) => link_invalid(&state),
+        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
     }
 }

@@ -180,7 +180,7 @@ async fn create(
         .await
     {
         Ok(_) => Redirect::to("/resources?done=created").into_response(),
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             render_page(
                 &state,
                 &session,
@@ -191,7 +191,7 @@ async fn create(
             )
             .await
         }
-        Err(FormError::App(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
     }
 }
 

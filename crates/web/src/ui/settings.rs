@@ -186,7 +186,7 @@ async fn save(
         .await
     {
         Ok(()) => Redirect::to("/settings?saved=1").into_response(),
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             let values = SettingsValues {
                 display_name: input.display_name,
                 email: input.email,
@@ -204,7 +204,7 @@ async fn save(
             )
             .await
         }
-        Err(FormError::App(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
     }
 }
 
@@ -277,9 +277,9 @@ async fn password_save(
             }
             response
         }
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             render_password(&state, &session, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(FormError::App(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
     }
 }

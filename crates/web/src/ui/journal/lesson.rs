@@ -248,10 +248,10 @@ pub(super) async fn add_assignment(
         Ok(_) => {
             Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=assignment")).into_response())
         }
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             view(&state, &session, id, Some(input), errors, None).await
         }
-        Err(FormError::App(e)) => Err(fail(&state)(e)),
+        Err(FormError::Refused(e)) => Err(fail(&state)(e)),
     }
 }
 

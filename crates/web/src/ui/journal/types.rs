@@ -111,11 +111,11 @@ async fn save(
         .await
     {
         Ok(_) => Ok(Redirect::to("/journal/types?saved=1").into_response()),
-        Err(FormError::Fields(errors)) => {
+        Err(FormError::Invalid(errors)) => {
             let errors_for = id.map_or_else(|| "new".to_owned(), |i| i.to_string());
             view(&state, &session, errors_for, input, errors, false).await
         }
-        Err(FormError::App(e)) => Err(fail(&state)(e)),
+        Err(FormError::Refused(e)) => Err(fail(&state)(e)),
     }
 }
 

@@ -118,13 +118,9 @@ pub(super) async fn save_bells(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let org = org_of_form(admin, &form);
+    let admin = &administrator(&state, &session)?;    let org = org_of_form(admin, &form);
     let shift = form.get("shift");
     let rows: Vec<(i32, String, String)> = (1..=BELL_ROWS)
         .map(|n| {

@@ -76,7 +76,7 @@ pub(super) async fn classes_view(
     })
 }
 
-pub(super) fn class_input(form: &FormData) -> ClassInput {
+pub(super) fn class_input(form: &Fields) -> ClassInput {
     ClassInput {
         grade: form.get("grade").into(),
         letter: form.get("letter").into(),
@@ -115,13 +115,9 @@ pub(super) async fn create_class(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let Ok(year_id) = form.get("year").trim().parse::<i64>() else {
+    let admin = &administrator(&state, &session)?;    let Ok(year_id) = form.get("year").trim().parse::<i64>() else {
         return Err(fail(&state)(AppError::BadRequest(
             "Выберите учебный год".into(),
         )));
@@ -292,14 +288,10 @@ pub(super) async fn update_class(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let input = class_input(&form);
+    let admin = &administrator(&state, &session)?;    let input = class_input(&form);
     match state
         .app
         .update_class(admin, &origin, id, &input)
@@ -323,14 +315,10 @@ pub(super) async fn create_subgroup(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let name = form.get("subgroup_name").to_owned();
+    let admin = &administrator(&state, &session)?;    let name = form.get("subgroup_name").to_owned();
     match state
         .app
         .create_subgroup(admin, &origin, id, &name, &form.all("students"))
@@ -354,14 +342,10 @@ pub(super) async fn create_group(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let input = GroupInput {
+    let admin = &administrator(&state, &session)?;    let input = GroupInput {
         subject: form.get("subject").into(),
         subgroup: form.get("subgroup").into(),
         teachers: form.all("teachers"),
@@ -390,14 +374,10 @@ pub(super) async fn delete_group(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let class = state
+    let admin = &administrator(&state, &session)?;    let class = state
         .app
         .delete_subject_group(admin, &origin, id)
         .await
@@ -409,14 +389,10 @@ pub(super) async fn delete_class(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let class = state
+    let admin = &administrator(&state, &session)?;    let class = state
         .app
         .class_setup(admin, id)
         .await

@@ -96,14 +96,10 @@ pub(super) async fn update_group(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let input = GroupEdit {
+    let admin = &administrator(&state, &session)?;    let input = GroupEdit {
         teachers: form.all("teachers"),
         hours: form.get("hours").into(),
     };

@@ -194,14 +194,10 @@ pub(super) async fn change_lesson(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let input = LessonInput {
+    let admin = &administrator(&state, &session)?;    let input = LessonInput {
         date: form.get("date").into(),
         number: form.get("number").into(),
         room: form.get("room").into(),

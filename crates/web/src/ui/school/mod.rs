@@ -18,9 +18,8 @@ mod years;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
@@ -36,9 +35,10 @@ use sgo_app::school_setup::{
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::schedule::{PeriodKind, suggest_periods};
 
-use super::{Header, PageError, UiSession, csrf, render};
+use super::{Header, PageError, UiSession, render};
+use crate::form::{Fields, Submitted};
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
+use crate::extract::ClientOrigin;
 
 use self::bells::*;
 use self::classes::*;
@@ -103,41 +103,6 @@ fn administrator(state: &AppState, session: &UiSession) -> Result<SchoolAdminist
     policy::school_administrator(&session.who.actor).ok_or_else(|| fail(state)(AppError::Forbidden))
 }
 
-/// A submitted form, parsed once per handler; the CSRF check answers 403 like every other form.
-struct FormData(FormFields);
-
-impl FormData {
-    fn parse(state: &AppState, body: &[u8]) -> Result<FormData, Response> {
-        FormFields::parse(body)
-            .map(FormData)
-            .ok_or_else(|| fail(state)(AppError::BadRequest("Неверный формат формы".into())))
-    }
-
-    fn get(&self, name: &str) -> &str {
-        self.0.get(name)
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.all(name)
-    }
-
-    /// Checks the CSRF token; a stale or forged form gets 403.
-    fn check(&self, state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-        if csrf::check(headers, Some(self.get("csrf"))) {
-            Ok(())
-        } else {
-            Err((
-                StatusCode::FORBIDDEN,
-                PageError(
-                    state.clone(),
-                    AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()),
-                ),
-            )
-                .into_response())
-        }
-    }
-}
-
 /// What every set-up page shows besides the header: the school and the section menu.
 struct Common {
     school: String,
@@ -198,7 +163,7 @@ fn org_of(admin: &SchoolAdministrator, q: Option<i64>) -> i64 {
     q.unwrap_or(admin.home())
 }
 
-fn org_of_form(admin: &SchoolAdministrator, form: &FormData) -> i64 {
+fn org_of_form(admin: &SchoolAdministrator, form: &Fields) -> i64 {
     form.get("org").trim().parse().unwrap_or(admin.home())
 }
 

@@ -78,14 +78,10 @@ pub(super) async fn update_subgroup(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let name = form.get("subgroup_name").to_owned();
+    let admin = &administrator(&state, &session)?;    let name = form.get("subgroup_name").to_owned();
     let students = form.all("students");
     match state
         .app
@@ -107,14 +103,10 @@ pub(super) async fn delete_subgroup(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    match state
+    let admin = &administrator(&state, &session)?;    match state
         .app
         .delete_subgroup(admin, &origin, id)
         .await

@@ -67,13 +67,9 @@ pub(super) async fn create_subject(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let org = org_of_form(admin, &form);
+    let admin = &administrator(&state, &session)?;    let org = org_of_form(admin, &form);
     let (name, short) = (form.get("subject_name"), form.get("short_name"));
     match state
         .app
@@ -165,14 +161,10 @@ pub(super) async fn update_subject(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let (name, short) = (form.get("subject_name"), form.get("short_name"));
+    let admin = &administrator(&state, &session)?;    let (name, short) = (form.get("subject_name"), form.get("short_name"));
     match state
         .app
         .update_subject(admin, &origin, id, name, short)
@@ -192,14 +184,10 @@ pub(super) async fn delete_subject(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    match state
+    let admin = &administrator(&state, &session)?;    match state
         .app
         .delete_subject(admin, &origin, id)
         .await

@@ -173,14 +173,10 @@ pub(super) async fn save_timetable(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let mut cells = Vec::new();
+    let admin = &administrator(&state, &session)?;    let mut cells = Vec::new();
     for (name, value) in form.0.pairs() {
         let Some(rest) = name.strip_prefix("cell_") else {
             continue;

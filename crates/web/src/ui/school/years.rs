@@ -65,13 +65,9 @@ pub(super) async fn create_year(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let org = org_of_form(admin, &form);
+    let admin = &administrator(&state, &session)?;    let org = org_of_form(admin, &form);
     let input = YearInput {
         name: form.get("name").into(),
         start: form.get("start").into(),
@@ -302,14 +298,10 @@ pub(super) async fn save_scheme(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
+    let admin = &administrator(&state, &session)?;    let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
     let input = SchemeInput {
         grade_from: form.get("grade_from").into(),
         grade_to: form.get("grade_to").into(),
@@ -341,14 +333,10 @@ pub(super) async fn delete_scheme(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let grade = |name| {
+    let admin = &administrator(&state, &session)?;    let grade = |name| {
         form.get(name)
             .trim()
             .parse::<i32>()
@@ -367,14 +355,10 @@ pub(super) async fn add_holiday(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let input = HolidayInput {
+    let admin = &administrator(&state, &session)?;    let input = HolidayInput {
         name: form.get("holiday_name").into(),
         start: form.get("holiday_start").into(),
         end: form.get("holiday_end").into(),
@@ -397,14 +381,10 @@ pub(super) async fn delete_holiday(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path((id, holiday)): Path<(i64, i64)>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    state
+    let admin = &administrator(&state, &session)?;    state
         .app
         .delete_holiday(admin, &origin, id, holiday)
         .await
@@ -416,14 +396,10 @@ pub(super) async fn update_year(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
-    let form = FormData::parse(&state, &body)?;
-    form.check(&state, &headers)?;
-    let input = YearInput {
+    let admin = &administrator(&state, &session)?;    let input = YearInput {
         name: form.get("year_name").into(),
         start: form.get("year_start").into(),
         end: form.get("year_end").into(),

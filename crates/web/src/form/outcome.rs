@@ -1,0 +1,69 @@
+//! What a form use case answered, as a handler acts on it: done (redirect or show the result),
+//! or the same form again with a message next to each wrong field. Anything else (forbidden, not
+//! found, a failure) is the error page, answered here.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use sgo_app::form::{FieldErrors, FormError};
+use sgo_app::{AppError, AppResult};
+
+use crate::AppState;
+use crate::ui::PageError;
+
+/// The status of a form shown again with messages next to its fields.
+pub(crate) const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// A use case's answer to a form, once refusals are answered.
+pub(crate) enum Outcome<T> {
+    /// Saved; the value is what the use case gave back (an id, a summary).
+    Done(T),
+    /// Nothing saved; the form goes back with these messages.
+    Invalid(FieldErrors),
+}
+
+/// Every shape a form use case answers in.
+pub(crate) trait FormAnswer<T> {
+    /// Field messages apart from refusals and failures.
+    fn split(self) -> Result<Outcome<T>, AppError>;
+}
+
+impl<T> FormAnswer<T> for AppResult<Result<T, FieldErrors>> {
+    fn split(self) -> Result<Outcome<T>, AppError> {
+        match self? {
+            Ok(v) => Ok(Outcome::Done(v)),
+            Err(errors) => Ok(Outcome::Invalid(errors)),
+        }
+    }
+}
+
+impl<T> FormAnswer<T> for Result<T, FormError> {
+    fn split(self) -> Result<Outcome<T>, AppError> {
+        match self {
+            Ok(v) => Ok(Outcome::Done(v)),
+            Err(FormError::Invalid(errors)) => Ok(Outcome::Invalid(errors)),
+            Err(FormError::Refused(e)) => Err(e),
+        }
+    }
+}
+
+/// Answers refusals and failures with the error page; field messages go back to the handler.
+pub(crate) fn settle<T>(
+    state: &AppState,
+    answer: impl FormAnswer<T>,
+) -> Result<Outcome<T>, Response> {
+    answer
+        .split()
+        .map_err(|e| PageError(state.clone(), e).into_response())
+}
+
+/// After a successful POST: back to a page that says what happened (303).
+pub(crate) fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A page shown again because of its fields.
+pub(crate) fn invalid(page: Response) -> Response {
+    let mut page = page;
+    *page.status_mut() = INVALID;
+    page
+}

@@ -3,7 +3,7 @@
 use sgo_auth::password;
 use sgo_core::settings::{self as rules, Channel};
 use sgo_core::{Actor, text};
-use sgo_store::{PersonalSettingsUpdate, StoreError};
+use sgo_store::PersonalSettingsUpdate;
 
 use crate::session::Authenticated;
 use crate::{App, AppError, Origin};

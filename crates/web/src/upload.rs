@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use sgo_app::UploadLimits;
 use sgo_app::files::Upload;
 
-use crate::extract::FormFields;
+use crate::form::Fields;
 
 mod read;
 
@@ -29,7 +29,7 @@ pub(crate) const STALE_FORM: &str = "Срок действия формы ист
 #[derive(Debug, Default)]
 pub(crate) struct MultipartForm {
     /// Text fields.
-    pub fields: FormFields,
+    pub fields: Fields,
     /// Files with a name and at least one byte (an empty file input sends neither).
     pub files: Vec<(String, Upload)>,
 }
@@ -64,7 +64,7 @@ pub(crate) async fn read_multipart(
 ) -> Result<MultipartForm, (StatusCode, String)> {
     match read::read_form(multipart, gate, limits.file_bytes).await {
         Ok(form) => Ok(MultipartForm {
-            fields: FormFields::from_pairs(form.pairs),
+            fields: Fields::from_pairs(form.pairs),
             files: form
                 .files
                 .into_iter()

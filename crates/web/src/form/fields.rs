@@ -61,6 +61,15 @@ impl Fields {
     }
 }
 
+/// The values of a list field that are numbers (ids of ticked rows); others are passed over, as
+/// a browser sends only what the page offered.
+pub(crate) fn ids(values: &[String]) -> Vec<i64> {
+    values
+        .iter()
+        .filter_map(|v| v.trim().parse().ok())
+        .collect()
+}
+
 /// Lets `Fields` itself be the typed form of a page whose field names carry data.
 impl<'de> de::Deserialize<'de> for Fields {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
@@ -120,7 +129,10 @@ struct Names<'a> {
 impl<'de> MapAccess<'de> for Names<'_> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         let Some(name) = self.names.next() else {
             return Ok(None);
         };
@@ -199,8 +211,14 @@ struct Each<'a>(std::vec::IntoIter<&'a str>);
 impl<'de> SeqAccess<'de> for Each<'_> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
-        self.0.next().map(|v| seed.deserialize(Value(v))).transpose()
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        self.0
+            .next()
+            .map(|v| seed.deserialize(Value(v)))
+            .transpose()
     }
 }
 
@@ -299,7 +317,8 @@ mod tests {
 
     #[test]
     fn a_single_field_takes_its_first_value_and_a_list_every_value() {
-        let l = read("csrf=x&topic=A&topic=B&teachers=3&roles=a&teachers=5&roles=b&bell=2").unwrap();
+        let l =
+            read("csrf=x&topic=A&topic=B&teachers=3&roles=a&teachers=5&roles=b&bell=2").unwrap();
         assert_eq!(l.topic, "A");
         assert_eq!(l.teachers, vec![3, 5]);
         assert_eq!(l.roles, vec!["a", "b"]);

@@ -7,6 +7,8 @@
 //!   rule `R` says how large files may be and who may send them.
 //! - [`CellSubmitted<T>`]: a page form sent by script (the journal grid) that wants refusals as
 //!   JSON.
+//! - [`NetSchoolForm`], [`NetSchoolBody`]: bodies of the NetSchool API, guarded by its session
+//!   token and read leniently, as its clients expect.
 //! - [`outcome`]: what a use case's answer becomes: a redirect, the form again with messages next
 //!   to its fields, or an error page.
 //!
@@ -14,11 +16,13 @@
 //! `Multipart` itself.
 
 mod fields;
+mod netschool;
 pub(crate) mod outcome;
 mod submitted;
 mod uploaded;
 
-pub(crate) use fields::Fields;
+pub(crate) use fields::{Fields, ids};
+pub(crate) use netschool::{NetSchoolBody, NetSchoolForm};
 pub(crate) use submitted::{CellSubmitted, Submitted};
 pub(crate) use uploaded::{ApiMailFiles, AssignmentFiles, ImportFile, MailFiles, Uploaded};
 

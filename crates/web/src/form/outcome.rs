@@ -7,8 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sgo_app::form::{FieldErrors, FormError};
 use sgo_app::{AppError, AppResult};
 
+use askama::Template;
+
 use crate::AppState;
-use crate::ui::PageError;
+use crate::ui::{PageError, render};
 
 /// The status of a form shown again with messages next to its fields.
 pub(crate) const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
@@ -56,14 +58,29 @@ pub(crate) fn settle<T>(
         .map_err(|e| PageError(state.clone(), e).into_response())
 }
 
+/// The whole answer to a form: on success a redirect to the address `done` makes of the use
+/// case's value, on field errors the page `again` renders with them (422), anything else the
+/// error page.
+pub(crate) async fn respond<T, P, F>(
+    state: &AppState,
+    answer: impl FormAnswer<T>,
+    done: impl FnOnce(T) -> String,
+    again: impl FnOnce(FieldErrors) -> F,
+) -> Result<Response, Response>
+where
+    P: Template,
+    F: Future<Output = Result<P, Response>>,
+{
+    match settle(state, answer)? {
+        Outcome::Done(value) => Ok(see_other(&done(value))),
+        Outcome::Invalid(errors) => {
+            let page = again(errors).await?;
+            Ok((INVALID, render(&page)).into_response())
+        }
+    }
+}
+
 /// After a successful POST: back to a page that says what happened (303).
 pub(crate) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
-}
-
-/// A page shown again because of its fields.
-pub(crate) fn invalid(page: Response) -> Response {
-    let mut page = page;
-    *page.status_mut() = INVALID;
-    page
 }

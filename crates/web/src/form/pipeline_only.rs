@@ -5,7 +5,13 @@
 use std::path::{Path, PathBuf};
 
 /// The body types a handler may not take as a parameter.
-const RAW_BODIES: [&str; 5] = [": Bytes", ": Multipart", ": Form<", ": RawForm", ": axum::body::Bytes"];
+const RAW_BODIES: [&str; 5] = [
+    ": Bytes",
+    ": Multipart",
+    ": Form<",
+    ": RawForm",
+    ": axum::body::Bytes",
+];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read the source folder") {
@@ -22,10 +28,11 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
 fn raw_body_parameter(line: &str) -> bool {
     let line = line.trim();
     let parameter = line.ends_with(',')
-        && line
-            .split(':')
-            .next()
-            .is_some_and(|name| name.trim_start_matches("mut ").chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')'));
+        && line.split(':').next().is_some_and(|name| {
+            name.trim_start_matches("mut ")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == ')')
+        });
     parameter && RAW_BODIES.iter().any(|t| line.contains(t))
 }
 
@@ -36,7 +43,10 @@ fn handlers_take_bodies_only_through_the_form_pipeline() {
     for surface in ["ui", "webapi"] {
         sources(&root.join(surface), &mut files);
     }
-    assert!(files.len() > 20, "the surfaces were not found under {root:?}");
+    assert!(
+        files.len() > 20,
+        "the surfaces were not found under {root:?}"
+    );
     let mut offenders = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read a source file");
@@ -58,6 +68,10 @@ fn the_check_sees_a_raw_body_parameter() {
     assert!(raw_body_parameter("    body: Bytes,"));
     assert!(raw_body_parameter("    mut multipart: Multipart,"));
     assert!(raw_body_parameter("    Form(input): Form<LoginInput>,"));
-    assert!(!raw_body_parameter("    Submitted(form): Submitted<Fields>,"));
-    assert!(!raw_body_parameter("let bytes: Bytes = body.collect().await?.to_bytes();"));
+    assert!(!raw_body_parameter(
+        "    Submitted(form): Submitted<Fields>,"
+    ));
+    assert!(!raw_body_parameter(
+        "let bytes: Bytes = body.collect().await?.to_bytes();"
+    ));
 }

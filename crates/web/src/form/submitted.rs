@@ -19,7 +19,7 @@ pub(crate) struct Submitted<T>(pub T);
 pub(crate) struct CellSubmitted<T>(pub T);
 
 /// Why a form was refused, before any use case saw it.
-pub(super) struct Refused(pub StatusCode, pub String);
+pub(crate) struct Refused(pub StatusCode, pub String);
 
 impl Refused {
     /// As an error page.

@@ -6,8 +6,8 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use sgo_app::UploadPurpose;
 use sgo_app::files::Upload;
+use sgo_app::files::UploadPurpose;
 
 use super::Fields;
 use super::submitted::{Refused, checked, malformed};

@@ -4,21 +4,20 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sgo_app::AppError;
 use sgo_app::announcements::{AnnouncementChoices, AnnouncementInput, AnnouncementView};
-use sgo_app::files::{FileLink, UploadPurpose};
+use sgo_app::files::FileLink;
 use sgo_app::form::FieldErrors;
 use sgo_app::settings::FormError;
 
-use super::{Header, MessagePage, PageError, UiSession, csrf, render};
+use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
-use crate::upload::{FormLimits, Gate, MultipartForm, UPLOAD_BODY_LIMIT, read_multipart};
+use crate::extract::ClientOrigin;
+use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded, ids};
+use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -87,26 +86,6 @@ impl FormPage<'_> {
     fn audience_is(&self, code: &str) -> bool {
         self.values.audience == code
     }
-}
-
-/// A page answering a refused request with its status and a sentence.
-fn refusal(state: &AppState, status: StatusCode, text: &str) -> Response {
-    let page = MessagePage {
-        portal_name: &state.options.portal_name,
-        title: "Ошибка",
-        text,
-        link: "/announcements",
-        link_text: "К объявлениям",
-    };
-    (status, render(&page)).into_response()
-}
-
-fn stale_form(state: &AppState) -> Response {
-    refusal(
-        state,
-        StatusCode::FORBIDDEN,
-        "Срок действия формы истёк. Обновите страницу.",
-    )
 }
 
 /// `GET /announcements`.
@@ -245,30 +224,34 @@ async fn edit_form(
     .await
 }
 
-/// Reads the multipart form and checks its CSRF token.
-async fn read_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    multipart: &mut Multipart,
-) -> Result<MultipartForm, Response> {
-    let token_ok = |token: &str| csrf::check(headers, Some(token));
-    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Assignment));
-    read_multipart(multipart, Gate::Csrf(&token_ok), limits)
-        .await
-        .map_err(|(status, text)| refusal(state, status, &text))
+/// The announcement form; its files come beside it.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AnnouncementForm {
+    title: String,
+    body: String,
+    audience: String,
+    roles: Vec<String>,
+    classes: Vec<String>,
+    expires_on: String,
+    remove_files: Vec<String>,
 }
 
-fn input_of(form: MultipartForm) -> AnnouncementInput {
-    let f = &form.fields;
+fn input_of(submitted: Uploaded<AnnouncementForm, AssignmentFiles>) -> AnnouncementInput {
+    let f = submitted.form;
     AnnouncementInput {
-        title: f.get("title").to_owned(),
-        body: f.get("body").to_owned(),
-        audience: f.get("audience").to_owned(),
-        roles: f.all("roles"),
-        class_ids: f.ids("classes"),
-        expires_on: f.get("expires_on").to_owned(),
-        remove_files: f.ids("remove_files"),
-        files: form.files.into_iter().map(|(_, upload)| upload).collect(),
+        title: f.title,
+        body: f.body,
+        audience: f.audience,
+        roles: f.roles,
+        class_ids: ids(&f.classes),
+        expires_on: f.expires_on,
+        remove_files: ids(&f.remove_files),
+        files: submitted
+            .files
+            .into_iter()
+            .map(|(_, upload)| upload)
+            .collect(),
     }
 }
 
@@ -288,13 +271,8 @@ async fn create(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
-    let form = match read_form(&state, &headers, &mut multipart).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let input = input_of(form);
     let values = values_of(&input);
     match state
@@ -325,14 +303,9 @@ async fn update(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
-    let form = match read_form(&state, &headers, &mut multipart).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
     let input = input_of(form);
     let values = values_of(&input);
     let actor = &session.who.actor;
@@ -368,16 +341,9 @@ async fn delete(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    _: Submitted<Fields>,
 ) -> Response {
-    let Some(form) = FormFields::parse(&body) else {
-        return PageError(state, AppError::BadRequest("Форма не прочитана".into())).into_response();
-    };
-    if !csrf::check(&headers, Some(form.get("csrf"))) {
-        return stale_form(&state);
-    }
     match state
         .app
         .delete_announcement(&session.who.actor, &origin, id)

@@ -4,9 +4,8 @@
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,10 +15,10 @@ use sgo_app::reports::{
     StudentReportForm, cell_text, render_document,
 };
 
-use super::{Header, PageError, UiSession, csrf, local_time, render};
+use super::{Header, PageError, UiSession, local_time, render};
 use crate::AppState;
 use crate::download::download;
-use crate::extract::CaseInsensitiveForm;
+use crate::form::Submitted;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -221,24 +220,31 @@ fn parse_target(target: &str) -> Option<(i64, i64)> {
     Some((class.trim().parse().ok()?, period.trim().parse().ok()?))
 }
 
+/// The catalogue's form: which report, for what.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct ReportForm {
+    report: String,
+    target: String,
+    school: String,
+    on: String,
+    student: String,
+    class: String,
+    group: String,
+    from: String,
+    to: String,
+}
+
 /// The request a catalogue form describes.
-fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
-    let target = || {
-        parse_target(form.get("target").unwrap_or_default())
-            .ok_or_else(|| "Выберите класс и период".to_owned())
-    };
-    let id = |field: &str, missing: &str| {
-        form.get(field)
-            .unwrap_or_default()
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| missing.to_owned())
-    };
-    let day = |field: &str| {
-        chrono::NaiveDate::parse_from_str(form.get(field).unwrap_or_default().trim(), "%Y-%m-%d")
+fn request_of(form: &ReportForm) -> Result<ReportRequest, String> {
+    let target = || parse_target(&form.target).ok_or_else(|| "Выберите класс и период".to_owned());
+    let id =
+        |value: &str, missing: &str| value.trim().parse::<i64>().map_err(|_| missing.to_owned());
+    let day = |value: &str| {
+        chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
             .map_err(|_| "Укажите дату в формате ГГГГ-ММ-ДД".to_owned())
     };
-    match form.get("report").unwrap_or_default() {
+    match form.report.as_str() {
         "class-progress" => {
             let (class_id, period_id) = target()?;
             Ok(ReportRequest::ClassProgress {
@@ -261,7 +267,7 @@ fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
             })
         }
         "period-results" => {
-            let school = match form.get("school").unwrap_or_default().trim() {
+            let school = match form.school.trim() {
                 "" => None,
                 id => Some(
                     id.parse()
@@ -269,19 +275,19 @@ fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
                 ),
             };
             Ok(ReportRequest::PeriodResults {
-                on: day("on")?,
+                on: day(&form.on)?,
                 school,
             })
         }
         "student-total-marks" => Ok(ReportRequest::StudentTotalMarks {
-            student_id: id("student", "Выберите ученика")?,
-            class_id: id("class", "Выберите класс ученика")?,
+            student_id: id(&form.student, "Выберите ученика")?,
+            class_id: id(&form.class, "Выберите класс ученика")?,
         }),
         "student-grades" => Ok(ReportRequest::StudentGrades {
-            student_id: id("student", "Выберите ученика")?,
-            subject_group_id: id("group", "Выберите предмет")?,
-            from: day("from")?,
-            to: day("to")?,
+            student_id: id(&form.student, "Выберите ученика")?,
+            subject_group_id: id(&form.group, "Выберите предмет")?,
+            from: day(&form.from)?,
+            to: day(&form.to)?,
         }),
         _ => Err("Выберите отчёт из списка".to_owned()),
     }
@@ -291,21 +297,10 @@ fn request_of(form: &CaseInsensitiveForm) -> Result<ReportRequest, String> {
 async fn order(
     State(state): State<AppState>,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<ReportForm>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
-    };
-    if !csrf::check(&headers, form.get("csrf")) {
-        let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
-        let mut response = PageError(state, e).into_response();
-        *response.status_mut() = StatusCode::FORBIDDEN;
-        return response;
-    }
     // A form in error comes back for the same student.
-    let student = form.get("student").and_then(|s| s.trim().parse().ok());
+    let student = form.student.trim().parse().ok();
     let request = match request_of(&form) {
         Ok(r) => r,
         Err(e) => {

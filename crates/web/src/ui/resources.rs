@@ -4,21 +4,19 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sgo_app::AppError;
-use sgo_app::files::UploadPurpose;
 use sgo_app::form::FieldErrors;
 use sgo_app::resources::{ResourceInput, ResourceView};
 use sgo_app::settings::FormError;
 
-use super::{Header, MessagePage, PageError, UiSession, csrf, render};
+use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
-use crate::upload::{FormLimits, Gate, UPLOAD_BODY_LIMIT, read_multipart};
+use crate::extract::ClientOrigin;
+use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded};
+use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -34,8 +32,9 @@ struct Target {
     selected: bool,
 }
 
-/// The values the form shows again after a refusal.
-#[derive(Default)]
+/// The resource form as sent, and shown again after a refusal.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
 struct Values {
     target: String,
     title: String,
@@ -54,17 +53,6 @@ struct ResourcesPage<'a> {
     values: Values,
     errors: FieldErrors,
     notice: Option<&'static str>,
-}
-
-fn refusal(state: &AppState, status: StatusCode, text: &str) -> Response {
-    let page = MessagePage {
-        portal_name: &state.options.portal_name,
-        title: "Ошибка",
-        text,
-        link: "/resources",
-        link_text: "К ресурсам",
-    };
-    (status, render(&page)).into_response()
 }
 
 async fn render_page(
@@ -151,22 +139,9 @@ async fn create(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    form: Uploaded<Values, AssignmentFiles>,
 ) -> Response {
-    let token_ok = |token: &str| csrf::check(&headers, Some(token));
-    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Assignment));
-    let form = match read_multipart(&mut multipart, Gate::Csrf(&token_ok), limits).await {
-        Ok(f) => f,
-        Err((status, text)) => return refusal(&state, status, &text),
-    };
-    let f = &form.fields;
-    let values = Values {
-        target: f.get("target").to_owned(),
-        title: f.get("title").to_owned(),
-        description: f.get("description").to_owned(),
-        link: f.get("link").to_owned(),
-    };
+    let values = form.form;
     let input = ResourceInput {
         target: values.target.clone(),
         title: values.title.clone(),
@@ -200,20 +175,9 @@ async fn delete(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    _: Submitted<Fields>,
 ) -> Response {
-    let Some(form) = FormFields::parse(&body) else {
-        return PageError(state, AppError::BadRequest("Форма не прочитана".into())).into_response();
-    };
-    if !csrf::check(&headers, Some(form.get("csrf"))) {
-        return refusal(
-            &state,
-            StatusCode::FORBIDDEN,
-            "Срок действия формы истёк. Обновите страницу.",
-        );
-    }
     match state
         .app
         .delete_resource(&session.who.actor, &origin, id)

@@ -3,7 +3,7 @@
 
 use crate::routes::Routes;
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,8 @@ use sgo_app::files::UploadPurpose;
 use super::{ApiError, ApiSession};
 use crate::AppState;
 use crate::extract::ClientOrigin;
-use crate::upload::{FormLimits, Gate, UPLOAD_BODY_LIMIT, read_multipart};
+use crate::form::{ApiMailFiles, Fields, Uploaded};
+use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -55,13 +56,9 @@ async fn upload_limits(
 async fn upload(
     State(state): State<AppState>,
     ApiSession(who): ApiSession,
-    mut multipart: Multipart,
+    form: Uploaded<Fields, ApiMailFiles>,
 ) -> Result<Response, ApiError> {
-    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Mail));
-    let form = read_multipart(&mut multipart, Gate::SessionToken, limits)
-        .await
-        .map_err(|(status, message)| ApiError(status, message))?;
-    let description = form.fields.get("description").to_owned();
+    let description = form.form.get("description").to_owned();
     let Some((_, mut upload)) = form.files.into_iter().find(|(name, _)| name == "file") else {
         return Err(ApiError(
             StatusCode::BAD_REQUEST,

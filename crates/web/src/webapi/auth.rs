@@ -1,7 +1,6 @@
 //! NetSchool sign-in: `logindata`, `auth/getdata`, `login`/`auth/login`, `auth/logout`.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +12,8 @@ use super::dto::{AccountInfo, GetData, IdName, LoginData, LoginResponse};
 use super::{ApiError, ApiSession, NS_COOKIE, dates};
 use crate::AppState;
 use crate::cookies;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::NetSchoolForm;
 
 /// The pre-login cookie: the client's, or a new one to set on the response.
 fn session_cookie(headers: &HeaderMap, state: &AppState) -> (String, Option<HeaderValue>) {
@@ -89,10 +89,8 @@ pub(crate) async fn login(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
-    body: Bytes,
+    form: NetSchoolForm,
 ) -> Result<Response, ApiError> {
-    let form =
-        CaseInsensitiveForm::parse(&body).map_err(|m| ApiError(StatusCode::BAD_REQUEST, m))?;
     match form.get("logintype").unwrap_or("1") {
         "1" => {}
         "8" => {

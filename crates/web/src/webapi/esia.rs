@@ -13,7 +13,7 @@ use sgo_app::{AppError, Origin, Role};
 use super::ApiError;
 use super::dto::LoginResponse;
 use crate::AppState;
-use crate::extract::CaseInsensitiveForm;
+use crate::form::NetSchoolForm;
 
 /// `GET sso/esia/crosslogin[?loginState=…&esia_permissions=1&esia_role=1]`: 302 to the provider,
 /// carrying the login state the client brought or a new one.
@@ -103,7 +103,7 @@ pub(crate) async fn account_info(
 /// `auth/login` with `loginType=8`: enters the account `lscope` with an authenticated state.
 pub(crate) async fn login(
     state: &AppState,
-    form: &CaseInsensitiveForm,
+    form: &NetSchoolForm,
     origin: &Origin,
 ) -> Result<Json<LoginResponse>, ApiError> {
     if form

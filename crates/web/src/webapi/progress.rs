@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
+use crate::form::NetSchoolBody;
 use crate::routes::Routes;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -43,7 +43,7 @@ async fn get_attachments(
     ApiSession(who): ApiSession,
     ClientOrigin(origin): ClientOrigin,
     Query(q): Query<HashMap<String, String>>,
-    body: Bytes,
+    NetSchoolBody(body): NetSchoolBody,
 ) -> Result<Json<Vec<AssignmentAttachments>>, ApiError> {
     let student = int_param(q, "studentId")?;
     let ids = assign_ids(&body)?;

@@ -1,9 +1,9 @@
 //! Reports over the NetSchool API (spec §3.25–3.26): the catalogue, each report's filters, the
 //! queue, the SignalR hub that says when a queued report is ready, and the finished file.
 
+use crate::form::NetSchoolBody;
 use crate::routes::Routes;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -172,7 +172,7 @@ async fn queue(
     State(state): State<AppState>,
     ApiSession(who): ApiSession,
     Path(id): Path<String>,
-    body: Bytes,
+    NetSchoolBody(body): NetSchoolBody,
 ) -> Result<Json<Queued>, ApiError> {
     let report = student_report(&id)?;
     let selection = selection(report, &body)?;

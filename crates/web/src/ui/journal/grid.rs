@@ -1,18 +1,17 @@
 //! The grid of a subject group, the cells' JSON endpoints, and a mark's history.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Json, Redirect};
 use serde::Deserialize;
 use sgo_app::journal::{Access, MarkHistoryRecord};
 use sgo_core::journal::format_mark;
 use sgo_core::marks::format_average;
 
-use super::{Header, Page, UiSession, checked_form, day_label, fail, json_error, render};
+use super::{Header, Page, UiSession, day_label, fail, json_error, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
+use crate::form::{CellSubmitted, Fields, Submitted};
 
 /// A column of the grid: an assignment, or a lesson without one (attendance only).
 struct Column {
@@ -207,7 +206,7 @@ pub(super) async fn page(
     }))
 }
 
-fn id_field(form: &crate::extract::FormFields, name: &str) -> Result<i64, sgo_app::AppError> {
+fn id_field(form: &Fields, name: &str) -> Result<i64, sgo_app::AppError> {
     form.get(name)
         .trim()
         .parse()
@@ -220,15 +219,8 @@ pub(super) async fn save_mark(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    CellSubmitted(form): CellSubmitted<Fields>,
 ) -> Page {
-    let form = checked_form(&state, &headers, &body).map_err(|_| {
-        json_error_status(
-            axum::http::StatusCode::FORBIDDEN,
-            "Срок действия страницы истёк. Обновите её.",
-        )
-    })?;
     let assignment = id_field(&form, "assignment").map_err(json_error)?;
     let student = id_field(&form, "student").map_err(json_error)?;
     let comment = form
@@ -254,25 +246,14 @@ pub(super) async fn save_mark(
     .into_response())
 }
 
-fn json_error_status(status: axum::http::StatusCode, message: &str) -> axum::response::Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
-}
-
 /// `POST /journal/final-mark` (fields `group`, `student`, `period` — empty for the year —,
 /// `value`, `csrf`): answers JSON `{"value"}` or `{"error"}`.
 pub(super) async fn save_final_mark(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    CellSubmitted(form): CellSubmitted<Fields>,
 ) -> Page {
-    let form = checked_form(&state, &headers, &body).map_err(|_| {
-        json_error_status(
-            axum::http::StatusCode::FORBIDDEN,
-            "Срок действия страницы истёк. Обновите её.",
-        )
-    })?;
     let group = id_field(&form, "group").map_err(json_error)?;
     let student = id_field(&form, "student").map_err(json_error)?;
     let period = match form.get("period").trim() {
@@ -407,10 +388,8 @@ pub(super) async fn history_save(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let form = checked_form(&state, &headers, &body)?;
     let assignment = id_field(&form, "assignment").map_err(fail(&state))?;
     let student = id_field(&form, "student").map_err(fail(&state))?;
     match state

@@ -1,21 +1,20 @@
 //! The lesson page: topic, assignments with files, attendance.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::AppError;
-use sgo_app::files::UploadPurpose;
 use sgo_app::form::FieldErrors;
 use sgo_app::journal::{Access, AssignmentInput};
 use sgo_app::settings::FormError;
 use sgo_core::marks::AttendanceCode;
 
-use super::{Header, Page, UiSession, checked_form, day_label, fail, render};
+use super::{Header, Page, UiSession, day_label, fail, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
-use crate::upload::{FormLimits, Gate, read_multipart};
+use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded};
+use serde::Deserialize;
 
 /// A file link.
 struct FileLink {
@@ -196,14 +195,12 @@ pub(super) async fn save_topic(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<TopicForm>,
 ) -> Page {
-    let form = checked_form(&state, &headers, &body)?;
     match state
         .app
-        .set_lesson_topic(&session.who.actor, &origin, id, form.get("topic"))
+        .set_lesson_topic(&session.who.actor, &origin, id, &form.topic)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=topic")).into_response()),
@@ -216,28 +213,42 @@ pub(super) async fn save_topic(
     }
 }
 
+/// The lesson's topic form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TopicForm {
+    topic: String,
+}
+
+/// The new assignment form; its files come beside it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct AssignmentForm {
+    #[serde(rename = "type")]
+    type_id: String,
+    title: String,
+    description: String,
+    due: String,
+    weight: String,
+    mandatory: String,
+}
+
 /// `POST /journal/lesson/{id}/assignments` (multipart: fields and `files`).
 pub(super) async fn add_assignment(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    form: Uploaded<AssignmentForm, AssignmentFiles>,
 ) -> Page {
-    let token_ok = |token: &str| super::csrf::check(&headers, Some(token));
-    let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Assignment));
-    let form = read_multipart(&mut multipart, Gate::Csrf(&token_ok), limits)
-        .await
-        .map_err(|(status, m)| (status, fail(&state)(AppError::BadRequest(m))).into_response())?;
-    let f = &form.fields;
+    let f = form.form;
     let input = AssignmentInput {
-        type_id: f.get("type").to_owned(),
-        title: f.get("title").to_owned(),
-        description: f.get("description").to_owned(),
-        due_date: f.get("due").to_owned(),
-        weight: f.get("weight").to_owned(),
-        mandatory: !f.get("mandatory").is_empty(),
+        type_id: f.type_id,
+        title: f.title,
+        description: f.description,
+        due_date: f.due,
+        weight: f.weight,
+        mandatory: !f.mandatory.is_empty(),
     };
     let files = form.files.into_iter().map(|(_, u)| u).collect();
     match state
@@ -260,11 +271,9 @@ pub(super) async fn delete_assignment(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path((id, assignment)): Path<(i64, i64)>,
-    body: Bytes,
+    _: Submitted<Fields>,
 ) -> Page {
-    checked_form(&state, &headers, &body)?;
     state
         .app
         .delete_assignment(&session.who.actor, &origin, id, assignment)
@@ -278,11 +287,9 @@ pub(super) async fn save_attendance(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let form = checked_form(&state, &headers, &body)?;
     let mut codes = Vec::new();
     for (name, value) in form.pairs() {
         if let Some(student) = name.strip_prefix("attendance-") {

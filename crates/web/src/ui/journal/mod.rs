@@ -11,16 +11,15 @@ mod types;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sgo_app::AppError;
 use sgo_app::journal::{Access, JournalLessonRecord};
 
-use super::{Header, PageError, UiSession, csrf, render};
+use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::FormFields;
 use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
@@ -65,31 +64,6 @@ type Page = Result<Response, Response>;
 
 fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
     move |e| PageError(state.clone(), e).into_response()
-}
-
-/// Parses a URL-encoded form and checks its CSRF field; a forged or stale form gets 403.
-fn checked_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<FormFields, Response> {
-    let form = FormFields::parse(body)
-        .ok_or_else(|| fail(state)(AppError::BadRequest("Неверный формат формы".into())))?;
-    if !csrf::check(headers, Some(form.get("csrf"))) {
-        return Err(stale(state));
-    }
-    Ok(form)
-}
-
-fn stale(state: &AppState) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        PageError(
-            state.clone(),
-            AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()),
-        ),
-    )
-        .into_response()
 }
 
 /// A JSON refusal for the cells of the grid: `{"error": "…"}` with the status of the error.

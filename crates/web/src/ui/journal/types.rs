@@ -1,18 +1,19 @@
 //! The school's assignment types (administration): name, abbreviation, default weight, order, active.
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::form::FieldErrors;
 use sgo_app::journal::AssignmentTypeInput;
 use sgo_app::records::AssignmentTypeRecord;
 use sgo_app::settings::FormError;
 
-use super::{Header, Page, UiSession, checked_form, fail, render};
+use super::{Header, Page, UiSession, fail, render};
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
+use crate::extract::ClientOrigin;
+use crate::form::Submitted;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "journal/types.html")]
@@ -85,13 +86,24 @@ pub(super) async fn page(
     .await
 }
 
-fn input(f: &FormFields) -> AssignmentTypeInput {
+/// The assignment type form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct TypeForm {
+    name: String,
+    abbr: String,
+    weight: String,
+    order: String,
+    active: String,
+}
+
+fn input(f: TypeForm) -> AssignmentTypeInput {
     AssignmentTypeInput {
-        name: f.get("name").to_owned(),
-        abbr: f.get("abbr").to_owned(),
-        default_weight: f.get("weight").to_owned(),
-        sort_order: f.get("order").to_owned(),
-        active: !f.get("active").is_empty(),
+        name: f.name,
+        abbr: f.abbr,
+        default_weight: f.weight,
+        sort_order: f.order,
+        active: !f.active.is_empty(),
     }
 }
 
@@ -99,12 +111,10 @@ async fn save(
     state: AppState,
     origin: sgo_app::Origin,
     session: UiSession,
-    headers: HeaderMap,
     id: Option<i64>,
-    body: Bytes,
+    form: TypeForm,
 ) -> Page {
-    let form = checked_form(&state, &headers, &body)?;
-    let input = input(&form);
+    let input = input(form);
     match state
         .app
         .save_assignment_type(&session.who.actor, &origin, id, &input)
@@ -124,10 +134,9 @@ pub(super) async fn create(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<TypeForm>,
 ) -> Page {
-    save(state, origin, session, headers, None, body).await
+    save(state, origin, session, None, form).await
 }
 
 /// `POST /journal/types/{id}`: changes a type.
@@ -135,9 +144,8 @@ pub(super) async fn update(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(form): Submitted<TypeForm>,
 ) -> Page {
-    save(state, origin, session, headers, Some(id), body).await
+    save(state, origin, session, Some(id), form).await
 }

@@ -5,22 +5,19 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sgo_app::AppError;
 use sgo_app::files::{FileLink, UploadPurpose};
 use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
 
-use super::stale_form;
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
-use crate::ui::{Header, PageError, UiSession, csrf, render};
-use crate::upload::{FormLimits, Gate, UPLOAD_BODY_LIMIT, read_multipart};
-
-/// The largest compose form sent without files (URL-encoded): a long letter, not a stream.
-const PLAIN_FORM_LIMIT: usize = 1024 * 1024;
+use crate::extract::ClientOrigin;
+use crate::form::{Fields, MailFiles, Uploaded};
+use crate::ui::{Header, PageError, UiSession, render};
+use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(super) fn routes() -> Routes {
     Routes::new().route(
@@ -156,52 +153,12 @@ async fn submit(
     State(state): State<AppState>,
     session: UiSession,
     ClientOrigin(origin): ClientOrigin,
-    headers: HeaderMap,
-    request: Request,
+    Uploaded {
+        form,
+        files: uploads,
+        ..
+    }: Uploaded<Fields, MailFiles>,
 ) -> Response {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let (form, uploads) = if content_type.starts_with("multipart/form-data") {
-        let mut multipart = match Multipart::from_request(request, &state).await {
-            Ok(m) => m,
-            Err(_) => {
-                return PageError(state, AppError::BadRequest("Неверная форма".into()))
-                    .into_response();
-            }
-        };
-        let token_ok = |token: &str| csrf::check(&headers, Some(token));
-        let limits = FormLimits::files(state.app.upload_limits(UploadPurpose::Mail));
-        match read_multipart(&mut multipart, Gate::Csrf(&token_ok), limits).await {
-            Ok(f) => (f.fields, f.files),
-            Err((status, message)) => {
-                let mut r = PageError(state, AppError::BadRequest(message)).into_response();
-                *r.status_mut() = status;
-                return r;
-            }
-        }
-    } else {
-        // A form without files is small; it is never read past this before its token is checked.
-        let body = match axum::body::to_bytes(request.into_body(), PLAIN_FORM_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => {
-                return PageError(state, AppError::BadRequest("Неверная форма".into()))
-                    .into_response();
-            }
-        };
-        match FormFields::parse(&body) {
-            Some(f) => (f, Vec::new()),
-            None => {
-                return PageError(state, AppError::BadRequest("Неверная форма".into()))
-                    .into_response();
-            }
-        }
-    };
-    if !csrf::check(&headers, Some(form.get("csrf"))) {
-        return stale_form(state);
-    }
     let actor = &session.who.actor;
     let draft = !form.get("save_draft").is_empty();
     let reply_to = form.get("reply_to").trim().parse().ok();

@@ -6,16 +6,16 @@ mod print_queue;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::mail::{Folder, MailOrder, MailPage, MailSearchField, MessageView};
 
-use super::{Header, PageError, UiSession, csrf, render};
+use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
+use crate::extract::ClientOrigin;
+use crate::form::{Fields, Submitted};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -191,27 +191,13 @@ async fn read_page(
     })
 }
 
-fn stale_form(state: AppState) -> Response {
-    let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
-    let mut response = PageError(state, e).into_response();
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    response
-}
-
 /// `POST /mail/action`: `message` (one or more) and `action` = delete | restore | purge | unread.
 async fn action(
     State(state): State<AppState>,
     session: UiSession,
     ClientOrigin(origin): ClientOrigin,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Response {
-    let Some(form) = FormFields::parse(&body) else {
-        return PageError(state, AppError::BadRequest("Неверная форма".into())).into_response();
-    };
-    if !csrf::check(&headers, Some(form.get("csrf"))) {
-        return stale_form(state);
-    }
     let ids = form.ids("message");
     let actor = &session.who.actor;
     let result = match form.get("action") {

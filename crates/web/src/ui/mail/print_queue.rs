@@ -3,18 +3,17 @@
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
 use sgo_app::mail::PaperLetterRecord;
 
-use super::stale_form;
 use crate::AppState;
-use crate::extract::{ClientOrigin, FormFields};
-use crate::ui::{Header, PageError, UiSession, csrf, render};
+use crate::extract::ClientOrigin;
+use crate::form::{Fields, Submitted};
+use crate::ui::{Header, PageError, UiSession, render};
 
 pub(super) fn routes() -> Routes {
     Routes::new()
@@ -66,20 +65,12 @@ async fn page(State(state): State<AppState>, session: UiSession) -> Response {
     })
 }
 
-fn checked_form(headers: &HeaderMap, body: &Bytes) -> Option<FormFields> {
-    FormFields::parse(body).filter(|f| csrf::check(headers, Some(f.get("csrf"))))
-}
-
 /// `POST /mail/print-queue/pdf`: the chosen (or all) pending letters as one PDF.
 async fn pdf(
     State(state): State<AppState>,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Response {
-    let Some(form) = checked_form(&headers, &body) else {
-        return stale_form(state);
-    };
     match state
         .app
         .print_letters(&session.who.actor, &form.ids("letter"))
@@ -105,12 +96,8 @@ async fn printed(
     State(state): State<AppState>,
     session: UiSession,
     ClientOrigin(origin): ClientOrigin,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<Fields>,
 ) -> Response {
-    let Some(form) = checked_form(&headers, &body) else {
-        return stale_form(state);
-    };
     match state
         .app
         .mark_letters_printed(&session.who.actor, &form.ids("letter"), &origin)

@@ -120,7 +120,8 @@ pub(super) async fn save_bells(
     session: UiSession,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let org = org_of_form(admin, &form);
+    let admin = &administrator(&state, &session)?;
+    let org = org_of_form(admin, &form);
     let shift = form.get("shift");
     let rows: Vec<(i32, String, String)> = (1..=BELL_ROWS)
         .map(|n| {
@@ -131,24 +132,16 @@ pub(super) async fn save_bells(
             )
         })
         .collect();
-    match state
+    let answer = state
         .app
         .save_bells(admin, &origin, org, shift, &rows)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(()) => {
-            let q = if org == admin.home() {
-                String::new()
-            } else {
-                format!("&org={org}")
-            };
-            Ok(see(format!("/school/bells?saved=bells{q}")))
-        }
-        Err(errors) => {
-            let entered = shift.trim().parse::<i32>().ok().map(|s| (s, rows));
-            let page = bells_view(&state, &session, org, entered, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .await;
+    let entered = shift.trim().parse::<i32>().ok().map(|s| (s, rows));
+    respond(
+        &state,
+        answer,
+        |()| format!("/school/bells?saved=bells{}", org_amp(admin, org)),
+        |errors| bells_view(&state, &session, org, entered, errors, None),
+    )
+    .await
 }

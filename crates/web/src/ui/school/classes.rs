@@ -117,26 +117,25 @@ pub(super) async fn create_class(
     session: UiSession,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let Ok(year_id) = form.get("year").trim().parse::<i64>() else {
+    let admin = &administrator(&state, &session)?;
+    let Ok(year_id) = form.get("year").trim().parse::<i64>() else {
         return Err(fail(&state)(AppError::BadRequest(
             "Выберите учебный год".into(),
         )));
     };
     let input = class_input(&form);
-    match state
+    let answer = state
         .app
         .create_class(admin, &origin, year_id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(id) => Ok(see(format!("/school/classes/{id}?saved=class"))),
-        Err(errors) => {
-            let org = org_of_form(admin, &form);
-            let page =
-                classes_view(&state, &session, org, Some(year_id), input, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .await;
+    let org = org_of_form(admin, &form);
+    respond(
+        &state,
+        answer,
+        |id| format!("/school/classes/{id}?saved=class"),
+        |errors| classes_view(&state, &session, org, Some(year_id), input, errors, None),
+    )
+    .await
 }
 
 /// A subject group with its teachers' names joined.
@@ -291,24 +290,23 @@ pub(super) async fn update_class(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let input = class_input(&form);
-    match state
-        .app
-        .update_class(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(()) => Ok(see(format!("/school/classes/{id}?saved=class"))),
-        Err(errors) => {
+    let admin = &administrator(&state, &session)?;
+    let input = class_input(&form);
+    let answer = state.app.update_class(admin, &origin, id, &input).await;
+    respond(
+        &state,
+        answer,
+        |()| format!("/school/classes/{id}?saved=class"),
+        |errors| {
             let forms = ClassForms {
                 class: Some(input),
                 errors,
                 ..ClassForms::default()
             };
-            let page = class_view(&state, &session, id, forms, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+            class_view(&state, &session, id, forms, None)
+        },
+    )
+    .await
 }
 
 pub(super) async fn create_subgroup(
@@ -318,24 +316,26 @@ pub(super) async fn create_subgroup(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let name = form.get("subgroup_name").to_owned();
-    match state
+    let admin = &administrator(&state, &session)?;
+    let name = form.get("subgroup_name").to_owned();
+    let answer = state
         .app
         .create_subgroup(admin, &origin, id, &name, &form.all("students"))
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(_) => Ok(see(format!("/school/classes/{id}?saved=subgroup"))),
-        Err(errors) => {
+        .await;
+    respond(
+        &state,
+        answer,
+        |_| format!("/school/classes/{id}?saved=subgroup"),
+        |errors| {
             let forms = ClassForms {
                 subgroup_name: name,
                 errors,
                 ..ClassForms::default()
             };
-            let page = class_view(&state, &session, id, forms, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+            class_view(&state, &session, id, forms, None)
+        },
+    )
+    .await
 }
 
 pub(super) async fn create_group(
@@ -345,29 +345,31 @@ pub(super) async fn create_group(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let input = GroupInput {
+    let admin = &administrator(&state, &session)?;
+    let input = GroupInput {
         subject: form.get("subject").into(),
         subgroup: form.get("subgroup").into(),
         teachers: form.all("teachers"),
         hours: form.get("hours").into(),
     };
-    match state
+    let answer = state
         .app
         .create_subject_group(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(_) => Ok(see(format!("/school/classes/{id}?saved=group"))),
-        Err(errors) => {
+        .await;
+    respond(
+        &state,
+        answer,
+        |_| format!("/school/classes/{id}?saved=group"),
+        |errors| {
             let forms = ClassForms {
                 group: input,
                 errors,
                 ..ClassForms::default()
             };
-            let page = class_view(&state, &session, id, forms, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+            class_view(&state, &session, id, forms, None)
+        },
+    )
+    .await
 }
 
 pub(super) async fn delete_group(
@@ -375,9 +377,10 @@ pub(super) async fn delete_group(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let class = state
+    let admin = &administrator(&state, &session)?;
+    let class = state
         .app
         .delete_subject_group(admin, &origin, id)
         .await
@@ -390,9 +393,10 @@ pub(super) async fn delete_class(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let class = state
+    let admin = &administrator(&state, &session)?;
+    let class = state
         .app
         .class_setup(admin, id)
         .await
@@ -403,22 +407,18 @@ pub(super) async fn delete_class(
     } else {
         format!("&org={}", class.organization_id)
     };
-    match state
-        .app
-        .delete_class(admin, &origin, id)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(year) => Ok(see(format!(
-            "/school/classes?year={year}&saved=class_deleted{org_amp}"
-        ))),
-        Err(errors) => {
+    let answer = state.app.delete_class(admin, &origin, id).await;
+    respond(
+        &state,
+        answer,
+        |year| format!("/school/classes?year={year}&saved=class_deleted{org_amp}"),
+        |errors| {
             let forms = ClassForms {
                 errors,
                 ..ClassForms::default()
             };
-            let page = class_view(&state, &session, id, forms, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+            class_view(&state, &session, id, forms, None)
+        },
+    )
+    .await
 }

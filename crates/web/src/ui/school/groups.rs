@@ -99,20 +99,20 @@ pub(super) async fn update_group(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let input = GroupEdit {
+    let admin = &administrator(&state, &session)?;
+    let input = GroupEdit {
         teachers: form.all("teachers"),
         hours: form.get("hours").into(),
     };
-    match state
+    let answer = state
         .app
         .update_subject_group(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok((class, _)) => Ok(see(format!("/school/classes/{class}?saved=group_updated"))),
-        Err(errors) => {
-            let page = group_view(&state, &session, id, Some(input), errors).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .await;
+    respond(
+        &state,
+        answer,
+        |(class, _)| format!("/school/classes/{class}?saved=group_updated"),
+        |errors| group_view(&state, &session, id, Some(input), errors),
+    )
+    .await
 }

@@ -197,23 +197,20 @@ pub(super) async fn change_lesson(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let input = LessonInput {
+    let admin = &administrator(&state, &session)?;
+    let input = LessonInput {
         date: form.get("date").into(),
         number: form.get("number").into(),
         room: form.get("room").into(),
         teacher: form.get("teacher").into(),
         cancelled: !form.get("cancelled").is_empty(),
     };
-    match state
-        .app
-        .change_lesson(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(_) => Ok(see(format!("/school/lessons/{id}?saved=lesson"))),
-        Err(errors) => {
-            let page = lesson_view(&state, &session, id, Some(input), errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+    let answer = state.app.change_lesson(admin, &origin, id, &input).await;
+    respond(
+        &state,
+        answer,
+        |_| format!("/school/lessons/{id}?saved=lesson"),
+        |errors| lesson_view(&state, &session, id, Some(input), errors, None),
+    )
+    .await
 }

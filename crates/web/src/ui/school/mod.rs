@@ -19,7 +19,6 @@ mod years;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
@@ -36,9 +35,10 @@ use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::schedule::{PeriodKind, suggest_periods};
 
 use super::{Header, PageError, UiSession, render};
-use crate::form::{Fields, Submitted};
 use crate::AppState;
 use crate::extract::ClientOrigin;
+use crate::form::outcome::respond;
+use crate::form::{Fields, Submitted};
 
 use self::bells::*;
 use self::classes::*;
@@ -164,18 +164,26 @@ fn org_of(admin: &SchoolAdministrator, q: Option<i64>) -> i64 {
 }
 
 fn org_of_form(admin: &SchoolAdministrator, form: &Fields) -> i64 {
-    form.get("org").trim().parse().unwrap_or(admin.home())
+    org_of(admin, org_field(form.get("org")))
+}
+
+/// The `org` field of a form: the school a region administrator acts for.
+fn org_field(value: &str) -> Option<i64> {
+    value.trim().parse().ok()
+}
+
+/// `&org=N` for a redirect when acting for another school, else nothing.
+fn org_amp(admin: &SchoolAdministrator, org: i64) -> String {
+    if org == admin.home() {
+        String::new()
+    } else {
+        format!("&org={org}")
+    }
 }
 
 fn see(to: String) -> Response {
     Redirect::to(&to).into_response()
 }
-
-fn with_status(status: StatusCode, page: &impl Template) -> Response {
-    (status, render(page)).into_response()
-}
-
-const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 fn notice(saved: Option<&str>) -> Option<&'static str> {
     match saved? {

@@ -81,22 +81,20 @@ pub(super) async fn update_subgroup(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let name = form.get("subgroup_name").to_owned();
+    let admin = &administrator(&state, &session)?;
+    let name = form.get("subgroup_name").to_owned();
     let students = form.all("students");
-    match state
+    let answer = state
         .app
         .update_subgroup(admin, &origin, id, &name, &students)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(class) => Ok(see(format!(
-            "/school/classes/{class}?saved=subgroup_updated"
-        ))),
-        Err(errors) => {
-            let page = subgroup_view(&state, &session, id, Some((name, students)), errors).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .await;
+    respond(
+        &state,
+        answer,
+        |class| format!("/school/classes/{class}?saved=subgroup_updated"),
+        |errors| subgroup_view(&state, &session, id, Some((name, students)), errors),
+    )
+    .await
 }
 
 pub(super) async fn delete_subgroup(
@@ -104,20 +102,15 @@ pub(super) async fn delete_subgroup(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    match state
-        .app
-        .delete_subgroup(admin, &origin, id)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(class) => Ok(see(format!(
-            "/school/classes/{class}?saved=subgroup_deleted"
-        ))),
-        Err(errors) => {
-            let page = subgroup_view(&state, &session, id, None, errors).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+    let admin = &administrator(&state, &session)?;
+    let answer = state.app.delete_subgroup(admin, &origin, id).await;
+    respond(
+        &state,
+        answer,
+        |class| format!("/school/classes/{class}?saved=subgroup_deleted"),
+        |errors| subgroup_view(&state, &session, id, None, errors),
+    )
+    .await
 }

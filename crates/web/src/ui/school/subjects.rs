@@ -63,34 +63,35 @@ pub(super) async fn subjects_page(
     Ok(render(&page))
 }
 
+/// The subject form of the list and of a subject's page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct SubjectForm {
+    org: String,
+    subject_name: String,
+    short_name: String,
+}
+
 pub(super) async fn create_subject(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let org = org_of_form(admin, &form);
-    let (name, short) = (form.get("subject_name"), form.get("short_name"));
-    match state
+    let admin = &administrator(&state, &session)?;
+    let org = org_of(admin, org_field(&form.org));
+    let answer = state
         .app
-        .create_subject(admin, &origin, org, name, short)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(_) => {
-            let q = if org == admin.home() {
-                String::new()
-            } else {
-                format!("&org={org}")
-            };
-            Ok(see(format!("/school/subjects?saved=subject{q}")))
-        }
-        Err(errors) => {
-            let entered = (name.to_owned(), short.to_owned());
-            let page = subjects_view(&state, &session, org, entered, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .create_subject(admin, &origin, org, &form.subject_name, &form.short_name)
+        .await;
+    let entered = (form.subject_name, form.short_name);
+    respond(
+        &state,
+        answer,
+        |_| format!("/school/subjects?saved=subject{}", org_amp(admin, org)),
+        |errors| subjects_view(&state, &session, org, entered, errors, None),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -162,22 +163,21 @@ pub(super) async fn update_subject(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let (name, short) = (form.get("subject_name"), form.get("short_name"));
-    match state
+    let admin = &administrator(&state, &session)?;
+    let answer = state
         .app
-        .update_subject(admin, &origin, id, name, short)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(()) => Ok(see(format!("/school/subjects/{id}?saved=subject_updated"))),
-        Err(errors) => {
-            let entered = Some((name.to_owned(), short.to_owned()));
-            let page = subject_view(&state, &session, id, entered, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .update_subject(admin, &origin, id, &form.subject_name, &form.short_name)
+        .await;
+    let entered = Some((form.subject_name, form.short_name));
+    respond(
+        &state,
+        answer,
+        |()| format!("/school/subjects/{id}?saved=subject_updated"),
+        |errors| subject_view(&state, &session, id, entered, errors, None),
+    )
+    .await
 }
 
 pub(super) async fn delete_subject(
@@ -185,25 +185,20 @@ pub(super) async fn delete_subject(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    match state
-        .app
-        .delete_subject(admin, &origin, id)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(org) => {
-            let q = if org == admin.home() {
-                String::new()
-            } else {
-                format!("&org={org}")
-            };
-            Ok(see(format!("/school/subjects?saved=subject_deleted{q}")))
-        }
-        Err(errors) => {
-            let page = subject_view(&state, &session, id, None, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+    let admin = &administrator(&state, &session)?;
+    let answer = state.app.delete_subject(admin, &origin, id).await;
+    respond(
+        &state,
+        answer,
+        |org| {
+            format!(
+                "/school/subjects?saved=subject_deleted{}",
+                org_amp(admin, org)
+            )
+        },
+        |errors| subject_view(&state, &session, id, None, errors, None),
+    )
+    .await
 }

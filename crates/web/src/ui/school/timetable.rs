@@ -176,8 +176,9 @@ pub(super) async fn save_timetable(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let mut cells = Vec::new();
-    for (name, value) in form.0.pairs() {
+    let admin = &administrator(&state, &session)?;
+    let mut cells = Vec::new();
+    for (name, value) in form.pairs() {
         let Some(rest) = name.strip_prefix("cell_") else {
             continue;
         };
@@ -195,29 +196,23 @@ pub(super) async fn save_timetable(
         });
     }
     let valid_from = form.get("valid_from").to_owned();
-    match state
+    let answer = state
         .app
         .save_timetable(admin, &origin, id, &valid_from, &cells)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(out) => Ok(see(format!(
-            "/school/classes/{id}/timetable?on={valid_from}&created={}&deleted={}&kept={}",
-            out.created, out.deleted, out.kept
-        ))),
-        Err(errors) => {
-            let on = parse_date(&valid_from);
-            let page = timetable_view(
-                &state,
-                &session,
-                id,
-                on,
-                Some((valid_from, cells)),
-                errors,
-                None,
-            )
-            .await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .await;
+    let on = parse_date(&valid_from);
+    let done = format!("/school/classes/{id}/timetable?on={valid_from}");
+    respond(
+        &state,
+        answer,
+        |out| {
+            let (created, deleted, kept) = (out.created, out.deleted, out.kept);
+            format!("{done}&created={created}&deleted={deleted}&kept={kept}")
+        },
+        |errors| {
+            let entered = Some((valid_from, cells));
+            timetable_view(&state, &session, id, on, entered, errors, None)
+        },
+    )
+    .await
 }

@@ -67,24 +67,21 @@ pub(super) async fn create_year(
     session: UiSession,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let org = org_of_form(admin, &form);
+    let admin = &administrator(&state, &session)?;
+    let org = org_of_form(admin, &form);
     let input = YearInput {
         name: form.get("name").into(),
         start: form.get("start").into(),
         end: form.get("end").into(),
     };
-    match state
-        .app
-        .create_year(admin, &origin, org, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(id) => Ok(see(format!("/school/years/{id}?saved=year"))),
-        Err(errors) => {
-            let page = years_view(&state, &session, org, input, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+    let answer = state.app.create_year(admin, &origin, org, &input).await;
+    respond(
+        &state,
+        answer,
+        |id| format!("/school/years/{id}?saved=year"),
+        |errors| years_view(&state, &session, org, input, errors, None),
+    )
+    .await
 }
 
 /// A period scheme of a year: the grade range and its periods.
@@ -301,7 +298,8 @@ pub(super) async fn save_scheme(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
+    let admin = &administrator(&state, &session)?;
+    let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
     let input = SchemeInput {
         grade_from: form.get("grade_from").into(),
         grade_to: form.get("grade_to").into(),
@@ -315,18 +313,17 @@ pub(super) async fn save_scheme(
             })
             .collect(),
     };
-    match state
+    let answer = state
         .app
         .add_period_scheme(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(()) => Ok(see(format!("/school/years/{id}?saved=periods"))),
-        Err(errors) => {
-            let page = scheme_view(&state, &session, id, &input, errors).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+        .await;
+    respond(
+        &state,
+        answer,
+        |()| format!("/school/years/{id}?saved=periods"),
+        |errors| scheme_view(&state, &session, id, &input, errors),
+    )
+    .await
 }
 
 pub(super) async fn delete_scheme(
@@ -336,7 +333,8 @@ pub(super) async fn delete_scheme(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let grade = |name| {
+    let admin = &administrator(&state, &session)?;
+    let grade = |name| {
         form.get(name)
             .trim()
             .parse::<i32>()
@@ -358,23 +356,20 @@ pub(super) async fn add_holiday(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let input = HolidayInput {
+    let admin = &administrator(&state, &session)?;
+    let input = HolidayInput {
         name: form.get("holiday_name").into(),
         start: form.get("holiday_start").into(),
         end: form.get("holiday_end").into(),
     };
-    match state
-        .app
-        .add_holiday(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(_) => Ok(see(format!("/school/years/{id}?saved=holiday"))),
-        Err(errors) => {
-            let page = year_view(&state, &session, id, (input, None), errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+    let answer = state.app.add_holiday(admin, &origin, id, &input).await;
+    respond(
+        &state,
+        answer,
+        |_| format!("/school/years/{id}?saved=holiday"),
+        |errors| year_view(&state, &session, id, (input, None), errors, None),
+    )
+    .await
 }
 
 pub(super) async fn delete_holiday(
@@ -382,9 +377,10 @@ pub(super) async fn delete_holiday(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path((id, holiday)): Path<(i64, i64)>,
-    Submitted(form): Submitted<Fields>,
+    _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    state
+    let admin = &administrator(&state, &session)?;
+    state
         .app
         .delete_holiday(admin, &origin, id, holiday)
         .await
@@ -399,22 +395,19 @@ pub(super) async fn update_year(
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;    let input = YearInput {
+    let admin = &administrator(&state, &session)?;
+    let input = YearInput {
         name: form.get("year_name").into(),
         start: form.get("year_start").into(),
         end: form.get("year_end").into(),
     };
-    match state
-        .app
-        .update_year(admin, &origin, id, &input)
-        .await
-        .map_err(fail(&state))?
-    {
-        Ok(()) => Ok(see(format!("/school/years/{id}?saved=year_updated"))),
-        Err(errors) => {
-            let forms = (HolidayInput::default(), Some(input));
-            let page = year_view(&state, &session, id, forms, errors, None).await?;
-            Ok(with_status(INVALID, &page))
-        }
-    }
+    let answer = state.app.update_year(admin, &origin, id, &input).await;
+    let forms = (HolidayInput::default(), Some(input));
+    respond(
+        &state,
+        answer,
+        |()| format!("/school/years/{id}?saved=year_updated"),
+        |errors| year_view(&state, &session, id, forms, errors, None),
+    )
+    .await
 }

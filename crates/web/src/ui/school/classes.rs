@@ -76,17 +76,6 @@ pub(super) async fn classes_view(
     })
 }
 
-pub(super) fn class_input(form: &Fields) -> ClassInput {
-    ClassInput {
-        grade: form.get("grade").into(),
-        letter: form.get("letter").into(),
-        profile: form.get("profile").into(),
-        room: form.get("room").into(),
-        shift: form.get("shift").into(),
-        teacher: form.get("teacher").into(),
-    }
-}
-
 pub(super) async fn classes_page(
     State(state): State<AppState>,
     session: UiSession,
@@ -115,20 +104,20 @@ pub(super) async fn create_class(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let Ok(year_id) = form.get("year").trim().parse::<i64>() else {
+    let Ok(year_id) = form.year.trim().parse::<i64>() else {
         return Err(fail(&state)(AppError::BadRequest(
             "Выберите учебный год".into(),
         )));
     };
-    let input = class_input(&form);
+    let input = form.input();
     let answer = state
         .app
         .create_class(admin, &origin, year_id, &input)
         .await;
-    let org = org_of_form(admin, &form);
+    let org = org_of(admin, org_field(&form.org));
     respond(
         &state,
         answer,
@@ -288,10 +277,10 @@ pub(super) async fn update_class(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let input = class_input(&form);
+    let input = form.input();
     let answer = state.app.update_class(admin, &origin, id, &input).await;
     respond(
         &state,
@@ -314,13 +303,13 @@ pub(super) async fn create_subgroup(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let name = form.get("subgroup_name").to_owned();
+    let name = form.subgroup_name;
     let answer = state
         .app
-        .create_subgroup(admin, &origin, id, &name, &form.all("students"))
+        .create_subgroup(admin, &origin, id, &name, &form.students)
         .await;
     respond(
         &state,
@@ -343,15 +332,10 @@ pub(super) async fn create_group(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<GroupForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let input = GroupInput {
-        subject: form.get("subject").into(),
-        subgroup: form.get("subgroup").into(),
-        teachers: form.all("teachers"),
-        hours: form.get("hours").into(),
-    };
+    let input = GroupInput::from(form);
     let answer = state
         .app
         .create_subject_group(admin, &origin, id, &input)

@@ -97,13 +97,10 @@ pub(super) async fn update_group(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<GroupEditForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let input = GroupEdit {
-        teachers: form.all("teachers"),
-        hours: form.get("hours").into(),
-    };
+    let input = GroupEdit::from(form);
     let answer = state
         .app
         .update_subject_group(admin, &origin, id, &input)

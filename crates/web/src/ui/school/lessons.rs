@@ -195,16 +195,10 @@ pub(super) async fn change_lesson(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<LessonForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let input = LessonInput {
-        date: form.get("date").into(),
-        number: form.get("number").into(),
-        room: form.get("room").into(),
-        teacher: form.get("teacher").into(),
-        cancelled: !form.get("cancelled").is_empty(),
-    };
+    let input = LessonInput::from(form);
     let answer = state.app.change_lesson(admin, &origin, id, &input).await;
     respond(
         &state,

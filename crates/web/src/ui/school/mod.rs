@@ -9,6 +9,7 @@
 
 mod bells;
 mod classes;
+mod forms;
 mod groups;
 mod lessons;
 mod subgroups;
@@ -39,6 +40,7 @@ use crate::AppState;
 use crate::extract::ClientOrigin;
 use crate::form::outcome::respond;
 use crate::form::{Fields, Submitted};
+use forms::*;
 
 use self::bells::*;
 use self::classes::*;

@@ -79,11 +79,10 @@ pub(super) async fn update_subgroup(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let name = form.get("subgroup_name").to_owned();
-    let students = form.all("students");
+    let (name, students) = (form.subgroup_name, form.students);
     let answer = state
         .app
         .update_subgroup(admin, &origin, id, &name, &students)

@@ -65,15 +65,11 @@ pub(super) async fn create_year(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<NewYearForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let org = org_of_form(admin, &form);
-    let input = YearInput {
-        name: form.get("name").into(),
-        start: form.get("start").into(),
-        end: form.get("end").into(),
-    };
+    let org = org_of(admin, org_field(&form.org));
+    let input = form.input();
     let answer = state.app.create_year(admin, &origin, org, &input).await;
     respond(
         &state,
@@ -331,16 +327,16 @@ pub(super) async fn delete_scheme(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<GradeRangeForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let grade = |name| {
-        form.get(name)
+    let grade = |value: &str| {
+        value
             .trim()
             .parse::<i32>()
             .map_err(|_| fail(&state)(AppError::BadRequest("Неверные параллели".into())))
     };
-    let (from, to) = (grade("grade_from")?, grade("grade_to")?);
+    let (from, to) = (grade(&form.grade_from)?, grade(&form.grade_to)?);
     state
         .app
         .delete_period_scheme(admin, &origin, id, from, to)
@@ -354,14 +350,10 @@ pub(super) async fn add_holiday(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<HolidayForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let input = HolidayInput {
-        name: form.get("holiday_name").into(),
-        start: form.get("holiday_start").into(),
-        end: form.get("holiday_end").into(),
-    };
+    let input = HolidayInput::from(form);
     let answer = state.app.add_holiday(admin, &origin, id, &input).await;
     respond(
         &state,
@@ -393,14 +385,10 @@ pub(super) async fn update_year(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    Submitted(form): Submitted<Fields>,
+    Submitted(form): Submitted<YearForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let input = YearInput {
-        name: form.get("year_name").into(),
-        start: form.get("year_start").into(),
-        end: form.get("year_end").into(),
-    };
+    let input = YearInput::from(form);
     let answer = state.app.update_year(admin, &origin, id, &input).await;
     let forms = (HolidayInput::default(), Some(input));
     respond(

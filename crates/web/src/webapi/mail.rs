@@ -8,7 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
+use sgo_app::Origin;
 use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
+use sgo_app::session::Authenticated;
 
 use super::dates::timestamp;
 use super::input::{self, recipient_key};
@@ -223,6 +225,33 @@ async fn mark_as(
     Ok(Json(json!({})))
 }
 
+/// Where a list of messages goes.
+enum Move {
+    /// To Удалённые.
+    ToDeleted,
+    /// Gone for good (from Удалённые only).
+    Purge,
+    /// Back from Удалённые.
+    Restore,
+}
+
+/// Moves the messages named in the body; answers `{}` as SGO does.
+async fn move_messages(
+    state: &AppState,
+    who: &Authenticated,
+    origin: &Origin,
+    body: &Value,
+    to: Move,
+) -> Result<Json<Value>, ApiError> {
+    let (app, actor, ids) = (&state.app, &who.actor, input::message_ids(body)?);
+    match to {
+        Move::ToDeleted => app.delete_mail(actor, &ids, origin).await?,
+        Move::Purge => app.purge_mail(actor, &ids, origin).await?,
+        Move::Restore => app.restore_mail(actor, &ids, origin).await?,
+    };
+    Ok(Json(json!({})))
+}
+
 /// `POST mail/messages/moving`: to Удалённые.
 async fn moving(
     State(state): State<AppState>,
@@ -230,11 +259,7 @@ async fn moving(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    state
-        .app
-        .delete_mail(&who.actor, &input::message_ids(&body)?, &origin)
-        .await?;
-    Ok(Json(json!({})))
+    move_messages(&state, &who, &origin, &body, Move::ToDeleted).await
 }
 
 /// `POST mail/messages/delete`: for good, from Удалённые only.
@@ -244,11 +269,7 @@ async fn delete(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    state
-        .app
-        .purge_mail(&who.actor, &input::message_ids(&body)?, &origin)
-        .await?;
-    Ok(Json(json!({})))
+    move_messages(&state, &who, &origin, &body, Move::Purge).await
 }
 
 /// `POST mail/messages/restore`.
@@ -258,9 +279,5 @@ async fn restore(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    state
-        .app
-        .restore_mail(&who.actor, &input::message_ids(&body)?, &origin)
-        .await?;
-    Ok(Json(json!({})))
+    move_messages(&state, &who, &origin, &body, Move::Restore).await
 }

@@ -7,6 +7,8 @@
 //!   rule `R` says how large files may be and who may send them.
 //! - [`CellSubmitted<T>`]: a page form sent by script (the journal grid) that wants refusals as
 //!   JSON.
+//! - [`ScriptSubmitted<T>`]: a JSON request a page's script sends (the passkey ceremonies), its
+//!   token in the body and its refusals as JSON.
 //! - [`outcome`]: what a use case's answer becomes: a redirect, the form again with messages next
 //!   to its fields, or an error page.
 //!
@@ -15,12 +17,16 @@
 
 mod fields;
 pub(crate) mod outcome;
+mod scripted;
 mod submitted;
 mod uploaded;
 
 pub(crate) use fields::Fields;
+pub(crate) use scripted::ScriptSubmitted;
 pub(crate) use submitted::{CellSubmitted, Submitted};
-pub(crate) use uploaded::{ApiMailFiles, AssignmentFiles, ImportFile, MailFiles, Uploaded};
+pub(crate) use uploaded::{
+    ApiMailFiles, AssignmentFiles, IMPORT_LIMIT_BYTES, ImportFile, MailFiles, Uploaded,
+};
 
 #[cfg(test)]
 mod pipeline_only;

@@ -177,7 +177,7 @@ pub(super) async fn save_timetable(
     Submitted(form): Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;    let mut cells = Vec::new();
-    for (name, value) in form.0.pairs() {
+    for (name, value) in form.pairs() {
         let Some(rest) = name.strip_prefix("cell_") else {
             continue;
         };

@@ -29,11 +29,6 @@ impl Fields {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    /// Every value of a field, in order.
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.values(name).map(str::to_owned).collect()
-    }
-
     /// Every (name, value) pair, in order.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
@@ -351,7 +346,8 @@ mod tests {
     fn fields_read_into_fields_keep_every_value() {
         let f = Fields::parse(b"a=1&b=2&a=3").unwrap();
         let again: Fields = f.read().unwrap();
-        assert_eq!(again.all("a"), vec!["1", "3"]);
+        let a: Vec<_> = again.pairs().filter(|(k, _)| *k == "a").collect();
+        assert_eq!(a, vec![("a", "1"), ("a", "3")]);
         assert_eq!(again.get("b"), "2");
         assert_eq!(again.ids("a"), vec![1, 3]);
     }

@@ -9,6 +9,8 @@
 //!   JSON.
 //! - [`NetSchoolForm`], [`NetSchoolBody`]: bodies of the NetSchool API, guarded by its session
 //!   token and read leniently, as its clients expect.
+//! - [`ScriptSubmitted<T>`]: a JSON request a page's script sends (the passkey ceremonies), its
+//!   token in the body and its refusals as JSON.
 //! - [`outcome`]: what a use case's answer becomes: a redirect, the form again with messages next
 //!   to its fields, or an error page.
 //!
@@ -18,13 +20,17 @@
 mod fields;
 mod netschool;
 pub(crate) mod outcome;
+mod scripted;
 mod submitted;
 mod uploaded;
 
 pub(crate) use fields::{Fields, ids};
 pub(crate) use netschool::{NetSchoolBody, NetSchoolForm};
+pub(crate) use scripted::ScriptSubmitted;
 pub(crate) use submitted::{CellSubmitted, Submitted};
-pub(crate) use uploaded::{ApiMailFiles, AssignmentFiles, ImportFile, MailFiles, Uploaded};
+pub(crate) use uploaded::{
+    ApiMailFiles, AssignmentFiles, IMPORT_LIMIT_BYTES, ImportFile, MailFiles, Uploaded,
+};
 
 #[cfg(test)]
 mod pipeline_only;

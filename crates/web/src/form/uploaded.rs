@@ -6,8 +6,7 @@ use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use sgo_app::files::Upload;
-use sgo_app::files::UploadPurpose;
+use sgo_app::files::{Upload, UploadPurpose};
 
 use super::Fields;
 use super::submitted::{Refused, checked, malformed};
@@ -124,7 +123,11 @@ impl<T: DeserializeOwned + Send, R: UploadRule> FromRequest<AppState> for Upload
             };
             let limits = R::limits(state);
             match read_multipart(&mut body, gate, limits).await {
-                Ok(read) => (read.fields, read.files),
+                Ok(read) => {
+                    let pairs = read.fields.pairs();
+                    let pairs = pairs.map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+                    (Fields::from_pairs(pairs), read.files)
+                }
                 Err((status, text)) => {
                     let text = match status {
                         StatusCode::PAYLOAD_TOO_LARGE => R::too_large(limits).unwrap_or(text),

@@ -5,20 +5,22 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::identity::{EsiaAccount, EsiaCallback, EsiaLink, EsiaOutcome, parse_region_esia_form};
 use sgo_app::session::{Channel, SignedIn};
 
-use super::region::{administration, checked_form, field};
+use super::region::administration;
 use super::{Header, MessagePage, PageError, SESSION_COOKIE, UiSession, csrf, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::ClientOrigin;
+use crate::form::outcome::INVALID;
+use crate::form::{Fields, Submitted};
 
 /// Binds an ESIA round trip to the browser that started it.
 pub(crate) const ESIA_COOKIE: &str = "sgo_esia";
@@ -222,18 +224,21 @@ async fn choose_page(
     response
 }
 
+/// The chooser's form: the account to enter.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ChooseForm {
+    account: String,
+}
+
 /// `POST /esia/choose`: enters the chosen account.
 async fn choose(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<ChooseForm>,
 ) -> Response {
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let Ok(account) = field(&form, "account").trim().parse::<i64>() else {
+    let Ok(account) = form.account.trim().parse::<i64>() else {
         return refusal(
             &state,
             AppError::BadRequest("Выберите учётную запись".into()),
@@ -340,12 +345,8 @@ async fn link_warning(State(state): State<AppState>, session: UiSession) -> Resp
 async fn start_link(
     State(state): State<AppState>,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(_): Submitted<Fields>,
 ) -> Response {
-    if let Err(r) = checked_form(&state, &headers, &body) {
-        return *r;
-    }
     match state.app.esia_start_link(&session.who.actor).await {
         Ok(start) => with_cookies(
             onward(&state, &start.url),
@@ -386,12 +387,8 @@ async fn unlink(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(_): Submitted<Fields>,
 ) -> Response {
-    if let Err(r) = checked_form(&state, &headers, &body) {
-        return *r;
-    }
     match state.app.esia_unlink(&session.who.actor, id, &origin).await {
         Ok(()) => Redirect::to("/settings/esia?done=unlinked").into_response(),
         Err(e) => PageError(state, e).into_response(),
@@ -444,25 +441,31 @@ async fn region_page(
     })
 }
 
+/// The region's ESIA rules as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RegionEsiaForm {
+    required: bool,
+    from: String,
+    auto_link: bool,
+}
+
 /// `POST /region/esia`.
 async fn region_save(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<RegionEsiaForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let required = form.get("required").is_some();
-    let from = field(&form, "from");
-    let auto_link = form.get("auto_link").is_some();
+    let RegionEsiaForm {
+        required,
+        from,
+        auto_link,
+    } = form;
     match parse_region_esia_form(required, &from, auto_link) {
         Ok(settings) => {
             match state
@@ -488,7 +491,7 @@ async fn region_save(
                 error: Some(message),
                 notice: None,
             };
-            (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+            (INVALID, render(&page)).into_response()
         }
     }
 }

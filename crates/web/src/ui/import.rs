@@ -2,11 +2,11 @@
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::Json;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json};
 use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::import::{
@@ -14,13 +14,12 @@ use sgo_app::import::{
 };
 use sgo_core::policy::{self, SchoolAdministrator};
 
-use super::{Header, PageError, UiSession, csrf, local_time, render};
+use super::{Header, PageError, UiSession, local_time, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
-use crate::upload::{FormLimits, Gate, read_multipart};
+use crate::form::outcome::INVALID;
+use crate::form::{Fields, IMPORT_LIMIT_BYTES, ImportFile, Submitted, Uploaded};
 
-/// The largest file accepted (the whole multipart body, a little above the file itself).
-const UPLOAD_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 /// Rows shown in the preview of a checked file.
 const PREVIEW_ROWS: usize = 20;
 
@@ -30,7 +29,7 @@ pub(crate) fn routes() -> Routes {
             "/people/import",
             get(page)
                 .post(upload)
-                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT_BYTES)),
+                .layer(DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
         )
         .route("/people/import/template/{file}", get(template))
         .route("/people/import/{id}", get(batch_page))
@@ -169,7 +168,7 @@ async fn upload_page(
         file_error,
         check,
         history,
-        limit_mb: UPLOAD_LIMIT_BYTES / (1024 * 1024),
+        limit_mb: IMPORT_LIMIT_BYTES / (1024 * 1024),
     };
     (status, render(&page)).into_response()
 }
@@ -191,80 +190,29 @@ async fn page(State(state): State<AppState>, session: UiSession) -> Response {
     .await
 }
 
-/// What the multipart form carried.
-#[derive(Default)]
-struct Upload {
-    kind: Option<String>,
-    file_name: String,
-    bytes: Vec<u8>,
-}
-
-/// Reads the form, its CSRF token checked before the file is read; `Err` is the status and
-/// message when the form is refused.
-async fn read_upload(
-    multipart: &mut Multipart,
-    headers: &HeaderMap,
-) -> Result<Upload, (StatusCode, String)> {
-    let token_ok = |token: &str| csrf::check(headers, Some(token));
-    let limits = FormLimits {
-        body_bytes: UPLOAD_LIMIT_BYTES,
-        file_bytes: UPLOAD_LIMIT_BYTES as u64,
-    };
-    let form = match read_multipart(multipart, Gate::Csrf(&token_ok), limits).await {
-        Ok(form) => form,
-        Err((StatusCode::PAYLOAD_TOO_LARGE, _)) => {
-            return Err((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "Файл слишком большой: можно загрузить не больше {} МБ. Разделите файл на части.",
-                    UPLOAD_LIMIT_BYTES / (1024 * 1024)
-                ),
-            ));
-        }
-        Err(refused) => return Err(refused),
-    };
-    let kind = form.fields.pairs().find(|(name, _)| *name == "kind");
-    let mut upload = Upload {
-        kind: kind.map(|(_, value)| value.to_owned()),
-        ..Upload::default()
-    };
-    if let Some((_, file)) = form.files.into_iter().find(|(name, _)| name == "file") {
-        upload.file_name = file.name;
-        upload.bytes = file.bytes;
-    }
-    Ok(upload)
+/// The upload form's text: what the file holds (its file comes beside it).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UploadForm {
+    kind: String,
 }
 
 async fn upload(
     State(state): State<AppState>,
     session: UiSession,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    upload: Uploaded<UploadForm, ImportFile>,
 ) -> Response {
     let admin = match administrator(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return refusal.into_response(),
     };
-    let form = match read_upload(&mut multipart, &headers).await {
-        Ok(f) => f,
-        Err((StatusCode::FORBIDDEN, _)) => {
-            return PageError(state.clone(), AppError::Forbidden).into_response();
-        }
-        Err((status, message)) => {
-            return upload_page(
-                &state,
-                &session,
-                &admin,
-                "students",
-                Some(message),
-                None,
-                status,
-            )
-            .await;
-        }
-    };
-    let kind_code = form.kind.as_deref().unwrap_or_default();
-    let Some(kind) = ImportKind::from_code(kind_code) else {
+    let (file_name, bytes) = upload
+        .files
+        .into_iter()
+        .find(|(name, _)| name == "file")
+        .map(|(_, file)| (file.name, file.bytes))
+        .unwrap_or_default();
+    let Some(kind) = ImportKind::from_code(&upload.form.kind) else {
         let message = "Выберите, что загружаете: учеников с родителями или сотрудников.".to_owned();
         return upload_page(
             &state,
@@ -273,13 +221,13 @@ async fn upload(
             "students",
             Some(message),
             None,
-            StatusCode::UNPROCESSABLE_ENTITY,
+            INVALID,
         )
         .await;
     };
     let result = state
         .app
-        .import_check_file(&admin, kind, &form.file_name, &form.bytes)
+        .import_check_file(&admin, kind, &file_name, &bytes)
         .await;
     match result {
         Ok(ImportCheck {
@@ -300,7 +248,7 @@ async fn upload(
                 kind.code(),
                 None,
                 Some(summary),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                INVALID,
             )
             .await
         }
@@ -312,7 +260,7 @@ async fn upload(
                 kind.code(),
                 Some(message),
                 None,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                INVALID,
             )
             .await
         }
@@ -426,24 +374,14 @@ async fn batch_page(
     Ok(render(&page))
 }
 
-/// The confirmation form.
-#[derive(Deserialize)]
-struct ApplyForm {
-    csrf: Option<String>,
-}
-
 async fn apply(
     State(state): State<AppState>,
     session: UiSession,
     ClientOrigin(origin): ClientOrigin,
-    headers: HeaderMap,
     Path(raw): Path<String>,
-    Form(form): Form<ApplyForm>,
+    Submitted(_): Submitted<Fields>,
 ) -> Result<Response, PageError> {
     let admin = administrator(&state, &session).map_err(|e| *e)?;
-    if !csrf::check(&headers, form.csrf.as_deref()) {
-        return Err(PageError(state, AppError::Forbidden));
-    }
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let job = state
         .app

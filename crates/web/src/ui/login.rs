@@ -4,17 +4,19 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use sgo_app::territory::{CascadeOption, CascadeQuery};
 use sgo_app::{AppError, OrganizationKind};
 
 use super::{PageError, SESSION_COOKIE, UiSession, csrf, render};
 use crate::AppState;
 use crate::cookies;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::{Fields, Submitted};
+use crate::upload::STALE_FORM;
 
 const LEVELS: [(&str, &str); 5] = [
     ("region", "Регион"),
@@ -164,35 +166,78 @@ pub(crate) async fn options(
     }
 }
 
-/// `POST /login`.
+/// The organization as the cascade of the login and recovery forms chose it.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Cascade {
+    region: String,
+    municipality: String,
+    settlement: String,
+    kind: String,
+    pub organization: String,
+}
+
+impl Cascade {
+    /// The choices, with one more field typed on the page, as the page shows them again.
+    pub(super) fn chosen(&self, typed: (&str, &str)) -> HashMap<String, String> {
+        [
+            ("region", self.region.as_str()),
+            ("municipality", &self.municipality),
+            ("settlement", &self.settlement),
+            ("kind", &self.kind),
+            ("organization", &self.organization),
+            typed,
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+    }
+}
+
+/// The sign-in form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct LoginForm {
+    #[serde(flatten)]
+    cascade: Cascade,
+    login: String,
+    password: String,
+}
+
+/// Why a form before sign-in was refused, said on its own page: a stale token (403) or a body
+/// that is not a form (400). `None` for a refusal the page cannot help with (too large).
+pub(super) fn refusal_text(refused: &Response, stale: &str) -> Option<String> {
+    match refused.status() {
+        StatusCode::FORBIDDEN => Some(stale.to_owned()),
+        StatusCode::BAD_REQUEST => Some("Неверный формат формы".to_owned()),
+        _ => None,
+    }
+}
+
+/// `POST /login`. A refused form shows the login page again, which sets a fresh token cookie.
 pub(crate) async fn submit(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
-    body: Bytes,
+    form: Result<Submitted<LoginForm>, Response>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => {
-            return login_page(
-                &state,
-                &headers,
-                &HashMap::new(),
-                Some(m),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
+    let form = match form {
+        Ok(Submitted(form)) => form,
+        Err(refused) => {
+            let Some(message) =
+                refusal_text(&refused, "Срок действия формы истёк. Повторите вход.")
+            else {
+                return refused;
+            };
+            let status = refused.status();
+            return login_page(&state, &headers, &HashMap::new(), Some(message), status).await;
         }
     };
-    let mut chosen = form.0.clone();
-    chosen.remove("password");
-    if !csrf::check(&headers, form.get("csrf")) {
-        let msg = "Срок действия формы истёк. Повторите вход.".to_owned();
-        return login_page(&state, &headers, &chosen, Some(msg), StatusCode::FORBIDDEN).await;
-    }
-    let organization: Option<i64> = form.get("organization").and_then(|v| v.parse().ok());
-    let login = form.get("login").unwrap_or_default().trim();
-    let password = form.get("password").unwrap_or_default();
+    // Everything but the password is shown again.
+    let chosen = form.cascade.chosen(("login", &form.login));
+    let organization: Option<i64> = form.cascade.organization.parse().ok();
+    let login = form.login.trim();
+    let password = form.password.as_str();
     let problem = match organization {
         None => Some("Выберите образовательную организацию"),
         Some(_) if login.is_empty() || password.is_empty() => {
@@ -264,21 +309,15 @@ pub(crate) async fn submit(
     }
 }
 
-/// `POST /logout`.
+/// `POST /logout`. A stale form is answered 400 with the stale-form sentence, as it always was.
 pub(crate) async fn logout(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    form: Result<Submitted<Fields>, Response>,
 ) -> Response {
-    let form = CaseInsensitiveForm::parse(&body).unwrap_or(CaseInsensitiveForm(HashMap::new()));
-    if !csrf::check(&headers, form.get("csrf")) {
-        return PageError(
-            state,
-            AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()),
-        )
-        .into_response();
+    if form.is_err() {
+        return PageError(state, AppError::BadRequest(STALE_FORM.into())).into_response();
     }
     if let Err(e) = state.app.sign_out(&session.who, &origin).await {
         return PageError(state, e).into_response();

@@ -7,19 +7,20 @@ use std::collections::HashMap;
 use crate::routes::Routes;
 use askama::Template;
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use sgo_app::AppError;
 use sgo_app::passkeys::{Ceremony, Device, MAX_NAME_CHARS};
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, local_time, render};
+use super::{Header, PageError, SESSION_COOKIE, UiSession, local_time, render};
 use crate::AppState;
 use crate::cookies;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::{Fields, ScriptSubmitted, Submitted};
 
 /// The devices page.
 const PAGE_PATH: &str = "/settings/passkeys";
@@ -125,17 +126,13 @@ fn json_app_error(e: AppError) -> Response {
     json_error(status, &e.to_string())
 }
 
-/// The JSON body of a ceremony request, once its CSRF token checked out.
-fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, (StatusCode, &'static str)> {
-    let value: Value =
-        serde_json::from_slice(body).map_err(|_| (StatusCode::BAD_REQUEST, "Неверный запрос"))?;
-    if !csrf::check(headers, value["csrf"].as_str()) {
-        return Err((
-            StatusCode::FORBIDDEN,
-            "Срок действия страницы истёк. Обновите её и повторите.",
-        ));
-    }
-    Ok(value)
+/// The device's answer to a ceremony, with the name a new device is to get.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Finish {
+    ceremony: String,
+    name: String,
+    credential: Value,
 }
 
 fn ceremony_json(c: Ceremony) -> Response {
@@ -146,12 +143,8 @@ fn ceremony_json(c: Ceremony) -> Response {
 async fn register_start(
     State(state): State<AppState>,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    ScriptSubmitted(_): ScriptSubmitted<Value>,
 ) -> Response {
-    if let Err((status, message)) = json_body(&headers, &body) {
-        return json_error(status, message);
-    }
     match state
         .app
         .start_passkey_registration(&session.who.actor)
@@ -167,23 +160,16 @@ async fn register_finish(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    ScriptSubmitted(finish): ScriptSubmitted<Finish>,
 ) -> Response {
-    let value = match json_body(&headers, &body) {
-        Ok(v) => v,
-        Err((status, message)) => return json_error(status, message),
-    };
-    let ceremony = value["ceremony"].as_str().unwrap_or_default();
-    let name = value["name"].as_str().unwrap_or_default();
     match state
         .app
         .finish_passkey_registration(
             &session.who.actor,
             &origin,
-            ceremony,
-            name,
-            &value["credential"],
+            &finish.ceremony,
+            &finish.name,
+            &finish.credential,
         )
         .await
     {
@@ -192,11 +178,11 @@ async fn register_finish(
     }
 }
 
-fn stale_form(state: AppState) -> Response {
-    let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
-    let mut response = PageError(state, e).into_response();
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    response
+/// The rename form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RenameForm {
+    name: String,
 }
 
 /// `POST /settings/passkeys/{id}/rename`.
@@ -205,20 +191,11 @@ async fn rename(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<RenameForm>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
-    };
-    if !csrf::check(&headers, form.get("csrf")) {
-        return stale_form(state);
-    }
-    let name = form.get("name").unwrap_or_default();
     match state
         .app
-        .rename_passkey(&session.who.actor, &origin, id, name)
+        .rename_passkey(&session.who.actor, &origin, id, &form.name)
         .await
     {
         Ok(()) => Redirect::to(&format!("{PAGE_PATH}?done=renamed")).into_response(),
@@ -232,13 +209,8 @@ async fn remove(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(_): Submitted<Fields>,
 ) -> Response {
-    let form = CaseInsensitiveForm::parse(&body).unwrap_or(CaseInsensitiveForm(HashMap::new()));
-    if !csrf::check(&headers, form.get("csrf")) {
-        return stale_form(state);
-    }
     match state
         .app
         .remove_passkey(&session.who.actor, &origin, id)
@@ -250,10 +222,10 @@ async fn remove(
 }
 
 /// `POST /login/passkey/start`: options for `navigator.credentials.get`.
-async fn sign_in_start(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err((status, message)) = json_body(&headers, &body) {
-        return json_error(status, message);
-    }
+async fn sign_in_start(
+    State(state): State<AppState>,
+    ScriptSubmitted(_): ScriptSubmitted<Value>,
+) -> Response {
     match state.app.start_passkey_sign_in().await {
         Ok(c) => ceremony_json(c),
         Err(e) => json_app_error(e),
@@ -264,17 +236,11 @@ async fn sign_in_start(State(state): State<AppState>, headers: HeaderMap, body: 
 async fn sign_in_finish(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
-    headers: HeaderMap,
-    body: Bytes,
+    ScriptSubmitted(finish): ScriptSubmitted<Finish>,
 ) -> Response {
-    let value = match json_body(&headers, &body) {
-        Ok(v) => v,
-        Err((status, message)) => return json_error(status, message),
-    };
-    let ceremony = value["ceremony"].as_str().unwrap_or_default();
     let signed = match state
         .app
-        .finish_passkey_sign_in(&origin, ceremony, &value["credential"])
+        .finish_passkey_sign_in(&origin, &finish.ceremony, &finish.credential)
         .await
     {
         Ok(s) => s,

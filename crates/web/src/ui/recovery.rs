@@ -5,19 +5,21 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::recovery::{Availability, LINK_INVALID, NewPassword, REQUEST_ANSWER};
 use sgo_app::settings::{FieldErrors, FormError};
 
-use super::login::{Level, levels};
+use super::login::{Cascade, Level, levels, refusal_text};
 use super::{MessagePage, PageError, csrf, render};
 use crate::AppState;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::Submitted;
+use crate::form::outcome::INVALID;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -126,33 +128,37 @@ async fn request_page(
     request_form(&state, &headers, &chosen, None, StatusCode::OK).await
 }
 
-/// `POST /recover`: sends links and answers the same whatever was found.
+/// The request form: the organization and who asks.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RequestForm {
+    #[serde(flatten)]
+    cascade: Cascade,
+    who: String,
+}
+
+/// `POST /recover`: sends links and answers the same whatever was found. A refused form shows
+/// the request page again, which sets a fresh token cookie.
 async fn request_submit(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
-    body: Bytes,
+    form: Result<Submitted<RequestForm>, Response>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => {
-            return request_form(
-                &state,
-                &headers,
-                &HashMap::new(),
-                Some(m),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
+    let form = match form {
+        Ok(Submitted(form)) => form,
+        Err(refused) => {
+            let stale = "Срок действия формы истёк. Повторите запрос.";
+            let Some(message) = refusal_text(&refused, stale) else {
+                return refused;
+            };
+            let status = refused.status();
+            return request_form(&state, &headers, &HashMap::new(), Some(message), status).await;
         }
     };
-    let chosen = form.0.clone();
-    if !csrf::check(&headers, form.get("csrf")) {
-        let msg = "Срок действия формы истёк. Повторите запрос.".to_owned();
-        return request_form(&state, &headers, &chosen, Some(msg), StatusCode::FORBIDDEN).await;
-    }
-    let organization: Option<i64> = form.get("organization").and_then(|v| v.parse().ok());
-    let who = form.get("who").unwrap_or_default().trim();
+    let chosen = form.cascade.chosen(("who", &form.who));
+    let organization: Option<i64> = form.cascade.organization.parse().ok();
+    let who = form.who.trim();
     let problem = match organization {
         None => Some("Выберите образовательную организацию"),
         Some(_) if who.is_empty() => Some("Введите имя пользователя или адрес электронной почты"),
@@ -236,29 +242,38 @@ async fn reset_page(
     .await
 }
 
-/// `POST /recover/{token}`: sets the new password and spends the link.
+/// The new-password form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ResetForm {
+    new_password: String,
+    repeat_password: String,
+}
+
+/// `POST /recover/{token}`: sets the new password and spends the link. A stale form shows the
+/// form again, which sets a fresh token cookie.
 async fn reset_submit(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     headers: HeaderMap,
     Path(token): Path<String>,
-    body: Bytes,
+    form: Result<Submitted<ResetForm>, Response>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
+    let form = match form {
+        Ok(Submitted(form)) => form,
+        Err(refused) if refused.status() == StatusCode::FORBIDDEN => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "new_password",
+                "Срок действия формы истёк. Введите пароль ещё раз.",
+            );
+            return reset_form(&state, &headers, token, errors, StatusCode::FORBIDDEN).await;
+        }
+        Err(refused) => return refused,
     };
-    if !csrf::check(&headers, form.get("csrf")) {
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "new_password",
-            "Срок действия формы истёк. Введите пароль ещё раз.",
-        );
-        return reset_form(&state, &headers, token, errors, StatusCode::FORBIDDEN).await;
-    }
     let input = NewPassword {
-        new: form.get("new_password").unwrap_or_default().to_owned(),
-        repeat: form.get("repeat_password").unwrap_or_default().to_owned(),
+        new: form.new_password,
+        repeat: form.repeat_password,
     };
     match state.app.reset_password(&token, &input, &origin).await {
         Ok(()) => message(
@@ -270,14 +285,7 @@ async fn reset_submit(
             "/login",
         ),
         Err(FormError::Invalid(errors)) => {
-            reset_form(
-                &state,
-                &headers,
-                token,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            reset_form(&state, &headers, token, errors, INVALID).await
         }
         Err(FormError::Refused(AppError::BadRequest(_))) => link_invalid(&state),
         Err(FormError::Refused(e)) => PageError(state, e).into_response(),

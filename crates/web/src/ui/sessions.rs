@@ -4,18 +4,17 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::http::{HeaderValue, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sgo_app::AppError;
 use sgo_app::session_list::SessionView;
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, local_time, render};
+use super::{Header, PageError, SESSION_COOKIE, UiSession, local_time, render};
 use crate::AppState;
 use crate::cookies;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::{Fields, Submitted};
 
 /// The page.
 pub(crate) const SESSIONS_PATH: &str = "/settings/sessions";
@@ -95,33 +94,14 @@ async fn page(
     render(&page)
 }
 
-/// The refusal of a form that is malformed or lacks its CSRF field; `None` when it is fine.
-fn refused_form(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Option<Response> {
-    let form = match CaseInsensitiveForm::parse(body) {
-        Ok(f) => f,
-        Err(m) => return Some(PageError(state.clone(), AppError::BadRequest(m)).into_response()),
-    };
-    if csrf::check(headers, form.get("csrf")) {
-        return None;
-    }
-    let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
-    let mut response = PageError(state.clone(), e).into_response();
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    Some(response)
-}
-
 /// `POST /settings/sessions/{id}/end`: ends one of my sessions; ending this one signs me out.
 async fn end_one(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    Submitted(_): Submitted<Fields>,
 ) -> Response {
-    if let Some(r) = refused_form(&state, &headers, &body) {
-        return r;
-    }
     if let Err(e) = state.app.end_session(&session.who, &origin, id).await {
         return PageError(state, e).into_response();
     }
@@ -136,12 +116,8 @@ async fn end_others(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(_): Submitted<Fields>,
 ) -> Response {
-    if let Some(r) = refused_form(&state, &headers, &body) {
-        return r;
-    }
     match state.app.end_other_sessions(&session.who, &origin).await {
         Ok(n) => Redirect::to(&format!("{SESSIONS_PATH}?ended={n}")).into_response(),
         Err(e) => PageError(state, e).into_response(),
@@ -153,12 +129,8 @@ async fn end_all(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(_): Submitted<Fields>,
 ) -> Response {
-    if let Some(r) = refused_form(&state, &headers, &body) {
-        return r;
-    }
     match state.app.end_all_my_sessions(&session.who, &origin).await {
         Ok(_) => signed_out(super::login::ALL_ENDED_PATH),
         Err(e) => PageError(state, e).into_response(),

@@ -4,21 +4,22 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use sgo_app::AppError;
+use serde::{Deserialize, Deserializer};
 use sgo_app::settings::{
-    FieldErrors, FormError, PasswordInput, PersonalSettings, PreferredChannel, SettingsInput,
+    FieldErrors, PasswordInput, PersonalSettings, PreferredChannel, SettingsInput,
 };
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use super::{Header, PageError, SESSION_COOKIE, UiSession, render};
 use crate::AppState;
 use crate::cookies;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::Submitted;
+use crate::form::outcome::{INVALID, Outcome, settle};
 
 /// The password page; also where a one-time password sends a person.
 pub(crate) const PASSWORD_PATH: &str = "/settings/password";
@@ -147,11 +148,27 @@ async fn page(
     .await
 }
 
-fn stale_form(state: AppState) -> Response {
-    let e = AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into());
-    let mut response = PageError(state, e).into_response();
-    *response.status_mut() = StatusCode::FORBIDDEN;
-    response
+/// The settings form as sent. The names are shown read-only, so a browser does not send them;
+/// a request that does is refused by the use case, even with an empty value.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SettingsForm {
+    #[serde(deserialize_with = "sent")]
+    last_name: Option<String>,
+    #[serde(deserialize_with = "sent")]
+    first_name: Option<String>,
+    #[serde(deserialize_with = "sent")]
+    middle_name: Option<String>,
+    display_name: String,
+    email: String,
+    phone: String,
+    preferred_channel: String,
+    signature_cert_url: String,
+}
+
+/// A field that is in the form, whatever its value (an empty one too).
+fn sent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
 }
 
 /// `POST /settings`.
@@ -159,34 +176,25 @@ async fn save(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<SettingsForm>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
-    };
-    if !csrf::check(&headers, form.get("csrf")) {
-        return stale_form(state);
-    }
-    let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
     let input = SettingsInput {
-        last_name: form.get("last_name").map(str::to_owned),
-        first_name: form.get("first_name").map(str::to_owned),
-        middle_name: form.get("middle_name").map(str::to_owned),
-        display_name: text("display_name"),
-        email: text("email"),
-        phone: text("phone"),
-        preferred_channel: text("preferred_channel"),
-        signature_cert_url: text("signature_cert_url"),
+        last_name: form.last_name,
+        first_name: form.first_name,
+        middle_name: form.middle_name,
+        display_name: form.display_name,
+        email: form.email,
+        phone: form.phone,
+        preferred_channel: form.preferred_channel,
+        signature_cert_url: form.signature_cert_url,
     };
-    match state
+    let saved = state
         .app
         .save_personal_settings(&session.who.actor, &origin, &input)
-        .await
-    {
-        Ok(()) => Redirect::to("/settings?saved=1").into_response(),
-        Err(FormError::Invalid(errors)) => {
+        .await;
+    match settle(&state, saved) {
+        Ok(Outcome::Done(())) => Redirect::to("/settings?saved=1").into_response(),
+        Ok(Outcome::Invalid(errors)) => {
             let values = SettingsValues {
                 display_name: input.display_name,
                 email: input.email,
@@ -194,17 +202,9 @@ async fn save(
                 signature_cert_url: input.signature_cert_url,
                 channel: input.preferred_channel,
             };
-            render_settings(
-                &state,
-                &session,
-                Some(values),
-                errors,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render_settings(&state, &session, Some(values), errors, None, INVALID).await
         }
-        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
+        Err(page) => page,
     }
 }
 
@@ -238,33 +238,33 @@ async fn password_page(State(state): State<AppState>, session: UiSession) -> Res
     render_password(&state, &session, FieldErrors::default(), StatusCode::OK).await
 }
 
+/// The password form as sent.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    repeat_password: String,
+}
+
 /// `POST /settings/password`.
 async fn password_save(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<PasswordForm>,
 ) -> Response {
-    let form = match CaseInsensitiveForm::parse(&body) {
-        Ok(f) => f,
-        Err(m) => return PageError(state, AppError::BadRequest(m)).into_response(),
-    };
-    if !csrf::check(&headers, form.get("csrf")) {
-        return stale_form(state);
-    }
-    let text = |name: &str| form.get(name).unwrap_or_default().to_owned();
     let input = PasswordInput {
-        current: text("current_password"),
-        new: text("new_password"),
-        repeat: text("repeat_password"),
+        current: form.current_password,
+        new: form.new_password,
+        repeat: form.repeat_password,
     };
-    match state
+    let changed = state
         .app
         .change_password(&session.who, &origin, &input)
-        .await
-    {
-        Ok(token) => {
+        .await;
+    match settle(&state, changed) {
+        Ok(Outcome::Done(token)) => {
             let target = if session.who.must_change_password {
                 sgo_core::policy::landing(&session.who.actor).path()
             } else {
@@ -277,9 +277,7 @@ async fn password_save(
             }
             response
         }
-        Err(FormError::Invalid(errors)) => {
-            render_password(&state, &session, errors, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
+        Ok(Outcome::Invalid(errors)) => render_password(&state, &session, errors, INVALID).await,
+        Err(page) => page,
     }
 }

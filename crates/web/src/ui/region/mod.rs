@@ -5,17 +5,15 @@ mod portals;
 mod territory;
 
 use crate::routes::Routes;
-use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
+use sgo_app::form::FormError;
 use sgo_app::territory_admin::RegionFormError;
 use sgo_core::policy::{self, RegionAdministration};
 
-use super::{PageError, UiSession, csrf};
+use super::{PageError, UiSession};
 use crate::AppState;
-use crate::extract::CaseInsensitiveForm;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -67,54 +65,14 @@ pub(super) fn administration(
         .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
 }
 
-/// A submitted form whose CSRF token matched; anything else is answered here.
-pub(super) fn checked_form(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<CaseInsensitiveForm, Box<Response>> {
-    let form = CaseInsensitiveForm::parse(body)
-        .map_err(|m| Box::new(PageError(state.clone(), AppError::BadRequest(m)).into_response()))?;
-    if !csrf::check(headers, form.get("csrf")) {
-        let mut response = PageError(
-            state.clone(),
-            AppError::BadRequest("Срок действия формы истёк. Обновите страницу.".into()),
-        )
-        .into_response();
-        *response.status_mut() = StatusCode::FORBIDDEN;
-        return Err(Box::new(response));
-    }
-    Ok(form)
+/// A region form's answer as `outcome::settle` reads it, until `RegionFormError` is one with
+/// `FormError`.
+pub(super) fn answer<T>(r: Result<T, RegionFormError>) -> Result<T, FormError> {
+    r.map_err(|e| match e {
+        RegionFormError::Invalid(errors) => FormError::Invalid(errors),
+        RegionFormError::Refused(e) => FormError::Refused(e),
+    })
 }
-
-/// A field of a form, as typed (empty when absent).
-pub(super) fn field(form: &CaseInsensitiveForm, name: &str) -> String {
-    form.get(name).unwrap_or_default().to_owned()
-}
-
-/// Answers a form error that is not about fields (forbidden, not found, storage).
-pub(super) fn refused(state: &AppState, e: RegionFormError) -> Response {
-    match e {
-        RegionFormError::Refused(e) => PageError(state.clone(), e).into_response(),
-        RegionFormError::Invalid(errors) => {
-            let text = errors
-                .0
-                .iter()
-                .map(|(_, m)| m.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            PageError(state.clone(), AppError::BadRequest(text)).into_response()
-        }
-    }
-}
-
-/// After a successful POST: back to a page that says what happened.
-pub(super) fn see_other(to: String) -> Response {
-    Redirect::to(&to).into_response()
-}
-
-/// The status of a form shown again with messages next to its fields.
-pub(super) const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 /// An option of a select.
 pub(crate) struct Choice {

@@ -3,22 +3,22 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use sgo_app::OrganizationKind;
 use sgo_app::territory_admin::{
     AccountBriefRecord, AdministratorInput, FieldErrors, IssuedAccount, OrganizationInput,
-    OrganizationRecord, RegionFormError, has_administrator,
+    OrganizationRecord, has_administrator,
 };
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{
-    Choice, ChoiceGroup, INVALID, administration, checked_form, field, refused, see_other,
-};
+use super::{Choice, ChoiceGroup, administration, answer};
 use crate::AppState;
-use crate::extract::{CaseInsensitiveForm, ClientOrigin};
+use crate::extract::ClientOrigin;
+use crate::form::Submitted;
+use crate::form::outcome::{INVALID, Outcome, see_other, settle};
 
 /// A text field of the card form.
 struct FieldView {
@@ -91,27 +91,54 @@ fn input_value<'a>(input: &'a OrganizationInput, name: &str) -> &'a str {
     }
 }
 
-fn organization_input(form: &CaseInsensitiveForm) -> OrganizationInput {
-    OrganizationInput {
-        settlement: field(form, "settlement"),
-        kind: field(form, "kind"),
-        short_name: field(form, "short_name"),
-        full_name: field(form, "full_name"),
-        authority: field(form, "authority"),
-        inn: field(form, "inn"),
-        ogrn: field(form, "ogrn"),
-        post_address: field(form, "post_address"),
-        juridical_address: field(form, "juridical_address"),
-        phones: field(form, "phones"),
-        fax: field(form, "fax"),
-        email: field(form, "email"),
-        web: field(form, "web"),
-        director: field(form, "director"),
-        principal_uvr: field(form, "principal_uvr"),
-        principal_ahc: field(form, "principal_ahc"),
-        principal_it: field(form, "principal_it"),
-        about: field(form, "about"),
-        founding_date: field(form, "founding_date"),
+/// The card form as sent; every field is text, checked by the use case.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct OrganizationForm {
+    settlement: String,
+    kind: String,
+    short_name: String,
+    full_name: String,
+    authority: String,
+    inn: String,
+    ogrn: String,
+    post_address: String,
+    juridical_address: String,
+    phones: String,
+    fax: String,
+    email: String,
+    web: String,
+    director: String,
+    principal_uvr: String,
+    principal_ahc: String,
+    principal_it: String,
+    about: String,
+    founding_date: String,
+}
+
+impl From<OrganizationForm> for OrganizationInput {
+    fn from(f: OrganizationForm) -> OrganizationInput {
+        OrganizationInput {
+            settlement: f.settlement,
+            kind: f.kind,
+            short_name: f.short_name,
+            full_name: f.full_name,
+            authority: f.authority,
+            inn: f.inn,
+            ogrn: f.ogrn,
+            post_address: f.post_address,
+            juridical_address: f.juridical_address,
+            phones: f.phones,
+            fax: f.fax,
+            email: f.email,
+            web: f.web,
+            director: f.director,
+            principal_uvr: f.principal_uvr,
+            principal_ahc: f.principal_ahc,
+            principal_it: f.principal_it,
+            about: f.about,
+            founding_date: f.founding_date,
+        }
     }
 }
 
@@ -259,24 +286,20 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<OrganizationForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let input = organization_input(&form);
-    match state.app.create_organization(&admin, &origin, &input).await {
-        Ok(id) => see_other(format!("/region/organizations/{id}?done=created")),
-        Err(RegionFormError::Invalid(errors)) => {
+    let input = OrganizationInput::from(form);
+    let created = state.app.create_organization(&admin, &origin, &input).await;
+    match settle(&state, answer(created)) {
+        Ok(Outcome::Done(id)) => see_other(&format!("/region/organizations/{id}?done=created")),
+        Ok(Outcome::Invalid(errors)) => {
             form_page(&state, &session, None, &input, &errors, INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }
 
@@ -312,28 +335,23 @@ pub(crate) async fn update(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<OrganizationForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let input = organization_input(&form);
-    match state
+    let input = OrganizationInput::from(form);
+    let saved = state
         .app
         .update_organization(&admin, &origin, id, &input)
-        .await
-    {
-        Ok(()) => see_other(format!("/region/organizations/{id}?done=saved")),
-        Err(RegionFormError::Invalid(errors)) => {
+        .await;
+    match settle(&state, answer(saved)) {
+        Ok(Outcome::Done(())) => see_other(&format!("/region/organizations/{id}?done=saved")),
+        Ok(Outcome::Invalid(errors)) => {
             form_page(&state, &session, Some(id), &input, &errors, INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }
 
@@ -438,24 +456,25 @@ pub(crate) async fn page(
     .await
 }
 
+/// The open/close form: `active=1` opens, `active=0` closes.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ActiveForm {
+    active: bool,
+}
+
 /// `POST /region/organizations/{id}/active` with `active=1` (open) or `active=0` (close).
 pub(crate) async fn set_active(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(ActiveForm { active }): Submitted<ActiveForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let active = form.get("active") == Some("1");
     match state
         .app
         .set_organization_active(&admin, &origin, id, active)
@@ -463,7 +482,7 @@ pub(crate) async fn set_active(
     {
         Ok(()) => {
             let done = if active { "opened" } else { "closed" };
-            see_other(format!("/region/organizations/{id}?done={done}"))
+            see_other(&format!("/region/organizations/{id}?done={done}"))
         }
         Err(e) => PageError(state.clone(), e).into_response(),
     }
@@ -478,6 +497,16 @@ struct IssuedPage<'a> {
     kind_title: &'static str,
 }
 
+/// The new administrator's form.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AdministratorForm {
+    last_name: String,
+    first_name: String,
+    middle_name: String,
+    login: String,
+}
+
 /// `POST /region/organizations/{id}/administrators`: creates the account and shows its
 /// one-time password once; the answer is not a redirect, so the password never enters a URL.
 pub(crate) async fn create_administrator(
@@ -485,29 +514,24 @@ pub(crate) async fn create_administrator(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(form): Submitted<AdministratorForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
     let input = AdministratorInput {
-        last_name: field(&form, "last_name"),
-        first_name: field(&form, "first_name"),
-        middle_name: field(&form, "middle_name"),
-        login: field(&form, "login"),
+        last_name: form.last_name,
+        first_name: form.first_name,
+        middle_name: form.middle_name,
+        login: form.login,
     };
-    match state
+    let created = state
         .app
         .create_organization_administrator(&admin, &origin, id, &input)
-        .await
-    {
-        Ok(issued) => {
+        .await;
+    match settle(&state, answer(created)) {
+        Ok(Outcome::Done(issued)) => {
             let header = match Header::load(&state, &session).await {
                 Ok(h) => h,
                 Err(e) => return e.into_response(),
@@ -524,9 +548,9 @@ pub(crate) async fn create_administrator(
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(RegionFormError::Invalid(errors)) => {
+        Ok(Outcome::Invalid(errors)) => {
             organization_page(&state, &session, id, None, input, errors, INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }

@@ -3,20 +3,28 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use sgo_app::OrganizationKind;
 use sgo_app::territory_admin::{
-    MunicipalityRecord, MunicipalityTree, NamedRecord, OrganizationFilter, RegionFormError,
-    SettlementRecord,
+    MunicipalityRecord, MunicipalityTree, NamedRecord, OrganizationFilter, SettlementRecord,
 };
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, INVALID, administration, checked_form, field, refused, see_other};
+use super::{Choice, administration, answer};
 use crate::AppState;
 use crate::extract::ClientOrigin;
+use crate::form::Submitted;
+use crate::form::outcome::{INVALID, Outcome, see_other, settle};
+
+/// The one field of the municipality and settlement forms.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NameForm {
+    name: String,
+}
 
 /// An organization line of the overview.
 struct OrgRow {
@@ -141,27 +149,22 @@ pub(crate) async fn create_municipality(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let name = field(&form, "name");
-    match state.app.create_municipality(&admin, &origin, &name).await {
-        Ok(id) => see_other(format!(
+    let created = state.app.create_municipality(&admin, &origin, &name).await;
+    match settle(&state, answer(created)) {
+        Ok(Outcome::Done(id)) => see_other(&format!(
             "/region/municipalities/{id}?done=municipality-created"
         )),
-        Err(RegionFormError::Invalid(errors)) => {
+        Ok(Outcome::Invalid(errors)) => {
             let message = errors.get("name").map(str::to_owned);
             overview_page(&state, &session, &HashMap::new(), name, message, INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }
 
@@ -253,27 +256,21 @@ pub(crate) async fn rename_municipality(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let name = field(&form, "name");
-    match state
+    let renamed = state
         .app
         .rename_municipality(&admin, &origin, id, &name)
-        .await
-    {
-        Ok(()) => see_other(format!(
+        .await;
+    match settle(&state, answer(renamed)) {
+        Ok(Outcome::Done(())) => see_other(&format!(
             "/region/municipalities/{id}?done=municipality-renamed"
         )),
-        Err(RegionFormError::Invalid(errors)) => {
+        Ok(Outcome::Invalid(errors)) => {
             let typed = Typed {
                 name,
                 name_error: errors.get("name").map(str::to_owned),
@@ -282,7 +279,7 @@ pub(crate) async fn rename_municipality(
             };
             municipality_page(&state, &session, id, None, Some(typed), INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }
 
@@ -292,27 +289,21 @@ pub(crate) async fn create_settlement(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let name = field(&form, "name");
-    match state
+    let created = state
         .app
         .create_settlement(&admin, &origin, id, &name)
-        .await
-    {
-        Ok(_) => see_other(format!(
+        .await;
+    match settle(&state, answer(created)) {
+        Ok(Outcome::Done(_)) => see_other(&format!(
             "/region/municipalities/{id}?done=settlement-created"
         )),
-        Err(RegionFormError::Invalid(errors)) => {
+        Ok(Outcome::Invalid(errors)) => {
             let current = match state.app.region_municipality(&admin, id).await {
                 Ok(m) => m.name,
                 Err(e) => return PageError(state.clone(), e).into_response(),
@@ -325,7 +316,7 @@ pub(crate) async fn create_settlement(
             };
             municipality_page(&state, &session, id, None, Some(typed), INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }
 
@@ -391,28 +382,24 @@ pub(crate) async fn rename_settlement(
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: Bytes,
+    Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
         Err(refusal) => return *refusal,
     };
-    let form = match checked_form(&state, &headers, &body) {
-        Ok(f) => f,
-        Err(r) => return *r,
-    };
-    let name = field(&form, "name");
-    match state
+    let renamed = state
         .app
         .rename_settlement(&admin, &origin, id, &name)
-        .await
-    {
-        Ok(()) => see_other(format!("/region/settlements/{id}?done=settlement-renamed")),
-        Err(RegionFormError::Invalid(errors)) => {
+        .await;
+    match settle(&state, answer(renamed)) {
+        Ok(Outcome::Done(())) => {
+            see_other(&format!("/region/settlements/{id}?done=settlement-renamed"))
+        }
+        Ok(Outcome::Invalid(errors)) => {
             let typed = (name, errors.get("name").map(str::to_owned));
             settlement_page(&state, &session, id, None, Some(typed), INVALID).await
         }
-        Err(e) => refused(&state, e),
+        Err(page) => page,
     }
 }

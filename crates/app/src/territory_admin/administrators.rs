@@ -100,7 +100,7 @@ impl App {
             typed.to_owned()
         };
         if !e.is_empty() {
-            return Err(RegionFormError::Invalid(e));
+            return Err(FormError::Invalid(e));
         }
         let display_name = [&last_name, &first_name, &middle_name]
             .iter()
@@ -136,7 +136,7 @@ impl App {
                     "login",
                     "Такое имя пользователя в этой организации уже есть",
                 );
-                return Err(RegionFormError::Invalid(e));
+                return Err(FormError::Invalid(e));
             }
             Err(other) => return Err(other.into()),
         };

@@ -47,25 +47,7 @@ fn name_taken(siblings: &[NamedRecord], name: &str, except: Option<i64>) -> bool
         .any(|n| Some(n.id) != except && text::normalise(&n.name) == norm)
 }
 
-/// Why a region-administration form was not accepted.
-#[derive(Debug, thiserror::Error)]
-pub enum RegionFormError {
-    /// Refused or failed as a whole (forbidden, not found, storage).
-    #[error(transparent)]
-    Refused(#[from] AppError),
-    /// Some fields are wrong; the form is shown again with these messages.
-    #[error("Исправьте ошибки в форме")]
-    Invalid(FieldErrors),
-}
-
-impl From<StoreError> for RegionFormError {
-    fn from(e: StoreError) -> Self {
-        RegionFormError::Refused(AppError::Store(e))
-    }
-}
-
-/// Result of a region-administration form.
-pub type FormResult<T> = Result<T, RegionFormError>;
+pub use crate::form::{FormError, FormResult};
 
 fn chars(s: &str) -> usize {
     s.chars().count()

@@ -30,7 +30,7 @@ impl App {
             );
         }
         if !errors.is_empty() {
-            return Err(RegionFormError::Invalid(errors));
+            return Err(FormError::Invalid(errors));
         }
         let id = self.store.create_municipality(region, &name).await?;
         self.record_change(
@@ -78,7 +78,7 @@ impl App {
             );
         }
         if !errors.is_empty() {
-            return Err(RegionFormError::Invalid(errors));
+            return Err(FormError::Invalid(errors));
         }
         if old.name != name {
             self.store.rename_municipality(id, &name).await?;

@@ -233,7 +233,7 @@ impl App {
         if e.is_empty() {
             Ok(fields)
         } else {
-            Err(RegionFormError::Invalid(e))
+            Err(FormError::Invalid(e))
         }
     }
 

@@ -42,7 +42,7 @@ impl App {
             );
         }
         if !errors.is_empty() {
-            return Err(RegionFormError::Invalid(errors));
+            return Err(FormError::Invalid(errors));
         }
         let id = self.store.create_settlement(m.id, &name).await?;
         self.record_change(
@@ -80,7 +80,7 @@ impl App {
             );
         }
         if !errors.is_empty() {
-            return Err(RegionFormError::Invalid(errors));
+            return Err(FormError::Invalid(errors));
         }
         if old.name != name {
             self.store.rename_settlement(id, &name).await?;

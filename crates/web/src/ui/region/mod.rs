@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
 use sgo_app::form::FormError;
-use sgo_app::territory_admin::RegionFormError;
 use sgo_core::policy::{self, RegionAdministration};
 
 use super::{PageError, UiSession};
@@ -65,12 +64,12 @@ pub(super) fn administration(
         .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
 }
 
-/// A region form's answer as `outcome::settle` reads it, until `RegionFormError` is one with
+/// A region form's answer as `outcome::settle` reads it, until `FormError` is one with
 /// `FormError`.
-pub(super) fn answer<T>(r: Result<T, RegionFormError>) -> Result<T, FormError> {
+pub(super) fn answer<T>(r: Result<T, FormError>) -> Result<T, FormError> {
     r.map_err(|e| match e {
-        RegionFormError::Invalid(errors) => FormError::Invalid(errors),
-        RegionFormError::Refused(e) => FormError::Refused(e),
+        FormError::Invalid(errors) => FormError::Invalid(errors),
+        FormError::Refused(e) => FormError::Refused(e),
     })
 }
 

@@ -200,10 +200,9 @@ impl App {
         let reports = Arc::new(crate::reports::ReportQueue::new(settings.report_workers));
         let sessions = Arc::new(SessionCache::default());
         let diary_cache = Arc::new(DiaryCache::default());
-        let changes = Arc::new(crate::outbox::Follower::new(vec![
-            sessions.clone(),
-            diary_cache.clone(),
-        ]));
+        let subscribers: Vec<Arc<dyn crate::outbox::Subscriber>> =
+            vec![sessions.clone(), diary_cache.clone()];
+        let changes = Arc::new(crate::outbox::Follower::new(subscribers));
         App {
             files,
             store,

@@ -2,7 +2,7 @@
 //! the timetable and lesson changes are in `curriculum.rs`.
 
 use async_trait::async_trait;
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use sgo_core::OrganizationId;
 
 use crate::{AcademicYearRecord, NamedRecord, PeriodRecord, StoreResult};

@@ -187,6 +187,7 @@ pub struct App {
     pub(crate) clock: Clock,
     pub(crate) sessions: Arc<SessionCache>,
     pub(crate) diary_cache: Arc<DiaryCache>,
+    pub(crate) changes: Arc<crate::outbox::Follower>,
     pub(crate) files: Arc<dyn FileStore>,
     pub(crate) identity: Option<Arc<sgo_auth::oidc::IdentityProvider>>,
     pub(crate) reports: Arc<crate::reports::ReportQueue>,
@@ -197,14 +198,20 @@ impl App {
     pub fn new(store: Arc<dyn Store>, key: ServerKey, settings: Settings, clock: Clock) -> App {
         let files: Arc<dyn FileStore> = Arc::new(LocalFileStore::new(settings.files_dir.clone()));
         let reports = Arc::new(crate::reports::ReportQueue::new(settings.report_workers));
+        let sessions = Arc::new(SessionCache::default());
+        let diary_cache = Arc::new(DiaryCache::default());
+        let subscribers: Vec<Arc<dyn crate::outbox::Subscriber>> =
+            vec![sessions.clone(), diary_cache.clone()];
+        let changes = Arc::new(crate::outbox::Follower::new(subscribers));
         App {
             files,
             store,
             key,
             settings,
             clock,
-            sessions: Arc::new(SessionCache::default()),
-            diary_cache: Arc::new(DiaryCache::default()),
+            sessions,
+            diary_cache,
+            changes,
             identity: None,
             reports,
         }

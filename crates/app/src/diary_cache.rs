@@ -6,16 +6,18 @@
 //! request rebuilds it while concurrent ones still get the previous copy, for at most one more
 //! [`TTL`] — so a week is never more than two TTLs stale, also when another server process made
 //! the change, and an expiry does not send every waiting request to the database at once.
-//! Use cases that change marks, homework or attendance must call
-//! [`DiaryCache::forget_student`] for the students they touch.
+//! Writes in this process reach it through the outbox (`crate::outbox`): it follows what each
+//! write changed and drops the weeks that change may touch.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use sgo_core::changes::{Changed, Scope};
 
 use crate::diary::DiaryWeek;
+use crate::outbox::Subscriber;
 
 /// How long an assembled week is served without reading the database again.
 pub(crate) const TTL: Duration = Duration::from_secs(5);
@@ -73,12 +75,35 @@ impl DiaryCache {
         entries.retain(|(s, _, _), _| *s != student);
     }
 
+    /// Drops every cached week of the students of an organization.
+    pub fn forget_organization(&self, organization: i64) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.retain(|_, e| e.week.student.organization_id != organization);
+    }
+
     /// Drops every cached week, after a change to lessons that many students may see.
     pub fn forget_all(&self) {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+    }
+}
+
+impl Subscriber for DiaryCache {
+    fn changed(&self, changes: &[Changed]) {
+        for c in changes {
+            match c.stale_diaries() {
+                Scope::Nothing => {}
+                Scope::Account(student) => self.forget_student(student),
+                Scope::Organization(organization) => self.forget_organization(organization),
+                Scope::Everything => return self.forget_all(),
+            }
+        }
+    }
+
+    fn forget_everything(&self) {
+        self.forget_all();
     }
 }
 
@@ -112,6 +137,28 @@ mod tests {
         assert!(cache.get(1, w.from, w.to).is_some());
         assert!(cache.get(2, w.from, w.to).is_none());
         cache.forget_student(1);
+        assert!(cache.get(1, w.from, w.to).is_none());
+    }
+
+    #[test]
+    fn changes_drop_the_weeks_they_reach() {
+        use sgo_core::changes::{ChangeKind, ChangeSubject};
+        let cache = DiaryCache::default();
+        let w = week();
+        let mark = |s| Changed::new(ChangeSubject::Student(s), ChangeKind::Marks);
+        cache.put(1, w.from, w.to, &w);
+        cache.changed(&[mark(2)]);
+        assert!(cache.get(1, w.from, w.to).is_some());
+        cache.changed(&[mark(1)]);
+        assert!(cache.get(1, w.from, w.to).is_none());
+        cache.put(1, w.from, w.to, &w);
+        let bells = |o| Changed::new(ChangeSubject::Organization(o), ChangeKind::Bells);
+        cache.changed(&[bells(5)]);
+        assert!(cache.get(1, w.from, w.to).is_some());
+        cache.changed(&[bells(1)]);
+        assert!(cache.get(1, w.from, w.to).is_none());
+        cache.put(1, w.from, w.to, &w);
+        cache.changed(&[Changed::new(ChangeSubject::Group(9), ChangeKind::Lessons)]);
         assert!(cache.get(1, w.from, w.to).is_none());
     }
 

@@ -167,6 +167,8 @@ impl App {
             .store
             .attach_files(file_ids, actor.account_id, owner, since)
             .await?;
+        // Homework files are in the diary: its cached weeks follow before the caller answers.
+        self.catch_up().await;
         if attached as usize != file_ids.len() {
             return Err(AppError::BadRequest(format!(
                 "Файл не найден, уже прикреплён или хранился дольше {} ч без отправки; \

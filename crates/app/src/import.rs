@@ -150,6 +150,7 @@ impl ImportJob {
             .store
             .apply_import(&plan, &move |done| set_progress(key, done, total))
             .await;
+        app.catch_up().await;
         forget_progress(key);
         let failure = match outcome {
             Ok(ImportOutcome::Applied(_)) => {

@@ -20,6 +20,7 @@ pub mod identity;
 pub mod import;
 pub mod journal;
 pub mod mail;
+mod outbox;
 pub mod passkeys;
 pub mod password;
 pub mod people;

@@ -401,12 +401,13 @@ impl App {
         Ok(())
     }
 
-    /// Ends every session of an account at once (web, NetSchool and passkey sign-ins alike) and
-    /// forgets them in this process; other processes stop trusting theirs within the cache's TTL.
+    /// Ends every session of an account at once (web, NetSchool and passkey sign-ins alike); the
+    /// outbox row of that write makes this process forget them before answering, other processes
+    /// stop trusting theirs within the cache's TTL.
     /// Called whenever the account's password or standing changes.
     pub(crate) async fn end_account_sessions(&self, account: i64) -> AppResult<u64> {
         let ended = self.store.delete_account_sessions(account).await?;
-        self.sessions.forget_account(account);
+        self.catch_up().await;
         Ok(ended)
     }
 

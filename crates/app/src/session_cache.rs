@@ -3,7 +3,8 @@
 //! Every API request authenticates; without this, two of the diary's database round trips are
 //! the session and its roles. An entry is trusted for [`TTL`] only, so a sign-out or an account
 //! deactivation on another server process takes effect within that time; in this process a
-//! sign-out removes the entry at once.
+//! sign-out removes the entry at once, and changes to an account's standing reach it through the
+//! outbox (`crate::outbox`) before the write that made them answers.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -11,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use sgo_core::Actor;
+use sgo_core::changes::{Changed, Scope};
 
+use crate::outbox::Subscriber;
 use crate::session::Authenticated;
 
 /// How long a checked session is trusted without asking the database again.
@@ -72,6 +75,29 @@ impl SessionCache {
     pub fn forget_account(&self, account_id: i64) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, e| e.actor.account_id != account_id);
+    }
+}
+
+impl Subscriber for SessionCache {
+    fn changed(&self, changes: &[Changed]) {
+        for c in changes {
+            match c.stale_sessions() {
+                Scope::Nothing => {}
+                Scope::Account(account) => self.forget_account(account),
+                Scope::Organization(organization) => {
+                    let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+                    entries.retain(|_, e| e.actor.organization_id != organization);
+                }
+                Scope::Everything => return self.forget_everything(),
+            }
+        }
+    }
+
+    fn forget_everything(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod author;
 pub mod calendar;
+pub mod changes;
 pub mod communication;
 pub mod files;
 pub mod identity;

@@ -5,11 +5,13 @@ mod announcements;
 mod attachments;
 mod bulk;
 mod connect;
+mod curriculum;
 mod files;
 mod identity;
 mod import;
 mod journal;
 mod mail;
+mod outbox;
 mod passkeys;
 mod people;
 mod postgres;
@@ -35,11 +37,13 @@ pub use announcements::*;
 pub use attachments::*;
 pub use bulk::Value;
 pub use connect::{Engine, connect};
+pub use curriculum::*;
 pub use files::{FileStore, LocalFileStore, is_key};
 pub use identity::*;
 pub use import::*;
 pub use journal::*;
 pub use mail::*;
+pub use outbox::*;
 pub use passkeys::*;
 pub use people::*;
 pub use progress::*;
@@ -81,6 +85,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store:
     TerritoryAdminStore
     + SchoolSetupStore
+    + CurriculumStore
     + PeopleStore
     + ImportStore
     + SettingsStore
@@ -95,6 +100,7 @@ pub trait Store:
     + PasskeyStore
     + ReportStore
     + ReportJobStore
+    + OutboxStore
     + Send
     + Sync
     + 'static

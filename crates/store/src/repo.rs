@@ -188,6 +188,7 @@ impl Store for Backend {
     }
 
     async fn set_password(&self, account: AccountId, password_hash: &str, legacy_verifier: Option<&[u8]>, must_change: bool) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE accounts SET password_hash = $2, legacy_verifier = $3, must_change_password = $4 WHERE id = $1",
         )
@@ -195,8 +196,9 @@ impl Store for Backend {
         .bind(password_hash)
         .bind(legacy_verifier)
         .bind(must_change)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -516,6 +518,7 @@ impl Store for Backend {
 
 include!("repo_territory_admin.rs");
 include!("repo_school_setup.rs");
+include!("repo_curriculum.rs");
 include!("repo_people.rs");
 include!("repo_import.rs");
 include!("repo_settings.rs");
@@ -530,3 +533,4 @@ include!("repo_identity.rs");
 include!("repo_passkeys.rs");
 include!("repo_reports.rs");
 include!("repo_report_jobs.rs");
+include!("repo_outbox.rs");

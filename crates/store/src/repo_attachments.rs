@@ -7,9 +7,28 @@ macro_rules! file_select {
     };
 }
 
+/// What a file given to or taken from an owner changes: homework is seen in the diary of its
+/// lesson's subject group; the other owners are not in the diary.
+async fn file_owner_changes(tx: &mut sqlx::Transaction<'static, Db>, owner_kind: &str, owner_id: Option<i64>) -> StoreResult<Vec<Changed>> {
+    match (owner_kind, owner_id) {
+        ("assignment", Some(id)) => {
+            outbox_subjects(
+                tx,
+                "SELECT l.subject_group_id FROM assignments a JOIN lessons l ON l.id = a.lesson_id WHERE a.id = $1",
+                id,
+                ChangeSubject::Group,
+                ChangeKind::Assignments,
+            )
+            .await
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
 #[async_trait]
 impl crate::AttachmentStore for Backend {
     async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
              owner_kind, owner_id, uploaded_by, uploaded_at) \
@@ -26,9 +45,11 @@ impl crate::AttachmentStore for Backend {
         .bind(f.owner.id())
         .bind(f.uploaded_by)
         .bind(f.uploaded_at)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(map_conflict)?;
+        let changed = file_owner_changes(&mut tx, f.owner.kind(), f.owner.id()).await?;
+        commit_with(tx, &changed).await?;
         Ok(crate::FileRecord {
             id,
             organization_id: f.organization_id,
@@ -102,7 +123,8 @@ impl crate::AttachmentStore for Backend {
             .await?
             .rows_affected();
         }
-        tx.commit().await?;
+        let changed = if done > 0 { file_owner_changes(&mut tx, owner.kind(), owner.id()).await? } else { Vec::new() };
+        commit_with(tx, &changed).await?;
         Ok(done)
     }
 
@@ -134,14 +156,17 @@ impl crate::AttachmentStore for Backend {
 
     async fn delete_file(&self, id: i64) -> StoreResult<Option<String>> {
         let mut tx = self.pool.begin().await?;
-        let key: Option<String> = sqlx::query_scalar("DELETE FROM files WHERE id = $1 RETURNING storage_key")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(key) = key else {
+        let gone: Option<(String, String, Option<i64>)> =
+            sqlx::query_as("DELETE FROM files WHERE id = $1 RETURNING storage_key, owner_kind, owner_id")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((key, owner_kind, owner_id)) = gone else {
             tx.commit().await?;
             return Ok(None);
         };
+        let changed = file_owner_changes(&mut tx, &owner_kind, owner_id).await?;
+        append_outbox(&mut tx, &changed).await?;
         let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
             .bind(&key)
             .fetch_one(&mut *tx)

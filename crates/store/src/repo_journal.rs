@@ -60,6 +60,9 @@ const JOURNAL_TIES: &str = concat!(
      FROM subject_groups sg WHERE sg.id = $1"
 );
 
+/// The subject group of a lesson.
+const LESSON_GROUP: &str = "SELECT subject_group_id FROM lessons WHERE id = $1";
+
 #[async_trait]
 impl crate::JournalStore for Backend {
     async fn teacher_lessons(&self, teacher: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalLessonRecord>> {
@@ -268,8 +271,7 @@ impl crate::JournalStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        tx.commit().await?;
-        Ok(())
+        commit_with(tx, &[Changed::new(ChangeSubject::Student(w.student_account_id), ChangeKind::Marks)]).await
     }
 
     async fn mark_history(&self, assignment: i64, student: AccountId) -> StoreResult<Vec<crate::MarkHistoryRecord>> {
@@ -293,12 +295,14 @@ impl crate::JournalStore for Backend {
     }
 
     async fn set_lesson_topic(&self, id: i64, topic: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE lessons SET topic = $2 WHERE id = $1")
             .bind(id)
             .bind(topic)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(())
+        let changed = outbox_subjects(&mut tx, LESSON_GROUP, id, ChangeSubject::Group, ChangeKind::Lessons).await?;
+        commit_with(tx, &changed).await
     }
 
     async fn lesson_assignments(&self, lesson: i64) -> StoreResult<Vec<crate::JournalAssignmentRecord>> {
@@ -309,7 +313,8 @@ impl crate::JournalStore for Backend {
     }
 
     async fn create_assignment(&self, a: &crate::NewAssignment) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO assignments (lesson_id, type_id, title, description, weight, due_date, mandatory, \
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
@@ -322,17 +327,23 @@ impl crate::JournalStore for Backend {
         .bind(a.mandatory)
         .bind(a.created_by)
         .bind(a.created_at)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(map_conflict)?)
+        .map_err(map_conflict)?;
+        let changed = outbox_subjects(&mut tx, LESSON_GROUP, a.lesson_id, ChangeSubject::Group, ChangeKind::Assignments).await?;
+        commit_with(tx, &changed).await?;
+        Ok(id)
     }
 
     async fn delete_assignment(&self, lesson: i64, id: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM assignments WHERE id = $1 AND lesson_id = $2")
             .bind(id)
             .bind(lesson)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        let changed = outbox_subjects(&mut tx, LESSON_GROUP, lesson, ChangeSubject::Group, ChangeKind::Assignments).await?;
+        commit_with(tx, &changed).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -344,6 +355,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn set_attendance(&self, lesson: i64, student: AccountId, code: Option<&str>, by: AccountId, at: DateTime<Utc>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
         match code {
             Some(code) => {
                 sqlx::query(
@@ -356,7 +368,7 @@ impl crate::JournalStore for Backend {
                 .bind(code)
                 .bind(at)
                 .bind(by)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(map_conflict)?;
             }
@@ -364,11 +376,11 @@ impl crate::JournalStore for Backend {
                 sqlx::query("DELETE FROM attendance WHERE lesson_id = $1 AND student_account_id = $2")
                     .bind(lesson)
                     .bind(student)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
             }
         }
-        Ok(())
+        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Attendance)]).await
     }
 
     async fn assignment_type(&self, organization: i64, id: i64) -> StoreResult<Option<AssignmentTypeRecord>> {
@@ -383,7 +395,8 @@ impl crate::JournalStore for Backend {
     }
 
     async fn create_assignment_type(&self, organization: i64, f: &crate::AssignmentTypeFields) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO assignment_types (organization_id, name, abbr, default_weight, sort_order, active) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -393,12 +406,15 @@ impl crate::JournalStore for Backend {
         .bind(f.default_weight)
         .bind(f.sort_order)
         .bind(f.active)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(map_conflict)?)
+        .map_err(map_conflict)?;
+        commit_with(tx, &[Changed::new(ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes)]).await?;
+        Ok(id)
     }
 
     async fn update_assignment_type(&self, organization: i64, id: i64, f: &crate::AssignmentTypeFields) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE assignment_types SET name = $3, abbr = $4, default_weight = $5, sort_order = $6, active = $7 \
              WHERE organization_id = $1 AND id = $2",
@@ -410,8 +426,9 @@ impl crate::JournalStore for Backend {
         .bind(f.default_weight)
         .bind(f.sort_order)
         .bind(f.active)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        commit_with(tx, &[Changed::new(ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes)]).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -453,7 +470,6 @@ impl crate::JournalStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        tx.commit().await?;
-        Ok(())
+        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Marks)]).await
     }
 }

@@ -123,11 +123,16 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        tx.commit().await?;
+        let mut changed = vec![Changed::new(ChangeSubject::Account(account_id), ChangeKind::Person)];
+        if new.class_id.is_some() {
+            changed.push(Changed::new(ChangeSubject::Student(account_id), ChangeKind::Groups));
+        }
+        commit_with(tx, &changed).await?;
         Ok(account_id)
     }
 
     async fn update_person(&self, person_id: i64, f: &crate::PersonFields) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE persons SET last_name = $2, first_name = $3, middle_name = $4, birth_date = $5, \
              gender = $6, snils = $7 WHERE id = $1",
@@ -139,12 +144,15 @@ impl crate::PeopleStore for Backend {
         .bind(f.birth_date)
         .bind(&f.gender)
         .bind(&f.snils)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let changed = outbox_subjects(&mut tx, "SELECT id FROM accounts WHERE person_id = $1", person_id, ChangeSubject::Account, ChangeKind::Person).await?;
+        commit_with(tx, &changed).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn update_account(&self, account: AccountId, f: &crate::AccountFields) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE accounts SET login = $2, login_norm = $3, display_name = $4, active = $5 WHERE id = $1",
         )
@@ -153,9 +161,11 @@ impl crate::PeopleStore for Backend {
         .bind(&f.login_norm)
         .bind(&f.display_name)
         .bind(f.active)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
+        let subject = ChangeSubject::Account(account);
+        commit_with(tx, &[Changed::new(subject, ChangeKind::Person), Changed::new(subject, ChangeKind::Standing)]).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -173,29 +183,31 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        tx.commit().await?;
-        Ok(())
+        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await
     }
 
     async fn link_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO parent_students (parent_account_id, student_account_id) VALUES ($1, $2) \
              ON CONFLICT (parent_account_id, student_account_id) DO NOTHING",
         )
         .bind(parent)
         .bind(student)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        Ok(())
+        commit_with(tx, &[Changed::new(ChangeSubject::Account(parent), ChangeKind::Links)]).await
     }
 
     async fn unlink_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM parent_students WHERE parent_account_id = $1 AND student_account_id = $2")
             .bind(parent)
             .bind(student)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        commit_with(tx, &[Changed::new(ChangeSubject::Account(parent), ChangeKind::Links)]).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -276,7 +288,6 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        tx.commit().await?;
-        Ok(())
+        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Groups)]).await
     }
 }

@@ -163,10 +163,12 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn delete_account_sessions(&self, account: AccountId) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
             .bind(account)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await?;
         Ok(done.rows_affected())
     }
 

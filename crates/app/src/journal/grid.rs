@@ -233,7 +233,7 @@ impl App {
                     by: actor.account_id,
                 })
                 .await?;
-            self.diary_cache.forget_student(student);
+            self.catch_up().await;
             self.record_change(
                 actor,
                 group.organization_id,
@@ -354,7 +354,7 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        self.diary_cache.forget_student(student);
+        self.catch_up().await;
         self.record_change(
             actor,
             group.organization_id,

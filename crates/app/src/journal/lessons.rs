@@ -168,7 +168,7 @@ impl App {
             return Ok(());
         }
         self.store.set_lesson_topic(id, topic).await?;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         self.record_change(
             actor,
             group.organization_id,
@@ -262,7 +262,7 @@ impl App {
             .await?;
         self.attach_uploads(actor, &uploaded, FileOwner::Assignment(id))
             .await?;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         self.record_change(
             actor,
             group.organization_id,
@@ -293,7 +293,7 @@ impl App {
         if !self.store.delete_assignment(lesson_id, id).await? {
             return Err(AppError::NotFound("Задание не найдено".into()));
         }
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         self.record_change(
             actor,
             group.organization_id,
@@ -346,16 +346,22 @@ impl App {
             if old == new {
                 continue;
             }
-            self.store
+            if let Err(e) = self
+                .store
                 .set_attendance(lesson_id, student, new, actor.account_id, now)
-                .await?;
-            self.diary_cache.forget_student(student);
+                .await
+            {
+                // The codes written before this one have committed: let the caches follow them.
+                self.catch_up().await;
+                return Err(e.into());
+            }
             changed.push(format!(
                 "ученик {student}: «{}» → «{}»",
                 old.unwrap_or(""),
                 new.unwrap_or("")
             ));
         }
+        self.catch_up().await;
         if !changed.is_empty() {
             self.record_change(
                 actor,

@@ -107,7 +107,7 @@ impl App {
             ),
         };
         // Type names and abbreviations are shown in every diary.
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         self.record_change(
             actor,
             org,

@@ -159,7 +159,9 @@ impl App {
             children: children.clone(),
             now: self.clock.now(),
         };
-        let id = match self.store.create_person_account(&new).await {
+        let created = self.store.create_person_account(&new).await;
+        self.catch_up().await;
+        let id = match created {
             Ok(id) => id,
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
@@ -379,7 +381,9 @@ impl App {
             display_name,
             active: input.active,
         };
-        match self.store.update_account(account, &fields).await {
+        let updated = self.store.update_account(account, &fields).await;
+        self.catch_up().await;
+        match updated {
             Ok(_) => {}
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
@@ -399,7 +403,7 @@ impl App {
                 changes.push(format!("завершено сеансов: {ended}"));
             }
         } else if roles != old_roles {
-            self.sessions.forget_account(account);
+            self.catch_up().await;
         }
         self.record_change(
             admin.actor(),

@@ -40,6 +40,7 @@ impl App {
             return Ok(());
         }
         self.store.link_parent(parent, student).await?;
+        self.catch_up().await;
         let details = format!(
             "Связь: родитель {} — ученик {}",
             p.display_name, s.display_name
@@ -65,7 +66,9 @@ impl App {
         student: AccountId,
     ) -> AppResult<()> {
         let (org, p, s) = self.link_ends(admin, parent, student).await?;
-        if self.store.unlink_parent(parent, student).await? {
+        let unlinked = self.store.unlink_parent(parent, student).await?;
+        self.catch_up().await;
+        if unlinked {
             let details = format!(
                 "Связь снята: родитель {} — ученик {}",
                 p.display_name, s.display_name
@@ -138,6 +141,7 @@ impl App {
             _ => {}
         }
         self.store.move_student(student, class_id, from).await?;
+        self.catch_up().await;
         let was = current
             .map(|c| class_name(c.grade, &c.letter))
             .unwrap_or_else(|| "—".into());

@@ -74,6 +74,7 @@ impl App {
             })
             .collect();
         self.store.replace_bells(schedule_id, shift, &rows).await?;
+        self.catch_up().await;
         let list = bells
             .iter()
             .map(|b| {

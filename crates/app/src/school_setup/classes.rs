@@ -89,7 +89,9 @@ impl App {
         let Some(fields) = self.class_fields(org, input, &mut errors).await? else {
             return Ok(Err(errors));
         };
-        let id = match self.store.create_class(org, year_id, &fields).await {
+        let created = self.store.create_class(org, year_id, &fields).await;
+        self.catch_up().await;
+        let id = match created {
             Ok(id) => id,
             Err(StoreError::Conflict(_)) => {
                 errors.add("letter", "Такой класс в этом году уже есть");
@@ -164,7 +166,9 @@ impl App {
             );
             return Ok(Err(errors));
         }
-        match self.store.update_class(class_id, &fields).await {
+        let updated = self.store.update_class(class_id, &fields).await;
+        self.catch_up().await;
+        match updated {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
                 errors.add("letter", "Такой класс в этом году уже есть");
@@ -190,6 +194,7 @@ impl App {
                 })
                 .collect();
             self.store.rename_class_groups(class_id, &names).await?;
+            self.catch_up().await;
         }
         let mut changes = Vec::new();
         let mut note = |what: &str, a: String, b: String| {
@@ -323,7 +328,7 @@ impl App {
             ),
         )
         .await;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         Ok(Ok(id))
     }
 
@@ -339,7 +344,9 @@ impl App {
         let mut errors = FieldErrors::default();
         let (students, lessons) = self.store.class_usage(class_id).await?;
         let deleted = if students == 0 && lessons == 0 {
-            match self.store.delete_class(class_id).await {
+            let deleted = self.store.delete_class(class_id).await;
+            self.catch_up().await;
+            match deleted {
                 Ok(done) => done,
                 // Something of another section (e.g. a journal record) still points at it.
                 Err(StoreError::Conflict(_)) => false,
@@ -498,7 +505,7 @@ impl App {
                 ),
             )
             .await;
-            self.diary_cache.forget_all();
+            self.catch_up().await;
         }
         Ok(Ok(class.id))
     }
@@ -543,7 +550,7 @@ impl App {
             ),
         )
         .await;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         Ok(Ok(setup.class.id))
     }
 }

@@ -79,6 +79,7 @@ impl App {
             short
         };
         let id = self.store.create_subject(org, &name, &short).await?;
+        self.catch_up().await;
         self.record_change(
             admin.actor(),
             org,
@@ -169,7 +170,7 @@ impl App {
                 format!("Предмет «{}»: {}", old.name, changes.join("; ")),
             )
             .await;
-            self.diary_cache.forget_all();
+            self.catch_up().await;
         }
         Ok(Ok(()))
     }
@@ -185,7 +186,9 @@ impl App {
         let subject = setup.subject;
         let mut errors = FieldErrors::default();
         let used = setup.groups.len();
-        if used > 0 || !self.store.delete_subject(subject_id).await? {
+        let deleted = used == 0 && self.store.delete_subject(subject_id).await?;
+        self.catch_up().await;
+        if !deleted {
             let used = if used > 0 {
                 used
             } else {
@@ -346,7 +349,7 @@ impl App {
             )
             .await;
             // The diary shows lessons' teachers; drop it whatever changed, it is cheap to rebuild.
-            self.diary_cache.forget_all();
+            self.catch_up().await;
         }
         Ok(Ok((group.class_id, moved)))
     }
@@ -424,6 +427,7 @@ impl App {
                 teachers: teachers.clone(),
             })
             .await?;
+        self.catch_up().await;
         let names = school_teachers
             .iter()
             .filter(|t| teachers.contains(&t.id))
@@ -455,7 +459,9 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
         administered(admin, group.organization_id)?;
-        if !self.store.delete_subject_group(group_id).await? {
+        let deleted = self.store.delete_subject_group(group_id).await?;
+        self.catch_up().await;
+        if !deleted {
             return Err(AppError::BadRequest(
                 "По этой группе уже есть уроки: её нельзя удалить".into(),
             ));

@@ -107,7 +107,7 @@ impl App {
             status: status.into(),
         };
         self.store.change_lesson(lesson_id, &change).await?;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         let mut changes = Vec::new();
         if old.date != date || old.number != bell.number {
             changes.push(format!(

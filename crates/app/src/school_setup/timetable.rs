@@ -183,7 +183,7 @@ impl App {
                 .collect(),
         };
         let outcome = self.store.save_timetable(&plan).await?;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         let cells_text = slots
             .iter()
             .map(|s| {

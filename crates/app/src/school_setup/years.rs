@@ -51,6 +51,7 @@ impl App {
             return Ok(Err(errors));
         };
         let id = self.store.create_year(org, &name, start, end).await?;
+        self.catch_up().await;
         self.record_change(
             admin.actor(),
             org,
@@ -149,7 +150,7 @@ impl App {
             )
             .await;
         }
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         Ok(Ok(()))
     }
 
@@ -250,7 +251,7 @@ impl App {
             format!("{}, {from}–{to} классы: {list}", kind.title()),
         )
         .await;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         Ok(Ok(()))
     }
 
@@ -280,7 +281,7 @@ impl App {
             format!("Удалены периоды {grade_from}–{grade_to} классов ({n})"),
         )
         .await;
-        self.diary_cache.forget_all();
+        self.catch_up().await;
         Ok(())
     }
 
@@ -308,6 +309,7 @@ impl App {
             return Ok(Err(errors));
         };
         let id = self.store.add_holiday(year_id, &name, a, b).await?;
+        self.catch_up().await;
         self.record_change(
             admin.actor(),
             year.organization_id,
@@ -329,7 +331,9 @@ impl App {
         holiday_id: i64,
     ) -> AppResult<()> {
         let year = self.setup_year(admin, year_id).await?;
-        if !self.store.delete_holiday(year_id, holiday_id).await? {
+        let deleted = self.store.delete_holiday(year_id, holiday_id).await?;
+        self.catch_up().await;
+        if !deleted {
             return Err(AppError::NotFound("Каникулы не найдены".into()));
         }
         self.record_change(

@@ -1,0 +1,386 @@
+//! Writes reach this process's caches through the outbox before they answer: the first diary or
+//! session read after a write shows it, though the read before it filled the cache. Both engines.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use chrono::{Duration, NaiveDate};
+use sgo_app::demo::{DemoAccount, DemoOptions, generate};
+use sgo_app::diary::DiaryWeek;
+use sgo_app::files::Upload;
+use sgo_app::import::{ImportKind, ImportStatus};
+use sgo_app::journal::AssignmentInput;
+use sgo_app::people::PersonInput;
+use sgo_app::{Actor, App, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
+use sgo_core::policy::{self, SchoolAdministrator};
+use sgo_core::text::normalise;
+use sgo_store::testing::TestStore;
+use sgo_store::{Engine, Store};
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+struct World {
+    _db: TestStore,
+    app: App,
+    store: std::sync::Arc<dyn Store>,
+    accounts: Vec<DemoAccount>,
+}
+
+async fn world(engine: Engine) -> World {
+    let db = TestStore::new(engine).await;
+    let key = ServerKey::generate().unwrap();
+    let options = DemoOptions {
+        schools: 1,
+        students_per_class: 2,
+        seed: 7,
+        today: today(),
+    };
+    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+        .await
+        .unwrap();
+    let settings = Settings {
+        password_cost: PasswordCost::DEMO,
+        ..Settings::default()
+    };
+    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
+    World {
+        store: db.store.clone(),
+        _db: db,
+        app,
+        accounts,
+    }
+}
+
+impl World {
+    async fn actor_of(&self, id: i64) -> Actor {
+        let account = self.store.account(id).await.unwrap().unwrap();
+        Actor::new(
+            id,
+            account.organization_id,
+            self.store.account_roles(id).await.unwrap(),
+        )
+    }
+
+    async fn first(&self, role: Role) -> Actor {
+        let a = self.accounts.iter().find(|a| a.role == role).unwrap();
+        let id = self
+            .store
+            .credentials(a.organization_id, &normalise(&a.login))
+            .await
+            .unwrap()
+            .unwrap()
+            .account_id;
+        self.actor_of(id).await
+    }
+
+    async fn admin(&self) -> SchoolAdministrator {
+        policy::school_administrator(&self.first(Role::Administrator).await).unwrap()
+    }
+
+    /// The student's diary for the week of `today()`, read as the student.
+    async fn week(&self, student: &Actor) -> DiaryWeek {
+        let from = today();
+        self.app
+            .diary_week(
+                student,
+                student.account_id,
+                from,
+                from + Duration::days(6),
+                &Origin::default(),
+            )
+            .await
+            .unwrap()
+    }
+}
+
+async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
+    let w = world(engine).await;
+    let student = w.first(Role::Student).await;
+    let before = w.week(&student).await;
+    let lesson = before
+        .days
+        .iter()
+        .flat_map(|d| &d.lessons)
+        .next()
+        .expect("a lesson this week")
+        .lesson
+        .clone();
+    let teacher_id = w
+        .store
+        .journal_lesson(lesson.lesson_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .teacher_account_id
+        .unwrap();
+    let teacher = w.actor_of(teacher_id).await;
+    let kind = w
+        .store
+        .assignment_types(student.organization_id, true)
+        .await
+        .unwrap()[0]
+        .id;
+    let input = AssignmentInput {
+        type_id: kind.to_string(),
+        title: "Задача с файлом".into(),
+        description: String::new(),
+        due_date: lesson.date.to_string(),
+        weight: String::new(),
+        mandatory: false,
+    };
+    let file = Upload {
+        name: "задача.txt".into(),
+        bytes: b"2 + 2".to_vec(),
+        description: String::new(),
+    };
+    let id = w
+        .app
+        .add_assignment(
+            &teacher,
+            &Origin::default(),
+            lesson.lesson_id,
+            &input,
+            vec![file],
+        )
+        .await
+        .unwrap();
+    let after = w.week(&student).await;
+    let shown = after
+        .days
+        .iter()
+        .flat_map(|d| &d.lessons)
+        .find(|l| l.assignments.iter().any(|a| a.assignment_id == id))
+        .expect("the new homework is in the diary");
+    assert_eq!(shown.files.get(&id).map(Vec::len), Some(1));
+}
+
+async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
+    let w = world(engine).await;
+    let student = w.first(Role::Student).await;
+    let before = w.week(&student).await;
+    let record = w
+        .store
+        .student(student.account_id, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let year = w
+        .store
+        .current_year(student.organization_id, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let other = w
+        .store
+        .classes(year.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| Some(c.id) != record.class_id)
+        .unwrap();
+    w.app
+        .move_student(
+            &w.admin().await,
+            &Origin::default(),
+            student.account_id,
+            Some(other.id),
+            today(),
+        )
+        .await
+        .unwrap();
+    let after = w.week(&student).await;
+    let expected = format!("{}{}", other.grade, other.letter);
+    assert_ne!(before.student.class_name, after.student.class_name);
+    assert_eq!(after.student.class_name, Some(expected));
+}
+
+async fn a_renamed_student_is_renamed_in_the_next_diary_read(engine: Engine) {
+    let w = world(engine).await;
+    let student = w.first(Role::Student).await;
+    let before = w.week(&student).await;
+    let card = w
+        .store
+        .person_card(student.account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let input = PersonInput {
+        last_name: card.last_name,
+        first_name: card.first_name,
+        middle_name: card.middle_name,
+        birth_date: card.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        gender: card.gender.unwrap_or_default(),
+        snils: card.snils.unwrap_or_default(),
+        login: card.login,
+        display_name: "Новое Имя".into(),
+        roles: vec![Role::Student.code().into()],
+        class_id: String::new(),
+        class_from: String::new(),
+        children: vec![],
+        active: true,
+    };
+    w.app
+        .update_person(
+            &w.admin().await,
+            &Origin::default(),
+            student.account_id,
+            &input,
+        )
+        .await
+        .unwrap();
+    let after = w.week(&student).await;
+    assert_ne!(before.student.display_name, "Новое Имя");
+    assert_eq!(after.student.display_name, "Новое Имя");
+}
+
+async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
+    let w = world(engine).await;
+    let a = w
+        .accounts
+        .iter()
+        .find(|a| a.role == Role::Teacher)
+        .unwrap()
+        .clone();
+    let token = w
+        .app
+        .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+        .await
+        .unwrap()
+        .token;
+    let who = w.app.authenticate_token(&token).await.unwrap();
+    // A second check is served from the session cache.
+    w.app.authenticate_token(&token).await.unwrap();
+    let card = w
+        .store
+        .person_card(who.actor.account_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let roles = w.store.account_roles(who.actor.account_id).await.unwrap();
+    let input = PersonInput {
+        last_name: card.last_name,
+        first_name: card.first_name,
+        middle_name: card.middle_name,
+        birth_date: card.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        gender: card.gender.unwrap_or_default(),
+        snils: card.snils.unwrap_or_default(),
+        login: card.login,
+        display_name: card.display_name,
+        roles: roles.iter().map(|r| r.code().to_owned()).collect(),
+        class_id: String::new(),
+        class_from: String::new(),
+        children: vec![],
+        active: false,
+    };
+    w.app
+        .update_person(
+            &w.admin().await,
+            &Origin::default(),
+            who.actor.account_id,
+            &input,
+        )
+        .await
+        .unwrap();
+    assert!(w.app.authenticate_token(&token).await.is_err());
+}
+
+async fn an_import_is_followed_before_it_answers(engine: Engine) {
+    let w = world(engine).await;
+    let student = w.first(Role::Student).await;
+    let admin = w.admin().await;
+    let before = w.week(&student).await;
+    // Another process's write: in the outbox, not yet followed here, so the cached week is stale.
+    let record = w
+        .store
+        .student(student.account_id, today())
+        .await
+        .unwrap()
+        .unwrap();
+    let other = w
+        .store
+        .classes(
+            w.store
+                .current_year(student.organization_id, today())
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| Some(c.id) != record.class_id)
+        .unwrap();
+    w.store
+        .move_student(student.account_id, Some(other.id), today())
+        .await
+        .unwrap();
+    assert_eq!(
+        w.week(&student).await.student.class_name,
+        before.student.class_name
+    );
+    let class = format!("{}{}", other.grade, other.letter);
+    let kind = ImportKind::Students;
+    let headers: Vec<String> = kind.columns().iter().map(|c| c.title.to_owned()).collect();
+    let mut row: Vec<String> = [
+        "Импортов",
+        "Илья",
+        "Олегович",
+        "01.09.2015",
+        "м",
+        &class,
+        "imp_ilya",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    row.resize(19, String::new());
+    let check = w
+        .app
+        .import_check_rows(&admin, kind, "дети.csv", &headers, &[row])
+        .await
+        .unwrap();
+    assert!(check.errors.is_empty(), "{:?}", check.errors);
+    let start = w.store.outbox_last_id().await.unwrap();
+    let job = w
+        .app
+        .confirm_import(&admin, &Origin::default(), check.batch_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(job.run().await, ImportStatus::Applied);
+    let rows = w.store.outbox_after(start, 10).await.unwrap();
+    assert!(rows.iter().any(|r| r.changed
+        == Some(Changed::new(
+            ChangeSubject::Organization(student.organization_id),
+            ChangeKind::Import
+        ))));
+    // The import caught this process up: the other process's move shows too.
+    assert_eq!(w.week(&student).await.student.class_name, Some(class));
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(sgo_store::Engine::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(sgo_store::Engine::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both_engines!(
+    a_file_given_to_homework_is_in_the_next_diary_read,
+    a_student_moved_to_another_class_sees_it_at_once,
+    a_renamed_student_is_renamed_in_the_next_diary_read,
+    a_deactivated_account_is_refused_at_the_next_request,
+    an_import_is_followed_before_it_answers
+);

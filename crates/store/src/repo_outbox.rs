@@ -1,0 +1,78 @@
+// The outbox: the SQL of [`crate::OutboxStore`] and the append every write makes, included into
+// each engine by `repo.rs`.
+
+use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
+
+/// Any number that no other advisory lock of this program uses.
+const OUTBOX_LOCK: i64 = 0x5347_4f5f_4f42;
+
+/// Appends what a write changed, inside the writer's transaction, so that both commit or neither.
+/// Call it last, just before the commit: on PostgreSQL it takes a transaction-scoped lock held to
+/// the commit, so ids are handed out in commit order and a follower reading "after N" never
+/// passes over a row that commits later with a smaller id. SQLite has one writer at a time anyway.
+async fn append_outbox(tx: &mut sqlx::Transaction<'static, Db>, changed: &[Changed]) -> StoreResult<()> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    if ENGINE == Engine::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(OUTBOX_LOCK).execute(&mut **tx).await?;
+    }
+    let at = Utc::now();
+    for c in changed {
+        let (subject_kind, subject_id) = c.subject.parts();
+        sqlx::query("INSERT INTO outbox (at, subject_kind, subject_id, kind) VALUES ($1, $2, $3, $4)")
+            .bind(at)
+            .bind(subject_kind)
+            .bind(subject_id)
+            .bind(c.kind.code())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The ids a statement with one `$1` parameter selects, made into subjects: e.g. the subject
+/// group of a lesson, read inside the transaction that changes it.
+async fn outbox_subjects(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    sql: &'static str,
+    id: i64,
+    subject: fn(i64) -> ChangeSubject,
+    kind: ChangeKind,
+) -> StoreResult<Vec<Changed>> {
+    let ids: Vec<i64> = sqlx::query_scalar(sql).bind(id).fetch_all(&mut **tx).await?;
+    Ok(ids.into_iter().map(|id| Changed::new(subject(id), kind)).collect())
+}
+
+/// [`append_outbox`], then the commit.
+async fn commit_with(mut tx: sqlx::Transaction<'static, Db>, changed: &[Changed]) -> StoreResult<()> {
+    append_outbox(&mut tx, changed).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[async_trait]
+impl crate::OutboxStore for Backend {
+    async fn outbox_after(&self, after: i64, limit: i64) -> StoreResult<Vec<crate::OutboxRow>> {
+        let rows: Vec<(i64, DateTime<Utc>, String, i64, String)> = sqlx::query_as(
+            "SELECT id, at, subject_kind, subject_id, kind FROM outbox WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, subject_kind, subject_id, kind)| {
+                let subject = ChangeSubject::from_parts(&subject_kind, subject_id).ok();
+                let kind = ChangeKind::from_code(&kind).ok();
+                let changed = subject.zip(kind).map(|(s, k)| Changed::new(s, k));
+                crate::OutboxRow { id, at, changed }
+            })
+            .collect())
+    }
+
+    async fn outbox_last_id(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").fetch_one(&self.pool).await?)
+    }
+}

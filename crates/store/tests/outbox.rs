@@ -1,0 +1,136 @@
+//! The outbox on both engines: a write and the rows saying what it changed commit or roll back
+//! together, and a follower reads them in id order, in bounded batches.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod common;
+
+use chrono::NaiveDate;
+use common::fixture;
+use sgo_core::Role;
+use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
+use sgo_store::testing::TestStore;
+use sgo_store::{Engine, Store, StoreError};
+use sqlx::Connection;
+
+async fn changes_after(s: &dyn Store, after: i64) -> Vec<Changed> {
+    s.outbox_after(after, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.changed.unwrap())
+        .collect()
+}
+
+async fn a_write_and_its_rows_commit_together(engine: Engine) {
+    let t = TestStore::new(engine).await;
+    let s = t.store.as_ref();
+    fixture(s).await;
+    let start = s.outbox_last_id().await.unwrap();
+    s.link_parent(101, 102).await.unwrap();
+    let year = s
+        .create_year(
+            10,
+            "2026/2027",
+            NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2027, 5, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(year > 0);
+    assert_eq!(
+        changes_after(s, start).await,
+        vec![
+            Changed::new(ChangeSubject::Account(101), ChangeKind::Links),
+            Changed::new(ChangeSubject::Organization(10), ChangeKind::Calendar),
+        ]
+    );
+    let last = s.outbox_last_id().await.unwrap();
+    assert!(last >= start + 2);
+    assert!(s.outbox_after(last, 100).await.unwrap().is_empty());
+}
+
+async fn a_failed_write_leaves_no_row(engine: Engine) {
+    let t = TestStore::new(engine).await;
+    let s = t.store.as_ref();
+    fixture(s).await;
+    s.set_account_roles(100, &[Role::Teacher]).await.unwrap();
+    let before = s.outbox_last_id().await.unwrap();
+    // The old roles are deleted, then the second insert breaks the key: all of it rolls back.
+    let failed = s
+        .set_account_roles(100, &[Role::Parent, Role::Parent])
+        .await;
+    assert!(matches!(failed, Err(StoreError::Conflict(_))), "{failed:?}");
+    assert_eq!(s.account_roles(100).await.unwrap(), vec![Role::Teacher]);
+    assert_eq!(s.outbox_last_id().await.unwrap(), before);
+    assert!(changes_after(s, before).await.is_empty());
+}
+
+async fn a_failed_outbox_row_undoes_the_write(engine: Engine) {
+    let t = TestStore::new(engine).await;
+    let s = t.store.as_ref();
+    fixture(s).await;
+    // Take the outbox away behind the store's back: the write must fail as a whole.
+    let sql = "ALTER TABLE outbox RENAME TO outbox_away";
+    match &t.database_url {
+        Some(url) => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        }
+        None => {
+            let url = format!("sqlite:{}", t.dir.join("sgo.db").display());
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(&mut c).await.unwrap();
+        }
+    }
+    assert!(s.link_parent(101, 102).await.is_err());
+    let links = s.people_parent_links(10).await.unwrap();
+    assert!(links.is_empty(), "the link was kept: {links:?}");
+}
+
+async fn rows_are_read_in_bounded_batches_in_id_order(engine: Engine) {
+    let t = TestStore::new(engine).await;
+    let s = t.store.as_ref();
+    fixture(s).await;
+    let start = s.outbox_last_id().await.unwrap();
+    for parent in [100, 101, 102] {
+        s.set_account_roles(parent, &[Role::Parent]).await.unwrap();
+    }
+    let first = s.outbox_after(start, 2).await.unwrap();
+    assert_eq!(first.len(), 2);
+    assert!(first[0].id < first[1].id);
+    let rest = s.outbox_after(first[1].id, 2).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(
+        rest[0].changed,
+        Some(Changed::new(
+            ChangeSubject::Account(102),
+            ChangeKind::Standing
+        ))
+    );
+    assert_eq!(s.outbox_last_id().await.unwrap(), rest[0].id);
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(sgo_store::Engine::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(sgo_store::Engine::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both_engines!(
+    a_write_and_its_rows_commit_together,
+    a_failed_write_leaves_no_row,
+    a_failed_outbox_row_undoes_the_write,
+    rows_are_read_in_bounded_batches_in_id_order
+);

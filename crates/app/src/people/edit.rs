@@ -74,7 +74,7 @@ impl App {
         admin: &SchoolAdministrator,
         origin: &Origin,
         input: &PersonInput,
-    ) -> Result<AccountId, PeopleError> {
+    ) -> Result<AccountId, FormError> {
         let org = admin.home();
         administered(admin, org)?;
         let today = self.clock.today();
@@ -134,7 +134,7 @@ impl App {
             errors.add("login", "Это имя пользователя уже занято в школе");
         }
         if !errors.is_empty() {
-            return Err(PeopleError::Invalid(errors));
+            return Err(FormError::Invalid(errors));
         }
         let p = &checked.person;
         let login = match checked.login {
@@ -166,7 +166,7 @@ impl App {
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
                 e.add("login", "Это имя пользователя уже занято в школе");
-                return Err(PeopleError::Invalid(e));
+                return Err(FormError::Invalid(e));
             }
             Err(e) => return Err(e.into()),
         };
@@ -292,7 +292,7 @@ impl App {
         origin: &Origin,
         account: AccountId,
         input: &PersonInput,
-    ) -> Result<(), PeopleError> {
+    ) -> Result<(), FormError> {
         let (old, _) = self.administered_person(admin, account).await?;
         let org = old.organization_id;
         let mut errors = FieldErrors::default();
@@ -333,7 +333,7 @@ impl App {
         roles.sort();
         roles.dedup();
         if !errors.is_empty() {
-            return Err(PeopleError::Invalid(errors));
+            return Err(FormError::Invalid(errors));
         }
         let display_name = checked
             .display_name
@@ -388,7 +388,7 @@ impl App {
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
                 e.add("login", "Это имя пользователя уже занято в школе");
-                return Err(PeopleError::Invalid(e));
+                return Err(FormError::Invalid(e));
             }
             Err(e) => return Err(e.into()),
         }

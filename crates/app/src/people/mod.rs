@@ -165,22 +165,7 @@ impl Everyone {
 
 pub use crate::form::FieldErrors;
 
-/// A people use case's failure: wrong form fields, or any other refusal.
-#[derive(Debug, thiserror::Error)]
-pub enum PeopleError {
-    /// The form has mistakes; show them next to the fields.
-    #[error("Проверьте заполнение формы")]
-    Invalid(FieldErrors),
-    /// Refused or failed.
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl From<StoreError> for PeopleError {
-    fn from(e: StoreError) -> Self {
-        PeopleError::App(AppError::Store(e))
-    }
-}
+pub use crate::form::FormError;
 
 /// The person form as typed: text fields unparsed, so that mistakes come back next to the field.
 #[derive(Debug, Clone, Default)]

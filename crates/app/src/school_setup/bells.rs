@@ -34,7 +34,7 @@ impl App {
             .filter(|s| matches!(s, 1 | 2))
         else {
             errors.add("shift", "Смена — первая или вторая");
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let mut bells = Vec::new();
         for (number, start, end) in rows {
@@ -55,7 +55,7 @@ impl App {
             errors.add(format!("bell_{shift}_{number}"), message);
         }
         if let Err(e) = into_result(errors) {
-            return Ok(Err(e));
+            return Err(FormError::Invalid(e));
         }
         let schedule_id = match self.store.bell_schedule(org).await? {
             Some(s) => s.id,
@@ -96,7 +96,7 @@ impl App {
             format!("Звонки {shift} смены: {list}"),
         )
         .await;
-        Ok(Ok(()))
+        Ok(())
     }
 
     pub(super) async fn shift_bells(

@@ -87,7 +87,7 @@ impl App {
         let org = year.organization_id;
         let mut errors = FieldErrors::default();
         let Some(fields) = self.class_fields(org, input, &mut errors).await? else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let created = self.store.create_class(org, year_id, &fields).await;
         self.catch_up().await;
@@ -95,7 +95,7 @@ impl App {
             Ok(id) => id,
             Err(StoreError::Conflict(_)) => {
                 errors.add("letter", "Такой класс в этом году уже есть");
-                return Ok(Err(errors));
+                return Err(FormError::Invalid(errors));
             }
             Err(e) => return Err(e.into()),
         };
@@ -116,7 +116,7 @@ impl App {
             ),
         )
         .await;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     pub(super) async fn teacher_label(&self, id: Option<i64>) -> AppResult<String> {
@@ -145,7 +145,7 @@ impl App {
             .class_fields(old.organization_id, input, &mut errors)
             .await?
         else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         // The timetable and its lessons are laid out on the bells of the old shift.
         if fields.shift != old.shift
@@ -164,7 +164,7 @@ impl App {
                     day(self.today())
                 ),
             );
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         let updated = self.store.update_class(class_id, &fields).await;
         self.catch_up().await;
@@ -172,7 +172,7 @@ impl App {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
                 errors.add("letter", "Такой класс в этом году уже есть");
-                return Ok(Err(errors));
+                return Err(FormError::Invalid(errors));
             }
             Err(e) => return Err(e.into()),
         }
@@ -228,7 +228,7 @@ impl App {
             )
             .await;
         }
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// A class with its students, subgroups and curriculum, and the school's subjects and teachers.
@@ -312,7 +312,7 @@ impl App {
             errors.add("subgroup_name", "Такая подгруппа в классе уже есть");
         }
         if let Err(e) = into_result(errors.clone()) {
-            return Ok(Err(e));
+            return Err(FormError::Invalid(e));
         }
         let id = self.store.create_subgroup(class_id, &name, &chosen).await?;
         self.record_change(
@@ -329,7 +329,7 @@ impl App {
         )
         .await;
         self.catch_up().await;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// Removes a class that never had students and has no lessons, with its subgroups,
@@ -364,7 +364,7 @@ impl App {
                 "Класс нельзя удалить: на него ссылаются другие данные школы".to_owned()
             };
             errors.add("delete", message);
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         self.record_change(
             admin.actor(),
@@ -375,7 +375,7 @@ impl App {
             format!("Удалён класс {}", class_name(&class)),
         )
         .await;
-        Ok(Ok(class.academic_year_id))
+        Ok(class.academic_year_id)
     }
 
     /// A subgroup with its class's current students and the subject groups using it.
@@ -444,7 +444,7 @@ impl App {
             errors.add("subgroup_name", "Такая подгруппа в классе уже есть");
         }
         if let Err(e) = into_result(errors) {
-            return Ok(Err(e));
+            return Err(FormError::Invalid(e));
         }
         let former: Vec<i64> = setup
             .chosen
@@ -507,7 +507,7 @@ impl App {
             .await;
             self.catch_up().await;
         }
-        Ok(Ok(class.id))
+        Ok(class.id)
     }
 
     /// Removes a subgroup no subject group uses; returns its class.
@@ -535,7 +535,7 @@ impl App {
                     "Подгруппа используется в группах учебного плана: {used}. Сначала удалите эти группы"
                 ),
             );
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         self.record_change(
             admin.actor(),
@@ -551,6 +551,6 @@ impl App {
         )
         .await;
         self.catch_up().await;
-        Ok(Ok(setup.class.id))
+        Ok(setup.class.id)
     }
 }

@@ -71,7 +71,7 @@ impl App {
             errors.add("subject_name", "Такой предмет в школе уже есть");
         }
         if let Err(e) = into_result(errors) {
-            return Ok(Err(e));
+            return Err(FormError::Invalid(e));
         }
         let short = if short.is_empty() {
             name.clone()
@@ -89,7 +89,7 @@ impl App {
             format!("Предмет «{name}» ({short})"),
         )
         .await;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// A subject with the subject groups that use it.
@@ -135,7 +135,7 @@ impl App {
             errors.add("subject_name", "Такой предмет в школе уже есть");
         }
         if let Err(e) = into_result(errors) {
-            return Ok(Err(e));
+            return Err(FormError::Invalid(e));
         }
         let short = if short.is_empty() {
             name.clone()
@@ -172,7 +172,7 @@ impl App {
             .await;
             self.catch_up().await;
         }
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// Removes a subject no subject group uses; returns its school.
@@ -203,7 +203,7 @@ impl App {
                     "Предмет используется в группах учебного плана: {used}. Сначала удалите эти группы"
                 ),
             );
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         self.record_change(
             admin.actor(),
@@ -214,7 +214,7 @@ impl App {
             format!("Удалён предмет «{}» ({})", subject.name, subject.short_name),
         )
         .await;
-        Ok(Ok(subject.organization_id))
+        Ok(subject.organization_id)
     }
 
     /// A subject group with its class, teachers and the school's teachers.
@@ -275,7 +275,7 @@ impl App {
         );
         let hours = hours_field(&mut errors, &input.hours);
         let (Some(hours), true) = (hours, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let old_main = current.iter().min().copied();
         let new_main = teachers.iter().min().copied();
@@ -351,7 +351,7 @@ impl App {
             // The diary shows lessons' teachers; drop it whatever changed, it is cheap to rebuild.
             self.catch_up().await;
         }
-        Ok(Ok((group.class_id, moved)))
+        Ok((group.class_id, moved))
     }
 
     /// Adds a line of the curriculum: the class or a subgroup, a subject, teachers, hours.
@@ -397,7 +397,7 @@ impl App {
         let teachers = pick_teachers(&mut errors, &input.teachers, &school_teachers, &[]);
         let hours = hours_field(&mut errors, &input.hours);
         let (Some(subject), Some(hours), true) = (subject, hours, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let name = group_name(
             &class,
@@ -412,7 +412,7 @@ impl App {
             .any(|g| g.name == name)
         {
             errors.add("subject", "Такая группа в учебном плане класса уже есть");
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         let id = self
             .store
@@ -443,7 +443,7 @@ impl App {
             format!("{name}: {hours} ч в неделю, учителя: {names}"),
         )
         .await;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// Removes a line of the curriculum that has no lessons yet.

@@ -90,7 +90,7 @@ impl App {
             },
         };
         let (Some(date), Some(bell), true) = (date, bell, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let status = if input.cancelled {
             "cancelled"
@@ -151,10 +151,10 @@ impl App {
             )
             .await;
         }
-        Ok(Ok(self
+        Ok(self
             .store
             .setup_lesson(lesson_id)
             .await?
-            .ok_or_else(|| not_found("Урок"))?))
+            .ok_or_else(|| not_found("Урок"))?)
     }
 }

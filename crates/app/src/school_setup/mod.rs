@@ -42,7 +42,7 @@ fn into_result(errors: FieldErrors) -> Result<(), FieldErrors> {
 }
 
 /// A use case with a form: the outer error refuses or fails, the inner one lists bad fields.
-pub type FormResult<T> = AppResult<Result<T, FieldErrors>>;
+pub use crate::form::{FormError, FormResult};
 
 /// A date as forms send it (`2027-09-01`).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {

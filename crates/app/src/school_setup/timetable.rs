@@ -113,7 +113,7 @@ impl App {
             });
         }
         let (Some(from), true) = (from, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let bell_rules: Vec<Bell> = bells
             .iter()
@@ -212,6 +212,6 @@ impl App {
             ),
         )
         .await;
-        Ok(Ok(outcome))
+        Ok(outcome)
     }
 }

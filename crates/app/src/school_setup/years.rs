@@ -48,7 +48,7 @@ impl App {
             }
         }
         let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let id = self.store.create_year(org, &name, start, end).await?;
         self.catch_up().await;
@@ -61,7 +61,7 @@ impl App {
             format!("Учебный год {name}: {} — {}", day(start), day(end)),
         )
         .await;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// Renames a year or moves its dates. Refused when something of the year would fall outside
@@ -123,7 +123,7 @@ impl App {
             }
         }
         let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         self.store.update_year(year_id, &name, start, end).await?;
         let mut changes = Vec::new();
@@ -151,7 +151,7 @@ impl App {
             .await;
         }
         self.catch_up().await;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// A year with its periods and holidays.
@@ -181,15 +181,15 @@ impl App {
         let grade = |s: &str| s.trim().parse::<i32>().ok();
         let (Some(from), Some(to)) = (grade(&input.grade_from), grade(&input.grade_to)) else {
             errors.add("grades", "Укажите параллели числами от 1 до 11");
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let Some(kind) = PeriodKind::from_code(&input.kind) else {
             errors.add("kind", "Выберите вид периодов");
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         if input.dates.len() != kind.count() {
             errors.add("kind", format!("Нужно {} периода(ов)", kind.count()));
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         let mut spans = Vec::new();
         for (i, (a, b)) in input.dates.iter().enumerate() {
@@ -200,7 +200,7 @@ impl App {
             }
         }
         if !errors.is_empty() {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         let mut taken: Vec<(i32, i32)> = self
             .store
@@ -221,7 +221,7 @@ impl App {
             }
         }
         if !errors.is_empty() {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         }
         let periods: Vec<NewPeriod> = spans
             .iter()
@@ -252,7 +252,7 @@ impl App {
         )
         .await;
         self.catch_up().await;
-        Ok(Ok(()))
+        Ok(())
     }
 
     /// Removes the periods of one grade range of a year.
@@ -306,7 +306,7 @@ impl App {
             }
         }
         let (Some(a), Some(b), true) = (start, end, errors.is_empty()) else {
-            return Ok(Err(errors));
+            return Err(FormError::Invalid(errors));
         };
         let id = self.store.add_holiday(year_id, &name, a, b).await?;
         self.catch_up().await;
@@ -319,7 +319,7 @@ impl App {
             format!("{name}: {} — {} ({})", day(a), day(b), year.name),
         )
         .await;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// Removes a holiday.

@@ -4,8 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sgo_app::form::{FieldErrors, FormError};
-use sgo_app::{AppError, AppResult};
+use sgo_app::form::{FieldErrors, FormError, FormResult};
 
 use askama::Template;
 
@@ -23,39 +22,13 @@ pub(crate) enum Outcome<T> {
     Invalid(FieldErrors),
 }
 
-/// Every shape a form use case answers in.
-pub(crate) trait FormAnswer<T> {
-    /// Field messages apart from refusals and failures.
-    fn split(self) -> Result<Outcome<T>, AppError>;
-}
-
-impl<T> FormAnswer<T> for AppResult<Result<T, FieldErrors>> {
-    fn split(self) -> Result<Outcome<T>, AppError> {
-        match self? {
-            Ok(v) => Ok(Outcome::Done(v)),
-            Err(errors) => Ok(Outcome::Invalid(errors)),
-        }
-    }
-}
-
-impl<T> FormAnswer<T> for Result<T, FormError> {
-    fn split(self) -> Result<Outcome<T>, AppError> {
-        match self {
-            Ok(v) => Ok(Outcome::Done(v)),
-            Err(FormError::Invalid(errors)) => Ok(Outcome::Invalid(errors)),
-            Err(FormError::Refused(e)) => Err(e),
-        }
-    }
-}
-
 /// Answers refusals and failures with the error page; field messages go back to the handler.
-pub(crate) fn settle<T>(
-    state: &AppState,
-    answer: impl FormAnswer<T>,
-) -> Result<Outcome<T>, Response> {
-    answer
-        .split()
-        .map_err(|e| PageError(state.clone(), e).into_response())
+pub(crate) fn settle<T>(state: &AppState, answer: FormResult<T>) -> Result<Outcome<T>, Response> {
+    match answer {
+        Ok(value) => Ok(Outcome::Done(value)),
+        Err(FormError::Invalid(errors)) => Ok(Outcome::Invalid(errors)),
+        Err(FormError::Refused(e)) => Err(PageError(state.clone(), e).into_response()),
+    }
 }
 
 /// The whole answer to a form: on success a redirect to the address `done` makes of the use
@@ -63,7 +36,7 @@ pub(crate) fn settle<T>(
 /// error page.
 pub(crate) async fn respond<T, P, F>(
     state: &AppState,
-    answer: impl FormAnswer<T>,
+    answer: FormResult<T>,
     done: impl FnOnce(T) -> String,
     again: impl FnOnce(FieldErrors) -> F,
 ) -> Result<Response, Response>

@@ -12,7 +12,7 @@ use sgo_app::{AppError, Role};
 
 use super::super::{Header, PageError, UiSession, render};
 use super::person::PersonForm;
-use super::{Choice, administrator, answer, choice};
+use super::{Choice, administrator, choice};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 use crate::form::Submitted;
@@ -191,7 +191,7 @@ pub(super) async fn update(
         .app
         .update_person(&admin, &origin, id, &form.input())
         .await;
-    match settle(&state, answer(saved)) {
+    match settle(&state, saved) {
         Ok(Outcome::Done(())) => see_other(&format!("/people/{id}?done=saved")),
         Ok(Outcome::Invalid(errors)) => {
             let with = CardState {

@@ -10,8 +10,6 @@ use crate::routes::Routes;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
-use sgo_app::form::FormError;
-use sgo_app::people::PeopleError;
 use sgo_core::policy::{self, SchoolAdministrator};
 
 use super::{PageError, UiSession};
@@ -55,13 +53,4 @@ fn administrator(
 ) -> Result<SchoolAdministrator, Box<Response>> {
     policy::school_administrator(&session.who.actor)
         .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
-}
-
-/// A people form's answer as `outcome::settle` reads it, until `PeopleError` is one with
-/// `FormError`.
-fn answer<T>(r: Result<T, PeopleError>) -> Result<T, FormError> {
-    r.map_err(|e| match e {
-        PeopleError::Invalid(errors) => FormError::Invalid(errors),
-        PeopleError::App(e) => FormError::Refused(e),
-    })
 }

@@ -9,7 +9,7 @@ use sgo_app::people::{ASSIGNABLE_ROLES, FieldErrors, PersonInput};
 use sgo_core::policy::SchoolAdministrator;
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, administrator, answer, choice};
+use super::{Choice, administrator, choice};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 use crate::form::Submitted;
@@ -168,7 +168,7 @@ pub(super) async fn create(
         .app
         .create_person(&admin, &origin, &form.input())
         .await;
-    match settle(&state, answer(created)) {
+    match settle(&state, created) {
         Ok(Outcome::Done(id)) => see_other(&format!("/people/{id}?done=created")),
         Ok(Outcome::Invalid(errors)) => {
             new_form(&state, &session, &admin, form, errors, INVALID).await

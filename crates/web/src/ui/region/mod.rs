@@ -8,7 +8,6 @@ use crate::routes::Routes;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
-use sgo_app::form::FormError;
 use sgo_core::policy::{self, RegionAdministration};
 
 use super::{PageError, UiSession};
@@ -62,15 +61,6 @@ pub(super) fn administration(
 ) -> Result<RegionAdministration, Box<Response>> {
     policy::region_administration(&session.who.actor)
         .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
-}
-
-/// A region form's answer as `outcome::settle` reads it, until `FormError` is one with
-/// `FormError`.
-pub(super) fn answer<T>(r: Result<T, FormError>) -> Result<T, FormError> {
-    r.map_err(|e| match e {
-        FormError::Invalid(errors) => FormError::Invalid(errors),
-        FormError::Refused(e) => FormError::Refused(e),
-    })
 }
 
 /// An option of a select.

@@ -14,7 +14,7 @@ use sgo_app::territory_admin::{
 };
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, ChoiceGroup, administration, answer};
+use super::{Choice, ChoiceGroup, administration};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 use crate::form::Submitted;
@@ -294,7 +294,7 @@ pub(crate) async fn create(
     };
     let input = OrganizationInput::from(form);
     let created = state.app.create_organization(&admin, &origin, &input).await;
-    match settle(&state, answer(created)) {
+    match settle(&state, created) {
         Ok(Outcome::Done(id)) => see_other(&format!("/region/organizations/{id}?done=created")),
         Ok(Outcome::Invalid(errors)) => {
             form_page(&state, &session, None, &input, &errors, INVALID).await
@@ -346,7 +346,7 @@ pub(crate) async fn update(
         .app
         .update_organization(&admin, &origin, id, &input)
         .await;
-    match settle(&state, answer(saved)) {
+    match settle(&state, saved) {
         Ok(Outcome::Done(())) => see_other(&format!("/region/organizations/{id}?done=saved")),
         Ok(Outcome::Invalid(errors)) => {
             form_page(&state, &session, Some(id), &input, &errors, INVALID).await
@@ -530,7 +530,7 @@ pub(crate) async fn create_administrator(
         .app
         .create_organization_administrator(&admin, &origin, id, &input)
         .await;
-    match settle(&state, answer(created)) {
+    match settle(&state, created) {
         Ok(Outcome::Done(issued)) => {
             let header = match Header::load(&state, &session).await {
                 Ok(h) => h,

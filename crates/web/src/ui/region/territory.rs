@@ -13,7 +13,7 @@ use sgo_app::territory_admin::{
 };
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, administration, answer};
+use super::{Choice, administration};
 use crate::AppState;
 use crate::extract::ClientOrigin;
 use crate::form::Submitted;
@@ -156,7 +156,7 @@ pub(crate) async fn create_municipality(
         Err(refusal) => return *refusal,
     };
     let created = state.app.create_municipality(&admin, &origin, &name).await;
-    match settle(&state, answer(created)) {
+    match settle(&state, created) {
         Ok(Outcome::Done(id)) => see_other(&format!(
             "/region/municipalities/{id}?done=municipality-created"
         )),
@@ -266,7 +266,7 @@ pub(crate) async fn rename_municipality(
         .app
         .rename_municipality(&admin, &origin, id, &name)
         .await;
-    match settle(&state, answer(renamed)) {
+    match settle(&state, renamed) {
         Ok(Outcome::Done(())) => see_other(&format!(
             "/region/municipalities/{id}?done=municipality-renamed"
         )),
@@ -299,7 +299,7 @@ pub(crate) async fn create_settlement(
         .app
         .create_settlement(&admin, &origin, id, &name)
         .await;
-    match settle(&state, answer(created)) {
+    match settle(&state, created) {
         Ok(Outcome::Done(_)) => see_other(&format!(
             "/region/municipalities/{id}?done=settlement-created"
         )),
@@ -392,7 +392,7 @@ pub(crate) async fn rename_settlement(
         .app
         .rename_settlement(&admin, &origin, id, &name)
         .await;
-    match settle(&state, answer(renamed)) {
+    match settle(&state, renamed) {
         Ok(Outcome::Done(())) => {
             see_other(&format!("/region/settlements/{id}?done=settlement-renamed"))
         }

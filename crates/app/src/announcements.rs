@@ -241,7 +241,7 @@ impl App {
         let id = self.store.insert_announcement(&new).await?;
         self.attach_uploads(actor, &uploaded, FileOwner::Announcement(id))
             .await?;
-        self.record_change(
+        self.audit_change(
             actor,
             actor.organization_id,
             origin,
@@ -276,7 +276,7 @@ impl App {
         }
         self.attach_uploads(actor, &uploaded, FileOwner::Announcement(id))
             .await?;
-        self.record_change(
+        self.audit_change(
             actor,
             record.organization_id,
             origin,
@@ -300,7 +300,7 @@ impl App {
             self.remove_file(file.id).await?;
         }
         self.store.delete_announcement(id).await?;
-        self.record_change(
+        self.audit_change(
             actor,
             record.organization_id,
             origin,

@@ -237,12 +237,9 @@ impl App {
         Ok(self.store.is_empty().await?)
     }
 
-    /// Fills an empty database with a demo region; the CLI's `demo` task and `serve --demo`.
-    pub async fn generate_demo(
-        &self,
-        options: &crate::demo::DemoOptions,
-        progress: &(dyn Fn(crate::demo::DemoProgress) + Send + Sync),
-    ) -> Result<Vec<crate::demo::DemoAccount>, crate::demo::DemoError> {
-        crate::demo::generate(self.store.as_ref(), &self.key, options, progress).await
+    /// The store below the use cases, for tools beside `app` that write whole datasets at once
+    /// (the demo generator).
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
     }
 }

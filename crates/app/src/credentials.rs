@@ -164,7 +164,7 @@ impl App {
             let ended = self.end_account_sessions(r.account_id).await?;
             // The new password must work at once, even on a login paused by failed attempts.
             self.clear_login_failures(org, &r.login).await?;
-            self.record_change(
+            self.audit_change(
                 actor,
                 org,
                 origin,

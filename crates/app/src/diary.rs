@@ -121,7 +121,7 @@ impl App {
         if !allowed || student != actor.account_id {
             let result = if allowed { "ok" } else { "denied" };
             let target = format!("student:{student}");
-            self.record(
+            self.audit(
                 Some(actor.account_id),
                 "diary.read",
                 target,

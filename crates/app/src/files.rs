@@ -246,7 +246,7 @@ impl App {
             None => false,
         };
         if !allowed {
-            self.record(
+            self.audit(
                 Some(actor.account_id),
                 "file.download",
                 format!("file:{id}"),

@@ -154,7 +154,7 @@ impl ImportJob {
         forget_progress(key);
         let failure = match outcome {
             Ok(ImportOutcome::Applied(_)) => {
-                app.record_change(
+                app.audit_change(
                     &actor,
                     plan.organization_id,
                     &origin,

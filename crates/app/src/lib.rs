@@ -4,12 +4,10 @@
 //! and only then reaches the store. Handlers in `sgo-web` have no other way to data.
 
 pub mod announcements;
-mod audit;
+pub mod audit_log;
 pub mod authors;
-pub mod change_log;
 mod context;
 pub mod credentials;
-pub mod demo;
 pub mod diary;
 mod diary_cache;
 mod error;

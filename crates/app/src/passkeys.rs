@@ -207,7 +207,7 @@ impl App {
                 }
                 other => other.into(),
             })?;
-        self.record(
+        self.audit(
             Some(actor.account_id),
             "passkey.add",
             format!("passkey:{id}"),
@@ -240,7 +240,7 @@ impl App {
         let name = clean_name(name)?;
         self.own_passkey(actor, id).await?;
         self.store.rename_passkey(id, &name).await?;
-        self.record(
+        self.audit(
             Some(actor.account_id),
             "passkey.rename",
             format!("passkey:{id}"),
@@ -256,7 +256,7 @@ impl App {
     pub async fn remove_passkey(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
         let device = self.own_passkey(actor, id).await?;
         self.store.delete_passkey(id).await?;
-        self.record(
+        self.audit(
             Some(actor.account_id),
             "passkey.remove",
             format!("passkey:{id}"),
@@ -301,7 +301,7 @@ impl App {
             .filter(|p| p.user_handle == claimed.user_handle);
         let target = format!("passkey:{}", hex_prefix(&claimed.credential_id));
         let Some(device) = device else {
-            self.record(
+            self.audit(
                 None,
                 "sign_in",
                 target,
@@ -317,7 +317,7 @@ impl App {
             Ok(c) => c,
             Err(PasskeyError::Refused(why)) => {
                 let details = format!("web passkey: {why}");
-                self.record(
+                self.audit(
                     Some(device.account_id),
                     "sign_in",
                     target,
@@ -339,7 +339,7 @@ impl App {
             .is_some_and(|a| a.active);
         if !active {
             let details = "web passkey: account inactive".to_owned();
-            self.record(
+            self.audit(
                 Some(device.account_id),
                 "sign_in",
                 target,
@@ -361,7 +361,7 @@ impl App {
             .store
             .password_change_required(device.account_id)
             .await?;
-        self.record(
+        self.audit(
             Some(device.account_id),
             "sign_in",
             target,

@@ -35,7 +35,7 @@ impl App {
         let now = self.clock.now();
         let address = self.store.throttle(&guard.address).await?;
         if let Some(wait) = rules::remaining(address.and_then(|t| t.locked_until), now) {
-            self.record(
+            self.audit(
                 None,
                 "sign_in",
                 guard.target.clone(),
@@ -48,7 +48,7 @@ impl App {
         }
         let login = self.store.throttle(&guard.login).await?;
         if let Some(wait) = rules::remaining(login.and_then(|t| t.locked_until), now) {
-            self.record(
+            self.audit(
                 None,
                 "sign_in",
                 guard.target.clone(),
@@ -89,7 +89,7 @@ impl App {
         let earlier = u32::try_from(login.lockouts).unwrap_or(u32::MAX);
         if let Some(pause) = r.pause_after(n, earlier) {
             self.store.lock_throttle(&guard.login, now + pause).await?;
-            self.record(
+            self.audit(
                 account,
                 "sign_in.lockout",
                 guard.target.clone(),
@@ -111,7 +111,7 @@ impl App {
             self.store
                 .lock_throttle(&guard.address, now + pause)
                 .await?;
-            self.record(
+            self.audit(
                 None,
                 "sign_in.address_lockout",
                 format!("address:{}", origin.ip),

@@ -90,7 +90,7 @@ impl App {
             .count_failure(&address_scope("reset-ip", &origin.ip), now, cutoff, cutoff)
             .await?;
         if address.failures > i64::from(rules.per_address) {
-            self.record(
+            self.audit(
                 None,
                 "password.reset_request",
                 target,
@@ -111,7 +111,7 @@ impl App {
             .recovery_accounts(organization_id, &text::normalise(who), &email)
             .await?;
         let Some(smtp) = self.settings.smtp.clone() else {
-            self.record(
+            self.audit(
                 None,
                 "password.reset_request",
                 target,
@@ -139,7 +139,7 @@ impl App {
                 .count_failure(&scope, now, cutoff, cutoff)
                 .await?;
             if count.failures > i64::from(rules.per_account) {
-                self.record(
+                self.audit(
                     Some(a.account_id),
                     "password.reset_request",
                     target.clone(),
@@ -160,7 +160,7 @@ impl App {
                     ip: origin.ip.clone(),
                 })
                 .await?;
-            self.record(
+            self.audit(
                 Some(a.account_id),
                 "password.reset_request",
                 target.clone(),
@@ -259,7 +259,7 @@ impl App {
         let ended = self.end_account_sessions(account).await?;
         self.clear_login_failures(t.organization_id, &t.login)
             .await?;
-        self.record(
+        self.audit(
             Some(account),
             "password.reset",
             format!("account:{account}"),

@@ -191,7 +191,7 @@ impl App {
         let id = self.store.insert_resource(&new).await?;
         self.attach_uploads(actor, &uploaded, FileOwner::Resource(id))
             .await?;
-        self.record_change(
+        self.audit_change(
             actor,
             actor.organization_id,
             origin,
@@ -218,7 +218,7 @@ impl App {
             self.remove_file(file.id).await?;
         }
         self.store.delete_resource(id).await?;
-        self.record_change(
+        self.audit_change(
             actor,
             record.organization_id,
             origin,

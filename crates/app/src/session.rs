@@ -197,7 +197,7 @@ impl App {
         // the clients cannot do that, so they are told where to go (after the password checked out).
         if let Some(c) = creds.as_ref().filter(|c| ok && c.must_change_password) {
             let details = "webapi: временный пароль не сменён".to_owned();
-            self.record(
+            self.audit(
                 Some(c.account_id),
                 "sign_in",
                 target,
@@ -243,12 +243,12 @@ impl App {
         match account {
             Some(id) => {
                 let signed = self.open_session(id, channel, cookie_hash, origin).await?;
-                self.record(Some(id), "sign_in", target, origin, "ok", how)
+                self.audit(Some(id), "sign_in", target, origin, "ok", how)
                     .await;
                 Ok(signed)
             }
             None => {
-                self.record(None, "sign_in", target, origin, "refused", how)
+                self.audit(None, "sign_in", target, origin, "refused", how)
                     .await;
                 Err(AppError::InvalidCredentials)
             }
@@ -275,7 +275,7 @@ impl App {
         {
             if matches!(e, AppError::TooManyRequests { .. }) {
                 let details = format!("{}: слишком частые входы", channel.code());
-                self.record(
+                self.audit(
                     Some(account_id),
                     "sign_in",
                     format!("account:{account_id}"),
@@ -389,7 +389,7 @@ impl App {
     pub async fn sign_out(&self, who: &Authenticated, origin: &Origin) -> AppResult<()> {
         self.store.delete_session(who.session_id).await?;
         self.sessions.forget(who.session_id);
-        self.record(
+        self.audit(
             Some(who.actor.account_id),
             "sign_out",
             String::new(),

@@ -82,7 +82,7 @@ impl App {
             return Err(not_found());
         }
         self.sessions.forget(session_id);
-        self.record(
+        self.audit(
             Some(me),
             "session.end",
             format!("session:{session_id}"),
@@ -114,7 +114,7 @@ impl App {
         for id in others {
             self.sessions.forget(id);
         }
-        self.record(
+        self.audit(
             Some(me),
             "session.end_others",
             format!("account:{me}"),
@@ -136,7 +136,7 @@ impl App {
     ) -> AppResult<u64> {
         let me = who.actor.account_id;
         let ended = self.end_account_sessions(me).await?;
-        self.record(
+        self.audit(
             Some(me),
             "session.end_all",
             format!("account:{me}"),

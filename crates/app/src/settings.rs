@@ -40,7 +40,7 @@ pub struct PasswordInput {
     pub repeat: String,
 }
 
-/// `«old» → «new»` for a field that changed, in the change log's words.
+/// `«old» → «new»` for a field that changed, in the audit log's words.
 fn describe(changes: &mut Vec<String>, label: &str, old: &str, new: &str) {
     if old != new {
         changes.push(format!("{label}: «{old}» → «{new}»"));
@@ -151,7 +151,7 @@ impl App {
         {
             return Err(AppError::Unauthenticated.into());
         }
-        self.record_change(
+        self.audit_change(
             actor,
             current.organization_id,
             origin,
@@ -203,7 +203,7 @@ impl App {
             .await
             .unwrap_or(false);
             if !matched {
-                self.record(
+                self.audit(
                     Some(actor.account_id),
                     "password.change",
                     target,
@@ -266,7 +266,7 @@ impl App {
             "Пароль изменён".to_owned()
         };
         details.push_str(&format!("; завершено сеансов: {ended}"));
-        self.record_change(
+        self.audit_change(
             actor,
             me.organization_id,
             origin,

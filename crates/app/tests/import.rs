@@ -4,11 +4,11 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use chrono::{Duration, NaiveDate};
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::import::{ImportKind, ImportStatus};
 use sgo_app::{Actor, App, AppError, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::text::normalise;
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewImportBatch, Store, Value};
 
@@ -204,7 +204,7 @@ async fn students_with_a_shared_parent(engine: Engine) {
     assert_eq!(ilya.display_name, "Импортов Илья");
     assert_eq!(ilya.birth_date, NaiveDate::from_ymd_opt(2015, 9, 1));
 
-    let log = w.store.recent_audit(5).await.unwrap();
+    let log = w.store.recent_audit_log(5).await.unwrap();
     let entry = log.iter().find(|e| e.action == "import.apply").unwrap();
     assert_eq!(entry.target, format!("import:{id}"));
     assert_eq!(entry.organization_id, Some(admin.home()));
@@ -378,7 +378,7 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
     );
     assert!(
         !w.store
-            .recent_audit(5)
+            .recent_audit_log(5)
             .await
             .unwrap()
             .iter()

@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use chrono::{Duration, NaiveDate};
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::diary::DiaryWeek;
 use sgo_app::files::Upload;
 use sgo_app::import::{ImportKind, ImportStatus};
@@ -14,6 +13,7 @@ use sgo_app::{Actor, App, Clock, Origin, PasswordCost, Role, ServerKey, Settings
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::text::normalise;
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store};
 

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use sgo_app::App;
-use sgo_app::demo::{self, DemoAccount, DemoOptions, DemoProgress};
+use sgo_demo::{self as demo, DemoAccount, DemoOptions, DemoProgress};
 
 use crate::config::{self, Overrides};
 
@@ -55,8 +55,7 @@ pub async fn generate(
         DemoProgress::SchoolDone { done } => bar.set_position(u64::from(done)),
         DemoProgress::Finishing => bar.set_message("Индексы"),
     };
-    let accounts = app
-        .generate_demo(&options, &progress)
+    let accounts = demo::generate(app.store(), app.key(), &options, &progress)
         .await
         .context("не удалось создать демо-регион")?;
     bar.finish_with_message("Готово");

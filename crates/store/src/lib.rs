@@ -239,9 +239,9 @@ pub trait Store:
 
     // --- audit ---
     /// Appends to the audit log.
-    async fn audit(&self, entry: &AuditEntry) -> StoreResult<()>;
+    async fn append_audit_log(&self, entry: &AuditLogEntry) -> StoreResult<()>;
     /// The newest audit entries, for tests and the administrator's view.
-    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    async fn recent_audit_log(&self, limit: i64) -> StoreResult<Vec<AuditLogEntry>>;
 
     // --- bulk loading (demo region, imports) ---
     /// True when the database holds no region yet.

@@ -224,10 +224,10 @@ pub struct AttendanceRecord {
 /// A line of the audit log.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 #[allow(missing_docs)]
-pub struct AuditEntry {
+pub struct AuditLogEntry {
     pub at: DateTime<Utc>,
     pub actor_account_id: Option<i64>,
-    /// The organization whose data the event concerns, when there is one (the change log's filter).
+    /// The organization whose data the event concerns, when there is one (the audit log's filter).
     pub organization_id: Option<i64>,
     pub action: String,
     pub target: String,

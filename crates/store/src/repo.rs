@@ -438,7 +438,7 @@ impl Store for Backend {
         .await?)
     }
 
-    async fn audit(&self, e: &AuditEntry) -> StoreResult<()> {
+    async fn append_audit_log(&self, e: &AuditLogEntry) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO audit_log (at, actor_account_id, organization_id, action, target, ip, result, details) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -456,7 +456,7 @@ impl Store for Backend {
         Ok(())
     }
 
-    async fn recent_audit(&self, limit: i64) -> StoreResult<Vec<AuditEntry>> {
+    async fn recent_audit_log(&self, limit: i64) -> StoreResult<Vec<AuditLogEntry>> {
         Ok(sqlx::query_as(
             "SELECT at, actor_account_id, organization_id, action, target, ip, result, details FROM audit_log \
              ORDER BY id DESC LIMIT $1",

@@ -1,49 +1,49 @@
-// Personal settings, password changes and the change log: the SQL of [`crate::SettingsStore`],
+// Personal settings, password changes and the audit log: the SQL of [`crate::SettingsStore`],
 // included into each engine by `repo.rs`.
 
 /// A value bound into the change-log query.
-enum ChangeLogBind {
+enum AuditLogBind {
     Int(i64),
     Text(String),
     At(DateTime<Utc>),
 }
 
 /// `piece` with the LIKE wildcards escaped (the statements say `ESCAPE '\'`).
-fn change_log_escape(piece: &str) -> String {
+fn audit_log_escape(piece: &str) -> String {
     piece.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// The WHERE clause of the change log, assembled from fixed fragments only, and its values.
-fn change_log_where(f: &crate::ChangeLogFilter) -> (String, Vec<ChangeLogBind>) {
+/// The WHERE clause of the audit log, assembled from fixed fragments only, and its values.
+fn audit_log_where(f: &crate::AuditLogFilter) -> (String, Vec<AuditLogBind>) {
     let mut clauses: Vec<String> = Vec::new();
-    let mut binds: Vec<ChangeLogBind> = Vec::new();
-    let next = |binds: &mut Vec<ChangeLogBind>, value: ChangeLogBind| {
+    let mut binds: Vec<AuditLogBind> = Vec::new();
+    let next = |binds: &mut Vec<AuditLogBind>, value: AuditLogBind| {
         binds.push(value);
         format!("${}", binds.len())
     };
     match f.organization_id {
         Some(org) => {
-            let p = next(&mut binds, ChangeLogBind::Int(org));
+            let p = next(&mut binds, AuditLogBind::Int(org));
             clauses.push(format!("l.organization_id = {p}"));
         }
         None => clauses.push("l.organization_id IS NOT NULL".to_owned()),
     }
     if let Some(from) = f.from {
-        let p = next(&mut binds, ChangeLogBind::At(from));
+        let p = next(&mut binds, AuditLogBind::At(from));
         clauses.push(format!("l.at >= {p}"));
     }
     if let Some(before) = f.before {
-        let p = next(&mut binds, ChangeLogBind::At(before));
+        let p = next(&mut binds, AuditLogBind::At(before));
         clauses.push(format!("l.at < {p}"));
     }
     if let Some(area) = &f.area {
-        let p = next(&mut binds, ChangeLogBind::Text(format!("{}.%", change_log_escape(area))));
+        let p = next(&mut binds, AuditLogBind::Text(format!("{}.%", audit_log_escape(area))));
         clauses.push(format!("l.action LIKE {p} ESCAPE '\\'"));
     }
-    let mut any_of = |binds: &mut Vec<ChangeLogBind>, pieces: &[String], columns: &[&str]| {
+    let mut any_of = |binds: &mut Vec<AuditLogBind>, pieces: &[String], columns: &[&str]| {
         let mut alternatives = Vec::new();
         for piece in pieces {
-            let p = next(binds, ChangeLogBind::Text(format!("%{}%", change_log_escape(piece))));
+            let p = next(binds, AuditLogBind::Text(format!("%{}%", audit_log_escape(piece))));
             for column in columns {
                 alternatives.push(format!("{column} LIKE {p} ESCAPE '\\'"));
             }
@@ -57,14 +57,14 @@ fn change_log_where(f: &crate::ChangeLogFilter) -> (String, Vec<ChangeLogBind>) 
     (format!(" WHERE {}", clauses.join(" AND ")), binds)
 }
 
-macro_rules! bind_change_log {
+macro_rules! bind_audit_log {
     ($query:expr, $binds:expr) => {{
         let mut q = $query;
         for b in $binds {
             q = match b {
-                ChangeLogBind::Int(v) => q.bind(v),
-                ChangeLogBind::Text(v) => q.bind(v),
-                ChangeLogBind::At(v) => q.bind(v),
+                AuditLogBind::Int(v) => q.bind(v),
+                AuditLogBind::Text(v) => q.bind(v),
+                AuditLogBind::At(v) => q.bind(v),
             };
         }
         q
@@ -117,10 +117,10 @@ impl crate::SettingsStore for Backend {
         Ok(done.rows_affected())
     }
 
-    async fn change_log(&self, filter: &crate::ChangeLogFilter, offset: i64, limit: i64) -> StoreResult<Vec<crate::ChangeLogRecord>> {
-        let (clause, mut binds) = change_log_where(filter);
-        binds.push(ChangeLogBind::Int(limit));
-        binds.push(ChangeLogBind::Int(offset));
+    async fn audit_log(&self, filter: &crate::AuditLogFilter, offset: i64, limit: i64) -> StoreResult<Vec<crate::AuditLogRecord>> {
+        let (clause, mut binds) = audit_log_where(filter);
+        binds.push(AuditLogBind::Int(limit));
+        binds.push(AuditLogBind::Int(offset));
         let n = binds.len();
         let sql = format!(
             // Who acted, by the records' name: a chosen display name could pose as the director.
@@ -133,17 +133,17 @@ impl crate::SettingsStore for Backend {
             n - 1
         );
         // The statement is built from fixed fragments and placeholders only; every value is bound.
-        let query = bind_change_log!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds);
+        let query = bind_audit_log!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds);
         Ok(query.fetch_all(&self.pool).await?)
     }
 
-    async fn count_change_log(&self, filter: &crate::ChangeLogFilter) -> StoreResult<i64> {
-        let (clause, binds) = change_log_where(filter);
+    async fn count_audit_log(&self, filter: &crate::AuditLogFilter) -> StoreResult<i64> {
+        let (clause, binds) = audit_log_where(filter);
         let sql = format!(
             "SELECT COUNT(*) FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id{clause}"
         );
         // As above: fixed fragments, bound values.
-        let query = bind_change_log!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), binds);
+        let query = bind_audit_log!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), binds);
         Ok(query.fetch_one(&self.pool).await?)
     }
 }

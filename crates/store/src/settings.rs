@@ -1,4 +1,4 @@
-//! Personal settings of an account, password changes, and reading the change log.
+//! Personal settings of an account, password changes, and reading the audit log.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -39,7 +39,7 @@ pub struct PersonalSettingsUpdate {
 /// Which change-log entries to read. Text values are matched with `LIKE` as given (the caller
 /// passes the spellings it wants matched); every value is bound.
 #[derive(Debug, Clone, Default)]
-pub struct ChangeLogFilter {
+pub struct AuditLogFilter {
     /// One organization, or every organization when `None`.
     pub organization_id: Option<OrganizationId>,
     /// Entries at or after this moment.
@@ -57,7 +57,7 @@ pub struct ChangeLogFilter {
 /// A change-log entry with its actor's name.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 #[allow(missing_docs)]
-pub struct ChangeLogRecord {
+pub struct AuditLogRecord {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub organization_id: Option<i64>,
@@ -71,7 +71,7 @@ pub struct ChangeLogRecord {
     pub result: String,
 }
 
-/// Personal settings of an account, password changes, and reading the change log. — storage operations.
+/// Personal settings of an account, password changes, and reading the audit log. — storage operations.
 #[async_trait]
 pub trait SettingsStore: Send + Sync {
     /// The settings of an account with its person's names; `None` if there is no such account.
@@ -90,12 +90,12 @@ pub trait SettingsStore: Send + Sync {
     /// Ends every session of the account except `keep`; returns how many ended.
     async fn delete_other_sessions(&self, account: AccountId, keep: i64) -> StoreResult<u64>;
     /// Change-log entries that match, newest first, from `offset`, at most `limit`.
-    async fn change_log(
+    async fn audit_log(
         &self,
-        filter: &ChangeLogFilter,
+        filter: &AuditLogFilter,
         offset: i64,
         limit: i64,
-    ) -> StoreResult<Vec<ChangeLogRecord>>;
+    ) -> StoreResult<Vec<AuditLogRecord>>;
     /// How many change-log entries match.
-    async fn count_change_log(&self, filter: &ChangeLogFilter) -> StoreResult<i64>;
+    async fn count_audit_log(&self, filter: &AuditLogFilter) -> StoreResult<i64>;
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use sgo_core::{OrganizationKind, Role};
 use sgo_store::testing::TestStore;
-use sgo_store::{AuditEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
+use sgo_store::{AuditLogEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -740,7 +740,7 @@ async fn contract(engine: Engine) {
     .unwrap();
 
     // Audit.
-    let entry = AuditEntry {
+    let entry = AuditLogEntry {
         at: now,
         actor_account_id: Some(200),
         organization_id: Some(1),
@@ -750,11 +750,11 @@ async fn contract(engine: Engine) {
         result: "denied".into(),
         details: String::new(),
     };
-    s.audit(&entry).await.unwrap();
+    s.append_audit_log(&entry).await.unwrap();
     // PostgreSQL keeps microseconds: compare everything but the instant.
-    let back = s.recent_audit(5).await.unwrap().remove(0);
+    let back = s.recent_audit_log(5).await.unwrap().remove(0);
     assert_eq!(
-        AuditEntry {
+        AuditLogEntry {
             at: entry.at,
             ..back
         },

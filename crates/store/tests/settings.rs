@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{
-    AuditEntry, ChangeLogFilter, Engine, NewSession, PersonalSettingsUpdate, Store, Value,
+    AuditLogEntry, AuditLogFilter, Engine, NewSession, PersonalSettingsUpdate, Store, Value,
 };
 
 fn noon(day: u32) -> DateTime<Utc> {
@@ -122,8 +122,8 @@ fn entry(
     action: &str,
     target: &str,
     details: &str,
-) -> AuditEntry {
-    AuditEntry {
+) -> AuditLogEntry {
+    AuditLogEntry {
         at,
         actor_account_id: Some(actor),
         organization_id: org,
@@ -241,7 +241,7 @@ async fn other_sessions_on_postgres() {
     other_sessions(Engine::Postgres).await;
 }
 
-async fn change_log(engine: Engine) {
+async fn audit_log(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
     fixture(s).await;
@@ -278,22 +278,22 @@ async fn change_log(engine: Engine) {
             "class:2",
             "Создан класс 1Б",
         ),
-        // Sign-ins concern no organization: not part of any change log.
+        // Sign-ins concern no organization: not part of any audit log.
         entry(noon(14), 101, None, "sign_in", "organization:10", "web"),
     ] {
-        s.audit(&e).await.unwrap();
+        s.append_audit_log(&e).await.unwrap();
     }
-    let school = |f: ChangeLogFilter| ChangeLogFilter {
+    let school = |f: AuditLogFilter| AuditLogFilter {
         organization_id: Some(10),
         ..f
     };
-    let actions = |rows: &[sgo_store::ChangeLogRecord]| {
+    let actions = |rows: &[sgo_store::AuditLogRecord]| {
         rows.iter().map(|r| r.action.clone()).collect::<Vec<_>>()
     };
 
     // One school, newest first, with the actor's name; paging by offset and limit.
     let all = s
-        .change_log(&school(ChangeLogFilter::default()), 0, 50)
+        .audit_log(&school(AuditLogFilter::default()), 0, 50)
         .await
         .unwrap();
     assert_eq!(
@@ -304,131 +304,129 @@ async fn change_log(engine: Engine) {
     assert_eq!(all[1].actor_login.as_deref(), Some("СмирновО"));
     assert_eq!(all[1].ip, "10.0.0.1");
     assert_eq!(
-        s.count_change_log(&school(ChangeLogFilter::default()))
+        s.count_audit_log(&school(AuditLogFilter::default()))
             .await
             .unwrap(),
         3
     );
     let page2 = s
-        .change_log(&school(ChangeLogFilter::default()), 1, 1)
+        .audit_log(&school(AuditLogFilter::default()), 1, 1)
         .await
         .unwrap();
     assert_eq!(actions(&page2), ["person.update"]);
 
     // Every organization: the school entries of both, never the ones without an organization.
     let everywhere = s
-        .change_log(&ChangeLogFilter::default(), 0, 50)
+        .audit_log(&AuditLogFilter::default(), 0, 50)
         .await
         .unwrap();
     assert_eq!(everywhere.len(), 4);
     assert_eq!(everywhere[0].organization_id, Some(11));
     assert_eq!(
-        s.count_change_log(&ChangeLogFilter::default())
-            .await
-            .unwrap(),
+        s.count_audit_log(&AuditLogFilter::default()).await.unwrap(),
         4
     );
 
     // Dates: from is inclusive, before is exclusive.
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         from: Some(noon(11)),
         before: Some(noon(12)),
         ..Default::default()
     });
     assert_eq!(
-        actions(&s.change_log(&f, 0, 50).await.unwrap()),
+        actions(&s.audit_log(&f, 0, 50).await.unwrap()),
         ["person.update"]
     );
-    assert_eq!(s.count_change_log(&f).await.unwrap(), 1);
+    assert_eq!(s.count_audit_log(&f).await.unwrap(), 1);
 
     // Area prefix.
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         area: Some("class".into()),
         ..Default::default()
     });
     assert_eq!(
-        actions(&s.change_log(&f, 0, 50).await.unwrap()),
+        actions(&s.audit_log(&f, 0, 50).await.unwrap()),
         ["class.create"]
     );
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         area: Some("clas".into()),
         ..Default::default()
     });
     assert!(
-        s.change_log(&f, 0, 50).await.unwrap().is_empty(),
+        s.audit_log(&f, 0, 50).await.unwrap().is_empty(),
         "a prefix is a whole area"
     );
 
     // Who: any spelling of a piece of the name, or of the normalised login.
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         who: vec!["смирнов".into(), "Смирнов".into()],
         ..Default::default()
     });
-    assert_eq!(s.count_change_log(&f).await.unwrap(), 2);
-    let f = school(ChangeLogFilter {
+    assert_eq!(s.count_audit_log(&f).await.unwrap(), 2);
+    let f = school(AuditLogFilter {
         who: vec!["ивановам".into()],
         ..Default::default()
     });
     assert_eq!(
-        actions(&s.change_log(&f, 0, 50).await.unwrap()),
+        actions(&s.audit_log(&f, 0, 50).await.unwrap()),
         ["settings.update"]
     );
 
     // Text in the target or details; wildcards in the text are literal.
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         text: vec!["Петрова".into()],
         ..Default::default()
     });
     assert_eq!(
-        actions(&s.change_log(&f, 0, 50).await.unwrap()),
+        actions(&s.audit_log(&f, 0, 50).await.unwrap()),
         ["person.update"]
     );
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         text: vec!["class:1".into()],
         ..Default::default()
     });
     assert_eq!(
-        actions(&s.change_log(&f, 0, 50).await.unwrap()),
+        actions(&s.audit_log(&f, 0, 50).await.unwrap()),
         ["class.create"]
     );
-    let f = school(ChangeLogFilter {
+    let f = school(AuditLogFilter {
         text: vec!["b%@".into()],
         ..Default::default()
     });
-    assert_eq!(s.count_change_log(&f).await.unwrap(), 1);
-    let f = school(ChangeLogFilter {
+    assert_eq!(s.count_audit_log(&f).await.unwrap(), 1);
+    let f = school(AuditLogFilter {
         text: vec!["5_".into()],
         ..Default::default()
     });
-    assert_eq!(s.count_change_log(&f).await.unwrap(), 0);
-    let f = school(ChangeLogFilter {
+    assert_eq!(s.count_audit_log(&f).await.unwrap(), 0);
+    let f = school(AuditLogFilter {
         text: vec!["%".into()],
         ..Default::default()
     });
     assert_eq!(
-        s.count_change_log(&f).await.unwrap(),
+        s.count_audit_log(&f).await.unwrap(),
         1,
         "only the details holding a percent sign"
     );
 
     // Filters combine.
-    let f = ChangeLogFilter {
+    let f = AuditLogFilter {
         organization_id: None,
         area: Some("class".into()),
         from: Some(noon(13) - Duration::hours(1)),
         ..Default::default()
     };
-    let rows = s.change_log(&f, 0, 50).await.unwrap();
+    let rows = s.audit_log(&f, 0, 50).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].target, "class:2");
 }
 
 #[tokio::test]
-async fn change_log_on_sqlite() {
-    change_log(Engine::Sqlite).await;
+async fn audit_log_on_sqlite() {
+    audit_log(Engine::Sqlite).await;
 }
 
 #[tokio::test]
-async fn change_log_on_postgres() {
-    change_log(Engine::Postgres).await;
+async fn audit_log_on_postgres() {
+    audit_log(Engine::Postgres).await;
 }

@@ -40,7 +40,7 @@ struct Account {
     at: String,
 }
 
-async fn account(w: &World, a: &sgo_app::demo::DemoAccount) -> Account {
+async fn account(w: &World, a: &sgo_demo::DemoAccount) -> Account {
     Account {
         id: w.id_of(a).await,
         cookie: w.cookie(a).await,

@@ -23,9 +23,9 @@ use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use common::{CSRF, Response, World, tempdir, today, world_with};
 use serde_json::{Value, json};
-use sgo_app::demo::DemoAccount;
 use sgo_app::identity::{ClaimNames, IdentityProvider, ProviderConfig, ProviderProfile, Signer};
 use sgo_app::{Engine, Role};
+use sgo_demo::DemoAccount;
 use sgo_store::RegionIdentitySettings;
 use sgo_web::{WebOptions, router};
 

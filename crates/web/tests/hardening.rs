@@ -13,8 +13,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::headers::{assert_not_cached, assert_page_headers};
 use common::{CSRF, World, world, world_with};
-use sgo_app::demo::DemoAccount;
 use sgo_app::{Engine, Role};
+use sgo_demo::DemoAccount;
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
 

@@ -10,8 +10,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
@@ -399,7 +399,7 @@ async fn refusals(engine: Engine) {
         "/webapi/student/diary/pastMandatory?studentId={stranger}&weekStart={from}&weekEnd={to}"
     );
     assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
-    let audit = w._db.store.recent_audit(20).await.unwrap();
+    let audit = w._db.store.recent_audit_log(20).await.unwrap();
     assert!(
         audit
             .iter()

@@ -14,11 +14,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::import::ImportKind;
 use sgo_app::{Actor, App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
 use sgo_core::policy;
 use sgo_core::text::normalise;
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::Store;
 use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
@@ -366,7 +366,7 @@ async fn good_csv_imports_everything(engine: Engine) {
     roles.sort();
     assert_eq!(roles, vec![Role::DeputyHead, Role::Teacher]);
 
-    let log = w.store.recent_audit(10).await.unwrap();
+    let log = w.store.recent_audit_log(10).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "import.apply").count(), 2);
 }
 

@@ -8,8 +8,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Duration;
 use common::{World, today, world};
-use sgo_app::demo::DemoAccount;
 use sgo_app::{Engine, Role};
+use sgo_demo::DemoAccount;
 use sgo_store::JournalLessonRecord;
 
 /// A teacher with a lesson this week that has an assignment and students, and that lesson.
@@ -289,8 +289,8 @@ async fn marks_history_attendance_homework(engine: Engine) {
     let theirs = w.get(&w.cookie(&stranger).await, &url).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
 
-    // The change log has the mark change.
-    let log = w.store().recent_audit(50).await.unwrap();
+    // The audit log has the mark change.
+    let log = w.store().recent_audit_log(50).await.unwrap();
     assert!(
         log.iter()
             .any(|e| e.action == "journal.mark" && e.details.contains("«3» → «5»"))

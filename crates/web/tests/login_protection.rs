@@ -11,8 +11,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use common::{CSRF, Response, World, world, world_with};
-use sgo_app::demo::DemoAccount;
 use sgo_app::{Engine, LockoutRules, Origin, Role};
+use sgo_demo::DemoAccount;
 
 const LOCKED: &str = "Вы совершили 3 неудачные попытки входа. Следующая попытка может быть \
                       совершена не ранее чем через минуту";
@@ -176,7 +176,7 @@ async fn lockout(engine: Engine) {
     }
 
     // Lockouts are audited.
-    let audit = w.store().recent_audit(200).await.unwrap();
+    let audit = w.store().recent_audit_log(200).await.unwrap();
     let victim_id = w.id_of(victim).await;
     assert!(
         audit
@@ -272,7 +272,7 @@ async fn address_limit(engine: Engine) {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", alert(&r));
-    let audit = w.store().recent_audit(100).await.unwrap();
+    let audit = w.store().recent_audit_log(100).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "sign_in.address_lockout"));
 }
 
@@ -450,7 +450,7 @@ async fn sessions_page(engine: Engine) {
         w.api_get(&teacher_at, "mysettings").await.status,
         StatusCode::OK
     );
-    let audit = w.store().recent_audit(20).await.unwrap();
+    let audit = w.store().recent_audit_log(20).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "session.end_all"));
 }
 

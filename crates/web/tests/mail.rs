@@ -12,9 +12,9 @@ use axum::http::StatusCode;
 use common::smtp::SmtpServer;
 use common::{World, today, world, world_with};
 use serde_json::{Value, json};
-use sgo_app::demo::DemoAccount;
 use sgo_app::mail::RecipientGroup;
 use sgo_app::{Actor, Engine, Role, SmtpSettings, SmtpTls};
+use sgo_demo::DemoAccount;
 use sgo_store::PersonalSettingsUpdate;
 
 /// NetSchool directory ids are base64 strings; ours encode the account number.

@@ -1,7 +1,7 @@
 //! What a reader is shown of mail and announcements, through HTTP on both engines: bodies reach
 //! NetSchool clients (which render `text` and `description` as HTML) with nothing active in
 //! them, and authors are named by the school's records, not by the name they chose themselves;
-//! so are the rows of the journal and the actors of the change log.
+//! so are the rows of the journal and the actors of the audit log.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -10,9 +10,9 @@ mod common;
 use axum::http::StatusCode;
 use common::{World, world};
 use serde_json::{Value, json};
-use sgo_app::demo::DemoAccount;
 use sgo_app::mail::RecipientGroup;
 use sgo_app::{Actor, Engine, Role};
+use sgo_demo::DemoAccount;
 use sgo_store::{NewAnnouncement, NewMessage};
 
 /// NetSchool directory ids are base64 strings; ours encode the account number.
@@ -390,7 +390,7 @@ async fn account(w: &World, role: Role, org: i64, id: i64) -> DemoAccount {
 
 /// A student who takes a classmate's name keeps their own in the teacher's journal (a row under
 /// the classmate's name would take the classmate's marks), and a teacher who takes the
-/// director's name is named by the records in the change log.
+/// director's name is named by the records in the audit log.
 async fn chosen_names_label_no_journal_row_or_log_entry(engine: Engine) {
     let w = world(engine, 1).await;
     let admin = w.admin();

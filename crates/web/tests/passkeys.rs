@@ -260,7 +260,7 @@ async fn bad_answers_are_refused(engine: Engine) {
     let garbage = json!({ "ceremony": "x", "credential": "garbage" });
     let garbage = post_json(&w, &anonymous(), "/login/passkey/finish", garbage, true).await;
     assert!(garbage.status.is_client_error());
-    let audit = w.store().recent_audit(20).await.unwrap();
+    let audit = w.store().recent_audit_log(20).await.unwrap();
     assert!(
         audit.iter().any(|e| e.action == "sign_in"
             && e.result == "refused"
@@ -418,7 +418,7 @@ async fn full_ceremonies(engine: Engine) {
     }
     let used = &w.store().passkeys_of(student_id).await.unwrap()[0];
     assert!(used.last_used_at.is_some());
-    let audit = w.store().recent_audit(50).await.unwrap();
+    let audit = w.store().recent_audit_log(50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "sign_in"
         && e.result == "ok"
         && e.actor_account_id == Some(student_id)

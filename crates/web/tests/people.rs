@@ -7,8 +7,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::Store;
 use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
@@ -520,8 +520,8 @@ async fn administration_journey(engine: Engine) {
         assert!(creds.must_change_password, "parent {p}");
     }
 
-    // The change log names every change and never a password.
-    let log = w.store().recent_audit(500).await.unwrap();
+    // The audit log names every change and never a password.
+    let log = w.store().recent_audit_log(500).await.unwrap();
     for action in [
         "person.create",
         "person.update",

@@ -9,11 +9,11 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use common::{World, today, world};
-use sgo_app::demo::DemoAccount;
 use sgo_app::files::{Upload, UploadPurpose};
 use sgo_app::{Engine, Origin, Role};
 use sgo_core::files::FileOwner;
 use sgo_core::marks::{format_average, weighted_average};
+use sgo_demo::DemoAccount;
 use sgo_store::DiaryAssignmentRecord;
 
 /// The people of one test: a parent, their child, a student of another class, a teacher and

@@ -12,8 +12,8 @@ use axum::http::{Request, StatusCode, header};
 use chrono::Timelike;
 use common::{CSRF, World, world_with};
 use serde_json::json;
-use sgo_app::demo::DemoAccount;
 use sgo_app::{Engine, Role};
+use sgo_demo::DemoAccount;
 
 /// Rates count per clock minute: a test that needs several requests in one window starts early
 /// enough in a minute to finish inside it.

@@ -11,8 +11,8 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use common::smtp::SmtpServer;
 use common::{World, world_with};
-use sgo_app::demo::DemoAccount;
 use sgo_app::{AppError, Engine, Origin, Role, SmtpSettings, SmtpTls};
+use sgo_demo::DemoAccount;
 use sgo_store::PersonalSettingsUpdate;
 
 /// A visitor who is not signed in: only the CSRF cookie.
@@ -212,7 +212,7 @@ async fn recovery(engine: Engine) {
     // only in the audit log).
     request(&w, org, &parent.login).await;
     request(&w, org, &parent.login).await;
-    let audit = w.store().recent_audit(50).await.unwrap();
+    let audit = w.store().recent_audit_log(50).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "password.reset_request"
         && e.result == "refused"
         && e.actor_account_id == Some(id)));

@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_web::{RegionalPortal, WebOptions, router};
 use tower::ServiceExt;
@@ -515,8 +515,8 @@ async fn region_admin_adds_a_school(engine: Engine) {
     let refused = w.form_login(school, &login, "wrong-password").await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 
-    // Every change is in the change log against the right organization.
-    let log = w.db.store.recent_audit(100).await.unwrap();
+    // Every change is in the audit log against the right organization.
+    let log = w.db.store.recent_audit_log(100).await.unwrap();
     let logged = |action: &str, org: i64| {
         log.iter()
             .any(|e| e.action == action && e.organization_id == Some(org))
@@ -544,7 +544,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    let log = w.db.store.recent_audit(5).await.unwrap();
+    let log = w.db.store.recent_audit_log(5).await.unwrap();
     let update = log
         .iter()
         .find(|e| e.action == "organization.update")

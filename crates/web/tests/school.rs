@@ -9,9 +9,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::Value as Json;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
 use sgo_core::schedule::{PeriodKind, suggest_periods};
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::Value;
 use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
@@ -591,10 +591,10 @@ async fn journey(engine: Engine) {
         .await;
     assert!(body.contains("(отменён)"));
 
-    // Every change is in the change log.
+    // Every change is in the audit log.
     let actions: Vec<String> =
         w.db.store
-            .recent_audit(50)
+            .recent_audit_log(50)
             .await
             .unwrap()
             .into_iter()
@@ -1184,8 +1184,8 @@ async fn corrections(engine: Engine) {
     let (_, body) = w.get(&admin, &location).await;
     assert!(body.contains("Класс удалён.") && !body.contains(&format!("id=\"class-{empty}\"")));
 
-    // Every correction is in the change log.
-    let log = s.recent_audit(100).await.unwrap();
+    // Every correction is in the audit log.
+    let log = s.recent_audit_log(100).await.unwrap();
     for a in [
         "subject.update",
         "subject.delete",

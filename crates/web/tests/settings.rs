@@ -8,10 +8,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
-use sgo_store::{AuditEntry, Store};
+use sgo_store::{AuditLogEntry, Store};
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
 
@@ -353,7 +353,7 @@ async fn personal_settings(engine: Engine) {
     assert_eq!(after.display_name, "Мама Маши");
 
     // The change is in the log, old → new, with the parent as actor.
-    let audit = w.store().recent_audit(20).await.unwrap();
+    let audit = w.store().recent_audit_log(20).await.unwrap();
     // The first of the saves (the log is read newest first).
     let entry = audit
         .iter()
@@ -410,7 +410,7 @@ async fn password_change(engine: Engine) {
     let (status, _, html) = w.post(&b, "/settings/password", &fields, true).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"current-password-error\""));
-    let audit = w.store().recent_audit(5).await.unwrap();
+    let audit = w.store().recent_audit_log(5).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "password.change"
         && e.result == "refused"
         && e.actor_account_id == Some(id)));
@@ -495,7 +495,7 @@ async fn password_change(engine: Engine) {
         StatusCode::CONFLICT
     );
     // The change is logged without the password.
-    let audit = w.store().recent_audit(20).await.unwrap();
+    let audit = w.store().recent_audit_log(20).await.unwrap();
     let entry = audit
         .iter()
         .find(|e| e.action == "password.change" && e.result == "ok")
@@ -653,7 +653,7 @@ async fn forced_change_on_postgres() {
     forced_change(Engine::Postgres).await;
 }
 
-async fn change_log(engine: Engine) {
+async fn audit_log(engine: Engine) {
     let w = world(engine).await;
     let admin = w.first(Role::Administrator);
     let parent = w.first(Role::Parent);
@@ -682,7 +682,7 @@ async fn change_log(engine: Engine) {
     };
     // An entry of another organization, which this school must not see.
     w.store()
-        .audit(&AuditEntry {
+        .append_audit_log(&AuditLogEntry {
             at: chrono::Utc::now(),
             actor_account_id: None,
             organization_id: Some(parent.organization_id + 100_000),
@@ -749,7 +749,7 @@ async fn change_log(engine: Engine) {
     assert!(html.contains("Изменение личных настроек") && !html.contains("Смена пароля"));
     // The demo clock's day is fixed, but the log is written at the real time: filter around it.
     let now = chrono::Utc::now()
-        .with_timezone(&sgo_app::change_log::log_offset())
+        .with_timezone(&sgo_app::audit_log::log_offset())
         .date_naive();
     let (_, _, html) = w.get(&ab, &format!("/changes?from={now}&to={now}")).await;
     assert!(html.contains("Смена пароля"));
@@ -778,7 +778,7 @@ async fn change_log(engine: Engine) {
     // Paging: 50 a page, newest first, filters kept in the links.
     for i in 0..55 {
         w.store()
-            .audit(&AuditEntry {
+            .append_audit_log(&AuditLogEntry {
                 at: chrono::Utc::now(),
                 actor_account_id: None,
                 organization_id: Some(parent.organization_id),
@@ -806,11 +806,11 @@ async fn change_log(engine: Engine) {
 }
 
 #[tokio::test]
-async fn change_log_on_sqlite() {
-    change_log(Engine::Sqlite).await;
+async fn audit_log_on_sqlite() {
+    audit_log(Engine::Sqlite).await;
 }
 
 #[tokio::test]
-async fn change_log_on_postgres() {
-    change_log(Engine::Postgres).await;
+async fn audit_log_on_postgres() {
+    audit_log(Engine::Postgres).await;
 }

@@ -11,8 +11,8 @@ mod common;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use common::{World, today, world};
-use sgo_app::demo::DemoAccount;
 use sgo_app::{Engine, Role};
+use sgo_demo::DemoAccount;
 
 /// A class teacher, the class they lead, and a parent of one of its students.
 async fn teacher_class_parent(w: &World, org: i64) -> (DemoAccount, i64, i64) {

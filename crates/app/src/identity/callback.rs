@@ -78,7 +78,7 @@ impl App {
         let state = state.ok_or_else(stale)?;
         let purpose = EsiaPurpose::from_code(&state.purpose);
         if !from_this_browser(purpose, &state.id, bound) {
-            self.record(
+            self.audit(
                 None,
                 "esia_callback",
                 format!("login_state:{}", state.id),
@@ -143,7 +143,7 @@ impl App {
                         self.clock.now(),
                     )
                     .await?;
-                self.record(
+                self.audit(
                     Some(account),
                     "esia_link",
                     target,
@@ -160,7 +160,7 @@ impl App {
                     self.auto_link(&identity, level, origin).await?;
                     links = self.store.esia_links_by_subject(&identity.subject).await?;
                 }
-                self.record(
+                self.audit(
                     None,
                     "esia_callback",
                     target,
@@ -183,7 +183,7 @@ impl App {
                 links.retain(|l| l.account_active);
                 match sign_in_step(&links, auto_linked) {
                     SignInStep::NotLinked => {
-                        self.record(
+                        self.audit(
                             None,
                             "sign_in",
                             target,

@@ -98,7 +98,7 @@ impl App {
                 .await?
             {
                 linked = true;
-                self.record(
+                self.audit(
                     Some(c.account_id),
                     "esia_link",
                     format!("esia:{}", identity.subject),
@@ -126,7 +126,7 @@ impl App {
         {
             return Err(AppError::NotFound("Привязка не найдена".into()));
         }
-        self.record(
+        self.audit(
             Some(actor.account_id),
             "esia_unlink",
             format!("esia_link:{link_id}"),

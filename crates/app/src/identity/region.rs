@@ -39,7 +39,7 @@ impl App {
         let from = settings
             .esia_confirmed_from
             .map_or("нет".to_owned(), |d| d.format("%d.%m.%Y").to_string());
-        self.record(
+        self.audit(
             Some(admin.by()),
             "region.esia_settings",
             format!("region:{region}"),

@@ -79,7 +79,7 @@ impl App {
             account_id,
         );
         let Some(link) = link else {
-            self.record(
+            self.audit(
                 None,
                 "sign_in",
                 target,
@@ -99,7 +99,7 @@ impl App {
                 .await?
                 .is_some()
         {
-            self.record(
+            self.audit(
                 Some(account_id),
                 "sign_in",
                 target,
@@ -118,7 +118,7 @@ impl App {
             return Err(stale());
         }
         let signed = self.open_session(account_id, channel, None, origin).await?;
-        self.record(
+        self.audit(
             Some(account_id),
             "sign_in",
             target,
@@ -160,7 +160,7 @@ impl App {
             .confirmed_required(account_id, account.organization_id, account.birth_date)
             .await?
         {
-            self.record(
+            self.audit(
                 Some(account_id),
                 "sign_in",
                 target.to_owned(),

@@ -234,7 +234,7 @@ impl App {
                 })
                 .await?;
             self.catch_up().await;
-            self.record_change(
+            self.audit_change(
                 actor,
                 group.organization_id,
                 origin,
@@ -355,7 +355,7 @@ impl App {
             )
             .await?;
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             actor,
             group.organization_id,
             origin,

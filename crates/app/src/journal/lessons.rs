@@ -169,7 +169,7 @@ impl App {
         }
         self.store.set_lesson_topic(id, topic).await?;
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             actor,
             group.organization_id,
             origin,
@@ -263,7 +263,7 @@ impl App {
         self.attach_uploads(actor, &uploaded, FileOwner::Assignment(id))
             .await?;
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             actor,
             group.organization_id,
             origin,
@@ -294,7 +294,7 @@ impl App {
             return Err(AppError::NotFound("Задание не найдено".into()));
         }
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             actor,
             group.organization_id,
             origin,
@@ -363,7 +363,7 @@ impl App {
         }
         self.catch_up().await;
         if !changed.is_empty() {
-            self.record_change(
+            self.audit_change(
                 actor,
                 group.organization_id,
                 origin,

@@ -108,7 +108,7 @@ impl App {
         };
         // Type names and abbreviations are shown in every diary.
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             actor,
             org,
             origin,

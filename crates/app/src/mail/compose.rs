@@ -260,7 +260,7 @@ impl App {
         if let Some(draft) = c.replaces_draft {
             self.store.delete_draft(actor.account_id, draft).await?;
         }
-        self.record_change(
+        self.audit_change(
             actor,
             actor.organization_id,
             origin,

@@ -130,7 +130,7 @@ impl App {
         self.store
             .set_students_write_classmates(actor.organization_id, allowed)
             .await?;
-        self.record_change(
+        self.audit_change(
             actor,
             actor.organization_id,
             origin,

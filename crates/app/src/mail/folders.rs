@@ -323,7 +323,7 @@ impl App {
             return;
         }
         let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        self.record_change(
+        self.audit_change(
             actor,
             actor.organization_id,
             origin,

@@ -99,7 +99,7 @@ impl App {
             .mark_letters_printed(actor.organization_id, &mine, self.clock.now())
             .await?;
         if done > 0 {
-            self.record_change(
+            self.audit_change(
                 actor,
                 actor.organization_id,
                 origin,

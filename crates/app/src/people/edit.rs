@@ -184,7 +184,7 @@ impl App {
                 .collect();
             details.push_str(&format!("; дети: {}", names.join(", ")));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,
@@ -405,7 +405,7 @@ impl App {
         } else if roles != old_roles {
             self.catch_up().await;
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,

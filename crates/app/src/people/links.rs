@@ -45,7 +45,7 @@ impl App {
             "Связь: родитель {} — ученик {}",
             p.display_name, s.display_name
         );
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,
@@ -73,7 +73,7 @@ impl App {
                 "Связь снята: родитель {} — ученик {}",
                 p.display_name, s.display_name
             );
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 org,
                 origin,
@@ -150,7 +150,7 @@ impl App {
             Some(t) => format!("Класс: {was} → {} с {day}", class_name(t.grade, &t.letter)),
             None => format!("Выбыл из класса {was} с {day}"),
         };
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,

@@ -99,7 +99,7 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,
@@ -218,7 +218,7 @@ impl App {
             ));
         }
         if !changes.is_empty() {
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 old.organization_id,
                 origin,
@@ -315,7 +315,7 @@ impl App {
             return Err(FormError::Invalid(e));
         }
         let id = self.store.create_subgroup(class_id, &name, &chosen).await?;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             class.organization_id,
             origin,
@@ -366,7 +366,7 @@ impl App {
             errors.add("delete", message);
             return Err(FormError::Invalid(errors));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             class.organization_id,
             origin,
@@ -491,7 +491,7 @@ impl App {
             changes.push(format!("исключены: {}", label(removed)));
         }
         if !changes.is_empty() {
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 class.organization_id,
                 origin,
@@ -537,7 +537,7 @@ impl App {
             );
             return Err(FormError::Invalid(errors));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             setup.class.organization_id,
             origin,

@@ -80,7 +80,7 @@ impl App {
         };
         let id = self.store.create_subject(org, &name, &short).await?;
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,
@@ -161,7 +161,7 @@ impl App {
             changes.push(format!("сокращение: {} → {short}", old.short_name));
         }
         if !changes.is_empty() {
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 org,
                 origin,
@@ -205,7 +205,7 @@ impl App {
             );
             return Err(FormError::Invalid(errors));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             subject.organization_id,
             origin,
@@ -339,7 +339,7 @@ impl App {
             ));
         }
         if !changes.is_empty() {
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 group.organization_id,
                 origin,
@@ -434,7 +434,7 @@ impl App {
             .map(|t| t.name.as_str())
             .collect::<Vec<_>>()
             .join(", ");
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,
@@ -466,7 +466,7 @@ impl App {
                 "По этой группе уже есть уроки: её нельзя удалить".into(),
             ));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             group.organization_id,
             origin,

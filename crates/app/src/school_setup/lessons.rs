@@ -136,7 +136,7 @@ impl App {
             });
         }
         if !changes.is_empty() {
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 old.organization_id,
                 origin,

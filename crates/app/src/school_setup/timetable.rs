@@ -196,7 +196,7 @@ impl App {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,

@@ -52,7 +52,7 @@ impl App {
         };
         let id = self.store.create_year(org, &name, start, end).await?;
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             org,
             origin,
@@ -140,7 +140,7 @@ impl App {
             ));
         }
         if !changes.is_empty() {
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 org,
                 origin,
@@ -242,7 +242,7 @@ impl App {
             .map(|p| format!("{}: {} — {}", p.name, day(p.start_date), day(p.end_date)))
             .collect::<Vec<_>>()
             .join("; ");
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             year.organization_id,
             origin,
@@ -272,7 +272,7 @@ impl App {
         if n == 0 {
             return Err(AppError::NotFound("Такой схемы периодов нет".into()));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             year.organization_id,
             origin,
@@ -310,7 +310,7 @@ impl App {
         };
         let id = self.store.add_holiday(year_id, &name, a, b).await?;
         self.catch_up().await;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             year.organization_id,
             origin,
@@ -336,7 +336,7 @@ impl App {
         if !deleted {
             return Err(AppError::NotFound("Каникулы не найдены".into()));
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             year.organization_id,
             origin,

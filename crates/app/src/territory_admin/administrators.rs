@@ -141,7 +141,7 @@ impl App {
             Err(other) => return Err(other.into()),
         };
         let password = self.issue_one_time_password(account_id).await?;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             organization,
             origin,

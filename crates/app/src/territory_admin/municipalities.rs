@@ -33,7 +33,7 @@ impl App {
             return Err(FormError::Invalid(errors));
         }
         let id = self.store.create_municipality(region, &name).await?;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             admin.organization(),
             origin,
@@ -82,7 +82,7 @@ impl App {
         }
         if old.name != name {
             self.store.rename_municipality(id, &name).await?;
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 admin.organization(),
                 origin,

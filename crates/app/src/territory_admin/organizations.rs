@@ -1,4 +1,4 @@
-//! Organizations of the region: the card form, its checks, the change log of edits, and
+//! Organizations of the region: the card form, its checks, the audit log of edits, and
 //! opening or closing an organization.
 
 use super::*;
@@ -77,7 +77,7 @@ fn parse_date(value: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-/// What changed between two values, for the change log; `None` when nothing did.
+/// What changed between two values, for the audit log; `None` when nothing did.
 fn change(label: &str, old: &str, new: &str) -> Option<String> {
     let short = |s: &str| {
         if chars(s) > 80 {
@@ -248,7 +248,7 @@ impl App {
         let fields = self.check_organization(region, input, None).await?;
         let id = self.store.create_organization(&fields).await?;
         let kind = fields.kind.map(|k| k.title()).unwrap_or_default();
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             id,
             origin,
@@ -351,7 +351,7 @@ impl App {
         if !self.store.update_organization(id, &new).await? {
             return Err(AppError::NotFound("Организация не найдена".into()).into());
         }
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             id,
             origin,
@@ -388,7 +388,7 @@ impl App {
         } else {
             ("organization.deactivate", "закрыта")
         };
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             id,
             origin,

@@ -45,7 +45,7 @@ impl App {
             return Err(FormError::Invalid(errors));
         }
         let id = self.store.create_settlement(m.id, &name).await?;
-        self.record_change(
+        self.audit_change(
             admin.actor(),
             admin.organization(),
             origin,
@@ -84,7 +84,7 @@ impl App {
         }
         if old.name != name {
             self.store.rename_settlement(id, &name).await?;
-            self.record_change(
+            self.audit_change(
                 admin.actor(),
                 admin.organization(),
                 origin,

@@ -1,7 +1,7 @@
 //! The HTML interface: server-rendered pages in Russian.
 
 mod announcements;
-mod changes;
+mod audit_log;
 mod csrf;
 mod diary;
 mod esia;
@@ -58,7 +58,7 @@ pub(crate) fn routes() -> Routes {
         .merge(settings::routes())
         .merge(sessions::routes())
         .merge(esia::routes())
-        .merge(changes::routes())
+        .merge(audit_log::routes())
         .merge(files::routes())
         .merge(journal::routes())
         .merge(reports::routes())

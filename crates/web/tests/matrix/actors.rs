@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use sgo_app::Role;
-use sgo_app::demo::{DemoAccount, DemoOptions, generate};
 use sgo_app::{App, Clock, Engine, PasswordCost, ServerKey, Settings};
+use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
 

@@ -1,4 +1,4 @@
-//! The change log (журнал изменений) for administrators.
+//! The audit log (журнал изменений) for administrators.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use sgo_app::AppError;
-use sgo_app::change_log::{AREAS, ChangeLogPage, ChangeLogQuery};
+use sgo_app::audit_log::{AREAS, AuditLogPage, AuditLogQuery};
 use sgo_core::policy::{self, SchoolAdministrator};
 
 use super::{Header, PageError, UiSession, render};
@@ -73,7 +73,7 @@ fn parse_date(raw: Option<&String>, label: &str) -> Result<Option<NaiveDate>, Ap
     }
 }
 
-fn parse_query(q: &HashMap<String, String>) -> Result<ChangeLogQuery, AppError> {
+fn parse_query(q: &HashMap<String, String>) -> Result<AuditLogQuery, AppError> {
     let get = |k: &str| q.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let organization = get("organization");
     let (organization_id, all_organizations) = match organization.as_str() {
@@ -93,7 +93,7 @@ fn parse_query(q: &HashMap<String, String>) -> Result<ChangeLogQuery, AppError> 
             .parse()
             .map_err(|_| AppError::BadRequest("Номер страницы указан неверно".into()))?,
     };
-    Ok(ChangeLogQuery {
+    Ok(AuditLogQuery {
         organization_id,
         all_organizations,
         from: parse_date(q.get("from"), "с")?,
@@ -126,8 +126,8 @@ fn build<'a>(
     portal_name: &'a str,
     header: Header,
     q: &HashMap<String, String>,
-    query: &ChangeLogQuery,
-    log: ChangeLogPage,
+    query: &AuditLogQuery,
+    log: AuditLogPage,
 ) -> ChangesPage<'a> {
     let mut organizations = Vec::new();
     if !log.organizations.is_empty() {
@@ -210,7 +210,7 @@ async fn page(
         Ok(query) => query,
         Err(e) => return PageError(state, e).into_response(),
     };
-    let log = match state.app.change_log(&admin, &query).await {
+    let log = match state.app.audit_log(&admin, &query).await {
         Ok(log) => log,
         Err(e) => return PageError(state, e).into_response(),
     };

@@ -1,9 +1,11 @@
-//! The change log (журнал изменений) as an administrator browses it.
+//! The audit log (журнал изменений) as an administrator browses it.
+
+mod write;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use sgo_core::policy::SchoolAdministrator;
 use sgo_core::{OrganizationId, policy, text};
-use sgo_store::ChangeLogFilter;
+use sgo_store::AuditLogFilter;
 
 use crate::error::administered;
 use crate::{App, AppError, AppResult};
@@ -85,7 +87,7 @@ pub fn action_title(code: &str) -> String {
 
 /// What to show: the filters of the page.
 #[derive(Debug, Clone, Default)]
-pub struct ChangeLogQuery {
+pub struct AuditLogQuery {
     /// The organization; `None` means the actor's own, or every organization for the region
     /// administrator who asks for all.
     pub organization_id: Option<OrganizationId>,
@@ -107,7 +109,7 @@ pub struct ChangeLogQuery {
 
 /// An entry as the page shows it.
 #[derive(Debug, Clone)]
-pub struct ChangeLogEntry {
+pub struct AuditLogEntry {
     /// When, in Moscow time.
     pub at: DateTime<FixedOffset>,
     /// The organization's short name, when every organization is shown.
@@ -130,9 +132,9 @@ pub struct ChangeLogEntry {
 
 /// One page of the log with what the filters need.
 #[derive(Debug, Clone)]
-pub struct ChangeLogPage {
+pub struct AuditLogPage {
     /// The entries, newest first.
-    pub entries: Vec<ChangeLogEntry>,
+    pub entries: Vec<AuditLogEntry>,
     /// How many entries match in all.
     pub total: i64,
     /// This page, from 1.
@@ -179,12 +181,12 @@ fn day_start(day: NaiveDate) -> Option<DateTime<Utc>> {
 }
 
 impl App {
-    /// A page of the change log of an organization (or of all, for the region administrator).
-    pub async fn change_log(
+    /// A page of the audit log of an organization (or of all, for the region administrator).
+    pub async fn audit_log(
         &self,
         admin: &SchoolAdministrator,
-        query: &ChangeLogQuery,
-    ) -> AppResult<ChangeLogPage> {
+        query: &AuditLogQuery,
+    ) -> AppResult<AuditLogPage> {
         let region = policy::may_administer_region(admin.actor());
         let organization_id = match query.organization_id {
             Some(org) => Some(org),
@@ -209,7 +211,7 @@ impl App {
                 "Дата «с» должна быть не позже даты «по»".into(),
             ));
         }
-        let filter = ChangeLogFilter {
+        let filter = AuditLogFilter {
             organization_id,
             from: query.from.and_then(day_start),
             before: query
@@ -220,12 +222,12 @@ impl App {
             area: (!area.is_empty()).then(|| area.to_owned()),
             text: spellings(&query.text),
         };
-        let total = self.store.count_change_log(&filter).await?;
+        let total = self.store.count_audit_log(&filter).await?;
         let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
         let page = query.page.clamp(1, pages);
         let rows = self
             .store
-            .change_log(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+            .audit_log(&filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)
             .await?;
         let organizations: Vec<(OrganizationId, String)> = if region {
             self.store
@@ -246,7 +248,7 @@ impl App {
         let offset = log_offset();
         let entries = rows
             .into_iter()
-            .map(|r| ChangeLogEntry {
+            .map(|r| AuditLogEntry {
                 at: r.at.with_timezone(&offset),
                 organization: if organization_id.is_none() {
                     name_of(r.organization_id).or(r.organization_id.map(|id| id.to_string()))
@@ -262,7 +264,7 @@ impl App {
                 ip: r.ip,
             })
             .collect();
-        Ok(ChangeLogPage {
+        Ok(AuditLogPage {
             entries,
             total,
             page,

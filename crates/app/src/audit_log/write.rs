@@ -1,13 +1,13 @@
-//! Writing the audit log from use cases.
+//! Writing the audit log (журнал изменений) from use cases.
 
 use sgo_core::{Actor, OrganizationId};
-use sgo_store::AuditEntry;
+use sgo_store::AuditLogEntry;
 
 use crate::{App, Origin};
 
 impl App {
     /// Records an event. A failure to audit is logged, not hidden, and does not undo the action.
-    pub(crate) async fn record(
+    pub(crate) async fn audit(
         &self,
         actor: Option<i64>,
         action: &str,
@@ -16,7 +16,7 @@ impl App {
         result: &str,
         details: String,
     ) {
-        self.write_audit(AuditEntry {
+        self.write_audit(AuditLogEntry {
             at: self.clock.now(),
             actor_account_id: actor,
             organization_id: None,
@@ -29,10 +29,10 @@ impl App {
         .await;
     }
 
-    /// Records a change made by `actor` to data of `organization` for the change log
+    /// Records a change made by `actor` to data of `organization` for the audit log
     /// (журнал изменений): `action` is a dotted code such as `class.create`, `target` names the
     /// thing (`class:12`), `details` says what changed in words a person can read.
-    pub(crate) async fn record_change(
+    pub(crate) async fn audit_change(
         &self,
         actor: &Actor,
         organization: OrganizationId,
@@ -41,7 +41,7 @@ impl App {
         target: String,
         details: String,
     ) {
-        self.write_audit(AuditEntry {
+        self.write_audit(AuditLogEntry {
             at: self.clock.now(),
             actor_account_id: Some(actor.account_id),
             organization_id: Some(organization),
@@ -54,8 +54,8 @@ impl App {
         .await;
     }
 
-    async fn write_audit(&self, entry: AuditEntry) {
-        if let Err(e) = self.store.audit(&entry).await {
+    async fn write_audit(&self, entry: AuditLogEntry) {
+        if let Err(e) = self.store.append_audit_log(&entry).await {
             tracing::error!(error = %e, action = entry.action, "audit log write failed");
         }
     }

@@ -3,13 +3,11 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use chrono::{Duration, NaiveDate};
-use sgo_app::demo::{
-    DemoAccount, DemoError, DemoOptions, DemoProgress, generate, write_accounts_csv,
-};
 use sgo_auth::ServerKey;
 use sgo_core::Role;
 use sgo_core::calendar::week_start;
 use sgo_core::text::normalise;
+use sgo_demo::{DemoAccount, DemoError, DemoOptions, DemoProgress, generate, write_accounts_csv};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store};
 

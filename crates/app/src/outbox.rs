@@ -13,6 +13,10 @@ use crate::App;
 /// How many outbox rows are read at a time.
 const BATCH: i64 = 500;
 
+/// How long outbox rows are kept. Followers in this process are seconds behind at most; the
+/// margin is for readers that resume from an id later (other nodes after a restart, events).
+pub const OUTBOX_RETENTION_DAYS: i64 = 7;
+
 /// Derived data kept in this process that writes can make wrong.
 pub(crate) trait Subscriber: Send + Sync {
     /// Drops what these changes made wrong.
@@ -95,5 +99,11 @@ impl App {
     /// writes (until then the caches' lifetimes bound how stale those are).
     pub async fn catch_up(&self) {
         self.changes.catch_up(self.store.as_ref()).await;
+    }
+
+    /// Deletes outbox rows older than [`OUTBOX_RETENTION_DAYS`]; run periodically by the server.
+    pub async fn prune_outbox(&self) -> crate::AppResult<u64> {
+        let before = self.clock.now() - chrono::Duration::days(OUTBOX_RETENTION_DAYS);
+        Ok(self.store.prune_outbox(before).await?)
     }
 }

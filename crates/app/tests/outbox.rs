@@ -9,7 +9,8 @@ use sgo_app::files::Upload;
 use sgo_app::import::{ImportKind, ImportStatus};
 use sgo_app::journal::AssignmentInput;
 use sgo_app::people::PersonInput;
-use sgo_app::{Actor, App, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_app::settings::PasswordInput;
+use sgo_app::{Actor, App, AppError, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::text::normalise;
@@ -360,6 +361,70 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     assert_eq!(w.week(&student).await.student.class_name, Some(class));
 }
 
+async fn an_unlinked_parent_is_refused_the_childs_next_diary(engine: Engine) {
+    let w = world(engine).await;
+    let admin = w.admin().await;
+    let organization = w.first(Role::Administrator).await.organization_id;
+    let link = w.store.people_parent_links(organization).await.unwrap()[0].clone();
+    let parent = w.actor_of(link.parent_account_id).await;
+    let from = today();
+    let origin = Origin::default();
+    let read = || {
+        w.app.diary_week(
+            &parent,
+            link.student_account_id,
+            from,
+            from + Duration::days(6),
+            &origin,
+        )
+    };
+    // The read before the unlink fills whatever the diary keeps for this child.
+    read().await.unwrap();
+    w.app
+        .unlink_parent(
+            &admin,
+            &Origin::default(),
+            link.parent_account_id,
+            link.student_account_id,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(read().await, Err(AppError::Forbidden)));
+}
+
+async fn a_password_change_ends_the_other_sessions_at_their_next_request(engine: Engine) {
+    let w = world(engine).await;
+    let a = w
+        .accounts
+        .iter()
+        .find(|a| a.role == Role::Teacher)
+        .unwrap()
+        .clone();
+    let origin = Origin::default();
+    let sign_in = || {
+        w.app
+            .sign_in(a.organization_id, &a.login, &a.password, &origin)
+    };
+    let here = sign_in().await.unwrap().token;
+    let elsewhere = sign_in().await.unwrap().token;
+    // Both sessions are checked once, so both sit in the session cache.
+    let who = w.app.authenticate_token(&here).await.unwrap();
+    w.app.authenticate_token(&elsewhere).await.unwrap();
+    let input = PasswordInput {
+        current: a.password.clone(),
+        new: "Осенний-Клён-2026!".into(),
+        repeat: "Осенний-Клён-2026!".into(),
+    };
+    let fresh = w
+        .app
+        .change_password(&who, &Origin::default(), &input)
+        .await
+        .unwrap();
+    assert!(w.app.authenticate_token(&elsewhere).await.is_err());
+    assert!(w.app.authenticate_token(&here).await.is_err());
+    assert!(w.app.authenticate_token(&fresh).await.is_ok());
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),*) => {
         mod sqlite {
@@ -382,5 +447,7 @@ on_both_engines!(
     a_student_moved_to_another_class_sees_it_at_once,
     a_renamed_student_is_renamed_in_the_next_diary_read,
     a_deactivated_account_is_refused_at_the_next_request,
-    an_import_is_followed_before_it_answers
+    an_import_is_followed_before_it_answers,
+    an_unlinked_parent_is_refused_the_childs_next_diary,
+    a_password_change_ends_the_other_sessions_at_their_next_request
 );

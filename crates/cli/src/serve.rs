@@ -59,6 +59,9 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
             if let Err(e) = sweeper.sweep_pending_uploads().await {
                 tracing::warn!(error = %e, "pending upload sweep failed");
             }
+            if let Err(e) = sweeper.prune_outbox().await {
+                tracing::warn!(error = %e, "outbox pruning failed");
+            }
         }
     });
 

@@ -25,4 +25,7 @@ pub trait OutboxStore {
     async fn outbox_after(&self, after: i64, limit: i64) -> StoreResult<Vec<OutboxRow>>;
     /// The largest id written so far (0 when none).
     async fn outbox_last_id(&self) -> StoreResult<i64>;
+    /// Deletes rows written before `before`, but never the newest row, so the largest id stays
+    /// readable; returns how many went.
+    async fn prune_outbox(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 }

@@ -19,6 +19,15 @@ macro_rules! setup_lesson_select {
     };
 }
 
+
+/// Renames subject groups in `tx` with `sql` (`$1` the group, `$2` its name, `$3` the owner that
+/// the group must belong to: a subject or a subgroup).
+async fn rename_groups(tx: &mut sqlx::Transaction<'static, Db>, sql: &'static str, owner: i64, names: &[(i64, String)]) -> StoreResult<()> {
+    for (group, name) in names {
+        sqlx::query(sql).bind(group).bind(name).bind(owner).execute(&mut **tx).await.map_err(map_conflict)?;
+    }
+    Ok(())
+}
 #[async_trait]
 impl crate::CurriculumStore for Backend {
     async fn subjects(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::SubjectRecord>> {
@@ -60,15 +69,7 @@ impl crate::CurriculumStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        for (group, group_name) in group_names {
-            sqlx::query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND subject_id = $3")
-                .bind(group)
-                .bind(group_name)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
+        rename_groups(&mut tx, "UPDATE subject_groups SET name = $2 WHERE id = $1 AND subject_id = $3", id, group_names).await?;
         let changed = outbox_subjects(&mut tx, "SELECT organization_id FROM subjects WHERE id = $1", id, ChangeSubject::Organization, ChangeKind::Groups).await?;
         commit_with(tx, &changed).await?;
         Ok(())

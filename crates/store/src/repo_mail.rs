@@ -5,6 +5,16 @@ fn mail_placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// Runs `sql` (binding `$1` the account, `$2` a message) once per message; how many rows it
+/// touched in all.
+async fn mail_entries_each(pool: &sqlx::Pool<Db>, sql: &'static str, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
+    let mut done = 0;
+    for id in ids {
+        done += sqlx::query(sql).bind(account).bind(id).execute(pool).await?.rows_affected();
+    }
+    Ok(done)
+}
+
 /// The LIKE pattern of a search piece, with the wildcards escaped (`ESCAPE '\'`).
 fn mail_like(piece: &str) -> String {
     format!("%{}%", piece.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
@@ -237,46 +247,33 @@ impl crate::MailStore for Backend {
     }
 
     async fn move_to_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
-        let mut done = 0;
-        for id in ids {
-            done += sqlx::query(
-                "UPDATE mail_entries SET folder = 'Deleted' WHERE account_id = $1 AND message_id = $2 AND folder <> 'Deleted'",
-            )
-            .bind(account)
-            .bind(id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        }
-        Ok(done)
+        mail_entries_each(
+            &self.pool,
+            "UPDATE mail_entries SET folder = 'Deleted' WHERE account_id = $1 AND message_id = $2 AND folder <> 'Deleted'",
+            account,
+            ids,
+        )
+        .await
     }
 
     async fn restore_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
-        let mut done = 0;
-        for id in ids {
-            done += sqlx::query(
-                "UPDATE mail_entries SET folder = home_folder WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'",
-            )
-            .bind(account)
-            .bind(id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        }
-        Ok(done)
+        mail_entries_each(
+            &self.pool,
+            "UPDATE mail_entries SET folder = home_folder WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'",
+            account,
+            ids,
+        )
+        .await
     }
 
     async fn purge_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
-        let mut done = 0;
-        for id in ids {
-            done += sqlx::query("DELETE FROM mail_entries WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'")
-                .bind(account)
-                .bind(id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-        }
-        Ok(done)
+        mail_entries_each(
+            &self.pool,
+            "DELETE FROM mail_entries WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'",
+            account,
+            ids,
+        )
+        .await
     }
 
     async fn authors(&self, ids: &[AccountId]) -> StoreResult<Vec<crate::AuthorRecord>> {

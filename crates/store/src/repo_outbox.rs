@@ -75,4 +75,12 @@ impl crate::OutboxStore for Backend {
     async fn outbox_last_id(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").fetch_one(&self.pool).await?)
     }
+
+    async fn prune_outbox(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM outbox WHERE at < $1 AND id < (SELECT MAX(id) FROM outbox)")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
 }

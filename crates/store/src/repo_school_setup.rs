@@ -328,15 +328,7 @@ impl crate::SchoolSetupStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        for (group, group_name) in group_names {
-            sqlx::query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND subgroup_id = $3")
-                .bind(group)
-                .bind(group_name)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
+        rename_groups(&mut tx, "UPDATE subject_groups SET name = $2 WHERE id = $1 AND subgroup_id = $3", id, group_names).await?;
         let changed = outbox_subjects(&mut tx, SUBGROUP_CLASS, id, ChangeSubject::Class, ChangeKind::Groups).await?;
         commit_with(tx, &changed).await?;
         Ok(())

@@ -111,6 +111,27 @@ async fn rows_are_read_in_bounded_batches_in_id_order(engine: Engine) {
     assert_eq!(s.outbox_last_id().await.unwrap(), rest[0].id);
 }
 
+async fn pruning_keeps_the_newest_row_and_ids_are_never_reused(engine: Engine) {
+    let t = TestStore::new(engine).await;
+    let s = t.store.as_ref();
+    fixture(s).await;
+    for parent in [100, 101, 102] {
+        s.set_account_roles(parent, &[Role::Parent]).await.unwrap();
+    }
+    let last = s.outbox_last_id().await.unwrap();
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(30);
+    assert_eq!(s.prune_outbox(long_ago).await.unwrap(), 0);
+    let later = chrono::Utc::now() + chrono::Duration::minutes(1);
+    assert!(s.prune_outbox(later).await.unwrap() >= 3);
+    let kept = s.outbox_after(0, 100).await.unwrap();
+    assert_eq!(kept.iter().map(|r| r.id).collect::<Vec<_>>(), vec![last]);
+    assert_eq!(s.outbox_last_id().await.unwrap(), last);
+    s.set_account_roles(100, &[Role::Teacher]).await.unwrap();
+    let next = s.outbox_after(last, 100).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert!(next[0].id > last);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),*) => {
         mod sqlite {
@@ -132,5 +153,6 @@ on_both_engines!(
     a_write_and_its_rows_commit_together,
     a_failed_write_leaves_no_row,
     a_failed_outbox_row_undoes_the_write,
-    rows_are_read_in_bounded_batches_in_id_order
+    rows_are_read_in_bounded_batches_in_id_order,
+    pruning_keeps_the_newest_row_and_ids_are_never_reused
 );

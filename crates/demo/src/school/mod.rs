@@ -1,15 +1,12 @@
 //! One school: its card, staff, classes, students and families, curriculum, teachers and the
 //! weekly timetable. The journal (lessons, marks, attendance) is filled in by `journal`.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use sgo_core::{OrganizationKind, Role};
-use sgo_store::Value;
+use sgo_core::Role;
 
-use super::curriculum::{self, Dept, Subj};
-use super::names::{self, FullName, Gender, Logins};
-use super::region::{self, Card, DOMAIN, Place, REGION_NAME};
+use super::curriculum::{Dept, Subj};
+use super::names::{FullName, Gender, Logins};
+use super::region::Place;
 use super::rng::Rng;
 use super::rows::*;
 use super::year::Year;

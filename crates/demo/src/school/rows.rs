@@ -2,16 +2,14 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use sgo_core::{OrganizationKind, Role};
+use chrono::NaiveDate;
+use sgo_core::OrganizationKind;
 use sgo_store::Value;
 
-use super::super::curriculum::{self, Dept, Subj};
-use super::super::names::{self, FullName, Gender, Logins};
-use super::super::region::{self, Card, DOMAIN, Place, REGION_NAME};
+use super::super::curriculum::{self};
+use super::super::names::{FullName, Gender};
+use super::super::region::{self, Card, DOMAIN, REGION_NAME};
 use super::super::rng::Rng;
-use super::super::rows::*;
-use super::super::year::Year;
 use super::*;
 
 /// Queues the rows of the school's frame: card, people, year, classes, curriculum, bells and

@@ -2,16 +2,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
-use sgo_core::{OrganizationKind, Role};
-use sgo_store::Value;
+use chrono::Duration;
+use sgo_core::Role;
 
 use super::super::curriculum::{self, Dept, Subj};
-use super::super::names::{self, FullName, Gender, Logins};
-use super::super::region::{self, Card, DOMAIN, Place, REGION_NAME};
+use super::super::names::{self, FullName, Gender};
 use super::super::rng::Rng;
-use super::super::rows::*;
-use super::super::year::Year;
 use super::*;
 
 /// Creates the curriculum of every class and gives each subject a teacher.

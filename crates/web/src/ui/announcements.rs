@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -15,8 +15,8 @@ use sgo_app::settings::FormError;
 
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded, ids};
+use crate::ui::request::{SignedInRequest, UiRequest};
 use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
@@ -90,8 +90,7 @@ impl FormPage<'_> {
 
 /// `GET /announcements`.
 async fn list(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let header = match Header::load(&state, &session).await {
@@ -171,7 +170,7 @@ async fn render_form(
 }
 
 /// `GET /announcements/new`.
-async fn new_form(State(state): State<AppState>, session: UiSession) -> Response {
+async fn new_form(UiRequest { state, session, .. }: UiRequest) -> Response {
     let values = FormValues {
         audience: "all".to_owned(),
         ..FormValues::default()
@@ -190,11 +189,7 @@ async fn new_form(State(state): State<AppState>, session: UiSession) -> Response
 }
 
 /// `GET /announcements/{id}/edit`.
-async fn edit_form(
-    State(state): State<AppState>,
-    session: UiSession,
-    Path(id): Path<i64>,
-) -> Response {
+async fn edit_form(UiRequest { state, session, .. }: UiRequest, Path(id): Path<i64>) -> Response {
     let view = match state.app.announcement_to_edit(&session.who.actor, id).await {
         Ok(v) => v,
         Err(e) => return PageError(state, e).into_response(),
@@ -268,9 +263,11 @@ fn values_of(input: &AnnouncementInput) -> FormValues {
 
 /// `POST /announcements` (multipart).
 async fn create(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
     let input = input_of(form);
@@ -300,9 +297,11 @@ async fn create(
 
 /// `POST /announcements/{id}` (multipart).
 async fn update(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
@@ -337,19 +336,12 @@ async fn update(
 }
 
 /// `POST /announcements/{id}/delete`.
-async fn delete(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
-    Path(id): Path<i64>,
-    _: Submitted<Fields>,
-) -> Response {
-    match state
+async fn delete(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
+    let actor = &req.session.who.actor;
+    let deleted = req
+        .state
         .app
-        .delete_announcement(&session.who.actor, &origin, id)
-        .await
-    {
-        Ok(()) => Redirect::to("/announcements?done=deleted").into_response(),
-        Err(e) => PageError(state, e).into_response(),
-    }
+        .delete_announcement(actor, &req.origin, id)
+        .await;
+    req.done_or_fail(deleted, "/announcements?done=deleted")
 }

@@ -4,16 +4,15 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use sgo_app::AppError;
 use sgo_app::audit_log::{AREAS, AuditLogPage, AuditLogQuery};
-use sgo_core::policy::{self, SchoolAdministrator};
 
-use super::{Header, PageError, UiSession, render};
-use crate::AppState;
+use super::{Header, PageError, render};
+use crate::ui::request::SchoolAdminRequest;
 
 pub(crate) fn routes() -> Routes {
     Routes::new().route("/changes", get(page))
@@ -186,26 +185,16 @@ fn build<'a>(
     }
 }
 
-/// The actor as a school administrator (the region's is one too), asked of the policy before the
-/// query is read: anyone else gets the 403 page the use case answered before it took the capability.
-fn administrator(
-    state: &AppState,
-    session: &UiSession,
-) -> Result<SchoolAdministrator, Box<Response>> {
-    policy::school_administrator(&session.who.actor)
-        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
-}
-
 /// `GET /changes?organization=&from=&to=&who=&area=&text=&page=`.
 async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        admin,
+        ..
+    }: SchoolAdminRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     let query = match parse_query(&q) {
         Ok(query) => query,
         Err(e) => return PageError(state, e).into_response(),

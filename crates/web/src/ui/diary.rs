@@ -3,21 +3,15 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use sgo_app::diary::DiaryWeek;
 use sgo_core::calendar;
 
-use super::{Header, PageError, UiSession, render};
-use crate::AppState;
-use crate::extract::ClientOrigin;
-
-struct StudentOption {
-    id: i64,
-    name: String,
-    selected: bool,
-}
+use super::{Header, PageError, render};
+use crate::ui::request::UiRequest;
+use crate::ui::student_choice::{StudentOption, student_line, student_options};
 
 struct MarkView {
     text: String,
@@ -177,9 +171,11 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
 
 /// `GET /diary[?week=YYYY-MM-DD][&student=ID]`.
 pub(crate) async fn page(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let actor = &session.who.actor;
@@ -226,24 +222,12 @@ pub(crate) async fn page(
             student_id
         )
     };
-    let student_line = Some(match &week.student.class_name {
-        Some(c) => format!("{}, {} класс", week.student.display_name, c),
-        None => week.student.display_name.clone(),
-    });
+    let who = &week.student;
+    let student_line = Some(student_line(&who.display_name, who.class_name.as_deref()));
     render(&DiaryPage {
         portal_name: &state.options.portal_name,
         header,
-        students: students
-            .iter()
-            .map(|s| StudentOption {
-                id: s.account_id,
-                name: match &s.class_name {
-                    Some(c) => format!("{} ({c})", s.display_name),
-                    None => s.display_name.clone(),
-                },
-                selected: s.account_id == student_id,
-            })
-            .collect(),
+        students: student_options(&students, student_id),
         student_line,
         week_param: monday.format("%Y-%m-%d").to_string(),
         prev_href: link(monday - Duration::days(7)),

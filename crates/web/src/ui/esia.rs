@@ -14,13 +14,13 @@ use sgo_app::AppError;
 use sgo_app::identity::{EsiaAccount, EsiaCallback, EsiaLink, EsiaOutcome, parse_region_esia_form};
 use sgo_app::session::{Channel, SignedIn};
 
-use super::region::administration;
-use super::{Header, MessagePage, PageError, SESSION_COOKIE, UiSession, csrf, render};
+use super::{Header, MessagePage, PageError, SESSION_COOKIE, csrf, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::ClientOrigin;
 use crate::form::outcome::INVALID;
 use crate::form::{Fields, Submitted};
+use crate::ui::request::{RegionAdminRequest, SignedInRequest, UiRequest};
 
 /// Binds an ESIA round trip to the browser that started it.
 pub(crate) const ESIA_COOKIE: &str = "sgo_esia";
@@ -285,8 +285,7 @@ struct SettingsPage<'a> {
 
 /// `GET /settings/esia`.
 async fn settings_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let header = match Header::load(&state, &session).await {
@@ -322,7 +321,7 @@ struct WarningPage<'a> {
 }
 
 /// `GET /settings/esia/link`: the warning before leaving for the provider.
-async fn link_warning(State(state): State<AppState>, session: UiSession) -> Response {
+async fn link_warning(UiRequest { state, session, .. }: UiRequest) -> Response {
     if !state.app.esia_enabled() {
         return refusal(
             &state,
@@ -343,8 +342,7 @@ async fn link_warning(State(state): State<AppState>, session: UiSession) -> Resp
 /// browsers hold a redirect that answers a form to the page's `form-action 'self'` and would stop
 /// at the provider's address, so a short page sends the browser on (`Refresh`, and a link).
 async fn start_link(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Submitted(_): Submitted<Fields>,
 ) -> Response {
     match state.app.esia_start_link(&session.who.actor).await {
@@ -382,17 +380,10 @@ fn onward(state: &AppState, url: &str) -> Response {
 }
 
 /// `POST /settings/esia/{id}/unlink`.
-async fn unlink(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
-    Path(id): Path<i64>,
-    Submitted(_): Submitted<Fields>,
-) -> Response {
-    match state.app.esia_unlink(&session.who.actor, id, &origin).await {
-        Ok(()) => Redirect::to("/settings/esia?done=unlinked").into_response(),
-        Err(e) => PageError(state, e).into_response(),
-    }
+async fn unlink(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
+    let actor = &req.session.who.actor;
+    let unlinked = req.state.app.esia_unlink(actor, id, &req.origin).await;
+    req.done_or_fail(unlinked, "/settings/esia?done=unlinked")
 }
 
 #[derive(Template)]
@@ -409,14 +400,14 @@ struct RegionPage<'a> {
 
 /// `GET /region/esia`: the region's ESIA rules.
 async fn region_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    RegionAdminRequest {
+        state,
+        session,
+        admin,
+        ..
+    }: RegionAdminRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     let header = match Header::load(&state, &session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
@@ -452,15 +443,14 @@ struct RegionEsiaForm {
 
 /// `POST /region/esia`.
 async fn region_save(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    RegionAdminRequest {
+        state,
+        origin,
+        session,
+        admin,
+    }: RegionAdminRequest,
     Submitted(form): Submitted<RegionEsiaForm>,
 ) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     let RegionEsiaForm {
         required,
         from,

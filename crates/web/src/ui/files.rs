@@ -1,22 +1,23 @@
 //! Downloading an attached file from the pages: `/files/{id}`.
 
 use crate::routes::Routes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{PageError, UiSession};
-use crate::AppState;
-use crate::extract::ClientOrigin;
+use super::PageError;
+use crate::ui::request::UiRequest;
 
 pub(crate) fn routes() -> Routes {
     Routes::new().route("/files/{id}", get(download))
 }
 
 async fn download(
-    State(state): State<AppState>,
-    session: UiSession,
-    ClientOrigin(origin): ClientOrigin,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
 ) -> Response {
     match state

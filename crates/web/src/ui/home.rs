@@ -1,13 +1,12 @@
 //! The landing page for staff, and the root redirect.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Header, SESSION_COOKIE, UiSession, render};
-use crate::AppState;
+use super::{Header, SESSION_COOKIE, render};
 use crate::cookies;
+use crate::ui::request::UiRequest;
 
 /// How many announcements the landing page shows.
 const HOME_ANNOUNCEMENTS: usize = 5;
@@ -31,7 +30,7 @@ pub(crate) async fn root(headers: HeaderMap) -> Redirect {
 }
 
 /// `GET /home`.
-pub(crate) async fn page(State(state): State<AppState>, session: UiSession) -> Response {
+pub(crate) async fn page(UiRequest { state, session, .. }: UiRequest) -> Response {
     let header = match Header::load(&state, &session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),

@@ -3,7 +3,7 @@
 use crate::routes::Routes;
 use askama::Template;
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -12,13 +12,13 @@ use sgo_app::AppError;
 use sgo_app::import::{
     ImportBatchView, ImportCheck, ImportKind, ImportProgress, ImportStatus, RowError,
 };
-use sgo_core::policy::{self, SchoolAdministrator};
+use sgo_core::policy::SchoolAdministrator;
 
 use super::{Header, PageError, UiSession, local_time, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::outcome::INVALID;
 use crate::form::{Fields, IMPORT_LIMIT_BYTES, ImportFile, Submitted, Uploaded};
+use crate::ui::request::SchoolAdminRequest;
 
 /// Rows shown in the preview of a checked file.
 const PREVIEW_ROWS: usize = 20;
@@ -134,16 +134,6 @@ fn history_row(b: ImportBatchView) -> HistoryRow {
     }
 }
 
-/// The actor as a school administrator, asked of the policy before the handler reads any input:
-/// anyone else gets the 403 page the use cases answered before they took the capability.
-fn administrator(
-    state: &AppState,
-    session: &UiSession,
-) -> Result<SchoolAdministrator, Box<PageError>> {
-    policy::school_administrator(&session.who.actor)
-        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden)))
-}
-
 async fn upload_page(
     state: &AppState,
     session: &UiSession,
@@ -173,11 +163,14 @@ async fn upload_page(
     (status, render(&page)).into_response()
 }
 
-async fn page(State(state): State<AppState>, session: UiSession) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return refusal.into_response(),
-    };
+async fn page(
+    SchoolAdminRequest {
+        state,
+        session,
+        admin,
+        ..
+    }: SchoolAdminRequest,
+) -> Response {
     upload_page(
         &state,
         &session,
@@ -198,14 +191,14 @@ struct UploadForm {
 }
 
 async fn upload(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        admin,
+        ..
+    }: SchoolAdminRequest,
     upload: Uploaded<UploadForm, ImportFile>,
 ) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return refusal.into_response(),
-    };
     let (file_name, bytes) = upload
         .files
         .into_iter()
@@ -331,11 +324,14 @@ fn preview(view: &ImportBatchView) -> (Vec<PreviewRow>, usize) {
 }
 
 async fn batch_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        admin,
+        ..
+    }: SchoolAdminRequest,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    let admin = administrator(&state, &session).map_err(|e| *e)?;
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let view = state
         .app
@@ -375,13 +371,15 @@ async fn batch_page(
 }
 
 async fn apply(
-    State(state): State<AppState>,
-    session: UiSession,
-    ClientOrigin(origin): ClientOrigin,
+    SchoolAdminRequest {
+        state,
+        origin,
+        admin,
+        ..
+    }: SchoolAdminRequest,
     Path(raw): Path<String>,
     Submitted(_): Submitted<Fields>,
 ) -> Result<Response, PageError> {
-    let admin = administrator(&state, &session).map_err(|e| *e)?;
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let job = state
         .app
@@ -403,11 +401,9 @@ struct ProgressJson {
 }
 
 async fn progress(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, admin, .. }: SchoolAdminRequest,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    let admin = administrator(&state, &session).map_err(|e| *e)?;
     let id = batch_id(&state, &raw).map_err(|e| *e)?;
     let p: ImportProgress = state
         .app

@@ -11,11 +11,12 @@ use serde::Deserialize;
 use sgo_app::territory::{CascadeOption, CascadeQuery};
 use sgo_app::{AppError, OrganizationKind};
 
-use super::{PageError, SESSION_COOKIE, UiSession, csrf, render};
+use super::{PageError, SESSION_COOKIE, csrf, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::ClientOrigin;
 use crate::form::{Fields, Submitted};
+use crate::ui::request::UiRequest;
 use crate::upload::STALE_FORM;
 
 const LEVELS: [(&str, &str); 5] = [
@@ -311,9 +312,11 @@ pub(crate) async fn submit(
 
 /// `POST /logout`. A stale form is answered 400 with the stale-form sentence, as it always was.
 pub(crate) async fn logout(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     form: Result<Submitted<Fields>, Response>,
 ) -> Response {
     if form.is_err() {

@@ -17,10 +17,12 @@ mod progress;
 mod recovery;
 mod region;
 mod reports;
+mod request;
 mod resources;
 mod school;
 mod sessions;
 mod settings;
+mod student_choice;
 
 use crate::routes::Routes;
 use askama::Template;

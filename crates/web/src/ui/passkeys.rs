@@ -16,11 +16,12 @@ use serde_json::{Value, json};
 use sgo_app::AppError;
 use sgo_app::passkeys::{Ceremony, Device, MAX_NAME_CHARS};
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, local_time, render};
+use super::{Header, PageError, SESSION_COOKIE, local_time, render};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::ClientOrigin;
 use crate::form::{Fields, ScriptSubmitted, Submitted};
+use crate::ui::request::UiRequest;
 
 /// The devices page.
 const PAGE_PATH: &str = "/settings/passkeys";
@@ -75,8 +76,7 @@ fn row(d: Device) -> DeviceRow {
 
 /// `GET /settings/passkeys`.
 async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let header = match Header::load(&state, &session).await {
@@ -141,8 +141,7 @@ fn ceremony_json(c: Ceremony) -> Response {
 
 /// `POST /settings/passkeys/register/start`: options for `navigator.credentials.create`.
 async fn register_start(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     ScriptSubmitted(_): ScriptSubmitted<Value>,
 ) -> Response {
     match state
@@ -157,9 +156,11 @@ async fn register_start(
 
 /// `POST /settings/passkeys/register/finish`: the new credential with the name for it.
 async fn register_finish(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     ScriptSubmitted(finish): ScriptSubmitted<Finish>,
 ) -> Response {
     match state
@@ -187,9 +188,11 @@ struct RenameForm {
 
 /// `POST /settings/passkeys/{id}/rename`.
 async fn rename(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<RenameForm>,
 ) -> Response {
@@ -205,9 +208,11 @@ async fn rename(
 
 /// `POST /settings/passkeys/{id}/remove`.
 async fn remove(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     Submitted(_): Submitted<Fields>,
 ) -> Response {

@@ -5,26 +5,20 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sgo_app::AppError;
 use sgo_core::marks::format_average;
 
-use super::{Header, PageError, UiSession, render};
-use crate::AppState;
-use crate::extract::ClientOrigin;
+use super::{Header, PageError, render};
+use crate::ui::request::UiRequest;
+use crate::ui::student_choice::{StudentOption, student_line, student_options};
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/progress", get(page))
         .route("/progress/assignment/{id}", get(card))
-}
-
-struct StudentOption {
-    id: i64,
-    name: String,
-    selected: bool,
 }
 
 struct PeriodOption {
@@ -110,9 +104,11 @@ fn int(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError>
 
 /// `GET /progress[?student=ID][&period=ID]`.
 async fn page(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let actor = &session.who.actor;
@@ -184,24 +180,12 @@ async fn page(
             year: s.year_mark.clone().unwrap_or_default(),
         })
         .collect();
-    let student_line = match &progress.student.class_name {
-        Some(c) => format!("{}, {} класс", progress.student.display_name, c),
-        None => progress.student.display_name.clone(),
-    };
+    let who = &progress.student;
+    let student_line = student_line(&who.display_name, who.class_name.as_deref());
     render(&ProgressPage {
         portal_name: &state.options.portal_name,
         header,
-        students: students
-            .iter()
-            .map(|s| StudentOption {
-                id: s.account_id,
-                name: match &s.class_name {
-                    Some(c) => format!("{} ({c})", s.display_name),
-                    None => s.display_name.clone(),
-                },
-                selected: s.account_id == student_id,
-            })
-            .collect(),
+        students: student_options(&students, student_id),
         student_id,
         student_line,
         periods: progress
@@ -239,9 +223,11 @@ async fn page(
 
 /// `GET /progress/assignment/{id}?student=ID`: the assignment card.
 async fn card(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {

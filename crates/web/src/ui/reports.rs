@@ -4,7 +4,7 @@
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,6 +19,7 @@ use super::{Header, PageError, UiSession, local_time, render};
 use crate::AppState;
 use crate::download::download;
 use crate::form::Submitted;
+use crate::ui::request::UiRequest;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -94,8 +95,7 @@ struct CatalogueQuery {
 
 /// `GET /reports[?student=ID]`.
 async fn catalogue(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<CatalogueQuery>,
 ) -> Response {
     // A mistyped id simply falls back to the first student offered.
@@ -295,8 +295,7 @@ fn request_of(form: &ReportForm) -> Result<ReportRequest, String> {
 
 /// `POST /reports/jobs`: queues the report the form describes and shows its progress.
 async fn order(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Submitted(form): Submitted<ReportForm>,
 ) -> Response {
     // A form in error comes back for the same student.
@@ -318,11 +317,7 @@ async fn order(
 }
 
 /// `GET /reports/jobs/{id}`: the progress of a report, or the report once it is ready.
-async fn job_page(
-    State(state): State<AppState>,
-    session: UiSession,
-    Path(id): Path<i64>,
-) -> Response {
+async fn job_page(UiRequest { state, session, .. }: UiRequest, Path(id): Path<i64>) -> Response {
     let actor = &session.who.actor;
     let job = match state.app.report_job(actor, id).await {
         Ok(j) => j,
@@ -375,8 +370,7 @@ struct FileQuery {
 
 /// `GET /reports/jobs/{id}/file?format=xlsx|pdf|html`: the finished report as a download.
 async fn job_file(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Path(id): Path<i64>,
     Query(q): Query<FileQuery>,
 ) -> Response {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -14,8 +14,8 @@ use sgo_app::settings::FormError;
 
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded};
+use crate::ui::request::{SignedInRequest, UiRequest};
 use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
@@ -114,8 +114,7 @@ async fn render_page(
 
 /// `GET /resources`.
 async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let notice = match q.get("done").map(String::as_str) {
@@ -136,9 +135,11 @@ async fn page(
 
 /// `POST /resources` (multipart).
 async fn create(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     form: Uploaded<Values, AssignmentFiles>,
 ) -> Response {
     let values = form.form;
@@ -171,19 +172,8 @@ async fn create(
 }
 
 /// `POST /resources/{id}/delete`.
-async fn delete(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
-    Path(id): Path<i64>,
-    _: Submitted<Fields>,
-) -> Response {
-    match state
-        .app
-        .delete_resource(&session.who.actor, &origin, id)
-        .await
-    {
-        Ok(()) => Redirect::to("/resources?done=deleted").into_response(),
-        Err(e) => PageError(state, e).into_response(),
-    }
+async fn delete(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
+    let actor = &req.session.who.actor;
+    let deleted = req.state.app.delete_resource(actor, &req.origin, id).await;
+    req.done_or_fail(deleted, "/resources?done=deleted")
 }

@@ -4,17 +4,16 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::session_list::SessionView;
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, local_time, render};
-use crate::AppState;
+use super::{Header, PageError, SESSION_COOKIE, local_time, render};
 use crate::cookies;
-use crate::extract::ClientOrigin;
 use crate::form::{Fields, Submitted};
+use crate::ui::request::UiRequest;
 
 /// The page.
 pub(crate) const SESSIONS_PATH: &str = "/settings/sessions";
@@ -65,8 +64,7 @@ fn row(s: SessionView) -> Row {
 
 /// `GET /settings/sessions[?ended=N]`.
 async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let list = match state.app.my_sessions(&session.who).await {
@@ -96,9 +94,11 @@ async fn page(
 
 /// `POST /settings/sessions/{id}/end`: ends one of my sessions; ending this one signs me out.
 async fn end_one(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     Submitted(_): Submitted<Fields>,
 ) -> Response {
@@ -113,9 +113,11 @@ async fn end_one(
 
 /// `POST /settings/sessions/end-others`.
 async fn end_others(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(_): Submitted<Fields>,
 ) -> Response {
     match state.app.end_other_sessions(&session.who, &origin).await {
@@ -126,9 +128,11 @@ async fn end_others(
 
 /// `POST /settings/sessions/end-all`: ends every session of mine, this one too.
 async fn end_all(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(_): Submitted<Fields>,
 ) -> Response {
     match state.app.end_all_my_sessions(&session.who, &origin).await {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,9 +17,9 @@ use sgo_app::settings::{
 use super::{Header, PageError, SESSION_COOKIE, UiSession, render};
 use crate::AppState;
 use crate::cookies;
-use crate::extract::ClientOrigin;
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, settle};
+use crate::ui::request::UiRequest;
 
 /// The password page; also where a one-time password sends a person.
 pub(crate) const PASSWORD_PATH: &str = "/settings/password";
@@ -128,8 +128,7 @@ async fn render_settings(
 
 /// `GET /settings`.
 async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let notice = match q.get("saved").map(String::as_str) {
@@ -173,9 +172,11 @@ fn sent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
 
 /// `POST /settings`.
 async fn save(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(form): Submitted<SettingsForm>,
 ) -> Response {
     let input = SettingsInput {
@@ -234,7 +235,7 @@ async fn render_password(
 }
 
 /// `GET /settings/password`.
-async fn password_page(State(state): State<AppState>, session: UiSession) -> Response {
+async fn password_page(UiRequest { state, session, .. }: UiRequest) -> Response {
     render_password(&state, &session, FieldErrors::default(), StatusCode::OK).await
 }
 
@@ -249,9 +250,11 @@ struct PasswordForm {
 
 /// `POST /settings/password`.
 async fn password_save(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(form): Submitted<PasswordForm>,
 ) -> Response {
     let input = PasswordInput {

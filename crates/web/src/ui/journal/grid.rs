@@ -1,7 +1,7 @@
 //! The grid of a subject group, the cells' JSON endpoints, and a mark's history.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Json, Redirect};
 use serde::Deserialize;
 use sgo_app::journal::{Access, MarkHistoryRecord};
@@ -10,8 +10,8 @@ use sgo_core::marks::format_average;
 
 use super::{Header, Page, UiSession, day_label, fail, json_error, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::{CellSubmitted, Fields, Submitted};
+use crate::ui::request::UiRequest;
 
 /// A column of the grid: an assignment, or a lesson without one (attendance only).
 struct Column {
@@ -77,8 +77,7 @@ pub(super) struct GridQuery {
 
 /// `GET /journal/group/{id}?period=`.
 pub(super) async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Path(id): Path<i64>,
     Query(q): Query<GridQuery>,
 ) -> Page {
@@ -216,9 +215,11 @@ fn id_field(form: &Fields, name: &str) -> Result<i64, sgo_app::AppError> {
 /// `POST /journal/mark` (form fields `assignment`, `student`, `value`, optional `comment`,
 /// `csrf`): answers JSON `{"value", "average"}` or `{"error"}`.
 pub(super) async fn save_mark(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     CellSubmitted(form): CellSubmitted<Fields>,
 ) -> Page {
     let assignment = id_field(&form, "assignment").map_err(json_error)?;
@@ -249,9 +250,11 @@ pub(super) async fn save_mark(
 /// `POST /journal/final-mark` (fields `group`, `student`, `period` — empty for the year —,
 /// `value`, `csrf`): answers JSON `{"value"}` or `{"error"}`.
 pub(super) async fn save_final_mark(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     CellSubmitted(form): CellSubmitted<Fields>,
 ) -> Page {
     let group = id_field(&form, "group").map_err(json_error)?;
@@ -371,8 +374,7 @@ async fn history_view(
 
 /// `GET /journal/mark-history?assignment=&student=`.
 pub(super) async fn history_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HistoryQuery>,
 ) -> Page {
     let (Some(assignment), Some(student)) = (q.assignment, q.student) else {
@@ -385,9 +387,11 @@ pub(super) async fn history_page(
 
 /// `POST /journal/mark-history`: the form fallback that changes a mark and its comment.
 pub(super) async fn history_save(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
     let assignment = id_field(&form, "assignment").map_err(fail(&state))?;

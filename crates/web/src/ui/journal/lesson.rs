@@ -1,7 +1,7 @@
 //! The lesson page: topic, assignments with files, attendance.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::AppError;
@@ -12,8 +12,8 @@ use sgo_core::marks::AttendanceCode;
 
 use super::{Header, Page, UiSession, day_label, fail, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded};
+use crate::ui::request::UiRequest;
 use serde::Deserialize;
 
 /// A file link.
@@ -175,8 +175,7 @@ async fn view(
 
 /// `GET /journal/lesson/{id}`.
 pub(super) async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Page {
@@ -192,9 +191,11 @@ pub(super) async fn page(
 
 /// `POST /journal/lesson/{id}/topic`.
 pub(super) async fn save_topic(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<TopicForm>,
 ) -> Page {
@@ -235,9 +236,11 @@ pub(super) struct AssignmentForm {
 
 /// `POST /journal/lesson/{id}/assignments` (multipart: fields and `files`).
 pub(super) async fn add_assignment(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     form: Uploaded<AssignmentForm, AssignmentFiles>,
 ) -> Page {
@@ -268,9 +271,11 @@ pub(super) async fn add_assignment(
 
 /// `POST /journal/lesson/{id}/assignments/{assignment}/delete`.
 pub(super) async fn delete_assignment(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path((id, assignment)): Path<(i64, i64)>,
     _: Submitted<Fields>,
 ) -> Page {
@@ -284,9 +289,11 @@ pub(super) async fn delete_assignment(
 
 /// `POST /journal/lesson/{id}/attendance` (fields `attendance-{student}`).
 pub(super) async fn save_attendance(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {

@@ -10,7 +10,7 @@ mod types;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
@@ -20,6 +20,7 @@ use sgo_app::journal::{Access, JournalLessonRecord};
 
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
+use crate::ui::request::UiRequest;
 use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(crate) fn routes() -> Routes {
@@ -156,7 +157,7 @@ struct HomePage {
 }
 
 /// `GET /journal`.
-async fn home(State(state): State<AppState>, session: UiSession) -> Page {
+async fn home(UiRequest { state, session, .. }: UiRequest) -> Page {
     let header = Header::load(&state, &session)
         .await
         .map_err(IntoResponse::into_response)?;

@@ -1,7 +1,7 @@
 //! The school's assignment types (administration): name, abbreviation, default weight, order, active.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::form::FieldErrors;
@@ -11,8 +11,8 @@ use sgo_app::settings::FormError;
 
 use super::{Header, Page, UiSession, fail, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::Submitted;
+use crate::ui::request::UiRequest;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -66,8 +66,7 @@ async fn view(
 
 /// `GET /journal/types`.
 pub(super) async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Page {
     let form = AssignmentTypeInput {
@@ -131,9 +130,11 @@ async fn save(
 
 /// `POST /journal/types`: a new type.
 pub(super) async fn create(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(form): Submitted<TypeForm>,
 ) -> Page {
     save(state, origin, session, None, form).await
@@ -141,9 +142,11 @@ pub(super) async fn create(
 
 /// `POST /journal/types/{id}`: changes a type.
 pub(super) async fn update(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<TypeForm>,
 ) -> Page {

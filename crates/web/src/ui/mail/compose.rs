@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -14,8 +14,8 @@ use sgo_app::files::{FileLink, UploadPurpose};
 use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
 
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::{Fields, MailFiles, Uploaded};
+use crate::ui::request::UiRequest;
 use crate::ui::{Header, PageError, UiSession, render};
 use crate::upload::UPLOAD_BODY_LIMIT;
 
@@ -100,8 +100,7 @@ async fn show(
 
 /// `GET /mail/compose[?to=|reply=|replyAll=|forward=|draft=]`.
 async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let actor = &session.who.actor;
@@ -150,9 +149,11 @@ async fn page(
 
 /// `POST /mail/compose`: multipart (with files) or a plain form.
 async fn submit(
-    State(state): State<AppState>,
-    session: UiSession,
-    ClientOrigin(origin): ClientOrigin,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Uploaded {
         form,
         files: uploads,

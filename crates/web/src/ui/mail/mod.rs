@@ -5,17 +5,16 @@ mod print_queue;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use sgo_app::AppError;
 use sgo_app::mail::{Folder, MailOrder, MailPage, MailSearchField, MessageView};
 
-use super::{Header, PageError, UiSession, render};
-use crate::AppState;
-use crate::extract::ClientOrigin;
+use super::{Header, PageError, render};
 use crate::form::{Fields, Submitted};
+use crate::ui::request::UiRequest;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -82,8 +81,7 @@ struct FolderQuery {
 
 /// `GET /mail?folder=&q=&field=&page=`.
 async fn folder_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<FolderQuery>,
 ) -> Response {
     let folder = q
@@ -163,8 +161,7 @@ struct ReadPage<'a> {
 
 /// `GET /mail/{id}`: the message, now read.
 async fn read_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
@@ -193,9 +190,11 @@ async fn read_page(
 
 /// `POST /mail/action`: `message` (one or more) and `action` = delete | restore | purge | unread.
 async fn action(
-    State(state): State<AppState>,
-    session: UiSession,
-    ClientOrigin(origin): ClientOrigin,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     Submitted(form): Submitted<Fields>,
 ) -> Response {
     let ids = form.ids("message");

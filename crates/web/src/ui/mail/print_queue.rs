@@ -3,17 +3,15 @@
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::State;
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
 use sgo_app::mail::PaperLetterRecord;
 
-use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::{Fields, Submitted};
-use crate::ui::{Header, PageError, UiSession, render};
+use crate::ui::request::{SignedInRequest, UiRequest};
+use crate::ui::{Header, PageError, render};
 
 pub(super) fn routes() -> Routes {
     Routes::new()
@@ -40,7 +38,7 @@ impl QueuePage<'_> {
 }
 
 /// `GET /mail/print-queue`.
-async fn page(State(state): State<AppState>, session: UiSession) -> Response {
+async fn page(UiRequest { state, session, .. }: UiRequest) -> Response {
     let actor = &session.who.actor;
     let letters = async {
         Ok::<_, AppError>((
@@ -67,8 +65,7 @@ async fn page(State(state): State<AppState>, session: UiSession) -> Response {
 
 /// `POST /mail/print-queue/pdf`: the chosen (or all) pending letters as one PDF.
 async fn pdf(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Submitted(form): Submitted<Fields>,
 ) -> Response {
     match state
@@ -92,18 +89,12 @@ async fn pdf(
 }
 
 /// `POST /mail/print-queue/printed`: marks the chosen letters printed.
-async fn printed(
-    State(state): State<AppState>,
-    session: UiSession,
-    ClientOrigin(origin): ClientOrigin,
-    Submitted(form): Submitted<Fields>,
-) -> Response {
-    match state
+async fn printed(req: UiRequest, Submitted(form): Submitted<Fields>) -> Response {
+    let (actor, letters) = (&req.session.who.actor, form.ids("letter"));
+    let printed = (req
+        .state
         .app
-        .mark_letters_printed(&session.who.actor, &form.ids("letter"), &origin)
-        .await
-    {
-        Ok(_) => Redirect::to("/mail/print-queue").into_response(),
-        Err(e) => PageError(state, e).into_response(),
-    }
+        .mark_letters_printed(actor, &letters, &req.origin))
+    .await;
+    req.done_or_fail(printed, "/mail/print-queue")
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -12,11 +12,11 @@ use sgo_app::{AppError, Role};
 
 use super::super::{Header, PageError, UiSession, render};
 use super::person::PersonForm;
-use super::{Choice, administrator, choice};
+use super::{Choice, choice};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, see_other, settle};
+use crate::ui::request::{SchoolAdminRequest, UiRequest};
 
 /// A stay in a class as the card lists it.
 struct Stay {
@@ -153,8 +153,7 @@ async fn card_page(state: &AppState, session: &UiSession, id: i64, with: CardSta
 
 /// `GET /people/{id}`.
 pub(super) async fn card(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -177,16 +176,15 @@ pub(super) async fn card(
 
 /// `POST /people/{id}`: edit the person and the account.
 pub(super) async fn update(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<PersonForm>,
 ) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     let saved = state
         .app
         .update_person(&admin, &origin, id, &form.input())

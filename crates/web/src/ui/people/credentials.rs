@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -14,8 +14,8 @@ use sgo_app::people::PeopleFilter;
 use super::super::{Header, PageError, UiSession, render};
 use super::{Choice, choice};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::Submitted;
+use crate::ui::request::UiRequest;
 
 #[derive(Template)]
 #[template(path = "people/credentials.html")]
@@ -72,8 +72,7 @@ async fn credentials_form(
 
 /// `GET /people/credentials[?class=…]`.
 pub(super) async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let class = q.get("class").and_then(|v| v.parse().ok());
@@ -124,9 +123,11 @@ pub(super) struct IssueForm {
 
 /// `POST /people/credentials`: new passwords for a class or the ticked people, as a PDF.
 pub(super) async fn issue(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    UiRequest {
+        state,
+        origin,
+        session,
+    }: UiRequest,
     headers: HeaderMap,
     Submitted(form): Submitted<IssueForm>,
 ) -> Response {

@@ -1,18 +1,15 @@
 //! Changes made from a card besides its form: parent links and a student's move between classes.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sgo_app::AppError;
 
-use super::super::UiSession;
-use super::administrator;
 use super::card::card_problem;
-use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::Submitted;
 use crate::form::outcome::see_other;
+use crate::ui::request::SchoolAdminRequest;
 
 /// A link form on a card: the other end is a student (on a parent's card) or a parent.
 #[derive(Deserialize, Default)]
@@ -35,18 +32,13 @@ impl LinkForm {
     }
 }
 
-async fn change_link(
-    state: AppState,
-    origin: sgo_app::Origin,
-    session: UiSession,
-    id: i64,
-    form: LinkForm,
-    add: bool,
-) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
+async fn change_link(request: SchoolAdminRequest, id: i64, form: LinkForm, add: bool) -> Response {
+    let SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        admin,
+    } = request;
     let Some((parent, student)) = form.ends(id) else {
         let e = AppError::BadRequest("Выберите, кого связать".into());
         return card_problem(&state, &session, id, e).await;
@@ -70,24 +62,20 @@ async fn change_link(
 
 /// `POST /people/{id}/link`.
 pub(super) async fn link(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    request: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<LinkForm>,
 ) -> Response {
-    change_link(state, origin, session, id, form, true).await
+    change_link(request, id, form, true).await
 }
 
 /// `POST /people/{id}/unlink`.
 pub(super) async fn unlink(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    request: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<LinkForm>,
 ) -> Response {
-    change_link(state, origin, session, id, form, false).await
+    change_link(request, id, form, false).await
 }
 
 /// The move form: the new class (empty: out of the school) and the day.
@@ -100,16 +88,15 @@ pub(super) struct MoveForm {
 
 /// `POST /people/{id}/move`: to another class, or out of the school with an empty class.
 pub(super) async fn move_student(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<MoveForm>,
 ) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     let class = match form.class.trim() {
         "" => None,
         v => match v.parse::<i64>() {

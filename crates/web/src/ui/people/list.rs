@@ -3,15 +3,15 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sgo_app::Role;
 use sgo_app::people::{ASSIGNABLE_ROLES, LinkedPerson, PeopleFilter, PersonRow};
 
-use super::super::{Header, PageError, UiSession, render};
+use super::super::{Header, PageError, render};
 use super::{Choice, choice};
-use crate::AppState;
+use crate::ui::request::UiRequest;
 
 fn parse_filter(q: &HashMap<String, String>) -> PeopleFilter {
     let get = |k: &str| q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
@@ -81,8 +81,7 @@ struct ListPage<'a> {
 
 /// `GET /people`.
 pub(super) async fn list(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let filter = parse_filter(&q);
@@ -135,8 +134,7 @@ pub(super) async fn list(
 
 /// `GET /people/export.xlsx`: the filtered list as a spreadsheet.
 pub(super) async fn export(
-    State(state): State<AppState>,
-    session: UiSession,
+    UiRequest { state, session, .. }: UiRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     match state

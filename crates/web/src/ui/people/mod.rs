@@ -7,13 +7,7 @@ mod list;
 mod person;
 
 use crate::routes::Routes;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use sgo_app::AppError;
-use sgo_core::policy::{self, SchoolAdministrator};
-
-use super::{PageError, UiSession};
-use crate::AppState;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -43,14 +37,4 @@ fn choice(value: impl ToString, name: impl Into<String>, selected: bool) -> Choi
         name: name.into(),
         selected,
     }
-}
-
-/// The actor as a school administrator, asked of the policy before the handler reads any input:
-/// anyone else gets the 403 page the use cases answered before they took the capability.
-fn administrator(
-    state: &AppState,
-    session: &UiSession,
-) -> Result<SchoolAdministrator, Box<Response>> {
-    policy::school_administrator(&session.who.actor)
-        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
 }

@@ -1,7 +1,6 @@
 //! The person form, shared by the new-person page and the card, and the new-person page itself.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -9,11 +8,11 @@ use sgo_app::people::{ASSIGNABLE_ROLES, FieldErrors, PersonInput};
 use sgo_core::policy::SchoolAdministrator;
 
 use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, administrator, choice};
+use super::{Choice, choice};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, see_other, settle};
+use crate::ui::request::SchoolAdminRequest;
 
 /// The person form as sent, shown again with the errors; the use case checks every field.
 #[derive(Default, Deserialize)]
@@ -133,11 +132,14 @@ async fn new_form(
 }
 
 /// `GET /people/new`.
-pub(super) async fn new_page(State(state): State<AppState>, session: UiSession) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
+pub(super) async fn new_page(
+    SchoolAdminRequest {
+        state,
+        session,
+        admin,
+        ..
+    }: SchoolAdminRequest,
+) -> Response {
     let form = PersonForm {
         active: true,
         ..PersonForm::default()
@@ -155,15 +157,14 @@ pub(super) async fn new_page(State(state): State<AppState>, session: UiSession) 
 
 /// `POST /people/new`.
 pub(super) async fn create(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        admin,
+    }: SchoolAdminRequest,
     Submitted(form): Submitted<PersonForm>,
 ) -> Response {
-    let admin = match administrator(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     let created = state
         .app
         .create_person(&admin, &origin, &form.input())

@@ -5,13 +5,7 @@ mod portals;
 mod territory;
 
 use crate::routes::Routes;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use sgo_app::AppError;
-use sgo_core::policy::{self, RegionAdministration};
-
-use super::{PageError, UiSession};
-use crate::AppState;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -51,16 +45,6 @@ pub(crate) fn routes() -> Routes {
             "/region/organizations/{id}/administrators",
             post(organizations::create_administrator),
         )
-}
-
-/// The actor as the region administrator, asked of the policy before the handler reads any
-/// input: anyone else gets the 403 page the use cases answered before they took the capability.
-pub(super) fn administration(
-    state: &AppState,
-    session: &UiSession,
-) -> Result<RegionAdministration, Box<Response>> {
-    policy::region_administration(&session.who.actor)
-        .ok_or_else(|| Box::new(PageError(state.clone(), AppError::Forbidden).into_response()))
 }
 
 /// An option of a select.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,12 +13,11 @@ use sgo_app::territory_admin::{
     OrganizationRecord, has_administrator,
 };
 
-use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, ChoiceGroup, administration};
-use crate::AppState;
-use crate::extract::ClientOrigin;
+use super::super::{Header, PageError, render};
+use super::{Choice, ChoiceGroup};
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, see_other, settle};
+use crate::ui::request::{Page, RegionAdminRequest, SignedInRequest};
 
 /// A text field of the card form.
 struct FieldView {
@@ -162,29 +161,19 @@ struct OrganizationFormPage<'a> {
 
 /// Renders the card form for a new organization (`id` none) or an existing one.
 async fn form_page(
-    state: &AppState,
-    session: &UiSession,
+    req: &RegionAdminRequest,
     id: Option<i64>,
     input: &OrganizationInput,
     errors: &FieldErrors,
     status: StatusCode,
-) -> Response {
-    let admin = match administration(state, session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let header = match Header::load(state, session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
-    let territory = match state.app.region_territory(&admin).await {
-        Ok(t) => t,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
-    let authority_list = match state.app.region_authorities(&admin).await {
-        Ok(a) => a,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
+) -> Page {
+    let header = req.header().await?;
+    let app = &req.state.app;
+    let territory = app.region_territory(&req.admin).await.map_err(req.fail())?;
+    let authority_list = app
+        .region_authorities(&req.admin)
+        .await
+        .map_err(req.fail())?;
     let settlements = territory
         .into_iter()
         .filter(|m| !m.settlements.is_empty())
@@ -239,7 +228,7 @@ async fn form_page(
         ),
     };
     let page = OrganizationFormPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         title,
         action,
@@ -253,105 +242,67 @@ async fn form_page(
         fields,
         has_errors: !errors.is_empty(),
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 /// `GET /region/organizations/new[?settlement=]`.
 pub(crate) async fn new_form(
-    State(state): State<AppState>,
-    session: UiSession,
+    req: RegionAdminRequest,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refusal) = administration(&state, &session) {
-        return *refusal;
-    }
+) -> Page {
     let input = OrganizationInput {
         settlement: q.get("settlement").cloned().unwrap_or_default(),
         kind: q.get("kind").cloned().unwrap_or_default(),
         ..OrganizationInput::default()
     };
-    form_page(
-        &state,
-        &session,
-        None,
-        &input,
-        &FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let no_errors = FieldErrors::default();
+    form_page(&req, None, &input, &no_errors, StatusCode::OK).await
 }
 
 /// `POST /region/organizations`.
 pub(crate) async fn create(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Submitted(form): Submitted<OrganizationForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
+) -> Page {
     let input = OrganizationInput::from(form);
-    let created = state.app.create_organization(&admin, &origin, &input).await;
-    match settle(&state, created) {
-        Ok(Outcome::Done(id)) => see_other(&format!("/region/organizations/{id}?done=created")),
-        Ok(Outcome::Invalid(errors)) => {
-            form_page(&state, &session, None, &input, &errors, INVALID).await
-        }
-        Err(page) => page,
+    let app = &req.state.app;
+    let created = app
+        .create_organization(&req.admin, &req.origin, &input)
+        .await;
+    match settle(&req.state, created)? {
+        Outcome::Done(id) => Ok(see_other(&format!(
+            "/region/organizations/{id}?done=created"
+        ))),
+        Outcome::Invalid(errors) => form_page(&req, None, &input, &errors, INVALID).await,
     }
 }
 
 /// `GET /region/organizations/{id}/edit`.
-pub(crate) async fn edit_form(
-    State(state): State<AppState>,
-    session: UiSession,
-    Path(id): Path<i64>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let org = match state.app.admin_organization(&admin, id).await {
-        Ok(o) => o,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
+pub(crate) async fn edit_form(req: RegionAdminRequest, Path(id): Path<i64>) -> Page {
+    let app = &req.state.app;
+    let org = app
+        .admin_organization(&req.admin, id)
+        .await
+        .map_err(req.fail())?;
     let input = OrganizationInput::from_record(&org.record);
-    form_page(
-        &state,
-        &session,
-        Some(id),
-        &input,
-        &FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let no_errors = FieldErrors::default();
+    form_page(&req, Some(id), &input, &no_errors, StatusCode::OK).await
 }
 
 /// `POST /region/organizations/{id}`: the edited card.
 pub(crate) async fn update(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<OrganizationForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
+) -> Page {
     let input = OrganizationInput::from(form);
-    let saved = state
-        .app
-        .update_organization(&admin, &origin, id, &input)
+    let app = &req.state.app;
+    let saved = app
+        .update_organization(&req.admin, &req.origin, id, &input)
         .await;
-    match settle(&state, saved) {
-        Ok(Outcome::Done(())) => see_other(&format!("/region/organizations/{id}?done=saved")),
-        Ok(Outcome::Invalid(errors)) => {
-            form_page(&state, &session, Some(id), &input, &errors, INVALID).await
-        }
-        Err(page) => page,
+    match settle(&req.state, saved)? {
+        Outcome::Done(()) => Ok(see_other(&format!("/region/organizations/{id}?done=saved"))),
+        Outcome::Invalid(errors) => form_page(&req, Some(id), &input, &errors, INVALID).await,
     }
 }
 
@@ -373,39 +324,32 @@ struct OrganizationPage<'a> {
 }
 
 async fn organization_page(
-    state: &AppState,
-    session: &UiSession,
+    req: &RegionAdminRequest,
     id: i64,
     notice: Option<&'static str>,
     admin: AdministratorInput,
     admin_errors: FieldErrors,
     status: StatusCode,
-) -> Response {
-    let region = match administration(state, session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let header = match Header::load(state, session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
-    let org = match state.app.admin_organization(&region, id).await {
-        Ok(o) => o,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
+) -> Page {
+    let header = req.header().await?;
+    let app = &req.state.app;
+    let org = app
+        .admin_organization(&req.admin, id)
+        .await
+        .map_err(req.fail())?;
     let authority_name = match org.record.authority_id {
-        Some(a) => match state.app.region_authorities(&region).await {
-            Ok(list) => list
-                .into_iter()
-                .find(|x| x.id == a)
-                .map(|x| x.name)
-                .unwrap_or_else(|| "—".into()),
-            Err(e) => return PageError(state.clone(), e).into_response(),
-        },
+        Some(a) => {
+            let list = app
+                .region_authorities(&req.admin)
+                .await
+                .map_err(req.fail())?;
+            let found = list.into_iter().find(|x| x.id == a);
+            found.map(|x| x.name).unwrap_or_else(|| "—".into())
+        }
         None => "—".into(),
     };
     let page = OrganizationPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         notice,
         kind_title: org.record.kind.title(),
@@ -422,19 +366,15 @@ async fn organization_page(
         admin,
         admin_errors,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 /// `GET /region/organizations/{id}`.
 pub(crate) async fn page(
-    State(state): State<AppState>,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refusal) = administration(&state, &session) {
-        return *refusal;
-    }
+) -> Page {
     let notice = match q.get("done").map(String::as_str) {
         Some("created") => Some("Организация создана. Создайте учётную запись её администратора."),
         Some("saved") => Some("Изменения сохранены."),
@@ -444,16 +384,8 @@ pub(crate) async fn page(
         Some("closed") => Some("Организация закрыта: её нет на странице входа и в поиске."),
         _ => None,
     };
-    organization_page(
-        &state,
-        &session,
-        id,
-        notice,
-        AdministratorInput::default(),
-        FieldErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let (no_input, no_errors) = (AdministratorInput::default(), FieldErrors::default());
+    organization_page(&req, id, notice, no_input, no_errors, StatusCode::OK).await
 }
 
 /// The open/close form: `active=1` opens, `active=0` closes.
@@ -465,16 +397,15 @@ pub(crate) struct ActiveForm {
 
 /// `POST /region/organizations/{id}/active` with `active=1` (open) or `active=0` (close).
 pub(crate) async fn set_active(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    RegionAdminRequest {
+        state,
+        origin,
+        admin,
+        ..
+    }: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(ActiveForm { active }): Submitted<ActiveForm>,
 ) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
     match state
         .app
         .set_organization_active(&admin, &origin, id, active)
@@ -510,34 +441,24 @@ pub(crate) struct AdministratorForm {
 /// `POST /region/organizations/{id}/administrators`: creates the account and shows its
 /// one-time password once; the answer is not a redirect, so the password never enters a URL.
 pub(crate) async fn create_administrator(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<AdministratorForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
+) -> Page {
     let input = AdministratorInput {
         last_name: form.last_name,
         first_name: form.first_name,
         middle_name: form.middle_name,
         login: form.login,
     };
-    let created = state
-        .app
-        .create_organization_administrator(&admin, &origin, id, &input)
+    let created = (req.state.app)
+        .create_organization_administrator(&req.admin, &req.origin, id, &input)
         .await;
-    match settle(&state, created) {
-        Ok(Outcome::Done(issued)) => {
-            let header = match Header::load(&state, &session).await {
-                Ok(h) => h,
-                Err(e) => return e.into_response(),
-            };
+    match settle(&req.state, created)? {
+        Outcome::Done(issued) => {
+            let header = req.header().await?;
             let page = IssuedPage {
-                portal_name: &state.options.portal_name,
+                portal_name: &req.state.options.portal_name,
                 header,
                 kind_title: issued.organization.kind.title(),
                 issued,
@@ -546,11 +467,8 @@ pub(crate) async fn create_administrator(
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
+            Ok(response)
         }
-        Ok(Outcome::Invalid(errors)) => {
-            organization_page(&state, &session, id, None, input, errors, INVALID).await
-        }
-        Err(page) => page,
+        Outcome::Invalid(errors) => organization_page(&req, id, None, input, errors, INVALID).await,
     }
 }

@@ -3,21 +3,20 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::Deserialize;
 use sgo_app::OrganizationKind;
 use sgo_app::territory_admin::{
     MunicipalityRecord, MunicipalityTree, NamedRecord, OrganizationFilter, SettlementRecord,
 };
 
-use super::super::{Header, PageError, UiSession, render};
-use super::{Choice, administration};
-use crate::AppState;
-use crate::extract::ClientOrigin;
+use super::super::{Header, render};
+use super::Choice;
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, see_other, settle};
+use crate::ui::request::{Page, RegionAdminRequest, SignedInRequest};
 
 /// The one field of the municipality and settlement forms.
 #[derive(Deserialize, Default)]
@@ -64,21 +63,13 @@ fn notice(q: &HashMap<String, String>) -> Option<&'static str> {
 }
 
 async fn overview_page(
-    state: &AppState,
-    session: &UiSession,
+    req: &RegionAdminRequest,
     q: &HashMap<String, String>,
     new_municipality: String,
     new_municipality_error: Option<String>,
     status: StatusCode,
-) -> Response {
-    let admin = match administration(state, session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let header = match Header::load(state, session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
+) -> Page {
+    let header = req.header().await?;
     let municipality = q.get("municipality").cloned().unwrap_or_default();
     let kind = q.get("kind").cloned().unwrap_or_default();
     let name = q.get("name").cloned().unwrap_or_default();
@@ -87,10 +78,10 @@ async fn overview_page(
         kind: OrganizationKind::from_code(kind.trim()).ok(),
         name_norm: Some(name.clone()),
     };
-    let overview = match state.app.region_overview(&admin, &filter).await {
-        Ok(o) => o,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
+    let overview = (req.state.app)
+        .region_overview(&req.admin, &filter)
+        .await
+        .map_err(req.fail())?;
     let mut municipality_choices = vec![Choice::new("", "Все", &municipality)];
     municipality_choices.extend(
         overview
@@ -117,7 +108,7 @@ async fn overview_page(
         })
         .collect();
     let page = OverviewPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         region_name: overview.region_name,
         notice: notice(q),
@@ -129,42 +120,33 @@ async fn overview_page(
         new_municipality,
         new_municipality_error,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 /// `GET /region[?municipality=&kind=&name=]`.
 pub(crate) async fn overview(
-    State(state): State<AppState>,
-    session: UiSession,
+    req: RegionAdminRequest,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refusal) = administration(&state, &session) {
-        return *refusal;
-    }
-    overview_page(&state, &session, &q, String::new(), None, StatusCode::OK).await
+) -> Page {
+    overview_page(&req, &q, String::new(), None, StatusCode::OK).await
 }
 
 /// `POST /region/municipalities`.
 pub(crate) async fn create_municipality(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Submitted(NameForm { name }): Submitted<NameForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let created = state.app.create_municipality(&admin, &origin, &name).await;
-    match settle(&state, created) {
-        Ok(Outcome::Done(id)) => see_other(&format!(
+) -> Page {
+    let created = (req.state.app)
+        .create_municipality(&req.admin, &req.origin, &name)
+        .await;
+    match settle(&req.state, created)? {
+        Outcome::Done(id) => Ok(see_other(&format!(
             "/region/municipalities/{id}?done=municipality-created"
-        )),
-        Ok(Outcome::Invalid(errors)) => {
+        ))),
+        Outcome::Invalid(errors) => {
             let message = errors.get("name").map(str::to_owned);
-            overview_page(&state, &session, &HashMap::new(), name, message, INVALID).await
+            overview_page(&req, &HashMap::new(), name, message, INVALID).await
         }
-        Err(page) => page,
     }
 }
 
@@ -190,33 +172,21 @@ struct Typed {
 }
 
 async fn municipality_page(
-    state: &AppState,
-    session: &UiSession,
+    req: &RegionAdminRequest,
     id: i64,
     notice: Option<&'static str>,
     typed: Option<Typed>,
     status: StatusCode,
-) -> Response {
-    let admin = match administration(state, session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let header = match Header::load(state, session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
-    let municipality = match state.app.region_municipality(&admin, id).await {
-        Ok(m) => m,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
-    let settlements = match state.app.region_territory(&admin).await {
-        Ok(t) => t
-            .into_iter()
-            .find(|m| m.id == id)
-            .map(|m| m.settlements)
-            .unwrap_or_default(),
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
+) -> Page {
+    let header = req.header().await?;
+    let app = &req.state.app;
+    let municipality = (app.region_municipality(&req.admin, id).await).map_err(req.fail())?;
+    let territory = app.region_territory(&req.admin).await.map_err(req.fail())?;
+    let settlements = territory
+        .into_iter()
+        .find(|m| m.id == id)
+        .map(|m| m.settlements)
+        .unwrap_or_default();
     let typed = typed.unwrap_or_else(|| Typed {
         name: municipality.name.clone(),
         name_error: None,
@@ -224,7 +194,7 @@ async fn municipality_page(
         new_settlement_error: None,
     });
     let page = MunicipalityPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         notice,
         municipality,
@@ -234,89 +204,65 @@ async fn municipality_page(
         new_settlement: typed.new_settlement,
         new_settlement_error: typed.new_settlement_error,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 /// `GET /region/municipalities/{id}`.
 pub(crate) async fn municipality(
-    State(state): State<AppState>,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refusal) = administration(&state, &session) {
-        return *refusal;
-    }
-    municipality_page(&state, &session, id, notice(&q), None, StatusCode::OK).await
+) -> Page {
+    municipality_page(&req, id, notice(&q), None, StatusCode::OK).await
 }
 
 /// `POST /region/municipalities/{id}`: rename.
 pub(crate) async fn rename_municipality(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(NameForm { name }): Submitted<NameForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let renamed = state
-        .app
-        .rename_municipality(&admin, &origin, id, &name)
+) -> Page {
+    let renamed = (req.state.app)
+        .rename_municipality(&req.admin, &req.origin, id, &name)
         .await;
-    match settle(&state, renamed) {
-        Ok(Outcome::Done(())) => see_other(&format!(
+    match settle(&req.state, renamed)? {
+        Outcome::Done(()) => Ok(see_other(&format!(
             "/region/municipalities/{id}?done=municipality-renamed"
-        )),
-        Ok(Outcome::Invalid(errors)) => {
+        ))),
+        Outcome::Invalid(errors) => {
             let typed = Typed {
                 name,
                 name_error: errors.get("name").map(str::to_owned),
                 new_settlement: String::new(),
                 new_settlement_error: None,
             };
-            municipality_page(&state, &session, id, None, Some(typed), INVALID).await
+            municipality_page(&req, id, None, Some(typed), INVALID).await
         }
-        Err(page) => page,
     }
 }
 
 /// `POST /region/municipalities/{id}/settlements`.
 pub(crate) async fn create_settlement(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(NameForm { name }): Submitted<NameForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let created = state
-        .app
-        .create_settlement(&admin, &origin, id, &name)
-        .await;
-    match settle(&state, created) {
-        Ok(Outcome::Done(_)) => see_other(&format!(
+) -> Page {
+    let app = &req.state.app;
+    let created = (app.create_settlement(&req.admin, &req.origin, id, &name)).await;
+    match settle(&req.state, created)? {
+        Outcome::Done(_) => Ok(see_other(&format!(
             "/region/municipalities/{id}?done=settlement-created"
-        )),
-        Ok(Outcome::Invalid(errors)) => {
-            let current = match state.app.region_municipality(&admin, id).await {
-                Ok(m) => m.name,
-                Err(e) => return PageError(state.clone(), e).into_response(),
-            };
+        ))),
+        Outcome::Invalid(errors) => {
+            let current = (app.region_municipality(&req.admin, id).await).map_err(req.fail())?;
             let typed = Typed {
-                name: current,
+                name: current.name,
                 name_error: None,
                 new_settlement: name,
                 new_settlement_error: errors.get("name").map(str::to_owned),
             };
-            municipality_page(&state, &session, id, None, Some(typed), INVALID).await
+            municipality_page(&req, id, None, Some(typed), INVALID).await
         }
-        Err(page) => page,
     }
 }
 
@@ -332,74 +278,51 @@ struct SettlementPage<'a> {
 }
 
 async fn settlement_page(
-    state: &AppState,
-    session: &UiSession,
+    req: &RegionAdminRequest,
     id: i64,
     notice: Option<&'static str>,
     typed: Option<(String, Option<String>)>,
     status: StatusCode,
-) -> Response {
-    let admin = match administration(state, session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let header = match Header::load(state, session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
-    let settlement = match state.app.region_settlement(&admin, id).await {
-        Ok(s) => s,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
+) -> Page {
+    let header = req.header().await?;
+    let settlement = (req.state.app.region_settlement(&req.admin, id).await).map_err(req.fail())?;
     let (name, name_error) = typed.unwrap_or_else(|| (settlement.name.clone(), None));
     let page = SettlementPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         notice,
         settlement,
         name,
         name_error,
     };
-    (status, render(&page)).into_response()
+    Ok((status, render(&page)).into_response())
 }
 
 /// `GET /region/settlements/{id}`.
 pub(crate) async fn settlement(
-    State(state): State<AppState>,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    if let Err(refusal) = administration(&state, &session) {
-        return *refusal;
-    }
-    settlement_page(&state, &session, id, notice(&q), None, StatusCode::OK).await
+) -> Page {
+    settlement_page(&req, id, notice(&q), None, StatusCode::OK).await
 }
 
 /// `POST /region/settlements/{id}`: rename.
 pub(crate) async fn rename_settlement(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(NameForm { name }): Submitted<NameForm>,
-) -> Response {
-    let admin = match administration(&state, &session) {
-        Ok(admin) => admin,
-        Err(refusal) => return *refusal,
-    };
-    let renamed = state
-        .app
-        .rename_settlement(&admin, &origin, id, &name)
+) -> Page {
+    let renamed = (req.state.app)
+        .rename_settlement(&req.admin, &req.origin, id, &name)
         .await;
-    match settle(&state, renamed) {
-        Ok(Outcome::Done(())) => {
-            see_other(&format!("/region/settlements/{id}?done=settlement-renamed"))
-        }
-        Ok(Outcome::Invalid(errors)) => {
+    match settle(&req.state, renamed)? {
+        Outcome::Done(()) => Ok(see_other(&format!(
+            "/region/settlements/{id}?done=settlement-renamed"
+        ))),
+        Outcome::Invalid(errors) => {
             let typed = (name, errors.get("name").map(str::to_owned));
-            settlement_page(&state, &session, id, None, Some(typed), INVALID).await
+            settlement_page(&req, id, None, Some(typed), INVALID).await
         }
-        Err(page) => page,
     }
 }

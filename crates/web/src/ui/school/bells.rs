@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 /// One row of a shift's bell form.
 pub(super) struct BellRow {
@@ -96,11 +97,14 @@ pub(super) async fn bells_view(
 }
 
 pub(super) async fn bells_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of(admin, q.org);
     let page = bells_view(
         &state,
@@ -115,12 +119,14 @@ pub(super) async fn bells_page(
 }
 
 pub(super) async fn save_bells(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of_form(admin, &form);
     let shift = form.get("shift");
     let rows: Vec<(i32, String, String)> = (1..=BELL_ROWS)

@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 #[derive(Template)]
 #[template(path = "school/classes.html")]
@@ -77,11 +78,14 @@ pub(super) async fn classes_view(
 }
 
 pub(super) async fn classes_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of(admin, q.org);
     let form = ClassInput {
         shift: "1".into(),
@@ -101,12 +105,14 @@ pub(super) async fn classes_page(
 }
 
 pub(super) async fn create_class(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let Ok(year_id) = form.year.trim().parse::<i64>() else {
         return Err(fail(&state)(AppError::BadRequest(
             "Выберите учебный год".into(),
@@ -255,12 +261,10 @@ pub(super) async fn class_view(
 }
 
 pub(super) async fn class_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    administrator(&state, &session)?;
     let page = class_view(
         &state,
         &session,
@@ -273,13 +277,15 @@ pub(super) async fn class_page(
 }
 
 pub(super) async fn update_class(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let input = form.input();
     let answer = state.app.update_class(admin, &origin, id, &input).await;
     respond(
@@ -299,13 +305,15 @@ pub(super) async fn update_class(
 }
 
 pub(super) async fn create_subgroup(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let name = form.subgroup_name;
     let answer = state
         .app
@@ -328,13 +336,15 @@ pub(super) async fn create_subgroup(
 }
 
 pub(super) async fn create_group(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<GroupForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let input = GroupInput::from(form);
     let answer = state
         .app
@@ -357,13 +367,15 @@ pub(super) async fn create_group(
 }
 
 pub(super) async fn delete_group(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let class = state
         .app
         .delete_subject_group(admin, &origin, id)
@@ -373,13 +385,15 @@ pub(super) async fn delete_group(
 }
 
 pub(super) async fn delete_class(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let class = state
         .app
         .class_setup(admin, id)

@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 /// A teacher with whether the group form has them chosen.
 pub(super) struct TeacherChoice {
@@ -83,23 +84,23 @@ pub(super) async fn group_view(
 }
 
 pub(super) async fn group_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
 ) -> Page {
-    administrator(&state, &session)?;
     let page = group_view(&state, &session, id, None, FieldErrors::default()).await?;
     Ok(render(&page))
 }
 
 pub(super) async fn update_group(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<GroupEditForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let input = GroupEdit::from(form);
     let answer = state
         .app

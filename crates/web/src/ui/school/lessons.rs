@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 /// A lesson row of the week list.
 pub(super) struct LessonRow {
@@ -58,12 +59,15 @@ pub(super) fn lesson_row(l: &SetupLessonRecord) -> LessonRow {
 }
 
 pub(super) async fn lessons_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<WeekQuery>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let monday = monday_of(
         q.week
             .as_deref()
@@ -172,12 +176,10 @@ pub(super) async fn lesson_view(
 }
 
 pub(super) async fn lesson_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    administrator(&state, &session)?;
     let page = lesson_view(
         &state,
         &session,
@@ -191,13 +193,15 @@ pub(super) async fn lesson_page(
 }
 
 pub(super) async fn change_lesson(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<LessonForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let input = LessonInput::from(form);
     let answer = state.app.change_lesson(admin, &origin, id, &input).await;
     respond(

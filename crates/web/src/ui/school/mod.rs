@@ -19,7 +19,7 @@ mod years;
 
 use crate::routes::Routes;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
@@ -37,7 +37,6 @@ use sgo_core::schedule::{PeriodKind, suggest_periods};
 
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
-use crate::extract::ClientOrigin;
 use crate::form::outcome::respond;
 use crate::form::{Fields, Submitted};
 use forms::*;

@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 #[derive(Template)]
 #[template(path = "school/subgroup.html")]
@@ -65,23 +66,23 @@ pub(super) async fn subgroup_view(
 }
 
 pub(super) async fn subgroup_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
 ) -> Page {
-    administrator(&state, &session)?;
     let page = subgroup_view(&state, &session, id, None, FieldErrors::default()).await?;
     Ok(render(&page))
 }
 
 pub(super) async fn update_subgroup(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let (name, students) = (form.subgroup_name, form.students);
     let answer = state
         .app
@@ -97,13 +98,15 @@ pub(super) async fn update_subgroup(
 }
 
 pub(super) async fn delete_subgroup(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let answer = state.app.delete_subgroup(admin, &origin, id).await;
     respond(
         &state,

@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 #[derive(Template)]
 #[template(path = "school/subjects.html")]
@@ -45,11 +46,14 @@ pub(super) async fn subjects_view(
 }
 
 pub(super) async fn subjects_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of(admin, q.org);
     let page = subjects_view(
         &state,
@@ -73,12 +77,14 @@ pub(super) struct SubjectForm {
 }
 
 pub(super) async fn create_subject(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of(admin, org_field(&form.org));
     let answer = state
         .app
@@ -140,12 +146,10 @@ pub(super) async fn subject_view(
 }
 
 pub(super) async fn subject_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    administrator(&state, &session)?;
     let page = subject_view(
         &state,
         &session,
@@ -159,13 +163,15 @@ pub(super) async fn subject_page(
 }
 
 pub(super) async fn update_subject(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let answer = state
         .app
         .update_subject(admin, &origin, id, &form.subject_name, &form.short_name)
@@ -181,13 +187,15 @@ pub(super) async fn update_subject(
 }
 
 pub(super) async fn delete_subject(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let answer = state.app.delete_subject(admin, &origin, id).await;
     respond(
         &state,

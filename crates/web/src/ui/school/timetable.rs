@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 /// An option of a timetable cell.
 pub(super) struct GroupOption {
@@ -137,12 +138,10 @@ pub(super) async fn timetable_view(
 }
 
 pub(super) async fn timetable_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<TimetableQuery>,
 ) -> Page {
-    administrator(&state, &session)?;
     let on = q.on.as_deref().and_then(parse_date);
     let notice = q.created.map(|created| {
         let mut text = format!(
@@ -170,13 +169,15 @@ pub(super) async fn timetable_page(
 }
 
 pub(super) async fn save_timetable(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let mut cells = Vec::new();
     for (name, value) in form.pairs() {
         let Some(rest) = name.strip_prefix("cell_") else {

@@ -3,6 +3,7 @@
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
 use super::*;
+use crate::ui::request::SchoolAdminRequest;
 
 #[derive(Template)]
 #[template(path = "school/years.html")]
@@ -43,11 +44,14 @@ pub(super) async fn years_view(
 }
 
 pub(super) async fn years_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        session,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of(admin, q.org);
     let page = years_view(
         &state,
@@ -62,12 +66,14 @@ pub(super) async fn years_page(
 }
 
 pub(super) async fn create_year(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Submitted(form): Submitted<NewYearForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let org = org_of(admin, org_field(&form.org));
     let input = form.input();
     let answer = state.app.create_year(admin, &origin, org, &input).await;
@@ -163,12 +169,10 @@ pub(super) async fn year_view(
 }
 
 pub(super) async fn year_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    administrator(&state, &session)?;
     let page = year_view(
         &state,
         &session,
@@ -271,12 +275,10 @@ pub(super) async fn scheme_view(
 }
 
 pub(super) async fn scheme_page(
-    State(state): State<AppState>,
-    session: UiSession,
+    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<SchemeQuery>,
 ) -> Page {
-    administrator(&state, &session)?;
     let input = SchemeInput {
         grade_from: q.grade_from.unwrap_or_default(),
         grade_to: q.grade_to.unwrap_or_default(),
@@ -288,13 +290,15 @@ pub(super) async fn scheme_page(
 }
 
 pub(super) async fn save_scheme(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
     let input = SchemeInput {
         grade_from: form.get("grade_from").into(),
@@ -323,13 +327,15 @@ pub(super) async fn save_scheme(
 }
 
 pub(super) async fn delete_scheme(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<GradeRangeForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let grade = |value: &str| {
         value
             .trim()
@@ -346,13 +352,15 @@ pub(super) async fn delete_scheme(
 }
 
 pub(super) async fn add_holiday(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<HolidayForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let input = HolidayInput::from(form);
     let answer = state.app.add_holiday(admin, &origin, id, &input).await;
     respond(
@@ -365,13 +373,15 @@ pub(super) async fn add_holiday(
 }
 
 pub(super) async fn delete_holiday(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        ref admin,
+        ..
+    }: SchoolAdminRequest,
     Path((id, holiday)): Path<(i64, i64)>,
     _: Submitted<Fields>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     state
         .app
         .delete_holiday(admin, &origin, id, holiday)
@@ -381,13 +391,15 @@ pub(super) async fn delete_holiday(
 }
 
 pub(super) async fn update_year(
-    State(state): State<AppState>,
-    ClientOrigin(origin): ClientOrigin,
-    session: UiSession,
+    SchoolAdminRequest {
+        state,
+        origin,
+        session,
+        ref admin,
+    }: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<YearForm>,
 ) -> Page {
-    let admin = &administrator(&state, &session)?;
     let input = YearInput::from(form);
     let answer = state.app.update_year(admin, &origin, id, &input).await;
     let forms = (HolidayInput::default(), Some(input));

@@ -89,18 +89,15 @@ impl FormPage<'_> {
 }
 
 /// `GET /announcements`.
-async fn list(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let header = match Header::load(&state, &session).await {
+async fn list(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let actor = &session.who.actor;
-    let items = match state.app.announcements_for(actor, None).await {
+    let actor = &req.session.who.actor;
+    let items = match req.app().announcements_for(actor, None).await {
         Ok(i) => i,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     let notice = match q.get("done").map(String::as_str) {
         Some("created") => Some("Объявление опубликовано"),
@@ -109,7 +106,7 @@ async fn list(
         _ => None,
     };
     render(&ListPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         may_publish: sgo_core::policy::may_publish_announcement(actor),
         items,
@@ -262,26 +259,19 @@ fn values_of(input: &AnnouncementInput) -> FormValues {
 }
 
 /// `POST /announcements` (multipart).
-async fn create(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    form: Uploaded<AnnouncementForm, AssignmentFiles>,
-) -> Response {
+async fn create(req: UiRequest, form: Uploaded<AnnouncementForm, AssignmentFiles>) -> Response {
     let input = input_of(form);
     let values = values_of(&input);
-    match state
-        .app
-        .create_announcement(&session.who.actor, &origin, input)
+    match req
+        .app()
+        .create_announcement(&req.session.who.actor, &req.origin, input)
         .await
     {
         Ok(_) => Redirect::to("/announcements?done=created").into_response(),
         Err(FormError::Invalid(errors)) => {
             render_form(
-                &state,
-                &session,
+                &req.state,
+                &req.session,
                 "Новое объявление",
                 "/announcements".to_owned(),
                 values,
@@ -291,37 +281,33 @@ async fn create(
             )
             .await
         }
-        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(req.state, e).into_response(),
     }
 }
 
 /// `POST /announcements/{id}` (multipart).
 async fn update(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
     let input = input_of(form);
     let values = values_of(&input);
-    let actor = &session.who.actor;
-    match state
-        .app
-        .update_announcement(actor, &origin, id, input)
+    let actor = &req.session.who.actor;
+    match req
+        .app()
+        .update_announcement(actor, &req.origin, id, input)
         .await
     {
         Ok(()) => Redirect::to("/announcements?done=saved").into_response(),
         Err(FormError::Invalid(errors)) => {
-            let files = match state.app.announcement_to_edit(actor, id).await {
+            let files = match req.app().announcement_to_edit(actor, id).await {
                 Ok(v) => v.files,
-                Err(e) => return PageError(state, e).into_response(),
+                Err(e) => return PageError(req.state, e).into_response(),
             };
             render_form(
-                &state,
-                &session,
+                &req.state,
+                &req.session,
                 "Изменение объявления",
                 format!("/announcements/{id}"),
                 values,
@@ -331,17 +317,13 @@ async fn update(
             )
             .await
         }
-        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(req.state, e).into_response(),
     }
 }
 
 /// `POST /announcements/{id}/delete`.
 async fn delete(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
     let actor = &req.session.who.actor;
-    let deleted = req
-        .state
-        .app
-        .delete_announcement(actor, &req.origin, id)
-        .await;
+    let deleted = req.app().delete_announcement(actor, &req.origin, id).await;
     req.done_or_fail(deleted, "/announcements?done=deleted")
 }

@@ -186,26 +186,24 @@ fn build<'a>(
 }
 
 /// `GET /changes?organization=&from=&to=&who=&area=&text=&page=`.
-async fn page(
-    SchoolAdminRequest {
-        state,
-        session,
-        admin,
-        ..
-    }: SchoolAdminRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+async fn page(req: SchoolAdminRequest, Query(q): Query<HashMap<String, String>>) -> Response {
     let query = match parse_query(&q) {
         Ok(query) => query,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let log = match state.app.audit_log(&admin, &query).await {
+    let log = match req.app().audit_log(&req.admin, &query).await {
         Ok(log) => log,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    render(&build(&state.options.portal_name, header, &q, &query, log))
+    render(&build(
+        &req.state.options.portal_name,
+        header,
+        &q,
+        &query,
+        log,
+    ))
 }

@@ -170,23 +170,16 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
 }
 
 /// `GET /diary[?week=YYYY-MM-DD][&student=ID]`.
-pub(crate) async fn page(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let actor = &session.who.actor;
-    let students = match state.app.diary_students(actor).await {
+pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let actor = &req.session.who.actor;
+    let students = match req.app().diary_students(actor).await {
         Ok(s) => s,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     if students.is_empty() {
         return Redirect::to("/home").into_response();
     }
-    let today = state.app.today();
+    let today = req.app().today();
     let monday = calendar::week_start(
         q.get("week")
             .and_then(|w| NaiveDate::parse_from_str(w, "%Y-%m-%d").ok())
@@ -197,21 +190,21 @@ pub(crate) async fn page(
         .and_then(|s| s.parse::<i64>().ok())
         .unwrap_or(students[0].account_id);
     let saturday = monday + Duration::days(5);
-    let week = match state
-        .app
+    let week = match req
+        .app()
         .diary_week(
             actor,
             student_id,
             monday,
             monday + Duration::days(6),
-            &origin,
+            &req.origin,
         )
         .await
     {
         Ok(w) => w,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
@@ -225,7 +218,7 @@ pub(crate) async fn page(
     let who = &week.student;
     let student_line = Some(student_line(&who.display_name, who.class_name.as_deref()));
     render(&DiaryPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         students: student_options(&students, student_id),
         student_line,

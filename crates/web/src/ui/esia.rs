@@ -284,17 +284,14 @@ struct SettingsPage<'a> {
 }
 
 /// `GET /settings/esia`.
-async fn settings_page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let header = match Header::load(&state, &session).await {
+async fn settings_page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let links = match state.app.esia_links(&session.who.actor).await {
+    let links = match req.app().esia_links(&req.session.who.actor).await {
         Ok(l) => l,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     let notice = match q.get("done").map(String::as_str) {
         Some("linked") => Some(
@@ -305,9 +302,9 @@ async fn settings_page(
         _ => None,
     };
     render(&SettingsPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
-        enabled: state.app.esia_enabled(),
+        enabled: req.app().esia_enabled(),
         notice,
         links,
     })
@@ -341,21 +338,18 @@ async fn link_warning(UiRequest { state, session, .. }: UiRequest) -> Response {
 /// `POST /settings/esia/link`: off to the provider to prove the ESIA side. Not by a redirect:
 /// browsers hold a redirect that answers a form to the page's `form-action 'self'` and would stop
 /// at the provider's address, so a short page sends the browser on (`Refresh`, and a link).
-async fn start_link(
-    UiRequest { state, session, .. }: UiRequest,
-    Submitted(_): Submitted<Fields>,
-) -> Response {
-    match state.app.esia_start_link(&session.who.actor).await {
+async fn start_link(req: UiRequest, Submitted(_): Submitted<Fields>) -> Response {
+    match req.app().esia_start_link(&req.session.who.actor).await {
         Ok(start) => with_cookies(
-            onward(&state, &start.url),
+            onward(&req.state, &start.url),
             &[cookies::set(
                 ESIA_COOKIE,
                 &start.login_state,
-                state.options.secure_cookies,
+                req.state.options.secure_cookies,
                 "Lax",
             )],
         ),
-        Err(e) => refusal(&state, e, "/settings/esia"),
+        Err(e) => refusal(&req.state, e, "/settings/esia"),
     }
 }
 
@@ -382,7 +376,7 @@ fn onward(state: &AppState, url: &str) -> Response {
 /// `POST /settings/esia/{id}/unlink`.
 async fn unlink(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
     let actor = &req.session.who.actor;
-    let unlinked = req.state.app.esia_unlink(actor, id, &req.origin).await;
+    let unlinked = req.app().esia_unlink(actor, id, &req.origin).await;
     req.done_or_fail(unlinked, "/settings/esia?done=unlinked")
 }
 
@@ -400,24 +394,19 @@ struct RegionPage<'a> {
 
 /// `GET /region/esia`: the region's ESIA rules.
 async fn region_page(
-    RegionAdminRequest {
-        state,
-        session,
-        admin,
-        ..
-    }: RegionAdminRequest,
+    req: RegionAdminRequest,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let settings = match state.app.region_esia_settings(&admin).await {
+    let settings = match req.app().region_esia_settings(&req.admin).await {
         Ok(s) => s,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     render(&RegionPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         required: settings.esia_confirmed_from.is_some(),
         from: settings
@@ -443,12 +432,7 @@ struct RegionEsiaForm {
 
 /// `POST /region/esia`.
 async fn region_save(
-    RegionAdminRequest {
-        state,
-        origin,
-        session,
-        admin,
-    }: RegionAdminRequest,
+    req: RegionAdminRequest,
     Submitted(form): Submitted<RegionEsiaForm>,
 ) -> Response {
     let RegionEsiaForm {
@@ -458,22 +442,22 @@ async fn region_save(
     } = form;
     match parse_region_esia_form(required, &from, auto_link) {
         Ok(settings) => {
-            match state
-                .app
-                .set_region_esia_settings(&admin, &origin, &settings)
+            match req
+                .app()
+                .set_region_esia_settings(&req.admin, &req.origin, &settings)
                 .await
             {
                 Ok(()) => Redirect::to("/region/esia?saved=1").into_response(),
-                Err(e) => PageError(state, e).into_response(),
+                Err(e) => PageError(req.state, e).into_response(),
             }
         }
         Err(message) => {
-            let header = match Header::load(&state, &session).await {
+            let header = match Header::load(&req.state, &req.session).await {
                 Ok(h) => h,
                 Err(e) => return e.into_response(),
             };
             let page = RegionPage {
-                portal_name: &state.options.portal_name,
+                portal_name: &req.state.options.portal_name,
                 header,
                 required,
                 from,

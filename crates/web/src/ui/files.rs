@@ -12,20 +12,13 @@ pub(crate) fn routes() -> Routes {
     Routes::new().route("/files/{id}", get(download))
 }
 
-async fn download(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Path(id): Path<i64>,
-) -> Response {
-    match state
-        .app
-        .download_file(&session.who.actor, id, &origin)
+async fn download(req: UiRequest, Path(id): Path<i64>) -> Response {
+    match req
+        .app()
+        .download_file(&req.session.who.actor, id, &req.origin)
         .await
     {
         Ok((file, bytes)) => crate::download::file_response(&file, bytes),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }

@@ -163,18 +163,11 @@ async fn upload_page(
     (status, render(&page)).into_response()
 }
 
-async fn page(
-    SchoolAdminRequest {
-        state,
-        session,
-        admin,
-        ..
-    }: SchoolAdminRequest,
-) -> Response {
+async fn page(req: SchoolAdminRequest) -> Response {
     upload_page(
-        &state,
-        &session,
-        &admin,
+        &req.state,
+        &req.session,
+        &req.admin,
         "students",
         None,
         None,
@@ -190,15 +183,7 @@ struct UploadForm {
     kind: String,
 }
 
-async fn upload(
-    SchoolAdminRequest {
-        state,
-        session,
-        admin,
-        ..
-    }: SchoolAdminRequest,
-    upload: Uploaded<UploadForm, ImportFile>,
-) -> Response {
+async fn upload(req: SchoolAdminRequest, upload: Uploaded<UploadForm, ImportFile>) -> Response {
     let (file_name, bytes) = upload
         .files
         .into_iter()
@@ -208,9 +193,9 @@ async fn upload(
     let Some(kind) = ImportKind::from_code(&upload.form.kind) else {
         let message = "Выберите, что загружаете: учеников с родителями или сотрудников.".to_owned();
         return upload_page(
-            &state,
-            &session,
-            &admin,
+            &req.state,
+            &req.session,
+            &req.admin,
             "students",
             Some(message),
             None,
@@ -218,9 +203,9 @@ async fn upload(
         )
         .await;
     };
-    let result = state
-        .app
-        .import_check_file(&admin, kind, &file_name, &bytes)
+    let result = req
+        .app()
+        .import_check_file(&req.admin, kind, &file_name, &bytes)
         .await;
     match result {
         Ok(ImportCheck {
@@ -235,9 +220,9 @@ async fn upload(
                 errors: check.errors,
             };
             upload_page(
-                &state,
-                &session,
-                &admin,
+                &req.state,
+                &req.session,
+                &req.admin,
                 kind.code(),
                 None,
                 Some(summary),
@@ -247,9 +232,9 @@ async fn upload(
         }
         Err(AppError::BadRequest(message)) => {
             upload_page(
-                &state,
-                &session,
-                &admin,
+                &req.state,
+                &req.session,
+                &req.admin,
                 kind.code(),
                 Some(message),
                 None,
@@ -257,7 +242,7 @@ async fn upload(
             )
             .await
         }
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 
@@ -324,24 +309,19 @@ fn preview(view: &ImportBatchView) -> (Vec<PreviewRow>, usize) {
 }
 
 async fn batch_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        admin,
-        ..
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(raw): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = batch_id(&state, &raw).map_err(|e| *e)?;
-    let view = state
-        .app
-        .import_batch(&admin, id)
+    let id = batch_id(&req.state, &raw).map_err(|e| *e)?;
+    let view = req
+        .app()
+        .import_batch(&req.admin, id)
         .await
-        .map_err(|e| PageError(state.clone(), e))?;
-    let header = Header::load(&state, &session).await?;
+        .map_err(|e| PageError(req.state.clone(), e))?;
+    let header = Header::load(&req.state, &req.session).await?;
     let (preview, more) = preview(&view);
     let page = BatchPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         id: view.id,
         kind: view.kind.title(),
@@ -371,21 +351,16 @@ async fn batch_page(
 }
 
 async fn apply(
-    SchoolAdminRequest {
-        state,
-        origin,
-        admin,
-        ..
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(raw): Path<String>,
     Submitted(_): Submitted<Fields>,
 ) -> Result<Response, PageError> {
-    let id = batch_id(&state, &raw).map_err(|e| *e)?;
-    let job = state
-        .app
-        .confirm_import(&admin, &origin, id)
+    let id = batch_id(&req.state, &raw).map_err(|e| *e)?;
+    let job = req
+        .app()
+        .confirm_import(&req.admin, &req.origin, id)
         .await
-        .map_err(|e| PageError(state.clone(), e))?;
+        .map_err(|e| PageError(req.state.clone(), e))?;
     // A big file takes seconds: the page polls the progress while the job writes.
     tokio::spawn(job.run());
     Ok(Redirect::to(&format!("/people/import/{id}")).into_response())
@@ -400,16 +375,13 @@ struct ProgressJson {
     total: usize,
 }
 
-async fn progress(
-    SchoolAdminRequest { state, admin, .. }: SchoolAdminRequest,
-    Path(raw): Path<String>,
-) -> Result<Response, PageError> {
-    let id = batch_id(&state, &raw).map_err(|e| *e)?;
-    let p: ImportProgress = state
-        .app
-        .import_progress(&admin, id)
+async fn progress(req: SchoolAdminRequest, Path(raw): Path<String>) -> Result<Response, PageError> {
+    let id = batch_id(&req.state, &raw).map_err(|e| *e)?;
+    let p: ImportProgress = req
+        .app()
+        .import_progress(&req.admin, id)
         .await
-        .map_err(|e| PageError(state.clone(), e))?;
+        .map_err(|e| PageError(req.state.clone(), e))?;
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
         Json(ProgressJson {

@@ -311,19 +311,12 @@ pub(crate) async fn submit(
 }
 
 /// `POST /logout`. A stale form is answered 400 with the stale-form sentence, as it always was.
-pub(crate) async fn logout(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    form: Result<Submitted<Fields>, Response>,
-) -> Response {
+pub(crate) async fn logout(req: UiRequest, form: Result<Submitted<Fields>, Response>) -> Response {
     if form.is_err() {
-        return PageError(state, AppError::BadRequest(STALE_FORM.into())).into_response();
+        return PageError(req.state, AppError::BadRequest(STALE_FORM.into())).into_response();
     }
-    if let Err(e) = state.app.sign_out(&session.who, &origin).await {
-        return PageError(state, e).into_response();
+    if let Err(e) = req.app().sign_out(&req.session.who, &req.origin).await {
+        return PageError(req.state, e).into_response();
     }
     let mut response = Redirect::to("/login").into_response();
     if let Ok(v) = HeaderValue::from_str(&cookies::clear(SESSION_COOKIE)) {

@@ -75,17 +75,14 @@ fn row(d: Device) -> DeviceRow {
 }
 
 /// `GET /settings/passkeys`.
-async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let header = match Header::load(&state, &session).await {
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let devices = match state.app.passkeys(&session.who.actor).await {
+    let devices = match req.app().passkeys(&req.session.who.actor).await {
         Ok(d) => d.into_iter().map(row).collect(),
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     let notice = match q.get("done").map(String::as_str) {
         Some("added") => Some("Мобильный ID добавлен"),
@@ -94,10 +91,10 @@ async fn page(
         _ => None,
     };
     let page = DevicesPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         devices,
-        available: state.app.passkeys_available(),
+        available: req.app().passkeys_available(),
         max_name: MAX_NAME_CHARS,
         notice,
     };
@@ -140,13 +137,10 @@ fn ceremony_json(c: Ceremony) -> Response {
 }
 
 /// `POST /settings/passkeys/register/start`: options for `navigator.credentials.create`.
-async fn register_start(
-    UiRequest { state, session, .. }: UiRequest,
-    ScriptSubmitted(_): ScriptSubmitted<Value>,
-) -> Response {
-    match state
-        .app
-        .start_passkey_registration(&session.who.actor)
+async fn register_start(req: UiRequest, ScriptSubmitted(_): ScriptSubmitted<Value>) -> Response {
+    match req
+        .app()
+        .start_passkey_registration(&req.session.who.actor)
         .await
     {
         Ok(c) => ceremony_json(c),
@@ -156,18 +150,14 @@ async fn register_start(
 
 /// `POST /settings/passkeys/register/finish`: the new credential with the name for it.
 async fn register_finish(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     ScriptSubmitted(finish): ScriptSubmitted<Finish>,
 ) -> Response {
-    match state
-        .app
+    match req
+        .app()
         .finish_passkey_registration(
-            &session.who.actor,
-            &origin,
+            &req.session.who.actor,
+            &req.origin,
             &finish.ceremony,
             &finish.name,
             &finish.credential,
@@ -188,41 +178,29 @@ struct RenameForm {
 
 /// `POST /settings/passkeys/{id}/rename`.
 async fn rename(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<RenameForm>,
 ) -> Response {
-    match state
-        .app
-        .rename_passkey(&session.who.actor, &origin, id, &form.name)
+    match req
+        .app()
+        .rename_passkey(&req.session.who.actor, &req.origin, id, &form.name)
         .await
     {
         Ok(()) => Redirect::to(&format!("{PAGE_PATH}?done=renamed")).into_response(),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 
 /// `POST /settings/passkeys/{id}/remove`.
-async fn remove(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Path(id): Path<i64>,
-    Submitted(_): Submitted<Fields>,
-) -> Response {
-    match state
-        .app
-        .remove_passkey(&session.who.actor, &origin, id)
+async fn remove(req: UiRequest, Path(id): Path<i64>, Submitted(_): Submitted<Fields>) -> Response {
+    match req
+        .app()
+        .remove_passkey(&req.session.who.actor, &req.origin, id)
         .await
     {
         Ok(()) => Redirect::to(&format!("{PAGE_PATH}?done=removed")).into_response(),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 

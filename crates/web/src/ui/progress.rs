@@ -103,35 +103,28 @@ fn int(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError>
 }
 
 /// `GET /progress[?student=ID][&period=ID]`.
-async fn page(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let actor = &session.who.actor;
-    let students = match state.app.diary_students(actor).await {
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let actor = &req.session.who.actor;
+    let students = match req.app().diary_students(actor).await {
         Ok(s) => s,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     if students.is_empty() {
         return Redirect::to("/home").into_response();
     }
     let (student_id, period_id) = match (int(&q, "student"), int(&q, "period")) {
         (Ok(s), Ok(p)) => (s.unwrap_or(students[0].account_id), p),
-        (Err(e), _) | (_, Err(e)) => return PageError(state, e).into_response(),
+        (Err(e), _) | (_, Err(e)) => return PageError(req.state, e).into_response(),
     };
-    let progress = match state
-        .app
-        .progress(actor, student_id, period_id, &origin)
+    let progress = match req
+        .app()
+        .progress(actor, student_id, period_id, &req.origin)
         .await
     {
         Ok(p) => p,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
@@ -183,7 +176,7 @@ async fn page(
     let who = &progress.student;
     let student_line = student_line(&who.display_name, who.class_name.as_deref());
     render(&ProgressPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         students: student_options(&students, student_id),
         student_id,
@@ -223,34 +216,35 @@ async fn page(
 
 /// `GET /progress/assignment/{id}?student=ID`: the assignment card.
 async fn card(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let actor = &session.who.actor;
+    let actor = &req.session.who.actor;
     let Ok(id) = id.trim().parse::<i64>() else {
-        return PageError(state, AppError::NotFound("Задание не найдено".into())).into_response();
+        return PageError(req.state, AppError::NotFound("Задание не найдено".into()))
+            .into_response();
     };
     let student = match int(&q, "student") {
         Ok(Some(s)) => s,
-        Ok(None) => match state.app.diary_students(actor).await {
+        Ok(None) => match req.app().diary_students(actor).await {
             Ok(list) => match list.first() {
                 Some(s) => s.account_id,
                 None => return Redirect::to("/home").into_response(),
             },
-            Err(e) => return PageError(state, e).into_response(),
+            Err(e) => return PageError(req.state, e).into_response(),
         },
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let c = match state.app.assignment_card(actor, student, id, &origin).await {
+    let c = match req
+        .app()
+        .assignment_card(actor, student, id, &req.origin)
+        .await
+    {
         Ok(c) => c,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
@@ -268,7 +262,7 @@ async fn card(
         None => c.student.display_name.clone(),
     };
     render(&CardPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         student_line,
         back_href: format!(

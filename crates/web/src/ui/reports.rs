@@ -94,13 +94,10 @@ struct CatalogueQuery {
 }
 
 /// `GET /reports[?student=ID]`.
-async fn catalogue(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<CatalogueQuery>,
-) -> Response {
+async fn catalogue(req: UiRequest, Query(q): Query<CatalogueQuery>) -> Response {
     // A mistyped id simply falls back to the first student offered.
     let student = q.student.and_then(|s| s.trim().parse().ok());
-    catalogue_page(&state, &session, student, None, StatusCode::OK).await
+    catalogue_page(&req.state, &req.session, student, None, StatusCode::OK).await
 }
 
 async fn catalogue_page(
@@ -294,25 +291,39 @@ fn request_of(form: &ReportForm) -> Result<ReportRequest, String> {
 }
 
 /// `POST /reports/jobs`: queues the report the form describes and shows its progress.
-async fn order(
-    UiRequest { state, session, .. }: UiRequest,
-    Submitted(form): Submitted<ReportForm>,
-) -> Response {
+async fn order(req: UiRequest, Submitted(form): Submitted<ReportForm>) -> Response {
     // A form in error comes back for the same student.
     let student = form.student.trim().parse().ok();
     let request = match request_of(&form) {
         Ok(r) => r,
         Err(e) => {
-            return catalogue_page(&state, &session, student, Some(e), StatusCode::BAD_REQUEST)
-                .await;
+            return catalogue_page(
+                &req.state,
+                &req.session,
+                student,
+                Some(e),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
         }
     };
-    match state.app.queue_report(&session.who.actor, request).await {
+    match req
+        .app()
+        .queue_report(&req.session.who.actor, request)
+        .await
+    {
         Ok(id) => Redirect::to(&format!("/reports/jobs/{id}")).into_response(),
         Err(AppError::BadRequest(e)) => {
-            catalogue_page(&state, &session, student, Some(e), StatusCode::BAD_REQUEST).await
+            catalogue_page(
+                &req.state,
+                &req.session,
+                student,
+                Some(e),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 
@@ -369,27 +380,23 @@ struct FileQuery {
 }
 
 /// `GET /reports/jobs/{id}/file?format=xlsx|pdf|html`: the finished report as a download.
-async fn job_file(
-    UiRequest { state, session, .. }: UiRequest,
-    Path(id): Path<i64>,
-    Query(q): Query<FileQuery>,
-) -> Response {
+async fn job_file(req: UiRequest, Path(id): Path<i64>, Query(q): Query<FileQuery>) -> Response {
     let Some(format) = ReportFormat::from_extension(&q.format) else {
         let e = AppError::BadRequest("Неизвестный формат: выберите HTML, XLSX или PDF".into());
-        return PageError(state, e).into_response();
+        return PageError(req.state, e).into_response();
     };
-    let actor = &session.who.actor;
-    let job = match state.app.report_job(actor, id).await {
+    let actor = &req.session.who.actor;
+    let job = match req.app().report_job(actor, id).await {
         Ok(j) => j,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let rendered = match state.app.report_job_document(actor, id).await {
+    let rendered = match req.app().report_job_document(actor, id).await {
         Ok(doc) => render_document(doc, format).await,
         Err(e) => Err(e),
     };
     let bytes = match rendered {
         Ok(b) => b,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     let stem = sgo_app::reports::file_stem(&job.kind);
     let name = format!("{stem}-{id}.{}", format.extension());

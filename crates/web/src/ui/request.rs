@@ -129,6 +129,13 @@ pub(crate) trait SignedInRequest {
 
 macro_rules! signed_in {
     ($($request:ty),*) => {$(
+        impl $request {
+            /// The use cases.
+            pub(crate) fn app(&self) -> &sgo_app::App {
+                &self.state.app
+            }
+        }
+
         impl SignedInRequest for $request {
             fn state(&self) -> &AppState {
                 &self.state

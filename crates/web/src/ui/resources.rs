@@ -113,18 +113,15 @@ async fn render_page(
 }
 
 /// `GET /resources`.
-async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
     let notice = match q.get("done").map(String::as_str) {
         Some("created") => Some("Ресурс опубликован"),
         Some("deleted") => Some("Ресурс удалён"),
         _ => None,
     };
     render_page(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         Values::default(),
         FieldErrors::default(),
         notice,
@@ -134,14 +131,7 @@ async fn page(
 }
 
 /// `POST /resources` (multipart).
-async fn create(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    form: Uploaded<Values, AssignmentFiles>,
-) -> Response {
+async fn create(req: UiRequest, form: Uploaded<Values, AssignmentFiles>) -> Response {
     let values = form.form;
     let input = ResourceInput {
         target: values.target.clone(),
@@ -150,16 +140,16 @@ async fn create(
         link: values.link.clone(),
         files: form.files.into_iter().map(|(_, u)| u).collect(),
     };
-    match state
-        .app
-        .create_resource(&session.who.actor, &origin, input)
+    match req
+        .app()
+        .create_resource(&req.session.who.actor, &req.origin, input)
         .await
     {
         Ok(_) => Redirect::to("/resources?done=created").into_response(),
         Err(FormError::Invalid(errors)) => {
             render_page(
-                &state,
-                &session,
+                &req.state,
+                &req.session,
                 values,
                 errors,
                 None,
@@ -167,13 +157,13 @@ async fn create(
             )
             .await
         }
-        Err(FormError::Refused(e)) => PageError(state, e).into_response(),
+        Err(FormError::Refused(e)) => PageError(req.state, e).into_response(),
     }
 }
 
 /// `POST /resources/{id}/delete`.
 async fn delete(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
     let actor = &req.session.who.actor;
-    let deleted = req.state.app.delete_resource(actor, &req.origin, id).await;
+    let deleted = req.app().delete_resource(actor, &req.origin, id).await;
     req.done_or_fail(deleted, "/resources?done=deleted")
 }

@@ -63,15 +63,12 @@ fn row(s: SessionView) -> Row {
 }
 
 /// `GET /settings/sessions[?ended=N]`.
-async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let list = match state.app.my_sessions(&session.who).await {
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let list = match req.app().my_sessions(&req.session.who).await {
         Ok(l) => l,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
@@ -84,7 +81,7 @@ async fn page(
             n => format!("Завершено сеансов: {n}"),
         });
     let page = SessionsPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         rows: list.into_iter().map(row).collect(),
         notice,
@@ -93,51 +90,41 @@ async fn page(
 }
 
 /// `POST /settings/sessions/{id}/end`: ends one of my sessions; ending this one signs me out.
-async fn end_one(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Path(id): Path<i64>,
-    Submitted(_): Submitted<Fields>,
-) -> Response {
-    if let Err(e) = state.app.end_session(&session.who, &origin, id).await {
-        return PageError(state, e).into_response();
+async fn end_one(req: UiRequest, Path(id): Path<i64>, Submitted(_): Submitted<Fields>) -> Response {
+    if let Err(e) = req
+        .app()
+        .end_session(&req.session.who, &req.origin, id)
+        .await
+    {
+        return PageError(req.state, e).into_response();
     }
-    if id == session.who.session_id {
+    if id == req.session.who.session_id {
         return signed_out("/login");
     }
     Redirect::to(&format!("{SESSIONS_PATH}?ended=1")).into_response()
 }
 
 /// `POST /settings/sessions/end-others`.
-async fn end_others(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(_): Submitted<Fields>,
-) -> Response {
-    match state.app.end_other_sessions(&session.who, &origin).await {
+async fn end_others(req: UiRequest, Submitted(_): Submitted<Fields>) -> Response {
+    match req
+        .app()
+        .end_other_sessions(&req.session.who, &req.origin)
+        .await
+    {
         Ok(n) => Redirect::to(&format!("{SESSIONS_PATH}?ended={n}")).into_response(),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 
 /// `POST /settings/sessions/end-all`: ends every session of mine, this one too.
-async fn end_all(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(_): Submitted<Fields>,
-) -> Response {
-    match state.app.end_all_my_sessions(&session.who, &origin).await {
+async fn end_all(req: UiRequest, Submitted(_): Submitted<Fields>) -> Response {
+    match req
+        .app()
+        .end_all_my_sessions(&req.session.who, &req.origin)
+        .await
+    {
         Ok(_) => signed_out(super::login::ALL_ENDED_PATH),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 

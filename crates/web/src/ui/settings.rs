@@ -127,18 +127,15 @@ async fn render_settings(
 }
 
 /// `GET /settings`.
-async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
     let notice = match q.get("saved").map(String::as_str) {
         Some("password") => Some("Пароль изменён"),
         Some(_) => Some("Изменения сохранены"),
         None => None,
     };
     render_settings(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         None,
         FieldErrors::default(),
         notice,
@@ -171,14 +168,7 @@ fn sent<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
 }
 
 /// `POST /settings`.
-async fn save(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(form): Submitted<SettingsForm>,
-) -> Response {
+async fn save(req: UiRequest, Submitted(form): Submitted<SettingsForm>) -> Response {
     let input = SettingsInput {
         last_name: form.last_name,
         first_name: form.first_name,
@@ -189,11 +179,11 @@ async fn save(
         preferred_channel: form.preferred_channel,
         signature_cert_url: form.signature_cert_url,
     };
-    let saved = state
-        .app
-        .save_personal_settings(&session.who.actor, &origin, &input)
+    let saved = req
+        .app()
+        .save_personal_settings(&req.session.who.actor, &req.origin, &input)
         .await;
-    match settle(&state, saved) {
+    match settle(&req.state, saved) {
         Ok(Outcome::Done(())) => Redirect::to("/settings?saved=1").into_response(),
         Ok(Outcome::Invalid(errors)) => {
             let values = SettingsValues {
@@ -203,7 +193,15 @@ async fn save(
                 signature_cert_url: input.signature_cert_url,
                 channel: input.preferred_channel,
             };
-            render_settings(&state, &session, Some(values), errors, None, INVALID).await
+            render_settings(
+                &req.state,
+                &req.session,
+                Some(values),
+                errors,
+                None,
+                INVALID,
+            )
+            .await
         }
         Err(page) => page,
     }
@@ -249,38 +247,38 @@ struct PasswordForm {
 }
 
 /// `POST /settings/password`.
-async fn password_save(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(form): Submitted<PasswordForm>,
-) -> Response {
+async fn password_save(req: UiRequest, Submitted(form): Submitted<PasswordForm>) -> Response {
     let input = PasswordInput {
         current: form.current_password,
         new: form.new_password,
         repeat: form.repeat_password,
     };
-    let changed = state
-        .app
-        .change_password(&session.who, &origin, &input)
+    let changed = req
+        .app()
+        .change_password(&req.session.who, &req.origin, &input)
         .await;
-    match settle(&state, changed) {
+    match settle(&req.state, changed) {
         Ok(Outcome::Done(token)) => {
-            let target = if session.who.must_change_password {
-                sgo_core::policy::landing(&session.who.actor).path()
+            let target = if req.session.who.must_change_password {
+                sgo_core::policy::landing(&req.session.who.actor).path()
             } else {
                 "/settings?saved=password"
             };
             let mut response = Redirect::to(target).into_response();
-            let cookie = cookies::set(SESSION_COOKIE, &token, state.options.secure_cookies, "Lax");
+            let cookie = cookies::set(
+                SESSION_COOKIE,
+                &token,
+                req.state.options.secure_cookies,
+                "Lax",
+            );
             if let Ok(v) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(SET_COOKIE, v);
             }
             response
         }
-        Ok(Outcome::Invalid(errors)) => render_password(&state, &session, errors, INVALID).await,
+        Ok(Outcome::Invalid(errors)) => {
+            render_password(&req.state, &req.session, errors, INVALID).await
+        }
         Err(page) => page,
     }
 }

@@ -76,26 +76,21 @@ pub(super) struct GridQuery {
 }
 
 /// `GET /journal/group/{id}?period=`.
-pub(super) async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Path(id): Path<i64>,
-    Query(q): Query<GridQuery>,
-) -> Page {
-    let period =
-        match q.period.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => Some(p.parse::<i64>().map_err(|_| {
-                fail(&state)(sgo_app::AppError::BadRequest("Неверный период".into()))
-            })?),
-        };
-    let header = Header::load(&state, &session)
+pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<GridQuery>) -> Page {
+    let period = match q.period.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(p.parse::<i64>().map_err(|_| {
+            fail(&req.state)(sgo_app::AppError::BadRequest("Неверный период".into()))
+        })?),
+    };
+    let header = Header::load(&req.state, &req.session)
         .await
         .map_err(IntoResponse::into_response)?;
-    let g = state
-        .app
-        .journal_grid(&session.who.actor, id, period)
+    let g = req
+        .app()
+        .journal_grid(&req.session.who.actor, id, period)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     let mut columns = Vec::new();
     for l in &g.lessons {
         let mut any = false;
@@ -181,7 +176,7 @@ pub(super) async fn page(
         })
         .collect();
     Ok(render(&GridPage {
-        portal_name: state.options.portal_name.clone(),
+        portal_name: req.state.options.portal_name.clone(),
         header,
         group_id: id,
         title: format!("{} ({}{})", g.group.name, g.group.grade, g.group.letter),
@@ -214,25 +209,18 @@ fn id_field(form: &Fields, name: &str) -> Result<i64, sgo_app::AppError> {
 
 /// `POST /journal/mark` (form fields `assignment`, `student`, `value`, optional `comment`,
 /// `csrf`): answers JSON `{"value", "average"}` or `{"error"}`.
-pub(super) async fn save_mark(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    CellSubmitted(form): CellSubmitted<Fields>,
-) -> Page {
+pub(super) async fn save_mark(req: UiRequest, CellSubmitted(form): CellSubmitted<Fields>) -> Page {
     let assignment = id_field(&form, "assignment").map_err(json_error)?;
     let student = id_field(&form, "student").map_err(json_error)?;
     let comment = form
         .pairs()
         .any(|(k, _)| k == "comment")
         .then(|| form.get("comment"));
-    let saved = state
-        .app
+    let saved = req
+        .app()
         .set_mark(
-            &session.who.actor,
-            &origin,
+            &req.session.who.actor,
+            &req.origin,
             assignment,
             student,
             form.get("value"),
@@ -250,11 +238,7 @@ pub(super) async fn save_mark(
 /// `POST /journal/final-mark` (fields `group`, `student`, `period` — empty for the year —,
 /// `value`, `csrf`): answers JSON `{"value"}` or `{"error"}`.
 pub(super) async fn save_final_mark(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     CellSubmitted(form): CellSubmitted<Fields>,
 ) -> Page {
     let group = id_field(&form, "group").map_err(json_error)?;
@@ -263,11 +247,11 @@ pub(super) async fn save_final_mark(
         "" => None,
         _ => Some(id_field(&form, "period").map_err(json_error)?),
     };
-    let shown = state
-        .app
+    let shown = req
+        .app()
         .set_final_mark(
-            &session.who.actor,
-            &origin,
+            &req.session.who.actor,
+            &req.origin,
             group,
             student,
             period,
@@ -373,34 +357,24 @@ async fn history_view(
 }
 
 /// `GET /journal/mark-history?assignment=&student=`.
-pub(super) async fn history_page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HistoryQuery>,
-) -> Page {
+pub(super) async fn history_page(req: UiRequest, Query(q): Query<HistoryQuery>) -> Page {
     let (Some(assignment), Some(student)) = (q.assignment, q.student) else {
-        return Err(fail(&state)(sgo_app::AppError::BadRequest(
+        return Err(fail(&req.state)(sgo_app::AppError::BadRequest(
             "Укажите задание и ученика".into(),
         )));
     };
-    history_view(&state, &session, assignment, student, None).await
+    history_view(&req.state, &req.session, assignment, student, None).await
 }
 
 /// `POST /journal/mark-history`: the form fallback that changes a mark and its comment.
-pub(super) async fn history_save(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(form): Submitted<Fields>,
-) -> Page {
-    let assignment = id_field(&form, "assignment").map_err(fail(&state))?;
-    let student = id_field(&form, "student").map_err(fail(&state))?;
-    match state
-        .app
+pub(super) async fn history_save(req: UiRequest, Submitted(form): Submitted<Fields>) -> Page {
+    let assignment = id_field(&form, "assignment").map_err(fail(&req.state))?;
+    let student = id_field(&form, "student").map_err(fail(&req.state))?;
+    match req
+        .app()
         .set_mark(
-            &session.who.actor,
-            &origin,
+            &req.session.who.actor,
+            &req.origin,
             assignment,
             student,
             form.get("value"),
@@ -413,8 +387,8 @@ pub(super) async fn history_save(
         ))
         .into_response()),
         Err(sgo_app::AppError::BadRequest(m)) => {
-            history_view(&state, &session, assignment, student, Some(m)).await
+            history_view(&req.state, &req.session, assignment, student, Some(m)).await
         }
-        Err(e) => Err(fail(&state)(e)),
+        Err(e) => Err(fail(&req.state)(e)),
     }
 }

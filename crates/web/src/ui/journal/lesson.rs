@@ -175,7 +175,7 @@ async fn view(
 
 /// `GET /journal/lesson/{id}`.
 pub(super) async fn page(
-    UiRequest { state, session, .. }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Page {
@@ -186,31 +186,35 @@ pub(super) async fn page(
         Some("attendance") => Some("Посещаемость сохранена"),
         _ => None,
     };
-    view(&state, &session, id, None, FieldErrors::default(), notice).await
+    view(
+        &req.state,
+        &req.session,
+        id,
+        None,
+        FieldErrors::default(),
+        notice,
+    )
+    .await
 }
 
 /// `POST /journal/lesson/{id}/topic`.
 pub(super) async fn save_topic(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<TopicForm>,
 ) -> Page {
-    match state
-        .app
-        .set_lesson_topic(&session.who.actor, &origin, id, &form.topic)
+    match req
+        .app()
+        .set_lesson_topic(&req.session.who.actor, &req.origin, id, &form.topic)
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=topic")).into_response()),
         Err(AppError::BadRequest(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("topic", m);
-            view(&state, &session, id, None, errors, None).await
+            view(&req.state, &req.session, id, None, errors, None).await
         }
-        Err(e) => Err(fail(&state)(e)),
+        Err(e) => Err(fail(&req.state)(e)),
     }
 }
 
@@ -236,11 +240,7 @@ pub(super) struct AssignmentForm {
 
 /// `POST /journal/lesson/{id}/assignments` (multipart: fields and `files`).
 pub(super) async fn add_assignment(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     form: Uploaded<AssignmentForm, AssignmentFiles>,
 ) -> Page {
@@ -254,46 +254,37 @@ pub(super) async fn add_assignment(
         mandatory: !f.mandatory.is_empty(),
     };
     let files = form.files.into_iter().map(|(_, u)| u).collect();
-    match state
-        .app
-        .add_assignment(&session.who.actor, &origin, id, &input, files)
+    match req
+        .app()
+        .add_assignment(&req.session.who.actor, &req.origin, id, &input, files)
         .await
     {
         Ok(_) => {
             Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=assignment")).into_response())
         }
         Err(FormError::Invalid(errors)) => {
-            view(&state, &session, id, Some(input), errors, None).await
+            view(&req.state, &req.session, id, Some(input), errors, None).await
         }
-        Err(FormError::Refused(e)) => Err(fail(&state)(e)),
+        Err(FormError::Refused(e)) => Err(fail(&req.state)(e)),
     }
 }
 
 /// `POST /journal/lesson/{id}/assignments/{assignment}/delete`.
 pub(super) async fn delete_assignment(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path((id, assignment)): Path<(i64, i64)>,
     _: Submitted<Fields>,
 ) -> Page {
-    state
-        .app
-        .delete_assignment(&session.who.actor, &origin, id, assignment)
+    req.app()
+        .delete_assignment(&req.session.who.actor, &req.origin, id, assignment)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=deleted")).into_response())
 }
 
 /// `POST /journal/lesson/{id}/attendance` (fields `attendance-{student}`).
 pub(super) async fn save_attendance(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
@@ -302,14 +293,13 @@ pub(super) async fn save_attendance(
         if let Some(student) = name.strip_prefix("attendance-") {
             let student = student
                 .parse::<i64>()
-                .map_err(|_| fail(&state)(AppError::BadRequest("Неверный ученик".into())))?;
+                .map_err(|_| fail(&req.state)(AppError::BadRequest("Неверный ученик".into())))?;
             codes.push((student, value.to_owned()));
         }
     }
-    state
-        .app
-        .set_lesson_attendance(&session.who.actor, &origin, id, &codes)
+    req.app()
+        .set_lesson_attendance(&req.session.who.actor, &req.origin, id, &codes)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=attendance")).into_response())
 }

@@ -66,7 +66,7 @@ async fn view(
 
 /// `GET /journal/types`.
 pub(super) async fn page(
-    UiRequest { state, session, .. }: UiRequest,
+    req: UiRequest,
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Page {
     let form = AssignmentTypeInput {
@@ -75,8 +75,8 @@ pub(super) async fn page(
         ..AssignmentTypeInput::default()
     };
     view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         String::new(),
         form,
         FieldErrors::default(),
@@ -129,26 +129,15 @@ async fn save(
 }
 
 /// `POST /journal/types`: a new type.
-pub(super) async fn create(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(form): Submitted<TypeForm>,
-) -> Page {
-    save(state, origin, session, None, form).await
+pub(super) async fn create(req: UiRequest, Submitted(form): Submitted<TypeForm>) -> Page {
+    save(req.state, req.origin, req.session, None, form).await
 }
 
 /// `POST /journal/types/{id}`: changes a type.
 pub(super) async fn update(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<TypeForm>,
 ) -> Page {
-    save(state, origin, session, Some(id), form).await
+    save(req.state, req.origin, req.session, Some(id), form).await
 }

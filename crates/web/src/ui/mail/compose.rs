@@ -99,11 +99,8 @@ async fn show(
 }
 
 /// `GET /mail/compose[?to=|reply=|replyAll=|forward=|draft=]`.
-async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let actor = &session.who.actor;
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    let actor = &req.session.who.actor;
     let id_of = |key: &str| q.get(key).and_then(|v| v.trim().parse::<i64>().ok());
     let mut v = Values::default();
     let prepared = [
@@ -114,7 +111,7 @@ async fn page(
     .into_iter()
     .find_map(|(key, kind)| id_of(key).map(|id| (id, kind)));
     if let Some((id, kind)) = prepared {
-        match state.app.prepare_reply(actor, id, kind).await {
+        match req.app().prepare_reply(actor, id, kind).await {
             Ok(d) => {
                 v.to = d.to.iter().map(|p| p.id).collect();
                 v.cc = d.cc.iter().map(|p| p.id).collect();
@@ -123,10 +120,10 @@ async fn page(
                 v.files = d.files;
                 v.reply_to = (kind != ReplyKind::Forward).then_some(d.reply_to);
             }
-            Err(e) => return PageError(state, e).into_response(),
+            Err(e) => return PageError(req.state, e).into_response(),
         }
     } else if let Some(id) = id_of("draft") {
-        match state.app.read_message(actor, id).await {
+        match req.app().read_message(actor, id).await {
             Ok(m) if m.draft && m.mine => {
                 v.to = m.to.iter().map(|p| p.id).collect();
                 v.cc = m.cc.iter().map(|p| p.id).collect();
@@ -136,31 +133,27 @@ async fn page(
                 v.draft = Some(id);
             }
             Ok(_) => {
-                return PageError(state, AppError::NotFound("Черновик не найден".into()))
+                return PageError(req.state, AppError::NotFound("Черновик не найден".into()))
                     .into_response();
             }
-            Err(e) => return PageError(state, e).into_response(),
+            Err(e) => return PageError(req.state, e).into_response(),
         }
     } else if let Some(id) = id_of("to") {
         v.to = vec![id];
     }
-    show(&state, &session, v, None, StatusCode::OK).await
+    show(&req.state, &req.session, v, None, StatusCode::OK).await
 }
 
 /// `POST /mail/compose`: multipart (with files) or a plain form.
 async fn submit(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     Uploaded {
         form,
         files: uploads,
         ..
     }: Uploaded<Fields, MailFiles>,
 ) -> Response {
-    let actor = &session.who.actor;
+    let actor = &req.session.who.actor;
     let draft = !form.get("save_draft").is_empty();
     let reply_to = form.get("reply_to").trim().parse().ok();
     let replaces_draft = form.get("draft").trim().parse().ok();
@@ -178,8 +171,7 @@ async fn submit(
     let result = async {
         for (_, upload) in uploads.into_iter().filter(|(name, _)| name == "files") {
             ids.push(
-                state
-                    .app
+                req.app()
                     .upload_file(actor, UploadPurpose::Mail, upload)
                     .await?
                     .id,
@@ -200,12 +192,12 @@ async fn submit(
             reply_to,
             replaces_draft,
         };
-        state.app.send_message(actor, compose, &origin).await
+        req.app().send_message(actor, compose, &req.origin).await
     }
     .await;
     if result.is_err() {
         // The form is shown again without its files; their uploads must not hold the quota.
-        if let Err(e) = state.app.discard_uploads(actor, &ids).await {
+        if let Err(e) = req.app().discard_uploads(actor, &ids).await {
             tracing::warn!(error = %e, "could not discard the uploads of a refused message");
         }
     }
@@ -214,8 +206,8 @@ async fn submit(
         Ok(_) => Redirect::to("/mail?folder=Sent&done=sent").into_response(),
         Err(AppError::BadRequest(message)) => {
             show(
-                &state,
-                &session,
+                &req.state,
+                &req.session,
                 values,
                 Some(message),
                 StatusCode::BAD_REQUEST,
@@ -228,8 +220,8 @@ async fn submit(
             retry_after,
         }) => {
             let mut page = show(
-                &state,
-                &session,
+                &req.state,
+                &req.session,
                 values,
                 Some(message),
                 StatusCode::TOO_MANY_REQUESTS,
@@ -239,6 +231,6 @@ async fn submit(
                 .insert(header::RETRY_AFTER, retry_after.into());
             page
         }
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }

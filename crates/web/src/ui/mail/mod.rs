@@ -80,10 +80,7 @@ struct FolderQuery {
 }
 
 /// `GET /mail?folder=&q=&field=&page=`.
-async fn folder_page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<FolderQuery>,
-) -> Response {
+async fn folder_page(req: UiRequest, Query(q): Query<FolderQuery>) -> Response {
     let folder = q
         .folder
         .as_deref()
@@ -99,10 +96,10 @@ async fn folder_page(
     };
     let page_no = q.page.and_then(|p| p.parse().ok()).unwrap_or(1);
     let search = (!text.trim().is_empty()).then(|| (search_field, text.clone()));
-    let actor = &session.who.actor;
+    let actor = &req.session.who.actor;
     let result = async {
-        let page = state
-            .app
+        let page = req
+            .app()
             .mailbox(
                 actor,
                 folder,
@@ -113,15 +110,15 @@ async fn folder_page(
                 PAGE_SIZE,
             )
             .await?;
-        let has_print_queue = state.app.has_print_queue(actor).await?;
+        let has_print_queue = req.app().has_print_queue(actor).await?;
         Ok::<_, AppError>((page, has_print_queue))
     }
     .await;
     let (page, has_print_queue) = match result {
         Ok(r) => r,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
@@ -135,7 +132,7 @@ async fn folder_page(
     };
     let pages = ((page.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     render(&FolderPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         tabs: tabs(folder),
         folder: folder.code(),
@@ -160,23 +157,21 @@ struct ReadPage<'a> {
 }
 
 /// `GET /mail/{id}`: the message, now read.
-async fn read_page(
-    UiRequest { state, session, .. }: UiRequest,
-    Path(id): Path<String>,
-) -> Response {
+async fn read_page(req: UiRequest, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else {
-        return PageError(state, AppError::NotFound("Письмо не найдено".into())).into_response();
+        return PageError(req.state, AppError::NotFound("Письмо не найдено".into()))
+            .into_response();
     };
-    let m = match state.app.read_message(&session.who.actor, id).await {
+    let m = match req.app().read_message(&req.session.who.actor, id).await {
         Ok(m) => m,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
     render(&ReadPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         sent: m
             .sent
@@ -189,34 +184,27 @@ async fn read_page(
 }
 
 /// `POST /mail/action`: `message` (one or more) and `action` = delete | restore | purge | unread.
-async fn action(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
-    Submitted(form): Submitted<Fields>,
-) -> Response {
+async fn action(req: UiRequest, Submitted(form): Submitted<Fields>) -> Response {
     let ids = form.ids("message");
-    let actor = &session.who.actor;
+    let actor = &req.session.who.actor;
     let result = match form.get("action") {
-        "delete" => state
-            .app
-            .delete_mail(actor, &ids, &origin)
+        "delete" => req
+            .app()
+            .delete_mail(actor, &ids, &req.origin)
             .await
             .map(|_| ("Inbox", "deleted")),
-        "restore" => state
-            .app
-            .restore_mail(actor, &ids, &origin)
+        "restore" => req
+            .app()
+            .restore_mail(actor, &ids, &req.origin)
             .await
             .map(|_| ("Deleted", "restored")),
-        "purge" => state
-            .app
-            .purge_mail(actor, &ids, &origin)
+        "purge" => req
+            .app()
+            .purge_mail(actor, &ids, &req.origin)
             .await
             .map(|_| ("Deleted", "purged")),
-        "unread" => state
-            .app
+        "unread" => req
+            .app()
             .mark_mail(actor, &ids, false)
             .await
             .map(|_| ("Inbox", "")),
@@ -230,6 +218,6 @@ async fn action(
             };
             Redirect::to(&format!("/mail?folder={back}&done={done}")).into_response()
         }
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }

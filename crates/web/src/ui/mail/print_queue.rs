@@ -64,13 +64,10 @@ async fn page(UiRequest { state, session, .. }: UiRequest) -> Response {
 }
 
 /// `POST /mail/print-queue/pdf`: the chosen (or all) pending letters as one PDF.
-async fn pdf(
-    UiRequest { state, session, .. }: UiRequest,
-    Submitted(form): Submitted<Fields>,
-) -> Response {
-    match state
-        .app
-        .print_letters(&session.who.actor, &form.ids("letter"))
+async fn pdf(req: UiRequest, Submitted(form): Submitted<Fields>) -> Response {
+    match req
+        .app()
+        .print_letters(&req.session.who.actor, &form.ids("letter"))
         .await
     {
         Ok(bytes) => (
@@ -84,17 +81,13 @@ async fn pdf(
             bytes,
         )
             .into_response(),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }
 
 /// `POST /mail/print-queue/printed`: marks the chosen letters printed.
 async fn printed(req: UiRequest, Submitted(form): Submitted<Fields>) -> Response {
     let (actor, letters) = (&req.session.who.actor, form.ids("letter"));
-    let printed = (req
-        .state
-        .app
-        .mark_letters_printed(actor, &letters, &req.origin))
-    .await;
+    let printed = (req.app().mark_letters_printed(actor, &letters, &req.origin)).await;
     req.done_or_fail(printed, "/mail/print-queue")
 }

@@ -153,7 +153,7 @@ async fn card_page(state: &AppState, session: &UiSession, id: i64, with: CardSta
 
 /// `GET /people/{id}`.
 pub(super) async fn card(
-    UiRequest { state, session, .. }: UiRequest,
+    req: UiRequest,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -171,25 +171,20 @@ pub(super) async fn card(
         problem: None,
         status: StatusCode::OK,
     };
-    card_page(&state, &session, id, with).await
+    card_page(&req.state, &req.session, id, with).await
 }
 
 /// `POST /people/{id}`: edit the person and the account.
 pub(super) async fn update(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<PersonForm>,
 ) -> Response {
-    let saved = state
-        .app
-        .update_person(&admin, &origin, id, &form.input())
+    let saved = req
+        .app()
+        .update_person(&req.admin, &req.origin, id, &form.input())
         .await;
-    match settle(&state, saved) {
+    match settle(&req.state, saved) {
         Ok(Outcome::Done(())) => see_other(&format!("/people/{id}?done=saved")),
         Ok(Outcome::Invalid(errors)) => {
             let with = CardState {
@@ -199,7 +194,7 @@ pub(super) async fn update(
                 problem: None,
                 status: INVALID,
             };
-            card_page(&state, &session, id, with).await
+            card_page(&req.state, &req.session, id, with).await
         }
         Err(page) => page,
     }

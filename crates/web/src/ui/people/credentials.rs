@@ -71,14 +71,11 @@ async fn credentials_form(
 }
 
 /// `GET /people/credentials[?class=…]`.
-pub(super) async fn page(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+pub(super) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
     let class = q.get("class").and_then(|v| v.parse().ok());
     credentials_form(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         class,
         true,
         Vec::new(),
@@ -123,11 +120,7 @@ pub(super) struct IssueForm {
 
 /// `POST /people/credentials`: new passwords for a class or the ticked people, as a PDF.
 pub(super) async fn issue(
-    UiRequest {
-        state,
-        origin,
-        session,
-    }: UiRequest,
+    req: UiRequest,
     headers: HeaderMap,
     Submitted(form): Submitted<IssueForm>,
 ) -> Response {
@@ -137,8 +130,8 @@ pub(super) async fn issue(
     if !form.confirm {
         let problem = "Подтвердите выдачу: прежние пароли перестанут действовать".to_owned();
         return credentials_form(
-            &state,
-            &session,
+            &req.state,
+            &req.session,
             class_id,
             with_parents,
             accounts,
@@ -153,12 +146,12 @@ pub(super) async fn issue(
         accounts: accounts.clone(),
     };
     let portal = Portal {
-        name: state.options.portal_name.clone(),
-        url: portal_url(&state, &headers),
+        name: req.state.options.portal_name.clone(),
+        url: portal_url(&req.state, &headers),
     };
-    match state
-        .app
-        .issue_credentials(&session.who.actor, &origin, &portal, &request)
+    match req
+        .app()
+        .issue_credentials(&req.session.who.actor, &req.origin, &portal, &request)
         .await
     {
         Ok(sheet) => (
@@ -175,8 +168,8 @@ pub(super) async fn issue(
             .into_response(),
         Err(AppError::BadRequest(problem)) => {
             credentials_form(
-                &state,
-                &session,
+                &req.state,
+                &req.session,
                 class_id,
                 with_parents,
                 accounts,
@@ -185,6 +178,6 @@ pub(super) async fn issue(
             )
             .await
         }
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }

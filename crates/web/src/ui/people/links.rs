@@ -88,12 +88,7 @@ pub(super) struct MoveForm {
 
 /// `POST /people/{id}/move`: to another class, or out of the school with an empty class.
 pub(super) async fn move_student(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<MoveForm>,
 ) -> Response {
@@ -103,20 +98,20 @@ pub(super) async fn move_student(
             Ok(c) => Some(c),
             Err(_) => {
                 let e = AppError::BadRequest("Выберите класс из списка".into());
-                return card_problem(&state, &session, id, e).await;
+                return card_problem(&req.state, &req.session, id, e).await;
             }
         },
     };
     let Ok(date) = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
         let e = AppError::BadRequest("Укажите дату перевода".into());
-        return card_problem(&state, &session, id, e).await;
+        return card_problem(&req.state, &req.session, id, e).await;
     };
-    match state
-        .app
-        .move_student(&admin, &origin, id, class, date)
+    match req
+        .app()
+        .move_student(&req.admin, &req.origin, id, class, date)
         .await
     {
         Ok(()) => see_other(&format!("/people/{id}?done=moved")),
-        Err(e) => card_problem(&state, &session, id, e).await,
+        Err(e) => card_problem(&req.state, &req.session, id, e).await,
     }
 }

@@ -80,16 +80,13 @@ struct ListPage<'a> {
 }
 
 /// `GET /people`.
-pub(super) async fn list(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+pub(super) async fn list(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
     let filter = parse_filter(&q);
-    let list = match state.app.list_people(&session.who.actor, &filter).await {
+    let list = match req.app().list_people(&req.session.who.actor, &filter).await {
         Ok(l) => l,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
-    let header = match Header::load(&state, &session).await {
+    let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
@@ -119,7 +116,7 @@ pub(super) async fn list(
         _ => None,
     };
     render(&ListPage {
-        portal_name: &state.options.portal_name,
+        portal_name: &req.state.options.portal_name,
         header,
         lines: list.rows.into_iter().map(line).collect(),
         classes,
@@ -133,13 +130,10 @@ pub(super) async fn list(
 }
 
 /// `GET /people/export.xlsx`: the filtered list as a spreadsheet.
-pub(super) async fn export(
-    UiRequest { state, session, .. }: UiRequest,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match state
-        .app
-        .export_people_xlsx(&session.who.actor, &parse_filter(&q))
+pub(super) async fn export(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+    match req
+        .app()
+        .export_people_xlsx(&req.session.who.actor, &parse_filter(&q))
         .await
     {
         Ok(bytes) => (
@@ -157,6 +151,6 @@ pub(super) async fn export(
             bytes,
         )
             .into_response(),
-        Err(e) => PageError(state, e).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
     }
 }

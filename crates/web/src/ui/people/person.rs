@@ -132,22 +132,15 @@ async fn new_form(
 }
 
 /// `GET /people/new`.
-pub(super) async fn new_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        admin,
-        ..
-    }: SchoolAdminRequest,
-) -> Response {
+pub(super) async fn new_page(req: SchoolAdminRequest) -> Response {
     let form = PersonForm {
         active: true,
         ..PersonForm::default()
     };
     new_form(
-        &state,
-        &session,
-        &admin,
+        &req.state,
+        &req.session,
+        &req.admin,
         form,
         FieldErrors::default(),
         StatusCode::OK,
@@ -157,22 +150,17 @@ pub(super) async fn new_page(
 
 /// `POST /people/new`.
 pub(super) async fn create(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Submitted(form): Submitted<PersonForm>,
 ) -> Response {
-    let created = state
-        .app
-        .create_person(&admin, &origin, &form.input())
+    let created = req
+        .app()
+        .create_person(&req.admin, &req.origin, &form.input())
         .await;
-    match settle(&state, created) {
+    match settle(&req.state, created) {
         Ok(Outcome::Done(id)) => see_other(&format!("/people/{id}?done=created")),
         Ok(Outcome::Invalid(errors)) => {
-            new_form(&state, &session, &admin, form, errors, INVALID).await
+            new_form(&req.state, &req.session, &req.admin, form, errors, INVALID).await
         }
         Err(page) => page,
     }

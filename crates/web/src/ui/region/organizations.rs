@@ -168,7 +168,7 @@ async fn form_page(
     status: StatusCode,
 ) -> Page {
     let header = req.header().await?;
-    let app = &req.state.app;
+    let app = &req.app();
     let territory = app.region_territory(&req.admin).await.map_err(req.fail())?;
     let authority_list = app
         .region_authorities(&req.admin)
@@ -265,7 +265,7 @@ pub(crate) async fn create(
     Submitted(form): Submitted<OrganizationForm>,
 ) -> Page {
     let input = OrganizationInput::from(form);
-    let app = &req.state.app;
+    let app = &req.app();
     let created = app
         .create_organization(&req.admin, &req.origin, &input)
         .await;
@@ -279,7 +279,7 @@ pub(crate) async fn create(
 
 /// `GET /region/organizations/{id}/edit`.
 pub(crate) async fn edit_form(req: RegionAdminRequest, Path(id): Path<i64>) -> Page {
-    let app = &req.state.app;
+    let app = &req.app();
     let org = app
         .admin_organization(&req.admin, id)
         .await
@@ -296,7 +296,7 @@ pub(crate) async fn update(
     Submitted(form): Submitted<OrganizationForm>,
 ) -> Page {
     let input = OrganizationInput::from(form);
-    let app = &req.state.app;
+    let app = &req.app();
     let saved = app
         .update_organization(&req.admin, &req.origin, id, &input)
         .await;
@@ -332,7 +332,7 @@ async fn organization_page(
     status: StatusCode,
 ) -> Page {
     let header = req.header().await?;
-    let app = &req.state.app;
+    let app = &req.app();
     let org = app
         .admin_organization(&req.admin, id)
         .await
@@ -397,25 +397,20 @@ pub(crate) struct ActiveForm {
 
 /// `POST /region/organizations/{id}/active` with `active=1` (open) or `active=0` (close).
 pub(crate) async fn set_active(
-    RegionAdminRequest {
-        state,
-        origin,
-        admin,
-        ..
-    }: RegionAdminRequest,
+    req: RegionAdminRequest,
     Path(id): Path<i64>,
     Submitted(ActiveForm { active }): Submitted<ActiveForm>,
 ) -> Response {
-    match state
-        .app
-        .set_organization_active(&admin, &origin, id, active)
+    match req
+        .app()
+        .set_organization_active(&req.admin, &req.origin, id, active)
         .await
     {
         Ok(()) => {
             let done = if active { "opened" } else { "closed" };
             see_other(&format!("/region/organizations/{id}?done={done}"))
         }
-        Err(e) => PageError(state.clone(), e).into_response(),
+        Err(e) => PageError(req.state.clone(), e).into_response(),
     }
 }
 
@@ -451,7 +446,8 @@ pub(crate) async fn create_administrator(
         middle_name: form.middle_name,
         login: form.login,
     };
-    let created = (req.state.app)
+    let created = req
+        .app()
         .create_organization_administrator(&req.admin, &req.origin, id, &input)
         .await;
     match settle(&req.state, created)? {

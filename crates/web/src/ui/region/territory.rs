@@ -78,7 +78,8 @@ async fn overview_page(
         kind: OrganizationKind::from_code(kind.trim()).ok(),
         name_norm: Some(name.clone()),
     };
-    let overview = (req.state.app)
+    let overview = req
+        .app()
         .region_overview(&req.admin, &filter)
         .await
         .map_err(req.fail())?;
@@ -136,7 +137,8 @@ pub(crate) async fn create_municipality(
     req: RegionAdminRequest,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
-    let created = (req.state.app)
+    let created = req
+        .app()
         .create_municipality(&req.admin, &req.origin, &name)
         .await;
     match settle(&req.state, created)? {
@@ -179,7 +181,7 @@ async fn municipality_page(
     status: StatusCode,
 ) -> Page {
     let header = req.header().await?;
-    let app = &req.state.app;
+    let app = &req.app();
     let municipality = (app.region_municipality(&req.admin, id).await).map_err(req.fail())?;
     let territory = app.region_territory(&req.admin).await.map_err(req.fail())?;
     let settlements = territory
@@ -222,7 +224,8 @@ pub(crate) async fn rename_municipality(
     Path(id): Path<i64>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
-    let renamed = (req.state.app)
+    let renamed = req
+        .app()
         .rename_municipality(&req.admin, &req.origin, id, &name)
         .await;
     match settle(&req.state, renamed)? {
@@ -247,7 +250,7 @@ pub(crate) async fn create_settlement(
     Path(id): Path<i64>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
-    let app = &req.state.app;
+    let app = &req.app();
     let created = (app.create_settlement(&req.admin, &req.origin, id, &name)).await;
     match settle(&req.state, created)? {
         Outcome::Done(_) => Ok(see_other(&format!(
@@ -285,7 +288,7 @@ async fn settlement_page(
     status: StatusCode,
 ) -> Page {
     let header = req.header().await?;
-    let settlement = (req.state.app.region_settlement(&req.admin, id).await).map_err(req.fail())?;
+    let settlement = (req.app().region_settlement(&req.admin, id).await).map_err(req.fail())?;
     let (name, name_error) = typed.unwrap_or_else(|| (settlement.name.clone(), None));
     let page = SettlementPage {
         portal_name: &req.state.options.portal_name,
@@ -313,7 +316,8 @@ pub(crate) async fn rename_settlement(
     Path(id): Path<i64>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
-    let renamed = (req.state.app)
+    let renamed = req
+        .app()
         .rename_settlement(&req.admin, &req.origin, id, &name)
         .await;
     match settle(&req.state, renamed)? {

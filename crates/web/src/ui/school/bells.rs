@@ -96,19 +96,11 @@ pub(super) async fn bells_view(
     })
 }
 
-pub(super) async fn bells_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
-    Query(q): Query<OrgQuery>,
-) -> Page {
-    let org = org_of(admin, q.org);
+pub(super) async fn bells_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
+    let org = org_of(&req.admin, q.org);
     let page = bells_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         org,
         None,
         FieldErrors::default(),
@@ -119,15 +111,10 @@ pub(super) async fn bells_page(
 }
 
 pub(super) async fn save_bells(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
-    let org = org_of_form(admin, &form);
+    let org = org_of_form(&req.admin, &form);
     let shift = form.get("shift");
     let rows: Vec<(i32, String, String)> = (1..=BELL_ROWS)
         .map(|n| {
@@ -138,16 +125,16 @@ pub(super) async fn save_bells(
             )
         })
         .collect();
-    let answer = state
-        .app
-        .save_bells(admin, &origin, org, shift, &rows)
+    let answer = req
+        .app()
+        .save_bells(&req.admin, &req.origin, org, shift, &rows)
         .await;
     let entered = shift.trim().parse::<i32>().ok().map(|s| (s, rows));
     respond(
-        &state,
+        &req.state,
         answer,
-        |()| format!("/school/bells?saved=bells{}", org_amp(admin, org)),
-        |errors| bells_view(&state, &session, org, entered, errors, None),
+        |()| format!("/school/bells?saved=bells{}", org_amp(&req.admin, org)),
+        |errors| bells_view(&req.state, &req.session, org, entered, errors, None),
     )
     .await
 }

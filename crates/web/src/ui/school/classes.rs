@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
+use sgo_app::form::FormResult;
 
 #[derive(Template)]
 #[template(path = "school/classes.html")]
@@ -77,23 +78,15 @@ pub(super) async fn classes_view(
     })
 }
 
-pub(super) async fn classes_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
-    Query(q): Query<OrgQuery>,
-) -> Page {
-    let org = org_of(admin, q.org);
+pub(super) async fn classes_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
+    let org = org_of(&req.admin, q.org);
     let form = ClassInput {
         shift: "1".into(),
         ..ClassInput::default()
     };
     let page = classes_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         org,
         q.year,
         form,
@@ -105,30 +98,35 @@ pub(super) async fn classes_page(
 }
 
 pub(super) async fn create_class(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let Ok(year_id) = form.year.trim().parse::<i64>() else {
-        return Err(fail(&state)(AppError::BadRequest(
+        return Err(fail(&req.state)(AppError::BadRequest(
             "Выберите учебный год".into(),
         )));
     };
     let input = form.input();
-    let answer = state
-        .app
-        .create_class(admin, &origin, year_id, &input)
+    let answer = req
+        .app()
+        .create_class(&req.admin, &req.origin, year_id, &input)
         .await;
-    let org = org_of(admin, org_field(&form.org));
+    let org = org_of(&req.admin, org_field(&form.org));
     respond(
-        &state,
+        &req.state,
         answer,
         |id| format!("/school/classes/{id}?saved=class"),
-        |errors| classes_view(&state, &session, org, Some(year_id), input, errors, None),
+        |errors| {
+            classes_view(
+                &req.state,
+                &req.session,
+                org,
+                Some(year_id),
+                input,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
@@ -261,13 +259,13 @@ pub(super) async fn class_view(
 }
 
 pub(super) async fn class_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let page = class_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         id,
         ClassForms::default(),
         notice(q.saved.as_deref()),
@@ -277,146 +275,135 @@ pub(super) async fn class_page(
 }
 
 pub(super) async fn update_class(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let input = form.input();
-    let answer = state.app.update_class(admin, &origin, id, &input).await;
-    respond(
-        &state,
+    let answer = req
+        .app()
+        .update_class(&req.admin, &req.origin, id, &input)
+        .await;
+    let forms = ClassForms {
+        class: Some(input),
+        ..ClassForms::default()
+    };
+    class_answer(
+        &req,
+        id,
         answer,
         |()| format!("/school/classes/{id}?saved=class"),
-        |errors| {
-            let forms = ClassForms {
-                class: Some(input),
-                errors,
-                ..ClassForms::default()
-            };
-            class_view(&state, &session, id, forms, None)
-        },
+        forms,
     )
     .await
 }
 
+/// The answer to a form of the class page: on success to the address `done` makes, else the
+/// class page again with what was typed (`forms`) and the messages.
+async fn class_answer<T>(
+    req: &SchoolAdminRequest,
+    id: i64,
+    answer: FormResult<T>,
+    done: impl FnOnce(T) -> String,
+    forms: ClassForms,
+) -> Page {
+    let again = |errors| {
+        class_view(
+            &req.state,
+            &req.session,
+            id,
+            ClassForms { errors, ..forms },
+            None,
+        )
+    };
+    respond(&req.state, answer, done, again).await
+}
+
 pub(super) async fn create_subgroup(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let name = form.subgroup_name;
-    let answer = state
-        .app
-        .create_subgroup(admin, &origin, id, &name, &form.students)
+    let answer = req
+        .app()
+        .create_subgroup(&req.admin, &req.origin, id, &name, &form.students)
         .await;
-    respond(
-        &state,
+    let forms = ClassForms {
+        subgroup_name: name,
+        ..ClassForms::default()
+    };
+    class_answer(
+        &req,
+        id,
         answer,
         |_| format!("/school/classes/{id}?saved=subgroup"),
-        |errors| {
-            let forms = ClassForms {
-                subgroup_name: name,
-                errors,
-                ..ClassForms::default()
-            };
-            class_view(&state, &session, id, forms, None)
-        },
+        forms,
     )
     .await
 }
 
 pub(super) async fn create_group(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<GroupForm>,
 ) -> Page {
     let input = GroupInput::from(form);
-    let answer = state
-        .app
-        .create_subject_group(admin, &origin, id, &input)
+    let answer = req
+        .app()
+        .create_subject_group(&req.admin, &req.origin, id, &input)
         .await;
-    respond(
-        &state,
+    let forms = ClassForms {
+        group: input,
+        ..ClassForms::default()
+    };
+    class_answer(
+        &req,
+        id,
         answer,
         |_| format!("/school/classes/{id}?saved=group"),
-        |errors| {
-            let forms = ClassForms {
-                group: input,
-                errors,
-                ..ClassForms::default()
-            };
-            class_view(&state, &session, id, forms, None)
-        },
+        forms,
     )
     .await
 }
 
 pub(super) async fn delete_group(
-    SchoolAdminRequest {
-        state,
-        origin,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let class = state
-        .app
-        .delete_subject_group(admin, &origin, id)
+    let class = req
+        .app()
+        .delete_subject_group(&req.admin, &req.origin, id)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     Ok(see(format!("/school/classes/{class}?saved=group_deleted")))
 }
 
 pub(super) async fn delete_class(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let class = state
-        .app
-        .class_setup(admin, id)
+    let class = req
+        .app()
+        .class_setup(&req.admin, id)
         .await
-        .map_err(fail(&state))?
+        .map_err(fail(&req.state))?
         .class;
-    let org_amp = if class.organization_id == admin.home() {
+    let org_amp = if class.organization_id == req.admin.home() {
         String::new()
     } else {
         format!("&org={}", class.organization_id)
     };
-    let answer = state.app.delete_class(admin, &origin, id).await;
-    respond(
-        &state,
+    let answer = req.app().delete_class(&req.admin, &req.origin, id).await;
+    let forms = ClassForms::default();
+    class_answer(
+        &req,
+        id,
         answer,
         |year| format!("/school/classes?year={year}&saved=class_deleted{org_amp}"),
-        |errors| {
-            let forms = ClassForms {
-                errors,
-                ..ClassForms::default()
-            };
-            class_view(&state, &session, id, forms, None)
-        },
+        forms,
     )
     .await
 }

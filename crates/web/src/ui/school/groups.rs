@@ -83,34 +83,26 @@ pub(super) async fn group_view(
     })
 }
 
-pub(super) async fn group_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
-    Path(id): Path<i64>,
-) -> Page {
-    let page = group_view(&state, &session, id, None, FieldErrors::default()).await?;
+pub(super) async fn group_page(req: SchoolAdminRequest, Path(id): Path<i64>) -> Page {
+    let page = group_view(&req.state, &req.session, id, None, FieldErrors::default()).await?;
     Ok(render(&page))
 }
 
 pub(super) async fn update_group(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<GroupEditForm>,
 ) -> Page {
     let input = GroupEdit::from(form);
-    let answer = state
-        .app
-        .update_subject_group(admin, &origin, id, &input)
+    let answer = req
+        .app()
+        .update_subject_group(&req.admin, &req.origin, id, &input)
         .await;
     respond(
-        &state,
+        &req.state,
         answer,
         |(class, _)| format!("/school/classes/{class}?saved=group_updated"),
-        |errors| group_view(&state, &session, id, Some(input), errors),
+        |errors| group_view(&req.state, &req.session, id, Some(input), errors),
     )
     .await
 }

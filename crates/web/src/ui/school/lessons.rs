@@ -59,12 +59,7 @@ pub(super) fn lesson_row(l: &SetupLessonRecord) -> LessonRow {
 }
 
 pub(super) async fn lessons_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<WeekQuery>,
 ) -> Page {
@@ -72,15 +67,15 @@ pub(super) async fn lessons_page(
         q.week
             .as_deref()
             .and_then(parse_date)
-            .unwrap_or_else(|| state.app.today()),
+            .unwrap_or_else(|| req.app().today()),
     );
-    let (class, lessons) = state
-        .app
-        .class_week_lessons(admin, id, monday)
+    let (class, lessons) = req
+        .app()
+        .class_week_lessons(&req.admin, id, monday)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     let (portal_name, header, c) =
-        common(&state, &session, class.organization_id, "classes").await?;
+        common(&req.state, &req.session, class.organization_id, "classes").await?;
     let sunday = monday + Duration::days(6);
     Ok(render(&LessonsPage {
         portal_name,
@@ -176,13 +171,13 @@ pub(super) async fn lesson_view(
 }
 
 pub(super) async fn lesson_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let page = lesson_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         id,
         None,
         FieldErrors::default(),
@@ -193,22 +188,20 @@ pub(super) async fn lesson_page(
 }
 
 pub(super) async fn change_lesson(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<LessonForm>,
 ) -> Page {
     let input = LessonInput::from(form);
-    let answer = state.app.change_lesson(admin, &origin, id, &input).await;
+    let answer = req
+        .app()
+        .change_lesson(&req.admin, &req.origin, id, &input)
+        .await;
     respond(
-        &state,
+        &req.state,
         answer,
         |_| format!("/school/lessons/{id}?saved=lesson"),
-        |errors| lesson_view(&state, &session, id, Some(input), errors, None),
+        |errors| lesson_view(&req.state, &req.session, id, Some(input), errors, None),
     )
     .await
 }

@@ -65,54 +65,41 @@ pub(super) async fn subgroup_view(
     })
 }
 
-pub(super) async fn subgroup_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
-    Path(id): Path<i64>,
-) -> Page {
-    let page = subgroup_view(&state, &session, id, None, FieldErrors::default()).await?;
+pub(super) async fn subgroup_page(req: SchoolAdminRequest, Path(id): Path<i64>) -> Page {
+    let page = subgroup_view(&req.state, &req.session, id, None, FieldErrors::default()).await?;
     Ok(render(&page))
 }
 
 pub(super) async fn update_subgroup(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let (name, students) = (form.subgroup_name, form.students);
-    let answer = state
-        .app
-        .update_subgroup(admin, &origin, id, &name, &students)
+    let answer = req
+        .app()
+        .update_subgroup(&req.admin, &req.origin, id, &name, &students)
         .await;
     respond(
-        &state,
+        &req.state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_updated"),
-        |errors| subgroup_view(&state, &session, id, Some((name, students)), errors),
+        |errors| subgroup_view(&req.state, &req.session, id, Some((name, students)), errors),
     )
     .await
 }
 
 pub(super) async fn delete_subgroup(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let answer = state.app.delete_subgroup(admin, &origin, id).await;
+    let answer = req.app().delete_subgroup(&req.admin, &req.origin, id).await;
     respond(
-        &state,
+        &req.state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_deleted"),
-        |errors| subgroup_view(&state, &session, id, None, errors),
+        |errors| subgroup_view(&req.state, &req.session, id, None, errors),
     )
     .await
 }

@@ -45,19 +45,11 @@ pub(super) async fn subjects_view(
     })
 }
 
-pub(super) async fn subjects_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
-    Query(q): Query<OrgQuery>,
-) -> Page {
-    let org = org_of(admin, q.org);
+pub(super) async fn subjects_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
+    let org = org_of(&req.admin, q.org);
     let page = subjects_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         org,
         Default::default(),
         FieldErrors::default(),
@@ -77,25 +69,26 @@ pub(super) struct SubjectForm {
 }
 
 pub(super) async fn create_subject(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
-    let org = org_of(admin, org_field(&form.org));
-    let answer = state
-        .app
-        .create_subject(admin, &origin, org, &form.subject_name, &form.short_name)
+    let org = org_of(&req.admin, org_field(&form.org));
+    let answer = req
+        .app()
+        .create_subject(
+            &req.admin,
+            &req.origin,
+            org,
+            &form.subject_name,
+            &form.short_name,
+        )
         .await;
     let entered = (form.subject_name, form.short_name);
     respond(
-        &state,
+        &req.state,
         answer,
-        |_| format!("/school/subjects?saved=subject{}", org_amp(admin, org)),
-        |errors| subjects_view(&state, &session, org, entered, errors, None),
+        |_| format!("/school/subjects?saved=subject{}", org_amp(&req.admin, org)),
+        |errors| subjects_view(&req.state, &req.session, org, entered, errors, None),
     )
     .await
 }
@@ -146,13 +139,13 @@ pub(super) async fn subject_view(
 }
 
 pub(super) async fn subject_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let page = subject_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         id,
         None,
         FieldErrors::default(),
@@ -163,50 +156,46 @@ pub(super) async fn subject_page(
 }
 
 pub(super) async fn update_subject(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
-    let answer = state
-        .app
-        .update_subject(admin, &origin, id, &form.subject_name, &form.short_name)
+    let answer = req
+        .app()
+        .update_subject(
+            &req.admin,
+            &req.origin,
+            id,
+            &form.subject_name,
+            &form.short_name,
+        )
         .await;
     let entered = Some((form.subject_name, form.short_name));
     respond(
-        &state,
+        &req.state,
         answer,
         |()| format!("/school/subjects/{id}?saved=subject_updated"),
-        |errors| subject_view(&state, &session, id, entered, errors, None),
+        |errors| subject_view(&req.state, &req.session, id, entered, errors, None),
     )
     .await
 }
 
 pub(super) async fn delete_subject(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     _: Submitted<Fields>,
 ) -> Page {
-    let answer = state.app.delete_subject(admin, &origin, id).await;
+    let answer = req.app().delete_subject(&req.admin, &req.origin, id).await;
     respond(
-        &state,
+        &req.state,
         answer,
         |org| {
             format!(
                 "/school/subjects?saved=subject_deleted{}",
-                org_amp(admin, org)
+                org_amp(&req.admin, org)
             )
         },
-        |errors| subject_view(&state, &session, id, None, errors, None),
+        |errors| subject_view(&req.state, &req.session, id, None, errors, None),
     )
     .await
 }

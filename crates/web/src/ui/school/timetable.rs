@@ -138,7 +138,7 @@ pub(super) async fn timetable_view(
 }
 
 pub(super) async fn timetable_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<TimetableQuery>,
 ) -> Page {
@@ -156,8 +156,8 @@ pub(super) async fn timetable_page(
         text
     });
     let page = timetable_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         id,
         on,
         None,
@@ -169,12 +169,7 @@ pub(super) async fn timetable_page(
 }
 
 pub(super) async fn save_timetable(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
@@ -197,14 +192,14 @@ pub(super) async fn save_timetable(
         });
     }
     let valid_from = form.get("valid_from").to_owned();
-    let answer = state
-        .app
-        .save_timetable(admin, &origin, id, &valid_from, &cells)
+    let answer = req
+        .app()
+        .save_timetable(&req.admin, &req.origin, id, &valid_from, &cells)
         .await;
     let on = parse_date(&valid_from);
     let done = format!("/school/classes/{id}/timetable?on={valid_from}");
     respond(
-        &state,
+        &req.state,
         answer,
         |out| {
             let (created, deleted, kept) = (out.created, out.deleted, out.kept);
@@ -212,7 +207,7 @@ pub(super) async fn save_timetable(
         },
         |errors| {
             let entered = Some((valid_from, cells));
-            timetable_view(&state, &session, id, on, entered, errors, None)
+            timetable_view(&req.state, &req.session, id, on, entered, errors, None)
         },
     )
     .await

@@ -43,19 +43,11 @@ pub(super) async fn years_view(
     })
 }
 
-pub(super) async fn years_page(
-    SchoolAdminRequest {
-        state,
-        session,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
-    Query(q): Query<OrgQuery>,
-) -> Page {
-    let org = org_of(admin, q.org);
+pub(super) async fn years_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
+    let org = org_of(&req.admin, q.org);
     let page = years_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         org,
         YearInput::default(),
         FieldErrors::default(),
@@ -66,22 +58,20 @@ pub(super) async fn years_page(
 }
 
 pub(super) async fn create_year(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Submitted(form): Submitted<NewYearForm>,
 ) -> Page {
-    let org = org_of(admin, org_field(&form.org));
+    let org = org_of(&req.admin, org_field(&form.org));
     let input = form.input();
-    let answer = state.app.create_year(admin, &origin, org, &input).await;
+    let answer = req
+        .app()
+        .create_year(&req.admin, &req.origin, org, &input)
+        .await;
     respond(
-        &state,
+        &req.state,
         answer,
         |id| format!("/school/years/{id}?saved=year"),
-        |errors| years_view(&state, &session, org, input, errors, None),
+        |errors| years_view(&req.state, &req.session, org, input, errors, None),
     )
     .await
 }
@@ -169,13 +159,13 @@ pub(super) async fn year_view(
 }
 
 pub(super) async fn year_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let page = year_view(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         id,
         (HolidayInput::default(), None),
         FieldErrors::default(),
@@ -275,7 +265,7 @@ pub(super) async fn scheme_view(
 }
 
 pub(super) async fn scheme_page(
-    SchoolAdminRequest { state, session, .. }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Query(q): Query<SchemeQuery>,
 ) -> Page {
@@ -285,17 +275,12 @@ pub(super) async fn scheme_page(
         kind: q.kind.unwrap_or_default(),
         dates: Vec::new(),
     };
-    let page = scheme_view(&state, &session, id, &input, FieldErrors::default()).await?;
+    let page = scheme_view(&req.state, &req.session, id, &input, FieldErrors::default()).await?;
     Ok(render(&page))
 }
 
 pub(super) async fn save_scheme(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
@@ -313,26 +298,21 @@ pub(super) async fn save_scheme(
             })
             .collect(),
     };
-    let answer = state
-        .app
-        .add_period_scheme(admin, &origin, id, &input)
+    let answer = req
+        .app()
+        .add_period_scheme(&req.admin, &req.origin, id, &input)
         .await;
     respond(
-        &state,
+        &req.state,
         answer,
         |()| format!("/school/years/{id}?saved=periods"),
-        |errors| scheme_view(&state, &session, id, &input, errors),
+        |errors| scheme_view(&req.state, &req.session, id, &input, errors),
     )
     .await
 }
 
 pub(super) async fn delete_scheme(
-    SchoolAdminRequest {
-        state,
-        origin,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<GradeRangeForm>,
 ) -> Page {
@@ -340,74 +320,63 @@ pub(super) async fn delete_scheme(
         value
             .trim()
             .parse::<i32>()
-            .map_err(|_| fail(&state)(AppError::BadRequest("Неверные параллели".into())))
+            .map_err(|_| fail(&req.state)(AppError::BadRequest("Неверные параллели".into())))
     };
     let (from, to) = (grade(&form.grade_from)?, grade(&form.grade_to)?);
-    state
-        .app
-        .delete_period_scheme(admin, &origin, id, from, to)
+    req.app()
+        .delete_period_scheme(&req.admin, &req.origin, id, from, to)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     Ok(see(format!("/school/years/{id}?saved=periods_deleted")))
 }
 
 pub(super) async fn add_holiday(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<HolidayForm>,
 ) -> Page {
     let input = HolidayInput::from(form);
-    let answer = state.app.add_holiday(admin, &origin, id, &input).await;
+    let answer = req
+        .app()
+        .add_holiday(&req.admin, &req.origin, id, &input)
+        .await;
     respond(
-        &state,
+        &req.state,
         answer,
         |_| format!("/school/years/{id}?saved=holiday"),
-        |errors| year_view(&state, &session, id, (input, None), errors, None),
+        |errors| year_view(&req.state, &req.session, id, (input, None), errors, None),
     )
     .await
 }
 
 pub(super) async fn delete_holiday(
-    SchoolAdminRequest {
-        state,
-        origin,
-        ref admin,
-        ..
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path((id, holiday)): Path<(i64, i64)>,
     _: Submitted<Fields>,
 ) -> Page {
-    state
-        .app
-        .delete_holiday(admin, &origin, id, holiday)
+    req.app()
+        .delete_holiday(&req.admin, &req.origin, id, holiday)
         .await
-        .map_err(fail(&state))?;
+        .map_err(fail(&req.state))?;
     Ok(see(format!("/school/years/{id}?saved=holiday_deleted")))
 }
 
 pub(super) async fn update_year(
-    SchoolAdminRequest {
-        state,
-        origin,
-        session,
-        ref admin,
-    }: SchoolAdminRequest,
+    req: SchoolAdminRequest,
     Path(id): Path<i64>,
     Submitted(form): Submitted<YearForm>,
 ) -> Page {
     let input = YearInput::from(form);
-    let answer = state.app.update_year(admin, &origin, id, &input).await;
+    let answer = req
+        .app()
+        .update_year(&req.admin, &req.origin, id, &input)
+        .await;
     let forms = (HolidayInput::default(), Some(input));
     respond(
-        &state,
+        &req.state,
         answer,
         |()| format!("/school/years/{id}?saved=year_updated"),
-        |errors| year_view(&state, &session, id, forms, errors, None),
+        |errors| year_view(&req.state, &req.session, id, forms, errors, None),
     )
     .await
 }

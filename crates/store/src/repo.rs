@@ -75,6 +75,15 @@ fn map_conflict(error: sqlx::Error) -> StoreError {
     StoreError::Database(error)
 }
 
+/// The rows of `sql` about one thing (`$1`) over the days `$2` to `$3`: the shape of the
+/// journal and diary queries over a week or a period.
+async fn fetch_span<T>(pool: &sqlx::Pool<Db>, sql: &'static str, id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(pool).await?)
+}
+
 fn bind_value<'q>(
     query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
     value: Value,
@@ -374,45 +383,28 @@ impl Store for Backend {
     }
 
     async fn diary_lessons(&self, student: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DiaryLessonRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_span(&self.pool, concat!(
             "SELECT l.id AS lesson_id, l.date, l.shift, l.number, l.start_time, l.end_time, l.room, l.topic, \
              sub.name AS subject_name, sg.id AS subject_group_id, sg.name AS subject_group_name ",
             student_lessons_joins!(),
             student_lessons_where!(),
             "AND l.date >= $2 AND l.date <= $3 ORDER BY l.date, l.shift, l.number, l.id"
-        ))
-        .bind(student)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        ), student, from, to).await
     }
 
     async fn diary_assignments(&self, student: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DiaryAssignmentRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_span(&self.pool, concat!(
             assignment_columns!(),
             student_lessons_joins!(),
             assignment_joins!(),
             student_lessons_where!(),
             "AND l.date >= $2 AND l.date <= $3 ORDER BY l.date, l.number, t.sort_order, a.id"
-        ))
-        .bind(student)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        ), student, from, to).await
     }
 
     async fn diary_attendance(&self, student: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<AttendanceRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT at.lesson_id, at.code FROM attendance at JOIN lessons l ON l.id = at.lesson_id \
-             WHERE at.student_account_id = $1 AND l.date >= $2 AND l.date <= $3",
-        )
-        .bind(student)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_span(&self.pool, "SELECT at.lesson_id, at.code FROM attendance at JOIN lessons l ON l.id = at.lesson_id \
+             WHERE at.student_account_id = $1 AND l.date >= $2 AND l.date <= $3", student, from, to).await
     }
 
     async fn overdue_assignments(

@@ -66,17 +66,12 @@ const LESSON_GROUP: &str = "SELECT subject_group_id FROM lessons WHERE id = $1";
 #[async_trait]
 impl crate::JournalStore for Backend {
     async fn teacher_lessons(&self, teacher: AccountId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalLessonRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_span(&self.pool, concat!(
             journal_lesson_select!(),
             "WHERE l.date >= $2 AND l.date <= $3 AND (l.teacher_account_id = $1 OR (l.teacher_account_id IS NULL \
              AND EXISTS (SELECT 1 FROM subject_group_teachers t WHERE t.subject_group_id = l.subject_group_id \
              AND t.teacher_account_id = $1))) ORDER BY l.date, l.number, l.id"
-        ))
-        .bind(teacher)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        ), teacher, from, to).await
     }
 
     async fn teacher_groups(&self, teacher: AccountId, year_id: i64) -> StoreResult<Vec<crate::JournalGroupRecord>> {
@@ -144,74 +139,44 @@ impl crate::JournalStore for Backend {
     }
 
     async fn group_students(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::NamedRecord>> {
-        Ok(sqlx::query_as(
-            // The records' name, never the one the student chose: a row labelled with a
-            // classmate's name would take that classmate's marks.
+        // The records' name, never the one the student chose: a row labelled with a
+        // classmate's name would take that classmate's marks.
+        fetch_span(&self.pool,
             "SELECT DISTINCT a.id, p.last_name || ' ' || p.first_name AS name FROM subject_groups sg \
              JOIN class_students cs ON cs.class_id = sg.class_id JOIN accounts a ON a.id = cs.student_account_id \
              JOIN persons p ON p.id = a.person_id \
              WHERE sg.id = $1 AND cs.from_date <= $3 AND (cs.to_date IS NULL OR cs.to_date >= $2) \
              AND (sg.subgroup_id IS NULL OR EXISTS (SELECT 1 FROM subgroup_students ss \
              WHERE ss.subgroup_id = sg.subgroup_id AND ss.student_account_id = a.id)) \
-             ORDER BY name, a.id",
-        )
-        .bind(group)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+             ORDER BY name, a.id", group, from, to).await
     }
 
     async fn group_lessons(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalLessonRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_span(&self.pool, concat!(
             journal_lesson_select!(),
             "WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3 AND l.status <> 'cancelled' \
              ORDER BY l.date, l.number, l.id"
-        ))
-        .bind(group)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        ), group, from, to).await
     }
 
     async fn group_assignments(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalAssignmentRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_span(&self.pool, concat!(
             journal_assignment_select!(),
             "WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3 AND l.status <> 'cancelled' \
              ORDER BY l.date, l.number, a.id"
-        ))
-        .bind(group)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+        ), group, from, to).await
     }
 
     async fn group_marks(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalMarkRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT m.assignment_id, m.student_account_id, m.value, m.code, m.duty, m.comment FROM marks m \
+        fetch_span(&self.pool, "SELECT m.assignment_id, m.student_account_id, m.value, m.code, m.duty, m.comment FROM marks m \
              JOIN assignments a ON a.id = m.assignment_id JOIN lessons l ON l.id = a.lesson_id \
-             WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3",
-        )
-        .bind(group)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3", group, from, to).await
     }
 
     async fn group_attendance(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalAttendanceRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT at.lesson_id, at.student_account_id, at.code FROM attendance at \
+        fetch_span(&self.pool, "SELECT at.lesson_id, at.student_account_id, at.code FROM attendance at \
              JOIN lessons l ON l.id = at.lesson_id \
-             WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3",
-        )
-        .bind(group)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3", group, from, to).await
     }
 
     async fn journal_mark(&self, assignment: i64, student: AccountId) -> StoreResult<Option<crate::JournalMarkRecord>> {

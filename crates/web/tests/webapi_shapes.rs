@@ -1,7 +1,7 @@
 //! Snapshots of every NetSchool web API (`/webapi/…`) response shape, so that a renamed field, a
 //! changed casing or date format, or a new status fails a test: the public clients parse these
-//! bytes literally (/work/shared/spec/netschool-webapi.md, in the repository as
-//! `spec/netschool-webapi.md`). One demo school on SQLite with the fixed test day; the people
+//! bytes literally (the wire spec, `spec/netschool-webapi.md` beside ARCHITECTURE.md). One
+//! demo school on SQLite with the fixed test day (the shapes do not differ by engine); the people
 //! sign in through the NetSchool challenge as the clients do.
 //!
 //! What moves from run to run is redacted with insta selectors, keeping the format visible:
@@ -173,7 +173,7 @@ fn every_webapi_route_has_a_snapshot() {
     );
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let mut stray = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
+    for entry in std::fs::read_dir(dir).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         let Some(name) = file
             .strip_prefix("webapi_shapes__")

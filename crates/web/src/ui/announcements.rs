@@ -1,5 +1,7 @@
 //! The announcements pages: the list, writing and editing.
 
+use sgo_core::AnnouncementId;
+use sgo_core::ClassId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -64,7 +66,7 @@ struct FormValues {
     body: String,
     audience: String,
     roles: Vec<String>,
-    class_ids: Vec<i64>,
+    class_ids: Vec<ClassId>,
     expires_on: String,
 }
 
@@ -193,7 +195,7 @@ async fn new_form(State(state): State<AppState>, session: UiSession) -> Response
 async fn edit_form(
     State(state): State<AppState>,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
 ) -> Response {
     let view = match state.app.announcement_to_edit(&session.who.actor, id).await {
         Ok(v) => v,
@@ -303,7 +305,7 @@ async fn update(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
     let input = input_of(form);
@@ -341,7 +343,7 @@ async fn delete(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     _: Submitted<Fields>,
 ) -> Response {
     match state

@@ -1,5 +1,6 @@
 //! The diary page: a week of lessons, homework, marks and attendance; parents switch children.
 
+use sgo_core::StudentId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -107,7 +108,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                             .map(|fs| {
                                 fs.iter()
                                     .map(|f| FileView {
-                                        id: f.id,
+                                        id: f.id.get(),
                                         name: f.name.clone(),
                                     })
                                     .collect()
@@ -121,7 +122,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                                 title: a.title.clone(),
                                 description: a.description.clone(),
                                 files,
-                                card_href: card(a.assignment_id),
+                                card_href: card(a.assignment_id.get()),
                             });
                         }
                         if a.mark_id.is_none() {
@@ -152,7 +153,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                             title,
                             duty,
                             comment: a.mark_comment.clone().unwrap_or_default(),
-                            card_href: card(a.assignment_id),
+                            card_href: card(a.assignment_id.get()),
                         });
                     }
                     LessonView {
@@ -199,13 +200,13 @@ pub(crate) async fn page(
     let student_id = q
         .get("student")
         .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or(students[0].account_id);
+        .unwrap_or((students[0].account_id).get());
     let saturday = monday + Duration::days(5);
     let week = match state
         .app
         .diary_week(
             actor,
-            student_id,
+            StudentId::new(student_id),
             monday,
             monday + Duration::days(6),
             &origin,
@@ -236,12 +237,12 @@ pub(crate) async fn page(
         students: students
             .iter()
             .map(|s| StudentOption {
-                id: s.account_id,
+                id: s.account_id.get(),
                 name: match &s.class_name {
                     Some(c) => format!("{} ({c})", s.display_name),
                     None => s.display_name.clone(),
                 },
-                selected: s.account_id == student_id,
+                selected: s.account_id == StudentId::new(student_id),
             })
             .collect(),
         student_line,

@@ -4,6 +4,7 @@ use crate::routes::Routes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use sgo_core::FileId;
 
 use super::{PageError, UiSession};
 use crate::AppState;
@@ -17,7 +18,7 @@ async fn download(
     State(state): State<AppState>,
     session: UiSession,
     ClientOrigin(origin): ClientOrigin,
-    Path(id): Path<i64>,
+    Path(id): Path<FileId>,
 ) -> Response {
     match state
         .app

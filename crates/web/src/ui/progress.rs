@@ -1,6 +1,8 @@
 //! Progress pages for students and parents: marks by subject and period with weighted averages,
 //! period and year marks, overdue work, and the assignment card.
 
+use sgo_core::PeriodId;
+use sgo_core::{AssignmentId, StudentId};
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -124,12 +126,17 @@ async fn page(
         return Redirect::to("/home").into_response();
     }
     let (student_id, period_id) = match (int(&q, "student"), int(&q, "period")) {
-        (Ok(s), Ok(p)) => (s.unwrap_or(students[0].account_id), p),
+        (Ok(s), Ok(p)) => (s.unwrap_or((students[0].account_id).get()), p),
         (Err(e), _) | (_, Err(e)) => return PageError(state, e).into_response(),
     };
     let progress = match state
         .app
-        .progress(actor, student_id, period_id, &origin)
+        .progress(
+            actor,
+            StudentId::new(student_id),
+            period_id.map(PeriodId::new),
+            &origin,
+        )
         .await
     {
         Ok(p) => p,
@@ -170,7 +177,7 @@ async fn page(
                             .map(|v| v.to_string())
                             .unwrap_or_else(|| "code".into()),
                         title,
-                        href: card(m.assignment_id),
+                        href: card(m.assignment_id.get()),
                         duty: m.duty,
                     }
                 })
@@ -194,12 +201,12 @@ async fn page(
         students: students
             .iter()
             .map(|s| StudentOption {
-                id: s.account_id,
+                id: s.account_id.get(),
                 name: match &s.class_name {
                     Some(c) => format!("{} ({c})", s.display_name),
                     None => s.display_name.clone(),
                 },
-                selected: s.account_id == student_id,
+                selected: s.account_id == StudentId::new(student_id),
             })
             .collect(),
         student_id,
@@ -208,7 +215,7 @@ async fn page(
             .periods
             .iter()
             .map(|p| PeriodOption {
-                id: p.id,
+                id: p.id.get(),
                 name: p.name.clone(),
                 selected: Some(p.id) == chosen,
             })
@@ -231,7 +238,7 @@ async fn page(
                 } else {
                     a.title.clone()
                 },
-                href: card(a.assignment_id),
+                href: card(a.assignment_id.get()),
             })
             .collect(),
     })
@@ -251,16 +258,26 @@ async fn card(
     };
     let student = match int(&q, "student") {
         Ok(Some(s)) => s,
-        Ok(None) => match state.app.diary_students(actor).await {
+        Ok(None) => (match state.app.diary_students(actor).await {
             Ok(list) => match list.first() {
                 Some(s) => s.account_id,
                 None => return Redirect::to("/home").into_response(),
             },
             Err(e) => return PageError(state, e).into_response(),
-        },
+        })
+        .get(),
         Err(e) => return PageError(state, e).into_response(),
     };
-    let c = match state.app.assignment_card(actor, student, id, &origin).await {
+    let c = match state
+        .app
+        .assignment_card(
+            actor,
+            StudentId::new(student),
+            AssignmentId::new(id),
+            &origin,
+        )
+        .await
+    {
         Ok(c) => c,
         Err(e) => return PageError(state, e).into_response(),
     };
@@ -312,7 +329,7 @@ async fn card(
             .files
             .iter()
             .map(|f| FileView {
-                id: f.id,
+                id: f.id.get(),
                 name: f.name.clone(),
             })
             .collect(),

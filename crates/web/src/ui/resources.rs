@@ -1,5 +1,6 @@
 //! The educational resources pages: publishing and reading materials and links.
 
+use sgo_core::ResourceId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -175,7 +176,7 @@ async fn delete(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<ResourceId>,
     _: Submitted<Fields>,
 ) -> Response {
     match state

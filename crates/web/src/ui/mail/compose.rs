@@ -1,6 +1,7 @@
 //! Writing a message: the form with the recipient directory (grouped), reply / reply all /
 //! forward / draft prefills, attachments; sending or saving a draft.
 
+use sgo_core::MessageId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -115,7 +116,11 @@ async fn page(
     .into_iter()
     .find_map(|(key, kind)| id_of(key).map(|id| (id, kind)));
     if let Some((id, kind)) = prepared {
-        match state.app.prepare_reply(actor, id, kind).await {
+        match state
+            .app
+            .prepare_reply(actor, MessageId::new(id), kind)
+            .await
+        {
             Ok(d) => {
                 v.to = d.to.iter().map(|p| p.id).collect();
                 v.cc = d.cc.iter().map(|p| p.id).collect();
@@ -127,7 +132,7 @@ async fn page(
             Err(e) => return PageError(state, e).into_response(),
         }
     } else if let Some(id) = id_of("draft") {
-        match state.app.read_message(actor, id).await {
+        match state.app.read_message(actor, MessageId::new(id)).await {
             Ok(m) if m.draft && m.mine => {
                 v.to = m.to.iter().map(|p| p.id).collect();
                 v.cc = m.cc.iter().map(|p| p.id).collect();
@@ -193,7 +198,7 @@ async fn submit(
             // HTML only when asked for; it is sanitised on save.
             is_html: !form.get("is_html").is_empty(),
             text,
-            uploads: ids.clone(),
+            uploads: ids.iter().map(|f| f.get()).collect(),
             keep_files,
             draft,
             reply_to,

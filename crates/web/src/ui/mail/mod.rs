@@ -1,5 +1,6 @@
 //! The mail pages: folders, reading, writing with the recipient directory, the print queue of paper letters.
 
+use sgo_core::MessageId;
 mod compose;
 mod print_queue;
 
@@ -170,7 +171,11 @@ async fn read_page(
     let Ok(id) = id.parse::<i64>() else {
         return PageError(state, AppError::NotFound("Письмо не найдено".into())).into_response();
     };
-    let m = match state.app.read_message(&session.who.actor, id).await {
+    let m = match state
+        .app
+        .read_message(&session.who.actor, MessageId::new(id))
+        .await
+    {
         Ok(m) => m,
         Err(e) => return PageError(state, e).into_response(),
     };

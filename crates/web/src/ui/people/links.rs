@@ -5,6 +5,8 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sgo_app::AppError;
+use sgo_core::AccountId;
+use sgo_core::ClassId;
 
 use super::super::UiSession;
 use super::administrator;
@@ -54,12 +56,22 @@ async fn change_link(
     let done = if add {
         state
             .app
-            .link_parent(&admin, &origin, parent, student)
+            .link_parent(
+                &admin,
+                &origin,
+                AccountId::new(parent),
+                AccountId::new(student),
+            )
             .await
     } else {
         state
             .app
-            .unlink_parent(&admin, &origin, parent, student)
+            .unlink_parent(
+                &admin,
+                &origin,
+                AccountId::new(parent),
+                AccountId::new(student),
+            )
             .await
     };
     match done {
@@ -103,7 +115,7 @@ pub(super) async fn move_student(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Submitted(form): Submitted<MoveForm>,
 ) -> Response {
     let admin = match administrator(&state, &session) {
@@ -116,20 +128,26 @@ pub(super) async fn move_student(
             Ok(c) => Some(c),
             Err(_) => {
                 let e = AppError::BadRequest("Выберите класс из списка".into());
-                return card_problem(&state, &session, id, e).await;
+                return card_problem(&state, &session, id.get(), e).await;
             }
         },
     };
     let Ok(date) = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
         let e = AppError::BadRequest("Укажите дату перевода".into());
-        return card_problem(&state, &session, id, e).await;
+        return card_problem(&state, &session, id.get(), e).await;
     };
     match state
         .app
-        .move_student(&admin, &origin, id, class, date)
+        .move_student(
+            &admin,
+            &origin,
+            AccountId::new(id.get()),
+            class.map(ClassId::new),
+            date,
+        )
         .await
     {
         Ok(()) => see_other(&format!("/people/{id}?done=moved")),
-        Err(e) => card_problem(&state, &session, id, e).await,
+        Err(e) => card_problem(&state, &session, id.get(), e).await,
     }
 }

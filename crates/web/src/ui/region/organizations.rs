@@ -1,5 +1,6 @@
 //! Organizations of the region: the card form, the organization's page, its administrator.
 
+use sgo_core::OrganizationId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -307,7 +308,7 @@ pub(crate) async fn create(
 pub(crate) async fn edit_form(
     State(state): State<AppState>,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
 ) -> Response {
     let admin = match administration(&state, &session) {
         Ok(admin) => admin,
@@ -321,7 +322,7 @@ pub(crate) async fn edit_form(
     form_page(
         &state,
         &session,
-        Some(id),
+        Some(id.get()),
         &input,
         &FieldErrors::default(),
         StatusCode::OK,
@@ -334,7 +335,7 @@ pub(crate) async fn update(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Submitted(form): Submitted<OrganizationForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
@@ -349,7 +350,7 @@ pub(crate) async fn update(
     match settle(&state, saved) {
         Ok(Outcome::Done(())) => see_other(&format!("/region/organizations/{id}?done=saved")),
         Ok(Outcome::Invalid(errors)) => {
-            form_page(&state, &session, Some(id), &input, &errors, INVALID).await
+            form_page(&state, &session, Some(id.get()), &input, &errors, INVALID).await
         }
         Err(page) => page,
     }
@@ -389,7 +390,11 @@ async fn organization_page(
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let org = match state.app.admin_organization(&region, id).await {
+    let org = match state
+        .app
+        .admin_organization(&region, OrganizationId::new(id))
+        .await
+    {
         Ok(o) => o,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -468,7 +473,7 @@ pub(crate) async fn set_active(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Submitted(ActiveForm { active }): Submitted<ActiveForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
@@ -513,7 +518,7 @@ pub(crate) async fn create_administrator(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Submitted(form): Submitted<AdministratorForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
@@ -549,7 +554,7 @@ pub(crate) async fn create_administrator(
             response
         }
         Ok(Outcome::Invalid(errors)) => {
-            organization_page(&state, &session, id, None, input, errors, INVALID).await
+            organization_page(&state, &session, id.get(), None, input, errors, INVALID).await
         }
         Err(page) => page,
     }

@@ -1,5 +1,6 @@
 //! The region's overview, municipalities and settlements.
 
+use sgo_core::{MunicipalityId, SettlementId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -205,7 +206,11 @@ async fn municipality_page(
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let municipality = match state.app.region_municipality(&admin, id).await {
+    let municipality = match state
+        .app
+        .region_municipality(&admin, MunicipalityId::new(id))
+        .await
+    {
         Ok(m) => m,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -255,7 +260,7 @@ pub(crate) async fn rename_municipality(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
@@ -277,7 +282,7 @@ pub(crate) async fn rename_municipality(
                 new_settlement: String::new(),
                 new_settlement_error: None,
             };
-            municipality_page(&state, &session, id, None, Some(typed), INVALID).await
+            municipality_page(&state, &session, id.get(), None, Some(typed), INVALID).await
         }
         Err(page) => page,
     }
@@ -288,7 +293,7 @@ pub(crate) async fn create_settlement(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<SettlementId>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
@@ -297,14 +302,18 @@ pub(crate) async fn create_settlement(
     };
     let created = state
         .app
-        .create_settlement(&admin, &origin, id, &name)
+        .create_settlement(&admin, &origin, MunicipalityId::new(id.get()), &name)
         .await;
     match settle(&state, created) {
         Ok(Outcome::Done(_)) => see_other(&format!(
             "/region/municipalities/{id}?done=settlement-created"
         )),
         Ok(Outcome::Invalid(errors)) => {
-            let current = match state.app.region_municipality(&admin, id).await {
+            let current = match state
+                .app
+                .region_municipality(&admin, MunicipalityId::new(id.get()))
+                .await
+            {
                 Ok(m) => m.name,
                 Err(e) => return PageError(state.clone(), e).into_response(),
             };
@@ -314,7 +323,7 @@ pub(crate) async fn create_settlement(
                 new_settlement: name,
                 new_settlement_error: errors.get("name").map(str::to_owned),
             };
-            municipality_page(&state, &session, id, None, Some(typed), INVALID).await
+            municipality_page(&state, &session, id.get(), None, Some(typed), INVALID).await
         }
         Err(page) => page,
     }
@@ -347,7 +356,11 @@ async fn settlement_page(
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    let settlement = match state.app.region_settlement(&admin, id).await {
+    let settlement = match state
+        .app
+        .region_settlement(&admin, SettlementId::new(id))
+        .await
+    {
         Ok(s) => s,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -381,7 +394,7 @@ pub(crate) async fn rename_settlement(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<SettlementId>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Response {
     let admin = match administration(&state, &session) {
@@ -398,7 +411,7 @@ pub(crate) async fn rename_settlement(
         }
         Ok(Outcome::Invalid(errors)) => {
             let typed = (name, errors.get("name").map(str::to_owned));
-            settlement_page(&state, &session, id, None, Some(typed), INVALID).await
+            settlement_page(&state, &session, id.get(), None, Some(typed), INVALID).await
         }
         Err(page) => page,
     }

@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::OrganizationId;
+
 use super::*;
 
 /// One row of a shift's bell form.
@@ -38,7 +40,7 @@ pub(super) const BELL_ROWS: i32 = 8;
 pub(super) async fn bells_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     entered: Option<(i32, BellRows)>,
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -101,11 +103,11 @@ pub(super) async fn bells_page(
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let org = org_of(admin, q.org);
+    let org = org_of(admin, q.org.map(OrganizationId::get));
     let page = bells_view(
         &state,
         &session,
-        org,
+        OrganizationId::new(org),
         None,
         FieldErrors::default(),
         notice(q.saved.as_deref()),
@@ -134,14 +136,28 @@ pub(super) async fn save_bells(
         .collect();
     let answer = state
         .app
-        .save_bells(admin, &origin, org, shift, &rows)
+        .save_bells(admin, &origin, OrganizationId::new(org), shift, &rows)
         .await;
     let entered = shift.trim().parse::<i32>().ok().map(|s| (s, rows));
     respond(
         &state,
         answer,
-        |()| format!("/school/bells?saved=bells{}", org_amp(admin, org)),
-        |errors| bells_view(&state, &session, org, entered, errors, None),
+        |()| {
+            format!(
+                "/school/bells?saved=bells{}",
+                org_amp(admin, OrganizationId::new(org))
+            )
+        },
+        |errors| {
+            bells_view(
+                &state,
+                &session,
+                OrganizationId::new(org),
+                entered,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }

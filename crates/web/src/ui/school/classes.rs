@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::{ClassId, GroupId};
+use sgo_core::{OrganizationId, YearId};
+
 use super::*;
 
 #[derive(Template)]
@@ -11,8 +14,8 @@ pub(super) struct ClassesPage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    years: Vec<AcademicYearRecord>,
-    year: Option<AcademicYearRecord>,
+    years: Vec<AcademicYear>,
+    year: Option<AcademicYear>,
     classes: Vec<SetupClassRecord>,
     teachers: Vec<SetupNamedRecord>,
     form: ClassInput,
@@ -22,7 +25,7 @@ pub(super) struct ClassesPage {
 pub(super) async fn classes_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     year_id: Option<i64>,
     form: ClassInput,
     errors: FieldErrors,
@@ -36,19 +39,20 @@ pub(super) async fn classes_view(
         .await
         .map_err(fail(state))?;
     let today = state.app.today();
-    let year =
-        match year_id {
-            Some(id) => {
-                Some(years.iter().find(|y| y.id == id).cloned().ok_or_else(|| {
-                    fail(state)(AppError::NotFound("Учебный год не найден".into()))
-                })?)
-            }
-            None => years
+    let year = match year_id {
+        Some(id) => Some(
+            years
                 .iter()
-                .find(|y| y.start_date <= today && today <= y.end_date)
-                .or_else(|| years.first())
-                .cloned(),
-        };
+                .find(|y| y.id == YearId::new(id))
+                .cloned()
+                .ok_or_else(|| fail(state)(AppError::NotFound("Учебный год не найден".into())))?,
+        ),
+        None => years
+            .iter()
+            .find(|y| y.start_date <= today && today <= y.end_date)
+            .or_else(|| years.first())
+            .cloned(),
+    };
     let classes = match &year {
         Some(y) => state
             .app
@@ -82,7 +86,7 @@ pub(super) async fn classes_page(
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let org = org_of(admin, q.org);
+    let org = org_of(admin, q.org.map(OrganizationId::get));
     let form = ClassInput {
         shift: "1".into(),
         ..ClassInput::default()
@@ -90,7 +94,7 @@ pub(super) async fn classes_page(
     let page = classes_view(
         &state,
         &session,
-        org,
+        OrganizationId::new(org),
         q.year,
         form,
         FieldErrors::default(),
@@ -115,14 +119,24 @@ pub(super) async fn create_class(
     let input = form.input();
     let answer = state
         .app
-        .create_class(admin, &origin, year_id, &input)
+        .create_class(admin, &origin, YearId::new(year_id), &input)
         .await;
     let org = org_of(admin, org_field(&form.org));
     respond(
         &state,
         answer,
         |id| format!("/school/classes/{id}?saved=class"),
-        |errors| classes_view(&state, &session, org, Some(year_id), input, errors, None),
+        |errors| {
+            classes_view(
+                &state,
+                &session,
+                OrganizationId::new(org),
+                Some(year_id),
+                input,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
@@ -152,7 +166,7 @@ pub(super) struct ClassPage {
     notice: Option<&'static str>,
     class: SetupClassRecord,
     title: String,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     teachers: Vec<SetupNamedRecord>,
     members: Vec<StudentBox>,
     subgroups: Vec<SubgroupRecord>,
@@ -183,11 +197,16 @@ pub(super) async fn class_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .class_setup(admin, id)
+        .class_setup(admin, ClassId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.class.organization_id),
+        "classes",
+    )
+    .await?;
     let class = setup.class;
     let form = forms.class.unwrap_or_else(|| ClassInput {
         grade: class.grade.to_string(),
@@ -276,7 +295,7 @@ pub(super) async fn update_class(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -292,7 +311,7 @@ pub(super) async fn update_class(
                 errors,
                 ..ClassForms::default()
             };
-            class_view(&state, &session, id, forms, None)
+            class_view(&state, &session, id.get(), forms, None)
         },
     )
     .await
@@ -302,7 +321,7 @@ pub(super) async fn create_subgroup(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -321,7 +340,7 @@ pub(super) async fn create_subgroup(
                 errors,
                 ..ClassForms::default()
             };
-            class_view(&state, &session, id, forms, None)
+            class_view(&state, &session, id.get(), forms, None)
         },
     )
     .await
@@ -331,7 +350,7 @@ pub(super) async fn create_group(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<GroupForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -350,7 +369,7 @@ pub(super) async fn create_group(
                 errors,
                 ..ClassForms::default()
             };
-            class_view(&state, &session, id, forms, None)
+            class_view(&state, &session, id.get(), forms, None)
         },
     )
     .await
@@ -360,7 +379,7 @@ pub(super) async fn delete_group(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<GroupId>,
     _: Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -376,7 +395,7 @@ pub(super) async fn delete_class(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     _: Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -386,7 +405,7 @@ pub(super) async fn delete_class(
         .await
         .map_err(fail(&state))?
         .class;
-    let org_amp = if class.organization_id == admin.home() {
+    let org_amp = if class.organization_id == admin.home().get() {
         String::new()
     } else {
         format!("&org={}", class.organization_id)
@@ -401,7 +420,7 @@ pub(super) async fn delete_class(
                 errors,
                 ..ClassForms::default()
             };
-            class_view(&state, &session, id, forms, None)
+            class_view(&state, &session, id.get(), forms, None)
         },
     )
     .await

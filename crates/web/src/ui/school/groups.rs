@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::GroupId;
+
 use super::*;
 
 /// A teacher with whether the group form has them chosen.
@@ -35,11 +37,16 @@ pub(super) async fn group_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .group_setup(admin, id)
+        .group_setup(admin, GroupId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.group.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.group.organization_id),
+        "classes",
+    )
+    .await?;
     let chosen: Vec<String> = match &entered {
         Some(e) => e.teachers.iter().map(|t| t.trim().to_owned()).collect(),
         None => setup
@@ -96,7 +103,7 @@ pub(super) async fn update_group(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<GroupId>,
     Submitted(form): Submitted<GroupEditForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -109,7 +116,7 @@ pub(super) async fn update_group(
         &state,
         answer,
         |(class, _)| format!("/school/classes/{class}?saved=group_updated"),
-        |errors| group_view(&state, &session, id, Some(input), errors),
+        |errors| group_view(&state, &session, id.get(), Some(input), errors),
     )
     .await
 }

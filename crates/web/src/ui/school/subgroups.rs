@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::SubgroupId;
+
 use super::*;
 
 #[derive(Template)]
@@ -30,11 +32,16 @@ pub(super) async fn subgroup_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .subgroup_setup(admin, id)
+        .subgroup_setup(admin, SubgroupId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.class.organization_id),
+        "classes",
+    )
+    .await?;
     let (name, chosen) = entered.unwrap_or_else(|| {
         (
             setup.subgroup.name.clone(),
@@ -78,7 +85,7 @@ pub(super) async fn update_subgroup(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<SubgroupId>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -91,7 +98,7 @@ pub(super) async fn update_subgroup(
         &state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_updated"),
-        |errors| subgroup_view(&state, &session, id, Some((name, students)), errors),
+        |errors| subgroup_view(&state, &session, id.get(), Some((name, students)), errors),
     )
     .await
 }
@@ -100,7 +107,7 @@ pub(super) async fn delete_subgroup(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<SubgroupId>,
     _: Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -109,7 +116,7 @@ pub(super) async fn delete_subgroup(
         &state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_deleted"),
-        |errors| subgroup_view(&state, &session, id, None, errors),
+        |errors| subgroup_view(&state, &session, id.get(), None, errors),
     )
     .await
 }

@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::OrganizationId;
+use sgo_core::SubjectId;
+
 use super::*;
 
 #[derive(Template)]
@@ -20,7 +23,7 @@ pub(super) struct SubjectsPage {
 pub(super) async fn subjects_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     (name, short_name): (String, String),
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -50,11 +53,11 @@ pub(super) async fn subjects_page(
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let org = org_of(admin, q.org);
+    let org = org_of(admin, q.org.map(OrganizationId::get));
     let page = subjects_view(
         &state,
         &session,
-        org,
+        OrganizationId::new(org),
         Default::default(),
         FieldErrors::default(),
         notice(q.saved.as_deref()),
@@ -82,14 +85,34 @@ pub(super) async fn create_subject(
     let org = org_of(admin, org_field(&form.org));
     let answer = state
         .app
-        .create_subject(admin, &origin, org, &form.subject_name, &form.short_name)
+        .create_subject(
+            admin,
+            &origin,
+            OrganizationId::new(org),
+            &form.subject_name,
+            &form.short_name,
+        )
         .await;
     let entered = (form.subject_name, form.short_name);
     respond(
         &state,
         answer,
-        |_| format!("/school/subjects?saved=subject{}", org_amp(admin, org)),
-        |errors| subjects_view(&state, &session, org, entered, errors, None),
+        |_| {
+            format!(
+                "/school/subjects?saved=subject{}",
+                org_amp(admin, OrganizationId::new(org))
+            )
+        },
+        |errors| {
+            subjects_view(
+                &state,
+                &session,
+                OrganizationId::new(org),
+                entered,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
@@ -119,11 +142,16 @@ pub(super) async fn subject_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .subject_setup(admin, id)
+        .subject_setup(admin, SubjectId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.subject.organization_id, "subjects").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.subject.organization_id),
+        "subjects",
+    )
+    .await?;
     let (name, short_name) =
         entered.unwrap_or_else(|| (setup.subject.name.clone(), setup.subject.short_name.clone()));
     Ok(SubjectPage {
@@ -162,7 +190,7 @@ pub(super) async fn update_subject(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<SubjectId>,
     Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -175,7 +203,7 @@ pub(super) async fn update_subject(
         &state,
         answer,
         |()| format!("/school/subjects/{id}?saved=subject_updated"),
-        |errors| subject_view(&state, &session, id, entered, errors, None),
+        |errors| subject_view(&state, &session, id.get(), entered, errors, None),
     )
     .await
 }
@@ -184,7 +212,7 @@ pub(super) async fn delete_subject(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<SubjectId>,
     _: Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -195,10 +223,10 @@ pub(super) async fn delete_subject(
         |org| {
             format!(
                 "/school/subjects?saved=subject_deleted{}",
-                org_amp(admin, org)
+                org_amp(admin, OrganizationId::new(org.get()))
             )
         },
-        |errors| subject_view(&state, &session, id, None, errors, None),
+        |errors| subject_view(&state, &session, id.get(), None, errors, None),
     )
     .await
 }

@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::OrganizationId;
+use sgo_core::{HolidayId, YearId};
+
 use super::*;
 
 #[derive(Template)]
@@ -11,7 +14,7 @@ pub(super) struct YearsPage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    years: Vec<AcademicYearRecord>,
+    years: Vec<AcademicYear>,
     form: YearInput,
     errors: FieldErrors,
 }
@@ -19,7 +22,7 @@ pub(super) struct YearsPage {
 pub(super) async fn years_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     form: YearInput,
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -48,11 +51,11 @@ pub(super) async fn years_page(
     Query(q): Query<OrgQuery>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
-    let org = org_of(admin, q.org);
+    let org = org_of(admin, q.org.map(OrganizationId::get));
     let page = years_view(
         &state,
         &session,
-        org,
+        OrganizationId::new(org),
         YearInput::default(),
         FieldErrors::default(),
         notice(q.saved.as_deref()),
@@ -70,12 +73,24 @@ pub(super) async fn create_year(
     let admin = &administrator(&state, &session)?;
     let org = org_of(admin, org_field(&form.org));
     let input = form.input();
-    let answer = state.app.create_year(admin, &origin, org, &input).await;
+    let answer = state
+        .app
+        .create_year(admin, &origin, OrganizationId::new(org), &input)
+        .await;
     respond(
         &state,
         answer,
         |id| format!("/school/years/{id}?saved=year"),
-        |errors| years_view(&state, &session, org, input, errors, None),
+        |errors| {
+            years_view(
+                &state,
+                &session,
+                OrganizationId::new(org),
+                input,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
@@ -85,7 +100,7 @@ pub(super) struct SchemeView {
     grade_from: i32,
     grade_to: i32,
     title: String,
-    periods: Vec<PeriodRecord>,
+    periods: Vec<Period>,
 }
 
 #[derive(Template)]
@@ -95,7 +110,7 @@ pub(super) struct YearPage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     schemes: Vec<SchemeView>,
     holidays: Vec<HolidayRecord>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -122,11 +137,16 @@ pub(super) async fn year_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .year_setup(admin, year_id)
+        .year_setup(admin, YearId::new(year_id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.year.organization_id, "years").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.year.organization_id.get()),
+        "years",
+    )
+    .await?;
     let mut schemes: Vec<SchemeView> = Vec::new();
     for p in setup.periods {
         match schemes.last_mut() {
@@ -197,7 +217,7 @@ pub(super) struct SchemePage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     grade_from: String,
     grade_to: String,
     kind: String,
@@ -223,7 +243,7 @@ pub(super) async fn scheme_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .year_setup(admin, year_id)
+        .year_setup(admin, YearId::new(year_id))
         .await
         .map_err(fail(state))?;
     let Some(kind) = PeriodKind::from_code(&input.kind) else {
@@ -231,8 +251,13 @@ pub(super) async fn scheme_view(
             "Выберите вид периодов: четверти, триместры или полугодия".into(),
         )));
     };
-    let (portal_name, header, c) =
-        common(state, session, setup.year.organization_id, "years").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.year.organization_id.get()),
+        "years",
+    )
+    .await?;
     let suggested = suggest_periods(kind, setup.year.start_date, setup.year.end_date);
     let rows = (0..kind.count())
         .map(|i| {
@@ -291,7 +316,7 @@ pub(super) async fn save_scheme(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -317,7 +342,7 @@ pub(super) async fn save_scheme(
         &state,
         answer,
         |()| format!("/school/years/{id}?saved=periods"),
-        |errors| scheme_view(&state, &session, id, &input, errors),
+        |errors| scheme_view(&state, &session, id.get(), &input, errors),
     )
     .await
 }
@@ -326,7 +351,7 @@ pub(super) async fn delete_scheme(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<GradeRangeForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -349,7 +374,7 @@ pub(super) async fn add_holiday(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<HolidayForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -359,7 +384,7 @@ pub(super) async fn add_holiday(
         &state,
         answer,
         |_| format!("/school/years/{id}?saved=holiday"),
-        |errors| year_view(&state, &session, id, (input, None), errors, None),
+        |errors| year_view(&state, &session, id.get(), (input, None), errors, None),
     )
     .await
 }
@@ -368,7 +393,7 @@ pub(super) async fn delete_holiday(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path((id, holiday)): Path<(i64, i64)>,
+    Path((id, holiday)): Path<(YearId, HolidayId)>,
     _: Submitted<Fields>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -384,7 +409,7 @@ pub(super) async fn update_year(
     State(state): State<AppState>,
     ClientOrigin(origin): ClientOrigin,
     session: UiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<YearForm>,
 ) -> Page {
     let admin = &administrator(&state, &session)?;
@@ -395,7 +420,7 @@ pub(super) async fn update_year(
         &state,
         answer,
         |()| format!("/school/years/{id}?saved=year_updated"),
-        |errors| year_view(&state, &session, id, forms, errors, None),
+        |errors| year_view(&state, &session, id.get(), forms, errors, None),
     )
     .await
 }

@@ -282,7 +282,9 @@ impl App {
     }
 
     /// Marks the actor's messages read or unread.
-    pub async fn mark_mail(&self, actor: &Actor, ids: &[i64], read: bool) -> AppResult<u64> {
+    pub async fn mark_mail(&self, actor: &Actor, ids: &[MessageId], read: bool) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
         Ok(self
             .store
             .set_read(actor.account_id.get(), ids, read)
@@ -290,7 +292,14 @@ impl App {
     }
 
     /// Moves the actor's messages to Удалённые.
-    pub async fn delete_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
+    pub async fn delete_mail(
+        &self,
+        actor: &Actor,
+        ids: &[MessageId],
+        origin: &Origin,
+    ) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
         let done = self
             .store
             .move_to_deleted(actor.account_id.get(), ids)
@@ -304,9 +313,11 @@ impl App {
     pub async fn restore_mail(
         &self,
         actor: &Actor,
-        ids: &[i64],
+        ids: &[MessageId],
         origin: &Origin,
     ) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
         let done = self
             .store
             .restore_deleted(actor.account_id.get(), ids)
@@ -317,7 +328,14 @@ impl App {
     }
 
     /// Deletes the actor's messages for good; only messages already in Удалённые go.
-    pub async fn purge_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
+    pub async fn purge_mail(
+        &self,
+        actor: &Actor,
+        ids: &[MessageId],
+        origin: &Origin,
+    ) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
         let done = self
             .store
             .purge_deleted(actor.account_id.get(), ids)

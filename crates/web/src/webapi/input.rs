@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use sgo_core::{AssignmentId, ClassId, GroupId, PeriodId, StudentId};
+use sgo_core::{AssignmentId, ClassId, GroupId, MessageId, PeriodId, StudentId};
 
 use chrono::{Duration, NaiveDate};
 use serde_json::Value;
@@ -185,9 +185,9 @@ fn recipients_of(body: &Value, key: &str) -> Result<Vec<i64>, Refused> {
 }
 
 /// `messageId` as a list (or a single id) of numbers or numeric strings.
-pub(crate) fn message_ids(body: &Value) -> Result<Vec<i64>, Refused> {
+pub(crate) fn message_ids(body: &Value) -> Result<Vec<MessageId>, Refused> {
     let one = |v: &Value| match v {
-        Value::Number(n) => n.as_i64(),
+        Value::Number(n) => n.as_i64().map(MessageId::new),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     };

@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sgo_core::communication::{AUDIENCE_ROLES, Audience, is_current};
 use sgo_core::files::FileOwner;
 use sgo_core::policy::{
     Reader, addressed_to, may_manage, may_publish_announcement, sees_all_announcements,
 };
-use sgo_core::{Actor, Role};
+use sgo_core::{AccountId, Actor, AnnouncementId, ClassId, FileId, OrganizationId, Role};
 use sgo_store::{AnnouncementRecord, ClassChoiceRecord, FileRecord, NewAnnouncement};
 
 use crate::authors::{Author, unknown};
@@ -34,13 +34,76 @@ pub struct AnnouncementInput {
     /// Chosen role codes.
     pub roles: Vec<String>,
     /// Chosen class ids.
-    pub class_ids: Vec<i64>,
+    pub class_ids: Vec<ClassId>,
     /// Last day shown, `YYYY-MM-DD`, or empty.
     pub expires_on: String,
     /// Files to attach.
     pub files: Vec<Upload>,
     /// Attached files to remove (when editing).
-    pub remove_files: Vec<i64>,
+    pub remove_files: Vec<FileId>,
+}
+
+/// A stored announcement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    /// The announcement.
+    pub id: AnnouncementId,
+    /// Its school.
+    pub organization_id: OrganizationId,
+    /// Who wrote it.
+    pub author_account_id: AccountId,
+    /// The name the author chose to show.
+    pub author_name: String,
+    /// Title.
+    pub title: String,
+    /// Sanitised HTML.
+    pub body: String,
+    /// `all`, `roles` or `classes`.
+    pub audience: String,
+    /// The last day it is shown.
+    pub expires_on: Option<NaiveDate>,
+    /// When it was published.
+    pub posted_at: DateTime<Utc>,
+    /// When it was last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<AnnouncementRecord> for Announcement {
+    fn from(r: AnnouncementRecord) -> Announcement {
+        Announcement {
+            id: AnnouncementId::new(r.id),
+            organization_id: OrganizationId::new(r.organization_id),
+            author_account_id: AccountId::new(r.author_account_id),
+            author_name: r.author_name,
+            title: r.title,
+            body: r.body,
+            audience: r.audience,
+            expires_on: r.expires_on,
+            posted_at: r.posted_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A class to choose in a form: «5А».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassChoice {
+    /// The class.
+    pub id: ClassId,
+    /// Its grade.
+    pub grade: i32,
+    /// Its letter.
+    pub letter: String,
+}
+
+impl From<ClassChoiceRecord> for ClassChoice {
+    fn from(r: ClassChoiceRecord) -> ClassChoice {
+        ClassChoice {
+            id: ClassId::new(r.id),
+            grade: r.grade,
+            letter: r.letter,
+        }
+    }
 }
 
 /// An announcement as a reader sees it.
@@ -48,7 +111,7 @@ pub struct AnnouncementInput {
 pub struct AnnouncementView {
     /// The stored announcement; its body sanitised again as it is read, so a body stored under
     /// an older sanitiser is held to today's.
-    pub record: AnnouncementRecord,
+    pub record: Announcement,
     /// Who wrote it, by the school's records (`record.author_name` is only the chosen name).
     pub author: Author,
     /// «Всем», «Ролям: …», «Классам: …».
@@ -56,7 +119,7 @@ pub struct AnnouncementView {
     /// Chosen role codes (for the edit form).
     pub roles: Vec<String>,
     /// Chosen classes (for the edit form).
-    pub class_ids: Vec<i64>,
+    pub class_ids: Vec<ClassId>,
     /// Attached files.
     pub files: Vec<FileLink>,
     /// Whether the reader may edit or delete it.
@@ -71,7 +134,7 @@ pub struct AnnouncementChoices {
     /// Roles one may address: `(code, title)`.
     pub roles: Vec<(&'static str, &'static str)>,
     /// Classes of the current year.
-    pub classes: Vec<ClassChoiceRecord>,
+    pub classes: Vec<ClassChoice>,
 }
 
 /// «5А».
@@ -85,33 +148,34 @@ impl App {
         let today = self.today();
         let mut class_ids = Vec::new();
         if sgo_core::policy::student_self(actor).is_some()
-            && let Some(s) = self.store.student(actor.account_id, today).await?
+            && let Some(s) = self.store.student(actor.account_id.get(), today).await?
         {
             class_ids.extend(s.class_id);
         }
         if sgo_core::policy::guardian(actor).is_some() {
-            for child in self.store.children(actor.account_id, today).await? {
+            for child in self.store.children(actor.account_id.get(), today).await? {
                 class_ids.extend(child.class_id);
             }
         }
         if sgo_core::policy::teacher(actor).is_some() {
-            class_ids.extend(self.store.teacher_class_ids(actor.account_id).await?);
+            class_ids.extend(self.store.teacher_class_ids(actor.account_id.get()).await?);
         }
         class_ids.sort_unstable();
         class_ids.dedup();
+        let class_ids = class_ids.into_iter().map(ClassId::new).collect();
         Ok(sgo_core::policy::reader(actor, class_ids))
     }
 
     /// The audiences of the school's announcements, by announcement.
-    async fn audiences(&self, org: i64) -> AppResult<HashMap<i64, (Vec<Role>, Vec<i64>)>> {
-        let mut out: HashMap<i64, (Vec<Role>, Vec<i64>)> = HashMap::new();
+    async fn audiences(&self, org: i64) -> AppResult<HashMap<i64, (Vec<Role>, Vec<ClassId>)>> {
+        let mut out: HashMap<i64, (Vec<Role>, Vec<ClassId>)> = HashMap::new();
         for (id, code) in self.store.announcement_roles(org).await? {
             if let Ok(role) = Role::from_code(&code) {
                 out.entry(id).or_default().0.push(role);
             }
         }
         for (id, class) in self.store.announcement_classes(org).await? {
-            out.entry(id).or_default().1.push(class);
+            out.entry(id).or_default().1.push(ClassId::new(class));
         }
         Ok(out)
     }
@@ -122,7 +186,7 @@ impl App {
         actor: &Actor,
         limit: Option<usize>,
     ) -> AppResult<Vec<AnnouncementView>> {
-        let org = actor.organization_id;
+        let org = actor.organization_id.get();
         let today = self.today();
         let reader = self.reader_of(actor).await?;
         let audiences = self.audiences(org).await?;
@@ -131,12 +195,16 @@ impl App {
         for record in self.store.announcements(org, None).await? {
             let (roles, class_ids) = audiences.get(&record.id).cloned().unwrap_or_default();
             let current = is_current(record.expires_on, today);
-            let manage = may_manage(actor, record.author_account_id, record.organization_id);
+            let manage = may_manage(
+                actor,
+                AccountId::new(record.author_account_id),
+                OrganizationId::new(record.organization_id),
+            );
             let Some(audience) = Audience::from_parts(&record.audience, roles, class_ids) else {
                 continue;
             };
             let shown = sees_all_announcements(actor)
-                || record.author_account_id == actor.account_id
+                || record.author_account_id == actor.account_id.get()
                 || (current && addressed_to(&audience, &reader));
             if shown {
                 visible.push((record, audience, current, manage));
@@ -165,7 +233,7 @@ impl App {
                         .get(&record.author_account_id)
                         .cloned()
                         .unwrap_or_else(|| unknown(record.author_account_id)),
-                    record,
+                    record: record.into(),
                     roles,
                     class_ids,
                     may_manage: manage,
@@ -179,8 +247,9 @@ impl App {
     pub async fn announcement_to_edit(
         &self,
         actor: &Actor,
-        id: i64,
+        id: AnnouncementId,
     ) -> AppResult<AnnouncementView> {
+        let id = id.get();
         let record = self.managed_announcement(actor, id).await?;
         let today = self.today();
         let audiences = self.audiences(record.organization_id).await?;
@@ -204,7 +273,7 @@ impl App {
             class_ids,
             files,
             expired: !is_current(record.expires_on, today),
-            record,
+            record: record.into(),
             may_manage: true,
         })
     }
@@ -219,10 +288,11 @@ impl App {
                 .iter()
                 .map(|r| (r.code(), r.title()))
                 .collect(),
-            classes: self
-                .store
-                .school_classes(actor.organization_id, self.today())
-                .await?,
+            classes: crate::view::views(
+                self.store
+                    .school_classes(actor.organization_id.get(), self.today())
+                    .await?,
+            ),
         })
     }
 
@@ -232,7 +302,7 @@ impl App {
         actor: &Actor,
         origin: &Origin,
         input: AnnouncementInput,
-    ) -> Result<i64, FormError> {
+    ) -> Result<AnnouncementId, FormError> {
         if !may_publish_announcement(actor) {
             return Err(AppError::Forbidden.into());
         }
@@ -250,7 +320,7 @@ impl App {
             new.title.clone(),
         )
         .await;
-        Ok(id)
+        Ok(AnnouncementId::new(id))
     }
 
     /// Changes an announcement (author or administration): text, audience, expiry, files.
@@ -258,9 +328,10 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        id: i64,
+        id: AnnouncementId,
         input: AnnouncementInput,
     ) -> Result<(), FormError> {
+        let id = id.get();
         let record = self.managed_announcement(actor, id).await?;
         let mut new = self.check_announcement(actor, &input).await?;
         new.organization_id = record.organization_id;
@@ -270,7 +341,7 @@ impl App {
         let attached = self.files_of("announcement", &[id]).await?;
         for file in attached
             .iter()
-            .filter(|f| input.remove_files.contains(&f.id))
+            .filter(|f| input.remove_files.contains(&FileId::new(f.id)))
         {
             self.remove_file(file.id).await?;
         }
@@ -278,7 +349,7 @@ impl App {
             .await?;
         self.audit_change(
             actor,
-            record.organization_id,
+            OrganizationId::new(record.organization_id),
             origin,
             "announcement.update",
             format!("announcement:{id}"),
@@ -293,8 +364,9 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        id: i64,
+        id: AnnouncementId,
     ) -> AppResult<()> {
+        let id = id.get();
         let record = self.managed_announcement(actor, id).await?;
         for file in self.files_of("announcement", &[id]).await? {
             self.remove_file(file.id).await?;
@@ -302,7 +374,7 @@ impl App {
         self.store.delete_announcement(id).await?;
         self.audit_change(
             actor,
-            record.organization_id,
+            OrganizationId::new(record.organization_id),
             origin,
             "announcement.delete",
             format!("announcement:{id}"),
@@ -317,10 +389,10 @@ impl App {
         let Some(record) = self.store.announcement(id).await? else {
             return Ok(false);
         };
-        if record.organization_id != actor.organization_id {
+        if record.organization_id != actor.organization_id.get() {
             return Ok(false);
         }
-        if sees_all_announcements(actor) || record.author_account_id == actor.account_id {
+        if sees_all_announcements(actor) || record.author_account_id == actor.account_id.get() {
             return Ok(true);
         }
         if !is_current(record.expires_on, self.today()) {
@@ -341,7 +413,11 @@ impl App {
     async fn managed_announcement(&self, actor: &Actor, id: i64) -> AppResult<AnnouncementRecord> {
         let missing = || AppError::NotFound("Объявление не найдено".into());
         let record = self.store.announcement(id).await?.ok_or_else(missing)?;
-        if may_manage(actor, record.author_account_id, record.organization_id) {
+        if may_manage(
+            actor,
+            AccountId::new(record.author_account_id),
+            OrganizationId::new(record.organization_id),
+        ) {
             Ok(record)
         } else if self.may_read_announcement(actor, id).await? {
             Err(AppError::Forbidden)
@@ -392,11 +468,11 @@ impl App {
             "classes" => {
                 let school = self
                     .store
-                    .school_classes(actor.organization_id, self.today())
+                    .school_classes(actor.organization_id.get(), self.today())
                     .await?;
                 for id in &input.class_ids {
-                    if school.iter().any(|c| c.id == *id) {
-                        class_ids.push(*id);
+                    if school.iter().any(|c| c.id == id.get()) {
+                        class_ids.push(id.get());
                     } else {
                         errors.add("classes", "Класс не найден");
                     }
@@ -429,8 +505,8 @@ impl App {
             return Err(FormError::Invalid(errors));
         }
         Ok(NewAnnouncement {
-            organization_id: actor.organization_id,
-            author_account_id: actor.account_id,
+            organization_id: actor.organization_id.get(),
+            author_account_id: actor.account_id.get(),
             title,
             body,
             audience: input.audience.clone(),
@@ -469,7 +545,7 @@ impl App {
             self.discard_uploads(actor, &ids).await?;
             return Err(refused);
         }
-        Ok(ids)
+        Ok(ids.into_iter().map(FileId::get).collect())
     }
 
     /// Removes an attached file's record and its bytes.
@@ -506,7 +582,7 @@ fn audience_text(audience: &Audience, classes: &[ClassChoiceRecord]) -> String {
         Audience::Classes(ids) => {
             let names: Vec<String> = classes
                 .iter()
-                .filter(|c| ids.contains(&c.id))
+                .filter(|c| ids.contains(&ClassId::new(c.id)))
                 .map(|c| class_label(c.grade, &c.letter))
                 .collect();
             format!("Классам: {}", names.join(", "))

@@ -17,7 +17,7 @@ impl App {
         let mut out: HashMap<i64, Author> = HashMap::new();
         for r in self.store.authors(&wanted).await? {
             let author = out.entry(r.account_id).or_insert_with(|| Author {
-                id: r.account_id,
+                id: sgo_core::AccountId::new(r.account_id),
                 last_name: r.last_name,
                 first_name: r.first_name,
                 middle_name: r.middle_name,
@@ -45,7 +45,7 @@ impl App {
 /// An author whose account is gone: no chosen name to show, only the fact.
 pub(crate) fn unknown(id: i64) -> Author {
     Author {
-        id,
+        id: sgo_core::AccountId::new(id),
         last_name: String::new(),
         first_name: String::new(),
         middle_name: String::new(),

@@ -1,5 +1,6 @@
 //! Credential sheets: new one-time passwords printed for families, and the user list export.
 
+use sgo_core::OrganizationId;
 use std::collections::HashSet;
 
 use sgo_core::{AccountId, Actor, policy};
@@ -68,7 +69,9 @@ impl App {
         portal: &Portal,
         request: &CredentialRequest,
     ) -> AppResult<CredentialSheet> {
-        let scope = self.people_scope(actor, actor.organization_id).await?;
+        let scope = self
+            .people_scope(actor, OrganizationId::new(actor.organization_id.get()))
+            .await?;
         let org = scope.organization_id;
         let everyone = self.everyone(org).await?;
         let mut targets: Vec<AccountId> = Vec::new();
@@ -129,7 +132,7 @@ impl App {
         }
         let organization = self
             .store
-            .organization(org)
+            .organization(org.get())
             .await?
             .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
         let passwords: Vec<String> = rows
@@ -161,9 +164,9 @@ impl App {
             self.store_password(r.account_id, password, true).await?;
             // Whoever held the account before must not keep it: an old session would otherwise
             // be asked to "change" the one-time password it never knew.
-            let ended = self.end_account_sessions(r.account_id).await?;
+            let ended = self.end_account_sessions(r.account_id.get()).await?;
             // The new password must work at once, even on a login paused by failed attempts.
-            self.clear_login_failures(org, &r.login).await?;
+            self.clear_login_failures(org.get(), &r.login).await?;
             self.audit_change(
                 actor,
                 org,
@@ -250,7 +253,7 @@ mod tests {
     fn role_lines_name_the_class_and_the_children() {
         use crate::people::{ClassOption, LinkedPerson};
         let student = PersonRow {
-            account_id: 1,
+            account_id: AccountId::new(1),
             full_name: "Иванов Пётр".into(),
             display_name: "Иванов Пётр".into(),
             login: "IvanovP".into(),
@@ -268,7 +271,7 @@ mod tests {
             roles: vec![Role::Parent],
             class: None,
             children: vec![LinkedPerson {
-                account_id: 1,
+                account_id: AccountId::new(1),
                 name: "Иванов Пётр".into(),
             }],
             ..student

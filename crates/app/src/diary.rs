@@ -2,28 +2,31 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sgo_core::marks::AttendanceCode;
-use sgo_core::{Actor, calendar, policy};
-use sgo_store::{
-    AcademicYearRecord, AssignmentTypeRecord, DiaryAssignmentRecord, DiaryLessonRecord,
-    PeriodRecord, StudentRecord,
+use sgo_core::{
+    Actor, AssignmentId, AssignmentTypeId, GroupId, LessonId, OrganizationId, StudentId, calendar,
+    policy,
 };
+use sgo_store::{DiaryAssignmentRecord, DiaryLessonRecord, PeriodRecord, StudentRecord};
 
+use crate::calendar::AcademicYear;
 use crate::files::FileLink;
+use crate::journal::AssignmentType;
+use crate::view::views;
 use crate::{App, AppError, AppResult, Origin};
 
 /// A student whose diary the actor may open, with their class name («9А»).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiaryStudent {
     /// The student's account.
-    pub account_id: i64,
+    pub account_id: StudentId,
     /// Name to show.
     pub display_name: String,
     /// Class on today's date, if any.
     pub class_name: Option<String>,
     /// The student's organization.
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     /// The grade of their class on today's date.
     pub grade: Option<i32>,
 }
@@ -34,11 +37,122 @@ fn to_student(r: StudentRecord) -> DiaryStudent {
         _ => None,
     };
     DiaryStudent {
-        account_id: r.account_id,
+        account_id: StudentId::new(r.account_id),
         display_name: r.display_name,
         class_name,
-        organization_id: r.organization_id,
+        organization_id: OrganizationId::new(r.organization_id),
         grade: r.grade,
+    }
+}
+
+/// A dated lesson as a diary shows it: when, where, which subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledLesson {
+    /// The lesson.
+    pub lesson_id: LessonId,
+    /// Its date.
+    pub date: NaiveDate,
+    /// The shift of its bell.
+    pub shift: i32,
+    /// Its number in the day.
+    pub number: i32,
+    /// Start.
+    pub start_time: NaiveTime,
+    /// End.
+    pub end_time: NaiveTime,
+    /// Room.
+    pub room: String,
+    /// Topic.
+    pub topic: String,
+    /// The subject.
+    pub subject_name: String,
+    /// The subject group.
+    pub subject_group_id: GroupId,
+    /// «9А/Алгебра».
+    pub subject_group_name: String,
+}
+
+impl From<DiaryLessonRecord> for ScheduledLesson {
+    fn from(r: DiaryLessonRecord) -> ScheduledLesson {
+        ScheduledLesson {
+            lesson_id: LessonId::new(r.lesson_id),
+            date: r.date,
+            shift: r.shift,
+            number: r.number,
+            start_time: r.start_time,
+            end_time: r.end_time,
+            room: r.room,
+            topic: r.topic,
+            subject_name: r.subject_name,
+            subject_group_id: GroupId::new(r.subject_group_id),
+            subject_group_name: r.subject_group_name,
+        }
+    }
+}
+
+/// An assignment with the student's mark on it, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssignmentWithMark {
+    /// The assignment.
+    pub assignment_id: AssignmentId,
+    /// Its lesson.
+    pub lesson_id: LessonId,
+    /// The lesson's date.
+    pub lesson_date: NaiveDate,
+    /// The subject.
+    pub subject_name: String,
+    /// Its type.
+    pub type_id: AssignmentTypeId,
+    /// The type's name.
+    pub type_name: String,
+    /// The type's abbreviation («К»).
+    pub type_abbr: String,
+    /// Title.
+    pub title: String,
+    /// Text.
+    pub description: String,
+    /// Weight of its mark.
+    pub weight: i32,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Whether it must be done (a missing mark is then a debt).
+    pub mandatory: bool,
+    /// The mark's row, when there is one.
+    pub mark_id: Option<i64>,
+    /// The mark's value 1..5.
+    pub mark_value: Option<i32>,
+    /// A special code instead of a value.
+    pub mark_code: Option<String>,
+    /// The duty flag («точка»).
+    pub mark_duty: Option<bool>,
+    /// The teacher's comment.
+    pub mark_comment: Option<String>,
+    /// When the mark was set.
+    pub mark_set_at: Option<DateTime<Utc>>,
+}
+
+impl From<DiaryAssignmentRecord> for AssignmentWithMark {
+    fn from(r: DiaryAssignmentRecord) -> AssignmentWithMark {
+        AssignmentWithMark {
+            assignment_id: AssignmentId::new(r.assignment_id),
+            lesson_id: LessonId::new(r.lesson_id),
+            lesson_date: r.lesson_date,
+            subject_name: r.subject_name,
+            type_id: AssignmentTypeId::new(r.type_id),
+            type_name: r.type_name,
+            type_abbr: r.type_abbr,
+            title: r.title,
+            description: r.description,
+            weight: r.weight,
+            due_date: r.due_date,
+            mandatory: r.mandatory,
+            mark_id: r.mark_id,
+            mark_value: r.mark_value,
+            mark_code: r.mark_code,
+            mark_duty: r.mark_duty,
+            mark_comment: r.mark_comment,
+            mark_set_at: r.mark_set_at,
+        }
     }
 }
 
@@ -46,13 +160,13 @@ fn to_student(r: StudentRecord) -> DiaryStudent {
 #[derive(Debug, Clone)]
 pub struct DiaryLesson {
     /// The lesson.
-    pub lesson: DiaryLessonRecord,
+    pub lesson: ScheduledLesson,
     /// Its assignments with the student's marks.
-    pub assignments: Vec<DiaryAssignmentRecord>,
+    pub assignments: Vec<AssignmentWithMark>,
     /// The student's attendance code on it.
     pub attendance: Option<AttendanceCode>,
     /// Files attached to its assignments, by assignment id.
-    pub files: HashMap<i64, Vec<FileLink>>,
+    pub files: HashMap<AssignmentId, Vec<FileLink>>,
 }
 
 /// A day of the diary.
@@ -85,14 +199,14 @@ impl App {
         let today = self.today();
         let mut out = Vec::new();
         if sgo_core::policy::student_self(actor).is_some()
-            && let Some(me) = self.store.student(actor.account_id, today).await?
+            && let Some(me) = self.store.student(actor.account_id.get(), today).await?
         {
             out.push(to_student(me));
         }
         if sgo_core::policy::guardian(actor).is_some() {
             out.extend(
                 self.store
-                    .children(actor.account_id, today)
+                    .children(actor.account_id.get(), today)
                     .await?
                     .into_iter()
                     .map(to_student),
@@ -107,18 +221,23 @@ impl App {
     pub(crate) async fn authorize_diary(
         &self,
         actor: &Actor,
-        student: i64,
+        student: StudentId,
         origin: &Origin,
     ) -> AppResult<(policy::DiaryReader, Vec<StudentRecord>)> {
         let children = if sgo_core::policy::guardian(actor).is_some() {
-            self.store.children(actor.account_id, self.today()).await?
+            self.store
+                .children(actor.account_id.get(), self.today())
+                .await?
         } else {
             Vec::new()
         };
-        let child_ids: Vec<i64> = children.iter().map(|c| c.account_id).collect();
+        let child_ids: Vec<StudentId> = children
+            .iter()
+            .map(|c| StudentId::new(c.account_id))
+            .collect();
         let reader = policy::diary_reader(actor, student, &child_ids);
         let allowed = reader.is_some();
-        if !allowed || student != actor.account_id {
+        if !allowed || student.account() != actor.account_id {
             let result = if allowed { "ok" } else { "denied" };
             let target = format!("student:{student}");
             self.audit(
@@ -140,15 +259,15 @@ impl App {
     /// The student as the diary names them, from the children already read or from the store.
     pub(crate) async fn diary_student(
         &self,
-        student: i64,
+        student: StudentId,
         children: Vec<StudentRecord>,
     ) -> AppResult<DiaryStudent> {
-        if let Some(child) = children.into_iter().find(|c| c.account_id == student) {
+        if let Some(child) = children.into_iter().find(|c| c.account_id == student.get()) {
             return Ok(to_student(child));
         }
         let me = self
             .store
-            .student(student, self.today())
+            .student(student.get(), self.today())
             .await?
             .ok_or(AppError::Forbidden)?;
         Ok(to_student(me))
@@ -158,7 +277,7 @@ impl App {
     pub async fn diary_week(
         &self,
         actor: &Actor,
-        student: i64,
+        student: StudentId,
         from: NaiveDate,
         to: NaiveDate,
         origin: &Origin,
@@ -173,9 +292,11 @@ impl App {
         }
         let who = self.diary_student(student, children).await?;
         let (lessons, assignments, attendance) = (
-            self.store.diary_lessons(student, from, to).await?,
-            self.store.diary_assignments(student, from, to).await?,
-            self.store.diary_attendance(student, from, to).await?,
+            self.store.diary_lessons(student.get(), from, to).await?,
+            self.store
+                .diary_assignments(student.get(), from, to)
+                .await?,
+            self.store.diary_attendance(student.get(), from, to).await?,
         );
         let ids: Vec<i64> = assignments.iter().map(|a| a.assignment_id).collect();
         let mut files = self.files_by_assignment(&ids).await?;
@@ -196,13 +317,16 @@ impl App {
             let assignments = by_lesson.remove(&lesson.lesson_id).unwrap_or_default();
             let files = assignments
                 .iter()
-                .filter_map(|a| files.remove(&a.assignment_id).map(|f| (a.assignment_id, f)))
+                .filter_map(|a| {
+                    let id = a.assignment_id;
+                    files.remove(&id).map(|f| (AssignmentId::new(id), f))
+                })
                 .collect();
             let item = DiaryLesson {
-                assignments,
+                assignments: views(assignments),
                 files,
                 attendance: codes.get(&lesson.lesson_id).copied(),
-                lesson,
+                lesson: lesson.into(),
             };
             match days.last_mut() {
                 Some(day) if day.date == item.lesson.date => day.lessons.push(item),
@@ -228,21 +352,22 @@ impl App {
     pub async fn overdue(
         &self,
         actor: &Actor,
-        student: i64,
+        student: StudentId,
         from: NaiveDate,
         to: NaiveDate,
         origin: &Origin,
-    ) -> AppResult<Vec<DiaryAssignmentRecord>> {
+    ) -> AppResult<Vec<AssignmentWithMark>> {
         check_span(from, to)?;
         let student = self
             .authorize_diary(actor, student, origin)
             .await?
             .0
             .student();
-        Ok(self
-            .store
-            .overdue_assignments(student, from, to, self.today())
-            .await?)
+        Ok(views(
+            self.store
+                .overdue_assignments(student.get(), from, to, self.today())
+                .await?,
+        ))
     }
 
     /// Files attached to assignments, grouped by assignment. The caller has already decided the
@@ -267,14 +392,14 @@ impl App {
     ) -> AppResult<Option<PeriodRecord>> {
         let Some(year) = self
             .store
-            .current_year(student.organization_id, day)
+            .current_year(student.organization_id.get(), day)
             .await?
         else {
             return Ok(None);
         };
         let grade = self
             .store
-            .student(student.account_id, day)
+            .student(student.account_id.get(), day)
             .await?
             .and_then(|s| s.grade)
             .unwrap_or(1);
@@ -287,16 +412,17 @@ impl App {
     }
 
     /// The current academic year of the actor's organization.
-    pub async fn current_year(&self, actor: &Actor) -> AppResult<AcademicYearRecord> {
+    pub async fn current_year(&self, actor: &Actor) -> AppResult<AcademicYear> {
         self.store
-            .current_year(actor.organization_id, self.today())
+            .current_year(actor.organization_id.get(), self.today())
             .await?
+            .map(AcademicYear::from)
             .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))
     }
 
     /// All academic years of the actor's organization.
-    pub async fn years(&self, actor: &Actor) -> AppResult<Vec<AcademicYearRecord>> {
-        Ok(self.store.years(actor.organization_id).await?)
+    pub async fn years(&self, actor: &Actor) -> AppResult<Vec<AcademicYear>> {
+        Ok(views(self.store.years(actor.organization_id.get()).await?))
     }
 
     /// Assignment types of the actor's organization.
@@ -304,11 +430,12 @@ impl App {
         &self,
         actor: &Actor,
         active_only: bool,
-    ) -> AppResult<Vec<AssignmentTypeRecord>> {
-        Ok(self
-            .store
-            .assignment_types(actor.organization_id, active_only)
-            .await?)
+    ) -> AppResult<Vec<AssignmentType>> {
+        Ok(views(
+            self.store
+                .assignment_types(actor.organization_id.get(), active_only)
+                .await?,
+        ))
     }
 }
 

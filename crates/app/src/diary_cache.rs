@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use sgo_core::changes::{Changed, Scope};
+use sgo_core::{OrganizationId, StudentId};
 
 use crate::diary::DiaryWeek;
 use crate::outbox::Subscriber;
@@ -24,7 +25,7 @@ pub(crate) const TTL: Duration = Duration::from_secs(5);
 /// Above this many weeks the cache is emptied rather than grown (a week is a few kilobytes).
 const MAX_ENTRIES: usize = 20_000;
 
-type Key = (i64, NaiveDate, NaiveDate);
+type Key = (StudentId, NaiveDate, NaiveDate);
 
 /// (student, first day, last day) → the week and when it was assembled.
 #[derive(Default)]
@@ -41,7 +42,7 @@ struct Entry {
 
 impl DiaryCache {
     /// The week if fresh, or while another request rebuilds it; `None` tells the caller to build it.
-    pub fn get(&self, student: i64, from: NaiveDate, to: NaiveDate) -> Option<DiaryWeek> {
+    pub fn get(&self, student: StudentId, from: NaiveDate, to: NaiveDate) -> Option<DiaryWeek> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let entry = entries.get_mut(&(student, from, to))?;
         let age = entry.built.elapsed();
@@ -53,7 +54,7 @@ impl DiaryCache {
     }
 
     /// Keeps a freshly assembled week.
-    pub fn put(&self, student: i64, from: NaiveDate, to: NaiveDate, week: &DiaryWeek) {
+    pub fn put(&self, student: StudentId, from: NaiveDate, to: NaiveDate, week: &DiaryWeek) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, e| e.built.elapsed() < 2 * TTL);
@@ -70,13 +71,13 @@ impl DiaryCache {
     }
 
     /// Drops every cached week of a student, after a change to their diary.
-    pub fn forget_student(&self, student: i64) {
+    pub fn forget_student(&self, student: StudentId) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|(s, _, _), _| *s != student);
     }
 
     /// Drops every cached week of the students of an organization.
-    pub fn forget_organization(&self, organization: i64) {
+    pub fn forget_organization(&self, organization: OrganizationId) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, e| e.week.student.organization_id != organization);
     }
@@ -95,7 +96,7 @@ impl Subscriber for DiaryCache {
         for c in changes {
             match c.stale_diaries() {
                 Scope::Nothing => {}
-                Scope::Account(student) => self.forget_student(student),
+                Scope::Account(student) => self.forget_student(student.as_student()),
                 Scope::Organization(organization) => self.forget_organization(organization),
                 Scope::Everything => return self.forget_all(),
             }
@@ -116,10 +117,10 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         DiaryWeek {
             student: DiaryStudent {
-                account_id: 1,
+                account_id: StudentId::new(1),
                 display_name: "Иванов Иван".into(),
                 class_name: None,
-                organization_id: 1,
+                organization_id: OrganizationId::new(1),
                 grade: None,
             },
             from: day,
@@ -133,11 +134,11 @@ mod tests {
     fn a_week_is_served_until_forgotten() {
         let cache = DiaryCache::default();
         let w = week();
-        cache.put(1, w.from, w.to, &w);
-        assert!(cache.get(1, w.from, w.to).is_some());
-        assert!(cache.get(2, w.from, w.to).is_none());
-        cache.forget_student(1);
-        assert!(cache.get(1, w.from, w.to).is_none());
+        cache.put(StudentId::new(1), w.from, w.to, &w);
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
+        assert!(cache.get(StudentId::new(2), w.from, w.to).is_none());
+        cache.forget_student(StudentId::new(1));
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
     }
 
     #[test]
@@ -146,51 +147,51 @@ mod tests {
         let cache = DiaryCache::default();
         let w = week();
         let mark = |s| Changed::new(ChangeSubject::Student(s), ChangeKind::Marks);
-        cache.put(1, w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w);
         cache.changed(&[mark(2)]);
-        assert!(cache.get(1, w.from, w.to).is_some());
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
         cache.changed(&[mark(1)]);
-        assert!(cache.get(1, w.from, w.to).is_none());
-        cache.put(1, w.from, w.to, &w);
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
+        cache.put(StudentId::new(1), w.from, w.to, &w);
         let bells = |o| Changed::new(ChangeSubject::Organization(o), ChangeKind::Bells);
         cache.changed(&[bells(5)]);
-        assert!(cache.get(1, w.from, w.to).is_some());
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
         cache.changed(&[bells(1)]);
-        assert!(cache.get(1, w.from, w.to).is_none());
-        cache.put(1, w.from, w.to, &w);
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
+        cache.put(StudentId::new(1), w.from, w.to, &w);
         cache.changed(&[Changed::new(ChangeSubject::Group(9), ChangeKind::Lessons)]);
-        assert!(cache.get(1, w.from, w.to).is_none());
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
     }
 
     #[test]
     fn an_expired_week_is_rebuilt_by_one_caller_while_others_get_the_old_copy() {
         let cache = DiaryCache::default();
         let w = week();
-        cache.put(1, w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w);
         cache
             .entries
             .lock()
             .unwrap()
-            .get_mut(&(1, w.from, w.to))
+            .get_mut(&(StudentId::new(1), w.from, w.to))
             .unwrap()
             .built -= TTL;
         assert!(
-            cache.get(1, w.from, w.to).is_none(),
+            cache.get(StudentId::new(1), w.from, w.to).is_none(),
             "the first caller rebuilds"
         );
         assert!(
-            cache.get(1, w.from, w.to).is_some(),
+            cache.get(StudentId::new(1), w.from, w.to).is_some(),
             "the others are served meanwhile"
         );
         cache
             .entries
             .lock()
             .unwrap()
-            .get_mut(&(1, w.from, w.to))
+            .get_mut(&(StudentId::new(1), w.from, w.to))
             .unwrap()
             .built -= TTL;
         assert!(
-            cache.get(1, w.from, w.to).is_none(),
+            cache.get(StudentId::new(1), w.from, w.to).is_none(),
             "never older than two TTLs"
         );
     }

@@ -2,8 +2,8 @@
 //! downloading only for those who may read that thing.
 
 use sgo_auth::token::{new_file_key, new_guid};
-use sgo_core::Actor;
 use sgo_core::files::{FileOwner, UploadLimits, content_type, safe_file_name};
+use sgo_core::{Actor, FileId};
 use sgo_store::{FileRecord, NewFile};
 
 use crate::{App, AppError, AppResult, Origin};
@@ -32,7 +32,7 @@ pub struct Upload {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileLink {
     /// The file's id (downloads are `/files/{id}` and `webapi/attachments/{id}`).
-    pub id: i64,
+    pub id: FileId,
     /// Its name.
     pub name: String,
     /// Its size in bytes.
@@ -44,10 +44,43 @@ pub struct FileLink {
 impl From<&FileRecord> for FileLink {
     fn from(f: &FileRecord) -> Self {
         FileLink {
-            id: f.id,
+            id: FileId::new(f.id),
             name: f.name.clone(),
             size: f.size,
             description: f.description.clone(),
+        }
+    }
+}
+
+/// A stored file as use cases hand it out: what a download or a NetSchool answer needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    /// The file.
+    pub id: FileId,
+    /// The id NetSchool clients name it by.
+    pub guid: String,
+    /// Its name.
+    pub name: String,
+    /// Its media type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Its description.
+    pub description: String,
+    /// When it was uploaded.
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<FileRecord> for StoredFile {
+    fn from(f: FileRecord) -> StoredFile {
+        StoredFile {
+            id: FileId::new(f.id),
+            guid: f.guid,
+            name: f.name,
+            content_type: f.content_type,
+            size: f.size,
+            description: f.description,
+            uploaded_at: f.uploaded_at,
         }
     }
 }
@@ -67,7 +100,7 @@ impl App {
         actor: &Actor,
         purpose: UploadPurpose,
         upload: Upload,
-    ) -> AppResult<FileRecord> {
+    ) -> AppResult<StoredFile> {
         self.check_rate(actor, crate::rate::RateAction::Upload)
             .await?;
         let name = safe_file_name(&upload.name);
@@ -80,7 +113,7 @@ impl App {
         let since = self.pending_since();
         let pending = self
             .store
-            .pending_upload_bytes(actor.account_id, since)
+            .pending_upload_bytes(actor.account_id.get(), since)
             .await?;
         rules
             .check_quota(u64::try_from(pending).unwrap_or(0), size)
@@ -89,7 +122,7 @@ impl App {
         self.files.put(&key, &upload.bytes).await?;
         let description: String = upload.description.trim().chars().take(500).collect();
         let record = NewFile {
-            organization_id: actor.organization_id,
+            organization_id: actor.organization_id.get(),
             storage_key: key,
             guid: new_guid(),
             content_type: content_type(&name).to_owned(),
@@ -97,12 +130,12 @@ impl App {
             size: upload.bytes.len() as i64,
             description,
             owner: FileOwner::Pending,
-            uploaded_by: actor.account_id,
+            uploaded_by: actor.account_id.get(),
             uploaded_at: self.clock.now(),
         };
         let quota = i64::try_from(rules.quota_bytes).unwrap_or(i64::MAX);
         let refused = match self.store.insert_pending_file(&record, since, quota).await {
-            Ok(Some(f)) => return Ok(f),
+            Ok(Some(f)) => return Ok(f.into()),
             Ok(None) => AppError::TooLarge(rules.over_quota()),
             Err(e) => e.into(),
         };
@@ -138,10 +171,10 @@ impl App {
 
     /// Forgets the actor's own pending uploads (those of a form that was refused), so that
     /// a form sent again does not count its files twice against the quota.
-    pub async fn discard_uploads(&self, actor: &Actor, file_ids: &[i64]) -> AppResult<()> {
+    pub async fn discard_uploads(&self, actor: &Actor, file_ids: &[FileId]) -> AppResult<()> {
         for id in file_ids {
-            match self.store.file(*id).await? {
-                Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {
+            match self.store.file(id.get()).await? {
+                Some(f) if f.uploaded_by == actor.account_id.get() && f.owner_kind == "pending" => {
                     self.remove_file(f.id).await?;
                 }
                 _ => {}
@@ -165,7 +198,7 @@ impl App {
         let since = self.pending_since();
         let attached = self
             .store
-            .attach_files(file_ids, actor.account_id, owner, since)
+            .attach_files(file_ids, actor.account_id.get(), owner, since)
             .await?;
         // Homework files are in the diary: its cached weeks follow before the caller answers.
         self.catch_up().await;
@@ -189,7 +222,7 @@ impl App {
         let mut ids = Vec::with_capacity(guids.len());
         for guid in guids {
             match self.store.file_by_guid(guid.trim()).await? {
-                Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {
+                Some(f) if f.uploaded_by == actor.account_id.get() && f.owner_kind == "pending" => {
                     if f.uploaded_at < since {
                         return Err(AppError::BadRequest(format!(
                             "Вложение {guid} хранилось дольше {} ч без отправки и удалено; \
@@ -232,13 +265,13 @@ impl App {
     pub async fn download_file(
         &self,
         actor: &Actor,
-        id: i64,
+        id: FileId,
         origin: &Origin,
-    ) -> AppResult<(FileRecord, Vec<u8>)> {
+    ) -> AppResult<(StoredFile, Vec<u8>)> {
         let missing = || AppError::NotFound("Файл не найден".into());
-        let file = self.store.file(id).await?.ok_or_else(missing)?;
+        let file = self.store.file(id.get()).await?.ok_or_else(missing)?;
         let allowed = match file.owner() {
-            Some(FileOwner::Pending) => file.uploaded_by == actor.account_id,
+            Some(FileOwner::Pending) => file.uploaded_by == actor.account_id.get(),
             Some(FileOwner::Assignment(a)) => self.may_read_assignment(actor, a).await?,
             Some(FileOwner::Announcement(a)) => self.may_read_announcement(actor, a).await?,
             Some(FileOwner::Resource(r)) => self.may_read_resource(actor, r).await?,
@@ -258,9 +291,12 @@ impl App {
             return Err(missing());
         }
         let bytes = self.files.get(&file.storage_key).await?.ok_or_else(|| {
-            tracing::error!(file = id, "file record without bytes in the file store");
+            tracing::error!(
+                file = id.get(),
+                "file record without bytes in the file store"
+            );
             missing()
         })?;
-        Ok((file, bytes))
+        Ok((file.into(), bytes))
     }
 }

@@ -156,7 +156,7 @@ impl ImportJob {
             Ok(ImportOutcome::Applied(_)) => {
                 app.audit_change(
                     &actor,
-                    plan.organization_id,
+                    OrganizationId::new(plan.organization_id),
                     &origin,
                     "import.apply",
                     format!("import:{}", plan.batch_id),
@@ -270,7 +270,7 @@ impl App {
         if kind == ImportKind::Students {
             let year = self
                 .store
-                .current_year(organization, today)
+                .current_year(organization.get(), today)
                 .await?
                 .ok_or_else(|| {
                     AppError::BadRequest(
@@ -287,7 +287,7 @@ impl App {
         }
         facts.taken_logins = self
             .store
-            .organization_login_norms(organization)
+            .organization_login_norms(organization.get())
             .await?
             .into_iter()
             .collect();
@@ -309,8 +309,8 @@ impl App {
             let id = self
                 .store
                 .create_import_batch(&NewImportBatch {
-                    organization_id: organization,
-                    created_by: admin.actor().account_id,
+                    organization_id: organization.get(),
+                    created_by: (admin.actor().account_id).get(),
                     created_at: now,
                     kind: kind.code().to_owned(),
                     file_name: file_name.chars().take(200).collect(),
@@ -337,7 +337,11 @@ impl App {
         self.store
             .import_batch(id)
             .await?
-            .filter(|b| admin.school(b.organization_id).is_some())
+            .filter(|b| {
+                admin
+                    .school(OrganizationId::new(b.organization_id))
+                    .is_some()
+            })
             .ok_or_else(|| AppError::NotFound("Пакет импорта не найден".into()))
     }
 
@@ -417,7 +421,7 @@ impl App {
         admin: &SchoolAdministrator,
     ) -> AppResult<Vec<ImportBatchView>> {
         let organization = self.may_import(admin)?;
-        let rows = self.store.import_batches(organization, 10).await?;
+        let rows = self.store.import_batches(organization.get(), 10).await?;
         Ok(rows
             .into_iter()
             .map(|b| ImportBatchView {
@@ -492,7 +496,13 @@ impl App {
             app: self.clone(),
             actor: admin.actor().clone(),
             origin: origin.clone(),
-            plan: plan(&batch, id, b.organization_id, self, details.clone()),
+            plan: plan(
+                &batch,
+                id,
+                OrganizationId::new(b.organization_id),
+                self,
+                details.clone(),
+            ),
             details,
         })
     }
@@ -549,7 +559,7 @@ fn plan(
     }
     ImportPlan {
         batch_id,
-        organization_id,
+        organization_id: organization_id.get(),
         at: app.clock.now(),
         class_from: app.clock.today(),
         accounts,

@@ -6,6 +6,7 @@
 pub mod announcements;
 pub mod audit_log;
 pub mod authors;
+pub mod calendar;
 mod context;
 pub mod credentials;
 pub mod diary;
@@ -35,6 +36,7 @@ pub mod session_list;
 pub mod settings;
 pub mod territory;
 pub mod territory_admin;
+mod view;
 
 pub use context::{App, Clock, Settings, SmtpSettings, SmtpTls, UploadSettings};
 pub use error::{AppError, AppResult};
@@ -43,18 +45,9 @@ pub use sgo_auth::password::PasswordCost;
 pub use sgo_auth::token::new_cookie_id;
 pub use sgo_core::files::{PendingUploadRules, UploadLimits};
 pub use sgo_core::protection::{LockoutRules, RecoveryRules};
-pub use sgo_core::{Actor, OrganizationKind, Role};
+pub use sgo_core::{Actor, OrganizationKind, Role, ids};
 pub use sgo_store::{Engine, Store, StoreError};
-
-/// The records use cases return, re-exported so that `sgo-web` needs no access to the store.
-pub mod records {
-    pub use sgo_store::{
-        AcademicYearRecord, AccountRecord, AnnouncementRecord, AssignmentCardRecord,
-        AssignmentTypeRecord, ClassChoiceRecord, DiaryAssignmentRecord, DiaryLessonRecord,
-        FileRecord, GroupChoiceRecord, NamedRecord, OrganizationRecord, PeriodRecord,
-        ResourceRecord,
-    };
-}
+pub use view::Named;
 
 /// Opens the configured store (used by the CLI, which may not reach `sgo-store` itself).
 pub async fn connect_store(

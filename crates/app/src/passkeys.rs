@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use sgo_auth::passkey::{self, PasskeyError, RelyingParty};
 use sgo_auth::token;
+use sgo_core::AccountId;
 use sgo_core::Actor;
 use sgo_store::{NewPasskey, PasskeyCeremony, StoreError};
 
@@ -130,7 +131,7 @@ impl App {
     pub async fn passkeys(&self, actor: &Actor) -> AppResult<Vec<Device>> {
         Ok(self
             .store
-            .passkeys_of(actor.account_id)
+            .passkeys_of(actor.account_id.get())
             .await?
             .into_iter()
             .map(|p| Device {
@@ -147,10 +148,10 @@ impl App {
         let rp = self.relying_party()?;
         let account = self
             .store
-            .account(actor.account_id)
+            .account(actor.account_id.get())
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let existing = self.store.passkeys_of(actor.account_id).await?;
+        let existing = self.store.passkeys_of(actor.account_id.get()).await?;
         // One handle per account, so that an authenticator keeps one passkey per person.
         let handle = existing
             .first()
@@ -160,7 +161,7 @@ impl App {
         let started = rp
             .start_registration(&handle, &account.login, &account.display_name, exclude)
             .map_err(internal)?;
-        self.start_ceremony(REGISTER, Some(actor.account_id), started)
+        self.start_ceremony(REGISTER, Some(actor.account_id.get()), started)
             .await
     }
 
@@ -176,7 +177,7 @@ impl App {
         let name = clean_name(name)?;
         let rp = self.relying_party()?;
         let taken = self.take_ceremony(ceremony, REGISTER).await?;
-        if taken.account_id != Some(actor.account_id) {
+        if taken.account_id != Some(actor.account_id.get()) {
             return Err(stale());
         }
         let registered = rp
@@ -193,7 +194,7 @@ impl App {
         let id = self
             .store
             .insert_passkey(&NewPasskey {
-                account_id: actor.account_id,
+                account_id: actor.account_id.get(),
                 credential_id: registered.credential_id,
                 user_handle: registered.user_handle,
                 credential: registered.credential,
@@ -225,7 +226,7 @@ impl App {
         self.store
             .passkey(id)
             .await?
-            .filter(|p| p.account_id == actor.account_id)
+            .filter(|p| p.account_id == actor.account_id.get())
             .ok_or_else(|| AppError::NotFound("Устройство не найдено".into()))
     }
 
@@ -318,7 +319,7 @@ impl App {
             Err(PasskeyError::Refused(why)) => {
                 let details = format!("web passkey: {why}");
                 self.audit(
-                    Some(device.account_id),
+                    Some(AccountId::new(device.account_id)),
                     "sign_in",
                     target,
                     origin,
@@ -340,7 +341,7 @@ impl App {
         if !active {
             let details = "web passkey: account inactive".to_owned();
             self.audit(
-                Some(device.account_id),
+                Some(AccountId::new(device.account_id)),
                 "sign_in",
                 target,
                 origin,
@@ -362,7 +363,7 @@ impl App {
             .password_change_required(device.account_id)
             .await?;
         self.audit(
-            Some(device.account_id),
+            Some(AccountId::new(device.account_id)),
             "sign_in",
             target,
             origin,

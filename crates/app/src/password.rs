@@ -53,7 +53,7 @@ impl App {
         let verifier = legacy::seal_verifier(&self.key, password);
         if self
             .store
-            .set_password(account, &hash, verifier.as_deref(), must_change)
+            .set_password(account.get(), &hash, verifier.as_deref(), must_change)
             .await?
         {
             Ok(())

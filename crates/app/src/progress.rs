@@ -4,22 +4,25 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sgo_core::marks::weighted_average;
-use sgo_core::{Actor, progress as rules};
-use sgo_store::{
-    AccountRecord, AssignmentCardRecord, DiaryAssignmentRecord, NamedRecord, PeriodRecord,
+use sgo_core::{
+    AccountId, Actor, AssignmentId, AssignmentTypeId, GroupId, LessonId, OrganizationId, PeriodId,
+    PersonId, StudentId, YearId, progress as rules,
 };
+use sgo_store::{AccountRecord, AssignmentCardRecord};
 
-use crate::diary::DiaryStudent;
+use crate::calendar::Period;
+use crate::diary::{AssignmentWithMark, DiaryStudent};
 use crate::files::FileLink;
+use crate::view::{Named, named, views};
 use crate::{App, AppError, AppResult, Origin};
 
 /// One mark of a student as the progress page lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProgressMark {
     /// The assignment (for the card link).
-    pub assignment_id: i64,
+    pub assignment_id: AssignmentId,
     /// The lesson's date.
     pub date: NaiveDate,
     /// What is shown: «5», a code, or «•» for a duty mark without a value.
@@ -59,9 +62,9 @@ pub struct Progress {
     /// Whose.
     pub student: DiaryStudent,
     /// Periods of the student's year and grade.
-    pub periods: Vec<PeriodRecord>,
+    pub periods: Vec<Period>,
     /// The chosen period, when the year has periods.
-    pub period: Option<PeriodRecord>,
+    pub period: Option<Period>,
     /// First and last day shown.
     pub from: NaiveDate,
     /// Last day shown.
@@ -69,7 +72,7 @@ pub struct Progress {
     /// One line per subject, by name.
     pub subjects: Vec<SubjectProgress>,
     /// Mandatory work of the year whose due date has passed and which is not done.
-    pub overdue: Vec<DiaryAssignmentRecord>,
+    pub overdue: Vec<AssignmentWithMark>,
 }
 
 /// The assignment card.
@@ -78,11 +81,103 @@ pub struct AssignmentCard {
     /// Whose card (marks are this student's).
     pub student: DiaryStudent,
     /// The assignment with the student's mark.
-    pub assignment: AssignmentCardRecord,
+    pub assignment: AssignmentDetails,
     /// The subject group's teachers and the lesson's teacher.
-    pub teachers: Vec<NamedRecord>,
+    pub teachers: Vec<Named<AccountId>>,
     /// Attached files.
     pub files: Vec<FileLink>,
+}
+
+/// An assignment as its card shows it, with the student's mark.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub struct AssignmentDetails {
+    pub assignment_id: AssignmentId,
+    pub lesson_id: LessonId,
+    pub lesson_date: NaiveDate,
+    pub subject_name: String,
+    pub subject_group_id: GroupId,
+    pub subject_group_name: String,
+    pub type_id: AssignmentTypeId,
+    pub type_name: String,
+    pub type_abbr: String,
+    pub title: String,
+    pub description: String,
+    pub weight: i32,
+    pub due_date: NaiveDate,
+    pub mandatory: bool,
+    pub mark_id: Option<i64>,
+    pub mark_value: Option<i32>,
+    pub mark_code: Option<String>,
+    pub mark_duty: Option<bool>,
+    pub mark_comment: Option<String>,
+    pub mark_set_at: Option<DateTime<Utc>>,
+}
+
+impl From<AssignmentCardRecord> for AssignmentDetails {
+    fn from(r: AssignmentCardRecord) -> AssignmentDetails {
+        AssignmentDetails {
+            assignment_id: AssignmentId::new(r.assignment_id),
+            lesson_id: LessonId::new(r.lesson_id),
+            lesson_date: r.lesson_date,
+            subject_name: r.subject_name,
+            subject_group_id: GroupId::new(r.subject_group_id),
+            subject_group_name: r.subject_group_name,
+            type_id: AssignmentTypeId::new(r.type_id),
+            type_name: r.type_name,
+            type_abbr: r.type_abbr,
+            title: r.title,
+            description: r.description,
+            weight: r.weight,
+            due_date: r.due_date,
+            mandatory: r.mandatory,
+            mark_id: r.mark_id,
+            mark_value: r.mark_value,
+            mark_code: r.mark_code,
+            mark_duty: r.mark_duty,
+            mark_comment: r.mark_comment,
+            mark_set_at: r.mark_set_at,
+        }
+    }
+}
+
+/// The signed-in account and its person, as `mysettings` reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct OwnAccount {
+    pub id: AccountId,
+    pub person_id: PersonId,
+    pub organization_id: OrganizationId,
+    pub login: String,
+    pub display_name: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    pub birth_date: Option<NaiveDate>,
+    pub email: String,
+    pub phone: String,
+    pub preferred_channel: String,
+    pub active: bool,
+}
+
+impl From<AccountRecord> for OwnAccount {
+    fn from(r: AccountRecord) -> OwnAccount {
+        OwnAccount {
+            id: AccountId::new(r.id),
+            person_id: PersonId::new(r.person_id),
+            organization_id: OrganizationId::new(r.organization_id),
+            login: r.login,
+            display_name: r.display_name,
+            last_name: r.last_name,
+            first_name: r.first_name,
+            middle_name: r.middle_name,
+            birth_date: r.birth_date,
+            email: r.email,
+            phone: r.phone,
+            preferred_channel: r.preferred_channel,
+            active: r.active,
+        }
+    }
 }
 
 /// One lesson time of the bell schedule on one weekday.
@@ -106,11 +201,11 @@ pub struct BellTime {
 #[derive(Debug, Clone)]
 pub struct MySettings {
     /// The account and its person.
-    pub account: AccountRecord,
+    pub account: OwnAccount,
     /// Its roles as NetSchool names them.
     pub roles: Vec<&'static str>,
     /// The school's current year.
-    pub year_id: Option<i64>,
+    pub year_id: Option<YearId>,
 }
 
 fn mark_text(value: Option<i32>, code: Option<&str>, duty: bool) -> Option<String> {
@@ -128,8 +223,8 @@ impl App {
     pub async fn progress(
         &self,
         actor: &Actor,
-        student: i64,
-        period_id: Option<i64>,
+        student: StudentId,
+        period_id: Option<PeriodId>,
         origin: &Origin,
     ) -> AppResult<Progress> {
         let (reader, children) = self.authorize_diary(actor, student, origin).await?;
@@ -139,7 +234,7 @@ impl App {
         let today = self.today();
         let year = self
             .store
-            .current_year(who.organization_id, today)
+            .current_year(who.organization_id.get(), today)
             .await?
             .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))?;
         let periods = self.store.periods(year.id, who.grade.unwrap_or(1)).await?;
@@ -147,7 +242,7 @@ impl App {
             Some(id) => Some(
                 periods
                     .iter()
-                    .find(|p| p.id == id)
+                    .find(|p| p.id == id.get())
                     .cloned()
                     .ok_or_else(|| AppError::NotFound("Период не найден".into()))?,
             ),
@@ -162,9 +257,15 @@ impl App {
             Some(p) => (p.start_date, p.end_date),
             None => (year.start_date, year.end_date),
         };
-        let lessons = self.store.diary_lessons(student, from, to).await?;
-        let assignments = self.store.diary_assignments(student, from, to).await?;
-        let finals = self.store.student_final_marks(student, year.id).await?;
+        let lessons = self.store.diary_lessons(student.get(), from, to).await?;
+        let assignments = self
+            .store
+            .diary_assignments(student.get(), from, to)
+            .await?;
+        let finals = self
+            .store
+            .student_final_marks(student.get(), year.id)
+            .await?;
 
         let mut subjects: BTreeMap<String, SubjectProgress> = BTreeMap::new();
         let blank = |name: &str| SubjectProgress {
@@ -192,7 +293,7 @@ impl App {
                 .or_insert_with(|| blank(&a.subject_name))
                 .marks
                 .push(ProgressMark {
-                    assignment_id: a.assignment_id,
+                    assignment_id: AssignmentId::new(a.assignment_id),
                     date: a.lesson_date,
                     text,
                     value: a.mark_value,
@@ -231,16 +332,16 @@ impl App {
         }
         let overdue = self
             .store
-            .overdue_assignments(student, year.start_date, today, today)
+            .overdue_assignments(student.get(), year.start_date, today, today)
             .await?;
         Ok(Progress {
             student: who,
-            periods,
-            period,
+            periods: views(periods),
+            period: period.map(Period::from),
             from,
             to,
             subjects,
-            overdue,
+            overdue: views(overdue),
         })
     }
 
@@ -249,16 +350,17 @@ impl App {
     pub async fn assignment_card(
         &self,
         actor: &Actor,
-        student: i64,
-        assignment_id: i64,
+        student: StudentId,
+        assignment_id: AssignmentId,
         origin: &Origin,
     ) -> AppResult<AssignmentCard> {
         let (reader, children) = self.authorize_diary(actor, student, origin).await?;
         // From here on only the student the policy checked is read.
         let student = reader.student();
+        let assignment_id = assignment_id.get();
         let assignment = self
             .store
-            .student_assignment(student, assignment_id)
+            .student_assignment(student.get(), assignment_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Задание не найдено".into()))?;
         let who = self.diary_student(student, children).await?;
@@ -270,8 +372,8 @@ impl App {
             .unwrap_or_default();
         Ok(AssignmentCard {
             student: who,
-            assignment,
-            teachers,
+            assignment: assignment.into(),
+            teachers: named(teachers, AccountId::new),
             files,
         })
     }
@@ -281,10 +383,10 @@ impl App {
     pub async fn assignment_attachments(
         &self,
         actor: &Actor,
-        student: i64,
-        assignment_ids: &[i64],
+        student: StudentId,
+        assignment_ids: &[AssignmentId],
         origin: &Origin,
-    ) -> AppResult<Vec<(i64, Vec<FileLink>)>> {
+    ) -> AppResult<Vec<(AssignmentId, Vec<FileLink>)>> {
         let student = self
             .authorize_diary(actor, student, origin)
             .await?
@@ -295,25 +397,34 @@ impl App {
                 "Слишком много заданий в запросе".into(),
             ));
         }
+        let asked: Vec<i64> = assignment_ids.iter().map(|a| a.get()).collect();
         let mine = self
             .store
-            .student_assignment_ids(student, assignment_ids)
+            .student_assignment_ids(student.get(), &asked)
             .await?;
         let mut files = self.files_by_assignment(&mine).await?;
         Ok(mine
             .into_iter()
-            .filter_map(|id| files.remove(&id).map(|f| (id, f)))
+            .filter_map(|id| files.remove(&id).map(|f| (AssignmentId::new(id), f)))
             .collect())
     }
 
     /// The bell times of the actor's school on each weekday it teaches.
     pub async fn bell_times(&self, actor: &Actor) -> AppResult<Vec<BellTime>> {
-        let Some(schedule) = self.store.bell_schedule(actor.organization_id).await? else {
+        let Some(schedule) = self
+            .store
+            .bell_schedule(actor.organization_id.get())
+            .await?
+        else {
             return Ok(Vec::new());
         };
         let bells = self.store.bells(schedule.id).await?;
-        let weekdays =
-            rules::bell_weekdays(&self.store.timetable_weekdays(actor.organization_id).await?);
+        let weekdays = rules::bell_weekdays(
+            &self
+                .store
+                .timetable_weekdays(actor.organization_id.get())
+                .await?,
+        );
         let mut out = Vec::with_capacity(bells.len() * weekdays.len());
         for &weekday in &weekdays {
             for b in &bells {
@@ -334,25 +445,31 @@ impl App {
     pub async fn my_settings(&self, actor: &Actor) -> AppResult<MySettings> {
         let account = self
             .store
-            .account(actor.account_id)
+            .account(actor.account_id.get())
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let year_id = self
             .store
-            .current_year(actor.organization_id, self.today())
+            .current_year(actor.organization_id.get(), self.today())
             .await?
-            .map(|y| y.id);
+            .map(|y| YearId::new(y.id));
         Ok(MySettings {
-            account,
+            account: account.into(),
             roles: sgo_core::policy::netschool_role_names(actor),
             year_id,
         })
     }
 
     /// Checks that the actor may see a user's photo; someone they may not see is "not found".
-    pub async fn may_see_photo(&self, actor: &Actor, user: i64) -> AppResult<()> {
-        match self.store.account(user).await? {
-            Some(a) if a.active && sgo_core::policy::may_see_user(actor, a.organization_id) => {
+    pub async fn may_see_photo(&self, actor: &Actor, user: AccountId) -> AppResult<()> {
+        match self.store.account(user.get()).await? {
+            Some(a)
+                if a.active
+                    && sgo_core::policy::may_see_user(
+                        actor,
+                        OrganizationId::new(a.organization_id),
+                    ) =>
+            {
                 Ok(())
             }
             _ => Err(AppError::NotFound("Пользователь не найден".into())),

@@ -6,6 +6,7 @@
 //! does not reveal which logins exist) and per client address.
 
 use chrono::Duration;
+use sgo_core::AccountId;
 use sgo_core::protection::{self as rules, address_scope, login_scope};
 use sgo_core::text;
 
@@ -90,7 +91,7 @@ impl App {
         if let Some(pause) = r.pause_after(n, earlier) {
             self.store.lock_throttle(&guard.login, now + pause).await?;
             self.audit(
-                account,
+                account.map(AccountId::new),
                 "sign_in.lockout",
                 guard.target.clone(),
                 origin,

@@ -18,7 +18,8 @@ impl App {
     /// Counts one `action` of the actor's account and refuses it (429) once the account has done
     /// it more often than the settings allow in the current minute.
     pub async fn check_rate(&self, actor: &Actor, action: RateAction) -> AppResult<()> {
-        self.check_account_rate(actor.account_id, action).await
+        self.check_account_rate(AccountId::new(actor.account_id.get()), action)
+            .await
     }
 
     pub(crate) async fn check_account_rate(
@@ -60,7 +61,7 @@ impl App {
         }
         let ended = self
             .store
-            .delete_sessions_beyond(account, i64::from(cap))
+            .delete_sessions_beyond(account.get(), i64::from(cap))
             .await?;
         for id in ended {
             self.sessions.forget(id);

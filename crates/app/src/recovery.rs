@@ -6,6 +6,8 @@ use chrono::Duration;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncTransport, Message};
 use sgo_auth::token;
+use sgo_core::AccountId;
+use sgo_core::OrganizationId;
 use sgo_core::protection::address_scope;
 use sgo_core::text;
 use sgo_store::NewResetToken;
@@ -73,10 +75,11 @@ impl App {
     /// answers [`REQUEST_ANSWER`] whatever happened; an error here is a storage failure only.
     pub async fn request_password_reset(
         &self,
-        organization_id: i64,
+        organization_id: OrganizationId,
         who: &str,
         origin: &Origin,
     ) -> AppResult<()> {
+        let organization_id = organization_id.get();
         let who = who.trim();
         if who.is_empty() || who.chars().count() > 254 {
             return Ok(());
@@ -140,7 +143,7 @@ impl App {
                 .await?;
             if count.failures > i64::from(rules.per_account) {
                 self.audit(
-                    Some(a.account_id),
+                    Some(AccountId::new(a.account_id)),
                     "password.reset_request",
                     target.clone(),
                     origin,
@@ -161,7 +164,7 @@ impl App {
                 })
                 .await?;
             self.audit(
-                Some(a.account_id),
+                Some(AccountId::new(a.account_id)),
                 "password.reset_request",
                 target.clone(),
                 origin,
@@ -254,13 +257,14 @@ impl App {
             .spend_reset_token(&hash, self.clock.now())
             .await?
             .ok_or_else(|| AppError::BadRequest(LINK_INVALID.into()))?;
-        self.store_password(account, &input.new, false).await?;
+        self.store_password(AccountId::new(account), &input.new, false)
+            .await?;
         self.store.delete_unspent_reset_tokens(account).await?;
         let ended = self.end_account_sessions(account).await?;
         self.clear_login_failures(t.organization_id, &t.login)
             .await?;
         self.audit(
-            Some(account),
+            Some(AccountId::new(account)),
             "password.reset",
             format!("account:{account}"),
             origin,

@@ -1,15 +1,17 @@
 //! Educational resources and courses: materials and links a teacher publishes for subject groups and classes.
 
-use sgo_core::Actor;
+use chrono::{DateTime, Utc};
 use sgo_core::communication::check_link;
 use sgo_core::files::FileOwner;
 use sgo_core::policy::{is_school_admin, may_manage, may_publish_resource};
+use sgo_core::{AccountId, Actor, ClassId, GroupId, OrganizationId, ResourceId};
 use sgo_store::{ClassChoiceRecord, GroupChoiceRecord, NewResource, ResourceRecord};
 
-use crate::announcements::{class_label, files_by_owner};
+use crate::announcements::{ClassChoice, class_label, files_by_owner};
 use crate::files::{FileLink, Upload};
 use crate::form::FieldErrors;
 use crate::settings::FormError;
+use crate::view::views;
 use crate::{App, AppError, AppResult, Origin};
 
 /// What the resource form sends.
@@ -27,11 +29,78 @@ pub struct ResourceInput {
     pub files: Vec<Upload>,
 }
 
+/// A stored resource: a link or materials for a class or a subject group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Resource {
+    pub id: ResourceId,
+    pub organization_id: OrganizationId,
+    pub author_account_id: AccountId,
+    pub author_name: String,
+    /// Set when published for a subject group.
+    pub subject_group_id: Option<GroupId>,
+    /// The subject of that group.
+    pub subject_name: Option<String>,
+    /// The class it concerns: its own target, or the class of its subject group.
+    pub class_id: ClassId,
+    pub grade: i32,
+    pub letter: String,
+    pub title: String,
+    pub description: String,
+    pub link: String,
+    pub posted_at: DateTime<Utc>,
+}
+
+impl From<ResourceRecord> for Resource {
+    fn from(r: ResourceRecord) -> Resource {
+        Resource {
+            id: ResourceId::new(r.id),
+            organization_id: OrganizationId::new(r.organization_id),
+            author_account_id: AccountId::new(r.author_account_id),
+            author_name: r.author_name,
+            subject_group_id: r.subject_group_id.map(GroupId::new),
+            subject_name: r.subject_name,
+            class_id: ClassId::new(r.class_id),
+            grade: r.grade,
+            letter: r.letter,
+            title: r.title,
+            description: r.description,
+            link: r.link,
+            posted_at: r.posted_at,
+        }
+    }
+}
+
+/// A subject group to choose in a form: «Математика, 5А».
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct GroupChoice {
+    pub id: GroupId,
+    pub class_id: ClassId,
+    pub grade: i32,
+    pub letter: String,
+    pub subject_name: String,
+    pub group_name: String,
+}
+
+impl From<GroupChoiceRecord> for GroupChoice {
+    fn from(r: GroupChoiceRecord) -> GroupChoice {
+        GroupChoice {
+            id: GroupId::new(r.id),
+            class_id: ClassId::new(r.class_id),
+            grade: r.grade,
+            letter: r.letter,
+            subject_name: r.subject_name,
+            group_name: r.group_name,
+        }
+    }
+}
+
 /// A resource as a reader sees it.
 #[derive(Debug, Clone)]
 pub struct ResourceView {
     /// The stored resource.
-    pub record: ResourceRecord,
+    pub record: Resource,
     /// «Математика, 5А» or «Класс 5А».
     pub target_text: String,
     /// Its materials.
@@ -48,9 +117,9 @@ pub struct ResourcesPage {
     /// Whether the actor may publish at all.
     pub may_publish: bool,
     /// Subject groups the actor may publish for.
-    pub groups: Vec<GroupChoiceRecord>,
+    pub groups: Vec<GroupChoice>,
     /// Classes the actor may publish for.
-    pub classes: Vec<ClassChoiceRecord>,
+    pub classes: Vec<ClassChoice>,
 }
 
 impl App {
@@ -59,10 +128,10 @@ impl App {
         let reader = self.reader_of(actor).await?;
         let admin = is_school_admin(actor);
         let mut items = Vec::new();
-        for record in self.store.resources(actor.organization_id).await? {
+        for record in self.store.resources(actor.organization_id.get()).await? {
             if admin
-                || record.author_account_id == actor.account_id
-                || reader.class_ids.contains(&record.class_id)
+                || record.author_account_id == actor.account_id.get()
+                || reader.class_ids.contains(&ClassId::new(record.class_id))
             {
                 items.push(record);
             }
@@ -74,13 +143,18 @@ impl App {
             .map(|record| ResourceView {
                 target_text: target_text(&record),
                 files: files.remove(&record.id).unwrap_or_default(),
-                may_manage: may_manage(actor, record.author_account_id, record.organization_id),
-                record,
+                may_manage: may_manage(
+                    actor,
+                    AccountId::new(record.author_account_id),
+                    OrganizationId::new(record.organization_id),
+                ),
+                record: record.into(),
             })
             .collect();
         let may_publish = may_publish_resource(actor);
         let (groups, classes) = if may_publish {
-            self.resource_targets(actor).await?
+            let (groups, classes) = self.resource_targets(actor).await?;
+            (views(groups), views(classes))
         } else {
             (Vec::new(), Vec::new())
         };
@@ -98,7 +172,7 @@ impl App {
         &self,
         actor: &Actor,
     ) -> AppResult<(Vec<GroupChoiceRecord>, Vec<ClassChoiceRecord>)> {
-        let org = actor.organization_id;
+        let org = actor.organization_id.get();
         let today = self.today();
         let mut classes = self.store.school_classes(org, today).await?;
         if is_school_admin(actor) {
@@ -107,9 +181,9 @@ impl App {
         }
         let groups = self
             .store
-            .group_choices(org, today, Some(actor.account_id))
+            .group_choices(org, today, Some(actor.account_id.get()))
             .await?;
-        let mine = self.store.teacher_class_ids(actor.account_id).await?;
+        let mine = self.store.teacher_class_ids(actor.account_id.get()).await?;
         classes.retain(|c| mine.contains(&c.id));
         Ok((groups, classes))
     }
@@ -120,7 +194,7 @@ impl App {
         actor: &Actor,
         origin: &Origin,
         input: ResourceInput,
-    ) -> Result<i64, FormError> {
+    ) -> Result<ResourceId, FormError> {
         if !may_publish_resource(actor) {
             return Err(AppError::Forbidden.into());
         }
@@ -179,8 +253,8 @@ impl App {
         }
         let uploaded = self.upload_all(actor, input.files).await?;
         let new = NewResource {
-            organization_id: actor.organization_id,
-            author_account_id: actor.account_id,
+            organization_id: actor.organization_id.get(),
+            author_account_id: actor.account_id.get(),
             subject_group_id,
             class_id,
             title,
@@ -200,14 +274,24 @@ impl App {
             new.title.clone(),
         )
         .await;
-        Ok(id)
+        Ok(ResourceId::new(id))
     }
 
     /// Deletes a resource and its materials (author or administration).
-    pub async fn delete_resource(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
+    pub async fn delete_resource(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: ResourceId,
+    ) -> AppResult<()> {
+        let id = id.get();
         let missing = || AppError::NotFound("Ресурс не найден".into());
         let record = self.store.resource(id).await?.ok_or_else(missing)?;
-        if !may_manage(actor, record.author_account_id, record.organization_id) {
+        let (author, organization) = (
+            AccountId::new(record.author_account_id),
+            OrganizationId::new(record.organization_id),
+        );
+        if !may_manage(actor, author, organization) {
             return Err(if self.may_read_resource(actor, id).await? {
                 AppError::Forbidden
             } else {
@@ -220,7 +304,7 @@ impl App {
         self.store.delete_resource(id).await?;
         self.audit_change(
             actor,
-            record.organization_id,
+            organization,
             origin,
             "resource.delete",
             format!("resource:{id}"),
@@ -236,17 +320,17 @@ impl App {
         let Some(record) = self.store.resource(id).await? else {
             return Ok(false);
         };
-        if record.organization_id != actor.organization_id {
+        if record.organization_id != actor.organization_id.get() {
             return Ok(false);
         }
-        if is_school_admin(actor) || record.author_account_id == actor.account_id {
+        if is_school_admin(actor) || record.author_account_id == actor.account_id.get() {
             return Ok(true);
         }
         Ok(self
             .reader_of(actor)
             .await?
             .class_ids
-            .contains(&record.class_id))
+            .contains(&ClassId::new(record.class_id)))
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use chrono::Duration;
 use sgo_auth::{legacy, password, token};
-use sgo_core::{Actor, text};
+use sgo_core::{AccountId, Actor, OrganizationId, text};
 use sgo_store::{LoginTicket, NewSession, SessionRecord};
 
 use crate::{App, AppError, AppResult, Origin};
@@ -61,7 +61,7 @@ pub struct Challenge {
 #[derive(Debug, Clone, Default)]
 pub struct ChallengeAnswer {
     /// Organization id (`scid`).
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrganizationId>,
     /// Login (`un`).
     pub login: String,
     /// Full hash (`pw2`).
@@ -85,11 +85,12 @@ impl App {
     /// Signs in with organization, login and password (the web form).
     pub async fn sign_in(
         &self,
-        organization_id: i64,
+        organization_id: OrganizationId,
         login: &str,
         password: &str,
         origin: &Origin,
     ) -> AppResult<SignedIn> {
+        let organization_id = organization_id.get();
         let guard = self.guard_sign_in(organization_id, login, origin).await?;
         let creds = self
             .store
@@ -170,7 +171,10 @@ impl App {
         if self.clock.now() - ticket.created_at > Duration::minutes(TICKET_LIFETIME_MINUTES) {
             return Err(retry());
         }
-        let organization_id = answer.organization_id.ok_or(AppError::InvalidCredentials)?;
+        let organization_id = answer
+            .organization_id
+            .ok_or(AppError::InvalidCredentials)?
+            .get();
         let guard = self
             .guard_sign_in(organization_id, &answer.login, origin)
             .await?;
@@ -198,7 +202,7 @@ impl App {
         if let Some(c) = creds.as_ref().filter(|c| ok && c.must_change_password) {
             let details = "webapi: временный пароль не сменён".to_owned();
             self.audit(
-                Some(c.account_id),
+                Some(AccountId::new(c.account_id)),
                 "sign_in",
                 target,
                 origin,
@@ -243,8 +247,15 @@ impl App {
         match account {
             Some(id) => {
                 let signed = self.open_session(id, channel, cookie_hash, origin).await?;
-                self.audit(Some(id), "sign_in", target, origin, "ok", how)
-                    .await;
+                self.audit(
+                    Some(AccountId::new(id)),
+                    "sign_in",
+                    target,
+                    origin,
+                    "ok",
+                    how,
+                )
+                .await;
                 Ok(signed)
             }
             None => {
@@ -270,13 +281,13 @@ impl App {
         // Every door (password, NetSchool, ESIA, passkey) opens sessions here, so one account's
         // flood of sign-ins is stopped here.
         if let Err(e) = self
-            .check_account_rate(account_id, crate::rate::RateAction::SignIn)
+            .check_account_rate(AccountId::new(account_id), crate::rate::RateAction::SignIn)
             .await
         {
             if matches!(e, AppError::TooManyRequests { .. }) {
                 let details = format!("{}: слишком частые входы", channel.code());
                 self.audit(
-                    Some(account_id),
+                    Some(AccountId::new(account_id)),
                     "sign_in",
                     format!("account:{account_id}"),
                     origin,
@@ -319,10 +330,14 @@ impl App {
                 user_agent: origin.user_agent.chars().take(300).collect(),
             })
             .await?;
-        self.cap_sessions(account_id).await?;
+        self.cap_sessions(AccountId::new(account_id)).await?;
         Ok(SignedIn {
             token,
-            actor: Actor::new(account_id, organization_id, roles),
+            actor: Actor::new(
+                AccountId::new(account_id),
+                OrganizationId::new(organization_id),
+                roles,
+            ),
             must_change_password: false,
             ns_cookie: None,
         })
@@ -380,7 +395,11 @@ impl App {
         Ok(Authenticated {
             session_id: session.id,
             last_seen_at,
-            actor: Actor::new(session.account_id, session.organization_id, roles),
+            actor: Actor::new(
+                AccountId::new(session.account_id),
+                OrganizationId::new(session.organization_id),
+                roles,
+            ),
             must_change_password,
         })
     }
@@ -424,7 +443,7 @@ impl App {
     pub async fn whoami(&self, actor: &Actor) -> AppResult<Whoami> {
         let account = self
             .store
-            .account(actor.account_id)
+            .account(actor.account_id.get())
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let organization = self
@@ -433,8 +452,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
         Ok(Whoami {
-            account,
-            organization,
+            account: account.into(),
+            organization: organization.into(),
         })
     }
 }
@@ -456,7 +475,7 @@ pub struct Authenticated {
 #[derive(Debug, Clone)]
 pub struct Whoami {
     /// The account with its person.
-    pub account: sgo_store::AccountRecord,
+    pub account: crate::progress::OwnAccount,
     /// The organization.
-    pub organization: sgo_store::OrganizationRecord,
+    pub organization: crate::territory::Organization,
 }

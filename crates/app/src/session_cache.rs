@@ -11,8 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sgo_core::Actor;
 use sgo_core::changes::{Changed, Scope};
+use sgo_core::{AccountId, Actor};
 
 use crate::outbox::Subscriber;
 use crate::session::Authenticated;
@@ -72,7 +72,7 @@ impl SessionCache {
     }
 
     /// Forgets every session of an account (its password or standing changed).
-    pub fn forget_account(&self, account_id: i64) {
+    pub fn forget_account(&self, account_id: AccountId) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, e| e.actor.account_id != account_id);
     }
@@ -104,6 +104,7 @@ impl Subscriber for SessionCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sgo_core::OrganizationId;
 
     #[test]
     fn entries_expire_and_can_be_forgotten() {
@@ -111,7 +112,7 @@ mod tests {
         let who = |session_id, account_id| Authenticated {
             session_id,
             last_seen_at: Utc::now(),
-            actor: Actor::new(account_id, 2, vec![]),
+            actor: Actor::new(AccountId::new(account_id), OrganizationId::new(2), vec![]),
             must_change_password: true,
         };
         cache.put(vec![1], &who(10, 1));
@@ -123,7 +124,7 @@ mod tests {
         cache.put(vec![1], &who(10, 1));
         cache.put(vec![2], &who(11, 1));
         cache.put(vec![3], &who(12, 5));
-        cache.forget_account(1);
+        cache.forget_account(AccountId::new(1));
         assert!(cache.get(&[1]).is_none() && cache.get(&[2]).is_none());
         assert!(cache.get(&[3]).is_some());
     }

@@ -1,6 +1,7 @@
 //! A person's own sessions: the list on their sessions page, ending one, ending all others.
 
 use chrono::{DateTime, Duration, Utc};
+use sgo_core::AccountId;
 use sgo_core::policy::may_end_session;
 use sgo_core::protection::short_user_agent;
 
@@ -41,10 +42,10 @@ impl App {
         let since = self.clock.now() - idle;
         let mut list: Vec<SessionView> = self
             .store
-            .account_sessions(who.actor.account_id, since)
+            .account_sessions(who.actor.account_id.get(), since)
             .await?
             .into_iter()
-            .filter(|s| may_end_session(&who.actor, s.account_id))
+            .filter(|s| may_end_session(&who.actor, AccountId::new(s.account_id)))
             .map(|s| SessionView {
                 id: s.id,
                 channel: channel_title(&s.channel),
@@ -66,7 +67,7 @@ impl App {
         origin: &Origin,
         session_id: i64,
     ) -> AppResult<()> {
-        let me = who.actor.account_id;
+        let me = who.actor.account_id.get();
         let mine = self
             .store
             .account_sessions(me, DateTime::<Utc>::UNIX_EPOCH)
@@ -75,7 +76,7 @@ impl App {
             .find(|s| s.id == session_id);
         let not_found = || AppError::NotFound("Сеанс не найден или уже завершён".into());
         let session = mine.ok_or_else(not_found)?;
-        if !may_end_session(&who.actor, session.account_id) {
+        if !may_end_session(&who.actor, AccountId::new(session.account_id)) {
             return Err(not_found());
         }
         if !self.store.delete_account_session(me, session_id).await? {
@@ -83,7 +84,7 @@ impl App {
         }
         self.sessions.forget(session_id);
         self.audit(
-            Some(me),
+            Some(AccountId::new(me)),
             "session.end",
             format!("session:{session_id}"),
             origin,
@@ -101,7 +102,7 @@ impl App {
 
     /// Ends every session of mine but this one; returns how many ended.
     pub async fn end_other_sessions(&self, who: &Authenticated, origin: &Origin) -> AppResult<u64> {
-        let me = who.actor.account_id;
+        let me = who.actor.account_id.get();
         let others: Vec<i64> = self
             .store
             .account_sessions(me, DateTime::<Utc>::UNIX_EPOCH)
@@ -115,7 +116,7 @@ impl App {
             self.sessions.forget(id);
         }
         self.audit(
-            Some(me),
+            Some(AccountId::new(me)),
             "session.end_others",
             format!("account:{me}"),
             origin,
@@ -134,10 +135,10 @@ impl App {
         who: &Authenticated,
         origin: &Origin,
     ) -> AppResult<u64> {
-        let me = who.actor.account_id;
+        let me = who.actor.account_id.get();
         let ended = self.end_account_sessions(me).await?;
         self.audit(
-            Some(me),
+            Some(AccountId::new(me)),
             "session.end_all",
             format!("account:{me}"),
             origin,

@@ -2,6 +2,7 @@
 
 use sgo_auth::password;
 use sgo_core::settings::{self as rules, Channel};
+use sgo_core::{AccountId, OrganizationId};
 use sgo_core::{Actor, text};
 use sgo_store::PersonalSettingsUpdate;
 
@@ -54,11 +55,11 @@ fn channel_title(code: &str) -> &str {
 impl App {
     /// The signed-in person's settings.
     pub async fn personal_settings(&self, actor: &Actor) -> Result<PersonalSettings, AppError> {
-        if !sgo_core::policy::may_edit_own_settings(actor, actor.account_id) {
+        if !sgo_core::policy::may_edit_own_settings(actor, AccountId::new(actor.account_id.get())) {
             return Err(AppError::Forbidden);
         }
         self.store
-            .personal_settings(actor.account_id)
+            .personal_settings(actor.account_id.get())
             .await?
             .ok_or(AppError::Unauthenticated)
     }
@@ -146,17 +147,17 @@ impl App {
         }
         if !self
             .store
-            .update_personal_settings(actor.account_id, &update)
+            .update_personal_settings(actor.account_id.get(), &update)
             .await?
         {
             return Err(AppError::Unauthenticated.into());
         }
         self.audit_change(
             actor,
-            current.organization_id,
+            OrganizationId::new(current.organization_id),
             origin,
             "settings.update",
-            format!("account:{}", actor.account_id),
+            format!("account:{}", actor.account_id.get()),
             changes.join("; "),
         )
         .await;
@@ -182,7 +183,7 @@ impl App {
             .await?
             .and_then(|c| c.password_hash);
         let forced = me.must_change_password;
-        let target = format!("account:{}", actor.account_id);
+        let target = format!("account:{}", actor.account_id.get());
         let mut errors = FieldErrors::default();
         if input.current.is_empty() {
             errors.add(
@@ -246,14 +247,14 @@ impl App {
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));
         }
-        self.store_password(actor.account_id, &input.new, false)
+        self.store_password(AccountId::new(actor.account_id.get()), &input.new, false)
             .await?;
         // Every session goes, this one too (its cached copy carries the one-time-password
         // flag); the browser that made the change continues in a new one.
-        let ended = self.end_account_sessions(actor.account_id).await?;
+        let ended = self.end_account_sessions(actor.account_id.get()).await?;
         let fresh = self
             .start_session(
-                actor.account_id,
+                actor.account_id.get(),
                 me.organization_id,
                 crate::session::Channel::Web,
                 None,
@@ -268,7 +269,7 @@ impl App {
         details.push_str(&format!("; завершено сеансов: {ended}"));
         self.audit_change(
             actor,
-            me.organization_id,
+            OrganizationId::new(me.organization_id),
             origin,
             "password.change",
             target,

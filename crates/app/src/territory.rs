@@ -1,19 +1,84 @@
 //! The territory as the login form and school search see it. Public information.
 
-use sgo_core::{OrganizationKind, text};
+use chrono::NaiveDate;
+use sgo_core::{MunicipalityId, OrganizationId, OrganizationKind, RegionId, SettlementId, text};
 use sgo_store::{NamedRecord, OrganizationRecord};
 
 use crate::{App, AppError, AppResult};
+
+/// An organization's card: names, requisites, contacts and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub struct Organization {
+    pub id: OrganizationId,
+    pub kind: OrganizationKind,
+    pub short_name: String,
+    pub full_name: String,
+    /// The education authority it answers to.
+    pub authority_id: Option<OrganizationId>,
+    pub inn: String,
+    pub ogrn: String,
+    pub post_address: String,
+    pub juridical_address: String,
+    pub phones: String,
+    pub fax: String,
+    pub email: String,
+    pub web: String,
+    pub director: String,
+    pub principal_uvr: String,
+    pub principal_ahc: String,
+    pub principal_it: String,
+    pub about: String,
+    pub founding_date: Option<NaiveDate>,
+    pub settlement_id: SettlementId,
+    pub settlement_name: String,
+    pub municipality_id: MunicipalityId,
+    pub municipality_name: String,
+    pub region_id: RegionId,
+    pub region_name: String,
+}
+
+impl From<OrganizationRecord> for Organization {
+    fn from(r: OrganizationRecord) -> Organization {
+        Organization {
+            id: OrganizationId::new(r.id),
+            kind: r.kind,
+            short_name: r.short_name,
+            full_name: r.full_name,
+            authority_id: r.authority_id.map(OrganizationId::new),
+            inn: r.inn,
+            ogrn: r.ogrn,
+            post_address: r.post_address,
+            juridical_address: r.juridical_address,
+            phones: r.phones,
+            fax: r.fax,
+            email: r.email,
+            web: r.web,
+            director: r.director,
+            principal_uvr: r.principal_uvr,
+            principal_ahc: r.principal_ahc,
+            principal_it: r.principal_it,
+            about: r.about,
+            founding_date: r.founding_date,
+            settlement_id: SettlementId::new(r.settlement_id),
+            settlement_name: r.settlement_name,
+            municipality_id: MunicipalityId::new(r.municipality_id),
+            municipality_name: r.municipality_name,
+            region_id: RegionId::new(r.region_id),
+            region_name: r.region_name,
+        }
+    }
+}
 
 /// One step of the login cascade: which level is asked for, by the ids chosen so far.
 #[derive(Debug, Clone, Default)]
 pub struct CascadeQuery {
     /// Chosen region.
-    pub region: Option<i64>,
+    pub region: Option<RegionId>,
     /// Chosen municipality.
-    pub municipality: Option<i64>,
+    pub municipality: Option<MunicipalityId>,
     /// Chosen settlement.
-    pub settlement: Option<i64>,
+    pub settlement: Option<SettlementId>,
     /// Chosen kind.
     pub kind: Option<OrganizationKind>,
 }
@@ -42,10 +107,10 @@ impl App {
         let store = &self.store;
         Ok(match (q.region, q.municipality, q.settlement, q.kind) {
             (_, _, Some(settlement), Some(kind)) => {
-                named(store.organizations_in(settlement, kind).await?)
+                named(store.organizations_in(settlement.get(), kind).await?)
             }
             (_, _, Some(settlement), None) => store
-                .organization_kinds(settlement)
+                .organization_kinds(settlement.get())
                 .await?
                 .into_iter()
                 .map(|k| CascadeOption {
@@ -53,8 +118,8 @@ impl App {
                     name: k.title().into(),
                 })
                 .collect(),
-            (_, Some(municipality), None, _) => named(store.settlements(municipality).await?),
-            (Some(region), None, None, _) => named(store.municipalities(region).await?),
+            (_, Some(municipality), None, _) => named(store.settlements(municipality.get()).await?),
+            (Some(region), None, None, _) => named(store.municipalities(region.get()).await?),
             (None, None, None, _) => named(store.regions().await?),
         })
     }
@@ -64,22 +129,24 @@ impl App {
         &self,
         name: Option<&str>,
         kind: Option<OrganizationKind>,
-    ) -> AppResult<Vec<OrganizationRecord>> {
+    ) -> AppResult<Vec<Organization>> {
         let needle = name.map(text::normalise).filter(|n| !n.is_empty());
         if needle.as_ref().is_some_and(|n| n.chars().count() > 200) {
             return Err(AppError::BadRequest("Слишком длинная строка поиска".into()));
         }
-        Ok(self
-            .store
-            .search_organizations(needle.as_deref(), kind)
-            .await?)
+        Ok(crate::view::views(
+            self.store
+                .search_organizations(needle.as_deref(), kind)
+                .await?,
+        ))
     }
 
     /// An organization's card.
-    pub async fn organization_card(&self, id: i64) -> AppResult<OrganizationRecord> {
+    pub async fn organization_card(&self, id: OrganizationId) -> AppResult<Organization> {
         self.store
-            .organization(id)
+            .organization(id.get())
             .await?
+            .map(Organization::from)
             .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))
     }
 }

@@ -8,6 +8,7 @@ use sgo_app::import::{ImportKind, ImportStatus};
 use sgo_app::{Actor, App, AppError, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::text::normalise;
+use sgo_core::{AccountId, OrganizationId};
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewImportBatch, Store, Value};
@@ -65,8 +66,8 @@ impl World {
             .unwrap()
             .account_id;
         Actor::new(
-            id,
-            a.organization_id,
+            AccountId::new(id),
+            OrganizationId::new(a.organization_id),
             self.store.account_roles(id).await.unwrap(),
         )
     }
@@ -122,7 +123,7 @@ fn student_row(student: &[&str], parent1: &[&str]) -> Vec<String> {
 async fn students_with_a_shared_parent(engine: Engine) {
     let w = world(engine).await;
     let admin = w.admin(0).await;
-    let classes = w.classes(admin.home()).await;
+    let classes = w.classes(admin.home().get()).await;
     let (c1, c2) = (&classes[0], &classes[classes.len() - 1]);
     let rows = vec![
         student_row(
@@ -162,7 +163,7 @@ async fn students_with_a_shared_parent(engine: Engine) {
         (2, 1)
     );
     // Nothing is written before confirmation.
-    assert!(w.account_id(admin.home(), "imp_ilya").await.is_none());
+    assert!(w.account_id(admin.home().get(), "imp_ilya").await.is_none());
     let view = w.app.import_batch(&admin, id).await.unwrap();
     assert_eq!(view.status, ImportStatus::Staged);
     assert_eq!(view.batch.unwrap().students[1].person.login, "ImportovaIO");
@@ -180,7 +181,7 @@ async fn students_with_a_shared_parent(engine: Engine) {
         (ImportStatus::Applied, 3, 3)
     );
 
-    let mama = w.account_id(admin.home(), "imp_mama").await.unwrap();
+    let mama = w.account_id(admin.home().get(), "imp_mama").await.unwrap();
     let children = w.store.children(mama, today()).await.unwrap();
     assert_eq!(
         children.len(),
@@ -199,7 +200,7 @@ async fn students_with_a_shared_parent(engine: Engine) {
         w.store.account_roles(mama).await.unwrap(),
         vec![Role::Parent]
     );
-    let ilya = w.account_id(admin.home(), "imp_ilya").await.unwrap();
+    let ilya = w.account_id(admin.home().get(), "imp_ilya").await.unwrap();
     let ilya = w.store.account(ilya).await.unwrap().unwrap();
     assert_eq!(ilya.display_name, "Импортов Илья");
     assert_eq!(ilya.birth_date, NaiveDate::from_ymd_opt(2015, 9, 1));
@@ -207,7 +208,10 @@ async fn students_with_a_shared_parent(engine: Engine) {
     let log = w.store.recent_audit_log(5).await.unwrap();
     let entry = log.iter().find(|e| e.action == "import.apply").unwrap();
     assert_eq!(entry.target, format!("import:{id}"));
-    assert_eq!(entry.organization_id, Some(admin.home()));
+    assert_eq!(
+        entry.organization_id,
+        (Some(admin.home())).map(OrganizationId::get)
+    );
     assert!(
         entry.details.contains("учеников 2, родителей 1"),
         "{}",
@@ -233,7 +237,7 @@ async fn students_with_a_shared_parent(engine: Engine) {
 async fn one_bad_row_stages_nothing(engine: Engine) {
     let w = world(engine).await;
     let admin = w.admin(0).await;
-    let classes = w.classes(admin.home()).await;
+    let classes = w.classes(admin.home().get()).await;
     let kind = ImportKind::Students;
     let rows = vec![
         student_row(&["Хороший", "Ученик", "", "", "", &classes[0]], &[]),
@@ -292,11 +296,11 @@ async fn staff_get_their_roles(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Applied);
-    let vera = w.account_id(admin.home(), "novikova").await.unwrap();
+    let vera = w.account_id(admin.home().get(), "novikova").await.unwrap();
     let mut roles = w.store.account_roles(vera).await.unwrap();
     roles.sort();
     assert_eq!(roles, vec![Role::DeputyHead, Role::Teacher]);
-    let petr = w.account_id(admin.home(), "NovikovP").await.unwrap();
+    let petr = w.account_id(admin.home().get(), "NovikovP").await.unwrap();
     assert_eq!(
         w.store.account_roles(petr).await.unwrap(),
         vec![Role::Staff]
@@ -351,7 +355,7 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
             vec![vec![
                 900_000i64.into(),
                 900_000i64.into(),
-                admin.home().into(),
+                admin.home().get().into(),
                 Value::Text(Some("Second_One".into())),
                 "second_one".into(),
                 "Захватов Захар".into(),
@@ -366,7 +370,11 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Failed);
-    assert!(w.account_id(admin.home(), "first_one").await.is_none());
+    assert!(
+        w.account_id(admin.home().get(), "first_one")
+            .await
+            .is_none()
+    );
     let view = w.app.import_batch(&admin, id).await.unwrap();
     assert_eq!(view.status, ImportStatus::Failed);
     assert!(view.message.contains("«second_one»"), "{}", view.message);
@@ -422,8 +430,8 @@ async fn only_the_schools_administration(engine: Engine) {
     let old = w
         .store
         .create_import_batch(&NewImportBatch {
-            organization_id: admin.home(),
-            created_by: admin.actor().account_id,
+            organization_id: admin.home().get(),
+            created_by: (admin.actor().account_id).get(),
             created_at: chrono::Utc::now() - Duration::hours(25),
             kind: "staff".into(),
             file_name: "old.csv".into(),

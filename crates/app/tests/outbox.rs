@@ -14,6 +14,7 @@ use sgo_app::{Actor, App, AppError, Clock, Origin, PasswordCost, Role, ServerKey
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::text::normalise;
+use sgo_core::{AccountId, AssignmentId, ClassId, OrganizationId, StudentId};
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store};
@@ -58,8 +59,8 @@ impl World {
     async fn actor_of(&self, id: i64) -> Actor {
         let account = self.store.account(id).await.unwrap().unwrap();
         Actor::new(
-            id,
-            account.organization_id,
+            AccountId::new(id),
+            OrganizationId::new(account.organization_id),
             self.store.account_roles(id).await.unwrap(),
         )
     }
@@ -86,7 +87,7 @@ impl World {
         self.app
             .diary_week(
                 student,
-                student.account_id,
+                StudentId::new(student.account_id.get()),
                 from,
                 from + Duration::days(6),
                 &Origin::default(),
@@ -110,7 +111,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .clone();
     let teacher_id = w
         .store
-        .journal_lesson(lesson.lesson_id)
+        .journal_lesson(lesson.lesson_id.get())
         .await
         .unwrap()
         .unwrap()
@@ -119,7 +120,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
     let teacher = w.actor_of(teacher_id).await;
     let kind = w
         .store
-        .assignment_types(student.organization_id, true)
+        .assignment_types(student.organization_id.get(), true)
         .await
         .unwrap()[0]
         .id;
@@ -152,9 +153,16 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .days
         .iter()
         .flat_map(|d| &d.lessons)
-        .find(|l| l.assignments.iter().any(|a| a.assignment_id == id))
+        .find(|l| {
+            l.assignments
+                .iter()
+                .any(|a| a.assignment_id == AssignmentId::new(id))
+        })
         .expect("the new homework is in the diary");
-    assert_eq!(shown.files.get(&id).map(Vec::len), Some(1));
+    assert_eq!(
+        shown.files.get(&AssignmentId::new(id)).map(Vec::len),
+        Some(1)
+    );
 }
 
 async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
@@ -163,13 +171,13 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
     let before = w.week(&student).await;
     let record = w
         .store
-        .student(student.account_id, today())
+        .student(student.account_id.get(), today())
         .await
         .unwrap()
         .unwrap();
     let year = w
         .store
-        .current_year(student.organization_id, today())
+        .current_year(student.organization_id.get(), today())
         .await
         .unwrap()
         .unwrap();
@@ -186,7 +194,7 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
             &w.admin().await,
             &Origin::default(),
             student.account_id,
-            Some(other.id),
+            Some(ClassId::new(other.id)),
             today(),
         )
         .await
@@ -203,7 +211,7 @@ async fn a_renamed_student_is_renamed_in_the_next_diary_read(engine: Engine) {
     let before = w.week(&student).await;
     let card = w
         .store
-        .person_card(student.account_id)
+        .person_card(student.account_id.get())
         .await
         .unwrap()
         .unwrap();
@@ -246,7 +254,12 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
         .clone();
     let token = w
         .app
-        .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+        .sign_in(
+            OrganizationId::new(a.organization_id),
+            &a.login,
+            &a.password,
+            &Origin::default(),
+        )
         .await
         .unwrap()
         .token;
@@ -255,11 +268,15 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
     w.app.authenticate_token(&token).await.unwrap();
     let card = w
         .store
-        .person_card(who.actor.account_id)
+        .person_card(who.actor.account_id.get())
         .await
         .unwrap()
         .unwrap();
-    let roles = w.store.account_roles(who.actor.account_id).await.unwrap();
+    let roles = w
+        .store
+        .account_roles(who.actor.account_id.get())
+        .await
+        .unwrap();
     let input = PersonInput {
         last_name: card.last_name,
         first_name: card.first_name,
@@ -295,7 +312,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     // Another process's write: in the outbox, not yet followed here, so the cached week is stale.
     let record = w
         .store
-        .student(student.account_id, today())
+        .student(student.account_id.get(), today())
         .await
         .unwrap()
         .unwrap();
@@ -303,7 +320,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .store
         .classes(
             w.store
-                .current_year(student.organization_id, today())
+                .current_year(student.organization_id.get(), today())
                 .await
                 .unwrap()
                 .unwrap()
@@ -315,7 +332,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .find(|c| Some(c.id) != record.class_id)
         .unwrap();
     w.store
-        .move_student(student.account_id, Some(other.id), today())
+        .move_student(student.account_id.get(), Some(other.id), today())
         .await
         .unwrap();
     assert_eq!(
@@ -354,7 +371,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     let rows = w.store.outbox_after(start, 10).await.unwrap();
     assert!(rows.iter().any(|r| r.changed
         == Some(Changed::new(
-            ChangeSubject::Organization(student.organization_id),
+            ChangeSubject::Organization(student.organization_id.get()),
             ChangeKind::Import
         ))));
     // The import caught this process up: the other process's move shows too.
@@ -365,14 +382,19 @@ async fn an_unlinked_parent_is_refused_the_childs_next_diary(engine: Engine) {
     let w = world(engine).await;
     let admin = w.admin().await;
     let organization = w.first(Role::Administrator).await.organization_id;
-    let link = w.store.people_parent_links(organization).await.unwrap()[0].clone();
+    let links = w
+        .store
+        .people_parent_links(organization.get())
+        .await
+        .unwrap();
+    let link = links[0].clone();
     let parent = w.actor_of(link.parent_account_id).await;
     let from = today();
     let origin = Origin::default();
     let read = || {
         w.app.diary_week(
             &parent,
-            link.student_account_id,
+            StudentId::new(link.student_account_id),
             from,
             from + Duration::days(6),
             &origin,
@@ -384,8 +406,8 @@ async fn an_unlinked_parent_is_refused_the_childs_next_diary(engine: Engine) {
         .unlink_parent(
             &admin,
             &Origin::default(),
-            link.parent_account_id,
-            link.student_account_id,
+            AccountId::new(link.parent_account_id),
+            AccountId::new(link.student_account_id),
         )
         .await
         .unwrap();
@@ -402,8 +424,12 @@ async fn a_password_change_ends_the_other_sessions_at_their_next_request(engine:
         .clone();
     let origin = Origin::default();
     let sign_in = || {
-        w.app
-            .sign_in(a.organization_id, &a.login, &a.password, &origin)
+        w.app.sign_in(
+            OrganizationId::new(a.organization_id),
+            &a.login,
+            &a.password,
+            &origin,
+        )
     };
     let here = sign_in().await.unwrap().token;
     let elsewhere = sign_in().await.unwrap().token;

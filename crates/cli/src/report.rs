@@ -3,6 +3,7 @@
 //! local administrator's tool: whoever runs it already holds the database, so it names the
 //! account instead of signing in; the account's own permissions still decide what it may see.
 
+use sgo_app::ids::OrganizationId;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -36,7 +37,7 @@ pub async fn run(common: Overrides, args: ReportArgs) -> anyhow::Result<()> {
     config::init_logging(&config);
     let app = config::open_app(&config).await?;
     let actor = app
-        .actor_by_login(args.organization, &args.login)
+        .actor_by_login(OrganizationId::new(args.organization), &args.login)
         .await
         .with_context(|| format!("учётная запись {} не найдена", args.login))?;
     let on = args.on.unwrap_or_else(|| app.today());

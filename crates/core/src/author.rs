@@ -96,7 +96,7 @@ mod tests {
 
     fn author(display: &str) -> Author {
         Author {
-            id: 7,
+            id: AccountId::new(7),
             last_name: "Петрова".into(),
             first_name: "Анна".into(),
             middle_name: "Ивановна".into(),

@@ -5,19 +5,20 @@
 
 use crate::{AccountId, OrganizationId, UnknownCode};
 
-/// Whose data a write touched.
+/// Whose data a write touched. The ids are the stored numbers: the store names them in the
+/// write's own transaction; [`Scope`] gives them their types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChangeSubject {
     /// One student's diary: marks, attendance, class and subgroup membership.
-    Student(AccountId),
+    Student(i64),
     /// A subject group (by id): its lessons, homework, attachments, teachers.
     Group(i64),
     /// A class (by id): its name, teacher, subgroups, timetable, groups.
     Class(i64),
     /// Everything in an organization: its calendar, bells, subjects, assignment types, imports.
-    Organization(OrganizationId),
+    Organization(i64),
     /// One account's sign-in standing: password, roles, activity, parent links, sessions.
-    Account(AccountId),
+    Account(i64),
 }
 
 impl ChangeSubject {
@@ -113,12 +114,12 @@ impl Changed {
     /// are known by the student's organization.
     pub fn stale_diaries(&self) -> Scope {
         match (self.subject, self.kind) {
-            (ChangeSubject::Student(id), _) => Scope::Account(id),
+            (ChangeSubject::Student(id), _) => Scope::Account(AccountId::new(id)),
             // A person's name is shown in their diary; their standing and links are not.
-            (ChangeSubject::Account(id), ChangeKind::Person) => Scope::Account(id),
+            (ChangeSubject::Account(id), ChangeKind::Person) => Scope::Account(AccountId::new(id)),
             (ChangeSubject::Account(_), _) => Scope::Nothing,
             (ChangeSubject::Group(_) | ChangeSubject::Class(_), _) => Scope::Everything,
-            (ChangeSubject::Organization(id), _) => Scope::Organization(id),
+            (ChangeSubject::Organization(id), _) => Scope::Organization(OrganizationId::new(id)),
         }
     }
 
@@ -126,9 +127,13 @@ impl Changed {
     /// password state or activity.
     pub fn stale_sessions(&self) -> Scope {
         match (self.subject, self.kind) {
-            (ChangeSubject::Account(id), ChangeKind::Standing) => Scope::Account(id),
+            (ChangeSubject::Account(id), ChangeKind::Standing) => {
+                Scope::Account(AccountId::new(id))
+            }
             // An import may create or update accounts of the organization.
-            (ChangeSubject::Organization(id), ChangeKind::Import) => Scope::Organization(id),
+            (ChangeSubject::Organization(id), ChangeKind::Import) => {
+                Scope::Organization(OrganizationId::new(id))
+            }
             _ => Scope::Nothing,
         }
     }
@@ -187,7 +192,7 @@ mod tests {
     #[test]
     fn a_student_change_reaches_only_that_students_weeks() {
         let mark = Changed::new(ChangeSubject::Student(7), ChangeKind::Marks);
-        assert_eq!(mark.stale_diaries(), Scope::Account(7));
+        assert_eq!(mark.stale_diaries(), Scope::Account(AccountId::new(7)));
         assert_eq!(mark.stale_sessions(), Scope::Nothing);
     }
 
@@ -203,19 +208,25 @@ mod tests {
     #[test]
     fn an_organization_change_reaches_its_weeks_and_an_import_its_sessions() {
         let bells = Changed::new(ChangeSubject::Organization(2), ChangeKind::Bells);
-        assert_eq!(bells.stale_diaries(), Scope::Organization(2));
+        assert_eq!(
+            bells.stale_diaries(),
+            Scope::Organization(OrganizationId::new(2))
+        );
         assert_eq!(bells.stale_sessions(), Scope::Nothing);
         let import = Changed::new(ChangeSubject::Organization(2), ChangeKind::Import);
-        assert_eq!(import.stale_sessions(), Scope::Organization(2));
+        assert_eq!(
+            import.stale_sessions(),
+            Scope::Organization(OrganizationId::new(2))
+        );
     }
 
     #[test]
     fn an_accounts_standing_reaches_its_sessions_and_its_name_its_weeks() {
         let password = Changed::new(ChangeSubject::Account(9), ChangeKind::Standing);
-        assert_eq!(password.stale_sessions(), Scope::Account(9));
+        assert_eq!(password.stale_sessions(), Scope::Account(AccountId::new(9)));
         assert_eq!(password.stale_diaries(), Scope::Nothing);
         let name = Changed::new(ChangeSubject::Account(9), ChangeKind::Person);
-        assert_eq!(name.stale_diaries(), Scope::Account(9));
+        assert_eq!(name.stale_diaries(), Scope::Account(AccountId::new(9)));
         assert_eq!(name.stale_sessions(), Scope::Nothing);
         let link = Changed::new(ChangeSubject::Account(9), ChangeKind::Links);
         assert_eq!(link.stale_sessions(), Scope::Nothing);

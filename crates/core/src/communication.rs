@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::Role;
+use crate::{ClassId, Role};
 
 /// Who an announcement is addressed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +13,7 @@ pub enum Audience {
     /// People holding one of these roles.
     Roles(Vec<Role>),
     /// Students of these classes, their parents and the teachers of the classes.
-    Classes(Vec<i64>),
+    Classes(Vec<ClassId>),
 }
 
 impl Audience {
@@ -27,7 +27,7 @@ impl Audience {
     }
 
     /// Rebuilds an audience from its stored code and lists; `None` for an unknown code.
-    pub fn from_parts(code: &str, roles: Vec<Role>, classes: Vec<i64>) -> Option<Audience> {
+    pub fn from_parts(code: &str, roles: Vec<Role>, classes: Vec<ClassId>) -> Option<Audience> {
         match code {
             "all" => Some(Audience::All),
             "roles" => Some(Audience::Roles(roles)),
@@ -111,7 +111,7 @@ mod tests {
         for a in [
             Audience::All,
             Audience::Roles(vec![Role::Teacher]),
-            Audience::Classes(vec![3]),
+            Audience::Classes(vec![ClassId::new(3)]),
         ] {
             let (roles, classes) = match &a {
                 Audience::Roles(r) => (r.clone(), vec![]),

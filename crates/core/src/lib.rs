@@ -6,6 +6,7 @@ pub mod changes;
 pub mod communication;
 pub mod files;
 pub mod identity;
+pub mod ids;
 pub mod import;
 pub mod journal;
 pub mod login;
@@ -31,10 +32,11 @@ pub use organization::OrganizationKind;
 pub use policy::Actor;
 pub use role::Role;
 
-/// Identifier of an account (a login in one organization).
-pub type AccountId = i64;
-/// Identifier of an organization.
-pub type OrganizationId = i64;
+pub use ids::{
+    AccountId, AnnouncementId, AssignmentId, AssignmentTypeId, ClassId, FileId, GroupId, HolidayId,
+    LessonId, MessageId, MunicipalityId, OrganizationId, PeriodId, PersonId, RegionId, ResourceId,
+    SettlementId, StudentId, SubgroupId, SubjectId, YearId,
+};
 
 /// A value read from storage or input that is not one of the known codes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

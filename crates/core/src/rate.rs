@@ -135,7 +135,10 @@ mod tests {
 
     #[test]
     fn scopes_and_messages() {
-        assert_eq!(scope(RateAction::Upload, 7), "rate:upload:account:7");
+        assert_eq!(
+            scope(RateAction::Upload, AccountId::new(7)),
+            "rate:upload:account:7"
+        );
         assert_eq!(
             message(RateAction::Mail, 21),
             "Слишком много отправленных сообщений. Повторите попытку через 21 секунду."

@@ -2,7 +2,7 @@
 //! school, a municipal education authority the schools it oversees, the regional authority and
 //! the region administrator the whole region. Everyone else sees no school summaries.
 
-use crate::OrganizationId;
+use crate::{OrganizationId, RegionId};
 
 /// The schools a report across schools covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,5 +12,5 @@ pub enum ReportTerritory {
     /// The schools a municipal authority oversees (the authority's id).
     Municipal(OrganizationId),
     /// Every school of the region (the region's id).
-    Regional(i64),
+    Regional(RegionId),
 }

@@ -1,8 +1,8 @@
 //! Announcements to the school, to chosen roles or classes.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

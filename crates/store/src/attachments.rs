@@ -1,8 +1,8 @@
 //! Attached files: their names, owners and storage keys (the bytes are in a [`crate::FileStore`]).
 
+use crate::AccountId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sgo_core::AccountId;
 use sgo_core::files::FileOwner;
 
 use crate::StoreResult;

@@ -1,9 +1,9 @@
 //! The curriculum of a school: subjects, subject groups and their teachers, bells, the weekly
 //! timetable and the dated lessons it makes.
 
+use crate::OrganizationId;
 use async_trait::async_trait;
 use chrono::{NaiveDate, NaiveTime};
-use sgo_core::OrganizationId;
 
 use crate::{NamedRecord, StoreResult};
 

@@ -1,8 +1,8 @@
 //! ESIA identities: links to accounts, login states, and the region's rules for them.
 
+use crate::AccountId;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::AccountId;
 
 use crate::StoreResult;
 

@@ -1,8 +1,8 @@
 //! Imports of students, parents and staff: staged files and their all-or-nothing application.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

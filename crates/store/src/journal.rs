@@ -1,8 +1,8 @@
 //! The class journal: teachers' lessons, marks with their history, attendance, topics, homework, assignment types, period and year marks.
 
+use crate::AccountId;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sgo_core::AccountId;
 
 use crate::StoreResult;
 

@@ -31,7 +31,13 @@ pub mod testing;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId, OrganizationKind};
+use sgo_core::OrganizationKind;
+
+/// An account's id as stored. The store keeps plain numbers (sqlx may know no `sgo-core` type);
+/// `sgo-app` turns them into [`sgo_core::AccountId`] and back at its boundary.
+pub(crate) type AccountId = i64;
+/// An organization's id as stored (see [`AccountId`]).
+pub(crate) type OrganizationId = i64;
 
 pub use announcements::*;
 pub use attachments::*;

@@ -1,8 +1,8 @@
 //! Internal mail: messages, each person's folders and read state, and delivery by e-mail or on paper.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

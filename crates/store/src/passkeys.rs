@@ -1,8 +1,8 @@
 //! Passkeys («Мобильный ID») and the ceremonies that register them or sign in with them.
 
+use crate::AccountId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sgo_core::AccountId;
 
 use crate::StoreResult;
 

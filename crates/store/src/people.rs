@@ -1,8 +1,9 @@
 //! People: persons, accounts, roles, parent links, class membership, class teachers, one-time passwords.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId, Role};
+use sgo_core::Role;
 
 use crate::StoreResult;
 

@@ -1,9 +1,9 @@
 //! What students and parents read beyond the week: one assignment as a card, its teachers,
 //! period and year marks, and the weekdays the school teaches on (for the bell times).
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::{NamedRecord, StoreResult};
 

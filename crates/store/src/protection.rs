@@ -1,9 +1,9 @@
 //! Protection of sign-in: failure counters shared by every server process, password recovery
 //! tokens, and a person's list of their own sessions.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

@@ -6,7 +6,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId, OrganizationKind, Role};
+use crate::{AccountId, OrganizationId};
+use sgo_core::{OrganizationKind, Role};
 
 use crate::bulk::{BULK_TABLES, Value, is_identifier};
 use crate::records::*;

@@ -1,8 +1,8 @@
 //! Reports built in the background: the queue of jobs, their progress and finished documents.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

@@ -3,9 +3,9 @@
 
 use std::ops::RangeInclusive;
 
+use crate::OrganizationId;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sgo_core::OrganizationId;
 
 use crate::StoreResult;
 

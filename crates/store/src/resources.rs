@@ -1,8 +1,8 @@
 //! Educational resources and courses published for subject groups and classes.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

@@ -1,9 +1,9 @@
 //! School set-up: years, periods, holidays, classes, subgroups. Subjects, the curriculum, bells,
 //! the timetable and lesson changes are in `curriculum.rs`.
 
+use crate::OrganizationId;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sgo_core::OrganizationId;
 
 use crate::{AcademicYearRecord, NamedRecord, PeriodRecord, StoreResult};
 

@@ -1,8 +1,8 @@
 //! Personal settings of an account, password changes, and reading the audit log.
 
+use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sgo_core::{AccountId, OrganizationId};
 
 use crate::StoreResult;
 

@@ -1,8 +1,9 @@
 //! Region administration: municipalities, settlements and organizations of every kind.
 
+use crate::OrganizationId;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use sgo_core::{OrganizationId, OrganizationKind, Role};
+use sgo_core::{OrganizationKind, Role};
 
 use crate::{NamedRecord, StoreResult};
 

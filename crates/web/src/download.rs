@@ -2,11 +2,11 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use sgo_app::records::FileRecord;
+use sgo_app::files::StoredFile;
 
 /// The bytes with their type, a download disposition (never shown inline as a page) and a
 /// sandbox, so that an uploaded HTML or SVG file can never run as part of the portal.
-pub(crate) fn file_response(file: &FileRecord, bytes: Vec<u8>) -> Response {
+pub(crate) fn file_response(file: &StoredFile, bytes: Vec<u8>) -> Response {
     download(bytes, &file.content_type, &file.name)
 }
 

@@ -282,7 +282,7 @@ async fn link_from_settings(w: &World, idp: &Idp, a: &DemoAccount, login: &str) 
     assert!(done.text().contains(login));
 }
 
-async fn account_of(w: &World, a: &DemoAccount) -> sgo_app::records::AccountRecord {
+async fn account_of(w: &World, a: &DemoAccount) -> sgo_store::AccountRecord {
     w.store().account(w.id_of(a).await).await.unwrap().unwrap()
 }
 

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use sgo_core::{AccountId, OrganizationId};
 mod common; // for `both_engines!`
 
 use std::time::Duration;
@@ -95,7 +96,12 @@ impl World {
         let a = self.account(role, nth_school);
         let signed = self
             .app
-            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+            .sign_in(
+                OrganizationId::new(a.organization_id),
+                &a.login,
+                &a.password,
+                &Origin::default(),
+            )
             .await
             .unwrap();
         format!("sgo_session={}; sgo_csrf={CSRF}", signed.token)
@@ -105,8 +111,8 @@ impl World {
         let a = self.account(role, nth_school);
         let id = self.account_id(a.organization_id, &a.login).await.unwrap();
         Actor::new(
-            id,
-            a.organization_id,
+            AccountId::new(id),
+            OrganizationId::new(a.organization_id),
             self.store.account_roles(id).await.unwrap(),
         )
     }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use sgo_core::{AccountId, OrganizationId};
 mod common;
 
 use std::process::Command;
@@ -43,8 +44,8 @@ fn key(id: i64) -> String {
 async fn actor(w: &World, a: &DemoAccount) -> Actor {
     let id = w.id_of(a).await;
     Actor::new(
-        id,
-        a.organization_id,
+        AccountId::new(id),
+        OrganizationId::new(a.organization_id),
         w.store().account_roles(id).await.unwrap(),
     )
 }
@@ -349,7 +350,7 @@ async fn recipient_policy(engine: Engine) {
     for role in [Role::Parent, Role::Student] {
         for other in w.all(role, org) {
             let id = w.id_of(&other).await;
-            if id == me.account_id {
+            if id == me.account_id.get() {
                 continue;
             }
             let res = w

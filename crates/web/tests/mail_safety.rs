@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use sgo_core::{AccountId, OrganizationId};
 mod common;
 
 use axum::http::StatusCode;
@@ -43,7 +44,11 @@ async fn teacher_and_parent(w: &World) -> (DemoAccount, DemoAccount) {
     let org = w.admin().organization_id;
     let teacher = w.first(Role::Teacher, org);
     let id = w.id_of(&teacher).await;
-    let actor = Actor::new(id, org, w.store().account_roles(id).await.unwrap());
+    let actor = Actor::new(
+        AccountId::new(id),
+        OrganizationId::new(org),
+        w.store().account_roles(id).await.unwrap(),
+    );
     let dir = w.app.mail_directory(&actor).await.unwrap();
     let parent_id = dir
         .iter()

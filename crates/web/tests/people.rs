@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
 use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::OrganizationId;
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::Store;
 use sgo_store::testing::TestStore;
@@ -112,7 +113,12 @@ impl World {
     async fn cookie(&self, a: &DemoAccount) -> String {
         let signed = self
             .app
-            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+            .sign_in(
+                OrganizationId::new(a.organization_id),
+                &a.login,
+                &a.password,
+                &Origin::default(),
+            )
             .await
             .unwrap();
         format!("sgo_session={}; sgo_csrf={CSRF}", signed.token)
@@ -491,7 +497,7 @@ async fn administration_journey(engine: Engine) {
     assert!(
         w.app
             .sign_in(
-                org,
+                OrganizationId::new(org),
                 &demo_student.login,
                 &demo_student.password,
                 &Origin::default()

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use sgo_core::StudentId;
 mod common;
 
 use axum::http::StatusCode;
@@ -114,7 +115,7 @@ async fn attach(w: &World, teacher: &DemoAccount, teacher_id: i64, assignment: i
     let n = w
         .store()
         .attach_files(
-            &[file.id],
+            &[file.id.get()],
             teacher_id,
             FileOwner::Assignment(assignment),
             file.uploaded_at,
@@ -122,7 +123,7 @@ async fn attach(w: &World, teacher: &DemoAccount, teacher_id: i64, assignment: i
         .await
         .unwrap();
     assert_eq!(n, 1);
-    file.id
+    file.id.get()
 }
 
 fn is_wire_date(v: &serde_json::Value) -> bool {
@@ -462,7 +463,12 @@ async fn pages(engine: Engine) {
         .unwrap();
     let progress = w
         .app
-        .progress(&who.actor, c.child_id, None, &Origin::default())
+        .progress(
+            &who.actor,
+            StudentId::new(c.child_id),
+            None,
+            &Origin::default(),
+        )
         .await
         .unwrap();
     let period = progress.period.clone().unwrap();

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use sgo_core::OrganizationId;
 mod common;
 
 use std::time::Duration;
@@ -51,7 +52,12 @@ fn link_in(body: &str) -> String {
 
 async fn sign_in(w: &World, a: &DemoAccount, password: &str) -> Result<String, AppError> {
     w.app
-        .sign_in(a.organization_id, &a.login, password, &Origin::default())
+        .sign_in(
+            OrganizationId::new(a.organization_id),
+            &a.login,
+            password,
+            &Origin::default(),
+        )
         .await
         .map(|s| s.token)
 }

@@ -9,6 +9,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::OrganizationId;
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_web::{RegionalPortal, WebOptions, router};
@@ -230,7 +231,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     // The region administrator reaches the regional authority through the login cascade.
     let home = w
         .app
-        .organization_card(admin.organization_id)
+        .organization_card(OrganizationId::new(admin.organization_id))
         .await
         .unwrap();
     let options = w

@@ -10,6 +10,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::Value as Json;
 use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::OrganizationId;
 use sgo_core::schedule::{PeriodKind, suggest_periods};
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::Value;
@@ -84,11 +85,16 @@ impl World {
             .unwrap();
         let signed = self
             .app
-            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+            .sign_in(
+                OrganizationId::new(a.organization_id),
+                &a.login,
+                &a.password,
+                &Origin::default(),
+            )
             .await
             .unwrap();
         Who {
-            id: signed.actor.account_id,
+            id: signed.actor.account_id.get(),
             cookie: format!("sgo_session={}; sgo_csrf={CSRF}", signed.token),
             token: signed.token,
         }

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
 use serde_json::Value as Json;
 use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::{AccountId, OrganizationId};
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::testing::TestStore;
 use sgo_store::{AuditLogEntry, Store};
@@ -234,8 +235,8 @@ async fn personal_settings(engine: Engine) {
     let me = w
         .app
         .personal_settings(&sgo_app::Actor::new(
-            w.account_id(&parent).await,
-            parent.organization_id,
+            AccountId::new(w.account_id(&parent).await),
+            OrganizationId::new(parent.organization_id),
             vec![Role::Parent],
         ))
         .await

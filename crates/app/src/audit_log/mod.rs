@@ -212,7 +212,7 @@ impl App {
             ));
         }
         let filter = AuditLogFilter {
-            organization_id,
+            organization_id: organization_id.map(OrganizationId::get),
             from: query.from.and_then(day_start),
             before: query
                 .to
@@ -234,7 +234,7 @@ impl App {
                 .search_organizations(None, None)
                 .await?
                 .into_iter()
-                .map(|o| (o.id, o.short_name))
+                .map(|o| (OrganizationId::new(o.id), o.short_name))
                 .collect()
         } else {
             Vec::new()
@@ -242,7 +242,7 @@ impl App {
         let name_of = |id: Option<i64>| {
             organizations
                 .iter()
-                .find(|(o, _)| Some(*o) == id)
+                .find(|(o, _)| Some(*o) == id.map(OrganizationId::new))
                 .map(|(_, n)| n.clone())
         };
         let offset = log_offset();

@@ -1,6 +1,6 @@
 //! Writing the audit log (журнал изменений) from use cases.
 
-use sgo_core::{Actor, OrganizationId};
+use sgo_core::{AccountId, Actor, OrganizationId};
 use sgo_store::AuditLogEntry;
 
 use crate::{App, Origin};
@@ -9,7 +9,7 @@ impl App {
     /// Records an event. A failure to audit is logged, not hidden, and does not undo the action.
     pub(crate) async fn audit(
         &self,
-        actor: Option<i64>,
+        actor: Option<AccountId>,
         action: &str,
         target: String,
         origin: &Origin,
@@ -18,7 +18,7 @@ impl App {
     ) {
         self.write_audit(AuditLogEntry {
             at: self.clock.now(),
-            actor_account_id: actor,
+            actor_account_id: actor.map(AccountId::get),
             organization_id: None,
             action: action.to_owned(),
             target,
@@ -43,8 +43,8 @@ impl App {
     ) {
         self.write_audit(AuditLogEntry {
             at: self.clock.now(),
-            actor_account_id: Some(actor.account_id),
-            organization_id: Some(organization),
+            actor_account_id: Some(actor.account_id.get()),
+            organization_id: Some(organization.get()),
             action: action.to_owned(),
             target,
             ip: origin.ip.clone(),

@@ -2,6 +2,7 @@
 //! is linked, handed to a NetSchool client, or signed in (directly or through the chooser).
 
 use sgo_auth::oidc::{AuthStart, Identity};
+use sgo_core::AccountId;
 use sgo_core::identity::TrustLevel;
 use sgo_store::EsiaLinkRecord;
 
@@ -144,7 +145,7 @@ impl App {
                     )
                     .await?;
                 self.audit(
-                    Some(account),
+                    Some(AccountId::new(account)),
                     "esia_link",
                     target,
                     origin,
@@ -198,7 +199,13 @@ impl App {
                     }
                     SignInStep::Enter(account) => {
                         let signed = self
-                            .esia_sign_in(&state.id, account, Channel::Web, Some(&state.id), origin)
+                            .esia_sign_in(
+                                &state.id,
+                                AccountId::new(account),
+                                Channel::Web,
+                                Some(&state.id),
+                                origin,
+                            )
                             .await?;
                         Ok(EsiaOutcome::SignedIn(signed))
                     }

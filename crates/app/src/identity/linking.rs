@@ -2,6 +2,7 @@
 //! sign-in, and the account's own list of links.
 
 use sgo_auth::oidc::Identity;
+use sgo_core::AccountId;
 use sgo_core::identity::TrustLevel;
 use sgo_core::{Actor, text};
 use sgo_store::PersonAccountRecord;
@@ -99,7 +100,7 @@ impl App {
             {
                 linked = true;
                 self.audit(
-                    Some(c.account_id),
+                    Some(AccountId::new(c.account_id)),
                     "esia_link",
                     format!("esia:{}", identity.subject),
                     origin,
@@ -114,14 +115,17 @@ impl App {
 
     /// The ESIA identities linked to the signed-in account.
     pub async fn esia_links(&self, actor: &Actor) -> AppResult<Vec<EsiaLink>> {
-        Ok(self.store.esia_links_by_account(actor.account_id).await?)
+        Ok(self
+            .store
+            .esia_links_by_account(actor.account_id.get())
+            .await?)
     }
 
     /// Removes one of the signed-in account's links.
     pub async fn esia_unlink(&self, actor: &Actor, link_id: i64, origin: &Origin) -> AppResult<()> {
         if !self
             .store
-            .delete_esia_link(link_id, actor.account_id)
+            .delete_esia_link(link_id, actor.account_id.get())
             .await?
         {
             return Err(AppError::NotFound("Привязка не найдена".into()));

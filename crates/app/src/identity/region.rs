@@ -11,7 +11,7 @@ use crate::{App, AppError, AppResult, Origin};
 impl App {
     async fn esia_region(&self, admin: &RegionAdministration) -> AppResult<i64> {
         self.store
-            .organization_region(admin.organization())
+            .organization_region(admin.organization().get())
             .await?
             .ok_or_else(|| AppError::NotFound("Регион не найден".into()))
     }

@@ -2,6 +2,7 @@
 //! and the regional rule that some people may enter only with a confirmed account.
 
 use chrono::NaiveDate;
+use sgo_core::AccountId;
 use sgo_core::Role;
 use sgo_core::identity::{self as rules, TrustLevel};
 use sgo_store::{EsiaLinkRecord, RegionIdentitySettings};
@@ -66,11 +67,12 @@ impl App {
     pub async fn esia_sign_in(
         &self,
         login_state: &str,
-        account_id: i64,
+        account_id: AccountId,
         channel: Channel,
         bound: Option<&str>,
         origin: &Origin,
     ) -> AppResult<SignedIn> {
+        let account_id = account_id.get();
         let state = self.live_state(login_state, bound, channel).await?;
         let subject = state.subject.clone().unwrap_or_default();
         let target = format!("esia:{subject} account:{account_id}");
@@ -100,7 +102,7 @@ impl App {
                 .is_some()
         {
             self.audit(
-                Some(account_id),
+                Some(AccountId::new(account_id)),
                 "sign_in",
                 target,
                 origin,
@@ -119,7 +121,7 @@ impl App {
         }
         let signed = self.open_session(account_id, channel, None, origin).await?;
         self.audit(
-            Some(account_id),
+            Some(AccountId::new(account_id)),
             "sign_in",
             target,
             origin,
@@ -161,7 +163,7 @@ impl App {
             .await?
         {
             self.audit(
-                Some(account_id),
+                Some(AccountId::new(account_id)),
                 "sign_in",
                 target.to_owned(),
                 origin,

@@ -154,7 +154,11 @@ impl App {
     pub async fn esia_start_link(&self, actor: &Actor) -> AppResult<EsiaStart> {
         let start = self.provider_start().await?;
         let login_state = self
-            .new_state(EsiaPurpose::Link, Some(actor.account_id), Some(&start))
+            .new_state(
+                EsiaPurpose::Link,
+                Some(actor.account_id.get()),
+                Some(&start),
+            )
             .await?;
         Ok(EsiaStart {
             login_state,

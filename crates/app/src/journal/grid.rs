@@ -2,24 +2,29 @@
 //! averages, period and year marks.
 
 use chrono::NaiveDate;
-use sgo_core::Actor;
+use sgo_core::OrganizationId;
 use sgo_core::journal::{
     JournalAccess, format_mark, parse_final_mark, parse_mark, period_mark_hint,
 };
 use sgo_core::marks::weighted_average;
+use sgo_core::{Actor, AssignmentId, GroupId, PeriodId, StudentId};
 use sgo_store::{
-    FinalMarkRecord, JournalAssignmentRecord, JournalAttendanceRecord, JournalGroupRecord,
-    JournalLessonRecord, JournalMarkRecord, MarkHistoryRecord, MarkWrite, NamedRecord,
-    PeriodRecord,
+    JournalAssignmentRecord, JournalGroupRecord, JournalMarkRecord, MarkWrite, PeriodRecord,
 };
 
+use super::views::{
+    FinalMark, JournalAssignment, JournalAttendance, JournalGroup, JournalLesson, JournalMark,
+    MarkChange,
+};
+use crate::calendar::Period;
+use crate::view::{Named, views};
 use crate::{App, AppError, AppResult, Origin};
 
 /// A student's row: the weighted average of the period and the period mark it suggests.
 #[derive(Debug, Clone)]
 pub struct GridRow {
     /// The student.
-    pub student: NamedRecord,
+    pub student: Named<StudentId>,
     /// The weighted average over the period's marks.
     pub average: Option<f64>,
     /// The period mark the average suggests.
@@ -30,25 +35,25 @@ pub struct GridRow {
 #[derive(Debug, Clone)]
 pub struct Grid {
     /// The group.
-    pub group: JournalGroupRecord,
+    pub group: JournalGroup,
     /// Whether the actor keeps the journal or only reads it.
     pub access: JournalAccess,
     /// The periods of the group's grade.
-    pub periods: Vec<PeriodRecord>,
+    pub periods: Vec<Period>,
     /// The chosen period (`None` when the year has no periods: then the whole year is shown).
-    pub period: Option<PeriodRecord>,
+    pub period: Option<Period>,
     /// Students with their averages.
     pub rows: Vec<GridRow>,
     /// Lessons of the period.
-    pub lessons: Vec<JournalLessonRecord>,
+    pub lessons: Vec<JournalLesson>,
     /// Assignments of those lessons.
-    pub assignments: Vec<JournalAssignmentRecord>,
+    pub assignments: Vec<JournalAssignment>,
     /// Marks.
-    pub marks: Vec<JournalMarkRecord>,
+    pub marks: Vec<JournalMark>,
     /// Attendance.
-    pub attendance: Vec<JournalAttendanceRecord>,
+    pub attendance: Vec<JournalAttendance>,
     /// Period and year marks.
-    pub finals: Vec<FinalMarkRecord>,
+    pub finals: Vec<FinalMark>,
 }
 
 /// The answer to a saved mark.
@@ -125,9 +130,10 @@ impl App {
     pub async fn journal_grid(
         &self,
         actor: &Actor,
-        group_id: i64,
-        period: Option<i64>,
+        group_id: GroupId,
+        period: Option<PeriodId>,
     ) -> AppResult<Grid> {
+        let (group_id, period) = (group_id.get(), period.map(PeriodId::get));
         let (group, access) = self.journal_group_access(actor, group_id, None).await?;
         let (periods, period, from, to) = self
             .journal_span(&group, period, self.clock.today())
@@ -143,23 +149,26 @@ impl App {
             .map(|student| {
                 let average = average_of(student.id, &assignments, &marks);
                 GridRow {
-                    student,
+                    student: Named {
+                        id: StudentId::new(student.id),
+                        name: student.name,
+                    },
                     average,
                     hint: period_mark_hint(average),
                 }
             })
             .collect();
         Ok(Grid {
-            group,
+            group: group.into(),
             access,
-            periods,
-            period,
+            periods: views(periods),
+            period: period.map(Period::from),
             rows,
-            lessons,
-            assignments,
-            marks,
-            attendance,
-            finals,
+            lessons: views(lessons),
+            assignments: views(assignments),
+            marks: views(marks),
+            attendance: views(attendance),
+            finals: views(finals),
         })
     }
 
@@ -169,15 +178,17 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        assignment: i64,
-        student: i64,
+        assignment: AssignmentId,
+        student: StudentId,
         typed: &str,
         comment: Option<&str>,
     ) -> AppResult<MarkSaved> {
+        let assignment = assignment.get();
+        let student = student.get();
         let missing = || AppError::NotFound("Задание не найдено".into());
         let (group, lesson_id, _) = self
             .store
-            .assignment_ties(assignment, actor.account_id)
+            .assignment_ties(assignment, actor.account_id.get())
             .await?
             .ok_or_else(missing)?;
         let group = self
@@ -230,13 +241,13 @@ impl App {
                     new_shown: new_shown.clone(),
                     old_comment,
                     at: self.clock.now(),
-                    by: actor.account_id,
+                    by: actor.account_id.get(),
                 })
                 .await?;
             self.catch_up().await;
             self.audit_change(
                 actor,
-                group.organization_id,
+                OrganizationId::new(group.organization_id),
                 origin,
                 "journal.mark",
                 format!("assignment:{assignment}/student:{student}"),
@@ -266,20 +277,22 @@ impl App {
     pub async fn mark_history(
         &self,
         actor: &Actor,
-        assignment: i64,
-        student: i64,
+        assignment: AssignmentId,
+        student: StudentId,
     ) -> AppResult<(
-        JournalGroupRecord,
-        JournalAssignmentRecord,
-        NamedRecord,
-        Option<JournalMarkRecord>,
-        Vec<MarkHistoryRecord>,
+        JournalGroup,
+        JournalAssignment,
+        Named<StudentId>,
+        Option<JournalMark>,
+        Vec<MarkChange>,
         JournalAccess,
     )> {
+        let assignment = assignment.get();
+        let student = student.get();
         let missing = || AppError::NotFound("Задание не найдено".into());
         let (group, lesson_id, _) = self
             .store
-            .assignment_ties(assignment, actor.account_id)
+            .assignment_ties(assignment, actor.account_id.get())
             .await?
             .ok_or_else(missing)?;
         let (group, access) = self
@@ -301,7 +314,18 @@ impl App {
             .ok_or_else(|| AppError::NotFound("Ученик не найден".into()))?;
         let mark = self.store.journal_mark(assignment, student).await?;
         let history = self.store.mark_history(assignment, student).await?;
-        Ok((group, task, person, mark, history, access))
+        let person = Named {
+            id: StudentId::new(person.id),
+            name: person.name,
+        };
+        Ok((
+            group.into(),
+            task.into(),
+            person,
+            mark.map(JournalMark::from),
+            views(history),
+            access,
+        ))
     }
 
     /// Sets (or with an empty value removes) a period mark, or the year mark when `period` is `None`.
@@ -309,11 +333,14 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        group_id: i64,
-        student: i64,
-        period: Option<i64>,
+        group_id: GroupId,
+        student: StudentId,
+        period: Option<PeriodId>,
         typed: &str,
     ) -> AppResult<String> {
+        let group_id = group_id.get();
+        let student = student.get();
+        let period = period.map(PeriodId::get);
         let group = self.journal_group_writable(actor, group_id, None).await?;
         let year = self
             .store
@@ -350,14 +377,14 @@ impl App {
                 student,
                 period,
                 mark,
-                actor.account_id,
+                actor.account_id.get(),
                 self.clock.now(),
             )
             .await?;
         self.catch_up().await;
         self.audit_change(
             actor,
-            group.organization_id,
+            OrganizationId::new(group.organization_id),
             origin,
             "journal.final_mark",
             format!("group:{group_id}/student:{student}"),

@@ -6,14 +6,15 @@ use sgo_core::calendar::week_start;
 use sgo_core::files::FileOwner;
 use sgo_core::journal::JournalAccess;
 use sgo_core::marks::AttendanceCode;
-use sgo_store::{
-    AssignmentTypeRecord, FileRecord, JournalAssignmentRecord, JournalAttendanceRecord,
-    JournalGroupRecord, JournalLessonRecord, NamedRecord, NewAssignment,
-};
+use sgo_core::{AssignmentId, LessonId};
+use sgo_core::{OrganizationId, StudentId};
+use sgo_store::{JournalGroupRecord, JournalLessonRecord, NewAssignment};
 
-use crate::files::Upload;
+use super::{AssignmentType, JournalAssignment, JournalAttendance, JournalGroup, JournalLesson};
+use crate::files::{FileLink, Upload};
 use crate::form::FieldErrors;
 use crate::settings::FormError;
+use crate::view::{Named, named, views};
 use crate::{App, AppError, AppResult, Origin};
 
 /// What `/journal` shows.
@@ -24,30 +25,30 @@ pub struct JournalHome {
     /// Monday of this week.
     pub monday: NaiveDate,
     /// Lessons the actor gives this week (today's among them).
-    pub lessons: Vec<JournalLessonRecord>,
+    pub lessons: Vec<JournalLesson>,
     /// Groups whose journal the actor may open, and whether they keep it.
-    pub groups: Vec<(JournalGroupRecord, JournalAccess)>,
+    pub groups: Vec<(JournalGroup, JournalAccess)>,
 }
 
 /// What the lesson page shows.
 #[derive(Debug, Clone)]
 pub struct LessonView {
     /// The lesson.
-    pub lesson: JournalLessonRecord,
+    pub lesson: JournalLesson,
     /// Its group.
-    pub group: JournalGroupRecord,
+    pub group: JournalGroup,
     /// Whether the actor keeps this lesson's journal or only reads it.
     pub access: JournalAccess,
     /// Its assignments.
-    pub assignments: Vec<JournalAssignmentRecord>,
-    /// Files of those assignments.
-    pub files: Vec<FileRecord>,
+    pub assignments: Vec<JournalAssignment>,
+    /// Files of those assignments, by assignment.
+    pub files: Vec<(AssignmentId, FileLink)>,
     /// The students of the group on the lesson's date.
-    pub students: Vec<NamedRecord>,
+    pub students: Vec<Named<StudentId>>,
     /// Their attendance codes.
-    pub attendance: Vec<JournalAttendanceRecord>,
+    pub attendance: Vec<JournalAttendance>,
     /// The school's active assignment types.
-    pub types: Vec<AssignmentTypeRecord>,
+    pub types: Vec<AssignmentType>,
 }
 
 /// The new-assignment form as submitted.
@@ -70,36 +71,39 @@ impl App {
         let monday = week_start(today);
         let lessons = self
             .store
-            .teacher_lessons(actor.account_id, monday, monday + Duration::days(6))
+            .teacher_lessons(actor.account_id.get(), monday, monday + Duration::days(6))
             .await?;
         let mut groups = Vec::new();
         if let Some(year) = self
             .store
-            .current_year(actor.organization_id, today)
+            .current_year(actor.organization_id.get(), today)
             .await?
         {
             let found = if sgo_core::policy::sees_every_journal(actor) {
                 self.store.year_groups(year.id).await?
             } else {
-                self.store.teacher_groups(actor.account_id, year.id).await?
+                self.store
+                    .teacher_groups(actor.account_id.get(), year.id)
+                    .await?
             };
             for g in found {
                 // Each group's rights are the rule's, not the query's.
                 if let Ok((g, access)) = self.journal_group_access(actor, g.id, None).await {
-                    groups.push((g, access));
+                    groups.push((g.into(), access));
                 }
             }
         }
         Ok(JournalHome {
             today,
             monday,
-            lessons,
+            lessons: views(lessons),
             groups,
         })
     }
 
     /// A lesson's page for someone who may open its group's journal.
-    pub async fn journal_lesson(&self, actor: &Actor, id: i64) -> AppResult<LessonView> {
+    pub async fn journal_lesson(&self, actor: &Actor, id: LessonId) -> AppResult<LessonView> {
+        let id = id.get();
         let lesson = self
             .store
             .journal_lesson(id)
@@ -120,15 +124,19 @@ impl App {
             .store
             .assignment_types(group.organization_id, true)
             .await?;
+        let files = files
+            .iter()
+            .filter_map(|f| Some((AssignmentId::new(f.owner_id?), FileLink::from(f))))
+            .collect();
         Ok(LessonView {
-            lesson,
-            group,
+            lesson: lesson.into(),
+            group: group.into(),
             access,
-            assignments,
+            assignments: views(assignments),
             files,
-            students,
-            attendance,
-            types,
+            students: named(students, StudentId::new),
+            attendance: views(attendance),
+            types: views(types),
         })
     }
 
@@ -154,9 +162,10 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        id: i64,
+        id: LessonId,
         topic: &str,
     ) -> AppResult<()> {
+        let id = id.get();
         let (lesson, group) = self.writable_lesson(actor, id).await?;
         let topic = topic.trim();
         if topic.chars().count() > 500 {
@@ -171,7 +180,7 @@ impl App {
         self.catch_up().await;
         self.audit_change(
             actor,
-            group.organization_id,
+            OrganizationId::new(group.organization_id),
             origin,
             "journal.topic",
             format!("lesson:{id}"),
@@ -189,10 +198,11 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        lesson_id: i64,
+        lesson_id: LessonId,
         input: &AssignmentInput,
         files: Vec<Upload>,
     ) -> Result<i64, FormError> {
+        let lesson_id = lesson_id.get();
         let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
         let mut errors = FieldErrors::default();
         let kind = match input.type_id.trim().parse::<i64>() {
@@ -256,7 +266,7 @@ impl App {
                 weight,
                 due_date: due,
                 mandatory: input.mandatory,
-                created_by: actor.account_id,
+                created_by: actor.account_id.get(),
                 created_at: self.clock.now(),
             })
             .await?;
@@ -265,7 +275,7 @@ impl App {
         self.catch_up().await;
         self.audit_change(
             actor,
-            group.organization_id,
+            OrganizationId::new(group.organization_id),
             origin,
             "journal.assignment.create",
             format!("assignment:{id}"),
@@ -286,9 +296,11 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        lesson_id: i64,
-        id: i64,
+        lesson_id: LessonId,
+        id: AssignmentId,
     ) -> AppResult<()> {
+        let lesson_id = lesson_id.get();
+        let id = id.get();
         let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
         if !self.store.delete_assignment(lesson_id, id).await? {
             return Err(AppError::NotFound("Задание не найдено".into()));
@@ -296,7 +308,7 @@ impl App {
         self.catch_up().await;
         self.audit_change(
             actor,
-            group.organization_id,
+            OrganizationId::new(group.organization_id),
             origin,
             "journal.assignment.delete",
             format!("assignment:{id}"),
@@ -311,9 +323,10 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        lesson_id: i64,
+        lesson_id: LessonId,
         codes: &[(i64, String)],
     ) -> AppResult<usize> {
+        let lesson_id = lesson_id.get();
         let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
         let students = self
             .store
@@ -348,7 +361,7 @@ impl App {
             }
             if let Err(e) = self
                 .store
-                .set_attendance(lesson_id, student, new, actor.account_id, now)
+                .set_attendance(lesson_id, student, new, actor.account_id.get(), now)
                 .await
             {
                 // The codes written before this one have committed: let the caches follow them.
@@ -365,7 +378,7 @@ impl App {
         if !changed.is_empty() {
             self.audit_change(
                 actor,
-                group.organization_id,
+                OrganizationId::new(group.organization_id),
                 origin,
                 "journal.attendance",
                 format!("lesson:{lesson_id}"),

@@ -3,10 +3,11 @@
 mod grid;
 mod lessons;
 mod types;
+mod views;
 
-use sgo_core::Actor;
 use sgo_core::journal::JournalAccess;
 use sgo_core::policy::{self, GroupRows};
+use sgo_core::{Actor, GroupId, OrganizationId};
 use sgo_store::{GroupTiesRecord, JournalGroupRecord};
 
 use crate::{App, AppError, AppResult};
@@ -15,12 +16,11 @@ pub use grid::{Grid, GridRow, MarkSaved};
 pub use lessons::{AssignmentInput, JournalHome, LessonView};
 pub use sgo_core::journal::JournalAccess as Access;
 pub use sgo_core::journal::MARK_CODES;
-pub use sgo_store::{
-    AssignmentTypeFields, FinalMarkRecord, JournalAssignmentRecord, JournalAttendanceRecord,
-    JournalGroupRecord as JournalGroup, JournalLessonRecord, JournalMarkRecord, MarkHistoryRecord,
-    NamedRecord,
+pub use types::{AssignmentType, AssignmentTypeInput};
+pub use views::{
+    FinalMark, JournalAssignment, JournalAttendance, JournalGroup, JournalLesson, JournalMark,
+    MarkChange,
 };
-pub use types::AssignmentTypeInput;
 
 /// What the store found, as the policy reads it.
 fn rows(found: GroupTiesRecord) -> GroupRows {
@@ -50,10 +50,15 @@ impl App {
             .ok_or_else(missing)?;
         let found = self
             .store
-            .group_ties(group_id, actor.account_id, lesson)
+            .group_ties(group_id, actor.account_id.get(), lesson)
             .await?;
-        let journal = policy::group_journal(actor, group.id, group.organization_id, rows(found))
-            .ok_or_else(missing)?;
+        let journal = policy::group_journal(
+            actor,
+            GroupId::new(group.id),
+            OrganizationId::new(group.organization_id),
+            rows(found),
+        )
+        .ok_or_else(missing)?;
         Ok((group, journal.access()))
     }
 
@@ -75,14 +80,16 @@ impl App {
     /// teachers and the substitute of its lesson, the class teacher, the school's administration,
     /// the students of the group (subgroup respected) and their parents.
     pub(crate) async fn may_read_assignment(&self, actor: &Actor, id: i64) -> AppResult<bool> {
-        let Some((group, _lesson, found)) =
-            self.store.assignment_ties(id, actor.account_id).await?
+        let Some((group, _lesson, found)) = self
+            .store
+            .assignment_ties(id, actor.account_id.get())
+            .await?
         else {
             return Ok(false);
         };
         Ok(policy::may_read_assignment(
             actor,
-            group.organization_id,
+            OrganizationId::new(group.organization_id),
             rows(found),
         ))
     }

@@ -1,11 +1,41 @@
 //! Assignment types of a school (контрольная, домашняя …) with their default weights.
 
-use sgo_core::Actor;
+use sgo_core::{Actor, AssignmentTypeId};
 use sgo_store::{AssignmentTypeFields, AssignmentTypeRecord};
 
 use crate::form::FieldErrors;
 use crate::settings::FormError;
 use crate::{App, AppError, AppResult, Origin};
+
+/// An assignment type of a school: «Контрольная работа», «К», weight 10.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentType {
+    /// The type.
+    pub id: AssignmentTypeId,
+    /// Its name.
+    pub name: String,
+    /// Its abbreviation.
+    pub abbr: String,
+    /// The weight a new assignment of this type gets.
+    pub default_weight: i32,
+    /// Its place in lists.
+    pub sort_order: i32,
+    /// Whether new assignments may take it.
+    pub active: bool,
+}
+
+impl From<AssignmentTypeRecord> for AssignmentType {
+    fn from(r: AssignmentTypeRecord) -> AssignmentType {
+        AssignmentType {
+            id: AssignmentTypeId::new(r.id),
+            name: r.name,
+            abbr: r.abbr,
+            default_weight: r.default_weight,
+            sort_order: r.sort_order,
+            active: r.active,
+        }
+    }
+}
 
 /// The type form as submitted.
 #[derive(Debug, Clone, Default)]
@@ -57,17 +87,15 @@ fn check(input: &AssignmentTypeInput) -> Result<AssignmentTypeFields, FieldError
 
 impl App {
     /// Every assignment type of the actor's school, retired ones too (administration only).
-    pub async fn school_assignment_types(
-        &self,
-        actor: &Actor,
-    ) -> AppResult<Vec<AssignmentTypeRecord>> {
+    pub async fn school_assignment_types(&self, actor: &Actor) -> AppResult<Vec<AssignmentType>> {
         if !may_configure(actor) {
             return Err(AppError::Forbidden);
         }
-        Ok(self
-            .store
-            .assignment_types(actor.organization_id, false)
-            .await?)
+        Ok(crate::view::views(
+            self.store
+                .assignment_types(actor.organization_id.get(), false)
+                .await?,
+        ))
     }
 
     /// Adds (`id` `None`) or changes an assignment type of the actor's school.
@@ -75,13 +103,14 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        id: Option<i64>,
+        id: Option<AssignmentTypeId>,
         input: &AssignmentTypeInput,
-    ) -> Result<i64, FormError> {
+    ) -> Result<AssignmentTypeId, FormError> {
         if !may_configure(actor) {
             return Err(AppError::Forbidden.into());
         }
-        let org = actor.organization_id;
+        let id = id.map(AssignmentTypeId::get);
+        let org = actor.organization_id.get();
         let fields = check(input).map_err(FormError::Invalid)?;
         let taken = self
             .store
@@ -110,7 +139,7 @@ impl App {
         self.catch_up().await;
         self.audit_change(
             actor,
-            org,
+            actor.organization_id,
             origin,
             &format!("journal.type.{verb}"),
             format!("assignment_type:{id}"),
@@ -128,6 +157,6 @@ impl App {
             ),
         )
         .await;
-        Ok(id)
+        Ok(AssignmentTypeId::new(id))
     }
 }

@@ -1,6 +1,7 @@
 //! Writing: sending (or saving a draft) to people of the directory with attachments, and the
 //! prepared drafts of a reply, reply to all and forward.
 
+use sgo_core::MessageId;
 use std::collections::HashSet;
 
 use sgo_auth::token::new_guid;
@@ -160,7 +161,8 @@ impl App {
         // Files are checked before anything is stored, so a refusal leaves nothing behind.
         for id in &c.uploads {
             match self.store.file(*id).await? {
-                Some(f) if f.uploaded_by == actor.account_id && f.owner_kind == "pending" => {}
+                Some(f) if f.uploaded_by == actor.account_id.get() && f.owner_kind == "pending" => {
+                }
                 _ => {
                     return Err(AppError::BadRequest(
                         "Файл не найден или уже прикреплён".into(),
@@ -190,13 +192,13 @@ impl App {
             .await?;
         let author = self
             .store
-            .account(actor.account_id)
+            .account(actor.account_id.get())
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let today = self.today();
         let mut deliveries = Vec::new();
         if !c.draft {
-            let people = self.store.mail_people(actor.organization_id).await?;
+            let people = self.store.mail_people(actor.organization_id.get()).await?;
             for (id, _) in &recipients {
                 let Some(p) = people.iter().find(|p| p.account_id == *id) else {
                     continue;
@@ -219,8 +221,8 @@ impl App {
             }
         }
         let new = NewMessage {
-            organization_id: actor.organization_id,
-            author: actor.account_id,
+            organization_id: actor.organization_id.get(),
+            author: actor.account_id.get(),
             subject_norm: subject.to_lowercase(),
             subject,
             body,
@@ -252,13 +254,15 @@ impl App {
                     *file,
                     FileOwner::Message(id),
                     &new_guid(),
-                    actor.account_id,
+                    actor.account_id.get(),
                     new.at,
                 )
                 .await?;
         }
         if let Some(draft) = c.replaces_draft {
-            self.store.delete_draft(actor.account_id, draft).await?;
+            self.store
+                .delete_draft(actor.account_id.get(), draft)
+                .await?;
         }
         self.audit_change(
             actor,
@@ -281,9 +285,10 @@ impl App {
     pub async fn prepare_reply(
         &self,
         actor: &Actor,
-        id: i64,
+        id: MessageId,
         kind: ReplyKind,
     ) -> AppResult<DraftReply> {
+        let id = id.get();
         let m = self.message_view(actor, id).await?;
         let directory = self.mail_directory(actor).await?;
         let reachable = |p: &Person| directory.iter().any(|d| d.account_id == p.id);
@@ -293,7 +298,7 @@ impl App {
             .format("%d.%m.%Y %H:%M")
             .to_string();
         let text = quote(&m.author.full_name(), &sent, &m.text());
-        let me = actor.account_id;
+        let me = actor.account_id.get();
         let (subject, to, cc, files) = match kind {
             ReplyKind::Reply => {
                 let to = if m.mine {

@@ -28,8 +28,8 @@ impl App {
     /// themself are left out.
     pub async fn mail_directory(&self, actor: &Actor) -> AppResult<Vec<Contact>> {
         let today = self.today();
-        let me = actor.account_id;
-        let org = actor.organization_id;
+        let me = actor.account_id.get();
+        let org = actor.organization_id.get();
         let mut mine: Vec<i64> = Vec::new();
         if sgo_core::policy::student_self(actor).is_some() {
             mine.push(me);
@@ -113,7 +113,7 @@ impl App {
     pub async fn mail_classmates_allowed(&self, actor: &Actor) -> AppResult<bool> {
         Ok(self
             .store
-            .students_write_classmates(actor.organization_id)
+            .students_write_classmates(actor.organization_id.get())
             .await?)
     }
 
@@ -128,14 +128,14 @@ impl App {
             return Err(crate::AppError::Forbidden);
         }
         self.store
-            .set_students_write_classmates(actor.organization_id, allowed)
+            .set_students_write_classmates(actor.organization_id.get(), allowed)
             .await?;
         self.audit_change(
             actor,
             actor.organization_id,
             origin,
             "mail.settings",
-            format!("organization:{}", actor.organization_id),
+            format!("organization:{}", actor.organization_id.get()),
             format!("students_write_classmates={allowed}"),
         )
         .await;

@@ -1,6 +1,7 @@
 //! Folders and reading: listing a folder with search and paging, reading a message (which marks
 //! it read), read state, moving to Удалённые, restoring, and deleting for good.
 
+use sgo_core::MessageId;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -25,7 +26,7 @@ pub struct Person {
 impl From<&Author> for Person {
     fn from(a: &Author) -> Person {
         Person {
-            id: a.id,
+            id: a.id.get(),
             name: a.full_name(),
         }
     }
@@ -166,7 +167,7 @@ impl App {
             .map(|(field, text)| (field, text.trim().to_lowercase()))
             .filter(|(_, text)| !text.is_empty());
         let query = MailQuery {
-            account: actor.account_id,
+            account: actor.account_id.get(),
             folder: folder.code().to_owned(),
             search,
             order,
@@ -186,7 +187,7 @@ impl App {
         let rows = records
             .into_iter()
             .map(|r| {
-                let mine = r.author_account_id == actor.account_id;
+                let mine = r.author_account_id == actor.account_id.get();
                 let list = recipients.remove(&r.id).unwrap_or_default();
                 let to_names = list
                     .iter()
@@ -217,14 +218,17 @@ impl App {
 
     /// The ids of the unread messages in the actor's inbox, newest first.
     pub async fn unread_mail(&self, actor: &Actor) -> AppResult<Vec<i64>> {
-        Ok(self.store.unread_messages(actor.account_id).await?)
+        Ok(self.store.unread_messages(actor.account_id.get()).await?)
     }
 
     /// A message the actor has (as author or recipient); reading it marks it read.
-    pub async fn read_message(&self, actor: &Actor, id: i64) -> AppResult<MessageView> {
+    pub async fn read_message(&self, actor: &Actor, id: MessageId) -> AppResult<MessageView> {
+        let id = id.get();
         let view = self.message_view(actor, id).await?;
         if !view.was_read {
-            self.store.set_read(actor.account_id, &[id], true).await?;
+            self.store
+                .set_read(actor.account_id.get(), &[id], true)
+                .await?;
         }
         Ok(view)
     }
@@ -234,11 +238,11 @@ impl App {
         let missing = || AppError::NotFound("Письмо не найдено".into());
         let entry = self
             .store
-            .mail_entry(id, actor.account_id)
+            .mail_entry(id, actor.account_id.get())
             .await?
             .ok_or_else(missing)?;
         let m = self.store.message(id).await?.ok_or_else(missing)?;
-        let mine = m.author_account_id == actor.account_id;
+        let mine = m.author_account_id == actor.account_id.get();
         let (mut to, mut cc, mut bcc) = (Vec::new(), Vec::new(), Vec::new());
         for r in self.store.message_recipients(&[id]).await? {
             match r.kind.as_str() {
@@ -278,13 +282,28 @@ impl App {
     }
 
     /// Marks the actor's messages read or unread.
-    pub async fn mark_mail(&self, actor: &Actor, ids: &[i64], read: bool) -> AppResult<u64> {
-        Ok(self.store.set_read(actor.account_id, ids, read).await?)
+    pub async fn mark_mail(&self, actor: &Actor, ids: &[MessageId], read: bool) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
+        Ok(self
+            .store
+            .set_read(actor.account_id.get(), ids, read)
+            .await?)
     }
 
     /// Moves the actor's messages to Удалённые.
-    pub async fn delete_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
-        let done = self.store.move_to_deleted(actor.account_id, ids).await?;
+    pub async fn delete_mail(
+        &self,
+        actor: &Actor,
+        ids: &[MessageId],
+        origin: &Origin,
+    ) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
+        let done = self
+            .store
+            .move_to_deleted(actor.account_id.get(), ids)
+            .await?;
         self.mail_changed(actor, origin, "mail.move_to_deleted", ids, done)
             .await;
         Ok(done)
@@ -294,18 +313,33 @@ impl App {
     pub async fn restore_mail(
         &self,
         actor: &Actor,
-        ids: &[i64],
+        ids: &[MessageId],
         origin: &Origin,
     ) -> AppResult<u64> {
-        let done = self.store.restore_deleted(actor.account_id, ids).await?;
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
+        let done = self
+            .store
+            .restore_deleted(actor.account_id.get(), ids)
+            .await?;
         self.mail_changed(actor, origin, "mail.restore", ids, done)
             .await;
         Ok(done)
     }
 
     /// Deletes the actor's messages for good; only messages already in Удалённые go.
-    pub async fn purge_mail(&self, actor: &Actor, ids: &[i64], origin: &Origin) -> AppResult<u64> {
-        let done = self.store.purge_deleted(actor.account_id, ids).await?;
+    pub async fn purge_mail(
+        &self,
+        actor: &Actor,
+        ids: &[MessageId],
+        origin: &Origin,
+    ) -> AppResult<u64> {
+        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
+        let ids = &ids[..];
+        let done = self
+            .store
+            .purge_deleted(actor.account_id.get(), ids)
+            .await?;
         self.mail_changed(actor, origin, "mail.purge", ids, done)
             .await;
         Ok(done)

@@ -22,6 +22,10 @@ impl App {
     /// Whether the actor may read a mail message (and so download its files): its author or a
     /// recipient who still has it in a folder.
     pub(crate) async fn may_read_message(&self, actor: &Actor, id: i64) -> AppResult<bool> {
-        Ok(self.store.mail_entry(id, actor.account_id).await?.is_some())
+        Ok(self
+            .store
+            .mail_entry(id, actor.account_id.get())
+            .await?
+            .is_some())
     }
 }

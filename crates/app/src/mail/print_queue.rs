@@ -16,7 +16,7 @@ impl App {
         if sgo_core::policy::teacher(actor).is_some() {
             let classes = self
                 .store
-                .classes_led_on(actor.account_id, self.today())
+                .classes_led_on(actor.account_id.get(), self.today())
                 .await?;
             if !classes.is_empty() {
                 return Ok(Some(classes));
@@ -48,7 +48,7 @@ impl App {
         };
         Ok(self
             .store
-            .paper_letters(actor.organization_id, status, scope.as_deref())
+            .paper_letters(actor.organization_id.get(), status, scope.as_deref())
             .await?)
     }
 
@@ -96,7 +96,7 @@ impl App {
             .collect();
         let done = self
             .store
-            .mark_letters_printed(actor.organization_id, &mine, self.clock.now())
+            .mark_letters_printed(actor.organization_id.get(), &mine, self.clock.now())
             .await?;
         if done > 0 {
             self.audit_change(

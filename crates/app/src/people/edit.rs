@@ -20,7 +20,7 @@ impl App {
             };
             if !self
                 .store
-                .login_taken(organization_id, &text::normalise(&login), None)
+                .login_taken(organization_id.get(), &text::normalise(&login), None)
                 .await?
             {
                 return Ok(login);
@@ -48,7 +48,7 @@ impl App {
             errors.add("class_from", "Дата в формате ДД.ММ.ГГГГ");
             return Ok(today);
         };
-        let years = self.store.years(org).await?;
+        let years = self.store.years(org.get()).await?;
         let start = years
             .iter()
             .find(|y| y.id == year_id)
@@ -90,7 +90,7 @@ impl App {
                 }
                 None => {}
                 Some(id) => match self.store.people_class(id).await? {
-                    Some(c) if c.organization_id == org => {
+                    Some(c) if c.organization_id == org.get() => {
                         class_label = Some(class_name(c.grade, &c.letter));
                         class_from = self
                             .enrolment_date(
@@ -128,7 +128,7 @@ impl App {
         if let Some(login) = &checked.login
             && self
                 .store
-                .login_taken(org, &text::normalise(login), None)
+                .login_taken(org.get(), &text::normalise(login), None)
                 .await?
         {
             errors.add("login", "Это имя пользователя уже занято в школе");
@@ -149,14 +149,14 @@ impl App {
             .unwrap_or_else(|| default_display_name(p, &checked.roles));
         let new = NewPersonAccount {
             person: checked.person.clone(),
-            organization_id: org,
+            organization_id: org.get(),
             login_norm: text::normalise(&login),
             login: login.clone(),
             display_name: display_name.clone(),
             roles: checked.roles.clone(),
             class_id: checked.class_id,
             class_from,
-            children: children.clone(),
+            children: children.iter().map(|c| c.get()).collect(),
             now: self.clock.now(),
         };
         let created = self.store.create_person_account(&new).await;
@@ -189,11 +189,11 @@ impl App {
             org,
             origin,
             "person.create",
-            person_target(id),
+            person_target(AccountId::new(id)),
             details,
         )
         .await;
-        Ok(id)
+        Ok(AccountId::new(id))
     }
 
     /// Loads an account the actor may act on, or says why not: another school's people are
@@ -205,10 +205,12 @@ impl App {
     ) -> AppResult<(PersonCardRecord, Scope)> {
         let record = self.person_record(account).await?;
         let org = record.organization_id;
-        if org != actor.organization_id && !policy::may_administer_school(actor, org) {
+        if org != actor.organization_id.get()
+            && !policy::may_administer_school(actor, OrganizationId::new(org))
+        {
             return Err(person_not_found());
         }
-        let scope = self.people_scope(actor, org).await?;
+        let scope = self.people_scope(actor, OrganizationId::new(org)).await?;
         Ok((record, scope))
     }
 
@@ -221,7 +223,7 @@ impl App {
     ) -> AppResult<(PersonCardRecord, SchoolAdministration)> {
         let record = self.person_record(account).await?;
         let school = admin
-            .school(record.organization_id)
+            .school(OrganizationId::new(record.organization_id))
             .ok_or_else(person_not_found)?;
         Ok((record, school))
     }
@@ -229,7 +231,7 @@ impl App {
     /// A person's card by account, or «not found».
     async fn person_record(&self, account: AccountId) -> AppResult<PersonCardRecord> {
         self.store
-            .person_card(account)
+            .person_card(account.get())
             .await?
             .ok_or_else(person_not_found)
     }
@@ -237,7 +239,9 @@ impl App {
     /// A person's card: fields, roles, class history and links.
     pub async fn person_card(&self, actor: &Actor, account: AccountId) -> AppResult<PersonCard> {
         let (record, scope) = self.reachable(actor, account).await?;
-        let everyone = self.everyone(record.organization_id).await?;
+        let everyone = self
+            .everyone(OrganizationId::new(record.organization_id))
+            .await?;
         if !scope.administers && !everyone.led_ids(&scope.led).contains(&account) {
             return Err(AppError::Forbidden);
         }
@@ -245,19 +249,19 @@ impl App {
             .get(account)
             .cloned()
             .ok_or_else(|| AppError::NotFound("Пользователь не найден".into()))?;
-        let history = self.store.class_history(account).await?;
+        let history = self.store.class_history(account.get()).await?;
         let (mut link_students, mut link_parents) = (Vec::new(), Vec::new());
         if scope.administers {
             let linked: HashSet<i64> = row
                 .children
                 .iter()
                 .chain(&row.parents)
-                .map(|l| l.account_id)
+                .map(|l| l.account_id.get())
                 .collect();
             if row.roles.contains(&Role::Parent) {
                 link_students = students_of(&everyone.rows)
                     .into_iter()
-                    .filter(|s| s.account_id != account && !linked.contains(&s.account_id))
+                    .filter(|s| s.account_id != account && !linked.contains(&s.account_id.get()))
                     .collect();
             }
             if row.roles.contains(&Role::Student) {
@@ -265,7 +269,7 @@ impl App {
                     .rows
                     .iter()
                     .filter(|r| r.roles.contains(&Role::Parent))
-                    .filter(|r| r.account_id != account && !linked.contains(&r.account_id))
+                    .filter(|r| r.account_id != account && !linked.contains(&r.account_id.get()))
                     .map(|r| LinkedPerson {
                         account_id: r.account_id,
                         name: r.full_name.clone(),
@@ -309,12 +313,12 @@ impl App {
         if !login.is_empty()
             && self
                 .store
-                .login_taken(org, &text::normalise(&login), Some(account))
+                .login_taken(org, &text::normalise(&login), Some(account.get()))
                 .await?
         {
             errors.add("login", "Это имя пользователя уже занято в школе");
         }
-        let old_roles = self.store.account_roles(account).await?;
+        let old_roles = self.store.account_roles(account.get()).await?;
         if account == admin.actor().account_id {
             if !input.active {
                 errors.add("active", "Нельзя отключить собственную учётную запись");
@@ -381,7 +385,7 @@ impl App {
             display_name,
             active: input.active,
         };
-        let updated = self.store.update_account(account, &fields).await;
+        let updated = self.store.update_account(account.get(), &fields).await;
         self.catch_up().await;
         match updated {
             Ok(_) => {}
@@ -393,12 +397,12 @@ impl App {
             Err(e) => return Err(e.into()),
         }
         if roles != old_roles {
-            self.store.set_account_roles(account, &roles).await?;
+            self.store.set_account_roles(account.get(), &roles).await?;
         }
         // A switched-off account or a role taken away must not live on in open sessions.
         let lost_role = sgo_core::policy::role_change_ends_sessions(&old_roles, &roles);
         if (old.active && !input.active) || lost_role {
-            let ended = self.end_account_sessions(account).await?;
+            let ended = self.end_account_sessions(account.get()).await?;
             if ended > 0 {
                 changes.push(format!("завершено сеансов: {ended}"));
             }
@@ -407,7 +411,7 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            org,
+            OrganizationId::new(org),
             origin,
             "person.update",
             person_target(account),

@@ -1,6 +1,7 @@
 //! Parent ↔ student links and moving a student between classes.
 
 use super::*;
+use sgo_core::ClassId;
 
 impl App {
     /// Both ends of a parent link, checked: same school as each other, parent and student roles.
@@ -11,14 +12,16 @@ impl App {
         student: AccountId,
     ) -> AppResult<(OrganizationId, PersonRow, PersonRow)> {
         let (record, _) = self.administered_person(admin, parent).await?;
-        let everyone = self.everyone(record.organization_id).await?;
+        let everyone = self
+            .everyone(OrganizationId::new(record.organization_id))
+            .await?;
         let p = everyone.get(parent).cloned();
         let s = everyone.get(student).cloned();
         match (p, s) {
             (Some(p), Some(s))
                 if p.roles.contains(&Role::Parent) && s.roles.contains(&Role::Student) =>
             {
-                Ok((record.organization_id, p, s))
+                Ok((OrganizationId::new(record.organization_id), p, s))
             }
             (Some(_), Some(_)) => Err(AppError::BadRequest(
                 "Связь устанавливается между родителем и учеником".into(),
@@ -39,7 +42,7 @@ impl App {
         if p.children.iter().any(|c| c.account_id == student) {
             return Ok(());
         }
-        self.store.link_parent(parent, student).await?;
+        self.store.link_parent(parent.get(), student.get()).await?;
         self.catch_up().await;
         let details = format!(
             "Связь: родитель {} — ученик {}",
@@ -66,7 +69,10 @@ impl App {
         student: AccountId,
     ) -> AppResult<()> {
         let (org, p, s) = self.link_ends(admin, parent, student).await?;
-        let unlinked = self.store.unlink_parent(parent, student).await?;
+        let unlinked = self
+            .store
+            .unlink_parent(parent.get(), student.get())
+            .await?;
         self.catch_up().await;
         if unlinked {
             let details = format!(
@@ -93,14 +99,15 @@ impl App {
         admin: &SchoolAdministrator,
         origin: &Origin,
         student: AccountId,
-        class_id: Option<i64>,
+        class_id: Option<ClassId>,
         from: NaiveDate,
     ) -> AppResult<()> {
+        let class_id = class_id.map(ClassId::get);
         let (record, _) = self.administered_person(admin, student).await?;
         let org = record.organization_id;
         if !self
             .store
-            .account_roles(student)
+            .account_roles(student.get())
             .await?
             .contains(&Role::Student)
         {
@@ -108,7 +115,7 @@ impl App {
                 "Переводить можно только ученика".into(),
             ));
         }
-        let history = self.store.class_history(student).await?;
+        let history = self.store.class_history(student.get()).await?;
         let current = history
             .iter()
             .find(|h| h.from_date <= from && h.to_date.is_none_or(|t| t >= from));
@@ -140,7 +147,9 @@ impl App {
             }
             _ => {}
         }
-        self.store.move_student(student, class_id, from).await?;
+        self.store
+            .move_student(student.get(), class_id, from)
+            .await?;
         self.catch_up().await;
         let was = current
             .map(|c| class_name(c.grade, &c.letter))
@@ -152,7 +161,7 @@ impl App {
         };
         self.audit_change(
             admin.actor(),
-            org,
+            OrganizationId::new(org),
             origin,
             "student.move",
             person_target(student),

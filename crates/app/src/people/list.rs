@@ -16,7 +16,7 @@ impl App {
         let teacher = policy::teacher(actor).is_some_and(|t| t.organization() == organization_id);
         let year = self
             .store
-            .current_year(organization_id, self.clock.today())
+            .current_year(organization_id.get(), self.clock.today())
             .await?;
         let (mut classes, mut led) = (Vec::new(), Vec::new());
         if let Some(year) = year {
@@ -31,7 +31,10 @@ impl App {
                 })
                 .collect();
             if teacher {
-                led = self.store.classes_led_by(actor.account_id, year.id).await?;
+                led = self
+                    .store
+                    .classes_led_by(actor.account_id.get(), year.id)
+                    .await?;
             }
         }
         Ok(Scope {
@@ -47,10 +50,10 @@ impl App {
         let today = self.clock.today();
         let people = self
             .store
-            .people_of_organization(organization_id, today)
+            .people_of_organization(organization_id.get(), today)
             .await?;
         let mut roles: HashMap<i64, Vec<Role>> = HashMap::new();
-        for r in self.store.people_roles(organization_id).await? {
+        for r in self.store.people_roles(organization_id.get()).await? {
             if let Ok(role) = Role::from_code(&r.role) {
                 roles.entry(r.account_id).or_default().push(role);
             }
@@ -60,14 +63,18 @@ impl App {
             .map(|p| (p.account_id, p.display_name.clone()))
             .collect();
         let linked = |id: i64| LinkedPerson {
-            account_id: id,
+            account_id: AccountId::new(id),
             name: names.get(&id).cloned().unwrap_or_else(|| format!("№{id}")),
         };
         let (mut children, mut parents): (
             HashMap<i64, Vec<LinkedPerson>>,
             HashMap<i64, Vec<LinkedPerson>>,
         ) = (HashMap::new(), HashMap::new());
-        for l in self.store.people_parent_links(organization_id).await? {
+        for l in self
+            .store
+            .people_parent_links(organization_id.get())
+            .await?
+        {
             children
                 .entry(l.parent_account_id)
                 .or_default()
@@ -83,7 +90,7 @@ impl App {
                 let mut r = roles.remove(&p.account_id).unwrap_or_default();
                 r.sort();
                 PersonRow {
-                    account_id: p.account_id,
+                    account_id: AccountId::new(p.account_id),
                     full_name: full_name(&p.last_name, &p.first_name, &p.middle_name),
                     display_name: p.display_name,
                     login: p.login,
@@ -120,7 +127,9 @@ impl App {
 
     /// The user list of the actor's school, narrowed by the filter.
     pub async fn list_people(&self, actor: &Actor, filter: &PeopleFilter) -> AppResult<PeopleList> {
-        let scope = self.people_scope(actor, actor.organization_id).await?;
+        let scope = self
+            .people_scope(actor, OrganizationId::new(actor.organization_id.get()))
+            .await?;
         let everyone = self.everyone(scope.organization_id).await?;
         let needle = filter
             .name

@@ -1,6 +1,7 @@
 //! «Посещаемость класса за период»: lessons each student missed, by reason, with the class's
 //! totals and the missed lessons per subject. The counting rules are `sgo_core::report`'s.
 
+use sgo_core::{ClassId, PeriodId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sgo_core::Actor;
@@ -177,9 +178,11 @@ impl App {
     pub async fn class_attendance(
         &self,
         actor: &Actor,
-        class_id: i64,
-        period_id: i64,
+        class_id: ClassId,
+        period_id: PeriodId,
     ) -> AppResult<(Document, ClassAttendance)> {
+        let class_id = class_id.get();
+        let period_id = period_id.get();
         let target = self.report_class(actor, class_id, period_id).await?;
         let (scope, period) = (target.scope(), &target.period);
         let students = self.store.report_students(scope, target.on).await?;

@@ -2,6 +2,7 @@
 //! class's «успеваемость» and «качество знаний», the mark distribution, and who has a 2 or no
 //! marks. The figures follow `sgo_core::report`.
 
+use sgo_core::{ClassId, PeriodId};
 use std::collections::{HashMap, HashSet};
 
 use sgo_core::Actor;
@@ -319,9 +320,11 @@ impl App {
     pub async fn class_progress(
         &self,
         actor: &Actor,
-        class_id: i64,
-        period_id: i64,
+        class_id: ClassId,
+        period_id: PeriodId,
     ) -> AppResult<(Document, ClassProgress)> {
+        let class_id = class_id.get();
+        let period_id = period_id.get();
         let target = self.report_class(actor, class_id, period_id).await?;
         let (scope, period) = (target.scope(), &target.period);
         let rows = ClassRows {

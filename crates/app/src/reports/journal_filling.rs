@@ -2,6 +2,7 @@
 //! many have no topic written, how many marks were given and how many marks fall on a lesson —
 //! what a deputy head checks before the period closes.
 
+use sgo_core::{ClassId, PeriodId};
 use std::collections::HashMap;
 
 use sgo_core::Actor;
@@ -75,9 +76,11 @@ impl App {
     pub async fn journal_filling(
         &self,
         actor: &Actor,
-        class_id: i64,
-        period_id: i64,
+        class_id: ClassId,
+        period_id: PeriodId,
     ) -> AppResult<(Document, Vec<(String, FillingCounts)>)> {
+        let class_id = class_id.get();
+        let period_id = period_id.get();
         let target = self.report_class(actor, class_id, period_id).await?;
         let (scope, period) = (target.scope(), &target.period);
         let groups = self.store.report_groups(scope).await?;

@@ -1,6 +1,7 @@
 //! School reports: which ones an account may build, on what, and the reports themselves as
 //! documents ready to be shown as HTML or written as XLSX and PDF.
 
+use sgo_core::OrganizationId;
 mod class_attendance;
 mod class_progress;
 mod journal_filling;
@@ -11,12 +12,13 @@ mod student_grades;
 mod student_total;
 
 use chrono::NaiveDate;
-use sgo_core::Actor;
 use sgo_core::policy::may_report_on_class;
+use sgo_core::{Actor, ClassId, PeriodId};
 pub use sgo_reports::document::Document;
 use sgo_reports::document::{document_html, document_pdf, document_xlsx};
 use sgo_store::{PeriodRecord, ReportClassRecord, ReportScope};
 
+use crate::calendar::Period;
 use crate::{App, AppError, AppResult};
 
 pub use class_attendance::ClassAttendance;
@@ -36,13 +38,13 @@ pub use student_total::SubjectTotal;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportClassChoice {
     /// The class's id.
-    pub id: i64,
+    pub id: ClassId,
     /// «5А».
     pub name: String,
     /// Periods of the class's year that cover its grade, in order.
-    pub periods: Vec<PeriodRecord>,
+    pub periods: Vec<Period>,
     /// The period holding today, else the last one that started, else the first.
-    pub current_period: Option<i64>,
+    pub current_period: Option<PeriodId>,
 }
 
 /// The formats a report is written in.
@@ -182,12 +184,14 @@ impl App {
     /// school's administration, the led classes for a class teacher, none for anyone else.
     pub async fn report_class_choices(&self, actor: &Actor) -> AppResult<Vec<ReportClassChoice>> {
         let today = self.today();
-        let org = actor.organization_id;
+        let org = actor.organization_id.get();
         let Some(year) = self.store.current_year(org, today).await? else {
             return Ok(Vec::new());
         };
         let led = if sgo_core::policy::teacher(actor).is_some() {
-            self.store.classes_led_by(actor.account_id, year.id).await?
+            self.store
+                .classes_led_by(actor.account_id.get(), year.id)
+                .await?
         } else {
             Vec::new()
         };
@@ -198,15 +202,19 @@ impl App {
             .report_classes(ReportScope::Year(year.id))
             .await?
         {
-            if !may_report_on_class(actor, class.organization_id, led.contains(&class.id)) {
+            if !may_report_on_class(
+                actor,
+                OrganizationId::new(class.organization_id),
+                led.contains(&class.id),
+            ) {
                 continue;
             }
             let periods = grade_periods(&year_periods, class.grade);
             out.push(ReportClassChoice {
-                id: class.id,
+                id: ClassId::new(class.id),
                 name: class_name(&class),
-                current_period: current_period(&periods, today),
-                periods,
+                current_period: current_period(&periods, today).map(PeriodId::new),
+                periods: crate::view::views(periods),
             });
         }
         Ok(out)
@@ -231,10 +239,10 @@ impl App {
         let leads = sgo_core::policy::teacher(actor).is_some()
             && self
                 .store
-                .classes_led_by(actor.account_id, class.academic_year_id)
+                .classes_led_by(actor.account_id.get(), class.academic_year_id)
                 .await?
                 .contains(&class.id);
-        if !may_report_on_class(actor, class.organization_id, leads) {
+        if !may_report_on_class(actor, OrganizationId::new(class.organization_id), leads) {
             return Err(missing());
         }
         let period = self

@@ -4,6 +4,7 @@
 //! same rules as the class progress report. Schools are read a few at a time and only their
 //! totals kept, so a region of hundreds of schools fits in little memory.
 
+use sgo_core::RegionId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::RangeInclusive;
 
@@ -89,10 +90,11 @@ impl App {
         let missing = || AppError::NotFound(UNAVAILABLE.into());
         let org = self
             .store
-            .organization(actor.organization_id)
+            .organization(actor.organization_id.get())
             .await?
             .ok_or_else(missing)?;
-        let territory = report_territory(actor, org.kind, org.region_id).ok_or_else(missing)?;
+        let territory =
+            report_territory(actor, org.kind, RegionId::new(org.region_id)).ok_or_else(missing)?;
         let name = match territory {
             ReportTerritory::Regional(_) => org.region_name,
             _ => org.short_name,
@@ -329,9 +331,9 @@ fn grade_runs(
 /// The schools a territory's results read.
 fn school_scope(territory: ReportTerritory) -> SchoolScope {
     match territory {
-        ReportTerritory::School(id) => SchoolScope::School(id),
-        ReportTerritory::Municipal(id) => SchoolScope::Authority(id),
-        ReportTerritory::Regional(id) => SchoolScope::Region(id),
+        ReportTerritory::School(id) => SchoolScope::School(id.get()),
+        ReportTerritory::Municipal(id) => SchoolScope::Authority(id.get()),
+        ReportTerritory::Regional(id) => SchoolScope::Region(id.get()),
     }
 }
 

@@ -3,6 +3,8 @@
 //! people ordering reports at the same minute cannot take the database away from the diary. The
 //! finished document is kept as JSON for a day; jobs a restart interrupted are marked failed.
 
+use sgo_core::OrganizationId;
+use sgo_core::{AccountId, ClassId, GroupId, PeriodId, StudentId};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -206,7 +208,7 @@ impl App {
         self.store.delete_expired_report_jobs(now).await?;
         let unfinished = self
             .store
-            .unfinished_report_jobs_of(actor.account_id)
+            .unfinished_report_jobs_of(actor.account_id.get())
             .await?;
         if unfinished >= MAX_UNFINISHED_JOBS_PER_ACCOUNT {
             return Err(AppError::BadRequest(format!(
@@ -218,8 +220,8 @@ impl App {
         let id = self
             .store
             .insert_report_job(&NewReportJob {
-                account_id: actor.account_id,
-                organization_id: actor.organization_id,
+                account_id: actor.account_id.get(),
+                organization_id: actor.organization_id.get(),
                 queue_key: new_cookie_id(),
                 kind: request.kind().to_owned(),
                 title,
@@ -370,15 +372,27 @@ impl App {
             ReportRequest::ClassProgress {
                 class_id,
                 period_id,
-            } => self.class_progress(actor, *class_id, *period_id).await?.0,
+            } => {
+                self.class_progress(actor, ClassId::new(*class_id), PeriodId::new(*period_id))
+                    .await?
+                    .0
+            }
             ReportRequest::ClassAttendance {
                 class_id,
                 period_id,
-            } => self.class_attendance(actor, *class_id, *period_id).await?.0,
+            } => {
+                self.class_attendance(actor, ClassId::new(*class_id), PeriodId::new(*period_id))
+                    .await?
+                    .0
+            }
             ReportRequest::JournalFilling {
                 class_id,
                 period_id,
-            } => self.journal_filling(actor, *class_id, *period_id).await?.0,
+            } => {
+                self.journal_filling(actor, ClassId::new(*class_id), PeriodId::new(*period_id))
+                    .await?
+                    .0
+            }
             ReportRequest::PeriodResults { on, school } => {
                 self.period_results(actor, *on, *school, Some(progress))
                     .await?
@@ -388,9 +402,13 @@ impl App {
                 student_id,
                 class_id,
             } => {
-                self.student_total_marks(actor, *student_id, *class_id)
-                    .await?
-                    .0
+                self.student_total_marks(
+                    actor,
+                    StudentId::new(*student_id),
+                    ClassId::new(*class_id),
+                )
+                .await?
+                .0
             }
             ReportRequest::StudentGrades {
                 student_id,
@@ -398,9 +416,15 @@ impl App {
                 from,
                 to,
             } => {
-                self.student_grades(actor, *student_id, *subject_group_id, *from, *to)
-                    .await?
-                    .0
+                self.student_grades(
+                    actor,
+                    StudentId::new(*student_id),
+                    GroupId::new(*subject_group_id),
+                    *from,
+                    *to,
+                )
+                .await?
+                .0
             }
         })
     }
@@ -408,7 +432,7 @@ impl App {
     /// A job of the actor's; not found for anyone else's job and once it has expired.
     pub async fn report_job(&self, actor: &Actor, job_id: i64) -> AppResult<ReportJob> {
         match self.store.report_job(job_id, self.clock.now()).await? {
-            Some(r) if r.account_id == actor.account_id => Ok(ReportJob::from_record(r)),
+            Some(r) if r.account_id == actor.account_id.get() => Ok(ReportJob::from_record(r)),
             _ => Err(AppError::NotFound(NOT_FOUND.into())),
         }
     }
@@ -417,7 +441,7 @@ impl App {
     pub async fn report_jobs(&self, actor: &Actor) -> AppResult<Vec<ReportJob>> {
         Ok(self
             .store
-            .report_jobs_of(actor.account_id, self.clock.now(), 20)
+            .report_jobs_of(actor.account_id.get(), self.clock.now(), 20)
             .await?
             .into_iter()
             .map(ReportJob::from_record)
@@ -470,7 +494,12 @@ impl App {
 
     /// The actor of an active account, found by login without a password: for the local
     /// administrator's command line only, never for a request from the network.
-    pub async fn actor_by_login(&self, organization_id: i64, login: &str) -> AppResult<Actor> {
+    pub async fn actor_by_login(
+        &self,
+        organization_id: OrganizationId,
+        login: &str,
+    ) -> AppResult<Actor> {
+        let organization_id = organization_id.get();
         let missing = || AppError::NotFound("Учётная запись не найдена".into());
         let account = self
             .store
@@ -479,8 +508,8 @@ impl App {
             .filter(|c| c.active)
             .ok_or_else(missing)?;
         Ok(Actor::new(
-            account.account_id,
-            organization_id,
+            AccountId::new(account.account_id),
+            OrganizationId::new(organization_id),
             self.store.account_roles(account.account_id).await?,
         ))
     }

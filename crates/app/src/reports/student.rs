@@ -1,14 +1,17 @@
 //! What the reports on one student share: finding the student in a class, the subject groups
 //! they study there, and whether the asking account may see them at all.
 
+use sgo_core::OrganizationId;
 use std::collections::HashSet;
 
-use sgo_core::Actor;
 use sgo_core::person::full_name;
 use sgo_core::policy::may_report_on_student;
 use sgo_core::report::StudentTies;
-use sgo_store::{NamedRecord, PeriodRecord, ReportClassRecord, ReportGroupRecord, ReportScope};
+use sgo_core::{Actor, ClassId, GroupId, PeriodId, StudentId};
+use sgo_store::{NamedRecord, ReportClassRecord, ReportGroupRecord, ReportScope};
 
+use crate::calendar::Period;
+use crate::view::{Named, named, views};
 use crate::{App, AppError, AppResult};
 
 /// A student in one of their classes, once the actor may report on them.
@@ -80,7 +83,7 @@ impl App {
         let is_parent = sgo_core::policy::guardian(actor).is_some()
             && self
                 .store
-                .children(actor.account_id, today)
+                .children(actor.account_id.get(), today)
                 .await?
                 .iter()
                 .any(|c| c.account_id == student_id);
@@ -91,7 +94,7 @@ impl App {
         ) {
             leads_class = self
                 .store
-                .classes_led_by(actor.account_id, c.academic_year_id)
+                .classes_led_by(actor.account_id.get(), c.academic_year_id)
                 .await?
                 .contains(&c.id);
             if !leads_class {
@@ -101,12 +104,12 @@ impl App {
             }
         }
         let ties = StudentTies {
-            is_self: actor.account_id == student_id,
+            is_self: actor.account_id.get() == student_id,
             is_parent,
             teaches,
             leads_class,
         };
-        if !may_report_on_student(actor, student.organization_id, ties) {
+        if !may_report_on_student(actor, OrganizationId::new(student.organization_id), ties) {
             return Err(missing());
         }
         let class = class
@@ -165,18 +168,22 @@ impl App {
         let today = self.today();
         let Some(year) = self
             .store
-            .current_year(actor.organization_id, today)
+            .current_year(actor.organization_id.get(), today)
             .await?
         else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        for group in self.store.teacher_groups(actor.account_id, year.id).await? {
+        for group in self
+            .store
+            .teacher_groups(actor.account_id.get(), year.id)
+            .await?
+        {
             // A substitute's one lesson is no tie to the group's students.
             if self
                 .store
-                .group_ties(group.id, actor.account_id, None)
+                .group_ties(group.id, actor.account_id.get(), None)
                 .await?
                 .teaches
                 == 0
@@ -216,7 +223,7 @@ impl App {
     async fn teaches_any(&self, actor: &Actor, year_id: i64, groups: &[i64]) -> AppResult<bool> {
         let candidates: Vec<i64> = self
             .store
-            .teacher_groups(actor.account_id, year_id)
+            .teacher_groups(actor.account_id.get(), year_id)
             .await?
             .into_iter()
             .map(|g| g.id)
@@ -225,7 +232,7 @@ impl App {
         for group in candidates {
             if self
                 .store
-                .group_ties(group, actor.account_id, None)
+                .group_ties(group, actor.account_id.get(), None)
                 .await?
                 .teaches
                 != 0
@@ -242,19 +249,19 @@ impl App {
 pub struct StudentReportForm {
     /// Students the actor may choose: themself, their children, or the students of the classes
     /// they may report on.
-    pub students: Vec<NamedRecord>,
+    pub students: Vec<Named<StudentId>>,
     /// The chosen student.
-    pub student: Option<i64>,
+    pub student: Option<StudentId>,
     /// The chosen student's classes, newest first («9А»).
-    pub classes: Vec<NamedRecord>,
+    pub classes: Vec<Named<ClassId>>,
     /// The chosen class: the one the student is in today, else their latest.
-    pub class: Option<i64>,
+    pub class: Option<ClassId>,
     /// Periods of the chosen class's year and grade.
-    pub periods: Vec<PeriodRecord>,
+    pub periods: Vec<Period>,
     /// The period holding today (see `current_period`).
-    pub current_period: Option<i64>,
+    pub current_period: Option<PeriodId>,
     /// Subject groups the student studies in the chosen class.
-    pub groups: Vec<NamedRecord>,
+    pub groups: Vec<Named<GroupId>>,
 }
 
 impl App {
@@ -263,15 +270,16 @@ impl App {
     pub async fn student_report_form(
         &self,
         actor: &Actor,
-        student: Option<i64>,
+        student: Option<StudentId>,
     ) -> AppResult<StudentReportForm> {
+        let student = student.map(StudentId::get);
         let today = self.today();
         let mut students: Vec<NamedRecord> = self
             .diary_students(actor)
             .await?
             .into_iter()
             .map(|s| NamedRecord {
-                id: s.account_id,
+                id: s.account_id.get(),
                 name: s.display_name,
             })
             .collect();
@@ -282,7 +290,7 @@ impl App {
             for class in self.report_class_choices(actor).await? {
                 for s in self
                     .store
-                    .report_students(ReportScope::Class(class.id), today)
+                    .report_students(ReportScope::Class(class.id.get()), today)
                     .await?
                 {
                     if seen.insert(s.student_account_id) {
@@ -303,8 +311,8 @@ impl App {
             .filter(|id| students.iter().any(|s| s.id == *id))
             .or_else(|| students.first().map(|s| s.id));
         let mut form = StudentReportForm {
-            students,
-            student: chosen,
+            students: named(students, StudentId::new),
+            student: chosen.map(StudentId::new),
             classes: Vec::new(),
             class: None,
             periods: Vec::new(),
@@ -321,15 +329,17 @@ impl App {
             .and_then(|s| s.class_id);
         let history = self.store.class_history(student_id).await?;
         for m in &history {
-            if !form.classes.iter().any(|c| c.id == m.class_id) {
-                form.classes.push(NamedRecord {
-                    id: m.class_id,
+            if !form.classes.iter().any(|c| c.id.get() == m.class_id) {
+                form.classes.push(Named {
+                    id: ClassId::new(m.class_id),
                     name: format!("{}{}", m.grade, m.letter),
                 });
             }
         }
-        form.class = now.or_else(|| history.first().map(|m| m.class_id));
-        let Some(class_id) = form.class else {
+        form.class = now
+            .or_else(|| history.first().map(|m| m.class_id))
+            .map(ClassId::new);
+        let Some(class_id) = form.class.map(ClassId::get) else {
             return Ok(form);
         };
         if let Some(class) = self
@@ -339,18 +349,22 @@ impl App {
             .into_iter()
             .next()
         {
-            form.periods = self
+            let periods = self
                 .store
                 .periods(class.academic_year_id, class.grade)
                 .await?;
-            form.current_period = super::current_period(&form.periods, today);
+            form.current_period = super::current_period(&periods, today).map(PeriodId::new);
+            form.periods = views(periods);
         }
         let groups = self.studied_groups(class_id, student_id).await?;
         let titles = super::class_progress::subject_titles(&groups);
         form.groups = groups
             .iter()
             .zip(titles)
-            .map(|(g, name)| NamedRecord { id: g.id, name })
+            .map(|(g, name)| Named {
+                id: GroupId::new(g.id),
+                name,
+            })
             .collect();
         Ok(form)
     }

@@ -4,6 +4,7 @@
 //! The table keeps SGO's layout that netschoolpy's `assigned_marks()` reads: type, topic, lesson
 //! date, mark date (`dd.mm.yyyy`), mark, under a header row starting «Тип задания».
 
+use sgo_core::{GroupId, StudentId};
 use std::collections::HashSet;
 
 use chrono::{Local, NaiveDate};
@@ -101,11 +102,13 @@ impl App {
     pub async fn student_grades(
         &self,
         actor: &Actor,
-        student_id: i64,
-        subject_group_id: i64,
+        student_id: StudentId,
+        subject_group_id: GroupId,
         from: NaiveDate,
         to: NaiveDate,
     ) -> AppResult<(Document, Vec<GradeRow>)> {
+        let student_id = student_id.get();
+        let subject_group_id = subject_group_id.get();
         let (target, group) = self
             .grades_target(actor, student_id, subject_group_id, from, to)
             .await?;

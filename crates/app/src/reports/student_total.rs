@@ -5,6 +5,7 @@
 //! subject, one column per period, and the year, exam and final marks as the last three columns.
 //! Only that table's rows start with a number.
 
+use sgo_core::{ClassId, StudentId};
 use std::collections::HashMap;
 
 use sgo_core::Actor;
@@ -218,9 +219,11 @@ impl App {
     pub async fn student_total_marks(
         &self,
         actor: &Actor,
-        student_id: i64,
-        class_id: i64,
+        student_id: StudentId,
+        class_id: ClassId,
     ) -> AppResult<(Document, Vec<SubjectTotal>)> {
+        let student_id = student_id.get();
+        let class_id = class_id.get();
         let target = self
             .report_student(actor, student_id, class_id, Covering::AllGroups)
             .await?;

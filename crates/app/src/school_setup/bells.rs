@@ -10,7 +10,7 @@ impl App {
         org: OrganizationId,
     ) -> AppResult<Vec<BellRecord>> {
         self.setup_school(admin, org).await?;
-        Ok(match self.store.bell_schedule(org).await? {
+        Ok(match self.store.bell_schedule(org.get()).await? {
             Some(s) => self.store.bells(s.id).await?,
             None => Vec::new(),
         })
@@ -57,11 +57,11 @@ impl App {
         if let Err(e) = into_result(errors) {
             return Err(FormError::Invalid(e));
         }
-        let schedule_id = match self.store.bell_schedule(org).await? {
+        let schedule_id = match self.store.bell_schedule(org.get()).await? {
             Some(s) => s.id,
             None => {
                 self.store
-                    .create_bell_schedule(org, "Основное расписание")
+                    .create_bell_schedule(org.get(), "Основное расписание")
                     .await?
             }
         };
@@ -104,7 +104,7 @@ impl App {
         org: OrganizationId,
         shift: i32,
     ) -> AppResult<Vec<BellRecord>> {
-        Ok(match self.store.bell_schedule(org).await? {
+        Ok(match self.store.bell_schedule(org.get()).await? {
             Some(s) => self
                 .store
                 .bells(s.id)

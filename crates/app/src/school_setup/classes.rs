@@ -1,14 +1,16 @@
 //! Classes, subgroups and who teaches them.
 
 use super::*;
+use sgo_core::{ClassId, SubgroupId, YearId};
 
 impl App {
     /// Classes of a year.
     pub async fn setup_classes(
         &self,
         admin: &SchoolAdministrator,
-        year_id: i64,
+        year_id: YearId,
     ) -> AppResult<Vec<ClassRecord>> {
+        let year_id = year_id.get();
         self.setup_year(admin, year_id).await?;
         Ok(self.store.classes(year_id).await?)
     }
@@ -20,7 +22,7 @@ impl App {
         org: OrganizationId,
     ) -> AppResult<Vec<NamedRecord>> {
         self.setup_school(admin, org).await?;
-        Ok(self.store.school_teachers(org).await?)
+        Ok(self.store.school_teachers(org.get()).await?)
     }
 
     pub(super) async fn class_fields(
@@ -49,7 +51,7 @@ impl App {
                 Ok(id)
                     if self
                         .store
-                        .school_teachers(org)
+                        .school_teachers(org.get())
                         .await?
                         .iter()
                         .any(|a| a.id == id) =>
@@ -80,13 +82,17 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        year_id: i64,
+        year_id: YearId,
         input: &ClassInput,
     ) -> FormResult<i64> {
+        let year_id = year_id.get();
         let year = self.setup_year(admin, year_id).await?;
         let org = year.organization_id;
         let mut errors = FieldErrors::default();
-        let Some(fields) = self.class_fields(org, input, &mut errors).await? else {
+        let Some(fields) = self
+            .class_fields(OrganizationId::new(org), input, &mut errors)
+            .await?
+        else {
             return Err(FormError::Invalid(errors));
         };
         let created = self.store.create_class(org, year_id, &fields).await;
@@ -101,7 +107,7 @@ impl App {
         };
         self.audit_change(
             admin.actor(),
-            org,
+            OrganizationId::new(org),
             origin,
             "class.create",
             format!("class:{id}"),
@@ -136,13 +142,14 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        class_id: i64,
+        class_id: ClassId,
         input: &ClassInput,
     ) -> FormResult<()> {
+        let class_id = class_id.get();
         let old = self.setup_class(admin, class_id).await?;
         let mut errors = FieldErrors::default();
         let Some(fields) = self
-            .class_fields(old.organization_id, input, &mut errors)
+            .class_fields(OrganizationId::new(old.organization_id), input, &mut errors)
             .await?
         else {
             return Err(FormError::Invalid(errors));
@@ -220,7 +227,7 @@ impl App {
         if !changes.is_empty() {
             self.audit_change(
                 admin.actor(),
-                old.organization_id,
+                OrganizationId::new(old.organization_id),
                 origin,
                 "class.update",
                 format!("class:{class_id}"),
@@ -235,8 +242,9 @@ impl App {
     pub async fn class_setup(
         &self,
         admin: &SchoolAdministrator,
-        class_id: i64,
+        class_id: ClassId,
     ) -> AppResult<ClassSetup> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let year = self
             .store
@@ -264,7 +272,7 @@ impl App {
             groups,
             subjects: self.store.subjects(class.organization_id).await?,
             teachers: self.store.school_teachers(class.organization_id).await?,
-            year,
+            year: year.into(),
             class,
         })
     }
@@ -274,10 +282,11 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        class_id: i64,
+        class_id: ClassId,
         name: &str,
         students: &[String],
     ) -> FormResult<i64> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let mut errors = FieldErrors::default();
         let name = required(&mut errors, "subgroup_name", name, 60);
@@ -317,7 +326,7 @@ impl App {
         let id = self.store.create_subgroup(class_id, &name, &chosen).await?;
         self.audit_change(
             admin.actor(),
-            class.organization_id,
+            OrganizationId::new(class.organization_id),
             origin,
             "subgroup.create",
             format!("subgroup:{id}"),
@@ -338,8 +347,9 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        class_id: i64,
+        class_id: ClassId,
     ) -> FormResult<i64> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let mut errors = FieldErrors::default();
         let (students, lessons) = self.store.class_usage(class_id).await?;
@@ -368,7 +378,7 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            class.organization_id,
+            OrganizationId::new(class.organization_id),
             origin,
             "class.delete",
             format!("class:{class_id}"),
@@ -382,8 +392,9 @@ impl App {
     pub async fn subgroup_setup(
         &self,
         admin: &SchoolAdministrator,
-        subgroup_id: i64,
+        subgroup_id: SubgroupId,
     ) -> AppResult<SubgroupSetup> {
+        let subgroup_id = subgroup_id.get();
         let subgroup = self
             .store
             .subgroup(subgroup_id)
@@ -394,7 +405,7 @@ impl App {
             .class(subgroup.class_id)
             .await?
             .ok_or_else(|| not_found("Класс"))?;
-        administered(admin, class.organization_id)?;
+        administered(admin, OrganizationId::new(class.organization_id))?;
         Ok(SubgroupSetup {
             members: self.store.class_members(class.id, self.today()).await?,
             chosen: self.store.subgroup_students(subgroup_id).await?,
@@ -410,11 +421,14 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        subgroup_id: i64,
+        subgroup_id: SubgroupId,
         name: &str,
         students: &[String],
     ) -> FormResult<i64> {
-        let setup = self.subgroup_setup(admin, subgroup_id).await?;
+        let subgroup_id = subgroup_id.get();
+        let setup = self
+            .subgroup_setup(admin, SubgroupId::new(subgroup_id))
+            .await?;
         let class = &setup.class;
         let old = &setup.subgroup;
         let mut errors = FieldErrors::default();
@@ -493,7 +507,7 @@ impl App {
         if !changes.is_empty() {
             self.audit_change(
                 admin.actor(),
-                class.organization_id,
+                OrganizationId::new(class.organization_id),
                 origin,
                 "subgroup.update",
                 format!("subgroup:{subgroup_id}"),
@@ -515,9 +529,12 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        subgroup_id: i64,
+        subgroup_id: SubgroupId,
     ) -> FormResult<i64> {
-        let setup = self.subgroup_setup(admin, subgroup_id).await?;
+        let subgroup_id = subgroup_id.get();
+        let setup = self
+            .subgroup_setup(admin, SubgroupId::new(subgroup_id))
+            .await?;
         let mut errors = FieldErrors::default();
         let used = setup.groups.len();
         if used > 0 || !self.store.delete_subgroup(subgroup_id).await? {
@@ -539,7 +556,7 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            setup.class.organization_id,
+            OrganizationId::new(setup.class.organization_id),
             origin,
             "subgroup.delete",
             format!("subgroup:{subgroup_id}"),

@@ -1,6 +1,7 @@
 //! Subjects and the curriculum: subject groups with teachers and hours.
 
 use super::*;
+use sgo_core::{ClassId, GroupId, SubjectId};
 
 /// Teacher ids chosen in a form: teachers of the school, or ones the group already has.
 fn pick_teachers(
@@ -45,7 +46,7 @@ impl App {
         org: OrganizationId,
     ) -> AppResult<Vec<SubjectRecord>> {
         self.setup_school(admin, org).await?;
-        Ok(self.store.subjects(org).await?)
+        Ok(self.store.subjects(org.get()).await?)
     }
 
     /// Creates a subject; its name is unique in the school.
@@ -63,7 +64,7 @@ impl App {
         let short = text_field(&mut errors, "short_name", short_name, 30);
         if self
             .store
-            .subjects(org)
+            .subjects(org.get())
             .await?
             .iter()
             .any(|s| text::normalise(&s.name) == text::normalise(&name))
@@ -78,7 +79,7 @@ impl App {
         } else {
             short
         };
-        let id = self.store.create_subject(org, &name, &short).await?;
+        let id = self.store.create_subject(org.get(), &name, &short).await?;
         self.catch_up().await;
         self.audit_change(
             admin.actor(),
@@ -96,14 +97,15 @@ impl App {
     pub async fn subject_setup(
         &self,
         admin: &SchoolAdministrator,
-        subject_id: i64,
+        subject_id: SubjectId,
     ) -> AppResult<SubjectSetup> {
+        let subject_id = subject_id.get();
         let subject = self
             .store
             .subject(subject_id)
             .await?
             .ok_or_else(|| not_found("Предмет"))?;
-        administered(admin, subject.organization_id)?;
+        administered(admin, OrganizationId::new(subject.organization_id))?;
         Ok(SubjectSetup {
             groups: self.store.subject_groups_of_subject(subject_id).await?,
             subject,
@@ -115,11 +117,14 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        subject_id: i64,
+        subject_id: SubjectId,
         name: &str,
         short_name: &str,
     ) -> FormResult<()> {
-        let setup = self.subject_setup(admin, subject_id).await?;
+        let subject_id = subject_id.get();
+        let setup = self
+            .subject_setup(admin, SubjectId::new(subject_id))
+            .await?;
         let old = &setup.subject;
         let org = old.organization_id;
         let mut errors = FieldErrors::default();
@@ -163,7 +168,7 @@ impl App {
         if !changes.is_empty() {
             self.audit_change(
                 admin.actor(),
-                org,
+                OrganizationId::new(org),
                 origin,
                 "subject.update",
                 format!("subject:{subject_id}"),
@@ -180,9 +185,12 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        subject_id: i64,
+        subject_id: SubjectId,
     ) -> FormResult<OrganizationId> {
-        let setup = self.subject_setup(admin, subject_id).await?;
+        let subject_id = subject_id.get();
+        let setup = self
+            .subject_setup(admin, SubjectId::new(subject_id))
+            .await?;
         let subject = setup.subject;
         let mut errors = FieldErrors::default();
         let used = setup.groups.len();
@@ -207,28 +215,29 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            subject.organization_id,
+            OrganizationId::new(subject.organization_id),
             origin,
             "subject.delete",
             format!("subject:{subject_id}"),
             format!("Удалён предмет «{}» ({})", subject.name, subject.short_name),
         )
         .await;
-        Ok(subject.organization_id)
+        Ok(OrganizationId::new(subject.organization_id))
     }
 
     /// A subject group with its class, teachers and the school's teachers.
     pub async fn group_setup(
         &self,
         admin: &SchoolAdministrator,
-        group_id: i64,
+        group_id: GroupId,
     ) -> AppResult<GroupSetup> {
+        let group_id = group_id.get();
         let group = self
             .store
             .subject_group(group_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
-        administered(admin, group.organization_id)?;
+        administered(admin, OrganizationId::new(group.organization_id))?;
         let class = self
             .store
             .class(group.class_id)
@@ -256,10 +265,11 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        group_id: i64,
+        group_id: GroupId,
         input: &GroupEdit,
     ) -> FormResult<(i64, u64)> {
-        let setup = self.group_setup(admin, group_id).await?;
+        let group_id = group_id.get();
+        let setup = self.group_setup(admin, GroupId::new(group_id)).await?;
         let group = &setup.group;
         let current: Vec<i64> = setup
             .teachers
@@ -341,7 +351,7 @@ impl App {
         if !changes.is_empty() {
             self.audit_change(
                 admin.actor(),
-                group.organization_id,
+                OrganizationId::new(group.organization_id),
                 origin,
                 "subject_group.update",
                 format!("subject_group:{group_id}"),
@@ -359,9 +369,10 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        class_id: i64,
+        class_id: ClassId,
         input: &GroupInput,
     ) -> FormResult<i64> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let org = class.organization_id;
         let mut errors = FieldErrors::default();
@@ -436,7 +447,7 @@ impl App {
             .join(", ");
         self.audit_change(
             admin.actor(),
-            org,
+            OrganizationId::new(org),
             origin,
             "subject_group.create",
             format!("subject_group:{id}"),
@@ -451,14 +462,15 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        group_id: i64,
+        group_id: GroupId,
     ) -> AppResult<i64> {
+        let group_id = group_id.get();
         let group = self
             .store
             .subject_group(group_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
-        administered(admin, group.organization_id)?;
+        administered(admin, OrganizationId::new(group.organization_id))?;
         let deleted = self.store.delete_subject_group(group_id).await?;
         self.catch_up().await;
         if !deleted {
@@ -468,7 +480,7 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            group.organization_id,
+            OrganizationId::new(group.organization_id),
             origin,
             "subject_group.delete",
             format!("subject_group:{group_id}"),

@@ -1,15 +1,17 @@
 //! One-off changes to dated lessons.
 
 use super::*;
+use sgo_core::{ClassId, LessonId};
 
 impl App {
     /// A class's lessons of the week starting on `monday` (cancelled ones too).
     pub async fn class_week_lessons(
         &self,
         admin: &SchoolAdministrator,
-        class_id: i64,
+        class_id: ClassId,
         monday: NaiveDate,
     ) -> AppResult<(ClassRecord, Vec<SetupLessonRecord>)> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let lessons = self
             .store
@@ -22,14 +24,15 @@ impl App {
     pub async fn lesson_setup(
         &self,
         admin: &SchoolAdministrator,
-        lesson_id: i64,
+        lesson_id: LessonId,
     ) -> AppResult<LessonSetup> {
+        let lesson_id = lesson_id.get();
         let lesson = self
             .store
             .setup_lesson(lesson_id)
             .await?
             .ok_or_else(|| not_found("Урок"))?;
-        administered(admin, lesson.organization_id)?;
+        administered(admin, OrganizationId::new(lesson.organization_id))?;
         let class = self
             .store
             .class(lesson.class_id)
@@ -37,7 +40,7 @@ impl App {
             .ok_or_else(|| not_found("Класс"))?;
         Ok(LessonSetup {
             bells: self
-                .shift_bells(class.organization_id, lesson.shift)
+                .shift_bells(OrganizationId::new(class.organization_id), lesson.shift)
                 .await?,
             teachers: self.store.school_teachers(class.organization_id).await?,
             lesson,
@@ -50,10 +53,11 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        lesson_id: i64,
+        lesson_id: LessonId,
         input: &LessonInput,
     ) -> FormResult<SetupLessonRecord> {
-        let setup = self.lesson_setup(admin, lesson_id).await?;
+        let lesson_id = lesson_id.get();
+        let setup = self.lesson_setup(admin, LessonId::new(lesson_id)).await?;
         let old = &setup.lesson;
         let year = self
             .store
@@ -138,7 +142,7 @@ impl App {
         if !changes.is_empty() {
             self.audit_change(
                 admin.actor(),
-                old.organization_id,
+                OrganizationId::new(old.organization_id),
                 origin,
                 "lesson.change",
                 format!("lesson:{lesson_id}"),

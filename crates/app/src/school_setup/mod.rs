@@ -22,7 +22,9 @@ use sgo_store::{
     NewLesson, NewPeriod, NewSubjectGroup, NewTimetableEntry, StoreError, TimetablePlan,
 };
 
+use crate::calendar::{AcademicYear, Period};
 use crate::error::administered;
+use crate::view::views;
 use crate::{App, AppError, AppResult, Origin};
 
 pub use sgo_store::{
@@ -140,9 +142,9 @@ pub struct HolidayInput {
 #[derive(Debug, Clone)]
 pub struct YearSetup {
     /// The year.
-    pub year: AcademicYearRecord,
+    pub year: AcademicYear,
     /// Its periods, by grade range and date.
-    pub periods: Vec<sgo_store::PeriodRecord>,
+    pub periods: Vec<Period>,
     /// Its holidays.
     pub holidays: Vec<HolidayRecord>,
 }
@@ -179,7 +181,7 @@ pub struct ClassSetup {
     /// The class.
     pub class: ClassRecord,
     /// Its year.
-    pub year: AcademicYearRecord,
+    pub year: AcademicYear,
     /// Its current students.
     pub members: Vec<NamedRecord>,
     /// Its subgroups.
@@ -257,7 +259,7 @@ pub struct TimetableSetup {
     /// The class.
     pub class: ClassRecord,
     /// Its year.
-    pub year: AcademicYearRecord,
+    pub year: AcademicYear,
     /// Its subject groups.
     pub groups: Vec<SubjectGroupRecord>,
     /// Bells of the class's shift.
@@ -321,7 +323,7 @@ impl App {
     ) -> AppResult<()> {
         administered(admin, org)?;
         self.store
-            .organization(org)
+            .organization(org.get())
             .await?
             .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
         Ok(())
@@ -337,7 +339,7 @@ impl App {
             .year(year_id)
             .await?
             .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
-        administered(admin, year.organization_id)?;
+        administered(admin, OrganizationId::new(year.organization_id))?;
         Ok(year)
     }
 
@@ -351,7 +353,7 @@ impl App {
             .class(class_id)
             .await?
             .ok_or_else(|| not_found("Класс"))?;
-        administered(admin, class.organization_id)?;
+        administered(admin, OrganizationId::new(class.organization_id))?;
         Ok(class)
     }
 
@@ -364,7 +366,7 @@ impl App {
         self.setup_school(admin, org).await?;
         Ok(self
             .store
-            .organization(org)
+            .organization(org.get())
             .await?
             .map(|o| o.short_name)
             .unwrap_or_default())

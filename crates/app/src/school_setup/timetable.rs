@@ -1,15 +1,17 @@
 //! Weekly timetables and the dated lessons generated from them.
 
 use super::*;
+use sgo_core::ClassId;
 
 impl App {
     /// The weekly timetable of a class valid on a day (today, or the year's start before it).
     pub async fn timetable_setup(
         &self,
         admin: &SchoolAdministrator,
-        class_id: i64,
+        class_id: ClassId,
         on: Option<NaiveDate>,
     ) -> AppResult<TimetableSetup> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let year = self
             .store
@@ -19,10 +21,12 @@ impl App {
         let on = on.unwrap_or_else(|| self.today().clamp(year.start_date, year.end_date));
         Ok(TimetableSetup {
             groups: self.store.subject_groups(class_id).await?,
-            bells: self.shift_bells(class.organization_id, class.shift).await?,
+            bells: self
+                .shift_bells(OrganizationId::new(class.organization_id), class.shift)
+                .await?,
             entries: self.store.timetable(class_id, on).await?,
             on,
-            year,
+            year: year.into(),
             class,
         })
     }
@@ -32,10 +36,11 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        class_id: i64,
+        class_id: ClassId,
         valid_from: &str,
         cells: &[CellInput],
     ) -> FormResult<TimetableOutcome> {
+        let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let org = class.organization_id;
         let year = self
@@ -57,7 +62,9 @@ impl App {
                 ),
             );
         }
-        let bells = self.shift_bells(org, class.shift).await?;
+        let bells = self
+            .shift_bells(OrganizationId::new(org), class.shift)
+            .await?;
         if bells.is_empty() {
             errors.add(
                 "valid_from",
@@ -198,7 +205,7 @@ impl App {
             .join("; ");
         self.audit_change(
             admin.actor(),
-            org,
+            OrganizationId::new(org),
             origin,
             "timetable.save",
             format!("class:{class_id}"),

@@ -1,6 +1,7 @@
 //! Academic years, their period schemes and holidays.
 
 use super::*;
+use sgo_core::{HolidayId, YearId};
 
 impl App {
     /// The school's academic years, newest first.
@@ -8,9 +9,9 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         org: OrganizationId,
-    ) -> AppResult<Vec<AcademicYearRecord>> {
+    ) -> AppResult<Vec<AcademicYear>> {
         self.setup_school(admin, org).await?;
-        Ok(self.store.years(org).await?)
+        Ok(views(self.store.years(org.get()).await?))
     }
 
     /// Creates an academic year; it may not overlap another year of the school.
@@ -33,7 +34,7 @@ impl App {
                 errors.add("end", "Учебный год не может быть длиннее 13 месяцев");
             } else if let Some(other) = self
                 .store
-                .years(org)
+                .years(org.get())
                 .await?
                 .into_iter()
                 .find(|y| y.start_date <= end && start <= y.end_date)
@@ -50,7 +51,7 @@ impl App {
         let (Some(start), Some(end), true) = (start, end, errors.is_empty()) else {
             return Err(FormError::Invalid(errors));
         };
-        let id = self.store.create_year(org, &name, start, end).await?;
+        let id = self.store.create_year(org.get(), &name, start, end).await?;
         self.catch_up().await;
         self.audit_change(
             admin.actor(),
@@ -70,9 +71,10 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        year_id: i64,
+        year_id: YearId,
         input: &YearInput,
     ) -> FormResult<()> {
+        let year_id = year_id.get();
         let old = self.setup_year(admin, year_id).await?;
         let org = old.organization_id;
         let mut errors = FieldErrors::default();
@@ -142,7 +144,7 @@ impl App {
         if !changes.is_empty() {
             self.audit_change(
                 admin.actor(),
-                org,
+                OrganizationId::new(org),
                 origin,
                 "year.update",
                 format!("year:{year_id}"),
@@ -158,13 +160,14 @@ impl App {
     pub async fn year_setup(
         &self,
         admin: &SchoolAdministrator,
-        year_id: i64,
+        year_id: YearId,
     ) -> AppResult<YearSetup> {
+        let year_id = year_id.get();
         let year = self.setup_year(admin, year_id).await?;
         Ok(YearSetup {
-            periods: self.store.year_periods(year_id).await?,
+            periods: views(self.store.year_periods(year_id).await?),
             holidays: self.store.holidays(year_id).await?,
-            year,
+            year: year.into(),
         })
     }
 
@@ -173,9 +176,10 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        year_id: i64,
+        year_id: YearId,
         input: &SchemeInput,
     ) -> FormResult<()> {
+        let year_id = year_id.get();
         let year = self.setup_year(admin, year_id).await?;
         let mut errors = FieldErrors::default();
         let grade = |s: &str| s.trim().parse::<i32>().ok();
@@ -244,7 +248,7 @@ impl App {
             .join("; ");
         self.audit_change(
             admin.actor(),
-            year.organization_id,
+            OrganizationId::new(year.organization_id),
             origin,
             "period.create",
             format!("year:{year_id}"),
@@ -260,10 +264,11 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        year_id: i64,
+        year_id: YearId,
         grade_from: i32,
         grade_to: i32,
     ) -> AppResult<()> {
+        let year_id = year_id.get();
         let year = self.setup_year(admin, year_id).await?;
         let n = self
             .store
@@ -274,7 +279,7 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            year.organization_id,
+            OrganizationId::new(year.organization_id),
             origin,
             "period.delete",
             format!("year:{year_id}"),
@@ -290,9 +295,10 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        year_id: i64,
+        year_id: YearId,
         input: &HolidayInput,
     ) -> FormResult<i64> {
+        let year_id = year_id.get();
         let year = self.setup_year(admin, year_id).await?;
         let mut errors = FieldErrors::default();
         let name = required(&mut errors, "holiday_name", &input.name, 100);
@@ -312,7 +318,7 @@ impl App {
         self.catch_up().await;
         self.audit_change(
             admin.actor(),
-            year.organization_id,
+            OrganizationId::new(year.organization_id),
             origin,
             "holiday.create",
             format!("holiday:{id}"),
@@ -327,9 +333,11 @@ impl App {
         &self,
         admin: &SchoolAdministrator,
         origin: &Origin,
-        year_id: i64,
-        holiday_id: i64,
+        year_id: YearId,
+        holiday_id: HolidayId,
     ) -> AppResult<()> {
+        let year_id = year_id.get();
+        let holiday_id = holiday_id.get();
         let year = self.setup_year(admin, year_id).await?;
         let deleted = self.store.delete_holiday(year_id, holiday_id).await?;
         self.catch_up().await;
@@ -338,7 +346,7 @@ impl App {
         }
         self.audit_change(
             admin.actor(),
-            year.organization_id,
+            OrganizationId::new(year.organization_id),
             origin,
             "holiday.delete",
             format!("holiday:{holiday_id}"),

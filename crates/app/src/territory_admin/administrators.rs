@@ -1,6 +1,7 @@
 //! The first administrator of an organization: the account and its one-time password.
 
 use super::*;
+use sgo_core::AccountId;
 
 /// A new administrator of an organization as typed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,7 +89,7 @@ impl App {
             String::new()
         } else if self
             .store
-            .login_taken(organization, &text::normalise(typed), None)
+            .login_taken(organization.get(), &text::normalise(typed), None)
             .await?
         {
             e.add(
@@ -118,7 +119,7 @@ impl App {
                 gender: None,
                 snils: None,
             },
-            organization_id: organization,
+            organization_id: organization.get(),
             login_norm: text::normalise(&login),
             login: login.clone(),
             display_name: display_name.clone(),
@@ -140,7 +141,9 @@ impl App {
             }
             Err(other) => return Err(other.into()),
         };
-        let password = self.issue_one_time_password(account_id).await?;
+        let password = self
+            .issue_one_time_password(AccountId::new(account_id))
+            .await?;
         self.audit_change(
             admin.actor(),
             organization,

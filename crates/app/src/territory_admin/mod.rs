@@ -82,7 +82,7 @@ impl App {
     /// The region of the administrator's own organization.
     async fn administered_region(&self, admin: &RegionAdministration) -> AppResult<i64> {
         self.store
-            .organization_region(admin.organization())
+            .organization_region(admin.organization().get())
             .await?
             .ok_or_else(|| AppError::NotFound("Регион не найден".into()))
     }
@@ -109,7 +109,7 @@ impl App {
         id: OrganizationId,
     ) -> AppResult<OrganizationRecord> {
         self.store
-            .organization(id)
+            .organization(id.get())
             .await?
             .filter(|o| o.region_id == region)
             .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))

@@ -1,14 +1,16 @@
 //! Municipalities of the region: reading, adding and renaming them.
 
 use super::*;
+use sgo_core::MunicipalityId;
 
 impl App {
     /// One municipality of the actor's region.
     pub async fn region_municipality(
         &self,
         admin: &RegionAdministration,
-        id: i64,
+        id: MunicipalityId,
     ) -> AppResult<MunicipalityRecord> {
+        let id = id.get();
         let region = self.administered_region(admin).await?;
         self.municipality_in(region, id).await
     }
@@ -60,9 +62,10 @@ impl App {
         &self,
         admin: &RegionAdministration,
         origin: &Origin,
-        id: i64,
+        id: MunicipalityId,
         name: &str,
     ) -> FormResult<()> {
+        let id = id.get();
         let region = self.administered_region(admin).await?;
         let old = self.municipality_in(region, id).await?;
         let mut errors = FieldErrors::default();

@@ -130,7 +130,9 @@ impl App {
                 .settlement_organization_names(s.id)
                 .await?
                 .iter()
-                .any(|o| Some(o.id) != this && text::normalise(&o.name) == norm);
+                .any(|o| {
+                    Some(o.id) != this.map(OrganizationId::get) && text::normalise(&o.name) == norm
+                });
             if taken {
                 e.add(
                     "short_name",
@@ -141,7 +143,7 @@ impl App {
         let authority_id = match input.authority.trim() {
             "" => None,
             v => match v.parse::<i64>() {
-                Ok(id) if Some(id) == this => {
+                Ok(id) if Some(id) == this.map(OrganizationId::get) => {
                     e.add("authority", "Организация не может подчиняться самой себе");
                     None
                 }
@@ -250,14 +252,14 @@ impl App {
         let kind = fields.kind.map(|k| k.title()).unwrap_or_default();
         self.audit_change(
             admin.actor(),
-            id,
+            OrganizationId::new(id),
             origin,
             "organization.create",
             format!("organization:{id}"),
             format!("Создана организация «{}» ({kind})", fields.short_name),
         )
         .await;
-        Ok(id)
+        Ok(OrganizationId::new(id))
     }
 
     /// Rewrites the card of an organization of the actor's region.
@@ -348,7 +350,7 @@ impl App {
         if changes.is_empty() {
             return Ok(());
         }
-        if !self.store.update_organization(id, &new).await? {
+        if !self.store.update_organization(id.get(), &new).await? {
             return Err(AppError::NotFound("Организация не найдена".into()).into());
         }
         self.audit_change(
@@ -378,11 +380,15 @@ impl App {
                 "Нельзя закрыть организацию, в которой работаете вы сами".into(),
             ));
         }
-        let was = self.store.organization_active(id).await?.unwrap_or(active);
+        let was = self
+            .store
+            .organization_active(id.get())
+            .await?
+            .unwrap_or(active);
         if was == active {
             return Ok(());
         }
-        self.store.set_organization_active(id, active).await?;
+        self.store.set_organization_active(id.get(), active).await?;
         let (action, words) = if active {
             ("organization.activate", "открыта")
         } else {
@@ -408,10 +414,14 @@ impl App {
     ) -> AppResult<AdminOrganization> {
         let region = self.administered_region(admin).await?;
         let record = self.organization_in(region, id).await?;
-        let active = self.store.organization_active(id).await?.unwrap_or(false);
+        let active = self
+            .store
+            .organization_active(id.get())
+            .await?
+            .unwrap_or(false);
         let administrators = self
             .store
-            .organization_accounts_with_role(id, Role::Administrator)
+            .organization_accounts_with_role(id.get(), Role::Administrator)
             .await?;
         Ok(AdminOrganization {
             record,

@@ -1,14 +1,16 @@
 //! Settlements of a municipality: reading, adding and renaming them.
 
 use super::*;
+use sgo_core::{MunicipalityId, SettlementId};
 
 impl App {
     /// One settlement of the actor's region.
     pub async fn region_settlement(
         &self,
         admin: &RegionAdministration,
-        id: i64,
+        id: SettlementId,
     ) -> AppResult<SettlementRecord> {
+        let id = id.get();
         let region = self.administered_region(admin).await?;
         self.settlement_in(region, id).await
     }
@@ -28,9 +30,10 @@ impl App {
         &self,
         admin: &RegionAdministration,
         origin: &Origin,
-        municipality: i64,
+        municipality: MunicipalityId,
         name: &str,
     ) -> FormResult<i64> {
+        let municipality = municipality.get();
         let region = self.administered_region(admin).await?;
         let m = self.municipality_in(region, municipality).await?;
         let mut errors = FieldErrors::default();
@@ -62,9 +65,10 @@ impl App {
         &self,
         admin: &RegionAdministration,
         origin: &Origin,
-        id: i64,
+        id: SettlementId,
         name: &str,
     ) -> FormResult<()> {
+        let id = id.get();
         let region = self.administered_region(admin).await?;
         let old = self.settlement_in(region, id).await?;
         let mut errors = FieldErrors::default();

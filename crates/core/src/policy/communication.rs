@@ -2,7 +2,7 @@
 
 use super::Actor;
 use crate::communication::Audience;
-use crate::{AccountId, Role};
+use crate::{AccountId, ClassId, OrganizationId, Role};
 
 /// What the reader is, for matching an audience: their roles (kept here, in the policy) and
 /// the classes that concern them (a student's class, a parent's children's classes, the classes
@@ -11,11 +11,11 @@ use crate::{AccountId, Role};
 pub struct Reader {
     roles: Vec<Role>,
     /// The classes that concern the reader.
-    pub class_ids: Vec<i64>,
+    pub class_ids: Vec<ClassId>,
 }
 
 /// The actor as a reader of announcements.
-pub fn reader(actor: &Actor, class_ids: Vec<i64>) -> Reader {
+pub fn reader(actor: &Actor, class_ids: Vec<ClassId>) -> Reader {
     Reader {
         roles: actor.roles.clone(),
         class_ids,
@@ -43,7 +43,7 @@ pub fn may_publish_announcement(actor: &Actor) -> bool {
 
 /// Whether the actor may change or delete a piece written by `author` in `organization`:
 /// its author, or the administration of that school.
-pub fn may_manage(actor: &Actor, author: AccountId, organization: i64) -> bool {
+pub fn may_manage(actor: &Actor, author: AccountId, organization: OrganizationId) -> bool {
     actor.organization_id == organization && (actor.account_id == author || is_school_admin(actor))
 }
 
@@ -62,22 +62,26 @@ mod tests {
     use super::super::actor as make;
     use super::*;
 
+    fn classes(ids: &[i64]) -> Vec<ClassId> {
+        ids.iter().map(|i| ClassId::new(*i)).collect()
+    }
+
     fn actor(roles: &[Role]) -> Actor {
         make(7, 1, roles)
     }
 
     #[test]
     fn audience_matches_roles_and_classes() {
-        let parent = reader(&actor(&[Role::Parent]), vec![10]);
+        let parent = reader(&actor(&[Role::Parent]), classes(&[10]));
         assert!(addressed_to(&Audience::All, &parent));
         assert!(addressed_to(&Audience::Roles(vec![Role::Parent]), &parent));
         assert!(!addressed_to(
             &Audience::Roles(vec![Role::Student, Role::Teacher]),
             &parent
         ));
-        assert!(addressed_to(&Audience::Classes(vec![9, 10]), &parent));
-        assert!(!addressed_to(&Audience::Classes(vec![11]), &parent));
-        assert!(!addressed_to(&Audience::Classes(vec![]), &parent));
+        assert!(addressed_to(&Audience::Classes(classes(&[9, 10])), &parent));
+        assert!(!addressed_to(&Audience::Classes(classes(&[11])), &parent));
+        assert!(!addressed_to(&Audience::Classes(classes(&[])), &parent));
     }
 
     #[test]
@@ -95,11 +99,31 @@ mod tests {
     #[test]
     fn the_author_or_the_administration_manage() {
         let teacher = actor(&[Role::Teacher]);
-        assert!(may_manage(&teacher, 7, 1));
-        assert!(!may_manage(&teacher, 8, 1));
-        assert!(!may_manage(&teacher, 7, 2));
+        assert!(may_manage(
+            &teacher,
+            AccountId::new(7),
+            OrganizationId::new(1)
+        ));
+        assert!(!may_manage(
+            &teacher,
+            AccountId::new(8),
+            OrganizationId::new(1)
+        ));
+        assert!(!may_manage(
+            &teacher,
+            AccountId::new(7),
+            OrganizationId::new(2)
+        ));
         let admin = make(7, 1, &[Role::Administrator]);
-        assert!(may_manage(&admin, 8, 1));
-        assert!(!may_manage(&admin, 8, 2));
+        assert!(may_manage(
+            &admin,
+            AccountId::new(8),
+            OrganizationId::new(1)
+        ));
+        assert!(!may_manage(
+            &admin,
+            AccountId::new(8),
+            OrganizationId::new(2)
+        ));
     }
 }

@@ -1,7 +1,7 @@
 //! Reading a student's diary: lessons, homework, marks and attendance.
 
 use super::Actor;
-use crate::{AccountId, Role};
+use crate::{AccountId, Role, StudentId};
 
 /// Why the actor may read a diary (the audit wants the reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,14 +15,14 @@ pub enum ReadReason {
 /// Proof that the actor may read one student's diary. A reader for student 17 cannot read 18.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DiaryReader {
-    student: AccountId,
+    student: StudentId,
     by: AccountId,
     reason: ReadReason,
 }
 
 impl DiaryReader {
     /// The student whose diary may be read.
-    pub fn student(&self) -> AccountId {
+    pub fn student(&self) -> StudentId {
         self.student
     }
     /// Who reads.
@@ -39,10 +39,10 @@ impl DiaryReader {
 /// diaries comes with the journal and is refused here.
 pub fn diary_reader(
     actor: &Actor,
-    student: AccountId,
-    children: &[AccountId],
+    student: StudentId,
+    children: &[StudentId],
 ) -> Option<DiaryReader> {
-    let reason = if actor.has(Role::Student) && actor.account_id == student {
+    let reason = if actor.has(Role::Student) && actor.account_id == student.account() {
         ReadReason::OwnDiary
     } else if actor.has(Role::Parent) && children.contains(&student) {
         ReadReason::Guardian
@@ -57,7 +57,7 @@ pub fn diary_reader(
 }
 
 /// Whether the actor may read the diary of a student (see [`diary_reader`]).
-pub fn may_read_diary(actor: &Actor, student: AccountId, children: &[AccountId]) -> bool {
+pub fn may_read_diary(actor: &Actor, student: StudentId, children: &[StudentId]) -> bool {
     diary_reader(actor, student, children).is_some()
 }
 
@@ -66,30 +66,34 @@ mod tests {
     use super::super::actor;
     use super::*;
 
+    fn st(ids: &[i64]) -> Vec<StudentId> {
+        ids.iter().map(|i| StudentId::new(*i)).collect()
+    }
+
     #[test]
     fn students_read_only_their_own_diary() {
         let s = actor(10, 1, &[Role::Student]);
         assert_eq!(
-            diary_reader(&s, 10, &[]).map(|r| r.reason()),
+            diary_reader(&s, StudentId::new(10), &st(&[])).map(|r| r.reason()),
             Some(ReadReason::OwnDiary)
         );
-        assert!(!may_read_diary(&s, 11, &[]));
+        assert!(!may_read_diary(&s, StudentId::new(11), &st(&[])));
     }
 
     #[test]
     fn parents_read_only_their_children() {
         let p = actor(20, 1, &[Role::Parent]);
         assert_eq!(
-            diary_reader(&p, 10, &[10, 12]).map(|r| r.student()),
-            Some(10)
+            diary_reader(&p, StudentId::new(10), &st(&[10, 12])).map(|r| r.student()),
+            Some(StudentId::new(10))
         );
-        assert!(!may_read_diary(&p, 11, &[10, 12]));
-        assert!(!may_read_diary(&p, 20, &[10, 12]));
+        assert!(!may_read_diary(&p, StudentId::new(11), &st(&[10, 12])));
+        assert!(!may_read_diary(&p, StudentId::new(20), &st(&[10, 12])));
     }
 
     #[test]
     fn a_linked_child_does_not_open_diaries_to_a_teacher_role() {
         let t = actor(30, 1, &[Role::Teacher]);
-        assert!(!may_read_diary(&t, 10, &[10]));
+        assert!(!may_read_diary(&t, StudentId::new(10), &st(&[10])));
     }
 }

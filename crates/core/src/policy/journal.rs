@@ -3,7 +3,7 @@
 
 use super::Actor;
 use crate::journal::{GroupTies, JournalAccess, journal_access};
-use crate::{OrganizationId, Role};
+use crate::{GroupId, OrganizationId, Role};
 
 /// What the store found linking an account to a subject group (before roles are considered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,13 +36,13 @@ fn ties(actor: &Actor, organization: OrganizationId, rows: GroupRows) -> GroupTi
 /// Proof of how far the actor may go in one group's journal (never `None` access).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupJournal {
-    group: i64,
+    group: GroupId,
     access: JournalAccess,
 }
 
 impl GroupJournal {
     /// The subject group.
-    pub fn group(&self) -> i64 {
+    pub fn group(&self) -> GroupId {
         self.group
     }
     /// Read or write.
@@ -59,7 +59,7 @@ impl GroupJournal {
 /// school's administration may read it.
 pub fn group_journal(
     actor: &Actor,
-    group: i64,
+    group: GroupId,
     organization: OrganizationId,
     rows: GroupRows,
 ) -> Option<GroupJournal> {
@@ -98,13 +98,23 @@ mod tests {
             ..GroupRows::default()
         };
         let parent = actor(1, 5, &[Role::Parent]);
-        assert!(group_journal(&parent, 9, 5, rows).is_none());
+        assert!(group_journal(&parent, GroupId::new(9), OrganizationId::new(5), rows).is_none());
         let teacher = actor(1, 5, &[Role::Teacher]);
-        assert!(group_journal(&teacher, 9, 5, rows).unwrap().writable());
+        assert!(
+            group_journal(&teacher, GroupId::new(9), OrganizationId::new(5), rows)
+                .unwrap()
+                .writable()
+        );
         let elsewhere = actor(1, 6, &[Role::Teacher]);
-        assert!(group_journal(&elsewhere, 9, 5, rows).is_none());
+        assert!(group_journal(&elsewhere, GroupId::new(9), OrganizationId::new(5), rows).is_none());
         let admin = actor(2, 5, &[Role::DeputyHead]);
-        let read = group_journal(&admin, 9, 5, GroupRows::default()).unwrap();
+        let read = group_journal(
+            &admin,
+            GroupId::new(9),
+            OrganizationId::new(5),
+            GroupRows::default(),
+        )
+        .unwrap();
         assert_eq!(read.access(), JournalAccess::Read);
     }
 
@@ -115,16 +125,24 @@ mod tests {
             is_parent: true,
             ..GroupRows::default()
         };
-        assert!(may_read_assignment(&actor(1, 5, &[Role::Student]), 5, rows));
-        assert!(!may_read_assignment(
-            &actor(1, 6, &[Role::Student]),
-            5,
+        assert!(may_read_assignment(
+            &actor(1, 5, &[Role::Student]),
+            OrganizationId::new(5),
             rows
         ));
-        assert!(may_read_assignment(&actor(1, 6, &[Role::Parent]), 5, rows));
+        assert!(!may_read_assignment(
+            &actor(1, 6, &[Role::Student]),
+            OrganizationId::new(5),
+            rows
+        ));
+        assert!(may_read_assignment(
+            &actor(1, 6, &[Role::Parent]),
+            OrganizationId::new(5),
+            rows
+        ));
         assert!(!may_read_assignment(
             &actor(1, 5, &[Role::Teacher]),
-            5,
+            OrganizationId::new(5),
             rows
         ));
     }

@@ -185,8 +185,8 @@ pub fn netschool_role_names(actor: &Actor) -> Vec<&'static str> {
 }
 
 #[cfg(test)]
-pub(crate) fn actor(id: AccountId, org: OrganizationId, roles: &[Role]) -> Actor {
-    Actor::new(id, org, roles.to_vec())
+pub(crate) fn actor(id: i64, org: i64, roles: &[Role]) -> Actor {
+    Actor::new(AccountId::new(id), OrganizationId::new(org), roles.to_vec())
 }
 
 #[cfg(test)]
@@ -196,7 +196,10 @@ mod tests {
     #[test]
     fn facets_follow_roles() {
         let s = actor(1, 5, &[Role::Student]);
-        assert_eq!(student_self(&s).map(|x| x.account()), Some(1));
+        assert_eq!(
+            student_self(&s).map(|x| x.account()),
+            Some(AccountId::new(1))
+        );
         assert!(guardian(&s).is_none() && teacher(&s).is_none());
         let p = actor(2, 5, &[Role::Parent, Role::Teacher]);
         assert!(guardian(&p).is_some() && teacher(&p).is_some());

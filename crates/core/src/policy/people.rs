@@ -61,11 +61,20 @@ mod tests {
     #[test]
     fn the_list_is_for_administration_and_teachers_of_the_school() {
         let admin = actor(1, 5, &[Role::Administrator]);
-        assert_eq!(people_view(&admin, 5), Some(PeopleView::Administration));
+        assert_eq!(
+            people_view(&admin, OrganizationId::new(5)),
+            Some(PeopleView::Administration)
+        );
         let teacher = actor(2, 5, &[Role::Teacher]);
-        assert_eq!(people_view(&teacher, 5), Some(PeopleView::ClassTeacher));
-        assert_eq!(people_view(&teacher, 6), None);
-        assert_eq!(people_view(&actor(3, 5, &[Role::Parent]), 5), None);
+        assert_eq!(
+            people_view(&teacher, OrganizationId::new(5)),
+            Some(PeopleView::ClassTeacher)
+        );
+        assert_eq!(people_view(&teacher, OrganizationId::new(6)), None);
+        assert_eq!(
+            people_view(&actor(3, 5, &[Role::Parent]), OrganizationId::new(5)),
+            None
+        );
     }
 
     #[test]
@@ -91,11 +100,11 @@ mod tests {
     #[test]
     fn own_settings_and_sessions_only() {
         let me = actor(5, 1, &[Role::Teacher]);
-        assert!(may_edit_own_settings(&me, 5));
-        assert!(!may_edit_own_settings(&me, 6));
-        assert!(may_end_session(&me, 5));
-        assert!(!may_end_session(&me, 6));
-        assert!(may_see_user(&me, 1));
-        assert!(!may_see_user(&me, 2));
+        assert!(may_edit_own_settings(&me, AccountId::new(5)));
+        assert!(!may_edit_own_settings(&me, AccountId::new(6)));
+        assert!(may_end_session(&me, AccountId::new(5)));
+        assert!(!may_end_session(&me, AccountId::new(6)));
+        assert!(may_see_user(&me, OrganizationId::new(1)));
+        assert!(!may_see_user(&me, OrganizationId::new(2)));
     }
 }

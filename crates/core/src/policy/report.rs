@@ -3,7 +3,7 @@
 use super::Actor;
 use crate::report::StudentTies;
 use crate::report_territory::ReportTerritory;
-use crate::{OrganizationId, OrganizationKind, Role};
+use crate::{OrganizationId, OrganizationKind, RegionId, Role};
 
 /// Who may build a report on a whole class: the administration of its school and its class
 /// teacher. Subject teachers see their groups in the journal, not the other subjects' marks.
@@ -41,7 +41,7 @@ pub fn may_report_on_student(
 pub fn report_territory(
     actor: &Actor,
     kind: OrganizationKind,
-    region_id: i64,
+    region_id: RegionId,
 ) -> Option<ReportTerritory> {
     let org = actor.organization_id;
     match kind {
@@ -68,11 +68,11 @@ pub fn report_territory(
 mod tests {
     use super::*;
 
-    fn actor(roles: &[Role], organization_id: OrganizationId) -> Actor {
+    fn actor(roles: &[Role], organization_id: i64) -> Actor {
         super::super::actor(7, organization_id, roles)
     }
 
-    fn tactor(org: OrganizationId, roles: &[Role]) -> Actor {
+    fn tactor(org: i64, roles: &[Role]) -> Actor {
         super::super::actor(1, org, roles)
     }
 
@@ -80,26 +80,38 @@ mod tests {
     fn class_reports_are_for_the_administration_and_the_class_teacher() {
         assert!(may_report_on_class(
             &actor(&[Role::Administrator], 1),
-            1,
+            OrganizationId::new(1),
             false
         ));
         assert!(may_report_on_class(
             &actor(&[Role::DeputyHead], 1),
-            1,
+            OrganizationId::new(1),
             false
         ));
         assert!(!may_report_on_class(
             &actor(&[Role::Administrator], 2),
-            1,
+            OrganizationId::new(1),
             false
         ));
-        assert!(may_report_on_class(&actor(&[Role::Teacher], 1), 1, true));
-        assert!(!may_report_on_class(&actor(&[Role::Teacher], 1), 1, false));
-        assert!(!may_report_on_class(&actor(&[Role::Teacher], 2), 1, true));
+        assert!(may_report_on_class(
+            &actor(&[Role::Teacher], 1),
+            OrganizationId::new(1),
+            true
+        ));
+        assert!(!may_report_on_class(
+            &actor(&[Role::Teacher], 1),
+            OrganizationId::new(1),
+            false
+        ));
+        assert!(!may_report_on_class(
+            &actor(&[Role::Teacher], 2),
+            OrganizationId::new(1),
+            true
+        ));
         // Leading a class is a teacher's tie: a parent's or student's account gains nothing from it.
         assert!(!may_report_on_class(
             &actor(&[Role::Parent, Role::Student], 1),
-            1,
+            OrganizationId::new(1),
             true
         ));
     }
@@ -123,50 +135,82 @@ mod tests {
             leads_class: true,
             ..none
         };
-        assert!(may_report_on_student(&actor(&[Role::Student], 1), 1, me));
-        assert!(!may_report_on_student(&actor(&[Role::Student], 1), 1, none));
-        assert!(may_report_on_student(&actor(&[Role::Parent], 2), 1, child));
-        assert!(!may_report_on_student(&actor(&[Role::Parent], 1), 1, none));
         assert!(may_report_on_student(
-            &actor(&[Role::Teacher], 1),
-            1,
-            taught
+            &actor(&[Role::Student], 1),
+            OrganizationId::new(1),
+            me
         ));
-        assert!(may_report_on_student(&actor(&[Role::Teacher], 1), 1, led));
-        assert!(!may_report_on_student(&actor(&[Role::Teacher], 1), 1, none));
-        assert!(!may_report_on_student(
-            &actor(&[Role::Teacher], 2),
-            1,
-            taught
-        ));
-        assert!(may_report_on_student(
-            &actor(&[Role::Administrator], 1),
-            1,
-            none
-        ));
-        assert!(may_report_on_student(
-            &actor(&[Role::DeputyHead], 1),
-            1,
-            none
-        ));
-        assert!(!may_report_on_student(
-            &actor(&[Role::Administrator], 2),
-            1,
-            none
-        ));
-        // A tie counts only with its role.
-        assert!(!may_report_on_student(&actor(&[Role::Parent], 1), 1, me));
         assert!(!may_report_on_student(
             &actor(&[Role::Student], 1),
-            1,
+            OrganizationId::new(1),
+            none
+        ));
+        assert!(may_report_on_student(
+            &actor(&[Role::Parent], 2),
+            OrganizationId::new(1),
             child
         ));
         assert!(!may_report_on_student(
             &actor(&[Role::Parent], 1),
-            1,
+            OrganizationId::new(1),
+            none
+        ));
+        assert!(may_report_on_student(
+            &actor(&[Role::Teacher], 1),
+            OrganizationId::new(1),
             taught
         ));
-        assert!(!may_report_on_student(&actor(&[Role::Staff], 1), 1, led));
+        assert!(may_report_on_student(
+            &actor(&[Role::Teacher], 1),
+            OrganizationId::new(1),
+            led
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Teacher], 1),
+            OrganizationId::new(1),
+            none
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Teacher], 2),
+            OrganizationId::new(1),
+            taught
+        ));
+        assert!(may_report_on_student(
+            &actor(&[Role::Administrator], 1),
+            OrganizationId::new(1),
+            none
+        ));
+        assert!(may_report_on_student(
+            &actor(&[Role::DeputyHead], 1),
+            OrganizationId::new(1),
+            none
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Administrator], 2),
+            OrganizationId::new(1),
+            none
+        ));
+        // A tie counts only with its role.
+        assert!(!may_report_on_student(
+            &actor(&[Role::Parent], 1),
+            OrganizationId::new(1),
+            me
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Student], 1),
+            OrganizationId::new(1),
+            child
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Parent], 1),
+            OrganizationId::new(1),
+            taught
+        ));
+        assert!(!may_report_on_student(
+            &actor(&[Role::Staff], 1),
+            OrganizationId::new(1),
+            led
+        ));
     }
 
     #[test]
@@ -174,27 +218,27 @@ mod tests {
         use OrganizationKind::*;
         let school_admin = tactor(10, &[Role::Administrator]);
         assert_eq!(
-            report_territory(&school_admin, General, 1),
-            Some(ReportTerritory::School(10))
+            report_territory(&school_admin, General, RegionId::new(1)),
+            Some(ReportTerritory::School(OrganizationId::new(10)))
         );
         let deputy = tactor(10, &[Role::Teacher, Role::DeputyHead]);
         assert_eq!(
-            report_territory(&deputy, General, 1),
-            Some(ReportTerritory::School(10))
+            report_territory(&deputy, General, RegionId::new(1)),
+            Some(ReportTerritory::School(OrganizationId::new(10)))
         );
         let officer = tactor(20, &[Role::AuthorityOfficer]);
         assert_eq!(
-            report_territory(&officer, MunicipalAuthority, 1),
-            Some(ReportTerritory::Municipal(20))
+            report_territory(&officer, MunicipalAuthority, RegionId::new(1)),
+            Some(ReportTerritory::Municipal(OrganizationId::new(20)))
         );
         assert_eq!(
-            report_territory(&officer, RegionalAuthority, 7),
-            Some(ReportTerritory::Regional(7))
+            report_territory(&officer, RegionalAuthority, RegionId::new(7)),
+            Some(ReportTerritory::Regional(RegionId::new(7)))
         );
         let region_admin = tactor(30, &[Role::RegionAdministrator]);
         assert_eq!(
-            report_territory(&region_admin, RegionalAuthority, 7),
-            Some(ReportTerritory::Regional(7))
+            report_territory(&region_admin, RegionalAuthority, RegionId::new(7)),
+            Some(ReportTerritory::Regional(RegionId::new(7)))
         );
     }
 
@@ -207,22 +251,33 @@ mod tests {
             &[Role::Student],
             &[Role::Staff],
         ] {
-            assert_eq!(report_territory(&tactor(10, roles), General, 1), None);
+            assert_eq!(
+                report_territory(&tactor(10, roles), General, RegionId::new(1)),
+                None
+            );
         }
         // An officer's role means nothing in a school, nor a school role in an authority.
         assert_eq!(
-            report_territory(&tactor(10, &[Role::AuthorityOfficer]), General, 1),
+            report_territory(
+                &tactor(10, &[Role::AuthorityOfficer]),
+                General,
+                RegionId::new(1)
+            ),
             None
         );
         assert_eq!(
-            report_territory(&tactor(20, &[Role::Teacher]), MunicipalAuthority, 1),
+            report_territory(
+                &tactor(20, &[Role::Teacher]),
+                MunicipalAuthority,
+                RegionId::new(1)
+            ),
             None
         );
         assert_eq!(
             report_territory(
                 &tactor(30, &[Role::RegionAdministrator]),
                 MunicipalAuthority,
-                1
+                RegionId::new(1)
             ),
             None
         );

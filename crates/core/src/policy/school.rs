@@ -227,24 +227,29 @@ mod tests {
     #[test]
     fn school_administration_stays_in_its_school() {
         let admin = actor(1, 5, &[Role::Administrator]);
-        assert!(may_administer_school(&admin, 5));
-        assert!(!may_administer_school(&admin, 6));
+        assert!(may_administer_school(&admin, OrganizationId::new(5)));
+        assert!(!may_administer_school(&admin, OrganizationId::new(6)));
         assert!(!may_administer_region(&admin));
         let deputy = actor(1, 5, &[Role::DeputyHead]);
         assert_eq!(
-            school_administration(&deputy, 5).map(|c| c.organization()),
-            Some(5)
+            school_administration(&deputy, OrganizationId::new(5)).map(|c| c.organization()),
+            Some(OrganizationId::new(5))
         );
     }
 
     #[test]
     fn a_school_administrator_reaches_only_the_schools_of_their_right() {
         let admin = school_administrator(&actor(1, 5, &[Role::Administrator])).unwrap();
-        assert_eq!(admin.school(5).map(|c| c.organization()), Some(5));
-        assert_eq!(admin.school(6), None);
-        assert_eq!(admin.home(), 5);
+        assert_eq!(
+            admin
+                .school(OrganizationId::new(5))
+                .map(|c| c.organization()),
+            Some(OrganizationId::new(5))
+        );
+        assert_eq!(admin.school(OrganizationId::new(6)), None);
+        assert_eq!(admin.home(), OrganizationId::new(5));
         let region = school_administrator(&actor(2, 1, &[Role::RegionAdministrator])).unwrap();
-        assert!(region.school(6).unwrap().from_region());
+        assert!(region.school(OrganizationId::new(6)).unwrap().from_region());
         for role in [Role::Teacher, Role::Student, Role::Parent, Role::Staff] {
             assert_eq!(
                 school_administrator(&actor(3, 5, &[role])),
@@ -258,8 +263,11 @@ mod tests {
     fn teachers_students_and_parents_do_not_administer() {
         for role in [Role::Teacher, Role::Student, Role::Parent, Role::Staff] {
             let a = actor(1, 5, &[role]);
-            assert!(!may_administer_school(&a, 5), "{role:?}");
-            assert!(!may_read_audit_log(&a, 5), "{role:?}");
+            assert!(
+                !may_administer_school(&a, OrganizationId::new(5)),
+                "{role:?}"
+            );
+            assert!(!may_read_audit_log(&a, OrganizationId::new(5)), "{role:?}");
         }
     }
 
@@ -267,14 +275,14 @@ mod tests {
     fn the_region_administrator_acts_for_any_organization() {
         let r = actor(1, 1, &[Role::RegionAdministrator]);
         assert!(may_administer_region(&r));
-        let cap = school_administration(&r, 77).unwrap();
+        let cap = school_administration(&r, OrganizationId::new(77)).unwrap();
         assert!(cap.from_region());
     }
 
-    fn target(account: AccountId, roles: &[Role], in_own_classes: bool) -> CredentialTarget {
+    fn target(account: i64, roles: &[Role], in_own_classes: bool) -> CredentialTarget {
         CredentialTarget {
-            account,
-            organization: 5,
+            account: AccountId::new(account),
+            organization: OrganizationId::new(5),
             roles: roles.to_vec(),
             in_own_classes,
         }
@@ -285,9 +293,25 @@ mod tests {
         let t = actor(1, 5, &[Role::Teacher]);
         let parent = target(10, &[Role::Parent], true);
         let student = target(11, &[Role::Student], true);
-        assert!(credential_issuer(&t, 5, &[parent.clone(), student]).is_some());
-        assert!(credential_issuer(&t, 5, &[target(12, &[Role::Parent], false)]).is_none());
-        assert!(credential_issuer(&actor(1, 6, &[Role::Teacher]), 5, &[parent]).is_none());
+        assert!(
+            credential_issuer(&t, OrganizationId::new(5), &[parent.clone(), student]).is_some()
+        );
+        assert!(
+            credential_issuer(
+                &t,
+                OrganizationId::new(5),
+                &[target(12, &[Role::Parent], false)]
+            )
+            .is_none()
+        );
+        assert!(
+            credential_issuer(
+                &actor(1, 6, &[Role::Teacher]),
+                OrganizationId::new(5),
+                &[parent]
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -300,7 +324,10 @@ mod tests {
             Role::Staff,
         ] {
             let p = target(10, &[Role::Parent, staff], true);
-            assert!(credential_issuer(&t, 5, &[p]).is_none(), "{staff:?}");
+            assert!(
+                credential_issuer(&t, OrganizationId::new(5), &[p]).is_none(),
+                "{staff:?}"
+            );
         }
     }
 
@@ -308,22 +335,50 @@ mod tests {
     fn administrators_are_issued_only_by_administrators_or_the_region() {
         let admin = target(10, &[Role::Administrator, Role::Parent], false);
         let deputy = actor(2, 5, &[Role::DeputyHead]);
-        assert!(credential_issuer(&deputy, 5, std::slice::from_ref(&admin)).is_none());
+        assert!(
+            credential_issuer(
+                &deputy,
+                OrganizationId::new(5),
+                std::slice::from_ref(&admin)
+            )
+            .is_none()
+        );
         let other_admin = actor(3, 5, &[Role::Administrator]);
-        assert!(credential_issuer(&other_admin, 5, std::slice::from_ref(&admin)).is_some());
+        assert!(
+            credential_issuer(
+                &other_admin,
+                OrganizationId::new(5),
+                std::slice::from_ref(&admin)
+            )
+            .is_some()
+        );
         let region = actor(4, 1, &[Role::RegionAdministrator]);
-        assert!(credential_issuer(&region, 5, std::slice::from_ref(&admin)).is_some());
+        assert!(
+            credential_issuer(
+                &region,
+                OrganizationId::new(5),
+                std::slice::from_ref(&admin)
+            )
+            .is_some()
+        );
         let himself = actor(10, 5, &[Role::Administrator]);
-        assert!(credential_issuer(&himself, 5, &[admin]).is_none());
-        assert!(credential_issuer(&deputy, 5, &[target(11, &[Role::Teacher], false)]).is_some());
+        assert!(credential_issuer(&himself, OrganizationId::new(5), &[admin]).is_none());
+        assert!(
+            credential_issuer(
+                &deputy,
+                OrganizationId::new(5),
+                &[target(11, &[Role::Teacher], false)]
+            )
+            .is_some()
+        );
     }
 
     #[test]
     fn an_empty_or_mixed_list_is_refused_whole() {
         let t = actor(1, 5, &[Role::Teacher]);
-        assert!(credential_issuer(&t, 5, &[]).is_none());
+        assert!(credential_issuer(&t, OrganizationId::new(5), &[]).is_none());
         let ok = target(10, &[Role::Parent], true);
         let bad = target(11, &[Role::Parent], false);
-        assert!(credential_issuer(&t, 5, &[ok, bad]).is_none());
+        assert!(credential_issuer(&t, OrganizationId::new(5), &[ok, bad]).is_none());
     }
 }

@@ -35,7 +35,7 @@ impl Fields {
     }
 
     /// Every value of a field that is a number (ids of ticked rows).
-    pub fn ids(&self, name: &str) -> Vec<i64> {
+    pub fn ids<T: std::str::FromStr>(&self, name: &str) -> Vec<T> {
         self.values(name)
             .filter_map(|v| v.trim().parse().ok())
             .collect()
@@ -58,7 +58,7 @@ impl Fields {
 
 /// The values of a list field that are numbers (ids of ticked rows); others are passed over, as
 /// a browser sends only what the page offered.
-pub(crate) fn ids(values: &[String]) -> Vec<i64> {
+pub(crate) fn ids<T: std::str::FromStr>(values: &[String]) -> Vec<T> {
     values
         .iter()
         .filter_map(|v| v.trim().parse().ok())
@@ -349,6 +349,6 @@ mod tests {
         let a: Vec<_> = again.pairs().filter(|(k, _)| *k == "a").collect();
         assert_eq!(a, vec![("a", "1"), ("a", "3")]);
         assert_eq!(again.get("b"), "2");
-        assert_eq!(again.ids("a"), vec![1, 3]);
+        assert_eq!(again.ids::<i64>("a"), vec![1, 3]);
     }
 }

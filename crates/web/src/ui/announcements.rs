@@ -1,5 +1,7 @@
 //! The announcements pages: the list, writing and editing.
 
+use sgo_core::AnnouncementId;
+use sgo_core::ClassId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -64,7 +66,7 @@ struct FormValues {
     body: String,
     audience: String,
     roles: Vec<String>,
-    class_ids: Vec<i64>,
+    class_ids: Vec<ClassId>,
     expires_on: String,
 }
 
@@ -167,14 +169,14 @@ async fn render_form(
 }
 
 /// `GET /announcements/new`.
-async fn new_form(UiRequest { state, session, .. }: UiRequest) -> Response {
+async fn new_form(req: UiRequest) -> Response {
     let values = FormValues {
         audience: "all".to_owned(),
         ..FormValues::default()
     };
     render_form(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         "Новое объявление",
         "/announcements".to_owned(),
         values,
@@ -186,10 +188,14 @@ async fn new_form(UiRequest { state, session, .. }: UiRequest) -> Response {
 }
 
 /// `GET /announcements/{id}/edit`.
-async fn edit_form(UiRequest { state, session, .. }: UiRequest, Path(id): Path<i64>) -> Response {
-    let view = match state.app.announcement_to_edit(&session.who.actor, id).await {
+async fn edit_form(req: UiRequest, Path(id): Path<AnnouncementId>) -> Response {
+    let view = match req
+        .app()
+        .announcement_to_edit(&req.session.who.actor, id)
+        .await
+    {
         Ok(v) => v,
-        Err(e) => return PageError(state, e).into_response(),
+        Err(e) => return PageError(req.state, e).into_response(),
     };
     let values = FormValues {
         title: view.record.title,
@@ -204,8 +210,8 @@ async fn edit_form(UiRequest { state, session, .. }: UiRequest, Path(id): Path<i
             .unwrap_or_default(),
     };
     render_form(
-        &state,
-        &session,
+        &req.state,
+        &req.session,
         "Изменение объявления",
         format!("/announcements/{id}"),
         values,
@@ -288,7 +294,7 @@ async fn create(req: UiRequest, form: Uploaded<AnnouncementForm, AssignmentFiles
 /// `POST /announcements/{id}` (multipart).
 async fn update(
     req: UiRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<AnnouncementId>,
     form: Uploaded<AnnouncementForm, AssignmentFiles>,
 ) -> Response {
     let input = input_of(form);
@@ -322,7 +328,7 @@ async fn update(
 }
 
 /// `POST /announcements/{id}/delete`.
-async fn delete(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
+async fn delete(req: UiRequest, Path(id): Path<AnnouncementId>, _: Submitted<Fields>) -> Response {
     let actor = &req.session.who.actor;
     let deleted = req.app().delete_announcement(actor, &req.origin, id).await;
     req.done_or_fail(deleted, "/announcements?done=deleted")

@@ -1,5 +1,6 @@
 //! The diary page: a week of lessons, homework, marks and attendance; parents switch children.
 
+use sgo_core::StudentId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -101,7 +102,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                             .map(|fs| {
                                 fs.iter()
                                     .map(|f| FileView {
-                                        id: f.id,
+                                        id: f.id.get(),
                                         name: f.name.clone(),
                                     })
                                     .collect()
@@ -115,7 +116,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                                 title: a.title.clone(),
                                 description: a.description.clone(),
                                 files,
-                                card_href: card(a.assignment_id),
+                                card_href: card(a.assignment_id.get()),
                             });
                         }
                         if a.mark_id.is_none() {
@@ -146,7 +147,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                             title,
                             duty,
                             comment: a.mark_comment.clone().unwrap_or_default(),
-                            card_href: card(a.assignment_id),
+                            card_href: card(a.assignment_id.get()),
                         });
                     }
                     LessonView {
@@ -188,13 +189,13 @@ pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>
     let student_id = q
         .get("student")
         .and_then(|s| s.parse::<i64>().ok())
-        .unwrap_or(students[0].account_id);
+        .unwrap_or((students[0].account_id).get());
     let saturday = monday + Duration::days(5);
     let week = match req
         .app()
         .diary_week(
             actor,
-            student_id,
+            StudentId::new(student_id),
             monday,
             monday + Duration::days(6),
             &req.origin,
@@ -220,7 +221,7 @@ pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>
     render(&DiaryPage {
         portal_name: &req.state.options.portal_name,
         header,
-        students: student_options(&students, student_id),
+        students: student_options(&students, sgo_core::StudentId::new(student_id)),
         student_line,
         week_param: monday.format("%Y-%m-%d").to_string(),
         prev_href: link(monday - Duration::days(7)),

@@ -1,6 +1,7 @@
 //! Sign-in with ESIA (Госуслуги): the start, the provider's callback, the account chooser, the
 //! «not linked» page; linking from personal settings; the region's ESIA rules.
 
+use sgo_core::AccountId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -250,7 +251,7 @@ async fn choose(
         .app
         .esia_sign_in(
             bound.as_deref().unwrap_or_default(),
-            account,
+            AccountId::new(account),
             Channel::Web,
             bound.as_deref(),
             &origin,

@@ -4,6 +4,7 @@ use crate::routes::Routes;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use sgo_core::FileId;
 
 use super::PageError;
 use crate::ui::request::UiRequest;
@@ -12,7 +13,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new().route("/files/{id}", get(download))
 }
 
-async fn download(req: UiRequest, Path(id): Path<i64>) -> Response {
+async fn download(req: UiRequest, Path(id): Path<FileId>) -> Response {
     match req
         .app()
         .download_file(&req.session.who.actor, id, &req.origin)

@@ -1,5 +1,6 @@
 //! The login page with its cascading choice of organization, sign-in and sign-out.
 
+use sgo_core::{MunicipalityId, OrganizationId, RegionId, SettlementId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -57,9 +58,9 @@ fn parse_id(v: Option<&String>) -> Option<i64> {
 
 fn cascade_query(chosen: &HashMap<String, String>) -> CascadeQuery {
     CascadeQuery {
-        region: parse_id(chosen.get("region")),
-        municipality: parse_id(chosen.get("municipality")),
-        settlement: parse_id(chosen.get("settlement")),
+        region: (parse_id(chosen.get("region"))).map(RegionId::new),
+        municipality: (parse_id(chosen.get("municipality"))).map(MunicipalityId::new),
+        settlement: (parse_id(chosen.get("settlement"))).map(SettlementId::new),
         kind: chosen
             .get("kind")
             .and_then(|k| OrganizationKind::from_code(k).ok()),
@@ -259,7 +260,7 @@ pub(crate) async fn submit(
     };
     match state
         .app
-        .sign_in(organization, login, password, &origin)
+        .sign_in(OrganizationId::new(organization), login, password, &origin)
         .await
     {
         Ok(signed) => {

@@ -1,6 +1,8 @@
 //! Progress pages for students and parents: marks by subject and period with weighted averages,
 //! period and year marks, overdue work, and the assignment card.
 
+use sgo_core::PeriodId;
+use sgo_core::{AssignmentId, StudentId};
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -113,12 +115,17 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
         return Redirect::to("/home").into_response();
     }
     let (student_id, period_id) = match (int(&q, "student"), int(&q, "period")) {
-        (Ok(s), Ok(p)) => (s.unwrap_or(students[0].account_id), p),
+        (Ok(s), Ok(p)) => (s.unwrap_or((students[0].account_id).get()), p),
         (Err(e), _) | (_, Err(e)) => return PageError(req.state, e).into_response(),
     };
     let progress = match req
         .app()
-        .progress(actor, student_id, period_id, &req.origin)
+        .progress(
+            actor,
+            StudentId::new(student_id),
+            period_id.map(PeriodId::new),
+            &req.origin,
+        )
         .await
     {
         Ok(p) => p,
@@ -159,7 +166,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
                             .map(|v| v.to_string())
                             .unwrap_or_else(|| "code".into()),
                         title,
-                        href: card(m.assignment_id),
+                        href: card(m.assignment_id.get()),
                         duty: m.duty,
                     }
                 })
@@ -178,14 +185,14 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
     render(&ProgressPage {
         portal_name: &req.state.options.portal_name,
         header,
-        students: student_options(&students, student_id),
+        students: student_options(&students, sgo_core::StudentId::new(student_id)),
         student_id,
         student_line,
         periods: progress
             .periods
             .iter()
             .map(|p| PeriodOption {
-                id: p.id,
+                id: p.id.get(),
                 name: p.name.clone(),
                 selected: Some(p.id) == chosen,
             })
@@ -208,7 +215,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
                 } else {
                     a.title.clone()
                 },
-                href: card(a.assignment_id),
+                href: card(a.assignment_id.get()),
             })
             .collect(),
     })
@@ -227,18 +234,24 @@ async fn card(
     };
     let student = match int(&q, "student") {
         Ok(Some(s)) => s,
-        Ok(None) => match req.app().diary_students(actor).await {
+        Ok(None) => (match req.app().diary_students(actor).await {
             Ok(list) => match list.first() {
                 Some(s) => s.account_id,
                 None => return Redirect::to("/home").into_response(),
             },
             Err(e) => return PageError(req.state, e).into_response(),
-        },
+        })
+        .get(),
         Err(e) => return PageError(req.state, e).into_response(),
     };
     let c = match req
         .app()
-        .assignment_card(actor, student, id, &req.origin)
+        .assignment_card(
+            actor,
+            StudentId::new(student),
+            AssignmentId::new(id),
+            &req.origin,
+        )
         .await
     {
         Ok(c) => c,
@@ -292,7 +305,7 @@ async fn card(
             .files
             .iter()
             .map(|f| FileView {
-                id: f.id,
+                id: f.id.get(),
                 name: f.name.clone(),
             })
             .collect(),

@@ -1,6 +1,7 @@
 //! Password recovery: the request form («Забыли пароль?»), and the page a link from the e-mail
 //! opens to choose a new password.
 
+use sgo_core::OrganizationId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -177,7 +178,7 @@ async fn request_submit(
     };
     if let Err(e) = state
         .app
-        .request_password_reset(organization, who, &origin)
+        .request_password_reset(OrganizationId::new(organization), who, &origin)
         .await
     {
         return PageError(state, e).into_response();

@@ -14,6 +14,7 @@ use sgo_app::reports::{
     Cell, ReportClassChoice, ReportFormat, ReportJob, ReportJobState, ReportRequest, ResultsReach,
     StudentReportForm, cell_text, render_document,
 };
+use sgo_core::StudentId;
 
 use super::{Header, PageError, UiSession, local_time, render};
 use crate::AppState;
@@ -103,7 +104,7 @@ async fn catalogue(req: UiRequest, Query(q): Query<CatalogueQuery>) -> Response 
 async fn catalogue_page(
     state: &AppState,
     session: &UiSession,
-    student: Option<i64>,
+    student: Option<StudentId>,
     error: Option<String>,
     status: StatusCode,
 ) -> Response {

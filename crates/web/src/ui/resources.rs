@@ -1,5 +1,6 @@
 //! The educational resources pages: publishing and reading materials and links.
 
+use sgo_core::ResourceId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -162,7 +163,7 @@ async fn create(req: UiRequest, form: Uploaded<Values, AssignmentFiles>) -> Resp
 }
 
 /// `POST /resources/{id}/delete`.
-async fn delete(req: UiRequest, Path(id): Path<i64>, _: Submitted<Fields>) -> Response {
+async fn delete(req: UiRequest, Path(id): Path<ResourceId>, _: Submitted<Fields>) -> Response {
     let actor = &req.session.who.actor;
     let deleted = req.app().delete_resource(actor, &req.origin, id).await;
     req.done_or_fail(deleted, "/resources?done=deleted")

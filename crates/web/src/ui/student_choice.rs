@@ -2,16 +2,20 @@
 //! who may read several students, choose whose page they see.
 
 use sgo_app::diary::DiaryStudent;
+use sgo_core::StudentId;
 
 /// A student in the switch.
 pub(crate) struct StudentOption {
-    pub id: i64,
+    pub id: StudentId,
     pub name: String,
     pub selected: bool,
 }
 
 /// The switch's options, «Name (9А)», with `selected` chosen.
-pub(crate) fn student_options(students: &[DiaryStudent], selected: i64) -> Vec<StudentOption> {
+pub(crate) fn student_options(
+    students: &[DiaryStudent],
+    selected: StudentId,
+) -> Vec<StudentOption> {
     students
         .iter()
         .map(|s| StudentOption {

@@ -52,7 +52,7 @@ struct AttachmentDto {
 fn dto(v: AnnouncementView) -> AnnouncementDto {
     let r = v.record;
     AnnouncementDto {
-        id: r.id,
+        id: r.id.get(),
         name: r.title,
         description: r.body,
         post_date: dates::timestamp(r.posted_at),
@@ -60,7 +60,7 @@ fn dto(v: AnnouncementView) -> AnnouncementDto {
         // Both names from the school's records: clients show one of them as the author, and
         // the self-chosen display name could be anyone's.
         author: AuthorDto {
-            id: r.author_account_id,
+            id: r.author_account_id.get(),
             fio: v.author.full_name(),
             nick_name: v.author.short_name(),
         },
@@ -68,7 +68,7 @@ fn dto(v: AnnouncementView) -> AnnouncementDto {
             .files
             .into_iter()
             .map(|f| AttachmentDto {
-                id: f.id,
+                id: f.id.get(),
                 original_file_name: f.name.clone(),
                 name: f.name,
                 description: Some(f.description).filter(|d| !d.is_empty()),

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sgo_app::files::UploadPurpose;
+use sgo_core::FileId;
 
 use super::{ApiError, ApiSession};
 use crate::AppState;
@@ -36,7 +37,10 @@ async fn download(
         .trim()
         .parse()
         .map_err(|_| ApiError(StatusCode::BAD_REQUEST, "Неверный номер вложения".into()))?;
-    let (file, bytes) = state.app.download_file(&who.actor, id, &origin).await?;
+    let (file, bytes) = state
+        .app
+        .download_file(&who.actor, FileId::new(id), &origin)
+        .await?;
     Ok(crate::download::file_response(&file, bytes))
 }
 

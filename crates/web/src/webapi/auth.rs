@@ -139,7 +139,7 @@ pub(crate) async fn login_success(
 ) -> Result<Json<LoginResponse>, ApiError> {
     let me = state.app.whoami(&signed.actor).await?;
     let organization = IdName {
-        id: me.organization.id,
+        id: me.organization.id.get(),
         name: me.organization.short_name.clone(),
     };
     let timeout_ms = state.app.settings().session_idle.as_millis() as u64;
@@ -157,7 +157,7 @@ pub(crate) async fn login_success(
                 name: organization.name.clone(),
             },
             user: IdName {
-                id: me.account.id,
+                id: me.account.id.get(),
                 name: me.account.display_name.clone(),
             },
             user_roles: Vec::new(),

@@ -1,10 +1,11 @@
 //! The diary: `student/diary/init`, `student/diary`, `student/diary/pastMandatory`.
 
+use sgo_core::StudentId;
 use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use sgo_app::records::DiaryAssignmentRecord;
+use sgo_app::diary::AssignmentWithMark;
 use sgo_core::calendar;
 
 use sgo_app::files::FileLink;
@@ -27,7 +28,7 @@ pub(crate) async fn init(
         students: students
             .into_iter()
             .map(|s| InitStudent {
-                student_id: s.account_id,
+                student_id: s.account_id.get(),
                 nick_name: s.display_name,
                 class_name: s.class_name.unwrap_or_default(),
                 class_id: 0,
@@ -51,7 +52,7 @@ pub(crate) async fn init(
 /// A file as the wire lists it; an empty description is null, as on real servers.
 pub(crate) fn attachment_dto(f: &FileLink) -> Attachment {
     Attachment {
-        id: f.id,
+        id: f.id.get(),
         name: f.name.clone(),
         original_file_name: f.name.clone(),
         description: Some(f.description.clone()).filter(|d| !d.is_empty()),
@@ -59,24 +60,24 @@ pub(crate) fn attachment_dto(f: &FileLink) -> Attachment {
 }
 
 fn assignment_dto(
-    a: DiaryAssignmentRecord,
-    student: i64,
+    a: AssignmentWithMark,
+    student: StudentId,
     with_subject: bool,
     files: Option<&Vec<FileLink>>,
 ) -> Assignment {
     let has_mark = a.mark_id.is_some();
     Assignment {
-        id: a.assignment_id,
-        type_id: a.type_id,
+        id: a.assignment_id.get(),
+        type_id: a.type_id.get(),
         assignment_name: a.title,
         weight: a.weight,
         due_date: dates::date(a.due_date),
-        class_meeting_id: a.lesson_id,
+        class_meeting_id: a.lesson_id.get(),
         exists_test_plan: false,
         subject_name: with_subject.then_some(a.subject_name),
         mark: has_mark.then(|| Mark {
-            assignment_id: a.assignment_id,
-            student_id: student,
+            assignment_id: a.assignment_id.get(),
+            student_id: student.get(),
             mark: a.mark_value,
             abbr: a.mark_code.clone(),
             result_score: None,
@@ -117,7 +118,7 @@ pub(crate) async fn week(
                 .lessons
                 .into_iter()
                 .map(|l| Lesson {
-                    classmeeting_id: l.lesson.lesson_id,
+                    classmeeting_id: l.lesson.lesson_id.get(),
                     day: dates::date(l.lesson.date),
                     number: l.lesson.number,
                     relay: l.lesson.shift,

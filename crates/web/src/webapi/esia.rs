@@ -1,6 +1,7 @@
 //! NetSchool sign-in through ESIA (spec §2.10.3): `sso/esia/crosslogin`, `sso/esia/account-info`,
 //! `auth/login-state`, and `auth/login` with `loginType=8`.
 
+use sgo_core::AccountId;
 use std::collections::HashMap;
 
 use axum::Json;
@@ -123,7 +124,13 @@ pub(crate) async fn login(
         })?;
     let signed = state
         .app
-        .esia_sign_in(login_state, account, Channel::WebApi, None, origin)
+        .esia_sign_in(
+            login_state,
+            AccountId::new(account),
+            Channel::WebApi,
+            None,
+            origin,
+        )
         .await?;
     super::auth::login_success(state, signed).await
 }

@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use sgo_core::{AssignmentId, ClassId, GroupId, MessageId, PeriodId, StudentId};
+
 use chrono::{Duration, NaiveDate};
 use serde_json::Value;
 use sgo_core::calendar;
@@ -60,7 +62,7 @@ pub(crate) fn path_id(text: &str, message: &str) -> Result<i64, Refused> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct DiaryQuery {
     /// `studentId`.
-    pub student: i64,
+    pub student: StudentId,
     /// `weekStart`, or this week's Monday.
     pub from: NaiveDate,
     /// `weekEnd`, or six days after the start.
@@ -98,7 +100,7 @@ fn json(body: &[u8]) -> Result<Value, Refused> {
 
 /// The assignment ids of a get-attachments body: `{"assignId": [1, 2]}` (a single number is
 /// accepted too).
-pub(crate) fn assign_ids(body: &[u8]) -> Result<Vec<i64>, Refused> {
+pub(crate) fn assign_ids(body: &[u8]) -> Result<Vec<AssignmentId>, Refused> {
     let value = json(body)?;
     let field = value
         .as_object()
@@ -108,6 +110,7 @@ pub(crate) fn assign_ids(body: &[u8]) -> Result<Vec<i64>, Refused> {
     let as_id = |v: &Value| {
         v.as_i64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            .map(AssignmentId::new)
             .ok_or_else(|| bad("Неверный assignId"))
     };
     match field {
@@ -182,9 +185,9 @@ fn recipients_of(body: &Value, key: &str) -> Result<Vec<i64>, Refused> {
 }
 
 /// `messageId` as a list (or a single id) of numbers or numeric strings.
-pub(crate) fn message_ids(body: &Value) -> Result<Vec<i64>, Refused> {
+pub(crate) fn message_ids(body: &Value) -> Result<Vec<MessageId>, Refused> {
     let one = |v: &Value| match v {
-        Value::Number(n) => n.as_i64(),
+        Value::Number(n) => n.as_i64().map(MessageId::new),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     };
@@ -358,11 +361,14 @@ impl StudentReport {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Selection {
     /// The year's marks of a student in a class.
-    TotalMarks { student_id: i64, class_id: i64 },
+    TotalMarks {
+        student_id: StudentId,
+        class_id: ClassId,
+    },
     /// A student's marks in one subject group between two days.
     Grades {
-        student_id: i64,
-        subject_group_id: i64,
+        student_id: StudentId,
+        subject_group_id: GroupId,
         span: Span,
     },
 }
@@ -373,7 +379,7 @@ pub(crate) enum Span {
     /// From the `period` interval filter.
     Days(NaiveDate, NaiveDate),
     /// From `TERMID`.
-    Period(i64),
+    Period(PeriodId),
 }
 
 /// An interval filter value as SGO writes it.
@@ -426,7 +432,10 @@ fn selected(body: &[u8]) -> Result<HashMap<String, String>, Refused> {
     Ok(out)
 }
 
-fn id_filter(values: &HashMap<String, String>, id: &str) -> Result<i64, Refused> {
+fn id_filter<T: std::str::FromStr>(
+    values: &HashMap<String, String>,
+    id: &str,
+) -> Result<T, Refused> {
     let raw = values
         .get(&id.to_ascii_lowercase())
         .filter(|v| !v.is_empty())
@@ -507,8 +516,8 @@ mod tests {
         assert_eq!(
             selection(StudentReport::TotalMarks, body),
             Ok(Selection::TotalMarks {
-                student_id: 5,
-                class_id: 7
+                student_id: StudentId::new(5),
+                class_id: ClassId::new(7)
             })
         );
         let body = br#"{"selectedData":[{"filterId":"SID","filterValue":"5"},
@@ -518,8 +527,8 @@ mod tests {
         assert_eq!(
             selection(StudentReport::Grades, body),
             Ok(Selection::Grades {
-                student_id: 5,
-                subject_group_id: 9,
+                student_id: StudentId::new(5),
+                subject_group_id: GroupId::new(9),
                 span: Span::Days(d(9, 1), d(10, 26))
             })
         );
@@ -557,7 +566,7 @@ mod tests {
                 .collect::<HashMap<_, _>>()
         };
         let week = diary_query(q(&[("StudentID", " 7 ")]), today).unwrap();
-        assert_eq!(week.student, 7);
+        assert_eq!(week.student, StudentId::new(7));
         assert_eq!(week.from, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
         assert_eq!(week.to, NaiveDate::from_ymd_opt(2026, 11, 29).unwrap());
         let last = diary_query(q(&[("studentId", "7"), ("weekStart", "9999-12-31")]), today);

@@ -1,5 +1,6 @@
 //! Mail over the NetSchool API: `mail/registry`, `mail/messages/…`, `mail/recipients` (§3.27–3.30).
 
+use sgo_core::{MessageId, OrganizationId};
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -92,7 +93,10 @@ async fn read(
     ApiSession(who): ApiSession,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let m = state.app.read_message(&who.actor, parse_id(&id)?).await?;
+    let m = state
+        .app
+        .read_message(&who.actor, MessageId::new(parse_id(&id)?))
+        .await?;
     let files: Vec<Value> = m
         .files
         .iter()
@@ -121,7 +125,7 @@ fn recipient_json(id: i64, name: &str, organization: &str) -> Value {
 async fn school_name(state: &AppState, org: i64) -> String {
     state
         .app
-        .organization_card(org)
+        .organization_card(OrganizationId::new(org))
         .await
         .map(|o| o.short_name)
         .unwrap_or_default()
@@ -138,9 +142,9 @@ async fn edit(
     let kind = ReplyKind::parse(action).ok_or_else(|| bad("Неизвестное действие"))?;
     let d = state
         .app
-        .prepare_reply(&who.actor, parse_id(&id)?, kind)
+        .prepare_reply(&who.actor, MessageId::new(parse_id(&id)?), kind)
         .await?;
-    let org = school_name(&state, who.actor.organization_id).await;
+    let org = school_name(&state, who.actor.organization_id.get()).await;
     let people = |list: &[sgo_app::mail::Person]| -> Vec<Value> {
         list.iter()
             .map(|p| recipient_json(p.id, &p.name, &org))
@@ -176,7 +180,7 @@ async fn recipients(
         ),
         None => None,
     };
-    let org = school_name(&state, who.actor.organization_id).await;
+    let org = school_name(&state, who.actor.organization_id.get()).await;
     let list: Vec<Contact> = state.app.mail_directory(&who.actor).await?;
     Ok(Json(
         list.iter()

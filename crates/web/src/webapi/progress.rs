@@ -1,6 +1,7 @@
 //! The rest of the diary over the NetSchool API: `student/diary/get-attachments`,
 //! `student/diary/assigns/{id}`, `schedule/times`, `users/photo`, `mysettings`.
 
+use sgo_core::{AccountId, AssignmentId, StudentId, YearId};
 use std::collections::HashMap;
 
 use crate::form::NetSchoolBody;
@@ -49,13 +50,13 @@ async fn get_attachments(
     let ids = assign_ids(&body)?;
     let found = state
         .app
-        .assignment_attachments(&who.actor, student, &ids, &origin)
+        .assignment_attachments(&who.actor, StudentId::new(student), &ids, &origin)
         .await?;
     Ok(Json(
         found
             .into_iter()
             .map(|(id, files)| AssignmentAttachments {
-                assignment_id: id,
+                assignment_id: id.get(),
                 attachments: files.iter().map(attachment_dto).collect(),
             })
             .collect(),
@@ -77,16 +78,21 @@ async fn assign_card(
     let student = int_param(q, "studentId")?;
     let card = state
         .app
-        .assignment_card(&who.actor, student, id, &origin)
+        .assignment_card(
+            &who.actor,
+            StudentId::new(student),
+            AssignmentId::new(id),
+            &origin,
+        )
         .await?;
     let a = card.assignment;
     Ok(Json(AssignCard {
-        id: a.assignment_id,
+        id: a.assignment_id.get(),
         assignment_name: a.title,
         activity_name: None,
         problem_name: None,
         subject_group: IdName {
-            id: a.subject_group_id,
+            id: a.subject_group_id.get(),
             name: a.subject_group_name,
         },
         subject_name: a.subject_name,
@@ -94,7 +100,7 @@ async fn assign_card(
             .teachers
             .into_iter()
             .map(|t| IdName {
-                id: t.id,
+                id: t.id.get(),
                 name: t.name,
             })
             .collect(),
@@ -104,7 +110,7 @@ async fn assign_card(
         date: dates::date(a.due_date),
         due_date: dates::date(a.due_date),
         description: a.description,
-        type_id: a.type_id,
+        type_id: a.type_id.get(),
         type_name: a.type_name,
         attachments: card.files.iter().map(attachment_dto).collect(),
         content_elements: None,
@@ -145,7 +151,10 @@ async fn photo(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let user = int_param(q, "userId")?;
-    state.app.may_see_photo(&who.actor, user).await?;
+    state
+        .app
+        .may_see_photo(&who.actor, AccountId::new(user))
+        .await?;
     let mut response = PHOTO_PLACEHOLDER.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
@@ -164,14 +173,14 @@ async fn my_settings(
     let s = state.app.my_settings(&who.actor).await?;
     let a = s.account;
     Ok(Json(MySettings {
-        user_id: a.id,
+        user_id: a.id.get(),
         first_name: a.first_name,
         last_name: a.last_name,
         middle_name: a.middle_name,
         login_name: a.login,
         birth_date: a.birth_date.map(dates::date),
         roles: s.roles,
-        schoolyear_id: s.year_id,
+        schoolyear_id: s.year_id.map(YearId::get),
         windows_account: None,
         mobile_phone: a.phone,
         prefered_com: a.preferred_channel,
@@ -186,7 +195,7 @@ async fn my_settings(
             recovery_answer: String::new(),
             recovery_question: String::new(),
             theme: 0,
-            user_id: a.id,
+            user_id: a.id.get(),
             show_net_school_app: false,
         },
     }))

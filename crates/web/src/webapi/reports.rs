@@ -10,7 +10,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::Value;
-use sgo_app::records::{NamedRecord, PeriodRecord};
+use sgo_app::Named;
+use sgo_app::calendar::Period;
 use sgo_app::reports::StudentReportForm;
 
 use super::input::{StudentReport, range_value, selection};
@@ -94,7 +95,11 @@ struct Filters {
     filter_sources: Vec<FilterSource>,
 }
 
-fn choice(id: &'static str, default: Option<i64>, items: Vec<(i64, String)>) -> FilterSource {
+fn choice<I: std::fmt::Display>(
+    id: &'static str,
+    default: Option<I>,
+    items: Vec<(I, String)>,
+) -> FilterSource {
     FilterSource {
         filter_id: id,
         default_value: default.map(|d| d.to_string()).unwrap_or_default(),
@@ -110,8 +115,9 @@ fn choice(id: &'static str, default: Option<i64>, items: Vec<(i64, String)>) -> 
 }
 
 fn filter_sources(report: StudentReport, form: StudentReportForm) -> Vec<FilterSource> {
-    let named =
-        |list: Vec<NamedRecord>| list.into_iter().map(|n| (n.id, n.name)).collect::<Vec<_>>();
+    fn named<I>(list: Vec<Named<I>>) -> Vec<(I, String)> {
+        list.into_iter().map(|n| (n.id, n.name)).collect()
+    }
     let mut out = vec![
         choice("SID", form.student, named(form.students)),
         choice("PCLID", form.class, named(form.classes)),
@@ -126,7 +132,7 @@ fn filter_sources(report: StudentReport, form: StudentReportForm) -> Vec<FilterS
             form.current_period,
             form.periods
                 .iter()
-                .map(|p: &PeriodRecord| (p.id, p.name.clone()))
+                .map(|p: &Period| (p.id, p.name.clone()))
                 .collect(),
         ));
         out.push(choice(

@@ -1,13 +1,15 @@
 //! Schools, the school year and the catalogue calls: `schools/search`, `schools/{id}/card`,
 //! `context`, `years`, `years/current`, `grade/assignment/types`.
 
+use sgo_core::OrganizationId;
+use sgo_core::YearId;
 use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use sgo_app::OrganizationKind;
-use sgo_app::records::AcademicYearRecord;
+use sgo_app::calendar::AcademicYear;
 
 use super::dto::{
     AssignmentType, CommonInfo, ContactInfo, Context, GlobalYear, ManagementInfo, SchoolCard,
@@ -41,13 +43,13 @@ pub(crate) async fn search(
             .into_iter()
             .filter(|o| !o.kind.is_authority())
             .map(|o| SchoolItem {
-                id: o.id,
+                id: o.id.get(),
                 name: format!("{} ({})", o.short_name, o.settlement_name),
                 short_name: o.short_name,
                 address_string: o.post_address,
-                city_id: o.settlement_id,
-                province_id: o.municipality_id,
-                state_id: o.region_id,
+                city_id: o.settlement_id.get(),
+                province_id: o.municipality_id.get(),
+                state_id: o.region_id.get(),
                 func_type: o.kind.func_type(),
                 inn: o.inn,
                 ogrn: o.ogrn,
@@ -60,7 +62,7 @@ pub(crate) async fn search(
 pub(crate) async fn card(
     State(state): State<AppState>,
     ApiSession(_): ApiSession,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
 ) -> Result<Json<SchoolCard>, ApiError> {
     let o = state.app.organization_card(id).await?;
     Ok(Json(SchoolCard {
@@ -98,24 +100,24 @@ pub(crate) async fn context(
     let me = state.app.whoami(&who.actor).await?;
     let year = state.app.current_year(&who.actor).await.ok();
     Ok(Json(Context {
-        user_id: me.account.id,
-        school_id: me.organization.id,
+        user_id: me.account.id.get(),
+        school_id: me.organization.id.get(),
         organization_name: me.organization.short_name,
         date_format: "dd.MM.yyyy",
         time_format: "HH:mm",
-        current_year_id: year.map(|y| y.id),
+        current_year_id: (year.map(|y| y.id)).map(YearId::get),
     }))
 }
 
-fn year_dto(y: AcademicYearRecord) -> Year {
+fn year_dto(y: AcademicYear) -> Year {
     Year {
-        id: y.id,
+        id: y.id.get(),
         name: y.name.clone(),
-        school_id: y.organization_id,
+        school_id: y.organization_id.get(),
         start_date: dates::date(y.start_date),
         end_date: dates::date(y.end_date),
         global_year: GlobalYear {
-            id: y.id,
+            id: y.id.get(),
             name: y.name,
             start_date: dates::date(y.start_date),
             end_date: dates::date(y.end_date),
@@ -161,7 +163,7 @@ pub(crate) async fn assignment_types(
         types
             .into_iter()
             .map(|t| AssignmentType {
-                id: t.id,
+                id: t.id.get(),
                 name: t.name,
                 abbr: t.abbr,
                 order: t.sort_order,

@@ -9,6 +9,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
 use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_core::OrganizationId;
 use sgo_demo::{DemoAccount, DemoOptions, generate};
 use sgo_store::Store;
 use sgo_store::testing::TestStore;
@@ -190,7 +191,12 @@ impl World {
     /// A session token for the account (works as the web cookie and as the NetSchool `at`).
     pub async fn token(&self, a: &DemoAccount) -> String {
         self.app
-            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
+            .sign_in(
+                OrganizationId::new(a.organization_id),
+                &a.login,
+                &a.password,
+                &Origin::default(),
+            )
             .await
             .unwrap()
             .token

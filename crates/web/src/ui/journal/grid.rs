@@ -4,9 +4,11 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Json, Redirect};
 use serde::Deserialize;
-use sgo_app::journal::{Access, MarkHistoryRecord};
+use sgo_app::journal::{Access, MarkChange};
 use sgo_core::journal::format_mark;
 use sgo_core::marks::format_average;
+use sgo_core::{AssignmentId, PeriodId, StudentId};
+use sgo_core::{GroupId, LessonId};
 
 use super::{Header, Page, UiSession, day_label, fail, json_error, render};
 use crate::AppState;
@@ -15,7 +17,7 @@ use crate::ui::request::UiRequest;
 
 /// A column of the grid: an assignment, or a lesson without one (attendance only).
 struct Column {
-    lesson_id: i64,
+    lesson_id: LessonId,
     day: String,
     assignment: Option<i64>,
     abbr: String,
@@ -76,7 +78,11 @@ pub(super) struct GridQuery {
 }
 
 /// `GET /journal/group/{id}?period=`.
-pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<GridQuery>) -> Page {
+pub(super) async fn page(
+    req: UiRequest,
+    Path(id): Path<GroupId>,
+    Query(q): Query<GridQuery>,
+) -> Page {
     let period = match q.period.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => Some(p.parse::<i64>().map_err(|_| {
@@ -88,7 +94,7 @@ pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<Gr
         .map_err(IntoResponse::into_response)?;
     let g = req
         .app()
-        .journal_grid(&req.session.who.actor, id, period)
+        .journal_grid(&req.session.who.actor, id, period.map(PeriodId::new))
         .await
         .map_err(fail(&req.state))?;
     let mut columns = Vec::new();
@@ -99,7 +105,7 @@ pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<Gr
             columns.push(Column {
                 lesson_id: l.id,
                 day: day_label(l.date),
-                assignment: Some(a.id),
+                assignment: Some(a.id.get()),
                 abbr: a.type_abbr.clone(),
                 weight: a.weight,
                 title: format!("{}: {}", a.type_name, a.title),
@@ -131,9 +137,9 @@ pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<Gr
                 .iter()
                 .map(|c| {
                     let mark = c.assignment.and_then(|a| {
-                        g.marks
-                            .iter()
-                            .find(|m| m.assignment_id == a && m.student_account_id == sid)
+                        g.marks.iter().find(|m| {
+                            m.assignment_id == AssignmentId::new(a) && m.student_account_id == sid
+                        })
                     });
                     Cell {
                         assignment: c.assignment,
@@ -159,14 +165,17 @@ pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<Gr
                         value: g
                             .finals
                             .iter()
-                            .find(|f| f.student_account_id == sid && f.period_id == period)
+                            .find(|f| {
+                                f.student_account_id == sid
+                                    && f.period_id == period.map(PeriodId::new)
+                            })
                             .map(|f| format_mark(f.value, f.code.as_deref(), false))
                             .unwrap_or_default(),
                     }
                 })
                 .collect();
             Row {
-                id: sid,
+                id: sid.get(),
                 name: r.student.name.clone(),
                 cells,
                 average: r.average.map(format_average).unwrap_or_default(),
@@ -178,7 +187,7 @@ pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<Gr
     Ok(render(&GridPage {
         portal_name: req.state.options.portal_name.clone(),
         header,
-        group_id: id,
+        group_id: id.get(),
         title: format!("{} ({}{})", g.group.name, g.group.grade, g.group.letter),
         period_name: g
             .period
@@ -189,7 +198,7 @@ pub(super) async fn page(req: UiRequest, Path(id): Path<i64>, Query(q): Query<Gr
             .periods
             .iter()
             .map(|p| PeriodLink {
-                id: p.id,
+                id: p.id.get(),
                 name: p.name.clone(),
                 chosen: g.period.as_ref().is_some_and(|c| c.id == p.id),
             })
@@ -221,8 +230,8 @@ pub(super) async fn save_mark(req: UiRequest, CellSubmitted(form): CellSubmitted
         .set_mark(
             &req.session.who.actor,
             &req.origin,
-            assignment,
-            student,
+            AssignmentId::new(assignment),
+            StudentId::new(student),
             form.get("value"),
             comment,
         )
@@ -252,9 +261,9 @@ pub(super) async fn save_final_mark(
         .set_final_mark(
             &req.session.who.actor,
             &req.origin,
-            group,
-            student,
-            period,
+            GroupId::new(group),
+            StudentId::new(student),
+            period.map(PeriodId::new),
             form.get("value"),
         )
         .await
@@ -296,7 +305,7 @@ pub(super) struct HistoryQuery {
     student: Option<i64>,
 }
 
-fn change(h: &MarkHistoryRecord) -> Change {
+fn change(h: &MarkChange) -> Change {
     // Moscow time is how schools read the journal.
     let when = h.changed_at + chrono::Duration::hours(3);
     Change {
@@ -321,7 +330,11 @@ async fn history_view(
         .map_err(IntoResponse::into_response)?;
     let (group, task, person, mark, history, access) = state
         .app
-        .mark_history(&session.who.actor, assignment, student)
+        .mark_history(
+            &session.who.actor,
+            AssignmentId::new(assignment),
+            StudentId::new(student),
+        )
         .await
         .map_err(fail(state))?;
     let status = if error.is_some() {
@@ -332,7 +345,7 @@ async fn history_view(
     let page = HistoryPage {
         portal_name: state.options.portal_name.clone(),
         header,
-        group_id: group.id,
+        group_id: group.id.get(),
         group: group.name,
         assignment_id: assignment,
         assignment: format!(
@@ -375,8 +388,8 @@ pub(super) async fn history_save(req: UiRequest, Submitted(form): Submitted<Fiel
         .set_mark(
             &req.session.who.actor,
             &req.origin,
-            assignment,
-            student,
+            AssignmentId::new(assignment),
+            StudentId::new(student),
             form.get("value"),
             Some(form.get("comment")),
         )

@@ -9,6 +9,7 @@ use sgo_app::form::FieldErrors;
 use sgo_app::journal::{Access, AssignmentInput};
 use sgo_app::settings::FormError;
 use sgo_core::marks::AttendanceCode;
+use sgo_core::{AssignmentId, LessonId};
 
 use super::{Header, Page, UiSession, day_label, fail, render};
 use crate::AppState;
@@ -88,7 +89,7 @@ async fn view(
         .map_err(IntoResponse::into_response)?;
     let v = state
         .app
-        .journal_lesson(&session.who.actor, id)
+        .journal_lesson(&session.who.actor, LessonId::new(id))
         .await
         .map_err(fail(state))?;
     let status = if errors.is_empty() {
@@ -101,7 +102,7 @@ async fn view(
         portal_name: state.options.portal_name.clone(),
         header,
         id,
-        group_id: v.group.id,
+        group_id: v.group.id.get(),
         subject: v.group.subject_name.clone(),
         title: v.group.name.clone(),
         when: format!(
@@ -118,7 +119,7 @@ async fn view(
             .assignments
             .iter()
             .map(|a| AssignmentView {
-                id: a.id,
+                id: a.id.get(),
                 abbr: a.type_abbr.clone(),
                 type_name: a.type_name.clone(),
                 title: a.title.clone(),
@@ -129,9 +130,9 @@ async fn view(
                 files: v
                     .files
                     .iter()
-                    .filter(|f| f.owner_id == Some(a.id))
-                    .map(|f| FileLink {
-                        id: f.id,
+                    .filter(|(owner, _)| *owner == a.id)
+                    .map(|(_, f)| FileLink {
+                        id: f.id.get(),
                         name: f.name.clone(),
                     })
                     .collect(),
@@ -141,7 +142,7 @@ async fn view(
             .types
             .iter()
             .map(|t| TypeOption {
-                id: t.id,
+                id: t.id.get(),
                 label: format!("{} ({}), вес {}", t.name, t.abbr, t.default_weight),
             })
             .collect(),
@@ -149,7 +150,7 @@ async fn view(
             .students
             .iter()
             .map(|s| AttendanceRow {
-                id: s.id,
+                id: s.id.get(),
                 name: s.name.clone(),
                 code: v
                     .attendance
@@ -200,7 +201,7 @@ pub(super) async fn page(
 /// `POST /journal/lesson/{id}/topic`.
 pub(super) async fn save_topic(
     req: UiRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<LessonId>,
     Submitted(form): Submitted<TopicForm>,
 ) -> Page {
     match req
@@ -212,7 +213,7 @@ pub(super) async fn save_topic(
         Err(AppError::BadRequest(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("topic", m);
-            view(&req.state, &req.session, id, None, errors, None).await
+            view(&req.state, &req.session, id.get(), None, errors, None).await
         }
         Err(e) => Err(fail(&req.state)(e)),
     }
@@ -241,7 +242,7 @@ pub(super) struct AssignmentForm {
 /// `POST /journal/lesson/{id}/assignments` (multipart: fields and `files`).
 pub(super) async fn add_assignment(
     req: UiRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<LessonId>,
     form: Uploaded<AssignmentForm, AssignmentFiles>,
 ) -> Page {
     let f = form.form;
@@ -263,7 +264,15 @@ pub(super) async fn add_assignment(
             Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=assignment")).into_response())
         }
         Err(FormError::Invalid(errors)) => {
-            view(&req.state, &req.session, id, Some(input), errors, None).await
+            view(
+                &req.state,
+                &req.session,
+                id.get(),
+                Some(input),
+                errors,
+                None,
+            )
+            .await
         }
         Err(FormError::Refused(e)) => Err(fail(&req.state)(e)),
     }
@@ -272,7 +281,7 @@ pub(super) async fn add_assignment(
 /// `POST /journal/lesson/{id}/assignments/{assignment}/delete`.
 pub(super) async fn delete_assignment(
     req: UiRequest,
-    Path((id, assignment)): Path<(i64, i64)>,
+    Path((id, assignment)): Path<(LessonId, AssignmentId)>,
     _: Submitted<Fields>,
 ) -> Page {
     req.app()
@@ -285,7 +294,7 @@ pub(super) async fn delete_assignment(
 /// `POST /journal/lesson/{id}/attendance` (fields `attendance-{student}`).
 pub(super) async fn save_attendance(
     req: UiRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<LessonId>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
     let mut codes = Vec::new();

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use sgo_app::AppError;
-use sgo_app::journal::{Access, JournalLessonRecord};
+use sgo_app::journal::{Access, JournalLesson};
 
 use super::{Header, PageError, UiSession, render};
 use crate::AppState;
@@ -115,9 +115,9 @@ struct LessonLink {
     cancelled: bool,
 }
 
-fn lesson_link(l: &JournalLessonRecord) -> LessonLink {
+fn lesson_link(l: &JournalLesson) -> LessonLink {
     LessonLink {
-        id: l.id,
+        id: l.id.get(),
         date: l.date.to_string(),
         day: day_label(l.date),
         number: l.number,
@@ -128,9 +128,9 @@ fn lesson_link(l: &JournalLessonRecord) -> LessonLink {
         ),
         subject: l.subject_name.clone(),
         group: l.group_name.clone(),
-        group_id: l.subject_group_id,
+        group_id: l.subject_group_id.get(),
         topic: l.topic.clone(),
-        substitute: l.substitute == 1,
+        substitute: l.substitute,
         cancelled: l.status == "cancelled",
     }
 }
@@ -174,7 +174,7 @@ async fn home(UiRequest { state, session, .. }: UiRequest) -> Page {
         .groups
         .iter()
         .map(|(g, access)| GroupLink {
-            id: g.id,
+            id: g.id.get(),
             name: g.name.clone(),
             class: format!("{}{}", g.grade, g.letter),
             subject: g.subject_name.clone(),

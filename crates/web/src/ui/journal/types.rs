@@ -5,9 +5,10 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::form::FieldErrors;
+use sgo_app::journal::AssignmentType;
 use sgo_app::journal::AssignmentTypeInput;
-use sgo_app::records::AssignmentTypeRecord;
 use sgo_app::settings::FormError;
+use sgo_core::AssignmentTypeId;
 
 use super::{Header, Page, UiSession, fail, render};
 use crate::AppState;
@@ -20,7 +21,7 @@ use serde::Deserialize;
 struct TypesPage {
     portal_name: String,
     header: Header,
-    types: Vec<AssignmentTypeRecord>,
+    types: Vec<AssignmentType>,
     /// Which form the errors belong to: "new" or a type id.
     errors_for: String,
     form: AssignmentTypeInput,
@@ -110,7 +111,7 @@ async fn save(
     state: AppState,
     origin: sgo_app::Origin,
     session: UiSession,
-    id: Option<i64>,
+    id: Option<AssignmentTypeId>,
     form: TypeForm,
 ) -> Page {
     let input = input(form);
@@ -136,7 +137,7 @@ pub(super) async fn create(req: UiRequest, Submitted(form): Submitted<TypeForm>)
 /// `POST /journal/types/{id}`: changes a type.
 pub(super) async fn update(
     req: UiRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<AssignmentTypeId>,
     Submitted(form): Submitted<TypeForm>,
 ) -> Page {
     save(req.state, req.origin, req.session, Some(id), form).await

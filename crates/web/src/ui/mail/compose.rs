@@ -1,6 +1,7 @@
 //! Writing a message: the form with the recipient directory (grouped), reply / reply all /
 //! forward / draft prefills, attachments; sending or saving a draft.
 
+use sgo_core::MessageId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -111,7 +112,11 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
     .into_iter()
     .find_map(|(key, kind)| id_of(key).map(|id| (id, kind)));
     if let Some((id, kind)) = prepared {
-        match req.app().prepare_reply(actor, id, kind).await {
+        match req
+            .app()
+            .prepare_reply(actor, MessageId::new(id), kind)
+            .await
+        {
             Ok(d) => {
                 v.to = d.to.iter().map(|p| p.id).collect();
                 v.cc = d.cc.iter().map(|p| p.id).collect();
@@ -123,7 +128,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
             Err(e) => return PageError(req.state, e).into_response(),
         }
     } else if let Some(id) = id_of("draft") {
-        match req.app().read_message(actor, id).await {
+        match req.app().read_message(actor, MessageId::new(id)).await {
             Ok(m) if m.draft && m.mine => {
                 v.to = m.to.iter().map(|p| p.id).collect();
                 v.cc = m.cc.iter().map(|p| p.id).collect();
@@ -186,7 +191,7 @@ async fn submit(
             // HTML only when asked for; it is sanitised on save.
             is_html: !form.get("is_html").is_empty(),
             text,
-            uploads: ids.clone(),
+            uploads: ids.iter().map(|f| f.get()).collect(),
             keep_files,
             draft,
             reply_to,

@@ -1,5 +1,6 @@
 //! The mail pages: folders, reading, writing with the recipient directory, the print queue of paper letters.
 
+use sgo_core::MessageId;
 mod compose;
 mod print_queue;
 
@@ -162,7 +163,11 @@ async fn read_page(req: UiRequest, Path(id): Path<String>) -> Response {
         return PageError(req.state, AppError::NotFound("Письмо не найдено".into()))
             .into_response();
     };
-    let m = match req.app().read_message(&req.session.who.actor, id).await {
+    let m = match req
+        .app()
+        .read_message(&req.session.who.actor, MessageId::new(id))
+        .await
+    {
         Ok(m) => m,
         Err(e) => return PageError(req.state, e).into_response(),
     };

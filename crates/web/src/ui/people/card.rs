@@ -1,5 +1,6 @@
 //! A person's card: what the school knows of them, and the edit of person and account.
 
+use sgo_core::AccountId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -69,7 +70,11 @@ struct CardState {
 }
 
 async fn card_page(state: &AppState, session: &UiSession, id: i64, with: CardState) -> Response {
-    let card = match state.app.person_card(&session.who.actor, id).await {
+    let card = match state
+        .app
+        .person_card(&session.who.actor, AccountId::new(id))
+        .await
+    {
         Ok(c) => c,
         Err(e) => return PageError(state.clone(), e).into_response(),
     };
@@ -177,7 +182,7 @@ pub(super) async fn card(
 /// `POST /people/{id}`: edit the person and the account.
 pub(super) async fn update(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Submitted(form): Submitted<PersonForm>,
 ) -> Response {
     let saved = req
@@ -194,7 +199,7 @@ pub(super) async fn update(
                 problem: None,
                 status: INVALID,
             };
-            card_page(&req.state, &req.session, id, with).await
+            card_page(&req.state, &req.session, id.get(), with).await
         }
         Err(page) => page,
     }

@@ -1,5 +1,6 @@
 //! Credential sheets: new one-time passwords for a class or the ticked people, as a PDF.
 
+use sgo_core::AccountId;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -52,7 +53,7 @@ async fn credentials_form(
     let picked = list
         .rows
         .iter()
-        .filter(|r| accounts.contains(&r.account_id))
+        .filter(|r| accounts.contains(&r.account_id.get()))
         .map(|r| choice(r.account_id, format!("{} ({})", r.full_name, r.login), true))
         .collect();
     let page = CredentialsPage {
@@ -143,7 +144,7 @@ pub(super) async fn issue(
     let request = CredentialRequest {
         class_id,
         with_parents,
-        accounts: accounts.clone(),
+        accounts: accounts.iter().copied().map(AccountId::new).collect(),
     };
     let portal = Portal {
         name: req.state.options.portal_name.clone(),

@@ -5,6 +5,8 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use sgo_app::AppError;
+use sgo_core::AccountId;
+use sgo_core::ClassId;
 
 use super::card::card_problem;
 use crate::form::Submitted;
@@ -46,12 +48,22 @@ async fn change_link(request: SchoolAdminRequest, id: i64, form: LinkForm, add: 
     let done = if add {
         state
             .app
-            .link_parent(&admin, &origin, parent, student)
+            .link_parent(
+                &admin,
+                &origin,
+                AccountId::new(parent),
+                AccountId::new(student),
+            )
             .await
     } else {
         state
             .app
-            .unlink_parent(&admin, &origin, parent, student)
+            .unlink_parent(
+                &admin,
+                &origin,
+                AccountId::new(parent),
+                AccountId::new(student),
+            )
             .await
     };
     match done {
@@ -89,7 +101,7 @@ pub(super) struct MoveForm {
 /// `POST /people/{id}/move`: to another class, or out of the school with an empty class.
 pub(super) async fn move_student(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     Submitted(form): Submitted<MoveForm>,
 ) -> Response {
     let class = match form.class.trim() {
@@ -98,20 +110,26 @@ pub(super) async fn move_student(
             Ok(c) => Some(c),
             Err(_) => {
                 let e = AppError::BadRequest("Выберите класс из списка".into());
-                return card_problem(&req.state, &req.session, id, e).await;
+                return card_problem(&req.state, &req.session, id.get(), e).await;
             }
         },
     };
     let Ok(date) = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
         let e = AppError::BadRequest("Укажите дату перевода".into());
-        return card_problem(&req.state, &req.session, id, e).await;
+        return card_problem(&req.state, &req.session, id.get(), e).await;
     };
     match req
         .app()
-        .move_student(&req.admin, &req.origin, id, class, date)
+        .move_student(
+            &req.admin,
+            &req.origin,
+            AccountId::new(id.get()),
+            class.map(ClassId::new),
+            date,
+        )
         .await
     {
         Ok(()) => see_other(&format!("/people/{id}?done=moved")),
-        Err(e) => card_problem(&req.state, &req.session, id, e).await,
+        Err(e) => card_problem(&req.state, &req.session, id.get(), e).await,
     }
 }

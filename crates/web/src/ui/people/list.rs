@@ -54,7 +54,7 @@ fn line(r: PersonRow) -> Line {
         links.push(format!("родители: {}", names(&r.parents)));
     }
     Line {
-        id: r.account_id,
+        id: r.account_id.get(),
         roles: r.roles_text(),
         class: r.class.map(|c| c.name).unwrap_or_default(),
         full_name: r.full_name,

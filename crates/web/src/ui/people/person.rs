@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sgo_app::people::{ASSIGNABLE_ROLES, FieldErrors, PersonInput};
+use sgo_core::AccountId;
 use sgo_core::policy::SchoolAdministrator;
 
 use super::super::{Header, PageError, UiSession, render};
@@ -47,7 +48,7 @@ impl PersonForm {
             roles: self.roles.clone(),
             class_id: self.class_id.clone(),
             class_from: self.class_from.clone(),
-            children: self.children.clone(),
+            children: self.children.iter().copied().map(AccountId::new).collect(),
             active: self.active,
         }
     }
@@ -114,7 +115,7 @@ async fn new_form(
             choice(
                 s.account_id,
                 s.name.clone(),
-                form.children.contains(&s.account_id),
+                form.children.contains(&s.account_id.get()),
             )
         })
         .collect();

@@ -18,6 +18,7 @@ use super::{Choice, ChoiceGroup};
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, see_other, settle};
 use crate::ui::request::{Page, RegionAdminRequest, SignedInRequest};
+use sgo_core::OrganizationId;
 
 /// A text field of the card form.
 struct FieldView {
@@ -162,7 +163,7 @@ struct OrganizationFormPage<'a> {
 /// Renders the card form for a new organization (`id` none) or an existing one.
 async fn form_page(
     req: &RegionAdminRequest,
-    id: Option<i64>,
+    id: Option<OrganizationId>,
     input: &OrganizationInput,
     errors: &FieldErrors,
     status: StatusCode,
@@ -200,7 +201,7 @@ async fn form_page(
     authorities.extend(
         authority_list
             .into_iter()
-            .filter(|a| Some(a.id) != id)
+            .filter(|a| Some(a.id) != id.map(OrganizationId::get))
             .map(|a| Choice::new(a.id, a.name, input.authority.trim())),
     );
     let fields = TEXT_FIELDS
@@ -278,7 +279,7 @@ pub(crate) async fn create(
 }
 
 /// `GET /region/organizations/{id}/edit`.
-pub(crate) async fn edit_form(req: RegionAdminRequest, Path(id): Path<i64>) -> Page {
+pub(crate) async fn edit_form(req: RegionAdminRequest, Path(id): Path<OrganizationId>) -> Page {
     let app = &req.app();
     let org = app
         .admin_organization(&req.admin, id)
@@ -292,7 +293,7 @@ pub(crate) async fn edit_form(req: RegionAdminRequest, Path(id): Path<i64>) -> P
 /// `POST /region/organizations/{id}`: the edited card.
 pub(crate) async fn update(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Submitted(form): Submitted<OrganizationForm>,
 ) -> Page {
     let input = OrganizationInput::from(form);
@@ -325,7 +326,7 @@ struct OrganizationPage<'a> {
 
 async fn organization_page(
     req: &RegionAdminRequest,
-    id: i64,
+    id: OrganizationId,
     notice: Option<&'static str>,
     admin: AdministratorInput,
     admin_errors: FieldErrors,
@@ -372,7 +373,7 @@ async fn organization_page(
 /// `GET /region/organizations/{id}`.
 pub(crate) async fn page(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     let notice = match q.get("done").map(String::as_str) {
@@ -398,7 +399,7 @@ pub(crate) struct ActiveForm {
 /// `POST /region/organizations/{id}/active` with `active=1` (open) or `active=0` (close).
 pub(crate) async fn set_active(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Submitted(ActiveForm { active }): Submitted<ActiveForm>,
 ) -> Response {
     match req
@@ -437,7 +438,7 @@ pub(crate) struct AdministratorForm {
 /// one-time password once; the answer is not a redirect, so the password never enters a URL.
 pub(crate) async fn create_administrator(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Submitted(form): Submitted<AdministratorForm>,
 ) -> Page {
     let input = AdministratorInput {

@@ -17,6 +17,7 @@ use super::Choice;
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, see_other, settle};
 use crate::ui::request::{Page, RegionAdminRequest, SignedInRequest};
+use sgo_core::{MunicipalityId, SettlementId};
 
 /// The one field of the municipality and settlement forms.
 #[derive(Deserialize, Default)]
@@ -175,7 +176,7 @@ struct Typed {
 
 async fn municipality_page(
     req: &RegionAdminRequest,
-    id: i64,
+    id: MunicipalityId,
     notice: Option<&'static str>,
     typed: Option<Typed>,
     status: StatusCode,
@@ -186,7 +187,7 @@ async fn municipality_page(
     let territory = app.region_territory(&req.admin).await.map_err(req.fail())?;
     let settlements = territory
         .into_iter()
-        .find(|m| m.id == id)
+        .find(|m| m.id == id.get())
         .map(|m| m.settlements)
         .unwrap_or_default();
     let typed = typed.unwrap_or_else(|| Typed {
@@ -212,7 +213,7 @@ async fn municipality_page(
 /// `GET /region/municipalities/{id}`.
 pub(crate) async fn municipality(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     municipality_page(&req, id, notice(&q), None, StatusCode::OK).await
@@ -221,7 +222,7 @@ pub(crate) async fn municipality(
 /// `POST /region/municipalities/{id}`: rename.
 pub(crate) async fn rename_municipality(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
     let renamed = req
@@ -247,7 +248,7 @@ pub(crate) async fn rename_municipality(
 /// `POST /region/municipalities/{id}/settlements`.
 pub(crate) async fn create_settlement(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
     let app = &req.app();
@@ -282,7 +283,7 @@ struct SettlementPage<'a> {
 
 async fn settlement_page(
     req: &RegionAdminRequest,
-    id: i64,
+    id: SettlementId,
     notice: Option<&'static str>,
     typed: Option<(String, Option<String>)>,
     status: StatusCode,
@@ -304,7 +305,7 @@ async fn settlement_page(
 /// `GET /region/settlements/{id}`.
 pub(crate) async fn settlement(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<SettlementId>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Page {
     settlement_page(&req, id, notice(&q), None, StatusCode::OK).await
@@ -313,7 +314,7 @@ pub(crate) async fn settlement(
 /// `POST /region/settlements/{id}`: rename.
 pub(crate) async fn rename_settlement(
     req: RegionAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<SettlementId>,
     Submitted(NameForm { name }): Submitted<NameForm>,
 ) -> Page {
     let renamed = req

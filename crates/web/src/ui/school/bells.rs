@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::OrganizationId;
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -39,7 +41,7 @@ pub(super) const BELL_ROWS: i32 = 8;
 pub(super) async fn bells_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     entered: Option<(i32, BellRows)>,
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -97,11 +99,11 @@ pub(super) async fn bells_view(
 }
 
 pub(super) async fn bells_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
-    let org = org_of(&req.admin, q.org);
+    let org = org_of(&req.admin, q.org.map(OrganizationId::get));
     let page = bells_view(
         &req.state,
         &req.session,
-        org,
+        OrganizationId::new(org),
         None,
         FieldErrors::default(),
         notice(q.saved.as_deref()),
@@ -127,14 +129,34 @@ pub(super) async fn save_bells(
         .collect();
     let answer = req
         .app()
-        .save_bells(&req.admin, &req.origin, org, shift, &rows)
+        .save_bells(
+            &req.admin,
+            &req.origin,
+            OrganizationId::new(org),
+            shift,
+            &rows,
+        )
         .await;
     let entered = shift.trim().parse::<i32>().ok().map(|s| (s, rows));
     respond(
         &req.state,
         answer,
-        |()| format!("/school/bells?saved=bells{}", org_amp(&req.admin, org)),
-        |errors| bells_view(&req.state, &req.session, org, entered, errors, None),
+        |()| {
+            format!(
+                "/school/bells?saved=bells{}",
+                org_amp(&req.admin, OrganizationId::new(org))
+            )
+        },
+        |errors| {
+            bells_view(
+                &req.state,
+                &req.session,
+                OrganizationId::new(org),
+                entered,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }

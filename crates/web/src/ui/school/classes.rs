@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::{ClassId, GroupId};
+use sgo_core::{OrganizationId, YearId};
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 use sgo_app::form::FormResult;
@@ -13,8 +16,8 @@ pub(super) struct ClassesPage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    years: Vec<AcademicYearRecord>,
-    year: Option<AcademicYearRecord>,
+    years: Vec<AcademicYear>,
+    year: Option<AcademicYear>,
     classes: Vec<SetupClassRecord>,
     teachers: Vec<SetupNamedRecord>,
     form: ClassInput,
@@ -24,7 +27,7 @@ pub(super) struct ClassesPage {
 pub(super) async fn classes_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     year_id: Option<i64>,
     form: ClassInput,
     errors: FieldErrors,
@@ -38,19 +41,20 @@ pub(super) async fn classes_view(
         .await
         .map_err(fail(state))?;
     let today = state.app.today();
-    let year =
-        match year_id {
-            Some(id) => {
-                Some(years.iter().find(|y| y.id == id).cloned().ok_or_else(|| {
-                    fail(state)(AppError::NotFound("Учебный год не найден".into()))
-                })?)
-            }
-            None => years
+    let year = match year_id {
+        Some(id) => Some(
+            years
                 .iter()
-                .find(|y| y.start_date <= today && today <= y.end_date)
-                .or_else(|| years.first())
-                .cloned(),
-        };
+                .find(|y| y.id == YearId::new(id))
+                .cloned()
+                .ok_or_else(|| fail(state)(AppError::NotFound("Учебный год не найден".into())))?,
+        ),
+        None => years
+            .iter()
+            .find(|y| y.start_date <= today && today <= y.end_date)
+            .or_else(|| years.first())
+            .cloned(),
+    };
     let classes = match &year {
         Some(y) => state
             .app
@@ -79,7 +83,7 @@ pub(super) async fn classes_view(
 }
 
 pub(super) async fn classes_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
-    let org = org_of(&req.admin, q.org);
+    let org = org_of(&req.admin, q.org.map(OrganizationId::get));
     let form = ClassInput {
         shift: "1".into(),
         ..ClassInput::default()
@@ -87,7 +91,7 @@ pub(super) async fn classes_page(req: SchoolAdminRequest, Query(q): Query<OrgQue
     let page = classes_view(
         &req.state,
         &req.session,
-        org,
+        OrganizationId::new(org),
         q.year,
         form,
         FieldErrors::default(),
@@ -109,7 +113,7 @@ pub(super) async fn create_class(
     let input = form.input();
     let answer = req
         .app()
-        .create_class(&req.admin, &req.origin, year_id, &input)
+        .create_class(&req.admin, &req.origin, YearId::new(year_id), &input)
         .await;
     let org = org_of(&req.admin, org_field(&form.org));
     respond(
@@ -120,7 +124,7 @@ pub(super) async fn create_class(
             classes_view(
                 &req.state,
                 &req.session,
-                org,
+                OrganizationId::new(org),
                 Some(year_id),
                 input,
                 errors,
@@ -156,7 +160,7 @@ pub(super) struct ClassPage {
     notice: Option<&'static str>,
     class: SetupClassRecord,
     title: String,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     teachers: Vec<SetupNamedRecord>,
     members: Vec<StudentBox>,
     subgroups: Vec<SubgroupRecord>,
@@ -187,11 +191,16 @@ pub(super) async fn class_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .class_setup(admin, id)
+        .class_setup(admin, ClassId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.class.organization_id),
+        "classes",
+    )
+    .await?;
     let class = setup.class;
     let form = forms.class.unwrap_or_else(|| ClassInput {
         grade: class.grade.to_string(),
@@ -276,7 +285,7 @@ pub(super) async fn class_page(
 
 pub(super) async fn update_class(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let input = form.input();
@@ -290,7 +299,7 @@ pub(super) async fn update_class(
     };
     class_answer(
         &req,
-        id,
+        id.get(),
         answer,
         |()| format!("/school/classes/{id}?saved=class"),
         forms,
@@ -321,7 +330,7 @@ async fn class_answer<T>(
 
 pub(super) async fn create_subgroup(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let name = form.subgroup_name;
@@ -335,7 +344,7 @@ pub(super) async fn create_subgroup(
     };
     class_answer(
         &req,
-        id,
+        id.get(),
         answer,
         |_| format!("/school/classes/{id}?saved=subgroup"),
         forms,
@@ -345,7 +354,7 @@ pub(super) async fn create_subgroup(
 
 pub(super) async fn create_group(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<GroupForm>,
 ) -> Page {
     let input = GroupInput::from(form);
@@ -359,7 +368,7 @@ pub(super) async fn create_group(
     };
     class_answer(
         &req,
-        id,
+        id.get(),
         answer,
         |_| format!("/school/classes/{id}?saved=group"),
         forms,
@@ -369,7 +378,7 @@ pub(super) async fn create_group(
 
 pub(super) async fn delete_group(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<GroupId>,
     _: Submitted<Fields>,
 ) -> Page {
     let class = req
@@ -382,7 +391,7 @@ pub(super) async fn delete_group(
 
 pub(super) async fn delete_class(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     _: Submitted<Fields>,
 ) -> Page {
     let class = req
@@ -391,7 +400,7 @@ pub(super) async fn delete_class(
         .await
         .map_err(fail(&req.state))?
         .class;
-    let org_amp = if class.organization_id == req.admin.home() {
+    let org_amp = if class.organization_id == req.admin.home().get() {
         String::new()
     } else {
         format!("&org={}", class.organization_id)
@@ -400,7 +409,7 @@ pub(super) async fn delete_class(
     let forms = ClassForms::default();
     class_answer(
         &req,
-        id,
+        id.get(),
         answer,
         |year| format!("/school/classes?year={year}&saved=class_deleted{org_amp}"),
         forms,

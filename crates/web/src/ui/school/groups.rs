@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::GroupId;
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -36,11 +38,16 @@ pub(super) async fn group_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .group_setup(admin, id)
+        .group_setup(admin, GroupId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.group.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.group.organization_id),
+        "classes",
+    )
+    .await?;
     let chosen: Vec<String> = match &entered {
         Some(e) => e.teachers.iter().map(|t| t.trim().to_owned()).collect(),
         None => setup
@@ -90,7 +97,7 @@ pub(super) async fn group_page(req: SchoolAdminRequest, Path(id): Path<i64>) -> 
 
 pub(super) async fn update_group(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<GroupId>,
     Submitted(form): Submitted<GroupEditForm>,
 ) -> Page {
     let input = GroupEdit::from(form);
@@ -102,7 +109,7 @@ pub(super) async fn update_group(
         &req.state,
         answer,
         |(class, _)| format!("/school/classes/{class}?saved=group_updated"),
-        |errors| group_view(&req.state, &req.session, id, Some(input), errors),
+        |errors| group_view(&req.state, &req.session, id.get(), Some(input), errors),
     )
     .await
 }

@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::ClassId;
+use sgo_core::LessonId;
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -60,7 +63,7 @@ pub(super) fn lesson_row(l: &SetupLessonRecord) -> LessonRow {
 
 pub(super) async fn lessons_page(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<LessonId>,
     Query(q): Query<WeekQuery>,
 ) -> Page {
     let monday = monday_of(
@@ -71,18 +74,23 @@ pub(super) async fn lessons_page(
     );
     let (class, lessons) = req
         .app()
-        .class_week_lessons(&req.admin, id, monday)
+        .class_week_lessons(&req.admin, ClassId::new(id.get()), monday)
         .await
         .map_err(fail(&req.state))?;
-    let (portal_name, header, c) =
-        common(&req.state, &req.session, class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        &req.state,
+        &req.session,
+        OrganizationId::new(class.organization_id),
+        "classes",
+    )
+    .await?;
     let sunday = monday + Duration::days(6);
     Ok(render(&LessonsPage {
         portal_name,
         header,
         c,
         notice: None,
-        class_id: id,
+        class_id: id.get(),
         title: class_name(&class),
         range: format!(
             "{} — {}",
@@ -128,11 +136,16 @@ pub(super) async fn lesson_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .lesson_setup(admin, id)
+        .lesson_setup(admin, LessonId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.class.organization_id),
+        "classes",
+    )
+    .await?;
     let l = &setup.lesson;
     let form = form.unwrap_or_else(|| LessonInput {
         date: l.date.to_string(),
@@ -189,7 +202,7 @@ pub(super) async fn lesson_page(
 
 pub(super) async fn change_lesson(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<LessonId>,
     Submitted(form): Submitted<LessonForm>,
 ) -> Page {
     let input = LessonInput::from(form);
@@ -201,7 +214,16 @@ pub(super) async fn change_lesson(
         &req.state,
         answer,
         |_| format!("/school/lessons/{id}?saved=lesson"),
-        |errors| lesson_view(&req.state, &req.session, id, Some(input), errors, None),
+        |errors| {
+            lesson_view(
+                &req.state,
+                &req.session,
+                id.get(),
+                Some(input),
+                errors,
+                None,
+            )
+        },
     )
     .await
 }

@@ -7,6 +7,8 @@
 // `Response` in an `Err` costs nothing next to the request it answers.
 #![allow(clippy::result_large_err)]
 
+use sgo_core::OrganizationId;
+
 mod bells;
 mod classes;
 mod forms;
@@ -25,7 +27,7 @@ use axum::routing::{get, post};
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 use sgo_app::AppError;
-use sgo_app::records::{AcademicYearRecord, PeriodRecord};
+use sgo_app::calendar::{AcademicYear, Period};
 use sgo_app::school_setup::{
     BellRecord, CellInput, ClassInput, FieldErrors, GroupEdit, GroupInput, HolidayInput,
     HolidayRecord, LessonInput, SchemeInput, SetupClassRecord, SetupLessonRecord, SetupNamedRecord,
@@ -111,14 +113,14 @@ struct Common {
     org_q: String,
     /// `&org=N` likewise, for links that already have a query.
     org_amp: String,
-    org: i64,
+    org: OrganizationId,
     section: &'static str,
 }
 
 async fn common(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     section: &'static str,
 ) -> Result<(String, Header, Common), Response> {
     let admin = &administrator(state, session)?;
@@ -155,13 +157,13 @@ async fn common(
 
 #[derive(Deserialize, Default)]
 struct OrgQuery {
-    org: Option<i64>,
+    org: Option<OrganizationId>,
     saved: Option<String>,
     year: Option<i64>,
 }
 
 fn org_of(admin: &SchoolAdministrator, q: Option<i64>) -> i64 {
-    q.unwrap_or(admin.home())
+    q.unwrap_or(admin.home().get())
 }
 
 fn org_of_form(admin: &SchoolAdministrator, form: &Fields) -> i64 {
@@ -174,7 +176,7 @@ fn org_field(value: &str) -> Option<i64> {
 }
 
 /// `&org=N` for a redirect when acting for another school, else nothing.
-fn org_amp(admin: &SchoolAdministrator, org: i64) -> String {
+fn org_amp(admin: &SchoolAdministrator, org: OrganizationId) -> String {
     if org == admin.home() {
         String::new()
     } else {

@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::SubgroupId;
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -31,11 +33,16 @@ pub(super) async fn subgroup_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .subgroup_setup(admin, id)
+        .subgroup_setup(admin, SubgroupId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.class.organization_id),
+        "classes",
+    )
+    .await?;
     let (name, chosen) = entered.unwrap_or_else(|| {
         (
             setup.subgroup.name.clone(),
@@ -72,7 +79,7 @@ pub(super) async fn subgroup_page(req: SchoolAdminRequest, Path(id): Path<i64>) 
 
 pub(super) async fn update_subgroup(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<SubgroupId>,
     Submitted(form): Submitted<SubgroupForm>,
 ) -> Page {
     let (name, students) = (form.subgroup_name, form.students);
@@ -84,14 +91,22 @@ pub(super) async fn update_subgroup(
         &req.state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_updated"),
-        |errors| subgroup_view(&req.state, &req.session, id, Some((name, students)), errors),
+        |errors| {
+            subgroup_view(
+                &req.state,
+                &req.session,
+                id.get(),
+                Some((name, students)),
+                errors,
+            )
+        },
     )
     .await
 }
 
 pub(super) async fn delete_subgroup(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<SubgroupId>,
     _: Submitted<Fields>,
 ) -> Page {
     let answer = req.app().delete_subgroup(&req.admin, &req.origin, id).await;
@@ -99,7 +114,7 @@ pub(super) async fn delete_subgroup(
         &req.state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_deleted"),
-        |errors| subgroup_view(&req.state, &req.session, id, None, errors),
+        |errors| subgroup_view(&req.state, &req.session, id.get(), None, errors),
     )
     .await
 }

@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::OrganizationId;
+use sgo_core::SubjectId;
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -21,7 +24,7 @@ pub(super) struct SubjectsPage {
 pub(super) async fn subjects_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     (name, short_name): (String, String),
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -46,11 +49,11 @@ pub(super) async fn subjects_view(
 }
 
 pub(super) async fn subjects_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
-    let org = org_of(&req.admin, q.org);
+    let org = org_of(&req.admin, q.org.map(OrganizationId::get));
     let page = subjects_view(
         &req.state,
         &req.session,
-        org,
+        OrganizationId::new(org),
         Default::default(),
         FieldErrors::default(),
         notice(q.saved.as_deref()),
@@ -78,7 +81,7 @@ pub(super) async fn create_subject(
         .create_subject(
             &req.admin,
             &req.origin,
-            org,
+            OrganizationId::new(org),
             &form.subject_name,
             &form.short_name,
         )
@@ -87,8 +90,22 @@ pub(super) async fn create_subject(
     respond(
         &req.state,
         answer,
-        |_| format!("/school/subjects?saved=subject{}", org_amp(&req.admin, org)),
-        |errors| subjects_view(&req.state, &req.session, org, entered, errors, None),
+        |_| {
+            format!(
+                "/school/subjects?saved=subject{}",
+                org_amp(&req.admin, OrganizationId::new(org))
+            )
+        },
+        |errors| {
+            subjects_view(
+                &req.state,
+                &req.session,
+                OrganizationId::new(org),
+                entered,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
@@ -118,11 +135,16 @@ pub(super) async fn subject_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .subject_setup(admin, id)
+        .subject_setup(admin, SubjectId::new(id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.subject.organization_id, "subjects").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.subject.organization_id),
+        "subjects",
+    )
+    .await?;
     let (name, short_name) =
         entered.unwrap_or_else(|| (setup.subject.name.clone(), setup.subject.short_name.clone()));
     Ok(SubjectPage {
@@ -157,7 +179,7 @@ pub(super) async fn subject_page(
 
 pub(super) async fn update_subject(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<SubjectId>,
     Submitted(form): Submitted<SubjectForm>,
 ) -> Page {
     let answer = req
@@ -175,14 +197,14 @@ pub(super) async fn update_subject(
         &req.state,
         answer,
         |()| format!("/school/subjects/{id}?saved=subject_updated"),
-        |errors| subject_view(&req.state, &req.session, id, entered, errors, None),
+        |errors| subject_view(&req.state, &req.session, id.get(), entered, errors, None),
     )
     .await
 }
 
 pub(super) async fn delete_subject(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<SubjectId>,
     _: Submitted<Fields>,
 ) -> Page {
     let answer = req.app().delete_subject(&req.admin, &req.origin, id).await;
@@ -192,10 +214,10 @@ pub(super) async fn delete_subject(
         |org| {
             format!(
                 "/school/subjects?saved=subject_deleted{}",
-                org_amp(&req.admin, org)
+                org_amp(&req.admin, OrganizationId::new(org.get()))
             )
         },
-        |errors| subject_view(&req.state, &req.session, id, None, errors, None),
+        |errors| subject_view(&req.state, &req.session, id.get(), None, errors, None),
     )
     .await
 }

@@ -2,6 +2,8 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::ClassId;
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -36,7 +38,7 @@ pub(super) struct TimetablePage {
     notice: Option<String>,
     class: SetupClassRecord,
     title: String,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     weekdays: Vec<&'static str>,
     groups: Vec<GroupOption>,
     rows: Vec<GridRow>,
@@ -65,11 +67,16 @@ pub(super) async fn timetable_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .timetable_setup(admin, id, on)
+        .timetable_setup(admin, ClassId::new(id), on)
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.class.organization_id, "classes").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.class.organization_id),
+        "classes",
+    )
+    .await?;
     let rows = setup
         .bells
         .iter()
@@ -170,7 +177,7 @@ pub(super) async fn timetable_page(
 
 pub(super) async fn save_timetable(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<ClassId>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
     let mut cells = Vec::new();
@@ -207,7 +214,15 @@ pub(super) async fn save_timetable(
         },
         |errors| {
             let entered = Some((valid_from, cells));
-            timetable_view(&req.state, &req.session, id, on, entered, errors, None)
+            timetable_view(
+                &req.state,
+                &req.session,
+                id.get(),
+                on,
+                entered,
+                errors,
+                None,
+            )
         },
     )
     .await

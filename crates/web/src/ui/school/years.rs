@@ -2,6 +2,9 @@
 
 #![allow(clippy::result_large_err)] // see the note in mod.rs
 
+use sgo_core::OrganizationId;
+use sgo_core::{HolidayId, YearId};
+
 use super::*;
 use crate::ui::request::SchoolAdminRequest;
 
@@ -12,7 +15,7 @@ pub(super) struct YearsPage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    years: Vec<AcademicYearRecord>,
+    years: Vec<AcademicYear>,
     form: YearInput,
     errors: FieldErrors,
 }
@@ -20,7 +23,7 @@ pub(super) struct YearsPage {
 pub(super) async fn years_view(
     state: &AppState,
     session: &UiSession,
-    org: i64,
+    org: OrganizationId,
     form: YearInput,
     errors: FieldErrors,
     notice: Option<&'static str>,
@@ -44,11 +47,11 @@ pub(super) async fn years_view(
 }
 
 pub(super) async fn years_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
-    let org = org_of(&req.admin, q.org);
+    let org = org_of(&req.admin, q.org.map(OrganizationId::get));
     let page = years_view(
         &req.state,
         &req.session,
-        org,
+        OrganizationId::new(org),
         YearInput::default(),
         FieldErrors::default(),
         notice(q.saved.as_deref()),
@@ -65,13 +68,22 @@ pub(super) async fn create_year(
     let input = form.input();
     let answer = req
         .app()
-        .create_year(&req.admin, &req.origin, org, &input)
+        .create_year(&req.admin, &req.origin, OrganizationId::new(org), &input)
         .await;
     respond(
         &req.state,
         answer,
         |id| format!("/school/years/{id}?saved=year"),
-        |errors| years_view(&req.state, &req.session, org, input, errors, None),
+        |errors| {
+            years_view(
+                &req.state,
+                &req.session,
+                OrganizationId::new(org),
+                input,
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
@@ -81,7 +93,7 @@ pub(super) struct SchemeView {
     grade_from: i32,
     grade_to: i32,
     title: String,
-    periods: Vec<PeriodRecord>,
+    periods: Vec<Period>,
 }
 
 #[derive(Template)]
@@ -91,7 +103,7 @@ pub(super) struct YearPage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     schemes: Vec<SchemeView>,
     holidays: Vec<HolidayRecord>,
     kinds: Vec<(&'static str, &'static str)>,
@@ -118,11 +130,16 @@ pub(super) async fn year_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .year_setup(admin, year_id)
+        .year_setup(admin, YearId::new(year_id))
         .await
         .map_err(fail(state))?;
-    let (portal_name, header, c) =
-        common(state, session, setup.year.organization_id, "years").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.year.organization_id.get()),
+        "years",
+    )
+    .await?;
     let mut schemes: Vec<SchemeView> = Vec::new();
     for p in setup.periods {
         match schemes.last_mut() {
@@ -191,7 +208,7 @@ pub(super) struct SchemePage {
     header: Header,
     c: Common,
     notice: Option<&'static str>,
-    year: AcademicYearRecord,
+    year: AcademicYear,
     grade_from: String,
     grade_to: String,
     kind: String,
@@ -217,7 +234,7 @@ pub(super) async fn scheme_view(
     let admin = &administrator(state, session)?;
     let setup = state
         .app
-        .year_setup(admin, year_id)
+        .year_setup(admin, YearId::new(year_id))
         .await
         .map_err(fail(state))?;
     let Some(kind) = PeriodKind::from_code(&input.kind) else {
@@ -225,8 +242,13 @@ pub(super) async fn scheme_view(
             "Выберите вид периодов: четверти, триместры или полугодия".into(),
         )));
     };
-    let (portal_name, header, c) =
-        common(state, session, setup.year.organization_id, "years").await?;
+    let (portal_name, header, c) = common(
+        state,
+        session,
+        OrganizationId::new(setup.year.organization_id.get()),
+        "years",
+    )
+    .await?;
     let suggested = suggest_periods(kind, setup.year.start_date, setup.year.end_date);
     let rows = (0..kind.count())
         .map(|i| {
@@ -281,7 +303,7 @@ pub(super) async fn scheme_page(
 
 pub(super) async fn save_scheme(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<Fields>,
 ) -> Page {
     let count = PeriodKind::from_code(form.get("kind")).map_or(0, PeriodKind::count);
@@ -306,14 +328,14 @@ pub(super) async fn save_scheme(
         &req.state,
         answer,
         |()| format!("/school/years/{id}?saved=periods"),
-        |errors| scheme_view(&req.state, &req.session, id, &input, errors),
+        |errors| scheme_view(&req.state, &req.session, id.get(), &input, errors),
     )
     .await
 }
 
 pub(super) async fn delete_scheme(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<GradeRangeForm>,
 ) -> Page {
     let grade = |value: &str| {
@@ -332,7 +354,7 @@ pub(super) async fn delete_scheme(
 
 pub(super) async fn add_holiday(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<HolidayForm>,
 ) -> Page {
     let input = HolidayInput::from(form);
@@ -344,14 +366,23 @@ pub(super) async fn add_holiday(
         &req.state,
         answer,
         |_| format!("/school/years/{id}?saved=holiday"),
-        |errors| year_view(&req.state, &req.session, id, (input, None), errors, None),
+        |errors| {
+            year_view(
+                &req.state,
+                &req.session,
+                id.get(),
+                (input, None),
+                errors,
+                None,
+            )
+        },
     )
     .await
 }
 
 pub(super) async fn delete_holiday(
     req: SchoolAdminRequest,
-    Path((id, holiday)): Path<(i64, i64)>,
+    Path((id, holiday)): Path<(YearId, HolidayId)>,
     _: Submitted<Fields>,
 ) -> Page {
     req.app()
@@ -363,7 +394,7 @@ pub(super) async fn delete_holiday(
 
 pub(super) async fn update_year(
     req: SchoolAdminRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<YearId>,
     Submitted(form): Submitted<YearForm>,
 ) -> Page {
     let input = YearInput::from(form);
@@ -376,7 +407,7 @@ pub(super) async fn update_year(
         &req.state,
         answer,
         |()| format!("/school/years/{id}?saved=year_updated"),
-        |errors| year_view(&req.state, &req.session, id, forms, errors, None),
+        |errors| year_view(&req.state, &req.session, id.get(), forms, errors, None),
     )
     .await
 }

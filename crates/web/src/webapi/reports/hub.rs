@@ -346,8 +346,8 @@ mod queue {
                 student_id,
                 class_id,
             } => ReportRequest::StudentTotalMarks {
-                student_id,
-                class_id,
+                student_id: student_id.get(),
+                class_id: class_id.get(),
             },
             Selection::Grades {
                 student_id,
@@ -369,8 +369,8 @@ mod queue {
                         })?,
                 };
                 ReportRequest::StudentGrades {
-                    student_id,
-                    subject_group_id,
+                    student_id: student_id.get(),
+                    subject_group_id: subject_group_id.get(),
                     from,
                     to,
                 }

@@ -3,75 +3,41 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use sgo_app::diary::DiaryWeek;
 use sgo_app::files::Upload;
 use sgo_app::import::{ImportKind, ImportStatus};
 use sgo_app::journal::AssignmentInput;
 use sgo_app::people::PersonInput;
-use sgo_app::{Actor, App, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_app::{Actor, Origin, Role};
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_core::policy::{self, SchoolAdministrator};
-use sgo_core::text::normalise;
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::testing::TestStore;
-use sgo_store::{Engine, Store};
+use sgo_store::Engine;
+use sgo_testkit::{both_engines, today};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+/// The kit's world (one school, two students per class, seed 7) with this file's helpers.
+struct World(sgo_testkit::World);
 
-struct World {
-    _db: TestStore,
-    app: App,
-    store: std::sync::Arc<dyn Store>,
-    accounts: Vec<DemoAccount>,
+impl std::ops::Deref for World {
+    type Target = sgo_testkit::World;
+    fn deref(&self) -> &sgo_testkit::World {
+        &self.0
+    }
 }
 
 async fn world(engine: Engine) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools: 1,
-        students_per_class: 2,
-        seed: 7,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
-        .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    World {
-        store: db.store.clone(),
-        _db: db,
-        app,
-        accounts,
-    }
+    World(
+        sgo_testkit::World::build(engine)
+            .students_per_class(2)
+            .seed(7)
+            .start()
+            .await,
+    )
 }
 
 impl World {
-    async fn actor_of(&self, id: i64) -> Actor {
-        let account = self.store.account(id).await.unwrap().unwrap();
-        Actor::new(
-            id,
-            account.organization_id,
-            self.store.account_roles(id).await.unwrap(),
-        )
-    }
-
     async fn first(&self, role: Role) -> Actor {
-        let a = self.accounts.iter().find(|a| a.role == role).unwrap();
-        let id = self
-            .store
-            .credentials(a.organization_id, &normalise(&a.login))
-            .await
-            .unwrap()
-            .unwrap()
-            .account_id;
+        let id = self.id_of(&self.any(role)).await;
         self.actor_of(id).await
     }
 
@@ -108,7 +74,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .lesson
         .clone();
     let teacher_id = w
-        .store
+        .store()
         .journal_lesson(lesson.lesson_id)
         .await
         .unwrap()
@@ -117,7 +83,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .unwrap();
     let teacher = w.actor_of(teacher_id).await;
     let kind = w
-        .store
+        .store()
         .assignment_types(student.organization_id, true)
         .await
         .unwrap()[0]
@@ -161,19 +127,19 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
     let student = w.first(Role::Student).await;
     let before = w.week(&student).await;
     let record = w
-        .store
+        .store()
         .student(student.account_id, today())
         .await
         .unwrap()
         .unwrap();
     let year = w
-        .store
+        .store()
         .current_year(student.organization_id, today())
         .await
         .unwrap()
         .unwrap();
     let other = w
-        .store
+        .store()
         .classes(year.id)
         .await
         .unwrap()
@@ -201,7 +167,7 @@ async fn a_renamed_student_is_renamed_in_the_next_diary_read(engine: Engine) {
     let student = w.first(Role::Student).await;
     let before = w.week(&student).await;
     let card = w
-        .store
+        .store()
         .person_card(student.account_id)
         .await
         .unwrap()
@@ -253,12 +219,12 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
     // A second check is served from the session cache.
     w.app.authenticate_token(&token).await.unwrap();
     let card = w
-        .store
+        .store()
         .person_card(who.actor.account_id)
         .await
         .unwrap()
         .unwrap();
-    let roles = w.store.account_roles(who.actor.account_id).await.unwrap();
+    let roles = w.store().account_roles(who.actor.account_id).await.unwrap();
     let input = PersonInput {
         last_name: card.last_name,
         first_name: card.first_name,
@@ -293,15 +259,15 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     let before = w.week(&student).await;
     // Another process's write: in the outbox, not yet followed here, so the cached week is stale.
     let record = w
-        .store
+        .store()
         .student(student.account_id, today())
         .await
         .unwrap()
         .unwrap();
     let other = w
-        .store
+        .store()
         .classes(
-            w.store
+            w.store()
                 .current_year(student.organization_id, today())
                 .await
                 .unwrap()
@@ -313,7 +279,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .into_iter()
         .find(|c| Some(c.id) != record.class_id)
         .unwrap();
-    w.store
+    w.store()
         .move_student(student.account_id, Some(other.id), today())
         .await
         .unwrap();
@@ -343,14 +309,14 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .await
         .unwrap();
     assert!(check.errors.is_empty(), "{:?}", check.errors);
-    let start = w.store.outbox_last_id().await.unwrap();
+    let start = w.store().outbox_last_id().await.unwrap();
     let job = w
         .app
         .confirm_import(&admin, &Origin::default(), check.batch_id.unwrap())
         .await
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Applied);
-    let rows = w.store.outbox_after(start, 10).await.unwrap();
+    let rows = w.store().outbox_after(start, 10).await.unwrap();
     assert!(rows.iter().any(|r| r.changed
         == Some(Changed::new(
             ChangeSubject::Organization(student.organization_id),
@@ -360,24 +326,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     assert_eq!(w.week(&student).await.student.class_name, Some(class));
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(sgo_store::Engine::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(sgo_store::Engine::Postgres).await;
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+both_engines!(
     a_file_given_to_homework_is_in_the_next_diary_read,
     a_student_moved_to_another_class_sees_it_at_once,
     a_renamed_student_is_renamed_in_the_next_diary_read,

@@ -5,15 +5,14 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::{World, world};
 use serde_json::{Value, json};
 use sgo_app::mail::RecipientGroup;
 use sgo_app::{Actor, Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_store::{NewAnnouncement, NewMessage};
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, world};
 
 /// NetSchool directory ids are base64 strings; ours encode the account number.
 fn key(id: i64) -> String {

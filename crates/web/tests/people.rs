@@ -3,176 +3,22 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use chrono::NaiveDate;
-use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::Store;
-use sgo_store::testing::TestStore;
-use sgo_web::{WebOptions, router};
-use tower::ServiceExt;
+use sgo_app::{Engine, Origin, Role};
+use sgo_demo::DemoAccount;
+use sgo_testkit::{World, both_engines, today, world};
 
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-/// The form token of the session in a cookie header (bound to the session, not the cookie).
-fn csrf_of(cookie: &str) -> String {
-    let session = cookie
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("sgo_session="))
-        .unwrap();
-    sgo_web::csrf_token_for(session)
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-struct World {
-    db: TestStore,
-    app: App,
-    router: Router,
-    accounts: Vec<DemoAccount>,
-}
-
-async fn world(engine: Engine, schools: u32) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools,
-        students_per_class: 3,
-        seed: 5,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+/// Classes of the organization's current year: (id, «5А»).
+async fn classes(w: &World, org: i64) -> Vec<(i64, String)> {
+    let year = w.store().current_year(org, today()).await.unwrap().unwrap();
+    w.store()
+        .people_classes(year.id)
         .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    let router = router(app.clone(), WebOptions::default());
-    World {
-        db,
-        app,
-        router,
-        accounts,
-    }
-}
-
-struct Response {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn location(&self) -> String {
-        self.headers[header::LOCATION].to_str().unwrap().to_owned()
-    }
-}
-
-impl World {
-    fn store(&self) -> &dyn Store {
-        self.db.store.as_ref()
-    }
-
-    fn admin(&self) -> DemoAccount {
-        self.accounts
-            .iter()
-            .find(|a| a.role == Role::Administrator)
-            .unwrap()
-            .clone()
-    }
-
-    fn first(&self, role: Role, org: i64) -> DemoAccount {
-        self.accounts
-            .iter()
-            .find(|a| a.role == role && a.organization_id == org)
-            .unwrap()
-            .clone()
-    }
-
-    async fn id_of(&self, a: &DemoAccount) -> i64 {
-        let norm = sgo_core::text::normalise(&a.login);
-        self.store()
-            .credentials(a.organization_id, &norm)
-            .await
-            .unwrap()
-            .unwrap()
-            .account_id
-    }
-
-    async fn cookie(&self, a: &DemoAccount) -> String {
-        let signed = self
-            .app
-            .sign_in(a.organization_id, &a.login, &a.password, &Origin::default())
-            .await
-            .unwrap();
-        format!("sgo_session={}; sgo_csrf={CSRF}", signed.token)
-    }
-
-    async fn send(&self, req: Request<Body>) -> Response {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap()
-            .to_vec();
-        Response {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, cookie: &str, uri: &str) -> Response {
-        let req = Request::get(uri)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Posts a form; the CSRF field is added unless `csrf` is false.
-    async fn post(&self, cookie: &str, uri: &str, fields: &[(&str, &str)], csrf: bool) -> Response {
-        let token = csrf_of(cookie);
-        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
-        if csrf {
-            pairs.push(("csrf", &token));
-        }
-        let req = Request::post(uri)
-            .header(header::COOKIE, cookie)
-            .header(header::HOST, "sgo.example.ru")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&pairs).unwrap()))
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Classes of the organization's current year: (id, «5А»).
-    async fn classes(&self, org: i64) -> Vec<(i64, String)> {
-        let year = self
-            .store()
-            .current_year(org, today())
-            .await
-            .unwrap()
-            .unwrap();
-        self.store()
-            .people_classes(year.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.id, format!("{}{}", c.grade, c.letter)))
-            .collect()
-    }
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, format!("{}{}", c.grade, c.letter)))
+        .collect()
 }
 
 fn id_from_location(location: &str) -> i64 {
@@ -190,7 +36,7 @@ async fn administration_journey(engine: Engine) {
     let admin = w.admin();
     let org = admin.organization_id;
     let cookie = w.cookie(&admin).await;
-    let classes = w.classes(org).await;
+    let classes = classes(&w, org).await;
     let (c1, c1_name) = classes[0].clone();
     let (c2, c2_name) = classes[1].clone();
     let (c1s, c2s) = (c1.to_string(), c2.to_string());
@@ -221,7 +67,9 @@ async fn administration_journey(engine: Engine) {
         ("roles", "student"),
         ("class_id", c1s.as_str()),
     ];
-    let res = w.post(&cookie, "/people/new", &student, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &student, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let student_id = id_from_location(&res.location());
     let card = w.store().person_card(student_id).await.unwrap().unwrap();
@@ -232,7 +80,9 @@ async fn administration_journey(engine: Engine) {
     assert!(in_class.contains(&student_id));
 
     // The same name again gets the next free login.
-    let res = w.post(&cookie, "/people/new", &student, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &student, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let twin = id_from_location(&res.location());
     assert_eq!(
@@ -247,7 +97,9 @@ async fn administration_journey(engine: Engine) {
     arrived[0] = ("last_name", "Прибывшев");
     arrived[5] = ("snils", "");
     arrived.push(("class_from", "02.11.2026"));
-    let res = w.post(&cookie, "/people/new", &arrived, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &arrived, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let history = w
         .store()
@@ -273,7 +125,9 @@ async fn administration_journey(engine: Engine) {
         let mut wrong = arrived.clone();
         wrong.pop();
         wrong.push(("class_from", day));
-        let res = w.post(&cookie, "/people/new", &wrong, true).await;
+        let res = w
+            .post_maybe_csrf(&cookie, "/people/new", &wrong, true)
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
         assert!(res.text().contains(&words), "{day}: {}", res.text());
         assert!(
@@ -291,7 +145,9 @@ async fn administration_journey(engine: Engine) {
         ("roles", "parent"),
         ("children", sid.as_str()),
     ];
-    let res = w.post(&cookie, "/people/new", &parent, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &parent, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let parent_id = id_from_location(&res.location());
     let links = w.store().people_parent_links(org).await.unwrap();
@@ -307,7 +163,9 @@ async fn administration_journey(engine: Engine) {
     // Form mistakes come back next to the fields.
     let mut duplicate = student.to_vec();
     duplicate.push(("login", "petrovpi"));
-    let res = w.post(&cookie, "/people/new", &duplicate, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &duplicate, true)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("уже занято"));
     assert!(res.text().contains("field-error"));
@@ -315,7 +173,7 @@ async fn administration_journey(engine: Engine) {
     bad[5] = ("snils", "112-233-445 28");
     bad[7] = ("class_id", "");
     bad[3] = ("birth_date", "31.02.2015");
-    let res = w.post(&cookie, "/people/new", &bad, true).await;
+    let res = w.post_maybe_csrf(&cookie, "/people/new", &bad, true).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = res.text();
     assert!(text.contains("контрольная сумма"), "{text}");
@@ -323,7 +181,7 @@ async fn administration_journey(engine: Engine) {
     assert!(text.contains("ДД.ММ.ГГГГ"));
     assert!(text.contains("value=\"Петров\""), "entered values are kept");
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/new",
             &[("last_name", "Х"), ("roles", "region_administrator")],
@@ -333,7 +191,9 @@ async fn administration_journey(engine: Engine) {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Without the CSRF field nothing is created.
-    let res = w.post(&cookie, "/people/new", &student, false).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &student, false)
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 
     // Editing: new surname and login.
@@ -350,7 +210,7 @@ async fn administration_journey(engine: Engine) {
         ("active", "1"),
     ];
     let res = w
-        .post(&cookie, &format!("/people/{student_id}"), &edit, true)
+        .post_maybe_csrf(&cookie, &format!("/people/{student_id}"), &edit, true)
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let card = w.store().person_card(student_id).await.unwrap().unwrap();
@@ -362,14 +222,14 @@ async fn administration_journey(engine: Engine) {
     let mut taken = edit.to_vec();
     taken[6] = ("login", &admin.login);
     let res = w
-        .post(&cookie, &format!("/people/{student_id}"), &taken, true)
+        .post_maybe_csrf(&cookie, &format!("/people/{student_id}"), &taken, true)
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("уже занято"));
 
     // Moving to another class a week later keeps both classes in the history.
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{student_id}/move"),
             &[("class", &c2s), ("date", "2026-11-30")],
@@ -388,7 +248,7 @@ async fn administration_journey(engine: Engine) {
         "{text}"
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{student_id}/move"),
             &[("class", &c1s), ("date", "2026-11-23")],
@@ -401,7 +261,7 @@ async fn administration_journey(engine: Engine) {
     // Unlinking and linking again.
     let pid = parent_id.to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{student_id}/unlink"),
             &[("parent", &pid)],
@@ -418,7 +278,7 @@ async fn administration_journey(engine: Engine) {
             .any(|l| l.parent_account_id == parent_id)
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{parent_id}/link"),
             &[("student", &sid)],
@@ -448,7 +308,7 @@ async fn administration_journey(engine: Engine) {
         .unwrap();
     let class_s = class.to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &class_s), ("parents", "1")],
@@ -461,7 +321,7 @@ async fn administration_journey(engine: Engine) {
         "confirmation is required"
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &class_s), ("parents", "1"), ("confirm", "1")],
@@ -617,7 +477,7 @@ async fn teacher_rules(engine: Engine) {
             StatusCode::FORBIDDEN
         );
         let res = w
-            .post(&cookie, "/people/credentials", &[("confirm", "1")], true)
+            .post_maybe_csrf(&cookie, "/people/credentials", &[("confirm", "1")], true)
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
@@ -628,7 +488,7 @@ async fn teacher_rules(engine: Engine) {
         StatusCode::FORBIDDEN
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/new",
             &[
@@ -669,7 +529,7 @@ async fn teacher_rules(engine: Engine) {
         ("active", "1"),
     ];
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{}", own_students[0]),
             &edit,
@@ -681,7 +541,7 @@ async fn teacher_rules(engine: Engine) {
     // Credential sheets: the own class yes, another class no.
     let (own_s, other_s) = (own.to_string(), other.to_string());
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &own_s), ("parents", "1"), ("confirm", "1")],
@@ -691,7 +551,7 @@ async fn teacher_rules(engine: Engine) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.headers[header::CONTENT_TYPE], "application/pdf");
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &other_s), ("confirm", "1")],
@@ -701,7 +561,7 @@ async fn teacher_rules(engine: Engine) {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let one = other_students[0].to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("account", &one), ("confirm", "1")],
@@ -754,12 +614,12 @@ async fn other_school(engine: Engine) {
         ("active", "1"),
     ];
     let res = w
-        .post(&cookie, &format!("/people/{stranger_id}"), &edit, true)
+        .post_maybe_csrf(&cookie, &format!("/people/{stranger_id}"), &edit, true)
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let sid = stranger_id.to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("account", &sid), ("confirm", "1")],
@@ -768,7 +628,7 @@ async fn other_school(engine: Engine) {
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{stranger_id}/move"),
             &[("class", ""), ("date", "2026-12-01")],
@@ -779,7 +639,7 @@ async fn other_school(engine: Engine) {
     // Nor can a parent of this school be linked to that student.
     let own_parent = w.id_of(&w.first(Role::Parent, org)).await;
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{own_parent}/link"),
             &[("student", &sid)],
@@ -797,32 +657,4 @@ async fn other_school(engine: Engine) {
     assert!(!card.must_change_password);
 }
 
-#[tokio::test]
-async fn administration_on_sqlite() {
-    administration_journey(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn administration_on_postgres() {
-    administration_journey(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn teachers_on_sqlite() {
-    teacher_rules(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn teachers_on_postgres() {
-    teacher_rules(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn other_school_on_sqlite() {
-    other_school(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn other_school_on_postgres() {
-    other_school(Engine::Postgres).await;
-}
+both_engines!(administration_journey, teacher_rules, other_school);

@@ -31,7 +31,20 @@ fn id_from_location(location: &str) -> i64 {
         .unwrap()
 }
 
-async fn administration_journey(engine: Engine) {
+/// The first school's administrator signed in, and two classes of the current year.
+struct Admin {
+    w: World,
+    admin: DemoAccount,
+    org: i64,
+    cookie: String,
+    c1: i64,
+    c1_name: String,
+    c2_name: String,
+    c1s: String,
+    c2s: String,
+}
+
+async fn admin_of_one_school(engine: Engine) -> Admin {
     let w = world(engine, 1).await;
     let admin = w.admin();
     let org = admin.organization_id;
@@ -40,7 +53,40 @@ async fn administration_journey(engine: Engine) {
     let (c1, c1_name) = classes[0].clone();
     let (c2, c2_name) = classes[1].clone();
     let (c1s, c2s) = (c1.to_string(), c2.to_string());
+    Admin {
+        w,
+        admin,
+        org,
+        cookie,
+        c1,
+        c1_name,
+        c2_name,
+        c1s,
+        c2s,
+    }
+}
 
+/// The form of a new student in the class `c1s`.
+fn student_form(c1s: &str) -> [(&'static str, &str); 8] {
+    [
+        ("last_name", "Петров"),
+        ("first_name", "Пётр"),
+        ("middle_name", "Ильич"),
+        ("birth_date", "2015-03-08"),
+        ("gender", "male"),
+        ("snils", "112-233-445 95"),
+        ("roles", "student"),
+        ("class_id", c1s),
+    ]
+}
+
+// The administration journey, step by step; each test runs the steps its own needs.
+
+/// The list and the form of a new person.
+async fn person_pages(a: &Admin) {
+    let Admin {
+        w, admin, cookie, ..
+    } = a;
     let page = w.get(&cookie, "/people").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains(&admin.display_name));
@@ -55,18 +101,13 @@ async fn administration_journey(engine: Engine) {
     ] {
         assert!(page.text().contains(&format!("id=\"{id}\"")), "{id}");
     }
+}
 
-    // A student in a class, with the login made from the name.
-    let student = [
-        ("last_name", "Петров"),
-        ("first_name", "Пётр"),
-        ("middle_name", "Ильич"),
-        ("birth_date", "2015-03-08"),
-        ("gender", "male"),
-        ("snils", "112-233-445 95"),
-        ("roles", "student"),
-        ("class_id", c1s.as_str()),
-    ];
+/// A student in a class, with the login made from the name. Answers the student's id.
+async fn create_student(a: &Admin) -> i64 {
+    let Admin { w, cookie, c1, .. } = a;
+    let c1 = *c1;
+    let student = student_form(&a.c1s);
     let res = w
         .post_maybe_csrf(&cookie, "/people/new", &student, true)
         .await;
@@ -79,7 +120,13 @@ async fn administration_journey(engine: Engine) {
     let in_class = w.store().students_of_class(c1, today()).await.unwrap();
     assert!(in_class.contains(&student_id));
 
-    // The same name again gets the next free login.
+    student_id
+}
+
+/// The same name again gets the next free login.
+async fn create_twin(a: &Admin) {
+    let Admin { w, cookie, .. } = a;
+    let student = student_form(&a.c1s);
     let res = w
         .post_maybe_csrf(&cookie, "/people/new", &student, true)
         .await;
@@ -89,9 +136,14 @@ async fn administration_journey(engine: Engine) {
         w.store().person_card(twin).await.unwrap().unwrap().login,
         "PetrovPI2"
     );
+}
 
-    // A student who arrived earlier this term is in the class from that day; the day must lie
-    // in the class's school year and not ahead of today.
+/// A student who arrived earlier this term is in the class from that day; the day must lie in
+/// the class's school year and not ahead of today.
+async fn create_arrived(a: &Admin) {
+    let Admin { w, cookie, org, .. } = a;
+    let org = *org;
+    let student = student_form(&a.c1s);
     let year = w.store().current_year(org, today()).await.unwrap().unwrap();
     let mut arrived = student.to_vec();
     arrived[0] = ("last_name", "Прибывшев");
@@ -135,8 +187,12 @@ async fn administration_journey(engine: Engine) {
             "{day} is kept"
         );
     }
+}
 
-    // A parent linked to the student.
+/// A parent linked to the student. Answers the parent's id.
+async fn create_parent(a: &Admin, student_id: i64) -> i64 {
+    let Admin { w, cookie, org, .. } = a;
+    let org = *org;
     let sid = student_id.to_string();
     let parent = [
         ("last_name", "Петрова"),
@@ -159,8 +215,13 @@ async fn administration_journey(engine: Engine) {
     let page = w.get(&cookie, &format!("/people/{student_id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Петрова Анна Сергеевна"));
+    parent_id
+}
 
-    // Form mistakes come back next to the fields.
+/// Form mistakes come back next to the fields; without the CSRF field nothing is created.
+async fn form_mistakes(a: &Admin) {
+    let Admin { w, cookie, .. } = a;
+    let student = student_form(&a.c1s);
     let mut duplicate = student.to_vec();
     duplicate.push(("login", "petrovpi"));
     let res = w
@@ -195,8 +256,13 @@ async fn administration_journey(engine: Engine) {
         .post_maybe_csrf(&cookie, "/people/new", &student, false)
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
 
-    // Editing: new surname and login.
+/// Editing: new surname and login.
+async fn edit_student(a: &Admin, student_id: i64) {
+    let Admin {
+        w, admin, cookie, ..
+    } = a;
     let edit = [
         ("last_name", "Петровский"),
         ("first_name", "Пётр"),
@@ -226,8 +292,19 @@ async fn administration_journey(engine: Engine) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("уже занято"));
+}
 
-    // Moving to another class a week later keeps both classes in the history.
+/// Moving to another class a week later keeps both classes in the history.
+async fn move_student(a: &Admin, student_id: i64) {
+    let Admin {
+        w,
+        cookie,
+        c1_name,
+        c2_name,
+        c1s,
+        c2s,
+        ..
+    } = a;
     let res = w
         .post_maybe_csrf(
             &cookie,
@@ -257,8 +334,13 @@ async fn administration_journey(engine: Engine) {
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.text().contains("Дата должна быть позже"));
+}
 
-    // Unlinking and linking again.
+/// Unlinking and linking again.
+async fn relink(a: &Admin, student_id: i64, parent_id: i64) {
+    let Admin { w, cookie, org, .. } = a;
+    let org = *org;
+    let sid = student_id.to_string();
     let pid = parent_id.to_string();
     let res = w
         .post_maybe_csrf(
@@ -294,8 +376,12 @@ async fn administration_journey(engine: Engine) {
             .iter()
             .any(|l| l.parent_account_id == parent_id)
     );
+}
 
-    // Credential sheet for a class with the parents: a PDF, and the old passwords stop working.
+/// A demo student of the school and their class.
+async fn demo_student_and_class(a: &Admin) -> (DemoAccount, i64) {
+    let Admin { w, org, .. } = a;
+    let org = *org;
     let demo_student = w.first(Role::Student, org);
     let demo_student_id = w.id_of(&demo_student).await;
     let class = w
@@ -306,6 +392,15 @@ async fn administration_journey(engine: Engine) {
         .unwrap()
         .class_id
         .unwrap();
+    (demo_student, class)
+}
+
+/// Credential sheet for a class with the parents: a PDF, and the old passwords stop working.
+async fn issue_class_sheet(a: &Admin) -> (DemoAccount, i64) {
+    let Admin { w, cookie, org, .. } = a;
+    let org = *org;
+    let (demo_student, class) = demo_student_and_class(a).await;
+    let demo_student_id = w.id_of(&demo_student).await;
     let class_s = class.to_string();
     let res = w
         .post_maybe_csrf(
@@ -379,8 +474,13 @@ async fn administration_journey(engine: Engine) {
             .unwrap();
         assert!(creds.must_change_password, "parent {p}");
     }
+    (demo_student, class)
+}
 
-    // The audit log names every change and never a password.
+/// The audit log names every change and never a password.
+async fn audit_log_names_the_changes(a: &Admin, demo_student: &DemoAccount, class: i64) {
+    let Admin { w, org, .. } = a;
+    let org = *org;
     let log = w.store().recent_audit_log(500).await.unwrap();
     for action in [
         "person.create",
@@ -417,8 +517,17 @@ async fn administration_journey(engine: Engine) {
         log.iter()
             .all(|e| !e.details.contains(&demo_student.password))
     );
+}
 
-    // The export of the filtered list.
+/// The export of the filtered list; filters narrow the list.
+async fn export_and_filters(a: &Admin, class: i64) {
+    let Admin {
+        w,
+        admin,
+        cookie,
+        c1,
+        ..
+    } = a;
     let res = w
         .get(&cookie, &format!("/people/export.xlsx?class={class}"))
         .await;
@@ -444,6 +553,83 @@ async fn administration_journey(engine: Engine) {
         .await;
     assert!(page.text().contains("PetrovskiiP"));
     assert!(!page.text().contains("PetrovPI2"));
+}
+
+async fn the_people_pages_offer_the_person_form(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    person_pages(&a).await;
+}
+
+async fn a_new_student_gets_a_login_from_the_name(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    create_student(&a).await;
+    create_twin(&a).await;
+}
+
+async fn an_arriving_student_is_in_the_class_from_that_day(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    create_arrived(&a).await;
+}
+
+async fn a_new_parent_is_linked_to_the_student(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    create_parent(&a, student_id).await;
+}
+
+async fn form_mistakes_come_back_next_to_the_fields(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    create_student(&a).await;
+    form_mistakes(&a).await;
+}
+
+async fn an_edit_keeps_logins_unique(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    edit_student(&a, student_id).await;
+}
+
+async fn a_move_keeps_both_classes_in_the_history(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    move_student(&a, student_id).await;
+}
+
+async fn a_parent_is_unlinked_and_linked_again(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    let parent_id = create_parent(&a, student_id).await;
+    relink(&a, student_id, parent_id).await;
+}
+
+async fn a_class_sheet_resets_the_passwords_of_students_and_parents(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    issue_class_sheet(&a).await;
+}
+
+async fn the_audit_log_names_every_change_and_never_a_password(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    person_pages(&a).await;
+    let student_id = create_student(&a).await;
+    create_twin(&a).await;
+    create_arrived(&a).await;
+    let parent_id = create_parent(&a, student_id).await;
+    form_mistakes(&a).await;
+    edit_student(&a, student_id).await;
+    move_student(&a, student_id).await;
+    relink(&a, student_id, parent_id).await;
+    let (demo_student, class) = issue_class_sheet(&a).await;
+    audit_log_names_the_changes(&a, &demo_student, class).await;
+}
+
+async fn the_export_and_the_filters_follow_the_list(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    create_twin(&a).await;
+    edit_student(&a, student_id).await;
+    move_student(&a, student_id).await;
+    let (_, class) = demo_student_and_class(&a).await;
+    export_and_filters(&a, class).await;
 }
 
 /// Two teachers who each lead a class, with those classes.
@@ -657,4 +843,18 @@ async fn other_school(engine: Engine) {
     assert!(!card.must_change_password);
 }
 
-both_engines!(administration_journey, teacher_rules, other_school);
+both_engines!(
+    the_people_pages_offer_the_person_form,
+    a_new_student_gets_a_login_from_the_name,
+    an_arriving_student_is_in_the_class_from_that_day,
+    a_new_parent_is_linked_to_the_student,
+    form_mistakes_come_back_next_to_the_fields,
+    an_edit_keeps_logins_unique,
+    a_move_keeps_both_classes_in_the_history,
+    a_parent_is_unlinked_and_linked_again,
+    a_class_sheet_resets_the_passwords_of_students_and_parents,
+    the_audit_log_names_every_change_and_never_a_password,
+    the_export_and_the_filters_follow_the_list,
+    teacher_rules,
+    other_school,
+);

@@ -289,10 +289,10 @@ where
         )
         .await;
         pg_create_schema_template(&mut admin, &schema).await;
-        if let Some((template, fill)) = data {
-            if !pg_database_exists(&mut admin, &template).await {
-                payload = Some(pg_create_data_template(&mut admin, &schema, &template, fill).await);
-            }
+        if let Some((template, fill)) = data
+            && !pg_database_exists(&mut admin, &template).await
+        {
+            payload = Some(pg_create_data_template(&mut admin, &schema, &template, fill).await);
         }
         // Downgraded to shared before copying, so that the other processes copy meanwhile too.
         execute(

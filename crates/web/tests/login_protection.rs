@@ -3,15 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use sgo_testkit::both_engines;
-use std::net::SocketAddr;
-
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use sgo_app::{Engine, LockoutRules, Origin, Role};
 use sgo_demo::DemoAccount;
-use sgo_testkit::{CSRF, Response, World, world, world_with};
+use sgo_testkit::{CSRF, Response, World, both_engines, world, world_with};
 
 const LOCKED: &str = "Вы совершили 3 неудачные попытки входа. Следующая попытка может быть \
                       совершена не ранее чем через минуту";

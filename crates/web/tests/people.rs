@@ -84,9 +84,8 @@ fn student_form(c1s: &str) -> [(&'static str, &str); 8] {
 
 /// The list and the form of a new person.
 async fn person_pages(a: &Admin) {
-    let Admin {
-        w, admin, cookie, ..
-    } = a;
+    let Admin { w, admin, .. } = a;
+    let cookie = a.cookie.clone();
     let page = w.get(&cookie, "/people").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains(&admin.display_name));
@@ -105,7 +104,8 @@ async fn person_pages(a: &Admin) {
 
 /// A student in a class, with the login made from the name. Answers the student's id.
 async fn create_student(a: &Admin) -> i64 {
-    let Admin { w, cookie, c1, .. } = a;
+    let Admin { w, c1, .. } = a;
+    let cookie = a.cookie.clone();
     let c1 = *c1;
     let student = student_form(&a.c1s);
     let res = w
@@ -125,7 +125,8 @@ async fn create_student(a: &Admin) -> i64 {
 
 /// The same name again gets the next free login.
 async fn create_twin(a: &Admin) {
-    let Admin { w, cookie, .. } = a;
+    let Admin { w, .. } = a;
+    let cookie = a.cookie.clone();
     let student = student_form(&a.c1s);
     let res = w
         .post_maybe_csrf(&cookie, "/people/new", &student, true)
@@ -141,7 +142,8 @@ async fn create_twin(a: &Admin) {
 /// A student who arrived earlier this term is in the class from that day; the day must lie in
 /// the class's school year and not ahead of today.
 async fn create_arrived(a: &Admin) {
-    let Admin { w, cookie, org, .. } = a;
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
     let org = *org;
     let student = student_form(&a.c1s);
     let year = w.store().current_year(org, today()).await.unwrap().unwrap();
@@ -191,7 +193,8 @@ async fn create_arrived(a: &Admin) {
 
 /// A parent linked to the student. Answers the parent's id.
 async fn create_parent(a: &Admin, student_id: i64) -> i64 {
-    let Admin { w, cookie, org, .. } = a;
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
     let org = *org;
     let sid = student_id.to_string();
     let parent = [
@@ -220,7 +223,8 @@ async fn create_parent(a: &Admin, student_id: i64) -> i64 {
 
 /// Form mistakes come back next to the fields; without the CSRF field nothing is created.
 async fn form_mistakes(a: &Admin) {
-    let Admin { w, cookie, .. } = a;
+    let Admin { w, .. } = a;
+    let cookie = a.cookie.clone();
     let student = student_form(&a.c1s);
     let mut duplicate = student.to_vec();
     duplicate.push(("login", "petrovpi"));
@@ -260,9 +264,8 @@ async fn form_mistakes(a: &Admin) {
 
 /// Editing: new surname and login.
 async fn edit_student(a: &Admin, student_id: i64) {
-    let Admin {
-        w, admin, cookie, ..
-    } = a;
+    let Admin { w, admin, .. } = a;
+    let cookie = a.cookie.clone();
     let edit = [
         ("last_name", "Петровский"),
         ("first_name", "Пётр"),
@@ -298,13 +301,13 @@ async fn edit_student(a: &Admin, student_id: i64) {
 async fn move_student(a: &Admin, student_id: i64) {
     let Admin {
         w,
-        cookie,
         c1_name,
         c2_name,
-        c1s,
-        c2s,
         ..
     } = a;
+    let cookie = a.cookie.clone();
+    let c1s = a.c1s.clone();
+    let c2s = a.c2s.clone();
     let res = w
         .post_maybe_csrf(
             &cookie,
@@ -338,7 +341,8 @@ async fn move_student(a: &Admin, student_id: i64) {
 
 /// Unlinking and linking again.
 async fn relink(a: &Admin, student_id: i64, parent_id: i64) {
-    let Admin { w, cookie, org, .. } = a;
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
     let org = *org;
     let sid = student_id.to_string();
     let pid = parent_id.to_string();
@@ -397,7 +401,8 @@ async fn demo_student_and_class(a: &Admin) -> (DemoAccount, i64) {
 
 /// Credential sheet for a class with the parents: a PDF, and the old passwords stop working.
 async fn issue_class_sheet(a: &Admin) -> (DemoAccount, i64) {
-    let Admin { w, cookie, org, .. } = a;
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
     let org = *org;
     let (demo_student, class) = demo_student_and_class(a).await;
     let demo_student_id = w.id_of(&demo_student).await;
@@ -521,13 +526,8 @@ async fn audit_log_names_the_changes(a: &Admin, demo_student: &DemoAccount, clas
 
 /// The export of the filtered list; filters narrow the list.
 async fn export_and_filters(a: &Admin, class: i64) {
-    let Admin {
-        w,
-        admin,
-        cookie,
-        c1,
-        ..
-    } = a;
+    let Admin { w, admin, c1, .. } = a;
+    let cookie = a.cookie.clone();
     let res = w
         .get(&cookie, &format!("/people/export.xlsx?class={class}"))
         .await;

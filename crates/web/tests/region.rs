@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use serde_json::Value as Json;
 use sgo_app::{Engine, Role};
 use sgo_testkit::{Response, World, both_engines};

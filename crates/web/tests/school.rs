@@ -373,9 +373,7 @@ async fn create_group(w: &World, c: &Cast, class: i64) -> i64 {
         .await
         .status_text();
     assert!(body.contains("5Я/Астрономия"));
-    let group = id_after(&body, "id=\"delete-group-");
-
-    group
+    id_after(&body, "id=\"delete-group-")
 }
 
 /// Bells of the second shift; an overlap is refused next to the bell.
@@ -920,7 +918,7 @@ async fn correct_subjects(w: &World, c: &Cast, sc: &School) {
 /// its main teacher. One future lesson is a substitution. Answers the group's address.
 async fn change_group_teachers(w: &World, c: &Cast, sc: &School) -> String {
     let (admin, s, org) = (&c.admin, w.store(), sc.org);
-    let (demo_class, demo_class_uri) = (&sc.demo_class, &sc.demo_class_uri);
+    let (demo_class, demo_class_uri) = (sc.demo_class.clone(), sc.demo_class_uri.clone());
     let today = d(2026, 11, 23);
     let lessons = s
         .class_lessons(
@@ -1054,7 +1052,7 @@ async fn change_group_teachers(w: &World, c: &Cast, sc: &School) -> String {
 /// the class's subgroups as they were after it was made.
 async fn correct_subgroup(w: &World, c: &Cast, sc: &School) -> Vec<sgo_store::SubgroupRecord> {
     let (admin, s, org) = (&c.admin, w.store(), sc.org);
-    let (demo_class, demo_class_uri) = (&sc.demo_class, &sc.demo_class_uri);
+    let (demo_class, demo_class_uri) = (sc.demo_class.clone(), sc.demo_class_uri.clone());
     let today = d(2026, 11, 23);
     let used = used_subject(s, org).await;
     let new_s = s.school_teachers(org).await.unwrap()[0].id.to_string();
@@ -1282,7 +1280,7 @@ async fn correct_years(w: &World, c: &Cast, sc: &School) -> i64 {
 /// and is removed; a class with students and lessons stays.
 async fn correct_classes(w: &World, c: &Cast, sc: &School, new_year: i64) {
     let (admin, s) = (&c.admin, w.store());
-    let (demo_class, demo_class_uri) = (&sc.demo_class, &sc.demo_class_uri);
+    let (demo_class, demo_class_uri) = (sc.demo_class.clone(), sc.demo_class_uri.clone());
     let class_form = |shift: &str, class: &sgo_store::ClassRecord| {
         vec![
             ("grade", class.grade.to_string()),
@@ -1423,7 +1421,7 @@ async fn corrections_are_refused(
 ) {
     let (admin, teacher, s) = (&c.admin, &c.teacher, w.store());
     let used = used_subject(s, sc.org).await;
-    let (demo_class_uri, group_uri) = (&sc.demo_class_uri, group_uri.to_owned());
+    let (demo_class_uri, group_uri) = (sc.demo_class_uri.clone(), group_uri.to_owned());
     let demo_year_uri = format!("/school/years/{}", sc.demo_year.id);
     let posts = [
         format!("/school/subjects/{}", used.id),

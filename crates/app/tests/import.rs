@@ -5,88 +5,50 @@
 
 use chrono::{Duration, NaiveDate};
 use sgo_app::import::{ImportKind, ImportStatus};
-use sgo_app::{Actor, App, AppError, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_app::{AppError, Origin, Role};
 use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::text::normalise;
-use sgo_core::{AccountId, OrganizationId};
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::testing::TestStore;
-use sgo_store::{Engine, NewImportBatch, Store, Value};
+use sgo_store::{Engine, NewImportBatch, Value};
+use sgo_testkit::{both_engines, today};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+/// The kit's world (two schools, two students per class) with this file's helpers.
+struct World(sgo_testkit::World);
 
-struct World {
-    _db: TestStore,
-    app: App,
-    store: std::sync::Arc<dyn Store>,
-    accounts: Vec<DemoAccount>,
+impl std::ops::Deref for World {
+    type Target = sgo_testkit::World;
+    fn deref(&self) -> &sgo_testkit::World {
+        &self.0
+    }
 }
 
 async fn world(engine: Engine) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools: 2,
-        students_per_class: 2,
-        seed: 5,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
-        .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    World {
-        store: db.store.clone(),
-        _db: db,
-        app,
-        accounts,
-    }
+    World(
+        sgo_testkit::World::build(engine)
+            .schools(2)
+            .students_per_class(2)
+            .start()
+            .await,
+    )
 }
 
 impl World {
-    async fn actor(&self, role: Role, nth_school: usize) -> Actor {
-        let mut schools: Vec<i64> = self.accounts.iter().map(|a| a.organization_id).collect();
-        schools.dedup();
-        let a = self
-            .accounts
-            .iter()
-            .find(|a| a.role == role && a.organization_id == schools[nth_school])
-            .unwrap();
-        let id = self
-            .store
-            .credentials(a.organization_id, &normalise(&a.login))
-            .await
-            .unwrap()
-            .unwrap()
-            .account_id;
-        Actor::new(
-            AccountId::new(id),
-            OrganizationId::new(a.organization_id),
-            self.store.account_roles(id).await.unwrap(),
-        )
-    }
-
     /// The administrator of the `nth_school` as the policy hands them to the import.
     async fn admin(&self, nth_school: usize) -> SchoolAdministrator {
-        let actor = self.actor(Role::Administrator, nth_school).await;
+        let actor = self
+            .actor(&self.in_school(Role::Administrator, nth_school))
+            .await;
         policy::school_administrator(&actor).unwrap()
     }
 
     /// Two class names of the school's current year.
     async fn classes(&self, organization: i64) -> Vec<String> {
         let year = self
-            .store
+            .store()
             .current_year(organization, today())
             .await
             .unwrap()
             .unwrap();
-        self.store
+        self.store()
             .year_classes(year.id)
             .await
             .unwrap()
@@ -96,7 +58,7 @@ impl World {
     }
 
     async fn account_id(&self, organization: i64, login: &str) -> Option<i64> {
-        self.store
+        self.store()
             .credentials(organization, &normalise(login))
             .await
             .unwrap()
@@ -182,7 +144,7 @@ async fn students_with_a_shared_parent(engine: Engine) {
     );
 
     let mama = w.account_id(admin.home().get(), "imp_mama").await.unwrap();
-    let children = w.store.children(mama, today()).await.unwrap();
+    let children = w.store().children(mama, today()).await.unwrap();
     assert_eq!(
         children.len(),
         2,
@@ -197,21 +159,18 @@ async fn students_with_a_shared_parent(engine: Engine) {
     want.sort();
     assert_eq!(got, want);
     assert_eq!(
-        w.store.account_roles(mama).await.unwrap(),
+        w.store().account_roles(mama).await.unwrap(),
         vec![Role::Parent]
     );
     let ilya = w.account_id(admin.home().get(), "imp_ilya").await.unwrap();
-    let ilya = w.store.account(ilya).await.unwrap().unwrap();
+    let ilya = w.store().account(ilya).await.unwrap().unwrap();
     assert_eq!(ilya.display_name, "Импортов Илья");
     assert_eq!(ilya.birth_date, NaiveDate::from_ymd_opt(2015, 9, 1));
 
-    let log = w.store.recent_audit_log(5).await.unwrap();
+    let log = w.store().recent_audit_log(5).await.unwrap();
     let entry = log.iter().find(|e| e.action == "import.apply").unwrap();
     assert_eq!(entry.target, format!("import:{id}"));
-    assert_eq!(
-        entry.organization_id,
-        (Some(admin.home())).map(OrganizationId::get)
-    );
+    assert_eq!(entry.organization_id, Some(admin.home().get()));
     assert!(
         entry.details.contains("учеников 2, родителей 1"),
         "{}",
@@ -297,16 +256,16 @@ async fn staff_get_their_roles(engine: Engine) {
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Applied);
     let vera = w.account_id(admin.home().get(), "novikova").await.unwrap();
-    let mut roles = w.store.account_roles(vera).await.unwrap();
+    let mut roles = w.store().account_roles(vera).await.unwrap();
     roles.sort();
     assert_eq!(roles, vec![Role::DeputyHead, Role::Teacher]);
     let petr = w.account_id(admin.home().get(), "NovikovP").await.unwrap();
     assert_eq!(
-        w.store.account_roles(petr).await.unwrap(),
+        w.store().account_roles(petr).await.unwrap(),
         vec![Role::Staff]
     );
     assert_eq!(
-        w.store.account(vera).await.unwrap().unwrap().display_name,
+        w.store().account(vera).await.unwrap().unwrap().display_name,
         "Новикова Вера Павловна"
     );
 }
@@ -327,7 +286,7 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
     let id = check.batch_id.unwrap();
     // Someone takes the second login between the check and the confirmation.
     let now = chrono::Utc::now();
-    w.store
+    w.store()
         .bulk_insert(
             "persons",
             &["id", "last_name", "first_name", "created_at"],
@@ -340,7 +299,7 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
         )
         .await
         .unwrap();
-    w.store
+    w.store()
         .bulk_insert(
             "accounts",
             &[
@@ -385,7 +344,7 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
             .is_err()
     );
     assert!(
-        !w.store
+        !w.store()
             .recent_audit_log(5)
             .await
             .unwrap()
@@ -398,7 +357,7 @@ async fn only_the_schools_administration(engine: Engine) {
     let w = world(engine).await;
     let admin = w.admin(0).await;
     let other_admin = w.admin(1).await;
-    let teacher = w.actor(Role::Teacher, 0).await;
+    let teacher = w.actor(&w.in_school(Role::Teacher, 0)).await;
     assert_ne!(admin.home(), other_admin.home());
     let kind = ImportKind::Staff;
     let rows = vec![strings(&["Один", "Иван", "", "", "учитель"])];
@@ -428,10 +387,10 @@ async fn only_the_schools_administration(engine: Engine) {
 
     // A batch older than a day cannot be confirmed.
     let old = w
-        .store
+        .store()
         .create_import_batch(&NewImportBatch {
             organization_id: admin.home().get(),
-            created_by: (admin.actor().account_id).get(),
+            created_by: admin.actor().account_id.get(),
             created_at: chrono::Utc::now() - Duration::hours(25),
             kind: "staff".into(),
             file_name: "old.csv".into(),
@@ -449,17 +408,6 @@ async fn only_the_schools_administration(engine: Engine) {
     );
     let e = w.app.confirm_import(&admin, &Origin::default(), old).await;
     assert!(matches!(e, Err(AppError::BadRequest(ref m)) if m.contains("Срок")));
-}
-
-macro_rules! both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Sqlite).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(super::Engine::Postgres).await; })*
-        }
-    };
 }
 
 both_engines!(

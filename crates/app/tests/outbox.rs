@@ -3,77 +3,43 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use sgo_app::diary::DiaryWeek;
 use sgo_app::files::Upload;
 use sgo_app::import::{ImportKind, ImportStatus};
 use sgo_app::journal::AssignmentInput;
 use sgo_app::people::PersonInput;
 use sgo_app::settings::PasswordInput;
-use sgo_app::{Actor, App, AppError, Clock, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_app::{Actor, AppError, Origin, Role};
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_core::policy::{self, SchoolAdministrator};
-use sgo_core::text::normalise;
 use sgo_core::{AccountId, AssignmentId, ClassId, OrganizationId, StudentId};
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::testing::TestStore;
-use sgo_store::{Engine, Store};
+use sgo_store::Engine;
+use sgo_testkit::{both_engines, today};
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
+/// The kit's world (one school, two students per class, seed 7) with this file's helpers.
+struct World(sgo_testkit::World);
 
-struct World {
-    _db: TestStore,
-    app: App,
-    store: std::sync::Arc<dyn Store>,
-    accounts: Vec<DemoAccount>,
+impl std::ops::Deref for World {
+    type Target = sgo_testkit::World;
+    fn deref(&self) -> &sgo_testkit::World {
+        &self.0
+    }
 }
 
 async fn world(engine: Engine) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools: 1,
-        students_per_class: 2,
-        seed: 7,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
-        .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    World {
-        store: db.store.clone(),
-        _db: db,
-        app,
-        accounts,
-    }
+    World(
+        sgo_testkit::World::build(engine)
+            .students_per_class(2)
+            .seed(7)
+            .start()
+            .await,
+    )
 }
 
 impl World {
-    async fn actor_of(&self, id: i64) -> Actor {
-        let account = self.store.account(id).await.unwrap().unwrap();
-        Actor::new(
-            AccountId::new(id),
-            OrganizationId::new(account.organization_id),
-            self.store.account_roles(id).await.unwrap(),
-        )
-    }
-
     async fn first(&self, role: Role) -> Actor {
-        let a = self.accounts.iter().find(|a| a.role == role).unwrap();
-        let id = self
-            .store
-            .credentials(a.organization_id, &normalise(&a.login))
-            .await
-            .unwrap()
-            .unwrap()
-            .account_id;
+        let id = self.id_of(&self.any(role)).await;
         self.actor_of(id).await
     }
 
@@ -87,7 +53,7 @@ impl World {
         self.app
             .diary_week(
                 student,
-                StudentId::new(student.account_id.get()),
+                student.account_id.as_student(),
                 from,
                 from + Duration::days(6),
                 &Origin::default(),
@@ -110,7 +76,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .lesson
         .clone();
     let teacher_id = w
-        .store
+        .store()
         .journal_lesson(lesson.lesson_id.get())
         .await
         .unwrap()
@@ -119,7 +85,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .unwrap();
     let teacher = w.actor_of(teacher_id).await;
     let kind = w
-        .store
+        .store()
         .assignment_types(student.organization_id.get(), true)
         .await
         .unwrap()[0]
@@ -153,11 +119,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         .days
         .iter()
         .flat_map(|d| &d.lessons)
-        .find(|l| {
-            l.assignments
-                .iter()
-                .any(|a| a.assignment_id == AssignmentId::new(id))
-        })
+        .find(|l| l.assignments.iter().any(|a| a.assignment_id.get() == id))
         .expect("the new homework is in the diary");
     assert_eq!(
         shown.files.get(&AssignmentId::new(id)).map(Vec::len),
@@ -170,19 +132,19 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
     let student = w.first(Role::Student).await;
     let before = w.week(&student).await;
     let record = w
-        .store
+        .store()
         .student(student.account_id.get(), today())
         .await
         .unwrap()
         .unwrap();
     let year = w
-        .store
+        .store()
         .current_year(student.organization_id.get(), today())
         .await
         .unwrap()
         .unwrap();
     let other = w
-        .store
+        .store()
         .classes(year.id)
         .await
         .unwrap()
@@ -210,7 +172,7 @@ async fn a_renamed_student_is_renamed_in_the_next_diary_read(engine: Engine) {
     let student = w.first(Role::Student).await;
     let before = w.week(&student).await;
     let card = w
-        .store
+        .store()
         .person_card(student.account_id.get())
         .await
         .unwrap()
@@ -255,7 +217,7 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
     let token = w
         .app
         .sign_in(
-            OrganizationId::new(a.organization_id),
+            sgo_core::OrganizationId::new(a.organization_id),
             &a.login,
             &a.password,
             &Origin::default(),
@@ -267,13 +229,13 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
     // A second check is served from the session cache.
     w.app.authenticate_token(&token).await.unwrap();
     let card = w
-        .store
+        .store()
         .person_card(who.actor.account_id.get())
         .await
         .unwrap()
         .unwrap();
     let roles = w
-        .store
+        .store()
         .account_roles(who.actor.account_id.get())
         .await
         .unwrap();
@@ -311,15 +273,15 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     let before = w.week(&student).await;
     // Another process's write: in the outbox, not yet followed here, so the cached week is stale.
     let record = w
-        .store
+        .store()
         .student(student.account_id.get(), today())
         .await
         .unwrap()
         .unwrap();
     let other = w
-        .store
+        .store()
         .classes(
-            w.store
+            w.store()
                 .current_year(student.organization_id.get(), today())
                 .await
                 .unwrap()
@@ -331,7 +293,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .into_iter()
         .find(|c| Some(c.id) != record.class_id)
         .unwrap();
-    w.store
+    w.store()
         .move_student(student.account_id.get(), Some(other.id), today())
         .await
         .unwrap();
@@ -361,14 +323,14 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .await
         .unwrap();
     assert!(check.errors.is_empty(), "{:?}", check.errors);
-    let start = w.store.outbox_last_id().await.unwrap();
+    let start = w.store().outbox_last_id().await.unwrap();
     let job = w
         .app
         .confirm_import(&admin, &Origin::default(), check.batch_id.unwrap())
         .await
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Applied);
-    let rows = w.store.outbox_after(start, 10).await.unwrap();
+    let rows = w.store().outbox_after(start, 10).await.unwrap();
     assert!(rows.iter().any(|r| r.changed
         == Some(Changed::new(
             ChangeSubject::Organization(student.organization_id.get()),
@@ -383,7 +345,7 @@ async fn an_unlinked_parent_is_refused_the_childs_next_diary(engine: Engine) {
     let admin = w.admin().await;
     let organization = w.first(Role::Administrator).await.organization_id;
     let links = w
-        .store
+        .store()
         .people_parent_links(organization.get())
         .await
         .unwrap();
@@ -416,21 +378,10 @@ async fn an_unlinked_parent_is_refused_the_childs_next_diary(engine: Engine) {
 
 async fn a_password_change_ends_the_other_sessions_at_their_next_request(engine: Engine) {
     let w = world(engine).await;
-    let a = w
-        .accounts
-        .iter()
-        .find(|a| a.role == Role::Teacher)
-        .unwrap()
-        .clone();
+    let a = w.any(Role::Teacher);
     let origin = Origin::default();
-    let sign_in = || {
-        w.app.sign_in(
-            OrganizationId::new(a.organization_id),
-            &a.login,
-            &a.password,
-            &origin,
-        )
-    };
+    let organization = OrganizationId::new(a.organization_id);
+    let sign_in = || w.app.sign_in(organization, &a.login, &a.password, &origin);
     let here = sign_in().await.unwrap().token;
     let elsewhere = sign_in().await.unwrap().token;
     // Both sessions are checked once, so both sit in the session cache.
@@ -451,24 +402,7 @@ async fn a_password_change_ends_the_other_sessions_at_their_next_request(engine:
     assert!(w.app.authenticate_token(&fresh).await.is_ok());
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(sgo_store::Engine::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(sgo_store::Engine::Postgres).await;
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+both_engines!(
     a_file_given_to_homework_is_in_the_next_diary_read,
     a_student_moved_to_another_class_sees_it_at_once,
     a_renamed_student_is_renamed_in_the_next_diary_read,

@@ -10,6 +10,7 @@ use sgo_core::text::normalise;
 use sgo_demo::{DemoAccount, DemoError, DemoOptions, DemoProgress, generate, write_accounts_csv};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store};
+use sgo_testkit::both_engines;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).expect("date")
@@ -144,16 +145,6 @@ async fn generate_and_check(engine: Engine) {
     assert!(matches!(again, Err(DemoError::NotEmpty)), "{again:?}");
 }
 
-#[tokio::test]
-async fn demo_region_on_sqlite() {
-    generate_and_check(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn demo_region_on_postgres() {
-    generate_and_check(Engine::Postgres).await;
-}
-
 /// Every student of the sheet, every week with past lessons: a mark; and overdue work in each
 /// of the three weeks before this one.
 async fn check_promises(today: NaiveDate, seed: u64) {
@@ -275,3 +266,5 @@ async fn same_seed_same_sheet() {
     }
     assert!(!roles.contains(&"deputy_head"));
 }
+
+both_engines!(generate_and_check);

@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewAnnouncement, NewResource, Store, Value};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Territory, rows};
 
 fn noon(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap()
@@ -14,61 +16,11 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
 }
 
-async fn rows(
-    s: &dyn Store,
-    table: &'static str,
-    columns: &'static [&'static str],
-    rows: Vec<Vec<Value>>,
-) {
-    s.bulk_insert(table, columns, rows).await.unwrap();
-}
-
 /// School 10 with year 1 (2026/27), classes 20 (5А) and 21 (6Б), subject 30 with group 40 of
 /// class 20 taught by teacher 100; teacher 102 leads class 21; 101 is the administrator.
 async fn fixture(s: &dyn Store) {
     let now = noon(1);
-    rows(
-        s,
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![vec![
-            10i64.into(),
-            3i64.into(),
-            "general".into(),
-            "Школа".into(),
-            "Школа".into(),
-            "школа".into(),
-        ]],
-    )
-    .await;
+    Territory::standard().school(10, "Школа").insert(s).await;
     let people = [
         (100i64, "Петрова", "Анна", "Ивановна"),
         (101, "Смирнов", "Олег", ""),
@@ -433,22 +385,4 @@ async fn resources(engine: Engine) {
     assert_eq!(s.resources(10).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn announcements_sqlite() {
-    announcements(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn announcements_postgres() {
-    announcements(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn resources_sqlite() {
-    resources(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn resources_postgres() {
-    resources(Engine::Postgres).await;
-}
+both_engines!(announcements, resources);

@@ -7,6 +7,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use sgo_core::files::FileOwner;
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewFile, Store};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::Territory;
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
@@ -15,49 +17,7 @@ fn noon() -> DateTime<Utc> {
 /// One school (10) with two accounts, 100 and 101.
 async fn fixture(s: &dyn Store) {
     let now = noon();
-    let rows = |r: Vec<Vec<sgo_store::Value>>| r;
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        rows(vec![vec![1i64.into(), "99".into(), "Край".into()]]),
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![vec![
-            10i64.into(),
-            3i64.into(),
-            "general".into(),
-            "Школа".into(),
-            "Школа".into(),
-            "школа".into(),
-        ]],
-    )
-    .await
-    .unwrap();
+    Territory::standard().school(10, "Школа").insert(s).await;
     s.bulk_insert(
         "persons",
         &["id", "last_name", "first_name", "created_at"],
@@ -315,22 +275,4 @@ async fn pending_quota_and_sweep(engine: Engine) {
     assert!(s.file(taken.id).await.unwrap().is_some());
 }
 
-#[tokio::test]
-async fn pending_quota_and_sweep_sqlite() {
-    pending_quota_and_sweep(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn pending_quota_and_sweep_postgres() {
-    pending_quota_and_sweep(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn files_lifecycle_sqlite() {
-    files_lifecycle(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn files_lifecycle_postgres() {
-    files_lifecycle(Engine::Postgres).await;
-}
+both_engines!(pending_quota_and_sweep, files_lifecycle);

@@ -6,6 +6,8 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use sgo_core::{OrganizationKind, Role};
 use sgo_store::testing::TestStore;
 use sgo_store::{AuditLogEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Organization, Territory};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -24,65 +26,26 @@ fn ts(day: NaiveDate) -> DateTime<Utc> {
 /// 1002 Английский/2 подгруппа; on 2026-11-23: 1003 Алгебра.
 async fn fixture(s: &dyn Store) {
     let now = ts(d(2026, 9, 1));
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Заречный край".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![
-            2i64.into(),
-            1i64.into(),
-            "городской округ Заречный".into(),
-        ]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "г. Заречный".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-            "director",
-        ],
-        vec![
-            vec![
-                10i64.into(),
-                3i64.into(),
-                "general".into(),
-                "МБОУ СОШ №1".into(),
-                "Средняя школа №1".into(),
-                sgo_core::text::normalise("МБОУ СОШ №1 Средняя школа №1").into(),
-                "Сидоров С.С.".into(),
-            ],
-            vec![
-                11i64.into(),
-                3i64.into(),
-                "municipal_authority".into(),
-                "Управление образования".into(),
-                "Управление образования г. Заречный".into(),
-                "управление образования".into(),
-                "".into(),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
+    Territory::named("Заречный край", "городской округ Заречный", "г. Заречный")
+        .organization(
+            Organization::new(
+                10,
+                "general",
+                "МБОУ СОШ №1",
+                "Средняя школа №1",
+                &sgo_core::text::normalise("МБОУ СОШ №1 Средняя школа №1"),
+            )
+            .director("Сидоров С.С."),
+        )
+        .organization(Organization::new(
+            11,
+            "municipal_authority",
+            "Управление образования",
+            "Управление образования г. Заречный",
+            "управление образования",
+        ))
+        .insert(s)
+        .await;
     let person =
         |id: i64, last: &str, first: &str| vec![id.into(), last.into(), first.into(), now.into()];
     s.bulk_insert(
@@ -793,12 +756,4 @@ async fn contract(engine: Engine) {
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 
-#[tokio::test]
-async fn contract_on_sqlite() {
-    contract(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn contract_on_postgres() {
-    contract(Engine::Postgres).await;
-}
+both_engines!(contract);

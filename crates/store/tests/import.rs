@@ -9,6 +9,8 @@ use sgo_store::{
     Engine, IMPORT_APPLIED, IMPORT_APPLYING, IMPORT_FAILED, IMPORT_STAGED, ImportAccount,
     ImportOutcome, ImportPlan, NewImportBatch, Store,
 };
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Organization, Territory};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -24,48 +26,16 @@ const ADMIN: i64 = 100;
 /// One school (10) with its administrator (100, login «admin»), year 20 and classes 30 (5А), 31 (5Б).
 async fn fixture(s: &dyn Store) {
     let now = ts(d(2026, 9, 1));
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![vec![
-            SCHOOL.into(),
-            3i64.into(),
-            "general".into(),
-            "Школа".into(),
-            "Школа №1".into(),
-            "школа".into(),
-        ]],
-    )
-    .await
-    .unwrap();
+    Territory::standard()
+        .organization(Organization::new(
+            SCHOOL,
+            "general",
+            "Школа",
+            "Школа №1",
+            "школа",
+        ))
+        .insert(s)
+        .await;
     s.bulk_insert(
         "persons",
         &["id", "last_name", "first_name", "created_at"],
@@ -398,32 +368,8 @@ async fn stale_batches_are_removed(engine: Engine) {
     assert!(s.import_batch(fresh).await.unwrap().is_some());
 }
 
-#[tokio::test]
-async fn stage_claim_apply_once_on_sqlite() {
-    stage_claim_apply_once(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn stage_claim_apply_once_on_postgres() {
-    stage_claim_apply_once(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn a_taken_login_rolls_everything_back_on_sqlite() {
-    a_taken_login_rolls_everything_back(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_taken_login_rolls_everything_back_on_postgres() {
-    a_taken_login_rolls_everything_back(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn stale_batches_are_removed_on_sqlite() {
-    stale_batches_are_removed(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn stale_batches_are_removed_on_postgres() {
-    stale_batches_are_removed(Engine::Postgres).await;
-}
+both_engines!(
+    stage_claim_apply_once,
+    a_taken_login_rolls_everything_back,
+    stale_batches_are_removed,
+);

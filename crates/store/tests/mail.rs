@@ -3,12 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use chrono::Duration;
-use common::{fixture, noon};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, MailOrder, MailQuery, MailSearchField, NewDelivery, NewMessage};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{noon, small_school};
 
 fn message(subject: &str, to: &[i64], draft: bool, day: u32) -> NewMessage {
     NewMessage {
@@ -56,7 +55,7 @@ fn query(account: i64, folder: &str, search: Option<(MailSearchField, &str)>) ->
 async fn messages_and_folders(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let first = s
         .create_message(&message("Собрание", &[101, 102], false, 2))
         .await
@@ -165,7 +164,7 @@ async fn messages_and_folders(engine: Engine) {
 async fn outbox(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let id = s
         .create_message(&message("Собрание", &[101, 102], false, 2))
         .await
@@ -257,7 +256,7 @@ async fn outbox(engine: Engine) {
 async fn authors(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     s.bulk_insert(
         "account_roles",
         &["account_id", "role"],
@@ -291,32 +290,4 @@ async fn authors(engine: Engine) {
     assert!(s.authors(&[]).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn authors_sqlite() {
-    authors(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn authors_postgres() {
-    authors(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn messages_and_folders_sqlite() {
-    messages_and_folders(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn messages_and_folders_postgres() {
-    messages_and_folders(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn outbox_sqlite() {
-    outbox(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn outbox_postgres() {
-    outbox(Engine::Postgres).await;
-}
+both_engines!(authors, messages_and_folders, outbox);

@@ -3,14 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use chrono::NaiveDate;
-use common::fixture;
 use sgo_core::Role;
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store, StoreError};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::small_school;
 use sqlx::Connection;
 
 async fn changes_after(s: &dyn Store, after: i64) -> Vec<Changed> {
@@ -25,7 +24,7 @@ async fn changes_after(s: &dyn Store, after: i64) -> Vec<Changed> {
 async fn a_write_and_its_rows_commit_together(engine: Engine) {
     let t = TestStore::new(engine).await;
     let s = t.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let start = s.outbox_last_id().await.unwrap();
     s.link_parent(101, 102).await.unwrap();
     let year = s
@@ -53,7 +52,7 @@ async fn a_write_and_its_rows_commit_together(engine: Engine) {
 async fn a_failed_write_leaves_no_row(engine: Engine) {
     let t = TestStore::new(engine).await;
     let s = t.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     s.set_account_roles(100, &[Role::Teacher]).await.unwrap();
     let before = s.outbox_last_id().await.unwrap();
     // The old roles are deleted, then the second insert breaks the key: all of it rolls back.
@@ -69,7 +68,7 @@ async fn a_failed_write_leaves_no_row(engine: Engine) {
 async fn a_failed_outbox_row_undoes_the_write(engine: Engine) {
     let t = TestStore::new(engine).await;
     let s = t.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     // Take the outbox away behind the store's back: the write must fail as a whole.
     let sql = "ALTER TABLE outbox RENAME TO outbox_away";
     match &t.database_url {
@@ -91,7 +90,7 @@ async fn a_failed_outbox_row_undoes_the_write(engine: Engine) {
 async fn rows_are_read_in_bounded_batches_in_id_order(engine: Engine) {
     let t = TestStore::new(engine).await;
     let s = t.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let start = s.outbox_last_id().await.unwrap();
     for parent in [100, 101, 102] {
         s.set_account_roles(parent, &[Role::Parent]).await.unwrap();
@@ -114,7 +113,7 @@ async fn rows_are_read_in_bounded_batches_in_id_order(engine: Engine) {
 async fn pruning_keeps_the_newest_row_and_ids_are_never_reused(engine: Engine) {
     let t = TestStore::new(engine).await;
     let s = t.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     for parent in [100, 101, 102] {
         s.set_account_roles(parent, &[Role::Parent]).await.unwrap();
     }
@@ -132,24 +131,7 @@ async fn pruning_keeps_the_newest_row_and_ids_are_never_reused(engine: Engine) {
     assert!(next[0].id > last);
 }
 
-macro_rules! on_both_engines {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(sgo_store::Engine::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(sgo_store::Engine::Postgres).await;
-            })*
-        }
-    };
-}
-
-on_both_engines!(
+both_engines!(
     a_write_and_its_rows_commit_together,
     a_failed_write_leaves_no_row,
     a_failed_outbox_row_undoes_the_write,

@@ -3,12 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use chrono::{DateTime, Duration, Utc};
-use common::{fixture, noon};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewPasskey, PasskeyCeremony, StoreError};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{noon, small_school};
 
 fn device(account: i64, credential: &[u8], name: &str, day: u32) -> NewPasskey {
     NewPasskey {
@@ -24,7 +23,7 @@ fn device(account: i64, credential: &[u8], name: &str, day: u32) -> NewPasskey {
 async fn devices(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let phone = s
         .insert_passkey(&device(101, b"phone", "Телефон", 2))
         .await
@@ -94,7 +93,7 @@ fn ceremony(
 async fn ceremonies(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let now = noon(10);
     let reg = ceremony(b"reg", "register", Some(101), now + Duration::minutes(5));
     s.create_passkey_ceremony(&reg).await.unwrap();
@@ -150,22 +149,4 @@ async fn ceremonies(engine: Engine) {
     assert_eq!(signin.state, "state of sign_in");
 }
 
-#[tokio::test]
-async fn devices_sqlite() {
-    devices(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn devices_postgres() {
-    devices(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn ceremonies_sqlite() {
-    ceremonies(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn ceremonies_postgres() {
-    ceremonies(Engine::Postgres).await;
-}
+both_engines!(devices, ceremonies);

@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sgo_core::Role;
 use sgo_store::testing::TestStore;
 use sgo_store::{AccountFields, Engine, NewPersonAccount, PersonFields, Store, StoreError, Value};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Organization, Territory, rows};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -15,63 +17,26 @@ fn now() -> DateTime<Utc> {
     Utc.from_utc_datetime(&d(2026, 9, 1).and_hms_opt(8, 0, 0).unwrap())
 }
 
-async fn rows(
-    s: &dyn Store,
-    table: &'static str,
-    columns: &'static [&'static str],
-    rows: Vec<Vec<Value>>,
-) {
-    s.bulk_insert(table, columns, rows).await.unwrap();
-}
-
 /// School 10 (and school 11 with account 900); year 20; classes 30 (5А) and 31 (5Б); student 100
 /// in 5А since 1 September; parent 200 of 100; teacher 300 leads 5А.
 async fn fixture(s: &dyn Store) {
-    rows(
-        s,
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await;
-    let org = |id: i64, name: &str| {
-        vec![
-            id.into(),
-            3i64.into(),
-            "general".into(),
-            name.into(),
-            name.into(),
-            name.into(),
-        ]
-    };
-    rows(
-        s,
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![org(10, "Школа 1"), org(11, "Школа 2")],
-    )
-    .await;
+    Territory::standard()
+        .organization(Organization::new(
+            10,
+            "general",
+            "Школа 1",
+            "Школа 1",
+            "Школа 1",
+        ))
+        .organization(Organization::new(
+            11,
+            "general",
+            "Школа 2",
+            "Школа 2",
+            "Школа 2",
+        ))
+        .insert(s)
+        .await;
     let person =
         |id: i64, last: &str, first: &str| vec![id.into(), last.into(), first.into(), now().into()];
     rows(
@@ -463,12 +428,4 @@ async fn people(engine: Engine) {
     creating_and_editing(s).await;
 }
 
-#[tokio::test]
-async fn people_on_sqlite() {
-    people(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn people_on_postgres() {
-    people(Engine::Postgres).await;
-}
+both_engines!(people);

@@ -7,6 +7,8 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store, Value};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Territory, rows};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     let y = if m >= 9 { 2026 } else { 2027 };
@@ -17,66 +19,17 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 9, 1, 12, 0, 0).unwrap()
 }
 
-async fn rows(
-    s: &dyn Store,
-    table: &'static str,
-    columns: &'static [&'static str],
-    values: Vec<Vec<Value>>,
-) {
-    s.bulk_insert(table, columns, values).await.unwrap();
-}
-
 /// School 10 (and 11 with its own timetable). Class 9А (30) with subgroups 40 (student 100) and
 /// 41 (student 101). Groups: 60 Алгебра (whole class), 61 Английский/1, 62 Английский/2 — all
 /// taught by 300 (Смирнова Анна Павловна); lesson 1000 of group 60 is taught by the substitute
 /// 301. Assignments 80 (lesson 1000), 81 (1001, subgroup 1), 82 (1002, subgroup 2).
 async fn fixture(s: &dyn Store) {
     let now = now();
-    rows(
-        s,
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await;
-    rows(
-        s,
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await;
-    let org = |id: i64, name: &str| {
-        vec![
-            id.into(),
-            3i64.into(),
-            "general".into(),
-            name.into(),
-            name.into(),
-            name.to_lowercase().into(),
-        ]
-    };
-    rows(
-        s,
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![org(10, "Школа 10"), org(11, "Школа 11")],
-    )
-    .await;
+    Territory::standard()
+        .school(10, "Школа 10")
+        .school(11, "Школа 11")
+        .insert(s)
+        .await;
     let person = |id: i64, last: &str, first: &str, middle: &str| {
         vec![
             id.into(),
@@ -553,12 +506,4 @@ async fn progress(engine: Engine) {
     assert!(s.timetable_weekdays(11).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn progress_on_sqlite() {
-    progress(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn progress_on_postgres() {
-    progress(Engine::Postgres).await;
-}
+both_engines!(progress);

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewResetToken, NewSession, Store, Value};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::Territory;
 
 fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 12, minute, 0).unwrap()
@@ -15,51 +17,11 @@ fn at(minute: u32) -> DateTime<Utc> {
 /// school 11 with account 110 (same e-mail again).
 async fn fixture(s: &dyn Store) {
     let now = at(0);
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await
-    .unwrap();
-    let org = |id: i64, name: &str| {
-        vec![
-            id.into(),
-            3i64.into(),
-            "general".into(),
-            name.into(),
-            name.into(),
-            name.to_lowercase().into(),
-        ]
-    };
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![org(10, "Школа 10"), org(11, "Школа 11")],
-    )
-    .await
-    .unwrap();
+    Territory::standard()
+        .school(10, "Школа 10")
+        .school(11, "Школа 11")
+        .insert(s)
+        .await;
     let person = |id: i64| {
         vec![
             id.into(),
@@ -170,16 +132,6 @@ async fn counters(engine: Engine) {
     assert!(s.throttle("ip:old").await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn counters_on_sqlite() {
-    counters(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn counters_on_postgres() {
-    counters(Engine::Postgres).await;
-}
-
 async fn reset_tokens(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
@@ -259,16 +211,6 @@ async fn reset_tokens(engine: Engine) {
     );
 }
 
-#[tokio::test]
-async fn reset_tokens_on_sqlite() {
-    reset_tokens(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn reset_tokens_on_postgres() {
-    reset_tokens(Engine::Postgres).await;
-}
-
 async fn own_sessions(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
@@ -315,16 +257,6 @@ async fn own_sessions(engine: Engine) {
     assert_eq!(s.account_sessions(110, at(0)).await.unwrap().len(), 1);
 }
 
-#[tokio::test]
-async fn own_sessions_on_sqlite() {
-    own_sessions(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn own_sessions_on_postgres() {
-    own_sessions(Engine::Postgres).await;
-}
-
 async fn session_cap(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
@@ -359,12 +291,4 @@ async fn session_cap(engine: Engine) {
     assert_eq!(s.account_sessions(110, at(0)).await.unwrap()[0].id, theirs);
 }
 
-#[tokio::test]
-async fn session_cap_on_sqlite() {
-    session_cap(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn session_cap_on_postgres() {
-    session_cap(Engine::Postgres).await;
-}
+both_engines!(counters, reset_tokens, own_sessions, session_cap);

@@ -3,12 +3,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use chrono::Duration;
-use common::{fixture, noon};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewReportJob};
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{noon, small_school};
 
 fn job(account: i64, title: &str, day: u32) -> NewReportJob {
     NewReportJob {
@@ -27,7 +26,7 @@ fn job(account: i64, title: &str, day: u32) -> NewReportJob {
 async fn queue(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    small_school(s).await;
     let now = noon(2);
     let first = s.insert_report_job(&job(101, "первый", 2)).await.unwrap();
     let second = s.insert_report_job(&job(101, "второй", 2)).await.unwrap();
@@ -130,12 +129,4 @@ async fn queue(engine: Engine) {
     assert!(s.report_jobs_of(101, noon(1), 10).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn queue_on_sqlite() {
-    queue(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn queue_on_postgres() {
-    queue(Engine::Postgres).await;
-}
+both_engines!(queue);

@@ -10,6 +10,8 @@ use sgo_store::{
     ClassFields, Engine, GroupChange, LessonChange, NewBell, NewLesson, NewPeriod, NewSubjectGroup,
     NewTimetableEntry, Store, StoreError, TimetablePlan, Value, YearOutside,
 };
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Organization, Territory};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -26,48 +28,16 @@ fn ts(day: NaiveDate) -> DateTime<Utc> {
 /// School 10 with teachers 300 and 301 (301 deactivated), a student 100 and 101, an administrator 400.
 async fn fixture(s: &dyn Store) {
     let now = ts(d(2026, 9, 1));
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![vec![
-            10i64.into(),
-            3i64.into(),
-            "general".into(),
-            "СОШ №1".into(),
-            "Средняя школа №1".into(),
-            "сош №1".into(),
-        ]],
-    )
-    .await
-    .unwrap();
+    Territory::standard()
+        .organization(Organization::new(
+            10,
+            "general",
+            "СОШ №1",
+            "Средняя школа №1",
+            "сош №1",
+        ))
+        .insert(s)
+        .await;
     let ids = [100i64, 101, 300, 301, 400];
     s.bulk_insert(
         "persons",
@@ -502,16 +472,6 @@ fn now_ts() -> DateTime<Utc> {
     ts(d(2027, 9, 6))
 }
 
-#[tokio::test]
-async fn school_setup_on_sqlite() {
-    set_up_a_school(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn school_setup_on_postgres() {
-    set_up_a_school(Engine::Postgres).await;
-}
-
 /// Corrections: a year's dates, a subject, a subgroup, a group's teachers, a class removed.
 async fn correct_mistakes(engine: Engine) {
     let db = TestStore::new(engine).await;
@@ -822,12 +782,4 @@ async fn correct_mistakes(engine: Engine) {
     assert!(!s.delete_class(empty).await.unwrap(), "already gone");
 }
 
-#[tokio::test]
-async fn corrections_on_sqlite() {
-    correct_mistakes(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn corrections_on_postgres() {
-    correct_mistakes(Engine::Postgres).await;
-}
+both_engines!(set_up_a_school, correct_mistakes);

@@ -7,6 +7,8 @@ use sgo_store::testing::TestStore;
 use sgo_store::{
     AuditLogEntry, AuditLogFilter, Engine, NewSession, PersonalSettingsUpdate, Store, Value,
 };
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::Territory;
 
 fn noon(day: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap()
@@ -16,51 +18,11 @@ fn noon(day: u32) -> DateTime<Utc> {
 /// password and the administrator 101; in school 11 the administrator 110.
 async fn fixture(s: &dyn Store) {
     let now = noon(1);
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        vec![vec![1i64.into(), "99".into(), "Край".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![vec![2i64.into(), 1i64.into(), "Округ".into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![vec![3i64.into(), 2i64.into(), "Город".into()]],
-    )
-    .await
-    .unwrap();
-    let org = |id: i64, name: &str| {
-        vec![
-            id.into(),
-            3i64.into(),
-            "general".into(),
-            name.into(),
-            name.into(),
-            name.to_lowercase().into(),
-        ]
-    };
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![org(10, "Школа 10"), org(11, "Школа 11")],
-    )
-    .await
-    .unwrap();
+    Territory::standard()
+        .school(10, "Школа 10")
+        .school(11, "Школа 11")
+        .insert(s)
+        .await;
     let person = |id: i64, last: &str, first: &str, middle: &str| {
         vec![
             id.into(),
@@ -193,16 +155,6 @@ async fn personal_settings(engine: Engine) {
     assert!(!s.password_change_required(100).await.unwrap());
 }
 
-#[tokio::test]
-async fn personal_settings_on_sqlite() {
-    personal_settings(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn personal_settings_on_postgres() {
-    personal_settings(Engine::Postgres).await;
-}
-
 async fn other_sessions(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
@@ -229,16 +181,6 @@ async fn other_sessions(engine: Engine) {
         "another person's session stays"
     );
     assert_eq!(s.delete_other_sessions(100, keep).await.unwrap(), 0);
-}
-
-#[tokio::test]
-async fn other_sessions_on_sqlite() {
-    other_sessions(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn other_sessions_on_postgres() {
-    other_sessions(Engine::Postgres).await;
 }
 
 async fn audit_log(engine: Engine) {
@@ -421,12 +363,4 @@ async fn audit_log(engine: Engine) {
     assert_eq!(rows[0].target, "class:2");
 }
 
-#[tokio::test]
-async fn audit_log_on_sqlite() {
-    audit_log(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn audit_log_on_postgres() {
-    audit_log(Engine::Postgres).await;
-}
+both_engines!(personal_settings, other_sessions, audit_log);

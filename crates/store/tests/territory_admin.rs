@@ -9,71 +9,26 @@ use sgo_store::{
     Engine, NewPersonAccount, OrganizationFields, OrganizationFilter, PersonFields, Store,
     StoreError,
 };
+use sgo_testkit::both_engines;
+use sgo_testkit::fixtures::{Organization, Territory};
 
 /// Two regions: 1 «Заречный край» (municipality 2, settlement 3, authority 10) and
 /// 5 «Другой край» (municipality 6, settlement 7, school 20).
 async fn fixture(s: &dyn Store) {
-    s.bulk_insert(
-        "regions",
-        &["id", "code", "name"],
-        vec![
-            vec![1i64.into(), "99".into(), "Заречный край".into()],
-            vec![5i64.into(), "98".into(), "Другой край".into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "municipalities",
-        &["id", "region_id", "name"],
-        vec![
-            vec![2i64.into(), 1i64.into(), "городской округ Заречный".into()],
-            vec![6i64.into(), 5i64.into(), "Чужой район".into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "settlements",
-        &["id", "municipality_id", "name"],
-        vec![
-            vec![3i64.into(), 2i64.into(), "г. Заречный".into()],
-            vec![7i64.into(), 6i64.into(), "с. Чужое".into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "organizations",
-        &[
-            "id",
-            "settlement_id",
-            "kind",
-            "short_name",
-            "full_name",
-            "name_norm",
-        ],
-        vec![
-            vec![
-                10i64.into(),
-                3i64.into(),
-                "regional_authority".into(),
-                "Минобразования".into(),
-                "Министерство образования Заречного края".into(),
-                "минобразования".into(),
-            ],
-            vec![
-                20i64.into(),
-                7i64.into(),
-                "general".into(),
-                "Чужая школа".into(),
-                "Чужая школа".into(),
-                "чужая школа".into(),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
+    Territory::named("Заречный край", "городской округ Заречный", "г. Заречный")
+        .region(5, "98", "Другой край")
+        .municipality(6, 5, "Чужой район")
+        .settlement(7, 6, "с. Чужое")
+        .organization(Organization::new(
+            10,
+            "regional_authority",
+            "Минобразования",
+            "Министерство образования Заречного края",
+            "минобразования",
+        ))
+        .organization(Organization::school(20, "Чужая школа").in_settlement(7))
+        .insert(s)
+        .await;
     s.finish_bulk_load().await.unwrap();
 }
 
@@ -236,16 +191,6 @@ async fn territory_and_organizations(engine: Engine) {
     ));
 }
 
-#[tokio::test]
-async fn territory_and_organizations_on_sqlite() {
-    territory_and_organizations(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn territory_and_organizations_on_postgres() {
-    territory_and_organizations(Engine::Postgres).await;
-}
-
 async fn administrator_accounts(engine: Engine) {
     let t = TestStore::new(engine).await;
     let s = &*t.store;
@@ -330,12 +275,4 @@ async fn count_persons(t: &TestStore) -> i64 {
     }
 }
 
-#[tokio::test]
-async fn administrator_accounts_on_sqlite() {
-    administrator_accounts(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn administrator_accounts_on_postgres() {
-    administrator_accounts(Engine::Postgres).await;
-}
+both_engines!(territory_and_organizations, administrator_accounts);

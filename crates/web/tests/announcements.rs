@@ -3,14 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
-use common::{World, today, world};
 use sgo_app::{Engine, Role};
 use sgo_store::NewAnnouncement;
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, today, world};
 
 /// A student's class today.
 async fn class_of(w: &World, student: i64) -> i64 {
@@ -82,8 +81,8 @@ async fn cast(w: &World) -> Cast {
 }
 
 /// Sends a multipart form without the CSRF field.
-async fn post_multipart_without_csrf(w: &World, cookie: &str, uri: &str) -> common::Response {
-    let (content_type, body) = common::multipart(&[("title", "Без токена")], &[]);
+async fn post_multipart_without_csrf(w: &World, cookie: &str, uri: &str) -> sgo_testkit::Response {
+    let (content_type, body) = sgo_testkit::multipart(&[("title", "Без токена")], &[]);
     let req = Request::post(uri)
         .header(header::COOKIE, cookie)
         .header(header::HOST, "sgo.example.ru")
@@ -607,22 +606,4 @@ async fn resources(engine: Engine) {
     assert!(w.store().resources(c.org).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn announcements_sqlite() {
-    announcements(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn announcements_postgres() {
-    announcements(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn resources_sqlite() {
-    resources(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn resources_postgres() {
-    resources(Engine::Postgres).await;
-}
+both_engines!(announcements, resources);

@@ -10,8 +10,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -21,13 +20,12 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
-use common::{CSRF, Response, World, tempdir, today, world_with};
 use serde_json::{Value, json};
 use sgo_app::identity::{ClaimNames, IdentityProvider, ProviderConfig, ProviderProfile, Signer};
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_store::RegionIdentitySettings;
-use sgo_web::{WebOptions, router};
+use sgo_testkit::{CSRF, Response, World, tempdir, today, world_with};
 
 /// Where our server pretends to live.
 const PUBLIC: &str = "http://sgo.test";
@@ -154,7 +152,7 @@ impl Browser {
     }
 
     async fn post(&mut self, w: &World, uri: &str, fields: &[(&str, &str)]) -> Response {
-        let csrf = common::csrf_for(&self.cookie_header());
+        let csrf = sgo_testkit::csrf_for(&self.cookie_header());
         let mut pairs = fields.to_vec();
         pairs.push(("csrf", &csrf));
         let req = Request::post(uri)
@@ -230,13 +228,12 @@ async fn at_provider(client: &reqwest::Client, idp: &Idp, auth_url: &str, login:
 
 /// A world whose app talks to the provider.
 async fn esia_world(engine: Engine, schools: u32, config: ProviderConfig) -> World {
-    let mut w = world_with(engine, schools, |s| s.public_url = PUBLIC.into()).await;
-    w.app = w
+    let w = world_with(engine, schools, |s| s.public_url = PUBLIC.into()).await;
+    let app = w
         .app
         .clone()
         .with_identity_provider(IdentityProvider::new(config).unwrap());
-    w.router = router(w.app.clone(), WebOptions::default());
-    w
+    w.with_app(app)
 }
 
 /// The whole ESIA sign-in from the login page's button to our answer after the callback.

@@ -3,11 +3,10 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
-use common::{World, world_with};
 use sgo_app::{Engine, Role, UploadLimits};
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, world_with};
 
 async fn small_limits(engine: Engine) -> World {
     world_with(engine, 1, |s| {
@@ -139,22 +138,4 @@ async fn limits_are_enforced(engine: Engine) {
     );
 }
 
-#[tokio::test]
-async fn upload_and_download_sqlite() {
-    upload_and_download(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn upload_and_download_postgres() {
-    upload_and_download(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn limits_are_enforced_sqlite() {
-    limits_are_enforced(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn limits_are_enforced_postgres() {
-    limits_are_enforced(Engine::Postgres).await;
-}
+both_engines!(upload_and_download, limits_are_enforced);

@@ -5,16 +5,15 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::process::Command;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::headers::{assert_not_cached, assert_page_headers};
-use common::{CSRF, World, world, world_with};
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
+use sgo_testkit::headers::{assert_not_cached, assert_page_headers};
+use sgo_testkit::{CSRF, World, world, world_with};
 use sgo_web::{WebOptions, router};
 use tower::ServiceExt;
 
@@ -173,13 +172,16 @@ async fn form_tokens_belong_to_their_session(engine: Engine) {
 
     // The token a page shows is the one its session needs, not the cookie's.
     let page = w.get(&mine, "/home").await.text();
-    let shown = common::csrf_for(&mine);
+    let shown = sgo_testkit::csrf_for(&mine);
     assert!(page.contains(&format!("name=\"csrf\" value=\"{shown}\"")));
     assert!(!page.contains(CSRF));
 
     for (token, whose) in [
-        (common::csrf_for(&someone_else), "another person's session"),
-        (common::csrf_for(&my_other_browser), "my other session"),
+        (
+            sgo_testkit::csrf_for(&someone_else),
+            "another person's session",
+        ),
+        (sgo_testkit::csrf_for(&my_other_browser), "my other session"),
         (CSRF.to_owned(), "the CSRF cookie's value"),
     ] {
         let res = w.post_raw(&mine, "/logout", &[("csrf", &token)]).await;
@@ -317,7 +319,7 @@ async fn refusals_in_russian(engine: Engine) {
 }
 
 fn pdf_text(pdf: &[u8]) -> String {
-    let dir = common::tempdir::Dir::new();
+    let dir = sgo_testkit::tempdir::Dir::new();
     std::fs::create_dir_all(&dir.path).unwrap();
     let file = dir.path.join("sheet.pdf");
     std::fs::write(&file, pdf).unwrap();
@@ -338,7 +340,7 @@ async fn sheet_prints_public_url(engine: Engine) {
     let org = w.admin().organization_id;
     let student = w.id_of(&w.first(Role::Student, org)).await.to_string();
     let admin = w.cookie(&w.admin()).await;
-    let csrf = common::csrf_for(&admin);
+    let csrf = sgo_testkit::csrf_for(&admin);
     let body = serde_urlencoded::to_string([
         ("csrf", csrf.as_str()),
         ("account", &student),

@@ -5,50 +5,24 @@
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::NaiveDate;
 use serde_json::Value as Json;
-use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::testing::TestStore;
-use sgo_web::{WebOptions, router};
-use tower::ServiceExt;
+use sgo_app::{Engine, PasswordCost, Role, Settings};
+use sgo_testkit::{World, both_engines, set_cookie_value, today};
 
-const TODAY: (i32, u32, u32) = (2026, 11, 23);
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).unwrap()
-}
-
-struct World {
-    _db: TestStore,
-    _app: App,
-    router: Router,
-    accounts: Vec<DemoAccount>,
-}
-
+/// The one-school demo of these tests (four students per class, seed 3) on `settings`.
 async fn world_with(engine: Engine, settings: Settings) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools: 1,
-        students_per_class: 4,
-        seed: 3,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+    World::build(engine)
+        .students_per_class(4)
+        .seed(3)
+        .settings(|s| {
+            let files_dir = s.files_dir.clone();
+            *s = settings;
+            s.files_dir = files_dir;
+        })
+        .start()
         .await
-        .unwrap();
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    let router = router(app.clone(), WebOptions::default());
-    World {
-        _db: db,
-        _app: app,
-        router,
-        accounts,
-    }
 }
 
 fn settings() -> Settings {
@@ -58,118 +32,8 @@ fn settings() -> Settings {
     }
 }
 
-impl World {
-    fn first(&self, role: Role) -> &DemoAccount {
-        self.accounts.iter().find(|a| a.role == role).unwrap()
-    }
-
-    async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap()
-            .to_vec();
-        (status, headers, body)
-    }
-
-    async fn get_json(&self, uri: &str, at: &str) -> (StatusCode, Json) {
-        let req = Request::get(uri)
-            .header("at", at)
-            .body(Body::empty())
-            .unwrap();
-        let (status, _, body) = self.send(req).await;
-        (status, serde_json::from_slice(&body).unwrap_or(Json::Null))
-    }
-
-    /// The NetSchool challenge login, as the Python clients do it; returns (status, body, cookie).
-    async fn challenge(
-        &self,
-        form: impl Fn(&str, &str, &str) -> String,
-    ) -> (StatusCode, Json, String) {
-        let (_, headers, _) = self
-            .send(
-                Request::get("/webapi/logindata")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-        let cookie = set_cookie_value(&headers, "NSSESSIONID").expect("logindata sets NSSESSIONID");
-        let req = Request::post("/webapi/auth/getdata")
-            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
-            .body(Body::empty())
-            .unwrap();
-        let (status, _, body) = self.send(req).await;
-        assert_eq!(status, StatusCode::OK);
-        let data: Json = serde_json::from_slice(&body).unwrap();
-        let keys: Vec<&String> = data.as_object().unwrap().keys().collect();
-        assert_eq!(
-            keys.len(),
-            3,
-            "getdata must hold exactly lt, ver, salt: {data}"
-        );
-        let body = form(
-            data["lt"].as_str().unwrap(),
-            data["ver"].as_str().unwrap(),
-            data["salt"].as_str().unwrap(),
-        );
-        let req = Request::post("/webapi/login")
-            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        let (status, headers, body) = self.send(req).await;
-        // As the clients' cookie jars do: the login answer's new NSSESSIONID replaces the old.
-        let cookie = set_cookie_value(&headers, "NSSESSIONID").unwrap_or(cookie);
-        (
-            status,
-            serde_json::from_slice(&body).unwrap_or(Json::Null),
-            cookie,
-        )
-    }
-
-    async fn login(&self, account: &DemoAccount, password: &str) -> (StatusCode, Json, String) {
-        let (org, login) = (account.organization_id, account.login.clone());
-        let password = password.to_owned();
-        self.challenge(move |lt, ver, salt| {
-            let pw2 = sgo_auth::legacy::expected_pw2(
-                &sgo_auth::legacy::verifier(&password).unwrap(),
-                salt,
-            );
-            let pw = &pw2[..password.chars().count().min(32)];
-            form_encode(&[
-                ("loginType", "1"),
-                ("scid", &org.to_string()),
-                ("un", &login),
-                ("pw", pw),
-                ("pw2", &pw2),
-                ("lt", lt),
-                ("ver", ver),
-            ])
-        })
-        .await
-    }
-
-    async fn at(&self, account: &DemoAccount) -> String {
-        let (status, body, _) = self.login(account, &account.password).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["at"].as_str().unwrap().to_owned()
-    }
-}
-
 fn form_encode(pairs: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(pairs).unwrap()
-}
-
-fn set_cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next()?.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
 }
 
 fn week(offset_weeks: i64) -> (String, String) {
@@ -187,7 +51,7 @@ fn is_wire_date(v: &Json) -> bool {
 
 async fn netschool_journey(engine: Engine) {
     let w = world_with(engine, settings()).await;
-    let student = w.first(Role::Student).clone();
+    let student = w.any(Role::Student).clone();
     let at = w.at(&student).await;
 
     let (status, init) = w.get_json("/webapi/student/diary/init", &at).await;
@@ -273,35 +137,25 @@ async fn netschool_journey(engine: Engine) {
         .header("at", &at)
         .body(Body::empty())
         .unwrap();
-    assert_eq!(w.send(req).await.0, StatusCode::OK);
+    assert_eq!(w.send(req).await.status, StatusCode::OK);
     assert_eq!(
         w.get_json("/webapi/student/diary/init", &at).await.0,
         StatusCode::UNAUTHORIZED
     );
 }
 
-#[tokio::test]
-async fn netschool_journey_on_sqlite() {
-    netschool_journey(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn netschool_journey_on_postgres() {
-    netschool_journey(Engine::Postgres).await;
-}
-
 async fn refusals(engine: Engine) {
     let w = world_with(engine, settings()).await;
-    let student = w.first(Role::Student).clone();
+    let student = w.any(Role::Student).clone();
 
     // Wrong password, unknown login, unknown school: one 409 and one message.
-    let (s1, b1, _) = w.login(&student, "wrong-password").await;
+    let (s1, b1, _) = w.netschool_login(&student, "wrong-password").await;
     let mut nobody = student.clone();
     nobody.login = "НетТакого".into();
-    let (s2, b2, _) = w.login(&nobody, &student.password).await;
+    let (s2, b2, _) = w.netschool_login(&nobody, &student.password).await;
     let mut elsewhere = student.clone();
     elsewhere.organization_id = 987_654;
-    let (s3, b3, _) = w.login(&elsewhere, &student.password).await;
+    let (s3, b3, _) = w.netschool_login(&elsewhere, &student.password).await;
     assert_eq!(
         (s1, s2, s3),
         (
@@ -349,7 +203,7 @@ async fn refusals(engine: Engine) {
         .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
         .body(Body::empty())
         .unwrap();
-    assert_eq!(w.send(req).await.0, StatusCode::OK);
+    assert_eq!(w.send(req).await.status, StatusCode::OK);
 
     // Unknown tokens and no token: 401, never a redirect.
     assert_eq!(
@@ -362,11 +216,12 @@ async fn refusals(engine: Engine) {
                 .body(Body::empty())
                 .unwrap(),
         )
-        .await;
+        .await
+        .into_parts();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // A parent may read their children and nobody else; the refusal is audited.
-    let parent = w.first(Role::Parent).clone();
+    let parent = w.any(Role::Parent).clone();
     let at = w.at(&parent).await;
     let (_, init) = w.get_json("/webapi/student/diary/init", &at).await;
     let children: Vec<i64> = init["students"]
@@ -399,7 +254,7 @@ async fn refusals(engine: Engine) {
         "/webapi/student/diary/pastMandatory?studentId={stranger}&weekStart={from}&weekEnd={to}"
     );
     assert_eq!(w.get_json(&uri, &at).await.0, StatusCode::FORBIDDEN);
-    let audit = w._db.store.recent_audit_log(20).await.unwrap();
+    let audit = w.store().recent_audit_log(20).await.unwrap();
     assert!(
         audit
             .iter()
@@ -429,16 +284,6 @@ async fn refusals(engine: Engine) {
 }
 
 #[tokio::test]
-async fn refusals_on_sqlite() {
-    refusals(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn refusals_on_postgres() {
-    refusals(Engine::Postgres).await;
-}
-
-#[tokio::test]
 async fn sessions_expire_after_the_idle_timeout() {
     let w = world_with(
         Engine::Sqlite,
@@ -448,7 +293,7 @@ async fn sessions_expire_after_the_idle_timeout() {
         },
     )
     .await;
-    let at = w.at(w.first(Role::Student)).await;
+    let at = w.at(&w.any(Role::Student)).await;
     assert_eq!(w.get_json("/webapi/context", &at).await.0, StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(
@@ -467,8 +312,8 @@ async fn the_operator_can_switch_the_legacy_login_off() {
         },
     )
     .await;
-    let student = w.first(Role::Student).clone();
-    let (status, body, _) = w.login(&student, &student.password).await;
+    let student = w.any(Role::Student).clone();
+    let (status, body, _) = w.netschool_login(&student, &student.password).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body["message"].as_str().unwrap().contains("отключ"));
 }
@@ -476,14 +321,15 @@ async fn the_operator_can_switch_the_legacy_login_off() {
 #[tokio::test]
 async fn school_search_is_anonymous_and_case_insensitive() {
     let w = world_with(Engine::Sqlite, settings()).await;
-    let short = w.first(Role::Student).organization_short_name.clone();
+    let short = w.any(Role::Student).organization_short_name.clone();
     let (status, _, body) = w
         .send(
             Request::get("/webapi/schools/search")
                 .body(Body::empty())
                 .unwrap(),
         )
-        .await;
+        .await
+        .into_parts();
     assert_eq!(status, StatusCode::OK);
     let all: Json = serde_json::from_slice(&body).unwrap();
     assert!(
@@ -494,7 +340,10 @@ async fn school_search_is_anonymous_and_case_insensitive() {
     );
     let lower = short.to_lowercase();
     let uri = format!("/webapi/schools/search?name={}&sft=2", url_escape(&lower));
-    let (_, _, body) = w.send(Request::get(uri).body(Body::empty()).unwrap()).await;
+    let (_, _, body) = w
+        .send(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .into_parts();
     let found: Json = serde_json::from_slice(&body).unwrap();
     assert_eq!(found[0]["shortName"], short.as_str());
     assert!(found[0]["addressString"].is_string() && found[0]["name"].is_string());
@@ -504,7 +353,8 @@ async fn school_search_is_anonymous_and_case_insensitive() {
                 .body(Body::empty())
                 .unwrap(),
         )
-        .await;
+        .await
+        .into_parts();
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
@@ -522,10 +372,11 @@ fn url_escape(s: &str) -> String {
 #[tokio::test]
 async fn browser_sign_in_through_the_form_shows_the_diary() {
     let w = world_with(Engine::Sqlite, settings()).await;
-    let student = w.first(Role::Student).clone();
+    let student = w.any(Role::Student).clone();
     let (status, headers, body) = w
         .send(Request::get("/login").body(Body::empty()).unwrap())
-        .await;
+        .await
+        .into_parts();
     assert_eq!(status, StatusCode::OK);
     let html = String::from_utf8(body).unwrap();
     for id in [
@@ -544,7 +395,8 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
 
     let (_, _, regions) = w
         .send(Request::get("/login/options").body(Body::empty()).unwrap())
-        .await;
+        .await
+        .into_parts();
     let regions: Json = serde_json::from_slice(&regions).unwrap();
     assert!(!regions.as_array().unwrap().is_empty());
 
@@ -565,18 +417,18 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
     ];
     // Without the CSRF cookie the form is refused.
     assert_eq!(
-        w.send(post(good.clone(), false)).await.0,
+        w.send(post(good.clone(), false)).await.status,
         StatusCode::FORBIDDEN
     );
     // A wrong password shows the error next to the form, keeping the login typed.
     let mut bad = good.clone();
     bad[3].1 = "nope".into();
-    let (status, _, body) = w.send(post(bad, true)).await;
+    let (status, _, body) = w.send(post(bad, true)).await.into_parts();
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let html = String::from_utf8(body).unwrap();
     assert!(html.contains("class=\"error\"") && html.contains("Неправильный пароль"));
 
-    let (status, headers, _) = w.send(post(good, true)).await;
+    let (status, headers, _) = w.send(post(good, true)).await.into_parts();
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/diary");
     let session = set_cookie_value(&headers, "sgo_session").unwrap();
@@ -593,7 +445,7 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
             .header(header::COOKIE, &cookie)
             .body(Body::empty())
             .unwrap();
-        let (status, _, body) = w.send(req).await;
+        let (status, _, body) = w.send(req).await.into_parts();
         assert_eq!(status, StatusCode::OK);
         let html = String::from_utf8(body).unwrap();
         assert!(html.contains("id=\"prev-week\""));
@@ -605,7 +457,8 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
     // Without a session the diary sends to the login page; after logout the session is gone.
     let (status, headers, _) = w
         .send(Request::get("/diary").body(Body::empty()).unwrap())
-        .await;
+        .await
+        .into_parts();
     assert_eq!(
         (status, headers[header::LOCATION].to_str().unwrap()),
         (StatusCode::SEE_OTHER, "/login")
@@ -619,17 +472,19 @@ async fn browser_sign_in_through_the_form_shows_the_diary() {
         .body(Body::from(logout))
         .unwrap();
     // The cookie's value is no longer a token once signed in.
-    assert_eq!(w.send(req).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(w.send(req).await.status, StatusCode::BAD_REQUEST);
     let logout = serde_urlencoded::to_string([("csrf", page_csrf.as_str())]).unwrap();
     let req = Request::post("/logout")
         .header(header::COOKIE, &cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(logout))
         .unwrap();
-    assert_eq!(w.send(req).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(w.send(req).await.status, StatusCode::SEE_OTHER);
     let req = Request::get("/diary")
         .header(header::COOKIE, &cookie)
         .body(Body::empty())
         .unwrap();
-    assert_eq!(w.send(req).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(w.send(req).await.status, StatusCode::SEE_OTHER);
 }
+
+both_engines!(netschool_journey, refusals);

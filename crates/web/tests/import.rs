@@ -5,120 +5,63 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use sgo_core::{AccountId, OrganizationId};
-mod common; // for `both_engines!`
-
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::NaiveDate;
 use serde_json::Value as Json;
 use sgo_app::import::ImportKind;
-use sgo_app::{Actor, App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
+use sgo_app::{Engine, Role};
 use sgo_core::policy;
 use sgo_core::text::normalise;
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::Store;
-use sgo_store::testing::TestStore;
-use sgo_web::{WebOptions, router};
-use tower::ServiceExt;
+use sgo_testkit::{Response, both_engines, today};
 
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
+/// The kit's world (two schools, two students per class, seed 11) with this file's helpers.
+struct World(sgo_testkit::World);
 
-/// The form token of the session in a cookie header.
-fn csrf_of(cookie: &str) -> String {
-    let session = cookie
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("sgo_session="))
-        .unwrap();
-    sgo_web::csrf_token_for(session)
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-struct World {
-    _db: TestStore,
-    app: App,
-    store: std::sync::Arc<dyn Store>,
-    router: Router,
-    accounts: Vec<DemoAccount>,
-}
-
-async fn world(engine: Engine) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools: 2,
-        students_per_class: 2,
-        seed: 11,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
-        .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    let router = router(app.clone(), WebOptions::default());
-    World {
-        store: db.store.clone(),
-        _db: db,
-        app,
-        router,
-        accounts,
+impl std::ops::Deref for World {
+    type Target = sgo_testkit::World;
+    fn deref(&self) -> &sgo_testkit::World {
+        &self.0
     }
 }
 
-struct Response {
+async fn world(engine: Engine) -> World {
+    World(
+        sgo_testkit::World::build(engine)
+            .schools(2)
+            .students_per_class(2)
+            .seed(11)
+            .start()
+            .await,
+    )
+}
+
+/// An answer with its body as text.
+struct Reply {
     status: StatusCode,
     headers: axum::http::HeaderMap,
     body: String,
 }
 
+trait IntoReply {
+    fn reply(self) -> Reply;
+}
+
+impl IntoReply for Response {
+    fn reply(self) -> Reply {
+        let body = self.text();
+        Reply {
+            status: self.status,
+            headers: self.headers,
+            body,
+        }
+    }
+}
+
 impl World {
-    fn account(&self, role: Role, nth_school: usize) -> &DemoAccount {
-        let mut schools: Vec<i64> = self.accounts.iter().map(|a| a.organization_id).collect();
-        schools.dedup();
-        self.accounts
-            .iter()
-            .find(|a| a.role == role && a.organization_id == schools[nth_school])
-            .unwrap()
-    }
-
-    /// A signed-in browser's cookie header.
-    async fn cookie(&self, role: Role, nth_school: usize) -> String {
-        let a = self.account(role, nth_school);
-        let signed = self
-            .app
-            .sign_in(
-                OrganizationId::new(a.organization_id),
-                &a.login,
-                &a.password,
-                &Origin::default(),
-            )
-            .await
-            .unwrap();
-        format!("sgo_session={}; sgo_csrf={CSRF}", signed.token)
-    }
-
-    async fn actor(&self, role: Role, nth_school: usize) -> Actor {
-        let a = self.account(role, nth_school);
-        let id = self.account_id(a.organization_id, &a.login).await.unwrap();
-        Actor::new(
-            AccountId::new(id),
-            OrganizationId::new(a.organization_id),
-            self.store.account_roles(id).await.unwrap(),
-        )
-    }
-
     async fn account_id(&self, organization: i64, login: &str) -> Option<i64> {
-        self.store
+        self.store()
             .credentials(organization, &normalise(login))
             .await
             .unwrap()
@@ -127,12 +70,12 @@ impl World {
 
     async fn classes(&self, organization: i64) -> Vec<String> {
         let year = self
-            .store
+            .store()
             .current_year(organization, today())
             .await
             .unwrap()
             .unwrap();
-        self.store
+        self.store()
             .year_classes(year.id)
             .await
             .unwrap()
@@ -141,38 +84,7 @@ impl World {
             .collect()
     }
 
-    async fn send(&self, req: Request<Body>) -> Response {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        Response {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        }
-    }
-
-    async fn get(&self, uri: &str, cookie: &str) -> Response {
-        self.send(
-            Request::get(uri)
-                .header(header::COOKIE, cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn upload(
-        &self,
-        cookie: &str,
-        csrf: bool,
-        kind: &str,
-        name: &str,
-        file: &[u8],
-    ) -> Response {
+    async fn upload(&self, cookie: &str, csrf: bool, kind: &str, name: &str, file: &[u8]) -> Reply {
         let boundary = "XyZzyImportBoundary";
         let mut body = Vec::new();
         let mut text = |name: &str, value: &str| {
@@ -182,7 +94,7 @@ impl World {
             );
         };
         if csrf {
-            text("csrf", &csrf_of(cookie));
+            text("csrf", &sgo_testkit::csrf_for(cookie));
         }
         text("kind", kind);
         body.extend_from_slice(
@@ -205,15 +117,20 @@ impl World {
                 .unwrap(),
         )
         .await
+        .reply()
     }
 
-    async fn apply(&self, cookie: &str, id: i64, csrf: bool) -> Response {
-        let token = if csrf { csrf_of(cookie) } else { String::new() };
+    async fn apply(&self, cookie: &str, id: i64, csrf: bool) -> Reply {
+        let token = if csrf {
+            sgo_testkit::csrf_for(cookie)
+        } else {
+            String::new()
+        };
         self.apply_with(cookie, id, &token).await
     }
 
     /// Applies with the given form token ("" for none).
-    async fn apply_with(&self, cookie: &str, id: i64, csrf: &str) -> Response {
+    async fn apply_with(&self, cookie: &str, id: i64, csrf: &str) -> Reply {
         let body = if csrf.is_empty() {
             String::new()
         } else {
@@ -227,14 +144,16 @@ impl World {
                 .unwrap(),
         )
         .await
+        .reply()
     }
 
     /// Polls the progress endpoint until the job has finished; returns the last answer.
     async fn wait(&self, cookie: &str, id: i64) -> Json {
         for _ in 0..400 {
             let r = self
-                .get(&format!("/people/import/{id}/progress"), cookie)
-                .await;
+                .get(cookie, &format!("/people/import/{id}/progress"))
+                .await
+                .reply();
             assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             let p: Json = serde_json::from_str(&r.body).unwrap();
             if p["status"] != "applying" {
@@ -247,8 +166,10 @@ impl World {
 
     /// Stages a staff batch through the use case (no file reader involved).
     async fn staged_staff_batch(&self, login: &str) -> i64 {
-        let admin =
-            policy::school_administrator(&self.actor(Role::Administrator, 0).await).unwrap();
+        let admin = policy::school_administrator(
+            &self.actor(&self.in_school(Role::Administrator, 0)).await,
+        )
+        .unwrap();
         let kind = ImportKind::Staff;
         let headers: Vec<String> = kind.columns().iter().map(|c| c.title.to_owned()).collect();
         let rows = vec![vec![
@@ -268,7 +189,7 @@ impl World {
     }
 }
 
-fn location(r: &Response) -> String {
+fn location(r: &Reply) -> String {
     r.headers[header::LOCATION].to_str().unwrap().to_owned()
 }
 
@@ -284,8 +205,8 @@ fn students_csv(classes: &[String]) -> String {
 
 async fn good_csv_imports_everything(engine: Engine) {
     let w = world(engine).await;
-    let cookie = w.cookie(Role::Administrator, 0).await;
-    let school = w.account(Role::Administrator, 0).organization_id;
+    let cookie = w.sign_in(Role::Administrator, 0).await.cookie;
+    let school = w.in_school(Role::Administrator, 0).organization_id;
     let classes = w.classes(school).await;
 
     let r = w
@@ -300,7 +221,7 @@ async fn good_csv_imports_everything(engine: Engine) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = location(&r);
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
-    let r = w.get(&page, &cookie).await;
+    let r = w.get(&cookie, &page).await.reply();
     assert_eq!(r.status, StatusCode::OK);
     for needle in [
         "id=\"import-confirm\"",
@@ -331,7 +252,7 @@ async fn good_csv_imports_everything(engine: Engine) {
         (Some("applied"), Some(4), Some(4))
     );
     let nina = w.account_id(school, "csv_nina").await.unwrap();
-    let children = w.store.children(nina, today()).await.unwrap();
+    let children = w.store().children(nina, today()).await.unwrap();
     assert_eq!(
         children.len(),
         2,
@@ -339,7 +260,7 @@ async fn good_csv_imports_everything(engine: Engine) {
     );
     assert!(children.iter().all(|c| c.class_id.is_some()));
     let fedor = w.account_id(school, "csv_fedor").await.unwrap();
-    let fedor_class = w.store.student(fedor, today()).await.unwrap().unwrap();
+    let fedor_class = w.store().student(fedor, today()).await.unwrap().unwrap();
     assert_eq!(
         format!(
             "{}{}",
@@ -348,7 +269,7 @@ async fn good_csv_imports_everything(engine: Engine) {
         ),
         classes[0]
     );
-    let r = w.get(&page, &cookie).await;
+    let r = w.get(&cookie, &page).await.reply();
     assert!(r.body.contains("data-status=\"applied\""));
     assert!(!r.body.contains("id=\"import-confirm\""));
 
@@ -368,18 +289,18 @@ async fn good_csv_imports_everything(engine: Engine) {
     );
     assert_eq!(w.wait(&cookie, id).await["status"], "applied");
     let anna = w.account_id(school, "csv_kadrova").await.unwrap();
-    let mut roles = w.store.account_roles(anna).await.unwrap();
+    let mut roles = w.store().account_roles(anna).await.unwrap();
     roles.sort();
     assert_eq!(roles, vec![Role::DeputyHead, Role::Teacher]);
 
-    let log = w.store.recent_audit_log(10).await.unwrap();
+    let log = w.store().recent_audit_log(10).await.unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "import.apply").count(), 2);
 }
 
 async fn a_csv_with_one_bad_row_imports_nothing(engine: Engine) {
     let w = world(engine).await;
-    let cookie = w.cookie(Role::Administrator, 0).await;
-    let school = w.account(Role::Administrator, 0).organization_id;
+    let cookie = w.sign_in(Role::Administrator, 0).await.cookie;
+    let school = w.in_school(Role::Administrator, 0).organization_id;
     let classes = w.classes(school).await;
     let csv = students_csv(&classes).replace("12.12.2012", "31.02.2012");
     let r = w
@@ -400,7 +321,8 @@ async fn a_csv_with_one_bad_row_imports_nothing(engine: Engine) {
     assert!(
         w.app
             .import_history(
-                &policy::school_administrator(&w.actor(Role::Administrator, 0).await).unwrap()
+                &policy::school_administrator(&w.actor(&w.in_school(Role::Administrator, 0)).await)
+                    .unwrap()
             )
             .await
             .unwrap()
@@ -427,14 +349,14 @@ async fn a_csv_with_one_bad_row_imports_nothing(engine: Engine) {
 
 async fn confirming_is_guarded(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.cookie(Role::Administrator, 0).await;
-    let other_admin = w.cookie(Role::Administrator, 1).await;
-    let teacher = w.cookie(Role::Teacher, 0).await;
+    let admin = w.sign_in(Role::Administrator, 0).await.cookie;
+    let other_admin = w.sign_in(Role::Administrator, 1).await.cookie;
+    let teacher = w.sign_in(Role::Teacher, 0).await.cookie;
     let id = w.staged_staff_batch("guarded_login").await;
     let page = format!("/people/import/{id}");
 
     // The page of the upload form and of the batch.
-    let r = w.get("/people/import", &admin).await;
+    let r = w.get(&admin, "/people/import").await.reply();
     assert_eq!(r.status, StatusCode::OK);
     for needle in [
         "id=\"import-kind\"",
@@ -446,29 +368,34 @@ async fn confirming_is_guarded(engine: Engine) {
         assert!(r.body.contains(needle), "missing {needle}");
     }
     assert!(
-        w.get(&page, &admin)
+        w.get(&admin, &page)
             .await
+            .reply()
             .body
             .contains("id=\"import-confirm\"")
     );
 
     // A teacher is refused; another school sees no such batch.
     assert_eq!(
-        w.get("/people/import", &teacher).await.status,
+        w.get(&teacher, "/people/import").await.reply().status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(w.get(&page, &teacher).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get(&teacher, &page).await.reply().status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         w.apply(&teacher, id, true).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        w.get(&page, &other_admin).await.status,
+        w.get(&other_admin, &page).await.reply().status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        w.get(&format!("{page}/progress"), &other_admin)
+        w.get(&other_admin, &format!("{page}/progress"))
             .await
+            .reply()
             .status,
         StatusCode::NOT_FOUND
     );
@@ -477,11 +404,14 @@ async fn confirming_is_guarded(engine: Engine) {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        w.get("/people/import/nonsense", &admin).await.status,
+        w.get(&admin, "/people/import/nonsense")
+            .await
+            .reply()
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        w.get("/people/import/999999", &admin).await.status,
+        w.get(&admin, "/people/import/999999").await.reply().status,
         StatusCode::NOT_FOUND
     );
 
@@ -498,14 +428,14 @@ async fn confirming_is_guarded(engine: Engine) {
     );
     // The cookie's own value is no token once signed in.
     assert_eq!(
-        w.apply_with(&admin, id, CSRF).await.status,
+        w.apply_with(&admin, id, sgo_testkit::CSRF).await.status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
         w.upload(&admin, false, "staff", "s.csv", b"x").await.status,
         StatusCode::FORBIDDEN
     );
-    let school = w.account(Role::Administrator, 0).organization_id;
+    let school = w.in_school(Role::Administrator, 0).organization_id;
     assert!(w.account_id(school, "guarded_login").await.is_none());
 
     // Applied once; the second confirmation is refused.
@@ -522,7 +452,7 @@ async fn confirming_is_guarded(engine: Engine) {
 
 async fn uploads_are_limited(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.cookie(Role::Administrator, 0).await;
+    let admin = w.sign_in(Role::Administrator, 0).await.cookie;
     let big = vec![b'a'; 6 * 1024 * 1024];
     let r = w.upload(&admin, true, "students", "big.csv", &big).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -539,8 +469,11 @@ async fn uploads_are_limited(engine: Engine) {
 
 async fn templates_and_script_are_served(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.cookie(Role::Administrator, 0).await;
-    let r = w.get("/people/import/template/students.csv", &admin).await;
+    let admin = w.sign_in(Role::Administrator, 0).await.cookie;
+    let r = w
+        .get(&admin, "/people/import/template/students.csv")
+        .await
+        .reply();
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.headers[header::CONTENT_TYPE]
@@ -557,15 +490,19 @@ async fn templates_and_script_are_served(engine: Engine) {
     assert!(r.body.starts_with(
         "\u{feff}Фамилия;Имя;Отчество;Дата рождения;Пол;Класс;Логин;Родитель 1: Фамилия"
     ));
-    let r = w.get("/people/import/template/staff.csv", &admin).await;
+    let r = w
+        .get(&admin, "/people/import/template/staff.csv")
+        .await
+        .reply();
     assert!(r.body.contains("Роли;Логин;E-mail;Телефон"));
     assert_eq!(
-        w.get("/people/import/template/other.csv", &admin)
+        w.get(&admin, "/people/import/template/other.csv")
             .await
+            .reply()
             .status,
         StatusCode::NOT_FOUND
     );
-    let r = w.get("/static/import.js", "").await;
+    let r = w.get("", "/static/import.js").await.reply();
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("import-progress"));
 }

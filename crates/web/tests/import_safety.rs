@@ -4,13 +4,12 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::io::Write;
 
 use axum::http::StatusCode;
-use common::{World, world};
 use sgo_app::{Engine, Role};
+use sgo_testkit::{World, world};
 
 const STAFF_HEADER: &str = "Фамилия;Имя;Отчество;Дата рождения;Роли;Логин;E-mail;Телефон";
 
@@ -88,7 +87,7 @@ pub fn huge_count_xlsx() -> Vec<u8> {
     xlsx(&sheet(rows), Some(strings))
 }
 
-async fn upload(w: &World, cookie: &str, name: &str, bytes: &[u8]) -> common::Response {
+async fn upload(w: &World, cookie: &str, name: &str, bytes: &[u8]) -> sgo_testkit::Response {
     w.post_multipart(
         cookie,
         "/people/import",

@@ -3,14 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{World, today, world};
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_store::JournalLessonRecord;
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, today, world};
 
 /// A teacher with a lesson this week that has an assignment and students, and that lesson.
 async fn teacher_with_lesson(w: &World) -> (DemoAccount, JournalLessonRecord, i64) {
@@ -297,16 +296,6 @@ async fn marks_history_attendance_homework(engine: Engine) {
     );
 }
 
-#[tokio::test]
-async fn marks_history_attendance_homework_sqlite() {
-    marks_history_attendance_homework(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn marks_history_attendance_homework_postgres() {
-    marks_history_attendance_homework(Engine::Postgres).await;
-}
-
 async fn policy_and_csrf(engine: Engine) {
     let w = world(engine, 1).await;
     let (teacher, lesson, assignment) = teacher_with_lesson(&w).await;
@@ -443,16 +432,6 @@ async fn policy_and_csrf(engine: Engine) {
             .unwrap()
             .is_empty()
     );
-}
-
-#[tokio::test]
-async fn policy_and_csrf_sqlite() {
-    policy_and_csrf(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn policy_and_csrf_postgres() {
-    policy_and_csrf(Engine::Postgres).await;
 }
 
 async fn period_marks_and_types(engine: Engine) {
@@ -609,12 +588,8 @@ async fn period_marks_and_types(engine: Engine) {
     assert_eq!((t.default_weight, t.active), (30, false));
 }
 
-#[tokio::test]
-async fn period_marks_and_types_sqlite() {
-    period_marks_and_types(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn period_marks_and_types_postgres() {
-    period_marks_and_types(Engine::Postgres).await;
-}
+both_engines!(
+    marks_history_attendance_homework,
+    policy_and_csrf,
+    period_marks_and_types,
+);

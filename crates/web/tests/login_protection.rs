@@ -3,101 +3,26 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
-use std::net::SocketAddr;
-
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode, header};
-use common::{CSRF, Response, World, world, world_with};
+use axum::http::StatusCode;
 use sgo_app::{Engine, LockoutRules, Origin, Role};
 use sgo_demo::DemoAccount;
+use sgo_testkit::{CSRF, Response, World, both_engines, world, world_with};
 
 const LOCKED: &str = "Вы совершили 3 неудачные попытки входа. Следующая попытка может быть \
                       совершена не ранее чем через минуту";
 
-fn from(ip: &str) -> ConnectInfo<SocketAddr> {
-    ConnectInfo(format!("{ip}:40000").parse().unwrap())
-}
-
 /// The web login form, sent from `ip`.
 async fn web_login(w: &World, ip: &str, org: i64, login: &str, password: &str) -> Response {
-    let org = org.to_string();
-    let body = serde_urlencoded::to_string([
-        ("csrf", CSRF),
-        ("organization", org.as_str()),
-        ("login", login),
-        ("password", password),
-    ])
-    .unwrap();
-    let mut req = Request::post("/login")
-        .header(header::COOKIE, format!("sgo_csrf={CSRF}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(
-            header::USER_AGENT,
-            "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0",
-        )
-        .body(Body::from(body))
-        .unwrap();
-    req.extensions_mut().insert(from(ip));
-    w.send(req).await
+    w.form_login_from(ip, org, login, password).await
 }
 
 fn set_cookie(r: &Response, name: &str) -> Option<String> {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next()?.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
+    r.set_cookie(name)
 }
 
 /// The NetSchool challenge login as the Python clients do it, sent from `ip`.
 async fn api_login(w: &World, ip: &str, a: &DemoAccount, password: &str) -> Response {
-    let send = |req: Request<Body>| {
-        let mut req = req;
-        req.extensions_mut().insert(from(ip));
-        w.send(req)
-    };
-    let first = send(
-        Request::get("/webapi/logindata")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    let cookie = set_cookie(&first, "NSSESSIONID").unwrap();
-    let data = send(
-        Request::post("/webapi/auth/getdata")
-            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .json();
-    let salt = data["salt"].as_str().unwrap();
-    let pw2 = sgo_auth::legacy::expected_pw2(&sgo_auth::legacy::verifier(password).unwrap(), salt);
-    let pw = &pw2[..password.chars().count().min(32)];
-    let org = a.organization_id.to_string();
-    let body = serde_urlencoded::to_string([
-        ("loginType", "1"),
-        ("scid", org.as_str()),
-        ("un", a.login.as_str()),
-        ("pw", pw),
-        ("pw2", pw2.as_str()),
-        ("lt", data["lt"].as_str().unwrap()),
-        ("ver", data["ver"].as_str().unwrap()),
-    ])
-    .unwrap();
-    send(
-        Request::post("/webapi/login")
-            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    w.netschool_login_from(ip, a, password).await
 }
 
 fn alert(r: &Response) -> String {
@@ -186,16 +111,6 @@ async fn lockout(engine: Engine) {
     );
 }
 
-#[tokio::test]
-async fn lockout_on_sqlite() {
-    lockout(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn lockout_on_postgres() {
-    lockout(Engine::Postgres).await;
-}
-
 /// A short pause ends by itself, and a repeated lockout lasts longer.
 async fn pauses_end_and_grow(engine: Engine) {
     let w = world_with(engine, 1, |s| {
@@ -227,16 +142,6 @@ async fn pauses_end_and_grow(engine: Engine) {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let ok = web_login(&w, "10.1.0.1", org, &student.login, &student.password).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", alert(&ok));
-}
-
-#[tokio::test]
-async fn pauses_end_and_grow_on_sqlite() {
-    pauses_end_and_grow(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn pauses_end_and_grow_on_postgres() {
-    pauses_end_and_grow(Engine::Postgres).await;
 }
 
 /// One address failing on many logins is paused, for every login; other addresses are not.
@@ -274,16 +179,6 @@ async fn address_limit(engine: Engine) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", alert(&r));
     let audit = w.store().recent_audit_log(100).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "sign_in.address_lockout"));
-}
-
-#[tokio::test]
-async fn address_limit_on_sqlite() {
-    address_limit(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn address_limit_on_postgres() {
-    address_limit(Engine::Postgres).await;
 }
 
 /// The sessions page: my sessions listed with this one marked; ending one, ending all others;
@@ -454,12 +349,4 @@ async fn sessions_page(engine: Engine) {
     assert!(audit.iter().any(|e| e.action == "session.end_all"));
 }
 
-#[tokio::test]
-async fn sessions_page_on_sqlite() {
-    sessions_page(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn sessions_page_on_postgres() {
-    sessions_page(Engine::Postgres).await;
-}
+both_engines!(lockout, pauses_end_and_grow, address_limit, sessions_page);

@@ -4,19 +4,17 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use sgo_core::{AccountId, OrganizationId};
-mod common;
-
+use sgo_testkit::both_engines;
 use std::process::Command;
 
 use axum::http::StatusCode;
-use common::smtp::SmtpServer;
-use common::{World, today, world, world_with};
 use serde_json::{Value, json};
 use sgo_app::mail::RecipientGroup;
 use sgo_app::{Actor, Engine, Role, SmtpSettings, SmtpTls};
 use sgo_demo::DemoAccount;
 use sgo_store::PersonalSettingsUpdate;
+use sgo_testkit::smtp::SmtpServer;
+use sgo_testkit::{World, today, world, world_with};
 
 /// NetSchool directory ids are base64 strings; ours encode the account number.
 fn key(id: i64) -> String {
@@ -44,8 +42,8 @@ fn key(id: i64) -> String {
 async fn actor(w: &World, a: &DemoAccount) -> Actor {
     let id = w.id_of(a).await;
     Actor::new(
-        AccountId::new(id),
-        OrganizationId::new(a.organization_id),
+        sgo_core::AccountId::new(id),
+        sgo_core::OrganizationId::new(a.organization_id),
         w.store().account_roles(id).await.unwrap(),
     )
 }
@@ -431,7 +429,7 @@ async fn set_channel(w: &World, account: i64, channel: &str, email: &str) {
 }
 
 fn pdf_text(pdf: &[u8]) -> String {
-    let dir = common::tempdir::Dir::new();
+    let dir = sgo_testkit::tempdir::Dir::new();
     std::fs::create_dir_all(&dir.path).unwrap();
     let file = dir.path.join("letters.pdf");
     std::fs::write(&file, pdf).unwrap();

@@ -5,16 +5,14 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use sgo_core::{AccountId, OrganizationId};
-mod common;
-
 use axum::http::StatusCode;
-use common::{World, world};
 use serde_json::{Value, json};
 use sgo_app::mail::RecipientGroup;
 use sgo_app::{Actor, Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_store::{NewAnnouncement, NewMessage};
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, world};
 
 /// NetSchool directory ids are base64 strings; ours encode the account number.
 fn key(id: i64) -> String {
@@ -45,8 +43,8 @@ async fn teacher_and_parent(w: &World) -> (DemoAccount, DemoAccount) {
     let teacher = w.first(Role::Teacher, org);
     let id = w.id_of(&teacher).await;
     let actor = Actor::new(
-        AccountId::new(id),
-        OrganizationId::new(org),
+        sgo_core::AccountId::new(id),
+        sgo_core::OrganizationId::new(org),
         w.store().account_roles(id).await.unwrap(),
     );
     let dir = w.app.mail_directory(&actor).await.unwrap();

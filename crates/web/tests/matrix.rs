@@ -6,12 +6,12 @@
 
 #[path = "matrix/actors.rs"]
 mod actors;
-mod common;
 #[path = "matrix/expect.rs"]
 mod expect;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
+use sgo_testkit::both_engines;
 
 use actors::{Actor, Kind, Matrix};
 use expect::{Seen, expected, fill};
@@ -69,13 +69,13 @@ fn request(actor: &Actor, method: &Method, path: &str, uri: &str) -> Request<Bod
                 .body(Body::from("{}"))
                 .unwrap()
         } else if MULTIPART.contains(&path) {
-            let csrf = common::csrf_for(&actor.cookie);
-            let (content_type, body) = common::multipart(&[("csrf", &csrf)], &[]);
+            let csrf = sgo_testkit::csrf_for(&actor.cookie);
+            let (content_type, body) = sgo_testkit::multipart(&[("csrf", &csrf)], &[]);
             b.header(header::CONTENT_TYPE, content_type)
                 .body(Body::from(body))
                 .unwrap()
         } else {
-            let form = format!("csrf={}", common::csrf_for(&actor.cookie));
+            let form = format!("csrf={}", sgo_testkit::csrf_for(&actor.cookie));
             b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(form))
                 .unwrap()
@@ -90,13 +90,13 @@ const STATIC: [&str; 1] = ["/static/"];
 
 /// What an answer's headers lack: every page its framing, script and referrer defences, every
 /// answer to a signed-in actor `no-store` (personal data on a shared school computer).
-fn header_problem(actor: &Actor, uri: &str, res: &common::Response) -> Option<String> {
+fn header_problem(actor: &Actor, uri: &str, res: &sgo_testkit::Response) -> Option<String> {
     let html = res.header("content-type").starts_with("text/html");
     let problems = if html {
-        common::headers::page_header_problems(&res.headers, false)
+        sgo_testkit::headers::page_header_problems(&res.headers, false)
     } else if actor.kind != Kind::Anonymous
         && !STATIC.iter().any(|p| uri.starts_with(p))
-        && !common::headers::not_cached(&res.headers)
+        && !sgo_testkit::headers::not_cached(&res.headers)
     {
         vec![format!("cache-control «{}»", res.header("cache-control"))]
     } else {
@@ -105,7 +105,7 @@ fn header_problem(actor: &Actor, uri: &str, res: &common::Response) -> Option<St
     (!problems.is_empty()).then(|| format!("headers: {}", problems.join("; ")))
 }
 
-fn seen(res: &common::Response) -> Seen {
+fn seen(res: &sgo_testkit::Response) -> Seen {
     let s = res.status;
     if s.is_server_error() {
         Seen::ServerError
@@ -127,7 +127,7 @@ fn seen(res: &common::Response) -> Seen {
     }
 }
 
-async fn matrix(engine: sgo_app::Engine) {
+async fn role_route_matrix(engine: sgo_app::Engine) {
     let m = Matrix::new(engine).await;
     let mut paths = sgo_web::route_paths();
     // Routes that end sessions or delete things go last, so that they cannot take away what
@@ -244,12 +244,4 @@ fn check_documented(rows: &[(String, String)]) {
     );
 }
 
-#[tokio::test]
-async fn role_route_matrix_sqlite() {
-    matrix(sgo_app::Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn role_route_matrix_postgres() {
-    matrix(sgo_app::Engine::Postgres).await;
-}
+both_engines!(role_route_matrix);

@@ -5,16 +5,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
 mod soft_authenticator;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
-use common::{CSRF, Response, World, world_with};
 use serde_json::{Value, json};
 use sgo_app::{Engine, Role};
 use sgo_store::{AccountFields, NewPasskey, PasskeyCeremony};
+use sgo_testkit::both_engines;
+use sgo_testkit::{CSRF, Response, World, world_with};
 use soft_authenticator::SoftAuthenticator;
 
 const PORTAL: &str = "http://localhost:8080";
@@ -26,7 +26,7 @@ async fn world(engine: Engine) -> World {
 /// Posts a JSON ceremony request; `csrf` is added unless it is `None`.
 async fn post_json(w: &World, cookie: &str, uri: &str, mut body: Value, csrf: bool) -> Response {
     if csrf {
-        body["csrf"] = json!(common::csrf_for(cookie));
+        body["csrf"] = json!(sgo_testkit::csrf_for(cookie));
     }
     let req = Request::post(uri)
         .header(header::COOKIE, cookie)

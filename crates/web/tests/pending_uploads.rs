@@ -4,32 +4,26 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::path::PathBuf;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
-use common::{World, today, world_with};
 use futures_util::StreamExt;
 use serde_json::json;
-use sgo_app::{App, Clock, Engine, Role, Settings};
+use sgo_app::{Clock, Engine, Role, Settings};
 use sgo_store::FileRecord;
-use sgo_web::{WebOptions, router};
+use sgo_testkit::{World, today, world_with};
 
 /// A demo school whose application runs on a clock the test moves.
 async fn manual_world(engine: Engine, tune: impl FnOnce(&mut Settings)) -> (World, Clock) {
-    let mut w = world_with(engine, 1, tune).await;
     let clock = Clock::manual(today(), Utc::now());
-    let app = App::new(
-        w.db.store.clone(),
-        w.app.key().clone(),
-        w.app.settings().clone(),
-        clock.clone(),
-    );
-    w.router = router(app.clone(), WebOptions::default());
-    w.app = app;
+    let w = World::build(engine)
+        .settings(tune)
+        .clock(clock.clone())
+        .start()
+        .await;
     (w, clock)
 }
 
@@ -42,7 +36,7 @@ fn bytes_path(w: &World, f: &FileRecord) -> PathBuf {
 }
 
 /// Uploads a mail attachment through the NetSchool API.
-async fn upload(w: &World, at: &str, name: &str, bytes: &[u8]) -> common::Response {
+async fn upload(w: &World, at: &str, name: &str, bytes: &[u8]) -> sgo_testkit::Response {
     w.api_post_multipart(at, "attachments", &[], &[("file", name, bytes)])
         .await
 }
@@ -64,7 +58,7 @@ async fn pending(w: &World) -> Vec<FileRecord> {
 }
 
 /// Sends a message with attachments through the NetSchool API to someone of the directory.
-async fn send(w: &World, at: &str, guids: &[&str]) -> common::Response {
+async fn send(w: &World, at: &str, guids: &[&str]) -> sgo_testkit::Response {
     let parents = w.api_get(at, "mail/recipients?group=6").await.json();
     let to = parents[0]["id"].as_str().unwrap().to_owned();
     w.api_post(
@@ -195,7 +189,7 @@ async fn post_stalled(
     uri: &str,
     head: String,
     wait: std::time::Duration,
-) -> Option<common::Response> {
+) -> Option<sgo_testkit::Response> {
     let first = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from(head))]);
     let body = first.chain(futures_util::stream::pending());
     let req = Request::post(uri)
@@ -244,7 +238,7 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
         let body = format!(
             "{}content\r\n{}{}--{BOUNDARY}--\r\n",
             file_part_head("files", "a.txt"),
-            text_part("csrf", &common::csrf_for(&cookie)),
+            text_part("csrf", &sgo_testkit::csrf_for(&cookie)),
             text_part("subject", "Тема"),
         );
         let req = Request::post(uri)
@@ -262,7 +256,7 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
     // With the right token first the file is read, so that request waits for the rest of it.
     let right = format!(
         "{}{}partial file",
-        text_part("csrf", &common::csrf_for(&cookie)),
+        text_part("csrf", &sgo_testkit::csrf_for(&cookie)),
         file_part_head("files", "a.txt")
     );
     let waited = post_stalled(&w, &cookie, "/mail/compose", right, PATIENCE).await;

@@ -3,182 +3,22 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use chrono::NaiveDate;
-use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
-use sgo_core::OrganizationId;
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::Store;
-use sgo_store::testing::TestStore;
-use sgo_web::{WebOptions, router};
-use tower::ServiceExt;
+use sgo_app::{Engine, Origin, Role};
+use sgo_demo::DemoAccount;
+use sgo_testkit::{World, both_engines, today, world};
 
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-/// The form token of the session in a cookie header (bound to the session, not the cookie).
-fn csrf_of(cookie: &str) -> String {
-    let session = cookie
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("sgo_session="))
-        .unwrap();
-    sgo_web::csrf_token_for(session)
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-struct World {
-    db: TestStore,
-    app: App,
-    router: Router,
-    accounts: Vec<DemoAccount>,
-}
-
-async fn world(engine: Engine, schools: u32) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let options = DemoOptions {
-        schools,
-        students_per_class: 3,
-        seed: 5,
-        today: today(),
-    };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
+/// Classes of the organization's current year: (id, «5А»).
+async fn classes(w: &World, org: i64) -> Vec<(i64, String)> {
+    let year = w.store().current_year(org, today()).await.unwrap().unwrap();
+    w.store()
+        .people_classes(year.id)
         .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today()));
-    let router = router(app.clone(), WebOptions::default());
-    World {
-        db,
-        app,
-        router,
-        accounts,
-    }
-}
-
-struct Response {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Response {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    fn location(&self) -> String {
-        self.headers[header::LOCATION].to_str().unwrap().to_owned()
-    }
-}
-
-impl World {
-    fn store(&self) -> &dyn Store {
-        self.db.store.as_ref()
-    }
-
-    fn admin(&self) -> DemoAccount {
-        self.accounts
-            .iter()
-            .find(|a| a.role == Role::Administrator)
-            .unwrap()
-            .clone()
-    }
-
-    fn first(&self, role: Role, org: i64) -> DemoAccount {
-        self.accounts
-            .iter()
-            .find(|a| a.role == role && a.organization_id == org)
-            .unwrap()
-            .clone()
-    }
-
-    async fn id_of(&self, a: &DemoAccount) -> i64 {
-        let norm = sgo_core::text::normalise(&a.login);
-        self.store()
-            .credentials(a.organization_id, &norm)
-            .await
-            .unwrap()
-            .unwrap()
-            .account_id
-    }
-
-    async fn cookie(&self, a: &DemoAccount) -> String {
-        let signed = self
-            .app
-            .sign_in(
-                OrganizationId::new(a.organization_id),
-                &a.login,
-                &a.password,
-                &Origin::default(),
-            )
-            .await
-            .unwrap();
-        format!("sgo_session={}; sgo_csrf={CSRF}", signed.token)
-    }
-
-    async fn send(&self, req: Request<Body>) -> Response {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap()
-            .to_vec();
-        Response {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn get(&self, cookie: &str, uri: &str) -> Response {
-        let req = Request::get(uri)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Posts a form; the CSRF field is added unless `csrf` is false.
-    async fn post(&self, cookie: &str, uri: &str, fields: &[(&str, &str)], csrf: bool) -> Response {
-        let token = csrf_of(cookie);
-        let mut pairs: Vec<(&str, &str)> = fields.to_vec();
-        if csrf {
-            pairs.push(("csrf", &token));
-        }
-        let req = Request::post(uri)
-            .header(header::COOKIE, cookie)
-            .header(header::HOST, "sgo.example.ru")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&pairs).unwrap()))
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Classes of the organization's current year: (id, «5А»).
-    async fn classes(&self, org: i64) -> Vec<(i64, String)> {
-        let year = self
-            .store()
-            .current_year(org, today())
-            .await
-            .unwrap()
-            .unwrap();
-        self.store()
-            .people_classes(year.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.id, format!("{}{}", c.grade, c.letter)))
-            .collect()
-    }
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, format!("{}{}", c.grade, c.letter)))
+        .collect()
 }
 
 fn id_from_location(location: &str) -> i64 {
@@ -191,16 +31,61 @@ fn id_from_location(location: &str) -> i64 {
         .unwrap()
 }
 
-async fn administration_journey(engine: Engine) {
+/// The first school's administrator signed in, and two classes of the current year.
+struct Admin {
+    w: World,
+    admin: DemoAccount,
+    org: i64,
+    cookie: String,
+    c1: i64,
+    c1_name: String,
+    c2_name: String,
+    c1s: String,
+    c2s: String,
+}
+
+async fn admin_of_one_school(engine: Engine) -> Admin {
     let w = world(engine, 1).await;
     let admin = w.admin();
     let org = admin.organization_id;
     let cookie = w.cookie(&admin).await;
-    let classes = w.classes(org).await;
+    let classes = classes(&w, org).await;
     let (c1, c1_name) = classes[0].clone();
     let (c2, c2_name) = classes[1].clone();
     let (c1s, c2s) = (c1.to_string(), c2.to_string());
+    Admin {
+        w,
+        admin,
+        org,
+        cookie,
+        c1,
+        c1_name,
+        c2_name,
+        c1s,
+        c2s,
+    }
+}
 
+/// The form of a new student in the class `c1s`.
+fn student_form(c1s: &str) -> [(&'static str, &str); 8] {
+    [
+        ("last_name", "Петров"),
+        ("first_name", "Пётр"),
+        ("middle_name", "Ильич"),
+        ("birth_date", "2015-03-08"),
+        ("gender", "male"),
+        ("snils", "112-233-445 95"),
+        ("roles", "student"),
+        ("class_id", c1s),
+    ]
+}
+
+// The administration journey, step by step; each test runs the steps its own needs.
+
+/// The list and the form of a new person.
+async fn person_pages(a: &Admin) {
+    let Admin { w, admin, .. } = a;
+    let cookie = a.cookie.clone();
     let page = w.get(&cookie, "/people").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains(&admin.display_name));
@@ -215,19 +100,17 @@ async fn administration_journey(engine: Engine) {
     ] {
         assert!(page.text().contains(&format!("id=\"{id}\"")), "{id}");
     }
+}
 
-    // A student in a class, with the login made from the name.
-    let student = [
-        ("last_name", "Петров"),
-        ("first_name", "Пётр"),
-        ("middle_name", "Ильич"),
-        ("birth_date", "2015-03-08"),
-        ("gender", "male"),
-        ("snils", "112-233-445 95"),
-        ("roles", "student"),
-        ("class_id", c1s.as_str()),
-    ];
-    let res = w.post(&cookie, "/people/new", &student, true).await;
+/// A student in a class, with the login made from the name. Answers the student's id.
+async fn create_student(a: &Admin) -> i64 {
+    let Admin { w, c1, .. } = a;
+    let cookie = a.cookie.clone();
+    let c1 = *c1;
+    let student = student_form(&a.c1s);
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &student, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let student_id = id_from_location(&res.location());
     let card = w.store().person_card(student_id).await.unwrap().unwrap();
@@ -237,23 +120,40 @@ async fn administration_journey(engine: Engine) {
     let in_class = w.store().students_of_class(c1, today()).await.unwrap();
     assert!(in_class.contains(&student_id));
 
-    // The same name again gets the next free login.
-    let res = w.post(&cookie, "/people/new", &student, true).await;
+    student_id
+}
+
+/// The same name again gets the next free login.
+async fn create_twin(a: &Admin) {
+    let Admin { w, .. } = a;
+    let cookie = a.cookie.clone();
+    let student = student_form(&a.c1s);
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &student, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let twin = id_from_location(&res.location());
     assert_eq!(
         w.store().person_card(twin).await.unwrap().unwrap().login,
         "PetrovPI2"
     );
+}
 
-    // A student who arrived earlier this term is in the class from that day; the day must lie
-    // in the class's school year and not ahead of today.
+/// A student who arrived earlier this term is in the class from that day; the day must lie in
+/// the class's school year and not ahead of today.
+async fn create_arrived(a: &Admin) {
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
+    let org = *org;
+    let student = student_form(&a.c1s);
     let year = w.store().current_year(org, today()).await.unwrap().unwrap();
     let mut arrived = student.to_vec();
     arrived[0] = ("last_name", "Прибывшев");
     arrived[5] = ("snils", "");
     arrived.push(("class_from", "02.11.2026"));
-    let res = w.post(&cookie, "/people/new", &arrived, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &arrived, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let history = w
         .store()
@@ -279,7 +179,9 @@ async fn administration_journey(engine: Engine) {
         let mut wrong = arrived.clone();
         wrong.pop();
         wrong.push(("class_from", day));
-        let res = w.post(&cookie, "/people/new", &wrong, true).await;
+        let res = w
+            .post_maybe_csrf(&cookie, "/people/new", &wrong, true)
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{day}");
         assert!(res.text().contains(&words), "{day}: {}", res.text());
         assert!(
@@ -287,8 +189,13 @@ async fn administration_journey(engine: Engine) {
             "{day} is kept"
         );
     }
+}
 
-    // A parent linked to the student.
+/// A parent linked to the student. Answers the parent's id.
+async fn create_parent(a: &Admin, student_id: i64) -> i64 {
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
+    let org = *org;
     let sid = student_id.to_string();
     let parent = [
         ("last_name", "Петрова"),
@@ -297,7 +204,9 @@ async fn administration_journey(engine: Engine) {
         ("roles", "parent"),
         ("children", sid.as_str()),
     ];
-    let res = w.post(&cookie, "/people/new", &parent, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &parent, true)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let parent_id = id_from_location(&res.location());
     let links = w.store().people_parent_links(org).await.unwrap();
@@ -309,11 +218,19 @@ async fn administration_journey(engine: Engine) {
     let page = w.get(&cookie, &format!("/people/{student_id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Петрова Анна Сергеевна"));
+    parent_id
+}
 
-    // Form mistakes come back next to the fields.
+/// Form mistakes come back next to the fields; without the CSRF field nothing is created.
+async fn form_mistakes(a: &Admin) {
+    let Admin { w, .. } = a;
+    let cookie = a.cookie.clone();
+    let student = student_form(&a.c1s);
     let mut duplicate = student.to_vec();
     duplicate.push(("login", "petrovpi"));
-    let res = w.post(&cookie, "/people/new", &duplicate, true).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &duplicate, true)
+        .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("уже занято"));
     assert!(res.text().contains("field-error"));
@@ -321,7 +238,7 @@ async fn administration_journey(engine: Engine) {
     bad[5] = ("snils", "112-233-445 28");
     bad[7] = ("class_id", "");
     bad[3] = ("birth_date", "31.02.2015");
-    let res = w.post(&cookie, "/people/new", &bad, true).await;
+    let res = w.post_maybe_csrf(&cookie, "/people/new", &bad, true).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let text = res.text();
     assert!(text.contains("контрольная сумма"), "{text}");
@@ -329,7 +246,7 @@ async fn administration_journey(engine: Engine) {
     assert!(text.contains("ДД.ММ.ГГГГ"));
     assert!(text.contains("value=\"Петров\""), "entered values are kept");
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/new",
             &[("last_name", "Х"), ("roles", "region_administrator")],
@@ -339,10 +256,16 @@ async fn administration_journey(engine: Engine) {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Without the CSRF field nothing is created.
-    let res = w.post(&cookie, "/people/new", &student, false).await;
+    let res = w
+        .post_maybe_csrf(&cookie, "/people/new", &student, false)
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
 
-    // Editing: new surname and login.
+/// Editing: new surname and login.
+async fn edit_student(a: &Admin, student_id: i64) {
+    let Admin { w, admin, .. } = a;
+    let cookie = a.cookie.clone();
     let edit = [
         ("last_name", "Петровский"),
         ("first_name", "Пётр"),
@@ -356,7 +279,7 @@ async fn administration_journey(engine: Engine) {
         ("active", "1"),
     ];
     let res = w
-        .post(&cookie, &format!("/people/{student_id}"), &edit, true)
+        .post_maybe_csrf(&cookie, &format!("/people/{student_id}"), &edit, true)
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let card = w.store().person_card(student_id).await.unwrap().unwrap();
@@ -368,14 +291,25 @@ async fn administration_journey(engine: Engine) {
     let mut taken = edit.to_vec();
     taken[6] = ("login", &admin.login);
     let res = w
-        .post(&cookie, &format!("/people/{student_id}"), &taken, true)
+        .post_maybe_csrf(&cookie, &format!("/people/{student_id}"), &taken, true)
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("уже занято"));
+}
 
-    // Moving to another class a week later keeps both classes in the history.
+/// Moving to another class a week later keeps both classes in the history.
+async fn move_student(a: &Admin, student_id: i64) {
+    let Admin {
+        w,
+        c1_name,
+        c2_name,
+        ..
+    } = a;
+    let cookie = a.cookie.clone();
+    let c1s = a.c1s.clone();
+    let c2s = a.c2s.clone();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{student_id}/move"),
             &[("class", &c2s), ("date", "2026-11-30")],
@@ -394,7 +328,7 @@ async fn administration_journey(engine: Engine) {
         "{text}"
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{student_id}/move"),
             &[("class", &c1s), ("date", "2026-11-23")],
@@ -403,11 +337,17 @@ async fn administration_journey(engine: Engine) {
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.text().contains("Дата должна быть позже"));
+}
 
-    // Unlinking and linking again.
+/// Unlinking and linking again.
+async fn relink(a: &Admin, student_id: i64, parent_id: i64) {
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
+    let org = *org;
+    let sid = student_id.to_string();
     let pid = parent_id.to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{student_id}/unlink"),
             &[("parent", &pid)],
@@ -424,7 +364,7 @@ async fn administration_journey(engine: Engine) {
             .any(|l| l.parent_account_id == parent_id)
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{parent_id}/link"),
             &[("student", &sid)],
@@ -440,8 +380,12 @@ async fn administration_journey(engine: Engine) {
             .iter()
             .any(|l| l.parent_account_id == parent_id)
     );
+}
 
-    // Credential sheet for a class with the parents: a PDF, and the old passwords stop working.
+/// A demo student of the school and their class.
+async fn demo_student_and_class(a: &Admin) -> (DemoAccount, i64) {
+    let Admin { w, org, .. } = a;
+    let org = *org;
     let demo_student = w.first(Role::Student, org);
     let demo_student_id = w.id_of(&demo_student).await;
     let class = w
@@ -452,9 +396,19 @@ async fn administration_journey(engine: Engine) {
         .unwrap()
         .class_id
         .unwrap();
+    (demo_student, class)
+}
+
+/// Credential sheet for a class with the parents: a PDF, and the old passwords stop working.
+async fn issue_class_sheet(a: &Admin) -> (DemoAccount, i64) {
+    let Admin { w, org, .. } = a;
+    let cookie = a.cookie.clone();
+    let org = *org;
+    let (demo_student, class) = demo_student_and_class(a).await;
+    let demo_student_id = w.id_of(&demo_student).await;
     let class_s = class.to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &class_s), ("parents", "1")],
@@ -467,7 +421,7 @@ async fn administration_journey(engine: Engine) {
         "confirmation is required"
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &class_s), ("parents", "1"), ("confirm", "1")],
@@ -497,7 +451,7 @@ async fn administration_journey(engine: Engine) {
     assert!(
         w.app
             .sign_in(
-                OrganizationId::new(org),
+                sgo_core::OrganizationId::new(org),
                 &demo_student.login,
                 &demo_student.password,
                 &Origin::default()
@@ -525,8 +479,13 @@ async fn administration_journey(engine: Engine) {
             .unwrap();
         assert!(creds.must_change_password, "parent {p}");
     }
+    (demo_student, class)
+}
 
-    // The audit log names every change and never a password.
+/// The audit log names every change and never a password.
+async fn audit_log_names_the_changes(a: &Admin, demo_student: &DemoAccount, class: i64) {
+    let Admin { w, org, .. } = a;
+    let org = *org;
     let log = w.store().recent_audit_log(500).await.unwrap();
     for action in [
         "person.create",
@@ -563,8 +522,12 @@ async fn administration_journey(engine: Engine) {
         log.iter()
             .all(|e| !e.details.contains(&demo_student.password))
     );
+}
 
-    // The export of the filtered list.
+/// The export of the filtered list; filters narrow the list.
+async fn export_and_filters(a: &Admin, class: i64) {
+    let Admin { w, admin, c1, .. } = a;
+    let cookie = a.cookie.clone();
     let res = w
         .get(&cookie, &format!("/people/export.xlsx?class={class}"))
         .await;
@@ -590,6 +553,83 @@ async fn administration_journey(engine: Engine) {
         .await;
     assert!(page.text().contains("PetrovskiiP"));
     assert!(!page.text().contains("PetrovPI2"));
+}
+
+async fn the_people_pages_offer_the_person_form(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    person_pages(&a).await;
+}
+
+async fn a_new_student_gets_a_login_from_the_name(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    create_student(&a).await;
+    create_twin(&a).await;
+}
+
+async fn an_arriving_student_is_in_the_class_from_that_day(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    create_arrived(&a).await;
+}
+
+async fn a_new_parent_is_linked_to_the_student(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    create_parent(&a, student_id).await;
+}
+
+async fn form_mistakes_come_back_next_to_the_fields(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    create_student(&a).await;
+    form_mistakes(&a).await;
+}
+
+async fn an_edit_keeps_logins_unique(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    edit_student(&a, student_id).await;
+}
+
+async fn a_move_keeps_both_classes_in_the_history(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    move_student(&a, student_id).await;
+}
+
+async fn a_parent_is_unlinked_and_linked_again(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    let parent_id = create_parent(&a, student_id).await;
+    relink(&a, student_id, parent_id).await;
+}
+
+async fn a_class_sheet_resets_the_passwords_of_students_and_parents(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    issue_class_sheet(&a).await;
+}
+
+async fn the_audit_log_names_every_change_and_never_a_password(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    person_pages(&a).await;
+    let student_id = create_student(&a).await;
+    create_twin(&a).await;
+    create_arrived(&a).await;
+    let parent_id = create_parent(&a, student_id).await;
+    form_mistakes(&a).await;
+    edit_student(&a, student_id).await;
+    move_student(&a, student_id).await;
+    relink(&a, student_id, parent_id).await;
+    let (demo_student, class) = issue_class_sheet(&a).await;
+    audit_log_names_the_changes(&a, &demo_student, class).await;
+}
+
+async fn the_export_and_the_filters_follow_the_list(engine: Engine) {
+    let a = admin_of_one_school(engine).await;
+    let student_id = create_student(&a).await;
+    create_twin(&a).await;
+    edit_student(&a, student_id).await;
+    move_student(&a, student_id).await;
+    let (_, class) = demo_student_and_class(&a).await;
+    export_and_filters(&a, class).await;
 }
 
 /// Two teachers who each lead a class, with those classes.
@@ -623,7 +663,7 @@ async fn teacher_rules(engine: Engine) {
             StatusCode::FORBIDDEN
         );
         let res = w
-            .post(&cookie, "/people/credentials", &[("confirm", "1")], true)
+            .post_maybe_csrf(&cookie, "/people/credentials", &[("confirm", "1")], true)
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
     }
@@ -634,7 +674,7 @@ async fn teacher_rules(engine: Engine) {
         StatusCode::FORBIDDEN
     );
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/new",
             &[
@@ -675,7 +715,7 @@ async fn teacher_rules(engine: Engine) {
         ("active", "1"),
     ];
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{}", own_students[0]),
             &edit,
@@ -687,7 +727,7 @@ async fn teacher_rules(engine: Engine) {
     // Credential sheets: the own class yes, another class no.
     let (own_s, other_s) = (own.to_string(), other.to_string());
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &own_s), ("parents", "1"), ("confirm", "1")],
@@ -697,7 +737,7 @@ async fn teacher_rules(engine: Engine) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.headers[header::CONTENT_TYPE], "application/pdf");
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("class", &other_s), ("confirm", "1")],
@@ -707,7 +747,7 @@ async fn teacher_rules(engine: Engine) {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let one = other_students[0].to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("account", &one), ("confirm", "1")],
@@ -760,12 +800,12 @@ async fn other_school(engine: Engine) {
         ("active", "1"),
     ];
     let res = w
-        .post(&cookie, &format!("/people/{stranger_id}"), &edit, true)
+        .post_maybe_csrf(&cookie, &format!("/people/{stranger_id}"), &edit, true)
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let sid = stranger_id.to_string();
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             "/people/credentials",
             &[("account", &sid), ("confirm", "1")],
@@ -774,7 +814,7 @@ async fn other_school(engine: Engine) {
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{stranger_id}/move"),
             &[("class", ""), ("date", "2026-12-01")],
@@ -785,7 +825,7 @@ async fn other_school(engine: Engine) {
     // Nor can a parent of this school be linked to that student.
     let own_parent = w.id_of(&w.first(Role::Parent, org)).await;
     let res = w
-        .post(
+        .post_maybe_csrf(
             &cookie,
             &format!("/people/{own_parent}/link"),
             &[("student", &sid)],
@@ -803,32 +843,18 @@ async fn other_school(engine: Engine) {
     assert!(!card.must_change_password);
 }
 
-#[tokio::test]
-async fn administration_on_sqlite() {
-    administration_journey(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn administration_on_postgres() {
-    administration_journey(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn teachers_on_sqlite() {
-    teacher_rules(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn teachers_on_postgres() {
-    teacher_rules(Engine::Postgres).await;
-}
-
-#[tokio::test]
-async fn other_school_on_sqlite() {
-    other_school(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn other_school_on_postgres() {
-    other_school(Engine::Postgres).await;
-}
+both_engines!(
+    the_people_pages_offer_the_person_form,
+    a_new_student_gets_a_login_from_the_name,
+    an_arriving_student_is_in_the_class_from_that_day,
+    a_new_parent_is_linked_to_the_student,
+    form_mistakes_come_back_next_to_the_fields,
+    an_edit_keeps_logins_unique,
+    a_move_keeps_both_classes_in_the_history,
+    a_parent_is_unlinked_and_linked_again,
+    a_class_sheet_resets_the_passwords_of_students_and_parents,
+    the_audit_log_names_every_change_and_never_a_password,
+    the_export_and_the_filters_follow_the_list,
+    teacher_rules,
+    other_school,
+);

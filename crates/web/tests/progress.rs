@@ -4,18 +4,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use sgo_core::StudentId;
-mod common;
-
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate};
-use common::{World, today, world};
 use sgo_app::files::{Upload, UploadPurpose};
 use sgo_app::{Engine, Origin, Role};
 use sgo_core::files::FileOwner;
 use sgo_core::marks::{format_average, weighted_average};
 use sgo_demo::DemoAccount;
 use sgo_store::DiaryAssignmentRecord;
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, today, world};
 
 /// The people of one test: a parent, their child, a student of another class, a teacher and
 /// someone of another school.
@@ -346,16 +344,6 @@ async fn api(engine: Engine) {
     assert_eq!(pme["roles"], serde_json::json!(["Parent"]));
 }
 
-#[tokio::test]
-async fn api_on_sqlite() {
-    api(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn api_on_postgres() {
-    api(Engine::Postgres).await;
-}
-
 async fn pages(engine: Engine) {
     let w = world(engine, 2).await;
     let c = cast(&w).await;
@@ -465,7 +453,7 @@ async fn pages(engine: Engine) {
         .app
         .progress(
             &who.actor,
-            StudentId::new(c.child_id),
+            sgo_core::StudentId::new(c.child_id),
             None,
             &Origin::default(),
         )
@@ -530,12 +518,4 @@ async fn pages(engine: Engine) {
     assert_eq!(foreign.status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
-async fn pages_on_sqlite() {
-    pages(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn pages_on_postgres() {
-    pages(Engine::Postgres).await;
-}
+both_engines!(api, pages);

@@ -5,15 +5,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use chrono::Timelike;
-use common::{CSRF, World, world_with};
 use serde_json::json;
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
+use sgo_testkit::both_engines;
+use sgo_testkit::{CSRF, World, world_with};
 
 /// Rates count per clock minute: a test that needs several requests in one window starts early
 /// enough in a minute to finish inside it.
@@ -30,7 +28,7 @@ fn key(id: i64) -> String {
     base64::engine::general_purpose::STANDARD.encode(id.to_string())
 }
 
-fn retry_after(res: &common::Response) -> u64 {
+fn retry_after(res: &sgo_testkit::Response) -> u64 {
     let value: u64 = res
         .header("retry-after")
         .parse()
@@ -40,21 +38,11 @@ fn retry_after(res: &common::Response) -> u64 {
 }
 
 /// Signs in through the web form; returns the answer.
-async fn web_login(w: &World, a: &DemoAccount) -> common::Response {
-    let org = a.organization_id.to_string();
-    w.post(
-        &format!("sgo_csrf={CSRF}"),
-        "/login",
-        &[
-            ("organization", &org),
-            ("login", &a.login),
-            ("password", &a.password),
-        ],
-    )
-    .await
+async fn web_login(w: &World, a: &DemoAccount) -> sgo_testkit::Response {
+    w.form_login(a.organization_id, &a.login, &a.password).await
 }
 
-fn session_cookie(res: &common::Response) -> String {
+fn session_cookie(res: &sgo_testkit::Response) -> String {
     let token = res
         .headers
         .get_all(header::SET_COOKIE)
@@ -67,32 +55,9 @@ fn session_cookie(res: &common::Response) -> String {
 }
 
 /// Signs in through the NetSchool challenge.
-async fn netschool_login(w: &World, a: &DemoAccount) -> common::Response {
-    let cookie = "NSSESSIONID=00112233445566778899aabbccddeeff";
-    let req = Request::post("/webapi/auth/getdata")
-        .header(header::COOKIE, cookie)
-        .body(Body::empty())
-        .unwrap();
-    let data = w.send(req).await.json();
-    let pw2 = sgo_auth::legacy::expected_pw2(
-        &sgo_auth::legacy::verifier(&a.password).unwrap(),
-        data["salt"].as_str().unwrap(),
-    );
-    let body = serde_urlencoded::to_string([
-        ("loginType", "1"),
-        ("scid", &a.organization_id.to_string()),
-        ("un", &a.login),
-        ("pw2", &pw2),
-        ("lt", data["lt"].as_str().unwrap()),
-        ("ver", data["ver"].as_str().unwrap()),
-    ])
-    .unwrap();
-    let req = Request::post("/webapi/login")
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    w.send(req).await
+async fn netschool_login(w: &World, a: &DemoAccount) -> sgo_testkit::Response {
+    w.netschool_login_with_cookie(a, &a.password, "00112233445566778899aabbccddeeff")
+        .await
 }
 
 async fn sign_in_rate_and_session_cap(engine: Engine) {

@@ -4,17 +4,15 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use sgo_core::OrganizationId;
-mod common;
-
+use sgo_testkit::both_engines;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::smtp::SmtpServer;
-use common::{World, world_with};
 use sgo_app::{AppError, Engine, Origin, Role, SmtpSettings, SmtpTls};
 use sgo_demo::DemoAccount;
 use sgo_store::PersonalSettingsUpdate;
+use sgo_testkit::smtp::SmtpServer;
+use sgo_testkit::{World, world_with};
 
 /// A visitor who is not signed in: only the CSRF cookie.
 const ANON: &str = "sgo_csrf=0123456789abcdef0123456789abcdef";
@@ -36,7 +34,7 @@ async fn set_email(w: &World, account: i64, email: &str) {
         .unwrap();
 }
 
-async fn request(w: &World, org: i64, who: &str) -> common::Response {
+async fn request(w: &World, org: i64, who: &str) -> sgo_testkit::Response {
     let org = org.to_string();
     w.post(ANON, "/recover", &[("organization", &org), ("who", who)])
         .await
@@ -53,7 +51,7 @@ fn link_in(body: &str) -> String {
 async fn sign_in(w: &World, a: &DemoAccount, password: &str) -> Result<String, AppError> {
     w.app
         .sign_in(
-            OrganizationId::new(a.organization_id),
+            sgo_core::OrganizationId::new(a.organization_id),
             &a.login,
             password,
             &Origin::default(),
@@ -232,16 +230,6 @@ async fn recovery(engine: Engine) {
     assert_eq!(smtp.received().len(), 3, "{all:?}");
 }
 
-#[tokio::test]
-async fn recovery_on_sqlite() {
-    recovery(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn recovery_on_postgres() {
-    recovery(Engine::Postgres).await;
-}
-
 /// Without SMTP the form says who can reset a password; the administrator's reset from the
 /// person card is there.
 async fn school_reset(engine: Engine) {
@@ -269,12 +257,4 @@ async fn school_reset(engine: Engine) {
     assert!(sign_in(&w, &parent, &parent.password).await.is_err());
 }
 
-#[tokio::test]
-async fn school_reset_on_sqlite() {
-    school_reset(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn school_reset_on_postgres() {
-    school_reset(Engine::Postgres).await;
-}
+both_engines!(recovery, school_reset);

@@ -3,64 +3,24 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use chrono::NaiveDate;
+use axum::http::{Request, StatusCode};
 use serde_json::Value as Json;
-use sgo_app::{App, Clock, Engine, PasswordCost, Role, ServerKey, Settings};
-use sgo_core::OrganizationId;
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::testing::TestStore;
-use sgo_web::{RegionalPortal, WebOptions, router};
-use tower::ServiceExt;
+use sgo_app::{Engine, Role};
+use sgo_testkit::{Response, World, both_engines};
+use sgo_web::{RegionalPortal, WebOptions};
 
-/// Any 32 characters do as the CSRF cookie: the form must repeat it.
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-/// The form token of the session in a cookie header (bound to the session, not the cookie).
-fn csrf_of(cookie: &str) -> String {
-    let session = cookie
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("sgo_session="))
-        .unwrap();
-    sgo_web::csrf_token_for(session)
-}
-
-struct World {
-    db: TestStore,
-    app: App,
-    router: Router,
-    accounts: Vec<DemoAccount>,
-}
-
+/// The one-school demo of these tests (two students per class, seed 3) behind `options`.
 async fn world(engine: Engine, options: WebOptions) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let demo = DemoOptions {
-        schools: 1,
-        students_per_class: 2,
-        seed: 3,
-        today,
-    };
-    let accounts = generate(db.store.as_ref(), &key, &demo, &|_| {})
+    World::build(engine)
+        .students_per_class(2)
+        .seed(3)
+        .web(options)
+        .start()
         .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today));
-    let router = router(app.clone(), options);
-    World {
-        db,
-        app,
-        router,
-        accounts,
-    }
 }
 
+/// An answer as these tests read it: the body as text, every cookie set.
 struct Reply {
     status: StatusCode,
     location: String,
@@ -68,87 +28,18 @@ struct Reply {
     body: String,
 }
 
-impl World {
-    fn first(&self, role: Role) -> DemoAccount {
-        self.accounts
-            .iter()
-            .find(|a| a.role == role)
-            .unwrap()
-            .clone()
-    }
+trait IntoReply {
+    fn reply(self) -> Reply;
+}
 
-    async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let set_cookies = res
-            .headers()
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap();
+impl IntoReply for Response {
+    fn reply(self) -> Reply {
         Reply {
-            status,
-            location,
-            set_cookies,
-            body: String::from_utf8_lossy(&body).into_owned(),
+            status: self.status,
+            location: self.location_or_empty(),
+            set_cookies: self.set_cookies(),
+            body: self.text(),
         }
-    }
-
-    /// Signs in through the login form; returns the reply (the session cookie is in it on success).
-    async fn form_login(&self, organization: i64, login: &str, password: &str) -> Reply {
-        let body = serde_urlencoded::to_string([
-            ("csrf", CSRF),
-            ("organization", &organization.to_string()),
-            ("login", login),
-            ("password", password),
-        ])
-        .unwrap();
-        let req = Request::post("/login")
-            .header(header::COOKIE, format!("sgo_csrf={CSRF}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// The cookie header of a signed-in demo account.
-    async fn cookie_of(&self, account: &DemoAccount) -> String {
-        let reply = self
-            .form_login(account.organization_id, &account.login, &account.password)
-            .await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-        format!("sgo_session={}; sgo_csrf={CSRF}", session_of(&reply))
-    }
-
-    async fn get(&self, uri: &str, cookie: &str) -> Reply {
-        let req = Request::get(uri)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap();
-        self.send(req).await
-    }
-
-    /// Posts a form; the CSRF field is added unless `csrf` is false.
-    async fn post(&self, uri: &str, cookie: &str, fields: &[(&str, &str)], csrf: bool) -> Reply {
-        let token = csrf_of(cookie);
-        let mut all: Vec<(&str, &str)> = fields.to_vec();
-        if csrf {
-            all.push(("csrf", &token));
-        }
-        let req = Request::post(uri)
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
-            .unwrap();
-        self.send(req).await
     }
 }
 
@@ -225,21 +116,22 @@ fn school_fields<'a>(
 
 async fn region_admin_adds_a_school(engine: Engine) {
     let w = world(engine, WebOptions::default()).await;
-    let admin = w.first(Role::RegionAdministrator);
+    let admin = w.any(Role::RegionAdministrator);
     assert_eq!(admin.login, "regionadmin");
 
     // The region administrator reaches the regional authority through the login cascade.
     let home = w
         .app
-        .organization_card(OrganizationId::new(admin.organization_id))
+        .organization_card(sgo_core::OrganizationId::new(admin.organization_id))
         .await
         .unwrap();
     let options = w
         .get(
-            &format!("/login/options?settlement={}", home.settlement_id),
             "",
+            &format!("/login/options?settlement={}", home.settlement_id),
         )
-        .await;
+        .await
+        .reply();
     assert!(
         options.body.contains("regional_authority"),
         "{}",
@@ -247,21 +139,22 @@ async fn region_admin_adds_a_school(engine: Engine) {
     );
     let options = w
         .get(
+            "",
             &format!(
                 "/login/options?settlement={}&kind=regional_authority",
                 home.settlement_id
             ),
-            "",
         )
-        .await;
+        .await
+        .reply();
     assert!(
         options
             .body
             .contains(&format!("\"{}\"", admin.organization_id))
     );
-    let cookie = w.cookie_of(&admin).await;
+    let cookie = w.form_cookie(&admin).await;
 
-    let page = w.get("/region", &cookie).await;
+    let page = w.get(&cookie, "/region").await.reply();
     assert_eq!(page.status, StatusCode::OK);
     for id in [
         "municipality-name",
@@ -275,41 +168,46 @@ async fn region_admin_adds_a_school(engine: Engine) {
 
     // Territory: a municipality (an empty name is refused next to the field), then a settlement.
     let empty = w
-        .post("/region/municipalities", &cookie, &[("name", "  ")], true)
-        .await;
+        .post_maybe_csrf(&cookie, "/region/municipalities", &[("name", "  ")], true)
+        .await
+        .reply();
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("id=\"municipality-name-error\""));
     let made = w
-        .post(
-            "/region/municipalities",
+        .post_maybe_csrf(
             &cookie,
+            "/region/municipalities",
             &[("name", "Берёзовский район")],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let municipality = id_in(&made.location, "/region/municipalities/");
     let renamed = w
-        .post(
-            &format!("/region/municipalities/{municipality}"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/municipalities/{municipality}"),
             &[("name", "Берёзовский муниципальный район")],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     let made = w
-        .post(
-            &format!("/region/municipalities/{municipality}/settlements"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/municipalities/{municipality}/settlements"),
             &[("name", "с. Берёзовка")],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(made.status, StatusCode::SEE_OTHER);
     let page = w
-        .get(&format!("/region/municipalities/{municipality}"), &cookie)
-        .await;
+        .get(&cookie, &format!("/region/municipalities/{municipality}"))
+        .await
+        .reply();
     assert!(page.body.contains("Берёзовский муниципальный район"));
     let at = page.body.find("id=\"settlement-").unwrap() + "id=\"settlement-".len();
     let settlement: String = page.body[at..]
@@ -317,17 +215,18 @@ async fn region_admin_adds_a_school(engine: Engine) {
         .take_while(char::is_ascii_digit)
         .collect();
     let twice = w
-        .post(
-            &format!("/region/municipalities/{municipality}/settlements"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/municipalities/{municipality}/settlements"),
             &[("name", "С. БЕРЁЗОВКА")],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // The school form offers the region's authorities; a bad ИНН is a message, not a failure.
-    let form = w.get("/region/organizations/new", &cookie).await;
+    let form = w.get(&cookie, "/region/organizations/new").await.reply();
     assert_eq!(form.status, StatusCode::OK);
     for id in [
         "settlement",
@@ -344,13 +243,14 @@ async fn region_admin_adds_a_school(engine: Engine) {
     let authority = admin.organization_id.to_string();
     assert!(form.body.contains(&format!("value=\"{authority}\"")));
     let bad = w
-        .post(
-            "/region/organizations",
+        .post_maybe_csrf(
             &cookie,
+            "/region/organizations",
             &school_fields(&settlement, &authority, "12345"),
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("id=\"inn-error\""));
     assert!(bad.body.contains("10 цифр"));
@@ -363,41 +263,48 @@ async fn region_admin_adds_a_school(engine: Engine) {
     bad_date.push(("founding_date", "31.02.2001"));
     bad_date.push(("email", "not-an-address"));
     let bad = w
-        .post("/region/organizations", &cookie, &bad_date, true)
-        .await;
+        .post_maybe_csrf(&cookie, "/region/organizations", &bad_date, true)
+        .await
+        .reply();
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         bad.body.contains("id=\"founding_date-error\"") && bad.body.contains("id=\"email-error\"")
     );
 
     let made = w
-        .post(
-            "/region/organizations",
+        .post_maybe_csrf(
             &cookie,
+            "/region/organizations",
             &school_fields(&settlement, &authority, "9912345678"),
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let school = id_in(&made.location, "/region/organizations/");
     let dup = w
-        .post(
-            "/region/organizations",
+        .post_maybe_csrf(
             &cookie,
+            "/region/organizations",
             &school_fields(&settlement, &authority, "9912345678"),
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(dup.body.contains("id=\"short_name-error\""));
 
     // The region administrator can go on to set the school up, acting for it.
     let page = w
-        .get(&format!("/region/organizations/{school}"), &cookie)
-        .await;
+        .get(&cookie, &format!("/region/organizations/{school}"))
+        .await
+        .reply();
     let setup = format!("href=\"/school/years?org={school}\"");
     assert!(page.body.contains(&setup), "{}", page.body);
-    let years = w.get(&format!("/school/years?org={school}"), &cookie).await;
+    let years = w
+        .get(&cookie, &format!("/school/years?org={school}"))
+        .await
+        .reply();
     assert_eq!(years.status, StatusCode::OK, "{}", years.body);
     assert!(
         years
@@ -406,7 +313,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     );
 
     // Found at once by the NetSchool search, its card as entered.
-    let found = w.get("/webapi/schools/search?name=%D0%B1%D0%B5%D1%80%D1%91%D0%B7%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F", "").await;
+    let found = w.get("", "/webapi/schools/search?name=%D0%B1%D0%B5%D1%80%D1%91%D0%B7%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F").await.reply();
     let found: Json = serde_json::from_str(&found.body).unwrap();
     assert!(
         found
@@ -425,7 +332,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
         .header("at", token)
         .body(Body::empty())
         .unwrap();
-    let card = w.send(req).await;
+    let card = w.send(req).await.reply();
     assert_eq!(card.status, StatusCode::OK, "{}", card.body);
     let card: Json = serde_json::from_str(&card.body).unwrap();
     assert_eq!(card["commonInfo"]["schoolName"], "МБОУ «Берёзовская СОШ»");
@@ -437,7 +344,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     assert_eq!(card["contactInfo"]["email"], "berezovka@edu-zarechny.ru");
 
     // Its page escapes what was typed and offers the administrator form.
-    let page = w.get(&made.location, &cookie).await;
+    let page = w.get(&cookie, &made.location).await.reply();
     assert_eq!(page.status, StatusCode::OK);
     assert!(escaped(&page.body, "с историей"));
     assert!(!page.body.contains("<с историей>"));
@@ -453,9 +360,9 @@ async fn region_admin_adds_a_school(engine: Engine) {
 
     // The first administrator: a suggested login and a one-time password shown once.
     let issued = w
-        .post(
-            &format!("/region/organizations/{school}/administrators"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/organizations/{school}/administrators"),
             &[
                 ("last_name", "Соколова"),
                 ("first_name", "Марина"),
@@ -464,7 +371,8 @@ async fn region_admin_adds_a_school(engine: Engine) {
             ],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
     let login = text_of(&issued.body, "issued-login");
     let password = text_of(&issued.body, "one-time-password");
@@ -476,9 +384,9 @@ async fn region_admin_adds_a_school(engine: Engine) {
     );
     assert!(issued.body.contains("id=\"print-credentials\""));
     let taken = w
-        .post(
-            &format!("/region/organizations/{school}/administrators"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/organizations/{school}/administrators"),
             &[
                 ("last_name", "Соколов"),
                 ("first_name", "Максим"),
@@ -486,13 +394,14 @@ async fn region_admin_adds_a_school(engine: Engine) {
             ],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(taken.body.contains("id=\"admin-login-error\""));
     let second = w
-        .post(
-            &format!("/region/organizations/{school}/administrators"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/organizations/{school}/administrators"),
             &[
                 ("last_name", "Соколова"),
                 ("first_name", "Мария"),
@@ -500,11 +409,12 @@ async fn region_admin_adds_a_school(engine: Engine) {
             ],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(text_of(&second.body, "issued-login"), "SokolovaMV2");
 
     // The new administrator signs in through the form with the one-time password.
-    let signed = w.form_login(school, &login, &password).await;
+    let signed = w.form_login(school, &login, &password).await.reply();
     assert!(
         signed.status.is_redirection() || signed.status == StatusCode::OK,
         "{}: {}",
@@ -513,7 +423,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     );
     assert_ne!(signed.location, "/login");
     let _ = session_of(&signed);
-    let refused = w.form_login(school, &login, "wrong-password").await;
+    let refused = w.form_login(school, &login, "wrong-password").await.reply();
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 
     // Every change is in the audit log against the right organization.
@@ -537,13 +447,14 @@ async fn region_admin_adds_a_school(engine: Engine) {
     edited.retain(|(k, _)| *k != "phones");
     edited.push(("phones", "+7 (38530) 2-22-22"));
     let saved = w
-        .post(
-            &format!("/region/organizations/{school}"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/organizations/{school}"),
             &edited,
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let log = w.db.store.recent_audit_log(5).await.unwrap();
     let update = log
@@ -558,21 +469,24 @@ async fn region_admin_adds_a_school(engine: Engine) {
         update.details
     );
     let closed = w
-        .post(
-            &format!("/region/organizations/{school}/active"),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/organizations/{school}/active"),
             &[("active", "0")],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
     let found = w
-        .get("/webapi/schools/search?name=%D0%91%D0%B5%D1%80", "")
-        .await;
+        .get("", "/webapi/schools/search?name=%D0%91%D0%B5%D1%80")
+        .await
+        .reply();
     assert!(!found.body.contains(&format!("\"id\":{school}")));
     let listed = w
-        .get("/region?kind=general&name=%D0%B1%D0%B5%D1%80", &cookie)
-        .await;
+        .get(&cookie, "/region?kind=general&name=%D0%B1%D0%B5%D1%80")
+        .await
+        .reply();
     assert!(
         listed
             .body
@@ -580,39 +494,30 @@ async fn region_admin_adds_a_school(engine: Engine) {
         "closed ones stay listed"
     );
     let own = w
-        .post(
-            &format!("/region/organizations/{}/active", admin.organization_id),
+        .post_maybe_csrf(
             &cookie,
+            &format!("/region/organizations/{}/active", admin.organization_id),
             &[("active", "0")],
             true,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(own.status, StatusCode::BAD_REQUEST);
-}
-
-#[tokio::test]
-async fn region_admin_adds_a_school_on_sqlite() {
-    region_admin_adds_a_school(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn region_admin_adds_a_school_on_postgres() {
-    region_admin_adds_a_school(Engine::Postgres).await;
 }
 
 async fn others_are_refused(engine: Engine) {
     let w = world(engine, WebOptions::default()).await;
-    let region_admin = w.first(Role::RegionAdministrator);
-    let school = w.first(Role::Administrator);
+    let region_admin = w.any(Role::RegionAdministrator);
+    let school = w.any(Role::Administrator);
     for who in [Role::Administrator, Role::Teacher] {
-        let cookie = w.cookie_of(&w.first(who)).await;
+        let cookie = w.form_cookie(&w.any(who)).await;
         for uri in [
             "/region".to_owned(),
             "/region/organizations/new".to_owned(),
             format!("/region/organizations/{}", school.organization_id),
         ] {
             assert_eq!(
-                w.get(&uri, &cookie).await.status,
+                w.get(&cookie, &uri).await.reply().status,
                 StatusCode::FORBIDDEN,
                 "{who:?} {uri}"
             );
@@ -635,45 +540,39 @@ async fn others_are_refused(engine: Engine) {
             ),
         ];
         for (uri, fields) in &posts {
-            let reply = w.post(uri, &cookie, fields, true).await;
+            let reply = w.post_maybe_csrf(&cookie, uri, fields, true).await.reply();
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{who:?} {uri}");
         }
     }
     // The region administrator without the CSRF token is refused too, and nothing changes.
-    let cookie = w.cookie_of(&region_admin).await;
+    let cookie = w.form_cookie(&region_admin).await;
     let reply = w
-        .post(
-            "/region/municipalities",
+        .post_maybe_csrf(
             &cookie,
+            "/region/municipalities",
             &[("name", "Подделанный район")],
             false,
         )
-        .await;
+        .await
+        .reply();
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    let page = w.get("/region", &cookie).await;
+    let page = w.get(&cookie, "/region").await.reply();
     assert!(!page.body.contains("Подделанный район"));
     assert!(!page.body.contains("Чужой район"));
     // Signed out: to the login page.
-    let reply = w.get("/region", "").await;
+    let reply = w.get("", "/region").await.reply();
     assert_eq!(
         (reply.status, reply.location.as_str()),
         (StatusCode::SEE_OTHER, "/login")
     );
     // An organization of no region is not found.
     assert_eq!(
-        w.get("/region/organizations/987654", &cookie).await.status,
+        w.get(&cookie, "/region/organizations/987654")
+            .await
+            .reply()
+            .status,
         StatusCode::NOT_FOUND
     );
-}
-
-#[tokio::test]
-async fn others_are_refused_on_sqlite() {
-    others_are_refused(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn others_are_refused_on_postgres() {
-    others_are_refused(Engine::Postgres).await;
 }
 
 async fn portal_directory(engine: Engine) {
@@ -697,10 +596,10 @@ async fn portal_directory(engine: Engine) {
         ..WebOptions::default()
     };
     let w = world(engine, options).await;
-    let login = w.get("/login", "").await;
+    let login = w.get("", "/login").await.reply();
     assert!(login.body.contains("id=\"regions-link\""));
     assert!(login.body.contains("href=\"/regions\""));
-    let page = w.get("/regions", "").await;
+    let page = w.get("", "/regions").await.reply();
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Сетевой город в регионах"));
     assert!(page.body.contains("Озёрная область") && page.body.contains("Горный край"));
@@ -721,19 +620,9 @@ async fn portal_directory(engine: Engine) {
 }
 
 #[tokio::test]
-async fn portal_directory_on_sqlite() {
-    portal_directory(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn portal_directory_on_postgres() {
-    portal_directory(Engine::Postgres).await;
-}
-
-#[tokio::test]
 async fn an_unconfigured_directory_says_so_and_lists_this_portal() {
     let w = world(Engine::Sqlite, WebOptions::default()).await;
-    let page = w.get("/regions", "").await;
+    let page = w.get("", "/regions").await.reply();
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("id=\"portals-not-configured\""));
     assert!(page.body.contains("id=\"this-portal-link\""));
@@ -763,3 +652,9 @@ fn only_web_addresses_are_portals() {
     nameless.name = " ".into();
     assert!(nameless.validate().is_err());
 }
+
+both_engines!(
+    region_admin_adds_a_school,
+    others_are_refused,
+    portal_directory
+);

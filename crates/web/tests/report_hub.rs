@@ -4,14 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::time::Duration;
 
-use common::{World, world};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use sgo_app::{Engine, Role};
+use sgo_testkit::{World, world};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
@@ -236,12 +235,4 @@ async fn records_or_ping(ws: &mut Socket) -> Value {
     serde_json::from_str(text.split(RS).next().unwrap()).unwrap()
 }
 
-#[tokio::test]
-async fn queue_hub_on_sqlite() {
-    flow(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn queue_hub_on_postgres() {
-    flow(Engine::Postgres).await;
-}
+both_engines!(flow);

@@ -3,17 +3,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
 
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
-use common::{World, today, world};
 use sgo_app::{Engine, OrganizationKind, Role};
 use sgo_store::{OrganizationFields, PeriodRecord, ReportScope};
+use sgo_testkit::{World, today, world};
 
 /// The selected `class:period` of the catalogue's class-progress select, and every offered
 /// value.
@@ -59,7 +58,7 @@ fn value_after(page: &str, label: &str) -> String {
 }
 
 /// Orders a report through the catalogue's form; the response to the order.
-async fn order(w: &World, cookie: &str, report: &str, target: &str) -> common::Response {
+async fn order(w: &World, cookie: &str, report: &str, target: &str) -> sgo_testkit::Response {
     w.post(
         cookie,
         "/reports/jobs",
@@ -494,16 +493,6 @@ async fn class_progress(engine: Engine) {
     assert!(foreign_offer.iter().all(|v| !all.contains(v)));
 }
 
-#[tokio::test]
-async fn class_progress_on_sqlite() {
-    class_progress(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn class_progress_on_postgres() {
-    class_progress(Engine::Postgres).await;
-}
-
 /// The cell texts after the `<td>label</td>` cell, up to the end of its row.
 fn row_after(page: &str, label: &str) -> Vec<String> {
     let at = page
@@ -823,16 +812,6 @@ async fn period_results(engine: Engine) {
     assert!(res.text().contains("Укажите дату"));
 }
 
-#[tokio::test]
-async fn period_results_on_sqlite() {
-    period_results(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn period_results_on_postgres() {
-    period_results(Engine::Postgres).await;
-}
-
 /// The `<option>` values of one select of a page.
 fn options_of(page: &str, select_id: &str) -> Vec<String> {
     let select = select_of(page, select_id);
@@ -977,12 +956,4 @@ fn value_of_hidden(page: &str, name: &str) -> String {
     page[at..at + page[at..].find('"').unwrap()].to_owned()
 }
 
-#[tokio::test]
-async fn student_reports_in_pages_on_sqlite() {
-    student_reports_in_pages(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn student_reports_in_pages_on_postgres() {
-    student_reports_in_pages(Engine::Postgres).await;
-}
+both_engines!(class_progress, period_results, student_reports_in_pages);

@@ -1,174 +1,77 @@
 //! School set-up through the real router on both engines: the demo school's administrator lays
 //! out a new year, a class, a subject, a subject group, bells and a timetable; the generated
 //! lessons reach a student's NetSchool diary; a cancelled lesson leaves it; others are refused.
+//! Then the corrections of what was set up. Each test runs the steps before its own (the
+//! set-up it needs) and is named for the behaviour its last step checks.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::Value as Json;
-use sgo_app::{App, Clock, Engine, Origin, PasswordCost, Role, ServerKey, Settings};
-use sgo_core::OrganizationId;
+use sgo_app::{Engine, Role};
 use sgo_core::schedule::{PeriodKind, suggest_periods};
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::Value;
-use sgo_store::testing::TestStore;
-use sgo_web::{WebOptions, router};
-use tower::ServiceExt;
-
-const CSRF: &str = "0123456789abcdef0123456789abcdef";
-
-/// The form token of the session in a cookie header (bound to the session, not the cookie).
-fn csrf_of(cookie: &str) -> String {
-    let session = cookie
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("sgo_session="))
-        .unwrap();
-    sgo_web::csrf_token_for(session)
-}
+use sgo_store::{AcademicYearRecord, ClassRecord, Store, Value};
+use sgo_testkit::{SignedIn, World, both_engines};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-struct World {
-    db: TestStore,
-    app: App,
-    router: Router,
-    accounts: Vec<DemoAccount>,
+/// Who acts: the first school's administrator, teacher and student, and the second school's
+/// administrator.
+struct Cast {
+    admin: SignedIn,
+    teacher: SignedIn,
+    student: SignedIn,
+    stranger: SignedIn,
 }
 
-async fn world(engine: Engine) -> World {
-    let db = TestStore::new(engine).await;
-    let key = ServerKey::generate().unwrap();
-    let today = d(2026, 11, 23);
-    let options = DemoOptions {
-        schools: 2,
-        students_per_class: 2,
-        seed: 5,
-        today,
+/// Two demo schools with two students per class, and the cast signed in.
+async fn setup(engine: Engine) -> (World, Cast) {
+    let w = World::build(engine)
+        .schools(2)
+        .students_per_class(2)
+        .start()
+        .await;
+    let cast = Cast {
+        admin: w.sign_in(Role::Administrator, 0).await,
+        teacher: w.sign_in(Role::Teacher, 0).await,
+        student: w.sign_in(Role::Student, 0).await,
+        stranger: w.sign_in(Role::Administrator, 1).await,
     };
-    let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
-        .await
-        .unwrap();
-    let settings = Settings {
-        password_cost: PasswordCost::DEMO,
-        ..Settings::default()
-    };
-    let app = App::new(db.store.clone(), key, settings, Clock::FixedDay(today));
-    let router = router(app.clone(), WebOptions::default());
-    World {
-        db,
-        app,
-        router,
-        accounts,
-    }
+    (w, cast)
 }
 
-/// A signed-in person: their account id and the cookie header for pages.
-struct Who {
-    id: i64,
-    token: String,
-    cookie: String,
-}
-
-impl World {
-    async fn sign_in(&self, role: Role, school: usize) -> Who {
-        let mut orgs: Vec<i64> = self.accounts.iter().map(|a| a.organization_id).collect();
-        orgs.dedup();
-        let a = self
-            .accounts
-            .iter()
-            .find(|a| a.role == role && a.organization_id == orgs[school])
-            .unwrap();
-        let signed = self
-            .app
-            .sign_in(
-                OrganizationId::new(a.organization_id),
-                &a.login,
-                &a.password,
-                &Origin::default(),
-            )
-            .await
-            .unwrap();
-        Who {
-            id: signed.actor.account_id.get(),
-            cookie: format!("sgo_session={}; sgo_csrf={CSRF}", signed.token),
-            token: signed.token,
+/// The (date, subject) of every lesson in a student's NetSchool diary for a week.
+async fn diary(
+    w: &World,
+    student: &SignedIn,
+    year: i64,
+    monday: NaiveDate,
+) -> Vec<(String, String)> {
+    let uri = format!(
+        "/webapi/student/diary?studentId={}&weekStart={monday}&weekEnd={}&yearId={year}",
+        student.id,
+        monday + Duration::days(5)
+    );
+    let res = w
+        .api_get(&student.token, uri.trim_start_matches("/webapi/"))
+        .await;
+    let (status, body) = res.status_text();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let diary: Json = serde_json::from_str(&body).unwrap();
+    let mut out = Vec::new();
+    for day in diary["weekDays"].as_array().unwrap() {
+        for l in day["lessons"].as_array().unwrap() {
+            out.push((
+                day["date"].as_str().unwrap()[..10].to_owned(),
+                l["subjectName"].as_str().unwrap().to_owned(),
+            ));
         }
     }
-
-    async fn send(&self, req: Request<Body>) -> (StatusCode, String, String) {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let location = res
-            .headers()
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let body = axum::body::to_bytes(res.into_body(), 10 << 20)
-            .await
-            .unwrap();
-        (
-            status,
-            location,
-            String::from_utf8_lossy(&body).into_owned(),
-        )
-    }
-
-    async fn get(&self, who: &Who, uri: &str) -> (StatusCode, String) {
-        let req = Request::get(uri)
-            .header(header::COOKIE, &who.cookie)
-            .body(Body::empty())
-            .unwrap();
-        let (status, _, body) = self.send(req).await;
-        (status, body)
-    }
-
-    /// Posts a form with the CSRF token; returns status, Location and body.
-    async fn post(
-        &self,
-        who: &Who,
-        uri: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String, String) {
-        let token = csrf_of(&who.cookie);
-        let mut all = vec![("csrf", token.as_str())];
-        all.extend_from_slice(fields);
-        let req = Request::post(uri)
-            .header(header::COOKIE, &who.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
-            .unwrap();
-        self.send(req).await
-    }
-
-    async fn diary(&self, student: &Who, year: i64, monday: NaiveDate) -> Vec<(String, String)> {
-        let uri = format!(
-            "/webapi/student/diary?studentId={}&weekStart={monday}&weekEnd={}&yearId={year}",
-            student.id,
-            monday + Duration::days(5)
-        );
-        let req = Request::get(uri)
-            .header("at", &student.token)
-            .body(Body::empty())
-            .unwrap();
-        let (status, _, body) = self.send(req).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let diary: Json = serde_json::from_str(&body).unwrap();
-        let mut out = Vec::new();
-        for day in diary["weekDays"].as_array().unwrap() {
-            for l in day["lessons"].as_array().unwrap() {
-                out.push((
-                    day["date"].as_str().unwrap()[..10].to_owned(),
-                    l["subjectName"].as_str().unwrap().to_owned(),
-                ));
-            }
-        }
-        out
-    }
+    out
 }
 
 /// The number after `prefix` in a string (an id in a Location or an element id).
@@ -192,33 +95,33 @@ fn option_value(html: &str, label: &str) -> String {
     html[start..end].split('"').next().unwrap().to_owned()
 }
 
-async fn journey(engine: Engine) {
-    let w = world(engine).await;
-    let admin = w.sign_in(Role::Administrator, 0).await;
-    let teacher = w.sign_in(Role::Teacher, 0).await;
-    let student = w.sign_in(Role::Student, 0).await;
-    let stranger = w.sign_in(Role::Administrator, 1).await;
+// The set-up journey, step by step.
 
-    // 1. The year 2027/2028, its name taken from the dates.
-    let (status, body) = w.get(&admin, "/school/years").await;
+/// A new year 2027/2028, its name taken from the dates; a year ending before it starts or
+/// overlapping the demo year is refused.
+async fn create_year(w: &World, c: &Cast) -> i64 {
+    let admin = &c.admin;
+    let (status, body) = w.get(&admin.cookie, "/school/years").await.status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("id=\"create-year\"") && body.contains("2026/2027"));
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/years",
             &[("start", "2027-09-01"), ("end", "2027-08-01"), ("name", "")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("class=\"field-error\">Конец года должен быть позже начала"));
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/years",
             &[("start", "2027-05-01"), ("end", "2027-12-31"), ("name", "")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -227,23 +130,33 @@ async fn journey(engine: Engine) {
     assert!(body.contains("Пересекается с учебным годом 2026/2027"));
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/years",
             &[("start", "2027-09-01"), ("end", "2028-05-31"), ("name", "")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let year = id_after(&location, "/school/years/");
-    let (_, body) = w.get(&admin, &format!("/school/years/{year}")).await;
+    let (_, body) = w
+        .get(&admin.cookie, &format!("/school/years/{year}"))
+        .await
+        .status_text();
     assert!(body.contains("Учебный год 2027/2028"));
 
-    // Periods: quarters for 1–9 with the suggested dates; half-years for 10–11, first with an overlap.
+    year
+}
+
+/// Quarters for 1–9 with the suggested dates; half-years for 10–11, first with an overlap.
+async fn set_periods(w: &World, c: &Cast, year: i64) {
+    let admin = &c.admin;
     let (status, body) = w
         .get(
-            &admin,
+            &admin.cookie,
             &format!("/school/years/{year}/scheme?grade_from=1&grade_to=9&kind=quarter"),
         )
-        .await;
+        .await
+        .status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("id=\"period-end-4\"") && body.contains("value=\"2027-09-01\""));
     let quarters = suggest_periods(PeriodKind::Quarter, d(2027, 9, 1), d(2028, 5, 31));
@@ -271,8 +184,13 @@ async fn journey(engine: Engine) {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            w.post(admin, &format!("/school/years/{year}/scheme"), &refs)
-                .await
+            w.post(
+                &admin.cookie,
+                &format!("/school/years/{year}/scheme"),
+                &refs,
+            )
+            .await
+            .status_location_text()
         }
     };
     let (status, location, _) = post_scheme(scheme("1", "9", "quarter", &q)).await;
@@ -310,11 +228,15 @@ async fn journey(engine: Engine) {
         .to_vec();
     let (status, _, _) = post_scheme(scheme("10", "11", "half_year", &halves)).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    // A holiday week in October, and one that sticks out of the year.
+}
+
+/// A holiday week in October, and one that sticks out of the year.
+async fn add_holidays(w: &World, c: &Cast, year: i64) {
+    let admin = &c.admin;
     let holiday_uri = format!("/school/years/{year}/holidays");
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &holiday_uri,
             &[
                 ("holiday_name", "Лишние"),
@@ -322,12 +244,13 @@ async fn journey(engine: Engine) {
                 ("holiday_end", "2028-06-05"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Каникулы должны быть внутри учебного года"));
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &holiday_uri,
             &[
                 ("holiday_name", "Осенние каникулы"),
@@ -335,16 +258,23 @@ async fn journey(engine: Engine) {
                 ("holiday_end", "2027-10-08"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, body) = w.get(&admin, &format!("/school/years/{year}")).await;
+    let (_, body) = w
+        .get(&admin.cookie, &format!("/school/years/{year}"))
+        .await
+        .status_text();
     assert!(
         body.contains("1 четверть")
             && body.contains("2 полугодие")
             && body.contains("Осенние каникулы")
     );
+}
 
-    // 2. A class 5Я of the second shift with a class teacher.
+/// A class 5Я of the second shift with a class teacher.
+async fn create_class(w: &World, c: &Cast, year: i64) -> i64 {
+    let (admin, teacher) = (&c.admin, &c.teacher);
     let year_s = year.to_string();
     let teacher_s = teacher.id.to_string();
     let class_form = |letter: &'static str| {
@@ -363,7 +293,9 @@ async fn journey(engine: Engine) {
         let admin = &admin;
         async move {
             let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            w.post(admin, "/school/classes", &refs).await
+            w.post(&admin.cookie, "/school/classes", &refs)
+                .await
+                .status_location_text()
         }
     };
     let (status, _, body) = post_class(class_form("Z")).await;
@@ -375,42 +307,56 @@ async fn journey(engine: Engine) {
     let (status, _, body) = post_class(class_form("Я")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Такой класс в этом году уже есть"));
-    let (_, body) = w.get(&admin, &format!("/school/classes?year={year}")).await;
+    let (_, body) = w
+        .get(&admin.cookie, &format!("/school/classes?year={year}"))
+        .await
+        .status_text();
     assert!(body.contains(&format!("id=\"class-{class}\"")) && body.contains(">5Я</a>"));
 
-    // 3. A subject and a subject group.
+    class
+}
+
+/// A subject and a subject group of the class.
+async fn create_group(w: &World, c: &Cast, class: i64) -> i64 {
+    let (admin, teacher_s) = (&c.admin, c.teacher.id.to_string());
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/subjects",
             &[("subject_name", "Астрономия"), ("short_name", "Астр.")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/subjects",
             &[("subject_name", "астрономия"), ("short_name", "")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Такой предмет в школе уже есть"));
-    let (_, body) = w.get(&admin, &format!("/school/classes/{class}")).await;
+    let (_, body) = w
+        .get(&admin.cookie, &format!("/school/classes/{class}"))
+        .await
+        .status_text();
     let subject = option_value(&body, "Астрономия");
     let group_uri = format!("/school/classes/{class}/groups");
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &group_uri,
             &[("subject", &subject), ("subgroup", ""), ("hours", "2")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Выберите хотя бы одного учителя"));
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &group_uri,
             &[
                 ("subject", &subject),
@@ -419,16 +365,23 @@ async fn journey(engine: Engine) {
                 ("hours", "2"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, body) = w.get(&admin, &format!("/school/classes/{class}")).await;
+    let (_, body) = w
+        .get(&admin.cookie, &format!("/school/classes/{class}"))
+        .await
+        .status_text();
     assert!(body.contains("5Я/Астрономия"));
-    let group = id_after(&body, "id=\"delete-group-");
+    id_after(&body, "id=\"delete-group-")
+}
 
-    // 4. Bells of the second shift; an overlap is refused next to the bell.
+/// Bells of the second shift; an overlap is refused next to the bell.
+async fn set_bells(w: &World, c: &Cast) {
+    let admin = &c.admin;
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/bells",
             &[
                 ("shift", "2"),
@@ -438,12 +391,13 @@ async fn journey(engine: Engine) {
                 ("end_2", "15:25"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"bell-2-2-error\">Урок пересекается с уроком №1"));
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/bells",
             &[
                 ("shift", "2"),
@@ -453,13 +407,18 @@ async fn journey(engine: Engine) {
                 ("end_2", "15:40"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
+}
 
-    // 5. The timetable: Monday 1st lesson and Wednesday 2nd lesson, from the first day.
+/// The timetable: Monday 1st lesson and Wednesday 2nd lesson, from the first day.
+async fn save_timetable(w: &World, c: &Cast, class: i64, group: i64) {
+    let admin = &c.admin;
     let (status, body) = w
-        .get(&admin, &format!("/school/classes/{class}/timetable"))
-        .await;
+        .get(&admin.cookie, &format!("/school/classes/{class}/timetable"))
+        .await
+        .status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(
         body.contains("id=\"cell-1-1\"")
@@ -470,7 +429,7 @@ async fn journey(engine: Engine) {
     let tt_uri = format!("/school/classes/{class}/timetable");
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &tt_uri,
             &[
                 ("valid_from", "2027-09-01"),
@@ -481,7 +440,8 @@ async fn journey(engine: Engine) {
                 ("cell_2_1", ""),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let expected = (0..)
         .map(|i| d(2027, 9, 1) + Duration::days(i))
@@ -493,7 +453,7 @@ async fn journey(engine: Engine) {
         location.contains(&format!("created={expected}&deleted=0&kept=0")),
         "{location}"
     );
-    let (_, body) = w.get(&admin, &location).await;
+    let (_, body) = w.get(&admin.cookie, &location).await.status_text();
     assert!(body.contains(&format!("Уроков создано: {expected}")));
     assert!(
         body.contains(&format!("<option value=\"{g}\" selected>")),
@@ -501,15 +461,19 @@ async fn journey(engine: Engine) {
     );
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &tt_uri,
             &[("valid_from", "2028-07-01"), ("cell_1_1", &g)],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"timetable-from-error\""));
+}
 
-    // The student joins the class for the new year and sees the lessons in the NetSchool diary.
+/// The student joins the class for the new year and sees the lessons in the NetSchool diary.
+async fn join_and_read_diary(w: &World, c: &Cast, class: i64, year: i64) {
+    let student = &c.student;
     w.db.store
         .bulk_insert(
             "class_students",
@@ -530,7 +494,7 @@ async fn journey(engine: Engine) {
         )
         .await
         .unwrap();
-    let week = w.diary(&student, year, d(2027, 9, 6)).await;
+    let week = diary(w, student, year, d(2027, 9, 6)).await;
     assert_eq!(
         week,
         vec![
@@ -539,27 +503,35 @@ async fn journey(engine: Engine) {
         ]
     );
     assert!(
-        w.diary(&student, year, d(2027, 10, 4)).await.is_empty(),
+        diary(w, student, year, d(2027, 10, 4)).await.is_empty(),
         "holiday week"
     );
+}
 
-    // 6. A one-off change: the Monday lesson is cancelled and leaves the diary.
+/// A one-off change: the Monday lesson is cancelled and leaves the diary. Answers the lesson's
+/// address.
+async fn cancel_lesson(w: &World, c: &Cast, class: i64, year: i64) -> String {
+    let (admin, student, teacher_s) = (&c.admin, &c.student, c.teacher.id.to_string());
     let (status, body) = w
         .get(
-            &admin,
+            &admin.cookie,
             &format!("/school/classes/{class}/lessons?week=2027-09-06"),
         )
-        .await;
+        .await
+        .status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("14:00–14:45") && body.contains("30"));
     let lesson = id_after(&body, "id=\"edit-lesson-");
-    let (status, body) = w.get(&admin, &format!("/school/lessons/{lesson}")).await;
+    let (status, body) = w
+        .get(&admin.cookie, &format!("/school/lessons/{lesson}"))
+        .await
+        .status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("id=\"lesson-cancelled\""));
     let lesson_uri = format!("/school/lessons/{lesson}");
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &lesson_uri,
             &[
                 ("date", "2027-09-06"),
@@ -568,12 +540,13 @@ async fn journey(engine: Engine) {
                 ("teacher", &teacher_s),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Выберите урок из расписания звонков"));
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &lesson_uri,
             &[
                 ("date", "2027-09-06"),
@@ -583,21 +556,27 @@ async fn journey(engine: Engine) {
                 ("cancelled", "1"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(
-        w.diary(&student, year, d(2027, 9, 6)).await,
+        diary(w, student, year, d(2027, 9, 6)).await,
         vec![("2027-09-08".to_owned(), "Астрономия".to_owned())]
     );
     let (_, body) = w
         .get(
-            &admin,
+            &admin.cookie,
             &format!("/school/classes/{class}/lessons?week=2027-09-06"),
         )
-        .await;
+        .await
+        .status_text();
     assert!(body.contains("(отменён)"));
 
-    // Every change is in the audit log.
+    lesson_uri
+}
+
+/// Every change is in the audit log.
+async fn set_up_changes_are_audited(w: &World) {
     let actions: Vec<String> =
         w.db.store
             .recent_audit_log(50)
@@ -622,54 +601,79 @@ async fn journey(engine: Engine) {
             "{a} missing from {actions:?}"
         );
     }
+}
 
-    // A teacher and another school's administrator are refused; a forged form too.
+/// A teacher and another school's administrator are refused; a forged form too.
+async fn others_are_refused(w: &World, c: &Cast, class: i64, year: i64, lesson_uri: &str) {
+    let Cast {
+        admin,
+        teacher,
+        stranger,
+        ..
+    } = c;
+    let lesson_uri = lesson_uri.to_owned();
     assert_eq!(
-        w.get(&teacher, "/school/years").await.0,
+        w.get(&teacher.cookie, "/school/years")
+            .await
+            .status_text()
+            .0,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        w.get(&teacher, &format!("/school/classes/{class}")).await.0,
+        w.get(&teacher.cookie, &format!("/school/classes/{class}"))
+            .await
+            .status_text()
+            .0,
         StatusCode::FORBIDDEN
     );
     let (status, _, _) = w
         .post(
-            &teacher,
+            &teacher.cookie,
             "/school/years",
             &[("start", "2030-09-01"), ("end", "2031-05-31")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
-        w.get(&stranger, &format!("/school/classes/{class}"))
+        w.get(&stranger.cookie, &format!("/school/classes/{class}"))
             .await
+            .status_text()
             .0,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        w.get(&stranger, &format!("/school/years/{year}")).await.0,
+        w.get(&stranger.cookie, &format!("/school/years/{year}"))
+            .await
+            .status_text()
+            .0,
         StatusCode::FORBIDDEN
     );
     let own_org = id_after(
-        &w.get(&admin, "/school/years").await.1,
+        &w.get(&admin.cookie, "/school/years").await.status_text().1,
         "name=\"org\" value=\"",
     );
     assert_eq!(
-        w.get(&stranger, &format!("/school/years?org={own_org}"))
+        w.get(&stranger.cookie, &format!("/school/years?org={own_org}"))
             .await
+            .status_text()
             .0,
         StatusCode::FORBIDDEN
     );
     let (status, _, _) = w
         .post(
-            &stranger,
+            &stranger.cookie,
             &lesson_uri,
             &[("date", "2027-09-06"), ("number", "1")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
-        w.get(&stranger, "/school/years").await.0,
+        w.get(&stranger.cookie, "/school/years")
+            .await
+            .status_text()
+            .0,
         StatusCode::OK,
         "their own school is open to them"
     );
@@ -678,34 +682,119 @@ async fn journey(engine: Engine) {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from("csrf=wrong&subject_name=X"))
         .unwrap();
-    assert_eq!(w.send(req).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(w.send(req).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        w.get(&admin, "/school/lessons/999999999").await.0,
+        w.get(&admin.cookie, "/school/lessons/999999999")
+            .await
+            .status_text()
+            .0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        w.get(&admin, "/school/classes/abc").await.0,
+        w.get(&admin.cookie, "/school/classes/abc")
+            .await
+            .status_text()
+            .0,
         StatusCode::BAD_REQUEST
     );
 }
 
-#[tokio::test]
-async fn school_setup_on_sqlite() {
-    journey(Engine::Sqlite).await;
+/// The whole set-up up to the timetable: (year, class).
+async fn up_to_timetable(w: &World, c: &Cast) -> (i64, i64) {
+    let year = create_year(w, c).await;
+    set_periods(w, c, year).await;
+    add_holidays(w, c, year).await;
+    let class = create_class(w, c, year).await;
+    let group = create_group(w, c, class).await;
+    set_bells(w, c).await;
+    save_timetable(w, c, class, group).await;
+    (year, class)
 }
 
-#[tokio::test]
-async fn school_setup_on_postgres() {
-    journey(Engine::Postgres).await;
+async fn a_year_takes_its_name_from_its_dates(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    create_year(&w, &c).await;
 }
 
-/// The administrator corrects what was set up: subjects, a group's teachers, a subgroup, a year,
-/// classes. Every refusal says why next to the field (422); a teacher and a forged form get 403.
-async fn corrections(engine: Engine) {
-    let w = world(engine).await;
-    let admin = w.sign_in(Role::Administrator, 0).await;
-    let teacher = w.sign_in(Role::Teacher, 0).await;
-    let s = w.db.store.as_ref();
+async fn periods_follow_the_scheme_and_do_not_overlap(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let year = create_year(&w, &c).await;
+    set_periods(&w, &c, year).await;
+}
+
+async fn holidays_lie_inside_the_year(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let year = create_year(&w, &c).await;
+    set_periods(&w, &c, year).await;
+    add_holidays(&w, &c, year).await;
+}
+
+async fn a_class_is_unique_in_its_year(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let year = create_year(&w, &c).await;
+    create_class(&w, &c, year).await;
+}
+
+async fn a_subject_group_needs_a_teacher(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let year = create_year(&w, &c).await;
+    let class = create_class(&w, &c, year).await;
+    create_group(&w, &c, class).await;
+}
+
+async fn bells_of_a_shift_do_not_overlap(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    set_bells(&w, &c).await;
+}
+
+async fn a_timetable_makes_the_lessons_of_the_year(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    up_to_timetable(&w, &c).await;
+}
+
+async fn new_lessons_reach_the_students_diary(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let (year, class) = up_to_timetable(&w, &c).await;
+    join_and_read_diary(&w, &c, class, year).await;
+}
+
+async fn a_cancelled_lesson_leaves_the_diary(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let (year, class) = up_to_timetable(&w, &c).await;
+    join_and_read_diary(&w, &c, class, year).await;
+    cancel_lesson(&w, &c, class, year).await;
+}
+
+async fn every_set_up_change_is_audited(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let (year, class) = up_to_timetable(&w, &c).await;
+    join_and_read_diary(&w, &c, class, year).await;
+    cancel_lesson(&w, &c, class, year).await;
+    set_up_changes_are_audited(&w).await;
+}
+
+async fn set_up_is_refused_to_others_and_forged_forms(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let (year, class) = up_to_timetable(&w, &c).await;
+    join_and_read_diary(&w, &c, class, year).await;
+    let lesson_uri = cancel_lesson(&w, &c, class, year).await;
+    others_are_refused(&w, &c, class, year, &lesson_uri).await;
+}
+
+// The corrections of what was set up. Every refusal says why next to the field (422); a
+// teacher and a forged form get 403.
+
+/// The demo school as the corrections find it: its organization, current year and first class.
+struct School {
+    org: i64,
+    demo_year: AcademicYearRecord,
+    demo_class: ClassRecord,
+    demo_class_uri: String,
+}
+
+async fn school(w: &World, c: &Cast) -> School {
+    let admin = &c.admin;
+    let s = w.store();
     let today = d(2026, 11, 23);
     let org = s.account(admin.id).await.unwrap().unwrap().organization_id;
     let years = s.years(org).await.unwrap();
@@ -716,34 +805,55 @@ async fn corrections(engine: Engine) {
         .clone();
     let demo_class = s.classes(demo_year.id).await.unwrap()[0].clone();
     let demo_class_uri = format!("/school/classes/{}", demo_class.id);
+    School {
+        org,
+        demo_year,
+        demo_class,
+        demo_class_uri,
+    }
+}
 
-    // 1. Subjects: a new one is renamed, then removed; a used one stays with the count of groups.
+/// The first subject of the school that is not the one the tests add (used by groups).
+async fn used_subject(s: &dyn Store, org: i64) -> sgo_store::SubjectRecord {
+    let subjects = s.subjects(org).await.unwrap();
+    subjects
+        .iter()
+        .find(|x| x.name != "Астрономия")
+        .unwrap()
+        .clone()
+}
+
+/// Subjects: a new one is renamed, then removed; a used one stays with the count of groups.
+async fn correct_subjects(w: &World, c: &Cast, sc: &School) {
+    let (admin, s, org) = (&c.admin, w.store(), sc.org);
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/subjects",
             &[("subject_name", "Астрономия"), ("short_name", "Астр.")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let subjects = s.subjects(org).await.unwrap();
     let astro = subjects.iter().find(|x| x.name == "Астрономия").unwrap().id;
     let used = subjects.iter().find(|x| x.id != astro).unwrap().clone();
-    let (status, body) = w.get(&admin, "/school/subjects").await;
+    let (status, body) = w.get(&admin.cookie, "/school/subjects").await.status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(&format!("id=\"edit-subject-{astro}\"")));
     let astro_uri = format!("/school/subjects/{astro}");
-    let (status, body) = w.get(&admin, &astro_uri).await;
+    let (status, body) = w.get(&admin.cookie, &astro_uri).await.status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("id=\"subject-edit-name\"") && body.contains("id=\"delete-subject\""));
     let taken = used.name.to_lowercase();
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &astro_uri,
             &[("subject_name", &taken), ("short_name", "")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains("id=\"subject-name-error\">Такой предмет в школе уже есть"),
@@ -751,14 +861,15 @@ async fn corrections(engine: Engine) {
     );
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &astro_uri,
             &[
                 ("subject_name", "Астрономия и космос"),
                 ("short_name", "Астр"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -766,13 +877,18 @@ async fn corrections(engine: Engine) {
             &*format!("/school/subjects/{astro}?saved=subject_updated")
         )
     );
-    let (_, body) = w.get(&admin, "/school/subjects").await;
+    let (_, body) = w.get(&admin.cookie, "/school/subjects").await.status_text();
     assert!(body.contains("<td>Астрономия и космос</td><td>Астр</td>"));
     let groups_of_used = s.subject_groups_of_subject(used.id).await.unwrap().len();
     assert!(groups_of_used > 0);
     let (status, _, body) = w
-        .post(&admin, &format!("/school/subjects/{}/delete", used.id), &[])
-        .await;
+        .post(
+            &admin.cookie,
+            &format!("/school/subjects/{}/delete", used.id),
+            &[],
+        )
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains(&format!(
@@ -781,8 +897,13 @@ async fn corrections(engine: Engine) {
         "{body}"
     );
     let (status, location, _) = w
-        .post(&admin, &format!("/school/subjects/{astro}/delete"), &[])
-        .await;
+        .post(
+            &admin.cookie,
+            &format!("/school/subjects/{astro}/delete"),
+            &[],
+        )
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -791,9 +912,14 @@ async fn corrections(engine: Engine) {
         )
     );
     assert!(s.subject(astro).await.unwrap().is_none());
+}
 
-    // 2. A group's teachers: a group of the demo class with lessons before and after today,
-    // given by its main teacher. One future lesson is a substitution.
+/// A group's teachers: a group of the demo class with lessons before and after today, given by
+/// its main teacher. One future lesson is a substitution. Answers the group's address.
+async fn change_group_teachers(w: &World, c: &Cast, sc: &School) -> String {
+    let (admin, s, org) = (&c.admin, w.store(), sc.org);
+    let (demo_class, demo_class_uri) = (sc.demo_class.clone(), sc.demo_class_uri.clone());
+    let today = d(2026, 11, 23);
     let lessons = s
         .class_lessons(
             demo_class.id,
@@ -837,7 +963,7 @@ async fn corrections(engine: Engine) {
     let sub_lesson = s.setup_lesson(substituted).await.unwrap().unwrap();
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &format!("/school/lessons/{substituted}"),
             &[
                 ("date", &sub_lesson.date.to_string()),
@@ -846,12 +972,13 @@ async fn corrections(engine: Engine) {
                 ("teacher", &substitute.to_string()),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, body) = w.get(&admin, &demo_class_uri).await;
+    let (_, body) = w.get(&admin.cookie, &demo_class_uri).await.status_text();
     assert!(body.contains(&format!("id=\"edit-group-{group}\"")));
     let group_uri = format!("/school/groups/{group}");
-    let (status, body) = w.get(&admin, &group_uri).await;
+    let (status, body) = w.get(&admin.cookie, &group_uri).await.status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(&format!("<option value=\"{old_main}\" selected>")));
     let hours = s
@@ -860,23 +987,32 @@ async fn corrections(engine: Engine) {
         .unwrap()
         .unwrap()
         .hours_per_week;
-    let (status, _, body) = w.post(&admin, &group_uri, &[("hours", "2")]).await;
+    let (status, _, body) = w
+        .post(&admin.cookie, &group_uri, &[("hours", "2")])
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"teachers-error\">Выберите хотя бы одного учителя"));
     let new_s = new_teacher.to_string();
     let (status, _, body) = w
-        .post(&admin, &group_uri, &[("teachers", &new_s), ("hours", "0")])
-        .await;
+        .post(
+            &admin.cookie,
+            &group_uri,
+            &[("teachers", &new_s), ("hours", "0")],
+        )
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"hours-error\">Часов в неделю — число от 1 до 40"));
     let new_hours = (hours % 40 + 1).to_string();
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &group_uri,
             &[("teachers", &new_s), ("hours", &new_hours)],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -902,31 +1038,42 @@ async fn corrections(engine: Engine) {
         };
         assert_eq!(l.teacher_account_id, Some(expected), "{l:?}");
     }
-    let (_, body) = w.get(&admin, &group_uri).await;
+    let (_, body) = w.get(&admin.cookie, &group_uri).await.status_text();
     assert!(
         body.contains(&format!("<option value=\"{new_teacher}\" selected>"))
             && !body.contains(&format!("<option value=\"{old_main}\" selected>"))
             && body.contains(&format!("value=\"{new_hours}\""))
     );
 
-    // 3. A subgroup: made, renamed with other students, kept while a group uses it, removed.
+    group_uri
+}
+
+/// A subgroup: made, renamed with other students, kept while a group uses it, removed. Answers
+/// the class's subgroups as they were after it was made.
+async fn correct_subgroup(w: &World, c: &Cast, sc: &School) -> Vec<sgo_store::SubgroupRecord> {
+    let (admin, s, org) = (&c.admin, w.store(), sc.org);
+    let (demo_class, demo_class_uri) = (sc.demo_class.clone(), sc.demo_class_uri.clone());
+    let today = d(2026, 11, 23);
+    let used = used_subject(s, org).await;
+    let new_s = s.school_teachers(org).await.unwrap()[0].id.to_string();
     let members = s.class_members(demo_class.id, today).await.unwrap();
     assert!(members.len() >= 2);
     let (a, b) = (members[0].id.to_string(), members[1].id.to_string());
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &format!("{demo_class_uri}/subgroups"),
             &[("subgroup_name", "Проектная"), ("students", &a)],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, body) = w.get(&admin, &demo_class_uri).await;
+    let (_, body) = w.get(&admin.cookie, &demo_class_uri).await.status_text();
     let subgroups = s.subgroups(demo_class.id).await.unwrap();
     let sub = subgroups.iter().find(|g| g.name == "Проектная").unwrap().id;
     assert!(body.contains(&format!("id=\"edit-subgroup-{sub}\"")));
     let sub_uri = format!("/school/subgroups/{sub}");
-    let (status, body) = w.get(&admin, &sub_uri).await;
+    let (status, body) = w.get(&admin.cookie, &sub_uri).await.status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains(&format!(
         "id=\"subgroup-edit-student-{a}\" name=\"students\" value=\"{a}\" checked"
@@ -934,33 +1081,36 @@ async fn corrections(engine: Engine) {
     if let Some(other) = subgroups.iter().find(|g| g.id != sub) {
         let (status, _, body) = w
             .post(
-                &admin,
+                &admin.cookie,
                 &sub_uri,
                 &[
                     ("subgroup_name", &other.name.to_uppercase()),
                     ("students", &a),
                 ],
             )
-            .await;
+            .await
+            .status_location_text();
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("id=\"subgroup-name-error\">Такая подгруппа в классе уже есть"));
     }
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &sub_uri,
             &[("subgroup_name", "Проект"), ("students", "999999999")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"students-error\">Можно выбрать только учеников этого класса"));
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &sub_uri,
             &[("subgroup_name", "Проект"), ("students", &b)],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -969,11 +1119,11 @@ async fn corrections(engine: Engine) {
         )
     );
     assert_eq!(s.subgroup_students(sub).await.unwrap(), [members[1].id]);
-    let (_, body) = w.get(&admin, &demo_class_uri).await;
+    let (_, body) = w.get(&admin.cookie, &demo_class_uri).await.status_text();
     assert!(body.contains("<td>Проект</td><td>1</td>"));
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &format!("{demo_class_uri}/groups"),
             &[
                 ("subject", &used.id.to_string()),
@@ -982,24 +1132,32 @@ async fn corrections(engine: Engine) {
                 ("hours", "1"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let sub_group = s.subject_groups_of_subgroup(sub).await.unwrap()[0].clone();
     assert!(sub_group.name.ends_with("/Проект"), "{}", sub_group.name);
-    let (status, _, body) = w.post(&admin, &format!("{sub_uri}/delete"), &[]).await;
+    let (status, _, body) = w
+        .post(&admin.cookie, &format!("{sub_uri}/delete"), &[])
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains("id=\"delete-error\">Подгруппа используется в группах учебного плана: 1.")
     );
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &format!("/school/groups/{}/delete", sub_group.id),
             &[],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, location, _) = w.post(&admin, &format!("{sub_uri}/delete"), &[]).await;
+    let (status, location, _) = w
+        .post(&admin.cookie, &format!("{sub_uri}/delete"), &[])
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -1009,15 +1167,21 @@ async fn corrections(engine: Engine) {
     );
     assert!(s.subgroup(sub).await.unwrap().is_none());
 
-    // 4. Years: the demo year cannot shrink past its lessons; a new year cannot overlap it.
+    subgroups
+}
+
+/// Years: the demo year cannot shrink past its lessons; a new year cannot overlap it. Answers
+/// the new year.
+async fn correct_years(w: &World, c: &Cast, sc: &School) -> i64 {
+    let (admin, s, demo_year) = (&c.admin, w.store(), &sc.demo_year);
     let demo_year_uri = format!("/school/years/{}", demo_year.id);
-    let (status, body) = w.get(&admin, &demo_year_uri).await;
+    let (status, body) = w.get(&admin.cookie, &demo_year_uri).await.status_text();
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("id=\"year-edit-start\"") && body.contains("id=\"save-year\""));
     let later_start = (demo_year.start_date + Duration::days(30)).to_string();
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &demo_year_uri,
             &[
                 ("year_name", &demo_year.name),
@@ -1025,7 +1189,8 @@ async fn corrections(engine: Engine) {
                 ("year_end", &demo_year.end_date.to_string()),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains("id=\"year-start-error\">Вне новых дат окажутся")
@@ -1034,7 +1199,7 @@ async fn corrections(engine: Engine) {
     );
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &demo_year_uri,
             &[
                 ("year_name", "Текущий год"),
@@ -1042,7 +1207,8 @@ async fn corrections(engine: Engine) {
                 ("year_end", &demo_year.end_date.to_string()),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -1050,21 +1216,22 @@ async fn corrections(engine: Engine) {
             &*format!("{demo_year_uri}?saved=year_updated")
         )
     );
-    let (_, body) = w.get(&admin, &demo_year_uri).await;
+    let (_, body) = w.get(&admin.cookie, &demo_year_uri).await.status_text();
     assert!(body.contains("<h1>Учебный год Текущий год</h1>"));
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/years",
             &[("start", "2027-09-01"), ("end", "2028-05-31"), ("name", "")],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let new_year = id_after(&location, "/school/years/");
     let new_year_uri = format!("/school/years/{new_year}");
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &new_year_uri,
             &[
                 ("year_name", ""),
@@ -1072,12 +1239,13 @@ async fn corrections(engine: Engine) {
                 ("year_end", "2028-05-31"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"year-start-error\">Пересекается с учебным годом Текущий год"));
     let (status, _, body) = w
         .post(
-            &admin,
+            &admin.cookie,
             &new_year_uri,
             &[
                 ("year_name", ""),
@@ -1085,12 +1253,13 @@ async fn corrections(engine: Engine) {
                 ("year_end", "2027-08-01"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"year-end-error\">Конец года должен быть позже начала"));
     let (status, _, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             &new_year_uri,
             &[
                 ("year_name", ""),
@@ -1098,13 +1267,20 @@ async fn corrections(engine: Engine) {
                 ("year_end", "2028-06-30"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let y = s.year(new_year).await.unwrap().unwrap();
     assert_eq!((y.name.as_str(), y.end_date), ("2027/2028", d(2028, 6, 30)));
 
-    // 5. Classes: the shift of a class with a running timetable stays; an empty class changes
-    // shift and is removed; a class with students and lessons stays.
+    new_year
+}
+
+/// Classes: the shift of a class with a running timetable stays; an empty class changes shift
+/// and is removed; a class with students and lessons stays.
+async fn correct_classes(w: &World, c: &Cast, sc: &School, new_year: i64) {
+    let (admin, s) = (&c.admin, w.store());
+    let (demo_class, demo_class_uri) = (sc.demo_class.clone(), sc.demo_class_uri.clone());
     let class_form = |shift: &str, class: &sgo_store::ClassRecord| {
         vec![
             ("grade", class.grade.to_string()),
@@ -1118,7 +1294,10 @@ async fn corrections(engine: Engine) {
     let other_shift = if demo_class.shift == 1 { "2" } else { "1" };
     let fields = class_form(other_shift, &demo_class);
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _, body) = w.post(&admin, &demo_class_uri, &refs).await;
+    let (status, _, body) = w
+        .post(&admin.cookie, &demo_class_uri, &refs)
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body.contains(
@@ -1131,8 +1310,9 @@ async fn corrections(engine: Engine) {
         demo_class.shift
     );
     let (status, _, body) = w
-        .post(&admin, &format!("{demo_class_uri}/delete"), &[])
-        .await;
+        .post(&admin.cookie, &format!("{demo_class_uri}/delete"), &[])
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"delete-error\">Класс нельзя удалить: в нём были ученики"));
 
@@ -1141,7 +1321,10 @@ async fn corrections(engine: Engine) {
     renamed.letter = "Ы".into();
     let fields = class_form(&demo_class.shift.to_string(), &renamed);
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _, body) = w.post(&admin, &demo_class_uri, &refs).await;
+    let (status, _, body) = w
+        .post(&admin.cookie, &demo_class_uri, &refs)
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let groups = s.subject_groups(demo_class.id).await.unwrap();
     assert!(!groups.is_empty());
@@ -1154,7 +1337,7 @@ async fn corrections(engine: Engine) {
     let ys = new_year.to_string();
     let (status, location, _) = w
         .post(
-            &admin,
+            &admin.cookie,
             "/school/classes",
             &[
                 ("year", &ys),
@@ -1164,22 +1347,32 @@ async fn corrections(engine: Engine) {
                 ("shift", "1"),
             ],
         )
-        .await;
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     let empty = id_after(&location, "/school/classes/");
     let empty_class = s.class(empty).await.unwrap().unwrap();
     let fields = class_form("2", &empty_class);
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, _, _) = w
-        .post(&admin, &format!("/school/classes/{empty}"), &refs)
-        .await;
+        .post(&admin.cookie, &format!("/school/classes/{empty}"), &refs)
+        .await
+        .status_location_text();
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(s.class(empty).await.unwrap().unwrap().shift, 2);
-    let (_, body) = w.get(&admin, &format!("/school/classes/{empty}")).await;
+    let (_, body) = w
+        .get(&admin.cookie, &format!("/school/classes/{empty}"))
+        .await
+        .status_text();
     assert!(body.contains("id=\"delete-class\""));
     let (status, location, _) = w
-        .post(&admin, &format!("/school/classes/{empty}/delete"), &[])
-        .await;
+        .post(
+            &admin.cookie,
+            &format!("/school/classes/{empty}/delete"),
+            &[],
+        )
+        .await
+        .status_location_text();
     assert_eq!(
         (status, location.as_str()),
         (
@@ -1187,10 +1380,13 @@ async fn corrections(engine: Engine) {
             &*format!("/school/classes?year={new_year}&saved=class_deleted")
         )
     );
-    let (_, body) = w.get(&admin, &location).await;
+    let (_, body) = w.get(&admin.cookie, &location).await.status_text();
     assert!(body.contains("Класс удалён.") && !body.contains(&format!("id=\"class-{empty}\"")));
+}
 
-    // Every correction is in the audit log.
+/// Every correction is in the audit log.
+async fn corrections_are_audited(w: &World) {
+    let s = w.store();
     let log = s.recent_audit_log(100).await.unwrap();
     for a in [
         "subject.update",
@@ -1213,8 +1409,20 @@ async fn corrections(engine: Engine) {
         "{}",
         group_change.details
     );
+}
 
-    // A teacher is refused every correction; so is a form without the CSRF token.
+/// A teacher is refused every correction; so is a form without the CSRF token.
+async fn corrections_are_refused(
+    w: &World,
+    c: &Cast,
+    sc: &School,
+    group_uri: &str,
+    subgroups: &[sgo_store::SubgroupRecord],
+) {
+    let (admin, teacher, s) = (&c.admin, &c.teacher, w.store());
+    let used = used_subject(s, sc.org).await;
+    let (demo_class_uri, group_uri) = (sc.demo_class_uri.clone(), group_uri.to_owned());
+    let demo_year_uri = format!("/school/years/{}", sc.demo_year.id);
     let posts = [
         format!("/school/subjects/{}", used.id),
         format!("/school/subjects/{}/delete", used.id),
@@ -1226,8 +1434,13 @@ async fn corrections(engine: Engine) {
     ];
     for uri in &posts {
         let (status, _, _) = w
-            .post(&teacher, uri, &[("subject_name", "X"), ("hours", "1")])
-            .await;
+            .post(
+                &teacher.cookie,
+                uri,
+                &[("subject_name", "X"), ("hours", "1")],
+            )
+            .await
+            .status_location_text();
         assert_eq!(status, StatusCode::FORBIDDEN, "teacher on {uri}");
         let req = Request::post(uri.as_str())
             .header(header::COOKIE, &admin.cookie)
@@ -1235,13 +1448,16 @@ async fn corrections(engine: Engine) {
             .body(Body::from("subject_name=X&hours=1"))
             .unwrap();
         assert_eq!(
-            w.send(req).await.0,
+            w.send(req).await.status,
             StatusCode::FORBIDDEN,
             "no CSRF on {uri}"
         );
     }
     for uri in [&posts[0], &posts[2], &posts[3]] {
-        assert_eq!(w.get(&teacher, uri).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            w.get(&teacher.cookie, uri).await.status_text().0,
+            StatusCode::FORBIDDEN
+        );
     }
     assert_eq!(
         s.subject(used.id).await.unwrap().unwrap().name,
@@ -1250,12 +1466,82 @@ async fn corrections(engine: Engine) {
     );
 }
 
-#[tokio::test]
-async fn corrections_on_sqlite() {
-    corrections(Engine::Sqlite).await;
+/// Every correction in order: (group address, subgroups).
+async fn all_corrections(
+    w: &World,
+    c: &Cast,
+    sc: &School,
+) -> (String, Vec<sgo_store::SubgroupRecord>) {
+    correct_subjects(w, c, sc).await;
+    let group_uri = change_group_teachers(w, c, sc).await;
+    let subgroups = correct_subgroup(w, c, sc).await;
+    let new_year = correct_years(w, c, sc).await;
+    correct_classes(w, c, sc, new_year).await;
+    (group_uri, subgroups)
 }
 
-#[tokio::test]
-async fn corrections_on_postgres() {
-    corrections(Engine::Postgres).await;
+async fn a_subject_in_use_is_not_removed(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    correct_subjects(&w, &c, &sc).await;
 }
+
+async fn new_group_teachers_take_only_future_lessons(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    change_group_teachers(&w, &c, &sc).await;
+}
+
+async fn a_subgroup_in_use_is_not_removed(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    correct_subgroup(&w, &c, &sc).await;
+}
+
+async fn a_year_keeps_its_lessons_and_does_not_overlap(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    correct_years(&w, &c, &sc).await;
+}
+
+async fn a_class_keeps_its_shift_while_its_timetable_runs(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    let new_year = correct_years(&w, &c, &sc).await;
+    correct_classes(&w, &c, &sc, new_year).await;
+}
+
+async fn every_correction_is_audited(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    all_corrections(&w, &c, &sc).await;
+    corrections_are_audited(&w).await;
+}
+
+async fn corrections_are_refused_to_teachers_and_forged_forms(engine: Engine) {
+    let (w, c) = setup(engine).await;
+    let sc = school(&w, &c).await;
+    let (group_uri, subgroups) = all_corrections(&w, &c, &sc).await;
+    corrections_are_refused(&w, &c, &sc, &group_uri, &subgroups).await;
+}
+
+both_engines!(
+    a_year_takes_its_name_from_its_dates,
+    periods_follow_the_scheme_and_do_not_overlap,
+    holidays_lie_inside_the_year,
+    a_class_is_unique_in_its_year,
+    a_subject_group_needs_a_teacher,
+    bells_of_a_shift_do_not_overlap,
+    a_timetable_makes_the_lessons_of_the_year,
+    new_lessons_reach_the_students_diary,
+    a_cancelled_lesson_leaves_the_diary,
+    every_set_up_change_is_audited,
+    set_up_is_refused_to_others_and_forged_forms,
+    a_subject_in_use_is_not_removed,
+    new_group_teachers_take_only_future_lessons,
+    a_subgroup_in_use_is_not_removed,
+    a_year_keeps_its_lessons_and_does_not_overlap,
+    a_class_keeps_its_shift_while_its_timetable_runs,
+    every_correction_is_audited,
+    corrections_are_refused_to_teachers_and_forged_forms,
+);

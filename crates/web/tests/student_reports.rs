@@ -4,17 +4,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
+use sgo_testkit::both_engines;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use axum::http::StatusCode;
 use chrono::{Local, NaiveDate};
-use common::{Response, World, today, world};
 use serde_json::{Value, json};
 use sgo_app::reports::ReportJobState;
 use sgo_app::{Actor, Engine, Role};
+use sgo_testkit::{Response, World, today, world};
 
 /// The rows of the table under a caption: the text of every cell, tags stripped.
 fn table(html: &str, caption: &str) -> Vec<Vec<String>> {
@@ -726,12 +725,4 @@ async fn mistakes(w: &World, at: &str, student_id: i64, class_id: i64, group: i6
     );
 }
 
-#[tokio::test]
-async fn student_reports_on_sqlite() {
-    student_reports(Engine::Sqlite).await;
-}
-
-#[tokio::test]
-async fn student_reports_on_postgres() {
-    student_reports(Engine::Postgres).await;
-}
+both_engines!(student_reports);

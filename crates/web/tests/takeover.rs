@@ -6,13 +6,12 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use common::{World, today, world};
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
+use sgo_testkit::both_engines;
+use sgo_testkit::{World, today, world};
 
 /// A class teacher, the class they lead, and a parent of one of its students.
 async fn teacher_class_parent(w: &World, org: i64) -> (DemoAccount, i64, i64) {
@@ -148,39 +147,6 @@ async fn class_teacher_cannot_take_over_staff(engine: Engine) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
 }
 
-/// Signs in through the NetSchool challenge; returns the status, the answer's headers and body.
-async fn netschool_login(
-    w: &World,
-    a: &DemoAccount,
-    password: &str,
-    client_cookie: &str,
-) -> common::Response {
-    let req = Request::post("/webapi/auth/getdata")
-        .header(header::COOKIE, format!("NSSESSIONID={client_cookie}"))
-        .body(Body::empty())
-        .unwrap();
-    let data = w.send(req).await.json();
-    let pw2 = sgo_auth::legacy::expected_pw2(
-        &sgo_auth::legacy::verifier(password).unwrap(),
-        data["salt"].as_str().unwrap(),
-    );
-    let body = serde_urlencoded::to_string([
-        ("loginType", "1"),
-        ("scid", &a.organization_id.to_string()),
-        ("un", &a.login),
-        ("pw2", &pw2),
-        ("lt", data["lt"].as_str().unwrap()),
-        ("ver", data["ver"].as_str().unwrap()),
-    ])
-    .unwrap();
-    let req = Request::post("/webapi/login")
-        .header(header::COOKIE, format!("NSSESSIONID={client_cookie}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    w.send(req).await
-}
-
 fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::SET_COOKIE)
@@ -207,13 +173,13 @@ async fn new_credentials_end_old_sessions(engine: Engine) {
     let parent_id = w.id_of(&parent).await;
     let web = w.cookie(&parent).await;
     let at = w.token(&parent).await;
-    let login = netschool_login(
-        &w,
-        &parent,
-        &parent.password,
-        "0123456789abcdef0123456789abcdef",
-    )
-    .await;
+    let login = w
+        .netschool_login_with_cookie(
+            &parent,
+            &parent.password,
+            "0123456789abcdef0123456789abcdef",
+        )
+        .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text());
     let ns_cookie = set_cookie(&login.headers, "NSSESSIONID").unwrap();
     // Each works, and is now in the session cache too.
@@ -313,7 +279,9 @@ async fn netschool_login_issues_a_fresh_cookie(engine: Engine) {
         .body(Body::empty())
         .unwrap();
     assert_eq!(w.send(req).await.status, StatusCode::OK);
-    let login = netschool_login(&w, &student, &student.password, planted).await;
+    let login = w
+        .netschool_login_with_cookie(&student, &student.password, planted)
+        .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text());
     let fresh = set_cookie(&login.headers, "NSSESSIONID").expect("a fresh NSSESSIONID is set");
     assert_ne!(fresh, planted);
@@ -329,7 +297,9 @@ async fn netschool_login_issues_a_fresh_cookie(engine: Engine) {
         StatusCode::OK
     );
     // Logging in again from the same jar rotates the id once more.
-    let again = netschool_login(&w, &student, &student.password, &fresh).await;
+    let again = w
+        .netschool_login_with_cookie(&student, &student.password, &fresh)
+        .await;
     let next = set_cookie(&again.headers, "NSSESSIONID").unwrap();
     assert_ne!(next, fresh);
     assert_eq!(with_ns_cookie(&w, &next).await, StatusCode::OK);

@@ -23,8 +23,6 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -35,7 +33,6 @@ use axum::http::{Request, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
-use common::World;
 use futures_util::{SinkExt, StreamExt};
 use insta::internals::{Content, ContentPath};
 use insta::{Settings, dynamic_redaction};
@@ -43,6 +40,7 @@ use serde_json::{Value, json};
 use sgo_app::identity::{ClaimNames, IdentityProvider, ProviderConfig, ProviderProfile, Signer};
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
+use sgo_testkit::World;
 use sgo_web::{WebOptions, router};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -531,7 +529,7 @@ async fn client(w: &World, a: &DemoAccount) -> Client {
 
 /// A demo school on SQLite with the fixed test day (one engine shows the shapes).
 async fn world() -> World {
-    common::world(Engine::Sqlite, 1).await
+    sgo_testkit::world(Engine::Sqlite, 1).await
 }
 
 fn org(w: &World) -> i64 {
@@ -779,7 +777,7 @@ async fn school_shapes() {
 
 /// Monday of the week before the test day: its lessons are over, so its work can be overdue.
 fn last_week() -> (NaiveDate, NaiveDate) {
-    let monday = sgo_core::calendar::week_start(common::today()) - chrono::Duration::weeks(1);
+    let monday = sgo_core::calendar::week_start(sgo_testkit::today()) - chrono::Duration::weeks(1);
     (monday, monday + chrono::Duration::days(5))
 }
 
@@ -998,7 +996,7 @@ async fn mail_shapes() {
         teacher.expect("a teacher with a password in the directory");
     let teacher = client(&w, &teacher_account).await;
 
-    let (content_type, body) = common::multipart(
+    let (content_type, body) = sgo_testkit::multipart(
         &[("description", "")],
         &[("file", "сочинение.txt", "Как я провёл лето".as_bytes())],
     );

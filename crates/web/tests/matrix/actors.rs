@@ -4,13 +4,9 @@
 
 use std::collections::HashMap;
 
-use sgo_app::Role;
-use sgo_app::{App, Clock, Engine, PasswordCost, ServerKey, Settings};
-use sgo_demo::{DemoAccount, DemoOptions, generate};
-use sgo_store::testing::TestStore;
-use sgo_web::{WebOptions, router};
-
-use crate::common::{self, World};
+use sgo_app::{Engine, PasswordCost, Role};
+use sgo_demo::DemoAccount;
+use sgo_testkit::{TestStore, World};
 
 /// Who asks. The list is data: the open-API and mobile issues add token holders here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,37 +144,12 @@ async fn one(db: &TestStore, sql: &str) -> i64 {
 impl Matrix {
     /// Nine schools, so that the region has two municipalities with an authority each.
     pub async fn new(engine: Engine) -> Matrix {
-        let db = TestStore::new(engine).await;
-        let key = ServerKey::generate().unwrap();
-        let options = DemoOptions {
-            schools: 9,
-            students_per_class: 2,
-            seed: 11,
-            today: common::today(),
-        };
-        let accounts = generate(db.store.as_ref(), &key, &options, &|_| {})
-            .await
-            .unwrap();
-        let files_dir = common::tempdir::Dir::new();
-        let settings = Settings {
-            password_cost: PasswordCost::DEMO,
-            files_dir: files_dir.path.clone(),
-            ..Settings::default()
-        };
-        let app = App::new(
-            db.store.clone(),
-            key,
-            settings,
-            Clock::FixedDay(common::today()),
-        );
-        let router = router(app.clone(), WebOptions::default());
-        let world = World {
-            db,
-            app,
-            router,
-            accounts,
-            files_dir,
-        };
+        let world = World::build(engine)
+            .schools(9)
+            .students_per_class(2)
+            .seed(11)
+            .start()
+            .await;
         let ids = Ids::default();
         let mut m = Matrix {
             world,

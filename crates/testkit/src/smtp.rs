@@ -9,7 +9,7 @@ pub struct SmtpServer {
     child: Child,
     /// The port it listens on, on 127.0.0.1.
     pub port: u16,
-    maildir: super::tempdir::Dir,
+    maildir: crate::tempdir::Dir,
 }
 
 impl SmtpServer {
@@ -20,7 +20,7 @@ impl SmtpServer {
             .local_addr()
             .unwrap()
             .port();
-        let maildir = super::tempdir::Dir::new();
+        let maildir = crate::tempdir::Dir::new();
         let child = Command::new("/usr/bin/python3")
             .args([
                 "-m",

@@ -10,6 +10,7 @@ pub mod import;
 pub mod journal;
 pub mod login;
 pub mod mail;
+pub mod message;
 pub mod marks;
 pub mod organization;
 pub mod password_strength;

@@ -141,7 +141,7 @@ impl App {
             .store
             .current_year(who.organization_id, today)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-set-up")))?;
         let periods = self.store.periods(year.id, who.grade.unwrap_or(1)).await?;
         let period = match period_id {
             Some(id) => Some(
@@ -149,7 +149,7 @@ impl App {
                     .iter()
                     .find(|p| p.id == id)
                     .cloned()
-                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?,
+                    .ok_or_else(|| AppError::NotFound(msg!("period-not-found")))?,
             ),
             None => periods
                 .iter()
@@ -260,7 +260,7 @@ impl App {
             .store
             .student_assignment(student, assignment_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Задание не найдено".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("assignment-not-found")))?;
         let who = self.diary_student(student, children).await?;
         let teachers = self.store.assignment_teachers(assignment_id).await?;
         let files = self
@@ -291,9 +291,7 @@ impl App {
             .0
             .student();
         if assignment_ids.len() > 100 {
-            return Err(AppError::BadRequest(
-                "Слишком много заданий в запросе".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("progress-too-many-assignments")));
         }
         let mine = self
             .store
@@ -355,7 +353,7 @@ impl App {
             Some(a) if a.active && sgo_core::policy::may_see_user(actor, a.organization_id) => {
                 Ok(())
             }
-            _ => Err(AppError::NotFound("Пользователь не найден".into())),
+            _ => Err(AppError::NotFound(msg!("user-not-found"))),
         }
     }
 }

@@ -67,7 +67,7 @@ impl App {
     ) -> AppResult<Vec<OrganizationRecord>> {
         let needle = name.map(text::normalise).filter(|n| !n.is_empty());
         if needle.as_ref().is_some_and(|n| n.chars().count() > 200) {
-            return Err(AppError::BadRequest("Слишком длинная строка поиска".into()));
+            return Err(AppError::BadRequest(msg!("search-text-too-long")));
         }
         Ok(self
             .store
@@ -80,6 +80,6 @@ impl App {
         self.store
             .organization(id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))
     }
 }

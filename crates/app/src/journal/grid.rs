@@ -93,7 +93,7 @@ impl App {
             .store
             .year(group.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let periods = self
             .store
             .periods(group.academic_year_id, group.grade)
@@ -104,7 +104,7 @@ impl App {
                     .iter()
                     .find(|p| p.id == id)
                     .cloned()
-                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?,
+                    .ok_or_else(|| AppError::NotFound(msg!("period-not-found")))?,
             ),
             None => periods
                 .iter()
@@ -174,7 +174,7 @@ impl App {
         typed: &str,
         comment: Option<&str>,
     ) -> AppResult<MarkSaved> {
-        let missing = || AppError::NotFound("Задание не найдено".into());
+        let missing = || AppError::NotFound(msg!("assignment-not-found"));
         let (group, lesson_id, _) = self
             .store
             .assignment_ties(assignment, actor.account_id)
@@ -193,9 +193,7 @@ impl App {
             .group_students(group.id, lesson.date, lesson.date)
             .await?;
         if !members.iter().any(|s| s.id == student) {
-            return Err(AppError::BadRequest(
-                "Ученик не относится к этой группе".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("student-not-in-group")));
         }
         let entry = parse_mark(typed).map_err(AppError::BadRequest)?;
         let old = self.store.journal_mark(assignment, student).await?;
@@ -276,7 +274,7 @@ impl App {
         Vec<MarkHistoryRecord>,
         JournalAccess,
     )> {
-        let missing = || AppError::NotFound("Задание не найдено".into());
+        let missing = || AppError::NotFound(msg!("assignment-not-found"));
         let (group, lesson_id, _) = self
             .store
             .assignment_ties(assignment, actor.account_id)
@@ -298,7 +296,7 @@ impl App {
             .await?
             .into_iter()
             .find(|s| s.id == student)
-            .ok_or_else(|| AppError::NotFound("Ученик не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("student-not-found")))?;
         let mark = self.store.journal_mark(assignment, student).await?;
         let history = self.store.mark_history(assignment, student).await?;
         Ok((group, task, person, mark, history, access))
@@ -319,7 +317,7 @@ impl App {
             .store
             .year(group.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let (from, to, label) = match period {
             Some(id) => {
                 let p = self
@@ -328,16 +326,14 @@ impl App {
                     .await?
                     .into_iter()
                     .find(|p| p.id == id)
-                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?;
+                    .ok_or_else(|| AppError::NotFound(msg!("period-not-found")))?;
                 (p.start_date, p.end_date, p.name)
             }
             None => (year.start_date, year.end_date, "год".to_owned()),
         };
         let students = self.store.group_students(group_id, from, to).await?;
         if !students.iter().any(|s| s.id == student) {
-            return Err(AppError::BadRequest(
-                "Ученик не относится к этой группе".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("student-not-in-group")));
         }
         let mark = parse_final_mark(typed).map_err(AppError::BadRequest)?;
         let shown = mark

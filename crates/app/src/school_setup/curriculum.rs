@@ -18,13 +18,13 @@ fn pick_teachers(
                 }
             }
             _ => {
-                errors.add("teachers", "Выберите учителей этой школы");
+                errors.add("teachers", msg!("curriculum-teachers-not-of-school"));
                 break;
             }
         }
     }
     if teachers.is_empty() && errors.get("teachers").is_none() {
-        errors.add("teachers", "Выберите хотя бы одного учителя");
+        errors.add("teachers", msg!("curriculum-teacher-required"));
     }
     teachers
 }
@@ -32,7 +32,7 @@ fn pick_teachers(
 fn hours_field(errors: &mut FieldErrors, value: &str) -> Option<i32> {
     let hours = value.trim().parse::<i32>().ok();
     if !hours.is_some_and(|h| (1..=40).contains(&h)) {
-        errors.add("hours", "Часов в неделю — число от 1 до 40");
+        errors.add("hours", msg!("curriculum-hours-invalid"));
     }
     hours
 }
@@ -68,7 +68,7 @@ impl App {
             .iter()
             .any(|s| text::normalise(&s.name) == text::normalise(&name))
         {
-            errors.add("subject_name", "Такой предмет в школе уже есть");
+            errors.add("subject_name", msg!("subject-exists"));
         }
         if let Err(e) = into_result(errors) {
             return Err(FormError::Invalid(e));
@@ -102,7 +102,7 @@ impl App {
             .store
             .subject(subject_id)
             .await?
-            .ok_or_else(|| not_found("Предмет"))?;
+            .ok_or_else(|| not_found(msg!("subject-not-found")))?;
         administered(admin, subject.organization_id)?;
         Ok(SubjectSetup {
             groups: self.store.subject_groups_of_subject(subject_id).await?,
@@ -132,7 +132,7 @@ impl App {
             .iter()
             .any(|s| s.id != subject_id && text::normalise(&s.name) == text::normalise(&name))
         {
-            errors.add("subject_name", "Такой предмет в школе уже есть");
+            errors.add("subject_name", msg!("subject-exists"));
         }
         if let Err(e) = into_result(errors) {
             return Err(FormError::Invalid(e));
@@ -197,12 +197,7 @@ impl App {
                     .await?
                     .len()
             };
-            errors.add(
-                "delete",
-                format!(
-                    "Предмет используется в группах учебного плана: {used}. Сначала удалите эти группы"
-                ),
-            );
+            errors.add("delete", msg!("subject-in-use", groups = used));
             return Err(FormError::Invalid(errors));
         }
         self.audit_change(
@@ -227,13 +222,13 @@ impl App {
             .store
             .subject_group(group_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("group-not-found")))?;
         administered(admin, group.organization_id)?;
         let class = self
             .store
             .class(group.class_id)
             .await?
-            .ok_or_else(|| not_found("Класс"))?;
+            .ok_or_else(|| not_found(msg!("class-not-found")))?;
         Ok(GroupSetup {
             teachers: self
                 .store
@@ -373,7 +368,7 @@ impl App {
             .ok()
             .and_then(|id| subjects.into_iter().find(|s| s.id == id));
         if subject.is_none() {
-            errors.add("subject", "Выберите предмет");
+            errors.add("subject", msg!("curriculum-subject-required"));
         }
         let subgroup = match input.subgroup.trim() {
             "" => None,
@@ -388,7 +383,7 @@ impl App {
                     Err(_) => None,
                 };
                 if found.is_none() {
-                    errors.add("subgroup", "Выберите подгруппу этого класса");
+                    errors.add("subgroup", msg!("curriculum-subgroup-not-of-class"));
                 }
                 found
             }
@@ -411,7 +406,7 @@ impl App {
             .iter()
             .any(|g| g.name == name)
         {
-            errors.add("subject", "Такая группа в учебном плане класса уже есть");
+            errors.add("subject", msg!("curriculum-group-exists"));
             return Err(FormError::Invalid(errors));
         }
         let id = self
@@ -457,14 +452,12 @@ impl App {
             .store
             .subject_group(group_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("group-not-found")))?;
         administered(admin, group.organization_id)?;
         let deleted = self.store.delete_subject_group(group_id).await?;
         self.catch_up().await;
         if !deleted {
-            return Err(AppError::BadRequest(
-                "По этой группе уже есть уроки: её нельзя удалить".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("curriculum-group-has-lessons")));
         }
         self.audit_change(
             admin.actor(),

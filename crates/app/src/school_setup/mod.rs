@@ -59,9 +59,9 @@ fn date_field(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Naiv
     let date = parse_date(value);
     if date.is_none() {
         let message = if value.trim().is_empty() {
-            "Укажите дату"
+            msg!("date-required")
         } else {
-            "Дата в формате ГГГГ-ММ-ДД"
+            msg!("date-format-iso")
         };
         errors.add(field, message);
     }
@@ -71,7 +71,7 @@ fn date_field(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Naiv
 fn text_field(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.trim().to_owned();
     if value.chars().count() > max {
-        errors.add(field, format!("Не длиннее {max} знаков"));
+        errors.add(field, msg!("field-too-long", max = max));
     }
     value
 }
@@ -79,7 +79,7 @@ fn text_field(errors: &mut FieldErrors, field: &str, value: &str, max: usize) ->
 fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = text_field(errors, field, value, max);
     if value.is_empty() {
-        errors.add(field, "Заполните поле");
+        errors.add(field, msg!("field-required"));
     }
     value
 }
@@ -309,8 +309,8 @@ pub struct LessonInput {
     pub cancelled: bool,
 }
 
-fn not_found(what: &str) -> AppError {
-    AppError::NotFound(format!("{what} не найден"))
+fn not_found(message: crate::Message) -> AppError {
+    AppError::NotFound(message)
 }
 
 impl App {
@@ -323,7 +323,7 @@ impl App {
         self.store
             .organization(org)
             .await?
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))?;
         Ok(())
     }
 
@@ -336,7 +336,7 @@ impl App {
             .store
             .year(year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         administered(admin, year.organization_id)?;
         Ok(year)
     }
@@ -350,7 +350,7 @@ impl App {
             .store
             .class(class_id)
             .await?
-            .ok_or_else(|| not_found("Класс"))?;
+            .ok_or_else(|| not_found(msg!("class-not-found")))?;
         administered(admin, class.organization_id)?;
         Ok(class)
     }

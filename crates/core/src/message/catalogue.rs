@@ -142,7 +142,10 @@ fn inline_variables(i: &'static ast::InlineExpression<&'static str>, out: &mut V
 /// The text of `message` in `language`, with what Fluent reported while building it (a message
 /// the catalogue lacks reads as its id, a missing argument as its name in braces).
 fn format(message: &Message, language: Language) -> (String, Vec<String>) {
-    let index = Language::ALL.iter().position(|l| *l == language).unwrap_or(0);
+    let index = Language::ALL
+        .iter()
+        .position(|l| *l == language)
+        .unwrap_or(0);
     let bundle = &CATALOGUES[index].bundle;
     let Some(pattern) = bundle.get_message(message.id()).and_then(|m| m.value()) else {
         let missing = format!("no message {}", message.id());
@@ -154,6 +157,11 @@ fn format(message: &Message, language: Language) -> (String, Vec<String>) {
             match value {
                 Arg::Number(n) => args.set(*name, FluentValue::from(*n)),
                 Arg::Text(t) => args.set(*name, FluentValue::from(t.as_str())),
+                Arg::Message(m) => args.set(*name, FluentValue::from(render(m, language))),
+                Arg::List(list) => {
+                    let items: Vec<String> = list.iter().map(|m| render(m, language)).collect();
+                    args.set(*name, FluentValue::from(items.join(", ")));
+                }
             }
         }
         args

@@ -49,8 +49,9 @@ pub const fn is_message_id(id: &str) -> bool {
     true
 }
 
-/// A value given to a message: text (a name, a date already written) or a whole number (which
-/// the catalogue may use to choose a plural form).
+/// A value given to a message: text (a name, a date already written), a whole number (which
+/// the catalogue may use to choose a plural form), or other messages, rendered in the same
+/// language as the one that holds them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
@@ -58,6 +59,10 @@ pub enum Arg {
     Number(i64),
     /// Text, shown as it is.
     Text(String),
+    /// A message of its own («через 2 минуты» inside a lockout).
+    Message(Box<Message>),
+    /// Messages shown one after another, separated by commas.
+    List(Vec<Message>),
 }
 
 macro_rules! number_args {
@@ -92,6 +97,18 @@ impl From<&str> for Arg {
 impl From<Cow<'_, str>> for Arg {
     fn from(s: Cow<'_, str>) -> Arg {
         Arg::Text(s.into_owned())
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(m: Message) -> Arg {
+        Arg::Message(Box::new(m))
+    }
+}
+
+impl From<Vec<Message>> for Arg {
+    fn from(list: Vec<Message>) -> Arg {
+        Arg::List(list)
     }
 }
 

@@ -8,7 +8,10 @@ fn used_in_source() -> BTreeMap<String, BTreeSet<Vec<String>>> {
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
     collect_rust_files(&crates, &mut files);
-    assert!(files.len() > 50, "the scan found too few files under {crates:?}");
+    assert!(
+        files.len() > 50,
+        "the scan found too few files under {crates:?}"
+    );
     let mut used: BTreeMap<String, BTreeSet<Vec<String>>> = BTreeMap::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
@@ -125,7 +128,11 @@ fn the_catalogue_parses_without_errors_or_duplicates() {
         .filter(|id| is_message_id(id))
         .collect();
     let unique: BTreeSet<&str> = defined.iter().copied().collect();
-    assert_eq!(defined.len(), unique.len(), "an id is defined twice in ru.ftl");
+    assert_eq!(
+        defined.len(),
+        unique.len(),
+        "an id is defined twice in ru.ftl"
+    );
     assert_eq!(unique.len(), ids().count());
 }
 
@@ -133,10 +140,19 @@ fn the_catalogue_parses_without_errors_or_duplicates() {
 fn every_id_in_the_source_is_in_the_catalogue_and_every_catalogue_id_is_used() {
     let used = used_in_source();
     let known: BTreeMap<&str, &[&str]> = ids().collect();
-    let missing: Vec<&String> = used.keys().filter(|id| !known.contains_key(id.as_str())).collect();
-    assert!(missing.is_empty(), "ids used but not in ru.ftl: {missing:?}");
+    let missing: Vec<&String> = used
+        .keys()
+        .filter(|id| !known.contains_key(id.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "ids used but not in ru.ftl: {missing:?}"
+    );
     let unused: Vec<&&str> = known.keys().filter(|id| !used.contains_key(**id)).collect();
-    assert!(unused.is_empty(), "ids in ru.ftl that no source uses: {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "ids in ru.ftl that no source uses: {unused:?}"
+    );
 }
 
 #[test]
@@ -150,7 +166,10 @@ fn every_message_of_the_source_renders_with_its_arguments() {
             wanted.sort_unstable();
             let mut given: Vec<&str> = args.iter().map(String::as_str).collect();
             given.sort_unstable();
-            assert_eq!(given, wanted, "msg!(\"{id}\") is given other arguments than its text uses");
+            assert_eq!(
+                given, wanted,
+                "msg!(\"{id}\") is given other arguments than its text uses"
+            );
             for value in [Arg::Number(2), Arg::Text("текст".into())] {
                 let names: Vec<&'static str> = names.to_vec();
                 let message = Message::__with(

@@ -258,7 +258,7 @@ async fn upload(
                 &session,
                 &admin,
                 kind.code(),
-                Some(message),
+                Some(message.to_string()),
                 None,
                 INVALID,
             )
@@ -273,7 +273,7 @@ fn batch_id(state: &AppState, raw: &str) -> Result<i64, Box<PageError>> {
     raw.parse().map_err(|_| {
         Box::new(PageError(
             state.clone(),
-            AppError::NotFound("Пакет импорта не найден".into()),
+            AppError::NotFound(msg!("import-batch-not-found")),
         ))
     })
 }

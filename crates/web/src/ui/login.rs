@@ -297,7 +297,7 @@ pub(crate) async fn submit(
                 &state,
                 &headers,
                 &chosen,
-                Some(message),
+                Some(message.to_string()),
                 StatusCode::TOO_MANY_REQUESTS,
             )
             .await;
@@ -317,7 +317,7 @@ pub(crate) async fn logout(
     form: Result<Submitted<Fields>, Response>,
 ) -> Response {
     if form.is_err() {
-        return PageError(state, AppError::BadRequest(STALE_FORM.into())).into_response();
+        return PageError(state, AppError::BadRequest(STALE_FORM)).into_response();
     }
     if let Err(e) = state.app.sign_out(&session.who, &origin).await {
         return PageError(state, e).into_response();

@@ -104,7 +104,7 @@ fn int(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError>
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("Неверный параметр {name}"))),
+            .map_err(|_| AppError::BadRequest(msg!("query-parameter-invalid", name = name))),
     }
 }
 
@@ -247,7 +247,7 @@ async fn card(
 ) -> Response {
     let actor = &session.who.actor;
     let Ok(id) = id.trim().parse::<i64>() else {
-        return PageError(state, AppError::NotFound("Задание не найдено".into())).into_response();
+        return PageError(state, AppError::NotFound(msg!("assignment-not-found"))).into_response();
     };
     let student = match int(&q, "student") {
         Ok(Some(s)) => s,

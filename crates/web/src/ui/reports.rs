@@ -311,7 +311,14 @@ async fn order(
     match state.app.queue_report(&session.who.actor, request).await {
         Ok(id) => Redirect::to(&format!("/reports/jobs/{id}")).into_response(),
         Err(AppError::BadRequest(e)) => {
-            catalogue_page(&state, &session, student, Some(e), StatusCode::BAD_REQUEST).await
+            catalogue_page(
+                &state,
+                &session,
+                student,
+                Some(e.to_string()),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
         }
         Err(e) => PageError(state, e).into_response(),
     }
@@ -381,7 +388,7 @@ async fn job_file(
     Query(q): Query<FileQuery>,
 ) -> Response {
     let Some(format) = ReportFormat::from_extension(&q.format) else {
-        let e = AppError::BadRequest("Неизвестный формат: выберите HTML, XLSX или PDF".into());
+        let e = AppError::BadRequest(msg!("report-format-unknown"));
         return PageError(state, e).into_response();
     };
     let actor = &session.who.actor;

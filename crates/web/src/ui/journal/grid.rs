@@ -82,13 +82,14 @@ pub(super) async fn page(
     Path(id): Path<i64>,
     Query(q): Query<GridQuery>,
 ) -> Page {
-    let period =
-        match q.period.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(p) => Some(p.parse::<i64>().map_err(|_| {
-                fail(&state)(sgo_app::AppError::BadRequest("Неверный период".into()))
-            })?),
-        };
+    let period = match q.period.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(p.parse::<i64>().map_err(|_| {
+            fail(&state)(sgo_app::AppError::BadRequest(msg!(
+                "journal-period-invalid"
+            )))
+        })?),
+    };
     let header = Header::load(&state, &session)
         .await
         .map_err(IntoResponse::into_response)?;
@@ -210,7 +211,7 @@ fn id_field(form: &Fields, name: &str) -> Result<i64, sgo_app::AppError> {
     form.get(name)
         .trim()
         .parse()
-        .map_err(|_| sgo_app::AppError::BadRequest(format!("Не указано поле {name}")))
+        .map_err(|_| sgo_app::AppError::BadRequest(msg!("form-field-missing", name = name)))
 }
 
 /// `POST /journal/mark` (form fields `assignment`, `student`, `value`, optional `comment`,
@@ -376,9 +377,9 @@ pub(super) async fn history_page(
     Query(q): Query<HistoryQuery>,
 ) -> Page {
     let (Some(assignment), Some(student)) = (q.assignment, q.student) else {
-        return Err(fail(&state)(sgo_app::AppError::BadRequest(
-            "Укажите задание и ученика".into(),
-        )));
+        return Err(fail(&state)(sgo_app::AppError::BadRequest(msg!(
+            "journal-assignment-and-student-required"
+        ))));
     };
     history_view(&state, &session, assignment, student, None).await
 }
@@ -409,7 +410,7 @@ pub(super) async fn history_save(
         ))
         .into_response()),
         Err(sgo_app::AppError::BadRequest(m)) => {
-            history_view(&state, &session, assignment, student, Some(m)).await
+            history_view(&state, &session, assignment, student, Some(m.to_string())).await
         }
         Err(e) => Err(fail(&state)(e)),
     }

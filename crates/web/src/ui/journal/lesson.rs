@@ -295,7 +295,7 @@ pub(super) async fn save_attendance(
         if let Some(student) = name.strip_prefix("attendance-") {
             let student = student
                 .parse::<i64>()
-                .map_err(|_| fail(&state)(AppError::BadRequest("Неверный ученик".into())))?;
+                .map_err(|_| fail(&state)(AppError::BadRequest(msg!("journal-student-invalid"))))?;
             codes.push((student, value.to_owned()));
         }
     }

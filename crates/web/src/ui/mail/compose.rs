@@ -137,7 +137,7 @@ async fn page(
                 v.draft = Some(id);
             }
             Ok(_) => {
-                return PageError(state, AppError::NotFound("Черновик не найден".into()))
+                return PageError(state, AppError::NotFound(msg!("mail-draft-not-found")))
                     .into_response();
             }
             Err(e) => return PageError(state, e).into_response(),
@@ -216,7 +216,7 @@ async fn submit(
                 &state,
                 &session,
                 values,
-                Some(message),
+                Some(message.to_string()),
                 StatusCode::BAD_REQUEST,
             )
             .await
@@ -230,7 +230,7 @@ async fn submit(
                 &state,
                 &session,
                 values,
-                Some(message),
+                Some(message.to_string()),
                 StatusCode::TOO_MANY_REQUESTS,
             )
             .await;

@@ -168,7 +168,8 @@ async fn read_page(
     Path(id): Path<String>,
 ) -> Response {
     let Ok(id) = id.parse::<i64>() else {
-        return PageError(state, AppError::NotFound("Письмо не найдено".into())).into_response();
+        return PageError(state, AppError::NotFound(msg!("mail-message-not-found")))
+            .into_response();
     };
     let m = match state.app.read_message(&session.who.actor, id).await {
         Ok(m) => m,
@@ -221,7 +222,7 @@ async fn action(
             .mark_mail(actor, &ids, false)
             .await
             .map(|_| ("Inbox", "")),
-        _ => Err(AppError::BadRequest("Неизвестное действие".into())),
+        _ => Err(AppError::BadRequest(msg!("mail-action-unknown"))),
     };
     match result {
         Ok((folder, done)) => {

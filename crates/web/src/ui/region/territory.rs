@@ -161,7 +161,7 @@ pub(crate) async fn create_municipality(
             "/region/municipalities/{id}?done=municipality-created"
         )),
         Ok(Outcome::Invalid(errors)) => {
-            let message = errors.get("name").map(str::to_owned);
+            let message = errors.get("name").map(ToString::to_string);
             overview_page(&state, &session, &HashMap::new(), name, message, INVALID).await
         }
         Err(page) => page,
@@ -273,7 +273,7 @@ pub(crate) async fn rename_municipality(
         Ok(Outcome::Invalid(errors)) => {
             let typed = Typed {
                 name,
-                name_error: errors.get("name").map(str::to_owned),
+                name_error: errors.get("name").map(ToString::to_string),
                 new_settlement: String::new(),
                 new_settlement_error: None,
             };
@@ -312,7 +312,7 @@ pub(crate) async fn create_settlement(
                 name: current,
                 name_error: None,
                 new_settlement: name,
-                new_settlement_error: errors.get("name").map(str::to_owned),
+                new_settlement_error: errors.get("name").map(ToString::to_string),
             };
             municipality_page(&state, &session, id, None, Some(typed), INVALID).await
         }
@@ -397,7 +397,7 @@ pub(crate) async fn rename_settlement(
             see_other(&format!("/region/settlements/{id}?done=settlement-renamed"))
         }
         Ok(Outcome::Invalid(errors)) => {
-            let typed = (name, errors.get("name").map(str::to_owned));
+            let typed = (name, errors.get("name").map(ToString::to_string));
             settlement_page(&state, &session, id, None, Some(typed), INVALID).await
         }
         Err(page) => page,

@@ -79,7 +79,7 @@ pub(super) async fn bells_view(
                         end,
                         error: errors
                             .get(&format!("bell_{shift}_{number}"))
-                            .map(str::to_owned),
+                            .map(ToString::to_string),
                     }
                 })
                 .collect(),
@@ -91,7 +91,7 @@ pub(super) async fn bells_view(
         c,
         notice,
         shifts,
-        shift_error: errors.get("shift").map(str::to_owned),
+        shift_error: errors.get("shift").map(ToString::to_string),
     })
 }
 

@@ -40,7 +40,7 @@ pub(super) async fn classes_view(
         match year_id {
             Some(id) => {
                 Some(years.iter().find(|y| y.id == id).cloned().ok_or_else(|| {
-                    fail(state)(AppError::NotFound("Учебный год не найден".into()))
+                    fail(state)(AppError::NotFound(msg!("academic-year-not-found")))
                 })?)
             }
             None => years
@@ -108,9 +108,9 @@ pub(super) async fn create_class(
 ) -> Page {
     let admin = &administrator(&state, &session)?;
     let Ok(year_id) = form.year.trim().parse::<i64>() else {
-        return Err(fail(&state)(AppError::BadRequest(
-            "Выберите учебный год".into(),
-        )));
+        return Err(fail(&state)(AppError::BadRequest(msg!(
+            "academic-year-required"
+        ))));
     };
     let input = form.input();
     let answer = state

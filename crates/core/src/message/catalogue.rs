@@ -121,10 +121,8 @@ fn expression_variables(e: &'static ast::Expression<&'static str>, out: &mut Vec
 
 fn inline_variables(i: &'static ast::InlineExpression<&'static str>, out: &mut Vec<&'static str>) {
     match i {
-        ast::InlineExpression::VariableReference { id } => {
-            if !out.contains(&id.name) {
-                out.push(id.name);
-            }
+        ast::InlineExpression::VariableReference { id } if !out.contains(&id.name) => {
+            out.push(id.name);
         }
         ast::InlineExpression::FunctionReference { arguments, .. } => {
             for a in &arguments.positional {

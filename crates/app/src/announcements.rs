@@ -411,7 +411,7 @@ impl App {
 
     /// The announcement if the actor may change it; "not found" for one they may not even read.
     async fn managed_announcement(&self, actor: &Actor, id: i64) -> AppResult<AnnouncementRecord> {
-        let missing = || AppError::NotFound("Объявление не найдено".into());
+        let missing = || AppError::NotFound(msg!("announcement-not-found"));
         let record = self.store.announcement(id).await?.ok_or_else(missing)?;
         if may_manage(
             actor,
@@ -435,18 +435,21 @@ impl App {
         let mut errors = FieldErrors::default();
         let title = input.title.trim().to_owned();
         if title.is_empty() {
-            errors.add("title", "Укажите заголовок");
+            errors.add("title", msg!("announcement-title-required"));
         } else if title.chars().count() > TITLE_MAX {
-            errors.add("title", format!("Заголовок длиннее {TITLE_MAX} знаков"));
+            errors.add(
+                "title",
+                msg!("announcement-title-too-long", max = TITLE_MAX),
+            );
         }
         let body = if input.body.len() > BODY_MAX {
-            errors.add("body", "Текст слишком длинный");
+            errors.add("body", msg!("announcement-body-too-long"));
             String::new()
         } else {
             crate::html::sanitize(input.body.trim())
         };
         if crate::html::to_text(&body).trim().is_empty() && input.files.is_empty() {
-            errors.add("body", "Напишите текст объявления");
+            errors.add("body", msg!("announcement-body-required"));
         }
         let mut roles = Vec::new();
         let mut class_ids = Vec::new();
@@ -456,13 +459,13 @@ impl App {
                 for code in &input.roles {
                     match Role::from_code(code) {
                         Ok(r) if AUDIENCE_ROLES.contains(&r) => roles.push(r.code().to_owned()),
-                        _ => errors.add("roles", "Неизвестная роль"),
+                        _ => errors.add("roles", msg!("announcement-role-unknown")),
                     }
                 }
                 roles.sort();
                 roles.dedup();
                 if roles.is_empty() {
-                    errors.add("roles", "Выберите хотя бы одну роль");
+                    errors.add("roles", msg!("roles-required"));
                 }
             }
             "classes" => {
@@ -474,16 +477,16 @@ impl App {
                     if school.iter().any(|c| c.id == id.get()) {
                         class_ids.push(id.get());
                     } else {
-                        errors.add("classes", "Класс не найден");
+                        errors.add("classes", msg!("class-not-found"));
                     }
                 }
                 class_ids.sort_unstable();
                 class_ids.dedup();
                 if class_ids.is_empty() {
-                    errors.add("classes", "Выберите хотя бы один класс");
+                    errors.add("classes", msg!("announcement-classes-required"));
                 }
             }
-            _ => errors.add("audience", "Выберите, кому адресовано объявление"),
+            _ => errors.add("audience", msg!("announcement-audience-required")),
         }
         let expires = input.expires_on.trim();
         let expires_on = if expires.is_empty() {
@@ -491,12 +494,12 @@ impl App {
         } else {
             match NaiveDate::parse_from_str(expires, "%Y-%m-%d") {
                 Ok(d) if d < self.today() => {
-                    errors.add("expires_on", "Дата окончания показа уже прошла");
+                    errors.add("expires_on", msg!("announcement-expiry-past"));
                     None
                 }
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.add("expires_on", "Дата записана неверно");
+                    errors.add("expires_on", msg!("date-invalid"));
                     None
                 }
             }

@@ -78,7 +78,7 @@ impl App {
         let mut label = String::from("list");
         if let Some(class) = request.class_id {
             let Some(c) = scope.classes.iter().find(|c| c.id == class) else {
-                return Err(AppError::NotFound("Класс не найден".into()));
+                return Err(AppError::NotFound(msg!("class-not-found")));
             };
             label = ascii_name(&c.name);
             for row in everyone
@@ -94,20 +94,19 @@ impl App {
         }
         for id in &request.accounts {
             if everyone.get(*id).is_none() {
-                return Err(AppError::NotFound("Пользователь не найден".into()));
+                return Err(AppError::NotFound(msg!("user-not-found")));
             }
             targets.push(*id);
         }
         let mut seen = HashSet::new();
         targets.retain(|id| seen.insert(*id));
         if targets.is_empty() {
-            return Err(AppError::BadRequest(
-                "Выберите класс или отметьте пользователей в списке".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("credentials-nobody-chosen")));
         }
         if targets.len() > MAX_SHEET {
-            return Err(AppError::BadRequest(format!(
-                "Не больше {MAX_SHEET} пользователей за один раз"
+            return Err(AppError::BadRequest(msg!(
+                "credentials-too-many",
+                max = MAX_SHEET
             )));
         }
         let rows: Vec<&PersonRow> = targets.iter().filter_map(|id| everyone.get(*id)).collect();
@@ -125,16 +124,16 @@ impl App {
             .collect();
         let issuer = policy::credential_issuer(actor, org, &facts).ok_or(AppError::Forbidden)?;
         if let Some(r) = rows.iter().find(|r| !r.active) {
-            return Err(AppError::BadRequest(format!(
-                "Учётная запись «{}» отключена: сначала включите её",
-                r.display_name
+            return Err(AppError::BadRequest(msg!(
+                "credentials-account-disabled",
+                name = &r.display_name
             )));
         }
         let organization = self
             .store
             .organization(org.get())
             .await?
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))?;
         let passwords: Vec<String> = rows
             .iter()
             .map(|_| sgo_auth::token::one_time_password())

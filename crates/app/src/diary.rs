@@ -417,7 +417,7 @@ impl App {
             .current_year(actor.organization_id.get(), self.today())
             .await?
             .map(AcademicYear::from)
-            .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-set-up")))
     }
 
     /// All academic years of the actor's organization.
@@ -441,14 +441,12 @@ impl App {
 
 fn check_span(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     if to < from {
-        return Err(AppError::BadRequest(
-            "Дата окончания раньше даты начала".into(),
-        ));
+        return Err(AppError::BadRequest(msg!("date-end-before-start")));
     }
     if to - from > Duration::days(calendar::MAX_DIARY_SPAN_DAYS) {
-        return Err(AppError::BadRequest(format!(
-            "Слишком длинный период: не более {} дней",
-            calendar::MAX_DIARY_SPAN_DAYS
+        return Err(AppError::BadRequest(msg!(
+            "diary-span-too-long",
+            days = calendar::MAX_DIARY_SPAN_DAYS
         )));
     }
     Ok(())

@@ -203,10 +203,9 @@ impl App {
         // Homework files are in the diary: its cached weeks follow before the caller answers.
         self.catch_up().await;
         if attached as usize != file_ids.len() {
-            return Err(AppError::BadRequest(format!(
-                "Файл не найден, уже прикреплён или хранился дольше {} ч без отправки; \
-                 загрузите его снова",
-                self.settings.uploads.pending.lifetime_hours
+            return Err(AppError::BadRequest(msg!(
+                "upload-not-found-or-expired",
+                hours = self.settings.uploads.pending.lifetime_hours
             )));
         }
         Ok(())
@@ -224,16 +223,19 @@ impl App {
             match self.store.file_by_guid(guid.trim()).await? {
                 Some(f) if f.uploaded_by == actor.account_id.get() && f.owner_kind == "pending" => {
                     if f.uploaded_at < since {
-                        return Err(AppError::BadRequest(format!(
-                            "Вложение {guid} хранилось дольше {} ч без отправки и удалено; \
-                             загрузите файл снова",
-                            self.settings.uploads.pending.lifetime_hours
+                        return Err(AppError::BadRequest(msg!(
+                            "attachment-expired",
+                            guid = guid,
+                            hours = self.settings.uploads.pending.lifetime_hours
                         )));
                     }
                     ids.push(f.id)
                 }
                 _ => {
-                    return Err(AppError::BadRequest(format!("Вложение {guid} не найдено")));
+                    return Err(AppError::BadRequest(msg!(
+                        "attachment-guid-not-found",
+                        guid = guid
+                    )));
                 }
             }
         }
@@ -268,7 +270,7 @@ impl App {
         id: FileId,
         origin: &Origin,
     ) -> AppResult<(StoredFile, Vec<u8>)> {
-        let missing = || AppError::NotFound("Файл не найден".into());
+        let missing = || AppError::NotFound(msg!("file-not-found"));
         let file = self.store.file(id.get()).await?.ok_or_else(missing)?;
         let allowed = match file.owner() {
             Some(FileOwner::Pending) => file.uploaded_by == actor.account_id.get(),

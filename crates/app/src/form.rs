@@ -1,5 +1,6 @@
-//! What a form use case answers when some fields are wrong: a message per field, in Russian.
+//! What a form use case answers when some fields are wrong: a catalogue message per field.
 
+use sgo_core::message::Message;
 use sgo_store::StoreError;
 
 use crate::AppError;
@@ -8,7 +9,7 @@ use crate::AppError;
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
     /// Some fields are wrong; nothing was saved and the form is shown again.
-    #[error("Исправьте ошибки в форме")]
+    #[error("{}", sgo_core::msg!("form-has-errors"))]
     Invalid(FieldErrors),
     /// Refused or failed as a whole (forbidden, not found, storage).
     #[error(transparent)]
@@ -26,23 +27,20 @@ pub type FormResult<T> = Result<T, FormError>;
 
 /// Messages for the fields of a refused form, by field name, in the order found.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FieldErrors(pub Vec<(String, String)>);
+pub struct FieldErrors(pub Vec<(String, Message)>);
 
 impl FieldErrors {
     /// Adds a message for a field; the first message found for a field is the one shown.
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<String>, message: Message) {
         let field = field.into();
         if self.get(&field).is_none() {
-            self.0.push((field, message.into()));
+            self.0.push((field, message));
         }
     }
 
-    /// The message for a field, if it has one.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+    /// The message for a field, if it has one (`Display` writes its Russian text).
+    pub fn get(&self, field: &str) -> Option<&Message> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m)
     }
 
     /// True when no field has a message.
@@ -54,16 +52,20 @@ impl FieldErrors {
 #[cfg(test)]
 mod tests {
     use super::FieldErrors;
+    use sgo_core::msg;
 
     #[test]
     fn the_first_message_of_a_field_is_kept() {
         let mut e = FieldErrors::default();
         assert!(e.is_empty());
-        e.add("login", "Укажите имя пользователя");
-        e.add("login", "Другое");
-        e.add("email", "Неверный адрес");
-        assert_eq!(e.get("login"), Some("Укажите имя пользователя"));
-        assert_eq!(e.get("email"), Some("Неверный адрес"));
+        e.add("login", msg!("people-login-taken"));
+        e.add("login", msg!("people-login-has-spaces"));
+        e.add("email", msg!("organization-email-invalid"));
+        assert_eq!(e.get("login"), Some(&msg!("people-login-taken")));
+        assert_eq!(
+            e.get("email").map(ToString::to_string).as_deref(),
+            Some("Адрес электронной почты должен быть вида name@example.ru")
+        );
         assert_eq!(e.get("phone"), None);
         assert_eq!(e.0.len(), 2);
     }

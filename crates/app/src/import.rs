@@ -238,14 +238,17 @@ impl App {
     ) -> AppResult<ImportCheck> {
         self.may_import(admin)?;
         if bytes.is_empty() {
-            return Err(AppError::BadRequest("Выберите файл для загрузки.".into()));
+            return Err(AppError::BadRequest(msg!("import-file-required")));
         }
         // Unpacking and parsing a workbook takes up to a second of CPU: off the async workers.
         let (name, data) = (file_name.to_owned(), bytes.to_vec());
         let table = tokio::task::spawn_blocking(move || sgo_sheet::read_table(&name, &data))
             .await
-            .map_err(|_| AppError::BadRequest("Не удалось прочитать файл как таблицу.".into()))?
-            .map_err(|sgo_sheet::Unreadable(message)| AppError::BadRequest(message))?;
+            .map_err(|_| AppError::BadRequest(msg!("import-file-unreadable")))?
+            // sgo-sheet words its own reasons; they are shown as they come.
+            .map_err(|sgo_sheet::Unreadable(reason)| {
+                AppError::BadRequest(msg!("import-sheet-unreadable", reason = reason))
+            })?;
         self.import_check_rows(admin, kind, file_name, &table.headers, &table.rows)
             .await
     }
@@ -272,11 +275,7 @@ impl App {
                 .store
                 .current_year(organization.get(), today)
                 .await?
-                .ok_or_else(|| {
-                    AppError::BadRequest(
-                        "В школе нет текущего учебного года: сначала создайте год и классы.".into(),
-                    )
-                })?;
+                .ok_or_else(|| AppError::BadRequest(msg!("import-no-current-year")))?;
             facts.classes = self
                 .store
                 .year_classes(year.id)
@@ -304,8 +303,9 @@ impl App {
             self.store
                 .delete_stale_import_batches(now - Duration::hours(BATCH_LIFETIME_HOURS))
                 .await?;
-            let payload = serde_json::to_string(&check.batch)
-                .map_err(|e| AppError::BadRequest(format!("Не удалось сохранить пакет: {e}")))?;
+            let payload = serde_json::to_string(&check.batch).map_err(|e| {
+                AppError::BadRequest(msg!("import-batch-not-saved", detail = e.to_string()))
+            })?;
             let id = self
                 .store
                 .create_import_batch(&NewImportBatch {
@@ -342,7 +342,7 @@ impl App {
                     .school(OrganizationId::new(b.organization_id))
                     .is_some()
             })
-            .ok_or_else(|| AppError::NotFound("Пакет импорта не найден".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("import-batch-not-found")))
     }
 
     fn status_of(&self, b: &ImportBatchRecord) -> ImportStatus {
@@ -452,30 +452,25 @@ impl App {
         match self.status_of(&b) {
             ImportStatus::Staged => {}
             ImportStatus::Expired => {
-                return Err(AppError::BadRequest(format!(
-                    "Срок подтверждения истёк ({BATCH_LIFETIME_HOURS} ч). Загрузите файл заново."
+                return Err(AppError::BadRequest(msg!(
+                    "import-batch-expired",
+                    hours = BATCH_LIFETIME_HOURS
                 )));
             }
             ImportStatus::Applying | ImportStatus::Applied => {
-                return Err(AppError::BadRequest(
-                    "Этот пакет уже подтверждён: повторно его применить нельзя.".into(),
-                ));
+                return Err(AppError::BadRequest(msg!("import-batch-already-applied")));
             }
             ImportStatus::Failed => {
-                return Err(AppError::BadRequest(
-                    "Этот пакет не удалось применить; загрузите файл заново.".into(),
-                ));
+                return Err(AppError::BadRequest(msg!("import-batch-failed")));
             }
         }
         let batch: Batch = serde_json::from_str(&b.payload).map_err(|e| {
             tracing::error!(error = %e, batch = id, "staged payload unreadable");
-            AppError::BadRequest("Пакет повреждён; загрузите файл заново.".into())
+            AppError::BadRequest(msg!("import-batch-damaged"))
         })?;
         let kind = ImportKind::from_code(&b.kind).unwrap_or(ImportKind::Students);
         if !self.store.claim_import_batch(id).await? {
-            return Err(AppError::BadRequest(
-                "Этот пакет уже подтверждён: повторно его применить нельзя.".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("import-batch-already-applied")));
         }
         let details = match kind {
             ImportKind::Students => format!(

@@ -3,6 +3,10 @@
 //! Each use case takes the [`Actor`](sgo_core::Actor) asking, checks a policy from `sgo-core`,
 //! and only then reaches the store. Handlers in `sgo-web` have no other way to data.
 
+// `msg!` (a catalogue message) is written at hundreds of call sites: in scope everywhere.
+#[macro_use]
+extern crate sgo_core;
+
 pub mod announcements;
 pub mod audit_log;
 pub mod authors;
@@ -44,6 +48,7 @@ pub use sgo_auth::ServerKey;
 pub use sgo_auth::password::PasswordCost;
 pub use sgo_auth::token::new_cookie_id;
 pub use sgo_core::files::{PendingUploadRules, UploadLimits};
+pub use sgo_core::message::Message;
 pub use sgo_core::protection::{LockoutRules, RecoveryRules};
 pub use sgo_core::{Actor, OrganizationKind, Role, ids};
 pub use sgo_store::{Engine, Store, StoreError};

@@ -47,11 +47,7 @@ pub struct Ceremony {
 
 fn not_available(e: &PasskeyError) -> AppError {
     tracing::warn!(error = %e, "passkeys are not configured");
-    AppError::BadRequest(
-        "Вход с Мобильным ID не настроен: администратор портала должен указать его адрес \
-         (public_url) с доменным именем."
-            .into(),
-    )
+    AppError::BadRequest(msg!("passkey-not-configured"))
 }
 
 /// A stored state or credential that cannot be read is our fault, not the person's.
@@ -60,16 +56,15 @@ fn internal(e: PasskeyError) -> AppError {
 }
 
 fn stale() -> AppError {
-    AppError::BadRequest(
-        "Время ожидания истекло или запрос уже использован. Повторите попытку.".into(),
-    )
+    AppError::BadRequest(msg!("passkey-challenge-expired"))
 }
 
 fn clean_name(name: &str) -> AppResult<String> {
     let name = name.trim();
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::BadRequest(format!(
-            "Название устройства — не длиннее {MAX_NAME_CHARS} символов"
+        return Err(AppError::BadRequest(msg!(
+            "passkey-name-too-long",
+            max = MAX_NAME_CHARS
         )));
     }
     Ok(if name.is_empty() {
@@ -185,9 +180,7 @@ impl App {
             .map_err(|e| match e {
                 PasskeyError::Refused(why) => {
                     tracing::info!(why, "passkey registration refused");
-                    AppError::BadRequest(
-                        "Устройство не подтвердило регистрацию. Повторите попытку.".into(),
-                    )
+                    AppError::BadRequest(msg!("passkey-registration-unconfirmed"))
                 }
                 other => internal(other),
             })?;
@@ -203,9 +196,7 @@ impl App {
             })
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    AppError::BadRequest("Это устройство уже зарегистрировано.".into())
-                }
+                StoreError::Conflict(_) => AppError::BadRequest(msg!("passkey-already-registered")),
                 other => other.into(),
             })?;
         self.audit(
@@ -227,7 +218,7 @@ impl App {
             .passkey(id)
             .await?
             .filter(|p| p.account_id == actor.account_id.get())
-            .ok_or_else(|| AppError::NotFound("Устройство не найдено".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("passkey-not-found")))
     }
 
     /// Renames one of the actor's devices.
@@ -285,16 +276,9 @@ impl App {
     ) -> AppResult<SignedIn> {
         let rp = self.relying_party()?;
         let taken = self.take_ceremony(ceremony, SIGN_IN).await?;
-        let unknown = || {
-            AppError::LoginRefused(
-                "Этот Мобильный ID не зарегистрирован на портале или был удалён. Войдите по \
-                 имени пользователя и паролю и добавьте устройство в персональных настройках."
-                    .into(),
-            )
-        };
-        let claimed = RelyingParty::claimed(answer).map_err(|_| {
-            AppError::BadRequest("Ответ устройства не распознан. Повторите попытку.".into())
-        })?;
+        let unknown = || AppError::LoginRefused(msg!("passkey-unknown"));
+        let claimed = RelyingParty::claimed(answer)
+            .map_err(|_| AppError::BadRequest(msg!("passkey-response-unreadable")))?;
         let device = self
             .store
             .passkey_by_credential(&claimed.credential_id)
@@ -327,9 +311,7 @@ impl App {
                     details,
                 )
                 .await;
-                return Err(AppError::LoginRefused(
-                    "Устройство не подтвердило вход. Повторите попытку.".into(),
-                ));
+                return Err(AppError::LoginRefused(msg!("passkey-sign-in-unconfirmed")));
             }
             Err(other) => return Err(internal(other)),
         };
@@ -349,9 +331,7 @@ impl App {
                 details,
             )
             .await;
-            return Err(AppError::LoginRefused(
-                "Учётная запись отключена. Обратитесь к администратору школы.".into(),
-            ));
+            return Err(AppError::LoginRefused(msg!("account-disabled")));
         }
         let now = self.clock.now();
         self.store.passkey_used(device.id, &updated, now).await?;

@@ -15,19 +15,14 @@ pub(crate) fn new_password_problem(
     names: &[&str],
     new: &str,
     repeat: &str,
-) -> Option<(&'static str, String)> {
+) -> Option<(&'static str, crate::Message)> {
     if let Some(problem) =
         sgo_core::settings::new_password_problem(login, names, new, repeat, MIN_PASSWORD_LEN)
     {
         return Some(problem);
     }
     if legacy::verifier(new).is_none() {
-        return Some((
-            "new_password",
-            "Пароль может содержать только русские и латинские буквы, цифры и обычные знаки \
-             препинания: другие символы не набрать в мобильных приложениях"
-                .into(),
-        ));
+        return Some(("new_password", msg!("password-characters-unsupported")));
     }
     None
 }
@@ -58,7 +53,7 @@ impl App {
         {
             Ok(())
         } else {
-            Err(AppError::NotFound("Учётная запись не найдена".into()))
+            Err(AppError::NotFound(msg!("account-not-found")))
         }
     }
 

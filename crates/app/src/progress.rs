@@ -236,7 +236,7 @@ impl App {
             .store
             .current_year(who.organization_id.get(), today)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не настроен".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-set-up")))?;
         let periods = self.store.periods(year.id, who.grade.unwrap_or(1)).await?;
         let period = match period_id {
             Some(id) => Some(
@@ -244,7 +244,7 @@ impl App {
                     .iter()
                     .find(|p| p.id == id.get())
                     .cloned()
-                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?,
+                    .ok_or_else(|| AppError::NotFound(msg!("period-not-found")))?,
             ),
             None => periods
                 .iter()
@@ -362,7 +362,7 @@ impl App {
             .store
             .student_assignment(student.get(), assignment_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Задание не найдено".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("assignment-not-found")))?;
         let who = self.diary_student(student, children).await?;
         let teachers = self.store.assignment_teachers(assignment_id).await?;
         let files = self
@@ -393,9 +393,7 @@ impl App {
             .0
             .student();
         if assignment_ids.len() > 100 {
-            return Err(AppError::BadRequest(
-                "Слишком много заданий в запросе".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("progress-too-many-assignments")));
         }
         let asked: Vec<i64> = assignment_ids.iter().map(|a| a.get()).collect();
         let mine = self
@@ -472,7 +470,7 @@ impl App {
             {
                 Ok(())
             }
-            _ => Err(AppError::NotFound("Пользователь не найден".into())),
+            _ => Err(AppError::NotFound(msg!("user-not-found"))),
         }
     }
 }

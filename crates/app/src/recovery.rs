@@ -22,8 +22,7 @@ pub const REQUEST_ANSWER: &str = "Если в выбранной организ�
     обратитесь к администратору образовательной организации.";
 
 /// What a spent, expired or unknown link says.
-pub const LINK_INVALID: &str = "Ссылка для смены пароля недействительна: она уже использована или \
-    устарела. Запросите новую ссылку.";
+pub const LINK_INVALID: crate::Message = msg!("recovery-link-invalid");
 
 /// Whether recovery by e-mail can work on this portal (an SMTP server and a public address).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +206,7 @@ impl App {
 
     /// The account a recovery link resets, if the link is still valid.
     pub async fn reset_link(&self, secret: &str) -> AppResult<ResetLink> {
-        let invalid = || AppError::BadRequest(LINK_INVALID.into());
+        let invalid = || AppError::BadRequest(LINK_INVALID);
         if secret.is_empty() || secret.len() > 128 {
             return Err(invalid());
         }
@@ -239,7 +238,7 @@ impl App {
             .store
             .reset_token(&hash)
             .await?
-            .ok_or_else(|| AppError::BadRequest(LINK_INVALID.into()))?;
+            .ok_or_else(|| AppError::BadRequest(LINK_INVALID))?;
         let person = self.store.account(t.account_id).await?;
         let names: Vec<&str> = person
             .as_ref()
@@ -256,7 +255,7 @@ impl App {
             .store
             .spend_reset_token(&hash, self.clock.now())
             .await?
-            .ok_or_else(|| AppError::BadRequest(LINK_INVALID.into()))?;
+            .ok_or_else(|| AppError::BadRequest(LINK_INVALID))?;
         self.store_password(AccountId::new(account), &input.new, false)
             .await?;
         self.store.delete_unspent_reset_tokens(account).await?;

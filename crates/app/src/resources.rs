@@ -211,42 +211,36 @@ impl App {
             if groups.iter().any(|g| g.id == id) {
                 subject_group_id = Some(id);
             } else {
-                errors.add(
-                    "target",
-                    "Можно публиковать только для своих групп и классов",
-                );
+                errors.add("target", msg!("resource-target-not-yours"));
             }
         } else if let Some(id) = parse("class:") {
             if classes.iter().any(|c| c.id == id) {
                 class_id = Some(id);
             } else {
-                errors.add(
-                    "target",
-                    "Можно публиковать только для своих групп и классов",
-                );
+                errors.add("target", msg!("resource-target-not-yours"));
             }
         } else {
-            errors.add("target", "Выберите группу или класс");
+            errors.add("target", msg!("resource-target-required"));
         }
         let title = input.title.trim().to_owned();
         if title.is_empty() {
-            errors.add("title", "Укажите название");
+            errors.add("title", msg!("resource-title-required"));
         } else if title.chars().count() > 200 {
-            errors.add("title", "Название длиннее 200 знаков");
+            errors.add("title", msg!("resource-title-too-long"));
         }
         let description = input.description.trim().to_owned();
         if description.chars().count() > 10_000 {
-            errors.add("description", "Описание слишком длинное");
+            errors.add("description", msg!("resource-description-too-long"));
         }
         let link = match check_link(&input.link) {
             Ok(l) => l,
             Err(e) => {
-                errors.add("link", e.to_string());
+                errors.add("link", e.message());
                 String::new()
             }
         };
         if errors.is_empty() && link.is_empty() && input.files.is_empty() {
-            errors.add("link", "Добавьте ссылку или файлы");
+            errors.add("link", msg!("resource-link-or-files-required"));
         }
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));
@@ -285,7 +279,7 @@ impl App {
         id: ResourceId,
     ) -> AppResult<()> {
         let id = id.get();
-        let missing = || AppError::NotFound("Ресурс не найден".into());
+        let missing = || AppError::NotFound(msg!("resource-not-found"));
         let record = self.store.resource(id).await?.ok_or_else(missing)?;
         let (author, organization) = (
             AccountId::new(record.author_account_id),

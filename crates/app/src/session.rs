@@ -155,12 +155,10 @@ impl App {
         origin: &Origin,
     ) -> AppResult<SignedIn> {
         if !self.settings.legacy_login {
-            return Err(AppError::LoginRefused(
-                "Вход по паролю через сторонние приложения отключён администратором портала".into(),
-            ));
+            return Err(AppError::LoginRefused(msg!("sign-in-legacy-disabled")));
         }
         // Without a live challenge the client must start over; this wording makes clients retry.
-        let retry = || AppError::LoginRefused("Ошибка входа в систему. Повторите попытку.".into());
+        let retry = || AppError::LoginRefused(msg!("sign-in-failed"));
         let cookie = cookie.ok_or_else(retry)?;
         let cookie_hash = token::hash_token(cookie);
         let ticket = self
@@ -210,9 +208,9 @@ impl App {
                 details,
             )
             .await;
-            return Err(AppError::LoginRefused(
-                "Необходимо сменить временный пароль: войдите через сайт".into(),
-            ));
+            return Err(AppError::LoginRefused(msg!(
+                "sign-in-temporary-password-change-required"
+            )));
         }
         let account = creds.filter(|_| ok).map(|c| c.account_id);
         if let Some(id) = account {
@@ -450,7 +448,7 @@ impl App {
             .store
             .organization(account.organization_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))?;
         Ok(Whoami {
             account: account.into(),
             organization: organization.into(),

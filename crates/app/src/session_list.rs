@@ -74,7 +74,7 @@ impl App {
             .await?
             .into_iter()
             .find(|s| s.id == session_id);
-        let not_found = || AppError::NotFound("Сеанс не найден или уже завершён".into());
+        let not_found = || AppError::NotFound(msg!("session-not-found"));
         let session = mine.ok_or_else(not_found)?;
         if !may_end_session(&who.actor, AccountId::new(session.account_id)) {
             return Err(not_found());

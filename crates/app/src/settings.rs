@@ -13,7 +13,7 @@ pub use sgo_core::settings::Channel as PreferredChannel;
 pub use sgo_store::PersonalSettingsRecord as PersonalSettings;
 
 /// The answer to a person whose names are the school's to change.
-pub const NAMES_ARE_THE_SCHOOLS: &str = "Фамилию, имя и отчество меняет школа";
+pub const NAMES_ARE_THE_SCHOOLS: crate::Message = msg!("settings-names-are-the-schools");
 
 pub use crate::form::{FieldErrors, FormError};
 
@@ -85,7 +85,8 @@ impl App {
         {
             errors.add("names", NAMES_ARE_THE_SCHOOLS);
         }
-        let mut field = |name: &'static str, checked: Result<String, &'static str>| match checked {
+        let mut field = |name: &'static str, checked: Result<String, crate::Message>| match checked
+        {
             Ok(v) => v,
             Err(m) => {
                 errors.add(name, m);
@@ -104,11 +105,10 @@ impl App {
         );
         let channel = Channel::from_code(input.preferred_channel.trim());
         match channel {
-            None => errors.add("preferred_channel", "Выберите способ получения сообщений"),
-            Some(Channel::Email) if input.email.trim().is_empty() => errors.add(
-                "email",
-                "Укажите адрес электронной почты, чтобы получать сообщения по ней",
-            ),
+            None => errors.add("preferred_channel", msg!("settings-channel-required")),
+            Some(Channel::Email) if input.email.trim().is_empty() => {
+                errors.add("email", msg!("settings-email-required-for-channel"))
+            }
             Some(_) => {}
         }
         if !errors.is_empty() {
@@ -189,9 +189,9 @@ impl App {
             errors.add(
                 "current_password",
                 if forced {
-                    "Введите временный пароль"
+                    msg!("password-temporary-required")
                 } else {
-                    "Введите текущий пароль"
+                    msg!("password-current-required")
                 },
             );
         } else {
@@ -216,9 +216,9 @@ impl App {
                 errors.add(
                     "current_password",
                     if forced {
-                        "Временный пароль указан неверно"
+                        msg!("password-temporary-wrong")
                     } else {
-                        "Текущий пароль указан неверно"
+                        msg!("password-current-wrong")
                     },
                 );
                 return Err(FormError::Invalid(errors));
@@ -238,9 +238,9 @@ impl App {
             errors.add(
                 "new_password",
                 if forced {
-                    "Новый пароль должен отличаться от временного"
+                    msg!("password-same-as-temporary")
                 } else {
-                    "Новый пароль должен отличаться от текущего"
+                    msg!("password-same-as-current")
                 },
             );
         }

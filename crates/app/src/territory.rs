@@ -132,7 +132,7 @@ impl App {
     ) -> AppResult<Vec<Organization>> {
         let needle = name.map(text::normalise).filter(|n| !n.is_empty());
         if needle.as_ref().is_some_and(|n| n.chars().count() > 200) {
-            return Err(AppError::BadRequest("Слишком длинная строка поиска".into()));
+            return Err(AppError::BadRequest(msg!("search-text-too-long")));
         }
         Ok(crate::view::views(
             self.store
@@ -147,6 +147,6 @@ impl App {
             .organization(id.get())
             .await?
             .map(Organization::from)
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))
     }
 }

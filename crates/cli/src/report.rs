@@ -52,7 +52,8 @@ pub async fn run(common: Overrides, args: ReportArgs) -> anyhow::Result<()> {
     if job.state != ReportJobState::Done {
         anyhow::bail!(
             "отчёт не построен: {}",
-            job.error.unwrap_or_else(|| job.state.label().to_owned())
+            job.error
+                .map_or_else(|| job.state.label().to_owned(), |m| m.to_string())
         );
     }
     let doc = app.report_job_document(&actor, id).await?;

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::message::Message;
 use crate::{ClassId, Role};
 
 /// Who an announcement is addressed to.
@@ -53,18 +54,34 @@ pub fn is_current(expires_on: Option<NaiveDate>, today: NaiveDate) -> bool {
 }
 
 /// Why a resource link is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkError {
     /// Not an http or https address (javascript:, data:, file: and the like).
-    #[error("Ссылка должна начинаться с http:// или https://")]
     Scheme,
     /// No host after the scheme, spaces or control characters inside.
-    #[error("Ссылка записана неверно")]
     Malformed,
     /// Longer than any reasonable address.
-    #[error("Ссылка слишком длинная (не больше 2000 знаков)")]
     TooLong,
 }
+
+impl LinkError {
+    /// What the person reads.
+    pub fn message(&self) -> Message {
+        match self {
+            LinkError::Scheme => crate::msg!("link-scheme"),
+            LinkError::Malformed => crate::msg!("link-malformed"),
+            LinkError::TooLong => crate::msg!("link-too-long"),
+        }
+    }
+}
+
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for LinkError {}
 
 /// Checks a link a teacher gives: only http(s) addresses with a host; returns it trimmed.
 /// An empty link is allowed (a resource may be files only) and stays empty.

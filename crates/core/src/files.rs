@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::message::Message;
+
 /// Longest file name kept, in characters (names are shown and sent back in headers).
 const MAX_NAME_CHARS: usize = 120;
 
@@ -113,28 +115,28 @@ pub struct UploadLimits {
 
 impl UploadLimits {
     /// Whether a file may be uploaded; the refusal is a sentence for the person uploading.
-    pub fn check(&self, name: &str, size: u64) -> Result<(), String> {
+    pub fn check(&self, name: &str, size: u64) -> Result<(), Message> {
         if size == 0 {
-            return Err("Файл пустой".into());
+            return Err(crate::msg!("file-empty"));
         }
         if size > self.max_bytes {
             return Err(self.too_large());
         }
         let ext = extension(name);
         if !self.allowed_extensions.is_empty() && !self.allowed_extensions.contains(&ext) {
-            return Err(format!(
-                "Файлы этого типа загружать нельзя. Допустимые типы: {}",
-                self.allowed_extensions.join(", ")
+            return Err(crate::msg!(
+                "file-type-refused",
+                allowed = self.allowed_extensions.join(", ")
             ));
         }
         Ok(())
     }
 
     /// The refusal of a file over the size limit (also said while the file is still arriving).
-    pub fn too_large(&self) -> String {
-        format!(
-            "Файл больше допустимого размера ({} МБ)",
-            self.max_bytes.div_ceil(1024 * 1024)
+    pub fn too_large(&self) -> Message {
+        crate::msg!(
+            "file-too-large",
+            megabytes = self.max_bytes.div_ceil(1024 * 1024)
         )
     }
 }
@@ -166,7 +168,7 @@ impl PendingUploadRules {
 
     /// Whether an account holding `pending` bytes of unexpired uploads may add `adding` more;
     /// the refusal is a sentence for the person uploading.
-    pub fn check_quota(&self, pending: u64, adding: u64) -> Result<(), String> {
+    pub fn check_quota(&self, pending: u64, adding: u64) -> Result<(), Message> {
         if pending.saturating_add(adding) <= self.quota_bytes {
             return Ok(());
         }
@@ -174,13 +176,11 @@ impl PendingUploadRules {
     }
 
     /// The refusal of an upload over the quota.
-    pub fn over_quota(&self) -> String {
-        format!(
-            "Слишком много загруженных, но не отправленных файлов: вместе не больше {} МБ. \
-             Отправьте письмо или форму с уже загруженными файлами либо подождите: \
-             неотправленные файлы удаляются через {} ч.",
-            self.quota_bytes.div_ceil(1024 * 1024),
-            self.lifetime_hours
+    pub fn over_quota(&self) -> Message {
+        crate::msg!(
+            "file-pending-quota",
+            megabytes = self.quota_bytes.div_ceil(1024 * 1024),
+            hours = self.lifetime_hours
         )
     }
 }

@@ -2,6 +2,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::message::Message;
+
 /// The age from which parents and students must use a confirmed ESIA account.
 pub const CONFIRMED_ACCOUNT_AGE: u32 = 14;
 
@@ -72,23 +74,25 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
 
 /// Why a password sign-in is refused under the rule, and what to do; the wording carries
 /// «вход запрещён» so NetSchool clients classify it as a refusal, not a wrong password.
-pub fn password_refusal(required_from: NaiveDate) -> String {
-    format!(
-        "Вход запрещён: с {} родители и обучающиеся с {CONFIRMED_ACCOUNT_AGE} лет входят только \
-         через подтверждённую учётную запись портала госуслуг. Нажмите «Вход с учётной записью \
-         портала госуслуг»; если учётная запись ещё не подтверждена, подтвердите её в центре \
-         обслуживания или онлайн через банк.",
-        required_from.format("%d.%m.%Y")
+pub fn password_refusal(required_from: NaiveDate) -> Message {
+    crate::msg!(
+        "esia-password-sign-in-refused",
+        date = required_from.format("%d.%m.%Y").to_string(),
+        age = CONFIRMED_ACCOUNT_AGE
     )
 }
 
 /// Why an ESIA sign-in at `level` is refused under the rule, naming the level needed.
-pub fn esia_refusal(level: TrustLevel) -> String {
-    format!(
-        "Вход запрещён: родители и обучающиеся с {CONFIRMED_ACCOUNT_AGE} лет входят только с \
-         подтверждённой учётной записью портала госуслуг, а ваша учётная запись — {}. \
-         Подтвердите её в центре обслуживания или онлайн через банк и войдите снова.",
-        level.title()
+pub fn esia_refusal(level: TrustLevel) -> Message {
+    let level = match level {
+        TrustLevel::Simplified => crate::msg!("esia-trust-simplified"),
+        TrustLevel::Standard => crate::msg!("esia-trust-standard"),
+        TrustLevel::Confirmed => crate::msg!("esia-trust-confirmed"),
+    };
+    crate::msg!(
+        "esia-level-refused",
+        age = CONFIRMED_ACCOUNT_AGE,
+        level = level
     )
 }
 
@@ -133,7 +137,7 @@ mod tests {
 
     #[test]
     fn refusals_say_why_and_are_classified_as_refusals() {
-        let p = password_refusal(d(2018, 3, 1)).to_lowercase();
+        let p = password_refusal(d(2018, 3, 1)).to_string().to_lowercase();
         assert!(p.contains("вход запрещ") && p.contains("01.03.2018"), "{p}");
         let e = esia_refusal(TrustLevel::Standard);
         assert!(

@@ -2,6 +2,7 @@
 //! the period-mark hint, and who may keep or read a subject group's journal.
 
 use crate::marks::MARK_RANGE;
+use crate::message::Message;
 
 /// Special mark codes a teacher may type instead of a number (they do not count in averages).
 pub const MARK_CODES: [(&str, &str); 2] = [("ЗЧ", "зачёт"), ("НЗ", "незачёт")];
@@ -22,7 +23,7 @@ pub struct MarkEntry {
 /// Accepted: `5`…`1`; a code from [`MARK_CODES`]; `.`, `точка` or `долг` for a duty flag alone;
 /// a value followed by `.` or ` долг` for a mark that still owes work. Attendance («Н», «ОТ» …)
 /// is refused here because it belongs to the lesson's attendance, not to a mark.
-pub fn parse_mark(typed: &str) -> Result<Option<MarkEntry>, String> {
+pub fn parse_mark(typed: &str) -> Result<Option<MarkEntry>, Message> {
     let text = typed.trim().to_lowercase();
     if text.is_empty() {
         return Ok(None);
@@ -49,7 +50,7 @@ pub fn parse_mark(typed: &str) -> Result<Option<MarkEntry>, String> {
                 duty,
             }))
         } else {
-            Err("Отметка — число от 1 до 5".into())
+            Err(crate::msg!("mark-value-out-of-range"))
         };
     }
     if let Some((code, _)) = MARK_CODES.iter().find(|(c, _)| c.to_lowercase() == body) {
@@ -60,9 +61,9 @@ pub fn parse_mark(typed: &str) -> Result<Option<MarkEntry>, String> {
         }));
     }
     if matches!(body, "н" | "нн" | "от" | "б" | "уп" | "нп" | "оп" | "осв") {
-        return Err("Пропуск отмечается в посещаемости урока, а не в отметке".into());
+        return Err(crate::msg!("mark-is-attendance"));
     }
-    Err("Введите отметку 1–5, ЗЧ, НЗ или «.» (долг)".into())
+    Err(crate::msg!("mark-value-invalid"))
 }
 
 /// How a mark is shown in the journal cell and in its history («5», «ЗЧ», «.», «4.»; «» for none).
@@ -86,10 +87,10 @@ pub fn period_mark_hint(average: Option<f64>) -> Option<i32> {
 pub type FinalMark = (Option<i32>, Option<String>);
 
 /// Parses a period or year mark: empty clears it, else 1..5 or a code.
-pub fn parse_final_mark(typed: &str) -> Result<Option<FinalMark>, String> {
+pub fn parse_final_mark(typed: &str) -> Result<Option<FinalMark>, Message> {
     match parse_mark(typed)? {
         None => Ok(None),
-        Some(MarkEntry { duty: true, .. }) => Err("Итоговая отметка не может быть долгом".into()),
+        Some(MarkEntry { duty: true, .. }) => Err(crate::msg!("mark-final-is-duty")),
         Some(m) => Ok(Some((m.value, m.code))),
     }
 }

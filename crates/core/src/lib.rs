@@ -12,6 +12,7 @@ pub mod journal;
 pub mod login;
 pub mod mail;
 pub mod marks;
+pub mod message;
 pub mod organization;
 pub mod password_strength;
 pub mod person;

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use crate::message::Message;
 use crate::{login, text};
 
 /// One password a line, lower-cased, «ё» folded to «е».
@@ -53,13 +54,13 @@ fn forms(part: &str) -> Vec<String> {
 
 /// What is wrong with `password` as the password of an account with this login and the
 /// person's last and first names, or `None`. Case and «ё» are ignored everywhere.
-pub fn weakness(password: &str, login: &str, names: &[&str]) -> Option<&'static str> {
+pub fn weakness(password: &str, login: &str, names: &[&str]) -> Option<Message> {
     if is_common(password) {
-        return Some("Этот пароль слишком распространён, его легко подобрать: придумайте другой");
+        return Some(crate::msg!("password-common"));
     }
     let folded = text::normalise(password);
     if forms(login).iter().any(|f| folded.contains(f.as_str())) {
-        return Some("Пароль не должен содержать имя пользователя");
+        return Some(crate::msg!("password-contains-login"));
     }
     let named = names
         .iter()
@@ -67,7 +68,7 @@ pub fn weakness(password: &str, login: &str, names: &[&str]) -> Option<&'static 
         .flat_map(forms)
         .any(|f| folded.contains(f.as_str()));
     if named {
-        return Some("Пароль не должен содержать вашу фамилию или имя");
+        return Some(crate::msg!("password-contains-name"));
     }
     None
 }
@@ -104,15 +105,21 @@ mod tests {
     fn login_and_names_are_refused_inside_the_password() {
         let names = ["Ёлкина", "Алёна"];
         assert_eq!(
-            weakness("xx-ElkinaA-2024", "ElkinaA", &names),
+            weakness("xx-ElkinaA-2024", "ElkinaA", &names)
+                .map(|m| m.to_string())
+                .as_deref(),
             Some("Пароль не должен содержать имя пользователя")
         );
         assert_eq!(
-            weakness("моя-елкина-фамилия", "ElkinaA", &names),
+            weakness("моя-елкина-фамилия", "ElkinaA", &names)
+                .map(|m| m.to_string())
+                .as_deref(),
             Some("Пароль не должен содержать вашу фамилию или имя")
         );
         assert_eq!(
-            weakness("ALENA!!2011x", "ElkinaA", &names),
+            weakness("ALENA!!2011x", "ElkinaA", &names)
+                .map(|m| m.to_string())
+                .as_deref(),
             Some("Пароль не должен содержать вашу фамилию или имя")
         );
         assert_eq!(weakness("Ласточка-над-Волгой-7", "ElkinaA", &names), None);

@@ -2,6 +2,7 @@
 //! every name of a person passes before it is stored.
 
 use crate::UnknownCode;
+use crate::message::Message;
 
 /// Пол.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,15 +46,31 @@ impl Gender {
 }
 
 /// Why a SNILS was refused; the message is for the person who typed it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnilsError {
     /// Not eleven digits.
-    #[error("СНИЛС состоит из 11 цифр: 123-456-789 01")]
     Format,
     /// The last two digits do not match the first nine.
-    #[error("Неверная контрольная сумма СНИЛС — проверьте цифры")]
     Checksum,
 }
+
+impl SnilsError {
+    /// What the person reads.
+    pub fn message(self) -> Message {
+        match self {
+            SnilsError::Format => crate::msg!("snils-format"),
+            SnilsError::Checksum => crate::msg!("snils-checksum"),
+        }
+    }
+}
+
+impl std::fmt::Display for SnilsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for SnilsError {}
 
 /// The check number of the first nine digits of a SNILS (weights 9…1, modulo 101, 100 → 00).
 fn snils_check(digits: &[u32; 9]) -> u32 {
@@ -103,21 +120,35 @@ pub fn full_name(last: &str, first: &str, middle: &str) -> String {
 }
 
 /// Why a name was refused; the message goes next to the field (or after the column's name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameError {
     /// Starts like a spreadsheet formula.
-    #[error("не может начинаться со знаков «=», «+», «-» или «@»")]
     FormulaPrefix,
 }
 
 impl NameError {
     /// The message as a sentence of its own, for the line next to a form field.
-    pub fn sentence(self) -> &'static str {
+    pub fn sentence(self) -> Message {
         match self {
-            NameError::FormulaPrefix => "Не может начинаться со знаков «=», «+», «-» или «@»",
+            NameError::FormulaPrefix => crate::msg!("name-formula-prefix"),
+        }
+    }
+
+    /// The message as the end of a sentence that names the column first.
+    pub fn message(self) -> Message {
+        match self {
+            NameError::FormulaPrefix => crate::msg!("name-formula-prefix-after-column"),
         }
     }
 }
+
+impl std::fmt::Display for NameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
+    }
+}
+
+impl std::error::Error for NameError {}
 
 /// Characters that make a spreadsheet cell a formula (or a DDE call) when they come first; the
 /// full-width forms count too, as some spreadsheets read them the same way.

@@ -6,6 +6,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::message::Message;
+
 /// How failed sign-ins are counted and paused. Every number is the operator's to change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockoutRules {
@@ -126,49 +128,29 @@ pub fn plural<'a>(n: u64, one: &'a str, few: &'a str, many: &'a str) -> &'a str 
 
 /// «через минуту», «через 2 минуты», «через 5 минут», «через час», «через 3 часа»:
 /// the wait rounded up to whole minutes (whole hours from an hour on).
-pub fn wait_words(wait: Duration) -> String {
+pub fn wait_words(wait: Duration) -> Message {
     let secs = wait.num_seconds().max(1) as u64;
     let minutes = secs.div_ceil(60);
     if minutes < 60 {
-        if minutes == 1 {
-            return "через минуту".into();
-        }
-        return format!(
-            "через {minutes} {}",
-            plural(minutes, "минуту", "минуты", "минут")
-        );
+        return crate::msg!("wait-minutes", minutes = minutes);
     }
-    let hours = minutes.div_ceil(60);
-    if hours == 1 {
-        return "через час".into();
-    }
-    format!("через {hours} {}", plural(hours, "час", "часа", "часов"))
+    crate::msg!("wait-hours", hours = minutes.div_ceil(60))
 }
 
 /// The SGO lockout answer (spec §2.5), which the NetSchool clients recognise as a lockout:
 /// «Вы совершили 3 неудачные попытки входа. Следующая попытка может быть совершена не ранее
 /// чем через минуту».
-pub fn lockout_message(failures: u32, wait: Duration) -> String {
-    let n = u64::from(failures);
-    let attempts = plural(
-        n,
-        "неудачную попытку",
-        "неудачные попытки",
-        "неудачных попыток",
-    );
-    format!(
-        "Вы совершили {n} {attempts} входа. Следующая попытка может быть совершена не ранее чем {}",
-        wait_words(wait)
+pub fn lockout_message(failures: u32, wait: Duration) -> Message {
+    crate::msg!(
+        "sign-in-locked-out",
+        failures = failures,
+        wait = wait_words(wait)
     )
 }
 
 /// The answer to an address that failed too often across logins.
-pub fn address_message(wait: Duration) -> String {
-    format!(
-        "Слишком много неудачных попыток входа с вашего адреса. Следующая попытка может быть \
-         совершена не ранее чем {}",
-        wait_words(wait)
-    )
+pub fn address_message(wait: Duration) -> Message {
+    crate::msg!("sign-in-address-locked-out", wait = wait_words(wait))
 }
 
 /// A user agent cut to what a person recognises: the browser or client and its system.
@@ -262,7 +244,7 @@ mod tests {
             lockout_message(3, Duration::minutes(1)),
             address_message(Duration::minutes(5)),
         ] {
-            let lower = m.to_lowercase();
+            let lower = m.to_string().to_lowercase();
             assert!(lower.contains("следующая попытка") && lower.contains("не ранее чем"));
         }
     }

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Timelike, Utc};
 
 use crate::AccountId;
-use crate::protection::plural;
+use crate::message::Message;
 
 /// Something counted per account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +29,11 @@ impl RateAction {
         }
     }
 
-    fn what(self) -> &'static str {
+    fn what(self) -> Message {
         match self {
-            RateAction::SignIn => "Слишком много входов в систему",
-            RateAction::Mail => "Слишком много отправленных сообщений",
-            RateAction::Upload => "Слишком много загруженных файлов",
+            RateAction::SignIn => crate::msg!("rate-sign-ins"),
+            RateAction::Mail => crate::msg!("rate-mail"),
+            RateAction::Upload => crate::msg!("rate-uploads"),
         }
     }
 }
@@ -97,12 +97,8 @@ pub fn exceeded(rules: &RateRules, action: RateAction, count: i64) -> bool {
 }
 
 /// What the person reads when refused.
-pub fn message(action: RateAction, wait_seconds: u64) -> String {
-    format!(
-        "{}. Повторите попытку через {wait_seconds} {}.",
-        action.what(),
-        plural(wait_seconds, "секунду", "секунды", "секунд")
-    )
+pub fn message(action: RateAction, wait_seconds: u64) -> Message {
+    crate::msg!("rate-limited", what = action.what(), seconds = wait_seconds)
 }
 
 #[cfg(test)]
@@ -143,6 +139,10 @@ mod tests {
             message(RateAction::Mail, 21),
             "Слишком много отправленных сообщений. Повторите попытку через 21 секунду."
         );
-        assert!(message(RateAction::SignIn, 5).ends_with("5 секунд."));
+        assert!(
+            message(RateAction::SignIn, 5)
+                .to_string()
+                .ends_with("5 секунд.")
+        );
     }
 }

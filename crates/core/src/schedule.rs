@@ -5,6 +5,8 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
+use crate::message::Message;
+
 /// How a year is divided for a range of grades.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {
@@ -124,9 +126,9 @@ pub const GRADES: std::ops::RangeInclusive<i32> = 1..=11;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemeProblem {
     /// The grade range (field `grades`).
-    Grades(String),
+    Grades(Message),
     /// The period with this 0-based index.
-    Period(usize, String),
+    Period(usize, Message),
 }
 
 /// Checks a scheme for grades `grades` with `periods` against the year and against the grade
@@ -140,31 +142,32 @@ pub fn check_scheme(
     let mut problems = Vec::new();
     let (from, to) = grades;
     if !GRADES.contains(&from) || !GRADES.contains(&to) {
-        problems.push(SchemeProblem::Grades("Параллели — числа от 1 до 11".into()));
+        problems.push(SchemeProblem::Grades(crate::msg!(
+            "periods-grades-out-of-range"
+        )));
     } else if from > to {
-        problems.push(SchemeProblem::Grades(
-            "Первая параллель не может быть больше последней".into(),
-        ));
+        problems.push(SchemeProblem::Grades(crate::msg!(
+            "periods-grades-reversed"
+        )));
     } else if let Some((a, b)) = taken_grades.iter().find(|(a, b)| from <= *b && *a <= to) {
-        problems.push(SchemeProblem::Grades(format!(
-            "Для {a}–{b} классов в этом году уже заданы периоды"
+        problems.push(SchemeProblem::Grades(crate::msg!(
+            "periods-grades-taken",
+            from = *a,
+            to = *b
         )));
     }
     for (i, p) in periods.iter().enumerate() {
         if p.from > p.to {
             problems.push(SchemeProblem::Period(
                 i,
-                "Дата окончания раньше даты начала".into(),
+                crate::msg!("date-end-before-start"),
             ));
         } else if !year.contains(p.from) || !year.contains(p.to) {
-            problems.push(SchemeProblem::Period(
-                i,
-                "Период должен быть внутри учебного года".into(),
-            ));
+            problems.push(SchemeProblem::Period(i, crate::msg!("period-outside-year")));
         } else if i > 0 && periods[i - 1].from <= periods[i - 1].to && p.from <= periods[i - 1].to {
             problems.push(SchemeProblem::Period(
                 i,
-                "Период пересекается с предыдущим или идёт раньше него".into(),
+                crate::msg!("period-overlaps-previous"),
             ));
         }
     }
@@ -191,26 +194,23 @@ pub struct Bell {
 }
 
 /// Checks the bells of one shift; returns the problem and the number of the bell it concerns.
-pub fn check_bells(bells: &[Bell]) -> Vec<(i32, String)> {
+pub fn check_bells(bells: &[Bell]) -> Vec<(i32, Message)> {
     let mut problems = Vec::new();
     let mut sorted: Vec<&Bell> = bells.iter().collect();
     sorted.sort_by_key(|b| b.number);
     for (i, b) in sorted.iter().enumerate() {
         if b.end <= b.start {
-            problems.push((b.number, "Конец урока должен быть позже начала".into()));
+            problems.push((b.number, crate::msg!("bell-end-before-start")));
         } else if let Some(other) = sorted
             .iter()
             .take(i)
             .find(|o| o.end > o.start && b.start < o.end && o.start < b.end)
         {
-            problems.push((
-                b.number,
-                format!("Урок пересекается с уроком №{}", other.number),
-            ));
+            problems.push((b.number, crate::msg!("bell-overlaps", other = other.number)));
         } else if i > 0 && sorted[i - 1].end <= sorted[i - 1].start {
             // The previous bell is already reported; an order check against it would only repeat that.
         } else if i > 0 && b.start < sorted[i - 1].start {
-            problems.push((b.number, "Уроки должны идти по порядку номеров".into()));
+            problems.push((b.number, crate::msg!("bell-out-of-order")));
         }
     }
     problems
@@ -343,9 +343,11 @@ mod tests {
         assert!(check_scheme(year, (1, 9), &good, &[(10, 11)]).is_empty());
         assert_eq!(
             check_scheme(year, (9, 11), &good, &[(1, 9)]),
-            vec![SchemeProblem::Grades(
-                "Для 1–9 классов в этом году уже заданы периоды".into()
-            )]
+            vec![SchemeProblem::Grades(crate::msg!(
+                "periods-grades-taken",
+                from = 1,
+                to = 9
+            ))]
         );
         assert!(matches!(
             check_scheme(year, (0, 12), &good, &[])[0],
@@ -361,7 +363,7 @@ mod tests {
             check_scheme(year, (1, 9), &overlapping, &[]),
             vec![SchemeProblem::Period(
                 1,
-                "Период пересекается с предыдущим или идёт раньше него".into()
+                crate::msg!("period-overlaps-previous")
             )]
         );
         let mut outside = good.clone();
@@ -423,7 +425,10 @@ mod tests {
             },
         ];
         assert_eq!(
-            check_bells(&overlapping),
+            check_bells(&overlapping)
+                .into_iter()
+                .map(|(n, m)| (n, m.to_string()))
+                .collect::<Vec<_>>(),
             vec![(2, "Урок пересекается с уроком №1".to_owned())]
         );
         let out_of_order = [

@@ -1,6 +1,7 @@
 //! Rules for what a person changes about themself: how they are shown and reached, and their
 //! password. Each check returns the cleaned value or a Russian message for the form.
 
+use crate::message::Message;
 use crate::text;
 
 /// Longest name shown on screen.
@@ -51,21 +52,21 @@ impl Channel {
 
 /// The name shown on screen: required, at most [`MAX_DISPLAY_NAME`] characters, cleaned by the
 /// rule for every person's name ([`crate::person::clean_person_name`]).
-pub fn check_display_name(input: &str) -> Result<String, &'static str> {
+pub fn check_display_name(input: &str) -> Result<String, Message> {
     let name = crate::person::clean_person_name(input)
-        .map_err(|_| "Имя на экране не может начинаться со знаков «=», «+», «-» или «@»")?;
+        .map_err(|_| crate::msg!("display-name-formula-prefix"))?;
     if name.is_empty() {
-        return Err("Укажите имя, которое будет показано на экране");
+        return Err(crate::msg!("display-name-required"));
     }
     if name.chars().count() > MAX_DISPLAY_NAME {
-        return Err("Имя на экране должно быть не длиннее 100 символов");
+        return Err(crate::msg!("display-name-too-long"));
     }
     Ok(name)
 }
 
 /// An e-mail address (empty is allowed and means "none"); the domain is lower-cased.
-pub fn check_email(input: &str) -> Result<String, &'static str> {
-    const BAD: &str = "Адрес электронной почты указан неверно (пример: name@example.ru)";
+pub fn check_email(input: &str) -> Result<String, Message> {
+    const BAD: Message = crate::msg!("email-invalid");
     let email = input.trim();
     if email.is_empty() {
         return Ok(String::new());
@@ -100,8 +101,8 @@ pub fn check_email(input: &str) -> Result<String, &'static str> {
 
 /// A telephone number (empty is allowed): digits, `+`, spaces, brackets and dashes. Russian
 /// numbers (`8…` or `+7…`, 11 digits) are written `+7 (XXX) XXX-XX-XX`, others `+digits` or digits.
-pub fn normalise_phone(input: &str) -> Result<String, &'static str> {
-    const BAD: &str = "Номер телефона может содержать только цифры, «+», пробелы, скобки и дефисы";
+pub fn normalise_phone(input: &str) -> Result<String, Message> {
+    const BAD: Message = crate::msg!("phone-characters-invalid");
     let phone = input.trim();
     if phone.is_empty() {
         return Ok(String::new());
@@ -114,11 +115,11 @@ pub fn normalise_phone(input: &str) -> Result<String, &'static str> {
     }
     let plus = phone.starts_with('+');
     if phone.chars().skip(1).any(|c| c == '+') {
-        return Err("Знак «+» может стоять только в начале номера");
+        return Err(crate::msg!("phone-plus-not-first"));
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 5 || digits.len() > 15 {
-        return Err("В номере телефона должно быть от 5 до 15 цифр");
+        return Err(crate::msg!("phone-digit-count"));
     }
     let russian = digits.len() == 11
         && ((plus && digits.starts_with('7')) || (!plus && digits.starts_with('8')));
@@ -133,7 +134,7 @@ pub fn normalise_phone(input: &str) -> Result<String, &'static str> {
 }
 
 /// The address of an electronic-signature certificate: empty, or an `https://` address.
-pub fn check_certificate_url(input: &str) -> Result<String, &'static str> {
+pub fn check_certificate_url(input: &str) -> Result<String, Message> {
     let url = input.trim();
     if url.is_empty() {
         return Ok(String::new());
@@ -143,7 +144,7 @@ pub fn check_certificate_url(input: &str) -> Result<String, &'static str> {
         .filter(|scheme| scheme.eq_ignore_ascii_case("https://"))
         .map(|_| &url[8..])
     else {
-        return Err("Адрес сертификата должен начинаться с https://");
+        return Err(crate::msg!("certificate-url-not-https"));
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host_ok = !host.is_empty()
@@ -152,7 +153,7 @@ pub fn check_certificate_url(input: &str) -> Result<String, &'static str> {
             .chars()
             .all(|c| c.is_alphanumeric() || ".-:[]".contains(c));
     if url.len() > MAX_URL || !host_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("Адрес сертификата указан неверно (пример: https://ca.example.ru/cert.cer)");
+        return Err(crate::msg!("certificate-url-invalid"));
     }
     Ok(format!("https://{rest}"))
 }
@@ -166,30 +167,24 @@ pub fn new_password_problem(
     new: &str,
     repeat: &str,
     min_len: usize,
-) -> Option<(&'static str, String)> {
+) -> Option<(&'static str, Message)> {
     if new.chars().count() < min_len {
         return Some((
             "new_password",
-            format!("Пароль должен содержать не менее {min_len} символов"),
+            crate::msg!("password-too-short", min = min_len),
         ));
     }
     if new.chars().any(char::is_control) {
-        return Some((
-            "new_password",
-            "Пароль содержит недопустимые символы".into(),
-        ));
+        return Some(("new_password", crate::msg!("password-characters-invalid")));
     }
     if text::normalise(new) == text::normalise(login) {
-        return Some((
-            "new_password",
-            "Пароль не должен совпадать с именем пользователя".into(),
-        ));
+        return Some(("new_password", crate::msg!("password-equals-login")));
     }
     if let Some(weak) = crate::password_strength::weakness(new, login, names) {
-        return Some(("new_password", weak.into()));
+        return Some(("new_password", weak));
     }
     if new != repeat {
-        return Some(("repeat_password", "Пароли не совпадают".into()));
+        return Some(("repeat_password", crate::msg!("password-repeat-mismatch")));
     }
     None
 }

@@ -1,6 +1,10 @@
 //! HTTP: the HTML interface (`ui`), the NetSchool wire API (`webapi`). Thin: parse, call
 //! `sgo-app`, render.
 
+// `msg!` (a catalogue message) is written at hundreds of call sites: in scope everywhere.
+#[macro_use]
+extern crate sgo_core;
+
 mod cookies;
 mod download;
 mod extract;

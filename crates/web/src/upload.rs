@@ -23,7 +23,7 @@ use read::{FieldBody, FieldSource, Refusal};
 pub(crate) const UPLOAD_BODY_LIMIT: usize = 52 * 1024 * 1024;
 
 /// The refusal of a form whose token is missing, wrong or comes after a file.
-pub(crate) const STALE_FORM: &str = "Срок действия формы истёк. Обновите страницу.";
+pub(crate) const STALE_FORM: sgo_app::Message = msg!("form-stale");
 
 /// A multipart form: its text fields in order, and the files that were chosen.
 #[derive(Debug, Default)]
@@ -61,7 +61,7 @@ pub(crate) async fn read_multipart(
     multipart: &mut Multipart,
     gate: Gate<'_>,
     limits: FormLimits,
-) -> Result<MultipartForm, (StatusCode, String)> {
+) -> Result<MultipartForm, (StatusCode, sgo_app::Message)> {
     match read::read_form(multipart, gate, limits.file_bytes).await {
         Ok(form) => Ok(MultipartForm {
             fields: Fields::from_pairs(form.pairs),
@@ -82,16 +82,13 @@ pub(crate) async fn read_multipart(
         }),
         Err(Refusal::TooLarge) => Err((
             StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "Слишком большой запрос: не больше {} МБ вместе со всеми файлами.",
-                limits.body_bytes.div_ceil(1024 * 1024)
+            msg!(
+                "form-request-too-large",
+                megabytes = limits.body_bytes.div_ceil(1024 * 1024)
             ),
         )),
-        Err(Refusal::Malformed) => Err((
-            StatusCode::BAD_REQUEST,
-            "Не удалось принять форму с файлами; попробуйте ещё раз.".to_owned(),
-        )),
-        Err(Refusal::Stale) => Err((StatusCode::FORBIDDEN, STALE_FORM.to_owned())),
+        Err(Refusal::Malformed) => Err((StatusCode::BAD_REQUEST, msg!("form-files-not-received"))),
+        Err(Refusal::Stale) => Err((StatusCode::FORBIDDEN, STALE_FORM)),
     }
 }
 

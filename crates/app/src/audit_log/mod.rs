@@ -202,14 +202,12 @@ impl App {
         }
         let area = query.area.trim();
         if !area.is_empty() && !AREAS.iter().any(|(a, _)| *a == area) {
-            return Err(AppError::BadRequest("Неизвестный раздел журнала".into()));
+            return Err(AppError::BadRequest(msg!("audit-log-area-unknown")));
         }
         if let (Some(from), Some(to)) = (query.from, query.to)
             && from > to
         {
-            return Err(AppError::BadRequest(
-                "Дата «с» должна быть не позже даты «по»".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("audit-log-dates-reversed")));
         }
         let filter = AuditLogFilter {
             organization_id: organization_id.map(OrganizationId::get),

@@ -21,11 +21,11 @@ fn claimed_level(identity: &Identity) -> TrustLevel {
 }
 
 /// What to tell a person the provider sent back with an error instead of a code.
-fn provider_error_text(error: &str) -> String {
+fn provider_error_text(error: &str) -> crate::Message {
     if error == "access_denied" {
-        "Вход через портал госуслуг отменён.".to_owned()
+        msg!("esia-cancelled")
     } else {
-        format!("Портал госуслуг вернул ошибку ({error}). Попробуйте ещё раз.")
+        msg!("esia-provider-error", error = error)
     }
 }
 
@@ -109,9 +109,7 @@ impl App {
         };
         let identity = provider.finish(code, &start).await.map_err(|e| {
             tracing::warn!(error = %e, "ESIA callback failed");
-            AppError::LoginRefused(
-                "Не удалось получить данные с портала госуслуг. Начните вход заново.".into(),
-            )
+            AppError::LoginRefused(msg!("esia-callback-failed"))
         })?;
         let level = claimed_level(&identity);
         let fresh = self

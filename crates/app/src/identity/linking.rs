@@ -128,7 +128,7 @@ impl App {
             .delete_esia_link(link_id, actor.account_id.get())
             .await?
         {
-            return Err(AppError::NotFound("Привязка не найдена".into()));
+            return Err(AppError::NotFound(msg!("esia-link-not-found")));
         }
         self.audit(
             Some(actor.account_id),

@@ -101,11 +101,7 @@ pub enum EsiaOutcome {
 
 /// The refusal for a state that is unknown, expired, used, or not this browser's.
 fn stale() -> AppError {
-    AppError::LoginRefused(
-        "Сеанс входа через портал госуслуг не найден, устарел или уже использован. \
-         Начните вход заново."
-            .into(),
-    )
+    AppError::LoginRefused(msg!("esia-login-state-invalid"))
 }
 
 impl App {
@@ -121,9 +117,9 @@ impl App {
     }
 
     fn provider(&self) -> AppResult<&IdentityProvider> {
-        self.identity.as_deref().ok_or_else(|| {
-            AppError::LoginRefused("Вход через портал госуслуг на этом портале не настроен".into())
-        })
+        self.identity
+            .as_deref()
+            .ok_or_else(|| AppError::LoginRefused(msg!("esia-not-configured")))
     }
 
     async fn describe_links(&self, links: Vec<EsiaLinkRecord>) -> AppResult<Vec<EsiaAccount>> {

@@ -13,7 +13,7 @@ impl App {
         self.store
             .organization_region(admin.organization().get())
             .await?
-            .ok_or_else(|| AppError::NotFound("Регион не найден".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("region-not-found")))
     }
 
     /// The administered region's ESIA rules.

@@ -90,9 +90,7 @@ impl App {
                 "esia: учётная запись не привязана".into(),
             )
             .await;
-            return Err(AppError::LoginRefused(
-                "Эта учётная запись не привязана к вашей учётной записи портала госуслуг".into(),
-            ));
+            return Err(AppError::LoginRefused(msg!("esia-account-not-linked")));
         };
         let level = stored_level(&state);
         if level != TrustLevel::Confirmed

@@ -103,9 +103,7 @@ impl App {
         let provider = self.provider()?;
         provider.start().await.map_err(|e| {
             tracing::warn!(error = %e, "ESIA authorization could not start");
-            AppError::LoginRefused(
-                "Портал госуслуг сейчас недоступен. Попробуйте войти позже.".into(),
-            )
+            AppError::LoginRefused(msg!("esia-unavailable"))
         })
     }
 

@@ -98,7 +98,7 @@ impl App {
             .store
             .year(group.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let periods = self
             .store
             .periods(group.academic_year_id, group.grade)
@@ -109,7 +109,7 @@ impl App {
                     .iter()
                     .find(|p| p.id == id)
                     .cloned()
-                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?,
+                    .ok_or_else(|| AppError::NotFound(msg!("period-not-found")))?,
             ),
             None => periods
                 .iter()
@@ -185,7 +185,7 @@ impl App {
     ) -> AppResult<MarkSaved> {
         let assignment = assignment.get();
         let student = student.get();
-        let missing = || AppError::NotFound("Задание не найдено".into());
+        let missing = || AppError::NotFound(msg!("assignment-not-found"));
         let (group, lesson_id, _) = self
             .store
             .assignment_ties(assignment, actor.account_id.get())
@@ -204,9 +204,7 @@ impl App {
             .group_students(group.id, lesson.date, lesson.date)
             .await?;
         if !members.iter().any(|s| s.id == student) {
-            return Err(AppError::BadRequest(
-                "Ученик не относится к этой группе".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("student-not-in-group")));
         }
         let entry = parse_mark(typed).map_err(AppError::BadRequest)?;
         let old = self.store.journal_mark(assignment, student).await?;
@@ -289,7 +287,7 @@ impl App {
     )> {
         let assignment = assignment.get();
         let student = student.get();
-        let missing = || AppError::NotFound("Задание не найдено".into());
+        let missing = || AppError::NotFound(msg!("assignment-not-found"));
         let (group, lesson_id, _) = self
             .store
             .assignment_ties(assignment, actor.account_id.get())
@@ -311,7 +309,7 @@ impl App {
             .await?
             .into_iter()
             .find(|s| s.id == student)
-            .ok_or_else(|| AppError::NotFound("Ученик не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("student-not-found")))?;
         let mark = self.store.journal_mark(assignment, student).await?;
         let history = self.store.mark_history(assignment, student).await?;
         let person = Named {
@@ -346,7 +344,7 @@ impl App {
             .store
             .year(group.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let (from, to, label) = match period {
             Some(id) => {
                 let p = self
@@ -355,16 +353,14 @@ impl App {
                     .await?
                     .into_iter()
                     .find(|p| p.id == id)
-                    .ok_or_else(|| AppError::NotFound("Период не найден".into()))?;
+                    .ok_or_else(|| AppError::NotFound(msg!("period-not-found")))?;
                 (p.start_date, p.end_date, p.name)
             }
             None => (year.start_date, year.end_date, "год".to_owned()),
         };
         let students = self.store.group_students(group_id, from, to).await?;
         if !students.iter().any(|s| s.id == student) {
-            return Err(AppError::BadRequest(
-                "Ученик не относится к этой группе".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("student-not-in-group")));
         }
         let mark = parse_final_mark(typed).map_err(AppError::BadRequest)?;
         let shown = mark

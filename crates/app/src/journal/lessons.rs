@@ -108,7 +108,7 @@ impl App {
             .store
             .journal_lesson(id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Урок не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("lesson-not-found")))?;
         let (group, access) = self
             .journal_group_access(actor, lesson.subject_group_id, Some(id))
             .await?;
@@ -150,7 +150,7 @@ impl App {
             .store
             .journal_lesson(id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Урок не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("lesson-not-found")))?;
         let group = self
             .journal_group_writable(actor, lesson.subject_group_id, Some(id))
             .await?;
@@ -169,9 +169,7 @@ impl App {
         let (lesson, group) = self.writable_lesson(actor, id).await?;
         let topic = topic.trim();
         if topic.chars().count() > 500 {
-            return Err(AppError::BadRequest(
-                "Тема урока — не длиннее 500 символов".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("lesson-topic-too-long")));
         }
         if topic == lesson.topic {
             return Ok(());
@@ -214,17 +212,17 @@ impl App {
             Err(_) => None,
         };
         if kind.is_none() {
-            errors.add("type", "Выберите тип задания");
+            errors.add("type", msg!("assignment-type-required"));
         }
         let title = input.title.trim();
         if title.is_empty() {
-            errors.add("title", "Укажите тему задания");
+            errors.add("title", msg!("assignment-title-required"));
         } else if title.chars().count() > 300 {
-            errors.add("title", "Тема задания — не длиннее 300 символов");
+            errors.add("title", msg!("assignment-title-too-long"));
         }
         let description = input.description.trim();
         if description.chars().count() > 10_000 {
-            errors.add("description", "Описание — не длиннее 10 000 символов");
+            errors.add("description", msg!("assignment-description-too-long"));
         }
         let due = if input.due_date.trim().is_empty() {
             Some(lesson.date)
@@ -232,8 +230,8 @@ impl App {
             NaiveDate::parse_from_str(input.due_date.trim(), "%Y-%m-%d").ok()
         };
         match due {
-            None => errors.add("due", "Укажите дату в виде ГГГГ-ММ-ДД"),
-            Some(d) if d < lesson.date => errors.add("due", "Срок сдачи не раньше дня урока"),
+            None => errors.add("due", msg!("assignment-due-invalid")),
+            Some(d) if d < lesson.date => errors.add("due", msg!("assignment-due-before-lesson")),
             _ => {}
         }
         let weight = match (input.weight.trim(), &kind) {
@@ -242,7 +240,7 @@ impl App {
             (w, _) => match w.parse::<i32>() {
                 Ok(w) if (1..=100).contains(&w) => Some(w),
                 _ => {
-                    errors.add("weight", "Вес — целое число от 1 до 100");
+                    errors.add("weight", msg!("weight-invalid"));
                     None
                 }
             },
@@ -251,9 +249,9 @@ impl App {
             return Err(FormError::Invalid(errors));
         }
         let (Some(kind), Some(due), Some(weight)) = (kind, due, weight) else {
-            return Err(FormError::Refused(AppError::BadRequest(
-                "Проверьте поля формы".into(),
-            )));
+            return Err(FormError::Refused(AppError::BadRequest(msg!(
+                "form-check-fields"
+            ))));
         };
         let uploaded = self.upload_all(actor, files).await?;
         let id = self
@@ -303,7 +301,7 @@ impl App {
         let id = id.get();
         let (lesson, group) = self.writable_lesson(actor, lesson_id).await?;
         if !self.store.delete_assignment(lesson_id, id).await? {
-            return Err(AppError::NotFound("Задание не найдено".into()));
+            return Err(AppError::NotFound(msg!("assignment-not-found")));
         }
         self.catch_up().await;
         self.audit_change(
@@ -337,14 +335,12 @@ impl App {
         let mut parsed = Vec::new();
         for (student, code) in codes {
             if !students.iter().any(|s| s.id == *student) {
-                return Err(AppError::BadRequest(
-                    "Ученик не относится к этой группе".into(),
-                ));
+                return Err(AppError::BadRequest(msg!("student-not-in-group")));
             }
             let code = match code.trim() {
                 "" => None,
                 c => Some(AttendanceCode::from_abbr(c).map_err(|_| {
-                    AppError::BadRequest(format!("Неизвестный код посещаемости «{c}»"))
+                    AppError::BadRequest(msg!("mark-attendance-code-unknown", code = c))
                 })?),
             };
             parsed.push((*student, code));

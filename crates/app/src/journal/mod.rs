@@ -42,7 +42,7 @@ impl App {
         group_id: i64,
         lesson: Option<i64>,
     ) -> AppResult<(JournalGroupRecord, JournalAccess)> {
-        let missing = || AppError::NotFound("Класс/группа не найдены".into());
+        let missing = || AppError::NotFound(msg!("journal-group-not-found"));
         let group = self
             .store
             .journal_group(group_id)

@@ -56,22 +56,22 @@ fn check(input: &AssignmentTypeInput) -> Result<AssignmentTypeFields, FieldError
     let mut errors = FieldErrors::default();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errors.add("name", "Название — от 1 до 100 символов");
+        errors.add("name", msg!("assignment-type-name-invalid"));
     }
     let abbr = input.abbr.trim();
     if abbr.is_empty() || abbr.chars().count() > 10 {
-        errors.add("abbr", "Сокращение — от 1 до 10 символов");
+        errors.add("abbr", msg!("assignment-type-abbreviation-invalid"));
     }
     let weight = input.default_weight.trim().parse::<i32>().ok();
     if !weight.is_some_and(|w| (1..=100).contains(&w)) {
-        errors.add("weight", "Вес — целое число от 1 до 100");
+        errors.add("weight", msg!("weight-invalid"));
     }
     let order = match input.sort_order.trim() {
         "" => Some(0),
         o => o.parse::<i32>().ok().filter(|o| (0..=10_000).contains(o)),
     };
     if order.is_none() {
-        errors.add("order", "Порядок — целое число от 0 до 10000");
+        errors.add("order", msg!("assignment-type-order-invalid"));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -120,13 +120,13 @@ impl App {
             .any(|t| Some(t.id) != id && t.abbr.to_lowercase() == fields.abbr.to_lowercase());
         if taken {
             let mut errors = FieldErrors::default();
-            errors.add("abbr", "Такое сокращение уже есть");
+            errors.add("abbr", msg!("assignment-type-abbreviation-taken"));
             return Err(FormError::Invalid(errors));
         }
         let (id, verb) = match id {
             Some(id) => {
                 if !self.store.update_assignment_type(org, id, &fields).await? {
-                    return Err(AppError::NotFound("Тип задания не найден".into()).into());
+                    return Err(AppError::NotFound(msg!("assignment-type-not-found")).into());
                 }
                 (id, "update")
             }

@@ -111,15 +111,16 @@ impl App {
     pub async fn send_message(&self, actor: &Actor, c: Compose, origin: &Origin) -> AppResult<i64> {
         let subject: String = c.subject.trim().chars().collect();
         if subject.is_empty() {
-            return Err(AppError::BadRequest("Укажите тему письма".into()));
+            return Err(AppError::BadRequest(msg!("mail-subject-required")));
         }
         if subject.chars().count() > MAX_SUBJECT {
-            return Err(AppError::BadRequest(format!(
-                "Тема длиннее {MAX_SUBJECT} символов"
+            return Err(AppError::BadRequest(msg!(
+                "mail-subject-too-long",
+                max = MAX_SUBJECT
             )));
         }
         if c.text.chars().count() > MAX_BODY {
-            return Err(AppError::BadRequest("Текст письма слишком длинный".into()));
+            return Err(AppError::BadRequest(msg!("mail-body-too-long")));
         }
         let body = if c.is_html {
             crate::html::sanitize(&c.text)
@@ -137,10 +138,10 @@ impl App {
             }
         }
         if recipients.is_empty() && !c.draft {
-            return Err(AppError::BadRequest("Укажите получателя".into()));
+            return Err(AppError::BadRequest(msg!("mail-recipient-required")));
         }
         if recipients.len() > MAX_RECIPIENTS {
-            return Err(AppError::BadRequest("Слишком много получателей".into()));
+            return Err(AppError::BadRequest(msg!("mail-too-many-recipients")));
         }
         let directory = self.mail_directory(actor).await?;
         let mut names = Vec::new();
@@ -152,8 +153,9 @@ impl App {
                     }
                 }
                 None => {
-                    return Err(AppError::BadRequest(format!(
-                        "Получатель {id} недоступен: писать можно только адресатам из вашего справочника"
+                    return Err(AppError::BadRequest(msg!(
+                        "mail-recipient-unavailable",
+                        id = *id
                     )));
                 }
             }
@@ -164,9 +166,7 @@ impl App {
                 Some(f) if f.uploaded_by == actor.account_id.get() && f.owner_kind == "pending" => {
                 }
                 _ => {
-                    return Err(AppError::BadRequest(
-                        "Файл не найден или уже прикреплён".into(),
-                    ));
+                    return Err(AppError::BadRequest(msg!("mail-file-not-found")));
                 }
             }
         }
@@ -179,13 +179,13 @@ impl App {
                 None => false,
             };
             if !readable {
-                return Err(AppError::BadRequest("Вложение не найдено".into()));
+                return Err(AppError::BadRequest(msg!("mail-attachment-not-found")));
             }
         }
         if let Some(reply_to) = c.reply_to
             && !self.may_read_message(actor, reply_to).await?
         {
-            return Err(AppError::NotFound("Письмо не найдено".into()));
+            return Err(AppError::NotFound(msg!("mail-message-not-found")));
         }
         // Counted once the message is known to be sendable: a refused one stores nothing.
         self.check_rate(actor, crate::rate::RateAction::Mail)

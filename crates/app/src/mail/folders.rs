@@ -235,7 +235,7 @@ impl App {
 
     /// A message the actor has, without changing its read state.
     pub(crate) async fn message_view(&self, actor: &Actor, id: i64) -> AppResult<MessageView> {
-        let missing = || AppError::NotFound("Письмо не найдено".into());
+        let missing = || AppError::NotFound(msg!("mail-message-not-found"));
         let entry = self
             .store
             .mail_entry(id, actor.account_id.get())

@@ -26,9 +26,7 @@ impl App {
                 return Ok(login);
             }
         }
-        Err(AppError::BadRequest(
-            "Не удалось подобрать имя пользователя: укажите его сами".into(),
-        ))
+        Err(AppError::BadRequest(msg!("people-login-suggestion-failed")))
     }
 
     /// The first day of a new student in a class: today when left empty, otherwise a day of the
@@ -45,7 +43,7 @@ impl App {
             return Ok(today);
         }
         let Some(day) = parse_date(typed) else {
-            errors.add("class_from", "Дата в формате ДД.ММ.ГГГГ");
+            errors.add("class_from", msg!("people-date-format"));
             return Ok(today);
         };
         let years = self.store.years(org.get()).await?;
@@ -54,13 +52,13 @@ impl App {
             .find(|y| y.id == year_id)
             .map_or(day, |y| y.start_date);
         if day > today {
-            errors.add("class_from", "Дата не может быть позже сегодняшнего дня");
+            errors.add("class_from", msg!("people-class-date-future"));
         } else if day < start {
             errors.add(
                 "class_from",
-                format!(
-                    "Дата не раньше начала учебного года класса ({})",
-                    start.format("%d.%m.%Y")
+                msg!(
+                    "people-class-date-before-year",
+                    date = start.format("%d.%m.%Y").to_string()
                 ),
             );
         }
@@ -86,7 +84,7 @@ impl App {
         if checked.roles.contains(&Role::Student) {
             match checked.class_id {
                 None if errors.get("class_id").is_none() => {
-                    errors.add("class_id", "Для ученика выберите класс")
+                    errors.add("class_id", msg!("people-student-class-required"))
                 }
                 None => {}
                 Some(id) => match self.store.people_class(id).await? {
@@ -102,27 +100,27 @@ impl App {
                             )
                             .await?;
                     }
-                    _ => errors.add("class_id", "Выберите класс из списка"),
+                    _ => errors.add("class_id", msg!("class-not-in-list")),
                 },
             }
         } else if checked.class_id.is_some() {
-            errors.add("class_id", "Класс указывается только для ученика");
+            errors.add("class_id", msg!("people-class-only-for-student"));
         }
         if !checked.roles.contains(&Role::Student) && !input.class_from.trim().is_empty() {
-            errors.add("class_from", "Дата указывается только для ученика");
+            errors.add("class_from", msg!("people-class-date-only-for-student"));
         }
         let mut children = input.children.clone();
         children.sort_unstable();
         children.dedup();
         if !children.is_empty() {
             if !checked.roles.contains(&Role::Parent) {
-                errors.add("children", "Детей указывают только для родителя");
+                errors.add("children", msg!("people-children-only-for-parent"));
             } else if children.iter().any(|c| {
                 !everyone
                     .get(*c)
                     .is_some_and(|r| r.roles.contains(&Role::Student))
             }) {
-                errors.add("children", "Выберите детей из списка учеников школы");
+                errors.add("children", msg!("people-children-not-in-list"));
             }
         }
         if let Some(login) = &checked.login
@@ -131,7 +129,7 @@ impl App {
                 .login_taken(org.get(), &text::normalise(login), None)
                 .await?
         {
-            errors.add("login", "Это имя пользователя уже занято в школе");
+            errors.add("login", msg!("people-login-taken"));
         }
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));
@@ -165,7 +163,7 @@ impl App {
             Ok(id) => id,
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
-                e.add("login", "Это имя пользователя уже занято в школе");
+                e.add("login", msg!("people-login-taken"));
                 return Err(FormError::Invalid(e));
             }
             Err(e) => return Err(e.into()),
@@ -248,7 +246,7 @@ impl App {
         let row = everyone
             .get(account)
             .cloned()
-            .ok_or_else(|| AppError::NotFound("Пользователь не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("user-not-found")))?;
         let history = self.store.class_history(account.get()).await?;
         let (mut link_students, mut link_parents) = (Vec::new(), Vec::new());
         if scope.administers {
@@ -305,7 +303,7 @@ impl App {
             Some(l) => l.clone(),
             None => {
                 if errors.get("login").is_none() {
-                    errors.add("login", "Укажите имя пользователя");
+                    errors.add("login", msg!("people-login-required"));
                 }
                 String::new()
             }
@@ -316,15 +314,15 @@ impl App {
                 .login_taken(org, &text::normalise(&login), Some(account.get()))
                 .await?
         {
-            errors.add("login", "Это имя пользователя уже занято в школе");
+            errors.add("login", msg!("people-login-taken"));
         }
         let old_roles = self.store.account_roles(account.get()).await?;
         if account == admin.actor().account_id {
             if !input.active {
-                errors.add("active", "Нельзя отключить собственную учётную запись");
+                errors.add("active", msg!("people-cannot-deactivate-self"));
             }
             if policy::drops_own_administration(&old_roles, &checked.roles) {
-                errors.add("roles", "Нельзя снять с себя роль администрации");
+                errors.add("roles", msg!("people-cannot-drop-own-administration"));
             }
         }
         // Roles the school does not give (region roles) stay as they were.
@@ -391,7 +389,7 @@ impl App {
             Ok(_) => {}
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
-                e.add("login", "Это имя пользователя уже занято в школе");
+                e.add("login", msg!("people-login-taken"));
                 return Err(FormError::Invalid(e));
             }
             Err(e) => return Err(e.into()),
@@ -424,5 +422,5 @@ impl App {
 
 /// The answer for a person outside the actor's reach: the same as for one who does not exist.
 fn person_not_found() -> AppError {
-    AppError::NotFound("Пользователь не найден".into())
+    AppError::NotFound(msg!("user-not-found"))
 }

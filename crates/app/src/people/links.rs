@@ -23,10 +23,8 @@ impl App {
             {
                 Ok((OrganizationId::new(record.organization_id), p, s))
             }
-            (Some(_), Some(_)) => Err(AppError::BadRequest(
-                "Связь устанавливается между родителем и учеником".into(),
-            )),
-            _ => Err(AppError::NotFound("Пользователь не найден".into())),
+            (Some(_), Some(_)) => Err(AppError::BadRequest(msg!("people-link-parent-and-student"))),
+            _ => Err(AppError::NotFound(msg!("user-not-found"))),
         }
     }
 
@@ -111,9 +109,7 @@ impl App {
             .await?
             .contains(&Role::Student)
         {
-            return Err(AppError::BadRequest(
-                "Переводить можно только ученика".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("people-transfer-student-only")));
         }
         let history = self.store.class_history(student.get()).await?;
         let current = history
@@ -122,28 +118,24 @@ impl App {
         if let Some(latest) = history.first()
             && latest.from_date >= from
         {
-            return Err(AppError::BadRequest(format!(
-                "Дата должна быть позже {} — начала последнего пребывания в классе",
-                latest.from_date.format("%d.%m.%Y")
+            return Err(AppError::BadRequest(msg!(
+                "people-transfer-date-too-early",
+                date = latest.from_date.format("%d.%m.%Y").to_string()
             )));
         }
         let target = match class_id {
             Some(id) => match self.store.people_class(id).await? {
                 Some(c) if c.organization_id == org => Some(c),
-                _ => return Err(AppError::BadRequest("Выберите класс из списка".into())),
+                _ => return Err(AppError::BadRequest(msg!("class-not-in-list"))),
             },
             None => None,
         };
         match (&target, current) {
             (Some(t), Some(c)) if t.id == c.class_id => {
-                return Err(AppError::BadRequest(
-                    "Ученик уже учится в этом классе".into(),
-                ));
+                return Err(AppError::BadRequest(msg!("people-transfer-same-class")));
             }
             (None, None) => {
-                return Err(AppError::BadRequest(
-                    "Ученик и так не числится в классе".into(),
-                ));
+                return Err(AppError::BadRequest(msg!("people-not-in-class")));
             }
             _ => {}
         }

@@ -137,7 +137,7 @@ impl App {
             .map(text::normalise)
             .filter(|n| !n.is_empty());
         if needle.as_ref().is_some_and(|n| n.chars().count() > 200) {
-            return Err(AppError::BadRequest("Слишком длинная строка поиска".into()));
+            return Err(AppError::BadRequest(msg!("search-text-too-long")));
         }
         // A class filter keeps its students and, as in the class teacher's view, their parents.
         let class_parents: HashSet<AccountId> = match filter.class_id {

@@ -267,7 +267,8 @@ struct CheckedPerson {
 }
 
 fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors) -> CheckedPerson {
-    let mut name = |field: &'static str, value: &str, required: bool, what: &str| {
+    // `required` is what to say when a required name is left empty.
+    let mut name = |field: &'static str, value: &str, required: Option<crate::Message>| {
         let v = match clean_person_name(value) {
             Ok(v) => v,
             Err(e) => {
@@ -275,32 +276,40 @@ fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors)
                 return value.trim().to_owned();
             }
         };
-        if required && v.is_empty() {
-            errors.add(field, format!("Укажите {what}"));
+        if let Some(missing) = required.filter(|_| v.is_empty()) {
+            errors.add(field, missing);
         } else if v.chars().count() > MAX_NAME {
-            errors.add(field, format!("Не длиннее {MAX_NAME} знаков"));
+            errors.add(field, msg!("field-too-long", max = MAX_NAME));
         }
         v
     };
-    let last_name = name("last_name", &input.last_name, true, "фамилию");
-    let first_name = name("first_name", &input.first_name, true, "имя");
-    let middle_name = name("middle_name", &input.middle_name, false, "отчество");
-    let display = name("display_name", &input.display_name, false, "имя для показа");
+    let last_name = name(
+        "last_name",
+        &input.last_name,
+        Some(msg!("person-last-name-required")),
+    );
+    let first_name = name(
+        "first_name",
+        &input.first_name,
+        Some(msg!("person-first-name-required")),
+    );
+    let middle_name = name("middle_name", &input.middle_name, None);
+    let display = name("display_name", &input.display_name, None);
     let birth_date = if input.birth_date.trim().is_empty() {
         None
     } else {
         match parse_date(&input.birth_date) {
             Some(d) if d > today => {
-                errors.add("birth_date", "Дата рождения не может быть в будущем");
+                errors.add("birth_date", msg!("people-birth-date-future"));
                 None
             }
             Some(d) if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) => {
-                errors.add("birth_date", "Проверьте год рождения");
+                errors.add("birth_date", msg!("people-birth-year-check"));
                 None
             }
             Some(d) => Some(d),
             None => {
-                errors.add("birth_date", "Дата в формате ДД.ММ.ГГГГ");
+                errors.add("birth_date", msg!("people-date-format"));
                 None
             }
         }
@@ -310,7 +319,7 @@ fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors)
         code => match Gender::from_code(code) {
             Ok(g) => Some(g.code().to_owned()),
             Err(_) => {
-                errors.add("gender", "Выберите пол из списка");
+                errors.add("gender", msg!("people-gender-not-in-list"));
                 None
             }
         },
@@ -320,7 +329,7 @@ fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors)
         s => match parse_snils(s) {
             Ok(v) => Some(v),
             Err(e) => {
-                errors.add("snils", e.to_string());
+                errors.add("snils", e.message());
                 None
             }
         },
@@ -329,10 +338,10 @@ fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors)
     let login = if login.is_empty() {
         None
     } else if login.chars().count() > MAX_LOGIN {
-        errors.add("login", format!("Не длиннее {MAX_LOGIN} знаков"));
+        errors.add("login", msg!("field-too-long", max = MAX_LOGIN));
         None
     } else if login.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        errors.add("login", "Имя пользователя пишется без пробелов");
+        errors.add("login", msg!("people-login-has-spaces"));
         None
     } else {
         Some(login.to_owned())
@@ -345,19 +354,19 @@ fn check_person(input: &PersonInput, today: NaiveDate, errors: &mut FieldErrors)
                     roles.push(r);
                 }
             }
-            _ => errors.add("roles", "Такую роль школа не назначает"),
+            _ => errors.add("roles", msg!("people-role-not-assigned-by-school")),
         }
     }
     roles.sort();
     if roles.is_empty() && errors.get("roles").is_none() {
-        errors.add("roles", "Выберите хотя бы одну роль");
+        errors.add("roles", msg!("roles-required"));
     }
     let class_id = match input.class_id.trim() {
         "" => None,
         v => match v.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                errors.add("class_id", "Выберите класс из списка");
+                errors.add("class_id", msg!("class-not-in-list"));
                 None
             }
         },

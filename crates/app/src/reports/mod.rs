@@ -228,7 +228,7 @@ impl App {
         class_id: i64,
         period_id: i64,
     ) -> AppResult<ClassTarget> {
-        let missing = || AppError::NotFound("Класс не найден".into());
+        let missing = || AppError::NotFound(msg!("class-not-found"));
         let class = self
             .store
             .report_classes(ReportScope::Class(class_id))
@@ -251,7 +251,7 @@ impl App {
             .await?
             .into_iter()
             .find(|p| p.id == period_id)
-            .ok_or_else(|| AppError::BadRequest("Выберите период учебного года класса".into()))?;
+            .ok_or_else(|| AppError::BadRequest(msg!("report-class-period-required")))?;
         let on = period.end_date.min(self.today()).max(period.start_date);
         let school = self
             .store

@@ -82,12 +82,12 @@ pub struct ResultsReach {
 /// at once hold 12 connections of the store's 16, leaving the rest to the diary.
 const SCHOOLS_AT_ONCE: usize = 6;
 
-const UNAVAILABLE: &str = "Отчёт доступен администрации школы и органам управления образованием";
+const UNAVAILABLE: crate::Message = msg!("report-period-results-unavailable");
 
 impl App {
     /// The reach of the actor's period results; not found for those without one.
     pub(crate) async fn results_target(&self, actor: &Actor) -> AppResult<ResultsTarget> {
-        let missing = || AppError::NotFound(UNAVAILABLE.into());
+        let missing = || AppError::NotFound(UNAVAILABLE);
         let org = self
             .store
             .organization(actor.organization_id.get())
@@ -147,7 +147,7 @@ impl App {
             .await?
             .into_iter()
             .find(|s| s.id == school_id)
-            .ok_or_else(|| AppError::NotFound("Школа не найдена на вашей территории".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("report-school-not-on-territory")))
     }
 
     /// The figures of one school on a day, class by class.

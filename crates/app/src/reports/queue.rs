@@ -118,7 +118,7 @@ pub struct ReportJob {
     /// 0..=100.
     pub progress: u8,
     /// Why it failed, for its owner.
-    pub error: Option<String>,
+    pub error: Option<crate::Message>,
     /// When it was asked for.
     pub created_at: DateTime<Utc>,
     /// When it finished.
@@ -137,7 +137,11 @@ impl ReportJob {
             // An unknown state can only come from a newer program; treat it as a failure.
             state: ReportJobState::parse(&r.state).unwrap_or(ReportJobState::Failed),
             progress: u8::try_from(r.progress.clamp(0, 100)).unwrap_or(0),
-            error: r.error,
+            // Stored as the message's id and arguments; a reason that does not read back (written
+            // by an older program) says only that the build failed.
+            error: r
+                .error
+                .map(|e| serde_json::from_str(&e).unwrap_or(BUILD_FAILED)),
             created_at: r.created_at,
             finished_at: r.finished_at,
             expires_at: r.expires_at,
@@ -196,9 +200,15 @@ impl Progress<'_> {
     }
 }
 
-const NOT_FOUND: &str = "Отчёт не найден или срок его хранения истёк";
-const INTERRUPTED: &str = "Построение отчёта прервано перезапуском сервера. Закажите отчёт снова.";
-const BUILD_FAILED: &str = "Не удалось построить отчёт. Попробуйте заказать его позже.";
+const NOT_FOUND: crate::Message = msg!("report-not-found-or-expired");
+const INTERRUPTED: crate::Message = msg!("report-interrupted");
+const BUILD_FAILED: crate::Message = msg!("report-build-failed");
+
+/// A failure reason as the job row keeps it: the message's id and arguments, so that it is
+/// shown in its reader's language.
+fn stored_reason(message: &crate::Message) -> String {
+    serde_json::to_string(message).unwrap_or_default()
+}
 
 impl App {
     /// Checks that the actor may build the report, then queues it; the job's id.
@@ -211,12 +221,14 @@ impl App {
             .unfinished_report_jobs_of(actor.account_id.get())
             .await?;
         if unfinished >= MAX_UNFINISHED_JOBS_PER_ACCOUNT {
-            return Err(AppError::BadRequest(format!(
-                "У вас уже {unfinished} отчётов в очереди. Дождитесь, пока они будут готовы."
+            return Err(AppError::BadRequest(msg!(
+                "report-queue-full",
+                count = unfinished
             )));
         }
-        let request_json = serde_json::to_string(&request)
-            .map_err(|e| AppError::BadRequest(format!("Неверные параметры отчёта: {e}")))?;
+        let request_json = serde_json::to_string(&request).map_err(|e| {
+            AppError::BadRequest(msg!("report-parameters-invalid", detail = e.to_string()))
+        })?;
         let id = self
             .store
             .insert_report_job(&NewReportJob {
@@ -260,7 +272,7 @@ impl App {
             };
             let doc = app.build_report(&actor, &request, &progress).await?;
             serde_json::to_string(&doc)
-                .map_err(|e| AppError::BadRequest(format!("Отчёт не сохранён: {e}")))
+                .map_err(|e| AppError::BadRequest(msg!("report-not-saved", detail = e.to_string())))
         })
         .await;
         let now = self.clock.now();
@@ -277,18 +289,18 @@ impl App {
                     AppError::BadRequest(m) | AppError::NotFound(m) => m.clone(),
                     other => {
                         tracing::error!(job = id, error = %other, "report build failed");
-                        BUILD_FAILED.to_owned()
+                        BUILD_FAILED
                     }
                 };
                 self.store
-                    .fail_report_job(id, &message, now)
+                    .fail_report_job(id, &stored_reason(&message), now)
                     .await
                     .map(|_| ())
             }
             Err(join) => {
                 tracing::error!(job = id, error = %join, "report build panicked");
                 self.store
-                    .fail_report_job(id, BUILD_FAILED, now)
+                    .fail_report_job(id, &stored_reason(&BUILD_FAILED), now)
                     .await
                     .map(|_| ())
             }
@@ -433,7 +445,7 @@ impl App {
     pub async fn report_job(&self, actor: &Actor, job_id: i64) -> AppResult<ReportJob> {
         match self.store.report_job(job_id, self.clock.now()).await? {
             Some(r) if r.account_id == actor.account_id.get() => Ok(ReportJob::from_record(r)),
-            _ => Err(AppError::NotFound(NOT_FOUND.into())),
+            _ => Err(AppError::NotFound(NOT_FOUND)),
         }
     }
 
@@ -477,18 +489,18 @@ impl App {
         let job = self.report_job(actor, job_id).await?;
         if job.state != ReportJobState::Done {
             return Err(AppError::BadRequest(match job.state {
-                ReportJobState::Failed => job.error.unwrap_or_else(|| BUILD_FAILED.into()),
-                _ => "Отчёт ещё строится".into(),
+                ReportJobState::Failed => job.error.unwrap_or(BUILD_FAILED),
+                _ => msg!("report-still-building"),
             }));
         }
         let json = self
             .store
             .report_job_document(job_id, self.clock.now())
             .await?
-            .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?;
+            .ok_or_else(|| AppError::NotFound(NOT_FOUND))?;
         serde_json::from_str(&json).map_err(|e| {
             tracing::error!(job = job_id, error = %e, "stored report unreadable");
-            AppError::NotFound(NOT_FOUND.into())
+            AppError::NotFound(NOT_FOUND)
         })
     }
 
@@ -500,7 +512,7 @@ impl App {
         login: &str,
     ) -> AppResult<Actor> {
         let organization_id = organization_id.get();
-        let missing = || AppError::NotFound("Учётная запись не найдена".into());
+        let missing = || AppError::NotFound(msg!("account-not-found"));
         let account = self
             .store
             .credentials(organization_id, &sgo_core::text::normalise(login))
@@ -527,7 +539,11 @@ impl App {
     pub async fn recover_report_jobs(&self) -> AppResult<u64> {
         Ok(self
             .store
-            .fail_unfinished_report_jobs(&self.reports.node, INTERRUPTED, self.clock.now())
+            .fail_unfinished_report_jobs(
+                &self.reports.node,
+                &stored_reason(&INTERRUPTED),
+                self.clock.now(),
+            )
             .await?)
     }
 }

@@ -36,7 +36,7 @@ pub(crate) enum Covering {
 }
 
 fn missing() -> AppError {
-    AppError::NotFound("Ученик не найден".into())
+    AppError::NotFound(msg!("student-not-found"))
 }
 
 impl App {
@@ -114,7 +114,7 @@ impl App {
         }
         let class = class
             .filter(|_| in_class)
-            .ok_or_else(|| AppError::BadRequest("Ученик не учился в выбранном классе".into()))?;
+            .ok_or_else(|| AppError::BadRequest(msg!("report-student-not-in-class")))?;
         let name = self
             .store
             .person_card(student_id)

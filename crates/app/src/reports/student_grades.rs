@@ -73,27 +73,23 @@ impl App {
         to: NaiveDate,
     ) -> AppResult<(StudentTarget, JournalGroupRecord)> {
         if from > to {
-            return Err(AppError::BadRequest(
-                "Начало периода позже его конца".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("report-period-reversed")));
         }
         if (to - from).num_days() > MAX_SPAN_DAYS {
-            return Err(AppError::BadRequest(
-                "Период отчёта длиннее учебного года".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("report-period-longer-than-year")));
         }
         let group = self
             .store
             .journal_group(subject_group_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Предмет не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("subject-not-found")))?;
         let target = self
             .report_student(actor, student_id, group.class_id, Covering::Group(group.id))
             .await?;
         if !target.groups.iter().any(|g| g.id == group.id) {
-            return Err(AppError::BadRequest(
-                "Ученик не изучает этот предмет".into(),
-            ));
+            return Err(AppError::BadRequest(msg!(
+                "report-student-not-taking-subject"
+            )));
         }
         Ok((target, group))
     }

@@ -235,7 +235,7 @@ impl App {
             .find(|y| y.id == target.class.academic_year_id);
         let (year_name, from, to) = match &year {
             Some(y) => (y.name.clone(), y.start_date, y.end_date),
-            None => return Err(crate::AppError::NotFound("Учебный год не найден".into())),
+            None => return Err(crate::AppError::NotFound(msg!("academic-year-not-found"))),
         };
         let rows = StudentYearRows {
             groups: target.groups.clone(),

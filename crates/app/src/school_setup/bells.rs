@@ -33,7 +33,7 @@ impl App {
             .ok()
             .filter(|s| matches!(s, 1 | 2))
         else {
-            errors.add("shift", "Смена — первая или вторая");
+            errors.add("shift", msg!("class-shift-invalid"));
             return Err(FormError::Invalid(errors));
         };
         let mut bells = Vec::new();
@@ -48,7 +48,7 @@ impl App {
                     start,
                     end,
                 }),
-                _ => errors.add(field, "Укажите начало и конец урока (ЧЧ:ММ)"),
+                _ => errors.add(field, msg!("bell-times-invalid")),
             }
         }
         for (number, message) in schedule::check_bells(&bells) {

@@ -33,17 +33,17 @@ impl App {
     ) -> AppResult<Option<ClassFields>> {
         let grade = input.grade.trim().parse::<i32>().ok();
         if !grade.is_some_and(|g| schedule::GRADES.contains(&g)) {
-            errors.add("grade", "Параллель — число от 1 до 11");
+            errors.add("grade", msg!("class-grade-invalid"));
         }
         let letter = schedule::class_letter(&input.letter);
         if letter.is_none() {
-            errors.add("letter", "Буква класса — от одной до трёх русских букв");
+            errors.add("letter", msg!("class-letter-invalid"));
         }
         let profile = text_field(errors, "profile", &input.profile, 100);
         let room = text_field(errors, "room", &input.room, 20);
         let shift = input.shift.trim().parse::<i32>().ok();
         if !matches!(shift, Some(1 | 2)) {
-            errors.add("shift", "Смена — первая или вторая");
+            errors.add("shift", msg!("class-shift-invalid"));
         }
         let teacher = match input.teacher.trim() {
             "" => None,
@@ -59,7 +59,7 @@ impl App {
                     Some(id)
                 }
                 _ => {
-                    errors.add("teacher", "Выберите учителя этой школы");
+                    errors.add("teacher", msg!("teacher-not-of-school"));
                     None
                 }
             },
@@ -100,7 +100,7 @@ impl App {
         let id = match created {
             Ok(id) => id,
             Err(StoreError::Conflict(_)) => {
-                errors.add("letter", "Такой класс в этом году уже есть");
+                errors.add("letter", msg!("class-exists"));
                 return Err(FormError::Invalid(errors));
             }
             Err(e) => return Err(e.into()),
@@ -164,12 +164,7 @@ impl App {
         {
             errors.add(
                 "shift",
-                format!(
-                    "Смену нельзя изменить, пока у класса есть расписание с {} или позже: \
-                     сначала сохраните пустое расписание с нужной даты, затем смените смену \
-                     и задайте расписание заново",
-                    day(self.today())
-                ),
+                msg!("class-shift-locked-by-timetable", date = day(self.today())),
             );
             return Err(FormError::Invalid(errors));
         }
@@ -178,7 +173,7 @@ impl App {
         match updated {
             Ok(()) => {}
             Err(StoreError::Conflict(_)) => {
-                errors.add("letter", "Такой класс в этом году уже есть");
+                errors.add("letter", msg!("class-exists"));
                 return Err(FormError::Invalid(errors));
             }
             Err(e) => return Err(e.into()),
@@ -250,7 +245,7 @@ impl App {
             .store
             .year(class.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let teachers_of = self.store.group_teachers(class_id).await?;
         let groups = self
             .store
@@ -306,7 +301,7 @@ impl App {
                     }
                 }
                 _ => {
-                    errors.add("students", "Можно выбрать только учеников этого класса");
+                    errors.add("students", msg!("subgroup-students-not-of-class"));
                     break;
                 }
             }
@@ -318,7 +313,7 @@ impl App {
             .iter()
             .any(|g| text::normalise(&g.name) == text::normalise(&name))
         {
-            errors.add("subgroup_name", "Такая подгруппа в классе уже есть");
+            errors.add("subgroup_name", msg!("subgroup-exists"));
         }
         if let Err(e) = into_result(errors.clone()) {
             return Err(FormError::Invalid(e));
@@ -367,11 +362,13 @@ impl App {
         };
         if !deleted {
             let message = if students > 0 || lessons > 0 {
-                format!(
-                    "Класс нельзя удалить: в нём были ученики ({students}) или есть уроки ({lessons})"
+                msg!(
+                    "class-delete-has-history",
+                    students = students,
+                    lessons = lessons
                 )
             } else {
-                "Класс нельзя удалить: на него ссылаются другие данные школы".to_owned()
+                msg!("class-delete-referenced")
             };
             errors.add("delete", message);
             return Err(FormError::Invalid(errors));
@@ -399,12 +396,12 @@ impl App {
             .store
             .subgroup(subgroup_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Подгруппа не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("subgroup-not-found")))?;
         let class = self
             .store
             .class(subgroup.class_id)
             .await?
-            .ok_or_else(|| not_found("Класс"))?;
+            .ok_or_else(|| not_found(msg!("class-not-found")))?;
         administered(admin, OrganizationId::new(class.organization_id))?;
         Ok(SubgroupSetup {
             members: self.store.class_members(class.id, self.today()).await?,
@@ -443,7 +440,7 @@ impl App {
                     }
                 }
                 _ => {
-                    errors.add("students", "Можно выбрать только учеников этого класса");
+                    errors.add("students", msg!("subgroup-students-not-of-class"));
                     break;
                 }
             }
@@ -455,7 +452,7 @@ impl App {
             .iter()
             .any(|g| g.id != subgroup_id && text::normalise(&g.name) == text::normalise(&name))
         {
-            errors.add("subgroup_name", "Такая подгруппа в классе уже есть");
+            errors.add("subgroup_name", msg!("subgroup-exists"));
         }
         if let Err(e) = into_result(errors) {
             return Err(FormError::Invalid(e));
@@ -546,12 +543,7 @@ impl App {
                     .await?
                     .len()
             };
-            errors.add(
-                "delete",
-                format!(
-                    "Подгруппа используется в группах учебного плана: {used}. Сначала удалите эти группы"
-                ),
-            );
+            errors.add("delete", msg!("subgroup-in-use", groups = used));
             return Err(FormError::Invalid(errors));
         }
         self.audit_change(

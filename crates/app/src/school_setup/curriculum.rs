@@ -19,13 +19,13 @@ fn pick_teachers(
                 }
             }
             _ => {
-                errors.add("teachers", "Выберите учителей этой школы");
+                errors.add("teachers", msg!("curriculum-teachers-not-of-school"));
                 break;
             }
         }
     }
     if teachers.is_empty() && errors.get("teachers").is_none() {
-        errors.add("teachers", "Выберите хотя бы одного учителя");
+        errors.add("teachers", msg!("curriculum-teacher-required"));
     }
     teachers
 }
@@ -33,7 +33,7 @@ fn pick_teachers(
 fn hours_field(errors: &mut FieldErrors, value: &str) -> Option<i32> {
     let hours = value.trim().parse::<i32>().ok();
     if !hours.is_some_and(|h| (1..=40).contains(&h)) {
-        errors.add("hours", "Часов в неделю — число от 1 до 40");
+        errors.add("hours", msg!("curriculum-hours-invalid"));
     }
     hours
 }
@@ -69,7 +69,7 @@ impl App {
             .iter()
             .any(|s| text::normalise(&s.name) == text::normalise(&name))
         {
-            errors.add("subject_name", "Такой предмет в школе уже есть");
+            errors.add("subject_name", msg!("subject-exists"));
         }
         if let Err(e) = into_result(errors) {
             return Err(FormError::Invalid(e));
@@ -104,7 +104,7 @@ impl App {
             .store
             .subject(subject_id)
             .await?
-            .ok_or_else(|| not_found("Предмет"))?;
+            .ok_or_else(|| not_found(msg!("subject-not-found")))?;
         administered(admin, OrganizationId::new(subject.organization_id))?;
         Ok(SubjectSetup {
             groups: self.store.subject_groups_of_subject(subject_id).await?,
@@ -137,7 +137,7 @@ impl App {
             .iter()
             .any(|s| s.id != subject_id && text::normalise(&s.name) == text::normalise(&name))
         {
-            errors.add("subject_name", "Такой предмет в школе уже есть");
+            errors.add("subject_name", msg!("subject-exists"));
         }
         if let Err(e) = into_result(errors) {
             return Err(FormError::Invalid(e));
@@ -205,12 +205,7 @@ impl App {
                     .await?
                     .len()
             };
-            errors.add(
-                "delete",
-                format!(
-                    "Предмет используется в группах учебного плана: {used}. Сначала удалите эти группы"
-                ),
-            );
+            errors.add("delete", msg!("subject-in-use", groups = used));
             return Err(FormError::Invalid(errors));
         }
         self.audit_change(
@@ -236,13 +231,13 @@ impl App {
             .store
             .subject_group(group_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("group-not-found")))?;
         administered(admin, OrganizationId::new(group.organization_id))?;
         let class = self
             .store
             .class(group.class_id)
             .await?
-            .ok_or_else(|| not_found("Класс"))?;
+            .ok_or_else(|| not_found(msg!("class-not-found")))?;
         Ok(GroupSetup {
             teachers: self
                 .store
@@ -384,7 +379,7 @@ impl App {
             .ok()
             .and_then(|id| subjects.into_iter().find(|s| s.id == id));
         if subject.is_none() {
-            errors.add("subject", "Выберите предмет");
+            errors.add("subject", msg!("curriculum-subject-required"));
         }
         let subgroup = match input.subgroup.trim() {
             "" => None,
@@ -399,7 +394,7 @@ impl App {
                     Err(_) => None,
                 };
                 if found.is_none() {
-                    errors.add("subgroup", "Выберите подгруппу этого класса");
+                    errors.add("subgroup", msg!("curriculum-subgroup-not-of-class"));
                 }
                 found
             }
@@ -422,7 +417,7 @@ impl App {
             .iter()
             .any(|g| g.name == name)
         {
-            errors.add("subject", "Такая группа в учебном плане класса уже есть");
+            errors.add("subject", msg!("curriculum-group-exists"));
             return Err(FormError::Invalid(errors));
         }
         let id = self
@@ -469,14 +464,12 @@ impl App {
             .store
             .subject_group(group_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Группа не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("group-not-found")))?;
         administered(admin, OrganizationId::new(group.organization_id))?;
         let deleted = self.store.delete_subject_group(group_id).await?;
         self.catch_up().await;
         if !deleted {
-            return Err(AppError::BadRequest(
-                "По этой группе уже есть уроки: её нельзя удалить".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("curriculum-group-has-lessons")));
         }
         self.audit_change(
             admin.actor(),

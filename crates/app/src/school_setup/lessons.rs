@@ -31,13 +31,13 @@ impl App {
             .store
             .setup_lesson(lesson_id)
             .await?
-            .ok_or_else(|| not_found("Урок"))?;
+            .ok_or_else(|| not_found(msg!("lesson-not-found")))?;
         administered(admin, OrganizationId::new(lesson.organization_id))?;
         let class = self
             .store
             .class(lesson.class_id)
             .await?
-            .ok_or_else(|| not_found("Класс"))?;
+            .ok_or_else(|| not_found(msg!("class-not-found")))?;
         Ok(LessonSetup {
             bells: self
                 .shift_bells(OrganizationId::new(class.organization_id), lesson.shift)
@@ -63,13 +63,13 @@ impl App {
             .store
             .year(setup.class.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let mut errors = FieldErrors::default();
         let date = date_field(&mut errors, "date", &input.date);
         if let Some(d) = date
             && (d < year.start_date || d > year.end_date)
         {
-            errors.add("date", "Дата должна быть внутри учебного года");
+            errors.add("date", msg!("lesson-date-outside-year"));
         }
         let bell = input
             .number
@@ -78,7 +78,7 @@ impl App {
             .ok()
             .and_then(|n| setup.bells.iter().find(|b| b.number == n));
         if bell.is_none() {
-            errors.add("number", "Выберите урок из расписания звонков");
+            errors.add("number", msg!("lesson-number-not-in-bells"));
         }
         let room = text_field(&mut errors, "room", &input.room, 20);
         let teacher = match input.teacher.trim() {
@@ -88,7 +88,7 @@ impl App {
                 // The lesson's own teacher stays valid even if no longer listed as a teacher.
                 Ok(id) if Some(id) == old.teacher_account_id => Some(id),
                 _ => {
-                    errors.add("teacher", "Выберите учителя этой школы");
+                    errors.add("teacher", msg!("teacher-not-of-school"));
                     None
                 }
             },
@@ -159,6 +159,6 @@ impl App {
             .store
             .setup_lesson(lesson_id)
             .await?
-            .ok_or_else(|| not_found("Урок"))?)
+            .ok_or_else(|| not_found(msg!("lesson-not-found")))?)
     }
 }

@@ -61,9 +61,9 @@ fn date_field(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Naiv
     let date = parse_date(value);
     if date.is_none() {
         let message = if value.trim().is_empty() {
-            "Укажите дату"
+            msg!("date-required")
         } else {
-            "Дата в формате ГГГГ-ММ-ДД"
+            msg!("date-format-iso")
         };
         errors.add(field, message);
     }
@@ -73,7 +73,7 @@ fn date_field(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Naiv
 fn text_field(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.trim().to_owned();
     if value.chars().count() > max {
-        errors.add(field, format!("Не длиннее {max} знаков"));
+        errors.add(field, msg!("field-too-long", max = max));
     }
     value
 }
@@ -81,7 +81,7 @@ fn text_field(errors: &mut FieldErrors, field: &str, value: &str, max: usize) ->
 fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = text_field(errors, field, value, max);
     if value.is_empty() {
-        errors.add(field, "Заполните поле");
+        errors.add(field, msg!("field-required"));
     }
     value
 }
@@ -311,8 +311,8 @@ pub struct LessonInput {
     pub cancelled: bool,
 }
 
-fn not_found(what: &str) -> AppError {
-    AppError::NotFound(format!("{what} не найден"))
+fn not_found(message: crate::Message) -> AppError {
+    AppError::NotFound(message)
 }
 
 impl App {
@@ -325,7 +325,7 @@ impl App {
         self.store
             .organization(org.get())
             .await?
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))?;
         Ok(())
     }
 
@@ -338,7 +338,7 @@ impl App {
             .store
             .year(year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         administered(admin, OrganizationId::new(year.organization_id))?;
         Ok(year)
     }
@@ -352,7 +352,7 @@ impl App {
             .store
             .class(class_id)
             .await?
-            .ok_or_else(|| not_found("Класс"))?;
+            .ok_or_else(|| not_found(msg!("class-not-found")))?;
         administered(admin, OrganizationId::new(class.organization_id))?;
         Ok(class)
     }

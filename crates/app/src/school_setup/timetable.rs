@@ -17,7 +17,7 @@ impl App {
             .store
             .year(class.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let on = on.unwrap_or_else(|| self.today().clamp(year.start_date, year.end_date));
         Ok(TimetableSetup {
             groups: self.store.subject_groups(class_id).await?,
@@ -47,7 +47,7 @@ impl App {
             .store
             .year(class.academic_year_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Учебный год не найден".into()))?;
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
         let mut errors = FieldErrors::default();
         let from = date_field(&mut errors, "valid_from", valid_from);
         if let Some(from) = from
@@ -55,10 +55,10 @@ impl App {
         {
             errors.add(
                 "valid_from",
-                format!(
-                    "Дата должна быть внутри учебного года ({} — {})",
-                    day(year.start_date),
-                    day(year.end_date)
+                msg!(
+                    "timetable-date-outside-year",
+                    start = day(year.start_date),
+                    end = day(year.end_date)
                 ),
             );
         }
@@ -68,17 +68,14 @@ impl App {
         if bells.is_empty() {
             errors.add(
                 "valid_from",
-                format!("Сначала задайте звонки {} смены", class.shift),
+                msg!("timetable-bells-missing", shift = class.shift),
             );
         }
         let periods = self.store.periods(year.id, class.grade).await?;
         if periods.is_empty() {
             errors.add(
                 "valid_from",
-                format!(
-                    "Сначала задайте учебные периоды для {} классов",
-                    class.grade
-                ),
+                msg!("timetable-periods-missing", grade = class.grade),
             );
         }
         let groups = self.store.subject_groups(class_id).await?;
@@ -100,11 +97,11 @@ impl App {
                 .ok()
                 .and_then(|id| groups.iter().find(|g| g.id == id))
             else {
-                errors.add(field, "Выберите группу этого класса");
+                errors.add(field, msg!("timetable-group-not-of-class"));
                 continue;
             };
             if !(1..=6).contains(&cell.weekday) || !bells.iter().any(|b| b.number == cell.number) {
-                errors.add(field, "Такого урока нет в расписании звонков");
+                errors.add(field, msg!("timetable-lesson-not-in-bells"));
                 continue;
             }
             let room = if room.is_empty() {

@@ -29,9 +29,9 @@ impl App {
         let mut name = text_field(&mut errors, "name", &input.name, 40);
         if let (Some(start), Some(end)) = (start, end) {
             if end <= start {
-                errors.add("end", "Конец года должен быть позже начала");
+                errors.add("end", msg!("year-end-before-start"));
             } else if (end - start).num_days() > 400 {
-                errors.add("end", "Учебный год не может быть длиннее 13 месяцев");
+                errors.add("end", msg!("year-too-long"));
             } else if let Some(other) = self
                 .store
                 .years(org.get())
@@ -39,10 +39,7 @@ impl App {
                 .into_iter()
                 .find(|y| y.start_date <= end && start <= y.end_date)
             {
-                errors.add(
-                    "start",
-                    format!("Пересекается с учебным годом {}", other.name),
-                );
+                errors.add("start", msg!("year-overlaps", name = other.name));
             }
             if name.is_empty() {
                 name = schedule::year_name(start, end);
@@ -83,9 +80,9 @@ impl App {
         let mut name = text_field(&mut errors, "year_name", &input.name, 40);
         if let (Some(start), Some(end)) = (start, end) {
             if end <= start {
-                errors.add("year_end", "Конец года должен быть позже начала");
+                errors.add("year_end", msg!("year-end-before-start"));
             } else if (end - start).num_days() > 400 {
-                errors.add("year_end", "Учебный год не может быть длиннее 13 месяцев");
+                errors.add("year_end", msg!("year-too-long"));
             } else if let Some(other) = self
                 .store
                 .years(org)
@@ -93,31 +90,25 @@ impl App {
                 .into_iter()
                 .find(|y| y.id != year_id && y.start_date <= end && start <= y.end_date)
             {
-                errors.add(
-                    "year_start",
-                    format!("Пересекается с учебным годом {}", other.name),
-                );
+                errors.add("year_start", msg!("year-overlaps", name = other.name));
             } else {
                 let out = self.store.year_outside(year_id, start, end).await?;
                 if !out.is_empty() {
                     let mut what = Vec::new();
                     for (n, label) in [
-                        (out.periods, "учебных периодов"),
-                        (out.holidays, "каникул"),
-                        (out.lessons, "уроков"),
-                        (out.timetable_entries, "строк расписания"),
+                        (out.periods, msg!("year-outside-periods")),
+                        (out.holidays, msg!("year-outside-holidays")),
+                        (out.lessons, msg!("year-outside-lessons")),
+                        (
+                            out.timetable_entries,
+                            msg!("year-outside-timetable-entries"),
+                        ),
                     ] {
                         if n > 0 {
-                            what.push(format!("{label}: {n}"));
+                            what.push(msg!("year-outside-count", what = label, count = n));
                         }
                     }
-                    errors.add(
-                        "year_start",
-                        format!(
-                            "Вне новых дат окажутся {}. Сначала измените или удалите их",
-                            what.join(", ")
-                        ),
-                    );
+                    errors.add("year_start", msg!("year-dates-leave-out", things = what));
                 }
             }
             if name.is_empty() {
@@ -184,15 +175,15 @@ impl App {
         let mut errors = FieldErrors::default();
         let grade = |s: &str| s.trim().parse::<i32>().ok();
         let (Some(from), Some(to)) = (grade(&input.grade_from), grade(&input.grade_to)) else {
-            errors.add("grades", "Укажите параллели числами от 1 до 11");
+            errors.add("grades", msg!("periods-grades-invalid"));
             return Err(FormError::Invalid(errors));
         };
         let Some(kind) = PeriodKind::from_code(&input.kind) else {
-            errors.add("kind", "Выберите вид периодов");
+            errors.add("kind", msg!("periods-kind-required"));
             return Err(FormError::Invalid(errors));
         };
         if input.dates.len() != kind.count() {
-            errors.add("kind", format!("Нужно {} периода(ов)", kind.count()));
+            errors.add("kind", msg!("periods-count-wrong", count = kind.count()));
             return Err(FormError::Invalid(errors));
         }
         let mut spans = Vec::new();
@@ -275,7 +266,7 @@ impl App {
             .delete_periods(year_id, grade_from, grade_to)
             .await?;
         if n == 0 {
-            return Err(AppError::NotFound("Такой схемы периодов нет".into()));
+            return Err(AppError::NotFound(msg!("periods-scheme-unknown")));
         }
         self.audit_change(
             admin.actor(),
@@ -306,9 +297,9 @@ impl App {
         let end = date_field(&mut errors, "holiday_end", &input.end);
         if let (Some(a), Some(b)) = (start, end) {
             if b < a {
-                errors.add("holiday_end", "Дата окончания раньше даты начала");
+                errors.add("holiday_end", msg!("date-end-before-start"));
             } else if a < year.start_date || b > year.end_date {
-                errors.add("holiday_start", "Каникулы должны быть внутри учебного года");
+                errors.add("holiday_start", msg!("holiday-outside-year"));
             }
         }
         let (Some(a), Some(b), true) = (start, end, errors.is_empty()) else {
@@ -342,7 +333,7 @@ impl App {
         let deleted = self.store.delete_holiday(year_id, holiday_id).await?;
         self.catch_up().await;
         if !deleted {
-            return Err(AppError::NotFound("Каникулы не найдены".into()));
+            return Err(AppError::NotFound(msg!("holiday-not-found")));
         }
         self.audit_change(
             admin.actor(),

@@ -64,10 +64,7 @@ impl App {
         let region = self.administered_region(admin).await?;
         let org = self.organization_in(region, organization).await?;
         if !has_administrator(org.kind) {
-            return Err(AppError::BadRequest(
-                "Администратор создаётся для образовательных организаций".into(),
-            )
-            .into());
+            return Err(AppError::BadRequest(msg!("administrator-needs-school")).into());
         }
         let mut e = FieldErrors::default();
         let last_name = person_name(&input.last_name, "last_name", true, &mut e);
@@ -82,20 +79,14 @@ impl App {
                 String::new()
             }
         } else if !login_shape_ok(typed) {
-            e.add(
-                "login",
-                "Имя пользователя: буквы, цифры, точка, дефис или подчёркивание, не длиннее 64 символов",
-            );
+            e.add("login", msg!("administrator-login-invalid"));
             String::new()
         } else if self
             .store
             .login_taken(organization.get(), &text::normalise(typed), None)
             .await?
         {
-            e.add(
-                "login",
-                "Такое имя пользователя в этой организации уже есть",
-            );
+            e.add("login", msg!("administrator-login-taken"));
             String::new()
         } else {
             typed.to_owned()
@@ -133,10 +124,7 @@ impl App {
             Ok(id) => id,
             Err(StoreError::Conflict(_)) => {
                 let mut e = FieldErrors::default();
-                e.add(
-                    "login",
-                    "Такое имя пользователя в этой организации уже есть",
-                );
+                e.add("login", msg!("administrator-login-taken"));
                 return Err(FormError::Invalid(e));
             }
             Err(other) => return Err(other.into()),

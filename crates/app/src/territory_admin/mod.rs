@@ -57,9 +57,9 @@ fn chars(s: &str) -> usize {
 fn clean_name(value: &str, field: &'static str, max: usize, errors: &mut FieldErrors) -> String {
     let v = value.split_whitespace().collect::<Vec<_>>().join(" ");
     if v.is_empty() {
-        errors.add(field, "Заполните это поле");
+        errors.add(field, msg!("territory-field-required"));
     } else if chars(&v) > max {
-        errors.add(field, format!("Не длиннее {max} символов"));
+        errors.add(field, msg!("territory-field-too-long", max = max));
     }
     v
 }
@@ -68,12 +68,12 @@ fn clean_name(value: &str, field: &'static str, max: usize, errors: &mut FieldEr
 fn clean_line(value: &str, field: &'static str, max: usize, errors: &mut FieldErrors) -> String {
     let v = value.trim().to_owned();
     if chars(&v) > max {
-        errors.add(field, format!("Не длиннее {max} символов"));
+        errors.add(field, msg!("territory-field-too-long", max = max));
     } else if v
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        errors.add(field, "Недопустимые символы");
+        errors.add(field, msg!("territory-field-characters-invalid"));
     }
     v
 }
@@ -84,7 +84,7 @@ impl App {
         self.store
             .organization_region(admin.organization().get())
             .await?
-            .ok_or_else(|| AppError::NotFound("Регион не найден".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("region-not-found")))
     }
 
     async fn municipality_in(&self, region: i64, id: i64) -> AppResult<MunicipalityRecord> {
@@ -92,7 +92,7 @@ impl App {
             .territory_municipality(id)
             .await?
             .filter(|m| m.region_id == region)
-            .ok_or_else(|| AppError::NotFound("Муниципальное образование не найдено".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("municipality-not-found")))
     }
 
     async fn settlement_in(&self, region: i64, id: i64) -> AppResult<SettlementRecord> {
@@ -100,7 +100,7 @@ impl App {
             .territory_settlement(id)
             .await?
             .filter(|s| s.region_id == region)
-            .ok_or_else(|| AppError::NotFound("Населённый пункт не найден".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("settlement-not-found")))
     }
 
     async fn organization_in(
@@ -112,7 +112,7 @@ impl App {
             .organization(id.get())
             .await?
             .filter(|o| o.region_id == region)
-            .ok_or_else(|| AppError::NotFound("Организация не найдена".into()))
+            .ok_or_else(|| AppError::NotFound(msg!("organization-not-found")))
     }
 }
 
@@ -129,6 +129,9 @@ mod tests {
         );
         assert!(e.is_empty());
         clean_name("   ", "short_name", 200, &mut e);
-        assert_eq!(e.get("short_name"), Some("Заполните это поле"));
+        assert_eq!(
+            e.get("short_name").map(ToString::to_string).as_deref(),
+            Some("Заполните это поле")
+        );
     }
 }

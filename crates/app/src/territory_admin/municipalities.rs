@@ -26,10 +26,7 @@ impl App {
         let mut errors = FieldErrors::default();
         let name = clean_name(name, "name", MAX_NAME, &mut errors);
         if errors.is_empty() && self.municipality_name_taken(region, &name, None).await? {
-            errors.add(
-                "name",
-                "Муниципальное образование с таким названием уже есть",
-            );
+            errors.add("name", msg!("municipality-exists"));
         }
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));
@@ -75,10 +72,7 @@ impl App {
                 .municipality_name_taken(region, &name, Some(id))
                 .await?
         {
-            errors.add(
-                "name",
-                "Муниципальное образование с таким названием уже есть",
-            );
+            errors.add("name", msg!("municipality-exists"));
         }
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));

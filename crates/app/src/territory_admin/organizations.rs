@@ -102,20 +102,20 @@ impl App {
             Ok(id) => match self.settlement_in(region, id).await {
                 Ok(s) => Some(s),
                 Err(AppError::NotFound(_)) => {
-                    e.add("settlement", "Выберите населённый пункт из списка");
+                    e.add("settlement", msg!("organization-settlement-not-in-list"));
                     None
                 }
                 Err(other) => return Err(other.into()),
             },
             Err(_) => {
-                e.add("settlement", "Выберите населённый пункт");
+                e.add("settlement", msg!("organization-settlement-required"));
                 None
             }
         };
         let kind = match OrganizationKind::from_code(input.kind.trim()) {
             Ok(k) => Some(k),
             Err(_) => {
-                e.add("kind", "Выберите тип организации");
+                e.add("kind", msg!("organization-kind-required"));
                 None
             }
         };
@@ -134,17 +134,14 @@ impl App {
                     Some(o.id) != this.map(OrganizationId::get) && text::normalise(&o.name) == norm
                 });
             if taken {
-                e.add(
-                    "short_name",
-                    "В этом населённом пункте уже есть организация с таким кратким названием",
-                );
+                e.add("short_name", msg!("organization-name-taken"));
             }
         }
         let authority_id = match input.authority.trim() {
             "" => None,
             v => match v.parse::<i64>() {
                 Ok(id) if Some(id) == this.map(OrganizationId::get) => {
-                    e.add("authority", "Организация не может подчиняться самой себе");
+                    e.add("authority", msg!("organization-own-authority"));
                     None
                 }
                 Ok(id) => {
@@ -153,54 +150,42 @@ impl App {
                         None => false,
                     };
                     if !ok {
-                        e.add(
-                            "authority",
-                            "Выберите орган управления образованием из списка",
-                        );
+                        e.add("authority", msg!("organization-authority-not-in-list"));
                     }
                     Some(id)
                 }
                 Err(_) => {
-                    e.add(
-                        "authority",
-                        "Выберите орган управления образованием из списка",
-                    );
+                    e.add("authority", msg!("organization-authority-not-in-list"));
                     None
                 }
             },
         };
         let inn = input.inn.trim().to_owned();
         if !inn.is_empty() && !inn_shape_ok(&inn) {
-            e.add(
-                "inn",
-                "ИНН состоит из 10 цифр (для индивидуального предпринимателя — из 12)",
-            );
+            e.add("inn", msg!("organization-inn-invalid"));
         }
         let ogrn = input.ogrn.trim().to_owned();
         if !ogrn.is_empty() && !ogrn_shape_ok(&ogrn) {
-            e.add("ogrn", "ОГРН состоит из 13 цифр (ОГРНИП — из 15)");
+            e.add("ogrn", msg!("organization-ogrn-invalid"));
         }
         let email = input.email.trim().to_owned();
         if !email.is_empty() && !email_shape_ok(&email) {
-            e.add(
-                "email",
-                "Адрес электронной почты должен быть вида name@example.ru",
-            );
+            e.add("email", msg!("organization-email-invalid"));
         }
         let founding_date = match input.founding_date.trim() {
             "" => None,
             v => match parse_date(v) {
                 Some(d) if d > self.clock.today() => {
-                    e.add("founding_date", "Дата основания не может быть в будущем");
+                    e.add("founding_date", msg!("organization-founding-date-future"));
                     None
                 }
                 Some(d) if d < NaiveDate::from_ymd_opt(1700, 1, 1).unwrap_or(d) => {
-                    e.add("founding_date", "Проверьте год основания");
+                    e.add("founding_date", msg!("organization-founding-year-check"));
                     None
                 }
                 Some(d) => Some(d),
                 None => {
-                    e.add("founding_date", "Дата должна быть в формате ДД.ММ.ГГГГ");
+                    e.add("founding_date", msg!("organization-date-format"));
                     None
                 }
             },
@@ -351,7 +336,7 @@ impl App {
             return Ok(());
         }
         if !self.store.update_organization(id.get(), &new).await? {
-            return Err(AppError::NotFound("Организация не найдена".into()).into());
+            return Err(AppError::NotFound(msg!("organization-not-found")).into());
         }
         self.audit_change(
             admin.actor(),
@@ -376,9 +361,7 @@ impl App {
         let region = self.administered_region(admin).await?;
         let org = self.organization_in(region, id).await?;
         if !active && id == admin.organization() {
-            return Err(AppError::BadRequest(
-                "Нельзя закрыть организацию, в которой работаете вы сами".into(),
-            ));
+            return Err(AppError::BadRequest(msg!("organization-close-own")));
         }
         let was = self
             .store

@@ -72,7 +72,7 @@ impl App {
             .as_ref()
             .is_some_and(|n| chars(n) > MAX_NAME)
         {
-            return Err(AppError::BadRequest("Слишком длинная строка поиска".into()));
+            return Err(AppError::BadRequest(msg!("search-text-too-long")));
         }
         Ok(RegionOverview {
             region_id: region,

@@ -39,10 +39,7 @@ impl App {
         let mut errors = FieldErrors::default();
         let name = clean_name(name, "name", MAX_NAME, &mut errors);
         if errors.is_empty() && self.settlement_name_taken(m.id, &name, None).await? {
-            errors.add(
-                "name",
-                "В этом муниципальном образовании уже есть такой населённый пункт",
-            );
+            errors.add("name", msg!("settlement-exists"));
         }
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));
@@ -78,10 +75,7 @@ impl App {
                 .settlement_name_taken(old.municipality_id, &name, Some(id))
                 .await?
         {
-            errors.add(
-                "name",
-                "В этом муниципальном образовании уже есть такой населённый пункт",
-            );
+            errors.add("name", msg!("settlement-exists"));
         }
         if !errors.is_empty() {
             return Err(FormError::Invalid(errors));

@@ -231,7 +231,7 @@ pub struct ColumnMap {
 
 impl ColumnMap {
     /// Matches a header row against the kind's columns; lists the missing required ones.
-    pub fn new(kind: ImportKind, headers: &[String]) -> Result<ColumnMap, String> {
+    pub fn new(kind: ImportKind, headers: &[String]) -> Result<ColumnMap, crate::message::Message> {
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         let mut positions = HashMap::new();
         let mut missing = Vec::new();
@@ -248,11 +248,10 @@ impl ColumnMap {
         if missing.is_empty() {
             Ok(ColumnMap { positions })
         } else {
-            Err(format!(
-                "В файле нет обязательных столбцов: {}. Первая строка файла должна содержать \
-                 заголовки, как в шаблоне «{}».",
-                missing.join(", "),
-                kind.title()
+            Err(crate::msg!(
+                "import-columns-missing",
+                columns = missing.join(", "),
+                template = kind.title()
             ))
         }
     }

@@ -28,7 +28,7 @@ pub fn validate(
     headers: &[String],
     rows: &[Vec<String>],
     school: &SchoolFacts,
-) -> Result<Validation, String> {
+) -> Result<Validation, crate::message::Message> {
     let map = ColumnMap::new(kind, headers)?;
     // Numbered as the spreadsheet shows them, skipping blank lines but keeping their numbers.
     let data: Vec<(usize, &Vec<String>)> = rows
@@ -38,12 +38,13 @@ pub fn validate(
         .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
         .collect();
     if data.is_empty() {
-        return Err("В файле нет строк с данными: заполните строки под заголовками.".into());
+        return Err(crate::msg!("import-no-rows"));
     }
     if data.len() > MAX_ROWS {
-        return Err(format!(
-            "В файле {} строк; за один раз можно загрузить не больше {MAX_ROWS}. Разделите файл.",
-            data.len()
+        return Err(crate::msg!(
+            "import-too-many-rows",
+            rows = data.len(),
+            max = MAX_ROWS
         ));
     }
     let mut book = LoginBook {

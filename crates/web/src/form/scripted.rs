@@ -15,8 +15,8 @@ use crate::ui::check_csrf;
 /// A script's JSON request whose token matched, read into `T`.
 pub(crate) struct ScriptSubmitted<T>(pub T);
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "message": message }))).into_response()
+fn refuse(status: StatusCode, message: sgo_app::Message) -> Response {
+    (status, Json(json!({ "message": message.to_string() }))).into_response()
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for ScriptSubmitted<T> {
@@ -27,12 +27,12 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ScriptSubmitted<T> {
         let body = Bytes::from_request(request, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let malformed = || refuse(StatusCode::BAD_REQUEST, "Неверный запрос");
+        let malformed = || refuse(StatusCode::BAD_REQUEST, msg!("request-invalid"));
         let value: Value = serde_json::from_slice(&body).map_err(|_| malformed())?;
         if !check_csrf(&headers, value["csrf"].as_str()) {
             return Err(refuse(
                 StatusCode::FORBIDDEN,
-                "Срок действия страницы истёк. Обновите её и повторите.",
+                msg!("form-page-expired-retry"),
             ));
         }
         serde_json::from_value(value)

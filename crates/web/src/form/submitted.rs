@@ -19,7 +19,7 @@ pub(crate) struct Submitted<T>(pub T);
 pub(crate) struct CellSubmitted<T>(pub T);
 
 /// Why a form was refused, before any use case saw it.
-pub(crate) struct Refused(pub StatusCode, pub String);
+pub(crate) struct Refused(pub StatusCode, pub sgo_app::Message);
 
 impl Refused {
     /// As an error page.
@@ -31,7 +31,7 @@ impl Refused {
 
     /// As the journal grid's JSON: the grid tells only that the page must be reloaded.
     pub fn json(self) -> Response {
-        let text = "Срок действия страницы истёк. Обновите её.";
+        let text = msg!("form-page-expired").to_string();
         (
             StatusCode::FORBIDDEN,
             axum::Json(serde_json::json!({ "error": text })),
@@ -62,7 +62,7 @@ pub(super) fn check_and_read<T: DeserializeOwned>(
     checked(headers, fields)?.read().map_err(|e| {
         Refused(
             StatusCode::BAD_REQUEST,
-            format!("Неверно заполнена форма: {e}"),
+            msg!("form-fields-invalid", detail = e.to_string()),
         )
     })
 }
@@ -72,12 +72,12 @@ pub(super) fn checked(headers: &HeaderMap, fields: Fields) -> Result<Fields, Ref
     if check_csrf(headers, Some(fields.get("csrf"))) {
         Ok(fields)
     } else {
-        Err(Refused(StatusCode::FORBIDDEN, STALE_FORM.to_owned()))
+        Err(Refused(StatusCode::FORBIDDEN, STALE_FORM))
     }
 }
 
 pub(super) fn malformed() -> Refused {
-    Refused(StatusCode::BAD_REQUEST, "Неверный формат формы".to_owned())
+    Refused(StatusCode::BAD_REQUEST, msg!("form-malformed"))
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for Submitted<T> {

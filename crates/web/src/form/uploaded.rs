@@ -37,7 +37,7 @@ pub(crate) trait UploadRule: Send + Sync + 'static {
     const PAGE: bool = true;
 
     /// The sentence for a body over the limit, when the route says it its own way.
-    fn too_large(_: FormLimits) -> Option<String> {
+    fn too_large(_: FormLimits) -> Option<sgo_app::Message> {
         None
     }
 
@@ -94,10 +94,10 @@ impl UploadRule for ImportFile {
         }
     }
 
-    fn too_large(limits: FormLimits) -> Option<String> {
-        Some(format!(
-            "Файл слишком большой: можно загрузить не больше {} МБ. Разделите файл на части.",
-            limits.body_bytes / (1024 * 1024)
+    fn too_large(limits: FormLimits) -> Option<sgo_app::Message> {
+        Some(msg!(
+            "import-file-too-large",
+            megabytes = limits.body_bytes / (1024 * 1024)
         ))
     }
 }
@@ -163,7 +163,7 @@ impl<T: DeserializeOwned + Send, R: UploadRule> FromRequest<AppState> for Upload
                 state,
                 Refused(
                     StatusCode::BAD_REQUEST,
-                    format!("Неверно заполнена форма: {e}"),
+                    msg!("form-fields-invalid", detail = e.to_string()),
                 ),
             )),
         }

@@ -64,11 +64,7 @@ fn parse_date(raw: Option<&String>, label: &str) -> Result<Option<NaiveDate>, Ap
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
             .map(Some)
-            .map_err(|_| {
-                AppError::BadRequest(format!(
-                    "Дата «{label}» указана неверно: нужен вид ДД.ММ.ГГГГ"
-                ))
-            }),
+            .map_err(|_| AppError::BadRequest(msg!("audit-log-date-invalid", label = label))),
     }
 }
 
@@ -81,7 +77,7 @@ fn parse_query(q: &HashMap<String, String>) -> Result<AuditLogQuery, AppError> {
         id => (
             Some(
                 id.parse()
-                    .map_err(|_| AppError::BadRequest("Организация указана неверно".into()))?,
+                    .map_err(|_| AppError::BadRequest(msg!("audit-log-organization-invalid")))?,
             ),
             false,
         ),
@@ -90,7 +86,7 @@ fn parse_query(q: &HashMap<String, String>) -> Result<AuditLogQuery, AppError> {
         "" => 1,
         p => p
             .parse()
-            .map_err(|_| AppError::BadRequest("Номер страницы указан неверно".into()))?,
+            .map_err(|_| AppError::BadRequest(msg!("audit-log-page-invalid")))?,
     };
     Ok(AuditLogQuery {
         organization_id,

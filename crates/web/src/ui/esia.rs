@@ -56,7 +56,7 @@ fn refusal(state: &AppState, e: AppError, back: &str) -> Response {
             let page = MessagePage {
                 portal_name: &state.options.portal_name,
                 title: "Вход через портал госуслуг",
-                text: &text,
+                text: &text.to_string(),
                 link: back,
                 link_text: if back == "/login" {
                     "Вернуться ко входу"
@@ -242,7 +242,7 @@ async fn choose(
     let Ok(account) = form.account.trim().parse::<i64>() else {
         return refusal(
             &state,
-            AppError::BadRequest("Выберите учётную запись".into()),
+            AppError::BadRequest(msg!("esia-account-choice-required")),
             "/esia/choose",
         );
     };
@@ -323,7 +323,7 @@ async fn link_warning(UiRequest { state, session, .. }: UiRequest) -> Response {
     if !state.app.esia_enabled() {
         return refusal(
             &state,
-            AppError::LoginRefused("Вход через портал госуслуг на этом портале не настроен".into()),
+            AppError::LoginRefused(msg!("esia-not-configured")),
             "/settings/esia",
         );
     }
@@ -359,7 +359,7 @@ fn onward(state: &AppState, url: &str) -> Response {
     let Ok(refresh) = HeaderValue::from_str(&format!("0;url={url}")) else {
         return refusal(
             state,
-            AppError::LoginRefused("Адрес портала госуслуг настроен неверно".into()),
+            AppError::LoginRefused(msg!("esia-address-misconfigured")),
             "/settings/esia",
         );
     };

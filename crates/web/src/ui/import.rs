@@ -236,7 +236,7 @@ async fn upload(req: SchoolAdminRequest, upload: Uploaded<UploadForm, ImportFile
                 &req.session,
                 &req.admin,
                 kind.code(),
-                Some(message),
+                Some(message.to_string()),
                 None,
                 INVALID,
             )
@@ -251,7 +251,7 @@ fn batch_id(state: &AppState, raw: &str) -> Result<i64, Box<PageError>> {
     raw.parse().map_err(|_| {
         Box::new(PageError(
             state.clone(),
-            AppError::NotFound("Пакет импорта не найден".into()),
+            AppError::NotFound(msg!("import-batch-not-found")),
         ))
     })
 }

@@ -299,7 +299,7 @@ pub(crate) async fn submit(
                 &state,
                 &headers,
                 &chosen,
-                Some(message),
+                Some(message.to_string()),
                 StatusCode::TOO_MANY_REQUESTS,
             )
             .await;
@@ -314,7 +314,7 @@ pub(crate) async fn submit(
 /// `POST /logout`. A stale form is answered 400 with the stale-form sentence, as it always was.
 pub(crate) async fn logout(req: UiRequest, form: Result<Submitted<Fields>, Response>) -> Response {
     if form.is_err() {
-        return PageError(req.state, AppError::BadRequest(STALE_FORM.into())).into_response();
+        return PageError(req.state, AppError::BadRequest(STALE_FORM)).into_response();
     }
     if let Err(e) = req.app().sign_out(&req.session.who, &req.origin).await {
         return PageError(req.state, e).into_response();

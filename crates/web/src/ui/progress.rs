@@ -100,7 +100,7 @@ fn int(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError>
         Some(v) => v
             .parse()
             .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("Неверный параметр {name}"))),
+            .map_err(|_| AppError::BadRequest(msg!("query-parameter-invalid", name = name))),
     }
 }
 
@@ -229,7 +229,7 @@ async fn card(
 ) -> Response {
     let actor = &req.session.who.actor;
     let Ok(id) = id.trim().parse::<i64>() else {
-        return PageError(req.state, AppError::NotFound("Задание не найдено".into()))
+        return PageError(req.state, AppError::NotFound(msg!("assignment-not-found")))
             .into_response();
     };
     let student = match int(&q, "student") {

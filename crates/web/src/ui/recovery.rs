@@ -51,7 +51,7 @@ struct ResetPage<'a> {
 }
 
 impl ResetPage<'_> {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&sgo_app::Message> {
         self.errors.get(field)
     }
 }
@@ -197,7 +197,7 @@ fn link_invalid(state: &AppState) -> Response {
         state,
         StatusCode::GONE,
         "Ссылка недействительна",
-        LINK_INVALID,
+        &LINK_INVALID.to_string(),
         "/recover",
     )
 }
@@ -264,10 +264,7 @@ async fn reset_submit(
         Ok(Submitted(form)) => form,
         Err(refused) if refused.status() == StatusCode::FORBIDDEN => {
             let mut errors = FieldErrors::default();
-            errors.add(
-                "new_password",
-                "Срок действия формы истёк. Введите пароль ещё раз.",
-            );
+            errors.add("new_password", msg!("recovery-form-expired"));
             return reset_form(&state, &headers, token, errors, StatusCode::FORBIDDEN).await;
         }
         Err(refused) => return refused,

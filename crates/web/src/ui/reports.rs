@@ -319,7 +319,7 @@ async fn order(req: UiRequest, Submitted(form): Submitted<ReportForm>) -> Respon
                 &req.state,
                 &req.session,
                 student,
-                Some(e),
+                Some(e.to_string()),
                 StatusCode::BAD_REQUEST,
             )
             .await
@@ -383,7 +383,7 @@ struct FileQuery {
 /// `GET /reports/jobs/{id}/file?format=xlsx|pdf|html`: the finished report as a download.
 async fn job_file(req: UiRequest, Path(id): Path<i64>, Query(q): Query<FileQuery>) -> Response {
     let Some(format) = ReportFormat::from_extension(&q.format) else {
-        let e = AppError::BadRequest("Неизвестный формат: выберите HTML, XLSX или PDF".into());
+        let e = AppError::BadRequest(msg!("report-format-unknown"));
         return PageError(req.state, e).into_response();
     };
     let actor = &req.session.who.actor;

@@ -59,7 +59,7 @@ struct SettingsPage<'a> {
 }
 
 impl SettingsPage<'_> {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&sgo_app::Message> {
         self.errors.get(field)
     }
 }
@@ -75,7 +75,7 @@ struct PasswordPage<'a> {
 }
 
 impl PasswordPage<'_> {
-    fn error(&self, field: &str) -> Option<&str> {
+    fn error(&self, field: &str) -> Option<&sgo_app::Message> {
         self.errors.get(field)
     }
 }

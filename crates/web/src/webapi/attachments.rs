@@ -33,10 +33,12 @@ async fn download(
     ClientOrigin(origin): ClientOrigin,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id: i64 = id
-        .trim()
-        .parse()
-        .map_err(|_| ApiError(StatusCode::BAD_REQUEST, "Неверный номер вложения".into()))?;
+    let id: i64 = id.trim().parse().map_err(|_| {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            msg!("api-attachment-number-invalid"),
+        )
+    })?;
     let (file, bytes) = state
         .app
         .download_file(&who.actor, FileId::new(id), &origin)
@@ -64,10 +66,7 @@ async fn upload(
 ) -> Result<Response, ApiError> {
     let description = form.form.get("description").to_owned();
     let Some((_, mut upload)) = form.files.into_iter().find(|(name, _)| name == "file") else {
-        return Err(ApiError(
-            StatusCode::BAD_REQUEST,
-            "Не передан файл (поле file)".into(),
-        ));
+        return Err(ApiError(StatusCode::BAD_REQUEST, msg!("api-file-missing")));
     };
     upload.description = description;
     let file = state

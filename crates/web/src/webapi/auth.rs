@@ -101,7 +101,7 @@ pub(crate) async fn login(
         _ => {
             return Err(ApiError(
                 StatusCode::BAD_REQUEST,
-                "Неизвестный способ входа".into(),
+                msg!("api-login-type-unknown"),
             ));
         }
     }

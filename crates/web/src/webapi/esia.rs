@@ -111,17 +111,13 @@ pub(crate) async fn login(
         .get("idp")
         .is_some_and(|idp| !idp.eq_ignore_ascii_case("esia"))
     {
-        return Err(
-            AppError::LoginRefused("Вход через этого поставщика не поддерживается".into()).into(),
-        );
+        return Err(AppError::LoginRefused(msg!("esia-provider-unsupported")).into());
     }
     let login_state = form.get("loginstate").unwrap_or_default();
     let account: i64 = form
         .get("lscope")
         .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| {
-            AppError::LoginRefused("Вход запрещён: не выбран пользователь (lscope)".into())
-        })?;
+        .ok_or_else(|| AppError::LoginRefused(msg!("esia-lscope-missing")))?;
     let signed = state
         .app
         .esia_sign_in(

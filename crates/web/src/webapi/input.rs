@@ -17,10 +17,10 @@ use super::dates;
 
 /// Input the clients got wrong, with the message for them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Refused(pub String);
+pub(crate) struct Refused(pub sgo_app::Message);
 
-fn bad(message: &str) -> Refused {
-    Refused(message.to_owned())
+fn bad(message: sgo_app::Message) -> Refused {
+    Refused(message)
 }
 
 /// A URL-encoded body with names folded to lower case: NetSchool clients send `loginType`,
@@ -28,7 +28,7 @@ fn bad(message: &str) -> Refused {
 /// occurrence of a name wins.
 pub(crate) fn case_insensitive_form(body: &[u8]) -> Result<HashMap<String, String>, Refused> {
     let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(body).map_err(|_| bad("Неверный формат формы"))?;
+        serde_urlencoded::from_bytes(body).map_err(|_| bad(msg!("form-malformed")))?;
     let mut map = HashMap::new();
     for (k, v) in pairs {
         map.entry(k.to_lowercase()).or_insert(v);
@@ -46,15 +46,15 @@ pub(crate) fn int_param(q: HashMap<String, String>, name: &str) -> Result<i64, R
     let q = lower_keys(q);
     let value = q
         .get(&name.to_lowercase())
-        .ok_or_else(|| bad(&format!("Не указан {name}")))?;
+        .ok_or_else(|| bad(msg!("api-parameter-missing", name = name)))?;
     value
         .trim()
         .parse()
-        .map_err(|_| bad(&format!("Неверный {name}")))
+        .map_err(|_| bad(msg!("api-parameter-invalid", name = name)))
 }
 
 /// A number in a path (`mail/messages/{id}/read`), refused with `message`.
-pub(crate) fn path_id(text: &str, message: &str) -> Result<i64, Refused> {
+pub(crate) fn path_id(text: &str, message: sgo_app::Message) -> Result<i64, Refused> {
     text.trim().parse().map_err(|_| bad(message))
 }
 
@@ -77,25 +77,27 @@ pub(crate) fn diary_query(
     let q = lower_keys(q);
     let student = q
         .get("studentid")
-        .ok_or_else(|| bad("Не указан studentId"))?
+        .ok_or_else(|| bad(msg!("api-parameter-missing", name = "studentId")))?
         .trim()
         .parse()
-        .map_err(|_| bad("Неверный studentId"))?;
+        .map_err(|_| bad(msg!("api-parameter-invalid", name = "studentId")))?;
     let from = match q.get("weekstart") {
-        Some(s) => dates::parse_query_date(s).ok_or_else(|| bad("Неверная дата weekStart"))?,
+        Some(s) => dates::parse_query_date(s)
+            .ok_or_else(|| bad(msg!("api-date-invalid", name = "weekStart")))?,
         None => calendar::week_start(today),
     };
     let to = match q.get("weekend") {
-        Some(s) => dates::parse_query_date(s).ok_or_else(|| bad("Неверная дата weekEnd"))?,
+        Some(s) => dates::parse_query_date(s)
+            .ok_or_else(|| bad(msg!("api-date-invalid", name = "weekEnd")))?,
         None => from
             .checked_add_signed(Duration::days(6))
-            .ok_or_else(|| bad("Неверная дата weekStart"))?,
+            .ok_or_else(|| bad(msg!("api-date-invalid", name = "weekStart")))?,
     };
     Ok(DiaryQuery { student, from, to })
 }
 
 fn json(body: &[u8]) -> Result<Value, Refused> {
-    serde_json::from_slice(body).map_err(|_| bad("Тело запроса не JSON"))
+    serde_json::from_slice(body).map_err(|_| bad(msg!("api-body-not-json")))
 }
 
 /// The assignment ids of a get-attachments body: `{"assignId": [1, 2]}` (a single number is
@@ -106,12 +108,12 @@ pub(crate) fn assign_ids(body: &[u8]) -> Result<Vec<AssignmentId>, Refused> {
         .as_object()
         .and_then(|o| o.iter().find(|(k, _)| k.eq_ignore_ascii_case("assignId")))
         .map(|(_, v)| v)
-        .ok_or_else(|| bad("Не указан assignId"))?;
+        .ok_or_else(|| bad(msg!("api-parameter-missing", name = "assignId")))?;
     let as_id = |v: &Value| {
         v.as_i64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
             .map(AssignmentId::new)
-            .ok_or_else(|| bad("Неверный assignId"))
+            .ok_or_else(|| bad(msg!("api-parameter-invalid", name = "assignId")))
     };
     match field {
         Value::Array(items) => items.iter().map(as_id).collect(),
@@ -178,9 +180,9 @@ fn recipients_of(body: &Value, key: &str) -> Result<Vec<i64>, Refused> {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| parse_recipient(v).ok_or_else(|| bad("Неизвестный получатель")))
+            .map(|v| parse_recipient(v).ok_or_else(|| bad(msg!("api-recipient-unknown"))))
             .collect(),
-        Some(_) => Err(bad("Получатели передаются списком")),
+        Some(_) => Err(bad(msg!("api-recipients-not-a-list"))),
     }
 }
 
@@ -194,12 +196,12 @@ pub(crate) fn message_ids(body: &Value) -> Result<Vec<MessageId>, Refused> {
     match body.get("messageId").or_else(|| body.get("messageIds")) {
         Some(Value::Array(items)) => items
             .iter()
-            .map(|v| one(v).ok_or_else(|| bad("Неверный номер письма")))
+            .map(|v| one(v).ok_or_else(|| bad(msg!("api-message-number-invalid"))))
             .collect(),
         Some(v) => one(v)
             .map(|id| vec![id])
-            .ok_or_else(|| bad("Неверный номер письма")),
-        None => Err(bad("Не указаны письма (messageId)")),
+            .ok_or_else(|| bad(msg!("api-message-number-invalid"))),
+        None => Err(bad(msg!("api-messages-missing"))),
     }
 }
 
@@ -235,7 +237,7 @@ pub(crate) fn mailbox_request(body: &Value) -> Result<MailboxRequest, Refused> {
                     .get("filterValue")
                     .and_then(Value::as_str)
                     .unwrap_or("");
-                folder = Folder::parse(value).ok_or_else(|| bad("Неизвестная папка"))?;
+                folder = Folder::parse(value).ok_or_else(|| bad(msg!("api-folder-unknown")))?;
             }
         }
     }
@@ -313,7 +315,7 @@ pub(crate) fn send_request(body: &Value) -> Result<SendRequest, Refused> {
             .map(|v| {
                 v.as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| bad("Неверный GUID вложения"))
+                    .ok_or_else(|| bad(msg!("api-attachment-guid-invalid")))
             })
             .collect::<Result<_, _>>()?,
         _ => Vec::new(),
@@ -410,7 +412,7 @@ fn selected(body: &[u8]) -> Result<HashMap<String, String>, Refused> {
                 .find(|(k, _)| k.eq_ignore_ascii_case("selectedData"))
         })
         .and_then(|(_, v)| v.as_array())
-        .ok_or_else(|| bad("Не указаны значения фильтров (selectedData)"))?;
+        .ok_or_else(|| bad(msg!("api-filters-missing")))?;
     let field = |item: &Value, name: &str| -> Option<String> {
         let v = item
             .as_object()?
@@ -425,7 +427,7 @@ fn selected(body: &[u8]) -> Result<HashMap<String, String>, Refused> {
     };
     let mut out = HashMap::new();
     for item in list {
-        let id = field(item, "filterId").ok_or_else(|| bad("У фильтра нет filterId"))?;
+        let id = field(item, "filterId").ok_or_else(|| bad(msg!("api-filter-id-missing")))?;
         let value = field(item, "filterValue").unwrap_or_default();
         out.insert(id.to_ascii_lowercase(), value);
     }
@@ -439,9 +441,9 @@ fn id_filter<T: std::str::FromStr>(
     let raw = values
         .get(&id.to_ascii_lowercase())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| bad(&format!("Не выбран фильтр {id}")))?;
+        .ok_or_else(|| bad(msg!("api-filter-not-chosen", id = id)))?;
     raw.parse()
-        .map_err(|_| bad(&format!("Неверное значение фильтра {id}: «{raw}»")))
+        .map_err(|_| bad(msg!("api-filter-value-invalid", id = id, value = raw)))
 }
 
 /// Reads a queue request's body for a report.
@@ -458,7 +460,7 @@ pub(crate) fn selection(report: StudentReport, body: &[u8]) -> Result<Selection,
             let span = match values.get("period").filter(|v| !v.is_empty()) {
                 Some(raw) => {
                     let (from, to) = parse_range(raw)
-                        .ok_or_else(|| bad(&format!("Неверный интервал дат: «{raw}»")))?;
+                        .ok_or_else(|| bad(msg!("api-date-range-invalid", value = raw)))?;
                     Span::Days(from, to)
                 }
                 None => Span::Period(id_filter(&values, "TERMID")?),

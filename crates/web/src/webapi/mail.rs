@@ -33,12 +33,12 @@ pub(crate) fn routes() -> Routes {
         .route("/mail/messages/restore", post(restore))
 }
 
-fn bad(message: &str) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, message.to_owned())
+fn bad(message: sgo_app::Message) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message)
 }
 
 fn parse_id(text: &str) -> Result<i64, ApiError> {
-    Ok(input::path_id(text, "Неверный номер письма")?)
+    Ok(input::path_id(text, msg!("api-message-number-invalid"))?)
 }
 
 /// `POST mail/registry`: one page of a folder.
@@ -139,7 +139,7 @@ async fn edit(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let action = q.get("action").map(String::as_str).unwrap_or("reply");
-    let kind = ReplyKind::parse(action).ok_or_else(|| bad("Неизвестное действие"))?;
+    let kind = ReplyKind::parse(action).ok_or_else(|| bad(msg!("mail-action-unknown")))?;
     let d = state
         .app
         .prepare_reply(&who.actor, MessageId::new(parse_id(&id)?), kind)
@@ -176,7 +176,7 @@ async fn recipients(
                 .parse()
                 .ok()
                 .and_then(RecipientGroup::from_number)
-                .ok_or_else(|| bad("Неизвестная группа адресатов"))?,
+                .ok_or_else(|| bad(msg!("api-recipient-group-unknown")))?,
         ),
         None => None,
     };

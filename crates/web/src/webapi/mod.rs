@@ -54,17 +54,19 @@ pub(crate) fn routes() -> Routes {
         .merge(announcements::routes())
         .merge(mail::routes())
         .merge(reports::routes())
-        .fallback(|| async {
-            ApiError(StatusCode::NOT_FOUND, "Метод не найден".into())
-        })
+        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, msg!("api-method-not-found")) })
 }
 
 /// An error as the clients read it: a status and `{"message": …}`, never a redirect.
-pub(crate) struct ApiError(pub StatusCode, pub String);
+pub(crate) struct ApiError(pub StatusCode, pub sgo_app::Message);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.0, Json(serde_json::json!({ "message": self.1 }))).into_response();
+        let mut response = (
+            self.0,
+            Json(serde_json::json!({ "message": self.1.to_string() })),
+        )
+            .into_response();
         // A 429 comes only from the per-account rates, whose window ends on the minute.
         if self.0 == StatusCode::TOO_MANY_REQUESTS {
             response.headers_mut().insert(
@@ -106,7 +108,7 @@ impl From<AppError> for ApiError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        ApiError(status, e.to_string())
+        ApiError(status, e.message())
     }
 }
 

@@ -33,8 +33,8 @@ pub(crate) fn routes() -> Routes {
         .route("/mysettings", get(my_settings))
 }
 
-fn bad(message: &str) -> ApiError {
-    ApiError(StatusCode::BAD_REQUEST, message.to_owned())
+fn bad(message: sgo_app::Message) -> ApiError {
+    ApiError(StatusCode::BAD_REQUEST, message)
 }
 
 /// `POST student/diary/get-attachments?studentId=` with `{"assignId": [id]}`: one entry per
@@ -74,7 +74,7 @@ async fn assign_card(
     let id: i64 = id
         .trim()
         .parse()
-        .map_err(|_| bad("Неверный номер задания"))?;
+        .map_err(|_| bad(msg!("api-assignment-number-invalid")))?;
     let student = int_param(q, "studentId")?;
     let card = state
         .app

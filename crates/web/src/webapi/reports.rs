@@ -33,7 +33,7 @@ pub(crate) fn routes() -> Routes {
 /// The report behind an id of the catalogue, or 404.
 fn student_report(id: &str) -> Result<StudentReport, ApiError> {
     StudentReport::from_id(id)
-        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, format!("Отчёт «{id}» не найден")))
+        .ok_or_else(|| ApiError(StatusCode::NOT_FOUND, msg!("api-report-unknown", id = id)))
 }
 
 #[derive(Serialize)]
@@ -200,7 +200,7 @@ async fn file(
     let id: i64 = id
         .trim()
         .parse()
-        .map_err(|_| ApiError(StatusCode::NOT_FOUND, "Файл не найден".into()))?;
+        .map_err(|_| ApiError(StatusCode::NOT_FOUND, msg!("file-not-found")))?;
     let html = hub::report_html(&state, &who.actor, id).await?;
     // A document, not a portal page: its own `<style>` block may apply, nothing else may run.
     Ok((

@@ -27,9 +27,12 @@ pub(crate) async fn search(
     let q = lower_keys(q);
     let kind = match q.get("sft").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         Some(s) => {
-            let sft: i32 = s
-                .parse()
-                .map_err(|_| ApiError(StatusCode::BAD_REQUEST, "Неверный параметр sft".into()))?;
+            let sft: i32 = s.parse().map_err(|_| {
+                ApiError(
+                    StatusCode::BAD_REQUEST,
+                    msg!("query-parameter-invalid", name = "sft"),
+                )
+            })?;
             OrganizationKind::from_func_type(sft)
         }
         None => None,

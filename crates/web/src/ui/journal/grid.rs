@@ -86,7 +86,9 @@ pub(super) async fn page(
     let period = match q.period.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(p) => Some(p.parse::<i64>().map_err(|_| {
-            fail(&req.state)(sgo_app::AppError::BadRequest("Неверный период".into()))
+            fail(&req.state)(sgo_app::AppError::BadRequest(msg!(
+                "journal-period-invalid"
+            )))
         })?),
     };
     let header = Header::load(&req.state, &req.session)
@@ -213,7 +215,7 @@ fn id_field(form: &Fields, name: &str) -> Result<i64, sgo_app::AppError> {
     form.get(name)
         .trim()
         .parse()
-        .map_err(|_| sgo_app::AppError::BadRequest(format!("Не указано поле {name}")))
+        .map_err(|_| sgo_app::AppError::BadRequest(msg!("form-field-missing", name = name)))
 }
 
 /// `POST /journal/mark` (form fields `assignment`, `student`, `value`, optional `comment`,
@@ -372,9 +374,9 @@ async fn history_view(
 /// `GET /journal/mark-history?assignment=&student=`.
 pub(super) async fn history_page(req: UiRequest, Query(q): Query<HistoryQuery>) -> Page {
     let (Some(assignment), Some(student)) = (q.assignment, q.student) else {
-        return Err(fail(&req.state)(sgo_app::AppError::BadRequest(
-            "Укажите задание и ученика".into(),
-        )));
+        return Err(fail(&req.state)(sgo_app::AppError::BadRequest(msg!(
+            "journal-assignment-and-student-required"
+        ))));
     };
     history_view(&req.state, &req.session, assignment, student, None).await
 }
@@ -400,7 +402,14 @@ pub(super) async fn history_save(req: UiRequest, Submitted(form): Submitted<Fiel
         ))
         .into_response()),
         Err(sgo_app::AppError::BadRequest(m)) => {
-            history_view(&req.state, &req.session, assignment, student, Some(m)).await
+            history_view(
+                &req.state,
+                &req.session,
+                assignment,
+                student,
+                Some(m.to_string()),
+            )
+            .await
         }
         Err(e) => Err(fail(&req.state)(e)),
     }

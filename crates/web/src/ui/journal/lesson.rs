@@ -300,9 +300,9 @@ pub(super) async fn save_attendance(
     let mut codes = Vec::new();
     for (name, value) in form.pairs() {
         if let Some(student) = name.strip_prefix("attendance-") {
-            let student = student
-                .parse::<i64>()
-                .map_err(|_| fail(&req.state)(AppError::BadRequest("Неверный ученик".into())))?;
+            let student = student.parse::<i64>().map_err(|_| {
+                fail(&req.state)(AppError::BadRequest(msg!("journal-student-invalid")))
+            })?;
             codes.push((student, value.to_owned()));
         }
     }

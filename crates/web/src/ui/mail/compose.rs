@@ -138,7 +138,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
                 v.draft = Some(id);
             }
             Ok(_) => {
-                return PageError(req.state, AppError::NotFound("Черновик не найден".into()))
+                return PageError(req.state, AppError::NotFound(msg!("mail-draft-not-found")))
                     .into_response();
             }
             Err(e) => return PageError(req.state, e).into_response(),
@@ -214,7 +214,7 @@ async fn submit(
                 &req.state,
                 &req.session,
                 values,
-                Some(message),
+                Some(message.to_string()),
                 StatusCode::BAD_REQUEST,
             )
             .await
@@ -228,7 +228,7 @@ async fn submit(
                 &req.state,
                 &req.session,
                 values,
-                Some(message),
+                Some(message.to_string()),
                 StatusCode::TOO_MANY_REQUESTS,
             )
             .await;

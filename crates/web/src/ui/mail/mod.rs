@@ -160,8 +160,11 @@ struct ReadPage<'a> {
 /// `GET /mail/{id}`: the message, now read.
 async fn read_page(req: UiRequest, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse::<i64>() else {
-        return PageError(req.state, AppError::NotFound("Письмо не найдено".into()))
-            .into_response();
+        return PageError(
+            req.state,
+            AppError::NotFound(msg!("mail-message-not-found")),
+        )
+        .into_response();
     };
     let m = match req
         .app()
@@ -213,7 +216,7 @@ async fn action(req: UiRequest, Submitted(form): Submitted<Fields>) -> Response 
             .mark_mail(actor, &ids, false)
             .await
             .map(|_| ("Inbox", "")),
-        _ => Err(AppError::BadRequest("Неизвестное действие".into())),
+        _ => Err(AppError::BadRequest(msg!("mail-action-unknown"))),
     };
     match result {
         Ok((folder, done)) => {

@@ -218,7 +218,7 @@ pub(super) async fn card_problem(
                 form: None,
                 errors: FieldErrors::default(),
                 notice: None,
-                problem: Some(message),
+                problem: Some(message.to_string()),
                 status: StatusCode::BAD_REQUEST,
             };
             card_page(state, session, id, with).await

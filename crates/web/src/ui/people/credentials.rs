@@ -174,7 +174,7 @@ pub(super) async fn issue(
                 class_id,
                 with_parents,
                 accounts,
-                Some(problem),
+                Some(problem.to_string()),
                 StatusCode::BAD_REQUEST,
             )
             .await

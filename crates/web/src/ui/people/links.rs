@@ -42,7 +42,7 @@ async fn change_link(request: SchoolAdminRequest, id: i64, form: LinkForm, add: 
         admin,
     } = request;
     let Some((parent, student)) = form.ends(id) else {
-        let e = AppError::BadRequest("Выберите, кого связать".into());
+        let e = AppError::BadRequest(msg!("people-link-choice-required"));
         return card_problem(&state, &session, id, e).await;
     };
     let done = if add {
@@ -109,13 +109,13 @@ pub(super) async fn move_student(
         v => match v.parse::<i64>() {
             Ok(c) => Some(c),
             Err(_) => {
-                let e = AppError::BadRequest("Выберите класс из списка".into());
+                let e = AppError::BadRequest(msg!("class-not-in-list"));
                 return card_problem(&req.state, &req.session, id.get(), e).await;
             }
         },
     };
     let Ok(date) = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
-        let e = AppError::BadRequest("Укажите дату перевода".into());
+        let e = AppError::BadRequest(msg!("people-transfer-date-required"));
         return card_problem(&req.state, &req.session, id.get(), e).await;
     };
     match req

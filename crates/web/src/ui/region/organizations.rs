@@ -213,7 +213,7 @@ async fn form_page(
             required,
             max,
             value: input_value(input, name).to_owned(),
-            error: errors.get(name).map(str::to_owned),
+            error: errors.get(name).map(ToString::to_string),
         })
         .collect();
     let (title, action, cancel) = match id {
@@ -237,9 +237,9 @@ async fn form_page(
         settlements,
         kinds,
         authorities,
-        settlement_error: errors.get("settlement").map(str::to_owned),
-        kind_error: errors.get("kind").map(str::to_owned),
-        authority_error: errors.get("authority").map(str::to_owned),
+        settlement_error: errors.get("settlement").map(ToString::to_string),
+        kind_error: errors.get("kind").map(ToString::to_string),
+        authority_error: errors.get("authority").map(ToString::to_string),
         fields,
         has_errors: !errors.is_empty(),
     };

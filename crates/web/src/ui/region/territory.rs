@@ -147,7 +147,7 @@ pub(crate) async fn create_municipality(
             "/region/municipalities/{id}?done=municipality-created"
         ))),
         Outcome::Invalid(errors) => {
-            let message = errors.get("name").map(str::to_owned);
+            let message = errors.get("name").map(ToString::to_string);
             overview_page(&req, &HashMap::new(), name, message, INVALID).await
         }
     }
@@ -236,7 +236,7 @@ pub(crate) async fn rename_municipality(
         Outcome::Invalid(errors) => {
             let typed = Typed {
                 name,
-                name_error: errors.get("name").map(str::to_owned),
+                name_error: errors.get("name").map(ToString::to_string),
                 new_settlement: String::new(),
                 new_settlement_error: None,
             };
@@ -263,7 +263,7 @@ pub(crate) async fn create_settlement(
                 name: current.name,
                 name_error: None,
                 new_settlement: name,
-                new_settlement_error: errors.get("name").map(str::to_owned),
+                new_settlement_error: errors.get("name").map(ToString::to_string),
             };
             municipality_page(&req, id, None, Some(typed), INVALID).await
         }
@@ -326,7 +326,7 @@ pub(crate) async fn rename_settlement(
             "/region/settlements/{id}?done=settlement-renamed"
         ))),
         Outcome::Invalid(errors) => {
-            let typed = (name, errors.get("name").map(str::to_owned));
+            let typed = (name, errors.get("name").map(ToString::to_string));
             settlement_page(&req, id, None, Some(typed), INVALID).await
         }
     }

@@ -82,7 +82,7 @@ pub(super) async fn bells_view(
                         end,
                         error: errors
                             .get(&format!("bell_{shift}_{number}"))
-                            .map(str::to_owned),
+                            .map(ToString::to_string),
                     }
                 })
                 .collect(),
@@ -94,7 +94,7 @@ pub(super) async fn bells_view(
         c,
         notice,
         shifts,
-        shift_error: errors.get("shift").map(str::to_owned),
+        shift_error: errors.get("shift").map(ToString::to_string),
     })
 }
 

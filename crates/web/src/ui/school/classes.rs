@@ -47,7 +47,7 @@ pub(super) async fn classes_view(
                 .iter()
                 .find(|y| y.id == YearId::new(id))
                 .cloned()
-                .ok_or_else(|| fail(state)(AppError::NotFound("Учебный год не найден".into())))?,
+                .ok_or_else(|| fail(state)(AppError::NotFound(msg!("academic-year-not-found"))))?,
         ),
         None => years
             .iter()
@@ -106,9 +106,9 @@ pub(super) async fn create_class(
     Submitted(form): Submitted<ClassForm>,
 ) -> Page {
     let Ok(year_id) = form.year.trim().parse::<i64>() else {
-        return Err(fail(&req.state)(AppError::BadRequest(
-            "Выберите учебный год".into(),
-        )));
+        return Err(fail(&req.state)(AppError::BadRequest(msg!(
+            "academic-year-required"
+        ))));
     };
     let input = form.input();
     let answer = req

@@ -110,7 +110,7 @@ pub(super) async fn timetable_view(
                         error: errors
                             .get(&format!("cell_{weekday}_{}", b.number))
                             .or_else(|| errors.get(&format!("room_{weekday}_{}", b.number)))
-                            .map(str::to_owned),
+                            .map(ToString::to_string),
                     }
                 })
                 .collect(),

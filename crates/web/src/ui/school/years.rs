@@ -238,9 +238,9 @@ pub(super) async fn scheme_view(
         .await
         .map_err(fail(state))?;
     let Some(kind) = PeriodKind::from_code(&input.kind) else {
-        return Err(fail(state)(AppError::BadRequest(
-            "Выберите вид периодов: четверти, триместры или полугодия".into(),
-        )));
+        return Err(fail(state)(AppError::BadRequest(msg!(
+            "periods-kind-choice-required"
+        ))));
     };
     let (portal_name, header, c) = common(
         state,
@@ -261,7 +261,7 @@ pub(super) async fn scheme_view(
             let error = errors
                 .get(&format!("start_{}", i + 1))
                 .or_else(|| errors.get(&format!("end_{}", i + 1)))
-                .map(str::to_owned);
+                .map(ToString::to_string);
             PeriodRow {
                 number: i + 1,
                 name: kind.period_name(i + 1),
@@ -342,7 +342,7 @@ pub(super) async fn delete_scheme(
         value
             .trim()
             .parse::<i32>()
-            .map_err(|_| fail(&req.state)(AppError::BadRequest("Неверные параллели".into())))
+            .map_err(|_| fail(&req.state)(AppError::BadRequest(msg!("periods-grades-unreadable"))))
     };
     let (from, to) = (grade(&form.grade_from)?, grade(&form.grade_to)?);
     req.app()

@@ -44,10 +44,7 @@ pub(crate) async fn queue_hub(
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     if !crate::same_origin::allowed(&headers, &state.app.settings().public_url) {
-        return Err(ApiError(
-            StatusCode::FORBIDDEN,
-            "Подключение со страницы другого сайта запрещено".into(),
-        ));
+        return Err(ApiError(StatusCode::FORBIDDEN, msg!("api-foreign-origin")));
     }
     let at = query
         .iter()
@@ -333,7 +330,7 @@ mod queue {
     use crate::webapi::input::{Selection, Span};
 
     fn missing() -> AppError {
-        AppError::NotFound("Отчёт не найден или срок его хранения истёк".into())
+        AppError::NotFound(msg!("report-not-found-or-expired"))
     }
 
     pub(super) async fn enqueue(
@@ -365,7 +362,7 @@ mod queue {
                         .find(|p| p.id == id)
                         .map(|p| (p.start_date, p.end_date))
                         .ok_or_else(|| {
-                            AppError::BadRequest("Выберите период учебного года ученика".into())
+                            AppError::BadRequest(msg!("report-student-period-required"))
                         })?,
                 };
                 ReportRequest::StudentGrades {
@@ -396,12 +393,11 @@ mod queue {
         match job.state {
             ReportJobState::Done => Ok(job.id),
             ReportJobState::Failed => Err(AppError::BadRequest(
-                job.error
-                    .unwrap_or_else(|| "Не удалось построить отчёт".into()),
+                job.error.unwrap_or(msg!("report-failed")),
             )),
-            ReportJobState::Queued | ReportJobState::Running => Err(AppError::BadRequest(
-                "Отчёт строится дольше обычного; получите его позже".into(),
-            )),
+            ReportJobState::Queued | ReportJobState::Running => {
+                Err(AppError::BadRequest(msg!("report-still-building-late")))
+            }
         }
     }
 

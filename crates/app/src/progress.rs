@@ -395,7 +395,7 @@ impl App {
         if assignment_ids.len() > 100 {
             return Err(AppError::BadRequest(msg!("progress-too-many-assignments")));
         }
-        let asked: Vec<i64> = assignment_ids.iter().map(|a| a.get()).collect();
+        let asked = AssignmentId::numbers(assignment_ids);
         let mine = self
             .store
             .student_assignment_ids(student.get(), &asked)

@@ -28,6 +28,11 @@ macro_rules! ids {
                 pub const fn get(self) -> i64 {
                     self.0
                 }
+
+                /// The numbers of several ids, for the store.
+                pub fn numbers(ids: &[$name]) -> Vec<i64> {
+                    ids.iter().map(|id| id.0).collect()
+                }
             }
 
             impl fmt::Display for $name {

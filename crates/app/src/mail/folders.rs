@@ -283,8 +283,7 @@ impl App {
 
     /// Marks the actor's messages read or unread.
     pub async fn mark_mail(&self, actor: &Actor, ids: &[MessageId], read: bool) -> AppResult<u64> {
-        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
-        let ids = &ids[..];
+        let ids = &MessageId::numbers(ids)[..];
         Ok(self
             .store
             .set_read(actor.account_id.get(), ids, read)
@@ -298,8 +297,7 @@ impl App {
         ids: &[MessageId],
         origin: &Origin,
     ) -> AppResult<u64> {
-        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
-        let ids = &ids[..];
+        let ids = &MessageId::numbers(ids)[..];
         let done = self
             .store
             .move_to_deleted(actor.account_id.get(), ids)
@@ -316,8 +314,7 @@ impl App {
         ids: &[MessageId],
         origin: &Origin,
     ) -> AppResult<u64> {
-        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
-        let ids = &ids[..];
+        let ids = &MessageId::numbers(ids)[..];
         let done = self
             .store
             .restore_deleted(actor.account_id.get(), ids)
@@ -334,8 +331,7 @@ impl App {
         ids: &[MessageId],
         origin: &Origin,
     ) -> AppResult<u64> {
-        let ids: Vec<i64> = ids.iter().map(|m| m.get()).collect();
-        let ids = &ids[..];
+        let ids = &MessageId::numbers(ids)[..];
         let done = self
             .store
             .purge_deleted(actor.account_id.get(), ids)

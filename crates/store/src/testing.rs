@@ -180,6 +180,7 @@ async fn pg_create_schema_template(admin: &mut sqlx::PgConnection, name: &str) {
     for db in old {
         execute(admin, format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await;
     }
+    pg_drop_orphan_copies(admin).await;
     // Built under another name and renamed, so that a crash never leaves a half-migrated template.
     let building = unique_name("sgo_build");
     execute(admin, format!("CREATE DATABASE {building}")).await;
@@ -242,6 +243,7 @@ where
     for db in stale {
         execute(admin, format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await;
     }
+    pg_drop_orphan_copies(admin).await;
     payload
 }
 
@@ -259,6 +261,110 @@ async fn pg_payload(admin: &mut sqlx::PgConnection, name: &str) -> String {
     .await
     .expect("read the template's payload")
     .unwrap_or_default()
+}
+
+/// How many ready copies of a template the pool aims to hold.
+const POOL_TARGET: usize = 3;
+
+/// The name prefix of a template's ready copies, `sgo_pool_<hash of the template's name>_`.
+fn pool_prefix(template: &str) -> String {
+    format!(
+        "sgo_pool_{:016x}_",
+        fnv(template.bytes(), 0xcbf2_9ce4_8422_2325)
+    )
+}
+
+/// Renames a ready copy of `template` to `name`, or copies the template when none is ready;
+/// then orders new copies in the background.
+///
+/// Copying a database takes the server about 140 ms, most of a test's set-up; a copy made while
+/// earlier tests ran is taken by one rename. Called with the template lock held shared.
+async fn pg_take_from_pool(admin: &mut sqlx::PgConnection, template: &str, name: &str) {
+    let prefix = pool_prefix(template);
+    let mut ready: Vec<String> =
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE starts_with(datname, $1)")
+            .bind(&prefix)
+            .fetch_all(&mut *admin)
+            .await
+            .expect("list ready copies");
+    // Parallel processes start from different ends, so that they rarely race for one copy.
+    if std::process::id() % 2 == 1 {
+        ready.reverse();
+    }
+    let mut taken = false;
+    for copy in &ready {
+        // Fails when another process renamed it first; nobody ever connects to a ready copy.
+        let rename = format!("ALTER DATABASE {copy} RENAME TO {name}");
+        if sqlx::query(sqlx::AssertSqlSafe(rename))
+            .execute(&mut *admin)
+            .await
+            .is_ok()
+        {
+            taken = true;
+            break;
+        }
+    }
+    if !taken {
+        execute(admin, format!("CREATE DATABASE {name} TEMPLATE {template}")).await;
+    }
+    let wanted = POOL_TARGET.saturating_sub(ready.len().saturating_sub(usize::from(taken)));
+    for _ in 0..wanted.max(1) {
+        pg_order_copy(template, &prefix);
+    }
+}
+
+/// Sends `CREATE DATABASE` for a ready copy on its own connection without waiting for it.
+///
+/// The server finishes the copy even when this test's process has ended meanwhile (it commits
+/// before it answers), and a copy that fails leaves nothing behind: the pool never holds half a
+/// database.
+fn pg_order_copy(template: &str, prefix: &str) {
+    let sql = format!(
+        "CREATE DATABASE {} TEMPLATE {template}",
+        unique_name(&prefix[..prefix.len() - 1])
+    );
+    let admin = postgres_admin_url();
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async {
+            if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await;
+            }
+        });
+    });
+}
+
+/// Drops ready copies whose template is gone; called with the lock held exclusively.
+async fn pg_drop_orphan_copies(admin: &mut sqlx::PgConnection) {
+    let templates: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE starts_with(datname, 'sgo_tpl_')",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .expect("list templates");
+    let kept: Vec<String> = templates.iter().map(|t| pool_prefix(t)).collect();
+    let copies: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE starts_with(datname, 'sgo_pool_')",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .expect("list ready copies");
+    for copy in copies {
+        if !kept.iter().any(|p| copy.starts_with(p)) {
+            execute(
+                admin,
+                format!("DROP DATABASE IF EXISTS {copy} WITH (FORCE)"),
+            )
+            .await;
+        }
+    }
 }
 
 /// A PostgreSQL clone of `template` (made by `fill` from the schema template when `fill` is
@@ -306,11 +412,7 @@ where
         )
         .await;
     }
-    execute(
-        &mut admin,
-        format!("CREATE DATABASE {name} TEMPLATE {template}"),
-    )
-    .await;
+    pg_take_from_pool(&mut admin, &template, name).await;
     let payload = match payload {
         Some(p) => p,
         None if template != schema => pg_payload(&mut admin, &template).await,

@@ -286,15 +286,8 @@ impl App {
             .filter(|p| p.user_handle == claimed.user_handle);
         let target = format!("passkey:{}", hex_prefix(&claimed.credential_id));
         let Some(device) = device else {
-            self.audit(
-                None,
-                "sign_in",
-                target,
-                origin,
-                "refused",
-                "web passkey: unknown".into(),
-            )
-            .await;
+            self.audit_refused_sign_in(None, target, origin, "web passkey: unknown".into())
+                .await;
             return Err(unknown());
         };
         let target = format!("passkey:{} account:{}", device.id, device.account_id);
@@ -302,12 +295,10 @@ impl App {
             Ok(c) => c,
             Err(PasskeyError::Refused(why)) => {
                 let details = format!("web passkey: {why}");
-                self.audit(
+                self.audit_refused_sign_in(
                     Some(AccountId::new(device.account_id)),
-                    "sign_in",
                     target,
                     origin,
-                    "refused",
                     details,
                 )
                 .await;
@@ -322,12 +313,10 @@ impl App {
             .is_some_and(|a| a.active);
         if !active {
             let details = "web passkey: account inactive".to_owned();
-            self.audit(
+            self.audit_refused_sign_in(
                 Some(AccountId::new(device.account_id)),
-                "sign_in",
                 target,
                 origin,
-                "refused",
                 details,
             )
             .await;

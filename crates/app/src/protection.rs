@@ -36,12 +36,10 @@ impl App {
         let now = self.clock.now();
         let address = self.store.throttle(&guard.address).await?;
         if let Some(wait) = rules::remaining(address.and_then(|t| t.locked_until), now) {
-            self.audit(
+            self.audit_refused_sign_in(
                 None,
-                "sign_in",
                 guard.target.clone(),
                 origin,
-                "refused",
                 "адрес приостановлен после неудачных попыток".into(),
             )
             .await;
@@ -49,12 +47,10 @@ impl App {
         }
         let login = self.store.throttle(&guard.login).await?;
         if let Some(wait) = rules::remaining(login.and_then(|t| t.locked_until), now) {
-            self.audit(
+            self.audit_refused_sign_in(
                 None,
-                "sign_in",
                 guard.target.clone(),
                 origin,
-                "refused",
                 "вход приостановлен после неудачных попыток".into(),
             )
             .await;

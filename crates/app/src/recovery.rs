@@ -124,12 +124,7 @@ impl App {
             .await;
             return Ok(());
         };
-        let organization = self
-            .store
-            .organization(organization_id)
-            .await?
-            .map(|o| o.short_name)
-            .unwrap_or_default();
+        let organization = self.short_name_of(organization_id).await?;
         let mut mails = Vec::new();
         for a in accounts
             .into_iter()

@@ -199,15 +199,8 @@ impl App {
         // the clients cannot do that, so they are told where to go (after the password checked out).
         if let Some(c) = creds.as_ref().filter(|c| ok && c.must_change_password) {
             let details = "webapi: временный пароль не сменён".to_owned();
-            self.audit(
-                Some(AccountId::new(c.account_id)),
-                "sign_in",
-                target,
-                origin,
-                "refused",
-                details,
-            )
-            .await;
+            self.audit_refused_sign_in(Some(AccountId::new(c.account_id)), target, origin, details)
+                .await;
             return Err(AppError::LoginRefused(msg!(
                 "sign-in-temporary-password-change-required"
             )));
@@ -257,8 +250,7 @@ impl App {
                 Ok(signed)
             }
             None => {
-                self.audit(None, "sign_in", target, origin, "refused", how)
-                    .await;
+                self.audit_refused_sign_in(None, target, origin, how).await;
                 Err(AppError::InvalidCredentials)
             }
         }
@@ -284,12 +276,10 @@ impl App {
         {
             if matches!(e, AppError::TooManyRequests { .. }) {
                 let details = format!("{}: слишком частые входы", channel.code());
-                self.audit(
+                self.audit_refused_sign_in(
                     Some(AccountId::new(account_id)),
-                    "sign_in",
                     format!("account:{account_id}"),
                     origin,
-                    "refused",
                     details,
                 )
                 .await;

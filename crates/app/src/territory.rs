@@ -102,6 +102,17 @@ fn named(list: Vec<NamedRecord>) -> Vec<CascadeOption> {
 }
 
 impl App {
+    /// An organization's short name; empty when there is no such organization (a heading
+    /// then goes without it rather than failing the page).
+    pub(crate) async fn short_name_of(&self, organization_id: i64) -> AppResult<String> {
+        Ok(self
+            .store
+            .organization(organization_id)
+            .await?
+            .map(|o| o.short_name)
+            .unwrap_or_default())
+    }
+
     /// The options of the level after the deepest one chosen.
     pub async fn cascade(&self, q: &CascadeQuery) -> AppResult<Vec<CascadeOption>> {
         let store = &self.store;

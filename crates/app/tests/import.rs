@@ -6,64 +6,17 @@
 use chrono::{Duration, NaiveDate};
 use sgo_app::import::{ImportKind, ImportStatus};
 use sgo_app::{AppError, Origin, Role};
-use sgo_core::policy::{self, SchoolAdministrator};
-use sgo_core::text::normalise;
+use sgo_core::policy;
 use sgo_store::{Engine, NewImportBatch, Value};
-use sgo_testkit::{both_engines, today};
+use sgo_testkit::{World, both_engines, today};
 
-/// The kit's world (two schools, two students per class) with this file's helpers.
-struct World(sgo_testkit::World);
-
-impl std::ops::Deref for World {
-    type Target = sgo_testkit::World;
-    fn deref(&self) -> &sgo_testkit::World {
-        &self.0
-    }
-}
-
+/// The kit's world: two schools, two students per class.
 async fn world(engine: Engine) -> World {
-    World(
-        sgo_testkit::World::build(engine)
-            .schools(2)
-            .students_per_class(2)
-            .start()
-            .await,
-    )
-}
-
-impl World {
-    /// The administrator of the `nth_school` as the policy hands them to the import.
-    async fn admin(&self, nth_school: usize) -> SchoolAdministrator {
-        let actor = self
-            .actor(&self.in_school(Role::Administrator, nth_school))
-            .await;
-        policy::school_administrator(&actor).unwrap()
-    }
-
-    /// Two class names of the school's current year.
-    async fn classes(&self, organization: i64) -> Vec<String> {
-        let year = self
-            .store()
-            .current_year(organization, today())
-            .await
-            .unwrap()
-            .unwrap();
-        self.store()
-            .year_classes(year.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|c| format!("{}{}", c.grade, c.letter))
-            .collect()
-    }
-
-    async fn account_id(&self, organization: i64, login: &str) -> Option<i64> {
-        self.store()
-            .credentials(organization, &normalise(login))
-            .await
-            .unwrap()
-            .map(|c| c.account_id)
-    }
+    sgo_testkit::World::build(engine)
+        .schools(2)
+        .students_per_class(2)
+        .start()
+        .await
 }
 
 fn strings(cells: &[&str]) -> Vec<String> {
@@ -84,8 +37,8 @@ fn student_row(student: &[&str], parent1: &[&str]) -> Vec<String> {
 
 async fn students_with_a_shared_parent(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.admin(0).await;
-    let classes = w.classes(admin.home().get()).await;
+    let admin = w.school_admin(0).await;
+    let classes = w.class_names(admin.home().get()).await;
     let (c1, c2) = (&classes[0], &classes[classes.len() - 1]);
     let rows = vec![
         student_row(
@@ -125,7 +78,11 @@ async fn students_with_a_shared_parent(engine: Engine) {
         (2, 1)
     );
     // Nothing is written before confirmation.
-    assert!(w.account_id(admin.home().get(), "imp_ilya").await.is_none());
+    assert!(
+        w.account_id_by_login(admin.home().get(), "imp_ilya")
+            .await
+            .is_none()
+    );
     let view = w.app.import_batch(&admin, id).await.unwrap();
     assert_eq!(view.status, ImportStatus::Staged);
     assert_eq!(view.batch.unwrap().students[1].person.login, "ImportovaIO");
@@ -143,7 +100,10 @@ async fn students_with_a_shared_parent(engine: Engine) {
         (ImportStatus::Applied, 3, 3)
     );
 
-    let mama = w.account_id(admin.home().get(), "imp_mama").await.unwrap();
+    let mama = w
+        .account_id_by_login(admin.home().get(), "imp_mama")
+        .await
+        .unwrap();
     let children = w.store().children(mama, today()).await.unwrap();
     assert_eq!(
         children.len(),
@@ -162,7 +122,10 @@ async fn students_with_a_shared_parent(engine: Engine) {
         w.store().account_roles(mama).await.unwrap(),
         vec![Role::Parent]
     );
-    let ilya = w.account_id(admin.home().get(), "imp_ilya").await.unwrap();
+    let ilya = w
+        .account_id_by_login(admin.home().get(), "imp_ilya")
+        .await
+        .unwrap();
     let ilya = w.store().account(ilya).await.unwrap().unwrap();
     assert_eq!(ilya.display_name, "Импортов Илья");
     assert_eq!(ilya.birth_date, NaiveDate::from_ymd_opt(2015, 9, 1));
@@ -195,8 +158,8 @@ async fn students_with_a_shared_parent(engine: Engine) {
 
 async fn one_bad_row_stages_nothing(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.admin(0).await;
-    let classes = w.classes(admin.home().get()).await;
+    let admin = w.school_admin(0).await;
+    let classes = w.class_names(admin.home().get()).await;
     let kind = ImportKind::Students;
     let rows = vec![
         student_row(&["Хороший", "Ученик", "", "", "", &classes[0]], &[]),
@@ -228,7 +191,7 @@ async fn one_bad_row_stages_nothing(engine: Engine) {
 
 async fn staff_get_their_roles(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.admin(0).await;
+    let admin = w.school_admin(0).await;
     let kind = ImportKind::Staff;
     let rows = vec![
         strings(&[
@@ -255,11 +218,17 @@ async fn staff_get_their_roles(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Applied);
-    let vera = w.account_id(admin.home().get(), "novikova").await.unwrap();
+    let vera = w
+        .account_id_by_login(admin.home().get(), "novikova")
+        .await
+        .unwrap();
     let mut roles = w.store().account_roles(vera).await.unwrap();
     roles.sort();
     assert_eq!(roles, vec![Role::DeputyHead, Role::Teacher]);
-    let petr = w.account_id(admin.home().get(), "NovikovP").await.unwrap();
+    let petr = w
+        .account_id_by_login(admin.home().get(), "NovikovP")
+        .await
+        .unwrap();
     assert_eq!(
         w.store().account_roles(petr).await.unwrap(),
         vec![Role::Staff]
@@ -272,7 +241,7 @@ async fn staff_get_their_roles(engine: Engine) {
 
 async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.admin(0).await;
+    let admin = w.school_admin(0).await;
     let kind = ImportKind::Staff;
     let rows = vec![
         strings(&["Первый", "Иван", "", "", "учитель", "first_one"]),
@@ -330,7 +299,7 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
         .unwrap();
     assert_eq!(job.run().await, ImportStatus::Failed);
     assert!(
-        w.account_id(admin.home().get(), "first_one")
+        w.account_id_by_login(admin.home().get(), "first_one")
             .await
             .is_none()
     );
@@ -355,8 +324,8 @@ async fn a_login_taken_meanwhile_rolls_back(engine: Engine) {
 
 async fn only_the_schools_administration(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.admin(0).await;
-    let other_admin = w.admin(1).await;
+    let admin = w.school_admin(0).await;
+    let other_admin = w.school_admin(1).await;
     let teacher = w.actor(&w.in_school(Role::Teacher, 0)).await;
     assert_ne!(admin.home(), other_admin.home());
     let kind = ImportKind::Staff;

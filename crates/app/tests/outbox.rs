@@ -12,61 +12,38 @@ use sgo_app::people::PersonInput;
 use sgo_app::settings::PasswordInput;
 use sgo_app::{Actor, AppError, Origin, Role};
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
-use sgo_core::policy::{self, SchoolAdministrator};
 use sgo_core::{AccountId, AssignmentId, ClassId, OrganizationId, StudentId};
 use sgo_store::Engine;
-use sgo_testkit::{both_engines, today};
+use sgo_testkit::{World, both_engines, today};
 
-/// The kit's world (one school, two students per class, seed 7) with this file's helpers.
-struct World(sgo_testkit::World);
-
-impl std::ops::Deref for World {
-    type Target = sgo_testkit::World;
-    fn deref(&self) -> &sgo_testkit::World {
-        &self.0
-    }
-}
-
+/// The kit's world: one school, two students per class, seed 7.
 async fn world(engine: Engine) -> World {
-    World(
-        sgo_testkit::World::build(engine)
-            .students_per_class(2)
-            .seed(7)
-            .start()
-            .await,
-    )
+    sgo_testkit::World::build(engine)
+        .students_per_class(2)
+        .seed(7)
+        .start()
+        .await
 }
 
-impl World {
-    async fn first(&self, role: Role) -> Actor {
-        let id = self.id_of(&self.any(role)).await;
-        self.actor_of(id).await
-    }
-
-    async fn admin(&self) -> SchoolAdministrator {
-        policy::school_administrator(&self.first(Role::Administrator).await).unwrap()
-    }
-
-    /// The student's diary for the week of `today()`, read as the student.
-    async fn week(&self, student: &Actor) -> DiaryWeek {
-        let from = today();
-        self.app
-            .diary_week(
-                student,
-                student.account_id.as_student(),
-                from,
-                from + Duration::days(6),
-                &Origin::default(),
-            )
-            .await
-            .unwrap()
-    }
+/// The student's diary for the week of `today()`, read as the student.
+async fn week(w: &World, student: &Actor) -> DiaryWeek {
+    let from = today();
+    w.app
+        .diary_week(
+            student,
+            student.account_id.as_student(),
+            from,
+            from + Duration::days(6),
+            &Origin::default(),
+        )
+        .await
+        .unwrap()
 }
 
 async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
     let w = world(engine).await;
-    let student = w.first(Role::Student).await;
-    let before = w.week(&student).await;
+    let student = w.first_actor(Role::Student).await;
+    let before = week(&w, &student).await;
     let lesson = before
         .days
         .iter()
@@ -114,7 +91,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         )
         .await
         .unwrap();
-    let after = w.week(&student).await;
+    let after = week(&w, &student).await;
     let shown = after
         .days
         .iter()
@@ -129,8 +106,8 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
 
 async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
     let w = world(engine).await;
-    let student = w.first(Role::Student).await;
-    let before = w.week(&student).await;
+    let student = w.first_actor(Role::Student).await;
+    let before = week(&w, &student).await;
     let record = w
         .store()
         .student(student.account_id.get(), today())
@@ -153,7 +130,7 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
         .unwrap();
     w.app
         .move_student(
-            &w.admin().await,
+            &w.school_admin(0).await,
             &Origin::default(),
             student.account_id,
             Some(ClassId::new(other.id)),
@@ -161,7 +138,7 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
         )
         .await
         .unwrap();
-    let after = w.week(&student).await;
+    let after = week(&w, &student).await;
     let expected = format!("{}{}", other.grade, other.letter);
     assert_ne!(before.student.class_name, after.student.class_name);
     assert_eq!(after.student.class_name, Some(expected));
@@ -169,8 +146,8 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
 
 async fn a_renamed_student_is_renamed_in_the_next_diary_read(engine: Engine) {
     let w = world(engine).await;
-    let student = w.first(Role::Student).await;
-    let before = w.week(&student).await;
+    let student = w.first_actor(Role::Student).await;
+    let before = week(&w, &student).await;
     let card = w
         .store()
         .person_card(student.account_id.get())
@@ -194,14 +171,14 @@ async fn a_renamed_student_is_renamed_in_the_next_diary_read(engine: Engine) {
     };
     w.app
         .update_person(
-            &w.admin().await,
+            &w.school_admin(0).await,
             &Origin::default(),
             student.account_id,
             &input,
         )
         .await
         .unwrap();
-    let after = w.week(&student).await;
+    let after = week(&w, &student).await;
     assert_ne!(before.student.display_name, "Новое Имя");
     assert_eq!(after.student.display_name, "Новое Имя");
 }
@@ -256,7 +233,7 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
     };
     w.app
         .update_person(
-            &w.admin().await,
+            &w.school_admin(0).await,
             &Origin::default(),
             who.actor.account_id,
             &input,
@@ -268,9 +245,9 @@ async fn a_deactivated_account_is_refused_at_the_next_request(engine: Engine) {
 
 async fn an_import_is_followed_before_it_answers(engine: Engine) {
     let w = world(engine).await;
-    let student = w.first(Role::Student).await;
-    let admin = w.admin().await;
-    let before = w.week(&student).await;
+    let student = w.first_actor(Role::Student).await;
+    let admin = w.school_admin(0).await;
+    let before = week(&w, &student).await;
     // Another process's write: in the outbox, not yet followed here, so the cached week is stale.
     let record = w
         .store()
@@ -298,7 +275,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(
-        w.week(&student).await.student.class_name,
+        week(&w, &student).await.student.class_name,
         before.student.class_name
     );
     let class = format!("{}{}", other.grade, other.letter);
@@ -337,13 +314,13 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
             ChangeKind::Import
         ))));
     // The import caught this process up: the other process's move shows too.
-    assert_eq!(w.week(&student).await.student.class_name, Some(class));
+    assert_eq!(week(&w, &student).await.student.class_name, Some(class));
 }
 
 async fn an_unlinked_parent_is_refused_the_childs_next_diary(engine: Engine) {
     let w = world(engine).await;
-    let admin = w.admin().await;
-    let organization = w.first(Role::Administrator).await.organization_id;
+    let admin = w.school_admin(0).await;
+    let organization = w.first_actor(Role::Administrator).await.organization_id;
     let links = w
         .store()
         .people_parent_links(organization.get())

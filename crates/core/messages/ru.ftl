@@ -416,11 +416,14 @@ region-not-found = Регион не найден
 ## report
 
 report-build-failed = Не удалось построить отчёт. Попробуйте заказать его позже.
+report-class-and-period-required = Выберите класс и период
 report-class-period-required = Выберите период учебного года класса
+report-date-format = Укажите дату в формате ГГГГ-ММ-ДД
 report-document-failed = Не удалось сформировать документ
 report-failed = Не удалось построить отчёт
 report-format-unknown = Неизвестный формат: выберите HTML, XLSX или PDF
 report-interrupted = Построение отчёта прервано перезапуском сервера. Закажите отчёт снова.
+report-kind-required = Выберите отчёт из списка
 report-not-found-or-expired = Отчёт не найден или срок его хранения истёк
 report-not-saved = Отчёт не сохранён: { $detail }
 report-parameters-invalid = Неверные параметры отчёта: { $detail }
@@ -429,11 +432,15 @@ report-period-results-unavailable = Отчёт доступен админист
 report-period-reversed = Начало периода позже его конца
 report-queue-full = У вас уже { $count } отчётов в очереди. Дождитесь, пока они будут готовы.
 report-school-not-on-territory = Школа не найдена на вашей территории
+report-school-required = Выберите школу из списка
 report-still-building = Отчёт ещё строится
 report-still-building-late = Отчёт строится дольше обычного; получите его позже
+report-student-class-required = Выберите класс ученика
 report-student-not-in-class = Ученик не учился в выбранном классе
 report-student-not-taking-subject = Ученик не изучает этот предмет
 report-student-period-required = Выберите период учебного года ученика
+report-student-required = Выберите ученика
+report-subject-required = Выберите предмет
 
 ## request
 

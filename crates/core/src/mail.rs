@@ -150,28 +150,6 @@ impl Folder {
     }
 }
 
-/// How a person wants to receive messages besides the system mailbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    /// Only the mailbox in the system.
-    System,
-    /// Also by e-mail.
-    Email,
-    /// Also as a printed letter handed over by the class teacher.
-    Paper,
-}
-
-impl Channel {
-    /// Parses the stored `accounts.preferred_channel`; unknown values mean the system only.
-    pub fn from_code(code: &str) -> Channel {
-        match code {
-            "email" => Channel::Email,
-            "paper" => Channel::Paper,
-            _ => Channel::System,
-        }
-    }
-}
-
 /// The subject of a reply: one «Re: » however often a thread is replied to.
 pub fn reply_subject(subject: &str) -> String {
     prefixed("Re: ", subject)

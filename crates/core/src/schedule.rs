@@ -393,37 +393,11 @@ mod tests {
 
     #[test]
     fn bells_must_end_after_they_start_and_not_overlap() {
-        let ok = [
-            Bell {
-                number: 1,
-                start: t(8, 30),
-                end: t(9, 15),
-            },
-            Bell {
-                number: 2,
-                start: t(9, 25),
-                end: t(10, 10),
-            },
-        ];
+        let ok = [bell(1, t(8, 30), t(9, 15)), bell(2, t(9, 25), t(10, 10))];
         assert!(check_bells(&ok).is_empty());
-        let backwards = [Bell {
-            number: 1,
-            start: t(9, 0),
-            end: t(8, 0),
-        }];
+        let backwards = [bell(1, t(9, 0), t(8, 0))];
         assert_eq!(check_bells(&backwards)[0].0, 1);
-        let overlapping = [
-            Bell {
-                number: 1,
-                start: t(8, 30),
-                end: t(9, 15),
-            },
-            Bell {
-                number: 2,
-                start: t(9, 10),
-                end: t(9, 55),
-            },
-        ];
+        let overlapping = [bell(1, t(8, 30), t(9, 15)), bell(2, t(9, 10), t(9, 55))];
         assert_eq!(
             check_bells(&overlapping)
                 .into_iter()
@@ -431,19 +405,12 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![(2, "Урок пересекается с уроком №1".to_owned())]
         );
-        let out_of_order = [
-            Bell {
-                number: 1,
-                start: t(10, 30),
-                end: t(11, 15),
-            },
-            Bell {
-                number: 2,
-                start: t(8, 30),
-                end: t(9, 15),
-            },
-        ];
+        let out_of_order = [bell(1, t(10, 30), t(11, 15)), bell(2, t(8, 30), t(9, 15))];
         assert_eq!(check_bells(&out_of_order)[0].0, 2);
+    }
+
+    fn bell(number: i32, start: NaiveTime, end: NaiveTime) -> Bell {
+        Bell { number, start, end }
     }
 
     fn slot(group: i64, weekday: u32, number: i32) -> WeeklySlot {
@@ -457,18 +424,7 @@ mod tests {
 
     #[test]
     fn lessons_follow_the_week_and_skip_holidays_and_days_outside_periods() {
-        let bells = [
-            Bell {
-                number: 1,
-                start: t(8, 30),
-                end: t(9, 15),
-            },
-            Bell {
-                number: 2,
-                start: t(9, 25),
-                end: t(10, 10),
-            },
-        ];
+        let bells = [bell(1, t(8, 30), t(9, 15)), bell(2, t(9, 25), t(10, 10))];
         // Monday 1st and 2nd lesson, Wednesday 1st, Saturday 2nd; a slot with no bell is dropped.
         let slots = [
             slot(7, 1, 1),
@@ -510,11 +466,7 @@ mod tests {
 
     #[test]
     fn the_second_shift_uses_its_own_bells_and_no_period_means_no_lessons() {
-        let second = [Bell {
-            number: 1,
-            start: t(14, 0),
-            end: t(14, 45),
-        }];
+        let second = [bell(1, t(14, 0), t(14, 45))];
         let periods = [span(d(2027, 9, 1), d(2027, 12, 31))];
         let lessons = generate_lessons(
             &[slot(1, 2, 1)],

@@ -13,6 +13,7 @@ use sgo_store::testing::TestStore;
 use sgo_web::{WebOptions, router};
 
 use crate::tempdir;
+use sgo_core::policy::SchoolAdministrator;
 use sgo_core::{AccountId, OrganizationId};
 
 /// The fixed "today" of the demo data (a Monday in the second quarter).
@@ -296,13 +297,46 @@ impl World {
 
     /// The account id of a demo account.
     pub async fn id_of(&self, a: &DemoAccount) -> i64 {
-        let norm = sgo_core::text::normalise(&a.login);
-        self.store()
-            .credentials(a.organization_id, &norm)
+        self.account_id_by_login(a.organization_id, &a.login)
             .await
             .unwrap()
+    }
+
+    /// The account id of a login in a school, if it exists.
+    pub async fn account_id_by_login(&self, organization: i64, login: &str) -> Option<i64> {
+        self.store()
+            .credentials(organization, &sgo_core::text::normalise(login))
+            .await
             .unwrap()
-            .account_id
+            .map(|c| c.account_id)
+    }
+
+    /// The actor of the first account with a role (in the first school that has one).
+    pub async fn first_actor(&self, role: Role) -> Actor {
+        self.actor(&self.any(role)).await
+    }
+
+    /// The administrator of the `nth` school, as the policy hands them to the use cases.
+    pub async fn school_admin(&self, nth: usize) -> SchoolAdministrator {
+        let actor = self.actor(&self.in_school(Role::Administrator, nth)).await;
+        sgo_core::policy::school_administrator(&actor).unwrap()
+    }
+
+    /// The names («5А») of the classes of a school's current year.
+    pub async fn class_names(&self, organization: i64) -> Vec<String> {
+        let year = self
+            .store()
+            .current_year(organization, today())
+            .await
+            .unwrap()
+            .unwrap();
+        self.store()
+            .year_classes(year.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| format!("{}{}", c.grade, c.letter))
+            .collect()
     }
 
     /// The actor of an account id, with its organization and roles as the store has them.

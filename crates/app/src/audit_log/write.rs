@@ -29,6 +29,18 @@ impl App {
         .await;
     }
 
+    /// A refused sign-in.
+    pub(crate) async fn audit_refused_sign_in(
+        &self,
+        account: Option<AccountId>,
+        target: String,
+        origin: &Origin,
+        details: String,
+    ) {
+        self.audit(account, "sign_in", target, origin, "refused", details)
+            .await;
+    }
+
     /// Records a change made by `actor` to data of `organization` for the audit log
     /// (журнал изменений): `action` is a dotted code such as `class.create`, `target` names the
     /// thing (`class:12`), `details` says what changed in words a person can read.

@@ -182,12 +182,10 @@ impl App {
                 links.retain(|l| l.account_active);
                 match sign_in_step(&links, auto_linked) {
                     SignInStep::NotLinked => {
-                        self.audit(
+                        self.audit_refused_sign_in(
                             None,
-                            "sign_in",
                             target,
                             origin,
-                            "refused",
                             "esia: нет привязанных учётных записей".into(),
                         )
                         .await;

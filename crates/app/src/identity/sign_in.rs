@@ -81,12 +81,10 @@ impl App {
             account_id,
         );
         let Some(link) = link else {
-            self.audit(
+            self.audit_refused_sign_in(
                 None,
-                "sign_in",
                 target,
                 origin,
-                "refused",
                 "esia: учётная запись не привязана".into(),
             )
             .await;
@@ -99,12 +97,10 @@ impl App {
                 .await?
                 .is_some()
         {
-            self.audit(
+            self.audit_refused_sign_in(
                 Some(AccountId::new(account_id)),
-                "sign_in",
                 target,
                 origin,
-                "refused",
                 format!("esia: уровень {}", level.title()),
             )
             .await;
@@ -160,12 +156,10 @@ impl App {
             .confirmed_required(account_id, account.organization_id, account.birth_date)
             .await?
         {
-            self.audit(
+            self.audit_refused_sign_in(
                 Some(AccountId::new(account_id)),
-                "sign_in",
                 target.to_owned(),
                 origin,
-                "refused",
                 "пароль: нужна подтверждённая учётная запись ЕСИА".into(),
             )
             .await;

@@ -2,7 +2,6 @@
 //! averages, period and year marks.
 
 use chrono::NaiveDate;
-use sgo_core::OrganizationId;
 use sgo_core::journal::{
     JournalAccess, format_mark, parse_final_mark, parse_mark, period_mark_hint,
 };
@@ -242,10 +241,9 @@ impl App {
                     by: actor.account_id.get(),
                 })
                 .await?;
-            self.catch_up().await;
-            self.audit_change(
+            self.journal_changed(
                 actor,
-                OrganizationId::new(group.organization_id),
+                &group,
                 origin,
                 "journal.mark",
                 format!("assignment:{assignment}/student:{student}"),
@@ -377,10 +375,9 @@ impl App {
                 self.clock.now(),
             )
             .await?;
-        self.catch_up().await;
-        self.audit_change(
+        self.journal_changed(
             actor,
-            OrganizationId::new(group.organization_id),
+            &group,
             origin,
             "journal.final_mark",
             format!("group:{group_id}/student:{student}"),

@@ -175,10 +175,9 @@ impl App {
             return Ok(());
         }
         self.store.set_lesson_topic(id, topic).await?;
-        self.catch_up().await;
-        self.audit_change(
+        self.journal_changed(
             actor,
-            OrganizationId::new(group.organization_id),
+            &group,
             origin,
             "journal.topic",
             format!("lesson:{id}"),
@@ -270,10 +269,9 @@ impl App {
             .await?;
         self.attach_uploads(actor, &uploaded, FileOwner::Assignment(id))
             .await?;
-        self.catch_up().await;
-        self.audit_change(
+        self.journal_changed(
             actor,
-            OrganizationId::new(group.organization_id),
+            &group,
             origin,
             "journal.assignment.create",
             format!("assignment:{id}"),
@@ -303,10 +301,9 @@ impl App {
         if !self.store.delete_assignment(lesson_id, id).await? {
             return Err(AppError::NotFound(msg!("assignment-not-found")));
         }
-        self.catch_up().await;
-        self.audit_change(
+        self.journal_changed(
             actor,
-            OrganizationId::new(group.organization_id),
+            &group,
             origin,
             "journal.assignment.delete",
             format!("assignment:{id}"),

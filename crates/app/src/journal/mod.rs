@@ -10,7 +10,7 @@ use sgo_core::policy::{self, GroupRows};
 use sgo_core::{Actor, GroupId, OrganizationId};
 use sgo_store::{GroupTiesRecord, JournalGroupRecord};
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Origin};
 
 pub use grid::{Grid, GridRow, MarkSaved};
 pub use lessons::{AssignmentInput, JournalHome, LessonView};
@@ -74,6 +74,28 @@ impl App {
             return Err(AppError::Forbidden);
         }
         Ok(group)
+    }
+
+    /// After a write to a group's journal: the caches follow the outbox, then the audit log.
+    async fn journal_changed(
+        &self,
+        actor: &Actor,
+        group: &JournalGroupRecord,
+        origin: &Origin,
+        action: &str,
+        target: String,
+        details: String,
+    ) {
+        self.catch_up().await;
+        self.audit_change(
+            actor,
+            OrganizationId::new(group.organization_id),
+            origin,
+            action,
+            target,
+            details,
+        )
+        .await;
     }
 
     /// Whether the actor may read an assignment (and so download its files): the group's

@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use sgo_auth::token::new_guid;
 use sgo_core::Actor;
 use sgo_core::files::FileOwner;
-use sgo_core::mail::{Channel, forward_subject, quote, reply_subject};
+use sgo_core::mail::{forward_subject, quote, reply_subject};
+use sgo_core::settings::Channel;
 use sgo_store::{NewDelivery, NewMessage};
 
 use crate::files::FileLink;
@@ -203,7 +204,8 @@ impl App {
                 let Some(p) = people.iter().find(|p| p.account_id == *id) else {
                     continue;
                 };
-                match Channel::from_code(&p.preferred_channel) {
+                // Unknown stored values mean the system only.
+                match Channel::from_code(&p.preferred_channel).unwrap_or(Channel::System) {
                     Channel::Email if !p.email.trim().is_empty() => deliveries.push(NewDelivery {
                         account_id: *id,
                         channel: "email".into(),

@@ -148,6 +148,17 @@ fn records_name(full_name: &str) -> String {
 /// The largest page a client may ask for.
 const MAX_PAGE_SIZE: i64 = 200;
 
+/// Where a list of the actor's messages goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailMove {
+    /// To Удалённые.
+    ToDeleted,
+    /// Back from Удалённые to the folders they came from.
+    Restore,
+    /// Gone for good; only messages already in Удалённые go.
+    Purge,
+}
+
 impl App {
     /// A page of one of the actor's folders, newest first unless asked otherwise.
     #[allow(clippy::too_many_arguments)]
@@ -290,54 +301,28 @@ impl App {
             .await?)
     }
 
-    /// Moves the actor's messages to Удалённые.
-    pub async fn delete_mail(
+    /// Moves the actor's messages: to Удалённые, back from there, or away for good.
+    pub async fn move_mail(
         &self,
         actor: &Actor,
         ids: &[MessageId],
+        to: MailMove,
         origin: &Origin,
     ) -> AppResult<u64> {
         let ids = &MessageId::numbers(ids)[..];
-        let done = self
-            .store
-            .move_to_deleted(actor.account_id.get(), ids)
-            .await?;
-        self.mail_changed(actor, origin, "mail.move_to_deleted", ids, done)
-            .await;
-        Ok(done)
-    }
-
-    /// Returns the actor's deleted messages to the folders they came from.
-    pub async fn restore_mail(
-        &self,
-        actor: &Actor,
-        ids: &[MessageId],
-        origin: &Origin,
-    ) -> AppResult<u64> {
-        let ids = &MessageId::numbers(ids)[..];
-        let done = self
-            .store
-            .restore_deleted(actor.account_id.get(), ids)
-            .await?;
-        self.mail_changed(actor, origin, "mail.restore", ids, done)
-            .await;
-        Ok(done)
-    }
-
-    /// Deletes the actor's messages for good; only messages already in Удалённые go.
-    pub async fn purge_mail(
-        &self,
-        actor: &Actor,
-        ids: &[MessageId],
-        origin: &Origin,
-    ) -> AppResult<u64> {
-        let ids = &MessageId::numbers(ids)[..];
-        let done = self
-            .store
-            .purge_deleted(actor.account_id.get(), ids)
-            .await?;
-        self.mail_changed(actor, origin, "mail.purge", ids, done)
-            .await;
+        let account = actor.account_id.get();
+        let (done, action) = match to {
+            MailMove::ToDeleted => (
+                self.store.move_to_deleted(account, ids).await?,
+                "mail.move_to_deleted",
+            ),
+            MailMove::Restore => (
+                self.store.restore_deleted(account, ids).await?,
+                "mail.restore",
+            ),
+            MailMove::Purge => (self.store.purge_deleted(account, ids).await?, "mail.purge"),
+        };
+        self.mail_changed(actor, origin, action, ids, done).await;
         Ok(done)
     }
 

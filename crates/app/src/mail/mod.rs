@@ -10,7 +10,7 @@ pub use compose::{Compose, DraftReply, ReplyKind};
 pub use delivery::DeliveryWorker;
 pub(crate) use delivery::transport;
 pub use directory::Contact;
-pub use folders::{MailPage, MailRow, MessageView, Person};
+pub use folders::{MailMove, MailPage, MailRow, MessageView, Person};
 pub use sgo_core::mail::{Folder, RecipientGroup};
 pub use sgo_store::{MailOrder, MailSearchField, PaperLetterRecord};
 

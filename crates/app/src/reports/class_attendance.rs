@@ -181,8 +181,6 @@ impl App {
         class_id: ClassId,
         period_id: PeriodId,
     ) -> AppResult<(Document, ClassAttendance)> {
-        let class_id = class_id.get();
-        let period_id = period_id.get();
         let target = self.report_class(actor, class_id, period_id).await?;
         let (scope, period) = (target.scope(), &target.period);
         let students = self.store.report_students(scope, target.on).await?;

@@ -79,8 +79,6 @@ impl App {
         class_id: ClassId,
         period_id: PeriodId,
     ) -> AppResult<(Document, Vec<(String, FillingCounts)>)> {
-        let class_id = class_id.get();
-        let period_id = period_id.get();
         let target = self.report_class(actor, class_id, period_id).await?;
         let (scope, period) = (target.scope(), &target.period);
         let groups = self.store.report_groups(scope).await?;

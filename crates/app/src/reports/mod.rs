@@ -225,9 +225,10 @@ impl App {
     pub(crate) async fn report_class(
         &self,
         actor: &Actor,
-        class_id: i64,
-        period_id: i64,
+        class_id: ClassId,
+        period_id: PeriodId,
     ) -> AppResult<ClassTarget> {
+        let (class_id, period_id) = (class_id.get(), period_id.get());
         let missing = || AppError::NotFound(msg!("class-not-found"));
         let class = self
             .store
@@ -253,12 +254,7 @@ impl App {
             .find(|p| p.id == period_id)
             .ok_or_else(|| AppError::BadRequest(msg!("report-class-period-required")))?;
         let on = period.end_date.min(self.today()).max(period.start_date);
-        let school = self
-            .store
-            .organization(class.organization_id)
-            .await?
-            .map(|o| o.short_name)
-            .unwrap_or_default();
+        let school = self.short_name_of(class.organization_id).await?;
         Ok(ClassTarget {
             class,
             period,

@@ -4,7 +4,7 @@
 //! same rules as the class progress report. Schools are read a few at a time and only their
 //! totals kept, so a region of hundreds of schools fits in little memory.
 
-use sgo_core::RegionId;
+use sgo_core::{OrganizationId, RegionId};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::RangeInclusive;
 
@@ -138,9 +138,10 @@ impl App {
     pub(crate) async fn results_school(
         &self,
         actor: &Actor,
-        school_id: i64,
+        school_id: OrganizationId,
         on: NaiveDate,
     ) -> AppResult<ReportSchoolRecord> {
+        let school_id = school_id.get();
         let target = self.results_target(actor).await?;
         self.store
             .report_schools(school_scope(target.territory), on)
@@ -270,7 +271,7 @@ impl App {
         &self,
         actor: &Actor,
         on: NaiveDate,
-        school: Option<i64>,
+        school: Option<OrganizationId>,
         progress: Option<&Progress<'_>>,
     ) -> AppResult<(Document, Vec<SchoolResult>)> {
         if let Some(id) = school {

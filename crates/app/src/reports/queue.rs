@@ -3,8 +3,7 @@
 //! people ordering reports at the same minute cannot take the database away from the diary. The
 //! finished document is kept as JSON for a day; jobs a restart interrupted are marked failed.
 
-use sgo_core::OrganizationId;
-use sgo_core::{AccountId, ClassId, GroupId, PeriodId, StudentId};
+use sgo_core::{AccountId, ClassId, GroupId, OrganizationId, PeriodId, StudentId};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -28,37 +27,37 @@ pub enum ReportRequest {
     /// «Успеваемость класса за период».
     ClassProgress {
         /// The class.
-        class_id: i64,
+        class_id: ClassId,
         /// One of its periods.
-        period_id: i64,
+        period_id: PeriodId,
     },
     /// «Посещаемость класса за период».
     ClassAttendance {
         /// The class.
-        class_id: i64,
+        class_id: ClassId,
         /// One of its periods.
-        period_id: i64,
+        period_id: PeriodId,
     },
     /// «Заполнение журнала» of a class for a period.
     JournalFilling {
         /// The class.
-        class_id: i64,
+        class_id: ClassId,
         /// One of its periods.
-        period_id: i64,
+        period_id: PeriodId,
     },
     /// «Отчёт об успеваемости и посещаемости ученика» for the year of one of their classes.
     StudentTotalMarks {
         /// The student.
-        student_id: i64,
+        student_id: StudentId,
         /// One of the student's classes; its year is the report's.
-        class_id: i64,
+        class_id: ClassId,
     },
     /// A student's marks in one subject group between two days.
     StudentGrades {
         /// The student.
-        student_id: i64,
+        student_id: StudentId,
         /// A group the student studies.
-        subject_group_id: i64,
+        subject_group_id: GroupId,
         /// First day.
         from: NaiveDate,
         /// Last day.
@@ -71,7 +70,7 @@ pub enum ReportRequest {
         /// One school of an authority's territory, class by class; the whole territory when
         /// absent.
         #[serde(default)]
-        school: Option<i64>,
+        school: Option<OrganizationId>,
     },
 }
 
@@ -313,7 +312,7 @@ impl App {
 
     /// What the report will be called, once the actor is known to be allowed to build it.
     async fn check_report(&self, actor: &Actor, request: &ReportRequest) -> AppResult<String> {
-        Ok(match request {
+        Ok(match *request {
             ReportRequest::ClassProgress {
                 class_id,
                 period_id,
@@ -326,7 +325,7 @@ impl App {
                 class_id,
                 period_id,
             } => {
-                let t = self.report_class(actor, *class_id, *period_id).await?;
+                let t = self.report_class(actor, class_id, period_id).await?;
                 let what = match request {
                     ReportRequest::ClassProgress { .. } => "Успеваемость класса",
                     ReportRequest::ClassAttendance { .. } => "Посещаемость класса",
@@ -339,7 +338,7 @@ impl App {
                 class_id,
             } => {
                 let t = self
-                    .report_student(actor, *student_id, *class_id, Covering::AllGroups)
+                    .report_student(actor, student_id, class_id, Covering::AllGroups)
                     .await?;
                 format!("Итоговые отметки — {}, {}", t.name, class_name(&t.class))
             }
@@ -350,7 +349,7 @@ impl App {
                 to,
             } => {
                 let (t, group) = self
-                    .grades_target(actor, *student_id, *subject_group_id, *from, *to)
+                    .grades_target(actor, student_id, subject_group_id, from, to)
                     .await?;
                 format!(
                     "Оценки по предмету {} — {}, {} — {}",
@@ -362,7 +361,7 @@ impl App {
             }
             ReportRequest::PeriodResults { on, school } => {
                 let name = match school {
-                    Some(id) => self.results_school(actor, *id, *on).await?.short_name,
+                    Some(id) => self.results_school(actor, id, on).await?.short_name,
                     None => self.results_target(actor).await?.name,
                 };
                 format!(
@@ -380,33 +379,21 @@ impl App {
         request: &ReportRequest,
         progress: &Progress<'_>,
     ) -> AppResult<Document> {
-        Ok(match request {
+        Ok(match *request {
             ReportRequest::ClassProgress {
                 class_id,
                 period_id,
-            } => {
-                self.class_progress(actor, ClassId::new(*class_id), PeriodId::new(*period_id))
-                    .await?
-                    .0
-            }
+            } => self.class_progress(actor, class_id, period_id).await?.0,
             ReportRequest::ClassAttendance {
                 class_id,
                 period_id,
-            } => {
-                self.class_attendance(actor, ClassId::new(*class_id), PeriodId::new(*period_id))
-                    .await?
-                    .0
-            }
+            } => self.class_attendance(actor, class_id, period_id).await?.0,
             ReportRequest::JournalFilling {
                 class_id,
                 period_id,
-            } => {
-                self.journal_filling(actor, ClassId::new(*class_id), PeriodId::new(*period_id))
-                    .await?
-                    .0
-            }
+            } => self.journal_filling(actor, class_id, period_id).await?.0,
             ReportRequest::PeriodResults { on, school } => {
-                self.period_results(actor, *on, *school, Some(progress))
+                self.period_results(actor, on, school, Some(progress))
                     .await?
                     .0
             }
@@ -414,13 +401,9 @@ impl App {
                 student_id,
                 class_id,
             } => {
-                self.student_total_marks(
-                    actor,
-                    StudentId::new(*student_id),
-                    ClassId::new(*class_id),
-                )
-                .await?
-                .0
+                self.student_total_marks(actor, student_id, class_id)
+                    .await?
+                    .0
             }
             ReportRequest::StudentGrades {
                 student_id,
@@ -428,15 +411,9 @@ impl App {
                 from,
                 to,
             } => {
-                self.student_grades(
-                    actor,
-                    StudentId::new(*student_id),
-                    GroupId::new(*subject_group_id),
-                    *from,
-                    *to,
-                )
-                .await?
-                .0
+                self.student_grades(actor, student_id, subject_group_id, from, to)
+                    .await?
+                    .0
             }
         })
     }

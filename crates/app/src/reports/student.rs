@@ -46,10 +46,11 @@ impl App {
     pub(crate) async fn report_student(
         &self,
         actor: &Actor,
-        student_id: i64,
-        class_id: i64,
+        student_id: StudentId,
+        class_id: ClassId,
         covering: Covering,
     ) -> AppResult<StudentTarget> {
+        let (student_id, class_id) = (student_id.get(), class_id.get());
         let today = self.today();
         let student = self
             .store
@@ -121,12 +122,7 @@ impl App {
             .await?
             .map(|p| sgo_core::person::full_name(&p.last_name, &p.first_name, &p.middle_name))
             .unwrap_or_else(|| student.display_name.clone());
-        let school = self
-            .store
-            .organization(student.organization_id)
-            .await?
-            .map(|o| o.short_name)
-            .unwrap_or_default();
+        let school = self.short_name_of(student.organization_id).await?;
         Ok(StudentTarget {
             name,
             class,

@@ -4,7 +4,7 @@
 //! The table keeps SGO's layout that netschoolpy's `assigned_marks()` reads: type, topic, lesson
 //! date, mark date (`dd.mm.yyyy`), mark, under a header row starting «Тип задания».
 
-use sgo_core::{GroupId, StudentId};
+use sgo_core::{ClassId, GroupId, StudentId};
 use std::collections::HashSet;
 
 use chrono::{Local, NaiveDate};
@@ -67,8 +67,8 @@ impl App {
     pub(crate) async fn grades_target(
         &self,
         actor: &Actor,
-        student_id: i64,
-        subject_group_id: i64,
+        student_id: StudentId,
+        subject_group_id: GroupId,
         from: NaiveDate,
         to: NaiveDate,
     ) -> AppResult<(StudentTarget, JournalGroupRecord)> {
@@ -80,11 +80,16 @@ impl App {
         }
         let group = self
             .store
-            .journal_group(subject_group_id)
+            .journal_group(subject_group_id.get())
             .await?
             .ok_or_else(|| AppError::NotFound(msg!("subject-not-found")))?;
         let target = self
-            .report_student(actor, student_id, group.class_id, Covering::Group(group.id))
+            .report_student(
+                actor,
+                student_id,
+                ClassId::new(group.class_id),
+                Covering::Group(group.id),
+            )
             .await?;
         if !target.groups.iter().any(|g| g.id == group.id) {
             return Err(AppError::BadRequest(msg!(
@@ -103,11 +108,10 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> AppResult<(Document, Vec<GradeRow>)> {
-        let student_id = student_id.get();
-        let subject_group_id = subject_group_id.get();
         let (target, group) = self
             .grades_target(actor, student_id, subject_group_id, from, to)
             .await?;
+        let student_id = student_id.get();
         let lessons: HashSet<i64> = self
             .store
             .diary_lessons(student_id, from, to)

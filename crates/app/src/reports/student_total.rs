@@ -222,11 +222,10 @@ impl App {
         student_id: StudentId,
         class_id: ClassId,
     ) -> AppResult<(Document, Vec<SubjectTotal>)> {
-        let student_id = student_id.get();
-        let class_id = class_id.get();
         let target = self
             .report_student(actor, student_id, class_id, Covering::AllGroups)
             .await?;
+        let student_id = student_id.get();
         let year = self
             .store
             .years(target.class.organization_id)

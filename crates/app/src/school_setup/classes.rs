@@ -241,11 +241,7 @@ impl App {
     ) -> AppResult<ClassSetup> {
         let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
-        let year = self
-            .store
-            .year(class.academic_year_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
+        let year = self.setup_year(admin, class.academic_year_id).await?;
         let teachers_of = self.store.group_teachers(class_id).await?;
         let groups = self
             .store
@@ -292,20 +288,7 @@ impl App {
             .iter()
             .map(|m| m.id)
             .collect();
-        let mut chosen = Vec::new();
-        for s in students {
-            match s.trim().parse::<i64>() {
-                Ok(id) if members.contains(&id) => {
-                    if !chosen.contains(&id) {
-                        chosen.push(id);
-                    }
-                }
-                _ => {
-                    errors.add("students", msg!("subgroup-students-not-of-class"));
-                    break;
-                }
-            }
-        }
+        let chosen = chosen_students(&mut errors, &members, students);
         if self
             .store
             .subgroups(class_id)
@@ -397,12 +380,7 @@ impl App {
             .subgroup(subgroup_id)
             .await?
             .ok_or_else(|| AppError::NotFound(msg!("subgroup-not-found")))?;
-        let class = self
-            .store
-            .class(subgroup.class_id)
-            .await?
-            .ok_or_else(|| not_found(msg!("class-not-found")))?;
-        administered(admin, OrganizationId::new(class.organization_id))?;
+        let class = self.setup_class(admin, subgroup.class_id).await?;
         Ok(SubgroupSetup {
             members: self.store.class_members(class.id, self.today()).await?,
             chosen: self.store.subgroup_students(subgroup_id).await?,
@@ -431,20 +409,7 @@ impl App {
         let mut errors = FieldErrors::default();
         let name = required(&mut errors, "subgroup_name", name, 60);
         let members: HashSet<i64> = setup.members.iter().map(|m| m.id).collect();
-        let mut chosen = Vec::new();
-        for s in students {
-            match s.trim().parse::<i64>() {
-                Ok(id) if members.contains(&id) => {
-                    if !chosen.contains(&id) {
-                        chosen.push(id);
-                    }
-                }
-                _ => {
-                    errors.add("students", msg!("subgroup-students-not-of-class"));
-                    break;
-                }
-            }
-        }
+        let chosen = chosen_students(&mut errors, &members, students);
         if self
             .store
             .subgroups(class.id)
@@ -562,4 +527,28 @@ impl App {
         self.catch_up().await;
         Ok(setup.class.id)
     }
+}
+
+/// The students ticked for a subgroup, once each; a number that is not of the class is a
+/// field error.
+fn chosen_students(
+    errors: &mut FieldErrors,
+    members: &HashSet<i64>,
+    ticked: &[String],
+) -> Vec<i64> {
+    let mut chosen = Vec::new();
+    for s in ticked {
+        match s.trim().parse::<i64>() {
+            Ok(id) if members.contains(&id) => {
+                if !chosen.contains(&id) {
+                    chosen.push(id);
+                }
+            }
+            _ => {
+                errors.add("students", msg!("subgroup-students-not-of-class"));
+                break;
+            }
+        }
+    }
+    chosen
 }

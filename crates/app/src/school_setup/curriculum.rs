@@ -227,17 +227,8 @@ impl App {
         group_id: GroupId,
     ) -> AppResult<GroupSetup> {
         let group_id = group_id.get();
-        let group = self
-            .store
-            .subject_group(group_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(msg!("group-not-found")))?;
-        administered(admin, OrganizationId::new(group.organization_id))?;
-        let class = self
-            .store
-            .class(group.class_id)
-            .await?
-            .ok_or_else(|| not_found(msg!("class-not-found")))?;
+        let group = self.setup_group(admin, group_id).await?;
+        let class = self.setup_class(admin, group.class_id).await?;
         Ok(GroupSetup {
             teachers: self
                 .store
@@ -460,12 +451,7 @@ impl App {
         group_id: GroupId,
     ) -> AppResult<i64> {
         let group_id = group_id.get();
-        let group = self
-            .store
-            .subject_group(group_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(msg!("group-not-found")))?;
-        administered(admin, OrganizationId::new(group.organization_id))?;
+        let group = self.setup_group(admin, group_id).await?;
         let deleted = self.store.delete_subject_group(group_id).await?;
         self.catch_up().await;
         if !deleted {

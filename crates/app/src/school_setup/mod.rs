@@ -357,6 +357,20 @@ impl App {
         Ok(class)
     }
 
+    async fn setup_group(
+        &self,
+        admin: &SchoolAdministrator,
+        group_id: i64,
+    ) -> AppResult<SubjectGroupRecord> {
+        let group = self
+            .store
+            .subject_group(group_id)
+            .await?
+            .ok_or_else(|| not_found(msg!("group-not-found")))?;
+        administered(admin, OrganizationId::new(group.organization_id))?;
+        Ok(group)
+    }
+
     /// The name of the school being set up (the actor's own or, for the region, the one chosen).
     pub async fn setup_school_name(
         &self,
@@ -364,12 +378,7 @@ impl App {
         org: OrganizationId,
     ) -> AppResult<String> {
         self.setup_school(admin, org).await?;
-        Ok(self
-            .store
-            .organization(org.get())
-            .await?
-            .map(|o| o.short_name)
-            .unwrap_or_default())
+        self.short_name_of(org.get()).await
     }
 }
 

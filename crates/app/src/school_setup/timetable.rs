@@ -13,11 +13,7 @@ impl App {
     ) -> AppResult<TimetableSetup> {
         let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
-        let year = self
-            .store
-            .year(class.academic_year_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
+        let year = self.setup_year(admin, class.academic_year_id).await?;
         let on = on.unwrap_or_else(|| self.today().clamp(year.start_date, year.end_date));
         Ok(TimetableSetup {
             groups: self.store.subject_groups(class_id).await?,
@@ -43,11 +39,7 @@ impl App {
         let class_id = class_id.get();
         let class = self.setup_class(admin, class_id).await?;
         let org = class.organization_id;
-        let year = self
-            .store
-            .year(class.academic_year_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-found")))?;
+        let year = self.setup_year(admin, class.academic_year_id).await?;
         let mut errors = FieldErrors::default();
         let from = date_field(&mut errors, "valid_from", valid_from);
         if let Some(from) = from

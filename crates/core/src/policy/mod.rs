@@ -156,14 +156,7 @@ impl Landing {
 
 /// The landing page of the actor: administration and teaching staff start at home.
 pub fn landing(actor: &Actor) -> Landing {
-    if actor.has_any(&[
-        Role::Administrator,
-        Role::DeputyHead,
-        Role::Teacher,
-        Role::Staff,
-        Role::AuthorityOfficer,
-        Role::RegionAdministrator,
-    ]) {
+    if actor.has_any(&school::STAFF_ROLES) {
         Landing::Home
     } else {
         Landing::Diary

@@ -157,7 +157,8 @@ impl CredentialIssuer {
     }
 }
 
-const STAFF_ROLES: [Role; 6] = [
+/// The staff of schools and authorities, as opposed to students and parents.
+pub(super) const STAFF_ROLES: [Role; 6] = [
     Role::Administrator,
     Role::DeputyHead,
     Role::Teacher,

@@ -14,7 +14,8 @@ use sgo_app::reports::{
     Cell, ReportClassChoice, ReportFormat, ReportJob, ReportJobState, ReportRequest, ResultsReach,
     StudentReportForm, cell_text, render_document,
 };
-use sgo_core::StudentId;
+use sgo_core::message::Message;
+use sgo_core::{ClassId, GroupId, OrganizationId, PeriodId, StudentId};
 
 use super::{Header, PageError, UiSession, local_time, render};
 use crate::AppState;
@@ -234,13 +235,16 @@ struct ReportForm {
 }
 
 /// The request a catalogue form describes.
-fn request_of(form: &ReportForm) -> Result<ReportRequest, String> {
-    let target = || parse_target(&form.target).ok_or_else(|| "Выберите класс и период".to_owned());
-    let id =
-        |value: &str, missing: &str| value.trim().parse::<i64>().map_err(|_| missing.to_owned());
+fn request_of(form: &ReportForm) -> Result<ReportRequest, Message> {
+    let target = || {
+        parse_target(&form.target)
+            .map(|(class, period)| (ClassId::new(class), PeriodId::new(period)))
+            .ok_or_else(|| msg!("report-class-and-period-required"))
+    };
+    let id = |value: &str, missing: Message| value.trim().parse::<i64>().map_err(|_| missing);
     let day = |value: &str| {
         chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-            .map_err(|_| "Укажите дату в формате ГГГГ-ММ-ДД".to_owned())
+            .map_err(|_| msg!("report-date-format"))
     };
     match form.report.as_str() {
         "class-progress" => {
@@ -267,10 +271,9 @@ fn request_of(form: &ReportForm) -> Result<ReportRequest, String> {
         "period-results" => {
             let school = match form.school.trim() {
                 "" => None,
-                id => Some(
-                    id.parse()
-                        .map_err(|_| "Выберите школу из списка".to_owned())?,
-                ),
+                id => Some(OrganizationId::new(
+                    id.parse().map_err(|_| msg!("report-school-required"))?,
+                )),
             };
             Ok(ReportRequest::PeriodResults {
                 on: day(&form.on)?,
@@ -278,16 +281,16 @@ fn request_of(form: &ReportForm) -> Result<ReportRequest, String> {
             })
         }
         "student-total-marks" => Ok(ReportRequest::StudentTotalMarks {
-            student_id: id(&form.student, "Выберите ученика")?,
-            class_id: id(&form.class, "Выберите класс ученика")?,
+            student_id: StudentId::new(id(&form.student, msg!("report-student-required"))?),
+            class_id: ClassId::new(id(&form.class, msg!("report-student-class-required"))?),
         }),
         "student-grades" => Ok(ReportRequest::StudentGrades {
-            student_id: id(&form.student, "Выберите ученика")?,
-            subject_group_id: id(&form.group, "Выберите предмет")?,
+            student_id: StudentId::new(id(&form.student, msg!("report-student-required"))?),
+            subject_group_id: GroupId::new(id(&form.group, msg!("report-subject-required"))?),
             from: day(&form.from)?,
             to: day(&form.to)?,
         }),
-        _ => Err("Выберите отчёт из списка".to_owned()),
+        _ => Err(msg!("report-kind-required")),
     }
 }
 
@@ -302,7 +305,7 @@ async fn order(req: UiRequest, Submitted(form): Submitted<ReportForm>) -> Respon
                 &req.state,
                 &req.session,
                 student,
-                Some(e),
+                Some(e.text()),
                 StatusCode::BAD_REQUEST,
             )
             .await;

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sgo_app::Origin;
-use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
+use sgo_app::mail::{Compose, Contact, MailMove, RecipientGroup, ReplyKind};
 use sgo_app::session::Authenticated;
 
 use super::dates::timestamp;
@@ -229,30 +229,16 @@ async fn mark_as(
     Ok(Json(json!({})))
 }
 
-/// Where a list of messages goes.
-enum Move {
-    /// To Удалённые.
-    ToDeleted,
-    /// Gone for good (from Удалённые only).
-    Purge,
-    /// Back from Удалённые.
-    Restore,
-}
-
 /// Moves the messages named in the body; answers `{}` as SGO does.
 async fn move_messages(
     state: &AppState,
     who: &Authenticated,
     origin: &Origin,
     body: &Value,
-    to: Move,
+    to: MailMove,
 ) -> Result<Json<Value>, ApiError> {
     let (app, actor, ids) = (&state.app, &who.actor, input::message_ids(body)?);
-    match to {
-        Move::ToDeleted => app.delete_mail(actor, &ids, origin).await?,
-        Move::Purge => app.purge_mail(actor, &ids, origin).await?,
-        Move::Restore => app.restore_mail(actor, &ids, origin).await?,
-    };
+    app.move_mail(actor, &ids, to, origin).await?;
     Ok(Json(json!({})))
 }
 
@@ -263,7 +249,7 @@ async fn moving(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    move_messages(&state, &who, &origin, &body, Move::ToDeleted).await
+    move_messages(&state, &who, &origin, &body, MailMove::ToDeleted).await
 }
 
 /// `POST mail/messages/delete`: for good, from Удалённые only.
@@ -273,7 +259,7 @@ async fn delete(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    move_messages(&state, &who, &origin, &body, Move::Purge).await
+    move_messages(&state, &who, &origin, &body, MailMove::Purge).await
 }
 
 /// `POST mail/messages/restore`.
@@ -283,5 +269,5 @@ async fn restore(
     ClientOrigin(origin): ClientOrigin,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    move_messages(&state, &who, &origin, &body, Move::Restore).await
+    move_messages(&state, &who, &origin, &body, MailMove::Restore).await
 }

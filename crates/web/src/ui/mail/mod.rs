@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use sgo_app::AppError;
-use sgo_app::mail::{Folder, MailOrder, MailPage, MailSearchField, MessageView};
+use sgo_app::mail::{Folder, MailMove, MailOrder, MailPage, MailSearchField, MessageView};
 
 use super::{Header, PageError, render};
 use crate::form::{Fields, Submitted};
@@ -195,23 +195,20 @@ async fn read_page(req: UiRequest, Path(id): Path<String>) -> Response {
 async fn action(req: UiRequest, Submitted(form): Submitted<Fields>) -> Response {
     let ids = form.ids("message");
     let actor = &req.session.who.actor;
-    let result = match form.get("action") {
-        "delete" => req
+    // Which folder the list goes back to, and what the page then says was done.
+    let moving = match form.get("action") {
+        "delete" => Some((MailMove::ToDeleted, "Inbox", "deleted")),
+        "restore" => Some((MailMove::Restore, "Deleted", "restored")),
+        "purge" => Some((MailMove::Purge, "Deleted", "purged")),
+        _ => None,
+    };
+    let result = match (moving, form.get("action")) {
+        (Some((to, folder, done)), _) => req
             .app()
-            .delete_mail(actor, &ids, &req.origin)
+            .move_mail(actor, &ids, to, &req.origin)
             .await
-            .map(|_| ("Inbox", "deleted")),
-        "restore" => req
-            .app()
-            .restore_mail(actor, &ids, &req.origin)
-            .await
-            .map(|_| ("Deleted", "restored")),
-        "purge" => req
-            .app()
-            .purge_mail(actor, &ids, &req.origin)
-            .await
-            .map(|_| ("Deleted", "purged")),
-        "unread" => req
+            .map(|_| (folder, done)),
+        (None, "unread") => req
             .app()
             .mark_mail(actor, &ids, false)
             .await

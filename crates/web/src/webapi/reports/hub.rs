@@ -343,8 +343,8 @@ mod queue {
                 student_id,
                 class_id,
             } => ReportRequest::StudentTotalMarks {
-                student_id: student_id.get(),
-                class_id: class_id.get(),
+                student_id,
+                class_id,
             },
             Selection::Grades {
                 student_id,
@@ -366,8 +366,8 @@ mod queue {
                         })?,
                 };
                 ReportRequest::StudentGrades {
-                    student_id: student_id.get(),
-                    subject_group_id: subject_group_id.get(),
+                    student_id,
+                    subject_group_id,
                     from,
                     to,
                 }

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WORK_DIR, launchBrowser, openLogin, signIn, startServer } from './support.mjs';
+import { WORK_DIR, journeySteps, launchBrowser, openLogin, signIn, startServer } from './support.mjs';
 
 const STEP_TIMEOUT_MS = 15_000;
 const HOMEWORK = 'Выучить стихотворение «Зимнее утро»';
@@ -25,7 +25,6 @@ let browser;
 let teacherContext;
 let parentContext;
 let page; // the page of the person acting in the current step
-let failed = null;
 const state = {};
 let scratch;
 
@@ -45,22 +44,7 @@ after(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip(`an earlier step failed: ${failed}`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      failed = name;
-      const shot = join(WORK_DIR, `browser-journal-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await page?.screenshot({ path: shot, fullPage: true }).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = journeySteps('journal', () => page);
 
 async function newPage() {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU', acceptDownloads: true });

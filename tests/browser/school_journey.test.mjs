@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORK_DIR, launchBrowser, openLogin, signIn, startServer } from './support.mjs';
+import { WORK_DIR, journeySteps, launchBrowser, openLogin, signIn, startServer } from './support.mjs';
 
 const STEP_TIMEOUT_MS = 15_000;
 
@@ -56,7 +56,6 @@ let server;
 let browser;
 let context;
 let page;
-let failed = null;
 // What the steps hand on to each other.
 const state = {};
 
@@ -74,23 +73,7 @@ after(async () => {
   await server?.stop();
 });
 
-// A step of the journey: skipped after an earlier failure, screenshotted on its own.
-function step(name, fn) {
-  test(name, async (t) => {
-    if (failed) {
-      t.skip(`an earlier step failed: ${failed}`);
-      return;
-    }
-    try {
-      await fn();
-    } catch (e) {
-      failed = name;
-      const shot = join(WORK_DIR, `browser-journey-failure-${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
-      await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = journeySteps('journey', () => page);
 
 const pathOf = (u) => { const url = new URL(u); return url.pathname + url.search; };
 

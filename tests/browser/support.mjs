@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -281,4 +282,26 @@ export function launchBrowser() {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+// The steps of one journey, as tests in order: after a failed step the later ones are skipped,
+// and the failing step leaves a screenshot of the page named `browser-<name>-failure-<step>.png`.
+export function journeySteps(name, currentPage) {
+  let failed = null;
+  return (step, fn) => {
+    test(step, async (t) => {
+      if (failed) {
+        t.skip(`an earlier step failed: ${failed}`);
+        return;
+      }
+      try {
+        await fn();
+      } catch (e) {
+        failed = step;
+        const shot = join(WORK_DIR, `browser-${name}-failure-${step.replace(/[^a-z0-9]+/gi, '-')}.png`);
+        await currentPage()?.screenshot({ path: shot, fullPage: true }).catch(() => {});
+        throw e;
+      }
+    });
+  };
 }

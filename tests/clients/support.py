@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from hashlib import md5
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 
@@ -47,3 +47,19 @@ def assert_token_dead(url: str, at: str) -> None:
     with httpx.Client(base_url=url, timeout=10) as client:
         resp = client.get("/webapi/student/diary/init", headers={"at": at})
     assert resp.status_code == 401, f"old at after logout: HTTP {resp.status_code}, expected 401"
+
+
+async def find_mark_and_overdue(ns: Any, has_mark: Callable[[Any], bool]) -> tuple[date | None, date | None]:
+    """The latest weeks, going back, with a marked assignment and with overdue work, as a client
+    library reads them (`ns` has the `diary` and `overdue` of either library)."""
+    mark_week = overdue_week = None
+    for start, end in weeks_back():
+        if mark_week is None:
+            diary = await ns.diary(start, end)
+            if any(has_mark(a) for day in diary.schedule for lesson in day.lessons for a in lesson.assignments):
+                mark_week = start
+        if overdue_week is None and await ns.overdue(start, end):
+            overdue_week = start
+        if mark_week and overdue_week:
+            break
+    return mark_week, overdue_week

@@ -10,30 +10,11 @@ pytest.importorskip("netschoolapi")
 
 from netschoolapi import NetSchoolAPI  # noqa: E402
 
-from support import assert_token_dead, weeks_back  # noqa: E402
+from support import assert_token_dead, find_mark_and_overdue  # noqa: E402
 
 # netschoolapi re-logs in on every 401 without bound, so a broken server could
 # otherwise hang the suite instead of failing it.
 TEST_TIMEOUT_S = 180
-
-
-async def find_mark_and_overdue(ns: NetSchoolAPI) -> tuple[object, object]:
-    mark_week = overdue_week = None
-    for start, end in weeks_back():
-        if mark_week is None:
-            diary = await ns.diary(start, end)
-            if any(
-                assignment.mark is not None
-                for day in diary.schedule
-                for lesson in day.lessons
-                for assignment in lesson.assignments
-            ):
-                mark_week = start
-        if overdue_week is None and await ns.overdue(start, end):
-            overdue_week = start
-        if mark_week and overdue_week:
-            break
-    return mark_week, overdue_week
 
 
 async def scenario(url: str, account, role: str) -> None:
@@ -49,7 +30,7 @@ async def scenario(url: str, account, role: str) -> None:
             init = (await ns._wrapped_client.client.get("student/diary/init")).json()
             assert len(init["students"]) == 2, init["students"]
 
-        mark_week, overdue_week = await find_mark_and_overdue(ns)
+        mark_week, overdue_week = await find_mark_and_overdue(ns, lambda a: a.mark is not None)
         assert mark_week is not None, "no assignment with a mark in the last 10 weeks"
         assert overdue_week is not None, "no overdue assignment in the last 10 weeks"
 

@@ -10,27 +10,13 @@ pytest.importorskip("netschoolpy")
 
 from netschoolpy import NetSchool  # noqa: E402
 
-from support import assert_token_dead, weeks_back  # noqa: E402
+from support import assert_token_dead, find_mark_and_overdue  # noqa: E402
 
 TEST_TIMEOUT_S = 180
 
 
 def has_mark(assignment) -> bool:
     return assignment.mark is not None or bool(assignment.mark_text)
-
-
-async def find_mark_and_overdue(ns: NetSchool) -> tuple[object, object]:
-    mark_week = overdue_week = None
-    for start, end in weeks_back():
-        if mark_week is None:
-            diary = await ns.diary(start, end)
-            if any(has_mark(a) for day in diary.schedule for lesson in day.lessons for a in lesson.assignments):
-                mark_week = start
-        if overdue_week is None and await ns.overdue(start, end):
-            overdue_week = start
-        if mark_week and overdue_week:
-            break
-    return mark_week, overdue_week
 
 
 async def scenario(url: str, account, role: str) -> None:
@@ -45,7 +31,7 @@ async def scenario(url: str, account, role: str) -> None:
             assert len(ns.students) == 2, ns.students
             assert len({s.id for s in ns.students}) == 2
 
-        mark_week, overdue_week = await find_mark_and_overdue(ns)
+        mark_week, overdue_week = await find_mark_and_overdue(ns, has_mark)
         assert mark_week is not None, "no assignment with a mark in the last 10 weeks"
         assert overdue_week is not None, "no overdue assignment in the last 10 weeks"
 

@@ -504,9 +504,7 @@ impl App {
                 }
             }
         };
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         Ok(NewAnnouncement {
             organization_id: actor.organization_id.get(),
             author_account_id: actor.account_id.get(),

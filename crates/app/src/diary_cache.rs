@@ -163,18 +163,21 @@ mod tests {
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
     }
 
+    /// Makes the cached copy of the week one TTL older.
+    fn age(cache: &DiaryCache, w: &DiaryWeek) {
+        let mut entries = cache.entries.lock().unwrap();
+        entries
+            .get_mut(&(StudentId::new(1), w.from, w.to))
+            .unwrap()
+            .built -= TTL;
+    }
+
     #[test]
     fn an_expired_week_is_rebuilt_by_one_caller_while_others_get_the_old_copy() {
         let cache = DiaryCache::default();
         let w = week();
         cache.put(StudentId::new(1), w.from, w.to, &w);
-        cache
-            .entries
-            .lock()
-            .unwrap()
-            .get_mut(&(StudentId::new(1), w.from, w.to))
-            .unwrap()
-            .built -= TTL;
+        age(&cache, &w);
         assert!(
             cache.get(StudentId::new(1), w.from, w.to).is_none(),
             "the first caller rebuilds"
@@ -183,13 +186,7 @@ mod tests {
             cache.get(StudentId::new(1), w.from, w.to).is_some(),
             "the others are served meanwhile"
         );
-        cache
-            .entries
-            .lock()
-            .unwrap()
-            .get_mut(&(StudentId::new(1), w.from, w.to))
-            .unwrap()
-            .built -= TTL;
+        age(&cache, &w);
         assert!(
             cache.get(StudentId::new(1), w.from, w.to).is_none(),
             "never older than two TTLs"

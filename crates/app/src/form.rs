@@ -43,6 +43,15 @@ impl FieldErrors {
         self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m)
     }
 
+    /// `Ok` when no field is wrong, so that a use case goes on with `errors.checked()?`.
+    pub fn checked(&self) -> Result<(), FormError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(FormError::Invalid(self.clone()))
+        }
+    }
+
     /// True when no field has a message.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

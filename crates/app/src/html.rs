@@ -90,12 +90,11 @@ pub fn plain_to_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if let Some(entity) = sgo_core::text::html_entity(c) {
+            out.push_str(entity);
+            continue;
+        }
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
             '\r' => {
                 if chars.peek() == Some(&'\n') {
                     chars.next();

@@ -291,17 +291,13 @@ impl App {
             return Err(unknown());
         };
         let target = format!("passkey:{} account:{}", device.id, device.account_id);
+        let owner = Some(AccountId::new(device.account_id));
         let updated = match rp.finish_sign_in(&taken.state, answer, &device.credential) {
             Ok(c) => c,
             Err(PasskeyError::Refused(why)) => {
                 let details = format!("web passkey: {why}");
-                self.audit_refused_sign_in(
-                    Some(AccountId::new(device.account_id)),
-                    target,
-                    origin,
-                    details,
-                )
-                .await;
+                self.audit_refused_sign_in(owner, target, origin, details)
+                    .await;
                 return Err(AppError::LoginRefused(msg!("passkey-sign-in-unconfirmed")));
             }
             Err(other) => return Err(internal(other)),
@@ -313,13 +309,8 @@ impl App {
             .is_some_and(|a| a.active);
         if !active {
             let details = "web passkey: account inactive".to_owned();
-            self.audit_refused_sign_in(
-                Some(AccountId::new(device.account_id)),
-                target,
-                origin,
-                details,
-            )
-            .await;
+            self.audit_refused_sign_in(owner, target, origin, details)
+                .await;
             return Err(AppError::LoginRefused(msg!("account-disabled")));
         }
         let now = self.clock.now();

@@ -92,15 +92,8 @@ impl App {
             .count_failure(&address_scope("reset-ip", &origin.ip), now, cutoff, cutoff)
             .await?;
         if address.failures > i64::from(rules.per_address) {
-            self.audit(
-                None,
-                "password.reset_request",
-                target,
-                origin,
-                "refused",
-                "слишком много запросов с адреса".into(),
-            )
-            .await;
+            self.refuse_reset(target, origin, "слишком много запросов с адреса")
+                .await;
             return Ok(());
         }
         let email = if who.contains('@') {
@@ -113,15 +106,8 @@ impl App {
             .recovery_accounts(organization_id, &text::normalise(who), &email)
             .await?;
         let Some(smtp) = self.settings.smtp.clone() else {
-            self.audit(
-                None,
-                "password.reset_request",
-                target,
-                origin,
-                "refused",
-                "отправка почты не настроена".into(),
-            )
-            .await;
+            self.refuse_reset(target, origin, "отправка почты не настроена")
+                .await;
             return Ok(());
         };
         let organization = self.short_name_of(organization_id).await?;
@@ -267,6 +253,14 @@ impl App {
         )
         .await;
         Ok(())
+    }
+
+    /// A refused request for a reset link: logged, and answered as if it went (so that nobody
+    /// learns which logins exist).
+    async fn refuse_reset(&self, target: String, origin: &Origin, why: &str) {
+        let action = "password.reset_request";
+        self.audit(None, action, target, origin, "refused", why.into())
+            .await;
     }
 }
 

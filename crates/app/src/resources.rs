@@ -242,9 +242,7 @@ impl App {
         if errors.is_empty() && link.is_empty() && input.files.is_empty() {
             errors.add("link", msg!("resource-link-or-files-required"));
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let uploaded = self.upload_all(actor, input.files).await?;
         let new = NewResource {
             organization_id: actor.organization_id.get(),

@@ -115,15 +115,8 @@ impl App {
         for id in others {
             self.sessions.forget(id);
         }
-        self.audit(
-            Some(AccountId::new(me)),
-            "session.end_others",
-            format!("account:{me}"),
-            origin,
-            "ok",
-            format!("завершено сеансов: {ended}"),
-        )
-        .await;
+        self.audit_sessions_ended(me, "session.end_others", origin, ended)
+            .await;
         Ok(ended)
     }
 
@@ -137,15 +130,22 @@ impl App {
     ) -> AppResult<u64> {
         let me = who.actor.account_id.get();
         let ended = self.end_account_sessions(me).await?;
+        self.audit_sessions_ended(me, "session.end_all", origin, ended)
+            .await;
+        Ok(ended)
+    }
+
+    async fn audit_sessions_ended(&self, me: i64, action: &str, origin: &Origin, ended: u64) {
+        let details = format!("завершено сеансов: {ended}");
+        let target = format!("account:{me}");
         self.audit(
             Some(AccountId::new(me)),
-            "session.end_all",
-            format!("account:{me}"),
+            action,
+            target,
             origin,
             "ok",
-            format!("завершено сеансов: {ended}"),
+            details,
         )
         .await;
-        Ok(ended)
     }
 }

@@ -111,9 +111,7 @@ impl App {
             }
             Some(_) => {}
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let update = PersonalSettingsUpdate {
             display_name,
             email,
@@ -244,9 +242,7 @@ impl App {
                 },
             );
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         self.store_password(AccountId::new(actor.account_id.get()), &input.new, false)
             .await?;
         // Every session goes, this one too (its cached copy carries the one-time-password

@@ -13,7 +13,7 @@ use sgo_app::settings::PasswordInput;
 use sgo_app::{Actor, AppError, Origin, Role};
 use sgo_core::changes::{ChangeKind, ChangeSubject, Changed};
 use sgo_core::{AccountId, AssignmentId, ClassId, OrganizationId, StudentId};
-use sgo_store::Engine;
+use sgo_store::{ClassRecord, Engine};
 use sgo_testkit::{World, both_engines, today};
 
 /// The kit's world: one school, two students per class, seed 7.
@@ -104,10 +104,8 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
     );
 }
 
-async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
-    let w = world(engine).await;
-    let student = w.first_actor(Role::Student).await;
-    let before = week(&w, &student).await;
+/// A class of the student's school this year other than the student's own.
+async fn another_class(w: &World, student: &Actor) -> ClassRecord {
     let record = w
         .store()
         .student(student.account_id.get(), today())
@@ -120,14 +118,20 @@ async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
         .await
         .unwrap()
         .unwrap();
-    let other = w
-        .store()
+    w.store()
         .classes(year.id)
         .await
         .unwrap()
         .into_iter()
         .find(|c| Some(c.id) != record.class_id)
-        .unwrap();
+        .unwrap()
+}
+
+async fn a_student_moved_to_another_class_sees_it_at_once(engine: Engine) {
+    let w = world(engine).await;
+    let student = w.first_actor(Role::Student).await;
+    let before = week(&w, &student).await;
+    let other = another_class(&w, &student).await;
     w.app
         .move_student(
             &w.school_admin(0).await,
@@ -249,27 +253,7 @@ async fn an_import_is_followed_before_it_answers(engine: Engine) {
     let admin = w.school_admin(0).await;
     let before = week(&w, &student).await;
     // Another process's write: in the outbox, not yet followed here, so the cached week is stale.
-    let record = w
-        .store()
-        .student(student.account_id.get(), today())
-        .await
-        .unwrap()
-        .unwrap();
-    let other = w
-        .store()
-        .classes(
-            w.store()
-                .current_year(student.organization_id.get(), today())
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| Some(c.id) != record.class_id)
-        .unwrap();
+    let other = another_class(&w, &student).await;
     w.store()
         .move_student(student.account_id.get(), Some(other.id), today())
         .await

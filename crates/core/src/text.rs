@@ -16,6 +16,19 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// The HTML entity that stands for a character which could open markup or end an attribute;
+/// `None` for any other character.
+pub fn html_entity(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,20 +184,15 @@ impl App {
     ) -> AppResult<MarkSaved> {
         let assignment = assignment.get();
         let student = student.get();
-        let missing = || AppError::NotFound(msg!("assignment-not-found"));
-        let (group, lesson_id, _) = self
-            .store
-            .assignment_ties(assignment, actor.account_id.get())
-            .await?
-            .ok_or_else(missing)?;
+        let (group_id, lesson_id) = self.assignment_place(actor, assignment).await?;
         let group = self
-            .journal_group_writable(actor, group.id, Some(lesson_id))
+            .journal_group_writable(actor, group_id, Some(lesson_id))
             .await?;
         let lesson = self
             .store
             .journal_lesson(lesson_id)
             .await?
-            .ok_or_else(missing)?;
+            .ok_or_else(|| AppError::NotFound(msg!("assignment-not-found")))?;
         let members = self
             .store
             .group_students(group.id, lesson.date, lesson.date)
@@ -285,14 +280,9 @@ impl App {
     )> {
         let assignment = assignment.get();
         let student = student.get();
-        let missing = || AppError::NotFound(msg!("assignment-not-found"));
-        let (group, lesson_id, _) = self
-            .store
-            .assignment_ties(assignment, actor.account_id.get())
-            .await?
-            .ok_or_else(missing)?;
+        let (group_id, lesson_id) = self.assignment_place(actor, assignment).await?;
         let (group, access) = self
-            .journal_group_access(actor, group.id, Some(lesson_id))
+            .journal_group_access(actor, group_id, Some(lesson_id))
             .await?;
         let task = self
             .store
@@ -300,7 +290,7 @@ impl App {
             .await?
             .into_iter()
             .find(|a| a.id == assignment)
-            .ok_or_else(missing)?;
+            .ok_or_else(|| AppError::NotFound(msg!("assignment-not-found")))?;
         let person = self
             .store
             .group_students(group.id, task.lesson_date, task.lesson_date)

@@ -244,9 +244,7 @@ impl App {
                 }
             },
         };
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let (Some(kind), Some(due), Some(weight)) = (kind, due, weight) else {
             return Err(FormError::Refused(AppError::BadRequest(msg!(
                 "form-check-fields"

@@ -76,6 +76,16 @@ impl App {
         Ok(group)
     }
 
+    /// The group and lesson of an assignment; not found when there is no such assignment.
+    async fn assignment_place(&self, actor: &Actor, assignment: i64) -> AppResult<(i64, i64)> {
+        let (group, lesson_id, _) = self
+            .store
+            .assignment_ties(assignment, actor.account_id.get())
+            .await?
+            .ok_or_else(|| AppError::NotFound(msg!("assignment-not-found")))?;
+        Ok((group.id, lesson_id))
+    }
+
     /// After a write to a group's journal: the caches follow the outbox, then the audit log.
     async fn journal_changed(
         &self,

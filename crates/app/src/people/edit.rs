@@ -131,9 +131,7 @@ impl App {
         {
             errors.add("login", msg!("people-login-taken"));
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let p = &checked.person;
         let login = match checked.login {
             Some(l) => l,
@@ -334,9 +332,7 @@ impl App {
             .collect();
         roles.sort();
         roles.dedup();
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let display_name = checked
             .display_name
             .clone()

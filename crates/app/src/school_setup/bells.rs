@@ -54,9 +54,7 @@ impl App {
         for (number, message) in schedule::check_bells(&bells) {
             errors.add(format!("bell_{shift}_{number}"), message);
         }
-        if let Err(e) = into_result(errors) {
-            return Err(FormError::Invalid(e));
-        }
+        errors.checked()?;
         let schedule_id = match self.store.bell_schedule(org.get()).await? {
             Some(s) => s.id,
             None => {

@@ -298,9 +298,7 @@ impl App {
         {
             errors.add("subgroup_name", msg!("subgroup-exists"));
         }
-        if let Err(e) = into_result(errors.clone()) {
-            return Err(FormError::Invalid(e));
-        }
+        errors.checked()?;
         let id = self.store.create_subgroup(class_id, &name, &chosen).await?;
         self.audit_change(
             admin.actor(),
@@ -419,9 +417,7 @@ impl App {
         {
             errors.add("subgroup_name", msg!("subgroup-exists"));
         }
-        if let Err(e) = into_result(errors) {
-            return Err(FormError::Invalid(e));
-        }
+        errors.checked()?;
         let former: Vec<i64> = setup
             .chosen
             .iter()

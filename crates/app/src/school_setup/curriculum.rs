@@ -71,14 +71,8 @@ impl App {
         {
             errors.add("subject_name", msg!("subject-exists"));
         }
-        if let Err(e) = into_result(errors) {
-            return Err(FormError::Invalid(e));
-        }
-        let short = if short.is_empty() {
-            name.clone()
-        } else {
-            short
-        };
+        errors.checked()?;
+        let short = short_or_full(short, &name);
         let id = self.store.create_subject(org.get(), &name, &short).await?;
         self.catch_up().await;
         self.audit_change(
@@ -139,14 +133,8 @@ impl App {
         {
             errors.add("subject_name", msg!("subject-exists"));
         }
-        if let Err(e) = into_result(errors) {
-            return Err(FormError::Invalid(e));
-        }
-        let short = if short.is_empty() {
-            name.clone()
-        } else {
-            short
-        };
+        errors.checked()?;
+        let short = short_or_full(short, &name);
         let mut renamed = Vec::new();
         if old.name != name {
             for g in &setup.groups {
@@ -467,5 +455,14 @@ impl App {
         )
         .await;
         Ok(group.class_id)
+    }
+}
+
+/// A subject's short name, or its full name when none was typed.
+fn short_or_full(short: String, name: &str) -> String {
+    if short.is_empty() {
+        name.to_owned()
+    } else {
+        short
     }
 }

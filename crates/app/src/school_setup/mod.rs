@@ -35,14 +35,6 @@ pub use sgo_store::{ClassRecord as SetupClassRecord, NamedRecord as SetupNamedRe
 
 pub use crate::form::FieldErrors;
 
-fn into_result(errors: FieldErrors) -> Result<(), FieldErrors> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
 /// A use case with a form: the outer error refuses or fails, the inner one lists bad fields.
 pub use crate::form::{FormError, FormResult};
 

@@ -194,9 +194,7 @@ impl App {
                 spans.push(DateSpan { from, to });
             }
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let mut taken: Vec<(i32, i32)> = self
             .store
             .year_periods(year_id)
@@ -215,9 +213,7 @@ impl App {
                 SchemeProblem::Period(i, m) => errors.add(format!("start_{}", i + 1), m),
             }
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let periods: Vec<NewPeriod> = spans
             .iter()
             .enumerate()

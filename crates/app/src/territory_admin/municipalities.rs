@@ -28,9 +28,7 @@ impl App {
         if errors.is_empty() && self.municipality_name_taken(region, &name, None).await? {
             errors.add("name", msg!("municipality-exists"));
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let id = self.store.create_municipality(region, &name).await?;
         self.audit_change(
             admin.actor(),
@@ -74,9 +72,7 @@ impl App {
         {
             errors.add("name", msg!("municipality-exists"));
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         if old.name != name {
             self.store.rename_municipality(id, &name).await?;
             self.audit_change(

@@ -41,9 +41,7 @@ impl App {
         if errors.is_empty() && self.settlement_name_taken(m.id, &name, None).await? {
             errors.add("name", msg!("settlement-exists"));
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         let id = self.store.create_settlement(m.id, &name).await?;
         self.audit_change(
             admin.actor(),
@@ -77,9 +75,7 @@ impl App {
         {
             errors.add("name", msg!("settlement-exists"));
         }
-        if !errors.is_empty() {
-            return Err(FormError::Invalid(errors));
-        }
+        errors.checked()?;
         if old.name != name {
             self.store.rename_settlement(id, &name).await?;
             self.audit_change(

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use sgo_auth::passkey::{self, PasskeyError, RelyingParty};
 use sgo_auth::token;
-use sgo_core::AccountId;
+use sgo_core::{AccountId, PasskeyId};
 use sgo_core::Actor;
 use sgo_store::{NewPasskey, PasskeyCeremony, StoreError};
 
@@ -27,7 +27,7 @@ const RP_NAME: &str = "Сетевой город. Образование";
 #[derive(Debug, Clone)]
 pub struct Device {
     /// Its id, for renaming and removing.
-    pub id: i64,
+    pub id: PasskeyId,
     /// The name its owner gave it.
     pub name: String,
     /// When it was added.
@@ -130,7 +130,7 @@ impl App {
             .await?
             .into_iter()
             .map(|p| Device {
-                id: p.id,
+                id: PasskeyId::new(p.id),
                 name: p.name,
                 created_at: p.created_at,
                 last_used_at: p.last_used_at,
@@ -226,12 +226,12 @@ impl App {
         &self,
         actor: &Actor,
         origin: &Origin,
-        id: i64,
+        id: PasskeyId,
         name: &str,
     ) -> AppResult<()> {
         let name = clean_name(name)?;
-        self.own_passkey(actor, id).await?;
-        self.store.rename_passkey(id, &name).await?;
+        self.own_passkey(actor, id.get()).await?;
+        self.store.rename_passkey(id.get(), &name).await?;
         self.audit(
             Some(actor.account_id),
             "passkey.rename",
@@ -245,9 +245,14 @@ impl App {
     }
 
     /// Removes one of the actor's devices: it no longer signs in.
-    pub async fn remove_passkey(&self, actor: &Actor, origin: &Origin, id: i64) -> AppResult<()> {
-        let device = self.own_passkey(actor, id).await?;
-        self.store.delete_passkey(id).await?;
+    pub async fn remove_passkey(
+        &self,
+        actor: &Actor,
+        origin: &Origin,
+        id: PasskeyId,
+    ) -> AppResult<()> {
+        let device = self.own_passkey(actor, id.get()).await?;
+        self.store.delete_passkey(id.get()).await?;
         self.audit(
             Some(actor.account_id),
             "passkey.remove",

@@ -10,7 +10,7 @@ use sgo_core::{
     AccountId, Actor, AssignmentId, AssignmentTypeId, GroupId, LessonId, OrganizationId, PeriodId,
     PersonId, StudentId, YearId, progress as rules,
 };
-use sgo_store::{AccountRecord, AssignmentCardRecord};
+use sgo_store::AccountRecord;
 
 use crate::calendar::Period;
 use crate::diary::{AssignmentWithMark, DiaryStudent};
@@ -81,64 +81,13 @@ pub struct AssignmentCard {
     /// Whose card (marks are this student's).
     pub student: DiaryStudent,
     /// The assignment with the student's mark.
-    pub assignment: AssignmentDetails,
+    pub assignment: AssignmentWithMark,
+    /// The subject group it was set in.
+    pub group: Named<GroupId>,
     /// The subject group's teachers and the lesson's teacher.
     pub teachers: Vec<Named<AccountId>>,
     /// Attached files.
     pub files: Vec<FileLink>,
-}
-
-/// An assignment as its card shows it, with the student's mark.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(missing_docs)]
-pub struct AssignmentDetails {
-    pub assignment_id: AssignmentId,
-    pub lesson_id: LessonId,
-    pub lesson_date: NaiveDate,
-    pub subject_name: String,
-    pub subject_group_id: GroupId,
-    pub subject_group_name: String,
-    pub type_id: AssignmentTypeId,
-    pub type_name: String,
-    pub type_abbr: String,
-    pub title: String,
-    pub description: String,
-    pub weight: i32,
-    pub due_date: NaiveDate,
-    pub mandatory: bool,
-    pub mark_id: Option<i64>,
-    pub mark_value: Option<i32>,
-    pub mark_code: Option<String>,
-    pub mark_duty: Option<bool>,
-    pub mark_comment: Option<String>,
-    pub mark_set_at: Option<DateTime<Utc>>,
-}
-
-impl From<AssignmentCardRecord> for AssignmentDetails {
-    fn from(r: AssignmentCardRecord) -> AssignmentDetails {
-        AssignmentDetails {
-            assignment_id: AssignmentId::new(r.assignment_id),
-            lesson_id: LessonId::new(r.lesson_id),
-            lesson_date: r.lesson_date,
-            subject_name: r.subject_name,
-            subject_group_id: GroupId::new(r.subject_group_id),
-            subject_group_name: r.subject_group_name,
-            type_id: AssignmentTypeId::new(r.type_id),
-            type_name: r.type_name,
-            type_abbr: r.type_abbr,
-            title: r.title,
-            description: r.description,
-            weight: r.weight,
-            due_date: r.due_date,
-            mandatory: r.mandatory,
-            mark_id: r.mark_id,
-            mark_value: r.mark_value,
-            mark_code: r.mark_code,
-            mark_duty: r.mark_duty,
-            mark_comment: r.mark_comment,
-            mark_set_at: r.mark_set_at,
-        }
-    }
 }
 
 /// The signed-in account and its person, as `mysettings` reports them.
@@ -372,7 +321,11 @@ impl App {
             .unwrap_or_default();
         Ok(AssignmentCard {
             student: who,
-            assignment: assignment.into(),
+            group: Named {
+                id: GroupId::new(assignment.subject_group_id),
+                name: assignment.subject_group_name,
+            },
+            assignment: assignment.assignment.into(),
             teachers: named(teachers, AccountId::new),
             files,
         })

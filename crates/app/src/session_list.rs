@@ -1,7 +1,7 @@
 //! A person's own sessions: the list on their sessions page, ending one, ending all others.
 
 use chrono::{DateTime, Duration, Utc};
-use sgo_core::AccountId;
+use sgo_core::{AccountId, SessionId};
 use sgo_core::policy::may_end_session;
 use sgo_core::protection::short_user_agent;
 
@@ -12,7 +12,7 @@ use crate::{App, AppError, AppResult, Origin};
 #[derive(Debug, Clone)]
 pub struct SessionView {
     /// Its id, for ending it.
-    pub id: i64,
+    pub id: SessionId,
     /// Where it came from, in words: «Сайт» or «Мобильное приложение (API)».
     pub channel: &'static str,
     /// When it began.
@@ -47,7 +47,7 @@ impl App {
             .into_iter()
             .filter(|s| may_end_session(&who.actor, AccountId::new(s.account_id)))
             .map(|s| SessionView {
-                id: s.id,
+                id: SessionId::new(s.id),
                 channel: channel_title(&s.channel),
                 created_at: s.created_at,
                 last_seen_at: s.last_seen_at,
@@ -65,8 +65,9 @@ impl App {
         &self,
         who: &Authenticated,
         origin: &Origin,
-        session_id: i64,
+        session_id: SessionId,
     ) -> AppResult<()> {
+        let session_id = session_id.get();
         let me = who.actor.account_id.get();
         let mine = self
             .store

@@ -96,6 +96,10 @@ ids! {
     FileId;
     /// A school resource (`resources.id`).
     ResourceId;
+    /// A signed-in session (`sessions.id`).
+    SessionId;
+    /// A registered passkey (`passkeys.id`).
+    PasskeyId;
 }
 
 impl StudentId {

@@ -263,7 +263,7 @@ async fn sessions_page(engine: Engine) {
                 .await
                 .unwrap(),
             &Origin::default(),
-            teacher_sessions[0].id,
+            sgo_core::SessionId::new(teacher_sessions[0].id),
         )
         .await;
     assert!(matches!(policy, Err(sgo_app::AppError::NotFound(_))));

@@ -22,6 +22,7 @@ use crate::cookies;
 use crate::extract::ClientOrigin;
 use crate::form::{Fields, ScriptSubmitted, Submitted};
 use crate::ui::request::UiRequest;
+use sgo_core::PasskeyId;
 
 /// The devices page.
 const PAGE_PATH: &str = "/settings/passkeys";
@@ -179,7 +180,7 @@ struct RenameForm {
 /// `POST /settings/passkeys/{id}/rename`.
 async fn rename(
     req: UiRequest,
-    Path(id): Path<i64>,
+    Path(id): Path<PasskeyId>,
     Submitted(form): Submitted<RenameForm>,
 ) -> Response {
     match req
@@ -193,7 +194,7 @@ async fn rename(
 }
 
 /// `POST /settings/passkeys/{id}/remove`.
-async fn remove(req: UiRequest, Path(id): Path<i64>, Submitted(_): Submitted<Fields>) -> Response {
+async fn remove(req: UiRequest, Path(id): Path<PasskeyId>, Submitted(_): Submitted<Fields>) -> Response {
     match req
         .app()
         .remove_passkey(&req.session.who.actor, &req.origin, id)

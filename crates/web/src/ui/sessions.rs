@@ -14,6 +14,7 @@ use super::{Header, PageError, SESSION_COOKIE, local_time, render};
 use crate::cookies;
 use crate::form::{Fields, Submitted};
 use crate::ui::request::UiRequest;
+use sgo_core::SessionId;
 
 /// The page.
 pub(crate) const SESSIONS_PATH: &str = "/settings/sessions";
@@ -90,7 +91,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
 }
 
 /// `POST /settings/sessions/{id}/end`: ends one of my sessions; ending this one signs me out.
-async fn end_one(req: UiRequest, Path(id): Path<i64>, Submitted(_): Submitted<Fields>) -> Response {
+async fn end_one(req: UiRequest, Path(id): Path<SessionId>, Submitted(_): Submitted<Fields>) -> Response {
     if let Err(e) = req
         .app()
         .end_session(&req.session.who, &req.origin, id)
@@ -98,7 +99,7 @@ async fn end_one(req: UiRequest, Path(id): Path<i64>, Submitted(_): Submitted<Fi
     {
         return PageError(req.state, e).into_response();
     }
-    if id == req.session.who.session_id {
+    if id.get() == req.session.who.session_id {
         return signed_out("/login");
     }
     Redirect::to(&format!("{SESSIONS_PATH}?ended=1")).into_response()

@@ -92,8 +92,8 @@ async fn assign_card(
         activity_name: None,
         problem_name: None,
         subject_group: IdName {
-            id: a.subject_group_id.get(),
-            name: a.subject_group_name,
+            id: card.group.id.get(),
+            name: card.group.name,
         },
         subject_name: a.subject_name,
         teachers: card

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store, Value};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Territory, rows};
+use sgo_testkit::fixtures::{Member, Territory, class_9a, members, periods, rows, school_year};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     let y = if m >= 9 { 2026 } else { 2027 };
@@ -30,227 +30,31 @@ async fn fixture(s: &dyn Store) {
         .school(11, "Школа 11")
         .insert(s)
         .await;
-    let person = |id: i64, last: &str, first: &str, middle: &str| {
-        vec![
-            id.into(),
-            last.into(),
-            first.into(),
-            middle.into(),
-            now.into(),
-        ]
+    let member = |id: i64, last: &str, first: &str, middle: &str| {
+        Member::new(id, 10, last, first)
+            .middle(middle)
+            .login(&format!("login{id}"))
+            .display(&format!("Учётная запись {id}"))
     };
-    rows(
+    let people = [
+        member(100, "Иванов", "Иван", ""),
+        member(101, "Петров", "Пётр", ""),
+        member(300, "Смирнова", "Анна", "Павловна"),
+        member(301, "Кузнецов", "Олег", "Игоревич"),
+    ];
+    members(s, now, &people).await;
+    school_year(s, 20, 10, 2026).await;
+    school_year(s, 25, 10, 2027).await;
+    periods(
         s,
-        "persons",
-        &["id", "last_name", "first_name", "middle_name", "created_at"],
-        vec![
-            person(100, "Иванов", "Иван", ""),
-            person(101, "Петров", "Пётр", ""),
-            person(300, "Смирнова", "Анна", "Павловна"),
-            person(301, "Кузнецов", "Олег", "Игоревич"),
-        ],
-    )
-    .await;
-    let account = |id: i64, org: i64| {
-        vec![
-            id.into(),
-            id.into(),
-            org.into(),
-            format!("login{id}").into(),
-            format!("login{id}").into(),
-            format!("Учётная запись {id}").into(),
-            now.into(),
-        ]
-    };
-    rows(
-        s,
-        "accounts",
+        20,
         &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "created_at",
-        ],
-        vec![
-            account(100, 10),
-            account(101, 10),
-            account(300, 10),
-            account(301, 10),
+            (21, "quarter", 1, "1 четверть", 1..=11, d(9, 1), d(10, 31)),
+            (22, "quarter", 2, "2 четверть", 1..=11, d(11, 5), d(12, 28)),
         ],
     )
     .await;
-    rows(
-        s,
-        "academic_years",
-        &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![
-            vec![
-                20i64.into(),
-                10i64.into(),
-                "2026/2027".into(),
-                d(9, 1).into(),
-                d(5, 31).into(),
-            ],
-            vec![
-                25i64.into(),
-                10i64.into(),
-                "2027/2028".into(),
-                NaiveDate::from_ymd_opt(2027, 9, 1).unwrap().into(),
-                NaiveDate::from_ymd_opt(2028, 5, 31).unwrap().into(),
-            ],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "periods",
-        &[
-            "id",
-            "academic_year_id",
-            "kind",
-            "number",
-            "name",
-            "grade_from",
-            "grade_to",
-            "start_date",
-            "end_date",
-        ],
-        vec![
-            vec![
-                21i64.into(),
-                20i64.into(),
-                "quarter".into(),
-                1i32.into(),
-                "1 четверть".into(),
-                1i32.into(),
-                11i32.into(),
-                d(9, 1).into(),
-                d(10, 31).into(),
-            ],
-            vec![
-                22i64.into(),
-                20i64.into(),
-                "quarter".into(),
-                2i32.into(),
-                "2 четверть".into(),
-                1i32.into(),
-                11i32.into(),
-                d(11, 5).into(),
-                d(12, 28).into(),
-            ],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "classes",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "grade",
-            "letter",
-        ],
-        vec![vec![
-            30i64.into(),
-            10i64.into(),
-            20i64.into(),
-            9i32.into(),
-            "А".into(),
-        ]],
-    )
-    .await;
-    rows(
-        s,
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![
-            vec![
-                31i64.into(),
-                30i64.into(),
-                100i64.into(),
-                d(9, 1).into(),
-                Value::Date(None),
-            ],
-            vec![
-                32i64.into(),
-                30i64.into(),
-                101i64.into(),
-                d(9, 1).into(),
-                Value::Date(None),
-            ],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "subgroups",
-        &["id", "class_id", "name"],
-        vec![
-            vec![40i64.into(), 30i64.into(), "1 подгруппа".into()],
-            vec![41i64.into(), 30i64.into(), "2 подгруппа".into()],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "subgroup_students",
-        &["subgroup_id", "student_account_id"],
-        vec![
-            vec![40i64.into(), 100i64.into()],
-            vec![41i64.into(), 101i64.into()],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "subjects",
-        &["id", "organization_id", "name"],
-        vec![
-            vec![50i64.into(), 10i64.into(), "Алгебра".into()],
-            vec![51i64.into(), 10i64.into(), "Английский язык".into()],
-        ],
-    )
-    .await;
-    let group = |id: i64, sub: Option<i64>, subject: i64, name: &str| {
-        vec![
-            id.into(),
-            10i64.into(),
-            20i64.into(),
-            30i64.into(),
-            Value::Int(sub),
-            subject.into(),
-            name.into(),
-        ]
-    };
-    rows(
-        s,
-        "subject_groups",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "class_id",
-            "subgroup_id",
-            "subject_id",
-            "name",
-        ],
-        vec![
-            group(60, None, 50, "9А/Алгебра"),
-            group(61, Some(40), 51, "9А/Английский язык/1"),
-            group(62, Some(41), 51, "9А/Английский язык/2"),
-        ],
-    )
-    .await;
+    class_9a(s).await;
     rows(
         s,
         "subject_group_teachers",

@@ -4,26 +4,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{
     ClassFields, Engine, GroupChange, LessonChange, NewBell, NewLesson, NewPeriod, NewSubjectGroup,
-    NewTimetableEntry, Store, StoreError, TimetablePlan, Value, YearOutside,
+    NewTimetableEntry, Store, StoreError, TimetablePlan, YearOutside,
 };
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Organization, Territory};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn t(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap()
-}
-
-fn ts(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
-}
+use sgo_testkit::fixtures::{
+    Member, Organization, Territory, class_students, date as d, members, noon_on as ts, time as t,
+};
 
 /// School 10 with teachers 300 and 301 (301 deactivated), a student 100 and 101, an administrator 400.
 async fn fixture(s: &dyn Store) {
@@ -38,65 +28,21 @@ async fn fixture(s: &dyn Store) {
         ))
         .insert(s)
         .await;
-    let ids = [100i64, 101, 300, 301, 400];
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "created_at"],
-        ids.iter()
-            .map(|&id| {
-                vec![
-                    id.into(),
-                    format!("Фамилия{id}").into(),
-                    "Имя".into(),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "active",
-            "created_at",
-        ],
-        ids.iter()
-            .map(|&id| {
-                vec![
-                    id.into(),
-                    id.into(),
-                    10i64.into(),
-                    format!("u{id}").into(),
-                    format!("u{id}").into(),
-                    format!("Человек {id}").into(),
-                    (id != 301).into(),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "account_roles",
-        &["account_id", "role"],
-        vec![
-            vec![100i64.into(), "student".into()],
-            vec![101i64.into(), "student".into()],
-            vec![300i64.into(), "teacher".into()],
-            vec![301i64.into(), "teacher".into()],
-            vec![400i64.into(), "administrator".into()],
-        ],
-    )
-    .await
-    .unwrap();
+    let member = |id: i64, role: &'static str| {
+        Member::new(id, 10, &format!("Фамилия{id}"), "Имя")
+            .login(&format!("u{id}"))
+            .display(&format!("Человек {id}"))
+            .active(id != 301)
+            .role(role)
+    };
+    let people = [
+        member(100, "student"),
+        member(101, "student"),
+        member(300, "teacher"),
+        member(301, "teacher"),
+        member(400, "administrator"),
+    ];
+    members(s, now, &people).await;
 }
 
 async fn set_up_a_school(engine: Engine) {
@@ -210,34 +156,14 @@ async fn set_up_a_school(engine: Engine) {
     );
 
     // Members: 100 now, 101 left before the day asked about.
-    s.bulk_insert(
-        "class_students",
+    class_students(
+        s,
         &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![
-            vec![
-                1i64.into(),
-                class.into(),
-                100i64.into(),
-                d(2027, 9, 1).into(),
-                Value::Date(None),
-            ],
-            vec![
-                2i64.into(),
-                class.into(),
-                101i64.into(),
-                d(2027, 9, 1).into(),
-                d(2027, 9, 5).into(),
-            ],
+            (1, class, 100, d(2027, 9, 1), None),
+            (2, class, 101, d(2027, 9, 1), Some(d(2027, 9, 5))),
         ],
     )
-    .await
-    .unwrap();
+    .await;
     let members = s.class_members(class, d(2027, 9, 6)).await.unwrap();
     assert_eq!(members.iter().map(|m| m.id).collect::<Vec<_>>(), [100]);
     let sub = s
@@ -511,25 +437,7 @@ async fn correct_mistakes(engine: Engine) {
         teacher_account_id: Some(300),
     };
     let class = s.create_class(10, year, &fields("А")).await.unwrap();
-    s.bulk_insert(
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![vec![
-            1i64.into(),
-            class.into(),
-            100i64.into(),
-            d(2027, 9, 1).into(),
-            Value::Date(None),
-        ]],
-    )
-    .await
-    .unwrap();
+    class_students(s, &[(1, class, 100, d(2027, 9, 1), None)]).await;
     let sub = s
         .create_subgroup(class, "1 подгруппа", &[100])
         .await

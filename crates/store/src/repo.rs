@@ -67,6 +67,11 @@ macro_rules! assignment_joins {
     };
 }
 
+/// A write's transaction.
+type Tx = sqlx::Transaction<'static, Db>;
+/// A statement whose rows are one value of type `T`.
+type ScalarQuery<'q, T> = sqlx::query::QueryScalar<'q, Db, T, <Db as sqlx::Database>::Arguments>;
+
 fn map_conflict(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &error
         && (db.is_unique_violation() || db.is_foreign_key_violation())
@@ -208,7 +213,7 @@ impl Store for Backend {
         .bind(must_change)
         .execute(&mut *tx)
         .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await?;
+        commit_change(tx, ChangeSubject::Account(account), ChangeKind::Standing).await?;
         Ok(done.rows_affected() == 1)
     }
 

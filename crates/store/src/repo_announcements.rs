@@ -14,7 +14,7 @@ macro_rules! announcement_select {
 
 /// Writes an announcement's role and class lists inside the caller's transaction.
 async fn write_audience(
-    tx: &mut sqlx::Transaction<'static, Db>,
+    tx: &mut Tx,
     id: i64,
     a: &crate::NewAnnouncement,
 ) -> StoreResult<()> {

@@ -9,7 +9,7 @@ macro_rules! file_select {
 
 /// What a file given to or taken from an owner changes: homework is seen in the diary of its
 /// lesson's subject group; the other owners are not in the diary.
-async fn file_owner_changes(tx: &mut sqlx::Transaction<'static, Db>, owner_kind: &str, owner_id: Option<i64>) -> StoreResult<Vec<Changed>> {
+async fn file_owner_changes(tx: &mut Tx, owner_kind: &str, owner_id: Option<i64>) -> StoreResult<Vec<Changed>> {
     match (owner_kind, owner_id) {
         ("assignment", Some(id)) => {
             outbox_subjects(

@@ -22,7 +22,7 @@ macro_rules! setup_lesson_select {
 
 /// Renames subject groups in `tx` with `sql` (`$1` the group, `$2` its name, `$3` the owner that
 /// the group must belong to: a subject or a subgroup).
-async fn rename_groups(tx: &mut sqlx::Transaction<'static, Db>, sql: &'static str, owner: i64, names: &[(i64, String)]) -> StoreResult<()> {
+async fn rename_groups(tx: &mut Tx, sql: &'static str, owner: i64, names: &[(i64, String)]) -> StoreResult<()> {
     for (group, name) in names {
         sqlx::query(sql).bind(group).bind(name).bind(owner).execute(&mut **tx).await.map_err(map_conflict)?;
     }
@@ -48,8 +48,7 @@ impl crate::CurriculumStore for Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Organization(organization_id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Organization(organization_id), ChangeKind::Groups).await?;
         Ok(id)
     }
 
@@ -85,8 +84,7 @@ impl crate::CurriculumStore for Backend {
                 .execute(&mut *tx)
                 .await?;
         }
-        let changed = [Changed::new(ChangeSubject::Class(class_id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Class(class_id), ChangeKind::Groups).await?;
         Ok(())
     }
 
@@ -152,8 +150,7 @@ impl crate::CurriculumStore for Backend {
             .map_err(map_conflict)?
             .rows_affected();
         }
-        let changed = [Changed::new(ChangeSubject::Group(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Group(id), ChangeKind::Groups).await?;
         Ok(moved)
     }
 
@@ -202,8 +199,7 @@ impl crate::CurriculumStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        let changed = [Changed::new(ChangeSubject::Group(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Group(id), ChangeKind::Groups).await?;
         Ok(id)
     }
 
@@ -216,8 +212,7 @@ impl crate::CurriculumStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Group(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Group(id), ChangeKind::Groups).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -236,8 +231,7 @@ impl crate::CurriculumStore for Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Organization(organization_id), ChangeKind::Bells)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Organization(organization_id), ChangeKind::Bells).await?;
         Ok(id)
     }
 
@@ -367,8 +361,7 @@ impl crate::CurriculumStore for Backend {
             .map_err(map_conflict)?;
             created += 1;
         }
-        let changed = [Changed::new(ChangeSubject::Class(plan.class_id), ChangeKind::Timetable)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Class(plan.class_id), ChangeKind::Timetable).await?;
         Ok(crate::TimetableOutcome {
             deleted,
             kept: kept.len() as u64,

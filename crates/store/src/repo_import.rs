@@ -185,7 +185,7 @@ impl crate::ImportStore for Backend {
         .bind(plan.at)
         .execute(&mut *tx)
         .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Organization(plan.organization_id), ChangeKind::Import)]).await?;
+        commit_change(tx, ChangeSubject::Organization(plan.organization_id), ChangeKind::Import).await?;
         Ok(crate::ImportOutcome::Applied(ids))
     }
 

@@ -236,7 +236,7 @@ impl crate::JournalStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(w.student_account_id), ChangeKind::Marks)]).await
+        commit_change(tx, ChangeSubject::Student(w.student_account_id), ChangeKind::Marks).await
     }
 
     async fn mark_history(&self, assignment: i64, student: AccountId) -> StoreResult<Vec<crate::MarkHistoryRecord>> {
@@ -345,7 +345,7 @@ impl crate::JournalStore for Backend {
                     .await?;
             }
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Attendance)]).await
+        commit_change(tx, ChangeSubject::Student(student), ChangeKind::Attendance).await
     }
 
     async fn assignment_type(&self, organization: i64, id: i64) -> StoreResult<Option<AssignmentTypeRecord>> {
@@ -374,7 +374,7 @@ impl crate::JournalStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes)]).await?;
+        commit_change(tx, ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes).await?;
         Ok(id)
     }
 
@@ -393,7 +393,7 @@ impl crate::JournalStore for Backend {
         .bind(f.active)
         .execute(&mut *tx)
         .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes)]).await?;
+        commit_change(tx, ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -435,6 +435,6 @@ impl crate::JournalStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Marks)]).await
+        commit_change(tx, ChangeSubject::Student(student), ChangeKind::Marks).await
     }
 }

@@ -183,7 +183,7 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await
+        commit_change(tx, ChangeSubject::Account(account), ChangeKind::Standing).await
     }
 
     async fn link_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<()> {
@@ -197,7 +197,7 @@ impl crate::PeopleStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(parent), ChangeKind::Links)]).await
+        commit_change(tx, ChangeSubject::Account(parent), ChangeKind::Links).await
     }
 
     async fn unlink_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<bool> {
@@ -207,7 +207,7 @@ impl crate::PeopleStore for Backend {
             .bind(student)
             .execute(&mut *tx)
             .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(parent), ChangeKind::Links)]).await?;
+        commit_change(tx, ChangeSubject::Account(parent), ChangeKind::Links).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -288,6 +288,6 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Groups)]).await
+        commit_change(tx, ChangeSubject::Student(student), ChangeKind::Groups).await
     }
 }

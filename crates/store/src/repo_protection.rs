@@ -168,7 +168,7 @@ impl crate::ProtectionStore for Backend {
             .bind(account)
             .execute(&mut *tx)
             .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await?;
+        commit_change(tx, ChangeSubject::Account(account), ChangeKind::Standing).await?;
         Ok(done.rows_affected())
     }
 

@@ -11,10 +11,43 @@ macro_rules! setup_class_select {
     };
 }
 
+macro_rules! subgroup_select {
+    () => {
+        "SELECT s.id, s.class_id, s.name, \
+         (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students FROM subgroups s "
+    };
+}
+
 /// The organization of an academic year.
 const YEAR_ORGANIZATION: &str = "SELECT organization_id FROM academic_years WHERE id = $1";
 /// The class of a subgroup.
 const SUBGROUP_CLASS: &str = "SELECT class_id FROM subgroups WHERE id = $1";
+const CLASS_TEACHER: &str = "INSERT INTO class_teachers (class_id, teacher_account_id) VALUES ($1, $2)";
+const SUBGROUP_STUDENT: &str = "INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)";
+
+/// A statement binding an owner's id, a name and a span of days (`$1` to `$4`) that returns an id.
+fn named_span<'q>(sql: &'static str, owner: i64, name: &'q str, start: NaiveDate, end: NaiveDate) -> ScalarQuery<'q, i64> {
+    sqlx::query_scalar(sql).bind(owner).bind(name).bind(start).bind(end)
+}
+
+/// Inserts one row `($1, $2)` for each member of an owner (a class teacher, subgroup students).
+async fn insert_members(tx: &mut Tx, sql: &'static str, owner: i64, members: impl IntoIterator<Item = i64>) -> StoreResult<()> {
+    for member in members {
+        sqlx::query(sql).bind(owner).bind(member).execute(&mut **tx).await.map_err(map_conflict)?;
+    }
+    Ok(())
+}
+
+/// Commits a change of a year's calendar, telling the year's organization.
+async fn commit_calendar(mut tx: Tx, year_id: i64) -> StoreResult<()> {
+    let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
+    commit_with(tx, &changed).await
+}
+
+/// Commits a change of a class's groups.
+async fn commit_groups(tx: Tx, class_id: i64) -> StoreResult<()> {
+    commit_change(tx, ChangeSubject::Class(class_id), ChangeKind::Groups).await
+}
 
 #[async_trait]
 impl crate::SchoolSetupStore for Backend {
@@ -29,18 +62,9 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn create_year(&self, organization_id: OrganizationId, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO academic_years (organization_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(organization_id)
-        .bind(name)
-        .bind(start)
-        .bind(end)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Organization(organization_id), ChangeKind::Calendar)];
-        commit_with(tx, &changed).await?;
+        const SQL: &str = "INSERT INTO academic_years (organization_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id";
+        let id = named_span(SQL, organization_id, name, start, end).fetch_one(&mut *tx).await.map_err(map_conflict)?;
+        commit_change(tx, ChangeSubject::Organization(organization_id), ChangeKind::Calendar).await?;
         Ok(id)
     }
 
@@ -73,8 +97,7 @@ impl crate::SchoolSetupStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        commit_calendar(tx, year_id).await?;
         Ok(())
     }
 
@@ -86,8 +109,7 @@ impl crate::SchoolSetupStore for Backend {
             .bind(grade_to)
             .execute(&mut *tx)
             .await?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        commit_calendar(tx, year_id).await?;
         Ok(done.rows_affected())
     }
 
@@ -103,18 +125,9 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn add_holiday(&self, year_id: i64, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO holidays (academic_year_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(year_id)
-        .bind(name)
-        .bind(start)
-        .bind(end)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        const SQL: &str = "INSERT INTO holidays (academic_year_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id";
+        let id = named_span(SQL, year_id, name, start, end).fetch_one(&mut *tx).await.map_err(map_conflict)?;
+        commit_calendar(tx, year_id).await?;
         Ok(id)
     }
 
@@ -125,24 +138,15 @@ impl crate::SchoolSetupStore for Backend {
             .bind(holiday_id)
             .execute(&mut *tx)
             .await?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        commit_calendar(tx, year_id).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn update_year(&self, id: i64, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE academic_years SET name = $2, start_date = $3, end_date = $4 WHERE id = $1")
-            .bind(id)
-            .bind(name)
-            .bind(start)
-            .bind(end)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_conflict)?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
-        Ok(())
+        const SQL: &str = "UPDATE academic_years SET name = $2, start_date = $3, end_date = $4 WHERE id = $1 RETURNING id";
+        named_span(SQL, id, name, start, end).fetch_optional(&mut *tx).await.map_err(map_conflict)?;
+        commit_calendar(tx, id).await
     }
 
     async fn year_outside(&self, year_id: i64, start: NaiveDate, end: NaiveDate) -> StoreResult<crate::YearOutside> {
@@ -189,16 +193,8 @@ impl crate::SchoolSetupStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        if let Some(teacher) = f.teacher_account_id {
-            sqlx::query("INSERT INTO class_teachers (class_id, teacher_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(teacher)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
-        let changed = [Changed::new(ChangeSubject::Class(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        insert_members(&mut tx, CLASS_TEACHER, id, f.teacher_account_id).await?;
+        commit_groups(tx, id).await?;
         Ok(id)
     }
 
@@ -220,16 +216,8 @@ impl crate::SchoolSetupStore for Backend {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if let Some(teacher) = f.teacher_account_id {
-            sqlx::query("INSERT INTO class_teachers (class_id, teacher_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(teacher)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
-        let changed = [Changed::new(ChangeSubject::Class(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        insert_members(&mut tx, CLASS_TEACHER, id, f.teacher_account_id).await?;
+        commit_groups(tx, id).await?;
         Ok(())
     }
 
@@ -257,14 +245,8 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn subgroups(&self, class_id: i64) -> StoreResult<Vec<crate::SubgroupRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.class_id, s.name, \
-             (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students \
-             FROM subgroups s WHERE s.class_id = $1 ORDER BY s.name, s.id",
-        )
-        .bind(class_id)
-        .fetch_all(&self.pool)
-        .await?)
+        const SQL: &str = concat!(subgroup_select!(), "WHERE s.class_id = $1 ORDER BY s.name, s.id");
+        Ok(sqlx::query_as(SQL).bind(class_id).fetch_all(&self.pool).await?)
     }
 
     async fn create_subgroup(&self, class_id: i64, name: &str, students: &[i64]) -> StoreResult<i64> {
@@ -275,28 +257,14 @@ impl crate::SchoolSetupStore for Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        for student in students {
-            sqlx::query("INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(student)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
-        let changed = [Changed::new(ChangeSubject::Class(class_id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        insert_members(&mut tx, SUBGROUP_STUDENT, id, students.iter().copied()).await?;
+        commit_groups(tx, class_id).await?;
         Ok(id)
     }
 
     async fn subgroup(&self, id: i64) -> StoreResult<Option<crate::SubgroupRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.class_id, s.name, \
-             (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students \
-             FROM subgroups s WHERE s.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        const SQL: &str = concat!(subgroup_select!(), "WHERE s.id = $1");
+        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
     }
 
     async fn subgroup_students(&self, id: i64) -> StoreResult<Vec<i64>> {
@@ -320,14 +288,7 @@ impl crate::SchoolSetupStore for Backend {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for student in students {
-            sqlx::query("INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(student)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
+        insert_members(&mut tx, SUBGROUP_STUDENT, id, students.iter().copied()).await?;
         rename_groups(&mut tx, "UPDATE subject_groups SET name = $2 WHERE id = $1 AND subgroup_id = $3", id, group_names).await?;
         let changed = outbox_subjects(&mut tx, SUBGROUP_CLASS, id, ChangeSubject::Class, ChangeKind::Groups).await?;
         commit_with(tx, &changed).await?;
@@ -396,8 +357,7 @@ impl crate::SchoolSetupStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Class(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_groups(tx, id).await?;
         Ok(done.rows_affected() == 1)
     }
 }

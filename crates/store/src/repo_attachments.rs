@@ -67,17 +67,11 @@ impl crate::AttachmentStore for Backend {
     }
 
     async fn file(&self, id: i64) -> StoreResult<Option<crate::FileRecord>> {
-        Ok(sqlx::query_as(concat!(file_select!(), "WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(file_select!(), "WHERE id = $1"), id).await
     }
 
     async fn file_by_guid(&self, guid: &str) -> StoreResult<Option<crate::FileRecord>> {
-        Ok(sqlx::query_as(concat!(file_select!(), "WHERE guid = $1"))
-            .bind(guid)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(file_select!(), "WHERE guid = $1"), guid).await
     }
 
     async fn files_of(&self, owner_kind: &str, owner_ids: &[i64]) -> StoreResult<Vec<crate::FileRecord>> {
@@ -258,9 +252,6 @@ impl crate::AttachmentStore for Backend {
     }
 
     async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<crate::FileRecord>> {
-        Ok(sqlx::query_as(concat!(file_select!(), "WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id"))
-            .bind(cutoff)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, concat!(file_select!(), "WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id"), cutoff).await
     }
 }

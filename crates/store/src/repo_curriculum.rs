@@ -31,12 +31,7 @@ async fn rename_groups(tx: &mut Tx, sql: &'static str, owner: i64, names: &[(i64
 #[async_trait]
 impl crate::CurriculumStore for Backend {
     async fn subjects(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::SubjectRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, name, short_name FROM subjects WHERE organization_id = $1 ORDER BY name, id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, organization_id, name, short_name FROM subjects WHERE organization_id = $1 ORDER BY name, id", organization_id).await
     }
 
     async fn create_subject(&self, organization_id: OrganizationId, name: &str, short_name: &str) -> StoreResult<i64> {
@@ -53,10 +48,7 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn subject(&self, id: i64) -> StoreResult<Option<crate::SubjectRecord>> {
-        Ok(sqlx::query_as("SELECT id, organization_id, name, short_name FROM subjects WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, organization_id, name, short_name FROM subjects WHERE id = $1", id).await
     }
 
     async fn update_subject(&self, id: i64, name: &str, short_name: &str, group_names: &[(i64, String)]) -> StoreResult<()> {
@@ -90,7 +82,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn subject_groups_of_subject(&self, subject_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.subject_id = $1 ORDER BY g.name, g.id");
-        Ok(sqlx::query_as(SQL).bind(subject_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, subject_id).await
     }
 
     async fn delete_subject(&self, id: i64) -> StoreResult<bool> {
@@ -111,7 +103,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn subject_groups_of_subgroup(&self, subgroup_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.subgroup_id = $1 ORDER BY g.name, g.id");
-        Ok(sqlx::query_as(SQL).bind(subgroup_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, subgroup_id).await
     }
 
     async fn update_subject_group(&self, id: i64, c: &crate::GroupChange) -> StoreResult<u64> {
@@ -156,23 +148,18 @@ impl crate::CurriculumStore for Backend {
 
     async fn subject_groups(&self, class_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.class_id = $1 ORDER BY g.name, g.id");
-        Ok(sqlx::query_as(SQL).bind(class_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, class_id).await
     }
 
     async fn subject_group(&self, id: i64) -> StoreResult<Option<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn group_teachers(&self, class_id: i64) -> StoreResult<Vec<crate::GroupTeacherRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT t.subject_group_id, t.teacher_account_id, a.display_name FROM subject_group_teachers t \
+        fetch_all_by(&self.pool, "SELECT t.subject_group_id, t.teacher_account_id, a.display_name FROM subject_group_teachers t \
              JOIN subject_groups g ON g.id = t.subject_group_id JOIN accounts a ON a.id = t.teacher_account_id \
-             WHERE g.class_id = $1 ORDER BY t.subject_group_id, a.display_name, a.id",
-        )
-        .bind(class_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE g.class_id = $1 ORDER BY t.subject_group_id, a.display_name, a.id", class_id).await
     }
 
     async fn create_subject_group(&self, g: &crate::NewSubjectGroup) -> StoreResult<i64> {
@@ -217,10 +204,7 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn bell_schedule(&self, organization_id: OrganizationId) -> StoreResult<Option<NamedRecord>> {
-        Ok(sqlx::query_as("SELECT id, name FROM bell_schedules WHERE organization_id = $1 ORDER BY id LIMIT 1")
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, name FROM bell_schedules WHERE organization_id = $1 ORDER BY id LIMIT 1", organization_id).await
     }
 
     async fn create_bell_schedule(&self, organization_id: OrganizationId, name: &str) -> StoreResult<i64> {
@@ -236,13 +220,8 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn bells(&self, schedule_id: i64) -> StoreResult<Vec<crate::BellRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, bell_schedule_id, shift, number, start_time, end_time FROM bells \
-             WHERE bell_schedule_id = $1 ORDER BY shift, number",
-        )
-        .bind(schedule_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, bell_schedule_id, shift, number, start_time, end_time FROM bells \
+             WHERE bell_schedule_id = $1 ORDER BY shift, number", schedule_id).await
     }
 
     async fn replace_bells(&self, schedule_id: i64, shift: i32, bells: &[crate::NewBell]) -> StoreResult<()> {
@@ -379,7 +358,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn setup_lesson(&self, id: i64) -> StoreResult<Option<crate::SetupLessonRecord>> {
         const SQL: &str = concat!(setup_lesson_select!(), "WHERE l.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn change_lesson(&self, id: i64, c: &crate::LessonChange) -> StoreResult<()> {

@@ -173,10 +173,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn message(&self, id: i64) -> StoreResult<Option<crate::MessageRecord>> {
-        Ok(sqlx::query_as(concat!(message_select!(), "WHERE m.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(message_select!(), "WHERE m.id = $1"), id).await
     }
 
     async fn mail_entry(&self, id: i64, account: AccountId) -> StoreResult<Option<crate::MailEntryRecord>> {
@@ -289,15 +286,10 @@ impl crate::MailStore for Backend {
     }
 
     async fn mail_people(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::MailPersonRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id AS account_id, a.display_name, \
+        fetch_all_by(&self.pool, "SELECT a.id AS account_id, a.display_name, \
              TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS full_name, \
              a.preferred_channel, a.email FROM accounts a JOIN persons p ON p.id = a.person_id \
-             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY p.last_name, p.first_name, a.id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY p.last_name, p.first_name, a.id", organization_id).await
     }
 
     async fn teachers_of_student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
@@ -464,13 +456,8 @@ impl crate::MailStore for Backend {
     }
 
     async fn deliveries_of(&self, message_id: i64) -> StoreResult<Vec<crate::DeliveryRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, message_id, account_id, channel, status, attempts, last_error FROM mail_deliveries \
-             WHERE message_id = $1 ORDER BY id",
-        )
-        .bind(message_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, message_id, account_id, channel, status, attempts, last_error FROM mail_deliveries \
+             WHERE message_id = $1 ORDER BY id", message_id).await
     }
 
     async fn paper_letters(&self, organization_id: OrganizationId, status: &str, classes: Option<&[i64]>) -> StoreResult<Vec<crate::PaperLetterRecord>> {

@@ -52,12 +52,7 @@ async fn commit_groups(tx: Tx, class_id: i64) -> StoreResult<()> {
 #[async_trait]
 impl crate::SchoolSetupStore for Backend {
     async fn year(&self, id: i64) -> StoreResult<Option<AcademicYearRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, name, start_date, end_date FROM academic_years WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        fetch_optional_by(&self.pool, "SELECT id, organization_id, name, start_date, end_date FROM academic_years WHERE id = $1", id).await
     }
 
     async fn create_year(&self, organization_id: OrganizationId, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
@@ -69,13 +64,8 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn year_periods(&self, year_id: i64) -> StoreResult<Vec<PeriodRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, academic_year_id, kind, number, name, grade_from, grade_to, start_date, end_date \
-             FROM periods WHERE academic_year_id = $1 ORDER BY grade_from, grade_to, start_date, number",
-        )
-        .bind(year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, academic_year_id, kind, number, name, grade_from, grade_to, start_date, end_date \
+             FROM periods WHERE academic_year_id = $1 ORDER BY grade_from, grade_to, start_date, number", year_id).await
     }
 
     async fn add_periods(&self, year_id: i64, periods: &[crate::NewPeriod]) -> StoreResult<()> {
@@ -114,13 +104,8 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn holidays(&self, year_id: i64) -> StoreResult<Vec<crate::HolidayRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, academic_year_id, name, start_date, end_date FROM holidays WHERE academic_year_id = $1 \
-             ORDER BY start_date, id",
-        )
-        .bind(year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, academic_year_id, name, start_date, end_date FROM holidays WHERE academic_year_id = $1 \
+             ORDER BY start_date, id", year_id).await
     }
 
     async fn add_holiday(&self, year_id: i64, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
@@ -169,12 +154,12 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn classes(&self, year_id: i64) -> StoreResult<Vec<crate::ClassRecord>> {
         const SQL: &str = concat!(setup_class_select!(), "WHERE c.academic_year_id = $1 ORDER BY c.grade, c.letter, c.id");
-        Ok(sqlx::query_as(SQL).bind(year_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, year_id).await
     }
 
     async fn class(&self, id: i64) -> StoreResult<Option<crate::ClassRecord>> {
         const SQL: &str = concat!(setup_class_select!(), "WHERE c.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn create_class(&self, organization_id: OrganizationId, year_id: i64, f: &crate::ClassFields) -> StoreResult<i64> {
@@ -222,14 +207,9 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn school_teachers(&self, organization_id: OrganizationId) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id, a.display_name AS name FROM accounts a \
+        fetch_all_by(&self.pool, "SELECT a.id, a.display_name AS name FROM accounts a \
              JOIN account_roles r ON r.account_id = a.id AND r.role = 'teacher' \
-             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY a.display_name, a.id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY a.display_name, a.id", organization_id).await
     }
 
     async fn class_members(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<NamedRecord>> {
@@ -246,7 +226,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn subgroups(&self, class_id: i64) -> StoreResult<Vec<crate::SubgroupRecord>> {
         const SQL: &str = concat!(subgroup_select!(), "WHERE s.class_id = $1 ORDER BY s.name, s.id");
-        Ok(sqlx::query_as(SQL).bind(class_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, class_id).await
     }
 
     async fn create_subgroup(&self, class_id: i64, name: &str, students: &[i64]) -> StoreResult<i64> {
@@ -264,7 +244,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn subgroup(&self, id: i64) -> StoreResult<Option<crate::SubgroupRecord>> {
         const SQL: &str = concat!(subgroup_select!(), "WHERE s.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn subgroup_students(&self, id: i64) -> StoreResult<Vec<i64>> {

@@ -37,31 +37,18 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn territory_rows(&self, region_id: i64) -> StoreResult<Vec<crate::TerritoryRow>> {
-        Ok(sqlx::query_as(
-            "SELECT m.id AS municipality_id, m.name AS municipality_name, s.id AS settlement_id, \
+        fetch_all_by(&self.pool, "SELECT m.id AS municipality_id, m.name AS municipality_name, s.id AS settlement_id, \
              s.name AS settlement_name FROM municipalities m LEFT JOIN settlements s ON s.municipality_id = m.id \
-             WHERE m.region_id = $1 ORDER BY m.name, m.id, s.name, s.id",
-        )
-        .bind(region_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE m.region_id = $1 ORDER BY m.name, m.id, s.name, s.id", region_id).await
     }
 
     async fn territory_municipality(&self, id: i64) -> StoreResult<Option<crate::MunicipalityRecord>> {
-        Ok(sqlx::query_as("SELECT id, region_id, name FROM municipalities WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, region_id, name FROM municipalities WHERE id = $1", id).await
     }
 
     async fn territory_settlement(&self, id: i64) -> StoreResult<Option<crate::SettlementRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.municipality_id, m.name AS municipality_name, m.region_id, s.name \
-             FROM settlements s JOIN municipalities m ON m.id = s.municipality_id WHERE s.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        fetch_optional_by(&self.pool, "SELECT s.id, s.municipality_id, m.name AS municipality_name, m.region_id, s.name \
+             FROM settlements s JOIN municipalities m ON m.id = s.municipality_id WHERE s.id = $1", id).await
     }
 
     async fn create_municipality(&self, region_id: i64, name: &str) -> StoreResult<i64> {
@@ -128,12 +115,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn settlement_organization_names(&self, settlement_id: i64) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, short_name AS name FROM organizations WHERE settlement_id = $1 ORDER BY id",
-        )
-        .bind(settlement_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, short_name AS name FROM organizations WHERE settlement_id = $1 ORDER BY id", settlement_id).await
     }
 
     async fn organization_active(&self, id: OrganizationId) -> StoreResult<Option<bool>> {

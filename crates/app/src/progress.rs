@@ -115,14 +115,15 @@ pub struct AssignmentDetails {
 }
 
 impl From<AssignmentCardRecord> for AssignmentDetails {
-    fn from(r: AssignmentCardRecord) -> AssignmentDetails {
+    fn from(card: AssignmentCardRecord) -> AssignmentDetails {
+        let r = card.assignment;
         AssignmentDetails {
             assignment_id: AssignmentId::new(r.assignment_id),
             lesson_id: LessonId::new(r.lesson_id),
             lesson_date: r.lesson_date,
             subject_name: r.subject_name,
-            subject_group_id: GroupId::new(r.subject_group_id),
-            subject_group_name: r.subject_group_name,
+            subject_group_id: GroupId::new(card.subject_group_id),
+            subject_group_name: card.subject_group_name,
             type_id: AssignmentTypeId::new(r.type_id),
             type_name: r.type_name,
             type_abbr: r.type_abbr,

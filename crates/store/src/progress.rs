@@ -3,34 +3,19 @@
 
 use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{NamedRecord, StoreResult};
+use crate::{DiaryAssignmentRecord, NamedRecord, StoreResult};
 
 /// An assignment on a lesson of one student, with that student's mark and its subject group.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-#[allow(missing_docs)]
 pub struct AssignmentCardRecord {
-    pub assignment_id: i64,
-    pub lesson_id: i64,
-    pub lesson_date: NaiveDate,
-    pub subject_name: String,
+    /// The assignment with the student's mark, as the diary has it.
+    #[sqlx(flatten)]
+    pub assignment: DiaryAssignmentRecord,
+    /// The subject group of its lesson.
     pub subject_group_id: i64,
+    /// The group's name.
     pub subject_group_name: String,
-    pub type_id: i64,
-    pub type_name: String,
-    pub type_abbr: String,
-    pub title: String,
-    pub description: String,
-    pub weight: i32,
-    pub due_date: NaiveDate,
-    pub mandatory: bool,
-    pub mark_id: Option<i64>,
-    pub mark_value: Option<i32>,
-    pub mark_code: Option<String>,
-    pub mark_duty: Option<bool>,
-    pub mark_comment: Option<String>,
-    pub mark_set_at: Option<DateTime<Utc>>,
 }
 
 /// A period or year mark («итоговая отметка») of one student in one subject group.

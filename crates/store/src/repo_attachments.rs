@@ -50,20 +50,7 @@ impl crate::AttachmentStore for Backend {
         .map_err(map_conflict)?;
         let changed = file_owner_changes(&mut tx, f.owner.kind(), f.owner.id()).await?;
         commit_with(tx, &changed).await?;
-        Ok(crate::FileRecord {
-            id,
-            organization_id: f.organization_id,
-            storage_key: f.storage_key.clone(),
-            guid: f.guid.clone(),
-            name: f.name.clone(),
-            content_type: f.content_type.clone(),
-            size: f.size,
-            description: f.description.clone(),
-            owner_kind: f.owner.kind().to_owned(),
-            owner_id: f.owner.id(),
-            uploaded_by: f.uploaded_by,
-            uploaded_at: f.uploaded_at,
-        })
+        Ok(f.recorded(id, f.owner))
     }
 
     async fn file(&self, id: i64) -> StoreResult<Option<crate::FileRecord>> {
@@ -208,20 +195,7 @@ impl crate::AttachmentStore for Backend {
         .fetch_optional(&self.pool)
         .await
         .map_err(map_conflict)?;
-        Ok(id.map(|id| crate::FileRecord {
-            id,
-            organization_id: f.organization_id,
-            storage_key: f.storage_key.clone(),
-            guid: f.guid.clone(),
-            name: f.name.clone(),
-            content_type: f.content_type.clone(),
-            size: f.size,
-            description: f.description.clone(),
-            owner_kind: sgo_core::files::FileOwner::Pending.kind().to_owned(),
-            owner_id: None,
-            uploaded_by: f.uploaded_by,
-            uploaded_at: f.uploaded_at,
-        }))
+        Ok(id.map(|id| f.recorded(id, sgo_core::files::FileOwner::Pending)))
     }
 
     async fn delete_stale_pending_files(&self, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<String>> {

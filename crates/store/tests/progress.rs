@@ -249,16 +249,19 @@ async fn progress(engine: Engine) {
     let card = s.student_assignment(100, 80).await.unwrap().unwrap();
     assert_eq!(card.subject_group_id, 60);
     assert_eq!(card.subject_group_name, "9А/Алгебра");
-    assert_eq!(card.subject_name, "Алгебра");
-    assert_eq!(card.type_abbr, "ДЗ");
-    assert_eq!(card.description, "Описание");
-    assert_eq!(card.mark_value, Some(4));
-    assert_eq!(card.mark_comment.as_deref(), Some("Хорошо"));
+    assert_eq!(card.assignment.subject_name, "Алгебра");
+    assert_eq!(card.assignment.type_abbr, "ДЗ");
+    assert_eq!(card.assignment.description, "Описание");
+    assert_eq!(card.assignment.mark_value, Some(4));
+    assert_eq!(card.assignment.mark_comment.as_deref(), Some("Хорошо"));
     assert!(s.student_assignment(100, 81).await.unwrap().is_some());
     assert!(s.student_assignment(100, 82).await.unwrap().is_none());
     assert!(s.student_assignment(101, 81).await.unwrap().is_none());
     let other = s.student_assignment(101, 80).await.unwrap().unwrap();
-    assert_eq!(other.mark_id, None, "another student's mark never shows");
+    assert_eq!(
+        other.assignment.mark_id, None,
+        "another student's mark never shows"
+    );
     assert!(s.student_assignment(100, 999).await.unwrap().is_none());
     assert_eq!(
         s.student_assignment_ids(100, &[82, 80, 999, 81, 80])

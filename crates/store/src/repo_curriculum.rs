@@ -35,16 +35,11 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn create_subject(&self, organization_id: OrganizationId, name: &str, short_name: &str) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO subjects (organization_id, name, short_name) VALUES ($1, $2, $3) RETURNING id")
+        let insert = sqlx::query_scalar("INSERT INTO subjects (organization_id, name, short_name) VALUES ($1, $2, $3) RETURNING id")
             .bind(organization_id)
             .bind(name)
-            .bind(short_name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_conflict)?;
-        commit_change(tx, ChangeSubject::Organization(organization_id), ChangeKind::Groups).await?;
-        Ok(id)
+            .bind(short_name);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Groups).await
     }
 
     async fn subject(&self, id: i64) -> StoreResult<Option<crate::SubjectRecord>> {
@@ -208,15 +203,10 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn create_bell_schedule(&self, organization_id: OrganizationId, name: &str) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO bell_schedules (organization_id, name) VALUES ($1, $2) RETURNING id")
+        let insert = sqlx::query_scalar("INSERT INTO bell_schedules (organization_id, name) VALUES ($1, $2) RETURNING id")
             .bind(organization_id)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_conflict)?;
-        commit_change(tx, ChangeSubject::Organization(organization_id), ChangeKind::Bells).await?;
-        Ok(id)
+            .bind(name);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Bells).await
     }
 
     async fn bells(&self, schedule_id: i64) -> StoreResult<Vec<crate::BellRecord>> {

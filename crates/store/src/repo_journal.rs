@@ -26,6 +26,13 @@ macro_rules! group_days {
     };
 }
 
+// Of those, the lessons held, by day and number (the caller adds its last key).
+macro_rules! held_in_order {
+    () => {
+        " AND l.status <> 'cancelled' ORDER BY l.date, l.number, "
+    };
+}
+
 macro_rules! journal_assignment_select {
     () => {
         "SELECT a.id, a.lesson_id, l.date AS lesson_date, a.type_id, t.name AS type_name, t.abbr AS type_abbr, \
@@ -153,19 +160,13 @@ impl crate::JournalStore for Backend {
     }
 
     async fn group_lessons(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalLessonRecord>> {
-        fetch_span(&self.pool, concat!(
-            journal_lesson_select!(),
-            group_days!(),
-            " AND l.status <> 'cancelled' ORDER BY l.date, l.number, l.id"
-        ), group, from, to).await
+        const SQL: &str = concat!(journal_lesson_select!(), group_days!(), held_in_order!(), "l.id");
+        fetch_span(&self.pool, SQL, group, from, to).await
     }
 
     async fn group_assignments(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalAssignmentRecord>> {
-        fetch_span(&self.pool, concat!(
-            journal_assignment_select!(),
-            group_days!(),
-            " AND l.status <> 'cancelled' ORDER BY l.date, l.number, a.id"
-        ), group, from, to).await
+        const SQL: &str = concat!(journal_assignment_select!(), group_days!(), held_in_order!(), "a.id");
+        fetch_span(&self.pool, SQL, group, from, to).await
     }
 
     async fn group_marks(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalMarkRecord>> {
@@ -355,8 +356,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn create_assignment_type(&self, organization: i64, f: &crate::AssignmentTypeFields) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO assignment_types (organization_id, name, abbr, default_weight, sort_order, active) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -365,12 +365,8 @@ impl crate::JournalStore for Backend {
         .bind(&f.abbr)
         .bind(f.default_weight)
         .bind(f.sort_order)
-        .bind(f.active)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
-        commit_change(tx, ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes).await?;
-        Ok(id)
+        .bind(f.active);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes).await
     }
 
     async fn update_assignment_type(&self, organization: i64, id: i64, f: &crate::AssignmentTypeFields) -> StoreResult<bool> {

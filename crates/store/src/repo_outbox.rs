@@ -51,6 +51,14 @@ async fn commit_with(mut tx: Tx, changed: &[Changed]) -> StoreResult<()> {
     Ok(())
 }
 
+/// Runs `insert`, which returns the new row's id, and commits it with one change.
+async fn insert_with_change(pool: &sqlx::Pool<Db>, insert: ScalarQuery<'_, i64>, subject: ChangeSubject, kind: ChangeKind) -> StoreResult<i64> {
+    let mut tx = pool.begin().await?;
+    let id = insert.fetch_one(&mut *tx).await.map_err(map_conflict)?;
+    commit_change(tx, subject, kind).await?;
+    Ok(id)
+}
+
 /// [`commit_with`] one change.
 async fn commit_change(tx: Tx, subject: ChangeSubject, kind: ChangeKind) -> StoreResult<()> {
     commit_with(tx, &[Changed::new(subject, kind)]).await

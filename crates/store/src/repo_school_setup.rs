@@ -56,11 +56,9 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn create_year(&self, organization_id: OrganizationId, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
         const SQL: &str = "INSERT INTO academic_years (organization_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id";
-        let id = named_span(SQL, organization_id, name, start, end).fetch_one(&mut *tx).await.map_err(map_conflict)?;
-        commit_change(tx, ChangeSubject::Organization(organization_id), ChangeKind::Calendar).await?;
-        Ok(id)
+        let insert = named_span(SQL, organization_id, name, start, end);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Calendar).await
     }
 
     async fn year_periods(&self, year_id: i64) -> StoreResult<Vec<PeriodRecord>> {

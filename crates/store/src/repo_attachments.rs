@@ -25,29 +25,34 @@ async fn file_owner_changes(tx: &mut Tx, owner_kind: &str, owner_id: Option<i64>
     }
 }
 
-#[async_trait]
-impl crate::AttachmentStore for Backend {
-    async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
-             owner_kind, owner_id, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(f.organization_id)
+/// Binds a file's organization, key, handle, name, type, size and description (`$1` to `$7`).
+fn bind_file<'q>(q: ScalarQuery<'q, i64>, f: &'q crate::NewFile) -> ScalarQuery<'q, i64> {
+    q.bind(f.organization_id)
         .bind(&f.storage_key)
         .bind(&f.guid)
         .bind(&f.name)
         .bind(&f.content_type)
         .bind(f.size)
         .bind(&f.description)
-        .bind(f.owner.kind())
-        .bind(f.owner.id())
-        .bind(f.uploaded_by)
-        .bind(f.uploaded_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
+}
+
+#[async_trait]
+impl crate::AttachmentStore for Backend {
+    async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
+        let mut tx = self.pool.begin().await?;
+        let insert = sqlx::query_scalar(
+            "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
+             owner_kind, owner_id, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        );
+        let id: i64 = bind_file(insert, f)
+            .bind(f.owner.kind())
+            .bind(f.owner.id())
+            .bind(f.uploaded_by)
+            .bind(f.uploaded_at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
         let changed = file_owner_changes(&mut tx, f.owner.kind(), f.owner.id()).await?;
         commit_with(tx, &changed).await?;
         Ok(f.recorded(id, f.owner))
@@ -173,28 +178,22 @@ impl crate::AttachmentStore for Backend {
         since: DateTime<Utc>,
         quota_bytes: i64,
     ) -> StoreResult<Option<crate::FileRecord>> {
-        let id: Option<i64> = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
              owner_kind, owner_id, uploaded_by, uploaded_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', NULL, $8, $9 \
              WHERE (SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
                     WHERE uploaded_by = $8 AND owner_kind = 'pending' AND uploaded_at >= $10) + $6 <= $11 \
              RETURNING id",
-        )
-        .bind(f.organization_id)
-        .bind(&f.storage_key)
-        .bind(&f.guid)
-        .bind(&f.name)
-        .bind(&f.content_type)
-        .bind(f.size)
-        .bind(&f.description)
-        .bind(f.uploaded_by)
-        .bind(f.uploaded_at)
-        .bind(since)
-        .bind(quota_bytes)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_conflict)?;
+        );
+        let id: Option<i64> = bind_file(insert, f)
+            .bind(f.uploaded_by)
+            .bind(f.uploaded_at)
+            .bind(since)
+            .bind(quota_bytes)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_conflict)?;
         Ok(id.map(|id| f.recorded(id, sgo_core::files::FileOwner::Pending)))
     }
 

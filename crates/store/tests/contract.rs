@@ -8,8 +8,8 @@ use sgo_store::testing::TestStore;
 use sgo_store::{AuditLogEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
 use sgo_testkit::both_engines;
 use sgo_testkit::fixtures::{
-    Member, Organization, Territory, class_9a, class_students, date as d, members, noon_on as ts,
-    periods, rows, school_year, time as t,
+    Member, Organization, Territory, class_9a, class_students, date as d, lessons, members,
+    noon_on as ts, periods, rows, school_year, time as t,
 };
 
 /// Ids: school 10; student 100 (class 9А, subgroup 1), student 101 (9А, subgroup 2), parent 200
@@ -80,33 +80,11 @@ async fn fixture(s: &dyn Store) {
     .await;
     class_9a(s).await;
     let lesson = |id: i64, group: i64, day: NaiveDate, n: i32| {
-        vec![
-            id.into(),
-            group.into(),
-            day.into(),
-            1i32.into(),
-            n.into(),
-            t(8, 30).into(),
-            t(9, 15).into(),
-            "204".into(),
-            300i64.into(),
-        ]
+        (id, group, day, n, (t(8, 30), t(9, 15)), "204", 300)
     };
-    rows(
+    lessons(
         s,
-        "lessons",
         &[
-            "id",
-            "subject_group_id",
-            "date",
-            "shift",
-            "number",
-            "start_time",
-            "end_time",
-            "room",
-            "teacher_account_id",
-        ],
-        vec![
             lesson(1000, 60, d(2026, 11, 16), 1),
             lesson(1001, 61, d(2026, 11, 16), 2),
             lesson(1002, 62, d(2026, 11, 16), 2),

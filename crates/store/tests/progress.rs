@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sgo_store::testing::TestStore;
-use sgo_store::{Engine, Store, Value};
+use sgo_store::{Engine, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Member, Territory, class_9a, members, periods, rows, school_year};
+use sgo_testkit::fixtures::{
+    Member, Territory, class_9a, lessons, members, periods, rows, school_year, time,
+};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     let y = if m >= 9 { 2026 } else { 2027 };
@@ -90,33 +92,13 @@ async fn fixture(s: &dyn Store) {
         vec![entry(1, 60, 3), entry(2, 60, 1), entry(3, 61, 3)],
     )
     .await;
-    let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let hour = |h: u32| time(h, 0);
     let lesson = |id: i64, group: i64, teacher: i64| {
-        vec![
-            id.into(),
-            group.into(),
-            d(11, 16).into(),
-            1i32.into(),
-            1i32.into(),
-            t(8).into(),
-            t(9).into(),
-            Value::Int(Some(teacher)),
-        ]
+        (id, group, d(11, 16), 1, (hour(8), hour(9)), "", teacher)
     };
-    rows(
+    lessons(
         s,
-        "lessons",
         &[
-            "id",
-            "subject_group_id",
-            "date",
-            "shift",
-            "number",
-            "start_time",
-            "end_time",
-            "teacher_account_id",
-        ],
-        vec![
             lesson(1000, 60, 301),
             lesson(1001, 61, 300),
             lesson(1002, 62, 300),

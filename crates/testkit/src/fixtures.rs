@@ -516,6 +516,53 @@ pub async fn periods(s: &dyn Store, year_id: i64, periods: &[Period<'_>]) {
     .await;
 }
 
+/// A lesson for [`lessons`]: id, subject group, day, number, start and end, room, teacher.
+pub type Lesson<'a> = (
+    i64,
+    i64,
+    NaiveDate,
+    i32,
+    (NaiveTime, NaiveTime),
+    &'a str,
+    i64,
+);
+
+/// Lessons of the first shift.
+pub async fn lessons(s: &dyn Store, lessons: &[Lesson<'_>]) {
+    rows(
+        s,
+        "lessons",
+        &[
+            "id",
+            "subject_group_id",
+            "date",
+            "shift",
+            "number",
+            "start_time",
+            "end_time",
+            "room",
+            "teacher_account_id",
+        ],
+        lessons
+            .iter()
+            .map(|&(id, group, day, number, (start, end), room, teacher)| {
+                vec![
+                    id.into(),
+                    group.into(),
+                    day.into(),
+                    1i32.into(),
+                    number.into(),
+                    start.into(),
+                    end.into(),
+                    room.into(),
+                    teacher.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await;
+}
+
 /// A period for [`periods`]: id, kind, number, name, grades, first and last day.
 pub type Period<'a> = (
     i64,

@@ -8,8 +8,8 @@ use sgo_store::testing::TestStore;
 use sgo_store::{AuditLogEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
 use sgo_testkit::both_engines;
 use sgo_testkit::fixtures::{
-    Member, Organization, Territory, class_9a, class_students, date as d, lessons, members,
-    noon_on as ts, periods, rows, school_year, time as t,
+    Member, Organization, Territory, assignments, class_9a, class_students, date as d, lessons,
+    members, noon_on as ts, periods, rows, school_year, time as t,
 };
 
 /// Ids: school 10; student 100 (class 9А, subgroup 1), student 101 (9А, subgroup 2), parent 200
@@ -126,39 +126,14 @@ async fn fixture(s: &dyn Store) {
         ],
     )
     .await;
-    let assignment = |id: i64, lesson: i64, due: NaiveDate, mandatory: bool| {
-        vec![
-            id.into(),
-            lesson.into(),
-            70i64.into(),
-            format!("Работа {id}").into(),
-            30i32.into(),
-            due.into(),
-            mandatory.into(),
-            now.into(),
-        ]
-    };
-    rows(
-        s,
-        "assignments",
-        &[
-            "id",
-            "lesson_id",
-            "type_id",
-            "title",
-            "weight",
-            "due_date",
-            "mandatory",
-            "created_at",
-        ],
-        vec![
-            assignment(80, 1000, d(2026, 11, 16), true),
-            assignment(81, 1000, d(2026, 11, 17), true),
-            assignment(82, 1001, d(2026, 11, 16), true),
-            assignment(83, 1003, d(2026, 11, 23), true),
-        ],
-    )
-    .await;
+    let assignment = |id: i64, lesson: i64, due: NaiveDate| (id, lesson, "", 30, due, true);
+    let work = [
+        assignment(80, 1000, d(2026, 11, 16)),
+        assignment(81, 1000, d(2026, 11, 17)),
+        assignment(82, 1001, d(2026, 11, 16)),
+        assignment(83, 1003, d(2026, 11, 23)),
+    ];
+    assignments(s, now, &work).await;
     rows(
         s,
         "marks",

@@ -9,7 +9,7 @@ use sgo_store::testing::TestStore;
 use sgo_store::{Engine, Store};
 use sgo_testkit::both_engines;
 use sgo_testkit::fixtures::{
-    Member, Territory, class_9a, lessons, members, periods, rows, school_year, time,
+    Member, Territory, assignments, class_9a, lessons, members, periods, rows, school_year, time,
 };
 
 fn d(m: u32, day: u32) -> NaiveDate {
@@ -118,38 +118,13 @@ async fn fixture(s: &dyn Store) {
         ]],
     )
     .await;
-    let assignment = |id: i64, lesson: i64| {
-        vec![
-            id.into(),
-            lesson.into(),
-            70i64.into(),
-            format!("Работа {id}").into(),
-            "Описание".into(),
-            10i32.into(),
-            d(11, 17).into(),
-            now.into(),
-        ]
-    };
-    rows(
-        s,
-        "assignments",
-        &[
-            "id",
-            "lesson_id",
-            "type_id",
-            "title",
-            "description",
-            "weight",
-            "due_date",
-            "created_at",
-        ],
-        vec![
-            assignment(80, 1000),
-            assignment(81, 1001),
-            assignment(82, 1002),
-        ],
-    )
-    .await;
+    let assignment = |id: i64, lesson: i64| (id, lesson, "Описание", 10, d(11, 17), false);
+    let work = [
+        assignment(80, 1000),
+        assignment(81, 1001),
+        assignment(82, 1002),
+    ];
+    assignments(s, now, &work).await;
     rows(
         s,
         "marks",
@@ -176,47 +151,28 @@ async fn fixture(s: &dyn Store) {
 
 /// Period and year marks are written by the journal; the test puts them in with plain SQL.
 async fn final_marks(db: &TestStore) {
-    const INSERT: &str = "INSERT INTO final_marks (subject_group_id, student_account_id, period_id, value, code, set_at) \
-                          VALUES ($1, $2, $3, $4, $5, $6)";
-    // (subject group, student, period or None for the year, value, code)
-    type Row = (i64, i64, Option<i64>, Option<i32>, Option<&'static str>);
-    let marks: [Row; 4] = [
-        (60, 100, Some(21), Some(5), None),
-        (60, 100, None, Some(4), None),
-        (61, 100, Some(21), None, Some("ОСВ")),
-        (62, 101, Some(21), Some(3), None),
-    ];
+    // (subject group, student, period or NULL for the year, value, code, set at)
+    const INSERT: &str = "INSERT INTO final_marks \
+                          (subject_group_id, student_account_id, period_id, value, code, set_at) \
+                          VALUES (60, 100, 21, 5, NULL, $1), (60, 100, NULL, 4, NULL, $1), \
+                          (61, 100, 21, NULL, 'ОСВ', $1), (62, 101, 21, 3, NULL, $1)";
     match &db.database_url {
         Some(url) => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
-            for m in marks {
-                sqlx::query(INSERT)
-                    .bind(m.0)
-                    .bind(m.1)
-                    .bind(m.2)
-                    .bind(m.3)
-                    .bind(m.4)
-                    .bind(now())
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-            }
+            sqlx::query(INSERT)
+                .bind(now())
+                .execute(&pool)
+                .await
+                .unwrap();
         }
         None => {
             let url = format!("sqlite://{}", db.dir.join("sgo.db").display());
             let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            for m in marks {
-                sqlx::query(INSERT)
-                    .bind(m.0)
-                    .bind(m.1)
-                    .bind(m.2)
-                    .bind(m.3)
-                    .bind(m.4)
-                    .bind(now())
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-            }
+            sqlx::query(INSERT)
+                .bind(now())
+                .execute(&pool)
+                .await
+                .unwrap();
         }
     }
 }

@@ -45,16 +45,20 @@ async fn fixture(s: &dyn Store) {
     members(s, now, &people).await;
 }
 
+/// The fixture's school with the year 2027/2028 made through the store; the year's id.
+async fn school_with_year(s: &dyn Store) -> i64 {
+    fixture(s).await;
+    s.create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
+        .await
+        .unwrap()
+}
+
 async fn set_up_a_school(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    let year = school_with_year(s).await;
 
     // Year, periods, holidays.
-    let year = s
-        .create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
-        .await
-        .unwrap();
     let y = s.year(year).await.unwrap().unwrap();
     assert_eq!(
         (y.organization_id, y.name.as_str(), y.end_date),
@@ -402,11 +406,7 @@ fn now_ts() -> DateTime<Utc> {
 async fn correct_mistakes(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
-    let year = s
-        .create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
-        .await
-        .unwrap();
+    let year = school_with_year(s).await;
     let other = s
         .create_year(10, "2028/2029", d(2028, 9, 1), d(2029, 5, 31))
         .await

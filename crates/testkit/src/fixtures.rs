@@ -563,6 +563,45 @@ pub async fn lessons(s: &dyn Store, lessons: &[Lesson<'_>]) {
     .await;
 }
 
+/// An assignment for [`assignments`]: id, lesson, description, weight, due date, mandatory.
+pub type Assignment<'a> = (i64, i64, &'a str, i32, NaiveDate, bool);
+
+/// Assignments of type 70, each titled «Работа id», created at `now`.
+pub async fn assignments(s: &dyn Store, now: DateTime<Utc>, assignments: &[Assignment<'_>]) {
+    rows(
+        s,
+        "assignments",
+        &[
+            "id",
+            "lesson_id",
+            "type_id",
+            "title",
+            "description",
+            "weight",
+            "due_date",
+            "mandatory",
+            "created_at",
+        ],
+        assignments
+            .iter()
+            .map(|&(id, lesson, description, weight, due, mandatory)| {
+                vec![
+                    id.into(),
+                    lesson.into(),
+                    70i64.into(),
+                    format!("Работа {id}").into(),
+                    description.into(),
+                    weight.into(),
+                    due.into(),
+                    mandatory.into(),
+                    now.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await;
+}
+
 /// A period for [`periods`]: id, kind, number, name, grades, first and last day.
 pub type Period<'a> = (
     i64,

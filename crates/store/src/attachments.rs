@@ -23,6 +23,26 @@ pub struct NewFile {
     pub uploaded_at: DateTime<Utc>,
 }
 
+impl NewFile {
+    /// Its record once stored under `id`, belonging to `owner`.
+    pub(crate) fn recorded(&self, id: i64, owner: FileOwner) -> FileRecord {
+        FileRecord {
+            id,
+            organization_id: self.organization_id,
+            storage_key: self.storage_key.clone(),
+            guid: self.guid.clone(),
+            name: self.name.clone(),
+            content_type: self.content_type.clone(),
+            size: self.size,
+            description: self.description.clone(),
+            owner_kind: owner.kind().to_owned(),
+            owner_id: owner.id(),
+            uploaded_by: self.uploaded_by,
+            uploaded_at: self.uploaded_at,
+        }
+    }
+}
+
 /// A recorded file.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 #[allow(missing_docs)]

@@ -21,122 +21,73 @@ pub enum Value {
     Bytes(Option<Vec<u8>>),
 }
 
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Value::Int(Some(v))
-    }
-}
-impl From<i32> for Value {
-    fn from(v: i32) -> Self {
-        Value::Int(Some(i64::from(v)))
-    }
-}
-impl From<Option<i64>> for Value {
-    fn from(v: Option<i64>) -> Self {
-        Value::Int(v)
-    }
-}
-impl From<&str> for Value {
-    fn from(v: &str) -> Self {
-        Value::Text(Some(v.to_owned()))
-    }
-}
-impl From<String> for Value {
-    fn from(v: String) -> Self {
-        Value::Text(Some(v))
-    }
-}
-impl From<Option<String>> for Value {
-    fn from(v: Option<String>) -> Self {
-        Value::Text(v)
-    }
-}
-impl From<NaiveDate> for Value {
-    fn from(v: NaiveDate) -> Self {
-        Value::Date(Some(v))
-    }
-}
-impl From<Option<NaiveDate>> for Value {
-    fn from(v: Option<NaiveDate>) -> Self {
-        Value::Date(v)
-    }
-}
-impl From<NaiveTime> for Value {
-    fn from(v: NaiveTime) -> Self {
-        Value::Time(v)
-    }
-}
-impl From<DateTime<Utc>> for Value {
-    fn from(v: DateTime<Utc>) -> Self {
-        Value::Timestamp(v)
-    }
-}
-impl From<bool> for Value {
-    fn from(v: bool) -> Self {
-        Value::Bool(v)
-    }
-}
-impl From<Option<Vec<u8>>> for Value {
-    fn from(v: Option<Vec<u8>>) -> Self {
-        Value::Bytes(v)
-    }
+/// `From` for each type a cell is made of: `$t` becomes `Value::$variant($wrap(v))`.
+macro_rules! value_from {
+    ($($t:ty => $variant:ident $(($wrap:expr))?),+ $(,)?) => {
+        $(impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::$variant($($wrap)?(v))
+            }
+        })+
+    };
 }
 
-/// Tables a bulk load may write to; anything else is refused before SQL is built.
-pub(crate) const BULK_TABLES: &[&str] = &[
-    "regions",
-    "municipalities",
-    "settlements",
-    "organizations",
-    "persons",
-    "accounts",
-    "account_roles",
-    "parent_students",
-    "academic_years",
-    "periods",
-    "holidays",
-    "classes",
-    "class_teachers",
-    "class_students",
-    "subgroups",
-    "subgroup_students",
-    "subjects",
-    "subject_groups",
-    "subject_group_teachers",
-    "bell_schedules",
-    "bells",
-    "timetable_entries",
-    "lessons",
-    "assignment_types",
-    "assignments",
-    "marks",
-    "attendance",
+value_from!(
+    i64 => Int(Some),
+    i32 => Int(|v| Some(i64::from(v))),
+    Option<i64> => Int,
+    &str => Text(|v: &str| Some(v.to_owned())),
+    String => Text(Some),
+    Option<String> => Text,
+    NaiveDate => Date(Some),
+    Option<NaiveDate> => Date,
+    NaiveTime => Time,
+    DateTime<Utc> => Timestamp,
+    bool => Bool,
+    Option<Vec<u8>> => Bytes,
+);
+
+/// Tables a bulk load may write to (anything else is refused before SQL is built), each with
+/// whether it has an identity `id` column whose sequence must follow explicit-id loads.
+pub(crate) const BULK_TABLES: &[(&str, bool)] = &[
+    ("regions", true),
+    ("municipalities", true),
+    ("settlements", true),
+    ("organizations", true),
+    ("persons", true),
+    ("accounts", true),
+    ("account_roles", false),
+    ("parent_students", false),
+    ("academic_years", true),
+    ("periods", true),
+    ("holidays", true),
+    ("classes", true),
+    ("class_teachers", false),
+    ("class_students", true),
+    ("subgroups", true),
+    ("subgroup_students", false),
+    ("subjects", true),
+    ("subject_groups", true),
+    ("subject_group_teachers", false),
+    ("bell_schedules", true),
+    ("bells", true),
+    ("timetable_entries", true),
+    ("lessons", true),
+    ("assignment_types", true),
+    ("assignments", true),
+    ("marks", true),
+    ("attendance", false),
 ];
 
-/// Tables with an identity `id` column whose sequence must follow explicit-id loads.
-pub(crate) const ID_TABLES: &[&str] = &[
-    "regions",
-    "municipalities",
-    "settlements",
-    "organizations",
-    "persons",
-    "accounts",
-    "academic_years",
-    "periods",
-    "holidays",
-    "classes",
-    "class_students",
-    "subgroups",
-    "subjects",
-    "subject_groups",
-    "bell_schedules",
-    "bells",
-    "timetable_entries",
-    "lessons",
-    "assignment_types",
-    "assignments",
-    "marks",
-];
+/// Whether a bulk load may write to a table.
+pub(crate) fn is_bulk_table(table: &str) -> bool {
+    BULK_TABLES.iter().any(|(t, _)| *t == table)
+}
+
+/// The bulk-loaded tables with an identity `id` column.
+pub(crate) fn id_tables() -> impl Iterator<Item = &'static str> {
+    BULK_TABLES.iter().filter(|(_, id)| *id).map(|(t, _)| *t)
+}
 
 /// Whether a column name is a plain identifier (letters, digits, underscore).
 pub(crate) fn is_identifier(name: &str) -> bool {

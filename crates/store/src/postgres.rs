@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::bulk::ID_TABLES;
+use crate::bulk::id_tables;
 
 type Db = sqlx::Postgres;
 const ENGINE: Engine = Engine::Postgres;
@@ -35,7 +35,7 @@ pub async fn open(url: &str) -> StoreResult<Backend> {
 }
 
 async fn finish_bulk(pool: &sqlx::PgPool) -> StoreResult<()> {
-    for table in ID_TABLES {
+    for table in id_tables() {
         // Identity sequences do not follow explicit ids; move each past the largest loaded id.
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"

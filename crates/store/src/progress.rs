@@ -3,19 +3,18 @@
 
 use crate::{AccountId, OrganizationId};
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{DiaryAssignmentRecord, NamedRecord, StoreResult};
 
 /// An assignment on a lesson of one student, with that student's mark and its subject group.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct AssignmentCardRecord {
-    /// The assignment and the mark, as the diary reads them.
+    /// The assignment with the student's mark, as the diary has it.
     #[sqlx(flatten)]
     pub assignment: DiaryAssignmentRecord,
-    /// The subject group.
+    /// The subject group of its lesson.
     pub subject_group_id: i64,
-    /// Its name.
+    /// The group's name.
     pub subject_group_name: String,
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::{AccountId, OrganizationId};
 use sgo_core::{OrganizationKind, Role};
 
-use crate::bulk::{BULK_TABLES, Value, is_identifier};
+use crate::bulk::{Value, is_bulk_table, is_identifier};
 use crate::records::*;
 use crate::{Engine, Store, StoreError, StoreResult};
 
@@ -67,6 +67,11 @@ macro_rules! assignment_joins {
     };
 }
 
+/// A write's transaction.
+type Tx = sqlx::Transaction<'static, Db>;
+/// A statement whose rows are one value of type `T`.
+type ScalarQuery<'q, T> = sqlx::query::QueryScalar<'q, Db, T, <Db as sqlx::Database>::Arguments>;
+
 fn map_conflict(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &error
         && (db.is_unique_violation() || db.is_foreign_key_violation())
@@ -83,6 +88,24 @@ where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
     Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(pool).await?)
+}
+
+/// The rows of `sql` about one thing (`$1`).
+async fn fetch_all_by<'q, T, K>(pool: &sqlx::Pool<Db>, sql: &'static str, key: K) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+{
+    Ok(sqlx::query_as(sql).bind(key).fetch_all(pool).await?)
+}
+
+/// The row of `sql` about one thing (`$1`), if there is one.
+async fn fetch_optional_by<'q, T, K>(pool: &sqlx::Pool<Db>, sql: &'static str, key: K) -> StoreResult<Option<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+{
+    Ok(sqlx::query_as(sql).bind(key).fetch_optional(pool).await?)
 }
 
 fn bind_value<'q>(
@@ -111,17 +134,11 @@ impl Store for Backend {
     }
 
     async fn municipalities(&self, region_id: i64) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as("SELECT id, name FROM municipalities WHERE region_id = $1 ORDER BY name")
-            .bind(region_id)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, "SELECT id, name FROM municipalities WHERE region_id = $1 ORDER BY name", region_id).await
     }
 
     async fn settlements(&self, municipality_id: i64) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as("SELECT id, name FROM settlements WHERE municipality_id = $1 ORDER BY name")
-            .bind(municipality_id)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, "SELECT id, name FROM settlements WHERE municipality_id = $1 ORDER BY name", municipality_id).await
     }
 
     async fn organization_kinds(&self, settlement_id: i64) -> StoreResult<Vec<OrganizationKind>> {
@@ -172,7 +189,7 @@ impl Store for Backend {
 
     async fn organization(&self, id: OrganizationId) -> StoreResult<Option<OrganizationRecord>> {
         const SQL: &str = concat!(organization_select!(), " WHERE o.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn credentials(&self, organization_id: OrganizationId, login_norm: &str) -> StoreResult<Option<CredentialsRecord>> {
@@ -187,14 +204,9 @@ impl Store for Backend {
     }
 
     async fn account(&self, id: AccountId) -> StoreResult<Option<AccountRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id, a.person_id, a.organization_id, a.login, a.display_name, p.last_name, p.first_name, \
+        fetch_optional_by(&self.pool, "SELECT a.id, a.person_id, a.organization_id, a.login, a.display_name, p.last_name, p.first_name, \
              p.middle_name, p.birth_date, a.email, a.phone, a.preferred_channel, a.active \
-             FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+             FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1", id).await
     }
 
     async fn set_password(&self, account: AccountId, password_hash: &str, legacy_verifier: Option<&[u8]>, must_change: bool) -> StoreResult<bool> {
@@ -208,7 +220,7 @@ impl Store for Backend {
         .bind(must_change)
         .execute(&mut *tx)
         .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await?;
+        commit_change(tx, ChangeSubject::Account(account), ChangeKind::Standing).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -241,12 +253,12 @@ impl Store for Backend {
 
     async fn session_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<SessionRecord>> {
         const SQL: &str = concat!(session_select!(), "WHERE s.token_hash = $1");
-        Ok(sqlx::query_as(SQL).bind(token_hash).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, token_hash).await
     }
 
     async fn session_by_cookie(&self, cookie_hash: &[u8]) -> StoreResult<Option<SessionRecord>> {
         const SQL: &str = concat!(session_select!(), "WHERE s.cookie_hash = $1");
-        Ok(sqlx::query_as(SQL).bind(cookie_hash).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, cookie_hash).await
     }
 
     async fn touch_session(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
@@ -351,13 +363,8 @@ impl Store for Backend {
     }
 
     async fn years(&self, organization_id: OrganizationId) -> StoreResult<Vec<AcademicYearRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, name, start_date, end_date FROM academic_years \
-             WHERE organization_id = $1 ORDER BY start_date DESC",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, organization_id, name, start_date, end_date FROM academic_years \
+             WHERE organization_id = $1 ORDER BY start_date DESC", organization_id).await
     }
 
     async fn periods(&self, academic_year_id: i64, grade: i32) -> StoreResult<Vec<PeriodRecord>> {
@@ -450,13 +457,8 @@ impl Store for Backend {
     }
 
     async fn recent_audit_log(&self, limit: i64) -> StoreResult<Vec<AuditLogEntry>> {
-        Ok(sqlx::query_as(
-            "SELECT at, actor_account_id, organization_id, action, target, ip, result, details FROM audit_log \
-             ORDER BY id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT at, actor_account_id, organization_id, action, target, ip, result, details FROM audit_log \
+             ORDER BY id DESC LIMIT $1", limit).await
     }
 
     async fn is_empty(&self) -> StoreResult<bool> {
@@ -465,7 +467,7 @@ impl Store for Backend {
     }
 
     async fn bulk_insert(&self, table: &'static str, columns: &'static [&'static str], rows: Vec<Vec<Value>>) -> StoreResult<()> {
-        if !BULK_TABLES.contains(&table) || columns.is_empty() || !columns.iter().all(|c| is_identifier(c)) {
+        if !is_bulk_table(table) || columns.is_empty() || !columns.iter().all(|c| is_identifier(c)) {
             return Err(StoreError::Conflict(format!("bulk load refused for table {table}")));
         }
         if rows.iter().any(|r| r.len() != columns.len()) {

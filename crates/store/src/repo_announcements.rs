@@ -14,7 +14,7 @@ macro_rules! announcement_select {
 
 /// Writes an announcement's role and class lists inside the caller's transaction.
 async fn write_audience(
-    tx: &mut sqlx::Transaction<'static, Db>,
+    tx: &mut Tx,
     id: i64,
     a: &crate::NewAnnouncement,
 ) -> StoreResult<()> {
@@ -33,6 +33,17 @@ async fn write_audience(
             .execute(&mut **tx)
             .await
             .map_err(map_conflict)?;
+    }
+    Ok(())
+}
+
+/// Deletes an announcement's role and class lists inside the caller's transaction.
+async fn clear_audience(tx: &mut Tx, id: i64) -> StoreResult<()> {
+    for sql in [
+        "DELETE FROM announcement_roles WHERE announcement_id = $1",
+        "DELETE FROM announcement_classes WHERE announcement_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -77,14 +88,7 @@ impl crate::AnnouncementStore for Backend {
         if done.rows_affected() != 1 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM announcement_roles WHERE announcement_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM announcement_classes WHERE announcement_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        clear_audience(&mut tx, id).await?;
         write_audience(&mut tx, id, a).await?;
         tx.commit().await?;
         Ok(true)
@@ -93,14 +97,7 @@ impl crate::AnnouncementStore for Backend {
     async fn delete_announcement(&self, id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
         // Deleted explicitly: SQLite enforces ON DELETE CASCADE only with foreign keys switched on.
-        sqlx::query("DELETE FROM announcement_roles WHERE announcement_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM announcement_classes WHERE announcement_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        clear_audience(&mut tx, id).await?;
         let done = sqlx::query("DELETE FROM announcements WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -110,10 +107,7 @@ impl crate::AnnouncementStore for Backend {
     }
 
     async fn announcement(&self, id: i64) -> StoreResult<Option<crate::AnnouncementRecord>> {
-        Ok(sqlx::query_as(concat!(announcement_select!(), "WHERE n.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(announcement_select!(), "WHERE n.id = $1"), id).await
     }
 
     async fn announcements(
@@ -133,23 +127,13 @@ impl crate::AnnouncementStore for Backend {
     }
 
     async fn announcement_roles(&self, organization: OrganizationId) -> StoreResult<Vec<(i64, String)>> {
-        Ok(sqlx::query_as(
-            "SELECT r.announcement_id, r.role FROM announcement_roles r \
-             JOIN announcements n ON n.id = r.announcement_id WHERE n.organization_id = $1",
-        )
-        .bind(organization)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT r.announcement_id, r.role FROM announcement_roles r \
+             JOIN announcements n ON n.id = r.announcement_id WHERE n.organization_id = $1", organization).await
     }
 
     async fn announcement_classes(&self, organization: OrganizationId) -> StoreResult<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT c.announcement_id, c.class_id FROM announcement_classes c \
-             JOIN announcements n ON n.id = c.announcement_id WHERE n.organization_id = $1",
-        )
-        .bind(organization)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT c.announcement_id, c.class_id FROM announcement_classes c \
+             JOIN announcements n ON n.id = c.announcement_id WHERE n.organization_id = $1", organization).await
     }
 
     async fn teacher_class_ids(&self, teacher: AccountId) -> StoreResult<Vec<i64>> {

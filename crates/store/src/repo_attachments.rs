@@ -9,7 +9,7 @@ macro_rules! file_select {
 
 /// What a file given to or taken from an owner changes: homework is seen in the diary of its
 /// lesson's subject group; the other owners are not in the diary.
-async fn file_owner_changes(tx: &mut sqlx::Transaction<'static, Db>, owner_kind: &str, owner_id: Option<i64>) -> StoreResult<Vec<Changed>> {
+async fn file_owner_changes(tx: &mut Tx, owner_kind: &str, owner_id: Option<i64>) -> StoreResult<Vec<Changed>> {
     match (owner_kind, owner_id) {
         ("assignment", Some(id)) => {
             outbox_subjects(
@@ -25,59 +25,45 @@ async fn file_owner_changes(tx: &mut sqlx::Transaction<'static, Db>, owner_kind:
     }
 }
 
-#[async_trait]
-impl crate::AttachmentStore for Backend {
-    async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
-             owner_kind, owner_id, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(f.organization_id)
+/// Binds a file's organization, key, handle, name, type, size and description (`$1` to `$7`).
+fn bind_file<'q>(q: ScalarQuery<'q, i64>, f: &'q crate::NewFile) -> ScalarQuery<'q, i64> {
+    q.bind(f.organization_id)
         .bind(&f.storage_key)
         .bind(&f.guid)
         .bind(&f.name)
         .bind(&f.content_type)
         .bind(f.size)
         .bind(&f.description)
-        .bind(f.owner.kind())
-        .bind(f.owner.id())
-        .bind(f.uploaded_by)
-        .bind(f.uploaded_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
+}
+
+#[async_trait]
+impl crate::AttachmentStore for Backend {
+    async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
+        let mut tx = self.pool.begin().await?;
+        let insert = sqlx::query_scalar(
+            "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
+             owner_kind, owner_id, uploaded_by, uploaded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        );
+        let id: i64 = bind_file(insert, f)
+            .bind(f.owner.kind())
+            .bind(f.owner.id())
+            .bind(f.uploaded_by)
+            .bind(f.uploaded_at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_conflict)?;
         let changed = file_owner_changes(&mut tx, f.owner.kind(), f.owner.id()).await?;
         commit_with(tx, &changed).await?;
-        Ok(crate::FileRecord {
-            id,
-            organization_id: f.organization_id,
-            storage_key: f.storage_key.clone(),
-            guid: f.guid.clone(),
-            name: f.name.clone(),
-            content_type: f.content_type.clone(),
-            size: f.size,
-            description: f.description.clone(),
-            owner_kind: f.owner.kind().to_owned(),
-            owner_id: f.owner.id(),
-            uploaded_by: f.uploaded_by,
-            uploaded_at: f.uploaded_at,
-        })
+        Ok(f.recorded(id, f.owner))
     }
 
     async fn file(&self, id: i64) -> StoreResult<Option<crate::FileRecord>> {
-        Ok(sqlx::query_as(concat!(file_select!(), "WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(file_select!(), "WHERE id = $1"), id).await
     }
 
     async fn file_by_guid(&self, guid: &str) -> StoreResult<Option<crate::FileRecord>> {
-        Ok(sqlx::query_as(concat!(file_select!(), "WHERE guid = $1"))
-            .bind(guid)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(file_select!(), "WHERE guid = $1"), guid).await
     }
 
     async fn files_of(&self, owner_kind: &str, owner_ids: &[i64]) -> StoreResult<Vec<crate::FileRecord>> {
@@ -192,42 +178,23 @@ impl crate::AttachmentStore for Backend {
         since: DateTime<Utc>,
         quota_bytes: i64,
     ) -> StoreResult<Option<crate::FileRecord>> {
-        let id: Option<i64> = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
              owner_kind, owner_id, uploaded_by, uploaded_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', NULL, $8, $9 \
              WHERE (SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
                     WHERE uploaded_by = $8 AND owner_kind = 'pending' AND uploaded_at >= $10) + $6 <= $11 \
              RETURNING id",
-        )
-        .bind(f.organization_id)
-        .bind(&f.storage_key)
-        .bind(&f.guid)
-        .bind(&f.name)
-        .bind(&f.content_type)
-        .bind(f.size)
-        .bind(&f.description)
-        .bind(f.uploaded_by)
-        .bind(f.uploaded_at)
-        .bind(since)
-        .bind(quota_bytes)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_conflict)?;
-        Ok(id.map(|id| crate::FileRecord {
-            id,
-            organization_id: f.organization_id,
-            storage_key: f.storage_key.clone(),
-            guid: f.guid.clone(),
-            name: f.name.clone(),
-            content_type: f.content_type.clone(),
-            size: f.size,
-            description: f.description.clone(),
-            owner_kind: sgo_core::files::FileOwner::Pending.kind().to_owned(),
-            owner_id: None,
-            uploaded_by: f.uploaded_by,
-            uploaded_at: f.uploaded_at,
-        }))
+        );
+        let id: Option<i64> = bind_file(insert, f)
+            .bind(f.uploaded_by)
+            .bind(f.uploaded_at)
+            .bind(since)
+            .bind(quota_bytes)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_conflict)?;
+        Ok(id.map(|id| f.recorded(id, sgo_core::files::FileOwner::Pending)))
     }
 
     async fn delete_stale_pending_files(&self, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<String>> {
@@ -258,9 +225,6 @@ impl crate::AttachmentStore for Backend {
     }
 
     async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<crate::FileRecord>> {
-        Ok(sqlx::query_as(concat!(file_select!(), "WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id"))
-            .bind(cutoff)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, concat!(file_select!(), "WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id"), cutoff).await
     }
 }

@@ -22,7 +22,7 @@ macro_rules! setup_lesson_select {
 
 /// Renames subject groups in `tx` with `sql` (`$1` the group, `$2` its name, `$3` the owner that
 /// the group must belong to: a subject or a subgroup).
-async fn rename_groups(tx: &mut sqlx::Transaction<'static, Db>, sql: &'static str, owner: i64, names: &[(i64, String)]) -> StoreResult<()> {
+async fn rename_groups(tx: &mut Tx, sql: &'static str, owner: i64, names: &[(i64, String)]) -> StoreResult<()> {
     for (group, name) in names {
         sqlx::query(sql).bind(group).bind(name).bind(owner).execute(&mut **tx).await.map_err(map_conflict)?;
     }
@@ -31,33 +31,19 @@ async fn rename_groups(tx: &mut sqlx::Transaction<'static, Db>, sql: &'static st
 #[async_trait]
 impl crate::CurriculumStore for Backend {
     async fn subjects(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::SubjectRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, name, short_name FROM subjects WHERE organization_id = $1 ORDER BY name, id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, organization_id, name, short_name FROM subjects WHERE organization_id = $1 ORDER BY name, id", organization_id).await
     }
 
     async fn create_subject(&self, organization_id: OrganizationId, name: &str, short_name: &str) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO subjects (organization_id, name, short_name) VALUES ($1, $2, $3) RETURNING id")
+        let insert = sqlx::query_scalar("INSERT INTO subjects (organization_id, name, short_name) VALUES ($1, $2, $3) RETURNING id")
             .bind(organization_id)
             .bind(name)
-            .bind(short_name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Organization(organization_id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
-        Ok(id)
+            .bind(short_name);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Groups).await
     }
 
     async fn subject(&self, id: i64) -> StoreResult<Option<crate::SubjectRecord>> {
-        Ok(sqlx::query_as("SELECT id, organization_id, name, short_name FROM subjects WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, organization_id, name, short_name FROM subjects WHERE id = $1", id).await
     }
 
     async fn update_subject(&self, id: i64, name: &str, short_name: &str, group_names: &[(i64, String)]) -> StoreResult<()> {
@@ -85,14 +71,13 @@ impl crate::CurriculumStore for Backend {
                 .execute(&mut *tx)
                 .await?;
         }
-        let changed = [Changed::new(ChangeSubject::Class(class_id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Class(class_id), ChangeKind::Groups).await?;
         Ok(())
     }
 
     async fn subject_groups_of_subject(&self, subject_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.subject_id = $1 ORDER BY g.name, g.id");
-        Ok(sqlx::query_as(SQL).bind(subject_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, subject_id).await
     }
 
     async fn delete_subject(&self, id: i64) -> StoreResult<bool> {
@@ -113,7 +98,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn subject_groups_of_subgroup(&self, subgroup_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.subgroup_id = $1 ORDER BY g.name, g.id");
-        Ok(sqlx::query_as(SQL).bind(subgroup_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, subgroup_id).await
     }
 
     async fn update_subject_group(&self, id: i64, c: &crate::GroupChange) -> StoreResult<u64> {
@@ -152,30 +137,24 @@ impl crate::CurriculumStore for Backend {
             .map_err(map_conflict)?
             .rows_affected();
         }
-        let changed = [Changed::new(ChangeSubject::Group(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Group(id), ChangeKind::Groups).await?;
         Ok(moved)
     }
 
     async fn subject_groups(&self, class_id: i64) -> StoreResult<Vec<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.class_id = $1 ORDER BY g.name, g.id");
-        Ok(sqlx::query_as(SQL).bind(class_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, class_id).await
     }
 
     async fn subject_group(&self, id: i64) -> StoreResult<Option<crate::SubjectGroupRecord>> {
         const SQL: &str = concat!(setup_group_select!(), "WHERE g.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn group_teachers(&self, class_id: i64) -> StoreResult<Vec<crate::GroupTeacherRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT t.subject_group_id, t.teacher_account_id, a.display_name FROM subject_group_teachers t \
+        fetch_all_by(&self.pool, "SELECT t.subject_group_id, t.teacher_account_id, a.display_name FROM subject_group_teachers t \
              JOIN subject_groups g ON g.id = t.subject_group_id JOIN accounts a ON a.id = t.teacher_account_id \
-             WHERE g.class_id = $1 ORDER BY t.subject_group_id, a.display_name, a.id",
-        )
-        .bind(class_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE g.class_id = $1 ORDER BY t.subject_group_id, a.display_name, a.id", class_id).await
     }
 
     async fn create_subject_group(&self, g: &crate::NewSubjectGroup) -> StoreResult<i64> {
@@ -202,8 +181,7 @@ impl crate::CurriculumStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        let changed = [Changed::new(ChangeSubject::Group(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Group(id), ChangeKind::Groups).await?;
         Ok(id)
     }
 
@@ -216,39 +194,24 @@ impl crate::CurriculumStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Group(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Group(id), ChangeKind::Groups).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn bell_schedule(&self, organization_id: OrganizationId) -> StoreResult<Option<NamedRecord>> {
-        Ok(sqlx::query_as("SELECT id, name FROM bell_schedules WHERE organization_id = $1 ORDER BY id LIMIT 1")
-            .bind(organization_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, name FROM bell_schedules WHERE organization_id = $1 ORDER BY id LIMIT 1", organization_id).await
     }
 
     async fn create_bell_schedule(&self, organization_id: OrganizationId, name: &str) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO bell_schedules (organization_id, name) VALUES ($1, $2) RETURNING id")
+        let insert = sqlx::query_scalar("INSERT INTO bell_schedules (organization_id, name) VALUES ($1, $2) RETURNING id")
             .bind(organization_id)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Organization(organization_id), ChangeKind::Bells)];
-        commit_with(tx, &changed).await?;
-        Ok(id)
+            .bind(name);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Bells).await
     }
 
     async fn bells(&self, schedule_id: i64) -> StoreResult<Vec<crate::BellRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, bell_schedule_id, shift, number, start_time, end_time FROM bells \
-             WHERE bell_schedule_id = $1 ORDER BY shift, number",
-        )
-        .bind(schedule_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, bell_schedule_id, shift, number, start_time, end_time FROM bells \
+             WHERE bell_schedule_id = $1 ORDER BY shift, number", schedule_id).await
     }
 
     async fn replace_bells(&self, schedule_id: i64, shift: i32, bells: &[crate::NewBell]) -> StoreResult<()> {
@@ -367,8 +330,7 @@ impl crate::CurriculumStore for Backend {
             .map_err(map_conflict)?;
             created += 1;
         }
-        let changed = [Changed::new(ChangeSubject::Class(plan.class_id), ChangeKind::Timetable)];
-        commit_with(tx, &changed).await?;
+        commit_change(tx, ChangeSubject::Class(plan.class_id), ChangeKind::Timetable).await?;
         Ok(crate::TimetableOutcome {
             deleted,
             kept: kept.len() as u64,
@@ -386,7 +348,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn setup_lesson(&self, id: i64) -> StoreResult<Option<crate::SetupLessonRecord>> {
         const SQL: &str = concat!(setup_lesson_select!(), "WHERE l.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn change_lesson(&self, id: i64, c: &crate::LessonChange) -> StoreResult<()> {

@@ -27,20 +27,14 @@ macro_rules! person_account_select {
 #[async_trait]
 impl crate::IdentityStore for Backend {
     async fn esia_links_by_subject(&self, subject: &str) -> StoreResult<Vec<crate::EsiaLinkRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_all_by(&self.pool, concat!(
             esia_link_select!(),
             "WHERE l.subject = $1 ORDER BY o.short_name, a.display_name, a.id"
-        ))
-        .bind(subject)
-        .fetch_all(&self.pool)
-        .await?)
+        ), subject).await
     }
 
     async fn esia_links_by_account(&self, account: AccountId) -> StoreResult<Vec<crate::EsiaLinkRecord>> {
-        Ok(sqlx::query_as(concat!(esia_link_select!(), "WHERE l.account_id = $1 ORDER BY l.created_at, l.id"))
-            .bind(account)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, concat!(esia_link_select!(), "WHERE l.account_id = $1 ORDER BY l.created_at, l.id"), account).await
     }
 
     async fn create_esia_link(
@@ -100,17 +94,11 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn login_state(&self, id: &str) -> StoreResult<Option<crate::LoginStateRecord>> {
-        Ok(sqlx::query_as(concat!(login_state_select!(), "WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(login_state_select!(), "WHERE id = $1"), id).await
     }
 
     async fn login_state_by_oauth(&self, oauth_state: &str) -> StoreResult<Option<crate::LoginStateRecord>> {
-        Ok(sqlx::query_as(concat!(login_state_select!(), "WHERE oauth_state = $1"))
-            .bind(oauth_state)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(login_state_select!(), "WHERE oauth_state = $1"), oauth_state).await
     }
 
     async fn restart_login_state(
@@ -200,22 +188,16 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn accounts_by_snils(&self, snils: &str) -> StoreResult<Vec<crate::PersonAccountRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_all_by(&self.pool, concat!(
             person_account_select!(),
             "WHERE p.snils = $1 AND a.active = TRUE AND o.active = TRUE ORDER BY a.id"
-        ))
-        .bind(snils)
-        .fetch_all(&self.pool)
-        .await?)
+        ), snils).await
     }
 
     async fn accounts_by_birth_date(&self, birth: NaiveDate) -> StoreResult<Vec<crate::PersonAccountRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_all_by(&self.pool, concat!(
             person_account_select!(),
             "WHERE p.birth_date = $1 AND a.active = TRUE AND o.active = TRUE ORDER BY a.id"
-        ))
-        .bind(birth)
-        .fetch_all(&self.pool)
-        .await?)
+        ), birth).await
     }
 }

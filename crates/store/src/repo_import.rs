@@ -11,12 +11,7 @@ impl crate::ImportStore for Backend {
     }
 
     async fn year_classes(&self, academic_year_id: i64) -> StoreResult<Vec<crate::ImportClassRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, grade, letter FROM classes WHERE academic_year_id = $1 ORDER BY grade, letter",
-        )
-        .bind(academic_year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, grade, letter FROM classes WHERE academic_year_id = $1 ORDER BY grade, letter", academic_year_id).await
     }
 
     async fn create_import_batch(&self, b: &crate::NewImportBatch) -> StoreResult<i64> {
@@ -42,13 +37,8 @@ impl crate::ImportStore for Backend {
     }
 
     async fn import_batch(&self, id: i64) -> StoreResult<Option<crate::ImportBatchRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, created_by, created_at, kind, file_name, payload, status, \
-             students, parents, staff, rows_total, rows_done, message, finished_at FROM import_batches WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        fetch_optional_by(&self.pool, "SELECT id, organization_id, created_by, created_at, kind, file_name, payload, status, \
+             students, parents, staff, rows_total, rows_done, message, finished_at FROM import_batches WHERE id = $1", id).await
     }
 
     async fn import_batches(&self, organization_id: OrganizationId, limit: i64) -> StoreResult<Vec<crate::ImportBatchRecord>> {
@@ -185,7 +175,7 @@ impl crate::ImportStore for Backend {
         .bind(plan.at)
         .execute(&mut *tx)
         .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Organization(plan.organization_id), ChangeKind::Import)]).await?;
+        commit_change(tx, ChangeSubject::Organization(plan.organization_id), ChangeKind::Import).await?;
         Ok(crate::ImportOutcome::Applied(ids))
     }
 

@@ -19,6 +19,20 @@ macro_rules! journal_lesson_select {
     };
 }
 
+// The lessons `l` of group `$1` from `$2` to `$3`, for [`fetch_span`].
+macro_rules! group_days {
+    () => {
+        "WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3"
+    };
+}
+
+// Of those, the lessons held, by day and number (the caller adds its last key).
+macro_rules! held_in_order {
+    () => {
+        " AND l.status <> 'cancelled' ORDER BY l.date, l.number, "
+    };
+}
+
 macro_rules! journal_assignment_select {
     () => {
         "SELECT a.id, a.lesson_id, l.date AS lesson_date, a.type_id, t.name AS type_name, t.abbr AS type_abbr, \
@@ -90,20 +104,14 @@ impl crate::JournalStore for Backend {
     }
 
     async fn year_groups(&self, year_id: i64) -> StoreResult<Vec<crate::JournalGroupRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_all_by(&self.pool, concat!(
             journal_group_select!(),
             "WHERE sg.academic_year_id = $1 ORDER BY c.grade, c.letter, sub.name, sg.name, sg.id"
-        ))
-        .bind(year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        ), year_id).await
     }
 
     async fn journal_group(&self, id: i64) -> StoreResult<Option<crate::JournalGroupRecord>> {
-        Ok(sqlx::query_as(concat!(journal_group_select!(), "WHERE sg.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(journal_group_select!(), "WHERE sg.id = $1"), id).await
     }
 
     async fn group_ties(&self, group: i64, account: AccountId, lesson: Option<i64>) -> StoreResult<crate::GroupTiesRecord> {
@@ -152,31 +160,28 @@ impl crate::JournalStore for Backend {
     }
 
     async fn group_lessons(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalLessonRecord>> {
-        fetch_span(&self.pool, concat!(
-            journal_lesson_select!(),
-            "WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3 AND l.status <> 'cancelled' \
-             ORDER BY l.date, l.number, l.id"
-        ), group, from, to).await
+        const SQL: &str = concat!(journal_lesson_select!(), group_days!(), held_in_order!(), "l.id");
+        fetch_span(&self.pool, SQL, group, from, to).await
     }
 
     async fn group_assignments(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalAssignmentRecord>> {
-        fetch_span(&self.pool, concat!(
-            journal_assignment_select!(),
-            "WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3 AND l.status <> 'cancelled' \
-             ORDER BY l.date, l.number, a.id"
-        ), group, from, to).await
+        const SQL: &str = concat!(journal_assignment_select!(), group_days!(), held_in_order!(), "a.id");
+        fetch_span(&self.pool, SQL, group, from, to).await
     }
 
     async fn group_marks(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalMarkRecord>> {
-        fetch_span(&self.pool, "SELECT m.assignment_id, m.student_account_id, m.value, m.code, m.duty, m.comment FROM marks m \
-             JOIN assignments a ON a.id = m.assignment_id JOIN lessons l ON l.id = a.lesson_id \
-             WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3", group, from, to).await
+        fetch_span(&self.pool, concat!(
+            "SELECT m.assignment_id, m.student_account_id, m.value, m.code, m.duty, m.comment FROM marks m \
+             JOIN assignments a ON a.id = m.assignment_id JOIN lessons l ON l.id = a.lesson_id ",
+            group_days!()
+        ), group, from, to).await
     }
 
     async fn group_attendance(&self, group: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<crate::JournalAttendanceRecord>> {
-        fetch_span(&self.pool, "SELECT at.lesson_id, at.student_account_id, at.code FROM attendance at \
-             JOIN lessons l ON l.id = at.lesson_id \
-             WHERE l.subject_group_id = $1 AND l.date >= $2 AND l.date <= $3", group, from, to).await
+        fetch_span(&self.pool, concat!(
+            "SELECT at.lesson_id, at.student_account_id, at.code FROM attendance at JOIN lessons l ON l.id = at.lesson_id ",
+            group_days!()
+        ), group, from, to).await
     }
 
     async fn journal_mark(&self, assignment: i64, student: AccountId) -> StoreResult<Option<crate::JournalMarkRecord>> {
@@ -236,7 +241,7 @@ impl crate::JournalStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(w.student_account_id), ChangeKind::Marks)]).await
+        commit_change(tx, ChangeSubject::Student(w.student_account_id), ChangeKind::Marks).await
     }
 
     async fn mark_history(&self, assignment: i64, student: AccountId) -> StoreResult<Vec<crate::MarkHistoryRecord>> {
@@ -253,10 +258,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn journal_lesson(&self, id: i64) -> StoreResult<Option<crate::JournalLessonRecord>> {
-        Ok(sqlx::query_as(concat!(journal_lesson_select!(), "WHERE l.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(journal_lesson_select!(), "WHERE l.id = $1"), id).await
     }
 
     async fn set_lesson_topic(&self, id: i64, topic: &str) -> StoreResult<()> {
@@ -271,10 +273,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn lesson_assignments(&self, lesson: i64) -> StoreResult<Vec<crate::JournalAssignmentRecord>> {
-        Ok(sqlx::query_as(concat!(journal_assignment_select!(), "WHERE a.lesson_id = $1 ORDER BY a.id"))
-            .bind(lesson)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, concat!(journal_assignment_select!(), "WHERE a.lesson_id = $1 ORDER BY a.id"), lesson).await
     }
 
     async fn create_assignment(&self, a: &crate::NewAssignment) -> StoreResult<i64> {
@@ -313,10 +312,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn lesson_attendance(&self, lesson: i64) -> StoreResult<Vec<crate::JournalAttendanceRecord>> {
-        Ok(sqlx::query_as("SELECT lesson_id, student_account_id, code FROM attendance WHERE lesson_id = $1")
-            .bind(lesson)
-            .fetch_all(&self.pool)
-            .await?)
+        fetch_all_by(&self.pool, "SELECT lesson_id, student_account_id, code FROM attendance WHERE lesson_id = $1", lesson).await
     }
 
     async fn set_attendance(&self, lesson: i64, student: AccountId, code: Option<&str>, by: AccountId, at: DateTime<Utc>) -> StoreResult<()> {
@@ -345,7 +341,7 @@ impl crate::JournalStore for Backend {
                     .await?;
             }
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Attendance)]).await
+        commit_change(tx, ChangeSubject::Student(student), ChangeKind::Attendance).await
     }
 
     async fn assignment_type(&self, organization: i64, id: i64) -> StoreResult<Option<AssignmentTypeRecord>> {
@@ -360,8 +356,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn create_assignment_type(&self, organization: i64, f: &crate::AssignmentTypeFields) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO assignment_types (organization_id, name, abbr, default_weight, sort_order, active) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -370,12 +365,8 @@ impl crate::JournalStore for Backend {
         .bind(&f.abbr)
         .bind(f.default_weight)
         .bind(f.sort_order)
-        .bind(f.active)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes)]).await?;
-        Ok(id)
+        .bind(f.active);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes).await
     }
 
     async fn update_assignment_type(&self, organization: i64, id: i64, f: &crate::AssignmentTypeFields) -> StoreResult<bool> {
@@ -393,17 +384,12 @@ impl crate::JournalStore for Backend {
         .bind(f.active)
         .execute(&mut *tx)
         .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes)]).await?;
+        commit_change(tx, ChangeSubject::Organization(organization), ChangeKind::AssignmentTypes).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn final_marks(&self, group: i64) -> StoreResult<Vec<crate::FinalMarkRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT student_account_id, period_id, value, code FROM final_marks WHERE subject_group_id = $1",
-        )
-        .bind(group)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT student_account_id, period_id, value, code FROM final_marks WHERE subject_group_id = $1", group).await
     }
 
     async fn set_final_mark(&self, group: i64, student: AccountId, period: Option<i64>, mark: Option<(Option<i32>, Option<String>)>, by: AccountId, at: DateTime<Utc>) -> StoreResult<()> {
@@ -435,6 +421,6 @@ impl crate::JournalStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Marks)]).await
+        commit_change(tx, ChangeSubject::Student(student), ChangeKind::Marks).await
     }
 }

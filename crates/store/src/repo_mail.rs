@@ -15,6 +15,30 @@ async fn mail_entries_each(pool: &sqlx::Pool<Db>, sql: &'static str, account: Ac
     Ok(done)
 }
 
+const MOVE_TO_DELETED: &str =
+    "UPDATE mail_entries SET folder = 'Deleted' WHERE account_id = $1 AND message_id = $2 AND folder <> 'Deleted'";
+const RESTORE_DELETED: &str =
+    "UPDATE mail_entries SET folder = home_folder WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'";
+const PURGE_DELETED: &str = "DELETE FROM mail_entries WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'";
+
+/// The rows of `head (list) tail` for every id, where the list is the ids' placeholders: in
+/// chunks, as an engine binds only so many values to a statement.
+async fn fetch_in<T>(pool: &sqlx::Pool<Db>, head: &str, tail: &str, ids: &[i64]) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    let mut out = Vec::new();
+    for chunk in ids.chunks(MAX_BIND_PARAMS) {
+        let sql = format!("{head}{}{tail}", mail_placeholders(1, chunk.len()));
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        out.extend(q.fetch_all(pool).await?);
+    }
+    Ok(out)
+}
+
 /// The LIKE pattern of a search piece, with the wildcards escaped (`ESCAPE '\'`).
 fn mail_like(piece: &str) -> String {
     format!("%{}%", piece.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
@@ -149,10 +173,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn message(&self, id: i64) -> StoreResult<Option<crate::MessageRecord>> {
-        Ok(sqlx::query_as(concat!(message_select!(), "WHERE m.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(message_select!(), "WHERE m.id = $1"), id).await
     }
 
     async fn mail_entry(&self, id: i64, account: AccountId) -> StoreResult<Option<crate::MailEntryRecord>> {
@@ -167,22 +188,15 @@ impl crate::MailStore for Backend {
     }
 
     async fn message_recipients(&self, ids: &[i64]) -> StoreResult<Vec<crate::MailRecipientRecord>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(MAX_BIND_PARAMS) {
-            let sql = format!(
-                "SELECT r.message_id, r.account_id, r.kind, a.display_name, \
-                 TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS full_name FROM mail_recipients r \
-                 JOIN accounts a ON a.id = r.account_id JOIN persons p ON p.id = a.person_id \
-                 WHERE r.message_id IN ({}) ORDER BY r.message_id, p.last_name, p.first_name, p.middle_name, r.account_id",
-                mail_placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            out.extend(q.fetch_all(&self.pool).await?);
-        }
-        Ok(out)
+        fetch_in(
+            &self.pool,
+            "SELECT r.message_id, r.account_id, r.kind, a.display_name, \
+             TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS full_name FROM mail_recipients r \
+             JOIN accounts a ON a.id = r.account_id JOIN persons p ON p.id = a.person_id WHERE r.message_id IN (",
+            ") ORDER BY r.message_id, p.last_name, p.first_name, p.middle_name, r.account_id",
+            ids,
+        )
+        .await
     }
 
     async fn mailbox(&self, query: &crate::MailQuery) -> StoreResult<Vec<crate::MailRowRecord>> {
@@ -247,65 +261,35 @@ impl crate::MailStore for Backend {
     }
 
     async fn move_to_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
-        mail_entries_each(
-            &self.pool,
-            "UPDATE mail_entries SET folder = 'Deleted' WHERE account_id = $1 AND message_id = $2 AND folder <> 'Deleted'",
-            account,
-            ids,
-        )
-        .await
+        mail_entries_each(&self.pool, MOVE_TO_DELETED, account, ids).await
     }
 
     async fn restore_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
-        mail_entries_each(
-            &self.pool,
-            "UPDATE mail_entries SET folder = home_folder WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'",
-            account,
-            ids,
-        )
-        .await
+        mail_entries_each(&self.pool, RESTORE_DELETED, account, ids).await
     }
 
     async fn purge_deleted(&self, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
-        mail_entries_each(
+        mail_entries_each(&self.pool, PURGE_DELETED, account, ids).await
+    }
+
+    async fn authors(&self, ids: &[AccountId]) -> StoreResult<Vec<crate::AuthorRecord>> {
+        fetch_in(
             &self.pool,
-            "DELETE FROM mail_entries WHERE account_id = $1 AND message_id = $2 AND folder = 'Deleted'",
-            account,
+            "SELECT a.id AS account_id, p.last_name, p.first_name, p.middle_name, a.display_name, \
+             o.short_name AS organization_name, r.role FROM accounts a \
+             JOIN persons p ON p.id = a.person_id JOIN organizations o ON o.id = a.organization_id \
+             LEFT JOIN account_roles r ON r.account_id = a.id WHERE a.id IN (",
+            ") ORDER BY a.id, r.role",
             ids,
         )
         .await
     }
 
-    async fn authors(&self, ids: &[AccountId]) -> StoreResult<Vec<crate::AuthorRecord>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(MAX_BIND_PARAMS) {
-            let sql = format!(
-                "SELECT a.id AS account_id, p.last_name, p.first_name, p.middle_name, a.display_name, \
-                 o.short_name AS organization_name, r.role FROM accounts a \
-                 JOIN persons p ON p.id = a.person_id JOIN organizations o ON o.id = a.organization_id \
-                 LEFT JOIN account_roles r ON r.account_id = a.id \
-                 WHERE a.id IN ({}) ORDER BY a.id, r.role",
-                mail_placeholders(1, chunk.len())
-            );
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            out.extend(q.fetch_all(&self.pool).await?);
-        }
-        Ok(out)
-    }
-
     async fn mail_people(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::MailPersonRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id AS account_id, a.display_name, \
+        fetch_all_by(&self.pool, "SELECT a.id AS account_id, a.display_name, \
              TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS full_name, \
              a.preferred_channel, a.email FROM accounts a JOIN persons p ON p.id = a.person_id \
-             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY p.last_name, p.first_name, a.id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY p.last_name, p.first_name, a.id", organization_id).await
     }
 
     async fn teachers_of_student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
@@ -472,13 +456,8 @@ impl crate::MailStore for Backend {
     }
 
     async fn deliveries_of(&self, message_id: i64) -> StoreResult<Vec<crate::DeliveryRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, message_id, account_id, channel, status, attempts, last_error FROM mail_deliveries \
-             WHERE message_id = $1 ORDER BY id",
-        )
-        .bind(message_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, message_id, account_id, channel, status, attempts, last_error FROM mail_deliveries \
+             WHERE message_id = $1 ORDER BY id", message_id).await
     }
 
     async fn paper_letters(&self, organization_id: OrganizationId, status: &str, classes: Option<&[i64]>) -> StoreResult<Vec<crate::PaperLetterRecord>> {

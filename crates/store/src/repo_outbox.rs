@@ -10,7 +10,7 @@ const OUTBOX_LOCK: i64 = 0x5347_4f5f_4f42;
 /// Call it last, just before the commit: on PostgreSQL it takes a transaction-scoped lock held to
 /// the commit, so ids are handed out in commit order and a follower reading "after N" never
 /// passes over a row that commits later with a smaller id. SQLite has one writer at a time anyway.
-async fn append_outbox(tx: &mut sqlx::Transaction<'static, Db>, changed: &[Changed]) -> StoreResult<()> {
+async fn append_outbox(tx: &mut Tx, changed: &[Changed]) -> StoreResult<()> {
     if changed.is_empty() {
         return Ok(());
     }
@@ -34,7 +34,7 @@ async fn append_outbox(tx: &mut sqlx::Transaction<'static, Db>, changed: &[Chang
 /// The ids a statement with one `$1` parameter selects, made into subjects: e.g. the subject
 /// group of a lesson, read inside the transaction that changes it.
 async fn outbox_subjects(
-    tx: &mut sqlx::Transaction<'static, Db>,
+    tx: &mut Tx,
     sql: &'static str,
     id: i64,
     subject: fn(i64) -> ChangeSubject,
@@ -45,10 +45,23 @@ async fn outbox_subjects(
 }
 
 /// [`append_outbox`], then the commit.
-async fn commit_with(mut tx: sqlx::Transaction<'static, Db>, changed: &[Changed]) -> StoreResult<()> {
+async fn commit_with(mut tx: Tx, changed: &[Changed]) -> StoreResult<()> {
     append_outbox(&mut tx, changed).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Runs `insert`, which returns the new row's id, and commits it with one change.
+async fn insert_with_change(pool: &sqlx::Pool<Db>, insert: ScalarQuery<'_, i64>, subject: ChangeSubject, kind: ChangeKind) -> StoreResult<i64> {
+    let mut tx = pool.begin().await?;
+    let id = insert.fetch_one(&mut *tx).await.map_err(map_conflict)?;
+    commit_change(tx, subject, kind).await?;
+    Ok(id)
+}
+
+/// [`commit_with`] one change.
+async fn commit_change(tx: Tx, subject: ChangeSubject, kind: ChangeKind) -> StoreResult<()> {
+    commit_with(tx, &[Changed::new(subject, kind)]).await
 }
 
 #[async_trait]

@@ -37,10 +37,7 @@ impl crate::PasskeyStore for Backend {
     }
 
     async fn passkey(&self, id: i64) -> StoreResult<Option<crate::PasskeyRecord>> {
-        Ok(sqlx::query_as(concat!(passkey_select!(), "WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(passkey_select!(), "WHERE id = $1"), id).await
     }
 
     async fn passkey_by_credential(

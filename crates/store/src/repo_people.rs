@@ -25,35 +25,20 @@ impl crate::PeopleStore for Backend {
     }
 
     async fn people_roles(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::AccountRoleRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT r.account_id, r.role FROM account_roles r JOIN accounts a ON a.id = r.account_id \
-             WHERE a.organization_id = $1",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT r.account_id, r.role FROM account_roles r JOIN accounts a ON a.id = r.account_id \
+             WHERE a.organization_id = $1", organization_id).await
     }
 
     async fn people_parent_links(&self, organization_id: OrganizationId) -> StoreResult<Vec<crate::ParentLinkRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT ps.parent_account_id, ps.student_account_id FROM parent_students ps \
+        fetch_all_by(&self.pool, "SELECT ps.parent_account_id, ps.student_account_id FROM parent_students ps \
              JOIN accounts a ON a.id = ps.parent_account_id WHERE a.organization_id = $1 \
-             ORDER BY ps.parent_account_id, ps.student_account_id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+             ORDER BY ps.parent_account_id, ps.student_account_id", organization_id).await
     }
 
     async fn person_card(&self, account: AccountId) -> StoreResult<Option<crate::PersonCardRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id AS account_id, a.person_id, a.organization_id, p.last_name, p.first_name, p.middle_name, \
+        fetch_optional_by(&self.pool, "SELECT a.id AS account_id, a.person_id, a.organization_id, p.last_name, p.first_name, p.middle_name, \
              p.birth_date, p.gender, p.snils, a.login, a.display_name, a.active, a.must_change_password \
-             FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1",
-        )
-        .bind(account)
-        .fetch_optional(&self.pool)
-        .await?)
+             FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1", account).await
     }
 
     async fn login_taken(&self, organization_id: OrganizationId, login_norm: &str, except: Option<AccountId>) -> StoreResult<bool> {
@@ -183,7 +168,7 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await
+        commit_change(tx, ChangeSubject::Account(account), ChangeKind::Standing).await
     }
 
     async fn link_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<()> {
@@ -197,7 +182,7 @@ impl crate::PeopleStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(parent), ChangeKind::Links)]).await
+        commit_change(tx, ChangeSubject::Account(parent), ChangeKind::Links).await
     }
 
     async fn unlink_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<bool> {
@@ -207,25 +192,17 @@ impl crate::PeopleStore for Backend {
             .bind(student)
             .execute(&mut *tx)
             .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(parent), ChangeKind::Links)]).await?;
+        commit_change(tx, ChangeSubject::Account(parent), ChangeKind::Links).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn people_classes(&self, academic_year_id: i64) -> StoreResult<Vec<crate::PeopleClassRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, academic_year_id, grade, letter FROM classes \
-             WHERE academic_year_id = $1 ORDER BY grade, letter, id",
-        )
-        .bind(academic_year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, organization_id, academic_year_id, grade, letter FROM classes \
+             WHERE academic_year_id = $1 ORDER BY grade, letter, id", academic_year_id).await
     }
 
     async fn people_class(&self, class_id: i64) -> StoreResult<Option<crate::PeopleClassRecord>> {
-        Ok(sqlx::query_as("SELECT id, organization_id, academic_year_id, grade, letter FROM classes WHERE id = $1")
-            .bind(class_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, organization_id, academic_year_id, grade, letter FROM classes WHERE id = $1", class_id).await
     }
 
     async fn classes_led_by(&self, teacher: AccountId, academic_year_id: i64) -> StoreResult<Vec<i64>> {
@@ -251,15 +228,10 @@ impl crate::PeopleStore for Backend {
     }
 
     async fn class_history(&self, student: AccountId) -> StoreResult<Vec<crate::ClassMembershipRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT cs.id, cs.class_id, c.grade, c.letter, y.name AS year_name, cs.from_date, cs.to_date \
+        fetch_all_by(&self.pool, "SELECT cs.id, cs.class_id, c.grade, c.letter, y.name AS year_name, cs.from_date, cs.to_date \
              FROM class_students cs JOIN classes c ON c.id = cs.class_id \
              JOIN academic_years y ON y.id = c.academic_year_id \
-             WHERE cs.student_account_id = $1 ORDER BY cs.from_date DESC, cs.id DESC",
-        )
-        .bind(student)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE cs.student_account_id = $1 ORDER BY cs.from_date DESC, cs.id DESC", student).await
     }
 
     async fn move_student(&self, student: AccountId, class_id: Option<i64>, from: NaiveDate) -> StoreResult<()> {
@@ -288,6 +260,6 @@ impl crate::PeopleStore for Backend {
                 .await
                 .map_err(map_conflict)?;
         }
-        commit_with(tx, &[Changed::new(ChangeSubject::Student(student), ChangeKind::Groups)]).await
+        commit_change(tx, ChangeSubject::Student(student), ChangeKind::Groups).await
     }
 }

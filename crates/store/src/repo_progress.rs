@@ -44,19 +44,14 @@ impl crate::ProgressStore for Backend {
     }
 
     async fn assignment_teachers(&self, assignment_id: i64) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT t.id, TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS name \
+        fetch_all_by(&self.pool, "SELECT t.id, TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS name \
              FROM accounts t JOIN persons p ON p.id = t.person_id \
              WHERE t.id IN (SELECT sgt.teacher_account_id FROM subject_group_teachers sgt \
                     JOIN lessons l ON l.subject_group_id = sgt.subject_group_id \
                     JOIN assignments a ON a.lesson_id = l.id WHERE a.id = $1) \
                 OR t.id IN (SELECT l.teacher_account_id FROM lessons l \
                     JOIN assignments a ON a.lesson_id = l.id WHERE a.id = $1) \
-             ORDER BY p.last_name, p.first_name, t.id",
-        )
-        .bind(assignment_id)
-        .fetch_all(&self.pool)
-        .await?)
+             ORDER BY p.last_name, p.first_name, t.id", assignment_id).await
     }
 
     async fn student_final_marks(&self, student: AccountId, academic_year_id: i64) -> StoreResult<Vec<crate::StudentFinalMarkRecord>> {

@@ -3,13 +3,8 @@
 #[async_trait]
 impl crate::ProtectionStore for Backend {
     async fn throttle(&self, scope: &str) -> StoreResult<Option<crate::ThrottleRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT scope, failures, window_start, lockouts, locked_until, updated_at \
-             FROM login_throttles WHERE scope = $1",
-        )
-        .bind(scope)
-        .fetch_optional(&self.pool)
-        .await?)
+        fetch_optional_by(&self.pool, "SELECT scope, failures, window_start, lockouts, locked_until, updated_at \
+             FROM login_throttles WHERE scope = $1", scope).await
     }
 
     async fn count_failure(
@@ -103,15 +98,10 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn reset_token(&self, token_hash: &[u8]) -> StoreResult<Option<crate::ResetTokenRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT t.id, t.account_id, a.organization_id, a.login, a.display_name, \
+        fetch_optional_by(&self.pool, "SELECT t.id, t.account_id, a.organization_id, a.login, a.display_name, \
              a.active AS account_active, t.created_at, t.expires_at, t.used_at \
              FROM password_reset_tokens t JOIN accounts a ON a.id = t.account_id \
-             WHERE t.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?)
+             WHERE t.token_hash = $1", token_hash).await
     }
 
     async fn spend_reset_token(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<AccountId>> {
@@ -168,7 +158,7 @@ impl crate::ProtectionStore for Backend {
             .bind(account)
             .execute(&mut *tx)
             .await?;
-        commit_with(tx, &[Changed::new(ChangeSubject::Account(account), ChangeKind::Standing)]).await?;
+        commit_change(tx, ChangeSubject::Account(account), ChangeKind::Standing).await?;
         Ok(done.rows_affected())
     }
 

@@ -41,20 +41,14 @@ impl crate::ResourceStore for Backend {
     }
 
     async fn resource(&self, id: i64) -> StoreResult<Option<crate::ResourceRecord>> {
-        Ok(sqlx::query_as(concat!(resource_select!(), "WHERE r.id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, concat!(resource_select!(), "WHERE r.id = $1"), id).await
     }
 
     async fn resources(&self, organization: OrganizationId) -> StoreResult<Vec<crate::ResourceRecord>> {
-        Ok(sqlx::query_as(concat!(
+        fetch_all_by(&self.pool, concat!(
             resource_select!(),
             "WHERE r.organization_id = $1 ORDER BY r.posted_at DESC, r.id DESC"
-        ))
-        .bind(organization)
-        .fetch_all(&self.pool)
-        .await?)
+        ), organization).await
     }
 
     async fn group_choices(
@@ -81,10 +75,7 @@ impl crate::ResourceStore for Backend {
     }
 
     async fn group_class(&self, group: i64) -> StoreResult<Option<(i64, i64)>> {
-        Ok(sqlx::query_as("SELECT organization_id, class_id FROM subject_groups WHERE id = $1")
-            .bind(group)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT organization_id, class_id FROM subject_groups WHERE id = $1", group).await
     }
 
     async fn class_organization(&self, class: i64) -> StoreResult<Option<i64>> {

@@ -11,47 +11,59 @@ macro_rules! setup_class_select {
     };
 }
 
+macro_rules! subgroup_select {
+    () => {
+        "SELECT s.id, s.class_id, s.name, \
+         (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students FROM subgroups s "
+    };
+}
+
 /// The organization of an academic year.
 const YEAR_ORGANIZATION: &str = "SELECT organization_id FROM academic_years WHERE id = $1";
 /// The class of a subgroup.
 const SUBGROUP_CLASS: &str = "SELECT class_id FROM subgroups WHERE id = $1";
+const CLASS_TEACHER: &str = "INSERT INTO class_teachers (class_id, teacher_account_id) VALUES ($1, $2)";
+const SUBGROUP_STUDENT: &str = "INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)";
+
+/// A statement binding an owner's id, a name and a span of days (`$1` to `$4`) that returns an id.
+fn named_span<'q>(sql: &'static str, owner: i64, name: &'q str, start: NaiveDate, end: NaiveDate) -> ScalarQuery<'q, i64> {
+    sqlx::query_scalar(sql).bind(owner).bind(name).bind(start).bind(end)
+}
+
+/// Inserts one row `($1, $2)` for each member of an owner (a class teacher, subgroup students).
+async fn insert_members(tx: &mut Tx, sql: &'static str, owner: i64, members: impl IntoIterator<Item = i64>) -> StoreResult<()> {
+    for member in members {
+        sqlx::query(sql).bind(owner).bind(member).execute(&mut **tx).await.map_err(map_conflict)?;
+    }
+    Ok(())
+}
+
+/// Commits a change of a year's calendar, telling the year's organization.
+async fn commit_calendar(mut tx: Tx, year_id: i64) -> StoreResult<()> {
+    let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
+    commit_with(tx, &changed).await
+}
+
+/// Commits a change of a class's groups.
+async fn commit_groups(tx: Tx, class_id: i64) -> StoreResult<()> {
+    commit_change(tx, ChangeSubject::Class(class_id), ChangeKind::Groups).await
+}
 
 #[async_trait]
 impl crate::SchoolSetupStore for Backend {
     async fn year(&self, id: i64) -> StoreResult<Option<AcademicYearRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, organization_id, name, start_date, end_date FROM academic_years WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        fetch_optional_by(&self.pool, "SELECT id, organization_id, name, start_date, end_date FROM academic_years WHERE id = $1", id).await
     }
 
     async fn create_year(&self, organization_id: OrganizationId, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO academic_years (organization_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(organization_id)
-        .bind(name)
-        .bind(start)
-        .bind(end)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Organization(organization_id), ChangeKind::Calendar)];
-        commit_with(tx, &changed).await?;
-        Ok(id)
+        const SQL: &str = "INSERT INTO academic_years (organization_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id";
+        let insert = named_span(SQL, organization_id, name, start, end);
+        insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Calendar).await
     }
 
     async fn year_periods(&self, year_id: i64) -> StoreResult<Vec<PeriodRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, academic_year_id, kind, number, name, grade_from, grade_to, start_date, end_date \
-             FROM periods WHERE academic_year_id = $1 ORDER BY grade_from, grade_to, start_date, number",
-        )
-        .bind(year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, academic_year_id, kind, number, name, grade_from, grade_to, start_date, end_date \
+             FROM periods WHERE academic_year_id = $1 ORDER BY grade_from, grade_to, start_date, number", year_id).await
     }
 
     async fn add_periods(&self, year_id: i64, periods: &[crate::NewPeriod]) -> StoreResult<()> {
@@ -73,8 +85,7 @@ impl crate::SchoolSetupStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        commit_calendar(tx, year_id).await?;
         Ok(())
     }
 
@@ -86,35 +97,20 @@ impl crate::SchoolSetupStore for Backend {
             .bind(grade_to)
             .execute(&mut *tx)
             .await?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        commit_calendar(tx, year_id).await?;
         Ok(done.rows_affected())
     }
 
     async fn holidays(&self, year_id: i64) -> StoreResult<Vec<crate::HolidayRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, academic_year_id, name, start_date, end_date FROM holidays WHERE academic_year_id = $1 \
-             ORDER BY start_date, id",
-        )
-        .bind(year_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, academic_year_id, name, start_date, end_date FROM holidays WHERE academic_year_id = $1 \
+             ORDER BY start_date, id", year_id).await
     }
 
     async fn add_holiday(&self, year_id: i64, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO holidays (academic_year_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(year_id)
-        .bind(name)
-        .bind(start)
-        .bind(end)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        const SQL: &str = "INSERT INTO holidays (academic_year_id, name, start_date, end_date) VALUES ($1, $2, $3, $4) RETURNING id";
+        let id = named_span(SQL, year_id, name, start, end).fetch_one(&mut *tx).await.map_err(map_conflict)?;
+        commit_calendar(tx, year_id).await?;
         Ok(id)
     }
 
@@ -125,24 +121,15 @@ impl crate::SchoolSetupStore for Backend {
             .bind(holiday_id)
             .execute(&mut *tx)
             .await?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, year_id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
+        commit_calendar(tx, year_id).await?;
         Ok(done.rows_affected() == 1)
     }
 
     async fn update_year(&self, id: i64, name: &str, start: NaiveDate, end: NaiveDate) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE academic_years SET name = $2, start_date = $3, end_date = $4 WHERE id = $1")
-            .bind(id)
-            .bind(name)
-            .bind(start)
-            .bind(end)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_conflict)?;
-        let changed = outbox_subjects(&mut tx, YEAR_ORGANIZATION, id, ChangeSubject::Organization, ChangeKind::Calendar).await?;
-        commit_with(tx, &changed).await?;
-        Ok(())
+        const SQL: &str = "UPDATE academic_years SET name = $2, start_date = $3, end_date = $4 WHERE id = $1 RETURNING id";
+        named_span(SQL, id, name, start, end).fetch_optional(&mut *tx).await.map_err(map_conflict)?;
+        commit_calendar(tx, id).await
     }
 
     async fn year_outside(&self, year_id: i64, start: NaiveDate, end: NaiveDate) -> StoreResult<crate::YearOutside> {
@@ -165,12 +152,12 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn classes(&self, year_id: i64) -> StoreResult<Vec<crate::ClassRecord>> {
         const SQL: &str = concat!(setup_class_select!(), "WHERE c.academic_year_id = $1 ORDER BY c.grade, c.letter, c.id");
-        Ok(sqlx::query_as(SQL).bind(year_id).fetch_all(&self.pool).await?)
+        fetch_all_by(&self.pool, SQL, year_id).await
     }
 
     async fn class(&self, id: i64) -> StoreResult<Option<crate::ClassRecord>> {
         const SQL: &str = concat!(setup_class_select!(), "WHERE c.id = $1");
-        Ok(sqlx::query_as(SQL).bind(id).fetch_optional(&self.pool).await?)
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn create_class(&self, organization_id: OrganizationId, year_id: i64, f: &crate::ClassFields) -> StoreResult<i64> {
@@ -189,16 +176,8 @@ impl crate::SchoolSetupStore for Backend {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        if let Some(teacher) = f.teacher_account_id {
-            sqlx::query("INSERT INTO class_teachers (class_id, teacher_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(teacher)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
-        let changed = [Changed::new(ChangeSubject::Class(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        insert_members(&mut tx, CLASS_TEACHER, id, f.teacher_account_id).await?;
+        commit_groups(tx, id).await?;
         Ok(id)
     }
 
@@ -220,28 +199,15 @@ impl crate::SchoolSetupStore for Backend {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if let Some(teacher) = f.teacher_account_id {
-            sqlx::query("INSERT INTO class_teachers (class_id, teacher_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(teacher)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
-        let changed = [Changed::new(ChangeSubject::Class(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        insert_members(&mut tx, CLASS_TEACHER, id, f.teacher_account_id).await?;
+        commit_groups(tx, id).await?;
         Ok(())
     }
 
     async fn school_teachers(&self, organization_id: OrganizationId) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id, a.display_name AS name FROM accounts a \
+        fetch_all_by(&self.pool, "SELECT a.id, a.display_name AS name FROM accounts a \
              JOIN account_roles r ON r.account_id = a.id AND r.role = 'teacher' \
-             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY a.display_name, a.id",
-        )
-        .bind(organization_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE a.organization_id = $1 AND a.active = TRUE ORDER BY a.display_name, a.id", organization_id).await
     }
 
     async fn class_members(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<NamedRecord>> {
@@ -257,14 +223,8 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn subgroups(&self, class_id: i64) -> StoreResult<Vec<crate::SubgroupRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.class_id, s.name, \
-             (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students \
-             FROM subgroups s WHERE s.class_id = $1 ORDER BY s.name, s.id",
-        )
-        .bind(class_id)
-        .fetch_all(&self.pool)
-        .await?)
+        const SQL: &str = concat!(subgroup_select!(), "WHERE s.class_id = $1 ORDER BY s.name, s.id");
+        fetch_all_by(&self.pool, SQL, class_id).await
     }
 
     async fn create_subgroup(&self, class_id: i64, name: &str, students: &[i64]) -> StoreResult<i64> {
@@ -275,28 +235,14 @@ impl crate::SchoolSetupStore for Backend {
             .fetch_one(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        for student in students {
-            sqlx::query("INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(student)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
-        let changed = [Changed::new(ChangeSubject::Class(class_id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        insert_members(&mut tx, SUBGROUP_STUDENT, id, students.iter().copied()).await?;
+        commit_groups(tx, class_id).await?;
         Ok(id)
     }
 
     async fn subgroup(&self, id: i64) -> StoreResult<Option<crate::SubgroupRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.class_id, s.name, \
-             (SELECT COUNT(*) FROM subgroup_students ss WHERE ss.subgroup_id = s.id) AS students \
-             FROM subgroups s WHERE s.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        const SQL: &str = concat!(subgroup_select!(), "WHERE s.id = $1");
+        fetch_optional_by(&self.pool, SQL, id).await
     }
 
     async fn subgroup_students(&self, id: i64) -> StoreResult<Vec<i64>> {
@@ -320,14 +266,7 @@ impl crate::SchoolSetupStore for Backend {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        for student in students {
-            sqlx::query("INSERT INTO subgroup_students (subgroup_id, student_account_id) VALUES ($1, $2)")
-                .bind(id)
-                .bind(student)
-                .execute(&mut *tx)
-                .await
-                .map_err(map_conflict)?;
-        }
+        insert_members(&mut tx, SUBGROUP_STUDENT, id, students.iter().copied()).await?;
         rename_groups(&mut tx, "UPDATE subject_groups SET name = $2 WHERE id = $1 AND subgroup_id = $3", id, group_names).await?;
         let changed = outbox_subjects(&mut tx, SUBGROUP_CLASS, id, ChangeSubject::Class, ChangeKind::Groups).await?;
         commit_with(tx, &changed).await?;
@@ -396,8 +335,7 @@ impl crate::SchoolSetupStore for Backend {
             .execute(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        let changed = [Changed::new(ChangeSubject::Class(id), ChangeKind::Groups)];
-        commit_with(tx, &changed).await?;
+        commit_groups(tx, id).await?;
         Ok(done.rows_affected() == 1)
     }
 }

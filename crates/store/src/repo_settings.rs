@@ -74,14 +74,9 @@ macro_rules! bind_audit_log {
 #[async_trait]
 impl crate::SettingsStore for Backend {
     async fn personal_settings(&self, account: AccountId) -> StoreResult<Option<crate::PersonalSettingsRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT a.id AS account_id, a.organization_id, a.login, p.last_name, p.first_name, p.middle_name, \
+        fetch_optional_by(&self.pool, "SELECT a.id AS account_id, a.organization_id, a.login, p.last_name, p.first_name, p.middle_name, \
              a.display_name, a.email, a.phone, a.preferred_channel, a.signature_cert_url, a.must_change_password \
-             FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1",
-        )
-        .bind(account)
-        .fetch_optional(&self.pool)
-        .await?)
+             FROM accounts a JOIN persons p ON p.id = a.person_id WHERE a.id = $1", account).await
     }
 
     async fn update_personal_settings(&self, account: AccountId, u: &crate::PersonalSettingsUpdate) -> StoreResult<bool> {

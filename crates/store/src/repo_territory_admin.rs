@@ -1,5 +1,29 @@
 // Region administration: the SQL of [`crate::TerritoryAdminStore`], included into each engine by `repo.rs`.
 
+/// Binds the school-card fields in their column order, after what `q` has bound already.
+fn bind_organization<'q>(q: ScalarQuery<'q, i64>, f: &'q crate::OrganizationFields) -> ScalarQuery<'q, i64> {
+    q.bind(f.settlement_id)
+        .bind(f.kind.map(|k| k.code()).unwrap_or_default())
+        .bind(&f.short_name)
+        .bind(&f.full_name)
+        .bind(&f.name_norm)
+        .bind(f.authority_id)
+        .bind(&f.inn)
+        .bind(&f.ogrn)
+        .bind(&f.post_address)
+        .bind(&f.juridical_address)
+        .bind(&f.phones)
+        .bind(&f.fax)
+        .bind(&f.email)
+        .bind(&f.web)
+        .bind(&f.director)
+        .bind(&f.principal_uvr)
+        .bind(&f.principal_ahc)
+        .bind(&f.principal_it)
+        .bind(&f.about)
+        .bind(f.founding_date)
+}
+
 #[async_trait]
 impl crate::TerritoryAdminStore for Backend {
     async fn organization_region(&self, organization: OrganizationId) -> StoreResult<Option<i64>> {
@@ -13,31 +37,18 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn territory_rows(&self, region_id: i64) -> StoreResult<Vec<crate::TerritoryRow>> {
-        Ok(sqlx::query_as(
-            "SELECT m.id AS municipality_id, m.name AS municipality_name, s.id AS settlement_id, \
+        fetch_all_by(&self.pool, "SELECT m.id AS municipality_id, m.name AS municipality_name, s.id AS settlement_id, \
              s.name AS settlement_name FROM municipalities m LEFT JOIN settlements s ON s.municipality_id = m.id \
-             WHERE m.region_id = $1 ORDER BY m.name, m.id, s.name, s.id",
-        )
-        .bind(region_id)
-        .fetch_all(&self.pool)
-        .await?)
+             WHERE m.region_id = $1 ORDER BY m.name, m.id, s.name, s.id", region_id).await
     }
 
     async fn territory_municipality(&self, id: i64) -> StoreResult<Option<crate::MunicipalityRecord>> {
-        Ok(sqlx::query_as("SELECT id, region_id, name FROM municipalities WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        fetch_optional_by(&self.pool, "SELECT id, region_id, name FROM municipalities WHERE id = $1", id).await
     }
 
     async fn territory_settlement(&self, id: i64) -> StoreResult<Option<crate::SettlementRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.municipality_id, m.name AS municipality_name, m.region_id, s.name \
-             FROM settlements s JOIN municipalities m ON m.id = s.municipality_id WHERE s.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?)
+        fetch_optional_by(&self.pool, "SELECT s.id, s.municipality_id, m.name AS municipality_name, m.region_id, s.name \
+             FROM settlements s JOIN municipalities m ON m.id = s.municipality_id WHERE s.id = $1", id).await
     }
 
     async fn create_municipality(&self, region_id: i64, name: &str) -> StoreResult<i64> {
@@ -104,12 +115,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn settlement_organization_names(&self, settlement_id: i64) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
-            "SELECT id, short_name AS name FROM organizations WHERE settlement_id = $1 ORDER BY id",
-        )
-        .bind(settlement_id)
-        .fetch_all(&self.pool)
-        .await?)
+        fetch_all_by(&self.pool, "SELECT id, short_name AS name FROM organizations WHERE settlement_id = $1 ORDER BY id", settlement_id).await
     }
 
     async fn organization_active(&self, id: OrganizationId) -> StoreResult<Option<bool>> {
@@ -120,70 +126,26 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn create_organization(&self, f: &crate::OrganizationFields) -> StoreResult<i64> {
-        sqlx::query_scalar(
+        let insert = sqlx::query_scalar(
             "INSERT INTO organizations (settlement_id, kind, short_name, full_name, name_norm, authority_id, inn, \
              ogrn, post_address, juridical_address, phones, fax, email, web, director, principal_uvr, principal_ahc, \
              principal_it, about, founding_date, active) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, TRUE) \
              RETURNING id",
-        )
-        .bind(f.settlement_id)
-        .bind(f.kind.map(|k| k.code()).unwrap_or_default())
-        .bind(&f.short_name)
-        .bind(&f.full_name)
-        .bind(&f.name_norm)
-        .bind(f.authority_id)
-        .bind(&f.inn)
-        .bind(&f.ogrn)
-        .bind(&f.post_address)
-        .bind(&f.juridical_address)
-        .bind(&f.phones)
-        .bind(&f.fax)
-        .bind(&f.email)
-        .bind(&f.web)
-        .bind(&f.director)
-        .bind(&f.principal_uvr)
-        .bind(&f.principal_ahc)
-        .bind(&f.principal_it)
-        .bind(&f.about)
-        .bind(f.founding_date)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(map_conflict)
+        );
+        bind_organization(insert, f).fetch_one(&self.pool).await.map_err(map_conflict)
     }
 
     async fn update_organization(&self, id: OrganizationId, f: &crate::OrganizationFields) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let update = sqlx::query_scalar(
             "UPDATE organizations SET settlement_id = $2, kind = $3, short_name = $4, full_name = $5, name_norm = $6, \
              authority_id = $7, inn = $8, ogrn = $9, post_address = $10, juridical_address = $11, phones = $12, \
              fax = $13, email = $14, web = $15, director = $16, principal_uvr = $17, principal_ahc = $18, \
-             principal_it = $19, about = $20, founding_date = $21 WHERE id = $1",
+             principal_it = $19, about = $20, founding_date = $21 WHERE id = $1 RETURNING id",
         )
-        .bind(id)
-        .bind(f.settlement_id)
-        .bind(f.kind.map(|k| k.code()).unwrap_or_default())
-        .bind(&f.short_name)
-        .bind(&f.full_name)
-        .bind(&f.name_norm)
-        .bind(f.authority_id)
-        .bind(&f.inn)
-        .bind(&f.ogrn)
-        .bind(&f.post_address)
-        .bind(&f.juridical_address)
-        .bind(&f.phones)
-        .bind(&f.fax)
-        .bind(&f.email)
-        .bind(&f.web)
-        .bind(&f.director)
-        .bind(&f.principal_uvr)
-        .bind(&f.principal_ahc)
-        .bind(&f.principal_it)
-        .bind(&f.about)
-        .bind(f.founding_date)
-        .execute(&self.pool)
-        .await
-        .map_err(map_conflict)?;
-        Ok(done.rows_affected() > 0)
+        .bind(id);
+        let updated: Option<i64> = bind_organization(update, f).fetch_optional(&self.pool).await.map_err(map_conflict)?;
+        Ok(updated.is_some())
     }
 
     async fn set_organization_active(&self, id: OrganizationId, active: bool) -> StoreResult<bool> {

@@ -2,15 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sgo_store::testing::TestStore;
-use sgo_store::{Engine, NewAnnouncement, NewResource, Store, Value};
+use sgo_store::{Engine, NewAnnouncement, NewResource, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Territory, rows};
-
-fn noon(day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap()
-}
+use sgo_testkit::fixtures::{Member, Territory, classes, members, noon, rows, school_year};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -22,100 +18,13 @@ async fn fixture(s: &dyn Store) {
     let now = noon(1);
     Territory::standard().school(10, "Школа").insert(s).await;
     let people = [
-        (100i64, "Петрова", "Анна", "Ивановна"),
-        (101, "Смирнов", "Олег", ""),
-        (102, "Кедрова", "Марина", ""),
+        Member::new(100, 10, "Петрова", "Анна").middle("Ивановна"),
+        Member::new(101, 10, "Смирнов", "Олег"),
+        Member::new(102, 10, "Кедрова", "Марина"),
     ];
-    rows(
-        s,
-        "persons",
-        &["id", "last_name", "first_name", "middle_name", "created_at"],
-        people
-            .iter()
-            .map(|(id, l, f, m)| {
-                vec![
-                    (*id).into(),
-                    (*l).into(),
-                    (*f).into(),
-                    (*m).into(),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await;
-    rows(
-        s,
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "must_change_password",
-            "created_at",
-        ],
-        people
-            .iter()
-            .map(|(id, l, f, _)| {
-                let login = format!("{l}{f}");
-                vec![
-                    (*id).into(),
-                    (*id).into(),
-                    10i64.into(),
-                    login.clone().into(),
-                    login.to_lowercase().into(),
-                    format!("{l} {f}").into(),
-                    Value::Bool(false),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await;
-    rows(
-        s,
-        "academic_years",
-        &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![vec![
-            1i64.into(),
-            10i64.into(),
-            "2026/2027".into(),
-            NaiveDate::from_ymd_opt(2026, 9, 1).unwrap().into(),
-            NaiveDate::from_ymd_opt(2027, 5, 31).unwrap().into(),
-        ]],
-    )
-    .await;
-    rows(
-        s,
-        "classes",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "grade",
-            "letter",
-        ],
-        vec![
-            vec![
-                20i64.into(),
-                10i64.into(),
-                1i64.into(),
-                5i32.into(),
-                "А".into(),
-            ],
-            vec![
-                21i64.into(),
-                10i64.into(),
-                1i64.into(),
-                6i32.into(),
-                "Б".into(),
-            ],
-        ],
-    )
-    .await;
+    members(s, now, &people).await;
+    school_year(s, 1, 10, 2026).await;
+    classes(s, 10, 1, &[(20, 5, "А"), (21, 6, "Б")]).await;
     rows(
         s,
         "class_teachers",

@@ -8,7 +8,7 @@ use sgo_core::files::FileOwner;
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewFile, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::Territory;
+use sgo_testkit::fixtures::{Member, Territory, members};
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap()
@@ -18,50 +18,15 @@ fn noon() -> DateTime<Utc> {
 async fn fixture(s: &dyn Store) {
     let now = noon();
     Territory::standard().school(10, "Школа").insert(s).await;
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "created_at"],
-        vec![
-            vec![100i64.into(), "Петрова".into(), "Анна".into(), now.into()],
-            vec![101i64.into(), "Иванов".into(), "Иван".into(), now.into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "created_at",
-        ],
-        vec![
-            vec![
-                100i64.into(),
-                100i64.into(),
-                10i64.into(),
-                "a".into(),
-                "a".into(),
-                "Петрова А.".into(),
-                now.into(),
-            ],
-            vec![
-                101i64.into(),
-                101i64.into(),
-                10i64.into(),
-                "b".into(),
-                "b".into(),
-                "Иванов И.".into(),
-                now.into(),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
+    let people = [
+        Member::new(100, 10, "Петрова", "Анна")
+            .login("a")
+            .display("Петрова А."),
+        Member::new(101, 10, "Иванов", "Иван")
+            .login("b")
+            .display("Иванов И."),
+    ];
+    members(s, now, &people).await;
 }
 
 fn new_file(key: &str, guid: &str, name: &str, by: i64, at: DateTime<Utc>) -> NewFile {

@@ -2,24 +2,15 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use sgo_core::{OrganizationKind, Role};
 use sgo_store::testing::TestStore;
 use sgo_store::{AuditLogEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Organization, Territory};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn t(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap()
-}
-
-fn ts(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
-}
+use sgo_testkit::fixtures::{
+    Member, Organization, Territory, assignments, class_9a, class_students, date as d, lessons,
+    members, noon_on as ts, periods, rows, school_year, time as t,
+};
 
 /// Ids: school 10; student 100 (class 9А, subgroup 1), student 101 (9А, subgroup 2), parent 200
 /// of 100, teacher 300. Lessons on 2026-11-16 (Mon): 1000 Алгебра, 1001 Английский/1 подгруппа,
@@ -46,284 +37,63 @@ async fn fixture(s: &dyn Store) {
         ))
         .insert(s)
         .await;
-    let person =
-        |id: i64, last: &str, first: &str| vec![id.into(), last.into(), first.into(), now.into()];
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "created_at"],
-        vec![
-            person(100, "Иванов", "Иван"),
-            person(101, "Петров", "Пётр"),
-            person(200, "Иванова", "Мария"),
-            person(300, "Смирнова", "Анна"),
-        ],
-    )
-    .await
-    .unwrap();
-    let account = |id: i64, login: &str, hash: Option<String>| {
-        vec![
-            id.into(),
-            id.into(),
-            10i64.into(),
-            login.into(),
-            sgo_core::text::normalise(login).into(),
-            format!("Учётная запись {id}").into(),
-            Value::Text(hash),
-            Value::Bytes(Some(vec![1, 2, 3])),
-            now.into(),
-        ]
+    let member = |id: i64, last: &str, first: &str, login: &str, role: &'static str| {
+        Member::new(id, 10, last, first)
+            .login(login)
+            .display(&format!("Учётная запись {id}"))
+            .password(None, Some(vec![1, 2, 3]))
+            .role(role)
     };
-    s.bulk_insert(
-        "accounts",
+    let people = [
+        member(100, "Иванов", "Иван", "ИвановИ", "student")
+            .password(Some("$argon2id$x"), Some(vec![1, 2, 3])),
+        member(101, "Петров", "Пётр", "ПетровП", "student"),
+        member(200, "Иванова", "Мария", "ИвановаМ", "parent").parent_of(100),
+        member(300, "Смирнова", "Анна", "СмирноваА", "teacher").role("parent"),
+    ];
+    members(s, now, &people).await;
+    school_year(s, 20, 10, 2026).await;
+    periods(
+        s,
+        20,
         &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "password_hash",
-            "legacy_verifier",
-            "created_at",
-        ],
-        vec![
-            account(100, "ИвановИ", Some("$argon2id$x".into())),
-            account(101, "ПетровП", None),
-            account(200, "ИвановаМ", None),
-            account(300, "СмирноваА", None),
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "account_roles",
-        &["account_id", "role"],
-        vec![
-            vec![100i64.into(), "student".into()],
-            vec![101i64.into(), "student".into()],
-            vec![200i64.into(), "parent".into()],
-            vec![300i64.into(), "teacher".into()],
-            vec![300i64.into(), "parent".into()],
+            (
+                21,
+                "quarter",
+                2,
+                "2 четверть",
+                1..=9,
+                d(2026, 11, 5),
+                d(2026, 12, 28),
+            ),
+            (
+                22,
+                "half_year",
+                1,
+                "1 полугодие",
+                10..=11,
+                d(2026, 9, 1),
+                d(2026, 12, 28),
+            ),
         ],
     )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "parent_students",
-        &["parent_account_id", "student_account_id"],
-        vec![vec![200i64.into(), 100i64.into()]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "academic_years",
-        &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![vec![
-            20i64.into(),
-            10i64.into(),
-            "2026/2027".into(),
-            d(2026, 9, 1).into(),
-            d(2027, 5, 31).into(),
-        ]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "periods",
-        &[
-            "id",
-            "academic_year_id",
-            "kind",
-            "number",
-            "name",
-            "grade_from",
-            "grade_to",
-            "start_date",
-            "end_date",
-        ],
-        vec![
-            vec![
-                21i64.into(),
-                20i64.into(),
-                "quarter".into(),
-                2i32.into(),
-                "2 четверть".into(),
-                1i32.into(),
-                9i32.into(),
-                d(2026, 11, 5).into(),
-                d(2026, 12, 28).into(),
-            ],
-            vec![
-                22i64.into(),
-                20i64.into(),
-                "half_year".into(),
-                1i32.into(),
-                "1 полугодие".into(),
-                10i32.into(),
-                11i32.into(),
-                d(2026, 9, 1).into(),
-                d(2026, 12, 28).into(),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "classes",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "grade",
-            "letter",
-        ],
-        vec![vec![
-            30i64.into(),
-            10i64.into(),
-            20i64.into(),
-            9i32.into(),
-            "А".into(),
-        ]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![
-            vec![
-                31i64.into(),
-                30i64.into(),
-                100i64.into(),
-                d(2026, 9, 1).into(),
-                Value::Date(None),
-            ],
-            vec![
-                32i64.into(),
-                30i64.into(),
-                101i64.into(),
-                d(2026, 9, 1).into(),
-                Value::Date(None),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "subgroups",
-        &["id", "class_id", "name"],
-        vec![
-            vec![40i64.into(), 30i64.into(), "1 подгруппа".into()],
-            vec![41i64.into(), 30i64.into(), "2 подгруппа".into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "subgroup_students",
-        &["subgroup_id", "student_account_id"],
-        vec![
-            vec![40i64.into(), 100i64.into()],
-            vec![41i64.into(), 101i64.into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "subjects",
-        &["id", "organization_id", "name"],
-        vec![
-            vec![50i64.into(), 10i64.into(), "Алгебра".into()],
-            vec![51i64.into(), 10i64.into(), "Английский язык".into()],
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "subject_groups",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "class_id",
-            "subgroup_id",
-            "subject_id",
-            "name",
-        ],
-        vec![
-            vec![
-                60i64.into(),
-                10i64.into(),
-                20i64.into(),
-                30i64.into(),
-                Value::Int(None),
-                50i64.into(),
-                "9А/Алгебра".into(),
-            ],
-            vec![
-                61i64.into(),
-                10i64.into(),
-                20i64.into(),
-                30i64.into(),
-                40i64.into(),
-                51i64.into(),
-                "9А/Английский язык/1".into(),
-            ],
-            vec![
-                62i64.into(),
-                10i64.into(),
-                20i64.into(),
-                30i64.into(),
-                41i64.into(),
-                51i64.into(),
-                "9А/Английский язык/2".into(),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
+    .await;
+    class_9a(s).await;
     let lesson = |id: i64, group: i64, day: NaiveDate, n: i32| {
-        vec![
-            id.into(),
-            group.into(),
-            day.into(),
-            1i32.into(),
-            n.into(),
-            t(8, 30).into(),
-            t(9, 15).into(),
-            "204".into(),
-            300i64.into(),
-        ]
+        (id, group, day, n, (t(8, 30), t(9, 15)), "204", 300)
     };
-    s.bulk_insert(
-        "lessons",
+    lessons(
+        s,
         &[
-            "id",
-            "subject_group_id",
-            "date",
-            "shift",
-            "number",
-            "start_time",
-            "end_time",
-            "room",
-            "teacher_account_id",
-        ],
-        vec![
             lesson(1000, 60, d(2026, 11, 16), 1),
             lesson(1001, 61, d(2026, 11, 16), 2),
             lesson(1002, 62, d(2026, 11, 16), 2),
             lesson(1003, 60, d(2026, 11, 23), 1),
         ],
     )
-    .await
-    .unwrap();
-    s.bulk_insert(
+    .await;
+    rows(
+        s,
         "assignment_types",
         &[
             "id",
@@ -355,42 +125,17 @@ async fn fixture(s: &dyn Store) {
             ],
         ],
     )
-    .await
-    .unwrap();
-    let assignment = |id: i64, lesson: i64, due: NaiveDate, mandatory: bool| {
-        vec![
-            id.into(),
-            lesson.into(),
-            70i64.into(),
-            format!("Работа {id}").into(),
-            30i32.into(),
-            due.into(),
-            mandatory.into(),
-            now.into(),
-        ]
-    };
-    s.bulk_insert(
-        "assignments",
-        &[
-            "id",
-            "lesson_id",
-            "type_id",
-            "title",
-            "weight",
-            "due_date",
-            "mandatory",
-            "created_at",
-        ],
-        vec![
-            assignment(80, 1000, d(2026, 11, 16), true),
-            assignment(81, 1000, d(2026, 11, 17), true),
-            assignment(82, 1001, d(2026, 11, 16), true),
-            assignment(83, 1003, d(2026, 11, 23), true),
-        ],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
+    .await;
+    let assignment = |id: i64, lesson: i64, due: NaiveDate| (id, lesson, "", 30, due, true);
+    let work = [
+        assignment(80, 1000, d(2026, 11, 16)),
+        assignment(81, 1000, d(2026, 11, 17)),
+        assignment(82, 1001, d(2026, 11, 16)),
+        assignment(83, 1003, d(2026, 11, 23)),
+    ];
+    assignments(s, now, &work).await;
+    rows(
+        s,
         "marks",
         &[
             "id",
@@ -425,15 +170,14 @@ async fn fixture(s: &dyn Store) {
             ],
         ],
     )
-    .await
-    .unwrap();
-    s.bulk_insert(
+    .await;
+    rows(
+        s,
         "attendance",
         &["lesson_id", "student_account_id", "code", "set_at"],
         vec![vec![1000i64.into(), 101i64.into(), "Б".into(), now.into()]],
     )
-    .await
-    .unwrap();
+    .await;
     s.finish_bulk_load().await.unwrap();
 }
 
@@ -682,25 +426,7 @@ async fn contract(engine: Engine) {
     );
 
     // Moving the student out of the class ends their diary there, and keeps the history.
-    s.bulk_insert(
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![vec![
-            33i64.into(),
-            30i64.into(),
-            101i64.into(),
-            d(2026, 9, 1).into(),
-            d(2026, 11, 20).into(),
-        ]],
-    )
-    .await
-    .unwrap();
+    class_students(s, &[(33, 30, 101, d(2026, 9, 1), Some(d(2026, 11, 20)))]).await;
 
     // Audit.
     let entry = AuditLogEntry {

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::Duration;
 use sgo_core::Role;
 use sgo_store::testing::TestStore;
 use sgo_store::{
@@ -10,15 +10,9 @@ use sgo_store::{
     ImportOutcome, ImportPlan, NewImportBatch, Store,
 };
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Organization, Territory};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn ts(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
-}
+use sgo_testkit::fixtures::{
+    Member, Organization, Territory, classes, date as d, members, noon_on as ts, school_year,
+};
 
 const SCHOOL: i64 = 10;
 const ADMIN: i64 = 100;
@@ -36,82 +30,10 @@ async fn fixture(s: &dyn Store) {
         ))
         .insert(s)
         .await;
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "created_at"],
-        vec![vec![
-            ADMIN.into(),
-            "Директорова".into(),
-            "Анна".into(),
-            now.into(),
-        ]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "created_at",
-        ],
-        vec![vec![
-            ADMIN.into(),
-            ADMIN.into(),
-            SCHOOL.into(),
-            "Admin".into(),
-            "admin".into(),
-            "Директорова Анна".into(),
-            now.into(),
-        ]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "academic_years",
-        &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![vec![
-            20i64.into(),
-            SCHOOL.into(),
-            "2026/2027".into(),
-            d(2026, 9, 1).into(),
-            d(2027, 5, 31).into(),
-        ]],
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "classes",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "grade",
-            "letter",
-        ],
-        vec![
-            vec![
-                30i64.into(),
-                SCHOOL.into(),
-                20i64.into(),
-                5i32.into(),
-                "А".into(),
-            ],
-            vec![
-                31i64.into(),
-                SCHOOL.into(),
-                20i64.into(),
-                5i32.into(),
-                "Б".into(),
-            ],
-        ],
-    )
-    .await
-    .unwrap();
+    let admin = Member::new(ADMIN, SCHOOL, "Директорова", "Анна").login("Admin");
+    members(s, now, &[admin]).await;
+    school_year(s, 20, SCHOOL, 2026).await;
+    classes(s, SCHOOL, 20, &[(30, 5, "А"), (31, 5, "Б")]).await;
     s.finish_bulk_load().await.unwrap();
 }
 

@@ -2,16 +2,14 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use sgo_core::Role;
 use sgo_store::testing::TestStore;
-use sgo_store::{AccountFields, Engine, NewPersonAccount, PersonFields, Store, StoreError, Value};
+use sgo_store::{AccountFields, Engine, NewPersonAccount, PersonFields, Store, StoreError};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Organization, Territory, rows};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use sgo_testkit::fixtures::{
+    Member, Organization, Territory, class_students, classes, date as d, members, rows, school_year,
+};
 
 fn now() -> DateTime<Utc> {
     Utc.from_utc_datetime(&d(2026, 9, 1).and_hms_opt(8, 0, 0).unwrap())
@@ -37,105 +35,21 @@ async fn fixture(s: &dyn Store) {
         ))
         .insert(s)
         .await;
-    let person =
-        |id: i64, last: &str, first: &str| vec![id.into(), last.into(), first.into(), now().into()];
-    rows(
-        s,
-        "persons",
-        &["id", "last_name", "first_name", "created_at"],
-        vec![
-            person(100, "Иванов", "Иван"),
-            person(200, "Иванова", "Мария"),
-            person(300, "Смирнова", "Анна"),
-            person(900, "Чужой", "Пётр"),
-        ],
-    )
-    .await;
-    let account = |id: i64, org: i64, login: &str| {
-        vec![
-            id.into(),
-            id.into(),
-            org.into(),
-            login.into(),
-            sgo_core::text::normalise(login).into(),
-            format!("Учётная запись {id}").into(),
-            now().into(),
-        ]
+    let member = |id: i64, org: i64, last: &str, first: &str, login: &str, role: &'static str| {
+        Member::new(id, org, last, first)
+            .login(login)
+            .display(&format!("Учётная запись {id}"))
+            .role(role)
     };
-    rows(
-        s,
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "created_at",
-        ],
-        vec![
-            account(100, 10, "ИвановИ"),
-            account(200, 10, "ИвановаМ"),
-            account(300, 10, "СмирноваА"),
-            account(900, 11, "ЧужойП"),
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "account_roles",
-        &["account_id", "role"],
-        vec![
-            vec![100i64.into(), "student".into()],
-            vec![200i64.into(), "parent".into()],
-            vec![300i64.into(), "teacher".into()],
-            vec![900i64.into(), "student".into()],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "parent_students",
-        &["parent_account_id", "student_account_id"],
-        vec![vec![200i64.into(), 100i64.into()]],
-    )
-    .await;
-    rows(
-        s,
-        "academic_years",
-        &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![vec![
-            20i64.into(),
-            10i64.into(),
-            "2026/2027".into(),
-            d(2026, 9, 1).into(),
-            d(2027, 5, 31).into(),
-        ]],
-    )
-    .await;
-    let class = |id: i64, letter: &str| {
-        vec![
-            id.into(),
-            10i64.into(),
-            20i64.into(),
-            5i32.into(),
-            letter.into(),
-        ]
-    };
-    rows(
-        s,
-        "classes",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "grade",
-            "letter",
-        ],
-        vec![class(31, "Б"), class(30, "А")],
-    )
-    .await;
+    let people = [
+        member(100, 10, "Иванов", "Иван", "ИвановИ", "student"),
+        member(200, 10, "Иванова", "Мария", "ИвановаМ", "parent").parent_of(100),
+        member(300, 10, "Смирнова", "Анна", "СмирноваА", "teacher"),
+        member(900, 11, "Чужой", "Пётр", "ЧужойП", "student"),
+    ];
+    members(s, now(), &people).await;
+    school_year(s, 20, 10, 2026).await;
+    classes(s, 10, 20, &[(31, 5, "Б"), (30, 5, "А")]).await;
     rows(
         s,
         "class_teachers",
@@ -143,25 +57,7 @@ async fn fixture(s: &dyn Store) {
         vec![vec![30i64.into(), 300i64.into()]],
     )
     .await;
-    rows(
-        s,
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![vec![
-            40i64.into(),
-            30i64.into(),
-            100i64.into(),
-            d(2026, 9, 1).into(),
-            Value::Date(None),
-        ]],
-    )
-    .await;
+    class_students(s, &[(40, 30, 100, d(2026, 9, 1), None)]).await;
     s.finish_bulk_load().await.unwrap();
 }
 

@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sgo_store::testing::TestStore;
-use sgo_store::{Engine, Store, Value};
+use sgo_store::{Engine, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Territory, rows};
+use sgo_testkit::fixtures::{
+    Member, Territory, assignments, class_9a, lessons, members, periods, rows, school_year, time,
+};
 
 fn d(m: u32, day: u32) -> NaiveDate {
     let y = if m >= 9 { 2026 } else { 2027 };
@@ -30,227 +32,31 @@ async fn fixture(s: &dyn Store) {
         .school(11, "Школа 11")
         .insert(s)
         .await;
-    let person = |id: i64, last: &str, first: &str, middle: &str| {
-        vec![
-            id.into(),
-            last.into(),
-            first.into(),
-            middle.into(),
-            now.into(),
-        ]
+    let member = |id: i64, last: &str, first: &str, middle: &str| {
+        Member::new(id, 10, last, first)
+            .middle(middle)
+            .login(&format!("login{id}"))
+            .display(&format!("Учётная запись {id}"))
     };
-    rows(
+    let people = [
+        member(100, "Иванов", "Иван", ""),
+        member(101, "Петров", "Пётр", ""),
+        member(300, "Смирнова", "Анна", "Павловна"),
+        member(301, "Кузнецов", "Олег", "Игоревич"),
+    ];
+    members(s, now, &people).await;
+    school_year(s, 20, 10, 2026).await;
+    school_year(s, 25, 10, 2027).await;
+    periods(
         s,
-        "persons",
-        &["id", "last_name", "first_name", "middle_name", "created_at"],
-        vec![
-            person(100, "Иванов", "Иван", ""),
-            person(101, "Петров", "Пётр", ""),
-            person(300, "Смирнова", "Анна", "Павловна"),
-            person(301, "Кузнецов", "Олег", "Игоревич"),
-        ],
-    )
-    .await;
-    let account = |id: i64, org: i64| {
-        vec![
-            id.into(),
-            id.into(),
-            org.into(),
-            format!("login{id}").into(),
-            format!("login{id}").into(),
-            format!("Учётная запись {id}").into(),
-            now.into(),
-        ]
-    };
-    rows(
-        s,
-        "accounts",
+        20,
         &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "created_at",
-        ],
-        vec![
-            account(100, 10),
-            account(101, 10),
-            account(300, 10),
-            account(301, 10),
+            (21, "quarter", 1, "1 четверть", 1..=11, d(9, 1), d(10, 31)),
+            (22, "quarter", 2, "2 четверть", 1..=11, d(11, 5), d(12, 28)),
         ],
     )
     .await;
-    rows(
-        s,
-        "academic_years",
-        &["id", "organization_id", "name", "start_date", "end_date"],
-        vec![
-            vec![
-                20i64.into(),
-                10i64.into(),
-                "2026/2027".into(),
-                d(9, 1).into(),
-                d(5, 31).into(),
-            ],
-            vec![
-                25i64.into(),
-                10i64.into(),
-                "2027/2028".into(),
-                NaiveDate::from_ymd_opt(2027, 9, 1).unwrap().into(),
-                NaiveDate::from_ymd_opt(2028, 5, 31).unwrap().into(),
-            ],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "periods",
-        &[
-            "id",
-            "academic_year_id",
-            "kind",
-            "number",
-            "name",
-            "grade_from",
-            "grade_to",
-            "start_date",
-            "end_date",
-        ],
-        vec![
-            vec![
-                21i64.into(),
-                20i64.into(),
-                "quarter".into(),
-                1i32.into(),
-                "1 четверть".into(),
-                1i32.into(),
-                11i32.into(),
-                d(9, 1).into(),
-                d(10, 31).into(),
-            ],
-            vec![
-                22i64.into(),
-                20i64.into(),
-                "quarter".into(),
-                2i32.into(),
-                "2 четверть".into(),
-                1i32.into(),
-                11i32.into(),
-                d(11, 5).into(),
-                d(12, 28).into(),
-            ],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "classes",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "grade",
-            "letter",
-        ],
-        vec![vec![
-            30i64.into(),
-            10i64.into(),
-            20i64.into(),
-            9i32.into(),
-            "А".into(),
-        ]],
-    )
-    .await;
-    rows(
-        s,
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![
-            vec![
-                31i64.into(),
-                30i64.into(),
-                100i64.into(),
-                d(9, 1).into(),
-                Value::Date(None),
-            ],
-            vec![
-                32i64.into(),
-                30i64.into(),
-                101i64.into(),
-                d(9, 1).into(),
-                Value::Date(None),
-            ],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "subgroups",
-        &["id", "class_id", "name"],
-        vec![
-            vec![40i64.into(), 30i64.into(), "1 подгруппа".into()],
-            vec![41i64.into(), 30i64.into(), "2 подгруппа".into()],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "subgroup_students",
-        &["subgroup_id", "student_account_id"],
-        vec![
-            vec![40i64.into(), 100i64.into()],
-            vec![41i64.into(), 101i64.into()],
-        ],
-    )
-    .await;
-    rows(
-        s,
-        "subjects",
-        &["id", "organization_id", "name"],
-        vec![
-            vec![50i64.into(), 10i64.into(), "Алгебра".into()],
-            vec![51i64.into(), 10i64.into(), "Английский язык".into()],
-        ],
-    )
-    .await;
-    let group = |id: i64, sub: Option<i64>, subject: i64, name: &str| {
-        vec![
-            id.into(),
-            10i64.into(),
-            20i64.into(),
-            30i64.into(),
-            Value::Int(sub),
-            subject.into(),
-            name.into(),
-        ]
-    };
-    rows(
-        s,
-        "subject_groups",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "class_id",
-            "subgroup_id",
-            "subject_id",
-            "name",
-        ],
-        vec![
-            group(60, None, 50, "9А/Алгебра"),
-            group(61, Some(40), 51, "9А/Английский язык/1"),
-            group(62, Some(41), 51, "9А/Английский язык/2"),
-        ],
-    )
-    .await;
+    class_9a(s).await;
     rows(
         s,
         "subject_group_teachers",
@@ -286,33 +92,13 @@ async fn fixture(s: &dyn Store) {
         vec![entry(1, 60, 3), entry(2, 60, 1), entry(3, 61, 3)],
     )
     .await;
-    let t = |h: u32| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let hour = |h: u32| time(h, 0);
     let lesson = |id: i64, group: i64, teacher: i64| {
-        vec![
-            id.into(),
-            group.into(),
-            d(11, 16).into(),
-            1i32.into(),
-            1i32.into(),
-            t(8).into(),
-            t(9).into(),
-            Value::Int(Some(teacher)),
-        ]
+        (id, group, d(11, 16), 1, (hour(8), hour(9)), "", teacher)
     };
-    rows(
+    lessons(
         s,
-        "lessons",
         &[
-            "id",
-            "subject_group_id",
-            "date",
-            "shift",
-            "number",
-            "start_time",
-            "end_time",
-            "teacher_account_id",
-        ],
-        vec![
             lesson(1000, 60, 301),
             lesson(1001, 61, 300),
             lesson(1002, 62, 300),
@@ -332,38 +118,13 @@ async fn fixture(s: &dyn Store) {
         ]],
     )
     .await;
-    let assignment = |id: i64, lesson: i64| {
-        vec![
-            id.into(),
-            lesson.into(),
-            70i64.into(),
-            format!("Работа {id}").into(),
-            "Описание".into(),
-            10i32.into(),
-            d(11, 17).into(),
-            now.into(),
-        ]
-    };
-    rows(
-        s,
-        "assignments",
-        &[
-            "id",
-            "lesson_id",
-            "type_id",
-            "title",
-            "description",
-            "weight",
-            "due_date",
-            "created_at",
-        ],
-        vec![
-            assignment(80, 1000),
-            assignment(81, 1001),
-            assignment(82, 1002),
-        ],
-    )
-    .await;
+    let assignment = |id: i64, lesson: i64| (id, lesson, "Описание", 10, d(11, 17), false);
+    let work = [
+        assignment(80, 1000),
+        assignment(81, 1001),
+        assignment(82, 1002),
+    ];
+    assignments(s, now, &work).await;
     rows(
         s,
         "marks",
@@ -390,47 +151,28 @@ async fn fixture(s: &dyn Store) {
 
 /// Period and year marks are written by the journal; the test puts them in with plain SQL.
 async fn final_marks(db: &TestStore) {
-    const INSERT: &str = "INSERT INTO final_marks (subject_group_id, student_account_id, period_id, value, code, set_at) \
-                          VALUES ($1, $2, $3, $4, $5, $6)";
-    // (subject group, student, period or None for the year, value, code)
-    type Row = (i64, i64, Option<i64>, Option<i32>, Option<&'static str>);
-    let marks: [Row; 4] = [
-        (60, 100, Some(21), Some(5), None),
-        (60, 100, None, Some(4), None),
-        (61, 100, Some(21), None, Some("ОСВ")),
-        (62, 101, Some(21), Some(3), None),
-    ];
+    // (subject group, student, period or NULL for the year, value, code, set at)
+    const INSERT: &str = "INSERT INTO final_marks \
+                          (subject_group_id, student_account_id, period_id, value, code, set_at) \
+                          VALUES (60, 100, 21, 5, NULL, $1), (60, 100, NULL, 4, NULL, $1), \
+                          (61, 100, 21, NULL, 'ОСВ', $1), (62, 101, 21, 3, NULL, $1)";
     match &db.database_url {
         Some(url) => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
-            for m in marks {
-                sqlx::query(INSERT)
-                    .bind(m.0)
-                    .bind(m.1)
-                    .bind(m.2)
-                    .bind(m.3)
-                    .bind(m.4)
-                    .bind(now())
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-            }
+            sqlx::query(INSERT)
+                .bind(now())
+                .execute(&pool)
+                .await
+                .unwrap();
         }
         None => {
             let url = format!("sqlite://{}", db.dir.join("sgo.db").display());
             let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            for m in marks {
-                sqlx::query(INSERT)
-                    .bind(m.0)
-                    .bind(m.1)
-                    .bind(m.2)
-                    .bind(m.3)
-                    .bind(m.4)
-                    .bind(now())
-                    .execute(&pool)
-                    .await
-                    .unwrap();
-            }
+            sqlx::query(INSERT)
+                .bind(now())
+                .execute(&pool)
+                .await
+                .unwrap();
         }
     }
 }
@@ -445,16 +187,19 @@ async fn progress(engine: Engine) {
     let card = s.student_assignment(100, 80).await.unwrap().unwrap();
     assert_eq!(card.subject_group_id, 60);
     assert_eq!(card.subject_group_name, "9А/Алгебра");
-    assert_eq!(card.subject_name, "Алгебра");
-    assert_eq!(card.type_abbr, "ДЗ");
-    assert_eq!(card.description, "Описание");
-    assert_eq!(card.mark_value, Some(4));
-    assert_eq!(card.mark_comment.as_deref(), Some("Хорошо"));
+    assert_eq!(card.assignment.subject_name, "Алгебра");
+    assert_eq!(card.assignment.type_abbr, "ДЗ");
+    assert_eq!(card.assignment.description, "Описание");
+    assert_eq!(card.assignment.mark_value, Some(4));
+    assert_eq!(card.assignment.mark_comment.as_deref(), Some("Хорошо"));
     assert!(s.student_assignment(100, 81).await.unwrap().is_some());
     assert!(s.student_assignment(100, 82).await.unwrap().is_none());
     assert!(s.student_assignment(101, 81).await.unwrap().is_none());
     let other = s.student_assignment(101, 80).await.unwrap().unwrap();
-    assert_eq!(other.mark_id, None, "another student's mark never shows");
+    assert_eq!(
+        other.assignment.mark_id, None,
+        "another student's mark never shows"
+    );
     assert!(s.student_assignment(100, 999).await.unwrap().is_none());
     assert_eq!(
         s.student_assignment_ids(100, &[82, 80, 999, 81, 80])

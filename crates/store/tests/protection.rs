@@ -5,9 +5,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sgo_store::testing::TestStore;
-use sgo_store::{Engine, NewResetToken, NewSession, Store, Value};
+use sgo_store::{Engine, NewResetToken, NewSession, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::Territory;
+use sgo_testkit::fixtures::{Member, Territory, members, session};
 
 fn at(minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 12, minute, 0).unwrap()
@@ -22,56 +22,17 @@ async fn fixture(s: &dyn Store) {
         .school(11, "Школа 11")
         .insert(s)
         .await;
-    let person = |id: i64| {
-        vec![
-            id.into(),
-            "Иванова".into(),
-            "Мария".into(),
-            "".into(),
-            now.into(),
-        ]
+    let member = |id: i64, org: i64, login: &str| {
+        Member::new(id, org, "Иванова", "Мария")
+            .login(login)
+            .email(" MAMA@example.ru ")
     };
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "middle_name", "created_at"],
-        vec![person(100), person(101), person(110)],
-    )
-    .await
-    .unwrap();
-    let account = |id: i64, org: i64, login: &str, active: bool| {
-        vec![
-            id.into(),
-            id.into(),
-            org.into(),
-            login.into(),
-            sgo_core::text::normalise(login).into(),
-            "Иванова Мария".into(),
-            Value::Bool(active),
-            " MAMA@example.ru ".into(),
-            now.into(),
-        ]
-    };
-    s.bulk_insert(
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "active",
-            "email",
-            "created_at",
-        ],
-        vec![
-            account(100, 10, "ИвановаМ", true),
-            account(101, 10, "ИвановаМ2", false),
-            account(110, 11, "ИвановаМ", true),
-        ],
-    )
-    .await
-    .unwrap();
+    let people = [
+        member(100, 10, "ИвановаМ"),
+        member(101, 10, "ИвановаМ2").active(false),
+        member(110, 11, "ИвановаМ"),
+    ];
+    members(s, now, &people).await;
 }
 
 async fn counters(engine: Engine) {
@@ -216,18 +177,15 @@ async fn own_sessions(engine: Engine) {
     let s = db.store.as_ref();
     fixture(s).await;
     let session = |account: i64, token: u8, minute| NewSession {
-        token_hash: vec![token; 32],
-        cookie_hash: None,
-        account_id: account,
         channel: if token.is_multiple_of(2) {
             "web"
         } else {
             "webapi"
         }
         .into(),
-        now: at(minute),
         ip: format!("10.0.0.{token}"),
         user_agent: "Mozilla/5.0 Firefox/120.0".into(),
+        ..session(account, token, at(minute))
     };
     let a = s.create_session(&session(100, 1, 1)).await.unwrap();
     let b = s.create_session(&session(100, 2, 5)).await.unwrap();
@@ -261,15 +219,7 @@ async fn session_cap(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
     fixture(s).await;
-    let session = |account: i64, token: u8| NewSession {
-        token_hash: vec![token; 32],
-        cookie_hash: None,
-        account_id: account,
-        channel: "web".into(),
-        now: at(1),
-        ip: String::new(),
-        user_agent: String::new(),
-    };
+    let session = |account: i64, token: u8| session(account, token, at(1));
     let mut ids = Vec::new();
     for token in 1..=5 {
         ids.push(s.create_session(&session(100, token)).await.unwrap());

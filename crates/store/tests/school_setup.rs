@@ -4,26 +4,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{
     ClassFields, Engine, GroupChange, LessonChange, NewBell, NewLesson, NewPeriod, NewSubjectGroup,
-    NewTimetableEntry, Store, StoreError, TimetablePlan, Value, YearOutside,
+    NewTimetableEntry, Store, StoreError, TimetablePlan, YearOutside,
 };
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Organization, Territory};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-fn t(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap()
-}
-
-fn ts(day: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap())
-}
+use sgo_testkit::fixtures::{
+    Member, Organization, Territory, class_students, date as d, members, noon_on as ts, time as t,
+};
 
 /// School 10 with teachers 300 and 301 (301 deactivated), a student 100 and 101, an administrator 400.
 async fn fixture(s: &dyn Store) {
@@ -38,77 +28,37 @@ async fn fixture(s: &dyn Store) {
         ))
         .insert(s)
         .await;
-    let ids = [100i64, 101, 300, 301, 400];
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "created_at"],
-        ids.iter()
-            .map(|&id| {
-                vec![
-                    id.into(),
-                    format!("Фамилия{id}").into(),
-                    "Имя".into(),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "active",
-            "created_at",
-        ],
-        ids.iter()
-            .map(|&id| {
-                vec![
-                    id.into(),
-                    id.into(),
-                    10i64.into(),
-                    format!("u{id}").into(),
-                    format!("u{id}").into(),
-                    format!("Человек {id}").into(),
-                    (id != 301).into(),
-                    now.into(),
-                ]
-            })
-            .collect(),
-    )
-    .await
-    .unwrap();
-    s.bulk_insert(
-        "account_roles",
-        &["account_id", "role"],
-        vec![
-            vec![100i64.into(), "student".into()],
-            vec![101i64.into(), "student".into()],
-            vec![300i64.into(), "teacher".into()],
-            vec![301i64.into(), "teacher".into()],
-            vec![400i64.into(), "administrator".into()],
-        ],
-    )
-    .await
-    .unwrap();
+    let member = |id: i64, role: &'static str| {
+        Member::new(id, 10, &format!("Фамилия{id}"), "Имя")
+            .login(&format!("u{id}"))
+            .display(&format!("Человек {id}"))
+            .active(id != 301)
+            .role(role)
+    };
+    let people = [
+        member(100, "student"),
+        member(101, "student"),
+        member(300, "teacher"),
+        member(301, "teacher"),
+        member(400, "administrator"),
+    ];
+    members(s, now, &people).await;
+}
+
+/// The fixture's school with the year 2027/2028 made through the store; the year's id.
+async fn school_with_year(s: &dyn Store) -> i64 {
+    fixture(s).await;
+    s.create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
+        .await
+        .unwrap()
 }
 
 async fn set_up_a_school(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
+    let year = school_with_year(s).await;
 
     // Year, periods, holidays.
-    let year = s
-        .create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
-        .await
-        .unwrap();
     let y = s.year(year).await.unwrap().unwrap();
     assert_eq!(
         (y.organization_id, y.name.as_str(), y.end_date),
@@ -210,34 +160,14 @@ async fn set_up_a_school(engine: Engine) {
     );
 
     // Members: 100 now, 101 left before the day asked about.
-    s.bulk_insert(
-        "class_students",
+    class_students(
+        s,
         &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![
-            vec![
-                1i64.into(),
-                class.into(),
-                100i64.into(),
-                d(2027, 9, 1).into(),
-                Value::Date(None),
-            ],
-            vec![
-                2i64.into(),
-                class.into(),
-                101i64.into(),
-                d(2027, 9, 1).into(),
-                d(2027, 9, 5).into(),
-            ],
+            (1, class, 100, d(2027, 9, 1), None),
+            (2, class, 101, d(2027, 9, 1), Some(d(2027, 9, 5))),
         ],
     )
-    .await
-    .unwrap();
+    .await;
     let members = s.class_members(class, d(2027, 9, 6)).await.unwrap();
     assert_eq!(members.iter().map(|m| m.id).collect::<Vec<_>>(), [100]);
     let sub = s
@@ -476,11 +406,7 @@ fn now_ts() -> DateTime<Utc> {
 async fn correct_mistakes(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
-    fixture(s).await;
-    let year = s
-        .create_year(10, "2027/2028", d(2027, 9, 1), d(2028, 5, 31))
-        .await
-        .unwrap();
+    let year = school_with_year(s).await;
     let other = s
         .create_year(10, "2028/2029", d(2028, 9, 1), d(2029, 5, 31))
         .await
@@ -511,25 +437,7 @@ async fn correct_mistakes(engine: Engine) {
         teacher_account_id: Some(300),
     };
     let class = s.create_class(10, year, &fields("А")).await.unwrap();
-    s.bulk_insert(
-        "class_students",
-        &[
-            "id",
-            "class_id",
-            "student_account_id",
-            "from_date",
-            "to_date",
-        ],
-        vec![vec![
-            1i64.into(),
-            class.into(),
-            100i64.into(),
-            d(2027, 9, 1).into(),
-            Value::Date(None),
-        ]],
-    )
-    .await
-    .unwrap();
+    class_students(s, &[(1, class, 100, d(2027, 9, 1), None)]).await;
     let sub = s
         .create_subgroup(class, "1 подгруппа", &[100])
         .await

@@ -2,17 +2,11 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sgo_store::testing::TestStore;
-use sgo_store::{
-    AuditLogEntry, AuditLogFilter, Engine, NewSession, PersonalSettingsUpdate, Store, Value,
-};
+use sgo_store::{AuditLogEntry, AuditLogFilter, Engine, PersonalSettingsUpdate, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::Territory;
-
-fn noon(day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0).unwrap()
-}
+use sgo_testkit::fixtures::{Member, Territory, members, noon, session};
 
 /// Schools 10 and 11; in school 10 the parent 100 (Иванова Мария Петровна) with a one-time
 /// password and the administrator 101; in school 11 the administrator 110.
@@ -23,58 +17,15 @@ async fn fixture(s: &dyn Store) {
         .school(11, "Школа 11")
         .insert(s)
         .await;
-    let person = |id: i64, last: &str, first: &str, middle: &str| {
-        vec![
-            id.into(),
-            last.into(),
-            first.into(),
-            middle.into(),
-            now.into(),
-        ]
-    };
-    s.bulk_insert(
-        "persons",
-        &["id", "last_name", "first_name", "middle_name", "created_at"],
-        vec![
-            person(100, "Иванова", "Мария", "Петровна"),
-            person(101, "Смирнов", "Олег", ""),
-            person(110, "Кузнецова", "Анна", ""),
-        ],
-    )
-    .await
-    .unwrap();
-    let account = |id: i64, org: i64, login: &str, name: &str, must_change: bool| {
-        vec![
-            id.into(),
-            id.into(),
-            org.into(),
-            login.into(),
-            sgo_core::text::normalise(login).into(),
-            name.into(),
-            Value::Bool(must_change),
-            now.into(),
-        ]
-    };
-    s.bulk_insert(
-        "accounts",
-        &[
-            "id",
-            "person_id",
-            "organization_id",
-            "login",
-            "login_norm",
-            "display_name",
-            "must_change_password",
-            "created_at",
-        ],
-        vec![
-            account(100, 10, "ИвановаМ", "Иванова Мария", true),
-            account(101, 10, "СмирновО", "Смирнов Олег", false),
-            account(110, 11, "КузнецоваА", "Кузнецова Анна", false),
-        ],
-    )
-    .await
-    .unwrap();
+    let people = [
+        Member::new(100, 10, "Иванова", "Мария")
+            .middle("Петровна")
+            .login("ИвановаМ")
+            .must_change_password(true),
+        Member::new(101, 10, "Смирнов", "Олег").login("СмирновО"),
+        Member::new(110, 11, "Кузнецова", "Анна").login("КузнецоваА"),
+    ];
+    members(s, now, &people).await;
 }
 
 fn entry(
@@ -159,15 +110,7 @@ async fn other_sessions(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
     fixture(s).await;
-    let session = |account: i64, token: u8| NewSession {
-        token_hash: vec![token; 32],
-        cookie_hash: None,
-        account_id: account,
-        channel: "web".into(),
-        now: Utc::now(),
-        ip: String::new(),
-        user_agent: String::new(),
-    };
+    let session = |account: i64, token: u8| session(account, token, Utc::now());
     let keep = s.create_session(&session(100, 1)).await.unwrap();
     s.create_session(&session(100, 2)).await.unwrap();
     s.create_session(&session(100, 3)).await.unwrap();

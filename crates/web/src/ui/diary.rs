@@ -152,11 +152,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                     }
                     LessonView {
                         number: l.lesson.number,
-                        time: format!(
-                            "{}–{}",
-                            l.lesson.start_time.format("%H:%M"),
-                            l.lesson.end_time.format("%H:%M")
-                        ),
+                        time: crate::ui::time_range(l.lesson.start_time, l.lesson.end_time),
                         subject: l.lesson.subject_name,
                         room: l.lesson.room,
                         topic: l.lesson.topic,

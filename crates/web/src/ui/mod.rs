@@ -284,3 +284,8 @@ pub(crate) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
         .format("%d.%m.%Y %H:%M")
         .to_string()
 }
+
+/// When a lesson or a bell runs, as the timetables show it: `08:30–09:15`.
+pub(crate) fn time_range(start: chrono::NaiveTime, end: chrono::NaiveTime) -> String {
+    format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"))
+}

@@ -121,11 +121,7 @@ fn lesson_link(l: &JournalLesson) -> LessonLink {
         date: l.date.to_string(),
         day: day_label(l.date),
         number: l.number,
-        time: format!(
-            "{}–{}",
-            l.start_time.format("%H:%M"),
-            l.end_time.format("%H:%M")
-        ),
+        time: crate::ui::time_range(l.start_time, l.end_time),
         subject: l.subject_name.clone(),
         group: l.group_name.clone(),
         group_id: l.subject_group_id.get(),

@@ -2,7 +2,7 @@
 //! their answers with the body read.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header, request};
 use tower::ServiceExt;
 
 use crate::World;
@@ -157,6 +157,12 @@ impl World {
         }
     }
 
+    /// A GET with no cookie and no token: a visitor, or a client before it signs in.
+    pub async fn get_anonymous(&self, uri: impl AsRef<str>) -> Response {
+        let req = Request::get(uri.as_ref()).body(Body::empty()).unwrap();
+        self.send(req).await
+    }
+
     /// A page as a signed-in person.
     pub async fn get(&self, cookie: &str, uri: &str) -> Response {
         let req = Request::get(uri)
@@ -204,13 +210,9 @@ impl World {
 
     /// Posts a URL-encoded form exactly as given (no CSRF field added).
     pub async fn post_raw(&self, cookie: &str, uri: &str, pairs: &[(&str, &str)]) -> Response {
-        let req = Request::post(uri)
-            .header(header::COOKIE, cookie)
-            .header(header::HOST, "sgo.example.ru")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(pairs).unwrap()))
-            .unwrap();
-        self.send(req).await
+        let body = serde_urlencoded::to_string(pairs).unwrap();
+        let form = "application/x-www-form-urlencoded";
+        self.send_typed(browser_post(cookie, uri), form, body).await
     }
 
     /// Posts a JSON body as a signed-in browser; `csrf` adds the session's token to the body.
@@ -224,12 +226,9 @@ impl World {
         if csrf {
             body["csrf"] = serde_json::json!(csrf_for(cookie));
         }
-        let req = Request::post(uri)
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        self.send(req).await
+        let req = Request::post(uri).header(header::COOKIE, cookie);
+        self.send_typed(req, "application/json", body.to_string())
+            .await
     }
 
     /// Posts a multipart form: text fields (CSRF added) and files as (field, file name, bytes).
@@ -255,13 +254,8 @@ impl World {
         files: &[(&str, &str, &[u8])],
     ) -> Response {
         let (content_type, body) = multipart(fields, files);
-        let req = Request::post(uri)
-            .header(header::COOKIE, cookie)
-            .header(header::HOST, "sgo.example.ru")
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
+        self.send_typed(browser_post(cookie, uri), &content_type, body)
+            .await
     }
 
     /// A GET with the `at` header of a whole address; answers the status and the JSON body
@@ -286,12 +280,8 @@ impl World {
 
     /// A NetSchool API POST of a JSON body with the `at` header.
     pub async fn api_post(&self, at: &str, uri: &str, body: serde_json::Value) -> Response {
-        let req = Request::post(format!("/webapi/{uri}"))
-            .header("at", at)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap();
-        self.send(req).await
+        self.send_typed(api_post(at, uri), "application/json", body.to_string())
+            .await
     }
 
     /// A NetSchool API multipart POST with the `at` header (no CSRF: the API has none).
@@ -303,11 +293,33 @@ impl World {
         files: &[(&str, &str, &[u8])],
     ) -> Response {
         let (content_type, body) = multipart(fields, files);
-        let req = Request::post(format!("/webapi/{uri}"))
-            .header("at", at)
+        self.send_typed(api_post(at, uri), &content_type, body)
+            .await
+    }
+
+    /// Sends `req` with `body` of `content_type`.
+    async fn send_typed(
+        &self,
+        req: request::Builder,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> Response {
+        let req = req
             .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body))
+            .body(body.into())
             .unwrap();
         self.send(req).await
     }
+}
+
+/// A browser's POST: its cookie, and the host its forms are sent to.
+fn browser_post(cookie: &str, uri: &str) -> request::Builder {
+    Request::post(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::HOST, "sgo.example.ru")
+}
+
+/// A NetSchool client's POST to `/webapi/{uri}` with its `at` header.
+fn api_post(at: &str, uri: &str) -> request::Builder {
+    Request::post(format!("/webapi/{uri}")).header("at", at)
 }

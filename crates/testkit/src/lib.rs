@@ -2,7 +2,8 @@
 //! [`both_engines!`], the territory and organization fixtures of the store tests
 //! ([`fixtures`]), one [`World`] (a demo region on a fresh database, the application, the router
 //! and the clock), sign-in as a browser or a NetSchool client ([`sign_in`]), requests with CSRF
-//! and JSON ([`http`]), the page header checks ([`headers`]) and a real SMTP server ([`smtp`]).
+//! and JSON ([`http`]), the page header checks ([`headers`]), a real SMTP server ([`smtp`]) and
+//! what the mail tests share ([`mailing`]).
 //!
 //! Only integration tests (`tests/*.rs`) may use it: it depends on the crates it tests, which a
 //! crate's own `#[cfg(test)]` unit tests cannot see.
@@ -12,6 +13,7 @@
 pub mod fixtures;
 pub mod headers;
 pub mod http;
+pub mod mailing;
 pub mod sign_in;
 pub mod smtp;
 pub mod tempdir;

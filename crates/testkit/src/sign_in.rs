@@ -108,9 +108,7 @@ impl World {
     /// `POST /login` as a browser does it, with the CSRF cookie the login page gave; answers the
     /// reply and the browser when signed in.
     pub async fn web_login(&self, a: &DemoAccount, password: &str) -> (Response, Option<Browser>) {
-        let page = self
-            .send(Request::get("/login").body(Body::empty()).unwrap())
-            .await;
+        let page = self.get_anonymous("/login").await;
         let csrf = page.set_cookie("sgo_csrf").unwrap();
         let body = serde_urlencoded::to_string([
             ("csrf", csrf.as_str()),
@@ -147,18 +145,26 @@ impl World {
         &self,
         form: impl Fn(&str, &str, &str) -> String,
     ) -> (StatusCode, Json, String) {
-        let first = self
-            .send(
-                Request::get("/webapi/logindata")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let first = self.get_anonymous("/webapi/logindata").await;
         let cookie = first
             .set_cookie("NSSESSIONID")
             .expect("logindata sets NSSESSIONID");
+        let res = self.challenge_with_cookie(&cookie, form).await;
+        // As the clients' cookie jars do: the login answer's new NSSESSIONID replaces the old.
+        let cookie = set_cookie_value(&res.headers, "NSSESSIONID").unwrap_or(cookie);
+        (res.status, res.json_or_null(), cookie)
+    }
+
+    /// `getdata` for the challenge and `form` (given lt, ver, salt) posted to `login`, both with
+    /// the session cookie NSSESSIONID=`cookie`.
+    async fn challenge_with_cookie(
+        &self,
+        cookie: &str,
+        form: impl Fn(&str, &str, &str) -> String,
+    ) -> Response {
+        let cookie = format!("NSSESSIONID={cookie}");
         let req = Request::post("/webapi/auth/getdata")
-            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
+            .header(header::COOKIE, &cookie)
             .body(Body::empty())
             .unwrap();
         let res = self.send(req).await;
@@ -176,14 +182,11 @@ impl World {
             data["salt"].as_str().unwrap(),
         );
         let req = Request::post("/webapi/login")
-            .header(header::COOKIE, format!("NSSESSIONID={cookie}"))
+            .header(header::COOKIE, &cookie)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
-        let res = self.send(req).await;
-        // As the clients' cookie jars do: the login answer's new NSSESSIONID replaces the old.
-        let cookie = set_cookie_value(&res.headers, "NSSESSIONID").unwrap_or(cookie);
-        (res.status, res.json_or_null(), cookie)
+        self.send(req).await
     }
 
     /// The NetSchool login of a demo account with `password`; answers (status, body, cookie).
@@ -215,30 +218,8 @@ impl World {
         password: &str,
         client_cookie: &str,
     ) -> Response {
-        let req = Request::post("/webapi/auth/getdata")
-            .header(header::COOKIE, format!("NSSESSIONID={client_cookie}"))
-            .body(Body::empty())
-            .unwrap();
-        let data = self.send(req).await.json();
-        let pw2 = sgo_auth::legacy::expected_pw2(
-            &sgo_auth::legacy::verifier(password).unwrap(),
-            data["salt"].as_str().unwrap(),
-        );
-        let body = serde_urlencoded::to_string([
-            ("loginType", "1"),
-            ("scid", &a.organization_id.to_string()),
-            ("un", &a.login),
-            ("pw2", &pw2),
-            ("lt", data["lt"].as_str().unwrap()),
-            ("ver", data["ver"].as_str().unwrap()),
-        ])
-        .unwrap();
-        let req = Request::post("/webapi/login")
-            .header(header::COOKIE, format!("NSSESSIONID={client_cookie}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
-        self.send(req).await
+        let form = |lt: &str, ver: &str, salt: &str| pw2_form(a, password, lt, ver, salt);
+        self.challenge_with_cookie(client_cookie, form).await
     }
 }
 
@@ -317,6 +298,21 @@ impl World {
         )
         .await
     }
+}
+
+/// The NetSchool login form of a client that sends `pw2` alone (no `pw`), for a demo account's
+/// `password` and a challenge.
+pub fn pw2_form(a: &DemoAccount, password: &str, lt: &str, ver: &str, salt: &str) -> String {
+    let pw2 = sgo_auth::legacy::expected_pw2(&sgo_auth::legacy::verifier(password).unwrap(), salt);
+    serde_urlencoded::to_string([
+        ("loginType", "1"),
+        ("scid", &a.organization_id.to_string()),
+        ("un", &a.login),
+        ("pw2", &pw2),
+        ("lt", lt),
+        ("ver", ver),
+    ])
+    .unwrap()
 }
 
 /// The NetSchool login form for a password and a challenge, as the clients compute it.

@@ -3,8 +3,7 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::Duration;
 use sgo_app::{Engine, Role};
 use sgo_store::NewAnnouncement;
@@ -80,16 +79,12 @@ async fn cast(w: &World) -> Cast {
     panic!("no parent with a child who has a demo password");
 }
 
-/// Sends a multipart form without the CSRF field.
-async fn post_multipart_without_csrf(w: &World, cookie: &str, uri: &str) -> sgo_testkit::Response {
-    let (content_type, body) = sgo_testkit::multipart(&[("title", "Без токена")], &[]);
-    let req = Request::post(uri)
-        .header(header::COOKIE, cookie)
-        .header(header::HOST, "sgo.example.ru")
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    w.send(req).await
+/// A multipart form without the CSRF field is refused.
+async fn refused_without_csrf(w: &World, cookie: &str, uri: &str) {
+    let res = w
+        .post_multipart_raw(cookie, uri, &[("title", "Без токена")], &[])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
 
 const PAYLOAD: &str = "<p>Собрание в 18:00</p><script>window.__xss = 1</script>\
@@ -360,8 +355,7 @@ async fn announcements(engine: Engine) {
         w.get(&c.parent.cookie, "/announcements/new").await.status,
         StatusCode::FORBIDDEN
     );
-    let res = post_multipart_without_csrf(&w, &teacher.cookie, "/announcements").await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    refused_without_csrf(&w, &teacher.cookie, "/announcements").await;
     let titles: Vec<String> = w
         .store()
         .announcements(c.org, None)
@@ -588,8 +582,7 @@ async fn resources(engine: Engine) {
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    let res = post_multipart_without_csrf(&w, &teacher.cookie, "/resources").await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    refused_without_csrf(&w, &teacher.cookie, "/resources").await;
     let res = w
         .post(
             &c.student_a.cookie,

@@ -25,6 +25,7 @@ use sgo_app::identity::{ClaimNames, IdentityProvider, ProviderConfig, ProviderPr
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_store::RegionIdentitySettings;
+use sgo_testkit::sign_in::pw2_form;
 use sgo_testkit::{CSRF, Response, World, tempdir, today, world_with};
 
 /// Where our server pretends to live.
@@ -406,13 +407,17 @@ async fn student_aged(w: &World, fits: impl Fn(u32) -> bool) -> (DemoAccount, u3
     panic!("no demo student of the wanted age");
 }
 
-async fn set_region_rule(w: &World, required: bool, auto_link: bool) {
-    let ra = w
+/// The region administrator's demo account.
+fn region_admin(w: &World) -> DemoAccount {
+    let admin = w
         .accounts
         .iter()
-        .find(|a| a.role == Role::RegionAdministrator)
-        .unwrap()
-        .clone();
+        .find(|a| a.role == Role::RegionAdministrator);
+    admin.unwrap().clone()
+}
+
+async fn set_region_rule(w: &World, required: bool, auto_link: bool) {
+    let ra = region_admin(w);
     let mut b = Browser::default();
     b.sign_in(w, &ra).await;
     let page = b.get(w, "/region/esia").await;
@@ -432,51 +437,11 @@ async fn set_region_rule(w: &World, required: bool, auto_link: bool) {
     assert_eq!(t.get(w, "/region/esia").await.status, StatusCode::FORBIDDEN);
 }
 
+/// The NetSchool password login of a client that sends `pw2` alone: the status and the body.
 async fn webapi_password(w: &World, a: &DemoAccount) -> (StatusCode, Value) {
-    let logindata = w
-        .send(
-            Request::get("/webapi/logindata")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    let set = logindata.header("set-cookie");
-    let cookie = set.split(';').next().unwrap().to_owned();
-    let data = w
-        .send(
-            Request::post("/webapi/auth/getdata")
-                .header(header::COOKIE, &cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .json();
-    let pw2 = sgo_auth::legacy::expected_pw2(
-        &sgo_auth::legacy::verifier(&a.password).unwrap(),
-        data["salt"].as_str().unwrap(),
-    );
-    let body = serde_urlencoded::to_string([
-        ("loginType", "1"),
-        ("scid", &a.organization_id.to_string()),
-        ("un", &a.login),
-        ("pw2", &pw2),
-        ("lt", data["lt"].as_str().unwrap()),
-        ("ver", data["ver"].as_str().unwrap()),
-    ])
-    .unwrap();
-    let r = w
-        .send(
-            Request::post("/webapi/login")
-                .header(header::COOKIE, &cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    (
-        r.status,
-        serde_json::from_slice(&r.body).unwrap_or(Value::Null),
-    )
+    let form = |lt: &str, ver: &str, salt: &str| pw2_form(a, &a.password, lt, ver, salt);
+    let (status, body, _) = w.challenge(form).await;
+    (status, body)
 }
 
 async fn confirmed_account_rule(engine: Engine) {
@@ -702,14 +667,7 @@ async fn netschool_endpoints(engine: Engine) {
     let w = esia_world(engine, 1, idp.oidc_config()).await;
     let student = w.first(Role::Student, w.admin().organization_id);
     link_from_settings(&w, &idp, &student, "teacher-one").await;
-    let logindata = w
-        .send(
-            Request::get("/webapi/logindata")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .json();
+    let logindata = w.get_anonymous("/webapi/logindata").await.json();
     assert_eq!(logindata["esiaLogin"], json!(true));
 
     // mobnslib: auth/login-state, then crosslogin carrying it.
@@ -725,28 +683,18 @@ async fn netschool_endpoints(engine: Engine) {
     assert!(ls.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && ls.len() == 36);
     // Not authenticated yet: account-info and login are refused.
     let info = w
-        .send(
-            Request::get(format!("/webapi/sso/esia/account-info?loginState={ls}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .get_anonymous(format!("/webapi/sso/esia/account-info?loginState={ls}"))
         .await;
     assert_eq!(info.status, StatusCode::CONFLICT);
     let uri = format!("/webapi/sso/esia/crosslogin?loginState={ls}&esia_permissions=1&esia_role=1");
-    let r = w.send(Request::get(uri).body(Body::empty()).unwrap()).await;
+    let r = w.get_anonymous(uri).await;
     assert!(r.status.is_redirection(), "{}", r.text());
     let callback = at_provider(&provider_client(), &idp, &r.location(), "teacher-one").await;
-    let back = w
-        .send(Request::get(&callback).body(Body::empty()).unwrap())
-        .await;
+    let back = w.get_anonymous(&callback).await;
     assert_eq!(back.location(), format!("/authorize/login?loginState={ls}"));
 
     let info = w
-        .send(
-            Request::get(format!("/webapi/sso/esia/account-info?loginState={ls}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
+        .get_anonymous(format!("/webapi/sso/esia/account-info?loginState={ls}"))
         .await;
     assert_eq!(info.status, StatusCode::OK, "{}", info.text());
     let users = info.json()["users"].as_array().unwrap().clone();
@@ -803,17 +751,9 @@ async fn netschool_endpoints(engine: Engine) {
     );
 
     // netschoolpy: crosslogin without a state; the callback's URL carries a new one.
-    let r = w
-        .send(
-            Request::get("/webapi/sso/esia/crosslogin")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let r = w.get_anonymous("/webapi/sso/esia/crosslogin").await;
     let callback = at_provider(&provider_client(), &idp, &r.location(), "teacher-one").await;
-    let back = w
-        .send(Request::get(&callback).body(Body::empty()).unwrap())
-        .await;
+    let back = w.get_anonymous(&callback).await;
     let ls2 = url_param(&back.location(), "loginState");
     assert!(!ls2.is_empty() && ls2 != ls);
     let r = w.send(login(ls2, id.to_string())).await;
@@ -906,12 +846,7 @@ async fn region_settings_are_kept(engine: Engine) {
     assert!(!b.get(&w, "/login").await.text().contains("esia-sign-in"));
     assert_eq!(b.get(&w, "/esia/login").await.status, StatusCode::FORBIDDEN);
     // A bad date is a form error, not a failure.
-    let ra = w
-        .accounts
-        .iter()
-        .find(|a| a.role == Role::RegionAdministrator)
-        .unwrap()
-        .clone();
+    let ra = region_admin(&w);
     b.sign_in(&w, &ra).await;
     let r = b
         .post(&w, "/region/esia", &[("required", "1"), ("from", "вчера")])

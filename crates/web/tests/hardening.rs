@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use sgo_testkit::both_engines;
-use std::process::Command;
+use sgo_testkit::mailing::pdf_text;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -316,20 +316,6 @@ async fn refusals_in_russian(engine: Engine) {
             "{text}"
         );
     }
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = sgo_testkit::tempdir::Dir::new();
-    std::fs::create_dir_all(&dir.path).unwrap();
-    let file = dir.path.join("sheet.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 async fn sheet_prints_public_url(engine: Engine) {

@@ -5,39 +5,15 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use sgo_testkit::both_engines;
-use std::process::Command;
+use sgo_testkit::mailing::{directory_key, pdf_text, set_email, world_with_smtp};
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sgo_app::mail::RecipientGroup;
 use sgo_app::{Actor, Engine, Role, SmtpSettings, SmtpTls};
 use sgo_demo::DemoAccount;
-use sgo_store::PersonalSettingsUpdate;
 use sgo_testkit::smtp::SmtpServer;
 use sgo_testkit::{World, today, world, world_with};
-
-/// NetSchool directory ids are base64 strings; ours encode the account number.
-fn key(id: i64) -> String {
-    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = id.to_string().into_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            out.push(if i <= chunk.len() {
-                B64[((n >> (18 - 6 * i)) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    out
-}
 
 async fn actor(w: &World, a: &DemoAccount) -> Actor {
     let id = w.id_of(a).await;
@@ -119,7 +95,7 @@ async fn api_flow(engine: Engine) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["id"] == key(teacher_id))
+            .any(|r| r["id"] == directory_key(teacher_id))
     );
     let admins = w.api_get(&p_at, "mail/recipients?group=1").await.json();
     assert!(!admins.as_array().unwrap().is_empty());
@@ -130,7 +106,7 @@ async fn api_flow(engine: Engine) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["id"] == key(parent_id))
+            .any(|r| r["id"] == directory_key(parent_id))
     );
 
     // The teacher sends with an attachment uploaded first, as netschoolpy does.
@@ -151,7 +127,7 @@ async fn api_flow(engine: Engine) {
             &t_at,
             "mail/messages",
             json!({
-            "subject": "Собрание в ЧЕТВЕРГ", "text": "Приходите к 18:00", "to": [key(parent_id)],
+            "subject": "Собрание в ЧЕТВЕРГ", "text": "Приходите к 18:00", "to": [directory_key(parent_id)],
             "cc": [], "bcc": [], "notify": false, "draft": false, "fileAttachmentGuids": [guid]}),
         )
         .await;
@@ -223,7 +199,7 @@ async fn api_flow(engine: Engine) {
         .await
         .json();
     assert_eq!(reply["subject"], "Re: Собрание в ЧЕТВЕРГ");
-    assert_eq!(reply["to"][0]["id"], key(teacher_id));
+    assert_eq!(reply["to"][0]["id"], directory_key(teacher_id));
     assert!(
         reply["text"]
             .as_str()
@@ -355,7 +331,7 @@ async fn recipient_policy(engine: Engine) {
                 .api_post(
                     &p_at,
                     "mail/messages",
-                    json!({"subject": "Привет", "text": "…", "to": [key(id)], "draft": false}),
+                    json!({"subject": "Привет", "text": "…", "to": [directory_key(id)], "draft": false}),
                 )
                 .await;
             assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
@@ -411,61 +387,19 @@ async fn recipient_policy(engine: Engine) {
     assert!(after.iter().any(|c| c.group == RecipientGroup::Classmates));
 }
 
-async fn set_channel(w: &World, account: i64, channel: &str, email: &str) {
-    let s = w.store().personal_settings(account).await.unwrap().unwrap();
-    w.store()
-        .update_personal_settings(
-            account,
-            &PersonalSettingsUpdate {
-                display_name: s.display_name,
-                email: email.into(),
-                phone: s.phone,
-                preferred_channel: channel.into(),
-                signature_cert_url: s.signature_cert_url,
-            },
-        )
-        .await
-        .unwrap();
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let dir = sgo_testkit::tempdir::Dir::new();
-    std::fs::create_dir_all(&dir.path).unwrap();
-    let file = dir.path.join("letters.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .arg(&file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
 async fn delivery_by_channel(engine: Engine) {
     let smtp = SmtpServer::start();
     let port = smtp.port;
-    let w = world_with(engine, 1, |s| {
-        s.smtp = Some(SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            tls: SmtpTls::None,
-            username: String::new(),
-            password: String::new(),
-            from: "Сетевой город <noreply@sgo.example.ru>".into(),
-        });
-        s.public_url = "https://sgo.example.ru".into();
-    })
-    .await;
+    let w = world_with_smtp(engine, port).await;
     let (teacher, by_email, by_paper) = teacher_and_parents(&w).await;
     let (email_id, paper_id) = (w.id_of(&by_email).await, w.id_of(&by_paper).await);
-    set_channel(&w, email_id, "email", "mama@example.ru").await;
-    set_channel(&w, paper_id, "paper", "").await;
+    set_email(&w, email_id, "mama@example.ru", Some("email")).await;
+    set_email(&w, paper_id, "", Some("paper")).await;
 
     let t_at = w.token(&teacher).await;
     let sent = w
         .api_post(&t_at, "mail/messages", json!({"subject": "Экскурсия в музей",
-            "text": "Уважаемые родители!\nВ пятницу едем в музей.", "to": [key(email_id), key(paper_id)], "draft": false}))
+            "text": "Уважаемые родители!\nВ пятницу едем в музей.", "to": [directory_key(email_id), directory_key(paper_id)], "draft": false}))
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text());
     let id = sent.json()["messageId"].as_i64().unwrap();
@@ -577,13 +511,13 @@ async fn failures_are_kept_and_retried(engine: Engine) {
     .await;
     let (teacher, parent, _) = teacher_and_parents(&w).await;
     let pid = w.id_of(&parent).await;
-    set_channel(&w, pid, "email", "papa@example.ru").await;
+    set_email(&w, pid, "papa@example.ru", Some("email")).await;
     let t_at = w.token(&teacher).await;
     let id = w
         .api_post(
             &t_at,
             "mail/messages",
-            json!({"subject": "Оценки", "text": "Текст", "to": [key(pid)]}),
+            json!({"subject": "Оценки", "text": "Текст", "to": [directory_key(pid)]}),
         )
         .await
         .json()["messageId"]

@@ -12,30 +12,8 @@ use sgo_app::{Actor, Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_store::{NewAnnouncement, NewMessage};
 use sgo_testkit::both_engines;
+use sgo_testkit::mailing::directory_key;
 use sgo_testkit::{World, world};
-
-/// NetSchool directory ids are base64 strings; ours encode the account number.
-fn key(id: i64) -> String {
-    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = id.to_string().into_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            out.push(if i <= chunk.len() {
-                B64[((n >> (18 - 6 * i)) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    out
-}
 
 /// The first teacher of the school and a parent they may write to.
 async fn teacher_and_parent(w: &World) -> (DemoAccount, DemoAccount) {
@@ -88,6 +66,19 @@ async fn newest_in_inbox(w: &World, at: &str) -> Value {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     res.json()["rows"][0].clone()
+}
+
+/// The text of a message as a NetSchool client reads it, checked to hold nothing active.
+async fn read_inert(w: &World, at: &str, id: i64) -> String {
+    let text = w
+        .api_get(at, &format!("mail/messages/{id}/read"))
+        .await
+        .json()["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_inert(&text);
+    text
 }
 
 /// No markup in it that would run a script or load anything from another site: escaped text
@@ -175,14 +166,7 @@ async fn plain_text_reaches_clients_escaped(engine: Engine) {
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
     let id = newest_in_inbox(&w, &p_at).await["id"].as_i64().unwrap();
-    let text = w
-        .api_get(&p_at, &format!("mail/messages/{id}/read"))
-        .await
-        .json()["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_inert(&text);
+    let text = read_inert(&w, &p_at, id).await;
     assert!(text.contains("план"), "{text}");
     let draft = w
         .api_get(&p_at, &format!("mail/messages/{id}/edit?action=reply"))
@@ -213,14 +197,7 @@ async fn plain_text_reaches_clients_escaped(engine: Engine) {
         })
         .await
         .unwrap();
-    let text = w
-        .api_get(&p_at, &format!("mail/messages/{old}/read"))
-        .await
-        .json()["text"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_inert(&text);
+    let text = read_inert(&w, &p_at, old).await;
     assert!(text.contains("<p>Старое</p>"), "{text}");
     let page = w
         .get(&w.cookie(&parent).await, &format!("/mail/{old}"))
@@ -306,7 +283,7 @@ async fn authors_are_named_by_the_records(engine: Engine) {
         .api_post(
             &t_at,
             "mail/messages",
-            json!({"subject": "Срочно", "text": "Зайдите ко мне", "to": [key(parent_id)],
+            json!({"subject": "Срочно", "text": "Зайдите ко мне", "to": [directory_key(parent_id)],
                    "cc": [], "bcc": [], "notify": false, "draft": false}),
         )
         .await;

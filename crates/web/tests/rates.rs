@@ -11,6 +11,7 @@ use serde_json::json;
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_testkit::both_engines;
+use sgo_testkit::mailing::directory_key;
 use sgo_testkit::{CSRF, World, world_with};
 
 /// Rates count per clock minute: a test that needs several requests in one window starts early
@@ -22,19 +23,35 @@ async fn fresh_minute() {
     }
 }
 
-/// NetSchool directory ids are base64 strings of the account number.
-fn key(id: i64) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(id.to_string())
-}
-
-fn retry_after(res: &sgo_testkit::Response) -> u64 {
+/// Refused for the rate: 429 with a `Retry-After` of at most a minute.
+fn assert_refused(res: &sgo_testkit::Response) {
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     let value: u64 = res
         .header("retry-after")
         .parse()
         .expect("a Retry-After header");
     assert!((1..=60).contains(&value), "{value}");
-    value
+}
+
+/// The NetSchool API's refusal says `message` first.
+fn assert_api_message(res: &sgo_testkit::Response, message: &str) {
+    let said = res.json()["message"].as_str().unwrap().to_owned();
+    assert!(said.starts_with(message), "{said}");
+}
+
+/// Three requests in one minute under a rate of two: the first two pass with `ok`, the third
+/// is refused; its answer.
+async fn third_refused(
+    ok: StatusCode,
+    send: impl AsyncFn() -> sgo_testkit::Response,
+) -> sgo_testkit::Response {
+    for _ in 0..2 {
+        let res = send().await;
+        assert_eq!(res.status, ok, "{}", res.text());
+    }
+    let res = send().await;
+    assert_refused(&res);
+    res
 }
 
 /// Signs in through the web form; returns the answer.
@@ -84,20 +101,16 @@ async fn sign_in_rate_and_session_cap(engine: Engine) {
 
     // The fifth sign-in of the minute is refused on the page and on the API alike.
     let res = web_login(&w, &parent).await;
-    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-    retry_after(&res);
+    assert_refused(&res);
     assert!(res.text().contains("Слишком много входов в систему"));
     assert!(
         res.header("set-cookie").is_empty() || !res.header("set-cookie").contains("sgo_session")
     );
     let res = netschool_login(&w, &parent).await;
-    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-    retry_after(&res);
-    assert!(
-        res.json()["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("Слишком много входов в систему. Повторите попытку через")
+    assert_refused(&res);
+    assert_api_message(
+        &res,
+        "Слишком много входов в систему. Повторите попытку через",
     );
     // Another account is not affected.
     let other = w.first(Role::Student, w.admin().organization_id);
@@ -119,74 +132,34 @@ async fn mail_and_upload_rates(engine: Engine) {
 
     // NetSchool: uploads, then messages.
     let at = w.token(&teacher).await;
-    for n in 0..3 {
-        let res = w
-            .api_post_multipart(
-                &at,
-                "attachments",
-                &[("description", "")],
-                &[("file", "План.txt", "Задачи".as_bytes())],
-            )
-            .await;
-        if n < 2 {
-            assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-        } else {
-            assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-            retry_after(&res);
-            assert!(
-                res.json()["message"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("Слишком много загруженных файлов")
-            );
-        }
-    }
-    let message = json!({"subject": "Отчёт", "text": "Готов", "to": [key(admin_id)],
+    let upload = async || {
+        let file = ("file", "План.txt", "Задачи".as_bytes());
+        w.api_post_multipart(&at, "attachments", &[("description", "")], &[file])
+            .await
+    };
+    let res = third_refused(StatusCode::OK, upload).await;
+    assert_api_message(&res, "Слишком много загруженных файлов");
+    let message = json!({"subject": "Отчёт", "text": "Готов", "to": [directory_key(admin_id)],
         "cc": [], "bcc": [], "notify": false, "draft": false, "fileAttachmentGuids": []});
-    for n in 0..3 {
-        let res = w.api_post(&at, "mail/messages", message.clone()).await;
-        if n < 2 {
-            assert_eq!(res.status, StatusCode::OK, "{}", res.text());
-        } else {
-            assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-            retry_after(&res);
-            assert!(
-                res.json()["message"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("Слишком много отправленных сообщений")
-            );
-        }
-    }
+    let send = async || w.api_post(&at, "mail/messages", message.clone()).await;
+    let res = third_refused(StatusCode::OK, send).await;
+    assert_api_message(&res, "Слишком много отправленных сообщений");
 
     // The pages: the administrator's messages, and then a letter with three files.
     let cookie = w.cookie(&admin).await;
     let to = teacher_id.to_string();
-    for n in 0..3 {
-        let res = w
-            .post(
-                &cookie,
-                "/mail/compose",
-                &[
-                    ("to", &to),
-                    ("subject", "Совещание"),
-                    ("text", "В 15:00 в актовом зале"),
-                ],
-            )
-            .await;
-        if n < 2 {
-            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-        } else {
-            assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-            retry_after(&res);
-            let text = res.text();
-            assert!(text.contains("Слишком много отправленных сообщений"));
-            assert!(
-                text.contains("В 15:00 в актовом зале"),
-                "the text typed is kept"
-            );
-        }
-    }
+    let letter = [
+        ("to", to.as_str()),
+        ("subject", "Совещание"),
+        ("text", "В 15:00 в актовом зале"),
+    ];
+    let send = async || w.post(&cookie, "/mail/compose", &letter).await;
+    let text = third_refused(StatusCode::SEE_OTHER, send).await.text();
+    assert!(text.contains("Слишком много отправленных сообщений"));
+    assert!(
+        text.contains("В 15:00 в актовом зале"),
+        "the text typed is kept"
+    );
     let res = w
         .post_multipart(
             &cookie,
@@ -199,8 +172,7 @@ async fn mail_and_upload_rates(engine: Engine) {
             ],
         )
         .await;
-    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
-    retry_after(&res);
+    assert_refused(&res);
     assert!(res.text().contains("Слишком много загруженных файлов"));
 }
 

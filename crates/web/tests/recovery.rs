@@ -5,34 +5,17 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use sgo_testkit::both_engines;
+use sgo_testkit::mailing::{set_email, world_with_smtp};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use sgo_app::{AppError, Engine, Origin, Role, SmtpSettings, SmtpTls};
+use sgo_app::{AppError, Engine, Origin, Role};
 use sgo_demo::DemoAccount;
-use sgo_store::PersonalSettingsUpdate;
 use sgo_testkit::smtp::SmtpServer;
 use sgo_testkit::{World, world_with};
 
 /// A visitor who is not signed in: only the CSRF cookie.
 const ANON: &str = "sgo_csrf=0123456789abcdef0123456789abcdef";
-
-async fn set_email(w: &World, account: i64, email: &str) {
-    let s = w.store().personal_settings(account).await.unwrap().unwrap();
-    w.store()
-        .update_personal_settings(
-            account,
-            &PersonalSettingsUpdate {
-                display_name: s.display_name,
-                email: email.into(),
-                phone: s.phone,
-                preferred_channel: s.preferred_channel,
-                signature_cert_url: s.signature_cert_url,
-            },
-        )
-        .await
-        .unwrap();
-}
 
 async fn request(w: &World, org: i64, who: &str) -> sgo_testkit::Response {
     let org = org.to_string();
@@ -63,22 +46,11 @@ async fn sign_in(w: &World, a: &DemoAccount, password: &str) -> Result<String, A
 async fn recovery(engine: Engine) {
     let smtp = SmtpServer::start();
     let port = smtp.port;
-    let w = world_with(engine, 1, |s| {
-        s.smtp = Some(SmtpSettings {
-            host: "127.0.0.1".into(),
-            port,
-            tls: SmtpTls::None,
-            username: String::new(),
-            password: String::new(),
-            from: "Сетевой город <noreply@sgo.example.ru>".into(),
-        });
-        s.public_url = "https://sgo.example.ru".into();
-    })
-    .await;
+    let w = world_with_smtp(engine, port).await;
     let org = w.admin().organization_id;
     let parent = w.first(Role::Parent, org);
     let id = w.id_of(&parent).await;
-    set_email(&w, id, "Mama@Example.ru").await;
+    set_email(&w, id, "Mama@Example.ru", None).await;
 
     // The login page leads to the form, which has the organization cascade and one field.
     let login = w.get(ANON, "/login").await.text();

@@ -4,73 +4,33 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod queue_hub;
+
 use sgo_testkit::both_engines;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use queue_hub::{RS, Socket, next_text};
 use serde_json::{Value, json};
 use sgo_app::{Engine, Role};
-use sgo_testkit::{World, world};
+use sgo_testkit::world;
+use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
-
-const RS: char = '\u{1e}';
-
-/// Serves the world's router on a free port; the base address.
-async fn serve(w: &World) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = w
-        .router
-        .clone()
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    format!("127.0.0.1:{}", addr.port())
-}
+/// How long the hub may take to answer.
+const WAIT: Duration = Duration::from_secs(30);
 
 /// Opens the hub and shakes hands.
 async fn hub(addr: &str, at: &str) -> Socket {
-    let mut request = format!("ws://{addr}/webapi/signalr/queueHub?at={at}")
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("Origin", format!("http://{addr}").parse().unwrap());
-    let (mut ws, _) = connect_async(request).await.unwrap();
-    ws.send(Message::text(format!(
-        r#"{{"protocol":"json","version":1}}{RS}"#
-    )))
-    .await
-    .unwrap();
-    let answer = next_text(&mut ws).await;
+    let (ws, _, answer) = queue_hub::open(addr, at, WAIT).await;
     assert_eq!(answer, format!("{{}}{RS}"));
     ws
-}
-
-async fn next_text(ws: &mut Socket) -> String {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(30), ws.next())
-            .await
-            .expect("the hub answers within 30 s")
-            .expect("the hub keeps the connection")
-            .unwrap();
-        match msg {
-            Message::Text(t) => return t.to_string(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
-        }
-    }
 }
 
 /// The next records, skipping the hub's pings.
 async fn records(ws: &mut Socket) -> Vec<Value> {
     loop {
-        let text = next_text(ws).await;
+        let text = next_text(ws, WAIT).await;
         assert!(text.ends_with(RS), "{text:?}");
         let records: Vec<Value> = text
             .split(RS)
@@ -84,6 +44,12 @@ async fn records(ws: &mut Socket) -> Vec<Value> {
     }
 }
 
+/// The JSON answer to a NetSchool API request sent as `at`.
+async fn api_json(request: reqwest::RequestBuilder, at: &str) -> Value {
+    let res = request.header("at", at).send().await.unwrap();
+    res.json().await.unwrap()
+}
+
 async fn invoke(ws: &mut Socket, id: &str, args: Value) {
     let call =
         json!({"arguments": args, "invocationId": id, "target": "startTaskAsync", "type": 1});
@@ -92,21 +58,13 @@ async fn invoke(ws: &mut Socket, id: &str, args: Value) {
 
 async fn flow(engine: Engine) {
     let w = world(engine, 1).await;
-    let addr = serve(&w).await;
+    let addr = queue_hub::serve(&w).await;
     let student = w.first(Role::Student, w.admin().organization_id);
     let at = w.token(&student).await;
     let http = reqwest::Client::new();
     let api = |path: &str| format!("http://{addr}/webapi/{path}");
 
-    let form: Value = http
-        .get(api("reports/studenttotalmarks"))
-        .header("at", &at)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let form = api_json(http.get(api("reports/studenttotalmarks")), &at).await;
     let selected: Vec<Value> = form["filterSources"]
         .as_array()
         .unwrap()
@@ -121,16 +79,11 @@ async fn flow(engine: Engine) {
         .unwrap();
     assert_eq!(records_or_ping(&mut ws).await, json!({"type": 6}));
 
-    let queued: Value = http
+    let body = json!({"selectedData": selected, "params": []});
+    let queue = http
         .post(api("reports/studenttotalmarks/queue"))
-        .header("at", &at)
-        .json(&json!({"selectedData": selected, "params": []}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .json(&body);
+    let queued = api_json(queue, &at).await;
     let task = queued["taskId"].as_i64().unwrap();
     let key = queued["queueKey"].as_str().unwrap().to_owned();
 
@@ -217,7 +170,7 @@ async fn flow(engine: Engine) {
     )))
     .await
     .unwrap();
-    assert!(next_text(&mut ws).await.contains("error"));
+    assert!(next_text(&mut ws, WAIT).await.contains("error"));
 
     // Without a valid `at` there is no socket.
     let refused = connect_async(format!("ws://{addr}/webapi/signalr/queueHub?at=nonsense")).await;
@@ -231,7 +184,7 @@ async fn flow(engine: Engine) {
 
 /// The next record including pings.
 async fn records_or_ping(ws: &mut Socket) -> Value {
-    let text = next_text(ws).await;
+    let text = next_text(ws, WAIT).await;
     serde_json::from_str(text.split(RS).next().unwrap()).unwrap()
 }
 

@@ -61,6 +61,18 @@ fn pick(filter: &str, value: impl ToString) -> Value {
 }
 
 /// Queues a report and, when it was accepted, waits for it and reads the file.
+/// Asks for `report` with `selected` and checks the answer's status.
+async fn assert_status(
+    w: &World,
+    at: &str,
+    report: &str,
+    selected: Vec<Value>,
+    expected: StatusCode,
+) {
+    let res = build(w, at, report, selected).await;
+    assert_eq!(res.status, expected, "{report}: {}", res.text());
+}
+
 async fn build(w: &World, at: &str, report: &str, selected: Vec<Value>) -> Response {
     let body = json!({
         "selectedData": selected,
@@ -423,12 +435,7 @@ async fn policy(w: &World, org: i64, student_id: i64, class_id: i64, groups: &[(
 
     // The student: only themself.
     let at = w.token(&w.first(Role::Student, org)).await;
-    assert_eq!(
-        build(w, &at, "studenttotalmarks", total(classmate))
-            .await
-            .status,
-        hidden
-    );
+    assert_status(w, &at, "studenttotalmarks", total(classmate), hidden).await;
 
     // A parent: their children, nobody else's.
     let mut parent_checked = false;
@@ -456,28 +463,13 @@ async fn policy(w: &World, org: i64, student_id: i64, class_id: i64, groups: &[(
             offered.iter().collect::<HashSet<_>>(),
             children.iter().collect()
         );
-        assert_eq!(
-            build(w, &at, "studenttotalmarks", total(student_id))
-                .await
-                .status,
-            ok
-        );
+        assert_status(w, &at, "studenttotalmarks", total(student_id), ok).await;
         let other = *classmates
             .iter()
             .find(|s| !children.contains(s))
             .expect("a classmate who is not this parent's child");
-        assert_eq!(
-            build(w, &at, "studenttotalmarks", total(other))
-                .await
-                .status,
-            hidden
-        );
-        assert_eq!(
-            build(w, &at, "studentgrades", grades(other, groups[0].0))
-                .await
-                .status,
-            hidden
-        );
+        assert_status(w, &at, "studenttotalmarks", total(other), hidden).await;
+        assert_status(w, &at, "studentgrades", grades(other, groups[0].0), hidden).await;
         parent_checked = true;
         break;
     }
@@ -531,33 +523,20 @@ async fn policy(w: &World, org: i64, student_id: i64, class_id: i64, groups: &[(
             .collect();
     assert!(offered.contains(&student_id.to_string()), "{offered:?}");
     let other_group = groups.iter().find(|(g, _)| !taught.contains(g)).unwrap().0;
-    assert_eq!(
-        build(w, &at, "studentgrades", grades(student_id, taught[0]))
-            .await
-            .status,
-        ok
-    );
-    assert_eq!(
-        build(w, &at, "studentgrades", grades(student_id, other_group))
-            .await
-            .status,
-        hidden
-    );
-    assert_eq!(
-        build(w, &at, "studenttotalmarks", total(student_id))
-            .await
-            .status,
-        ok
-    );
+    assert_status(w, &at, "studentgrades", grades(student_id, taught[0]), ok).await;
+    assert_status(
+        w,
+        &at,
+        "studentgrades",
+        grades(student_id, other_group),
+        hidden,
+    )
+    .await;
+    assert_status(w, &at, "studenttotalmarks", total(student_id), ok).await;
     let at = w
         .token(&class_teacher.expect("the class has a class teacher"))
         .await;
-    assert_eq!(
-        build(w, &at, "studentgrades", grades(student_id, other_group))
-            .await
-            .status,
-        ok
-    );
+    assert_status(w, &at, "studentgrades", grades(student_id, other_group), ok).await;
     let at = w
         .token(&stranger.expect("a teacher with no tie to the student"))
         .await;
@@ -570,12 +549,7 @@ async fn policy(w: &World, org: i64, student_id: i64, class_id: i64, groups: &[(
 
     // The administration of the school, and not of another school.
     let at = w.token(&w.first(Role::Administrator, org)).await;
-    assert_eq!(
-        build(w, &at, "studenttotalmarks", total(student_id))
-            .await
-            .status,
-        ok
-    );
+    assert_status(w, &at, "studenttotalmarks", total(student_id), ok).await;
     let foreign = w
         .accounts
         .iter()
@@ -583,18 +557,8 @@ async fn policy(w: &World, org: i64, student_id: i64, class_id: i64, groups: &[(
         .unwrap()
         .clone();
     let at = w.token(&foreign).await;
-    assert_eq!(
-        build(w, &at, "studenttotalmarks", total(student_id))
-            .await
-            .status,
-        hidden
-    );
-    assert_eq!(
-        build(w, &at, "studenttotalmarks", total(999_999))
-            .await
-            .status,
-        hidden
-    );
+    assert_status(w, &at, "studenttotalmarks", total(student_id), hidden).await;
+    assert_status(w, &at, "studenttotalmarks", total(999_999), hidden).await;
 }
 
 /// Mistakes get a clear 4xx with a message, never a 500.

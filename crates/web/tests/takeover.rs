@@ -7,11 +7,11 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use sgo_app::{Engine, Role};
 use sgo_demo::DemoAccount;
 use sgo_testkit::both_engines;
-use sgo_testkit::{World, today, world};
+use sgo_testkit::{World, set_cookie_value, today, world};
 
 /// A class teacher, the class they lead, and a parent of one of its students.
 async fn teacher_class_parent(w: &World, org: i64) -> (DemoAccount, i64, i64) {
@@ -147,16 +147,6 @@ async fn class_teacher_cannot_take_over_staff(engine: Engine) {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
 }
 
-fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next()?.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
 /// A NetSchool request authenticated by the NSSESSIONID cookie alone.
 async fn with_ns_cookie(w: &World, cookie: &str) -> StatusCode {
     let req = Request::get("/webapi/student/diary/init")
@@ -181,7 +171,7 @@ async fn new_credentials_end_old_sessions(engine: Engine) {
         )
         .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text());
-    let ns_cookie = set_cookie(&login.headers, "NSSESSIONID").unwrap();
+    let ns_cookie = set_cookie_value(&login.headers, "NSSESSIONID").unwrap();
     // Each works, and is now in the session cache too.
     assert_eq!(w.get(&web, "/diary").await.status, StatusCode::OK);
     assert_eq!(
@@ -283,7 +273,8 @@ async fn netschool_login_issues_a_fresh_cookie(engine: Engine) {
         .netschool_login_with_cookie(&student, &student.password, planted)
         .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text());
-    let fresh = set_cookie(&login.headers, "NSSESSIONID").expect("a fresh NSSESSIONID is set");
+    let fresh =
+        set_cookie_value(&login.headers, "NSSESSIONID").expect("a fresh NSSESSIONID is set");
     assert_ne!(fresh, planted);
     assert_eq!(fresh.len(), 32);
     assert!(fresh.chars().all(|c| c.is_ascii_hexdigit()));
@@ -300,7 +291,7 @@ async fn netschool_login_issues_a_fresh_cookie(engine: Engine) {
     let again = w
         .netschool_login_with_cookie(&student, &student.password, &fresh)
         .await;
-    let next = set_cookie(&again.headers, "NSSESSIONID").unwrap();
+    let next = set_cookie_value(&again.headers, "NSSESSIONID").unwrap();
     assert_ne!(next, fresh);
     assert_eq!(with_ns_cookie(&w, &next).await, StatusCode::OK);
 }

@@ -23,6 +23,8 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod queue_hub;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,9 +35,10 @@ use axum::http::{Request, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use insta::internals::{Content, ContentPath};
 use insta::{Settings, dynamic_redaction};
+use queue_hub::RS;
 use serde_json::{Value, json};
 use sgo_app::identity::{ClaimNames, IdentityProvider, ProviderConfig, ProviderProfile, Signer};
 use sgo_app::{Engine, Role};
@@ -43,7 +46,6 @@ use sgo_demo::DemoAccount;
 use sgo_testkit::World;
 use sgo_web::{WebOptions, router};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tower::ServiceExt;
 
 /// Every `/webapi` route of the router and the snapshots that show its answers.
@@ -1111,7 +1113,8 @@ async fn mail_shapes() {
 
 // --- reports over real HTTP and the SignalR hub ---------------------------------------------
 
-const RS: char = '\u{1e}';
+/// How long the hub may take to answer.
+const HUB_WAIT: Duration = Duration::from_secs(60);
 
 #[tokio::test]
 async fn report_shapes() {
@@ -1133,26 +1136,8 @@ async fn report_shapes() {
     );
 
     // The hub is a WebSocket: it needs a real connection.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = w
-        .router
-        .clone()
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let mut request = format!("ws://{addr}/webapi/signalr/queueHub?at={}", c.at)
-        .into_client_request()
-        .unwrap();
-    request
-        .headers_mut()
-        .insert("Origin", format!("http://{addr}").parse().unwrap());
-    let (mut ws, upgrade) = tokio_tungstenite::connect_async(request).await.unwrap();
-    ws.send(Message::text(format!(
-        r#"{{"protocol":"json","version":1}}{RS}"#
-    )))
-    .await
-    .unwrap();
-    let handshake = next_text(&mut ws).await;
+    let addr = queue_hub::serve(&w).await;
+    let (mut ws, upgrade, handshake) = queue_hub::open(&addr, &c.at, HUB_WAIT).await;
 
     let selected: Vec<Value> = total.json()["filterSources"]
         .as_array()
@@ -1182,7 +1167,7 @@ async fn report_shapes() {
     ws.send(Message::text(format!("{call}{RS}"))).await.unwrap();
     let mut records = Vec::new();
     while records.len() < 2 {
-        let text = next_text(&mut ws).await;
+        let text = queue_hub::next_text(&mut ws, HUB_WAIT).await;
         records.extend(
             text.split(RS)
                 .filter(|r| !r.is_empty())
@@ -1211,23 +1196,4 @@ async fn report_shapes() {
         &file.headers_shape(&["content-type", "content-security-policy"], false),
         &[],
     );
-}
-
-async fn next_text(
-    ws: &mut tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
-) -> String {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(60), ws.next())
-            .await
-            .expect("the hub answers")
-            .expect("the hub keeps the connection")
-            .unwrap();
-        match msg {
-            Message::Text(t) => return t.to_string(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected message {other:?}"),
-        }
-    }
 }

@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::Query;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::{Datelike, Duration, NaiveDate};
 use sgo_app::diary::DiaryWeek;
 use sgo_core::calendar;
 
-use super::{Header, PageError, render};
-use crate::ui::request::UiRequest;
+use super::{Header, render};
+use crate::ui::request::{Page, SignedInRequest, UiRequest};
 use crate::ui::student_choice::{StudentOption, student_line, student_options};
 
 struct MarkView {
@@ -152,11 +152,7 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
                     }
                     LessonView {
                         number: l.lesson.number,
-                        time: format!(
-                            "{}–{}",
-                            l.lesson.start_time.format("%H:%M"),
-                            l.lesson.end_time.format("%H:%M")
-                        ),
+                        time: crate::ui::time_range(l.lesson.start_time, l.lesson.end_time),
                         subject: l.lesson.subject_name,
                         room: l.lesson.room,
                         topic: l.lesson.topic,
@@ -171,14 +167,11 @@ fn lesson_views(week: DiaryWeek, today: NaiveDate) -> Vec<DayView> {
 }
 
 /// `GET /diary[?week=YYYY-MM-DD][&student=ID]`.
-pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Page {
     let actor = &req.session.who.actor;
-    let students = match req.app().diary_students(actor).await {
-        Ok(s) => s,
-        Err(e) => return PageError(req.state, e).into_response(),
-    };
+    let students = req.app().diary_students(actor).await.map_err(req.fail())?;
     if students.is_empty() {
-        return Redirect::to("/home").into_response();
+        return Ok(Redirect::to("/home").into_response());
     }
     let today = req.app().today();
     let monday = calendar::week_start(
@@ -203,12 +196,9 @@ pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>
         .await
     {
         Ok(w) => w,
-        Err(e) => return PageError(req.state, e).into_response(),
+        Err(e) => return Err(req.fail()(e)),
     };
-    let header = match Header::load(&req.state, &req.session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
+    let header = req.header().await?;
     let link = |d: NaiveDate| {
         format!(
             "/diary?week={}&student={}",
@@ -218,7 +208,7 @@ pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>
     };
     let who = &week.student;
     let student_line = Some(student_line(&who.display_name, who.class_name.as_deref()));
-    render(&DiaryPage {
+    Ok(render(&DiaryPage {
         portal_name: &req.state.options.portal_name,
         header,
         students: student_options(&students, sgo_core::StudentId::new(student_id)),
@@ -236,5 +226,5 @@ pub(crate) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>
         ),
         period: week.period_name.clone(),
         days: lesson_views(week, today),
-    })
+    }))
 }

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header, header::SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header::SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sgo_app::territory::{CascadeOption, CascadeQuery};
 use sgo_app::{AppError, OrganizationKind};
 
-use super::{PageError, SESSION_COOKIE, csrf, render};
+use super::{PageError, SESSION_COOKIE, csrf, first_page, render, with_retry_after, with_session};
 use crate::AppState;
 use crate::cookies;
 use crate::extract::ClientOrigin;
@@ -68,7 +68,7 @@ fn cascade_query(chosen: &HashMap<String, String>) -> CascadeQuery {
 }
 
 /// Fills each level whose parent is chosen; a valid choice is kept, a single option is chosen.
-pub(crate) async fn levels(
+async fn levels(
     state: &AppState,
     chosen: &HashMap<String, String>,
 ) -> Result<Vec<Level>, AppError> {
@@ -114,26 +114,44 @@ async fn login_page(
     error: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let (token, set_cookie) = csrf::token(headers, state.options.secure_cookies);
-    let levels = match levels(state, chosen).await {
-        Ok(l) => l,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
-    let page = LoginPage {
+    let page = |levels, csrf| LoginPage {
         portal_name: &state.options.portal_name,
         levels,
-        csrf: token,
+        csrf,
         login: chosen.get("login").cloned().unwrap_or_default(),
         notice: (chosen.get("ended").map(String::as_str) == Some("all"))
             .then_some("Все сеансы завершены. Войдите снова."),
         error,
         esia: state.app.esia_enabled(),
     };
-    let mut response = (status, render(&page)).into_response();
+    let (mut response, set_cookie) = match cascade_page(state, headers, chosen, status, page).await
+    {
+        Ok(answer) => answer,
+        Err(failed) => return failed,
+    };
     if let Some(c) = set_cookie {
         response.headers_mut().append(SET_COOKIE, c);
     }
     response
+}
+
+/// A page before sign-in with the cascade as `chosen` leaves it: `page` makes it of the levels
+/// and a form token; with the cookie that sets the token when it is new. `Err` is the error page.
+pub(super) async fn cascade_page<P: Template>(
+    state: &AppState,
+    headers: &HeaderMap,
+    chosen: &HashMap<String, String>,
+    status: StatusCode,
+    page: impl FnOnce(Vec<Level>, String) -> P,
+) -> Result<(Response, Option<HeaderValue>), Response> {
+    let (token, set_cookie) = csrf::token(headers, state.options.secure_cookies);
+    let levels = levels(state, chosen)
+        .await
+        .map_err(|e| PageError(state.clone(), e).into_response())?;
+    Ok((
+        (status, render(&page(levels, token))).into_response(),
+        set_cookie,
+    ))
 }
 
 /// `GET /login[?region=…&…]`.
@@ -194,6 +212,19 @@ impl Cascade {
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .collect()
     }
+
+    /// The organization chosen, or what the page says instead: that none is chosen, else
+    /// `missing` (what the form lacks besides).
+    pub(super) fn organization(
+        &self,
+        missing: Option<&'static str>,
+    ) -> Result<OrganizationId, &'static str> {
+        match (self.organization.parse::<i64>(), missing) {
+            (Err(_), _) => Err("Выберите образовательную организацию"),
+            (Ok(_), Some(problem)) => Err(problem),
+            (Ok(id), None) => Ok(OrganizationId::new(id)),
+        }
+    }
 }
 
 /// The sign-in form.
@@ -237,75 +268,33 @@ pub(crate) async fn submit(
     };
     // Everything but the password is shown again.
     let chosen = form.cascade.chosen(("login", &form.login));
-    let organization: Option<i64> = form.cascade.organization.parse().ok();
+    let again = |error: String, status| login_page(&state, &headers, &chosen, Some(error), status);
     let login = form.login.trim();
     let password = form.password.as_str();
-    let problem = match organization {
-        None => Some("Выберите образовательную организацию"),
-        Some(_) if login.is_empty() || password.is_empty() => {
-            Some("Введите имя пользователя и пароль")
-        }
-        Some(_) => None,
-    };
-    let (Some(organization), None) = (organization, problem) else {
-        let msg = problem.unwrap_or_default().to_owned();
-        return login_page(
-            &state,
-            &headers,
-            &chosen,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+    let missing =
+        (login.is_empty() || password.is_empty()).then_some("Введите имя пользователя и пароль");
+    let organization = match form.cascade.organization(missing) {
+        Ok(organization) => organization,
+        Err(problem) => return again(problem.to_owned(), StatusCode::BAD_REQUEST).await,
     };
     match state
         .app
-        .sign_in(OrganizationId::new(organization), login, password, &origin)
+        .sign_in(organization, login, password, &origin)
         .await
     {
         Ok(signed) => {
-            let target = if signed.must_change_password {
-                super::settings::PASSWORD_PATH
-            } else {
-                sgo_core::policy::landing(&signed.actor).path()
-            };
-            let mut response = Redirect::to(target).into_response();
-            let cookie = cookies::set(
-                SESSION_COOKIE,
-                &signed.token,
-                state.options.secure_cookies,
-                "Lax",
-            );
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().append(SET_COOKIE, v);
-            }
-            response
+            let response = Redirect::to(first_page(&signed)).into_response();
+            with_session(&state, &signed.token, response)
         }
         Err(e @ (AppError::InvalidCredentials | AppError::LoginRefused(_))) => {
-            login_page(
-                &state,
-                &headers,
-                &chosen,
-                Some(e.to_string()),
-                StatusCode::UNAUTHORIZED,
-            )
-            .await
+            again(e.to_string(), StatusCode::UNAUTHORIZED).await
         }
         Err(AppError::TooManyRequests {
             message,
             retry_after,
         }) => {
-            let mut page = login_page(
-                &state,
-                &headers,
-                &chosen,
-                Some(message.to_string()),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await;
-            page.headers_mut()
-                .insert(header::RETRY_AFTER, retry_after.into());
-            page
+            let page = again(message.to_string(), StatusCode::TOO_MANY_REQUESTS).await;
+            with_retry_after(page, retry_after)
         }
         Err(e) => PageError(state, e).into_response(),
     }

@@ -170,13 +170,13 @@ impl IntoResponse for PageError {
             link: "/",
             link_text: "На главную",
         };
-        let mut response = (status, render(&page)).into_response();
-        if let AppError::TooManyRequests { retry_after, .. } = e {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, retry_after.into());
+        let response = (status, render(&page)).into_response();
+        match e {
+            AppError::TooManyRequests { retry_after, .. } => {
+                with_retry_after(response, retry_after)
+            }
+            _ => response,
         }
-        response
     }
 }
 
@@ -283,4 +283,37 @@ pub(crate) fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
     t.with_timezone(&chrono::Local)
         .format("%d.%m.%Y %H:%M")
         .to_string()
+}
+
+/// When a lesson or a bell runs, as the timetables show it: `08:30–09:15`.
+pub(crate) fn time_range(start: chrono::NaiveTime, end: chrono::NaiveTime) -> String {
+    format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"))
+}
+
+/// `page` telling the browser when to ask again, for an answer refused for the rate.
+pub(crate) fn with_retry_after(mut page: Response, seconds: u64) -> Response {
+    page.headers_mut()
+        .insert(header::RETRY_AFTER, seconds.into());
+    page
+}
+
+/// `response` with the session cookie of `token`: a new sign-in, or a new password's session.
+pub(crate) fn with_session(state: &AppState, token: &str, mut response: Response) -> Response {
+    let cookie = cookies::set(SESSION_COOKIE, token, state.options.secure_cookies, "Lax");
+    if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Where a person goes right after signing in: the password form while the password must
+/// change, else where their role starts.
+pub(crate) fn first_page(signed: &sgo_app::session::SignedIn) -> &'static str {
+    if signed.must_change_password {
+        settings::PASSWORD_PATH
+    } else {
+        sgo_core::policy::landing(&signed.actor).path()
+    }
 }

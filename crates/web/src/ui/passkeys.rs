@@ -8,7 +8,7 @@ use crate::routes::Routes;
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header::SET_COOKIE};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,9 +16,8 @@ use serde_json::{Value, json};
 use sgo_app::AppError;
 use sgo_app::passkeys::{Ceremony, Device, MAX_NAME_CHARS};
 
-use super::{Header, PageError, SESSION_COOKIE, local_time, render};
+use super::{Header, PageError, first_page, local_time, render, with_session};
 use crate::AppState;
-use crate::cookies;
 use crate::extract::ClientOrigin;
 use crate::form::{Fields, ScriptSubmitted, Submitted};
 use crate::ui::request::UiRequest;
@@ -230,20 +229,6 @@ async fn sign_in_finish(
         Ok(s) => s,
         Err(e) => return json_app_error(e),
     };
-    let target = if signed.must_change_password {
-        super::settings::PASSWORD_PATH
-    } else {
-        sgo_core::policy::landing(&signed.actor).path()
-    };
-    let mut response = Json(json!({ "redirect": target })).into_response();
-    let cookie = cookies::set(
-        SESSION_COOKIE,
-        &signed.token,
-        state.options.secure_cookies,
-        "Lax",
-    );
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().append(SET_COOKIE, v);
-    }
-    response
+    let response = Json(json!({ "redirect": first_page(&signed) })).into_response();
+    with_session(&state, &signed.token, response)
 }

@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use sgo_app::AppError;
 use sgo_core::marks::format_average;
 
-use super::{Header, PageError, render};
-use crate::ui::request::UiRequest;
+use super::{Header, render};
+use crate::ui::request::{Page, SignedInRequest, UiRequest};
 use crate::ui::student_choice::{StudentOption, student_line, student_options};
 
 pub(crate) fn routes() -> Routes {
@@ -105,18 +105,15 @@ fn int(q: &HashMap<String, String>, name: &str) -> Result<Option<i64>, AppError>
 }
 
 /// `GET /progress[?student=ID][&period=ID]`.
-async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Page {
     let actor = &req.session.who.actor;
-    let students = match req.app().diary_students(actor).await {
-        Ok(s) => s,
-        Err(e) => return PageError(req.state, e).into_response(),
-    };
+    let students = req.app().diary_students(actor).await.map_err(req.fail())?;
     if students.is_empty() {
-        return Redirect::to("/home").into_response();
+        return Ok(Redirect::to("/home").into_response());
     }
     let (student_id, period_id) = match (int(&q, "student"), int(&q, "period")) {
         (Ok(s), Ok(p)) => (s.unwrap_or((students[0].account_id).get()), p),
-        (Err(e), _) | (_, Err(e)) => return PageError(req.state, e).into_response(),
+        (Err(e), _) | (_, Err(e)) => return Err(req.fail()(e)),
     };
     let progress = match req
         .app()
@@ -129,12 +126,9 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
         .await
     {
         Ok(p) => p,
-        Err(e) => return PageError(req.state, e).into_response(),
+        Err(e) => return Err(req.fail()(e)),
     };
-    let header = match Header::load(&req.state, &req.session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
+    let header = req.header().await?;
     let card = |id: i64| format!("/progress/assignment/{id}?student={student_id}");
     let chosen = progress.period.as_ref().map(|p| p.id);
     let rows = progress
@@ -182,7 +176,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
         .collect();
     let who = &progress.student;
     let student_line = student_line(&who.display_name, who.class_name.as_deref());
-    render(&ProgressPage {
+    Ok(render(&ProgressPage {
         portal_name: &req.state.options.portal_name,
         header,
         students: student_options(&students, sgo_core::StudentId::new(student_id)),
@@ -218,7 +212,7 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
                 href: card(a.assignment_id.get()),
             })
             .collect(),
-    })
+    }))
 }
 
 /// `GET /progress/assignment/{id}?student=ID`: the assignment card.
@@ -226,23 +220,22 @@ async fn card(
     req: UiRequest,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Page {
     let actor = &req.session.who.actor;
     let Ok(id) = id.trim().parse::<i64>() else {
-        return PageError(req.state, AppError::NotFound(msg!("assignment-not-found")))
-            .into_response();
+        return Err(req.fail()(AppError::NotFound(msg!("assignment-not-found"))));
     };
     let student = match int(&q, "student") {
         Ok(Some(s)) => s,
         Ok(None) => (match req.app().diary_students(actor).await {
             Ok(list) => match list.first() {
                 Some(s) => s.account_id,
-                None => return Redirect::to("/home").into_response(),
+                None => return Ok(Redirect::to("/home").into_response()),
             },
-            Err(e) => return PageError(req.state, e).into_response(),
+            Err(e) => return Err(req.fail()(e)),
         })
         .get(),
-        Err(e) => return PageError(req.state, e).into_response(),
+        Err(e) => return Err(req.fail()(e)),
     };
     let c = match req
         .app()
@@ -255,12 +248,9 @@ async fn card(
         .await
     {
         Ok(c) => c,
-        Err(e) => return PageError(req.state, e).into_response(),
+        Err(e) => return Err(req.fail()(e)),
     };
-    let header = match Header::load(&req.state, &req.session).await {
-        Ok(h) => h,
-        Err(e) => return e.into_response(),
-    };
+    let header = req.header().await?;
     let a = &c.assignment;
     let duty = a.mark_duty.unwrap_or(false);
     let mark = match (a.mark_id, a.mark_value, &a.mark_code) {
@@ -274,7 +264,7 @@ async fn card(
         Some(cl) => format!("{}, {} класс", c.student.display_name, cl),
         None => c.student.display_name.clone(),
     };
-    render(&CardPage {
+    Ok(render(&CardPage {
         portal_name: &req.state.options.portal_name,
         header,
         student_line,
@@ -312,5 +302,5 @@ async fn card(
         mark,
         duty,
         comment: a.mark_comment.clone().unwrap_or_default(),
-    })
+    }))
 }

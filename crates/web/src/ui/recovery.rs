@@ -1,7 +1,6 @@
 //! Password recovery: the request form («Забыли пароль?»), and the page a link from the e-mail
 //! opens to choose a new password.
 
-use sgo_core::OrganizationId;
 use std::collections::HashMap;
 
 use crate::routes::Routes;
@@ -15,7 +14,7 @@ use sgo_app::AppError;
 use sgo_app::recovery::{Availability, LINK_INVALID, NewPassword, REQUEST_ANSWER};
 use sgo_app::settings::{FieldErrors, FormError};
 
-use super::login::{Cascade, Level, levels, refusal_text};
+use super::login::{Cascade, Level, cascade_page, refusal_text};
 use super::{MessagePage, PageError, csrf, render};
 use crate::AppState;
 use crate::extract::ClientOrigin;
@@ -105,19 +104,17 @@ async fn request_form(
             "/login",
         );
     }
-    let (token, set_cookie) = csrf::token(headers, state.options.secure_cookies);
-    let levels = match levels(state, chosen).await {
-        Ok(l) => l,
-        Err(e) => return PageError(state.clone(), e).into_response(),
-    };
-    let page = RequestPage {
+    let page = |levels, csrf| RequestPage {
         portal_name: &state.options.portal_name,
         levels,
-        csrf: token,
+        csrf,
         who: chosen.get("who").cloned().unwrap_or_default(),
         error,
     };
-    private((status, render(&page)).into_response(), set_cookie)
+    match cascade_page(state, headers, chosen, status, page).await {
+        Ok((response, set_cookie)) => private(response, set_cookie),
+        Err(failed) => failed,
+    }
 }
 
 /// `GET /recover`: the organization (as on the login page) and a login or e-mail address.
@@ -158,27 +155,20 @@ async fn request_submit(
         }
     };
     let chosen = form.cascade.chosen(("who", &form.who));
-    let organization: Option<i64> = form.cascade.organization.parse().ok();
     let who = form.who.trim();
-    let problem = match organization {
-        None => Some("Выберите образовательную организацию"),
-        Some(_) if who.is_empty() => Some("Введите имя пользователя или адрес электронной почты"),
-        Some(_) => None,
-    };
-    let (Some(organization), None) = (organization, problem) else {
-        let msg = problem.unwrap_or_default().to_owned();
-        return request_form(
-            &state,
-            &headers,
-            &chosen,
-            Some(msg),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+    let missing = who
+        .is_empty()
+        .then_some("Введите имя пользователя или адрес электронной почты");
+    let organization = match form.cascade.organization(missing) {
+        Ok(organization) => organization,
+        Err(problem) => {
+            let problem = Some(problem.to_owned());
+            return request_form(&state, &headers, &chosen, problem, StatusCode::BAD_REQUEST).await;
+        }
     };
     if let Err(e) = state
         .app
-        .request_password_reset(OrganizationId::new(organization), who, &origin)
+        .request_password_reset(organization, who, &origin)
         .await
     {
         return PageError(state, e).into_response();

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::Query;
-use axum::http::header::SET_COOKIE;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::{Deserialize, Deserializer};
@@ -14,9 +13,8 @@ use sgo_app::settings::{
     FieldErrors, PasswordInput, PersonalSettings, PreferredChannel, SettingsInput,
 };
 
-use super::{Header, PageError, SESSION_COOKIE, UiSession, render};
+use super::{Header, PageError, UiSession, render, with_session};
 use crate::AppState;
-use crate::cookies;
 use crate::form::Submitted;
 use crate::form::outcome::{INVALID, Outcome, settle};
 use crate::ui::request::UiRequest;
@@ -264,17 +262,7 @@ async fn password_save(req: UiRequest, Submitted(form): Submitted<PasswordForm>)
             } else {
                 "/settings?saved=password"
             };
-            let mut response = Redirect::to(target).into_response();
-            let cookie = cookies::set(
-                SESSION_COOKIE,
-                &token,
-                req.state.options.secure_cookies,
-                "Lax",
-            );
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().append(SET_COOKIE, v);
-            }
-            response
+            with_session(&req.state, &token, Redirect::to(target).into_response())
         }
         Ok(Outcome::Invalid(errors)) => {
             render_password(&req.state, &req.session, errors, INVALID).await

@@ -106,18 +106,11 @@ impl SoftAuthenticator {
         attestation.push(0xa0);
         attestation.extend(cbor_text("authData"));
         attestation.extend(cbor_bytes(&auth_data));
-        let id = b64url(&self.credential_id);
-        json!({
-            "id": id,
-            "rawId": id,
-            "type": "public-key",
-            "response": {
-                "attestationObject": b64url(&attestation),
-                "clientDataJSON": b64url(&Self::client_data("webauthn.create", options, origin)),
-                "transports": ["internal"],
-            },
-            "extensions": {},
-        })
+        self.credential(json!({
+            "attestationObject": b64url(&attestation),
+            "clientDataJSON": b64url(&Self::client_data("webauthn.create", options, origin)),
+            "transports": ["internal"],
+        }))
     }
 
     /// `navigator.credentials.get` for the given request options (a discoverable credential).
@@ -131,17 +124,22 @@ impl SoftAuthenticator {
         let mut signed = auth_data.clone();
         signed.extend_from_slice(&Sha256::digest(&client_data));
         let signature: Signature = self.key.sign(&signed);
+        self.credential(json!({
+            "authenticatorData": b64url(&auth_data),
+            "clientDataJSON": b64url(&client_data),
+            "signature": b64url(signature.to_der().as_bytes()),
+            "userHandle": self.user_handle,
+        }))
+    }
+
+    /// This authenticator's public-key credential with a ceremony's `response`.
+    fn credential(&self, response: Value) -> Value {
         let id = b64url(&self.credential_id);
         json!({
             "id": id,
             "rawId": id,
             "type": "public-key",
-            "response": {
-                "authenticatorData": b64url(&auth_data),
-                "clientDataJSON": b64url(&client_data),
-                "signature": b64url(signature.to_der().as_bytes()),
-                "userHandle": self.user_handle,
-            },
+            "response": response,
             "extensions": {},
         })
     }

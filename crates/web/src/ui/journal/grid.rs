@@ -10,10 +10,9 @@ use sgo_core::marks::format_average;
 use sgo_core::{AssignmentId, PeriodId, StudentId};
 use sgo_core::{GroupId, LessonId};
 
-use super::{Header, Page, UiSession, day_label, fail, json_error, render};
-use crate::AppState;
+use super::{Header, Page, day_label, fail, json_error, render};
 use crate::form::{CellSubmitted, Fields, Submitted};
-use crate::ui::request::UiRequest;
+use crate::ui::request::{SignedInRequest, UiRequest};
 
 /// A column of the grid: an assignment, or a lesson without one (attendance only).
 struct Column {
@@ -91,9 +90,7 @@ pub(super) async fn page(
             )))
         })?),
     };
-    let header = Header::load(&req.state, &req.session)
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let header = req.header().await?;
     let g = req
         .app()
         .journal_grid(&req.session.who.actor, id, period.map(PeriodId::new))
@@ -321,31 +318,28 @@ fn change(h: &MarkChange) -> Change {
 }
 
 async fn history_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &UiRequest,
     assignment: i64,
     student: i64,
     error: Option<String>,
 ) -> Page {
-    let header = Header::load(state, session)
-        .await
-        .map_err(IntoResponse::into_response)?;
-    let (group, task, person, mark, history, access) = state
-        .app
+    let header = req.header().await?;
+    let (group, task, person, mark, history, access) = req
+        .app()
         .mark_history(
-            &session.who.actor,
+            &req.session.who.actor,
             AssignmentId::new(assignment),
             StudentId::new(student),
         )
         .await
-        .map_err(fail(state))?;
+        .map_err(fail(&req.state))?;
     let status = if error.is_some() {
         axum::http::StatusCode::BAD_REQUEST
     } else {
         axum::http::StatusCode::OK
     };
     let page = HistoryPage {
-        portal_name: state.options.portal_name.clone(),
+        portal_name: req.state.options.portal_name.clone(),
         header,
         group_id: group.id.get(),
         group: group.name,
@@ -378,7 +372,7 @@ pub(super) async fn history_page(req: UiRequest, Query(q): Query<HistoryQuery>) 
             "journal-assignment-and-student-required"
         ))));
     };
-    history_view(&req.state, &req.session, assignment, student, None).await
+    history_view(&req, assignment, student, None).await
 }
 
 /// `POST /journal/mark-history`: the form fallback that changes a mark and its comment.
@@ -402,14 +396,7 @@ pub(super) async fn history_save(req: UiRequest, Submitted(form): Submitted<Fiel
         ))
         .into_response()),
         Err(sgo_app::AppError::BadRequest(m)) => {
-            history_view(
-                &req.state,
-                &req.session,
-                assignment,
-                student,
-                Some(m.to_string()),
-            )
-            .await
+            history_view(&req, assignment, student, Some(m.to_string())).await
         }
         Err(e) => Err(fail(&req.state)(e)),
     }

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::AppError;
 use sgo_app::form::FieldErrors;
@@ -11,10 +10,10 @@ use sgo_app::settings::FormError;
 use sgo_core::marks::AttendanceCode;
 use sgo_core::{AssignmentId, LessonId};
 
-use super::{Header, Page, UiSession, day_label, fail, render};
-use crate::AppState;
+use super::{Header, Page, day_label, fail, form_status, render};
 use crate::form::{AssignmentFiles, Fields, Submitted, Uploaded};
-use crate::ui::request::UiRequest;
+use crate::ui::request::{SignedInRequest, UiRequest};
+use crate::ui::time_range;
 use serde::Deserialize;
 
 /// A file link.
@@ -77,41 +76,33 @@ impl LessonPage {
 }
 
 async fn view(
-    state: &AppState,
-    session: &UiSession,
+    req: &UiRequest,
     id: i64,
     form: Option<AssignmentInput>,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Page {
-    let header = Header::load(state, session)
+    let header = req.header().await?;
+    let v = req
+        .app()
+        .journal_lesson(&req.session.who.actor, LessonId::new(id))
         .await
-        .map_err(IntoResponse::into_response)?;
-    let v = state
-        .app
-        .journal_lesson(&session.who.actor, LessonId::new(id))
-        .await
-        .map_err(fail(state))?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+        .map_err(fail(&req.state))?;
+    let status = form_status(&errors);
     let l = &v.lesson;
     let page = LessonPage {
-        portal_name: state.options.portal_name.clone(),
+        portal_name: req.state.options.portal_name.clone(),
         header,
         id,
         group_id: v.group.id.get(),
         subject: v.group.subject_name.clone(),
         title: v.group.name.clone(),
         when: format!(
-            "{} {}, {} урок, {}–{}",
+            "{} {}, {} урок, {}",
             day_label(l.date),
             l.date.format("%Y"),
             l.number,
-            l.start_time.format("%H:%M"),
-            l.end_time.format("%H:%M")
+            time_range(l.start_time, l.end_time)
         ),
         topic: l.topic.clone(),
         writable: v.access == Access::Write,
@@ -187,15 +178,7 @@ pub(super) async fn page(
         Some("attendance") => Some("Посещаемость сохранена"),
         _ => None,
     };
-    view(
-        &req.state,
-        &req.session,
-        id,
-        None,
-        FieldErrors::default(),
-        notice,
-    )
-    .await
+    view(&req, id, None, FieldErrors::default(), notice).await
 }
 
 /// `POST /journal/lesson/{id}/topic`.
@@ -213,7 +196,7 @@ pub(super) async fn save_topic(
         Err(AppError::BadRequest(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("topic", m);
-            view(&req.state, &req.session, id.get(), None, errors, None).await
+            view(&req, id.get(), None, errors, None).await
         }
         Err(e) => Err(fail(&req.state)(e)),
     }
@@ -263,17 +246,7 @@ pub(super) async fn add_assignment(
         Ok(_) => {
             Ok(Redirect::to(&format!("/journal/lesson/{id}?saved=assignment")).into_response())
         }
-        Err(FormError::Invalid(errors)) => {
-            view(
-                &req.state,
-                &req.session,
-                id.get(),
-                Some(input),
-                errors,
-                None,
-            )
-            .await
-        }
+        Err(FormError::Invalid(errors)) => view(&req, id.get(), Some(input), errors, None).await,
         Err(FormError::Refused(e)) => Err(fail(&req.state)(e)),
     }
 }

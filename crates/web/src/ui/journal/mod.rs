@@ -18,7 +18,7 @@ use chrono::{Datelike, NaiveDate};
 use sgo_app::AppError;
 use sgo_app::journal::{Access, JournalLesson};
 
-use super::{Header, PageError, UiSession, render};
+use super::{Header, PageError, render};
 use crate::AppState;
 use crate::ui::request::UiRequest;
 use crate::upload::UPLOAD_BODY_LIMIT;
@@ -62,6 +62,15 @@ pub(crate) fn routes() -> Routes {
 
 /// A page or the error page.
 type Page = Result<Response, Response>;
+
+/// A form page's status: 200 when it is fresh, 400 when it comes back with its errors.
+fn form_status(errors: &sgo_app::form::FieldErrors) -> axum::http::StatusCode {
+    if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::BAD_REQUEST
+    }
+}
 
 fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
     move |e| PageError(state.clone(), e).into_response()
@@ -121,11 +130,7 @@ fn lesson_link(l: &JournalLesson) -> LessonLink {
         date: l.date.to_string(),
         day: day_label(l.date),
         number: l.number,
-        time: format!(
-            "{}–{}",
-            l.start_time.format("%H:%M"),
-            l.end_time.format("%H:%M")
-        ),
+        time: crate::ui::time_range(l.start_time, l.end_time),
         subject: l.subject_name.clone(),
         group: l.group_name.clone(),
         group_id: l.subject_group_id.get(),

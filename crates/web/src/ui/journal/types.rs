@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use sgo_app::form::FieldErrors;
 use sgo_app::journal::AssignmentType;
@@ -10,10 +9,9 @@ use sgo_app::journal::AssignmentTypeInput;
 use sgo_app::settings::FormError;
 use sgo_core::AssignmentTypeId;
 
-use super::{Header, Page, UiSession, fail, render};
-use crate::AppState;
+use super::{Header, Page, fail, form_status, render};
 use crate::form::Submitted;
-use crate::ui::request::UiRequest;
+use crate::ui::request::{SignedInRequest, UiRequest};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -30,30 +28,23 @@ struct TypesPage {
 }
 
 async fn view(
-    state: &AppState,
-    session: &UiSession,
+    req: &UiRequest,
     errors_for: String,
     form: AssignmentTypeInput,
     errors: FieldErrors,
     notice: bool,
 ) -> Page {
-    let header = Header::load(state, session)
+    let header = req.header().await?;
+    let types = req
+        .app()
+        .school_assignment_types(&req.session.who.actor)
         .await
-        .map_err(IntoResponse::into_response)?;
-    let types = state
-        .app
-        .school_assignment_types(&session.who.actor)
-        .await
-        .map_err(fail(state))?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
+        .map_err(fail(&req.state))?;
+    let status = form_status(&errors);
     Ok((
         status,
         render(&TypesPage {
-            portal_name: state.options.portal_name.clone(),
+            portal_name: req.state.options.portal_name.clone(),
             header,
             types,
             errors_for,
@@ -76,8 +67,7 @@ pub(super) async fn page(
         ..AssignmentTypeInput::default()
     };
     view(
-        &req.state,
-        &req.session,
+        &req,
         String::new(),
         form,
         FieldErrors::default(),
@@ -107,31 +97,26 @@ fn input(f: TypeForm) -> AssignmentTypeInput {
     }
 }
 
-async fn save(
-    state: AppState,
-    origin: sgo_app::Origin,
-    session: UiSession,
-    id: Option<AssignmentTypeId>,
-    form: TypeForm,
-) -> Page {
+async fn save(req: UiRequest, id: Option<AssignmentTypeId>, form: TypeForm) -> Page {
     let input = input(form);
-    match state
-        .app
-        .save_assignment_type(&session.who.actor, &origin, id, &input)
+    let actor = &req.session.who.actor;
+    match req
+        .app()
+        .save_assignment_type(actor, &req.origin, id, &input)
         .await
     {
         Ok(_) => Ok(Redirect::to("/journal/types?saved=1").into_response()),
         Err(FormError::Invalid(errors)) => {
             let errors_for = id.map_or_else(|| "new".to_owned(), |i| i.to_string());
-            view(&state, &session, errors_for, input, errors, false).await
+            view(&req, errors_for, input, errors, false).await
         }
-        Err(FormError::Refused(e)) => Err(fail(&state)(e)),
+        Err(FormError::Refused(e)) => Err(fail(&req.state)(e)),
     }
 }
 
 /// `POST /journal/types`: a new type.
 pub(super) async fn create(req: UiRequest, Submitted(form): Submitted<TypeForm>) -> Page {
-    save(req.state, req.origin, req.session, None, form).await
+    save(req, None, form).await
 }
 
 /// `POST /journal/types/{id}`: changes a type.
@@ -140,5 +125,5 @@ pub(super) async fn update(
     Path(id): Path<AssignmentTypeId>,
     Submitted(form): Submitted<TypeForm>,
 ) -> Page {
-    save(req.state, req.origin, req.session, Some(id), form).await
+    save(req, Some(id), form).await
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Query};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sgo_app::AppError;
@@ -17,7 +17,7 @@ use sgo_app::mail::{Compose, Contact, RecipientGroup, ReplyKind};
 use crate::AppState;
 use crate::form::{Fields, MailFiles, Uploaded};
 use crate::ui::request::UiRequest;
-use crate::ui::{Header, PageError, UiSession, render};
+use crate::ui::{Header, PageError, UiSession, render, with_retry_after};
 use crate::upload::UPLOAD_BODY_LIMIT;
 
 pub(super) fn routes() -> Routes {
@@ -224,17 +224,10 @@ async fn submit(
             message,
             retry_after,
         }) => {
-            let mut page = show(
-                &req.state,
-                &req.session,
-                values,
-                Some(message.to_string()),
-                StatusCode::TOO_MANY_REQUESTS,
-            )
-            .await;
-            page.headers_mut()
-                .insert(header::RETRY_AFTER, retry_after.into());
-            page
+            let message = Some(message.to_string());
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            let page = show(&req.state, &req.session, values, message, status).await;
+            with_retry_after(page, retry_after)
         }
         Err(e) => PageError(req.state, e).into_response(),
     }

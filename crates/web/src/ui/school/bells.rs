@@ -39,20 +39,14 @@ pub(super) type BellRows = Vec<(i32, String, String)>;
 pub(super) const BELL_ROWS: i32 = 8;
 
 pub(super) async fn bells_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     org: OrganizationId,
     entered: Option<(i32, BellRows)>,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<BellsPage, Response> {
-    let admin = &administrator(state, session)?;
-    let (portal_name, header, c) = common(state, session, org, "bells").await?;
-    let bells: Vec<BellRecord> = state
-        .app
-        .setup_bells(admin, org)
-        .await
-        .map_err(fail(state))?;
+    let (portal_name, header, c) = common(req, org, "bells").await?;
+    let bells: Vec<BellRecord> = or_fail(req, req.app().setup_bells(&req.admin, org)).await?;
     let shifts = [1, 2]
         .into_iter()
         .map(|shift| ShiftBells {
@@ -100,13 +94,13 @@ pub(super) async fn bells_view(
 
 pub(super) async fn bells_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
     let org = org_of(&req.admin, q.org.map(OrganizationId::get));
+    let notice = notice(q.saved.as_deref());
     let page = bells_view(
-        &req.state,
-        &req.session,
+        &req,
         OrganizationId::new(org),
         None,
         FieldErrors::default(),
-        notice(q.saved.as_deref()),
+        notice,
     )
     .await?;
     Ok(render(&page))
@@ -147,16 +141,7 @@ pub(super) async fn save_bells(
                 org_amp(&req.admin, OrganizationId::new(org))
             )
         },
-        |errors| {
-            bells_view(
-                &req.state,
-                &req.session,
-                OrganizationId::new(org),
-                entered,
-                errors,
-                None,
-            )
-        },
+        |errors| bells_view(&req, OrganizationId::new(org), entered, errors, None),
     )
     .await
 }

@@ -25,29 +25,25 @@ pub(super) struct ClassesPage {
 }
 
 pub(super) async fn classes_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     org: OrganizationId,
     year_id: Option<i64>,
     form: ClassInput,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<ClassesPage, Response> {
-    let admin = &administrator(state, session)?;
-    let (portal_name, header, c) = common(state, session, org, "classes").await?;
-    let years = state
-        .app
-        .setup_years(admin, org)
-        .await
-        .map_err(fail(state))?;
-    let today = state.app.today();
+    let (portal_name, header, c) = common(req, org, "classes").await?;
+    let years = or_fail(req, req.app().setup_years(&req.admin, org)).await?;
+    let today = req.app().today();
     let year = match year_id {
         Some(id) => Some(
             years
                 .iter()
                 .find(|y| y.id == YearId::new(id))
                 .cloned()
-                .ok_or_else(|| fail(state)(AppError::NotFound(msg!("academic-year-not-found"))))?,
+                .ok_or_else(|| {
+                    fail(&req.state)(AppError::NotFound(msg!("academic-year-not-found")))
+                })?,
         ),
         None => years
             .iter()
@@ -56,18 +52,10 @@ pub(super) async fn classes_view(
             .cloned(),
     };
     let classes = match &year {
-        Some(y) => state
-            .app
-            .setup_classes(admin, y.id)
-            .await
-            .map_err(fail(state))?,
+        Some(y) => or_fail(req, req.app().setup_classes(&req.admin, y.id)).await?,
         None => Vec::new(),
     };
-    let teachers = state
-        .app
-        .setup_teachers(admin, org)
-        .await
-        .map_err(fail(state))?;
+    let teachers = or_fail(req, req.app().setup_teachers(&req.admin, org)).await?;
     Ok(ClassesPage {
         portal_name,
         header,
@@ -88,14 +76,14 @@ pub(super) async fn classes_page(req: SchoolAdminRequest, Query(q): Query<OrgQue
         shift: "1".into(),
         ..ClassInput::default()
     };
+    let notice = notice(q.saved.as_deref());
     let page = classes_view(
-        &req.state,
-        &req.session,
+        &req,
         OrganizationId::new(org),
         q.year,
         form,
         FieldErrors::default(),
-        notice(q.saved.as_deref()),
+        notice,
     )
     .await?;
     Ok(render(&page))
@@ -122,8 +110,7 @@ pub(super) async fn create_class(
         |id| format!("/school/classes/{id}?saved=class"),
         |errors| {
             classes_view(
-                &req.state,
-                &req.session,
+                &req,
                 OrganizationId::new(org),
                 Some(year_id),
                 input,
@@ -182,25 +169,13 @@ pub(super) struct ClassForms {
 }
 
 pub(super) async fn class_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     id: i64,
     forms: ClassForms,
     notice: Option<&'static str>,
 ) -> Result<ClassPage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .class_setup(admin, ClassId::new(id))
-        .await
-        .map_err(fail(state))?;
-    let (portal_name, header, c) = common(
-        state,
-        session,
-        OrganizationId::new(setup.class.organization_id),
-        "classes",
-    )
-    .await?;
+    let setup = or_fail(req, req.app().class_setup(&req.admin, ClassId::new(id))).await?;
+    let (portal_name, header, c) = class_common(req, &setup.class).await?;
     let class = setup.class;
     let form = forms.class.unwrap_or_else(|| ClassInput {
         grade: class.grade.to_string(),
@@ -221,7 +196,7 @@ pub(super) async fn class_view(
         },
         ..forms.group
     };
-    let today = state.app.today();
+    let today = req.app().today();
     let week = monday_of(today.clamp(setup.year.start_date, setup.year.end_date)).to_string();
     Ok(ClassPage {
         portal_name,
@@ -272,15 +247,9 @@ pub(super) async fn class_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let page = class_view(
-        &req.state,
-        &req.session,
-        id,
-        ClassForms::default(),
-        notice(q.saved.as_deref()),
-    )
-    .await?;
-    Ok(render(&page))
+    Ok(render(
+        &class_view(&req, id, ClassForms::default(), notice(q.saved.as_deref())).await?,
+    ))
 }
 
 pub(super) async fn update_class(
@@ -316,15 +285,7 @@ async fn class_answer<T>(
     done: impl FnOnce(T) -> String,
     forms: ClassForms,
 ) -> Page {
-    let again = |errors| {
-        class_view(
-            &req.state,
-            &req.session,
-            id,
-            ClassForms { errors, ..forms },
-            None,
-        )
-    };
+    let again = |errors| class_view(req, id, ClassForms { errors, ..forms }, None);
     respond(&req.state, answer, done, again).await
 }
 

@@ -29,21 +29,14 @@ pub(super) struct GroupPage {
 }
 
 pub(super) async fn group_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     id: i64,
     entered: Option<GroupEdit>,
     errors: FieldErrors,
 ) -> Result<GroupPage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .group_setup(admin, GroupId::new(id))
-        .await
-        .map_err(fail(state))?;
+    let setup = or_fail(req, req.app().group_setup(&req.admin, GroupId::new(id))).await?;
     let (portal_name, header, c) = common(
-        state,
-        session,
+        req,
         OrganizationId::new(setup.group.organization_id),
         "classes",
     )
@@ -91,8 +84,9 @@ pub(super) async fn group_view(
 }
 
 pub(super) async fn group_page(req: SchoolAdminRequest, Path(id): Path<i64>) -> Page {
-    let page = group_view(&req.state, &req.session, id, None, FieldErrors::default()).await?;
-    Ok(render(&page))
+    Ok(render(
+        &group_view(&req, id, None, FieldErrors::default()).await?,
+    ))
 }
 
 pub(super) async fn update_group(
@@ -109,7 +103,7 @@ pub(super) async fn update_group(
         &req.state,
         answer,
         |(class, _)| format!("/school/classes/{class}?saved=group_updated"),
-        |errors| group_view(&req.state, &req.session, id.get(), Some(input), errors),
+        |errors| group_view(&req, id.get(), Some(input), errors),
     )
     .await
 }

@@ -49,11 +49,7 @@ pub(super) fn lesson_row(l: &SetupLessonRecord) -> LessonRow {
             l.date.format("%d.%m.%Y")
         ),
         number: l.number,
-        time: format!(
-            "{}–{}",
-            l.start_time.format("%H:%M"),
-            l.end_time.format("%H:%M")
-        ),
+        time: crate::ui::time_range(l.start_time, l.end_time),
         group: l.group_name.clone(),
         room: l.room.clone(),
         teacher: l.teacher_name.clone().unwrap_or_default(),
@@ -77,13 +73,8 @@ pub(super) async fn lessons_page(
         .class_week_lessons(&req.admin, ClassId::new(id.get()), monday)
         .await
         .map_err(fail(&req.state))?;
-    let (portal_name, header, c) = common(
-        &req.state,
-        &req.session,
-        OrganizationId::new(class.organization_id),
-        "classes",
-    )
-    .await?;
+    let (portal_name, header, c) =
+        common(&req, OrganizationId::new(class.organization_id), "classes").await?;
     let sunday = monday + Duration::days(6);
     Ok(render(&LessonsPage {
         portal_name,
@@ -126,26 +117,14 @@ pub(super) struct LessonPage {
 }
 
 pub(super) async fn lesson_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     id: i64,
     form: Option<LessonInput>,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<LessonPage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .lesson_setup(admin, LessonId::new(id))
-        .await
-        .map_err(fail(state))?;
-    let (portal_name, header, c) = common(
-        state,
-        session,
-        OrganizationId::new(setup.class.organization_id),
-        "classes",
-    )
-    .await?;
+    let setup = or_fail(req, req.app().lesson_setup(&req.admin, LessonId::new(id))).await?;
+    let (portal_name, header, c) = class_common(req, &setup.class).await?;
     let l = &setup.lesson;
     let form = form.unwrap_or_else(|| LessonInput {
         date: l.date.to_string(),
@@ -170,11 +149,7 @@ pub(super) async fn lesson_view(
             .iter()
             .map(|b| BellOption {
                 number: b.number,
-                time: format!(
-                    "{}–{}",
-                    b.start_time.format("%H:%M"),
-                    b.end_time.format("%H:%M")
-                ),
+                time: crate::ui::time_range(b.start_time, b.end_time),
             })
             .collect(),
         teachers: setup.teachers,
@@ -188,15 +163,8 @@ pub(super) async fn lesson_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let page = lesson_view(
-        &req.state,
-        &req.session,
-        id,
-        None,
-        FieldErrors::default(),
-        notice(q.saved.as_deref()),
-    )
-    .await?;
+    let notice = notice(q.saved.as_deref());
+    let page = lesson_view(&req, id, None, FieldErrors::default(), notice).await?;
     Ok(render(&page))
 }
 
@@ -214,16 +182,7 @@ pub(super) async fn change_lesson(
         &req.state,
         answer,
         |_| format!("/school/lessons/{id}?saved=lesson"),
-        |errors| {
-            lesson_view(
-                &req.state,
-                &req.session,
-                id.get(),
-                Some(input),
-                errors,
-                None,
-            )
-        },
+        |errors| lesson_view(&req, id.get(), Some(input), errors, None),
     )
     .await
 }

@@ -20,6 +20,7 @@ mod timetable;
 mod years;
 
 use crate::routes::Routes;
+use crate::ui::request::{SchoolAdminRequest, SignedInRequest};
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -34,10 +35,10 @@ use sgo_app::school_setup::{
     SubgroupRecord, SubjectGroupRecord, SubjectRecord, YearInput, class_name, monday_of,
     parse_date, weekday_short,
 };
-use sgo_core::policy::{self, SchoolAdministrator};
+use sgo_core::policy::SchoolAdministrator;
 use sgo_core::schedule::{PeriodKind, suggest_periods};
 
-use super::{Header, PageError, UiSession, render};
+use super::{Header, PageError, render};
 use crate::AppState;
 use crate::form::outcome::respond;
 use crate::form::{Fields, Submitted};
@@ -100,10 +101,20 @@ fn fail(state: &AppState) -> impl Fn(AppError) -> Response + '_ {
     move |e| PageError(state.clone(), e).into_response()
 }
 
-/// The actor as a school administrator, asked of the policy before the handler reads any input:
-/// anyone else gets the 403 page the use cases answered before they took the capability.
-fn administrator(state: &AppState, session: &UiSession) -> Result<SchoolAdministrator, Response> {
-    policy::school_administrator(&session.who.actor).ok_or_else(|| fail(state)(AppError::Forbidden))
+/// A use case's answer, or the error page.
+async fn or_fail<T>(
+    req: &SchoolAdminRequest,
+    answer: impl Future<Output = sgo_app::AppResult<T>>,
+) -> Result<T, Response> {
+    answer.await.map_err(fail(&req.state))
+}
+
+/// The common part of a page about a class or something in it, under the classes section.
+async fn class_common(
+    req: &SchoolAdminRequest,
+    class: &SetupClassRecord,
+) -> Result<(String, Header, Common), Response> {
+    common(req, OrganizationId::new(class.organization_id), "classes").await
 }
 
 /// What every set-up page shows besides the header: the school and the section menu.
@@ -118,22 +129,15 @@ struct Common {
 }
 
 async fn common(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     org: OrganizationId,
     section: &'static str,
 ) -> Result<(String, Header, Common), Response> {
-    let admin = &administrator(state, session)?;
-    let school = state
-        .app
-        .setup_school_name(admin, org)
-        .await
-        .map_err(fail(state))?;
-    let header = Header::load(state, session)
-        .await
-        .map_err(IntoResponse::into_response)?;
+    let admin = &req.admin;
+    let school = or_fail(req, req.app().setup_school_name(admin, org)).await?;
+    let header = req.header().await?;
     let own = org == admin.home();
-    let portal_name = state.options.portal_name.clone();
+    let portal_name = req.state.options.portal_name.clone();
     Ok((
         portal_name,
         header,
@@ -144,11 +148,7 @@ async fn common(
             } else {
                 format!("?org={org}")
             },
-            org_amp: if own {
-                String::new()
-            } else {
-                format!("&org={org}")
-            },
+            org_amp: org_amp(admin, org),
             org,
             section,
         },

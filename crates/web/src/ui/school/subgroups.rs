@@ -24,25 +24,17 @@ pub(super) struct SubgroupPage {
 }
 
 pub(super) async fn subgroup_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     id: i64,
     entered: Option<(String, Vec<String>)>,
     errors: FieldErrors,
 ) -> Result<SubgroupPage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .subgroup_setup(admin, SubgroupId::new(id))
-        .await
-        .map_err(fail(state))?;
-    let (portal_name, header, c) = common(
-        state,
-        session,
-        OrganizationId::new(setup.class.organization_id),
-        "classes",
+    let setup = or_fail(
+        req,
+        req.app().subgroup_setup(&req.admin, SubgroupId::new(id)),
     )
     .await?;
+    let (portal_name, header, c) = class_common(req, &setup.class).await?;
     let (name, chosen) = entered.unwrap_or_else(|| {
         (
             setup.subgroup.name.clone(),
@@ -73,8 +65,9 @@ pub(super) async fn subgroup_view(
 }
 
 pub(super) async fn subgroup_page(req: SchoolAdminRequest, Path(id): Path<i64>) -> Page {
-    let page = subgroup_view(&req.state, &req.session, id, None, FieldErrors::default()).await?;
-    Ok(render(&page))
+    Ok(render(
+        &subgroup_view(&req, id, None, FieldErrors::default()).await?,
+    ))
 }
 
 pub(super) async fn update_subgroup(
@@ -91,15 +84,7 @@ pub(super) async fn update_subgroup(
         &req.state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_updated"),
-        |errors| {
-            subgroup_view(
-                &req.state,
-                &req.session,
-                id.get(),
-                Some((name, students)),
-                errors,
-            )
-        },
+        |errors| subgroup_view(&req, id.get(), Some((name, students)), errors),
     )
     .await
 }
@@ -114,7 +99,7 @@ pub(super) async fn delete_subgroup(
         &req.state,
         answer,
         |class| format!("/school/classes/{class}?saved=subgroup_deleted"),
-        |errors| subgroup_view(&req.state, &req.session, id.get(), None, errors),
+        |errors| subgroup_view(&req, id.get(), None, errors),
     )
     .await
 }

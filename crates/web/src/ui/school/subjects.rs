@@ -22,20 +22,14 @@ pub(super) struct SubjectsPage {
 }
 
 pub(super) async fn subjects_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     org: OrganizationId,
     (name, short_name): (String, String),
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<SubjectsPage, Response> {
-    let admin = &administrator(state, session)?;
-    let (portal_name, header, c) = common(state, session, org, "subjects").await?;
-    let subjects = state
-        .app
-        .setup_subjects(admin, org)
-        .await
-        .map_err(fail(state))?;
+    let (portal_name, header, c) = common(req, org, "subjects").await?;
+    let subjects = or_fail(req, req.app().setup_subjects(&req.admin, org)).await?;
     Ok(SubjectsPage {
         portal_name,
         header,
@@ -50,13 +44,13 @@ pub(super) async fn subjects_view(
 
 pub(super) async fn subjects_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
     let org = org_of(&req.admin, q.org.map(OrganizationId::get));
+    let notice = notice(q.saved.as_deref());
     let page = subjects_view(
-        &req.state,
-        &req.session,
+        &req,
         OrganizationId::new(org),
         Default::default(),
         FieldErrors::default(),
-        notice(q.saved.as_deref()),
+        notice,
     )
     .await?;
     Ok(render(&page))
@@ -96,16 +90,7 @@ pub(super) async fn create_subject(
                 org_amp(&req.admin, OrganizationId::new(org))
             )
         },
-        |errors| {
-            subjects_view(
-                &req.state,
-                &req.session,
-                OrganizationId::new(org),
-                entered,
-                errors,
-                None,
-            )
-        },
+        |errors| subjects_view(&req, OrganizationId::new(org), entered, errors, None),
     )
     .await
 }
@@ -125,22 +110,15 @@ pub(super) struct SubjectPage {
 }
 
 pub(super) async fn subject_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     id: i64,
     entered: Option<(String, String)>,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<SubjectPage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .subject_setup(admin, SubjectId::new(id))
-        .await
-        .map_err(fail(state))?;
+    let setup = or_fail(req, req.app().subject_setup(&req.admin, SubjectId::new(id))).await?;
     let (portal_name, header, c) = common(
-        state,
-        session,
+        req,
         OrganizationId::new(setup.subject.organization_id),
         "subjects",
     )
@@ -165,15 +143,8 @@ pub(super) async fn subject_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
-    let page = subject_view(
-        &req.state,
-        &req.session,
-        id,
-        None,
-        FieldErrors::default(),
-        notice(q.saved.as_deref()),
-    )
-    .await?;
+    let notice = notice(q.saved.as_deref());
+    let page = subject_view(&req, id, None, FieldErrors::default(), notice).await?;
     Ok(render(&page))
 }
 
@@ -197,7 +168,7 @@ pub(super) async fn update_subject(
         &req.state,
         answer,
         |()| format!("/school/subjects/{id}?saved=subject_updated"),
-        |errors| subject_view(&req.state, &req.session, id.get(), entered, errors, None),
+        |errors| subject_view(&req, id.get(), entered, errors, None),
     )
     .await
 }
@@ -217,7 +188,7 @@ pub(super) async fn delete_subject(
                 org_amp(&req.admin, OrganizationId::new(org.get()))
             )
         },
-        |errors| subject_view(&req.state, &req.session, id.get(), None, errors, None),
+        |errors| subject_view(&req, id.get(), None, errors, None),
     )
     .await
 }

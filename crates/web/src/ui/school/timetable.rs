@@ -56,37 +56,25 @@ pub(super) struct TimetableQuery {
 }
 
 pub(super) async fn timetable_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     id: i64,
     on: Option<NaiveDate>,
     entered: Option<(String, Vec<CellInput>)>,
     errors: FieldErrors,
     notice: Option<String>,
 ) -> Result<TimetablePage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .timetable_setup(admin, ClassId::new(id), on)
-        .await
-        .map_err(fail(state))?;
-    let (portal_name, header, c) = common(
-        state,
-        session,
-        OrganizationId::new(setup.class.organization_id),
-        "classes",
+    let setup = or_fail(
+        req,
+        req.app().timetable_setup(&req.admin, ClassId::new(id), on),
     )
     .await?;
+    let (portal_name, header, c) = class_common(req, &setup.class).await?;
     let rows = setup
         .bells
         .iter()
         .map(|b| GridRow {
             number: b.number,
-            time: format!(
-                "{}–{}",
-                b.start_time.format("%H:%M"),
-                b.end_time.format("%H:%M")
-            ),
+            time: crate::ui::time_range(b.start_time, b.end_time),
             cells: (1..=6u32)
                 .map(|weekday| {
                     let (group, room) = match &entered {
@@ -162,17 +150,9 @@ pub(super) async fn timetable_page(
         }
         text
     });
-    let page = timetable_view(
-        &req.state,
-        &req.session,
-        id,
-        on,
-        None,
-        FieldErrors::default(),
-        notice,
-    )
-    .await?;
-    Ok(render(&page))
+    Ok(render(
+        &timetable_view(&req, id, on, None, FieldErrors::default(), notice).await?,
+    ))
 }
 
 pub(super) async fn save_timetable(
@@ -214,15 +194,7 @@ pub(super) async fn save_timetable(
         },
         |errors| {
             let entered = Some((valid_from, cells));
-            timetable_view(
-                &req.state,
-                &req.session,
-                id.get(),
-                on,
-                entered,
-                errors,
-                None,
-            )
+            timetable_view(&req, id.get(), on, entered, errors, None)
         },
     )
     .await

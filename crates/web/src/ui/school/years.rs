@@ -21,20 +21,14 @@ pub(super) struct YearsPage {
 }
 
 pub(super) async fn years_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     org: OrganizationId,
     form: YearInput,
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<YearsPage, Response> {
-    let admin = &administrator(state, session)?;
-    let (portal_name, header, c) = common(state, session, org, "years").await?;
-    let years = state
-        .app
-        .setup_years(admin, org)
-        .await
-        .map_err(fail(state))?;
+    let (portal_name, header, c) = common(req, org, "years").await?;
+    let years = or_fail(req, req.app().setup_years(&req.admin, org)).await?;
     Ok(YearsPage {
         portal_name,
         header,
@@ -48,13 +42,13 @@ pub(super) async fn years_view(
 
 pub(super) async fn years_page(req: SchoolAdminRequest, Query(q): Query<OrgQuery>) -> Page {
     let org = org_of(&req.admin, q.org.map(OrganizationId::get));
+    let notice = notice(q.saved.as_deref());
     let page = years_view(
-        &req.state,
-        &req.session,
+        &req,
         OrganizationId::new(org),
         YearInput::default(),
         FieldErrors::default(),
-        notice(q.saved.as_deref()),
+        notice,
     )
     .await?;
     Ok(render(&page))
@@ -74,16 +68,7 @@ pub(super) async fn create_year(
         &req.state,
         answer,
         |id| format!("/school/years/{id}?saved=year"),
-        |errors| {
-            years_view(
-                &req.state,
-                &req.session,
-                OrganizationId::new(org),
-                input,
-                errors,
-                None,
-            )
-        },
+        |errors| years_view(&req, OrganizationId::new(org), input, errors, None),
     )
     .await
 }
@@ -120,22 +105,15 @@ pub(super) fn kinds() -> Vec<(&'static str, &'static str)> {
 }
 
 pub(super) async fn year_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     year_id: i64,
     (holiday, edit): (HolidayInput, Option<YearInput>),
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<YearPage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .year_setup(admin, YearId::new(year_id))
-        .await
-        .map_err(fail(state))?;
+    let setup = or_fail(req, req.app().year_setup(&req.admin, YearId::new(year_id))).await?;
     let (portal_name, header, c) = common(
-        state,
-        session,
+        req,
         OrganizationId::new(setup.year.organization_id.get()),
         "years",
     )
@@ -180,13 +158,13 @@ pub(super) async fn year_page(
     Path(id): Path<i64>,
     Query(q): Query<OrgQuery>,
 ) -> Page {
+    let notice = notice(q.saved.as_deref());
     let page = year_view(
-        &req.state,
-        &req.session,
+        &req,
         id,
         (HolidayInput::default(), None),
         FieldErrors::default(),
-        notice(q.saved.as_deref()),
+        notice,
     )
     .await?;
     Ok(render(&page))
@@ -225,26 +203,19 @@ pub(super) struct SchemeQuery {
 }
 
 pub(super) async fn scheme_view(
-    state: &AppState,
-    session: &UiSession,
+    req: &SchoolAdminRequest,
     year_id: i64,
     input: &SchemeInput,
     errors: FieldErrors,
 ) -> Result<SchemePage, Response> {
-    let admin = &administrator(state, session)?;
-    let setup = state
-        .app
-        .year_setup(admin, YearId::new(year_id))
-        .await
-        .map_err(fail(state))?;
+    let setup = or_fail(req, req.app().year_setup(&req.admin, YearId::new(year_id))).await?;
     let Some(kind) = PeriodKind::from_code(&input.kind) else {
-        return Err(fail(state)(AppError::BadRequest(msg!(
+        return Err(fail(&req.state)(AppError::BadRequest(msg!(
             "periods-kind-choice-required"
         ))));
     };
     let (portal_name, header, c) = common(
-        state,
-        session,
+        req,
         OrganizationId::new(setup.year.organization_id.get()),
         "years",
     )
@@ -297,8 +268,9 @@ pub(super) async fn scheme_page(
         kind: q.kind.unwrap_or_default(),
         dates: Vec::new(),
     };
-    let page = scheme_view(&req.state, &req.session, id, &input, FieldErrors::default()).await?;
-    Ok(render(&page))
+    Ok(render(
+        &scheme_view(&req, id, &input, FieldErrors::default()).await?,
+    ))
 }
 
 pub(super) async fn save_scheme(
@@ -328,7 +300,7 @@ pub(super) async fn save_scheme(
         &req.state,
         answer,
         |()| format!("/school/years/{id}?saved=periods"),
-        |errors| scheme_view(&req.state, &req.session, id.get(), &input, errors),
+        |errors| scheme_view(&req, id.get(), &input, errors),
     )
     .await
 }
@@ -366,16 +338,7 @@ pub(super) async fn add_holiday(
         &req.state,
         answer,
         |_| format!("/school/years/{id}?saved=holiday"),
-        |errors| {
-            year_view(
-                &req.state,
-                &req.session,
-                id.get(),
-                (input, None),
-                errors,
-                None,
-            )
-        },
+        |errors| year_view(&req, id.get(), (input, None), errors, None),
     )
     .await
 }
@@ -407,7 +370,7 @@ pub(super) async fn update_year(
         &req.state,
         answer,
         |()| format!("/school/years/{id}?saved=year_updated"),
-        |errors| year_view(&req.state, &req.session, id.get(), forms, errors, None),
+        |errors| year_view(&req, id.get(), forms, errors, None),
     )
     .await
 }

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use sgo_auth::passkey::{self, PasskeyError, RelyingParty};
 use sgo_auth::token;
-use sgo_core::{AccountId, PasskeyId};
 use sgo_core::Actor;
+use sgo_core::{AccountId, PasskeyId};
 use sgo_store::{NewPasskey, PasskeyCeremony, StoreError};
 
 use crate::session::{Channel, SignedIn};

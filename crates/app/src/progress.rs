@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{NaiveDate, NaiveTime};
 use sgo_core::marks::weighted_average;
 use sgo_core::{
-    AccountId, Actor, AssignmentId, AssignmentTypeId, GroupId, LessonId, OrganizationId, PeriodId,
-    PersonId, StudentId, YearId, progress as rules,
+    AccountId, Actor, AssignmentId, GroupId, OrganizationId, PeriodId, PersonId, StudentId, YearId,
+    progress as rules,
 };
 use sgo_store::AccountRecord;
 

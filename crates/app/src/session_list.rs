@@ -1,9 +1,9 @@
 //! A person's own sessions: the list on their sessions page, ending one, ending all others.
 
 use chrono::{DateTime, Duration, Utc};
-use sgo_core::{AccountId, SessionId};
 use sgo_core::policy::may_end_session;
 use sgo_core::protection::short_user_agent;
+use sgo_core::{AccountId, SessionId};
 
 use crate::session::Authenticated;
 use crate::{App, AppError, AppResult, Origin};

@@ -35,8 +35,8 @@ pub use role::Role;
 
 pub use ids::{
     AccountId, AnnouncementId, AssignmentId, AssignmentTypeId, ClassId, FileId, GroupId, HolidayId,
-    LessonId, MessageId, MunicipalityId, OrganizationId, PeriodId, PersonId, RegionId, ResourceId,
-    SettlementId, StudentId, SubgroupId, SubjectId, YearId,
+    LessonId, MessageId, MunicipalityId, OrganizationId, PasskeyId, PeriodId, PersonId, RegionId,
+    ResourceId, SessionId, SettlementId, StudentId, SubgroupId, SubjectId, YearId,
 };
 
 /// A value read from storage or input that is not one of the known codes.

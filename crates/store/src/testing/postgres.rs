@@ -295,4 +295,3 @@ where
     let _ = admin.close().await;
     payload
 }
-

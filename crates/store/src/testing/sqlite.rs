@@ -120,4 +120,3 @@ where
     }
     (home.join("sgo.db"), payload)
 }
-

@@ -48,7 +48,7 @@ pub(crate) fn routes() -> Routes {
 
 /// A device as the page lists it.
 struct DeviceRow {
-    id: i64,
+    id: PasskeyId,
     name: String,
     added: String,
     last_used: String,
@@ -193,7 +193,11 @@ async fn rename(
 }
 
 /// `POST /settings/passkeys/{id}/remove`.
-async fn remove(req: UiRequest, Path(id): Path<PasskeyId>, Submitted(_): Submitted<Fields>) -> Response {
+async fn remove(
+    req: UiRequest,
+    Path(id): Path<PasskeyId>,
+    Submitted(_): Submitted<Fields>,
+) -> Response {
     match req
         .app()
         .remove_passkey(&req.session.who.actor, &req.origin, id)

@@ -29,7 +29,7 @@ pub(crate) fn routes() -> Routes {
 
 /// One row of the table, its times already in words.
 struct Row {
-    id: i64,
+    id: SessionId,
     channel: &'static str,
     created: String,
     last_seen: String,
@@ -91,7 +91,11 @@ async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Respo
 }
 
 /// `POST /settings/sessions/{id}/end`: ends one of my sessions; ending this one signs me out.
-async fn end_one(req: UiRequest, Path(id): Path<SessionId>, Submitted(_): Submitted<Fields>) -> Response {
+async fn end_one(
+    req: UiRequest,
+    Path(id): Path<SessionId>,
+    Submitted(_): Submitted<Fields>,
+) -> Response {
     if let Err(e) = req
         .app()
         .end_session(&req.session.who, &req.origin, id)

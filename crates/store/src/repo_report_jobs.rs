@@ -7,6 +7,22 @@ macro_rules! report_job_select {
     };
 }
 
+// Fails the queued or running jobs that the condition on `$3` picks, with error `$1` at `$2`.
+macro_rules! fail_jobs {
+    () => {
+        "UPDATE report_jobs SET state = 'failed', error = $1, finished_at = $2 \
+         WHERE state IN ('queued', 'running') AND "
+    };
+}
+
+/// Runs a [`fail_jobs!`] statement; how many jobs failed.
+async fn fail_jobs<'q, K>(pool: &sqlx::Pool<Db>, sql: &'static str, error: &'q str, at: DateTime<Utc>, which: K) -> StoreResult<u64>
+where
+    K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+{
+    Ok(sqlx::query(sql).bind(error).bind(at).bind(which).execute(pool).await?.rows_affected())
+}
+
 #[async_trait]
 impl crate::ReportJobStore for Backend {
     async fn insert_report_job(&self, job: &crate::NewReportJob) -> StoreResult<i64> {
@@ -111,16 +127,8 @@ impl crate::ReportJobStore for Backend {
     }
 
     async fn fail_report_job(&self, id: i64, error: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE report_jobs SET state = 'failed', error = $2, finished_at = $3 \
-             WHERE id = $1 AND state IN ('queued', 'running')",
-        )
-        .bind(id)
-        .bind(error)
-        .bind(at)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        const SQL: &str = concat!(fail_jobs!(), "id = $3");
+        Ok(fail_jobs(&self.pool, SQL, error, at, id).await? == 1)
     }
 
     async fn fail_unfinished_report_jobs(
@@ -129,16 +137,7 @@ impl crate::ReportJobStore for Backend {
         error: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        let done = sqlx::query(
-            "UPDATE report_jobs SET state = 'failed', error = $1, finished_at = $2 \
-             WHERE node = $3 AND state IN ('queued', 'running')",
-        )
-        .bind(error)
-        .bind(at)
-        .bind(node)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected())
+        fail_jobs(&self.pool, concat!(fail_jobs!(), "node = $3"), error, at, node).await
     }
 
     async fn report_job_document(

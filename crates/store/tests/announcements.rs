@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sgo_store::testing::TestStore;
 use sgo_store::{Engine, NewAnnouncement, NewResource, Store};
 use sgo_testkit::both_engines;
-use sgo_testkit::fixtures::{Member, Territory, classes, members, noon, rows, school_year};
+use sgo_testkit::fixtures::{
+    Member, Territory, classes, members, noon, rows, school_year, subject_groups,
+};
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -39,27 +41,7 @@ async fn fixture(s: &dyn Store) {
         vec![vec![30i64.into(), 10i64.into(), "Математика".into()]],
     )
     .await;
-    rows(
-        s,
-        "subject_groups",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "class_id",
-            "subject_id",
-            "name",
-        ],
-        vec![vec![
-            40i64.into(),
-            10i64.into(),
-            1i64.into(),
-            20i64.into(),
-            30i64.into(),
-            "Математика".into(),
-        ]],
-    )
-    .await;
+    subject_groups(s, 10, 1, &[(40, 20, None, 30, "Математика")]).await;
     rows(
         s,
         "subject_group_teachers",

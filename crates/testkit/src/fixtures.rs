@@ -602,6 +602,47 @@ pub async fn assignments(s: &dyn Store, now: DateTime<Utc>, assignments: &[Assig
     .await;
 }
 
+/// A subject group for [`subject_groups`]: id, class, subgroup (`None` for the whole class),
+/// subject, name.
+pub type SubjectGroup<'a> = (i64, i64, Option<i64>, i64, &'a str);
+
+/// Subject groups of an organization's year.
+pub async fn subject_groups(
+    s: &dyn Store,
+    organization_id: i64,
+    year_id: i64,
+    groups: &[SubjectGroup<'_>],
+) {
+    rows(
+        s,
+        "subject_groups",
+        &[
+            "id",
+            "organization_id",
+            "academic_year_id",
+            "class_id",
+            "subgroup_id",
+            "subject_id",
+            "name",
+        ],
+        groups
+            .iter()
+            .map(|&(id, class, subgroup, subject, name)| {
+                vec![
+                    id.into(),
+                    organization_id.into(),
+                    year_id.into(),
+                    class.into(),
+                    subgroup.into(),
+                    subject.into(),
+                    name.into(),
+                ]
+            })
+            .collect(),
+    )
+    .await;
+}
+
 /// A period for [`periods`]: id, kind, number, name, grades, first and last day.
 pub type Period<'a> = (
     i64,
@@ -657,36 +698,12 @@ pub async fn class_9a(s: &dyn Store) {
         ],
     )
     .await;
-    let group = |id: i64, subgroup: Option<i64>, subject: i64, name: &str| {
-        vec![
-            id.into(),
-            10i64.into(),
-            20i64.into(),
-            30i64.into(),
-            subgroup.into(),
-            subject.into(),
-            name.into(),
-        ]
-    };
-    rows(
-        s,
-        "subject_groups",
-        &[
-            "id",
-            "organization_id",
-            "academic_year_id",
-            "class_id",
-            "subgroup_id",
-            "subject_id",
-            "name",
-        ],
-        vec![
-            group(60, None, 50, "9А/Алгебра"),
-            group(61, Some(40), 51, "9А/Английский язык/1"),
-            group(62, Some(41), 51, "9А/Английский язык/2"),
-        ],
-    )
-    .await;
+    let groups = [
+        (60, 30, None, 50, "9А/Алгебра"),
+        (61, 30, Some(40), 51, "9А/Английский язык/1"),
+        (62, 30, Some(41), 51, "9А/Английский язык/2"),
+    ];
+    subject_groups(s, 10, 20, &groups).await;
 }
 
 /// School 10 «Школа 10» on the standard territory with the teacher 100 (Петрова), the parents

@@ -114,12 +114,111 @@ fn school_fields<'a>(
     ]
 }
 
-async fn region_admin_adds_a_school(engine: Engine) {
+/// The demo world with the region administrator signed in through the web form.
+async fn region_admin(engine: Engine) -> (World, i64, String) {
     let w = world(engine, WebOptions::default()).await;
     let admin = w.any(Role::RegionAdministrator);
     assert_eq!(admin.login, "regionadmin");
+    let cookie = w.form_cookie(&admin).await;
+    (w, admin.organization_id, cookie)
+}
 
-    // The region administrator reaches the regional authority through the login cascade.
+/// Makes a municipality through its form; answers its id.
+async fn new_municipality(w: &World, cookie: &str) -> i64 {
+    let made = w
+        .post_maybe_csrf(
+            cookie,
+            "/region/municipalities",
+            &[("name", "Берёзовский район")],
+            true,
+        )
+        .await
+        .reply();
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    id_in(&made.location, "/region/municipalities/")
+}
+
+/// Makes the settlement «с. Берёзовка» in a municipality through its form; answers its id as
+/// the municipality's page shows it.
+async fn new_settlement(w: &World, cookie: &str, municipality: i64) -> String {
+    let made = w
+        .post_maybe_csrf(
+            cookie,
+            &format!("/region/municipalities/{municipality}/settlements"),
+            &[("name", "с. Берёзовка")],
+            true,
+        )
+        .await
+        .reply();
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = w
+        .get(cookie, &format!("/region/municipalities/{municipality}"))
+        .await
+        .reply();
+    let at = page.body.find("id=\"settlement-").unwrap() + "id=\"settlement-".len();
+    page.body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
+/// A school made by the region administrator through the forms, in a new settlement.
+struct NewSchool {
+    w: World,
+    /// The regional authority of the region administrator.
+    authority: String,
+    cookie: String,
+    settlement: String,
+    school: i64,
+    /// Where the form sent the administrator: the school's page.
+    location: String,
+}
+
+async fn new_school(engine: Engine) -> NewSchool {
+    let (w, authority, cookie) = region_admin(engine).await;
+    let municipality = new_municipality(&w, &cookie).await;
+    let settlement = new_settlement(&w, &cookie, municipality).await;
+    let authority = authority.to_string();
+    let made = w
+        .post_maybe_csrf(
+            &cookie,
+            "/region/organizations",
+            &school_fields(&settlement, &authority, "9912345678"),
+            true,
+        )
+        .await
+        .reply();
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    NewSchool {
+        school: id_in(&made.location, "/region/organizations/"),
+        location: made.location,
+        w,
+        authority,
+        cookie,
+        settlement,
+    }
+}
+
+/// Issues the school's first administrator through the school's page; answers the page.
+async fn first_administrator(n: &NewSchool) -> Reply {
+    n.w.post_maybe_csrf(
+        &n.cookie,
+        &format!("/region/organizations/{}/administrators", n.school),
+        &[
+            ("last_name", "Соколова"),
+            ("first_name", "Марина"),
+            ("middle_name", "Викторовна"),
+            ("login", ""),
+        ],
+        true,
+    )
+    .await
+    .reply()
+}
+
+async fn the_region_administrator_reaches_the_authority_through_the_cascade(engine: Engine) {
+    let w = world(engine, WebOptions::default()).await;
+    let admin = w.any(Role::RegionAdministrator);
     let home = w
         .app
         .organization_card(sgo_core::OrganizationId::new(admin.organization_id))
@@ -165,25 +264,18 @@ async fn region_admin_adds_a_school(engine: Engine) {
         assert!(page.body.contains(&format!("id=\"{id}\"")), "missing #{id}");
     }
     assert!(page.body.contains("Заречный край"));
+}
 
-    // Territory: a municipality (an empty name is refused next to the field), then a settlement.
+async fn municipalities_and_settlements_are_made_renamed_and_refused_twice(engine: Engine) {
+    let (w, _, cookie) = region_admin(engine).await;
+    // An empty name is refused next to the field.
     let empty = w
         .post_maybe_csrf(&cookie, "/region/municipalities", &[("name", "  ")], true)
         .await
         .reply();
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("id=\"municipality-name-error\""));
-    let made = w
-        .post_maybe_csrf(
-            &cookie,
-            "/region/municipalities",
-            &[("name", "Берёзовский район")],
-            true,
-        )
-        .await
-        .reply();
-    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    let municipality = id_in(&made.location, "/region/municipalities/");
+    let municipality = new_municipality(&w, &cookie).await;
     let renamed = w
         .post_maybe_csrf(
             &cookie,
@@ -194,26 +286,12 @@ async fn region_admin_adds_a_school(engine: Engine) {
         .await
         .reply();
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
-    let made = w
-        .post_maybe_csrf(
-            &cookie,
-            &format!("/region/municipalities/{municipality}/settlements"),
-            &[("name", "с. Берёзовка")],
-            true,
-        )
-        .await
-        .reply();
-    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    new_settlement(&w, &cookie, municipality).await;
     let page = w
         .get(&cookie, &format!("/region/municipalities/{municipality}"))
         .await
         .reply();
     assert!(page.body.contains("Берёзовский муниципальный район"));
-    let at = page.body.find("id=\"settlement-").unwrap() + "id=\"settlement-".len();
-    let settlement: String = page.body[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
     let twice = w
         .post_maybe_csrf(
             &cookie,
@@ -224,8 +302,12 @@ async fn region_admin_adds_a_school(engine: Engine) {
         .await
         .reply();
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
 
-    // The school form offers the region's authorities; a bad ИНН is a message, not a failure.
+async fn the_school_form_offers_the_authorities_and_refuses_bad_fields(engine: Engine) {
+    let (w, authority, cookie) = region_admin(engine).await;
+    let municipality = new_municipality(&w, &cookie).await;
+    let settlement = new_settlement(&w, &cookie, municipality).await;
     let form = w.get(&cookie, "/region/organizations/new").await.reply();
     assert_eq!(form.status, StatusCode::OK);
     for id in [
@@ -240,8 +322,9 @@ async fn region_admin_adds_a_school(engine: Engine) {
     ] {
         assert!(form.body.contains(&format!("id=\"{id}\"")), "missing #{id}");
     }
-    let authority = admin.organization_id.to_string();
+    let authority = authority.to_string();
     assert!(form.body.contains(&format!("value=\"{authority}\"")));
+    // A bad ИНН is a message, not a failure.
     let bad = w
         .post_maybe_csrf(
             &cookie,
@@ -270,31 +353,27 @@ async fn region_admin_adds_a_school(engine: Engine) {
     assert!(
         bad.body.contains("id=\"founding_date-error\"") && bad.body.contains("id=\"email-error\"")
     );
+}
 
-    let made = w
-        .post_maybe_csrf(
-            &cookie,
+async fn a_second_school_of_the_same_name_is_refused(engine: Engine) {
+    let n = new_school(engine).await;
+    let dup =
+        n.w.post_maybe_csrf(
+            &n.cookie,
             "/region/organizations",
-            &school_fields(&settlement, &authority, "9912345678"),
-            true,
-        )
-        .await
-        .reply();
-    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    let school = id_in(&made.location, "/region/organizations/");
-    let dup = w
-        .post_maybe_csrf(
-            &cookie,
-            "/region/organizations",
-            &school_fields(&settlement, &authority, "9912345678"),
+            &school_fields(&n.settlement, &n.authority, "9912345678"),
             true,
         )
         .await
         .reply();
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(dup.body.contains("id=\"short_name-error\""));
+}
 
-    // The region administrator can go on to set the school up, acting for it.
+async fn the_region_administrator_sets_a_new_school_up_acting_for_it(engine: Engine) {
+    let NewSchool {
+        w, cookie, school, ..
+    } = new_school(engine).await;
     let page = w
         .get(&cookie, &format!("/region/organizations/{school}"))
         .await
@@ -311,8 +390,12 @@ async fn region_admin_adds_a_school(engine: Engine) {
             .body
             .contains(&format!("/school/classes?org={school}"))
     );
+}
 
-    // Found at once by the NetSchool search, its card as entered.
+async fn a_new_school_is_found_by_the_netschool_search_with_its_card(engine: Engine) {
+    let NewSchool {
+        w, cookie, school, ..
+    } = new_school(engine).await;
     let found = w.get("", "/webapi/schools/search?name=%D0%B1%D0%B5%D1%80%D1%91%D0%B7%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F").await.reply();
     let found: Json = serde_json::from_str(&found.body).unwrap();
     assert!(
@@ -342,9 +425,18 @@ async fn region_admin_adds_a_school(engine: Engine) {
         "Зайцев Олег Петрович"
     );
     assert_eq!(card["contactInfo"]["email"], "berezovka@edu-zarechny.ru");
+}
 
-    // Its page escapes what was typed and offers the administrator form.
-    let page = w.get(&cookie, &made.location).await.reply();
+async fn a_new_school_page_escapes_what_was_typed_and_offers_the_administrator_form(
+    engine: Engine,
+) {
+    let NewSchool {
+        w,
+        cookie,
+        location,
+        ..
+    } = new_school(engine).await;
+    let page = w.get(&cookie, &location).await.reply();
     assert_eq!(page.status, StatusCode::OK);
     assert!(escaped(&page.body, "с историей"));
     assert!(!page.body.contains("<с историей>"));
@@ -357,22 +449,15 @@ async fn region_admin_adds_a_school(engine: Engine) {
     ] {
         assert!(page.body.contains(&format!("id=\"{id}\"")), "missing #{id}");
     }
+}
 
-    // The first administrator: a suggested login and a one-time password shown once.
-    let issued = w
-        .post_maybe_csrf(
-            &cookie,
-            &format!("/region/organizations/{school}/administrators"),
-            &[
-                ("last_name", "Соколова"),
-                ("first_name", "Марина"),
-                ("middle_name", "Викторовна"),
-                ("login", ""),
-            ],
-            true,
-        )
-        .await
-        .reply();
+async fn the_first_administrator_gets_a_login_and_signs_in_with_the_one_time_password(
+    engine: Engine,
+) {
+    let n = new_school(engine).await;
+    let (w, cookie, school) = (&n.w, &n.cookie, n.school);
+    // A suggested login and a one-time password shown once.
+    let issued = first_administrator(&n).await;
     assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
     let login = text_of(&issued.body, "issued-login");
     let password = text_of(&issued.body, "one-time-password");
@@ -385,7 +470,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     assert!(issued.body.contains("id=\"print-credentials\""));
     let taken = w
         .post_maybe_csrf(
-            &cookie,
+            cookie,
             &format!("/region/organizations/{school}/administrators"),
             &[
                 ("last_name", "Соколов"),
@@ -400,7 +485,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     assert!(taken.body.contains("id=\"admin-login-error\""));
     let second = w
         .post_maybe_csrf(
-            &cookie,
+            cookie,
             &format!("/region/organizations/{school}/administrators"),
             &[
                 ("last_name", "Соколова"),
@@ -425,24 +510,70 @@ async fn region_admin_adds_a_school(engine: Engine) {
     let _ = session_of(&signed);
     let refused = w.form_login(school, &login, "wrong-password").await.reply();
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+}
 
-    // Every change is in the audit log against the right organization.
-    let log = w.db.store.recent_audit_log(100).await.unwrap();
+async fn every_region_change_is_in_the_audit_log_against_its_organization(engine: Engine) {
+    let (w, authority, cookie) = region_admin(engine).await;
+    let municipality = new_municipality(&w, &cookie).await;
+    let renamed = w
+        .post_maybe_csrf(
+            &cookie,
+            &format!("/region/municipalities/{municipality}"),
+            &[("name", "Берёзовский муниципальный район")],
+            true,
+        )
+        .await
+        .reply();
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    let settlement = new_settlement(&w, &cookie, municipality).await;
+    let made = w
+        .post_maybe_csrf(
+            &cookie,
+            "/region/organizations",
+            &school_fields(&settlement, &authority.to_string(), "9912345678"),
+            true,
+        )
+        .await
+        .reply();
+    let school = id_in(&made.location, "/region/organizations/");
+    let n = NewSchool {
+        w,
+        authority: authority.to_string(),
+        cookie,
+        settlement,
+        school,
+        location: made.location,
+    };
+    let issued = first_administrator(&n).await;
+    let password = text_of(&issued.body, "one-time-password");
+
+    let log = n.w.db.store.recent_audit_log(100).await.unwrap();
     let logged = |action: &str, org: i64| {
         log.iter()
             .any(|e| e.action == action && e.organization_id == Some(org))
     };
-    assert!(logged("municipality.create", admin.organization_id));
-    assert!(logged("municipality.rename", admin.organization_id));
-    assert!(logged("settlement.create", admin.organization_id));
+    assert!(logged("municipality.create", authority));
+    assert!(logged("municipality.rename", authority));
+    assert!(logged("settlement.create", authority));
     assert!(logged("organization.create", school));
     assert!(logged("account.create", school));
     assert!(
         log.iter().all(|e| !e.details.contains(&password)),
         "no password in the log"
     );
+}
 
-    // Editing the card is logged with old and new values; closing hides the school.
+async fn an_edited_card_is_logged_with_old_and_new_values_and_a_closed_school_is_hidden(
+    engine: Engine,
+) {
+    let NewSchool {
+        w,
+        authority,
+        cookie,
+        settlement,
+        school,
+        ..
+    } = new_school(engine).await;
     let mut edited = school_fields(&settlement, &authority, "991234567890");
     edited.retain(|(k, _)| *k != "phones");
     edited.push(("phones", "+7 (38530) 2-22-22"));
@@ -496,7 +627,7 @@ async fn region_admin_adds_a_school(engine: Engine) {
     let own = w
         .post_maybe_csrf(
             &cookie,
-            &format!("/region/organizations/{}/active", admin.organization_id),
+            &format!("/region/organizations/{authority}/active"),
             &[("active", "0")],
             true,
         )
@@ -654,7 +785,16 @@ fn only_web_addresses_are_portals() {
 }
 
 both_engines!(
-    region_admin_adds_a_school,
+    the_region_administrator_reaches_the_authority_through_the_cascade,
+    municipalities_and_settlements_are_made_renamed_and_refused_twice,
+    the_school_form_offers_the_authorities_and_refuses_bad_fields,
+    a_second_school_of_the_same_name_is_refused,
+    the_region_administrator_sets_a_new_school_up_acting_for_it,
+    a_new_school_is_found_by_the_netschool_search_with_its_card,
+    a_new_school_page_escapes_what_was_typed_and_offers_the_administrator_form,
+    the_first_administrator_gets_a_login_and_signs_in_with_the_one_time_password,
+    every_region_change_is_in_the_audit_log_against_its_organization,
+    an_edited_card_is_logged_with_old_and_new_values_and_a_closed_school_is_hidden,
     others_are_refused,
     portal_directory
 );

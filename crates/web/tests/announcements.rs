@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use chrono::Duration;
 use sgo_app::{Engine, Role};
-use sgo_store::NewAnnouncement;
+use sgo_store::{AnnouncementRecord, NewAnnouncement};
 use sgo_testkit::both_engines;
 use sgo_testkit::{World, today, world};
 
@@ -90,14 +90,41 @@ async fn refused_without_csrf(w: &World, cookie: &str, uri: &str) {
 const PAYLOAD: &str = "<p>Собрание в 18:00</p><script>window.__xss = 1</script>\
     <img src=\"x\" onerror=\"window.__xss = 2\"><a href=\"javascript:window.__xss=3\">программа</a>";
 
-async fn announcements(engine: Engine) {
+/// One school's cast, its teacher and administrator signed in, and class A's id as the forms
+/// send it.
+struct Scene {
+    w: World,
+    c: Cast,
+    teacher: Account,
+    admin: Account,
+    class_a: String,
+}
+
+async fn scene(engine: Engine) -> Scene {
     let w = world(engine, 1).await;
     let c = cast(&w).await;
     let teacher_demo = w.first(Role::Teacher, c.org);
     let teacher = account(&w, &teacher_demo).await;
     let admin = account(&w, &w.admin()).await;
     let class_a = c.class_a.to_string();
+    Scene {
+        w,
+        c,
+        teacher,
+        admin,
+        class_a,
+    }
+}
 
+/// The teacher's announcement to class A with `plan.txt`, as stored, and the file's id.
+async fn class_a_announcement(sc: &Scene) -> (AnnouncementRecord, i64) {
+    let Scene {
+        w,
+        c,
+        teacher,
+        class_a,
+        ..
+    } = sc;
     // A teacher writes to class A with a file; the body is sanitised on save.
     let res = w
         .post_multipart(
@@ -107,7 +134,7 @@ async fn announcements(engine: Engine) {
                 ("title", "Собрание класса"),
                 ("body", PAYLOAD),
                 ("audience", "classes"),
-                ("classes", &class_a),
+                ("classes", class_a),
                 ("expires_on", ""),
             ],
             &[("files", "plan.txt", "План собрания".as_bytes())],
@@ -125,6 +152,23 @@ async fn announcements(engine: Engine) {
         assert!(!saved.body.contains(bad), "{bad} kept in {}", saved.body);
     }
 
+    let file_id = w
+        .store()
+        .files_of("announcement", &[saved.id])
+        .await
+        .unwrap()[0]
+        .id;
+    (saved.clone(), file_id)
+}
+
+async fn a_class_announcement_is_sanitised_on_save(engine: Engine) {
+    class_a_announcement(&scene(engine).await).await;
+}
+
+async fn a_class_announcement_reaches_the_class_and_its_parents_only(engine: Engine) {
+    let sc = scene(engine).await;
+    class_a_announcement(&sc).await;
+    let Scene { w, c, .. } = &sc;
     // The parent of a class-A child and the child see it; a student of class B does not.
     let page = w.get(&c.parent.cookie, "/announcements").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -143,7 +187,12 @@ async fn announcements(engine: Engine) {
             .text()
             .contains("Собрание класса")
     );
+}
 
+async fn the_netschool_announcements_call_is_shaped_per_the_spec(engine: Engine) {
+    let sc = scene(engine).await;
+    let (saved, _) = class_a_announcement(&sc).await;
+    let Scene { w, c, teacher, .. } = &sc;
     // The NetSchool call, shaped per §3.17.
     let api = w.api_get(&c.parent.at, "announcements?take=-1").await;
     assert_eq!(api.status, StatusCode::OK, "{}", api.text());
@@ -183,6 +232,18 @@ async fn announcements(engine: Engine) {
             .all(|a| a["name"] != "Собрание класса")
     );
 
+    assert_eq!(file_id, class_a_announcement_file(w, saved.id).await);
+}
+
+/// The id of the one file of an announcement.
+async fn class_a_announcement_file(w: &World, id: i64) -> i64 {
+    w.store().files_of("announcement", &[id]).await.unwrap()[0].id
+}
+
+async fn an_announcement_file_is_for_its_class_only(engine: Engine) {
+    let sc = scene(engine).await;
+    let (_, file_id) = class_a_announcement(&sc).await;
+    let Scene { w, c, .. } = &sc;
     // Its file: for the class, not for another class.
     let got = w
         .get(&c.student_a.cookie, &format!("/files/{file_id}"))
@@ -207,8 +268,11 @@ async fn announcements(engine: Engine) {
             .status,
         StatusCode::NOT_FOUND
     );
+}
 
-    // Addressed to a role: parents see it, students and teachers do not.
+/// The administration's announcement to parents.
+async fn announce_to_parents(sc: &Scene) {
+    let Scene { w, admin, .. } = sc;
     let res = w
         .post_multipart(
             &admin.cookie,
@@ -223,6 +287,33 @@ async fn announcements(engine: Engine) {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+}
+
+/// The administration's announcement to all, shown until today.
+async fn announce_until_today(sc: &Scene) {
+    let Scene { w, admin, .. } = sc;
+    let today_text = today().format("%Y-%m-%d").to_string();
+    let res = w
+        .post_multipart(
+            &admin.cookie,
+            "/announcements",
+            &[
+                ("title", "Всем до сегодня"),
+                ("body", "Текст"),
+                ("audience", "all"),
+                ("expires_on", &today_text),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+}
+
+async fn an_announcement_to_a_role_reaches_that_role_only(engine: Engine) {
+    let sc = scene(engine).await;
+    let Scene { w, c, teacher, .. } = &sc;
+    // Addressed to a role: parents see it, students and teachers do not.
+    announce_to_parents(&sc).await;
     assert!(
         w.get(&c.parent.cookie, "/announcements")
             .await
@@ -241,24 +332,14 @@ async fn announcements(engine: Engine) {
             .text()
             .contains("Родителям")
     );
+}
 
+async fn an_announcement_is_shown_through_its_last_day_only(engine: Engine) {
+    let sc = scene(engine).await;
+    let Scene { w, c, admin, .. } = &sc;
     // Expiry: the last day is still shown; a past day is refused in the form; an expired one
     // disappears for readers but stays on the administration's page.
-    let today_text = today().format("%Y-%m-%d").to_string();
-    let res = w
-        .post_multipart(
-            &admin.cookie,
-            "/announcements",
-            &[
-                ("title", "Всем до сегодня"),
-                ("body", "Текст"),
-                ("audience", "all"),
-                ("expires_on", &today_text),
-            ],
-            &[],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    announce_until_today(&sc).await;
     assert!(
         w.get(&c.student_b.cookie, "/announcements")
             .await
@@ -319,7 +400,13 @@ async fn announcements(engine: Engine) {
     );
     let admin_page = w.get(&admin.cookie, "/announcements").await.text();
     assert!(admin_page.contains("Истёкшее") && admin_page.contains("срок показа истёк"));
+}
 
+async fn the_staff_home_page_shows_the_newest_first(engine: Engine) {
+    let sc = scene(engine).await;
+    announce_to_parents(&sc).await;
+    announce_until_today(&sc).await;
+    let Scene { w, admin, .. } = &sc;
     // Newest first on the staff home page.
     let home = w.get(&admin.cookie, "/home").await.text();
     let (newest, older) = (
@@ -327,7 +414,10 @@ async fn announcements(engine: Engine) {
         home.find("Родителям").unwrap(),
     );
     assert!(newest < older);
+}
 
+async fn announcement_form_errors_are_shown_next_to_the_fields(engine: Engine) {
+    let Scene { w, teacher, .. } = &scene(engine).await;
     // Form errors are shown next to the fields.
     let res = w
         .post_multipart(
@@ -340,7 +430,10 @@ async fn announcements(engine: Engine) {
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().contains("Укажите заголовок"));
     assert!(res.text().contains("Выберите хотя бы один класс"));
+}
 
+async fn a_parent_cannot_publish_and_a_form_without_its_token_is_refused(engine: Engine) {
+    let Scene { w, c, teacher, .. } = &scene(engine).await;
     // Policy: a parent cannot publish; no CSRF token, no announcement.
     let res = w
         .post_multipart(
@@ -355,7 +448,7 @@ async fn announcements(engine: Engine) {
         w.get(&c.parent.cookie, "/announcements/new").await.status,
         StatusCode::FORBIDDEN
     );
-    refused_without_csrf(&w, &teacher.cookie, "/announcements").await;
+    refused_without_csrf(w, &teacher.cookie, "/announcements").await;
     let titles: Vec<String> = w
         .store()
         .announcements(c.org, None)
@@ -369,7 +462,20 @@ async fn announcements(engine: Engine) {
             .iter()
             .any(|t| t == "От родителя" || t == "Без токена")
     );
+}
 
+async fn the_author_edits_a_reader_may_not_and_the_administration_deletes_with_the_file(
+    engine: Engine,
+) {
+    let sc = scene(engine).await;
+    let (saved, file_id) = class_a_announcement(&sc).await;
+    let Scene {
+        w,
+        c,
+        teacher,
+        admin,
+        class_a,
+    } = &sc;
     // Editing: the author may; a reader may not; the administration deletes, with the file.
     let id = saved.id;
     let res = w
@@ -380,7 +486,7 @@ async fn announcements(engine: Engine) {
                 ("title", "Собрание перенесено"),
                 ("body", "<p>На 19:00</p>"),
                 ("audience", "classes"),
-                ("classes", &class_a),
+                ("classes", class_a),
                 ("remove_files", &file_id.to_string()),
             ],
             &[("files", "new-plan.txt", "Новый план".as_bytes())],
@@ -599,4 +705,16 @@ async fn resources(engine: Engine) {
     assert!(w.store().resources(c.org).await.unwrap().is_empty());
 }
 
-both_engines!(announcements, resources);
+both_engines!(
+    a_class_announcement_is_sanitised_on_save,
+    a_class_announcement_reaches_the_class_and_its_parents_only,
+    the_netschool_announcements_call_is_shaped_per_the_spec,
+    an_announcement_file_is_for_its_class_only,
+    an_announcement_to_a_role_reaches_that_role_only,
+    an_announcement_is_shown_through_its_last_day_only,
+    the_staff_home_page_shows_the_newest_first,
+    announcement_form_errors_are_shown_next_to_the_fields,
+    a_parent_cannot_publish_and_a_form_without_its_token_is_refused,
+    the_author_edits_a_reader_may_not_and_the_administration_deletes_with_the_file,
+    resources
+);

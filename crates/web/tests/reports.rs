@@ -196,7 +196,26 @@ fn percent(part: usize, whole: usize) -> String {
     format!("{:.1}", part as f64 * 100.0 / whole as f64).replace('.', ",")
 }
 
-async fn class_progress(engine: Engine) {
+/// A class-progress report ordered by the administration of the first of two schools, read
+/// back as a page, with the figures the journal holds for its class and period.
+struct Ordered {
+    w: World,
+    org: i64,
+    cookie: String,
+    /// `class:period` as the form sends it.
+    target: String,
+    /// Every target the administration is offered.
+    all: Vec<String>,
+    class_id: i64,
+    period_id: i64,
+    /// The finished report's address.
+    uri: String,
+    /// The report as a page.
+    report: sgo_testkit::Response,
+    e: Expected,
+}
+
+async fn class_progress_ordered(engine: Engine) -> Ordered {
     let w = world(engine, 2).await;
     let admin = w.admin();
     let org = admin.organization_id;
@@ -212,8 +231,24 @@ async fn class_progress(engine: Engine) {
     let uri = built(&w, &cookie, "class-progress", &target).await;
     let report = w.get(&cookie, &uri).await;
     assert_eq!(report.status, StatusCode::OK, "{}", report.text());
-    let html = report.text();
     let e = expected(&w, class_id, period_id).await;
+    Ordered {
+        w,
+        org,
+        cookie,
+        target,
+        all,
+        class_id,
+        period_id,
+        uri,
+        report,
+        e,
+    }
+}
+
+async fn class_progress_figures_are_the_journals(engine: Engine) {
+    let Ordered { w, report, e, .. } = &class_progress_ordered(engine).await;
+    let html = report.text();
     assert!(
         e.distribution.iter().sum::<u32>() > 0,
         "the demo class has marks in the period"
@@ -256,9 +291,14 @@ async fn class_progress(engine: Engine) {
             "{name}: {avg} in {row}"
         );
     }
+}
 
+async fn the_class_progress_workbook_and_pdf_carry_the_same_figures(engine: Engine) {
+    let Ordered {
+        w, cookie, uri, e, ..
+    } = &class_progress_ordered(engine).await;
     // The same figures in the workbook, numbers as numbers.
-    let xlsx = w.get(&cookie, &format!("{uri}/file?format=xlsx")).await;
+    let xlsx = w.get(cookie, &format!("{uri}/file?format=xlsx")).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.header("content-type").contains("spreadsheetml"));
     assert!(xlsx.header("content-disposition").contains(".xlsx"));
@@ -285,17 +325,31 @@ async fn class_progress(engine: Engine) {
     };
     assert!((success - e.successful as f64 * 100.0 / e.students as f64).abs() < 1e-9);
 
-    let pdf = w.get(&cookie, &format!("{uri}/file?format=pdf")).await;
+    let pdf = w.get(cookie, &format!("{uri}/file?format=pdf")).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.body.starts_with(b"%PDF"));
+}
 
+async fn class_attendance_counts_each_students_missed_lessons_for_the_administration_only(
+    engine: Engine,
+) {
+    let Ordered {
+        w,
+        org,
+        cookie,
+        target,
+        class_id,
+        period_id,
+        ..
+    } = &class_progress_ordered(engine).await;
+    let (org, class_id, period_id) = (*org, *class_id, *period_id);
     // Attendance of the same class and period: each student's missed lessons (every code but
     // late and exempt) from the diary's own attendance rows.
-    let attendance_uri = built(&w, &cookie, "class-attendance", &target).await;
-    let attendance = w.get(&cookie, &attendance_uri).await;
+    let attendance_uri = built(w, cookie, "class-attendance", target).await;
+    let attendance = w.get(cookie, &attendance_uri).await;
     assert_eq!(attendance.status, StatusCode::OK, "{}", attendance.text());
     let page = attendance.text();
-    let (_, period, on) = class_period(&w, class_id, period_id).await;
+    let (_, period, on) = class_period(w, class_id, period_id).await;
     let mut class_missed = 0;
     for s in w.store().students_of_class(class_id, on).await.unwrap() {
         let missed = w
@@ -323,7 +377,7 @@ async fn class_progress(engine: Engine) {
         class_missed.to_string()
     );
     let xlsx = w
-        .get(&cookie, &format!("{attendance_uri}/file?format=xlsx"))
+        .get(cookie, &format!("{attendance_uri}/file?format=xlsx"))
         .await;
     assert_eq!(xlsx.status, StatusCode::OK);
     let mut book: Xlsx<_> =
@@ -340,7 +394,7 @@ async fn class_progress(engine: Engine) {
     assert_eq!(total[2], Data::Float(class_missed as f64));
     let parent = w.cookie(&w.first(Role::Parent, org)).await;
     assert_eq!(
-        order(&w, &parent, "class-attendance", &target).await.status,
+        order(w, &parent, "class-attendance", target).await.status,
         StatusCode::NOT_FOUND
     );
     // Someone else's finished report is not theirs to read.
@@ -354,7 +408,20 @@ async fn class_progress(engine: Engine) {
             .status,
         StatusCode::NOT_FOUND
     );
+}
 
+async fn journal_filling_counts_the_lessons_held_and_their_marks(engine: Engine) {
+    let Ordered {
+        w,
+        cookie,
+        target,
+        class_id,
+        period_id,
+        e,
+        ..
+    } = &class_progress_ordered(engine).await;
+    let (class_id, period_id) = (*class_id, *period_id);
+    let (_, period, on) = class_period(w, class_id, period_id).await;
     // The lesson rows of the journal-filling report decode on both engines (a boolean made by
     // a comparison, a count) and hold at least the marks the progress report counted.
     let lessons = w
@@ -376,8 +443,8 @@ async fn class_progress(engine: Engine) {
 
     // The journal filling counts the lessons held up to the report's day.
     let held: Vec<_> = lessons.iter().filter(|l| l.date <= on).collect();
-    let filling = built(&w, &cookie, "journal-filling", &target).await;
-    let row = row_after(&w.get(&cookie, &filling).await.text(), "Итого по классу");
+    let filling = built(w, cookie, "journal-filling", target).await;
+    let row = row_after(&w.get(cookie, &filling).await.text(), "Итого по классу");
     assert_eq!(row[0], held.len().to_string());
     assert_eq!(
         row[1],
@@ -387,7 +454,17 @@ async fn class_progress(engine: Engine) {
         row[2],
         held.iter().map(|l| l.marks).sum::<i64>().to_string()
     );
+}
 
+async fn report_mistakes_get_a_clear_answer_and_the_catalogue_lists_the_reports(engine: Engine) {
+    let Ordered {
+        w,
+        cookie,
+        target,
+        class_id,
+        uri,
+        ..
+    } = &class_progress_ordered(engine).await;
     // Mistakes get a clear answer, not a 500.
     for (report, bad, status) in [
         ("class-progress", "abc".to_owned(), StatusCode::BAD_REQUEST),
@@ -403,31 +480,43 @@ async fn class_progress(engine: Engine) {
         ),
         ("no-such-report", target.clone(), StatusCode::BAD_REQUEST),
     ] {
-        let res = order(&w, &cookie, report, &bad).await;
+        let res = order(w, cookie, report, &bad).await;
         assert_eq!(res.status, status, "{report} {bad}");
     }
-    let res = w.get(&cookie, &format!("{uri}/file?format=doc")).await;
+    let res = w.get(cookie, &format!("{uri}/file?format=doc")).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     for missing in [
         "/reports/jobs/999999",
         "/reports/jobs/999999/file?format=pdf",
     ] {
-        assert_eq!(w.get(&cookie, missing).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(w.get(cookie, missing).await.status, StatusCode::NOT_FOUND);
     }
     // The form without its CSRF token is refused.
     let res = w
         .post_raw(
-            &cookie,
+            cookie,
             "/reports/jobs",
-            &[("report", "class-progress"), ("target", &target)],
+            &[("report", "class-progress"), ("target", target)],
         )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     // The account's reports are listed in the catalogue.
-    let catalogue = w.get(&cookie, "/reports").await.text();
+    let catalogue = w.get(cookie, "/reports").await.text();
     let job_id = uri.rsplit('/').next().unwrap();
     assert!(catalogue.contains(&format!("id=\"report-job-{job_id}\"")));
+}
 
+async fn class_reports_reach_only_the_class_teacher_and_the_schools_administration(engine: Engine) {
+    let Ordered {
+        w,
+        org,
+        target,
+        all,
+        class_id,
+        uri,
+        ..
+    } = &class_progress_ordered(engine).await;
+    let (org, class_id) = (*org, *class_id);
     // The class teacher gets only the classes they lead; other teachers, parents and students
     // none; another school's administration cannot reach this school's class.
     let year = w.store().current_year(org, today()).await.unwrap().unwrap();
@@ -455,7 +544,7 @@ async fn class_progress(engine: Engine) {
             .all(|v| led.contains(&v.split_once(':').unwrap().0.parse().unwrap()))
     );
     assert!(theirs.len() < all.len());
-    built(&w, &ct, "class-progress", &target).await;
+    built(w, &ct, "class-progress", target).await;
     let others: Vec<String> = vec![
         w.cookie(&other_teacher.expect("a teacher without a class"))
             .await,
@@ -470,10 +559,10 @@ async fn class_progress(engine: Engine) {
         .clone();
     for c in &others {
         assert_eq!(
-            order(&w, c, "class-progress", &target).await.status,
+            order(w, c, "class-progress", target).await.status,
             StatusCode::NOT_FOUND
         );
-        assert_eq!(w.get(c, &uri).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(w.get(c, uri).await.status, StatusCode::NOT_FOUND);
         // Families still have the reports on a student; none on a class.
         let page = w.get(c, "/reports").await.text();
         assert!(!page.contains("id=\"class-progress-form\""), "{page}");
@@ -485,10 +574,10 @@ async fn class_progress(engine: Engine) {
     assert!(page.contains("id=\"report-student\""), "{page}");
     let foreign = w.cookie(&foreign_admin).await;
     assert_eq!(
-        order(&w, &foreign, "class-progress", &target).await.status,
+        order(w, &foreign, "class-progress", target).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(w.get(&foreign, &uri).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(w.get(&foreign, uri).await.status, StatusCode::NOT_FOUND);
     let (_, foreign_offer) = offered(&w.get(&foreign, "/reports").await.text());
     assert!(foreign_offer.iter().all(|v| !all.contains(v)));
 }
@@ -956,4 +1045,13 @@ fn value_of_hidden(page: &str, name: &str) -> String {
     page[at..at + page[at..].find('"').unwrap()].to_owned()
 }
 
-both_engines!(class_progress, period_results, student_reports_in_pages);
+both_engines!(
+    class_progress_figures_are_the_journals,
+    the_class_progress_workbook_and_pdf_carry_the_same_figures,
+    class_attendance_counts_each_students_missed_lessons_for_the_administration_only,
+    journal_filling_counts_the_lessons_held_and_their_marks,
+    report_mistakes_get_a_clear_answer_and_the_catalogue_lists_the_reports,
+    class_reports_reach_only_the_class_teacher_and_the_schools_administration,
+    period_results,
+    student_reports_in_pages
+);

@@ -7,6 +7,15 @@ use crate::message::Message;
 /// The age from which parents and students must use a confirmed ESIA account.
 pub const CONFIRMED_ACCOUNT_AGE: u32 = 14;
 
+/// The region's ESIA rules.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RegionIdentitySettings {
+    /// From this day parents and students of 14 or more need a confirmed account.
+    pub esia_confirmed_from: Option<NaiveDate>,
+    /// Whether a first ESIA sign-in may link a matching person automatically.
+    pub esia_auto_link: bool,
+}
+
 /// How far ESIA has verified a person (упрощённая / стандартная / подтверждённая).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TrustLevel {

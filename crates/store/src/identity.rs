@@ -47,14 +47,8 @@ pub struct LoginStateRecord {
     pub used_at: Option<DateTime<Utc>>,
 }
 
-/// The region's ESIA rules.
-#[derive(Debug, Clone, PartialEq, Default, sqlx::FromRow)]
-pub struct RegionIdentitySettings {
-    /// From this day parents and students of 14 or more need a confirmed account.
-    pub esia_confirmed_from: Option<NaiveDate>,
-    /// Whether a first ESIA sign-in may link a matching person automatically.
-    pub esia_auto_link: bool,
-}
+/// The region's ESIA rules (a core type: the store reads its two columns).
+pub use sgo_core::identity::RegionIdentitySettings;
 
 /// An active account with its person's identifying data, for automatic linking.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -165,12 +165,17 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn region_identity_settings(&self, region: i64) -> StoreResult<crate::RegionIdentitySettings> {
-        let found: Option<crate::RegionIdentitySettings> =
+        let found: Option<(Option<NaiveDate>, bool)> =
             sqlx::query_as("SELECT esia_confirmed_from, esia_auto_link FROM regions WHERE id = $1")
                 .bind(region)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(found.unwrap_or_default())
+        Ok(found
+            .map(|(esia_confirmed_from, esia_auto_link)| crate::RegionIdentitySettings {
+                esia_confirmed_from,
+                esia_auto_link,
+            })
+            .unwrap_or_default())
     }
 
     async fn set_region_identity_settings(

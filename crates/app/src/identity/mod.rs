@@ -17,8 +17,8 @@ pub use region::parse_region_esia_form;
 pub use sgo_auth::oidc::{
     ClaimNames, IdentityProvider, OidcError, Profile as ProviderProfile, ProviderConfig, Signer,
 };
+pub use sgo_core::identity::RegionIdentitySettings as RegionEsiaSettings;
 pub use sgo_store::EsiaLinkRecord as EsiaLink;
-pub use sgo_store::RegionIdentitySettings as RegionEsiaSettings;
 
 /// Why a login state exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! whether first sign-ins are linked automatically.
 
 use chrono::NaiveDate;
+use sgo_core::identity::RegionIdentitySettings;
 use sgo_core::policy::RegionAdministration;
-use sgo_store::RegionIdentitySettings;
 
 use super::RegionEsiaSettings;
 use crate::{App, AppError, AppResult, Origin};

@@ -12,7 +12,8 @@ pub(crate) use delivery::transport;
 pub use directory::Contact;
 pub use folders::{MailMove, MailPage, MailRow, MessageView, Person};
 pub use sgo_core::mail::{Folder, RecipientGroup};
-pub use sgo_store::{MailOrder, MailSearchField, PaperLetterRecord};
+pub use sgo_core::mail::{MailOrder, MailSearchField};
+pub use sgo_store::PaperLetterRecord;
 
 use sgo_core::Actor;
 

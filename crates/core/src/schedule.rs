@@ -289,6 +289,17 @@ pub fn generate_lessons(
     out
 }
 
+/// What saving a timetable did to the dated lessons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimetableOutcome {
+    /// Lessons removed (they had no assignments and no attendance).
+    pub deleted: u64,
+    /// Lessons kept because they have assignments or attendance.
+    pub kept: u64,
+    /// Lessons created.
+    pub created: u64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

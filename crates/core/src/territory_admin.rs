@@ -1,5 +1,7 @@
 //! Rules for the organization card the region administrator fills: requisites and contacts.
 
+use crate::OrganizationKind;
+
 /// ИНН of an organization: 10 digits (legal entity) or 12 (individual entrepreneur).
 pub fn inn_shape_ok(inn: &str) -> bool {
     all_digits(inn) && matches!(inn.len(), 10 | 12)
@@ -38,6 +40,17 @@ pub fn login_shape_ok(login: &str) -> bool {
 
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Which organizations of a region to list; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrganizationFilter {
+    /// Only this municipality.
+    pub municipality_id: Option<i64>,
+    /// Only this kind.
+    pub kind: Option<OrganizationKind>,
+    /// Normalised text the normalised name must contain.
+    pub name_norm: Option<String>,
 }
 
 #[cfg(test)]

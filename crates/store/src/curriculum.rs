@@ -129,16 +129,8 @@ pub struct TimetablePlan {
     pub lessons: Vec<NewLesson>,
 }
 
-/// What saving a timetable did to the dated lessons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TimetableOutcome {
-    /// Lessons removed (they had no assignments and no attendance).
-    pub deleted: u64,
-    /// Lessons kept because they have assignments or attendance.
-    pub kept: u64,
-    /// Lessons created.
-    pub created: u64,
-}
+/// What saving a timetable did to the dated lessons (a core type).
+pub use sgo_core::schedule::TimetableOutcome;
 
 /// A dated lesson as the set-up pages show it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -53,16 +53,8 @@ pub struct OrganizationListRecord {
     pub municipality_name: String,
 }
 
-/// Which organizations of a region to list; `None` means any.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OrganizationFilter {
-    /// Only this municipality.
-    pub municipality_id: Option<i64>,
-    /// Only this kind.
-    pub kind: Option<OrganizationKind>,
-    /// Normalised text the normalised name must contain.
-    pub name_norm: Option<String>,
-}
+/// Which organizations of a region to list (a core type).
+pub use sgo_core::territory_admin::OrganizationFilter;
 
 /// The school-card columns of an organization, as written by the region administrator.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -20,7 +20,6 @@ const STILL_REEXPORTED: &[&str] = &[
     "HolidayRecord",
     "MunicipalityRecord",
     "NamedRecord",
-    "OrganizationFilter",
     "OrganizationListRecord",
     "OrganizationRecord",
     "PaperLetterRecord",
@@ -31,7 +30,6 @@ const STILL_REEXPORTED: &[&str] = &[
     "SubjectGroupRecord",
     "SubjectRecord",
     "TimetableEntryRecord",
-    "TimetableOutcome",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -27,9 +27,10 @@ use crate::error::administered;
 use crate::view::views;
 use crate::{App, AppError, AppResult, Origin};
 
+pub use sgo_core::schedule::TimetableOutcome;
 pub use sgo_store::{
     BellRecord, GroupTeacherRecord, HolidayRecord, SetupLessonRecord, SubgroupRecord,
-    SubjectGroupRecord, SubjectRecord, TimetableEntryRecord, TimetableOutcome,
+    SubjectGroupRecord, SubjectRecord, TimetableEntryRecord,
 };
 pub use sgo_store::{ClassRecord as SetupClassRecord, NamedRecord as SetupNamedRecord};
 

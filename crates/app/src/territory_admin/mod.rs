@@ -19,9 +19,10 @@ use sgo_store::{NewPersonAccount, OrganizationFields, PersonFields, StoreError};
 
 use crate::{App, AppError, AppResult, Origin};
 
+pub use sgo_core::territory_admin::OrganizationFilter;
 pub use sgo_store::{
-    AccountBriefRecord, MunicipalityRecord, NamedRecord, OrganizationFilter,
-    OrganizationListRecord, OrganizationRecord, SettlementRecord,
+    AccountBriefRecord, MunicipalityRecord, NamedRecord, OrganizationListRecord,
+    OrganizationRecord, SettlementRecord,
 };
 
 /// Longest name of a municipality, settlement or organization.

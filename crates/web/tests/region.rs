@@ -178,6 +178,11 @@ async fn new_school(engine: Engine) -> NewSchool {
     let (w, authority, cookie) = region_admin(engine).await;
     let municipality = new_municipality(&w, &cookie).await;
     let settlement = new_settlement(&w, &cookie, municipality).await;
+    school_in(w, authority, cookie, settlement).await
+}
+
+/// Makes the school of [`school_fields`] in a settlement through the organization form.
+async fn school_in(w: World, authority: i64, cookie: String, settlement: String) -> NewSchool {
     let authority = authority.to_string();
     let made = w
         .post_maybe_csrf(
@@ -197,6 +202,20 @@ async fn new_school(engine: Engine) -> NewSchool {
         cookie,
         settlement,
     }
+}
+
+/// Renames a municipality through its form.
+async fn rename_municipality(w: &World, cookie: &str, municipality: i64) {
+    let renamed = w
+        .post_maybe_csrf(
+            cookie,
+            &format!("/region/municipalities/{municipality}"),
+            &[("name", "Берёзовский муниципальный район")],
+            true,
+        )
+        .await
+        .reply();
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
 }
 
 /// Issues the school's first administrator through the school's page; answers the page.
@@ -276,16 +295,7 @@ async fn municipalities_and_settlements_are_made_renamed_and_refused_twice(engin
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("id=\"municipality-name-error\""));
     let municipality = new_municipality(&w, &cookie).await;
-    let renamed = w
-        .post_maybe_csrf(
-            &cookie,
-            &format!("/region/municipalities/{municipality}"),
-            &[("name", "Берёзовский муниципальный район")],
-            true,
-        )
-        .await
-        .reply();
-    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    rename_municipality(&w, &cookie, municipality).await;
     new_settlement(&w, &cookie, municipality).await;
     let page = w
         .get(&cookie, &format!("/region/municipalities/{municipality}"))
@@ -515,35 +525,10 @@ async fn the_first_administrator_gets_a_login_and_signs_in_with_the_one_time_pas
 async fn every_region_change_is_in_the_audit_log_against_its_organization(engine: Engine) {
     let (w, authority, cookie) = region_admin(engine).await;
     let municipality = new_municipality(&w, &cookie).await;
-    let renamed = w
-        .post_maybe_csrf(
-            &cookie,
-            &format!("/region/municipalities/{municipality}"),
-            &[("name", "Берёзовский муниципальный район")],
-            true,
-        )
-        .await
-        .reply();
-    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    rename_municipality(&w, &cookie, municipality).await;
     let settlement = new_settlement(&w, &cookie, municipality).await;
-    let made = w
-        .post_maybe_csrf(
-            &cookie,
-            "/region/organizations",
-            &school_fields(&settlement, &authority.to_string(), "9912345678"),
-            true,
-        )
-        .await
-        .reply();
-    let school = id_in(&made.location, "/region/organizations/");
-    let n = NewSchool {
-        w,
-        authority: authority.to_string(),
-        cookie,
-        settlement,
-        school,
-        location: made.location,
-    };
+    let n = school_in(w, authority, cookie, settlement).await;
+    let school = n.school;
     let issued = first_administrator(&n).await;
     let password = text_of(&issued.body, "one-time-password");
 

@@ -36,6 +36,9 @@ pub struct Settings {
     pub recovery: sgo_core::protection::RecoveryRules,
     /// How many reports are built at once; the rest wait in the queue.
     pub report_workers: usize,
+    /// How long a node's claim on a job (report, import) holds without renewal: after it runs
+    /// out, a job whose node died is taken by another.
+    pub job_lease: Duration,
     /// Per-account rates (sign-ins, mail, uploads) and the cap on live sessions.
     pub rates: sgo_core::rate::RateRules,
 }
@@ -130,6 +133,7 @@ impl Default for Settings {
             lockout: Default::default(),
             recovery: Default::default(),
             report_workers: 2,
+            job_lease: Duration::from_secs(60),
             rates: Default::default(),
         }
     }
@@ -197,7 +201,10 @@ impl App {
     /// Builds the context.
     pub fn new(store: Arc<dyn Store>, key: ServerKey, settings: Settings, clock: Clock) -> App {
         let files: Arc<dyn FileStore> = Arc::new(LocalFileStore::new(settings.files_dir.clone()));
-        let reports = Arc::new(crate::reports::ReportQueue::new(settings.report_workers));
+        let reports = Arc::new(crate::reports::ReportQueue::new(
+            settings.report_workers,
+            settings.job_lease,
+        ));
         let sessions = Arc::new(SessionCache::default());
         let diary_cache = Arc::new(DiaryCache::default());
         let subscribers: Vec<Arc<dyn crate::outbox::Subscriber>> =

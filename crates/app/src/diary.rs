@@ -287,6 +287,7 @@ impl App {
         // From here on only the student the policy checked is read.
         let student = reader.student();
         // Checked after the policy, so a cached week is never shown to someone refused.
+        let generation = self.diary_cache.generation();
         if let Some(week) = self.diary_cache.get(student, from, to) {
             return Ok(week);
         }
@@ -344,7 +345,7 @@ impl App {
             days,
             period_name,
         };
-        self.diary_cache.put(student, from, to, &week);
+        self.diary_cache.put(student, from, to, &week, generation);
         Ok(week)
     }
 

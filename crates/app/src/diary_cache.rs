@@ -6,11 +6,14 @@
 //! request rebuilds it while concurrent ones still get the previous copy, for at most one more
 //! [`TTL`] — so a week is never more than two TTLs stale, also when another server process made
 //! the change, and an expiry does not send every waiting request to the database at once.
-//! Writes in this process reach it through the outbox (`crate::outbox`): it follows what each
-//! write changed and drops the weeks that change may touch.
+//! Writes reach it through the outbox (`crate::outbox`): it follows what each write changed, in
+//! this process or another node, and drops the weeks that change may touch; every request first
+//! brings the follower up to the outbox's head (`App::authenticate_token`), so a week is never
+//! served after a change that committed before the request arrived.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -31,6 +34,8 @@ type Key = (StudentId, NaiveDate, NaiveDate);
 #[derive(Default)]
 pub(crate) struct DiaryCache {
     entries: Mutex<HashMap<Key, Entry>>,
+    /// Counts the drops; see [`DiaryCache::generation`].
+    generation: AtomicU64,
 }
 
 struct Entry {
@@ -53,9 +58,26 @@ impl DiaryCache {
         None
     }
 
-    /// Keeps a freshly assembled week.
-    pub fn put(&self, student: StudentId, from: NaiveDate, to: NaiveDate, week: &DiaryWeek) {
+    /// Read before assembling a week and handed to [`DiaryCache::put`]: a week read from the
+    /// database before a change was followed, but kept after, would outlive the drop meant for it.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps a freshly assembled week, unless something was dropped since `generation` was read
+    /// (the week may predate that change).
+    pub fn put(
+        &self,
+        student: StudentId,
+        from: NaiveDate,
+        to: NaiveDate,
+        week: &DiaryWeek,
+        generation: u64,
+    ) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, e| e.built.elapsed() < 2 * TTL);
             if entries.len() >= MAX_ENTRIES {
@@ -73,21 +95,22 @@ impl DiaryCache {
     /// Drops every cached week of a student, after a change to their diary.
     pub fn forget_student(&self, student: StudentId) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
         entries.retain(|(s, _, _), _| *s != student);
     }
 
     /// Drops every cached week of the students of an organization.
     pub fn forget_organization(&self, organization: OrganizationId) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
         entries.retain(|_, e| e.week.student.organization_id != organization);
     }
 
     /// Drops every cached week, after a change to lessons that many students may see.
     pub fn forget_all(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
     }
 }
 
@@ -134,7 +157,7 @@ mod tests {
     fn a_week_is_served_until_forgotten() {
         let cache = DiaryCache::default();
         let w = week();
-        cache.put(StudentId::new(1), w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w, cache.generation());
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
         assert!(cache.get(StudentId::new(2), w.from, w.to).is_none());
         cache.forget_student(StudentId::new(1));
@@ -147,20 +170,33 @@ mod tests {
         let cache = DiaryCache::default();
         let w = week();
         let mark = |s| Changed::new(ChangeSubject::Student(s), ChangeKind::Marks);
-        cache.put(StudentId::new(1), w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w, cache.generation());
         cache.changed(&[mark(2)]);
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
         cache.changed(&[mark(1)]);
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
-        cache.put(StudentId::new(1), w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w, cache.generation());
         let bells = |o| Changed::new(ChangeSubject::Organization(o), ChangeKind::Bells);
         cache.changed(&[bells(5)]);
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
         cache.changed(&[bells(1)]);
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
-        cache.put(StudentId::new(1), w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w, cache.generation());
         cache.changed(&[Changed::new(ChangeSubject::Group(9), ChangeKind::Lessons)]);
         assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
+    }
+
+    #[test]
+    fn a_week_read_before_a_change_is_not_kept_after_it() {
+        let cache = DiaryCache::default();
+        let w = week();
+        // Assembly starts, then a change is followed while its reads are in flight.
+        let before = cache.generation();
+        cache.forget_student(StudentId::new(7));
+        cache.put(StudentId::new(1), w.from, w.to, &w, before);
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_none());
+        cache.put(StudentId::new(1), w.from, w.to, &w, cache.generation());
+        assert!(cache.get(StudentId::new(1), w.from, w.to).is_some());
     }
 
     /// Makes the cached copy of the week one TTL older.
@@ -176,7 +212,7 @@ mod tests {
     fn an_expired_week_is_rebuilt_by_one_caller_while_others_get_the_old_copy() {
         let cache = DiaryCache::default();
         let w = week();
-        cache.put(StudentId::new(1), w.from, w.to, &w);
+        cache.put(StudentId::new(1), w.from, w.to, &w, cache.generation());
         age(&cache, &w);
         assert!(
             cache.get(StudentId::new(1), w.from, w.to).is_none(),

@@ -51,15 +51,21 @@ pub use sgo_core::files::{PendingUploadRules, UploadLimits};
 pub use sgo_core::message::Message;
 pub use sgo_core::protection::{LockoutRules, RecoveryRules};
 pub use sgo_core::{Actor, OrganizationKind, Role, ids};
-pub use sgo_store::{Engine, Store, StoreError};
+pub use sgo_store::{Engine, PostgresOptions, Store, StoreError};
 pub use view::Named;
 
 /// Opens the configured store (used by the CLI, which may not reach `sgo-store` itself).
 pub async fn connect_store(
     database_url: Option<&str>,
     sqlite_path: &std::path::Path,
+    postgres: &PostgresOptions,
 ) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    sgo_store::connect(database_url, sqlite_path).await
+    sgo_store::connect_with(database_url, sqlite_path, postgres).await
+}
+
+/// Whether a database URL names a PostgreSQL server.
+pub fn is_postgres_url(url: &str) -> bool {
+    sgo_store::is_postgres(url)
 }
 
 /// Where a request came from, for the audit log and sessions.

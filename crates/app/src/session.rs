@@ -331,25 +331,39 @@ impl App {
         })
     }
 
-    /// The actor behind a session token.
+    /// The actor behind a session token. One cheap read per request even on a cache hit: the
+    /// session must still exist (a sign-out on any node ends it), and the outbox is followed up
+    /// to its head first, so any node's change to the account, or to data this process caches,
+    /// that committed before this request is seen by it.
     pub async fn authenticate_token(&self, token: &str) -> AppResult<Authenticated> {
         let hash = token::hash_token(token);
         let now = self.clock.now();
         // A hit needs neither a touch nor an idle check: both are due only later than this.
         let idle = Duration::from_std(self.settings.session_idle).unwrap_or(Duration::minutes(15));
-        if let Some(hit) = self.sessions.get(&hash)
-            && now - hit.last_seen_at <= idle.min(Duration::seconds(TOUCH_EVERY_SECONDS))
-        {
-            return Ok(Authenticated {
-                session_id: hit.session_id,
-                last_seen_at: hit.last_seen_at,
-                actor: hit.actor,
-                must_change_password: hit.must_change_password,
-            });
+        let fresh = |hit: &crate::session_cache::Entry| {
+            now - hit.last_seen_at <= idle.min(Duration::seconds(TOUCH_EVERY_SECONDS))
+        };
+        if let Some(hit) = self.sessions.get(&hash).filter(fresh) {
+            let check = self.store.session_check(hit.session_id).await?;
+            if !check.alive {
+                self.sessions.forget(hit.session_id);
+                return Err(AppError::Unauthenticated);
+            }
+            self.catch_up_to(check.outbox_head).await;
+            // Following the outbox may have dropped the entry (the account's standing changed).
+            if let Some(hit) = self.sessions.get(&hash).filter(fresh) {
+                return Ok(Authenticated {
+                    session_id: hit.session_id,
+                    last_seen_at: hit.last_seen_at,
+                    actor: hit.actor,
+                    must_change_password: hit.must_change_password,
+                });
+            }
         }
+        let generation = self.sessions.generation();
         let session = self.store.session_by_token(&hash).await?;
         let who = self.accept_session(session).await?;
-        self.sessions.put(hash, &who);
+        self.sessions.put(hash, &who, generation);
         Ok(who)
     }
 
@@ -375,6 +389,9 @@ impl App {
             self.store.touch_session(session.id, now).await?;
             last_seen_at = now;
         }
+        // What this request reads next may be cached: follow other nodes' writes first.
+        let check = self.store.session_check(session.id).await?;
+        self.catch_up_to(check.outbox_head).await;
         let roles = self.store.account_roles(session.account_id).await?;
         let must_change_password = self
             .store

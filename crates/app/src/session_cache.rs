@@ -1,13 +1,14 @@
 //! A short-lived, in-process memory of recently checked sessions.
 //!
-//! Every API request authenticates; without this, two of the diary's database round trips are
-//! the session and its roles. An entry is trusted for [`TTL`] only, so a sign-out or an account
-//! deactivation on another server process takes effect within that time; in this process a
-//! sign-out removes the entry at once, and changes to an account's standing reach it through the
-//! outbox (`crate::outbox`) before the write that made them answers.
+//! Every API request authenticates; without this, three of the diary's database round trips are
+//! the session, its roles and its password state. A hit is still checked against the database
+//! with one cheap read (`App::authenticate_token`): the session must exist, and the outbox's head
+//! is followed first, so changes to an account's standing made by any node reach the cache
+//! before the next request here is answered. The [`TTL`] only bounds how long an entry lives.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -35,6 +36,8 @@ pub(crate) struct Entry {
 #[derive(Default)]
 pub(crate) struct SessionCache {
     entries: Mutex<HashMap<Vec<u8>, Entry>>,
+    /// Counts the drops; see [`SessionCache::generation`].
+    generation: AtomicU64,
 }
 
 impl SessionCache {
@@ -47,9 +50,19 @@ impl SessionCache {
             .cloned()
     }
 
-    /// Remembers a session just checked against the database.
-    pub fn put(&self, token_hash: Vec<u8>, who: &Authenticated) {
+    /// Read before a session is looked up and handed to [`SessionCache::put`]: roles read before
+    /// a change was followed, but kept after, would outlive the drop meant for them.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Remembers a session just checked against the database, unless something was dropped
+    /// since `generation` was read.
+    pub fn put(&self, token_hash: Vec<u8>, who: &Authenticated, generation: u64) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
@@ -68,12 +81,14 @@ impl SessionCache {
     /// Forgets a session (signed out).
     pub fn forget(&self, session_id: i64) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
         entries.retain(|_, e| e.session_id != session_id);
     }
 
     /// Forgets every session of an account (its password or standing changed).
     pub fn forget_account(&self, account_id: AccountId) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
         entries.retain(|_, e| e.actor.account_id != account_id);
     }
 }
@@ -86,6 +101,7 @@ impl Subscriber for SessionCache {
                 Scope::Account(account) => self.forget_account(account),
                 Scope::Organization(organization) => {
                     let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+                    self.generation.fetch_add(1, Ordering::AcqRel);
                     entries.retain(|_, e| e.actor.organization_id != organization);
                 }
                 Scope::Everything => return self.forget_everything(),
@@ -94,10 +110,9 @@ impl Subscriber for SessionCache {
     }
 
     fn forget_everything(&self) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
     }
 }
 
@@ -115,15 +130,15 @@ mod tests {
             actor: Actor::new(AccountId::new(account_id), OrganizationId::new(2), vec![]),
             must_change_password: true,
         };
-        cache.put(vec![1], &who(10, 1));
+        cache.put(vec![1], &who(10, 1), cache.generation());
         assert_eq!(cache.get(&[1]).map(|e| e.session_id), Some(10));
         assert!(cache.get(&[1]).is_some_and(|e| e.must_change_password));
         assert!(cache.get(&[2]).is_none());
         cache.forget(10);
         assert!(cache.get(&[1]).is_none());
-        cache.put(vec![1], &who(10, 1));
-        cache.put(vec![2], &who(11, 1));
-        cache.put(vec![3], &who(12, 5));
+        cache.put(vec![1], &who(10, 1), cache.generation());
+        cache.put(vec![2], &who(11, 1), cache.generation());
+        cache.put(vec![3], &who(12, 5), cache.generation());
         cache.forget_account(AccountId::new(1));
         assert!(cache.get(&[1]).is_none() && cache.get(&[2]).is_none());
         assert!(cache.get(&[3]).is_some());

@@ -26,10 +26,13 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 26] = [
+const CONFIG_KEYS: [&str; 29] = [
     "data_dir",
     "listen",
     "database_url",
+    "direct_database_url",
+    "database_pooler",
+    "job_lease_seconds",
     "session_idle_minutes",
     "legacy_login",
     "portal_name",
@@ -67,6 +70,15 @@ pub struct Config {
     pub listen: String,
     /// PostgreSQL URL; none means SQLite in the data directory.
     pub database_url: Option<String>,
+    /// A plain PostgreSQL URL for what a pooler cannot carry (migrations, `LISTEN`), when
+    /// `database_url` goes through one; default: `database_url`.
+    pub direct_database_url: Option<String>,
+    /// `transaction` when `database_url` goes through a pooler in transaction mode (PgBouncer):
+    /// then no statement relies on a prepared name or on session state; `none` otherwise.
+    pub database_pooler: String,
+    /// Seconds a node's claim on a report or import job holds without renewal; a job whose
+    /// node died is taken by another after this.
+    pub job_lease_seconds: u64,
     /// Minutes of inactivity that end a session.
     pub session_idle_minutes: u64,
     /// Whether the NetSchool challenge login is accepted.
@@ -222,6 +234,9 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             listen: "127.0.0.1:8080".into(),
             database_url: None,
+            direct_database_url: None,
+            database_pooler: "none".into(),
+            job_lease_seconds: 60,
             session_idle_minutes: 15,
             legacy_login: true,
             portal_name: "Сетевой город. Образование".into(),
@@ -324,6 +339,28 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
             "{key} должно быть положительным и не больше недели"
         );
     }
+    anyhow::ensure!(
+        matches!(config.database_pooler.as_str(), "none" | "transaction"),
+        "database_pooler: укажите none или transaction (PgBouncer в режиме pool_mode = transaction)"
+    );
+    anyhow::ensure!(
+        (1..=3600).contains(&config.job_lease_seconds),
+        "job_lease_seconds должно быть от 1 до 3600"
+    );
+    for url in [&config.database_url, &config.direct_database_url]
+        .into_iter()
+        .flatten()
+    {
+        anyhow::ensure!(
+            sgo_app::is_postgres_url(url),
+            "адрес базы данных должен начинаться с postgres:// или postgresql://"
+        );
+    }
+    anyhow::ensure!(
+        config.database_url.is_some()
+            || (config.direct_database_url.is_none() && config.database_pooler == "none"),
+        "direct_database_url и database_pooler относятся к PostgreSQL: укажите database_url"
+    );
     for portal in &config.regional_portals {
         portal
             .validate()
@@ -354,9 +391,14 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         Some(k) => ServerKey::from_base64(k)?,
         None => ServerKey::load_or_create(&config.data_dir.join("server.key"))?,
     };
+    let postgres = sgo_app::PostgresOptions {
+        transaction_pooler: config.database_pooler == "transaction",
+        direct_url: config.direct_database_url.clone(),
+    };
     let store = sgo_app::connect_store(
         config.database_url.as_deref(),
         &config.data_dir.join("sgo.db"),
+        &postgres,
     )
     .await
     .context("не удалось открыть базу данных")?;
@@ -366,6 +408,7 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
     );
     let settings = Settings {
         report_workers: config.report_workers,
+        job_lease: Duration::from_secs(config.job_lease_seconds),
         session_idle: Duration::from_secs(config.session_idle_minutes * 60),
         legacy_login: config.legacy_login,
         password_cost: PasswordCost::STANDARD,

@@ -29,14 +29,11 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
             );
         }
     }
-    // Reports a previous run was building are lost with it; their owners are told to reorder.
-    let interrupted = app.recover_report_jobs().await?;
-    if interrupted > 0 {
-        tracing::warn!(
-            jobs = interrupted,
-            "report jobs interrupted by the restart marked failed"
-        );
-    }
+    // Jobs queued on any node, or left by a node that died, are built here too.
+    app.start_report_workers();
+    let jobs = app.clone();
+    // Other nodes' writes wake this one's caches (PostgreSQL); requests check the outbox anyway.
+    app.follow_other_nodes().await?;
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .with_context(|| format!("не удалось занять адрес {}", config.listen))?;
@@ -78,13 +75,20 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
         },
     );
     println!("SGO слушает http://{address}/ (вход: http://{address}/login)");
-    axum::serve(
+    let served = axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown())
     .await
-    .context("сервер остановился с ошибкой")
+    .context("сервер остановился с ошибкой");
+    // Jobs this node was building go back to the queue: another node takes them at once.
+    match jobs.release_jobs().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(jobs = n, "report jobs handed back to the queue"),
+        Err(e) => tracing::warn!(error = %e, "report jobs not handed back; their leases run out"),
+    }
+    served
 }
 
 async fn shutdown() {

@@ -16,16 +16,35 @@ pub enum Engine {
     Postgres,
 }
 
+/// How a PostgreSQL store reaches its server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostgresOptions {
+    /// The database URL goes through a pooler in transaction mode (PgBouncer): every checkout of a
+    /// connection is one transaction, so no statement is split across server connections and
+    /// nothing relies on session state.
+    pub transaction_pooler: bool,
+    /// A plain connection to the server, for what a transaction pooler cannot carry: migrations
+    /// (advisory locks) and `LISTEN`. When absent, the database URL is used.
+    pub direct_url: Option<String>,
+}
+
 /// Opens the store: PostgreSQL when `database_url` starts with `postgres://` or `postgresql://`,
 /// otherwise SQLite in `sqlite_path`. Migrations run first; a schema newer than this program is refused.
 pub async fn connect(
     database_url: Option<&str>,
     sqlite_path: &Path,
 ) -> StoreResult<Arc<dyn Store>> {
+    connect_with(database_url, sqlite_path, &PostgresOptions::default()).await
+}
+
+/// [`connect`] with the PostgreSQL connection options.
+pub async fn connect_with(
+    database_url: Option<&str>,
+    sqlite_path: &Path,
+    postgres: &PostgresOptions,
+) -> StoreResult<Arc<dyn Store>> {
     match database_url {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Ok(Arc::new(crate::postgres::open(url).await?))
-        }
+        Some(url) if is_postgres(url) => Ok(Arc::new(crate::postgres::open(url, postgres).await?)),
         Some(url) => Err(StoreError::Conflict(format!(
             "unsupported database URL (expected postgres://…): {}",
             url.split('@').next_back().unwrap_or("")
@@ -38,6 +57,11 @@ pub async fn connect(
             Ok(Arc::new(crate::sqlite::open(sqlite_path).await?))
         }
     }
+}
+
+/// Whether a database URL names a PostgreSQL server.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Runs the migrations, first refusing a database that has versions this program does not know.

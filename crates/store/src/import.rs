@@ -55,6 +55,8 @@ pub struct ImportBatchRecord {
     /// Why it failed, when it did.
     pub message: String,
     pub finished_at: Option<DateTime<Utc>>,
+    /// How many times a node has started writing it.
+    pub attempts: i32,
 }
 
 /// A class of the school's year, for matching «5А» in a file.
@@ -134,9 +136,30 @@ pub trait ImportStore: Send + Sync {
         organization_id: OrganizationId,
         limit: i64,
     ) -> StoreResult<Vec<ImportBatchRecord>>;
-    /// Moves a batch from `staged` to `applying`; false when it was not staged (so a batch is
-    /// confirmed once even when two requests race).
-    async fn claim_import_batch(&self, id: i64) -> StoreResult<bool>;
+    /// Moves a batch from `staged` to `applying`, held by `node` under `lease`; false when it
+    /// was not staged (so a batch is confirmed once even when two requests race).
+    async fn claim_import_batch(
+        &self,
+        id: i64,
+        node: &str,
+        lease: crate::Lease,
+    ) -> StoreResult<bool>;
+    /// Takes over an `applying` batch whose holder's lease ran out (its node died: the writing
+    /// was rolled back with it), for `node` under `lease`; the batch, with its payload.
+    async fn reclaim_import_batch(
+        &self,
+        node: &str,
+        lease: crate::Lease,
+    ) -> StoreResult<Option<ImportBatchRecord>>;
+    /// Extends the lease of a batch `node` is writing and records how far it got; false when
+    /// `node` no longer holds it. PostgreSQL only: on SQLite the writing holds the one write lock.
+    async fn renew_import_batch(
+        &self,
+        id: i64,
+        node: &str,
+        lease_until: DateTime<Utc>,
+        rows_done: i32,
+    ) -> StoreResult<bool>;
     /// Writes a claimed plan in one transaction, calling `progress` with the number of accounts
     /// written so far; on success the batch becomes `applied` in the same transaction.
     async fn apply_import(

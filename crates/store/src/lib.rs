@@ -42,7 +42,7 @@ pub(crate) type OrganizationId = i64;
 pub use announcements::*;
 pub use attachments::*;
 pub use bulk::Value;
-pub use connect::{Engine, connect};
+pub use connect::{Engine, PostgresOptions, connect, connect_with, is_postgres};
 pub use curriculum::*;
 pub use files::{FileStore, LocalFileStore, is_key};
 pub use identity::*;

@@ -13,6 +13,30 @@ use crate::bulk::{Value, is_bulk_table, is_identifier};
 use crate::records::*;
 use crate::{Engine, Store, StoreError, StoreResult};
 
+type Arguments = <Db as sqlx::Database>::Arguments;
+
+/// `sqlx::query`, prepared under a name and kept unless the engine runs unnamed statements
+/// (`named_statements`, defined by each engine: through a transaction pooler it must).
+fn query<'q>(sql: impl sqlx::SqlSafeStr) -> sqlx::query::Query<'q, Db, Arguments> {
+    sqlx::query(sql).persistent(named_statements())
+}
+
+/// `sqlx::query_as`, named as [`query`] decides.
+fn query_as<'q, O>(sql: impl sqlx::SqlSafeStr) -> sqlx::query::QueryAs<'q, Db, O, Arguments>
+where
+    O: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>,
+{
+    sqlx::query_as(sql).persistent(named_statements())
+}
+
+/// `sqlx::query_scalar`, named as [`query`] decides.
+fn query_scalar<'q, O>(sql: impl sqlx::SqlSafeStr) -> sqlx::query::QueryScalar<'q, Db, O, Arguments>
+where
+    (O,): for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row>,
+{
+    sqlx::query_scalar(sql).persistent(named_statements())
+}
+
 macro_rules! organization_select {
     () => {
         "SELECT o.id, o.kind, o.short_name, o.full_name, o.authority_id, o.inn, o.ogrn, \
@@ -87,7 +111,7 @@ async fn fetch_span<T>(pool: &sqlx::Pool<Db>, sql: &'static str, id: i64, from: 
 where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
-    Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(pool).await?)
+    Ok(query_as(sql).bind(id).bind(from).bind(to).fetch_all(pool).await?)
 }
 
 /// The rows of `sql` about one thing (`$1`).
@@ -96,7 +120,7 @@ where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
     K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
 {
-    Ok(sqlx::query_as(sql).bind(key).fetch_all(pool).await?)
+    Ok(query_as(sql).bind(key).fetch_all(pool).await?)
 }
 
 /// The row of `sql` about one thing (`$1`), if there is one.
@@ -105,7 +129,7 @@ where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
     K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
 {
-    Ok(sqlx::query_as(sql).bind(key).fetch_optional(pool).await?)
+    Ok(query_as(sql).bind(key).fetch_optional(pool).await?)
 }
 
 fn bind_value<'q>(
@@ -130,7 +154,7 @@ impl Store for Backend {
     }
 
     async fn regions(&self) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as("SELECT id, name FROM regions ORDER BY name").fetch_all(&self.pool).await?)
+        Ok(query_as("SELECT id, name FROM regions ORDER BY name").fetch_all(&self.pool).await?)
     }
 
     async fn municipalities(&self, region_id: i64) -> StoreResult<Vec<NamedRecord>> {
@@ -142,7 +166,7 @@ impl Store for Backend {
     }
 
     async fn organization_kinds(&self, settlement_id: i64) -> StoreResult<Vec<OrganizationKind>> {
-        let codes: Vec<String> = sqlx::query_scalar(
+        let codes: Vec<String> = query_scalar(
             "SELECT DISTINCT kind FROM organizations WHERE settlement_id = $1 AND active = TRUE",
         )
         .bind(settlement_id)
@@ -155,7 +179,7 @@ impl Store for Backend {
     }
 
     async fn organizations_in(&self, settlement_id: i64, kind: OrganizationKind) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, short_name AS name FROM organizations \
              WHERE settlement_id = $1 AND kind = $2 AND active = TRUE ORDER BY short_name",
         )
@@ -180,7 +204,7 @@ impl Store for Backend {
             let escaped = n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             format!("%{escaped}%")
         });
-        Ok(sqlx::query_as(SQL)
+        Ok(query_as(SQL)
             .bind(pattern)
             .bind(kind.map(|k| k.code()))
             .fetch_all(&self.pool)
@@ -193,7 +217,7 @@ impl Store for Backend {
     }
 
     async fn credentials(&self, organization_id: OrganizationId, login_norm: &str) -> StoreResult<Option<CredentialsRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id AS account_id, password_hash, legacy_verifier, active, must_change_password \
              FROM accounts WHERE organization_id = $1 AND login_norm = $2",
         )
@@ -211,7 +235,7 @@ impl Store for Backend {
 
     async fn set_password(&self, account: AccountId, password_hash: &str, legacy_verifier: Option<&[u8]>, must_change: bool) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE accounts SET password_hash = $2, legacy_verifier = $3, must_change_password = $4 WHERE id = $1",
         )
         .bind(account)
@@ -225,7 +249,7 @@ impl Store for Backend {
     }
 
     async fn account_roles(&self, id: AccountId) -> StoreResult<Vec<Role>> {
-        let codes: Vec<String> = sqlx::query_scalar("SELECT role FROM account_roles WHERE account_id = $1")
+        let codes: Vec<String> = query_scalar("SELECT role FROM account_roles WHERE account_id = $1")
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
@@ -235,7 +259,7 @@ impl Store for Backend {
     }
 
     async fn create_session(&self, s: &NewSession) -> StoreResult<i64> {
-        sqlx::query_scalar(
+        query_scalar(
             "INSERT INTO sessions (token_hash, cookie_hash, account_id, channel, created_at, last_seen_at, ip, user_agent) \
              VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING id",
         )
@@ -262,7 +286,7 @@ impl Store for Backend {
     }
 
     async fn touch_session(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+        query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
             .bind(id)
             .bind(at)
             .execute(&self.pool)
@@ -271,12 +295,12 @@ impl Store for Backend {
     }
 
     async fn delete_session(&self, id: i64) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
     async fn delete_sessions_idle_since(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1")
+        let done = query("DELETE FROM sessions WHERE last_seen_at < $1")
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -284,7 +308,7 @@ impl Store for Backend {
     }
 
     async fn create_login_ticket(&self, t: &LoginTicket) -> StoreResult<()> {
-        sqlx::query("INSERT INTO login_tickets (cookie_hash, lt, ver, salt, created_at) VALUES ($1, $2, $3, $4, $5)")
+        query("INSERT INTO login_tickets (cookie_hash, lt, ver, salt, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&t.cookie_hash)
             .bind(&t.lt)
             .bind(&t.ver)
@@ -297,7 +321,7 @@ impl Store for Backend {
 
     async fn take_login_ticket(&self, cookie_hash: &[u8], lt: &str) -> StoreResult<Option<LoginTicket>> {
         let mut tx = self.pool.begin().await?;
-        let ticket: Option<LoginTicket> = sqlx::query_as(
+        let ticket: Option<LoginTicket> = query_as(
             "SELECT cookie_hash, lt, ver, salt, created_at FROM login_tickets \
              WHERE cookie_hash = $1 AND lt = $2 ORDER BY id DESC LIMIT 1",
         )
@@ -305,7 +329,7 @@ impl Store for Backend {
         .bind(lt)
         .fetch_optional(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM login_tickets WHERE cookie_hash = $1")
+        query("DELETE FROM login_tickets WHERE cookie_hash = $1")
             .bind(cookie_hash)
             .execute(&mut *tx)
             .await?;
@@ -314,7 +338,7 @@ impl Store for Backend {
     }
 
     async fn delete_login_tickets_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM login_tickets WHERE created_at < $1")
+        let done = query("DELETE FROM login_tickets WHERE created_at < $1")
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -322,7 +346,7 @@ impl Store for Backend {
     }
 
     async fn children(&self, parent: AccountId, on: NaiveDate) -> StoreResult<Vec<StudentRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT a.id AS account_id, a.organization_id, a.display_name, c.id AS class_id, c.grade, c.letter \
              FROM parent_students ps JOIN accounts a ON a.id = ps.student_account_id \
              LEFT JOIN class_students cs ON cs.student_account_id = a.id AND cs.from_date <= $2 \
@@ -337,7 +361,7 @@ impl Store for Backend {
     }
 
     async fn student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Option<StudentRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT a.id AS account_id, a.organization_id, a.display_name, c.id AS class_id, c.grade, c.letter \
              FROM accounts a \
              LEFT JOIN class_students cs ON cs.student_account_id = a.id AND cs.from_date <= $2 \
@@ -352,7 +376,7 @@ impl Store for Backend {
     }
 
     async fn current_year(&self, organization_id: OrganizationId, on: NaiveDate) -> StoreResult<Option<AcademicYearRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, organization_id, name, start_date, end_date FROM academic_years \
              WHERE organization_id = $1 AND start_date <= $2 ORDER BY start_date DESC LIMIT 1",
         )
@@ -368,7 +392,7 @@ impl Store for Backend {
     }
 
     async fn periods(&self, academic_year_id: i64, grade: i32) -> StoreResult<Vec<PeriodRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, academic_year_id, kind, number, name, grade_from, grade_to, start_date, end_date \
              FROM periods WHERE academic_year_id = $1 AND grade_from <= $2 AND grade_to >= $2 \
              ORDER BY start_date",
@@ -380,7 +404,7 @@ impl Store for Backend {
     }
 
     async fn assignment_types(&self, organization_id: OrganizationId, active_only: bool) -> StoreResult<Vec<AssignmentTypeRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, name, abbr, default_weight, sort_order, active FROM assignment_types \
              WHERE organization_id = $1 AND (active = TRUE OR $2 = FALSE) ORDER BY sort_order, id",
         )
@@ -422,7 +446,7 @@ impl Store for Backend {
         to: NaiveDate,
         today: NaiveDate,
     ) -> StoreResult<Vec<DiaryAssignmentRecord>> {
-        Ok(sqlx::query_as(concat!(
+        Ok(query_as(concat!(
             assignment_columns!(),
             student_lessons_joins!(),
             assignment_joins!(),
@@ -439,7 +463,7 @@ impl Store for Backend {
     }
 
     async fn append_audit_log(&self, e: &AuditLogEntry) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO audit_log (at, actor_account_id, organization_id, action, target, ip, result, details) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -462,7 +486,7 @@ impl Store for Backend {
     }
 
     async fn is_empty(&self) -> StoreResult<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(&self.pool).await?;
+        let n: i64 = query_scalar("SELECT COUNT(*) FROM regions").fetch_one(&self.pool).await?;
         Ok(n == 0)
     }
 
@@ -496,7 +520,7 @@ impl Store for Backend {
                 sql.push(')');
             }
             // Table and column names were checked against fixed lists above; values are bound.
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            let mut query = query(sqlx::AssertSqlSafe(sql));
             for value in chunk.into_iter().flatten() {
                 query = bind_value(query, value);
             }

@@ -19,7 +19,7 @@ async fn write_audience(
     a: &crate::NewAnnouncement,
 ) -> StoreResult<()> {
     for role in &a.roles {
-        sqlx::query("INSERT INTO announcement_roles (announcement_id, role) VALUES ($1, $2)")
+        query("INSERT INTO announcement_roles (announcement_id, role) VALUES ($1, $2)")
             .bind(id)
             .bind(role)
             .execute(&mut **tx)
@@ -27,7 +27,7 @@ async fn write_audience(
             .map_err(map_conflict)?;
     }
     for class in &a.class_ids {
-        sqlx::query("INSERT INTO announcement_classes (announcement_id, class_id) VALUES ($1, $2)")
+        query("INSERT INTO announcement_classes (announcement_id, class_id) VALUES ($1, $2)")
             .bind(id)
             .bind(class)
             .execute(&mut **tx)
@@ -43,7 +43,7 @@ async fn clear_audience(tx: &mut Tx, id: i64) -> StoreResult<()> {
         "DELETE FROM announcement_roles WHERE announcement_id = $1",
         "DELETE FROM announcement_classes WHERE announcement_id = $1",
     ] {
-        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+        query(sql).bind(id).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -52,7 +52,7 @@ async fn clear_audience(tx: &mut Tx, id: i64) -> StoreResult<()> {
 impl crate::AnnouncementStore for Backend {
     async fn insert_announcement(&self, a: &crate::NewAnnouncement) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO announcements (organization_id, author_account_id, title, body, audience, \
              expires_on, posted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
         )
@@ -73,7 +73,7 @@ impl crate::AnnouncementStore for Backend {
 
     async fn update_announcement(&self, id: i64, a: &crate::NewAnnouncement) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE announcements SET title = $2, body = $3, audience = $4, expires_on = $5, \
              updated_at = $6 WHERE id = $1",
         )
@@ -98,7 +98,7 @@ impl crate::AnnouncementStore for Backend {
         let mut tx = self.pool.begin().await?;
         // Deleted explicitly: SQLite enforces ON DELETE CASCADE only with foreign keys switched on.
         clear_audience(&mut tx, id).await?;
-        let done = sqlx::query("DELETE FROM announcements WHERE id = $1")
+        let done = query("DELETE FROM announcements WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -115,7 +115,7 @@ impl crate::AnnouncementStore for Backend {
         organization: OrganizationId,
         current_on: Option<NaiveDate>,
     ) -> StoreResult<Vec<crate::AnnouncementRecord>> {
-        Ok(sqlx::query_as(concat!(
+        Ok(query_as(concat!(
             announcement_select!(),
             "WHERE n.organization_id = $1 AND ($2 IS NULL OR n.expires_on IS NULL OR n.expires_on >= $2) \
              ORDER BY n.posted_at DESC, n.id DESC"
@@ -137,7 +137,7 @@ impl crate::AnnouncementStore for Backend {
     }
 
     async fn teacher_class_ids(&self, teacher: AccountId) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT class_id FROM class_teachers WHERE teacher_account_id = $1 \
              UNION SELECT sg.class_id FROM subject_groups sg \
              JOIN subject_group_teachers t ON t.subject_group_id = sg.id WHERE t.teacher_account_id = $1",
@@ -148,7 +148,7 @@ impl crate::AnnouncementStore for Backend {
     }
 
     async fn school_classes(&self, organization: OrganizationId, on: NaiveDate) -> StoreResult<Vec<crate::ClassChoiceRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT c.id, c.grade, c.letter FROM classes c JOIN academic_years y ON y.id = c.academic_year_id \
              WHERE c.organization_id = $1 AND y.start_date <= $2 AND y.end_date >= $2 \
              ORDER BY c.grade, c.letter",

@@ -40,7 +40,7 @@ fn bind_file<'q>(q: ScalarQuery<'q, i64>, f: &'q crate::NewFile) -> ScalarQuery<
 impl crate::AttachmentStore for Backend {
     async fn insert_file(&self, f: &crate::NewFile) -> StoreResult<crate::FileRecord> {
         let mut tx = self.pool.begin().await?;
-        let insert = sqlx::query_scalar(
+        let insert = query_scalar(
             "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
              owner_kind, owner_id, uploaded_by, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -77,7 +77,7 @@ impl crate::AttachmentStore for Backend {
                 placeholders.join(", ")
             );
             // Only placeholders are formatted in; every value is bound.
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner_kind);
+            let mut q = query_as(sqlx::AssertSqlSafe(sql)).bind(owner_kind);
             for id in chunk {
                 q = q.bind(*id);
             }
@@ -96,7 +96,7 @@ impl crate::AttachmentStore for Backend {
         let mut tx = self.pool.begin().await?;
         let mut done = 0;
         for id in file_ids {
-            done += sqlx::query(
+            done += query(
                 "UPDATE files SET owner_kind = $1, owner_id = $2 \
                  WHERE id = $3 AND uploaded_by = $4 AND owner_kind = 'pending' AND uploaded_at >= $5",
             )
@@ -143,7 +143,7 @@ impl crate::AttachmentStore for Backend {
     async fn delete_file(&self, id: i64) -> StoreResult<Option<String>> {
         let mut tx = self.pool.begin().await?;
         let gone: Option<(String, String, Option<i64>)> =
-            sqlx::query_as("DELETE FROM files WHERE id = $1 RETURNING storage_key, owner_kind, owner_id")
+            query_as("DELETE FROM files WHERE id = $1 RETURNING storage_key, owner_kind, owner_id")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -153,7 +153,7 @@ impl crate::AttachmentStore for Backend {
         };
         let changed = file_owner_changes(&mut tx, &owner_kind, owner_id).await?;
         append_outbox(&mut tx, &changed).await?;
-        let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
+        let others: i64 = query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
             .bind(&key)
             .fetch_one(&mut *tx)
             .await?;
@@ -162,7 +162,7 @@ impl crate::AttachmentStore for Backend {
     }
 
     async fn pending_upload_bytes(&self, uploaded_by: AccountId, since: DateTime<Utc>) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files \
              WHERE uploaded_by = $1 AND owner_kind = 'pending' AND uploaded_at >= $2",
         )
@@ -178,7 +178,7 @@ impl crate::AttachmentStore for Backend {
         since: DateTime<Utc>,
         quota_bytes: i64,
     ) -> StoreResult<Option<crate::FileRecord>> {
-        let insert = sqlx::query_scalar(
+        let insert = query_scalar(
             "INSERT INTO files (organization_id, storage_key, guid, name, content_type, size, description, \
              owner_kind, owner_id, uploaded_by, uploaded_at) \
              SELECT $1, $2, $3, $4, $5, $6, $7, 'pending', NULL, $8, $9 \
@@ -201,7 +201,7 @@ impl crate::AttachmentStore for Backend {
         let mut tx = self.pool.begin().await?;
         // The owner and age are checked again by the DELETE itself, so a file attached after it
         // was chosen is never removed.
-        let keys: Vec<String> = sqlx::query_scalar(
+        let keys: Vec<String> = query_scalar(
             "DELETE FROM files WHERE id IN \
              (SELECT id FROM files WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id LIMIT $2) \
              AND owner_kind = 'pending' AND uploaded_at < $1 RETURNING storage_key",
@@ -212,7 +212,7 @@ impl crate::AttachmentStore for Backend {
         .await?;
         let mut unused = Vec::new();
         for key in keys {
-            let others: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
+            let others: i64 = query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
                 .bind(&key)
                 .fetch_one(&mut *tx)
                 .await?;

@@ -24,7 +24,7 @@ macro_rules! setup_lesson_select {
 /// the group must belong to: a subject or a subgroup).
 async fn rename_groups(tx: &mut Tx, sql: &'static str, owner: i64, names: &[(i64, String)]) -> StoreResult<()> {
     for (group, name) in names {
-        sqlx::query(sql).bind(group).bind(name).bind(owner).execute(&mut **tx).await.map_err(map_conflict)?;
+        query(sql).bind(group).bind(name).bind(owner).execute(&mut **tx).await.map_err(map_conflict)?;
     }
     Ok(())
 }
@@ -35,7 +35,7 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn create_subject(&self, organization_id: OrganizationId, name: &str, short_name: &str) -> StoreResult<i64> {
-        let insert = sqlx::query_scalar("INSERT INTO subjects (organization_id, name, short_name) VALUES ($1, $2, $3) RETURNING id")
+        let insert = query_scalar("INSERT INTO subjects (organization_id, name, short_name) VALUES ($1, $2, $3) RETURNING id")
             .bind(organization_id)
             .bind(name)
             .bind(short_name);
@@ -48,7 +48,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn update_subject(&self, id: i64, name: &str, short_name: &str, group_names: &[(i64, String)]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE subjects SET name = $2, short_name = $3 WHERE id = $1")
+        query("UPDATE subjects SET name = $2, short_name = $3 WHERE id = $1")
             .bind(id)
             .bind(name)
             .bind(short_name)
@@ -64,7 +64,7 @@ impl crate::CurriculumStore for Backend {
     async fn rename_class_groups(&self, class_id: i64, names: &[(i64, String)]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         for (group, name) in names {
-            sqlx::query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND class_id = $3")
+            query("UPDATE subject_groups SET name = $2 WHERE id = $1 AND class_id = $3")
                 .bind(group)
                 .bind(name)
                 .bind(class_id)
@@ -82,7 +82,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn delete_subject(&self, id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let organization: Option<i64> = sqlx::query_scalar(
+        let organization: Option<i64> = query_scalar(
             "DELETE FROM subjects WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM subject_groups g WHERE g.subject_id = $1) \
              RETURNING organization_id",
         )
@@ -103,18 +103,18 @@ impl crate::CurriculumStore for Backend {
 
     async fn update_subject_group(&self, id: i64, c: &crate::GroupChange) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE subject_groups SET hours_per_week = $2 WHERE id = $1")
+        query("UPDATE subject_groups SET hours_per_week = $2 WHERE id = $1")
             .bind(id)
             .bind(c.hours_per_week)
             .execute(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        sqlx::query("DELETE FROM subject_group_teachers WHERE subject_group_id = $1")
+        query("DELETE FROM subject_group_teachers WHERE subject_group_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
         for teacher in &c.teachers {
-            sqlx::query("INSERT INTO subject_group_teachers (subject_group_id, teacher_account_id) VALUES ($1, $2)")
+            query("INSERT INTO subject_group_teachers (subject_group_id, teacher_account_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(teacher)
                 .execute(&mut *tx)
@@ -124,7 +124,7 @@ impl crate::CurriculumStore for Backend {
         let mut moved = 0;
         if c.old_teacher != c.new_teacher {
             // A lesson taught by someone else than the old main teacher is a substitution: it stays.
-            moved = sqlx::query(
+            moved = query(
                 "UPDATE lessons SET teacher_account_id = $3 WHERE subject_group_id = $1 AND date >= $2 \
                  AND status = 'scheduled' AND COALESCE(teacher_account_id, 0) = COALESCE($4, 0)",
             )
@@ -159,7 +159,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn create_subject_group(&self, g: &crate::NewSubjectGroup) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO subject_groups (organization_id, academic_year_id, class_id, subgroup_id, subject_id, name, \
              hours_per_week) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -174,7 +174,7 @@ impl crate::CurriculumStore for Backend {
         .await
         .map_err(map_conflict)?;
         for teacher in &g.teachers {
-            sqlx::query("INSERT INTO subject_group_teachers (subject_group_id, teacher_account_id) VALUES ($1, $2)")
+            query("INSERT INTO subject_group_teachers (subject_group_id, teacher_account_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(teacher)
                 .execute(&mut *tx)
@@ -187,7 +187,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn delete_subject_group(&self, id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = query(
             "DELETE FROM subject_groups WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM lessons l WHERE l.subject_group_id = $1)",
         )
         .bind(id)
@@ -203,7 +203,7 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn create_bell_schedule(&self, organization_id: OrganizationId, name: &str) -> StoreResult<i64> {
-        let insert = sqlx::query_scalar("INSERT INTO bell_schedules (organization_id, name) VALUES ($1, $2) RETURNING id")
+        let insert = query_scalar("INSERT INTO bell_schedules (organization_id, name) VALUES ($1, $2) RETURNING id")
             .bind(organization_id)
             .bind(name);
         insert_with_change(&self.pool, insert, ChangeSubject::Organization(organization_id), ChangeKind::Bells).await
@@ -216,13 +216,13 @@ impl crate::CurriculumStore for Backend {
 
     async fn replace_bells(&self, schedule_id: i64, shift: i32, bells: &[crate::NewBell]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM bells WHERE bell_schedule_id = $1 AND shift = $2")
+        query("DELETE FROM bells WHERE bell_schedule_id = $1 AND shift = $2")
             .bind(schedule_id)
             .bind(shift)
             .execute(&mut *tx)
             .await?;
         for b in bells {
-            sqlx::query(
+            query(
                 "INSERT INTO bells (bell_schedule_id, shift, number, start_time, end_time) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(schedule_id)
@@ -240,7 +240,7 @@ impl crate::CurriculumStore for Backend {
     }
 
     async fn timetable(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<crate::TimetableEntryRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT e.id, e.subject_group_id, e.weekday, e.shift, e.number, e.room, e.valid_from, e.valid_to \
              FROM timetable_entries e JOIN subject_groups g ON g.id = e.subject_group_id \
              WHERE g.class_id = $1 AND e.valid_from <= $2 AND (e.valid_to IS NULL OR e.valid_to >= $2) \
@@ -256,7 +256,7 @@ impl crate::CurriculumStore for Backend {
         let from = plan.valid_from;
         let day_before = from - chrono::Duration::days(1);
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        query(
             "DELETE FROM timetable_entries WHERE valid_from >= $2 \
              AND subject_group_id IN (SELECT id FROM subject_groups WHERE class_id = $1)",
         )
@@ -264,7 +264,7 @@ impl crate::CurriculumStore for Backend {
         .bind(from)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        query(
             "UPDATE timetable_entries SET valid_to = $3 WHERE (valid_to IS NULL OR valid_to >= $2) \
              AND subject_group_id IN (SELECT id FROM subject_groups WHERE class_id = $1)",
         )
@@ -274,7 +274,7 @@ impl crate::CurriculumStore for Backend {
         .execute(&mut *tx)
         .await?;
         for e in &plan.entries {
-            sqlx::query(
+            query(
                 "INSERT INTO timetable_entries (subject_group_id, weekday, shift, number, room, valid_from) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
@@ -288,7 +288,7 @@ impl crate::CurriculumStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        let deleted = sqlx::query(
+        let deleted = query(
             "DELETE FROM lessons WHERE date >= $2 \
              AND subject_group_id IN (SELECT id FROM subject_groups WHERE class_id = $1) \
              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.lesson_id = lessons.id) \
@@ -299,7 +299,7 @@ impl crate::CurriculumStore for Backend {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let kept: Vec<(i64, NaiveDate, i32)> = sqlx::query_as(
+        let kept: Vec<(i64, NaiveDate, i32)> = query_as(
             "SELECT subject_group_id, date, number FROM lessons WHERE date >= $2 \
              AND subject_group_id IN (SELECT id FROM subject_groups WHERE class_id = $1)",
         )
@@ -313,7 +313,7 @@ impl crate::CurriculumStore for Backend {
             if taken.contains(&(l.subject_group_id, l.date, l.number)) {
                 continue;
             }
-            sqlx::query(
+            query(
                 "INSERT INTO lessons (subject_group_id, date, shift, number, start_time, end_time, room, teacher_account_id) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
@@ -343,7 +343,7 @@ impl crate::CurriculumStore for Backend {
             setup_lesson_select!(),
             "WHERE g.class_id = $1 AND l.date >= $2 AND l.date <= $3 ORDER BY l.date, l.number, g.name, l.id"
         );
-        Ok(sqlx::query_as(SQL).bind(class_id).bind(from).bind(to).fetch_all(&self.pool).await?)
+        Ok(query_as(SQL).bind(class_id).bind(from).bind(to).fetch_all(&self.pool).await?)
     }
 
     async fn setup_lesson(&self, id: i64) -> StoreResult<Option<crate::SetupLessonRecord>> {
@@ -353,7 +353,7 @@ impl crate::CurriculumStore for Backend {
 
     async fn change_lesson(&self, id: i64, c: &crate::LessonChange) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        query(
             "UPDATE lessons SET date = $2, number = $3, start_time = $4, end_time = $5, room = $6, \
              teacher_account_id = $7, status = $8 WHERE id = $1",
         )

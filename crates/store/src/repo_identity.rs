@@ -45,7 +45,7 @@ impl crate::IdentityStore for Backend {
         how: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "INSERT INTO esia_links (subject, account_id, linked_by_account_id, how, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject, account_id) DO NOTHING",
         )
@@ -61,7 +61,7 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn delete_esia_link(&self, id: i64, account: AccountId) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM esia_links WHERE id = $1 AND account_id = $2")
+        let done = query("DELETE FROM esia_links WHERE id = $1 AND account_id = $2")
             .bind(id)
             .bind(account)
             .execute(&self.pool)
@@ -70,7 +70,7 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn create_login_state(&self, s: &crate::LoginStateRecord) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO esia_login_states (id, purpose, account_id, oauth_state, nonce, pkce_verifier, \
              created_at, expires_at, subject, identity, authenticated_at, used_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -109,7 +109,7 @@ impl crate::IdentityStore for Backend {
         pkce_verifier: &str,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE esia_login_states SET oauth_state = $2, nonce = $3, pkce_verifier = $4, expires_at = $5 \
              WHERE id = $1 AND authenticated_at IS NULL AND used_at IS NULL",
         )
@@ -131,7 +131,7 @@ impl crate::IdentityStore for Backend {
         identity: &str,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE esia_login_states SET subject = $2, identity = $3, authenticated_at = $4 \
              WHERE id = $1 AND authenticated_at IS NULL AND used_at IS NULL",
         )
@@ -145,7 +145,7 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn use_login_state(&self, id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE esia_login_states SET used_at = $2 \
              WHERE id = $1 AND authenticated_at IS NOT NULL AND used_at IS NULL",
         )
@@ -157,7 +157,7 @@ impl crate::IdentityStore for Backend {
     }
 
     async fn delete_login_states_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM esia_login_states WHERE expires_at < $1")
+        let done = query("DELETE FROM esia_login_states WHERE expires_at < $1")
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -166,7 +166,7 @@ impl crate::IdentityStore for Backend {
 
     async fn region_identity_settings(&self, region: i64) -> StoreResult<crate::RegionIdentitySettings> {
         let found: Option<(Option<NaiveDate>, bool)> =
-            sqlx::query_as("SELECT esia_confirmed_from, esia_auto_link FROM regions WHERE id = $1")
+            query_as("SELECT esia_confirmed_from, esia_auto_link FROM regions WHERE id = $1")
                 .bind(region)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -183,7 +183,7 @@ impl crate::IdentityStore for Backend {
         region: i64,
         settings: &crate::RegionIdentitySettings,
     ) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE regions SET esia_confirmed_from = $2, esia_auto_link = $3 WHERE id = $1")
+        let done = query("UPDATE regions SET esia_confirmed_from = $2, esia_auto_link = $3 WHERE id = $1")
             .bind(region)
             .bind(settings.esia_confirmed_from)
             .bind(settings.esia_auto_link)

@@ -1,10 +1,42 @@
 // Imports of students, parents and staff: the SQL of [`crate::ImportStore`], included into each engine by `repo.rs`.
 // No `use` lines here: the other areas' files share this module.
 
+/// The advisory lock of one batch's writing is this number with the batch id mixed in.
+const IMPORT_LOCK: i64 = 0x494d_504f_0000_0000;
+
+// An applying batch whose lease ran out by `$3` and that `$1` does not hold; `$4` is the applying
+// state. A batch from before leases (no lease) qualifies too.
+macro_rules! reclaimable_import {
+    () => {
+        "status = $4 AND (lease_until IS NULL OR lease_until < $3) AND node <> $1"
+    };
+}
+
+// Takes over one reclaimable batch for `$1` until `$2`.
+macro_rules! reclaim_import {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE import_batches SET node = $1, lease_until = $2, attempts = attempts + 1 \
+             WHERE id = (SELECT id FROM import_batches WHERE ",
+            reclaimable_import!(),
+            " ORDER BY id LIMIT 1",
+            $lock,
+            ") RETURNING id, organization_id, created_by, created_at, kind, file_name, payload, status, \
+             students, parents, staff, rows_total, rows_done, message, finished_at, attempts"
+        )
+    };
+}
+
+const RECLAIM_IMPORT_BATCH: &str = if matches!(ENGINE, Engine::Postgres) {
+    reclaim_import!(" FOR UPDATE SKIP LOCKED")
+} else {
+    reclaim_import!("")
+};
+
 #[async_trait]
 impl crate::ImportStore for Backend {
     async fn organization_login_norms(&self, organization_id: OrganizationId) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT login_norm FROM accounts WHERE organization_id = $1")
+        Ok(query_scalar("SELECT login_norm FROM accounts WHERE organization_id = $1")
             .bind(organization_id)
             .fetch_all(&self.pool)
             .await?)
@@ -15,7 +47,7 @@ impl crate::ImportStore for Backend {
     }
 
     async fn create_import_batch(&self, b: &crate::NewImportBatch) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "INSERT INTO import_batches (organization_id, created_by, created_at, kind, file_name, payload, \
              status, students, parents, staff, rows_total, rows_done, message) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, '') RETURNING id",
@@ -38,13 +70,13 @@ impl crate::ImportStore for Backend {
 
     async fn import_batch(&self, id: i64) -> StoreResult<Option<crate::ImportBatchRecord>> {
         fetch_optional_by(&self.pool, "SELECT id, organization_id, created_by, created_at, kind, file_name, payload, status, \
-             students, parents, staff, rows_total, rows_done, message, finished_at FROM import_batches WHERE id = $1", id).await
+             students, parents, staff, rows_total, rows_done, message, finished_at, attempts FROM import_batches WHERE id = $1", id).await
     }
 
     async fn import_batches(&self, organization_id: OrganizationId, limit: i64) -> StoreResult<Vec<crate::ImportBatchRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, organization_id, created_by, created_at, kind, file_name, '' AS payload, status, \
-             students, parents, staff, rows_total, rows_done, message, finished_at FROM import_batches \
+             students, parents, staff, rows_total, rows_done, message, finished_at, attempts FROM import_batches \
              WHERE organization_id = $1 ORDER BY id DESC LIMIT $2",
         )
         .bind(organization_id)
@@ -53,13 +85,55 @@ impl crate::ImportStore for Backend {
         .await?)
     }
 
-    async fn claim_import_batch(&self, id: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE import_batches SET status = $2, rows_done = 0 WHERE id = $1 AND status = $3",
+    async fn claim_import_batch(&self, id: i64, node: &str, lease: crate::Lease) -> StoreResult<bool> {
+        let done = query(
+            "UPDATE import_batches SET status = $2, rows_done = 0, node = $4, lease_until = $5, \
+             attempts = attempts + 1 WHERE id = $1 AND status = $3",
         )
         .bind(id)
         .bind(crate::IMPORT_APPLYING)
         .bind(crate::IMPORT_STAGED)
+        .bind(node)
+        .bind(lease.until)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn reclaim_import_batch(&self, node: &str, lease: crate::Lease) -> StoreResult<Option<crate::ImportBatchRecord>> {
+        // SQLite takes its one write lock for any UPDATE, even one that changes nothing, and an
+        // import holds it for its whole writing: look first.
+        if ENGINE == Engine::Sqlite {
+            let any: Option<i64> = query_scalar(concat!("SELECT id FROM import_batches WHERE ", reclaimable_import!(), " LIMIT 1"))
+                .bind(node)
+                .bind(lease.until)
+                .bind(lease.now)
+                .bind(crate::IMPORT_APPLYING)
+                .fetch_optional(&self.pool)
+                .await?;
+            if any.is_none() {
+                return Ok(None);
+            }
+        }
+        Ok(query_as(RECLAIM_IMPORT_BATCH)
+            .bind(node)
+            .bind(lease.until)
+            .bind(lease.now)
+            .bind(crate::IMPORT_APPLYING)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn renew_import_batch(&self, id: i64, node: &str, lease_until: chrono::DateTime<chrono::Utc>, rows_done: i32) -> StoreResult<bool> {
+        let done = query(
+            "UPDATE import_batches SET lease_until = $3, rows_done = $4 \
+             WHERE id = $1 AND node = $2 AND status = $5",
+        )
+        .bind(id)
+        .bind(node)
+        .bind(lease_until)
+        .bind(rows_done)
+        .bind(crate::IMPORT_APPLYING)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -71,19 +145,34 @@ impl crate::ImportStore for Backend {
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> StoreResult<crate::ImportOutcome> {
         let mut tx = self.pool.begin().await?;
-        // Claim the batch first: on SQLite this takes the write lock, so the login check below
-        // sees every account committed before it and none can be added until we finish.
-        let claimed = sqlx::query("UPDATE import_batches SET rows_done = 0 WHERE id = $1 AND status = $2")
-            .bind(plan.batch_id)
-            .bind(crate::IMPORT_APPLYING)
-            .execute(&mut *tx)
-            .await?;
-        if claimed.rows_affected() != 1 {
+        let claimed = if ENGINE == Engine::Postgres {
+            // One writer per batch, without locking its row: the holder renews its lease and
+            // records progress there from another connection while this transaction runs.
+            query("SELECT pg_advisory_xact_lock($1)")
+                .bind(IMPORT_LOCK ^ plan.batch_id)
+                .execute(&mut *tx)
+                .await?;
+            query_scalar::<i64>("SELECT COUNT(*) FROM import_batches WHERE id = $1 AND status = $2")
+                .bind(plan.batch_id)
+                .bind(crate::IMPORT_APPLYING)
+                .fetch_one(&mut *tx)
+                .await?
+        } else {
+            // On SQLite this write takes the write lock first, so the login check below sees
+            // every account committed before it and none can be added until we finish.
+            query("UPDATE import_batches SET rows_done = 0 WHERE id = $1 AND status = $2")
+                .bind(plan.batch_id)
+                .bind(crate::IMPORT_APPLYING)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected() as i64
+        };
+        if claimed != 1 {
             return Ok(crate::ImportOutcome::NotClaimed);
         }
         // Logins were checked when the file was staged; someone may have taken one since.
         let taken: std::collections::HashSet<String> =
-            sqlx::query_scalar("SELECT login_norm FROM accounts WHERE organization_id = $1")
+            query_scalar("SELECT login_norm FROM accounts WHERE organization_id = $1")
                 .bind(plan.organization_id)
                 .fetch_all(&mut *tx)
                 .await?
@@ -94,7 +183,7 @@ impl crate::ImportStore for Backend {
         }
         let mut ids = Vec::with_capacity(plan.accounts.len());
         for (n, a) in plan.accounts.iter().enumerate() {
-            let person_id: i64 = sqlx::query_scalar(
+            let person_id: i64 = query_scalar(
                 "INSERT INTO persons (last_name, first_name, middle_name, birth_date, gender, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -106,7 +195,7 @@ impl crate::ImportStore for Backend {
             .bind(plan.at)
             .fetch_one(&mut *tx)
             .await?;
-            let inserted = sqlx::query_scalar(
+            let inserted = query_scalar(
                 "INSERT INTO accounts (person_id, organization_id, login, login_norm, display_name, \
                  must_change_password, active, email, phone, created_at) \
                  VALUES ($1, $2, $3, $4, $5, FALSE, TRUE, $6, $7, $8) RETURNING id",
@@ -129,7 +218,7 @@ impl crate::ImportStore for Backend {
                 Err(e) => return Err(e),
             };
             for role in &a.roles {
-                sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
                     .bind(account_id)
                     .bind(role)
                     .execute(&mut *tx)
@@ -137,7 +226,7 @@ impl crate::ImportStore for Backend {
                     .map_err(map_conflict)?;
             }
             if let Some(class_id) = a.class_id {
-                sqlx::query(
+                query(
                     "INSERT INTO class_students (class_id, student_account_id, from_date, to_date) \
                      VALUES ($1, $2, $3, NULL)",
                 )
@@ -155,7 +244,7 @@ impl crate::ImportStore for Backend {
             let (Some(p), Some(s)) = (ids.get(parent), ids.get(student)) else {
                 return Err(StoreError::Conflict("parent link outside the plan".into()));
             };
-            sqlx::query(
+            query(
                 "INSERT INTO parent_students (parent_account_id, student_account_id) VALUES ($1, $2)",
             )
             .bind(p)
@@ -164,7 +253,7 @@ impl crate::ImportStore for Backend {
             .await
             .map_err(map_conflict)?;
         }
-        sqlx::query(
+        query(
             "UPDATE import_batches SET status = $2, payload = '', rows_done = $3, message = $4, finished_at = $5 \
              WHERE id = $1",
         )
@@ -180,7 +269,7 @@ impl crate::ImportStore for Backend {
     }
 
     async fn fail_import_batch(&self, id: i64, message: &str, at: chrono::DateTime<chrono::Utc>) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "UPDATE import_batches SET status = $2, message = $3, finished_at = $4 WHERE id = $1 AND status = $5",
         )
         .bind(id)
@@ -194,7 +283,7 @@ impl crate::ImportStore for Backend {
     }
 
     async fn delete_stale_import_batches(&self, cutoff: chrono::DateTime<chrono::Utc>) -> StoreResult<u64> {
-        let done = sqlx::query(
+        let done = query(
             "DELETE FROM import_batches WHERE created_at < $1 AND status IN ($2, $3)",
         )
         .bind(cutoff)

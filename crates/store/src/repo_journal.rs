@@ -89,7 +89,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn teacher_groups(&self, teacher: AccountId, year_id: i64) -> StoreResult<Vec<crate::JournalGroupRecord>> {
-        Ok(sqlx::query_as(concat!(
+        Ok(query_as(concat!(
             journal_group_select!(),
             "WHERE sg.academic_year_id = $2 AND (EXISTS (SELECT 1 FROM subject_group_teachers t \
              WHERE t.subject_group_id = sg.id AND t.teacher_account_id = $1) \
@@ -117,7 +117,7 @@ impl crate::JournalStore for Backend {
     async fn group_ties(&self, group: i64, account: AccountId, lesson: Option<i64>) -> StoreResult<crate::GroupTiesRecord> {
         // Student membership is not asked here; any date does for the unused columns.
         let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
-        let ties: Option<crate::GroupTiesRecord> = sqlx::query_as(JOURNAL_TIES)
+        let ties: Option<crate::GroupTiesRecord> = query_as(JOURNAL_TIES)
             .bind(group)
             .bind(account)
             .bind(lesson.unwrap_or(0))
@@ -128,7 +128,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn assignment_ties(&self, assignment: i64, account: AccountId) -> StoreResult<Option<(crate::JournalGroupRecord, i64, crate::GroupTiesRecord)>> {
-        let found: Option<(i64, i64, NaiveDate)> = sqlx::query_as(
+        let found: Option<(i64, i64, NaiveDate)> = query_as(
             "SELECT l.subject_group_id, l.id, l.date FROM assignments a JOIN lessons l ON l.id = a.lesson_id WHERE a.id = $1",
         )
         .bind(assignment)
@@ -136,7 +136,7 @@ impl crate::JournalStore for Backend {
         .await?;
         let Some((group_id, lesson_id, date)) = found else { return Ok(None) };
         let Some(group) = self.journal_group(group_id).await? else { return Ok(None) };
-        let ties: crate::GroupTiesRecord = sqlx::query_as(JOURNAL_TIES)
+        let ties: crate::GroupTiesRecord = query_as(JOURNAL_TIES)
             .bind(group_id)
             .bind(account)
             .bind(lesson_id)
@@ -185,7 +185,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn journal_mark(&self, assignment: i64, student: AccountId) -> StoreResult<Option<crate::JournalMarkRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT assignment_id, student_account_id, value, code, duty, comment FROM marks \
              WHERE assignment_id = $1 AND student_account_id = $2",
         )
@@ -199,7 +199,7 @@ impl crate::JournalStore for Backend {
         let mut tx = self.pool.begin().await?;
         match &w.mark {
             Some((value, code, duty)) => {
-                sqlx::query(
+                query(
                     "INSERT INTO marks (assignment_id, student_account_id, value, code, duty, comment, set_at, set_by) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (assignment_id, student_account_id) DO UPDATE SET value = excluded.value, \
@@ -219,14 +219,14 @@ impl crate::JournalStore for Backend {
                 .map_err(map_conflict)?;
             }
             None => {
-                sqlx::query("DELETE FROM marks WHERE assignment_id = $1 AND student_account_id = $2")
+                query("DELETE FROM marks WHERE assignment_id = $1 AND student_account_id = $2")
                     .bind(w.assignment_id)
                     .bind(w.student_account_id)
                     .execute(&mut *tx)
                     .await?;
             }
         }
-        sqlx::query(
+        query(
             "INSERT INTO mark_history (assignment_id, student_account_id, old_value, new_value, old_comment, \
              new_comment, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -245,7 +245,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn mark_history(&self, assignment: i64, student: AccountId) -> StoreResult<Vec<crate::MarkHistoryRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT h.id, h.old_value, h.new_value, h.old_comment, h.new_comment, h.changed_at, h.changed_by, \
              TRIM(p.last_name || ' ' || p.first_name || ' ' || p.middle_name) AS changed_by_name \
              FROM mark_history h LEFT JOIN accounts a ON a.id = h.changed_by LEFT JOIN persons p ON p.id = a.person_id \
@@ -263,7 +263,7 @@ impl crate::JournalStore for Backend {
 
     async fn set_lesson_topic(&self, id: i64, topic: &str) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE lessons SET topic = $2 WHERE id = $1")
+        query("UPDATE lessons SET topic = $2 WHERE id = $1")
             .bind(id)
             .bind(topic)
             .execute(&mut *tx)
@@ -278,7 +278,7 @@ impl crate::JournalStore for Backend {
 
     async fn create_assignment(&self, a: &crate::NewAssignment) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO assignments (lesson_id, type_id, title, description, weight, due_date, mandatory, \
              created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
@@ -301,7 +301,7 @@ impl crate::JournalStore for Backend {
 
     async fn delete_assignment(&self, lesson: i64, id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM assignments WHERE id = $1 AND lesson_id = $2")
+        let done = query("DELETE FROM assignments WHERE id = $1 AND lesson_id = $2")
             .bind(id)
             .bind(lesson)
             .execute(&mut *tx)
@@ -319,7 +319,7 @@ impl crate::JournalStore for Backend {
         let mut tx = self.pool.begin().await?;
         match code {
             Some(code) => {
-                sqlx::query(
+                query(
                     "INSERT INTO attendance (lesson_id, student_account_id, code, set_at, set_by) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lesson_id, student_account_id) DO UPDATE \
                      SET code = excluded.code, set_at = excluded.set_at, set_by = excluded.set_by",
@@ -334,7 +334,7 @@ impl crate::JournalStore for Backend {
                 .map_err(map_conflict)?;
             }
             None => {
-                sqlx::query("DELETE FROM attendance WHERE lesson_id = $1 AND student_account_id = $2")
+                query("DELETE FROM attendance WHERE lesson_id = $1 AND student_account_id = $2")
                     .bind(lesson)
                     .bind(student)
                     .execute(&mut *tx)
@@ -345,7 +345,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn assignment_type(&self, organization: i64, id: i64) -> StoreResult<Option<AssignmentTypeRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, name, abbr, default_weight, sort_order, active FROM assignment_types \
              WHERE organization_id = $1 AND id = $2",
         )
@@ -356,7 +356,7 @@ impl crate::JournalStore for Backend {
     }
 
     async fn create_assignment_type(&self, organization: i64, f: &crate::AssignmentTypeFields) -> StoreResult<i64> {
-        let insert = sqlx::query_scalar(
+        let insert = query_scalar(
             "INSERT INTO assignment_types (organization_id, name, abbr, default_weight, sort_order, active) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -371,7 +371,7 @@ impl crate::JournalStore for Backend {
 
     async fn update_assignment_type(&self, organization: i64, id: i64, f: &crate::AssignmentTypeFields) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE assignment_types SET name = $3, abbr = $4, default_weight = $5, sort_order = $6, active = $7 \
              WHERE organization_id = $1 AND id = $2",
         )
@@ -396,7 +396,7 @@ impl crate::JournalStore for Backend {
         // The uniqueness is on COALESCE(period_id, 0), which an upsert target cannot name on
         // both engines; replacing inside one transaction does the same.
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        query(
             "DELETE FROM final_marks WHERE subject_group_id = $1 AND student_account_id = $2 \
              AND COALESCE(period_id, 0) = $3",
         )
@@ -406,7 +406,7 @@ impl crate::JournalStore for Backend {
         .execute(&mut *tx)
         .await?;
         if let Some((value, code)) = mark {
-            sqlx::query(
+            query(
                 "INSERT INTO final_marks (subject_group_id, student_account_id, period_id, value, code, set_at, set_by) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )

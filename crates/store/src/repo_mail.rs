@@ -10,7 +10,7 @@ fn mail_placeholders(from: usize, count: usize) -> String {
 async fn mail_entries_each(pool: &sqlx::Pool<Db>, sql: &'static str, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
     let mut done = 0;
     for id in ids {
-        done += sqlx::query(sql).bind(account).bind(id).execute(pool).await?.rows_affected();
+        done += query(sql).bind(account).bind(id).execute(pool).await?.rows_affected();
     }
     Ok(done)
 }
@@ -30,7 +30,7 @@ where
     let mut out = Vec::new();
     for chunk in ids.chunks(MAX_BIND_PARAMS) {
         let sql = format!("{head}{}{tail}", mail_placeholders(1, chunk.len()));
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+        let mut q = query_as(sqlx::AssertSqlSafe(sql));
         for id in chunk {
             q = q.bind(*id);
         }
@@ -78,7 +78,7 @@ impl crate::MailStore for Backend {
     async fn create_message(&self, n: &crate::NewMessage) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
         let sent_at = if n.draft { None } else { Some(n.at) };
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO mail_messages (organization_id, author_account_id, subject, body, is_html, created_at, \
              sent_at, reply_to_id, subject_norm, author_norm, to_norm) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -98,7 +98,7 @@ impl crate::MailStore for Backend {
         .await
         .map_err(map_conflict)?;
         for (account, kind) in &n.recipients {
-            sqlx::query("INSERT INTO mail_recipients (message_id, account_id, kind) VALUES ($1, $2, $3)")
+            query("INSERT INTO mail_recipients (message_id, account_id, kind) VALUES ($1, $2, $3)")
                 .bind(id)
                 .bind(account)
                 .bind(kind)
@@ -107,7 +107,7 @@ impl crate::MailStore for Backend {
                 .map_err(map_conflict)?;
         }
         let own = if n.draft { "Draft" } else { "Sent" };
-        sqlx::query(
+        query(
             "INSERT INTO mail_entries (message_id, account_id, folder, home_folder, is_read) VALUES ($1, $2, $3, $3, TRUE)",
         )
         .bind(id)
@@ -120,7 +120,7 @@ impl crate::MailStore for Backend {
                 if *account == n.author {
                     continue;
                 }
-                sqlx::query(
+                query(
                     "INSERT INTO mail_entries (message_id, account_id, folder, home_folder, is_read) \
                      VALUES ($1, $2, 'Inbox', 'Inbox', FALSE)",
                 )
@@ -131,7 +131,7 @@ impl crate::MailStore for Backend {
                 .map_err(map_conflict)?;
             }
             for d in &n.deliveries {
-                sqlx::query(
+                query(
                     "INSERT INTO mail_deliveries (message_id, account_id, organization_id, channel, address, class_id, \
                      status, attempts, next_attempt_at, last_error, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, '', $7)",
@@ -154,7 +154,7 @@ impl crate::MailStore for Backend {
 
     async fn delete_draft(&self, author: AccountId, id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let is_draft: Option<i64> = sqlx::query_scalar(
+        let is_draft: Option<i64> = query_scalar(
             "SELECT m.id FROM mail_messages m JOIN mail_entries e ON e.message_id = m.id AND e.account_id = $2 \
              WHERE m.id = $1 AND m.author_account_id = $2 AND m.sent_at IS NULL",
         )
@@ -165,9 +165,9 @@ impl crate::MailStore for Backend {
         if is_draft.is_none() {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM mail_entries WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM mail_recipients WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM mail_messages WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        query("DELETE FROM mail_entries WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+        query("DELETE FROM mail_recipients WHERE message_id = $1").bind(id).execute(&mut *tx).await?;
+        query("DELETE FROM mail_messages WHERE id = $1").bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -177,7 +177,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn mail_entry(&self, id: i64, account: AccountId) -> StoreResult<Option<crate::MailEntryRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT message_id, account_id, folder, home_folder, is_read FROM mail_entries \
              WHERE message_id = $1 AND account_id = $2",
         )
@@ -216,7 +216,7 @@ impl crate::MailStore for Backend {
              ORDER BY {column} {direction}, m.id {direction} LIMIT ${next} OFFSET ${}",
             next + 1
         );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(query.account).bind(&query.folder);
+        let mut q = query_as(sqlx::AssertSqlSafe(sql)).bind(query.account).bind(&query.folder);
         if let Some(t) = text {
             q = q.bind(t);
         }
@@ -228,7 +228,7 @@ impl crate::MailStore for Backend {
         let sql = format!(
             "SELECT COUNT(*) FROM mail_entries e JOIN mail_messages m ON m.id = e.message_id{filter}"
         );
-        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(query.account).bind(&query.folder);
+        let mut q = query_scalar(sqlx::AssertSqlSafe(sql)).bind(query.account).bind(&query.folder);
         if let Some(t) = text {
             q = q.bind(t);
         }
@@ -236,7 +236,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn unread_messages(&self, account: AccountId) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT m.id FROM mail_entries e JOIN mail_messages m ON m.id = e.message_id \
              WHERE e.account_id = $1 AND e.folder = 'Inbox' AND e.is_read = FALSE \
              ORDER BY m.sent_at DESC, m.id DESC",
@@ -249,7 +249,7 @@ impl crate::MailStore for Backend {
     async fn set_read(&self, account: AccountId, ids: &[i64], read: bool) -> StoreResult<u64> {
         let mut done = 0;
         for id in ids {
-            done += sqlx::query("UPDATE mail_entries SET is_read = $3 WHERE account_id = $1 AND message_id = $2 AND is_read <> $3")
+            done += query("UPDATE mail_entries SET is_read = $3 WHERE account_id = $1 AND message_id = $2 AND is_read <> $3")
                 .bind(account)
                 .bind(id)
                 .bind(read)
@@ -293,7 +293,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn teachers_of_student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT DISTINCT t.teacher_account_id FROM class_students cs \
              JOIN subject_groups sg ON sg.class_id = cs.class_id \
              JOIN subject_group_teachers t ON t.subject_group_id = sg.id \
@@ -308,7 +308,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn class_teachers_of_student(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT DISTINCT ct.teacher_account_id FROM class_students cs \
              JOIN class_teachers ct ON ct.class_id = cs.class_id \
              WHERE cs.student_account_id = $1 AND cs.from_date <= $2 AND (cs.to_date IS NULL OR cs.to_date >= $2)",
@@ -320,7 +320,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn families_taught_by(&self, teacher: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "WITH classes_of AS ( \
                 SELECT sg.class_id FROM subject_group_teachers t JOIN subject_groups sg ON sg.id = t.subject_group_id \
                 WHERE t.teacher_account_id = $1 \
@@ -339,7 +339,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn classmates_of(&self, student: AccountId, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT DISTINCT o.student_account_id FROM class_students cs \
              JOIN class_students o ON o.class_id = cs.class_id \
              WHERE cs.student_account_id = $1 AND cs.from_date <= $2 AND (cs.to_date IS NULL OR cs.to_date >= $2) \
@@ -352,7 +352,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn letter_class_of(&self, account: AccountId, on: NaiveDate) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT cs.class_id FROM class_students cs \
              WHERE (cs.student_account_id = $1 OR cs.student_account_id IN \
                     (SELECT student_account_id FROM parent_students WHERE parent_account_id = $1)) \
@@ -366,7 +366,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn classes_led_on(&self, teacher: AccountId, on: NaiveDate) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT c.id FROM class_teachers ct JOIN classes c ON c.id = ct.class_id \
              JOIN academic_years y ON y.id = c.academic_year_id \
              WHERE ct.teacher_account_id = $1 AND y.start_date <= $2 AND y.end_date >= $2 ORDER BY c.grade, c.letter",
@@ -378,7 +378,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn students_write_classmates(&self, organization_id: OrganizationId) -> StoreResult<bool> {
-        let allowed: Option<bool> = sqlx::query_scalar(
+        let allowed: Option<bool> = query_scalar(
             "SELECT students_write_classmates FROM mail_school_settings WHERE organization_id = $1",
         )
         .bind(organization_id)
@@ -388,7 +388,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn set_students_write_classmates(&self, organization_id: OrganizationId, allowed: bool) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO mail_school_settings (organization_id, students_write_classmates) VALUES ($1, $2) \
              ON CONFLICT (organization_id) DO UPDATE SET students_write_classmates = $2",
         )
@@ -400,7 +400,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn due_email_deliveries(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<crate::EmailDeliveryRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT d.id, d.message_id, d.address, d.attempts, d.next_attempt_at, m.subject, m.body, m.is_html, \
              TRIM(ap.last_name || ' ' || ap.first_name || ' ' || ap.middle_name) AS author_name, \
              TRIM(rp.last_name || ' ' || rp.first_name || ' ' || rp.middle_name) AS recipient_name, \
@@ -419,7 +419,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn claim_delivery(&self, id: i64, seen_next: DateTime<Utc>, lease_until: DateTime<Utc>) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE mail_deliveries SET next_attempt_at = $3 WHERE id = $1 AND status = 'pending' AND next_attempt_at = $2",
         )
         .bind(id)
@@ -432,7 +432,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn delivery_done(&self, id: i64, status: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE mail_deliveries SET status = $2, done_at = $3, attempts = attempts + 1, last_error = '' WHERE id = $1")
+        query("UPDATE mail_deliveries SET status = $2, done_at = $3, attempts = attempts + 1, last_error = '' WHERE id = $1")
             .bind(id)
             .bind(status)
             .bind(at)
@@ -442,7 +442,7 @@ impl crate::MailStore for Backend {
     }
 
     async fn delivery_failed(&self, id: i64, attempts: i32, next_at: DateTime<Utc>, status: &str, error: &str) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "UPDATE mail_deliveries SET attempts = $2, next_attempt_at = $3, status = $4, last_error = $5 WHERE id = $1",
         )
         .bind(id)
@@ -480,7 +480,7 @@ impl crate::MailStore for Backend {
             sql.push_str(&format!(" AND d.class_id IN ({})", mail_placeholders(3, classes.len())));
         }
         sql.push_str(" ORDER BY rp.last_name, rp.first_name, rp.middle_name, d.id");
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(organization_id).bind(status);
+        let mut q = query_as(sqlx::AssertSqlSafe(sql)).bind(organization_id).bind(status);
         for c in classes.unwrap_or_default() {
             q = q.bind(*c);
         }
@@ -490,7 +490,7 @@ impl crate::MailStore for Backend {
     async fn mark_letters_printed(&self, organization_id: OrganizationId, ids: &[i64], at: DateTime<Utc>) -> StoreResult<u64> {
         let mut done = 0;
         for id in ids {
-            done += sqlx::query(
+            done += query(
                 "UPDATE mail_deliveries SET status = 'printed', done_at = $3 \
                  WHERE id = $1 AND organization_id = $2 AND channel = 'paper' AND status = 'pending'",
             )

@@ -15,12 +15,12 @@ async fn append_outbox(tx: &mut Tx, changed: &[Changed]) -> StoreResult<()> {
         return Ok(());
     }
     if ENGINE == Engine::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(OUTBOX_LOCK).execute(&mut **tx).await?;
+        query("SELECT pg_advisory_xact_lock($1)").bind(OUTBOX_LOCK).execute(&mut **tx).await?;
     }
     let at = Utc::now();
     for c in changed {
         let (subject_kind, subject_id) = c.subject.parts();
-        sqlx::query("INSERT INTO outbox (at, subject_kind, subject_id, kind) VALUES ($1, $2, $3, $4)")
+        query("INSERT INTO outbox (at, subject_kind, subject_id, kind) VALUES ($1, $2, $3, $4)")
             .bind(at)
             .bind(subject_kind)
             .bind(subject_id)
@@ -40,7 +40,7 @@ async fn outbox_subjects(
     subject: fn(i64) -> ChangeSubject,
     kind: ChangeKind,
 ) -> StoreResult<Vec<Changed>> {
-    let ids: Vec<i64> = sqlx::query_scalar(sql).bind(id).fetch_all(&mut **tx).await?;
+    let ids: Vec<i64> = query_scalar(sql).bind(id).fetch_all(&mut **tx).await?;
     Ok(ids.into_iter().map(|id| Changed::new(subject(id), kind)).collect())
 }
 
@@ -67,7 +67,7 @@ async fn commit_change(tx: Tx, subject: ChangeSubject, kind: ChangeKind) -> Stor
 #[async_trait]
 impl crate::OutboxStore for Backend {
     async fn outbox_after(&self, after: i64, limit: i64) -> StoreResult<Vec<crate::OutboxRow>> {
-        let rows: Vec<(i64, DateTime<Utc>, String, i64, String)> = sqlx::query_as(
+        let rows: Vec<(i64, DateTime<Utc>, String, i64, String)> = query_as(
             "SELECT id, at, subject_kind, subject_id, kind FROM outbox WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after)
@@ -86,11 +86,33 @@ impl crate::OutboxStore for Backend {
     }
 
     async fn outbox_last_id(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").fetch_one(&self.pool).await?)
+        Ok(query_scalar("SELECT COALESCE(MAX(id), 0) FROM outbox").fetch_one(&self.pool).await?)
+    }
+
+    async fn session_check(&self, session_id: i64) -> StoreResult<crate::SessionCheck> {
+        let (alive, outbox_head): (bool, i64) = query_as(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1), \
+             (SELECT COALESCE(MAX(id), 0) FROM outbox)",
+        )
+        .bind(session_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(crate::SessionCheck { alive, outbox_head })
+    }
+
+    async fn signal_changes(&self) -> StoreResult<()> {
+        if ENGINE == Engine::Postgres {
+            query("SELECT pg_notify($1, '')").bind(crate::outbox::CHANGES_CHANNEL).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
+    async fn change_signals(&self) -> StoreResult<Option<crate::ChangeSignals>> {
+        change_signals(self).await
     }
 
     async fn prune_outbox(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM outbox WHERE at < $1 AND id < (SELECT MAX(id) FROM outbox)")
+        let done = query("DELETE FROM outbox WHERE at < $1 AND id < (SELECT MAX(id) FROM outbox)")
             .bind(before)
             .execute(&self.pool)
             .await?;

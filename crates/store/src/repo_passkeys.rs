@@ -11,7 +11,7 @@ macro_rules! passkey_select {
 #[async_trait]
 impl crate::PasskeyStore for Backend {
     async fn insert_passkey(&self, p: &crate::NewPasskey) -> StoreResult<i64> {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO passkeys (account_id, credential_id, user_handle, credential, name, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -29,7 +29,7 @@ impl crate::PasskeyStore for Backend {
 
     async fn passkeys_of(&self, account: AccountId) -> StoreResult<Vec<crate::PasskeyRecord>> {
         Ok(
-            sqlx::query_as(concat!(passkey_select!(), "WHERE account_id = $1 ORDER BY id"))
+            query_as(concat!(passkey_select!(), "WHERE account_id = $1 ORDER BY id"))
                 .bind(account)
                 .fetch_all(&self.pool)
                 .await?,
@@ -45,7 +45,7 @@ impl crate::PasskeyStore for Backend {
         credential_id: &[u8],
     ) -> StoreResult<Option<crate::PasskeyRecord>> {
         Ok(
-            sqlx::query_as(concat!(passkey_select!(), "WHERE credential_id = $1"))
+            query_as(concat!(passkey_select!(), "WHERE credential_id = $1"))
                 .bind(credential_id)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -53,7 +53,7 @@ impl crate::PasskeyStore for Backend {
     }
 
     async fn rename_passkey(&self, id: i64, name: &str) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE passkeys SET name = $2 WHERE id = $1")
+        let done = query("UPDATE passkeys SET name = $2 WHERE id = $1")
             .bind(id)
             .bind(name)
             .execute(&self.pool)
@@ -62,7 +62,7 @@ impl crate::PasskeyStore for Backend {
     }
 
     async fn delete_passkey(&self, id: i64) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM passkeys WHERE id = $1")
+        let done = query("DELETE FROM passkeys WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -70,7 +70,7 @@ impl crate::PasskeyStore for Backend {
     }
 
     async fn passkey_used(&self, id: i64, credential: &str, at: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query("UPDATE passkeys SET credential = $2, last_used_at = $3 WHERE id = $1")
+        query("UPDATE passkeys SET credential = $2, last_used_at = $3 WHERE id = $1")
             .bind(id)
             .bind(credential)
             .bind(at)
@@ -80,7 +80,7 @@ impl crate::PasskeyStore for Backend {
     }
 
     async fn create_passkey_ceremony(&self, c: &crate::PasskeyCeremony) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "INSERT INTO passkey_ceremonies (id_hash, kind, account_id, state, expires_at) \
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -101,7 +101,7 @@ impl crate::PasskeyStore for Backend {
         kind: &str,
     ) -> StoreResult<Option<crate::PasskeyCeremony>> {
         // One statement, so that two requests racing with the same id cannot both get it.
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "DELETE FROM passkey_ceremonies WHERE id_hash = $1 AND kind = $2 \
              RETURNING id_hash, kind, account_id, state, expires_at",
         )
@@ -112,7 +112,7 @@ impl crate::PasskeyStore for Backend {
     }
 
     async fn delete_expired_passkey_ceremonies(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM passkey_ceremonies WHERE expires_at < $1")
+        let done = query("DELETE FROM passkey_ceremonies WHERE expires_at < $1")
             .bind(now)
             .execute(&self.pool)
             .await?;

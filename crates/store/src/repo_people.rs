@@ -8,7 +8,7 @@ impl crate::PeopleStore for Backend {
         on: NaiveDate,
     ) -> StoreResult<Vec<crate::PersonListRecord>> {
         // One stay per student even if stays overlap by mistake: the latest that started.
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT a.id AS account_id, a.person_id, p.last_name, p.first_name, p.middle_name, a.login, \
              a.display_name, a.active, c.id AS class_id, c.grade, c.letter \
              FROM accounts a JOIN persons p ON p.id = a.person_id \
@@ -42,7 +42,7 @@ impl crate::PeopleStore for Backend {
     }
 
     async fn login_taken(&self, organization_id: OrganizationId, login_norm: &str, except: Option<AccountId>) -> StoreResult<bool> {
-        let n: i64 = sqlx::query_scalar(
+        let n: i64 = query_scalar(
             "SELECT COUNT(*) FROM accounts WHERE organization_id = $1 AND login_norm = $2 \
              AND ($3 IS NULL OR id <> $3)",
         )
@@ -57,7 +57,7 @@ impl crate::PeopleStore for Backend {
     async fn create_person_account(&self, new: &crate::NewPersonAccount) -> StoreResult<AccountId> {
         let mut tx = self.pool.begin().await?;
         let p = &new.person;
-        let person_id: i64 = sqlx::query_scalar(
+        let person_id: i64 = query_scalar(
             "INSERT INTO persons (last_name, first_name, middle_name, birth_date, gender, snils, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -70,7 +70,7 @@ impl crate::PeopleStore for Backend {
         .bind(new.now)
         .fetch_one(&mut *tx)
         .await?;
-        let account_id: i64 = sqlx::query_scalar(
+        let account_id: i64 = query_scalar(
             "INSERT INTO accounts (person_id, organization_id, login, login_norm, display_name, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -84,7 +84,7 @@ impl crate::PeopleStore for Backend {
         .await
         .map_err(map_conflict)?;
         for role in &new.roles {
-            sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+            query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
                 .bind(account_id)
                 .bind(role.code())
                 .execute(&mut *tx)
@@ -92,7 +92,7 @@ impl crate::PeopleStore for Backend {
                 .map_err(map_conflict)?;
         }
         if let Some(class_id) = new.class_id {
-            sqlx::query("INSERT INTO class_students (class_id, student_account_id, from_date) VALUES ($1, $2, $3)")
+            query("INSERT INTO class_students (class_id, student_account_id, from_date) VALUES ($1, $2, $3)")
                 .bind(class_id)
                 .bind(account_id)
                 .bind(new.class_from)
@@ -101,7 +101,7 @@ impl crate::PeopleStore for Backend {
                 .map_err(map_conflict)?;
         }
         for child in &new.children {
-            sqlx::query("INSERT INTO parent_students (parent_account_id, student_account_id) VALUES ($1, $2)")
+            query("INSERT INTO parent_students (parent_account_id, student_account_id) VALUES ($1, $2)")
                 .bind(account_id)
                 .bind(child)
                 .execute(&mut *tx)
@@ -118,7 +118,7 @@ impl crate::PeopleStore for Backend {
 
     async fn update_person(&self, person_id: i64, f: &crate::PersonFields) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE persons SET last_name = $2, first_name = $3, middle_name = $4, birth_date = $5, \
              gender = $6, snils = $7 WHERE id = $1",
         )
@@ -138,7 +138,7 @@ impl crate::PeopleStore for Backend {
 
     async fn update_account(&self, account: AccountId, f: &crate::AccountFields) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = query(
             "UPDATE accounts SET login = $2, login_norm = $3, display_name = $4, active = $5 WHERE id = $1",
         )
         .bind(account)
@@ -156,12 +156,12 @@ impl crate::PeopleStore for Backend {
 
     async fn set_account_roles(&self, account: AccountId, roles: &[Role]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM account_roles WHERE account_id = $1")
+        query("DELETE FROM account_roles WHERE account_id = $1")
             .bind(account)
             .execute(&mut *tx)
             .await?;
         for role in roles {
-            sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+            query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
                 .bind(account)
                 .bind(role.code())
                 .execute(&mut *tx)
@@ -173,7 +173,7 @@ impl crate::PeopleStore for Backend {
 
     async fn link_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        query(
             "INSERT INTO parent_students (parent_account_id, student_account_id) VALUES ($1, $2) \
              ON CONFLICT (parent_account_id, student_account_id) DO NOTHING",
         )
@@ -187,7 +187,7 @@ impl crate::PeopleStore for Backend {
 
     async fn unlink_parent(&self, parent: AccountId, student: AccountId) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM parent_students WHERE parent_account_id = $1 AND student_account_id = $2")
+        let done = query("DELETE FROM parent_students WHERE parent_account_id = $1 AND student_account_id = $2")
             .bind(parent)
             .bind(student)
             .execute(&mut *tx)
@@ -206,7 +206,7 @@ impl crate::PeopleStore for Backend {
     }
 
     async fn classes_led_by(&self, teacher: AccountId, academic_year_id: i64) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT c.id FROM class_teachers ct JOIN classes c ON c.id = ct.class_id \
              WHERE ct.teacher_account_id = $1 AND c.academic_year_id = $2 ORDER BY c.grade, c.letter",
         )
@@ -217,7 +217,7 @@ impl crate::PeopleStore for Backend {
     }
 
     async fn students_of_class(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<AccountId>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT DISTINCT student_account_id FROM class_students WHERE class_id = $1 AND from_date <= $2 \
              AND (to_date IS NULL OR to_date >= $2) ORDER BY student_account_id",
         )
@@ -237,12 +237,12 @@ impl crate::PeopleStore for Backend {
     async fn move_student(&self, student: AccountId, class_id: Option<i64>, from: NaiveDate) -> StoreResult<()> {
         let day_before = from.pred_opt().unwrap_or(from);
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM class_students WHERE student_account_id = $1 AND from_date >= $2")
+        query("DELETE FROM class_students WHERE student_account_id = $1 AND from_date >= $2")
             .bind(student)
             .bind(from)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        query(
             "UPDATE class_students SET to_date = $3 WHERE student_account_id = $1 \
              AND (to_date IS NULL OR to_date >= $2)",
         )
@@ -252,7 +252,7 @@ impl crate::PeopleStore for Backend {
         .execute(&mut *tx)
         .await?;
         if let Some(class_id) = class_id {
-            sqlx::query("INSERT INTO class_students (class_id, student_account_id, from_date) VALUES ($1, $2, $3)")
+            query("INSERT INTO class_students (class_id, student_account_id, from_date) VALUES ($1, $2, $3)")
                 .bind(class_id)
                 .bind(student)
                 .bind(from)

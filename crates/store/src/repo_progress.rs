@@ -4,7 +4,7 @@
 #[async_trait]
 impl crate::ProgressStore for Backend {
     async fn student_assignment(&self, student: AccountId, assignment_id: i64) -> StoreResult<Option<crate::AssignmentCardRecord>> {
-        Ok(sqlx::query_as(concat!(
+        Ok(query_as(concat!(
             assignment_columns!(),
             ", sg.id AS subject_group_id, sg.name AS subject_group_name ",
             student_lessons_joins!(),
@@ -23,7 +23,7 @@ impl crate::ProgressStore for Backend {
         // clients ask for one id at a time.
         let mut out = Vec::new();
         for &id in assignment_ids {
-            let found: Option<i64> = sqlx::query_scalar(concat!(
+            let found: Option<i64> = query_scalar(concat!(
                 "SELECT a.id ",
                 student_lessons_joins!(),
                 "JOIN assignments a ON a.lesson_id = l.id ",
@@ -55,7 +55,7 @@ impl crate::ProgressStore for Backend {
     }
 
     async fn student_final_marks(&self, student: AccountId, academic_year_id: i64) -> StoreResult<Vec<crate::StudentFinalMarkRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT fm.subject_group_id, sub.name AS subject_name, fm.period_id, fm.value, fm.code \
              FROM final_marks fm JOIN subject_groups sg ON sg.id = fm.subject_group_id \
              JOIN subjects sub ON sub.id = sg.subject_id \
@@ -69,7 +69,7 @@ impl crate::ProgressStore for Backend {
     }
 
     async fn timetable_weekdays(&self, organization_id: OrganizationId) -> StoreResult<Vec<i32>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT DISTINCT te.weekday FROM timetable_entries te \
              JOIN subject_groups sg ON sg.id = te.subject_group_id \
              WHERE sg.organization_id = $1 ORDER BY te.weekday",

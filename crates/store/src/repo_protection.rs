@@ -15,7 +15,7 @@ impl crate::ProtectionStore for Backend {
         quiet_cutoff: DateTime<Utc>,
     ) -> StoreResult<crate::ThrottleRecord> {
         // One statement, so that concurrent failures on several processes all count.
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "INSERT INTO login_throttles (scope, failures, window_start, lockouts, locked_until, updated_at) \
              VALUES ($1, 1, $2, 0, NULL, $2) \
              ON CONFLICT (scope) DO UPDATE SET \
@@ -34,7 +34,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn lock_throttle(&self, scope: &str, until: DateTime<Utc>) -> StoreResult<()> {
-        sqlx::query(
+        query(
             "UPDATE login_throttles SET failures = 0, lockouts = lockouts + 1, locked_until = $2 \
              WHERE scope = $1",
         )
@@ -46,7 +46,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn clear_throttle(&self, scope: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_throttles WHERE scope = $1")
+        query("DELETE FROM login_throttles WHERE scope = $1")
             .bind(scope)
             .execute(&self.pool)
             .await?;
@@ -54,7 +54,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn delete_throttles_idle_since(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query(
+        let done = query(
             "DELETE FROM login_throttles WHERE updated_at < $1 \
              AND (locked_until IS NULL OR locked_until < $1)",
         )
@@ -70,7 +70,7 @@ impl crate::ProtectionStore for Backend {
         login_norm: &str,
         email_lower: &str,
     ) -> StoreResult<Vec<crate::RecoveryAccountRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id AS account_id, organization_id, login, login_norm, display_name, email, active \
              FROM accounts WHERE organization_id = $1 \
              AND (login_norm = $2 OR ($3 <> '' AND LOWER(TRIM(email)) = $3)) ORDER BY id",
@@ -83,7 +83,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn create_reset_token(&self, t: &crate::NewResetToken) -> StoreResult<i64> {
-        sqlx::query_scalar(
+        query_scalar(
             "INSERT INTO password_reset_tokens (token_hash, account_id, created_at, expires_at, ip) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -106,7 +106,7 @@ impl crate::ProtectionStore for Backend {
 
     async fn spend_reset_token(&self, token_hash: &[u8], now: DateTime<Utc>) -> StoreResult<Option<AccountId>> {
         // The condition and the mark are one statement: two concurrent uses cannot both succeed.
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "UPDATE password_reset_tokens SET used_at = $2 \
              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING account_id",
         )
@@ -117,7 +117,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn delete_unspent_reset_tokens(&self, account: AccountId) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM password_reset_tokens WHERE account_id = $1 AND used_at IS NULL")
+        let done = query("DELETE FROM password_reset_tokens WHERE account_id = $1 AND used_at IS NULL")
             .bind(account)
             .execute(&self.pool)
             .await?;
@@ -125,7 +125,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn delete_reset_tokens_expired_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM password_reset_tokens WHERE expires_at < $1")
+        let done = query("DELETE FROM password_reset_tokens WHERE expires_at < $1")
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -133,7 +133,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn account_sessions(&self, account: AccountId, since: DateTime<Utc>) -> StoreResult<Vec<crate::SessionListRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT id, account_id, channel, created_at, last_seen_at, ip, user_agent FROM sessions \
              WHERE account_id = $1 AND last_seen_at >= $2 ORDER BY last_seen_at DESC, id DESC",
         )
@@ -144,7 +144,7 @@ impl crate::ProtectionStore for Backend {
     }
 
     async fn delete_account_session(&self, account: AccountId, session: i64) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND account_id = $2")
+        let done = query("DELETE FROM sessions WHERE id = $1 AND account_id = $2")
             .bind(session)
             .bind(account)
             .execute(&self.pool)
@@ -154,7 +154,7 @@ impl crate::ProtectionStore for Backend {
 
     async fn delete_account_sessions(&self, account: AccountId) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        let done = query("DELETE FROM sessions WHERE account_id = $1")
             .bind(account)
             .execute(&mut *tx)
             .await?;
@@ -164,7 +164,7 @@ impl crate::ProtectionStore for Backend {
 
     async fn delete_sessions_beyond(&self, account: AccountId, keep: i64) -> StoreResult<Vec<i64>> {
         // Ids grow with creation, so the highest `keep` ids are the newest sessions.
-        let ids: Vec<(i64,)> = sqlx::query_as(
+        let ids: Vec<(i64,)> = query_as(
             "DELETE FROM sessions WHERE account_id = $1 AND id NOT IN \
              (SELECT id FROM sessions WHERE account_id = $1 ORDER BY id DESC LIMIT $2) \
              RETURNING id",

@@ -106,7 +106,7 @@ impl Backend {
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<(i64, String)>> {
-        Ok(sqlx::query_as(sql)
+        Ok(query_as(sql)
             .bind(scope_id)
             .bind(from)
             .bind(to)
@@ -125,7 +125,7 @@ impl crate::ReportStore for Backend {
             "SELECT c.id, c.organization_id, c.academic_year_id, c.grade, c.letter FROM classes c WHERE",
             "ORDER BY c.grade, c.letter, c.id"
         );
-        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).fetch_all(&self.pool).await?)
     }
 
     async fn report_schools(
@@ -152,7 +152,7 @@ impl crate::ReportStore for Backend {
             crate::SchoolScope::Authority(id) => (schools!("o.authority_id = $1"), id),
             crate::SchoolScope::Region(id) => (schools!("m.region_id = $1"), id),
         };
-        Ok(sqlx::query_as(sql).bind(id).bind(on).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).bind(on).fetch_all(&self.pool).await?)
     }
 
     async fn report_students(
@@ -168,7 +168,7 @@ impl crate::ReportStore for Backend {
              WHERE cs.from_date <= $2 AND (cs.to_date IS NULL OR cs.to_date >= $2) AND",
             "ORDER BY cs.class_id, p.last_name, p.first_name, p.middle_name, cs.student_account_id"
         );
-        Ok(sqlx::query_as(sql).bind(id).bind(on).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).bind(on).fetch_all(&self.pool).await?)
     }
 
     async fn report_groups(&self, scope: crate::ReportScope) -> StoreResult<Vec<crate::ReportGroupRecord>> {
@@ -178,7 +178,7 @@ impl crate::ReportStore for Backend {
              JOIN subjects sub ON sub.id = sg.subject_id JOIN classes c ON c.id = sg.class_id WHERE",
             "ORDER BY sg.class_id, sub.name, sg.name, sg.id"
         );
-        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).fetch_all(&self.pool).await?)
     }
 
     async fn report_subgroup_members(
@@ -191,7 +191,7 @@ impl crate::ReportStore for Backend {
              JOIN subgroups s ON s.id = ss.subgroup_id JOIN classes c ON c.id = s.class_id WHERE",
             ""
         );
-        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).fetch_all(&self.pool).await?)
     }
 
     async fn report_mark_sums(
@@ -233,7 +233,7 @@ impl crate::ReportStore for Backend {
              WHERE f.period_id IS NOT NULL AND f.value IS NOT NULL AND",
             ""
         );
-        Ok(sqlx::query_as(sql).bind(id).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).fetch_all(&self.pool).await?)
     }
 
     async fn report_attendance(
@@ -274,6 +274,6 @@ impl crate::ReportStore for Backend {
              WHERE l.status <> 'cancelled' AND l.date >= $2 AND l.date <= $3 AND",
             "ORDER BY sg.class_id, l.date"
         );
-        Ok(sqlx::query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
+        Ok(query_as(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?)
     }
 }

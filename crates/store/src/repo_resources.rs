@@ -15,7 +15,7 @@ macro_rules! resource_select {
 #[async_trait]
 impl crate::ResourceStore for Backend {
     async fn insert_resource(&self, r: &crate::NewResource) -> StoreResult<i64> {
-        sqlx::query_scalar(
+        query_scalar(
             "INSERT INTO resources (organization_id, author_account_id, subject_group_id, class_id, \
              title, description, link, posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -33,7 +33,7 @@ impl crate::ResourceStore for Backend {
     }
 
     async fn delete_resource(&self, id: i64) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM resources WHERE id = $1")
+        let done = query("DELETE FROM resources WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -57,7 +57,7 @@ impl crate::ResourceStore for Backend {
         on: NaiveDate,
         teacher: Option<AccountId>,
     ) -> StoreResult<Vec<crate::GroupChoiceRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT sg.id, c.id AS class_id, c.grade, c.letter, sub.name AS subject_name, sg.name AS group_name \
              FROM subject_groups sg JOIN classes c ON c.id = sg.class_id \
              JOIN subjects sub ON sub.id = sg.subject_id \
@@ -79,7 +79,7 @@ impl crate::ResourceStore for Backend {
     }
 
     async fn class_organization(&self, class: i64) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar("SELECT organization_id FROM classes WHERE id = $1")
+        Ok(query_scalar("SELECT organization_id FROM classes WHERE id = $1")
             .bind(class)
             .fetch_optional(&self.pool)
             .await?)

@@ -27,13 +27,13 @@ const SUBGROUP_STUDENT: &str = "INSERT INTO subgroup_students (subgroup_id, stud
 
 /// A statement binding an owner's id, a name and a span of days (`$1` to `$4`) that returns an id.
 fn named_span<'q>(sql: &'static str, owner: i64, name: &'q str, start: NaiveDate, end: NaiveDate) -> ScalarQuery<'q, i64> {
-    sqlx::query_scalar(sql).bind(owner).bind(name).bind(start).bind(end)
+    query_scalar(sql).bind(owner).bind(name).bind(start).bind(end)
 }
 
 /// Inserts one row `($1, $2)` for each member of an owner (a class teacher, subgroup students).
 async fn insert_members(tx: &mut Tx, sql: &'static str, owner: i64, members: impl IntoIterator<Item = i64>) -> StoreResult<()> {
     for member in members {
-        sqlx::query(sql).bind(owner).bind(member).execute(&mut **tx).await.map_err(map_conflict)?;
+        query(sql).bind(owner).bind(member).execute(&mut **tx).await.map_err(map_conflict)?;
     }
     Ok(())
 }
@@ -69,7 +69,7 @@ impl crate::SchoolSetupStore for Backend {
     async fn add_periods(&self, year_id: i64, periods: &[crate::NewPeriod]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         for p in periods {
-            sqlx::query(
+            query(
                 "INSERT INTO periods (academic_year_id, kind, number, name, grade_from, grade_to, start_date, end_date) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
@@ -91,7 +91,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn delete_periods(&self, year_id: i64, grade_from: i32, grade_to: i32) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM periods WHERE academic_year_id = $1 AND grade_from = $2 AND grade_to = $3")
+        let done = query("DELETE FROM periods WHERE academic_year_id = $1 AND grade_from = $2 AND grade_to = $3")
             .bind(year_id)
             .bind(grade_from)
             .bind(grade_to)
@@ -116,7 +116,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn delete_holiday(&self, year_id: i64, holiday_id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query("DELETE FROM holidays WHERE academic_year_id = $1 AND id = $2")
+        let done = query("DELETE FROM holidays WHERE academic_year_id = $1 AND id = $2")
             .bind(year_id)
             .bind(holiday_id)
             .execute(&mut *tx)
@@ -134,7 +134,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn year_outside(&self, year_id: i64, start: NaiveDate, end: NaiveDate) -> StoreResult<crate::YearOutside> {
         // Open-ended timetable lines (valid_to NULL) run to the year's end, wherever that is.
-        let (periods, holidays, lessons, timetable_entries): (i64, i64, i64, i64) = sqlx::query_as(
+        let (periods, holidays, lessons, timetable_entries): (i64, i64, i64, i64) = query_as(
             "SELECT              (SELECT COUNT(*) FROM periods WHERE academic_year_id = $1 AND (start_date < $2 OR end_date > $3)),              (SELECT COUNT(*) FROM holidays WHERE academic_year_id = $1 AND (start_date < $2 OR end_date > $3)),              (SELECT COUNT(*) FROM lessons l JOIN subject_groups g ON g.id = l.subject_group_id               WHERE g.academic_year_id = $1 AND (l.date < $2 OR l.date > $3)),              (SELECT COUNT(*) FROM timetable_entries e JOIN subject_groups g ON g.id = e.subject_group_id               WHERE g.academic_year_id = $1 AND (e.valid_from < $2 OR e.valid_from > $3 OR e.valid_to > $3))",
         )
         .bind(year_id)
@@ -162,7 +162,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn create_class(&self, organization_id: OrganizationId, year_id: i64, f: &crate::ClassFields) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = query_scalar(
             "INSERT INTO classes (organization_id, academic_year_id, grade, letter, profile, room, shift) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -183,7 +183,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn update_class(&self, id: i64, f: &crate::ClassFields) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        query(
             "UPDATE classes SET grade = $2, letter = $3, profile = $4, room = $5, shift = $6 WHERE id = $1",
         )
         .bind(id)
@@ -195,7 +195,7 @@ impl crate::SchoolSetupStore for Backend {
         .execute(&mut *tx)
         .await
         .map_err(map_conflict)?;
-        sqlx::query("DELETE FROM class_teachers WHERE class_id = $1")
+        query("DELETE FROM class_teachers WHERE class_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -211,7 +211,7 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn class_members(&self, class_id: i64, on: NaiveDate) -> StoreResult<Vec<NamedRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT DISTINCT a.id, p.last_name || ' ' || p.first_name AS name FROM class_students cs \
              JOIN accounts a ON a.id = cs.student_account_id JOIN persons p ON p.id = a.person_id \
              WHERE cs.class_id = $1 AND (cs.to_date IS NULL OR cs.to_date >= $2) ORDER BY name, a.id",
@@ -229,7 +229,7 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn create_subgroup(&self, class_id: i64, name: &str, students: &[i64]) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar("INSERT INTO subgroups (class_id, name) VALUES ($1, $2) RETURNING id")
+        let id: i64 = query_scalar("INSERT INTO subgroups (class_id, name) VALUES ($1, $2) RETURNING id")
             .bind(class_id)
             .bind(name)
             .fetch_one(&mut *tx)
@@ -246,7 +246,7 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn subgroup_students(&self, id: i64) -> StoreResult<Vec<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT student_account_id FROM subgroup_students WHERE subgroup_id = $1 ORDER BY student_account_id",
         )
         .bind(id)
@@ -256,13 +256,13 @@ impl crate::SchoolSetupStore for Backend {
 
     async fn update_subgroup(&self, id: i64, name: &str, students: &[i64], group_names: &[(i64, String)]) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE subgroups SET name = $2 WHERE id = $1")
+        query("UPDATE subgroups SET name = $2 WHERE id = $1")
             .bind(id)
             .bind(name)
             .execute(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        sqlx::query("DELETE FROM subgroup_students WHERE subgroup_id = $1")
+        query("DELETE FROM subgroup_students WHERE subgroup_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -277,7 +277,7 @@ impl crate::SchoolSetupStore for Backend {
         let mut tx = self.pool.begin().await?;
         // The write comes first: on SQLite a transaction that reads before it writes can fail to
         // take the write lock when another writer committed meanwhile.
-        let class: Option<i64> = sqlx::query_scalar(
+        let class: Option<i64> = query_scalar(
             "DELETE FROM subgroups WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM subject_groups g WHERE g.subgroup_id = $1) \
              RETURNING class_id",
         )
@@ -291,7 +291,7 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn class_timetable_from(&self, class_id: i64, from: NaiveDate) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT COUNT(*) FROM timetable_entries e JOIN subject_groups g ON g.id = e.subject_group_id \
              WHERE g.class_id = $1 AND (e.valid_to IS NULL OR e.valid_to >= $2)",
         )
@@ -302,7 +302,7 @@ impl crate::SchoolSetupStore for Backend {
     }
 
     async fn class_usage(&self, class_id: i64) -> StoreResult<(i64, i64)> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT (SELECT COUNT(DISTINCT student_account_id) FROM class_students WHERE class_id = $1), \
              (SELECT COUNT(*) FROM lessons l JOIN subject_groups g ON g.id = l.subject_group_id WHERE g.class_id = $1)",
         )
@@ -314,7 +314,7 @@ impl crate::SchoolSetupStore for Backend {
     async fn delete_class(&self, id: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
         // Checked inside the transaction so that a lesson or student added meanwhile keeps the class.
-        let (students, lessons): (i64, i64) = sqlx::query_as(
+        let (students, lessons): (i64, i64) = query_as(
             "SELECT (SELECT COUNT(*) FROM class_students WHERE class_id = $1), \
              (SELECT COUNT(*) FROM lessons l JOIN subject_groups g ON g.id = l.subject_group_id WHERE g.class_id = $1)",
         )
@@ -325,12 +325,12 @@ impl crate::SchoolSetupStore for Backend {
             return Ok(false);
         }
         // Teachers and timetable lines of the groups, subgroups and class teachers go by cascade.
-        sqlx::query("DELETE FROM subject_groups WHERE class_id = $1")
+        query("DELETE FROM subject_groups WHERE class_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await
             .map_err(map_conflict)?;
-        let done = sqlx::query("DELETE FROM classes WHERE id = $1")
+        let done = query("DELETE FROM classes WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await

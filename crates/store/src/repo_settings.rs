@@ -80,7 +80,7 @@ impl crate::SettingsStore for Backend {
     }
 
     async fn update_personal_settings(&self, account: AccountId, u: &crate::PersonalSettingsUpdate) -> StoreResult<bool> {
-        let done = sqlx::query(
+        let done = query(
             "UPDATE accounts SET display_name = $2, email = $3, phone = $4, preferred_channel = $5, \
              signature_cert_url = $6 WHERE id = $1",
         )
@@ -96,7 +96,7 @@ impl crate::SettingsStore for Backend {
     }
 
     async fn password_change_required(&self, account: AccountId) -> StoreResult<bool> {
-        let flag: Option<bool> = sqlx::query_scalar("SELECT must_change_password FROM accounts WHERE id = $1")
+        let flag: Option<bool> = query_scalar("SELECT must_change_password FROM accounts WHERE id = $1")
             .bind(account)
             .fetch_optional(&self.pool)
             .await?;
@@ -104,7 +104,7 @@ impl crate::SettingsStore for Backend {
     }
 
     async fn delete_other_sessions(&self, account: AccountId, keep: i64) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
+        let done = query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
             .bind(account)
             .bind(keep)
             .execute(&self.pool)
@@ -128,7 +128,7 @@ impl crate::SettingsStore for Backend {
             n - 1
         );
         // The statement is built from fixed fragments and placeholders only; every value is bound.
-        let query = bind_audit_log!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), binds);
+        let query = bind_audit_log!(query_as(sqlx::AssertSqlSafe(sql)), binds);
         Ok(query.fetch_all(&self.pool).await?)
     }
 
@@ -138,7 +138,7 @@ impl crate::SettingsStore for Backend {
             "SELECT COUNT(*) FROM audit_log l LEFT JOIN accounts a ON a.id = l.actor_account_id{clause}"
         );
         // As above: fixed fragments, bound values.
-        let query = bind_audit_log!(sqlx::query_scalar(sqlx::AssertSqlSafe(sql)), binds);
+        let query = bind_audit_log!(query_scalar(sqlx::AssertSqlSafe(sql)), binds);
         Ok(query.fetch_one(&self.pool).await?)
     }
 }

@@ -27,7 +27,7 @@ fn bind_organization<'q>(q: ScalarQuery<'q, i64>, f: &'q crate::OrganizationFiel
 #[async_trait]
 impl crate::TerritoryAdminStore for Backend {
     async fn organization_region(&self, organization: OrganizationId) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
+        Ok(query_scalar(
             "SELECT m.region_id FROM organizations o JOIN settlements s ON s.id = o.settlement_id \
              JOIN municipalities m ON m.id = s.municipality_id WHERE o.id = $1",
         )
@@ -52,7 +52,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn create_municipality(&self, region_id: i64, name: &str) -> StoreResult<i64> {
-        sqlx::query_scalar("INSERT INTO municipalities (region_id, name) VALUES ($1, $2) RETURNING id")
+        query_scalar("INSERT INTO municipalities (region_id, name) VALUES ($1, $2) RETURNING id")
             .bind(region_id)
             .bind(name)
             .fetch_one(&self.pool)
@@ -61,7 +61,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn rename_municipality(&self, id: i64, name: &str) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE municipalities SET name = $2 WHERE id = $1")
+        let done = query("UPDATE municipalities SET name = $2 WHERE id = $1")
             .bind(id)
             .bind(name)
             .execute(&self.pool)
@@ -70,7 +70,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn create_settlement(&self, municipality_id: i64, name: &str) -> StoreResult<i64> {
-        sqlx::query_scalar("INSERT INTO settlements (municipality_id, name) VALUES ($1, $2) RETURNING id")
+        query_scalar("INSERT INTO settlements (municipality_id, name) VALUES ($1, $2) RETURNING id")
             .bind(municipality_id)
             .bind(name)
             .fetch_one(&self.pool)
@@ -79,7 +79,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn rename_settlement(&self, id: i64, name: &str) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE settlements SET name = $2 WHERE id = $1")
+        let done = query("UPDATE settlements SET name = $2 WHERE id = $1")
             .bind(id)
             .bind(name)
             .execute(&self.pool)
@@ -97,7 +97,7 @@ impl crate::TerritoryAdminStore for Backend {
             let escaped = n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             format!("%{escaped}%")
         });
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT o.id, o.kind, o.short_name, o.full_name, o.active, o.settlement_id, s.name AS settlement_name, \
              m.id AS municipality_id, m.name AS municipality_name \
              FROM organizations o JOIN settlements s ON s.id = o.settlement_id \
@@ -119,14 +119,14 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn organization_active(&self, id: OrganizationId) -> StoreResult<Option<bool>> {
-        Ok(sqlx::query_scalar("SELECT active FROM organizations WHERE id = $1")
+        Ok(query_scalar("SELECT active FROM organizations WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
     }
 
     async fn create_organization(&self, f: &crate::OrganizationFields) -> StoreResult<i64> {
-        let insert = sqlx::query_scalar(
+        let insert = query_scalar(
             "INSERT INTO organizations (settlement_id, kind, short_name, full_name, name_norm, authority_id, inn, \
              ogrn, post_address, juridical_address, phones, fax, email, web, director, principal_uvr, principal_ahc, \
              principal_it, about, founding_date, active) \
@@ -137,7 +137,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn update_organization(&self, id: OrganizationId, f: &crate::OrganizationFields) -> StoreResult<bool> {
-        let update = sqlx::query_scalar(
+        let update = query_scalar(
             "UPDATE organizations SET settlement_id = $2, kind = $3, short_name = $4, full_name = $5, name_norm = $6, \
              authority_id = $7, inn = $8, ogrn = $9, post_address = $10, juridical_address = $11, phones = $12, \
              fax = $13, email = $14, web = $15, director = $16, principal_uvr = $17, principal_ahc = $18, \
@@ -149,7 +149,7 @@ impl crate::TerritoryAdminStore for Backend {
     }
 
     async fn set_organization_active(&self, id: OrganizationId, active: bool) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE organizations SET active = $2 WHERE id = $1")
+        let done = query("UPDATE organizations SET active = $2 WHERE id = $1")
             .bind(id)
             .bind(active)
             .execute(&self.pool)
@@ -162,7 +162,7 @@ impl crate::TerritoryAdminStore for Backend {
         organization: OrganizationId,
         role: Role,
     ) -> StoreResult<Vec<crate::AccountBriefRecord>> {
-        Ok(sqlx::query_as(
+        Ok(query_as(
             "SELECT a.id, a.login, a.display_name, a.active FROM accounts a \
              JOIN account_roles r ON r.account_id = a.id AND r.role = $2 \
              WHERE a.organization_id = $1 ORDER BY a.display_name, a.id",

@@ -28,6 +28,18 @@ pub struct ReportJobRecord {
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub expires_at: DateTime<Utc>,
+    /// How many times a node has claimed it.
+    pub attempts: i32,
+}
+
+/// A lease on a job, in the real time of the machines (never a portal clock fixed for tests):
+/// leases are about processes that die.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    /// Now: leases that ran out before it are over.
+    pub now: DateTime<Utc>,
+    /// The end of the lease being taken.
+    pub until: DateTime<Utc>,
 }
 
 /// A job to queue.
@@ -40,7 +52,6 @@ pub struct NewReportJob {
     pub kind: String,
     pub title: String,
     pub request: String,
-    pub node: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -63,28 +74,43 @@ pub trait ReportJobStore: Send + Sync {
     ) -> StoreResult<Vec<ReportJobRecord>>;
     /// How many jobs of an account are queued or running.
     async fn unfinished_report_jobs_of(&self, account: AccountId) -> StoreResult<i64>;
-    /// Moves a queued job to running; false when it was not queued.
-    async fn start_report_job(&self, id: i64) -> StoreResult<bool>;
-    /// Records how far a running job got.
-    async fn report_job_progress(&self, id: i64, progress: i32) -> StoreResult<()>;
-    /// Finishes a running job with its document (JSON), kept until `expires_at`.
+    /// Claims for `node` the oldest job that is queued, or running under a lease that ran out,
+    /// and has not expired by `today` (the portal's clock); concurrent claimers on other nodes
+    /// skip it rather than wait.
+    async fn claim_report_job(
+        &self,
+        node: &str,
+        lease: Lease,
+        today: DateTime<Utc>,
+    ) -> StoreResult<Option<ReportJobRecord>>;
+    /// Extends the lease of a job `node` holds; false when it no longer holds it.
+    async fn renew_report_job(
+        &self,
+        id: i64,
+        node: &str,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Records how far a job `node` holds got.
+    async fn report_job_progress(&self, id: i64, node: &str, progress: i32) -> StoreResult<()>;
+    /// Finishes a job `node` holds with its document (JSON), kept until `expires_at`.
     async fn finish_report_job(
         &self,
         id: i64,
+        node: &str,
         document: &str,
         at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Fails a queued or running job with a message for its owner.
-    async fn fail_report_job(&self, id: i64, error: &str, at: DateTime<Utc>) -> StoreResult<bool>;
-    /// Fails every queued or running job of a node (after its restart nothing is building
-    /// them); how many.
-    async fn fail_unfinished_report_jobs(
+    /// Fails a job `node` holds with a message for its owner.
+    async fn fail_report_job(
         &self,
+        id: i64,
         node: &str,
         error: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<bool>;
+    /// Hands the jobs `node` holds back to the queue (the node is stopping); how many.
+    async fn release_report_jobs(&self, node: &str) -> StoreResult<u64>;
     /// The document (JSON) of a finished job that has not expired by `now`.
     async fn report_job_document(&self, id: i64, now: DateTime<Utc>)
     -> StoreResult<Option<String>>;

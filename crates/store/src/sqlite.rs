@@ -19,6 +19,11 @@ pub struct Backend {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// SQLite keeps its prepared statements: there is no pooler in between.
+fn named_statements() -> bool {
+    true
+}
+
 /// Opens (creating if needed) the database file and brings its schema up to date.
 pub async fn open(path: &Path) -> StoreResult<Backend> {
     let options = SqliteConnectOptions::from_str("sqlite:")?
@@ -38,6 +43,10 @@ pub async fn open(path: &Path) -> StoreResult<Backend> {
         .await?;
     crate::connect::migrate(&MIGRATOR, &pool).await?;
     Ok(Backend { pool })
+}
+
+async fn change_signals(_: &Backend) -> StoreResult<Option<crate::ChangeSignals>> {
+    Ok(None)
 }
 
 async fn finish_bulk(pool: &sqlx::SqlitePool) -> StoreResult<()> {

@@ -7,7 +7,7 @@ use sgo_core::Role;
 use sgo_store::testing::TestStore;
 use sgo_store::{
     Engine, IMPORT_APPLIED, IMPORT_APPLYING, IMPORT_FAILED, IMPORT_STAGED, ImportAccount,
-    ImportOutcome, ImportPlan, NewImportBatch, Store,
+    ImportOutcome, ImportPlan, Lease, NewImportBatch, Store,
 };
 use sgo_testkit::both_engines;
 use sgo_testkit::fixtures::{
@@ -15,6 +15,15 @@ use sgo_testkit::fixtures::{
 };
 
 const SCHOOL: i64 = 10;
+
+/// A lease of 30 s taken `at` seconds from now.
+fn lease(at: i64) -> Lease {
+    let now = chrono::Utc::now() + Duration::seconds(at);
+    Lease {
+        now,
+        until: now + Duration::seconds(30),
+    }
+}
 const ADMIN: i64 = 100;
 
 /// One school (10) with its administrator (100, login «admin»), year 20 and classes 30 (5А), 31 (5Б).
@@ -130,9 +139,9 @@ async fn stage_claim_apply_once(engine: Engine) {
             .unwrap(),
         ImportOutcome::NotClaimed
     );
-    assert!(s.claim_import_batch(id).await.unwrap());
+    assert!(s.claim_import_batch(id, "node-a", lease(0)).await.unwrap());
     assert!(
-        !s.claim_import_batch(id).await.unwrap(),
+        !s.claim_import_batch(id, "node-a", lease(0)).await.unwrap(),
         "a batch is claimed once"
     );
     assert_eq!(
@@ -196,7 +205,7 @@ async fn stage_claim_apply_once(engine: Engine) {
     assert!(applied.finished_at.is_some());
 
     // A second application is refused and writes nothing.
-    assert!(!s.claim_import_batch(id).await.unwrap());
+    assert!(!s.claim_import_batch(id, "node-a", lease(0)).await.unwrap());
     assert_eq!(
         s.apply_import(&plan(id, ["b1", "b2", "n"]), &noop)
             .await
@@ -211,12 +220,71 @@ async fn stage_claim_apply_once(engine: Engine) {
     assert!(s.import_batches(SCHOOL + 1, 10).await.unwrap().is_empty());
 }
 
+/// node-a dies while writing a batch: its lease runs out and node-b takes the batch over, which
+/// node-a (late) can no longer renew; node-b's renewals show its progress to everyone.
+async fn a_batch_of_a_dead_node_is_taken_over_once_its_lease_ran_out(engine: Engine) {
+    let db = TestStore::new(engine).await;
+    let s = db.store.as_ref();
+    fixture(s).await;
+    let id = s.create_import_batch(&new_batch()).await.unwrap();
+    assert!(s.claim_import_batch(id, "node-a", lease(0)).await.unwrap());
+    assert!(
+        s.reclaim_import_batch("node-b", lease(10))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.reclaim_import_batch("node-a", lease(31))
+            .await
+            .unwrap()
+            .is_none(),
+        "a node does not take over its own batch"
+    );
+    let taken = s
+        .reclaim_import_batch("node-b", lease(31))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (taken.id, taken.attempts, taken.status.as_str()),
+        (id, 2, IMPORT_APPLYING)
+    );
+    assert!(
+        !taken.payload.is_empty(),
+        "the payload comes along to be written again"
+    );
+    assert!(
+        s.reclaim_import_batch("node-c", lease(40))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let late = lease(31).until;
+    assert!(!s.renew_import_batch(id, "node-a", late, 1).await.unwrap());
+    assert!(s.renew_import_batch(id, "node-b", late, 2).await.unwrap());
+    assert_eq!(s.import_batch(id).await.unwrap().unwrap().rows_done, 2);
+    let ImportOutcome::Applied(_) = s
+        .apply_import(&plan(id, ["a1", "a2", "m"]), &|_| {})
+        .await
+        .unwrap()
+    else {
+        panic!("not applied")
+    };
+    assert!(
+        s.reclaim_import_batch("node-c", lease(100))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 async fn a_taken_login_rolls_everything_back(engine: Engine) {
     let db = TestStore::new(engine).await;
     let s = db.store.as_ref();
     fixture(s).await;
     let id = s.create_import_batch(&new_batch()).await.unwrap();
-    assert!(s.claim_import_batch(id).await.unwrap());
+    assert!(s.claim_import_batch(id, "node-a", lease(0)).await.unwrap());
     // The second login was taken by the administrator meanwhile (case and «ё» do not matter).
     let outcome = s
         .apply_import(&plan(id, ["Kid1", "ADMIN", "Mama"]), &|_| {})
@@ -248,7 +316,7 @@ async fn a_taken_login_rolls_everything_back(engine: Engine) {
         (IMPORT_FAILED, "логин занят")
     );
     assert!(
-        !s.claim_import_batch(id).await.unwrap(),
+        !s.claim_import_batch(id, "node-a", lease(0)).await.unwrap(),
         "a failed batch is not retried"
     );
 }
@@ -271,7 +339,11 @@ async fn stale_batches_are_removed(engine: Engine) {
         })
         .await
         .unwrap();
-    assert!(s.claim_import_batch(applied_old).await.unwrap());
+    assert!(
+        s.claim_import_batch(applied_old, "node-a", lease(0))
+            .await
+            .unwrap()
+    );
     let ImportOutcome::Applied(_) = s
         .apply_import(&plan(applied_old, ["x1", "x2", "x3"]), &|_| {})
         .await
@@ -291,6 +363,7 @@ async fn stale_batches_are_removed(engine: Engine) {
 }
 
 both_engines!(
+    a_batch_of_a_dead_node_is_taken_over_once_its_lease_ran_out,
     stage_claim_apply_once,
     a_taken_login_rolls_everything_back,
     stale_batches_are_removed,

@@ -233,6 +233,23 @@ impl World {
         self
     }
 
+    /// A second node of this world: the same settings, key and clock, on a store of its own
+    /// (its own connections) to the same database, and with its own caches and outbox follower,
+    /// as another `sgo serve` process would have.
+    pub async fn another_node(&self) -> App {
+        let store = match &self.db.database_url {
+            Some(url) => sgo_store::connect(Some(url), &self.db.dir.join("unused.db")).await,
+            None => sgo_store::connect(None, &self.db.dir.join("sgo.db")).await,
+        }
+        .unwrap();
+        App::new(
+            store,
+            self.app.key().clone(),
+            self.app.settings().clone(),
+            self.clock.clone(),
+        )
+    }
+
     /// The same world with its application on another clock.
     pub fn with_clock(self, clock: Clock) -> World {
         let app = App::new(

@@ -13,8 +13,6 @@ use sgo_store::EmailDeliveryRecord;
 
 use crate::{App, AppResult, SmtpSettings, SmtpTls};
 
-/// How long a claimed row is kept from other workers while it is being sent.
-const LEASE_SECS: i64 = 300;
 /// Rows taken per pass.
 const BATCH: i64 = 50;
 
@@ -92,7 +90,11 @@ impl App {
         let transport = transport(&smtp);
         let mut sent = 0;
         for d in due {
-            let lease = now + chrono::Duration::seconds(LEASE_SECS);
+            // Kept from other nodes' workers while it is sent; a node that dies mid-send leaves
+            // the row to the others once the lease (the jobs' setting) has run out.
+            let lease = now
+                + chrono::Duration::from_std(self.settings.job_lease)
+                    .unwrap_or(chrono::Duration::minutes(5));
             if !self
                 .store
                 .claim_delivery(d.id, d.next_attempt_at, lease)

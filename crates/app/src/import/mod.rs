@@ -4,8 +4,7 @@
 //! staged as a batch. Confirming the batch yields an [`ImportJob`] that the caller runs in the
 //! background: it writes everything in one transaction, so a failure leaves the school as it was.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+mod job;
 
 use chrono::{DateTime, Duration, Utc};
 use sgo_core::import::{Batch, SchoolFacts, class_key, validate};
@@ -13,12 +12,13 @@ use sgo_core::policy::SchoolAdministrator;
 use sgo_core::{Actor, OrganizationId, Role, text};
 use sgo_store::{
     IMPORT_APPLIED, IMPORT_APPLYING, IMPORT_FAILED, IMPORT_STAGED, ImportAccount,
-    ImportBatchRecord, ImportOutcome, ImportPlan, NewImportBatch, Store,
+    ImportBatchRecord, ImportPlan, NewImportBatch,
 };
 
 use crate::error::administered;
 use crate::{App, AppError, AppResult, Origin};
 
+pub use job::ImportJob;
 pub use sgo_core::import::{
     Gender, ImportKind, ParentEntry, PersonEntry, RowError, StaffEntry, StudentEntry,
 };
@@ -118,107 +118,7 @@ pub struct ImportProgress {
     pub total: usize,
 }
 
-/// A confirmed batch, ready to be written by [`ImportJob::run`] (in the background: a large
-/// file takes seconds).
-pub struct ImportJob {
-    app: App,
-    actor: Actor,
-    origin: Origin,
-    plan: ImportPlan,
-    details: String,
-}
-
-impl ImportJob {
-    /// The batch being written.
-    pub fn batch_id(&self) -> i64 {
-        self.plan.batch_id
-    }
-
-    /// Writes the batch in one transaction and records the outcome; returns the final status.
-    pub async fn run(self) -> ImportStatus {
-        let ImportJob {
-            app,
-            actor,
-            origin,
-            plan,
-            details,
-        } = self;
-        let key = progress_key(&app.store, plan.batch_id);
-        let total = plan.accounts.len();
-        set_progress(key, 0, total);
-        let outcome = app
-            .store
-            .apply_import(&plan, &move |done| set_progress(key, done, total))
-            .await;
-        app.catch_up().await;
-        forget_progress(key);
-        let failure = match outcome {
-            Ok(ImportOutcome::Applied(_)) => {
-                app.audit_change(
-                    &actor,
-                    OrganizationId::new(plan.organization_id),
-                    &origin,
-                    "import.apply",
-                    format!("import:{}", plan.batch_id),
-                    details,
-                )
-                .await;
-                return ImportStatus::Applied;
-            }
-            // Someone else finished or failed it; its state is theirs to record.
-            Ok(ImportOutcome::NotClaimed) => return ImportStatus::Failed,
-            Ok(ImportOutcome::LoginTaken(login)) => format!(
-                "Логин «{login}» занят в школе (его выдали, пока файл ждал подтверждения). \
-                 Ничего не записано: загрузите файл заново, логин будет предложен другой."
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, batch = plan.batch_id, "import failed");
-                "Ошибка базы данных при записи. Ничего не записано; попробуйте загрузить файл ещё раз."
-                    .to_owned()
-            }
-        };
-        if let Err(e) = app
-            .store
-            .fail_import_batch(plan.batch_id, &failure, app.clock.now())
-            .await
-        {
-            tracing::error!(error = %e, batch = plan.batch_id, "could not mark the import failed");
-        }
-        ImportStatus::Failed
-    }
-}
-
-/// Progress of running jobs, in this process: the job's transaction hides its rows from every
-/// other connection until it commits, so the count cannot be read back from the database.
-type ProgressMap = HashMap<(usize, i64), (usize, usize)>;
-
-fn progress_map() -> &'static Mutex<ProgressMap> {
-    static MAP: OnceLock<Mutex<ProgressMap>> = OnceLock::new();
-    MAP.get_or_init(Mutex::default)
-}
-
-/// Batch ids are per database; the store's address tells the databases of one process apart.
-fn progress_key(store: &Arc<dyn Store>, batch_id: i64) -> (usize, i64) {
-    (Arc::as_ptr(store).cast::<()>() as usize, batch_id)
-}
-
-fn set_progress(key: (usize, i64), done: usize, total: usize) {
-    if let Ok(mut map) = progress_map().lock() {
-        map.insert(key, (done, total));
-    }
-}
-
-fn forget_progress(key: (usize, i64)) {
-    if let Ok(mut map) = progress_map().lock() {
-        map.remove(&key);
-    }
-}
-
-fn read_progress(key: (usize, i64)) -> Option<(usize, usize)> {
-    progress_map().lock().ok()?.get(&key).copied()
-}
-
-fn count(n: usize) -> i32 {
+pub(crate) fn count(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
@@ -365,9 +265,10 @@ impl App {
         let total = usize::try_from(b.rows_total).unwrap_or(0);
         let done = match status {
             ImportStatus::Applied => total,
-            ImportStatus::Applying => read_progress(progress_key(&self.store, b.id))
+            // Written here: this process counts; elsewhere: the holder's last renewal says.
+            ImportStatus::Applying => job::read_progress(job::progress_key(&self.store, b.id))
                 .map(|(done, _)| done)
-                .unwrap_or(0),
+                .unwrap_or_else(|| usize::try_from(b.rows_done).unwrap_or(0)),
             _ => 0,
         };
         ImportProgress {
@@ -464,14 +365,29 @@ impl App {
                 return Err(AppError::BadRequest(msg!("import-batch-failed")));
             }
         }
+        if !self
+            .store
+            .claim_import_batch(id, self.job_node(), self.job_lease())
+            .await?
+        {
+            return Err(AppError::BadRequest(msg!("import-batch-already-applied")));
+        }
+        self.import_job(admin.actor().clone(), origin.clone(), &b)
+    }
+
+    /// The job that writes a batch claimed for this node, from its stored payload.
+    pub(crate) fn import_job(
+        &self,
+        actor: Actor,
+        origin: Origin,
+        b: &ImportBatchRecord,
+    ) -> AppResult<ImportJob> {
+        let id = b.id;
         let batch: Batch = serde_json::from_str(&b.payload).map_err(|e| {
             tracing::error!(error = %e, batch = id, "staged payload unreadable");
             AppError::BadRequest(msg!("import-batch-damaged"))
         })?;
         let kind = ImportKind::from_code(&b.kind).unwrap_or(ImportKind::Students);
-        if !self.store.claim_import_batch(id).await? {
-            return Err(AppError::BadRequest(msg!("import-batch-already-applied")));
-        }
         let details = match kind {
             ImportKind::Students => format!(
                 "Импорт «{}» (пакет {id}, файл «{}»): учеников {}, родителей {}",
@@ -489,8 +405,8 @@ impl App {
         };
         Ok(ImportJob {
             app: self.clone(),
-            actor: admin.actor().clone(),
-            origin: origin.clone(),
+            actor,
+            origin,
             plan: plan(
                 &batch,
                 id,

@@ -14,6 +14,7 @@ mod mail;
 mod outbox;
 mod passkeys;
 mod people;
+mod pool;
 mod postgres;
 mod progress;
 mod protection;

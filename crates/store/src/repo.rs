@@ -14,6 +14,8 @@ use crate::records::*;
 use crate::{Engine, Store, StoreError, StoreResult};
 
 type Arguments = <Db as sqlx::Database>::Arguments;
+/// The pool the repository's statements run on.
+type DbPool = crate::pool::Pool<Db>;
 
 /// `sqlx::query`, prepared under a name and kept unless the engine runs unnamed statements
 /// (`named_statements`, defined by each engine: through a transaction pooler it must).
@@ -107,7 +109,7 @@ fn map_conflict(error: sqlx::Error) -> StoreError {
 
 /// The rows of `sql` about one thing (`$1`) over the days `$2` to `$3`: the shape of the
 /// journal and diary queries over a week or a period.
-async fn fetch_span<T>(pool: &sqlx::Pool<Db>, sql: &'static str, id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<T>>
+async fn fetch_span<T>(pool: &DbPool, sql: &'static str, id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {
@@ -115,7 +117,7 @@ where
 }
 
 /// The rows of `sql` about one thing (`$1`).
-async fn fetch_all_by<'q, T, K>(pool: &sqlx::Pool<Db>, sql: &'static str, key: K) -> StoreResult<Vec<T>>
+async fn fetch_all_by<'q, T, K>(pool: &DbPool, sql: &'static str, key: K) -> StoreResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
     K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
@@ -124,7 +126,7 @@ where
 }
 
 /// The row of `sql` about one thing (`$1`), if there is one.
-async fn fetch_optional_by<'q, T, K>(pool: &sqlx::Pool<Db>, sql: &'static str, key: K) -> StoreResult<Option<T>>
+async fn fetch_optional_by<'q, T, K>(pool: &DbPool, sql: &'static str, key: K) -> StoreResult<Option<T>>
 where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
     K: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,

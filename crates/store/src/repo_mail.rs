@@ -7,7 +7,7 @@ fn mail_placeholders(from: usize, count: usize) -> String {
 
 /// Runs `sql` (binding `$1` the account, `$2` a message) once per message; how many rows it
 /// touched in all.
-async fn mail_entries_each(pool: &sqlx::Pool<Db>, sql: &'static str, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
+async fn mail_entries_each(pool: &DbPool, sql: &'static str, account: AccountId, ids: &[i64]) -> StoreResult<u64> {
     let mut done = 0;
     for id in ids {
         done += query(sql).bind(account).bind(id).execute(pool).await?.rows_affected();
@@ -23,7 +23,7 @@ const PURGE_DELETED: &str = "DELETE FROM mail_entries WHERE account_id = $1 AND 
 
 /// The rows of `head (list) tail` for every id, where the list is the ids' placeholders: in
 /// chunks, as an engine binds only so many values to a statement.
-async fn fetch_in<T>(pool: &sqlx::Pool<Db>, head: &str, tail: &str, ids: &[i64]) -> StoreResult<Vec<T>>
+async fn fetch_in<T>(pool: &DbPool, head: &str, tail: &str, ids: &[i64]) -> StoreResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
 {

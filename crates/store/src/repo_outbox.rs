@@ -52,7 +52,7 @@ async fn commit_with(mut tx: Tx, changed: &[Changed]) -> StoreResult<()> {
 }
 
 /// Runs `insert`, which returns the new row's id, and commits it with one change.
-async fn insert_with_change(pool: &sqlx::Pool<Db>, insert: ScalarQuery<'_, i64>, subject: ChangeSubject, kind: ChangeKind) -> StoreResult<i64> {
+async fn insert_with_change(pool: &DbPool, insert: ScalarQuery<'_, i64>, subject: ChangeSubject, kind: ChangeKind) -> StoreResult<i64> {
     let mut tx = pool.begin().await?;
     let id = insert.fetch_one(&mut *tx).await.map_err(map_conflict)?;
     commit_change(tx, subject, kind).await?;

@@ -14,7 +14,7 @@ const MAX_BIND_PARAMS: usize = 900;
 
 /// The store on SQLite.
 pub struct Backend {
-    pool: sqlx::SqlitePool,
+    pool: DbPool,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -42,14 +42,16 @@ pub async fn open(path: &Path) -> StoreResult<Backend> {
         .connect_with(options)
         .await?;
     crate::connect::migrate(&MIGRATOR, &pool).await?;
-    Ok(Backend { pool })
+    Ok(Backend {
+        pool: DbPool::new(pool, false),
+    })
 }
 
 async fn change_signals(_: &Backend) -> StoreResult<Option<crate::ChangeSignals>> {
     Ok(None)
 }
 
-async fn finish_bulk(pool: &sqlx::SqlitePool) -> StoreResult<()> {
+async fn finish_bulk(pool: &DbPool) -> StoreResult<()> {
     sqlx::query("ANALYZE").execute(pool).await?;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(pool)

@@ -182,6 +182,13 @@ def start_node(binary: str, scratch: Path, name: str, env: dict, bouncer_url: st
 
 @pytest.fixture(scope="module")
 def cluster():
+    with running_cluster() as c:
+        yield c
+
+
+@contextlib.contextmanager
+def running_cluster(demo_args: list[str] | None = None, job_lease: int = LEASE_SECONDS):
+    """Two nodes behind PgBouncer and nginx on a fresh database; also used by scripts/bench-nodes."""
     for tool in ("nginx", "pgbouncer"):
         if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
             pytest.fail(f"{tool} not installed: run .ci/run (Debian package {tool})", pytrace=False)
@@ -198,10 +205,10 @@ def cluster():
         env = sgo_env()
         # One server key for every node, as the deployment guide says.
         env["SGO_SERVER_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
-        env["SGO_JOB_LEASE_SECONDS"] = str(LEASE_SECONDS)
+        env["SGO_JOB_LEASE_SECONDS"] = str(job_lease)
         demo_log = WORK_DIR / "many-nodes-demo.log"
         demo_log.write_bytes(b"")
-        demo = [binary, "demo", "--data-dir", str(scratch / "demo"), "--database-url", direct_url, *DEMO_ARGS]
+        demo = [binary, "demo", "--data-dir", str(scratch / "demo"), "--database-url", direct_url, *(demo_args or DEMO_ARGS)]
         with demo_log.open("ab") as out:
             done = subprocess.run(demo, stdout=out, stderr=subprocess.STDOUT, cwd=scratch, env=env, timeout=DEMO_TIMEOUT_S)
         assert done.returncode == 0, f"sgo demo failed:\n{tail(demo_log)}"

@@ -64,6 +64,31 @@ pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// Opens an existing database as it is, without migrating it or creating anything: for tools that
+/// read an installation while servers (perhaps of another version) use it, or a restored copy.
+pub async fn connect_existing(
+    database_url: Option<&str>,
+    sqlite_path: &Path,
+    postgres: &PostgresOptions,
+) -> StoreResult<Arc<dyn Store>> {
+    match database_url {
+        Some(url) if is_postgres(url) => Ok(Arc::new(
+            crate::postgres::open_existing(url, postgres).await?,
+        )),
+        Some(url) => Err(StoreError::Conflict(format!(
+            "unsupported database URL (expected postgres://…): {}",
+            url.split('@').next_back().unwrap_or("")
+        ))),
+        None => Ok(Arc::new(crate::sqlite::open_existing(sqlite_path).await?)),
+    }
+}
+
+/// Copies the SQLite database at `live` into the new file `out` as of one moment, while other
+/// processes go on using it (see [`crate::sqlite::snapshot`]).
+pub async fn sqlite_snapshot(live: &Path, out: &Path) -> StoreResult<()> {
+    crate::sqlite::snapshot(live, out).await
+}
+
 /// Runs the migrations, first refusing a database that has versions this program does not know.
 pub(crate) async fn migrate<DB>(migrator: &Migrator, pool: &sqlx::Pool<DB>) -> StoreResult<()>
 where

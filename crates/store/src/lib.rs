@@ -11,6 +11,7 @@ mod identity;
 mod import;
 mod journal;
 mod mail;
+mod operations;
 mod outbox;
 mod passkeys;
 mod people;
@@ -43,13 +44,16 @@ pub(crate) type OrganizationId = i64;
 pub use announcements::*;
 pub use attachments::*;
 pub use bulk::Value;
-pub use connect::{Engine, PostgresOptions, connect, connect_with, is_postgres};
+pub use connect::{
+    Engine, PostgresOptions, connect, connect_existing, connect_with, is_postgres, sqlite_snapshot,
+};
 pub use curriculum::*;
 pub use files::{FileStore, LocalFileStore, is_key};
 pub use identity::*;
 pub use import::*;
 pub use journal::*;
 pub use mail::*;
+pub use operations::{Backlog, OperationsStore, PoolUse, SchemaState, TableFingerprint};
 pub use outbox::*;
 pub use passkeys::*;
 pub use people::*;
@@ -108,6 +112,7 @@ pub trait Store:
     + ReportStore
     + ReportJobStore
     + OutboxStore
+    + OperationsStore
     + Send
     + Sync
     + 'static

@@ -33,6 +33,12 @@ impl<DB: Database> Pool<DB> {
     pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, DB>, Error> {
         self.inner.begin().await
     }
+
+    /// The sqlx pool itself, for what statements do not need: its size, a connection taken and
+    /// given back at once, a transaction begun with its own statement.
+    pub(crate) fn sqlx(&self) -> &sqlx::Pool<DB> {
+        &self.inner
+    }
 }
 
 impl<'p, DB: Database> Executor<'p> for &'p Pool<DB>

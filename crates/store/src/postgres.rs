@@ -78,6 +78,77 @@ async fn change_signals(backend: &Backend) -> StoreResult<Option<crate::ChangeSi
     Ok(Some(crate::ChangeSignals::listen(&backend.direct).await?))
 }
 
+/// Connects without migrating: for tools that read a database other nodes may be serving
+/// (`sgo fingerprint`), which must not change its schema. Through a transaction pooler as
+/// [`open`] does it.
+pub async fn open_existing(url: &str, how: &PostgresOptions) -> StoreResult<Backend> {
+    let options = url.parse::<PgConnectOptions>()?;
+    let direct = match &how.direct_url {
+        Some(direct) => direct.parse::<PgConnectOptions>()?,
+        None => options.clone(),
+    };
+    let options = if how.transaction_pooler {
+        NAMED_STATEMENTS.store(false, Ordering::Relaxed);
+        options.statement_cache_capacity(0)
+    } else {
+        options.options([("DateStyle", "ISO, YMD")])
+    };
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    Ok(Backend {
+        pool: DbPool::new(pool, how.transaction_pooler),
+        direct,
+    })
+}
+
+/// Every table of the current schema with its rows written out as PostgreSQL's record text,
+/// sorted bytewise; the output settings are fixed for the transaction, so that a server's
+/// defaults cannot change the text. One transaction from `BEGIN` to its end, so it also runs
+/// through a transaction pooler.
+async fn engine_table_fingerprints(pool: &DbPool) -> StoreResult<Vec<crate::TableFingerprint>> {
+    use crate::operations::{RowHasher, quoted_identifier};
+    use futures_util::TryStreamExt;
+    // One snapshot for every table, and nothing written by mistake.
+    let mut tx = pool
+        .sqlx()
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?;
+    for setting in [
+        "SET LOCAL TIME ZONE 'UTC'",
+        "SET LOCAL DateStyle = 'ISO, YMD'",
+        "SET LOCAL IntervalStyle = 'iso_8601'",
+        "SET LOCAL extra_float_digits = 1",
+        "SET LOCAL bytea_output = 'hex'",
+    ] {
+        query(setting).execute(&mut *tx).await?;
+    }
+    let mut tables: Vec<String> =
+        query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()")
+            .fetch_all(&mut *tx)
+            .await?;
+    tables.sort();
+    let mut out = Vec::with_capacity(tables.len());
+    for table in tables {
+        // The name comes from the database's own catalogue and is checked to be a plain identifier.
+        let sql = format!(
+            "SELECT t::text FROM {} AS t ORDER BY t::text COLLATE \"C\"",
+            quoted_identifier(&table)?
+        );
+        let mut hasher = RowHasher::new();
+        let mut rows = query_scalar::<String>(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+        while let Some(r) = rows.try_next().await? {
+            hasher.row(&r);
+        }
+        drop(rows);
+        out.push(hasher.finish(table));
+    }
+    tx.rollback().await?;
+    Ok(out)
+}
+
 async fn finish_bulk(pool: &DbPool) -> StoreResult<()> {
     for table in id_tables() {
         // Identity sequences do not follow explicit ids; move each past the largest loaded id.

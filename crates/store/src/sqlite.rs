@@ -51,6 +51,84 @@ async fn change_signals(_: &Backend) -> StoreResult<Option<crate::ChangeSignals>
     Ok(None)
 }
 
+/// Opens an existing database file as it is: no migrations, nothing created. For tools that read
+/// an installation another process may be serving, or a copy of one (`sgo fingerprint`,
+/// `sgo backup`), which must not change its schema.
+pub async fn open_existing(path: &Path) -> StoreResult<Backend> {
+    if !path.is_file() {
+        return Err(StoreError::Files(format!(
+            "{}: no such database file",
+            path.display()
+        )));
+    }
+    let options = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(2)
+        .connect_with(options)
+        .await?;
+    Ok(Backend {
+        pool: DbPool::new(pool, false),
+    })
+}
+
+/// Writes a consistent copy of the database at `live` into the new file `out` while other
+/// processes keep reading and writing it: `VACUUM INTO` runs in one read transaction, so the copy
+/// is the database as of one commit. Nothing is migrated; `out` must not exist.
+pub async fn snapshot(live: &Path, out: &Path) -> StoreResult<()> {
+    let out = out
+        .to_str()
+        .ok_or_else(|| StoreError::Files(format!("{}: not a UTF-8 path", out.display())))?
+        .to_owned();
+    let db = open_existing(live).await?;
+    query("VACUUM INTO $1").bind(out).execute(&db.pool).await?;
+    db.pool.sqlx().close().await;
+    Ok(())
+}
+
+/// Every table with its rows written out by `quote()` (exact for text and blobs), sorted as text;
+/// SQLite's own tables (`sqlite_sequence`, `sqlite_stat1`) are bookkeeping and left out.
+async fn engine_table_fingerprints(pool: &DbPool) -> StoreResult<Vec<crate::TableFingerprint>> {
+    use crate::operations::{RowHasher, quoted_identifier};
+    use futures_util::TryStreamExt;
+    // One read transaction: under WAL every table is read as of the same commit.
+    let mut tx = pool.begin().await?;
+    let mut tables: Vec<String> = query_scalar(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tables.sort();
+    let mut out = Vec::with_capacity(tables.len());
+    for table in tables {
+        let columns: Vec<String> =
+            query_scalar("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                .bind(&table)
+                .fetch_all(&mut *tx)
+                .await?;
+        let row = columns
+            .iter()
+            .map(|c| quoted_identifier(c).map(|q| format!("quote({q})")))
+            .collect::<StoreResult<Vec<_>>>()?
+            .join(" || ',' || ");
+        // Names come from the database's own catalogue and are checked to be plain identifiers.
+        let sql = format!(
+            "SELECT {row} AS r FROM {} ORDER BY r",
+            quoted_identifier(&table)?
+        );
+        let mut hasher = RowHasher::new();
+        let mut rows = query_scalar::<String>(sqlx::AssertSqlSafe(sql)).fetch(&mut *tx);
+        while let Some(r) = rows.try_next().await? {
+            hasher.row(&r);
+        }
+        drop(rows);
+        out.push(hasher.finish(table));
+    }
+    tx.rollback().await?;
+    Ok(out)
+}
+
 async fn finish_bulk(pool: &DbPool) -> StoreResult<()> {
     sqlx::query("ANALYZE").execute(pool).await?;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")

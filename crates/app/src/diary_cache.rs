@@ -49,13 +49,20 @@ impl DiaryCache {
     /// The week if fresh, or while another request rebuilds it; `None` tells the caller to build it.
     pub fn get(&self, student: StudentId, from: NaiveDate, to: NaiveDate) -> Option<DiaryWeek> {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.get_mut(&(student, from, to))?;
-        let age = entry.built.elapsed();
-        if age < TTL || (age < 2 * TTL && entry.refreshing) {
-            return Some(entry.week.clone());
-        }
-        entry.refreshing = age < 2 * TTL;
-        None
+        let week = match entries.get_mut(&(student, from, to)) {
+            None => None,
+            Some(entry) => {
+                let age = entry.built.elapsed();
+                if age < TTL || (age < 2 * TTL && entry.refreshing) {
+                    Some(entry.week.clone())
+                } else {
+                    entry.refreshing = age < 2 * TTL;
+                    None
+                }
+            }
+        };
+        crate::operations::count_cache_lookup("diary_week", week.is_some());
+        week
     }
 
     /// Read before assembling a week and handed to [`DiaryCache::put`]: a week read from the

@@ -23,6 +23,7 @@ pub mod identity;
 pub mod import;
 pub mod journal;
 pub mod mail;
+pub mod operations;
 mod outbox;
 pub mod passkeys;
 pub mod password;
@@ -51,7 +52,7 @@ pub use sgo_core::files::{PendingUploadRules, UploadLimits};
 pub use sgo_core::message::Message;
 pub use sgo_core::protection::{LockoutRules, RecoveryRules};
 pub use sgo_core::{Actor, OrganizationKind, Role, ids};
-pub use sgo_store::{Engine, PostgresOptions, Store, StoreError};
+pub use sgo_store::{Engine, PostgresOptions, Store, StoreError, is_key as is_file_key};
 pub use view::Named;
 
 /// Opens the configured store (used by the CLI, which may not reach `sgo-store` itself).
@@ -66,6 +67,25 @@ pub async fn connect_store(
 /// Whether a database URL names a PostgreSQL server.
 pub fn is_postgres_url(url: &str) -> bool {
     sgo_store::is_postgres(url)
+}
+
+/// Opens an existing store as it is, without migrating or creating it: for the operator's tools
+/// (`sgo fingerprint`, `sgo backup`) that read an installation servers may be using.
+pub async fn connect_existing_store(
+    database_url: Option<&str>,
+    sqlite_path: &std::path::Path,
+    postgres: &PostgresOptions,
+) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    sgo_store::connect_existing(database_url, sqlite_path, postgres).await
+}
+
+/// Copies the SQLite database at `live` into the new file `out` as of one moment, while servers
+/// go on reading and writing it.
+pub async fn sqlite_snapshot(
+    live: &std::path::Path,
+    out: &std::path::Path,
+) -> Result<(), StoreError> {
+    sgo_store::sqlite_snapshot(live, out).await
 }
 
 /// Where a request came from, for the audit log and sessions.

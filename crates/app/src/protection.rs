@@ -36,6 +36,7 @@ impl App {
         let now = self.clock.now();
         let address = self.store.throttle(&guard.address).await?;
         if let Some(wait) = rules::remaining(address.and_then(|t| t.locked_until), now) {
+            crate::operations::count_sign_in(crate::operations::SignInOutcome::Locked);
             self.audit_refused_sign_in(
                 None,
                 guard.target.clone(),
@@ -47,6 +48,7 @@ impl App {
         }
         let login = self.store.throttle(&guard.login).await?;
         if let Some(wait) = rules::remaining(login.and_then(|t| t.locked_until), now) {
+            crate::operations::count_sign_in(crate::operations::SignInOutcome::Locked);
             self.audit_refused_sign_in(
                 None,
                 guard.target.clone(),

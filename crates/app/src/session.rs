@@ -250,6 +250,7 @@ impl App {
                 Ok(signed)
             }
             None => {
+                crate::operations::count_sign_in(crate::operations::SignInOutcome::Failed);
                 self.audit_refused_sign_in(None, target, origin, how).await;
                 Err(AppError::InvalidCredentials)
             }
@@ -275,6 +276,7 @@ impl App {
             .await
         {
             if matches!(e, AppError::TooManyRequests { .. }) {
+                crate::operations::count_sign_in(crate::operations::SignInOutcome::Limited);
                 let details = format!("{}: слишком частые входы", channel.code());
                 self.audit_refused_sign_in(
                     Some(AccountId::new(account_id)),
@@ -286,14 +288,17 @@ impl App {
             }
             return Err(e);
         }
-        self.start_session(
-            account_id,
-            account.organization_id,
-            channel,
-            cookie_hash,
-            origin,
-        )
-        .await
+        let signed = self
+            .start_session(
+                account_id,
+                account.organization_id,
+                channel,
+                cookie_hash,
+                origin,
+            )
+            .await?;
+        crate::operations::count_sign_in(crate::operations::SignInOutcome::Ok);
+        Ok(signed)
     }
 
     /// Writes a new session row for an account already let in, and keeps the live-session cap.

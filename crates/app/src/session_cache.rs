@@ -44,10 +44,12 @@ impl SessionCache {
     /// A fresh entry for the token hash, if one was checked less than [`TTL`] ago.
     pub fn get(&self, token_hash: &[u8]) -> Option<Entry> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
+        let found = entries
             .get(token_hash)
             .filter(|e| e.checked.elapsed() < TTL)
-            .cloned()
+            .cloned();
+        crate::operations::count_cache_lookup("session", found.is_some());
+        found
     }
 
     /// Read before a session is looked up and handed to [`SessionCache::put`]: roles read before

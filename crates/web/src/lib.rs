@@ -10,7 +10,10 @@ mod download;
 mod extract;
 mod form;
 mod hardening;
+mod health;
+mod lifecycle;
 mod rejections;
+mod request_metrics;
 mod routes;
 mod same_origin;
 mod ui;
@@ -25,6 +28,8 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use sgo_app::App;
 use tower_http::trace::TraceLayer;
+
+pub use lifecycle::Lifecycle;
 
 /// The form token (CSRF) that pages of the web session `session_token` carry and its forms
 /// must repeat; tests use it to post forms as a signed-in browser would.
@@ -47,6 +52,8 @@ pub struct WebOptions {
     pub secure_cookies: bool,
     /// The directory of regional portals shown on `/regions` («Сетевой город в регионах»).
     pub regional_portals: Vec<RegionalPortal>,
+    /// Serving or stopping, and how many requests are in progress (shared with `sgo serve`).
+    pub lifecycle: Lifecycle,
 }
 
 impl Default for WebOptions {
@@ -55,6 +62,7 @@ impl Default for WebOptions {
             portal_name: "Сетевой город. Образование".into(),
             secure_cookies: false,
             regional_portals: Vec::new(),
+            lifecycle: Lifecycle::default(),
         }
     }
 }
@@ -108,7 +116,8 @@ pub(crate) struct AppState {
 /// Every route of the portal, with its paths.
 fn all_routes() -> routes::Routes {
     routes::Routes::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .merge(ui::routes())
         .nest("/webapi", webapi::routes())
 }
@@ -117,6 +126,17 @@ fn all_routes() -> routes::Routes {
 /// role × route matrix test checks that it covers every one of them.
 pub fn route_paths() -> Vec<String> {
     all_routes().into_parts().1
+}
+
+/// The span of a request in the logs: its method and route template, not its path or query,
+/// which may carry secrets (a password recovery link's token).
+fn request_span(request: &axum::extract::Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str())
+        .unwrap_or("unmatched");
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// The whole HTTP surface.
@@ -133,6 +153,12 @@ pub fn router(app: App, options: WebOptions) -> Router {
             state.options.clone(),
             hardening::add_headers,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // Outermost, so that it sees the status the client gets; inside the router, so that the
+        // matched route is known.
+        .layer(from_fn_with_state(
+            state.options.lifecycle.clone(),
+            request_metrics::track,
+        ))
         .with_state(state)
 }

@@ -242,9 +242,11 @@ pub fn fill(path: &str, ids: &Ids) -> String {
 pub fn expected(method: &Method, path: &str) -> Option<Want> {
     let post = *method == Method::POST;
     let w = match path {
-        // Open doors: signing in, recovery, the region directory, static files. ESIA is not
-        // configured in the matrix's region, so its doors answer 404 to everyone.
+        // Open doors: the load balancer's probes, signing in, recovery, the region directory,
+        // static files. ESIA is not configured in the matrix's region, so its doors answer 404
+        // to everyone.
         "/healthz"
+        | "/readyz"
         | "/login"
         | "/login/options"
         | "/logout"

@@ -26,7 +26,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 29] = [
+const CONFIG_KEYS: [&str; 32] = [
     "data_dir",
     "listen",
     "database_url",
@@ -56,6 +56,9 @@ const CONFIG_KEYS: [&str; 29] = [
     "sign_ins_per_minute",
     "mail_per_minute",
     "uploads_per_minute",
+    "metrics_listen",
+    "log_format",
+    "shutdown_drain_seconds",
 ];
 
 /// The largest upload limit accepted, in KB: the HTTP layer refuses bodies above ~52 MB.
@@ -91,6 +94,13 @@ pub struct Config {
     pub server_key: Option<String>,
     /// Log filter, e.g. `info` or `sgo_web=debug`.
     pub log: String,
+    /// How log lines are written: readable text, or one JSON object per line for collectors.
+    pub log_format: LogFormat,
+    /// The address of the Prometheus `/metrics` listener; none: no metrics. Never the public
+    /// listener: metrics name routes and queue sizes that are nobody else's business.
+    pub metrics_listen: Option<String>,
+    /// On SIGTERM or Ctrl-C, how long requests in progress may take to finish, seconds.
+    pub shutdown_drain_seconds: u64,
     /// The directory of regional portals on `/regions`: `[[regional_portals]]` tables with
     /// `region`, `name` and `url` (file only; no environment variable).
     #[serde(default)]
@@ -136,6 +146,16 @@ pub struct Config {
     pub uploads_per_minute: u32,
     /// Sign-in through ESIA or another OpenID Connect provider (`[esia]` table, file only).
     pub esia: Option<EsiaConfig>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Readable text, one event per line.
+    Text,
+    /// One JSON object per line (`timestamp`, `level`, `message` and the event's fields).
+    Json,
 }
 
 /// The `[esia]` table: the identity provider and how to talk to it.
@@ -243,6 +263,9 @@ impl Default for Config {
             secure_cookies: false,
             server_key: None,
             log: "info,tower_http=warn,sqlx=error".into(),
+            log_format: LogFormat::Text,
+            metrics_listen: None,
+            shutdown_drain_seconds: 30,
             regional_portals: Vec::new(),
             public_url: String::new(),
             mail_file_limit_kb: 10 * 1024,
@@ -361,6 +384,16 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
             || (config.direct_database_url.is_none() && config.database_pooler == "none"),
         "direct_database_url и database_pooler относятся к PostgreSQL: укажите database_url"
     );
+    anyhow::ensure!(
+        (1..=3600).contains(&config.shutdown_drain_seconds),
+        "shutdown_drain_seconds должно быть от 1 до 3600"
+    );
+    if let Some(metrics) = &config.metrics_listen {
+        anyhow::ensure!(
+            metrics.trim() != config.listen.trim(),
+            "metrics_listen должен отличаться от listen: метрики не отдаются на общем адресе"
+        );
+    }
     for portal in &config.regional_portals {
         portal
             .validate()
@@ -373,10 +406,23 @@ pub fn load(o: &Overrides) -> anyhow::Result<Config> {
 pub fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    let _ = match config.log_format {
+        // Colours only for a person at a terminal, not in a journal or a file.
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .try_init(),
+        // The event's fields at the top level, no span list: one flat object a collector can
+        // index without knowing this program.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 /// Opens the store (migrating it) and builds the application context.
@@ -391,14 +437,10 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         Some(k) => ServerKey::from_base64(k)?,
         None => ServerKey::load_or_create(&config.data_dir.join("server.key"))?,
     };
-    let postgres = sgo_app::PostgresOptions {
-        transaction_pooler: config.database_pooler == "transaction",
-        direct_url: config.direct_database_url.clone(),
-    };
     let store = sgo_app::connect_store(
         config.database_url.as_deref(),
         &config.data_dir.join("sgo.db"),
-        &postgres,
+        &postgres_options(config),
     )
     .await
     .context("не удалось открыть базу данных")?;
@@ -406,7 +448,54 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
         (1..=16).contains(&config.report_workers),
         "report_workers: укажите от 1 до 16 одновременно строящихся отчётов"
     );
-    let settings = Settings {
+    let app = App::new(store, key, settings(config), Clock::System);
+    Ok(match &config.esia {
+        Some(esia) => {
+            let provider = esia.provider(config.public_url.trim_end_matches('/'))?;
+            let provider = sgo_app::identity::IdentityProvider::new(provider)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            app.with_identity_provider(provider)
+        }
+        None => app,
+    })
+}
+
+/// Opens an installation as it is, for the operator's tools that read it (`sgo fingerprint`,
+/// `sgo backup`): nothing is migrated or created, so servers of another version may go on using
+/// it. `sqlite_path` overrides the database file (a snapshot beside the live one).
+pub async fn open_existing(
+    config: &Config,
+    sqlite_path: Option<&std::path::Path>,
+) -> anyhow::Result<App> {
+    let default_path = config.data_dir.join("sgo.db");
+    let sqlite_path = sqlite_path.unwrap_or(&default_path);
+    let store = sgo_app::connect_existing_store(
+        config.database_url.as_deref(),
+        sqlite_path,
+        &postgres_options(config),
+    )
+    .await
+    .with_context(|| match &config.database_url {
+        Some(_) => "не удалось подключиться к базе данных".to_owned(),
+        None => format!("не удалось открыть базу данных {}", sqlite_path.display()),
+    })?;
+    // These tools neither seal nor open anything with the server key; a throwaway one keeps
+    // them from creating a key file in the data directory.
+    let key = ServerKey::generate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(App::new(store, key, settings(config), Clock::System))
+}
+
+/// How PostgreSQL is reached: directly, or through a transaction pooler.
+fn postgres_options(config: &Config) -> sgo_app::PostgresOptions {
+    sgo_app::PostgresOptions {
+        transaction_pooler: config.database_pooler == "transaction",
+        direct_url: config.direct_database_url.clone(),
+    }
+}
+
+/// The settings use cases obey, from the configuration.
+fn settings(config: &Config) -> Settings {
+    Settings {
         report_workers: config.report_workers,
         job_lease: Duration::from_secs(config.job_lease_seconds),
         session_idle: Duration::from_secs(config.session_idle_minutes * 60),
@@ -427,17 +516,7 @@ pub async fn open_app(config: &Config) -> anyhow::Result<App> {
             uploads_per_minute: config.uploads_per_minute,
             max_sessions_per_account: config.max_sessions_per_account,
         },
-    };
-    let app = App::new(store, key, settings, Clock::System);
-    Ok(match &config.esia {
-        Some(esia) => {
-            let provider = esia.provider(config.public_url.trim_end_matches('/'))?;
-            let provider = sgo_app::identity::IdentityProvider::new(provider)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            app.with_identity_provider(provider)
-        }
-        None => app,
-    })
+    }
 }
 
 /// The lockout rules from the configuration.
@@ -538,6 +617,32 @@ url = "http://sgo.ozernaya.example"
             format!("{err:#}").contains("pending_upload_hours"),
             "{err:#}"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn operations_settings_are_read_and_checked() -> anyhow::Result<()> {
+        let defaults = load_text("ops-default", "")?;
+        assert_eq!(defaults.log_format, LogFormat::Text);
+        assert_eq!(defaults.metrics_listen, None);
+        assert_eq!(defaults.shutdown_drain_seconds, 30);
+        let config = load_text(
+            "ops",
+            "log_format = \"json\"\nmetrics_listen = \"127.0.0.1:9100\"\nshutdown_drain_seconds = 5\n",
+        )?;
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.metrics_listen.as_deref(), Some("127.0.0.1:9100"));
+        assert_eq!(config.shutdown_drain_seconds, 5);
+        // Metrics never share the public listener.
+        let err = load_text("ops-same", "metrics_listen = \"127.0.0.1:8080\"\n")
+            .expect_err("same address");
+        assert!(format!("{err:#}").contains("metrics_listen"), "{err:#}");
+        let err = load_text("ops-drain", "shutdown_drain_seconds = 0\n").expect_err("no drain");
+        assert!(
+            format!("{err:#}").contains("shutdown_drain_seconds"),
+            "{err:#}"
+        );
+        assert!(load_text("ops-format", "log_format = \"xml\"\n").is_err());
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod exporter;
 mod report;
 mod serve;
 

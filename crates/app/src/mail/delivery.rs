@@ -16,15 +16,24 @@ use crate::{App, AppResult, SmtpSettings, SmtpTls};
 /// Rows taken per pass.
 const BATCH: i64 = 50;
 
-/// The running e-mail worker; dropping it does not stop it, [`DeliveryWorker::stop`] does.
+/// The running e-mail worker; dropping it does not stop it, [`DeliveryWorker::stop`] or
+/// [`DeliveryWorker::finish`] does.
 pub struct DeliveryWorker {
     handle: tokio::task::JoinHandle<()>,
+    finish: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl DeliveryWorker {
-    /// Stops the worker.
+    /// Stops the worker at once, even in the middle of a pass.
     pub fn stop(self) {
         self.handle.abort();
+    }
+
+    /// Stops the worker after the pass in progress, if any: a message being handed to the SMTP
+    /// server is not cut off (it would be sent again once its claim expires).
+    pub async fn finish(self) {
+        self.finish.notify_one();
+        let _ = self.handle.await;
     }
 }
 
@@ -63,17 +72,23 @@ impl App {
     /// Starts the e-mail worker: a pass over due deliveries every `every`.
     pub fn start_delivery_worker(&self, every: Duration) -> DeliveryWorker {
         let app = self.clone();
+        let finish = std::sync::Arc::new(tokio::sync::Notify::new());
+        let asked_to_finish = finish.clone();
         let handle = tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    biased;
+                    _ = asked_to_finish.notified() => return,
+                    _ = tick.tick() => {}
+                }
                 if let Err(e) = app.deliver_due_email().await {
                     tracing::warn!(error = %e, "mail delivery pass failed");
                 }
             }
         });
-        DeliveryWorker { handle }
+        DeliveryWorker { handle, finish }
     }
 
     /// One pass of the e-mail worker: sends every due delivery; returns how many were sent.

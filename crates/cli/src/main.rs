@@ -1,9 +1,12 @@
 //! `sgo`: the server and its administrative tasks.
 
+mod backup;
 mod config;
 mod demo;
 mod exporter;
+mod fingerprint;
 mod report;
+mod restore;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -67,6 +70,26 @@ enum Command {
         #[command(flatten)]
         common: Overrides,
     },
+    /// Copy a running SQLite installation (database and files) into one archive.
+    Backup {
+        #[command(flatten)]
+        common: Overrides,
+        /// The archive to write (must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore an archive of `sgo backup` into an empty data directory.
+    Restore {
+        /// The archive.
+        archive: std::path::PathBuf,
+        #[command(flatten)]
+        common: Overrides,
+    },
+    /// Print row counts and checksums of every table and stored file, to compare installations.
+    Fingerprint {
+        #[command(flatten)]
+        common: Overrides,
+    },
 }
 
 #[tokio::main]
@@ -99,6 +122,9 @@ async fn main() -> std::process::ExitCode {
             };
             report::run(common, args).await
         }
+        Command::Backup { common, out } => backup::run(common, out).await,
+        Command::Restore { archive, common } => restore::run(common, archive).await,
+        Command::Fingerprint { common } => fingerprint::run(common).await,
         Command::Migrate { common } => {
             async {
                 let config = config::load(&common)?;

@@ -129,8 +129,9 @@ impl WorldBuilder {
     }
 }
 
-/// A store holding the demo region, copied from its template, and its accounts.
-async fn demo_store(engine: Engine, demo: Demo) -> (TestStore, Vec<DemoAccount>) {
+/// A store holding the demo region, copied from its template, and its accounts (the tests of
+/// the `sgo` binary serve it with a real server process).
+pub async fn demo_store(engine: Engine, demo: Demo) -> (TestStore, Vec<DemoAccount>) {
     let options = DemoOptions {
         schools: demo.schools,
         students_per_class: demo.students_per_class,

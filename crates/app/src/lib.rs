@@ -52,16 +52,39 @@ pub use sgo_core::files::{PendingUploadRules, UploadLimits};
 pub use sgo_core::message::Message;
 pub use sgo_core::protection::{LockoutRules, RecoveryRules};
 pub use sgo_core::{Actor, OrganizationKind, Role, ids};
-pub use sgo_store::{Engine, PostgresOptions, Store, StoreError, is_key as is_file_key};
+pub use sgo_store::{Engine, Store, StoreError};
 pub use view::Named;
+
+/// How a PostgreSQL server is reached, as the configuration says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatabaseAccess {
+    /// The database URL goes through a pooler in transaction mode (PgBouncer).
+    pub transaction_pooler: bool,
+    /// A plain connection for migrations and `LISTEN`; the database URL when absent.
+    pub direct_url: Option<String>,
+}
+
+impl DatabaseAccess {
+    fn store_options(&self) -> sgo_store::PostgresOptions {
+        sgo_store::PostgresOptions {
+            transaction_pooler: self.transaction_pooler,
+            direct_url: self.direct_url.clone(),
+        }
+    }
+}
 
 /// Opens the configured store (used by the CLI, which may not reach `sgo-store` itself).
 pub async fn connect_store(
     database_url: Option<&str>,
     sqlite_path: &std::path::Path,
-    postgres: &PostgresOptions,
+    postgres: &DatabaseAccess,
 ) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    sgo_store::connect_with(database_url, sqlite_path, postgres).await
+    sgo_store::connect_with(database_url, sqlite_path, &postgres.store_options()).await
+}
+
+/// Whether a text is a file-store key (what a backup archive may name).
+pub fn is_file_key(key: &str) -> bool {
+    sgo_store::is_key(key)
 }
 
 /// Whether a database URL names a PostgreSQL server.
@@ -74,9 +97,9 @@ pub fn is_postgres_url(url: &str) -> bool {
 pub async fn connect_existing_store(
     database_url: Option<&str>,
     sqlite_path: &std::path::Path,
-    postgres: &PostgresOptions,
+    postgres: &DatabaseAccess,
 ) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    sgo_store::connect_existing(database_url, sqlite_path, postgres).await
+    sgo_store::connect_existing(database_url, sqlite_path, &postgres.store_options()).await
 }
 
 /// Copies the SQLite database at `live` into the new file `out` as of one moment, while servers

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-pub use sgo_store::{Backlog, PoolUse, SchemaState, TableFingerprint};
+pub use sgo_core::operations::{Backlog, PoolUse, SchemaState, TableFingerprint};
 use sgo_store::{StoreError, StoreResult};
 use sha2::{Digest, Sha256};
 

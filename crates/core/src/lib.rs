@@ -13,6 +13,7 @@ pub mod login;
 pub mod mail;
 pub mod marks;
 pub mod message;
+pub mod operations;
 pub mod organization;
 pub mod password_strength;
 pub mod person;

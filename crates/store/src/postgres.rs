@@ -1,5 +1,7 @@
 //! The PostgreSQL engine, for regions that outgrow one machine.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -32,6 +34,11 @@ pub async fn open(url: &str) -> StoreResult<Backend> {
         .await?;
     crate::connect::migrate(&MIGRATOR, &pool).await?;
     Ok(Backend { pool })
+}
+
+/// File contents live in the database: nodes share nothing else.
+fn engine_file_store(pool: &sqlx::PgPool, _files_dir: &Path) -> Arc<dyn crate::FileStore> {
+    Arc::new(crate::PostgresFileStore::new(pool.clone()))
 }
 
 async fn finish_bulk(pool: &sqlx::PgPool) -> StoreResult<()> {

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -38,6 +39,11 @@ pub async fn open(path: &Path) -> StoreResult<Backend> {
         .await?;
     crate::connect::migrate(&MIGRATOR, &pool).await?;
     Ok(Backend { pool })
+}
+
+/// One node, one machine: file contents live in the data directory beside the database.
+fn engine_file_store(_pool: &sqlx::SqlitePool, files_dir: &Path) -> Arc<dyn crate::FileStore> {
+    Arc::new(crate::LocalFileStore::new(files_dir))
 }
 
 async fn finish_bulk(pool: &sqlx::SqlitePool) -> StoreResult<()> {

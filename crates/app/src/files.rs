@@ -3,6 +3,7 @@
 //! arrives spooled ([`Spool`]) and is streamed into the file store, a download is streamed out
 //! of it ([`FileBody`]).
 
+mod migrate;
 mod spool;
 
 use sgo_auth::token::{new_file_key, new_guid};
@@ -12,6 +13,7 @@ use sgo_store::{FileRecord, NewFile, StoreError};
 
 use crate::{App, AppError, AppResult, Origin};
 
+pub use migrate::{FileMigration, migrate_local_files};
 pub use sgo_store::{ByteStream, FileBody, FileStore, LocalFileStore};
 pub use spool::Spool;
 
@@ -326,7 +328,8 @@ impl App {
             tracing::error!(
                 file = id.get(),
                 engine = ?self.store.engine(),
-                "file record without bytes in the file store"
+                "file record without bytes in the file store (files uploaded before PostgreSQL \
+                 kept them are moved there by `sgo files migrate`)"
             );
             missing()
         })?;

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod files;
 mod report;
 mod serve;
 
@@ -66,6 +67,11 @@ enum Command {
         #[command(flatten)]
         common: Overrides,
     },
+    /// Manage stored file contents (attachments).
+    Files {
+        #[command(subcommand)]
+        command: files::FilesCommand,
+    },
 }
 
 #[tokio::main]
@@ -108,6 +114,7 @@ async fn main() -> std::process::ExitCode {
             }
             .await
         }
+        Command::Files { command } => files::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

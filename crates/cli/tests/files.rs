@@ -1,12 +1,17 @@
-//! File contents on PostgreSQL through the real `sgo` binary: a 50 MB attachment goes up to
-//! and down from `sgo serve` without the server ever holding it in memory.
+//! File contents on PostgreSQL through the real `sgo` binary: `sgo files migrate` moves a data
+//! directory's files into the database, and a 50 MB attachment goes up to and down from
+//! `sgo serve` without the server ever holding it in memory.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use sgo_app::files::{FileStore, LocalFileStore};
 use sgo_app::{Engine, Role};
+use sgo_core::files::FileOwner;
+use sgo_store::NewFile;
 use sgo_testkit::{World, demo_server_key, multipart, tempdir};
 use sha2::{Digest, Sha256};
 
@@ -22,6 +27,141 @@ fn contents(len: usize, seed: u64) -> Vec<u8> {
     }
     out.truncate(len);
     out
+}
+
+/// `sgo` with `args`, run in `dir` (so that no `sgo.toml` of the checkout is read); answers
+/// whether it succeeded and what it printed.
+async fn sgo(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_sgo"))
+        .args(args)
+        .current_dir(dir)
+        .env("SGO_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Records a pending file of the first school's administrator for the bytes under `key`.
+async fn record(w: &World, key: &str, n: usize, size: usize) {
+    let admin = w.admin();
+    let file = NewFile {
+        organization_id: admin.organization_id,
+        storage_key: key.to_owned(),
+        guid: format!("migrated-{n}"),
+        name: format!("Файл {n}.pdf"),
+        content_type: "application/pdf".into(),
+        size: size as i64,
+        description: String::new(),
+        owner: FileOwner::Pending,
+        uploaded_by: w.id_of(&admin).await,
+        uploaded_at: chrono::Utc::now(),
+    };
+    w.store().insert_file(&file).await.unwrap();
+}
+
+async fn read(files: &dyn FileStore, key: &str) -> Option<Vec<u8>> {
+    Some(files.read(key).await.unwrap()?.into_vec().await.unwrap())
+}
+
+#[tokio::test]
+async fn files_migrate_moves_a_data_directory_into_postgres() {
+    let w = World::build(Engine::Postgres).start().await;
+    let url = w.db.database_url.clone().unwrap();
+    let data = tempdir::Dir::new();
+    let local = LocalFileStore::new(data.path.join("files"));
+    let chunk = sgo_store::FILE_CHUNK_BYTES;
+    let sizes = [0, 1000, chunk, 2 * chunk + 1];
+    let mut kept = Vec::new();
+    for (n, size) in sizes.into_iter().enumerate() {
+        let key = format!("{:032x}", 0xa0 + n);
+        let bytes = contents(size, n as u64);
+        local
+            .write(&key, sgo_store::stream_of(bytes.clone()), u64::MAX)
+            .await
+            .unwrap();
+        record(&w, &key, n, size).await;
+        kept.push((key, bytes));
+    }
+    // A file nobody names any more (its record went, removing its bytes failed): not moved.
+    let orphan = format!("{:032x}", 0xff);
+    local
+        .write(&orphan, sgo_store::stream_of(b"orphan".to_vec()), 10)
+        .await
+        .unwrap();
+    // An earlier run that was interrupted had moved the first file already.
+    let db = w.app.file_store();
+    let (first_key, first_bytes) = &kept[0];
+    db.write(
+        first_key,
+        sgo_store::stream_of(first_bytes.clone()),
+        u64::MAX,
+    )
+    .await
+    .unwrap();
+
+    let data_dir = data.path.to_str().unwrap();
+    let (ok, out) = sgo(
+        &data.path,
+        &[
+            "files",
+            "migrate",
+            "--data-dir",
+            data_dir,
+            "--database-url",
+            &url,
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert!(out.contains("Файлов в "), "{out}");
+    assert!(out.contains(": 5. Перенесено в базу: 3"), "{out}");
+    assert!(out.contains("уже были в базе: 1"), "{out}");
+    assert!(
+        out.contains("пропущены: 1, удалено из каталога: 0."),
+        "{out}"
+    );
+    for (key, bytes) in &kept {
+        assert_eq!(read(db, key).await.as_ref(), Some(bytes), "{key}");
+        // The source stays unless asked otherwise.
+        assert_eq!(read(&local, key).await.as_ref(), Some(bytes), "{key}");
+    }
+    assert!(read(db, &orphan).await.is_none());
+
+    // Run again with --delete-source: nothing left to copy, the moved files leave the directory.
+    let (ok, out) = sgo(
+        &data.path,
+        &[
+            "files",
+            "migrate",
+            "--data-dir",
+            data_dir,
+            "--database-url",
+            &url,
+            "--delete-source",
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Перенесено в базу: 0 (0.0 МБ), уже были в базе: 4"),
+        "{out}"
+    );
+    assert!(out.contains("удалено из каталога: 4."), "{out}");
+    assert_eq!(local.keys().await.unwrap(), vec![orphan.clone()]);
+    for (key, bytes) in &kept {
+        assert_eq!(read(db, key).await.as_ref(), Some(bytes), "{key}");
+    }
+
+    // Without PostgreSQL there is nowhere to move them.
+    let (ok, out) = sgo(&data.path, &["files", "migrate", "--data-dir", data_dir]).await;
+    assert!(!ok, "{out}");
+    assert!(out.contains("PostgreSQL"), "{out}");
 }
 
 /// The highest resident memory of a process so far (`VmHWM`), in KiB.

@@ -23,7 +23,7 @@ const TITLE_MAX: usize = 200;
 const BODY_MAX: usize = 100_000;
 
 /// What the announcement form sends.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct AnnouncementInput {
     /// Title.
     pub title: String,

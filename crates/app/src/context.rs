@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use sgo_auth::ServerKey;
 use sgo_auth::password::PasswordCost;
 use sgo_core::files::{PendingUploadRules, UploadLimits};
-use sgo_store::{FileStore, LocalFileStore, Store};
+use sgo_store::{FileStore, Store};
 
 use crate::diary_cache::DiaryCache;
 use crate::session_cache::SessionCache;
@@ -22,7 +22,8 @@ pub struct Settings {
     pub legacy_login: bool,
     /// Argon2id cost for new password hashes.
     pub password_cost: PasswordCost,
-    /// Where attached files are kept (the local file store's root).
+    /// Where attached files are kept on SQLite (the local file store's root); on PostgreSQL
+    /// they are in the database and this directory is not used.
     pub files_dir: PathBuf,
     /// What may be uploaded.
     pub uploads: UploadSettings,
@@ -200,7 +201,7 @@ pub struct App {
 impl App {
     /// Builds the context.
     pub fn new(store: Arc<dyn Store>, key: ServerKey, settings: Settings, clock: Clock) -> App {
-        let files: Arc<dyn FileStore> = Arc::new(LocalFileStore::new(settings.files_dir.clone()));
+        let files = store.file_store(&settings.files_dir);
         let reports = Arc::new(crate::reports::ReportQueue::new(
             settings.report_workers,
             settings.job_lease,
@@ -248,5 +249,10 @@ impl App {
     /// (the demo generator).
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// Where file contents are kept, as the engine chose (tests look inside).
+    pub fn file_store(&self) -> &dyn FileStore {
+        self.files.as_ref()
     }
 }

@@ -1,12 +1,21 @@
 //! Attached files: uploading within the limits, attaching to what they belong to, and
-//! downloading only for those who may read that thing.
+//! downloading only for those who may read that thing. Contents stream both ways: an upload
+//! arrives spooled ([`Spool`]) and is streamed into the file store, a download is streamed out
+//! of it ([`FileBody`]).
+
+mod migrate;
+mod spool;
 
 use sgo_auth::token::{new_file_key, new_guid};
 use sgo_core::files::{FileOwner, UploadLimits, content_type, safe_file_name};
 use sgo_core::{Actor, FileId};
-use sgo_store::{FileRecord, NewFile};
+use sgo_store::{FileRecord, NewFile, StoreError};
 
 use crate::{App, AppError, AppResult, Origin};
+
+pub use migrate::{FileMigration, migrate_local_files};
+pub use sgo_store::{ByteStream, FileBody, FileStore, LocalFileStore};
+pub use spool::Spool;
 
 /// What an upload is for; the limits differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,14 +27,25 @@ pub enum UploadPurpose {
 }
 
 /// A file as it arrived.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Upload {
     /// The name the person's computer gave it (sanitised here).
     pub name: String,
     /// The bytes.
-    pub bytes: Vec<u8>,
+    pub content: Spool,
     /// An optional description.
     pub description: String,
+}
+
+impl Upload {
+    /// A file whose bytes are already in memory, without a description.
+    pub fn from_bytes(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Upload {
+        Upload {
+            name: name.into(),
+            content: Spool::from_bytes(bytes),
+            description: String::new(),
+        }
+    }
 }
 
 /// A file to show in a list: its id, name and size.
@@ -104,10 +124,9 @@ impl App {
         self.check_rate(actor, crate::rate::RateAction::Upload)
             .await?;
         let name = safe_file_name(&upload.name);
-        let size = upload.bytes.len() as u64;
-        self.upload_limits(purpose)
-            .check(&name, size)
-            .map_err(AppError::BadRequest)?;
+        let size = upload.content.len();
+        let limits = self.upload_limits(purpose);
+        limits.check(&name, size).map_err(AppError::BadRequest)?;
         // Checked before the bytes are written, and again by the insert itself (a race).
         let rules = self.settings.uploads.pending;
         let since = self.pending_since();
@@ -119,15 +138,27 @@ impl App {
             .check_quota(u64::try_from(pending).unwrap_or(0), size)
             .map_err(AppError::TooLarge)?;
         let key = new_file_key();
-        self.files.put(&key, &upload.bytes).await?;
         let description: String = upload.description.trim().chars().take(500).collect();
+        let body = upload
+            .content
+            .into_stream()
+            .await
+            .map_err(|e| StoreError::Files(format!("reading the spooled upload: {e}")))?;
+        // The store counts the bytes again as they pass: the limit holds whatever the spool said.
+        let written = match self.files.write(&key, body, limits.max_bytes).await {
+            Ok(n) => n,
+            Err(StoreError::TooLarge { .. }) => {
+                return Err(AppError::BadRequest(limits.too_large()));
+            }
+            Err(e) => return Err(e.into()),
+        };
         let record = NewFile {
             organization_id: actor.organization_id.get(),
             storage_key: key,
             guid: new_guid(),
             content_type: content_type(&name).to_owned(),
             name,
-            size: upload.bytes.len() as i64,
+            size: i64::try_from(written).unwrap_or(i64::MAX),
             description,
             owner: FileOwner::Pending,
             uploaded_by: actor.account_id.get(),
@@ -139,7 +170,7 @@ impl App {
             Ok(None) => AppError::TooLarge(rules.over_quota()),
             Err(e) => e.into(),
         };
-        // The bytes would otherwise stay on disk with nothing pointing at them.
+        // The bytes would otherwise stay stored with nothing pointing at them.
         let _ = self.files.delete(&record.storage_key).await;
         Err(refused)
     }
@@ -262,14 +293,15 @@ impl App {
         Ok(self.store.files_of(owner_kind, owner_ids).await?)
     }
 
-    /// A file and its bytes, when the actor may read what it belongs to. Refusals are audited;
-    /// a file the actor may not see is "not found" to them, so ids cannot be probed.
+    /// A file and its contents as a stream, when the actor may read what it belongs to.
+    /// Refusals are audited; a file the actor may not see is "not found" to them, so ids
+    /// cannot be probed.
     pub async fn download_file(
         &self,
         actor: &Actor,
         id: FileId,
         origin: &Origin,
-    ) -> AppResult<(StoredFile, Vec<u8>)> {
+    ) -> AppResult<(StoredFile, FileBody)> {
         let missing = || AppError::NotFound(msg!("file-not-found"));
         let file = self.store.file(id.get()).await?.ok_or_else(missing)?;
         let allowed = match file.owner() {
@@ -292,13 +324,15 @@ impl App {
             .await;
             return Err(missing());
         }
-        let bytes = self.files.get(&file.storage_key).await?.ok_or_else(|| {
+        let body = self.files.read(&file.storage_key).await?.ok_or_else(|| {
             tracing::error!(
                 file = id.get(),
-                "file record without bytes in the file store"
+                engine = ?self.store.engine(),
+                "file record without bytes in the file store (files uploaded before PostgreSQL \
+                 kept them are moved there by `sgo files migrate`)"
             );
             missing()
         })?;
-        Ok((file.into(), bytes))
+        Ok((file.into(), body))
     }
 }

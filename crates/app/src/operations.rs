@@ -158,7 +158,10 @@ impl App {
         if !sgo_store::is_key(key) {
             return Err(StoreError::Conflict(format!("not a file key: {key:?}")));
         }
-        self.files.get(key).await
+        match self.files.read(key).await? {
+            Some(body) => Ok(Some(body.into_vec().await?)),
+            None => Ok(None),
+        }
     }
 
     /// Stores a file's bytes under its key through this installation's file store (restoring
@@ -167,7 +170,8 @@ impl App {
         if !sgo_store::is_key(key) {
             return Err(StoreError::Conflict(format!("not a file key: {key:?}")));
         }
-        self.files.put(key, bytes).await
+        let body = sgo_store::stream_of(bytes.to_vec());
+        self.files.write(key, body, u64::MAX).await.map(|_| ())
     }
 
     /// The whole fingerprint: tables first (one snapshot), then each referenced file.

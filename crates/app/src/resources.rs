@@ -15,7 +15,7 @@ use crate::view::views;
 use crate::{App, AppError, AppResult, Origin};
 
 /// What the resource form sends.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ResourceInput {
     /// `group:{id}` or `class:{id}`.
     pub target: String,

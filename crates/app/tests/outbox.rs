@@ -75,11 +75,7 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
         weight: String::new(),
         mandatory: false,
     };
-    let file = Upload {
-        name: "задача.txt".into(),
-        bytes: b"2 + 2".to_vec(),
-        description: String::new(),
-    };
+    let file = Upload::from_bytes("задача.txt", b"2 + 2".to_vec());
     let id = w
         .app
         .add_assignment(

@@ -486,7 +486,7 @@ pub async fn open_existing(
 }
 
 /// How PostgreSQL is reached: directly, or through a transaction pooler.
-fn postgres_options(config: &Config) -> sgo_app::DatabaseAccess {
+pub fn postgres_options(config: &Config) -> sgo_app::DatabaseAccess {
     sgo_app::DatabaseAccess {
         transaction_pooler: config.database_pooler == "transaction",
         direct_url: config.direct_database_url.clone(),

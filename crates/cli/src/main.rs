@@ -4,6 +4,7 @@ mod backup;
 mod config;
 mod demo;
 mod exporter;
+mod files;
 mod fingerprint;
 mod report;
 mod restore;
@@ -90,6 +91,11 @@ enum Command {
         #[command(flatten)]
         common: Overrides,
     },
+    /// Manage stored file contents (attachments).
+    Files {
+        #[command(subcommand)]
+        command: files::FilesCommand,
+    },
 }
 
 #[tokio::main]
@@ -135,6 +141,7 @@ async fn main() -> std::process::ExitCode {
             }
             .await
         }
+        Command::Files { command } => files::run(command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

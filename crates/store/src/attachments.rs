@@ -125,4 +125,6 @@ pub trait AttachmentStore: Send + Sync {
     async fn delete_file(&self, id: i64) -> StoreResult<Option<String>>;
     /// Pending files uploaded before `cutoff` (abandoned uploads, to clean up).
     async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<FileRecord>>;
+    /// Whether any file record names these bytes: a stored key nobody names is an orphan.
+    async fn storage_key_in_use(&self, key: &str) -> StoreResult<bool>;
 }

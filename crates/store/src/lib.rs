@@ -48,7 +48,10 @@ pub use connect::{
     Engine, PostgresOptions, connect, connect_existing, connect_with, is_postgres, sqlite_snapshot,
 };
 pub use curriculum::*;
-pub use files::{FileStore, LocalFileStore, is_key};
+pub use files::{
+    ByteStream, FILE_CHUNK_BYTES, FileBody, FileStore, LocalFileStore, PostgresFileStore, is_key,
+    stream_of,
+};
 pub use identity::*;
 pub use import::*;
 pub use journal::*;
@@ -82,6 +85,12 @@ pub enum StoreError {
     /// The file store failed (disk full, permissions).
     #[error("file store error: {0}")]
     Files(String),
+    /// A file being stored went over the byte limit its writer set; nothing of it was kept.
+    #[error("the file is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit.
+        limit: u64,
+    },
     /// Migrations failed.
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -119,6 +128,10 @@ pub trait Store:
 {
     /// Which engine this is.
     fn engine(&self) -> Engine;
+
+    /// Where this engine keeps file contents: in the database itself on PostgreSQL (so that
+    /// every node sharing it serves every file), in `files_dir` on SQLite.
+    fn file_store(&self, files_dir: &std::path::Path) -> std::sync::Arc<dyn FileStore>;
 
     // --- territory and organizations ---
     /// All regions of the portal.

@@ -13,11 +13,21 @@ use sqlx::{Database, Either, Error, Execute, Executor};
 use sqlx_core::sql_str::SqlStr;
 
 /// A sqlx pool that may give every lone statement a transaction of its own.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Pool<DB: Database> {
     inner: sqlx::Pool<DB>,
     /// Lone statements run in a transaction of their own (transaction pooler mode).
     own_transactions: bool,
+}
+
+// By hand: a derived `Clone` would ask the database type itself to be `Clone`.
+impl<DB: Database> Clone for Pool<DB> {
+    fn clone(&self) -> Self {
+        Pool {
+            inner: self.inner.clone(),
+            own_transactions: self.own_transactions,
+        }
+    }
 }
 
 impl<DB: Database> Pool<DB> {

@@ -1,5 +1,7 @@
 //! The PostgreSQL engine, for regions that outgrow one machine.
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +31,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 /// database, so the switch is per process.
 static NAMED_STATEMENTS: AtomicBool = AtomicBool::new(true);
 
-fn named_statements() -> bool {
+pub(crate) fn named_statements() -> bool {
     NAMED_STATEMENTS.load(Ordering::Relaxed)
 }
 
@@ -147,6 +149,11 @@ async fn engine_table_fingerprints(pool: &DbPool) -> StoreResult<Vec<crate::Tabl
     }
     tx.rollback().await?;
     Ok(out)
+}
+
+/// File contents live in the database: nodes share nothing else.
+fn engine_file_store(pool: &DbPool, _files_dir: &Path) -> Arc<dyn crate::FileStore> {
+    Arc::new(crate::PostgresFileStore::new(pool.clone()))
 }
 
 async fn finish_bulk(pool: &DbPool) -> StoreResult<()> {

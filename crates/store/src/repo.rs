@@ -155,6 +155,10 @@ impl Store for Backend {
         ENGINE
     }
 
+    fn file_store(&self, files_dir: &std::path::Path) -> std::sync::Arc<dyn crate::FileStore> {
+        engine_file_store(&self.pool, files_dir)
+    }
+
     async fn regions(&self) -> StoreResult<Vec<NamedRecord>> {
         Ok(query_as("SELECT id, name FROM regions ORDER BY name").fetch_all(&self.pool).await?)
     }

@@ -227,4 +227,12 @@ impl crate::AttachmentStore for Backend {
     async fn stale_pending_files(&self, cutoff: DateTime<Utc>) -> StoreResult<Vec<crate::FileRecord>> {
         fetch_all_by(&self.pool, concat!(file_select!(), "WHERE owner_kind = 'pending' AND uploaded_at < $1 ORDER BY id"), cutoff).await
     }
+
+    async fn storage_key_in_use(&self, key: &str) -> StoreResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM files WHERE storage_key = $1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -127,6 +128,11 @@ async fn engine_table_fingerprints(pool: &DbPool) -> StoreResult<Vec<crate::Tabl
     }
     tx.rollback().await?;
     Ok(out)
+}
+
+/// One node, one machine: file contents live in the data directory beside the database.
+fn engine_file_store(_pool: &DbPool, files_dir: &Path) -> Arc<dyn crate::FileStore> {
+    Arc::new(crate::LocalFileStore::new(files_dir))
 }
 
 async fn finish_bulk(pool: &DbPool) -> StoreResult<()> {

@@ -23,7 +23,7 @@ pub use http::{CSRF, Response, csrf_for, multipart, set_cookie_value};
 pub use sgo_store::Engine;
 pub use sgo_store::testing::TestStore;
 pub use sign_in::{Browser, SignedIn};
-pub use world::{Demo, World, WorldBuilder, demo_store, today, world, world_with};
+pub use world::{Demo, World, WorldBuilder, demo_server_key, demo_store, today, world, world_with};
 
 /// Runs each named `async fn(Engine)` of the test file once on SQLite and once on PostgreSQL,
 /// as `sqlite::name` and `postgres::name`.

@@ -25,6 +25,12 @@ pub fn today() -> NaiveDate {
 /// from a template needs the key it was generated with.
 const DEMO_KEY: &str = "c2dvLXRlc3Qta2l0LWRlbW8tc2VydmVyLWtleS0wMSE=";
 
+/// The server key of every demo world as base64, for a real `sgo serve` started on a world's
+/// database (`SGO_SERVER_KEY`): its sessions and sealed passwords are then valid there too.
+pub fn demo_server_key() -> &'static str {
+    DEMO_KEY
+}
+
 /// What demo region a world holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Demo {

@@ -3,20 +3,21 @@
 //! The form is read as it arrives, never buffered whole first: a page form's CSRF token must
 //! come before any file and is checked before a byte of a file is read (every upload template
 //! puts the hidden `csrf` input first), and each file is kept only up to one byte past its
-//! limit, so a refused request costs no more memory than an accepted one.
+//! limit. Files are spooled as they arrive (small ones in memory, larger ones in an unnamed
+//! temporary file), so no upload is ever held whole in memory.
 
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::StatusCode;
 use sgo_app::UploadLimits;
-use sgo_app::files::Upload;
+use sgo_app::files::{Spool, Upload};
 
 use crate::form::Fields;
 
 mod read;
 
 pub(crate) use read::Gate;
-use read::{FieldBody, FieldSource, Refusal};
+use read::{FieldBody, FieldSource, FileSink, Refusal};
 
 /// The largest request body an upload route accepts; the exact per-purpose limit is checked by
 /// the use case, this only stops a client from streaming without end.
@@ -62,7 +63,7 @@ pub(crate) async fn read_multipart(
     gate: Gate<'_>,
     limits: FormLimits,
 ) -> Result<MultipartForm, (StatusCode, sgo_app::Message)> {
-    match read::read_form(multipart, gate, limits.file_bytes).await {
+    match read::read_form::<_, Spool>(multipart, gate, limits.file_bytes).await {
         Ok(form) => Ok(MultipartForm {
             fields: Fields::from_pairs(form.pairs),
             files: form
@@ -73,7 +74,7 @@ pub(crate) async fn read_multipart(
                         f.field,
                         Upload {
                             name: f.name,
-                            bytes: f.bytes,
+                            content: f.body,
                             description: String::new(),
                         },
                     )
@@ -89,6 +90,26 @@ pub(crate) async fn read_multipart(
         )),
         Err(Refusal::Malformed) => Err((StatusCode::BAD_REQUEST, msg!("form-files-not-received"))),
         Err(Refusal::Stale) => Err((StatusCode::FORBIDDEN, STALE_FORM)),
+        Err(Refusal::Unkept) => Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            msg!("form-files-not-received"),
+        )),
+    }
+}
+
+impl FileSink for Spool {
+    type Error = std::io::Error;
+
+    async fn keep(&mut self, bytes: &[u8]) -> Result<(), std::io::Error> {
+        let kept = self.write(bytes).await;
+        if let Err(e) = &kept {
+            tracing::error!(error = %e, "could not spool an uploaded file (temporary directory)");
+        }
+        kept
+    }
+
+    fn kept(&self) -> u64 {
+        self.len()
     }
 }
 

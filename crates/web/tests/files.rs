@@ -128,7 +128,7 @@ async fn limits_are_enforced(engine: Engine) {
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST);
     assert!(missing.text().contains("file"));
-    // Nothing refused was kept.
+    // Nothing refused was kept: no record, no bytes.
     assert!(
         w.store()
             .stale_pending_files(chrono::Utc::now() + chrono::Duration::days(1))
@@ -136,6 +136,7 @@ async fn limits_are_enforced(engine: Engine) {
             .unwrap()
             .is_empty()
     );
+    assert!(w.app.file_store().keys().await.unwrap().is_empty());
 }
 
 both_engines!(upload_and_download, limits_are_enforced);

@@ -5,7 +5,6 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use sgo_testkit::both_engines;
-use std::path::PathBuf;
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
@@ -27,12 +26,20 @@ async fn manual_world(engine: Engine, tune: impl FnOnce(&mut Settings)) -> (Worl
     (w, clock)
 }
 
-/// Where the file store keeps a file's bytes.
-fn bytes_path(w: &World, f: &FileRecord) -> PathBuf {
-    w.files_dir
-        .path
-        .join(&f.storage_key[..2])
-        .join(&f.storage_key)
+/// Whether the file store (the data directory on SQLite, the database on PostgreSQL) holds a
+/// file's bytes.
+async fn has_bytes(w: &World, f: &FileRecord) -> bool {
+    w.app
+        .file_store()
+        .read(&f.storage_key)
+        .await
+        .unwrap()
+        .is_some()
+}
+
+/// How many files the file store holds.
+async fn stored(w: &World) -> usize {
+    w.app.file_store().keys().await.unwrap().len()
 }
 
 /// Uploads a mail attachment through the NetSchool API.
@@ -76,7 +83,7 @@ async fn pending_uploads_expire_and_are_swept(engine: Engine) {
     let at = w.token(&teacher).await;
     let sent_later = uploaded(&w, &at, "Отправится.txt", b"first").await;
     let forgotten = uploaded(&w, &at, "Забытый.txt", b"second").await;
-    assert!(bytes_path(&w, &forgotten).exists());
+    assert!(has_bytes(&w, &forgotten).await);
 
     // Within the lifetime nothing is swept and the upload can still be sent.
     clock.advance(Duration::hours(23));
@@ -101,12 +108,12 @@ async fn pending_uploads_expire_and_are_swept(engine: Engine) {
     );
     assert_eq!(w.app.sweep_pending_uploads().await.unwrap(), 1);
     assert!(w.store().file(forgotten.id).await.unwrap().is_none());
-    assert!(!bytes_path(&w, &forgotten).exists());
+    assert!(!has_bytes(&w, &forgotten).await);
     assert!(pending(&w).await.is_empty());
     // The attached file is not touched.
     let kept = w.store().file(sent_later.id).await.unwrap().unwrap();
     assert_eq!(kept.owner_kind, "message");
-    assert!(bytes_path(&w, &kept).exists());
+    assert!(has_bytes(&w, &kept).await);
     assert_eq!(w.app.sweep_pending_uploads().await.unwrap(), 0);
 }
 
@@ -123,11 +130,11 @@ async fn pending_bytes_have_a_quota(engine: Engine) {
     let message = res.json()["message"].as_str().unwrap().to_owned();
     assert!(message.contains("не отправленных файлов"), "{message}");
     assert_eq!(pending(&w).await.len(), 2);
-    let on_disk = std::fs::read_dir(&w.files_dir.path)
-        .unwrap()
-        .map(|d| std::fs::read_dir(d.unwrap().path()).unwrap().count())
-        .sum::<usize>();
-    assert_eq!(on_disk, 2, "a refused upload leaves no bytes behind");
+    assert_eq!(
+        stored(&w).await,
+        2,
+        "a refused upload leaves no bytes behind"
+    );
 
     // The pages: the compose form with a file gets the same refusal.
     let cookie = w.cookie(&teacher).await;
@@ -262,6 +269,7 @@ async fn upload_forms_check_the_token_before_files(engine: Engine) {
     let waited = post_stalled(&w, &cookie, "/mail/compose", right, PATIENCE).await;
     assert!(waited.is_none(), "a form with its token is read to the end");
     assert!(pending(&w).await.is_empty());
+    assert_eq!(stored(&w).await, 0, "no bytes were stored");
     assert!(!w.files_dir.path.exists(), "no bytes were stored");
 }
 

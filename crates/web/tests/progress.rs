@@ -102,11 +102,7 @@ async fn attach(w: &World, teacher: &DemoAccount, teacher_id: i64, assignment: i
         .upload_file(
             &who.actor,
             UploadPurpose::Assignment,
-            Upload {
-                name: "Задачи к уроку.pdf".into(),
-                bytes: b"%PDF-1.4 test".to_vec(),
-                description: String::new(),
-            },
+            Upload::from_bytes("Задачи к уроку.pdf", b"%PDF-1.4 test".to_vec()),
         )
         .await
         .unwrap();

@@ -19,7 +19,7 @@ async fn download(req: UiRequest, Path(id): Path<FileId>) -> Response {
         .download_file(&req.session.who.actor, id, &req.origin)
         .await
     {
-        Ok((file, bytes)) => crate::download::file_response(&file, bytes),
+        Ok((file, body)) => crate::download::file_response(&file, body),
         Err(e) => PageError(req.state, e).into_response(),
     }
 }

@@ -184,12 +184,20 @@ struct UploadForm {
 }
 
 async fn upload(req: SchoolAdminRequest, upload: Uploaded<UploadForm, ImportFile>) -> Response {
-    let (file_name, bytes) = upload
+    let (file_name, spool) = upload
         .files
         .into_iter()
         .find(|(name, _)| name == "file")
-        .map(|(_, file)| (file.name, file.bytes))
+        .map(|(_, file)| (file.name, file.content))
         .unwrap_or_default();
+    // The import's own limit (a few megabytes) bounds what is read into memory here.
+    let bytes = match spool.into_bytes().await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let e = sgo_app::StoreError::Files(format!("reading the spooled import file: {e}"));
+            return PageError(req.state, AppError::Store(e)).into_response();
+        }
+    };
     let Some(kind) = ImportKind::from_code(&upload.form.kind) else {
         let message = "Выберите, что загружаете: учеников с родителями или сотрудников.".to_owned();
         return upload_page(

@@ -39,11 +39,11 @@ async fn download(
             msg!("api-attachment-number-invalid"),
         )
     })?;
-    let (file, bytes) = state
+    let (file, body) = state
         .app
         .download_file(&who.actor, FileId::new(id), &origin)
         .await?;
-    Ok(crate::download::file_response(&file, bytes))
+    Ok(crate::download::file_response(&file, body))
 }
 
 /// `GET attachments/uploadLimits`: sizes in KB.

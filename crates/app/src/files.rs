@@ -1,7 +1,7 @@
 //! Attached files: uploading within the limits, attaching to what they belong to, and
 //! downloading only for those who may read that thing. Contents stream both ways: an upload
 //! arrives spooled ([`Spool`]) and is streamed into the file store, a download is streamed out
-//! of it ([`FileBody`]).
+//! of it ([`Contents`]).
 
 mod migrate;
 mod spool;
@@ -14,7 +14,6 @@ use sgo_store::{FileRecord, NewFile, StoreError};
 use crate::{App, AppError, AppResult, Origin};
 
 pub use migrate::{FileMigration, migrate_local_files};
-pub use sgo_store::{ByteStream, FileBody, FileStore, LocalFileStore};
 pub use spool::Spool;
 
 /// What an upload is for; the limits differ.
@@ -301,7 +300,7 @@ impl App {
         actor: &Actor,
         id: FileId,
         origin: &Origin,
-    ) -> AppResult<(StoredFile, FileBody)> {
+    ) -> AppResult<(StoredFile, Contents)> {
         let missing = || AppError::NotFound(msg!("file-not-found"));
         let file = self.store.file(id.get()).await?.ok_or_else(missing)?;
         let allowed = match file.owner() {
@@ -333,6 +332,25 @@ impl App {
             );
             missing()
         })?;
-        Ok((file.into(), body))
+        Ok((
+            file.into(),
+            Contents {
+                size: body.size,
+                stream: body.stream,
+            },
+        ))
     }
+}
+
+/// Pieces of a file's contents in order, as they are read.
+pub type ContentStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send>>;
+
+/// A stored file's contents on their way out: the size, known before the first byte (a
+/// download's `Content-Length`), and the bytes as they are read (never whole in memory).
+pub struct Contents {
+    /// The number of bytes the stream yields.
+    pub size: u64,
+    /// The bytes.
+    pub stream: ContentStream,
 }

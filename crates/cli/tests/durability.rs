@@ -353,7 +353,7 @@ async fn a_backup_taken_while_marks_are_written_restores_to_its_snapshot() {
 }
 
 #[tokio::test]
-async fn a_postgresql_dump_restores_to_the_same_fingerprint() {
+async fn a_postgresql_dump_taken_while_marks_are_written_restores_to_its_snapshot() {
     let install = Installation::new(Engine::Postgres).await;
     let server = install.serve(&[]);
     let journal = Arc::new(Journal::open(&server.url, &install).await);
@@ -363,8 +363,60 @@ async fn a_postgresql_dump_restores_to_the_same_fingerprint() {
     while writes.lock().unwrap().drafts < 2 {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    let url = install.db.database_url.clone().unwrap();
+    let admin = sgo_store::testing::postgres_admin_url();
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+
+    // A dump while the marks are being written: one snapshot, with every write acknowledged
+    // before it started and no write half.
+    let before = writes.lock().unwrap().acknowledged;
+    let during = install.work.path.join("during.dump");
+    let args = [
+        "-Fc".to_owned(),
+        "-f".to_owned(),
+        path(&during),
+        url.clone(),
+    ];
+    let dumped = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("pg_dump")
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    success(&dumped, "pg_dump under writes");
+    let after = writes.lock().unwrap().acknowledged;
     stop.store(true, Ordering::SeqCst);
     join(writers).await;
+    let under = format!("sgo_under_writes_{}", std::process::id());
+    let create = format!("CREATE DATABASE {under}");
+    sqlx::query(sqlx::AssertSqlSafe(create))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let under_url = sgo_store::testing::replace_database(&admin, &under);
+    let restored = std::process::Command::new("pg_restore")
+        .args(["--no-owner", "-d", &under_url, &path(&during)])
+        .output()
+        .unwrap();
+    {
+        success(&restored, "pg_restore of the dump under writes");
+        let (history, marks) = written(&Database::Postgres(under_url.clone()), "pgdmp-").await;
+        let in_copy = contiguous(&history, &before, &after);
+        assert_eq!(marks, expected_marks(&journal, &history));
+        println!(
+            "pg_dump: {} writes acknowledged before it started, {} by its end, {} in the copy",
+            before.iter().sum::<i64>(),
+            after.iter().sum::<i64>(),
+            in_copy.iter().sum::<i64>()
+        );
+    }
+    let drop_it = format!("DROP DATABASE IF EXISTS {under} WITH (FORCE)");
+    sqlx::query(sqlx::AssertSqlSafe(drop_it))
+        .execute(&mut conn)
+        .await
+        .unwrap();
 
     // `sgo backup` sends PostgreSQL installations to pg_dump.
     let refused = install.sgo(
@@ -375,8 +427,8 @@ async fn a_postgresql_dump_restores_to_the_same_fingerprint() {
     let message = String::from_utf8_lossy(&refused.stderr);
     assert!(message.contains("pg_dump"), "{message}");
 
+    // With the writes stopped, a dump restores to the installation itself.
     let original = install.fingerprint();
-    let url = install.db.database_url.clone().unwrap();
     let dump = install.work.path.join("sgo.dump");
     let dumped = std::process::Command::new("pg_dump")
         .args(["-Fc", "-f", &path(&dump), &url])
@@ -384,8 +436,6 @@ async fn a_postgresql_dump_restores_to_the_same_fingerprint() {
         .unwrap();
     success(&dumped, "pg_dump");
     let name = format!("sgo_restored_{}", std::process::id());
-    let admin = sgo_store::testing::postgres_admin_url();
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
     let create = format!("CREATE DATABASE {name}");
     sqlx::query(sqlx::AssertSqlSafe(create))
         .execute(&mut conn)

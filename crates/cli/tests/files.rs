@@ -8,10 +8,10 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use sgo_app::files::{FileStore, LocalFileStore};
 use sgo_app::{Engine, Role};
 use sgo_core::files::FileOwner;
 use sgo_store::NewFile;
+use sgo_store::{FileStore, LocalFileStore};
 use sgo_testkit::{World, demo_server_key, multipart, tempdir};
 use sha2::{Digest, Sha256};
 

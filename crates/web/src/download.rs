@@ -3,12 +3,12 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use sgo_app::files::{FileBody, StoredFile};
+use sgo_app::files::{Contents, StoredFile};
 
 /// The contents streamed from the file store (never whole in memory), with their length, their
 /// type, a download disposition (never shown inline as a page) and a sandbox, so that an
 /// uploaded HTML or SVG file can never run as part of the portal.
-pub(crate) fn file_response(file: &StoredFile, body: FileBody) -> Response {
+pub(crate) fn file_response(file: &StoredFile, body: Contents) -> Response {
     let mut response = Body::from_stream(body.stream).into_response();
     // Known before the first byte: the client can tell a download cut short by a failure.
     response

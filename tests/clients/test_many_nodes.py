@@ -65,6 +65,11 @@ LEASE_SECONDS = 3
 ATTACHMENT = ("Справка.pdf", secrets.token_bytes(300_000))
 
 
+def tool(name: str) -> str:
+    """A Debian tool by path: /usr/sbin is not on every user's PATH."""
+    return shutil.which(name) or f"/usr/sbin/{name}"
+
+
 def as_postgres(cmd: list[str]) -> list[str]:
     # PgBouncer refuses to run as root.
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
@@ -189,9 +194,9 @@ def cluster():
 @contextlib.contextmanager
 def running_cluster(demo_args: list[str] | None = None, job_lease: int = LEASE_SECONDS):
     """Two nodes behind PgBouncer and nginx on a fresh database; also used by scripts/bench-nodes."""
-    for tool in ("nginx", "pgbouncer"):
-        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
-            pytest.fail(f"{tool} not installed: run .ci/run (Debian package {tool})", pytrace=False)
+    for name in ("nginx", "pgbouncer"):
+        if not Path(tool(name)).exists():
+            pytest.fail(f"{name} not installed: run .ci/run (Debian package {name})", pytrace=False)
     binary = str(sgo_bin())
     scratch = Path(tempfile.mkdtemp(prefix="sgo-many-nodes-"))
     scratch.chmod(0o755)
@@ -217,7 +222,7 @@ def running_cluster(demo_args: list[str] | None = None, job_lease: int = LEASE_S
         bouncer_dir = writable(scratch / "pgbouncer")
         bouncer_port = free_port()
         bouncer_log = bouncer_dir / "pgbouncer.log"
-        bouncer = subprocess.Popen(as_postgres(["pgbouncer", str(pgbouncer_config(bouncer_dir, bouncer_port))]),
+        bouncer = subprocess.Popen(as_postgres([tool("pgbouncer"), str(pgbouncer_config(bouncer_dir, bouncer_port))]),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         procs.append(bouncer)
         wait_port(bouncer_port, bouncer, "pgbouncer", bouncer_log)
@@ -231,7 +236,7 @@ def running_cluster(demo_args: list[str] | None = None, job_lease: int = LEASE_S
         nginx_dir = writable(scratch / "nginx")
         nginx_port = free_port()
         config = nginx_config(nginx_dir, nginx_port, [int(n.url.rsplit(":", 1)[1]) for n in nodes])
-        nginx = subprocess.Popen(["nginx", "-c", str(config), "-p", str(nginx_dir), "-g", "daemon off;"],
+        nginx = subprocess.Popen([tool("nginx"), "-c", str(config), "-p", str(nginx_dir), "-g", "daemon off;"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         procs.append(nginx)
         wait_port(nginx_port, nginx, "nginx", nginx_dir / "error.log")

@@ -10,6 +10,7 @@ mod queue;
 mod student;
 mod student_grades;
 mod student_total;
+mod worker;
 
 use chrono::NaiveDate;
 use sgo_core::policy::may_report_on_class;
@@ -25,7 +26,6 @@ pub use class_attendance::ClassAttendance;
 pub use class_progress::{ClassProgress, StudentProgressRow};
 pub use journal_filling::FillingCounts;
 pub use period_results::{ClassResult, ResultsReach, SchoolResult};
-pub(crate) use queue::ReportQueue;
 pub use queue::{ReportJob, ReportRequest, file_stem};
 pub use sgo_core::report_job::ReportJobState;
 pub use sgo_reports::document::{Section, cell_text};
@@ -33,6 +33,7 @@ pub use sgo_reports::xlsx::Cell;
 pub use student::StudentReportForm;
 pub use student_grades::GradeRow;
 pub use student_total::SubjectTotal;
+pub(crate) use worker::ReportQueue;
 
 /// A class the actor may build class reports on, with the periods of its grade.
 #[derive(Debug, Clone, PartialEq)]

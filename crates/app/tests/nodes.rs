@@ -6,7 +6,6 @@
 
 use chrono::Duration;
 use sgo_app::diary::DiaryWeek;
-use sgo_app::journal::AssignmentInput;
 use sgo_app::settings::PasswordInput;
 use sgo_app::{Actor, App, AppError, Origin, Role};
 use sgo_core::{AssignmentId, OrganizationId, StudentId};
@@ -144,48 +143,9 @@ async fn a_mark_set_on_one_node_is_in_the_next_diary_read_on_the_other(engine: E
     let token = signed_in(&w, &b, Role::Student).await;
     let student = b.authenticate_token(&token).await.unwrap().actor;
     let before = week(&b, &student).await;
-    let lesson = before
-        .days
-        .iter()
-        .flat_map(|d| &d.lessons)
-        .next()
-        .expect("a lesson this week")
-        .lesson
-        .clone();
-    let teacher_id = w
-        .store()
-        .journal_lesson(lesson.lesson_id.get())
-        .await
-        .unwrap()
-        .unwrap()
-        .teacher_account_id
-        .unwrap();
-    let teacher = w.actor_of(teacher_id).await;
-    let kind = w
-        .store()
-        .assignment_types(student.organization_id.get(), true)
-        .await
-        .unwrap()[0]
-        .id;
-    let assignment = AssignmentId::new(
-        w.app
-            .add_assignment(
-                &teacher,
-                &Origin::default(),
-                lesson.lesson_id,
-                &AssignmentInput {
-                    type_id: kind.to_string(),
-                    title: "Самостоятельная работа".into(),
-                    description: String::new(),
-                    weight: String::new(),
-                    due_date: lesson.date.to_string(),
-                    mandatory: false,
-                },
-                vec![],
-            )
-            .await
-            .unwrap(),
-    );
+    let (teacher, assignment) = w
+        .give_homework(&before, "Самостоятельная работа", vec![])
+        .await;
     // Node B caches the week with the new work and no mark.
     let unmarked = week(&b, &student).await;
     // The request on B authenticates first, as every request does; that is where B follows

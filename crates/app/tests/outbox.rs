@@ -7,7 +7,6 @@ use chrono::Duration;
 use sgo_app::diary::DiaryWeek;
 use sgo_app::files::Upload;
 use sgo_app::import::{ImportKind, ImportStatus};
-use sgo_app::journal::AssignmentInput;
 use sgo_app::people::PersonInput;
 use sgo_app::settings::PasswordInput;
 use sgo_app::{Actor, AppError, Origin, Role};
@@ -44,49 +43,11 @@ async fn a_file_given_to_homework_is_in_the_next_diary_read(engine: Engine) {
     let w = world(engine).await;
     let student = w.first_actor(Role::Student).await;
     let before = week(&w, &student).await;
-    let lesson = before
-        .days
-        .iter()
-        .flat_map(|d| &d.lessons)
-        .next()
-        .expect("a lesson this week")
-        .lesson
-        .clone();
-    let teacher_id = w
-        .store()
-        .journal_lesson(lesson.lesson_id.get())
-        .await
-        .unwrap()
-        .unwrap()
-        .teacher_account_id
-        .unwrap();
-    let teacher = w.actor_of(teacher_id).await;
-    let kind = w
-        .store()
-        .assignment_types(student.organization_id.get(), true)
-        .await
-        .unwrap()[0]
-        .id;
-    let input = AssignmentInput {
-        type_id: kind.to_string(),
-        title: "Задача с файлом".into(),
-        description: String::new(),
-        due_date: lesson.date.to_string(),
-        weight: String::new(),
-        mandatory: false,
-    };
     let file = Upload::from_bytes("задача.txt", b"2 + 2".to_vec());
-    let id = w
-        .app
-        .add_assignment(
-            &teacher,
-            &Origin::default(),
-            lesson.lesson_id,
-            &input,
-            vec![file],
-        )
-        .await
-        .unwrap();
+    let (_, id) = w
+        .give_homework(&before, "Задача с файлом", vec![file])
+        .await;
+    let id = id.get();
     let after = week(&w, &student).await;
     let shown = after
         .days

@@ -80,7 +80,7 @@ pub async fn run(o: Overrides, out: PathBuf) -> anyhow::Result<()> {
     // The snapshot's tables, with the live file store. Bytes are stored before the row naming
     // them and removed after it, so every file the snapshot names existed when it was taken;
     // one whose row was deleted since may be gone by now: reported, the rest of the copy holds.
-    let app = config::open_existing(&config, Some(&snapshot)).await?;
+    let app = crate::open::open_existing(&config, Some(&snapshot)).await?;
     let tables = app
         .table_fingerprints()
         .await

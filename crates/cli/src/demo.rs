@@ -22,8 +22,8 @@ pub async fn run(
         "--students-per-class: от 1 до 40"
     );
     let config = config::load(&o)?;
-    config::init_logging(&config);
-    let app = config::open_app(&config).await?;
+    crate::open::init_logging(&config);
+    let app = crate::open::open_app(&config).await?;
     let accounts = generate(&app, &config.data_dir, schools, students_per_class, seed).await?;
     print_summary(&config.data_dir, &accounts);
     Ok(())

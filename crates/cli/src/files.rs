@@ -33,7 +33,7 @@ pub async fn run(command: FilesCommand) -> anyhow::Result<()> {
 
 async fn migrate(common: Overrides, delete_source: bool) -> anyhow::Result<()> {
     let config = config::load(&common)?;
-    config::init_logging(&config);
+    crate::open::init_logging(&config);
     let Some(url) = config.database_url.as_deref() else {
         anyhow::bail!(
             "укажите базу PostgreSQL (--database-url или database_url): без неё файлы и так \
@@ -47,7 +47,7 @@ async fn migrate(common: Overrides, delete_source: bool) -> anyhow::Result<()> {
         files_dir.display()
     );
     // Only the store: the server key and the rest of the application are not needed to copy bytes.
-    let access = config::postgres_options(&config);
+    let access = crate::open::postgres_options(&config);
     let store = sgo_app::connect_store(Some(url), &config.data_dir.join("sgo.db"), &access)
         .await
         .context("не удалось открыть базу данных")?;

@@ -9,7 +9,7 @@ use crate::config::{self, Overrides};
 /// Prints the fingerprint of the configured installation; reads only, migrates nothing.
 pub async fn run(o: Overrides) -> anyhow::Result<()> {
     let config = config::load(&o)?;
-    let app = config::open_existing(&config, None).await?;
+    let app = crate::open::open_existing(&config, None).await?;
     let print = app
         .fingerprint()
         .await

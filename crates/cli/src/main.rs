@@ -6,6 +6,7 @@ mod demo;
 mod exporter;
 mod files;
 mod fingerprint;
+mod open;
 mod report;
 mod restore;
 mod serve;
@@ -134,8 +135,8 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate { common } => {
             async {
                 let config = config::load(&common)?;
-                config::init_logging(&config);
-                config::open_app(&config).await?;
+                crate::open::init_logging(&config);
+                crate::open::open_app(&config).await?;
                 println!("База данных в актуальном состоянии.");
                 Ok(())
             }

@@ -34,8 +34,8 @@ pub async fn run(common: Overrides, args: ReportArgs) -> anyhow::Result<()> {
         .and_then(ReportFormat::from_extension)
         .context("укажите файл с расширением .xlsx, .pdf или .html")?;
     let config = config::load(&common)?;
-    config::init_logging(&config);
-    let app = config::open_app(&config).await?;
+    crate::open::init_logging(&config);
+    let app = crate::open::open_app(&config).await?;
     let actor = app
         .actor_by_login(OrganizationId::new(args.organization), &args.login)
         .await

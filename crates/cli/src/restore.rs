@@ -122,7 +122,7 @@ pub async fn run(o: Overrides, archive: PathBuf) -> anyhow::Result<()> {
                 anyhow::ensure!(app.is_none(), "{}: база встречается дважды", broken());
                 let target = dir.join("sgo.db");
                 entry.unpack(&target).with_context(broken)?;
-                app = Some(config::open_existing(&config, None).await?);
+                app = Some(crate::open::open_existing(&config, None).await?);
             }
             Entry::Key => {
                 let target = dir.join("server.key");

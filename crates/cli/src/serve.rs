@@ -24,13 +24,13 @@ pub async fn run(o: Overrides, listen: Option<String>, with_demo: bool) -> anyho
     if let Some(l) = listen {
         config.listen = l;
     }
-    config::init_logging(&config);
+    crate::open::init_logging(&config);
     // Before anything counts, so that no early event is lost.
     let metrics = match &config.metrics_listen {
         Some(_) => Some(crate::exporter::install()?),
         None => None,
     };
-    let app = config::open_app(&config).await?;
+    let app = crate::open::open_app(&config).await?;
     if with_demo {
         if app.is_empty().await? {
             println!("База пуста: создаю демо-регион…");

@@ -43,6 +43,22 @@ pub(crate) fn named_statements() -> bool {
 /// such a pooler, so the date style is not set there; the server's default ISO output is what
 /// the packed report rows need.
 pub async fn open(url: &str, how: &PostgresOptions) -> StoreResult<Backend> {
+    let backend = connect(url, how, 16).await?;
+    // Migrations hold a session-level advisory lock: they run on a plain connection.
+    let migrations = PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(backend.direct.clone())
+        .await?;
+    let migrated = crate::connect::migrate(&MIGRATOR, &migrations).await;
+    migrations.close().await;
+    migrated?;
+    Ok(backend)
+}
+
+/// The pool of at most `connections`, set for a transaction pooler or a plain server, and the
+/// options of the direct connection.
+async fn connect(url: &str, how: &PostgresOptions, connections: u32) -> StoreResult<Backend> {
     let options = url.parse::<PgConnectOptions>()?;
     let direct = match &how.direct_url {
         Some(direct) => direct.parse::<PgConnectOptions>()?,
@@ -57,19 +73,10 @@ pub async fn open(url: &str, how: &PostgresOptions) -> StoreResult<Backend> {
         options.options([("DateStyle", "ISO, YMD")])
     };
     let pool = PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(connections)
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await?;
-    // Migrations hold a session-level advisory lock: they run on a plain connection.
-    let migrations = PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(direct.clone())
-        .await?;
-    let migrated = crate::connect::migrate(&MIGRATOR, &migrations).await;
-    migrations.close().await;
-    migrated?;
     Ok(Backend {
         pool: DbPool::new(pool, how.transaction_pooler),
         direct,
@@ -84,26 +91,7 @@ async fn change_signals(backend: &Backend) -> StoreResult<Option<crate::ChangeSi
 /// (`sgo fingerprint`), which must not change its schema. Through a transaction pooler as
 /// [`open`] does it.
 pub async fn open_existing(url: &str, how: &PostgresOptions) -> StoreResult<Backend> {
-    let options = url.parse::<PgConnectOptions>()?;
-    let direct = match &how.direct_url {
-        Some(direct) => direct.parse::<PgConnectOptions>()?,
-        None => options.clone(),
-    };
-    let options = if how.transaction_pooler {
-        NAMED_STATEMENTS.store(false, Ordering::Relaxed);
-        options.statement_cache_capacity(0)
-    } else {
-        options.options([("DateStyle", "ISO, YMD")])
-    };
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await?;
-    Ok(Backend {
-        pool: DbPool::new(pool, how.transaction_pooler),
-        direct,
-    })
+    connect(url, how, 2).await
 }
 
 /// Every table of the current schema with its rows written out as PostgreSQL's record text,

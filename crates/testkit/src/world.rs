@@ -240,6 +240,58 @@ impl World {
         self
     }
 
+    /// A teacher of the first lesson of `week` gives homework `title` with `files` on it: the
+    /// teacher and the new assignment.
+    pub async fn give_homework(
+        &self,
+        week: &sgo_app::diary::DiaryWeek,
+        title: &str,
+        files: Vec<sgo_app::files::Upload>,
+    ) -> (Actor, sgo_core::AssignmentId) {
+        let lesson = &week
+            .days
+            .iter()
+            .flat_map(|d| &d.lessons)
+            .next()
+            .expect("a lesson this week")
+            .lesson;
+        let teacher_id = self
+            .store()
+            .journal_lesson(lesson.lesson_id.get())
+            .await
+            .unwrap()
+            .unwrap()
+            .teacher_account_id
+            .unwrap();
+        let teacher = self.actor_of(teacher_id).await;
+        let kind = self
+            .store()
+            .assignment_types(week.student.organization_id.get(), true)
+            .await
+            .unwrap()[0]
+            .id;
+        let input = sgo_app::journal::AssignmentInput {
+            type_id: kind.to_string(),
+            title: title.into(),
+            description: String::new(),
+            due_date: lesson.date.to_string(),
+            weight: String::new(),
+            mandatory: false,
+        };
+        let id = self
+            .app
+            .add_assignment(
+                &teacher,
+                &Origin::default(),
+                lesson.lesson_id,
+                &input,
+                files,
+            )
+            .await
+            .unwrap();
+        (teacher, sgo_core::AssignmentId::new(id))
+    }
+
     /// A second node of this world: the same settings, key and clock, on a store of its own
     /// (its own connections) to the same database, and with its own caches and outbox follower,
     /// as another `sgo serve` process would have.

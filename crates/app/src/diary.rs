@@ -1,14 +1,17 @@
 //! The diary: whose diaries an actor may open, a week of lessons, overdue work, the school year.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use sgo_core::marks::AttendanceCode;
 use sgo_core::{
-    Actor, AssignmentId, AssignmentTypeId, GroupId, LessonId, OrganizationId, StudentId, calendar,
-    policy,
+    Actor, AssignmentId, AssignmentTypeId, FileId, GroupId, LessonId, OrganizationId, StudentId,
+    calendar, policy,
 };
-use sgo_store::{DiaryAssignmentRecord, DiaryLessonRecord, PeriodRecord, StudentRecord};
+use sgo_store::{DiaryAssignmentRecord, DiaryLessonRecord, DiaryWeekRecord, StudentRecord};
 
 use crate::calendar::AcademicYear;
 use crate::files::FileLink;
@@ -193,6 +196,36 @@ pub struct DiaryWeek {
     pub period_name: Option<String>,
 }
 
+impl DiaryWeek {
+    /// About how much memory the week takes: what the diary cache counts against its bound.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let text = |s: &String| s.capacity();
+        let lessons = self.days.iter().flat_map(|d| &d.lessons);
+        let mut bytes = size_of::<DiaryWeek>() + text(&self.student.display_name);
+        for l in lessons {
+            bytes += size_of::<DiaryLesson>()
+                + text(&l.lesson.room)
+                + text(&l.lesson.topic)
+                + text(&l.lesson.subject_name)
+                + text(&l.lesson.subject_group_name);
+            for a in &l.assignments {
+                bytes += size_of::<AssignmentWithMark>()
+                    + text(&a.subject_name)
+                    + text(&a.type_name)
+                    + text(&a.type_abbr)
+                    + text(&a.title)
+                    + text(&a.description)
+                    + a.mark_comment.as_ref().map_or(0, text);
+            }
+            for f in l.files.values().flatten() {
+                bytes += size_of::<FileLink>() + text(&f.name) + text(&f.description);
+            }
+        }
+        bytes + self.days.len() * size_of::<DiaryDay>()
+    }
+}
+
 impl App {
     /// The students whose diaries the actor may open: themself, or their children.
     pub async fn diary_students(&self, actor: &Actor) -> AppResult<Vec<DiaryStudent>> {
@@ -282,71 +315,59 @@ impl App {
         to: NaiveDate,
         origin: &Origin,
     ) -> AppResult<DiaryWeek> {
+        Ok(DiaryWeek::clone(
+            &self
+                .shared_week(actor, student, (from, to), origin)
+                .await?
+                .0,
+        ))
+    }
+
+    /// A span of a student's diary as `render` turns it into a response body. The body is kept
+    /// with the cached week, so a reload costs a copy of bytes instead of a rendering; `format`
+    /// names the renderer (one body per format and week).
+    pub async fn diary_week_rendered(
+        &self,
+        actor: &Actor,
+        student: StudentId,
+        span: (NaiveDate, NaiveDate),
+        origin: &Origin,
+        format: &'static str,
+        render: impl FnOnce(&DiaryWeek) -> Bytes,
+    ) -> AppResult<Bytes> {
+        let (week, body) = self.shared_week(actor, student, span, origin).await?;
+        if let Some(body) = body.and_then(|b| b.get(format)) {
+            return Ok(body);
+        }
+        let body = render(&week);
+        self.diary_cache.put_body(&week, format, body.clone());
+        Ok(body)
+    }
+
+    /// The week from the cache or the store, with the bodies already rendered from it.
+    async fn shared_week(
+        &self,
+        actor: &Actor,
+        student: StudentId,
+        (from, to): (NaiveDate, NaiveDate),
+        origin: &Origin,
+    ) -> AppResult<(Arc<DiaryWeek>, Option<crate::diary_cache::Bodies>)> {
         check_span(from, to)?;
-        let (reader, children) = self.authorize_diary(actor, student, origin).await?;
+        let (reader, _children) = self.authorize_diary(actor, student, origin).await?;
         // From here on only the student the policy checked is read.
         let student = reader.student();
         // Checked after the policy, so a cached week is never shown to someone refused.
         let generation = self.diary_cache.generation();
-        if let Some(week) = self.diary_cache.get(student, from, to) {
-            return Ok(week);
+        if let Some(hit) = self.diary_cache.get(student, from, to) {
+            return Ok((hit.0, Some(hit.1)));
         }
-        let who = self.diary_student(student, children).await?;
-        let (lessons, assignments, attendance) = (
-            self.store.diary_lessons(student.get(), from, to).await?,
-            self.store
-                .diary_assignments(student.get(), from, to)
-                .await?,
-            self.store.diary_attendance(student.get(), from, to).await?,
-        );
-        let ids: Vec<i64> = assignments.iter().map(|a| a.assignment_id).collect();
-        let mut files = self.files_by_assignment(&ids).await?;
-        let mut by_lesson: HashMap<i64, Vec<DiaryAssignmentRecord>> = HashMap::new();
-        for a in assignments {
-            by_lesson.entry(a.lesson_id).or_default().push(a);
-        }
-        let codes: HashMap<i64, AttendanceCode> = attendance
-            .into_iter()
-            .filter_map(|a| {
-                AttendanceCode::from_abbr(&a.code)
-                    .ok()
-                    .map(|c| (a.lesson_id, c))
-            })
-            .collect();
-        let mut days: Vec<DiaryDay> = Vec::new();
-        for lesson in lessons {
-            let assignments = by_lesson.remove(&lesson.lesson_id).unwrap_or_default();
-            let files = assignments
-                .iter()
-                .filter_map(|a| {
-                    let id = a.assignment_id;
-                    files.remove(&id).map(|f| (AssignmentId::new(id), f))
-                })
-                .collect();
-            let item = DiaryLesson {
-                assignments: views(assignments),
-                files,
-                attendance: codes.get(&lesson.lesson_id).copied(),
-                lesson: lesson.into(),
-            };
-            match days.last_mut() {
-                Some(day) if day.date == item.lesson.date => day.lessons.push(item),
-                _ => days.push(DiaryDay {
-                    date: item.lesson.date,
-                    lessons: vec![item],
-                }),
-            }
-        }
-        let period_name = self.period_on(&who, from).await?.map(|p| p.name);
-        let week = DiaryWeek {
-            student: who,
-            from,
-            to,
-            days,
-            period_name,
-        };
+        let stored = self
+            .store
+            .diary_week(student.get(), from, to, self.today())
+            .await?;
+        let week = Arc::new(assemble_week(stored, from, to)?);
         self.diary_cache.put(student, from, to, &week, generation);
-        Ok(week)
+        Ok((week, None))
     }
 
     /// Mandatory work of a student due in the span and not done.
@@ -386,32 +407,6 @@ impl App {
         Ok(out)
     }
 
-    pub(crate) async fn period_on(
-        &self,
-        student: &DiaryStudent,
-        day: NaiveDate,
-    ) -> AppResult<Option<PeriodRecord>> {
-        let Some(year) = self
-            .store
-            .current_year(student.organization_id.get(), day)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let grade = self
-            .store
-            .student(student.account_id.get(), day)
-            .await?
-            .and_then(|s| s.grade)
-            .unwrap_or(1);
-        Ok(self
-            .store
-            .periods(year.id, grade)
-            .await?
-            .into_iter()
-            .find(|p| p.start_date <= day && day <= p.end_date))
-    }
-
     /// The current academic year of the actor's organization.
     pub async fn current_year(&self, actor: &Actor) -> AppResult<AcademicYear> {
         self.store
@@ -438,6 +433,65 @@ impl App {
                 .await?,
         ))
     }
+}
+
+/// The week as the diary shows it, from the store's one read: lessons by day, each with its
+/// assignments, marks, attendance and files.
+fn assemble_week(stored: DiaryWeekRecord, from: NaiveDate, to: NaiveDate) -> AppResult<DiaryWeek> {
+    let who = stored.student.map(to_student).ok_or(AppError::Forbidden)?;
+    let mut files: HashMap<i64, Vec<FileLink>> = HashMap::new();
+    for f in stored.files {
+        files.entry(f.assignment_id).or_default().push(FileLink {
+            id: FileId::new(f.id),
+            name: f.name,
+            size: f.size,
+            description: f.description,
+        });
+    }
+    let mut by_lesson: HashMap<i64, Vec<DiaryAssignmentRecord>> = HashMap::new();
+    for a in stored.assignments {
+        by_lesson.entry(a.lesson_id).or_default().push(a);
+    }
+    let codes: HashMap<i64, AttendanceCode> = stored
+        .attendance
+        .into_iter()
+        .filter_map(|a| {
+            AttendanceCode::from_abbr(&a.code)
+                .ok()
+                .map(|c| (a.lesson_id, c))
+        })
+        .collect();
+    let mut days: Vec<DiaryDay> = Vec::new();
+    for lesson in stored.lessons {
+        let assignments = by_lesson.remove(&lesson.lesson_id).unwrap_or_default();
+        let files = assignments
+            .iter()
+            .filter_map(|a| {
+                let id = a.assignment_id;
+                files.remove(&id).map(|f| (AssignmentId::new(id), f))
+            })
+            .collect();
+        let item = DiaryLesson {
+            assignments: views(assignments),
+            files,
+            attendance: codes.get(&lesson.lesson_id).copied(),
+            lesson: lesson.into(),
+        };
+        match days.last_mut() {
+            Some(day) if day.date == item.lesson.date => day.lessons.push(item),
+            _ => days.push(DiaryDay {
+                date: item.lesson.date,
+                lessons: vec![item],
+            }),
+        }
+    }
+    Ok(DiaryWeek {
+        student: who,
+        from,
+        to,
+        days,
+        period_name: stored.period_name,
+    })
 }
 
 fn check_span(from: NaiveDate, to: NaiveDate) -> AppResult<()> {

@@ -37,6 +37,7 @@ pub mod resources;
 pub mod school_setup;
 pub mod session;
 mod session_cache;
+mod session_checks;
 pub mod session_list;
 pub mod settings;
 pub mod territory;

@@ -1,9 +1,29 @@
 //! Setting a password on an account: the argon2 hash and the sealed NetSchool verifier together.
 
+use std::sync::LazyLock;
+
 use sgo_auth::{legacy, password};
 use sgo_core::AccountId;
+use tokio::sync::Semaphore;
 
 use crate::{App, AppError, AppResult};
+
+/// Argon2 runs at once, at most: one per core. Each run holds about 19 MiB and 18 ms of a core;
+/// more runs than cores only share the cores while each keeps its memory, so a storm of sign-ins
+/// would grow the server without signing anyone in sooner. They wait for a turn here instead, in
+/// order of arrival.
+static ARGON2_TURNS: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// Runs a password hash or verification off the async workers, in its turn (`ARGON2_TURNS`);
+/// `None` if the blocking task failed.
+pub(crate) async fn argon2<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    // The semaphore is never closed, so a permit always comes.
+    let _turn = ARGON2_TURNS.acquire().await.ok();
+    tokio::task::spawn_blocking(work).await.ok()
+}
 
 /// Shortest password a person may choose (one-time passwords are generated, 8 characters).
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -40,9 +60,9 @@ impl App {
         // sheet does not hold up everyone else's requests.
         let cost = self.settings.password_cost;
         let clear = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || password::hash_password(&clear, cost))
+        let hash = argon2(move || password::hash_password(&clear, cost))
             .await
-            .map_err(|e| sgo_auth::AuthError::Hash(e.to_string()))??;
+            .ok_or_else(|| sgo_auth::AuthError::Hash("the hashing task failed".into()))??;
         // A password outside cp1251 cannot be typed into the NetSchool clients at all; such an
         // account simply has no verifier and signs in through the web form.
         let verifier = legacy::seal_verifier(&self.key, password);

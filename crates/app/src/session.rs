@@ -106,7 +106,7 @@ impl App {
         };
         let clear = password.to_owned();
         // Verification is the slow part of signing in; it runs off the async workers.
-        let matched = tokio::task::spawn_blocking(move || password::verify_password(&phc, &clear))
+        let matched = crate::password::argon2(move || password::verify_password(&phc, &clear))
             .await
             .unwrap_or(false);
         let verified = real && matched;
@@ -349,7 +349,10 @@ impl App {
             now - hit.last_seen_at <= idle.min(Duration::seconds(TOUCH_EVERY_SECONDS))
         };
         if let Some(hit) = self.sessions.get(&hash).filter(fresh) {
-            let check = self.store.session_check(hit.session_id).await?;
+            let check = self
+                .session_checks
+                .check(self.store.as_ref(), hit.session_id)
+                .await?;
             if !check.alive {
                 self.sessions.forget(hit.session_id);
                 return Err(AppError::Unauthenticated);
@@ -395,7 +398,10 @@ impl App {
             last_seen_at = now;
         }
         // What this request reads next may be cached: follow other nodes' writes first.
-        let check = self.store.session_check(session.id).await?;
+        let check = self
+            .session_checks
+            .check(self.store.as_ref(), session.id)
+            .await?;
         self.catch_up_to(check.outbox_head).await;
         let roles = self.store.account_roles(session.account_id).await?;
         let must_change_password = self

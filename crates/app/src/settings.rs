@@ -195,7 +195,7 @@ impl App {
         } else {
             let hash = stored_hash.clone();
             let clear = input.current.clone();
-            let matched = tokio::task::spawn_blocking(move || {
+            let matched = crate::password::argon2(move || {
                 hash.as_deref()
                     .is_some_and(|h| password::verify_password(h, &clear))
             })
@@ -222,17 +222,24 @@ impl App {
                 return Err(FormError::Invalid(errors));
             }
         }
-        if let Some((field, message)) = crate::password::new_password_problem(
+        let problem = crate::password::new_password_problem(
             &me.login,
             &[&me.last_name, &me.first_name],
             &input.new,
             &input.repeat,
-        ) {
+        );
+        let unchanged = match (&problem, stored_hash) {
+            (None, Some(hash)) => {
+                let new = input.new.clone();
+                crate::password::argon2(move || password::verify_password(&hash, &new))
+                    .await
+                    .unwrap_or(false)
+            }
+            _ => false,
+        };
+        if let Some((field, message)) = problem {
             errors.add(field, message);
-        } else if stored_hash
-            .as_deref()
-            .is_some_and(|h| password::verify_password(h, &input.new))
-        {
+        } else if unchanged {
             errors.add(
                 "new_password",
                 if forced {

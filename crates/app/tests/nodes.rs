@@ -167,6 +167,42 @@ async fn a_mark_set_on_one_node_is_in_the_next_diary_read_on_the_other(engine: E
     assert_eq!(mark_of(&week(&b, &student).await, assignment), Some(5));
 }
 
+/// Requests that arrive together share one session check on PostgreSQL (`session_checks`): each
+/// still gets the answer for its own session, also when half of them were just signed out on
+/// the other node.
+async fn requests_checked_together_each_get_their_own_answer(engine: Engine) {
+    let w = world(engine).await;
+    let b = w.another_node().await;
+    let student = w.any(Role::Student);
+    let mut tokens = Vec::new();
+    for a in w.all(Role::Student, student.organization_id).iter().take(6) {
+        tokens.push(w.sign_in_as(a).await.token);
+    }
+    let all_at_once = |tokens: Vec<String>| {
+        let b = b.clone();
+        async move {
+            let mut set = tokio::task::JoinSet::new();
+            for (i, token) in tokens.into_iter().enumerate().cycle().take(36) {
+                let b = b.clone();
+                set.spawn(async move { (i, b.authenticate_token(&token).await.is_ok()) });
+            }
+            let mut answers = set.join_all().await;
+            answers.sort();
+            answers.dedup();
+            answers
+        }
+    };
+    let alive = |signed_out: &[usize]| -> Vec<(usize, bool)> {
+        (0..6).map(|i| (i, !signed_out.contains(&i))).collect()
+    };
+    assert_eq!(all_at_once(tokens.clone()).await, alive(&[]));
+    for i in [1, 3, 4] {
+        let who = w.app.authenticate_token(&tokens[i]).await.unwrap();
+        w.app.sign_out(&who, &Origin::default()).await.unwrap();
+    }
+    assert_eq!(all_at_once(tokens).await, alive(&[1, 3, 4]));
+}
+
 fn mark_of(week: &DiaryWeek, assignment: AssignmentId) -> Option<i32> {
     week.days
         .iter()
@@ -180,5 +216,6 @@ both_engines!(
     a_sign_out_on_one_node_refuses_the_next_request_on_the_other,
     a_password_change_on_one_node_ends_the_sessions_on_the_other,
     role_changes_reach_the_next_request_on_the_other_node,
-    a_mark_set_on_one_node_is_in_the_next_diary_read_on_the_other
+    a_mark_set_on_one_node_is_in_the_next_diary_read_on_the_other,
+    requests_checked_together_each_get_their_own_answer
 );

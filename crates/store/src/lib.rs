@@ -26,10 +26,12 @@ mod resources;
 mod school_setup;
 mod settings;
 mod sqlite;
+mod sqlite_reads;
 mod territory_admin;
 /// Per-test databases; public so that every crate's tests share one harness.
 #[doc(hidden)]
 pub mod testing;
+mod week;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -69,6 +71,7 @@ pub use resources::*;
 pub use school_setup::*;
 pub use settings::*;
 pub use territory_admin::*;
+pub use week::{DiaryStore, DiaryWeekRecord, WeekFileRecord};
 
 /// What can go wrong in storage.
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +94,12 @@ pub enum StoreError {
         /// The limit.
         limit: u64,
     },
+    /// Data read back is not what the schema promises.
+    #[error("unexpected data: {0}")]
+    Corrupt(String),
+    /// SQLite's in-place read path failed (`sqlite_reads`).
+    #[error("database error: {0}")]
+    Sqlite(String),
     /// Migrations failed.
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -122,6 +131,7 @@ pub trait Store:
     + ReportJobStore
     + OutboxStore
     + OperationsStore
+    + DiaryStore
     + Send
     + Sync
     + 'static

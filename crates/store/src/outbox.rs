@@ -32,6 +32,10 @@ pub trait OutboxStore {
     /// request of a node checks, so that another node's sign-out or write is seen by the next
     /// request here.
     async fn session_check(&self, session_id: i64) -> StoreResult<SessionCheck>;
+    /// [`OutboxStore::session_check`] for many sessions in one statement: which of them still
+    /// exist, and the outbox's largest id. What concurrent requests share on PostgreSQL, where
+    /// each statement is a round trip.
+    async fn session_checks(&self, session_ids: &[i64]) -> StoreResult<(Vec<i64>, i64)>;
     /// Wakes the other nodes' followers after a write has committed (PostgreSQL `NOTIFY`, sent
     /// outside the write's transaction); nothing on SQLite, which one node serves.
     async fn signal_changes(&self) -> StoreResult<()>;

@@ -18,6 +18,8 @@ pub(crate) struct Pool<DB: Database> {
     inner: sqlx::Pool<DB>,
     /// Lone statements run in a transaction of their own (transaction pooler mode).
     own_transactions: bool,
+    /// How the store's transactions begin, when not with a plain `BEGIN`.
+    begin: Option<&'static str>,
 }
 
 // By hand: a derived `Clone` would ask the database type itself to be `Clone`.
@@ -26,6 +28,7 @@ impl<DB: Database> Clone for Pool<DB> {
         Pool {
             inner: self.inner.clone(),
             own_transactions: self.own_transactions,
+            begin: self.begin,
         }
     }
 }
@@ -36,12 +39,22 @@ impl<DB: Database> Pool<DB> {
         Pool {
             inner,
             own_transactions,
+            begin: None,
         }
+    }
+
+    /// The store's transactions begin with `statement` (SQLite: `BEGIN IMMEDIATE`).
+    pub(crate) fn beginning_with(mut self, statement: &'static str) -> Self {
+        self.begin = Some(statement);
+        self
     }
 
     /// Starts a transaction.
     pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, DB>, Error> {
-        self.inner.begin().await
+        match self.begin {
+            Some(statement) => self.inner.begin_with(statement).await,
+            None => self.inner.begin().await,
+        }
     }
 
     /// The sqlx pool itself, for what statements do not need: its size, a connection taken and

@@ -559,4 +559,5 @@ include!("repo_passkeys.rs");
 include!("repo_reports.rs");
 include!("repo_report_jobs.rs");
 include!("repo_outbox.rs");
+include!("repo_week.rs");
 include!("repo_operations.rs");

@@ -90,14 +90,11 @@ impl crate::OutboxStore for Backend {
     }
 
     async fn session_check(&self, session_id: i64) -> StoreResult<crate::SessionCheck> {
-        let (alive, outbox_head): (bool, i64) = query_as(
-            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1), \
-             (SELECT COALESCE(MAX(id), 0) FROM outbox)",
-        )
-        .bind(session_id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(crate::SessionCheck { alive, outbox_head })
+        engine_session_check(self, session_id).await
+    }
+
+    async fn session_checks(&self, session_ids: &[i64]) -> StoreResult<(Vec<i64>, i64)> {
+        engine_session_checks(self, session_ids).await
     }
 
     async fn signal_changes(&self) -> StoreResult<()> {
@@ -119,3 +116,7 @@ impl crate::OutboxStore for Backend {
         Ok(done.rows_affected())
     }
 }
+
+/// Whether a session still exists, and the outbox's head: every request's one read.
+const SESSION_CHECK_SQL: &str = "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1), \
+     (SELECT COALESCE(MAX(id), 0) FROM outbox)";

@@ -16,6 +16,8 @@ const MAX_BIND_PARAMS: usize = 900;
 /// The store on SQLite.
 pub struct Backend {
     pool: DbPool,
+    /// The per-request reads, off sqlx (`sqlite_reads`).
+    reads: crate::sqlite_reads::Readers,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -37,14 +39,24 @@ pub async fn open(path: &Path) -> StoreResult<Backend> {
     // Readers run in parallel under WAL; writes serialise on SQLite's lock and wait up to the busy timeout.
     // A report reads several schools at once (reports::period_results), so the pool leaves
     // room for two of them beside the diary.
+    // No ping before each statement: a file does not hang up, and each ping is a hand-off to
+    // the connection's thread and back.
     let pool = SqlitePoolOptions::new()
         .max_connections(16)
         .min_connections(1)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     crate::connect::migrate(&MIGRATOR, &pool).await?;
+    // A transaction that reads and then writes must hold the write lock from its start: under
+    // WAL a deferred one that began reading before another writer committed cannot upgrade
+    // (SQLITE_BUSY_SNAPSHOT), and no busy timeout helps it.
+    let pool = DbPool::new(pool, false).beginning_with("BEGIN IMMEDIATE");
+    // A database analysed by an earlier version still has the samples.
+    forget_value_samples(&pool).await?;
     Ok(Backend {
-        pool: DbPool::new(pool, false),
+        pool,
+        reads: crate::sqlite_reads::Readers::new(path),
     })
 }
 
@@ -71,6 +83,7 @@ pub async fn open_existing(path: &Path) -> StoreResult<Backend> {
         .await?;
     Ok(Backend {
         pool: DbPool::new(pool, false),
+        reads: crate::sqlite_reads::Readers::new(path),
     })
 }
 
@@ -93,8 +106,9 @@ pub async fn snapshot(live: &Path, out: &Path) -> StoreResult<()> {
 async fn engine_table_fingerprints(pool: &DbPool) -> StoreResult<Vec<crate::TableFingerprint>> {
     use crate::operations::{RowHasher, quoted_identifier};
     use futures_util::TryStreamExt;
-    // One read transaction: under WAL every table is read as of the same commit.
-    let mut tx = pool.begin().await?;
+    // One read transaction: under WAL every table is read as of the same commit (a plain
+    // `BEGIN`: it must not hold the write lock).
+    let mut tx = pool.sqlx().begin().await?;
     let mut tables: Vec<String> = query_scalar(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
     )
@@ -135,12 +149,63 @@ fn engine_file_store(_pool: &DbPool, files_dir: &Path) -> Arc<dyn crate::FileSto
     Arc::new(crate::LocalFileStore::new(files_dir))
 }
 
+/// Drops the per-value samples ANALYZE keeps (`sqlite_stat4`), leaving the per-index counts
+/// (`sqlite_stat1`). The bundled SQLite is built with STAT4, and with samples present a prepared
+/// statement whose parameter meets an indexed column in a range (every diary span) is parsed and
+/// planned again each time that parameter's value changes: for a crowd of different weeks that
+/// was most of the diary's cost. The counts alone give the same plans for these index lookups.
+async fn forget_value_samples(pool: &DbPool) -> StoreResult<()> {
+    let samples: i64 = query_scalar(
+        "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'",
+    )
+    .fetch_one(pool)
+    .await?;
+    if samples > 0 {
+        sqlx::query("DELETE FROM sqlite_stat4")
+            .execute(pool)
+            .await?;
+        // Reloads the statistics of this connection; others load them when they open.
+        sqlx::query("ANALYZE sqlite_schema").execute(pool).await?;
+    }
+    Ok(())
+}
+
 async fn finish_bulk(pool: &DbPool) -> StoreResult<()> {
     sqlx::query("ANALYZE").execute(pool).await?;
+    forget_value_samples(pool).await?;
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(pool)
         .await?;
     Ok(())
+}
+
+/// A diary span: one statement on a reader of our own, in place (`sqlite_reads`).
+async fn engine_diary_week(
+    b: &Backend,
+    student: AccountId,
+    span: (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> StoreResult<crate::DiaryWeekRecord> {
+    b.reads.diary_week(DIARY_WEEK_SQL, student, span, today)
+}
+
+/// The per-request session check, in place like the diary.
+async fn engine_session_check(b: &Backend, session_id: i64) -> StoreResult<crate::SessionCheck> {
+    b.reads.session_check(SESSION_CHECK_SQL, session_id)
+}
+
+/// One in-place check per session: each costs microseconds, so there is nothing to share.
+async fn engine_session_checks(b: &Backend, session_ids: &[i64]) -> StoreResult<(Vec<i64>, i64)> {
+    let mut alive = Vec::with_capacity(session_ids.len());
+    let mut head = 0;
+    for id in session_ids {
+        let check = b.reads.session_check(SESSION_CHECK_SQL, *id)?;
+        if check.alive {
+            alive.push(*id);
+        }
+        head = head.max(check.outbox_head);
+    }
+    Ok((alive, head))
 }
 
 include!("repo.rs");

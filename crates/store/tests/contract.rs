@@ -3,9 +3,13 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use chrono::{Duration, NaiveDate, Utc};
+use sgo_core::files::FileOwner;
 use sgo_core::{OrganizationKind, Role};
 use sgo_store::testing::TestStore;
-use sgo_store::{AuditLogEntry, Engine, LoginTicket, NewSession, Store, StoreError, Value};
+use sgo_store::{
+    AuditLogEntry, DiaryWeekRecord, Engine, LoginTicket, NewFile, NewSession, Store, StoreError,
+    Value,
+};
 use sgo_testkit::both_engines;
 use sgo_testkit::fixtures::{
     Member, Organization, Territory, assignments, class_9a, class_students, date as d, lessons,
@@ -406,6 +410,73 @@ async fn contract(engine: Engine) {
         "Б"
     );
     assert!(s.diary_attendance(100, mon, sun).await.unwrap().is_empty());
+
+    // The diary's one read gives what the separate reads give, on both engines.
+    for (name, assignment) in [("Условие.pdf", 80), ("Ответы.pdf", 80), ("План.pdf", 82)]
+    {
+        s.insert_file(&NewFile {
+            organization_id: 10,
+            storage_key: format!("{:0>32}", name.len() * 1000 + assignment as usize),
+            guid: format!("g-{name}"),
+            name: name.into(),
+            content_type: "application/pdf".into(),
+            size: 1234,
+            description: format!("к заданию {assignment}"),
+            owner: FileOwner::Assignment(assignment),
+            uploaded_by: 300,
+            uploaded_at: now,
+        })
+        .await
+        .unwrap();
+    }
+    for student in [100, 101] {
+        let week = s.diary_week(student, mon, sun, day).await.unwrap();
+        assert_eq!(week.student, s.student(student, day).await.unwrap());
+        assert_eq!(week.period_name.as_deref(), Some("2 четверть"));
+        assert_eq!(
+            week.lessons,
+            s.diary_lessons(student, mon, sun).await.unwrap()
+        );
+        let assignments = s.diary_assignments(student, mon, sun).await.unwrap();
+        assert_eq!(week.assignments, assignments);
+        assert_eq!(
+            week.attendance,
+            s.diary_attendance(student, mon, sun).await.unwrap()
+        );
+        let ids: Vec<i64> = assignments.iter().map(|a| a.assignment_id).collect();
+        let files: Vec<(i64, String, String)> = s
+            .files_of("assignment", &ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.owner_id.unwrap(), f.name, f.description))
+            .collect();
+        let week_files: Vec<(i64, String, String)> = week
+            .files
+            .into_iter()
+            .map(|f| (f.assignment_id, f.name, f.description))
+            .collect();
+        assert_eq!(week_files, files);
+    }
+    let week = s.diary_week(100, mon, sun, day).await.unwrap();
+    assert_eq!(
+        week.files
+            .iter()
+            .map(|f| f.assignment_id)
+            .collect::<Vec<_>>(),
+        vec![80, 80, 82]
+    );
+    assert!(week.assignments[0].mark_set_at.is_some());
+    // Before the year: no period; an unknown student: nothing at all.
+    let summer = s
+        .diary_week(100, d(2026, 8, 3), d(2026, 8, 9), day)
+        .await
+        .unwrap();
+    assert!(summer.period_name.is_none() && summer.lessons.is_empty() && summer.student.is_some());
+    assert_eq!(
+        s.diary_week(999, mon, sun, day).await.unwrap(),
+        DiaryWeekRecord::default()
+    );
 
     // Overdue: mandatory, due before today, no mark or only a duty mark, due in the window.
     let overdue = s.overdue_assignments(100, mon, day, day).await.unwrap();

@@ -588,8 +588,65 @@ async fn period_marks_and_types(engine: Engine) {
     assert_eq!((t.default_weight, t.active), (30, false));
 }
 
+/// The mark the NetSchool diary answer shows on `assignment`.
+fn diary_mark(diary: &serde_json::Value, assignment: i64) -> Option<i64> {
+    diary["weekDays"]
+        .as_array()?
+        .iter()
+        .flat_map(|d| d["lessons"].as_array().into_iter().flatten())
+        .flat_map(|l| l["assignments"].as_array().into_iter().flatten())
+        .find(|a| a["id"].as_i64() == Some(assignment))
+        .and_then(|a| a["mark"]["mark"].as_i64())
+}
+
+/// The NetSchool diary keeps its rendered answer with the cached week
+/// (`App::diary_week_rendered`): a mark written through the journal is in the very next diary
+/// answer, with no waiting, each time it changes.
+async fn a_mark_is_in_the_next_diary_answer(engine: Engine) {
+    let w = world(engine, 1).await;
+    let (teacher, lesson, assignment) = teacher_with_lesson(&w).await;
+    let cookie = w.cookie(&teacher).await;
+    let (student, student_id, _) = students_in_and_out(&w, &lesson).await;
+    let at = w.sign_in_as(&student).await.token;
+    let monday = sgo_core::calendar::week_start(lesson.date);
+    let uri = format!(
+        "/webapi/student/diary?studentId={student_id}&weekStart={monday}&weekEnd={}",
+        monday + Duration::days(6)
+    );
+    let (a, s) = (assignment.to_string(), student_id.to_string());
+    let (_, diary) = w.get_json(&uri, &at).await;
+    let first = diary_mark(&diary, assignment);
+    // Three values in a row, each different from the one before.
+    let values: Vec<String> = [4, 2, 5, 3]
+        .into_iter()
+        .filter(|v| Some(*v) != first)
+        .take(3)
+        .map(|v| v.to_string())
+        .collect();
+    for value in &values {
+        let value = value.as_str();
+        // Read twice, so that the second answer comes from the cache.
+        for _ in 0..2 {
+            let (status, diary) = w.get_json(&uri, &at).await;
+            assert_eq!(status, StatusCode::OK, "{diary}");
+            assert_ne!(diary_mark(&diary, assignment), Some(value.parse().unwrap()));
+        }
+        let set = w
+            .post(
+                &cookie,
+                "/journal/mark",
+                &[("assignment", &a), ("student", &s), ("value", value)],
+            )
+            .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+        let (_, diary) = w.get_json(&uri, &at).await;
+        assert_eq!(diary_mark(&diary, assignment), Some(value.parse().unwrap()));
+    }
+}
+
 both_engines!(
     marks_history_attendance_homework,
     policy_and_csrf,
     period_marks_and_types,
+    a_mark_is_in_the_next_diary_answer,
 );

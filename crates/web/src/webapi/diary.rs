@@ -4,8 +4,11 @@ use sgo_core::StudentId;
 use std::collections::HashMap;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
-use sgo_app::diary::AssignmentWithMark;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sgo_app::diary::{AssignmentWithMark, DiaryWeek};
 use sgo_core::calendar;
 
 use sgo_app::files::FileLink;
@@ -60,7 +63,7 @@ pub(crate) fn attachment_dto(f: &FileLink) -> Attachment {
 }
 
 fn assignment_dto(
-    a: AssignmentWithMark,
+    a: &AssignmentWithMark,
     student: StudentId,
     with_subject: bool,
     files: Option<&Vec<FileLink>>,
@@ -69,12 +72,12 @@ fn assignment_dto(
     Assignment {
         id: a.assignment_id.get(),
         type_id: a.type_id.get(),
-        assignment_name: a.title,
+        assignment_name: a.title.clone(),
         weight: a.weight,
         due_date: dates::date(a.due_date),
         class_meeting_id: a.lesson_id.get(),
         exists_test_plan: false,
-        subject_name: with_subject.then_some(a.subject_name),
+        subject_name: with_subject.then(|| a.subject_name.clone()),
         mark: has_mark.then(|| Mark {
             assignment_id: a.assignment_id.get(),
             student_id: student.get(),
@@ -85,10 +88,11 @@ fn assignment_dto(
         }),
         mark_comment: a
             .mark_comment
+            .as_ref()
             .filter(|c| has_mark && !c.is_empty())
             .map(|name| MarkComment {
                 id: a.mark_id.unwrap_or_default(),
-                name,
+                name: name.clone(),
             }),
         mark_date: a.mark_set_at.map(dates::timestamp),
         attachments: files
@@ -97,58 +101,77 @@ fn assignment_dto(
     }
 }
 
-/// `GET student/diary?studentId&yearId&weekStart&weekEnd`.
+/// `GET student/diary?studentId&yearId&weekStart&weekEnd`. The body is rendered once per cached
+/// week (`App::diary_week_rendered`): a reload is a copy of bytes.
 pub(crate) async fn week(
     State(state): State<AppState>,
     ApiSession(who): ApiSession,
     ClientOrigin(origin): ClientOrigin,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Diary>, ApiError> {
+) -> Result<Response, ApiError> {
     let q = input::diary_query(q, state.app.today())?;
-    let week = state
+    let body = state
         .app
-        .diary_week(&who.actor, q.student, q.from, q.to, &origin)
+        .diary_week_rendered(
+            &who.actor,
+            q.student,
+            (q.from, q.to),
+            &origin,
+            "netschool",
+            |week| {
+                // Serialising owned, in-memory values cannot fail; an empty body would show it.
+                serde_json::to_vec(&diary_dto(week))
+                    .map(Bytes::from)
+                    .unwrap_or_default()
+            },
+        )
         .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A week as the wire shows it.
+fn diary_dto(week: &DiaryWeek) -> Diary {
+    let student = week.student.account_id;
     let week_days = week
         .days
-        .into_iter()
+        .iter()
         .map(|day| WeekDay {
             date: dates::date(day.date),
             lessons: day
                 .lessons
-                .into_iter()
+                .iter()
                 .map(|l| Lesson {
                     classmeeting_id: l.lesson.lesson_id.get(),
                     day: dates::date(l.lesson.date),
                     number: l.lesson.number,
                     relay: l.lesson.shift,
-                    room: Some(l.lesson.room).filter(|r| !r.is_empty()),
+                    room: Some(l.lesson.room.clone()).filter(|r| !r.is_empty()),
                     start_time: dates::time(l.lesson.start_time),
                     end_time: dates::time(l.lesson.end_time),
-                    subject_name: l.lesson.subject_name,
+                    subject_name: l.lesson.subject_name.clone(),
                     is_ea_lesson: false,
                     is_distance_lesson: false,
                     extra_activity: false,
                     add_education: false,
                     assignments: l
                         .assignments
-                        .into_iter()
+                        .iter()
                         .map(|a| {
                             let files = l.files.get(&a.assignment_id);
-                            assignment_dto(a, q.student, false, files)
+                            assignment_dto(a, student, false, files)
                         })
                         .collect(),
                 })
                 .collect(),
         })
         .collect();
-    Ok(Json(Diary {
-        week_start: dates::date(q.from),
-        week_end: dates::date(q.to),
+    Diary {
+        week_start: dates::date(week.from),
+        week_end: dates::date(week.to),
         week_days,
-        term_name: week.period_name.unwrap_or_default(),
-        class_name: week.student.class_name.unwrap_or_default(),
-    }))
+        term_name: week.period_name.clone().unwrap_or_default(),
+        class_name: week.student.class_name.clone().unwrap_or_default(),
+    }
 }
 
 /// `GET student/diary/pastMandatory`: overdue mandatory work due in the window.
@@ -166,7 +189,7 @@ pub(crate) async fn past_mandatory(
     Ok(Json(
         overdue
             .into_iter()
-            .map(|a| assignment_dto(a, q.student, true, None))
+            .map(|a| assignment_dto(&a, q.student, true, None))
             .collect(),
     ))
 }

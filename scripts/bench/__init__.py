@@ -1,0 +1,1 @@
+"""The parts of scripts/bench-diary: processes, sign-ins, load generators and the modes."""

@@ -187,8 +187,9 @@ impl Clock {
 #[derive(Clone)]
 pub struct App {
     pub(crate) store: Arc<dyn Store>,
-    pub(crate) key: ServerKey,
-    pub(crate) settings: Settings,
+    // Shared, not copied: every request's state extraction clones the `App`.
+    pub(crate) key: Arc<ServerKey>,
+    pub(crate) settings: Arc<Settings>,
     pub(crate) clock: Clock,
     pub(crate) sessions: Arc<SessionCache>,
     pub(crate) diary_cache: Arc<DiaryCache>,
@@ -215,8 +216,8 @@ impl App {
         App {
             files,
             store,
-            key,
-            settings,
+            key: Arc::new(key),
+            settings: Arc::new(settings),
             clock,
             sessions,
             diary_cache,

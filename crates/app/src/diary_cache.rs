@@ -35,9 +35,9 @@ const MAX_BYTES: usize = 48 << 20;
 
 type Key = (StudentId, NaiveDate, NaiveDate);
 
-/// Bodies rendered from one cached week, by format.
+/// Bodies rendered from one cached week, by format (shared: every hit hands them out).
 #[derive(Clone, Default)]
-pub(crate) struct Bodies(Vec<(&'static str, Bytes)>);
+pub(crate) struct Bodies(Arc<Vec<(&'static str, Bytes)>>);
 
 impl Bodies {
     /// The body in `format`, if rendered.
@@ -185,7 +185,7 @@ impl DiaryCache {
         inner.make_room(more);
         if let Some(entry) = inner.entries.get_mut(&key) {
             entry.bytes += more;
-            entry.bodies.0.push((format, body));
+            Arc::make_mut(&mut entry.bodies.0).push((format, body));
             inner.bytes += more;
         }
     }

@@ -1,28 +1,62 @@
 //! Setting a password on an account: the argon2 hash and the sealed NetSchool verifier together.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex, mpsc};
 
 use sgo_auth::{legacy, password};
 use sgo_core::AccountId;
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::{App, AppError, AppResult};
 
-/// Argon2 runs at once, at most: one per core. Each run holds about 19 MiB and 18 ms of a core;
-/// more runs than cores only share the cores while each keeps its memory, so a storm of sign-ins
-/// would grow the server without signing anyone in sooner. They wait for a turn here instead, in
-/// order of arrival.
-static ARGON2_TURNS: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+/// Argon2 runs on threads of their own, one per core, in order of arrival. Each run holds about
+/// 19 MiB and 18 ms of a core; more runs than cores only share the cores while each keeps its
+/// memory. And the allocator keeps a freed block of that size for the thread that used it: on
+/// the shared blocking pool every thread that ever hashed would keep one (a sign-in storm grew
+/// the server past 350 MiB); on these few threads it is a few blocks at most.
+struct Argon2Threads {
+    jobs: Mutex<mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+}
 
-/// Runs a password hash or verification off the async workers, in its turn (`ARGON2_TURNS`);
-/// `None` if the blocking task failed.
+static ARGON2_THREADS: LazyLock<Argon2Threads> = LazyLock::new(|| {
+    let (jobs, queue) = mpsc::channel::<Box<dyn FnOnce() + Send>>();
+    let queue = Arc::new(Mutex::new(queue));
+    for i in 0..std::thread::available_parallelism().map_or(2, |n| n.get()) {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("argon2-{i}"))
+            .spawn(move || {
+                loop {
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(job) = job else { return };
+                    // A panicking run answers nobody (its caller sees `None`); the thread goes on.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start an argon2 thread");
+        }
+    }
+    Argon2Threads {
+        jobs: Mutex::new(jobs),
+    }
+});
+
+/// Runs a password hash or verification on the argon2 threads (`Argon2Threads`); `None` if it
+/// could not run.
 pub(crate) async fn argon2<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Option<T> {
-    // The semaphore is never closed, so a permit always comes.
-    let _turn = ARGON2_TURNS.acquire().await.ok();
-    tokio::task::spawn_blocking(work).await.ok()
+    let (done, result) = oneshot::channel();
+    let job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    ARGON2_THREADS
+        .jobs
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send(job)
+        .ok()?;
+    result.await.ok()
 }
 
 /// Shortest password a person may choose (one-time passwords are generated, 8 characters).

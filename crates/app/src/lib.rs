@@ -8,6 +8,7 @@
 extern crate sgo_core;
 
 pub mod announcements;
+pub mod api_tokens;
 pub mod audit_log;
 pub mod authors;
 pub mod calendar;

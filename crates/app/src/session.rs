@@ -386,6 +386,11 @@ impl App {
 
     async fn accept_session(&self, session: Option<SessionRecord>) -> AppResult<Authenticated> {
         let session = session.ok_or(AppError::Unauthenticated)?;
+        // An API token opens only the open API (`authenticate_bearer`), never a page or the
+        // NetSchool API: its scopes would not hold there.
+        if session.channel == sgo_store::API_CHANNEL {
+            return Err(AppError::Unauthenticated);
+        }
         let now = self.clock.now();
         let idle = Duration::from_std(self.settings.session_idle).unwrap_or(Duration::minutes(15));
         if now - session.last_seen_at > idle || !session.account_active {

@@ -190,6 +190,9 @@ fn start_sweeper(sweeper: sgo_app::App) -> tokio::task::JoinHandle<()> {
             if let Err(e) = sweeper.sweep_sessions().await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
+            if let Err(e) = sweeper.sweep_api_tokens().await {
+                tracing::warn!(error = %e, "api token sweep failed");
+            }
             if let Err(e) = sweeper.sweep_login_counters().await {
                 tracing::warn!(error = %e, "login counter sweep failed");
             }

@@ -43,7 +43,9 @@ announcement-title-too-long = Заголовок длиннее { $max } зна�
 api-assignment-number-invalid = Неверный номер задания
 api-attachment-guid-invalid = Неверный GUID вложения
 api-attachment-number-invalid = Неверный номер вложения
+api-body-invalid = Неверное тело запроса: { $reason }
 api-body-not-json = Тело запроса не JSON
+api-csrf-missing = Нет ключа формы (X-CSRF-Token) для запроса со страницы
 api-date-invalid = Неверная дата { $name }
 api-date-range-invalid = Неверный интервал дат: «{ $value }»
 api-file-missing = Не передан файл (поле file)
@@ -59,10 +61,19 @@ api-messages-missing = Не указаны письма (messageId)
 api-method-not-found = Метод не найден
 api-parameter-invalid = Неверный { $name }
 api-parameter-missing = Не указан { $name }
+api-password-change-first = Сначала смените временный пароль
 api-recipient-group-unknown = Неизвестная группа адресатов
 api-recipient-unknown = Неизвестный получатель
 api-recipients-not-a-list = Получатели передаются списком
 api-report-unknown = Отчёт «{ $id }» не найден
+api-scope-missing = У ключа нет разрешения «{ $scope }»
+api-token-lifetime-invalid = Срок действия ключа — от 1 до { $max } дней
+api-token-missing = Нужен ключ доступа: заголовок Authorization: Bearer …
+api-token-name-required = Укажите название ключа
+api-token-name-too-long = Название ключа — не длиннее { $max } символов
+api-token-not-found = Ключ не найден
+api-token-scope-unknown = Неизвестное разрешение «{ $scope }»
+api-token-scopes-required = Выберите хотя бы одно разрешение
 
 ## assignment
 

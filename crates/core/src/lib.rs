@@ -1,5 +1,6 @@
 //! The domain of SGO: types and rules, pure. No IO, no async, no SQL, no HTTP.
 
+pub mod api_scope;
 pub mod author;
 pub mod calendar;
 pub mod changes;

@@ -2,6 +2,7 @@
 //! compiled for each engine (SQLite and PostgreSQL).
 
 mod announcements;
+mod api_tokens;
 mod attachments;
 mod bulk;
 mod connect;
@@ -44,6 +45,7 @@ pub(crate) type AccountId = i64;
 pub(crate) type OrganizationId = i64;
 
 pub use announcements::*;
+pub use api_tokens::*;
 pub use attachments::*;
 pub use bulk::Value;
 pub use connect::{
@@ -127,6 +129,7 @@ pub trait Store:
     + ProtectionStore
     + IdentityStore
     + PasskeyStore
+    + ApiTokenStore
     + ReportStore
     + ReportJobStore
     + OutboxStore
@@ -199,7 +202,8 @@ pub trait Store:
     async fn touch_session(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
     /// Ends a session.
     async fn delete_session(&self, id: i64) -> StoreResult<()>;
-    /// Ends every session idle since before `cutoff`; returns how many.
+    /// Ends every session idle since before `cutoff` (API tokens end at their expiry instead);
+    /// returns how many.
     async fn delete_sessions_idle_since(&self, cutoff: DateTime<Utc>) -> StoreResult<u64>;
     /// Records a challenge issued to a NSSESSIONID.
     async fn create_login_ticket(&self, ticket: &LoginTicket) -> StoreResult<()>;

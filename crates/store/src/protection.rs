@@ -119,7 +119,8 @@ pub trait ProtectionStore: Send + Sync {
     /// Removes tokens that expired before `cutoff`.
     async fn delete_reset_tokens_expired_before(&self, cutoff: DateTime<Utc>) -> StoreResult<u64>;
 
-    /// The sessions of an account seen since `since`, most recently active first.
+    /// The sessions of an account seen since `since`, most recently active first (API tokens
+    /// are listed apart).
     async fn account_sessions(
         &self,
         account: AccountId,
@@ -129,6 +130,7 @@ pub trait ProtectionStore: Send + Sync {
     async fn delete_account_session(&self, account: AccountId, session: i64) -> StoreResult<bool>;
     /// Ends every session of an account; returns how many.
     async fn delete_account_sessions(&self, account: AccountId) -> StoreResult<u64>;
-    /// Ends the oldest sessions of an account so that at most `keep` remain; returns their ids.
+    /// Ends the oldest sessions of an account so that at most `keep` remain (API tokens do not
+    /// count); returns their ids.
     async fn delete_sessions_beyond(&self, account: AccountId, keep: i64) -> StoreResult<Vec<i64>>;
 }

@@ -297,6 +297,27 @@ impl World {
             .await
     }
 
+    /// A request with the given headers and, when given, a JSON body (the open API's calls).
+    pub async fn call(
+        &self,
+        method: axum::http::Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<serde_json::Value>,
+    ) -> Response {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        match body {
+            Some(body) => {
+                self.send_typed(req, "application/json", body.to_string())
+                    .await
+            }
+            None => self.send(req.body(Body::empty()).unwrap()).await,
+        }
+    }
+
     /// Sends `req` with `body` of `content_type`.
     async fn send_typed(
         &self,

@@ -445,6 +445,26 @@ impl World {
         panic!("no demo account {id}");
     }
 
+    /// An open API token of the account with `scopes`, valid for the default lifetime.
+    pub async fn api_token(
+        &self,
+        a: &DemoAccount,
+        scopes: &[sgo_core::api_scope::ApiScope],
+    ) -> String {
+        let actor = self.actor(a).await;
+        let issuer = self.app.token_issuer(&actor).unwrap();
+        let request = sgo_app::api_tokens::TokenRequest {
+            name: "тест".into(),
+            scopes: scopes.iter().map(|s| s.code().to_owned()).collect(),
+            lifetime_days: None,
+        };
+        self.app
+            .create_api_token(&issuer, &request, &Origin::default())
+            .await
+            .unwrap()
+            .token
+    }
+
     /// A session token for the account (works as the web cookie and as the NetSchool `at`).
     pub async fn token(&self, a: &DemoAccount) -> String {
         let organization = OrganizationId::new(a.organization_id);

@@ -5,6 +5,7 @@
 #[macro_use]
 extern crate sgo_core;
 
+mod api;
 mod cookies;
 mod download;
 mod extract;
@@ -120,6 +121,7 @@ fn all_routes() -> routes::Routes {
         .route("/readyz", get(health::readyz))
         .merge(ui::routes())
         .nest("/webapi", webapi::routes())
+        .nest("/api/v1", api::routes())
 }
 
 /// The paths the router serves (as written in the router, e.g. `/journal/group/{id}`): the

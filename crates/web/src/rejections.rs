@@ -1,7 +1,8 @@
 //! The framework's own refusals (a body that is not JSON, a query that does not parse, a body
 //! over the limit, a WebSocket request that is not one) come as short English plain text. People
 //! and NetSchool clients read Russian: the refusal keeps its status and gets a Russian message in
-//! the shape of its surface (`{"message": …}` on the NetSchool API, a page elsewhere).
+//! the shape of its surface (`{"message": …}` on the NetSchool API, a problem document on the
+//! open API, a page elsewhere).
 //!
 //! Every message this crate writes itself is Russian, so a client-error plain-text body without a
 //! Cyrillic letter can only be the framework's; rewriting them here catches every extractor of
@@ -26,7 +27,9 @@ pub(crate) async fn in_russian(
     request: Request,
     next: Next,
 ) -> Response {
-    let api = request.uri().path().starts_with("/webapi/");
+    let path = request.uri().path();
+    let api = path.starts_with("/webapi/");
+    let open_api = path.starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
     let plain_text = response
@@ -54,6 +57,9 @@ pub(crate) async fn in_russian(
     let message = russian(status, &text);
     if api {
         return (status, Json(serde_json::json!({ "message": message }))).into_response();
+    }
+    if open_api {
+        return crate::api::problem_response(status, message, None);
     }
     let page = MessagePage {
         portal_name: &state.options.portal_name,

@@ -52,13 +52,16 @@ const MULTIPART: [&str; 6] = [
 
 /// One request of the matrix, as the actor would send it.
 fn request(actor: &Actor, method: &Method, path: &str, uri: &str) -> Request<Body> {
-    let api = uri.starts_with("/webapi/");
+    let api = uri.starts_with("/webapi/") || uri.starts_with("/api/");
     let mut b = Request::builder()
         .method(method.clone())
         .uri(uri)
         .header(header::HOST, "sgo.example.ru");
     if api && !actor.at.is_empty() {
         b = b.header("at", &actor.at);
+    }
+    if uri.starts_with("/api/") && !actor.bearer.is_empty() {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {}", actor.bearer));
     }
     if !api && !actor.cookie.is_empty() {
         b = b.header(header::COOKIE, &actor.cookie);
@@ -150,7 +153,7 @@ async fn role_route_matrix(engine: sgo_app::Engine) {
             for actor in &m.actors {
                 let res = m.world.send(request(actor, &method, path, &uri)).await;
                 let got = seen(&res);
-                let api = uri.starts_with("/webapi/");
+                let api = uri.starts_with("/webapi/") || uri.starts_with("/api/");
                 row.push_str(got.letter());
                 let inside = matches!(got, Seen::Allowed | Seen::Redirect | Seen::Invalid);
                 // A route that deletes its object deletes it for the first allowed actor; the

@@ -5,6 +5,7 @@
 //! it takes a capability value (e.g. [`SchoolAdministration`]) that only these functions create:
 //! a use case without its check cannot be called.
 
+mod api;
 mod communication;
 mod diary;
 mod identity;
@@ -15,6 +16,7 @@ mod people;
 mod report;
 mod school;
 
+pub use api::*;
 pub use communication::*;
 pub use diary::*;
 pub use identity::*;

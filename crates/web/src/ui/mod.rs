@@ -2,7 +2,7 @@
 
 mod announcements;
 mod audit_log;
-mod csrf;
+pub(crate) mod csrf;
 mod diary;
 mod esia;
 mod files;

@@ -112,6 +112,15 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// The NetSchool session token of the `at` header, when there is one.
+pub(crate) fn at_header(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get("at")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+}
+
 /// A signed-in NetSchool client: the `at` header, or else a NSSESSIONID bound at login.
 pub(crate) struct ApiSession(pub Authenticated);
 
@@ -122,12 +131,7 @@ impl FromRequestParts<AppState> for ApiSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let at = parts
-            .headers
-            .get("at")
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty());
-        let result = match (at, cookies::get(&parts.headers, NS_COOKIE)) {
+        let result = match (at_header(parts), cookies::get(&parts.headers, NS_COOKIE)) {
             (Some(at), _) => state.app.authenticate_token(at).await,
             (None, Some(cookie)) => state.app.authenticate_cookie(&cookie).await,
             (None, None) => Err(AppError::Unauthenticated),

@@ -91,6 +91,8 @@ pub struct Actor {
     pub cookie: String,
     /// The NetSchool `at` token, empty when anonymous.
     pub at: String,
+    /// An open API token with every scope, empty when anonymous.
+    pub bearer: String,
 }
 
 /// Ids of the things the routes are tried with.
@@ -353,6 +355,7 @@ impl Matrix {
             id: 0,
             cookie: String::new(),
             at: String::new(),
+            bearer: String::new(),
         });
         for (kind, id) in people {
             let account = match known.get(&id) {
@@ -361,11 +364,16 @@ impl Matrix {
             };
             let at = self.world.token(&account).await;
             let cookie = self.world.cookie_for_token(&at);
+            let bearer = self
+                .world
+                .api_token(&account, &sgo_core::api_scope::ApiScope::ALL)
+                .await;
             self.actors.push(Actor {
                 kind,
                 id,
                 cookie,
                 at,
+                bearer,
             });
         }
         let db = &self.world.db;

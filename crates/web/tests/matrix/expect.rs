@@ -180,7 +180,7 @@ pub fn fill(path: &str, ids: &Ids) -> String {
         ids.assignment_type
     } else if id("/mail/") || id("/webapi/mail/messages/") {
         ids.message
-    } else if id("/people/") {
+    } else if id("/people/") || id("/api/v1/students/") {
         ids.student
     } else if id("/progress/assignment/") || id("/webapi/student/diary/assigns/") {
         ids.assignment
@@ -277,7 +277,8 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/webapi/context/expired"
         | "/webapi/auth/logout"
         | "/webapi/earlyaccess"
-        | "/webapi/signalr/queueHub" => open(),
+        | "/webapi/signalr/queueHub"
+        | "/api/v1/openapi.json" => open(),
         // Teachers and the administration publish; everyone reads (previous arm).
         "/announcements" | "/resources" if post => only(&[
             SubjectTeacher,
@@ -343,9 +344,13 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
             DeputyHead,
             OtherAdministrator,
         ]),
+        // The open API: every signed-in person, with their token (`/me`) or as themself
+        // (making and listing tokens); `{}` is an invalid new token.
+        "/api/v1/me" | "/api/v1/tokens" => signed(),
         // Ids of nobody among the actors (another person's session, passkey, report job, ESIA
-        // link, import, resource; ESIA linking is off): refused to all.
-        "/settings/sessions/{id}/end"
+        // link, import, resource, API token; ESIA linking is off): refused to all.
+        "/api/v1/tokens/{id}"
+        | "/settings/sessions/{id}/end"
         | "/settings/passkeys/{id}/rename"
         | "/settings/passkeys/{id}/remove"
         | "/settings/esia/{id}/unlink"
@@ -361,6 +366,7 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         // The student's own data: the student and their parent. Staff are sent to their start.
         "/diary" | "/progress" => home_for_others(STUDENT_AND_PARENT),
         "/progress/assignment/{id}"
+        | "/api/v1/students/{id}/diary"
         | "/webapi/student/diary"
         | "/webapi/student/diary/pastMandatory"
         | "/webapi/student/diary/assigns/{id}" => only(STUDENT_AND_PARENT),

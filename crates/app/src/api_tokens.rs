@@ -237,6 +237,8 @@ impl App {
         }
         let scopes = ApiScopes::parse(&grant.scopes)
             .map_err(|e| AppError::Store(sgo_store::StoreError::Corrupt(e.to_string())))?;
+        // Counted only for live tokens, so that guessing secrets creates no counters.
+        self.check_token_rate(grant.id).await?;
         let mut last_seen_at = grant.last_seen_at;
         if now - last_seen_at > Duration::seconds(TOUCH_EVERY_SECONDS) {
             self.store.touch_session(grant.id, now).await?;

@@ -27,6 +27,18 @@ impl App {
         account: AccountId,
         action: RateAction,
     ) -> AppResult<()> {
+        self.check_counted(&rules::scope(action, account), action)
+            .await
+    }
+
+    /// Counts one request of an open API token and refuses it (429) beyond its allowance.
+    pub(crate) async fn check_token_rate(&self, token_id: i64) -> AppResult<()> {
+        self.check_counted(&rules::token_scope(token_id), RateAction::ApiCall)
+            .await
+    }
+
+    /// Counts one `action` under the counter `scope` and refuses it over the minute's limit.
+    async fn check_counted(&self, scope: &str, action: RateAction) -> AppResult<()> {
         let limits = &self.settings.rates;
         if limits.limit(action) == 0 {
             return Ok(());
@@ -37,7 +49,7 @@ impl App {
         let counter = self
             .store
             .count_failure(
-                &rules::scope(action, account),
+                scope,
                 now,
                 rules::window_start(now),
                 now - Duration::days(1),

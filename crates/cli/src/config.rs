@@ -23,7 +23,7 @@ pub struct Overrides {
 }
 
 /// The keys of [`Config`], as environment variables take them after the `SGO_` prefix.
-const CONFIG_KEYS: [&str; 32] = [
+const CONFIG_KEYS: [&str; 33] = [
     "data_dir",
     "listen",
     "database_url",
@@ -53,6 +53,7 @@ const CONFIG_KEYS: [&str; 32] = [
     "sign_ins_per_minute",
     "mail_per_minute",
     "uploads_per_minute",
+    "api_calls_per_minute",
     "metrics_listen",
     "log_format",
     "shutdown_drain_seconds",
@@ -141,6 +142,8 @@ pub struct Config {
     pub mail_per_minute: u32,
     /// Files one account may upload per minute; 0: no limit.
     pub uploads_per_minute: u32,
+    /// Requests one open API token may make per minute; 0: no limit.
+    pub api_calls_per_minute: u32,
     /// Sign-in through ESIA or another OpenID Connect provider (`[esia]` table, file only).
     pub esia: Option<EsiaConfig>,
 }
@@ -285,6 +288,7 @@ impl Default for Config {
             sign_ins_per_minute: 10,
             mail_per_minute: 20,
             uploads_per_minute: 30,
+            api_calls_per_minute: 120,
             esia: None,
         }
     }

@@ -121,6 +121,7 @@ fn settings(config: &Config) -> Settings {
             sign_ins_per_minute: config.sign_ins_per_minute,
             mail_per_minute: config.mail_per_minute,
             uploads_per_minute: config.uploads_per_minute,
+            api_calls_per_minute: config.api_calls_per_minute,
             max_sessions_per_account: config.max_sessions_per_account,
         },
     }

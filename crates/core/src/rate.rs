@@ -18,6 +18,8 @@ pub enum RateAction {
     Mail,
     /// Uploading a file.
     Upload,
+    /// A request of the open API, counted per token.
+    ApiCall,
 }
 
 impl RateAction {
@@ -26,6 +28,7 @@ impl RateAction {
             RateAction::SignIn => "sign_in",
             RateAction::Mail => "mail",
             RateAction::Upload => "upload",
+            RateAction::ApiCall => "api_call",
         }
     }
 
@@ -34,6 +37,7 @@ impl RateAction {
             RateAction::SignIn => crate::msg!("rate-sign-ins"),
             RateAction::Mail => crate::msg!("rate-mail"),
             RateAction::Upload => crate::msg!("rate-uploads"),
+            RateAction::ApiCall => crate::msg!("rate-api-calls"),
         }
     }
 }
@@ -47,6 +51,8 @@ pub struct RateRules {
     pub mail_per_minute: u32,
     /// Files one account may upload per minute.
     pub uploads_per_minute: u32,
+    /// Requests one open API token may make per minute.
+    pub api_calls_per_minute: u32,
     /// Live sessions one account may keep; opening one more ends the oldest.
     pub max_sessions_per_account: u32,
 }
@@ -57,6 +63,7 @@ impl Default for RateRules {
             sign_ins_per_minute: 10,
             mail_per_minute: 20,
             uploads_per_minute: 30,
+            api_calls_per_minute: 120,
             max_sessions_per_account: 20,
         }
     }
@@ -69,6 +76,7 @@ impl RateRules {
             RateAction::SignIn => self.sign_ins_per_minute,
             RateAction::Mail => self.mail_per_minute,
             RateAction::Upload => self.uploads_per_minute,
+            RateAction::ApiCall => self.api_calls_per_minute,
         }
     }
 }
@@ -76,6 +84,12 @@ impl RateRules {
 /// The counter's scope: one per account and action (beside the sign-in failure counters).
 pub fn scope(action: RateAction, account: AccountId) -> String {
     format!("rate:{}:account:{account}", action.code())
+}
+
+/// The counter's scope of an open API token: each token has its own allowance, so one script
+/// running wild does not stop the person's other scripts.
+pub fn token_scope(token_id: i64) -> String {
+    format!("rate:{}:token:{token_id}", RateAction::ApiCall.code())
 }
 
 /// The start of the window `now` falls in: the current minute.

@@ -349,7 +349,54 @@ async fn scopes_decide_what_a_token_reads(engine: Engine) {
     assert_problem(&bearer_get(&w, &theirs, &uri).await, StatusCode::FORBIDDEN);
 }
 
+async fn each_token_has_its_own_allowance_per_minute(engine: Engine) {
+    let clock = Clock::manual(today(), Utc::now());
+    let w = World::build(engine)
+        .clock(clock.clone())
+        .settings(|s| s.rates.api_calls_per_minute = 3)
+        .start()
+        .await;
+    let student = w.first(Role::Student, w.admin().organization_id);
+    let busy = w.api_token(&student, &[ApiScope::DiaryRead]).await;
+    let other = w.api_token(&student, &[ApiScope::DiaryRead]).await;
+    // Start a minute afresh, so that the three calls share one window.
+    let now = clock.now();
+    clock.advance(Duration::seconds(
+        60 - i64::from(chrono::Timelike::second(&now)),
+    ));
+    for _ in 0..3 {
+        assert_eq!(
+            bearer_get(&w, &busy, "/api/v1/me").await.status,
+            StatusCode::OK
+        );
+    }
+    let res = bearer_get(&w, &busy, "/api/v1/me").await;
+    assert_problem(&res, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.header("retry-after"), "60");
+    // The person's other token, and another node counting in the same database, agree.
+    assert_eq!(
+        bearer_get(&w, &other, "/api/v1/me").await.status,
+        StatusCode::OK
+    );
+    let node = w.another_node().await;
+    assert!(matches!(
+        node.authenticate_bearer(&busy).await,
+        Err(sgo_app::AppError::TooManyRequests { .. })
+    ));
+    // The next minute opens a new window; an unknown token is not counted at all.
+    clock.advance(Duration::seconds(60));
+    assert_eq!(
+        bearer_get(&w, &busy, "/api/v1/me").await.status,
+        StatusCode::OK
+    );
+    for _ in 0..5 {
+        let res = bearer_get(&w, "sgo_unknown", "/api/v1/me").await;
+        assert_problem(&res, StatusCode::UNAUTHORIZED);
+    }
+}
+
 both_engines!(
+    each_token_has_its_own_allowance_per_minute,
     scopes_decide_what_a_token_reads,
     made_through_at_and_used_as_bearer,
     a_web_session_needs_its_form_token,

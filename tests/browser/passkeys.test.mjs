@@ -1,6 +1,7 @@
 // «Мобильный ID» in Chromium with a CDP virtual authenticator: a student signs in with a
 // password, adds a passkey from personal settings, signs out, signs in with the passkey alone,
-// then removes the device, after which the passkey no longer signs in.
+// then removes the device, after which the passkey no longer signs in. In the same personal
+// settings, a key for the open API is made, used and revoked.
 // WebAuthn needs a secure context whose RP id is a domain: the browser uses http://localhost.
 
 import { test, before, after } from 'node:test';
@@ -35,6 +36,19 @@ async function openLogin(page) {
   await fillCascade(page, settle, path);
 }
 
+/** Signs the student in with the password and opens a section of personal settings by its link. */
+async function openSettingsSection(page, link, path) {
+  await openLogin(page);
+  await Promise.all([
+    page.waitForURL((u) => new URL(u).pathname.startsWith('/diary'), { timeout: 15_000 }),
+    signIn(page, student.login, student.password),
+  ]);
+  await page.click('#my-settings');
+  await page.waitForURL((u) => new URL(u).pathname === '/settings');
+  await page.click(link);
+  await page.waitForURL((u) => new URL(u).pathname === path);
+}
+
 async function signOut(page) {
   await Promise.all([
     page.waitForURL((u) => new URL(u).pathname === '/login', { timeout: 10_000 }),
@@ -59,15 +73,7 @@ test('register a passkey, sign in with it, remove it', async () => {
   });
   try {
     // 1. A password sign-in, then personal settings → «Вход и безопасность» → Мобильный ID.
-    await openLogin(page);
-    await Promise.all([
-      page.waitForURL((u) => new URL(u).pathname.startsWith('/diary'), { timeout: 15_000 }),
-      signIn(page, student.login, student.password),
-    ]);
-    await page.click('#my-settings');
-    await page.waitForURL((u) => new URL(u).pathname === '/settings');
-    await page.click('#passkeys-link');
-    await page.waitForURL((u) => new URL(u).pathname === '/settings/passkeys');
+    await openSettingsSection(page, '#passkeys-link', '/settings/passkeys');
     assert.ok(await page.isVisible('#passkeys-empty'), 'a new account has no devices');
 
     // 2. Add the device: the virtual authenticator answers the browser's request.
@@ -114,6 +120,45 @@ test('register a passkey, sign in with it, remove it', async () => {
     await page.screenshot({ path: join(WORK_DIR, 'browser-passkeys-refused.png'), fullPage: true });
   } catch (e) {
     await page.screenshot({ path: join(WORK_DIR, 'browser-passkeys-failure.png'), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+});
+
+// «Ключи доступа для приложений» in the same personal settings: a token made on the page works
+// for the open API at once, its secret is shown only once, and the page's «Отозвать» ends it.
+test('make an API token in personal settings, use it, revoke it', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  try {
+    await openSettingsSection(page, '#tokens-link', '/settings/tokens');
+
+    await page.fill('#token-name', 'Бот для оценок');
+    await page.check('input[name="scopes"][value="diary:read"]');
+    await page.check('input[name="scopes"][value="marks:read"]');
+    await Promise.all([page.waitForSelector('#token-secret'), page.click('#make-token')]);
+    const secret = (await page.textContent('#token-secret')).trim();
+    assert.match(secret, /^sgo_/);
+    await page.screenshot({ path: join(WORK_DIR, 'browser-token-made.png'), fullPage: true });
+
+    const me = await fetch(`${server.publicUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(me.status, 200);
+    assert.deepEqual((await me.json()).scopes, ['diary:read', 'marks:read']);
+
+    await page.goto(`${server.publicUrl}/settings/tokens`);
+    assert.equal(await page.locator('#token-secret').count(), 0, 'the secret is shown only once');
+    assert.ok((await page.textContent('#tokens')).includes('Бот для оценок'));
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).searchParams.get('revoked') === '1', { timeout: 10_000 }),
+      page.click('#tokens button[id^="revoke-token-"]'),
+    ]);
+    assert.ok(await page.isVisible('#no-tokens'));
+    const after = await fetch(`${server.publicUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
+    assert.equal(after.status, 401);
+    assert.equal(after.headers.get('content-type'), 'application/problem+json');
+  } catch (e) {
+    await page.screenshot({ path: join(WORK_DIR, 'browser-token-failure.png'), fullPage: true }).catch(() => {});
     throw e;
   } finally {
     await context.close();

@@ -395,7 +395,89 @@ async fn each_token_has_its_own_allowance_per_minute(engine: Engine) {
     }
 }
 
+/// The secret shown once on the settings page.
+fn shown_secret(html: &str) -> Option<String> {
+    let start = html.find("id=\"token-secret\">")? + "id=\"token-secret\">".len();
+    let end = start + html[start..].find('<')?;
+    Some(html[start..end].to_owned())
+}
+
+async fn the_settings_page_makes_lists_and_revokes_tokens(engine: Engine) {
+    let w = world(engine, 1).await;
+    let parent = w.first(Role::Parent, w.admin().organization_id);
+    let cookie = w.cookie(&parent).await;
+    let page = w.get(&cookie, "/settings").await.text();
+    assert!(page.contains("href=\"/settings/tokens\""));
+    let page = w.get(&cookie, "/settings/tokens").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Ключей пока нет"));
+    // No scope ticked: the form comes back with the message and what was typed.
+    let res = w
+        .post(
+            &cookie,
+            "/settings/tokens",
+            &[("name", "Бот класса"), ("days", "30")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let text = res.text();
+    assert!(text.contains("Выберите хотя бы одно разрешение"), "{text}");
+    assert!(text.contains("value=\"Бот класса\""));
+    assert!(shown_secret(&text).is_none());
+    let res = w
+        .post(
+            &cookie,
+            "/settings/tokens",
+            &[("name", "Бот"), ("days", "много"), ("scopes", "diary:read")],
+        )
+        .await;
+    assert!(res.text().contains("Срок действия ключа"));
+    // Made: the secret is shown once and works.
+    let res = w
+        .post(
+            &cookie,
+            "/settings/tokens",
+            &[
+                ("name", "Бот <класса>"),
+                ("days", "30"),
+                ("scopes", "diary:read"),
+                ("scopes", "marks:read"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let text = res.text();
+    let secret = shown_secret(&text).expect("the secret is shown");
+    let list = w.get(&cookie, "/settings/tokens").await.text();
+    assert!(
+        list.contains("класса") && !list.contains("<класса>"),
+        "names are escaped"
+    );
+    let me = bearer_get(&w, &secret, "/api/v1/me").await.json();
+    assert_eq!(me["scopes"], json!(["diary:read", "marks:read"]));
+    assert!(!list.contains(&secret), "never shown again");
+    assert!(list.contains("Дневник: уроки, задания, посещаемость, Оценки"));
+    // Revoked from the page.
+    let id = me["id"].as_i64().unwrap();
+    let token_id = w.store().api_tokens_of(id).await.unwrap()[0].id;
+    let res = w
+        .post(&cookie, &format!("/settings/tokens/{token_id}/revoke"), &[])
+        .await;
+    assert_eq!(res.location(), "/settings/tokens?revoked=1");
+    assert_problem(
+        &bearer_get(&w, &secret, "/api/v1/me").await,
+        StatusCode::UNAUTHORIZED,
+    );
+    assert!(
+        w.get(&cookie, "/settings/tokens?revoked=1")
+            .await
+            .text()
+            .contains("Ключ отозван")
+    );
+}
+
 both_engines!(
+    the_settings_page_makes_lists_and_revokes_tokens,
     each_token_has_its_own_allowance_per_minute,
     scopes_decide_what_a_token_reads,
     made_through_at_and_used_as_bearer,

@@ -1,6 +1,7 @@
 //! The HTML interface: server-rendered pages in Russian.
 
 mod announcements;
+mod api_tokens;
 mod audit_log;
 pub(crate) mod csrf;
 mod diary;
@@ -59,6 +60,7 @@ pub(crate) fn routes() -> Routes {
         .merge(import::routes())
         .merge(settings::routes())
         .merge(sessions::routes())
+        .merge(api_tokens::routes())
         .merge(esia::routes())
         .merge(audit_log::routes())
         .merge(files::routes())

@@ -294,6 +294,7 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/settings"
         | "/settings/password"
         | "/settings/sessions"
+        | "/settings/tokens"
         | "/settings/sessions/end-others"
         | "/settings/sessions/end-all"
         | "/settings/passkeys"
@@ -350,6 +351,7 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         // Ids of nobody among the actors (another person's session, passkey, report job, ESIA
         // link, import, resource, API token; ESIA linking is off): refused to all.
         "/api/v1/tokens/{id}"
+        | "/settings/tokens/{id}/revoke"
         | "/settings/sessions/{id}/end"
         | "/settings/passkeys/{id}/rename"
         | "/settings/passkeys/{id}/remove"

@@ -23,6 +23,9 @@ const NAME_MAX_CHARS: usize = 100;
 pub const DEFAULT_LIFETIME_DAYS: i64 = 90;
 /// Longest lifetime a token may be given, in days.
 pub const MAX_LIFETIME_DAYS: i64 = 366;
+/// Tokens one person may hold at once: enough for every script of a family, few enough that a
+/// runaway script cannot fill the table.
+pub const MAX_TOKENS_PER_ACCOUNT: usize = 50;
 /// A token's last use is written back at most this often.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 
@@ -149,6 +152,12 @@ impl App {
             )));
         }
         let account = issuer.account();
+        if self.store.api_tokens_of(account.get()).await?.len() >= MAX_TOKENS_PER_ACCOUNT {
+            return Err(AppError::BadRequest(msg!(
+                "api-token-too-many",
+                max = MAX_TOKENS_PER_ACCOUNT as i64
+            )));
+        }
         let secret = format!("{TOKEN_PREFIX}{}", token::new_session_token());
         let now = self.clock.now();
         let expires_at = now + Duration::days(days);

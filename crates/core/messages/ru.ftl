@@ -74,6 +74,7 @@ api-token-name-too-long = Название ключа — не длиннее { 
 api-token-not-found = Ключ не найден
 api-token-scope-unknown = Неизвестное разрешение «{ $scope }»
 api-token-scopes-required = Выберите хотя бы одно разрешение
+api-token-too-many = У вас уже { $max } ключей: отзовите ненужные, прежде чем создавать новые
 
 ## assignment
 

@@ -261,6 +261,22 @@ async fn bad_requests_get_a_clear_400(engine: Engine) {
     let token = w.api_token(&student, &ApiScope::ALL).await;
     let res = bearer_get(&w, &token, "/api/v1/students/abc/diary").await;
     assert_problem(&res, StatusCode::BAD_REQUEST);
+    // At most fifty tokens at once.
+    let id = w.id_of(&student).await;
+    let held = w.store().api_tokens_of(id).await.unwrap().len();
+    for _ in held..sgo_app::api_tokens::MAX_TOKENS_PER_ACCOUNT {
+        w.api_token(&student, &[ApiScope::DiaryRead]).await;
+    }
+    let res = w
+        .call(
+            Method::POST,
+            "/api/v1/tokens",
+            &[("at", &at)],
+            Some(json!({"name": "ещё один", "scopes": ["diary:read"]})),
+        )
+        .await;
+    assert_problem(&res, StatusCode::BAD_REQUEST);
+    assert!(res.json()["detail"].as_str().unwrap().contains("50"));
     let res = w.call(Method::GET, "/api/v1/nothing-here", &[], None).await;
     assert_problem(&res, StatusCode::NOT_FOUND);
 }

@@ -164,3 +164,43 @@ test('make an API token in personal settings, use it, revoke it', async () => {
     await context.close();
   }
 });
+
+// The API reference linked from the same page: Swagger UI served by the portal itself, every
+// file from the portal's own address, and the document's operations shown.
+test('the API reference page shows the operations from the portal alone', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
+  const page = await context.newPage();
+  try {
+    await openSettingsSection(page, '#tokens-link', '/settings/tokens');
+    // From here on: what the reference page itself asks for and reports.
+    const errors = [];
+    const elsewhere = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });
+    page.on('request', (r) => {
+      if (new URL(r.url()).origin !== new URL(server.publicUrl).origin) elsewhere.push(r.url());
+    });
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).pathname === '/api/docs/'),
+      page.click('#api-docs-link'),
+    ]);
+    await page.waitForSelector('.opblock', { timeout: 20_000 });
+    const text = await page.textContent('body');
+    for (const path of ['/api/v1/me', '/api/v1/students/{id}/marks', '/api/v1/mail/messages']) {
+      assert.ok(text.includes(path), `${path} is not on the page`);
+    }
+    await page.screenshot({ path: join(WORK_DIR, 'browser-api-docs.png'), fullPage: false });
+    assert.deepEqual(elsewhere, [], 'every file comes from the portal');
+    // The page keeps the portal's policy (scripts and styles only from the portal's files).
+    // Swagger UI applies one inline style the policy refuses; the page works without it (the
+    // operations above were read off it). Anything else refused, failed or thrown fails here.
+    const unexpected = errors.filter((e) => !e.startsWith('Applying inline style violates'));
+    assert.deepEqual(unexpected, [], 'no other console errors');
+  } catch (e) {
+    await page.screenshot({ path: join(WORK_DIR, 'browser-api-docs-failure.png'), fullPage: true }).catch(() => {});
+    throw e;
+  } finally {
+    await context.close();
+  }
+});

@@ -11,7 +11,9 @@ use sgo_core::{
     Actor, AssignmentId, AssignmentTypeId, FileId, GroupId, LessonId, OrganizationId, StudentId,
     calendar, policy,
 };
-use sgo_store::{DiaryAssignmentRecord, DiaryLessonRecord, DiaryWeekRecord, StudentRecord};
+use sgo_store::{
+    AcademicYearRecord, DiaryAssignmentRecord, DiaryLessonRecord, DiaryWeekRecord, StudentRecord,
+};
 
 use crate::calendar::AcademicYear;
 use crate::files::FileLink;
@@ -390,6 +392,43 @@ impl App {
                 .overdue_assignments(student.get(), from, to, self.today())
                 .await?,
         ))
+    }
+
+    /// Mandatory work of the student's current year whose due date has passed and which is
+    /// not done, oldest first.
+    pub async fn overdue_this_year(
+        &self,
+        actor: &Actor,
+        student: StudentId,
+        origin: &Origin,
+    ) -> AppResult<Vec<AssignmentWithMark>> {
+        let (student, _, year) = self.student_this_year(actor, student, origin).await?;
+        let today = self.today();
+        Ok(views(
+            self.store
+                .overdue_assignments(student.get(), year.start_date, today, today)
+                .await?,
+        ))
+    }
+
+    /// A student whose diary the actor may read, and the current academic year of the
+    /// student's school; "not found" when the school has none set up.
+    pub(crate) async fn student_this_year(
+        &self,
+        actor: &Actor,
+        student: StudentId,
+        origin: &Origin,
+    ) -> AppResult<(StudentId, DiaryStudent, AcademicYearRecord)> {
+        let (reader, children) = self.authorize_diary(actor, student, origin).await?;
+        // From here on only the student the policy checked is read.
+        let student = reader.student();
+        let who = self.diary_student(student, children).await?;
+        let year = self
+            .store
+            .current_year(who.organization_id.get(), self.today())
+            .await?
+            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-set-up")))?;
+        Ok((student, who, year))
     }
 
     /// Files attached to assignments, grouped by assignment. The caller has already decided the

@@ -301,8 +301,23 @@ impl App {
         id: FileId,
         origin: &Origin,
     ) -> AppResult<(StoredFile, Contents)> {
+        self.download_file_of(actor, id, origin, |_| true).await
+    }
+
+    /// [`App::download_file`] for a caller that may reach only some owners' files (a token's
+    /// scopes): a file of another owner is "not found" to it, as one it may not see.
+    pub async fn download_file_of(
+        &self,
+        actor: &Actor,
+        id: FileId,
+        origin: &Origin,
+        reach: impl Fn(FileOwner) -> bool + Send,
+    ) -> AppResult<(StoredFile, Contents)> {
         let missing = || AppError::NotFound(msg!("file-not-found"));
         let file = self.store.file(id.get()).await?.ok_or_else(missing)?;
+        if !file.owner().is_some_and(&reach) {
+            return Err(missing());
+        }
         let allowed = match file.owner() {
             Some(FileOwner::Pending) => file.uploaded_by == actor.account_id.get(),
             Some(FileOwner::Assignment(a)) => self.may_read_assignment(actor, a).await?,

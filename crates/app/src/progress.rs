@@ -176,16 +176,8 @@ impl App {
         period_id: Option<PeriodId>,
         origin: &Origin,
     ) -> AppResult<Progress> {
-        let (reader, children) = self.authorize_diary(actor, student, origin).await?;
-        // From here on only the student the policy checked is read.
-        let student = reader.student();
-        let who = self.diary_student(student, children).await?;
+        let (student, who, year) = self.student_this_year(actor, student, origin).await?;
         let today = self.today();
-        let year = self
-            .store
-            .current_year(who.organization_id.get(), today)
-            .await?
-            .ok_or_else(|| AppError::NotFound(msg!("academic-year-not-set-up")))?;
         let periods = self.store.periods(year.id, who.grade.unwrap_or(1)).await?;
         let period = match period_id {
             Some(id) => Some(

@@ -35,6 +35,9 @@ pub struct ApiTokenGrant {
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub account_active: bool,
+    /// The outbox's largest id, read in the same statement as the token: what the request
+    /// must have followed before it reads anything cached.
+    pub outbox_head: i64,
 }
 
 /// Personal access tokens — storage operations.

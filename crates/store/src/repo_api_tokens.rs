@@ -50,7 +50,8 @@ impl crate::ApiTokenStore for Backend {
         fetch_optional_by(
             &self.pool,
             "SELECT s.id, s.account_id, a.organization_id, t.scopes, s.last_seen_at, t.expires_at, \
-             a.active AS account_active FROM sessions s JOIN api_tokens t ON t.session_id = s.id \
+             a.active AS account_active, (SELECT COALESCE(MAX(id), 0) FROM outbox) AS outbox_head \
+             FROM sessions s JOIN api_tokens t ON t.session_id = s.id \
              JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
             token_hash,
         )

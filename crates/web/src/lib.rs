@@ -6,8 +6,10 @@
 extern crate sgo_core;
 
 mod api;
+mod api_docs;
 mod cookies;
 mod download;
+mod error_status;
 mod extract;
 mod form;
 mod hardening;
@@ -122,6 +124,7 @@ fn all_routes() -> routes::Routes {
         .merge(ui::routes())
         .nest("/webapi", webapi::routes())
         .nest("/api/v1", api::routes())
+        .merge(api_docs::routes())
 }
 
 /// The paths the router serves (as written in the router, e.g. `/journal/group/{id}`): the

@@ -16,12 +16,30 @@ use sgo_testkit::{World, world};
 
 /// Every `/api/v1` route and the snapshots that show its answers.
 const SNAPSHOTS: &[(&str, &[&str])] = &[
-    ("/api/v1/openapi.json", &[]),
+    ("/api/v1/openapi.json", &["openapi_document"]),
     ("/api/v1/me", &["me", "problem_unauthorized"]),
     (
         "/api/v1/students/{id}/diary",
         &["diary_week", "problem_scope"],
     ),
+    ("/api/v1/students/{id}/timetable", &["timetable"]),
+    ("/api/v1/students/{id}/marks", &["marks"]),
+    (
+        "/api/v1/students/{id}/overdue",
+        &["overdue", "problem_page_size"],
+    ),
+    (
+        "/api/v1/students/{id}/assignments/{assignment}",
+        &["assignment"],
+    ),
+    ("/api/v1/announcements", &["announcements"]),
+    ("/api/v1/mail/folders", &["mail_folders"]),
+    ("/api/v1/mail/folders/{folder}/messages", &["mail_folder"]),
+    ("/api/v1/mail/messages", &["mail_sent"]),
+    ("/api/v1/mail/messages/{id}", &["mail_message"]),
+    ("/api/v1/mail/recipients", &["mail_recipients"]),
+    ("/api/v1/mail/attachments", &["mail_attachment"]),
+    ("/api/v1/files/{id}", &["file_download"]),
     (
         "/api/v1/tokens",
         &["tokens_list", "token_issued", "problem_bad_request"],
@@ -37,9 +55,16 @@ fn stable(v: Value) -> Value {
                 .map(|(k, v)| {
                     let v = match (k.as_str(), &v) {
                         (_, Value::Null) => v,
-                        ("id" | "organization_id", _) => json!("[id]"),
+                        (
+                            "id" | "organization_id" | "lesson_id" | "assignment_id" | "period_id",
+                            _,
+                        ) => json!("[id]"),
                         ("token", _) => json!("[token]"),
-                        ("created_at" | "last_used_at" | "expires_at" | "set_at", _) => {
+                        (
+                            "created_at" | "last_used_at" | "expires_at" | "set_at" | "sent_at"
+                            | "posted_at" | "updated_at",
+                            _,
+                        ) => {
                             json!("[time]")
                         }
                         _ => stable(v),
@@ -127,6 +152,177 @@ async fn every_api_response_shape() {
     )
     .await;
     insta::assert_json_snapshot!("token_revoked", revoked);
+}
+
+/// The first `n` items of every list under `key`, anywhere in `v`: enough to show the shape.
+fn first(mut v: Value, key: &str, n: usize) -> Value {
+    fn walk(v: &mut Value, key: &str, n: usize) {
+        match v {
+            Value::Object(map) => {
+                for (k, item) in map.iter_mut() {
+                    if let (true, Value::Array(items)) = (k == key, &mut *item) {
+                        items.truncate(n);
+                    }
+                    walk(item, key, n);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, key, n)),
+            _ => {}
+        }
+    }
+    walk(&mut v, key, n);
+    v
+}
+
+#[tokio::test]
+async fn every_reading_and_mail_shape() {
+    let w = world(Engine::Sqlite, 1).await;
+    let org = w.admin().organization_id;
+    let student = w.first(Role::Student, org);
+    let id = w.id_of(&student).await;
+    let all = format!("Bearer {}", w.api_token(&student, &ApiScope::ALL).await);
+    let auth = [("authorization", all.as_str())];
+    let get = |uri: String| {
+        let w = &w;
+        let auth = &auth;
+        async move { answer(w, Method::GET, &uri, auth, None).await }
+    };
+    insta::assert_json_snapshot!(
+        "openapi_document",
+        w.get_anonymous("/api/v1/openapi.json").await.json()
+    );
+    let monday = sgo_core::calendar::week_start(sgo_testkit::today());
+    insta::assert_json_snapshot!(
+        "timetable",
+        first(
+            get(format!("/api/v1/students/{id}/timetable?from={monday}")).await,
+            "days",
+            2
+        )
+    );
+    let marks = get(format!("/api/v1/students/{id}/marks")).await;
+    insta::assert_json_snapshot!("marks", first(first(marks, "subjects", 2), "marks", 2));
+    insta::assert_json_snapshot!(
+        "overdue",
+        get(format!("/api/v1/students/{id}/overdue?per_page=2")).await
+    );
+    insta::assert_json_snapshot!(
+        "problem_page_size",
+        get(format!("/api/v1/students/{id}/overdue?per_page=1000")).await
+    );
+    // Homework with a file, then its card and the file's bytes.
+    let week = w
+        .app
+        .diary_week(
+            &w.actor_of(id).await,
+            sgo_core::StudentId::new(id),
+            monday,
+            monday + chrono::Duration::days(6),
+            &sgo_app::Origin::default(),
+        )
+        .await
+        .unwrap();
+    let mut file = sgo_app::files::Upload::from_bytes("задание.txt", "Решить 5 задач");
+    file.description = "Условия".into();
+    let (_, homework) = w.give_homework(&week, "Упражнения", vec![file]).await;
+    let card = get(format!("/api/v1/students/{id}/assignments/{homework}")).await;
+    insta::assert_json_snapshot!("assignment", card);
+    let file_id = w
+        .call(
+            Method::GET,
+            &format!("/api/v1/students/{id}/assignments/{homework}"),
+            &auth,
+            None,
+        )
+        .await
+        .json()["attachments"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let res = w
+        .call(
+            Method::GET,
+            &format!("/api/v1/files/{file_id}"),
+            &auth,
+            None,
+        )
+        .await;
+    insta::assert_json_snapshot!(
+        "file_download",
+        json!({
+            "status": res.status.as_u16(),
+            "content_type": res.header("content-type"),
+            "content_disposition": res.header("content-disposition"),
+            "body": res.text(),
+        })
+    );
+    insta::assert_json_snapshot!(
+        "announcements",
+        first(
+            get("/api/v1/announcements?per_page=1".into()).await,
+            "attachments",
+            1
+        )
+    );
+    // Mail: a file, a message with it to a teacher, the folders and the message as read.
+    let (content_type, body) = sgo_testkit::multipart(
+        &[("description", "Фото")],
+        &[("file", "справка.txt", b"ok")],
+    );
+    let req = axum::http::Request::post("/api/v1/mail/attachments")
+        .header("authorization", &all)
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = w.send(req).await;
+    let uploaded = res.json();
+    insta::assert_json_snapshot!(
+        "mail_attachment",
+        json!({"status": res.status.as_u16(), "body": stable(uploaded.clone())})
+    );
+    let recipients = get("/api/v1/mail/recipients".into()).await;
+    let teacher = recipients["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r["group"] == "Учителя")
+        .unwrap();
+    let raw = w
+        .call(Method::GET, "/api/v1/mail/recipients", &auth, None)
+        .await
+        .json();
+    let teacher_id = raw[teacher]["id"].as_i64().unwrap();
+    insta::assert_json_snapshot!("mail_recipients", first(recipients, "body", 2));
+    let sent = answer(
+        &w,
+        Method::POST,
+        "/api/v1/mail/messages",
+        &auth,
+        Some(json!({
+            "to": [teacher_id],
+            "subject": "Справка",
+            "text": "Здравствуйте!\nСправка во вложении.",
+            "attachments": [uploaded["id"]],
+        })),
+    )
+    .await;
+    insta::assert_json_snapshot!("mail_sent", sent);
+    insta::assert_json_snapshot!("mail_folders", get("/api/v1/mail/folders".into()).await);
+    let page = get("/api/v1/mail/folders/sent/messages?per_page=1".into()).await;
+    insta::assert_json_snapshot!("mail_folder", page);
+    let raw_page = w
+        .call(
+            Method::GET,
+            "/api/v1/mail/folders/sent/messages?per_page=1",
+            &auth,
+            None,
+        )
+        .await
+        .json();
+    let message = raw_page["items"][0]["id"].as_i64().unwrap();
+    insta::assert_json_snapshot!(
+        "mail_message",
+        get(format!("/api/v1/mail/messages/{message}")).await
+    );
 }
 
 #[test]

@@ -88,8 +88,9 @@ fn request(actor: &Actor, method: &Method, path: &str, uri: &str) -> Request<Bod
     }
 }
 
-/// The portal's own scripts and styles: the same for everyone, cached for an hour.
-const STATIC: [&str; 1] = ["/static/"];
+/// The portal's own scripts and styles and the API reference page: the same for everyone,
+/// cached for an hour.
+const STATIC: [&str; 2] = ["/static/", "/api/docs/"];
 
 /// What an answer's headers lack: every page its framing, script and referrer defences, every
 /// answer to a signed-in actor `no-store` (personal data on a shared school computer).

@@ -13,7 +13,7 @@ mod years;
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveTime};
 use sgo_core::policy::SchoolAdministrator;
 use sgo_core::schedule::{self, Bell, DateSpan, PeriodKind, SchemeProblem, WeeklySlot};
 use sgo_core::{OrganizationId, text};
@@ -386,9 +386,4 @@ pub fn weekday_short(weekday: u32) -> &'static str {
         6 => "Сб",
         _ => "Вс",
     }
-}
-
-/// The week of a date, for links: its Monday.
-pub fn monday_of(date: NaiveDate) -> NaiveDate {
-    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
 }

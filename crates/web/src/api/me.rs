@@ -43,11 +43,10 @@ struct StudentDto {
     organization_id: i64,
 }
 
-/// `GET /api/v1/me`.
+/// The token's person and the students whose diaries they read.
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses(
         (status = 200, description = "The token's person and their students", body = MeDto),
-        (status = 401, description = "No valid token", body = super::problem::Body, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn me(
     State(state): State<AppState>,

@@ -12,8 +12,26 @@ use utoipa::{Modify, OpenApi};
         version = "1",
         description = "Дневник, оценки, почта и события для собственных программ семей. Ключи доступа: docs/api.md."
     ),
-    paths(super::me::me, super::diary::week, super::tokens::list, super::tokens::create, super::tokens::revoke),
-    modifiers(&Schemes)
+    paths(
+        super::me::me,
+        super::diary::week,
+        super::timetable::timetable,
+        super::progress::marks,
+        super::progress::overdue,
+        super::progress::assignment,
+        super::announcements::list,
+        super::mail::folders,
+        super::mail::folder,
+        super::mail::message,
+        super::mail::recipients,
+        super::mail::upload,
+        super::mail::send,
+        super::files::download,
+        super::tokens::list,
+        super::tokens::create,
+        super::tokens::revoke,
+    ),
+    modifiers(&Schemes, &CommonAnswers)
 )]
 struct ApiDoc;
 
@@ -32,6 +50,81 @@ impl Modify for Schemes {
             "netschool_at",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("at"))),
         );
+    }
+}
+
+/// Answers every operation may give, said once here rather than on each handler: with a token,
+/// 401 (no valid token) and 429 (the token's requests per minute); with parameters or a body,
+/// 400 (a malformed one, e.g. an id beyond 64 bits, refused before the handler).
+struct CommonAnswers;
+
+/// A problem document answer described as `description`.
+fn problem(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+impl Modify for CommonAnswers {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::header::HeaderBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let header = |description: &str, kind: Type| {
+            HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(kind))
+                .description(Some(description))
+                .build()
+        };
+        let mut unauthorized =
+            problem("No valid token: none, or an unknown, revoked or expired one");
+        unauthorized.headers.insert(
+            "WWW-Authenticate".to_owned(),
+            header("Always `Bearer`", Type::String),
+        );
+        let mut limited = problem("Too many requests with this token this minute");
+        limited.headers.insert(
+            "Retry-After".to_owned(),
+            header("Seconds until the next minute's allowance", Type::Integer),
+        );
+        let malformed = problem("A malformed parameter or body");
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                let bearer = op
+                    .security
+                    .iter()
+                    .flatten()
+                    .any(|r| serde_json::to_value(r).is_ok_and(|v| v.get("bearer").is_some()));
+                let takes_input = op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                let responses = &mut op.responses.responses;
+                let mut add = |status: &str, answer: &utoipa::openapi::Response| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| answer.clone().into());
+                };
+                if bearer {
+                    add("401", &unauthorized);
+                    add("429", &limited);
+                }
+                if takes_input {
+                    add("400", &malformed);
+                }
+            }
+        }
     }
 }
 

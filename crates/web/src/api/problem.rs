@@ -40,6 +40,11 @@ impl Problem {
         }
     }
 
+    /// 400 with what is wrong in the request.
+    pub(crate) fn bad_request(detail: Message) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, detail)
+    }
+
     /// 403 for a token without the scope an operation needs.
     pub(crate) fn scope_missing(scope: sgo_core::api_scope::ApiScope) -> Problem {
         Problem::new(
@@ -85,26 +90,7 @@ pub(crate) fn problem_response(
 
 impl From<AppError> for Problem {
     fn from(e: AppError) -> Problem {
-        let status = match &e {
-            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            AppError::LoginRefused(_) | AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Store(inner) => {
-                tracing::error!(error = %inner, "store failure in the open API");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            AppError::Auth(inner) => {
-                tracing::error!(error = %inner, "auth failure in the open API");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            AppError::Report(inner) => {
-                tracing::error!(error = %inner, "document failure in the open API");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
+        let status = crate::error_status::status_of(&e, StatusCode::UNAUTHORIZED, "open API");
         let retry_after = match &e {
             AppError::TooManyRequests { retry_after, .. } => Some((*retry_after).max(1)),
             _ => None,

@@ -67,7 +67,7 @@ struct NewTokenDto {
     expires_in_days: Option<i64>,
 }
 
-/// `GET /api/v1/tokens`: the caller's tokens, newest first.
+/// The person's tokens, newest first.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", security(("netschool_at" = [])),
     responses(
         (status = 200, description = "The person's tokens, newest first", body = Vec<TokenDto>),
@@ -82,7 +82,7 @@ pub(crate) async fn list(
     Ok(Json(tokens.iter().map(TokenDto::from).collect()))
 }
 
-/// `POST /api/v1/tokens`: a new token; 201 with its secret.
+/// Makes a token; 201 with its secret, shown this once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", security(("netschool_at" = [])),
     request_body = NewTokenDto,
     responses(
@@ -119,7 +119,7 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-/// `DELETE /api/v1/tokens/{id}`: revokes one of the caller's tokens; 204.
+/// Revokes one of the person's tokens; 204.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", security(("netschool_at" = [])),
     params(("id" = i64, Path, description = "The token's id")),
     responses(

@@ -29,7 +29,8 @@ pub(crate) use netschool::{NetSchoolBody, NetSchoolForm};
 pub(crate) use scripted::ScriptSubmitted;
 pub(crate) use submitted::{CellSubmitted, Submitted};
 pub(crate) use uploaded::{
-    ApiMailFiles, AssignmentFiles, IMPORT_LIMIT_BYTES, ImportFile, MailFiles, Uploaded,
+    ApiMailFiles, AssignmentFiles, IMPORT_LIMIT_BYTES, ImportFile, MailFiles, OpenApiMailFiles,
+    Uploaded,
 };
 
 #[cfg(test)]

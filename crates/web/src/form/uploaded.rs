@@ -80,6 +80,21 @@ impl UploadRule for ApiMailFiles {
     }
 }
 
+/// A letter's file sent through the open API (a token, checked by its extractor first).
+pub(crate) struct OpenApiMailFiles;
+
+impl UploadRule for OpenApiMailFiles {
+    const PAGE: bool = false;
+
+    fn limits(state: &AppState) -> FormLimits {
+        MailFiles::limits(state)
+    }
+
+    fn refuse(_: &AppState, refused: Refused) -> Response {
+        crate::api::problem_response(refused.0, &refused.1.to_string(), None)
+    }
+}
+
 /// The spreadsheet of a people import.
 pub(crate) struct ImportFile;
 

@@ -142,28 +142,7 @@ impl IntoResponse for PageError {
         if matches!(e, AppError::Unauthenticated) {
             return Redirect::to("/login").into_response();
         }
-        let status = match &e {
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) | AppError::InvalidCredentials | AppError::LoginRefused(_) => {
-                StatusCode::BAD_REQUEST
-            }
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Store(inner) => {
-                tracing::error!(error = %inner, "store failure on a page");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            AppError::Auth(inner) => {
-                tracing::error!(error = %inner, "auth failure on a page");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            AppError::Report(inner) => {
-                tracing::error!(error = %inner, "document failure on a page");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
+        let status = crate::error_status::status_of(&e, StatusCode::BAD_REQUEST, "page");
         let text = e.to_string();
         let page = MessagePage {
             portal_name: &state.options.portal_name,

@@ -86,28 +86,8 @@ impl From<input::Refused> for ApiError {
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        let status = match &e {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            // Clients treat 409 on login as "refused" and read the message.
-            AppError::InvalidCredentials | AppError::LoginRefused(_) => StatusCode::CONFLICT,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Store(inner) => {
-                tracing::error!(error = %inner, "store failure in webapi");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            AppError::Auth(inner) => {
-                tracing::error!(error = %inner, "auth failure in webapi");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-            AppError::Report(inner) => {
-                tracing::error!(error = %inner, "document failure in webapi");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
+        // Clients treat 409 on login as "refused" and read the message.
+        let status = crate::error_status::status_of(&e, StatusCode::CONFLICT, "webapi");
         ApiError(status, e.message())
     }
 }

@@ -170,7 +170,7 @@ pub fn fill(path: &str, ids: &Ids) -> String {
     let id = |prefix: &str| path.starts_with(prefix);
     let main = if id("/announcements/") {
         ids.announcement
-    } else if id("/files/") || id("/webapi/attachments/") {
+    } else if id("/files/") || id("/webapi/attachments/") || id("/api/v1/files/") {
         ids.file
     } else if id("/journal/group/") {
         ids.group
@@ -178,7 +178,7 @@ pub fn fill(path: &str, ids: &Ids) -> String {
         ids.lesson
     } else if id("/journal/types/") {
         ids.assignment_type
-    } else if id("/mail/") || id("/webapi/mail/messages/") {
+    } else if id("/mail/") || id("/webapi/mail/messages/") || id("/api/v1/mail/messages/") {
         ids.message
     } else if id("/people/") || id("/api/v1/students/") {
         ids.student
@@ -215,6 +215,8 @@ pub fn fill(path: &str, ids: &Ids) -> String {
         .replace("{id}", &main.to_string())
         .replace("{assignment}", &ids.assignment.to_string())
         .replace("{holiday}", "999999")
+        .replace("{folder}", "inbox")
+        .replace("{*file}", "swagger-ui.css")
         .replace("{token}", "not-a-token")
         .replace("{file}", "students.csv");
     if path.starts_with("/webapi/reports/") {
@@ -278,7 +280,10 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/webapi/auth/logout"
         | "/webapi/earlyaccess"
         | "/webapi/signalr/queueHub"
-        | "/api/v1/openapi.json" => open(),
+        | "/api/v1/openapi.json"
+        | "/api/docs"
+        | "/api/docs/"
+        | "/api/docs/{*file}" => open(),
         // Teachers and the administration publish; everyone reads (previous arm).
         "/announcements" | "/resources" if post => only(&[
             SubjectTeacher,
@@ -347,7 +352,14 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         ]),
         // The open API: every signed-in person, with their token (`/me`) or as themself
         // (making and listing tokens); `{}` is an invalid new token.
-        "/api/v1/me" | "/api/v1/tokens" => signed(),
+        "/api/v1/me"
+        | "/api/v1/tokens"
+        | "/api/v1/announcements"
+        | "/api/v1/mail/folders"
+        | "/api/v1/mail/folders/{folder}/messages"
+        | "/api/v1/mail/recipients"
+        | "/api/v1/mail/messages"
+        | "/api/v1/mail/attachments" => signed(),
         // Ids of nobody among the actors (another person's session, passkey, report job, ESIA
         // link, import, resource, API token; ESIA linking is off): refused to all.
         "/api/v1/tokens/{id}"
@@ -369,10 +381,17 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         "/diary" | "/progress" => home_for_others(STUDENT_AND_PARENT),
         "/progress/assignment/{id}"
         | "/api/v1/students/{id}/diary"
+        | "/api/v1/students/{id}/timetable"
+        | "/api/v1/students/{id}/marks"
+        | "/api/v1/students/{id}/overdue"
+        | "/api/v1/students/{id}/assignments/{assignment}"
         | "/webapi/student/diary"
         | "/webapi/student/diary/pastMandatory"
         | "/webapi/student/diary/assigns/{id}" => only(STUDENT_AND_PARENT),
-        "/webapi/users/photo" | "/files/{id}" | "/webapi/attachments/{id}" => only(SCHOOL),
+        "/webapi/users/photo"
+        | "/files/{id}"
+        | "/webapi/attachments/{id}"
+        | "/api/v1/files/{id}" => only(SCHOOL),
         // The administrator's announcement and the parent's message to the class teacher.
         "/announcements/new" => only(&[
             SubjectTeacher,
@@ -384,9 +403,10 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         ]),
         "/announcements/{id}" | "/announcements/{id}/edit" => only(&[Administrator, DeputyHead]),
         "/announcements/{id}/delete" => deletes(&[Administrator, DeputyHead]),
-        "/mail/{id}" | "/webapi/mail/messages/{id}/read" | "/webapi/mail/messages/{id}/edit" => {
-            only(&[Parent, ClassTeacher])
-        }
+        "/mail/{id}"
+        | "/webapi/mail/messages/{id}/read"
+        | "/webapi/mail/messages/{id}/edit"
+        | "/api/v1/mail/messages/{id}" => only(&[Parent, ClassTeacher]),
         // Class teachers (the subject teacher leads another class) and the administration.
         "/mail/print-queue" | "/mail/print-queue/pdf" | "/mail/print-queue/printed" => only(&[
             SubjectTeacher,

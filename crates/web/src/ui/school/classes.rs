@@ -197,7 +197,7 @@ pub(super) async fn class_view(
         ..forms.group
     };
     let today = req.app().today();
-    let week = monday_of(today.clamp(setup.year.start_date, setup.year.end_date)).to_string();
+    let week = week_start(today.clamp(setup.year.start_date, setup.year.end_date)).to_string();
     Ok(ClassPage {
         portal_name,
         header,

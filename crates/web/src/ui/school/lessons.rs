@@ -62,7 +62,7 @@ pub(super) async fn lessons_page(
     Path(id): Path<LessonId>,
     Query(q): Query<WeekQuery>,
 ) -> Page {
-    let monday = monday_of(
+    let monday = week_start(
         q.week
             .as_deref()
             .and_then(parse_date)
@@ -143,7 +143,7 @@ pub(super) async fn lesson_view(
         notice,
         lesson: lesson_row(l),
         class_id: setup.class.id,
-        week: monday_of(l.date).to_string(),
+        week: week_start(l.date).to_string(),
         bells: setup
             .bells
             .iter()

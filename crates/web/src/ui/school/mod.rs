@@ -32,9 +32,10 @@ use sgo_app::calendar::{AcademicYear, Period};
 use sgo_app::school_setup::{
     BellRecord, CellInput, ClassInput, FieldErrors, GroupEdit, GroupInput, HolidayInput,
     HolidayRecord, LessonInput, SchemeInput, SetupClassRecord, SetupLessonRecord, SetupNamedRecord,
-    SubgroupRecord, SubjectGroupRecord, SubjectRecord, YearInput, class_name, monday_of,
-    parse_date, weekday_short,
+    SubgroupRecord, SubjectGroupRecord, SubjectRecord, YearInput, class_name, parse_date,
+    weekday_short,
 };
+use sgo_core::calendar::week_start;
 use sgo_core::policy::SchoolAdministrator;
 use sgo_core::schedule::{PeriodKind, suggest_periods};
 

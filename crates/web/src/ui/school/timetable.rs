@@ -114,7 +114,7 @@ pub(super) async fn timetable_view(
         c,
         notice,
         title: class_name(&setup.class),
-        week: monday_of(setup.on).to_string(),
+        week: week_start(setup.on).to_string(),
         class: setup.class,
         year: setup.year,
         weekdays: (1..=6).map(weekday_short).collect(),

@@ -127,7 +127,8 @@ test('register a passkey, sign in with it, remove it', async () => {
 });
 
 // «Ключи доступа для приложений» in the same personal settings: a token made on the page works
-// for the open API at once, its secret is shown only once, and the page's «Отозвать» ends it.
+// for the open API at once, its secret is shown only once, and the page's «Отозвать» ends it;
+// the calendar's address is given and revoked on the same page.
 test('make an API token in personal settings, use it, revoke it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });
   const page = await context.newPage();
@@ -157,6 +158,20 @@ test('make an API token in personal settings, use it, revoke it', async () => {
     const after = await fetch(`${server.publicUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } });
     assert.equal(after.status, 401);
     assert.equal(after.headers.get('content-type'), 'application/problem+json');
+
+    // The calendar's address on the same page: made on request, read by a calendar program
+    // (here fetch, with no cookie), revoked from the page.
+    await Promise.all([page.waitForSelector('#calendar-url'), page.click('#make-calendar')]);
+    const feedUrl = (await page.textContent('#calendar-url')).trim();
+    assert.match(feedUrl, /\/calendar\/sgo_cal_.+\.ics$/);
+    const feed = await fetch(feedUrl);
+    assert.equal(feed.status, 200);
+    assert.match(await feed.text(), /^BEGIN:VCALENDAR\r\n/);
+    await Promise.all([
+      page.waitForURL((u) => new URL(u).searchParams.get('calendar') === 'revoked', { timeout: 10_000 }),
+      page.click('#revoke-calendar'),
+    ]);
+    assert.equal((await fetch(feedUrl)).status, 404);
   } catch (e) {
     await page.screenshot({ path: join(WORK_DIR, 'browser-token-failure.png'), fullPage: true }).catch(() => {});
     throw e;

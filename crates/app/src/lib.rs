@@ -12,6 +12,7 @@ pub mod api_tokens;
 pub mod audit_log;
 pub mod authors;
 pub mod calendar;
+pub mod calendar_feed;
 mod context;
 pub mod credentials;
 pub mod diary;

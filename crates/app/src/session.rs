@@ -387,8 +387,11 @@ impl App {
     async fn accept_session(&self, session: Option<SessionRecord>) -> AppResult<Authenticated> {
         let session = session.ok_or(AppError::Unauthenticated)?;
         // An API token opens only the open API (`authenticate_bearer`), never a page or the
-        // NetSchool API: its scopes would not hold there.
-        if session.channel == sgo_store::API_CHANNEL {
+        // NetSchool API: its scopes would not hold there. A calendar feed's secret opens only
+        // its feed.
+        if session.channel == sgo_store::API_CHANNEL
+            || session.channel == sgo_store::CALENDAR_CHANNEL
+        {
             return Err(AppError::Unauthenticated);
         }
         let now = self.clock.now();

@@ -77,6 +77,18 @@ impl ServerKey {
         out
     }
 
+    /// [`seal`](Self::seal) of a text, as base64 text for a text column.
+    pub fn seal_text(&self, plaintext: &str) -> String {
+        B64.encode(self.seal(plaintext.as_bytes()))
+    }
+
+    /// The text [`seal_text`](Self::seal_text) sealed; `None` when tampered with or sealed by
+    /// another key.
+    pub fn open_text(&self, sealed: &str) -> Option<String> {
+        let bytes = B64.decode(sealed).ok()?;
+        String::from_utf8(self.open(&bytes)?).ok()
+    }
+
     /// Decrypts what [`seal`](Self::seal) produced; `None` when tampered with or sealed by another key.
     pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
         if sealed.len() < NONCE_LEN {

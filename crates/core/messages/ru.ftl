@@ -113,6 +113,10 @@ bell-out-of-order = Уроки должны идти по порядку ном�
 bell-overlaps = Урок пересекается с уроком №{ $other }
 bell-times-invalid = Укажите начало и конец урока (ЧЧ:ММ)
 
+## calendar
+
+calendar-feed-not-found = Календарь не найден: ссылка неверна или отозвана
+
 ## certificate
 
 certificate-url-invalid = Адрес сертификата указан неверно (пример: https://ca.example.ru/cert.cer)

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod changes;
 pub mod communication;
 pub mod files;
+pub mod icalendar;
 pub mod identity;
 pub mod ids;
 pub mod import;

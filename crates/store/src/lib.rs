@@ -5,6 +5,7 @@ mod announcements;
 mod api_tokens;
 mod attachments;
 mod bulk;
+mod calendar_feeds;
 mod connect;
 mod curriculum;
 mod files;
@@ -48,6 +49,7 @@ pub use announcements::*;
 pub use api_tokens::*;
 pub use attachments::*;
 pub use bulk::Value;
+pub use calendar_feeds::*;
 pub use connect::{
     Engine, PostgresOptions, connect, connect_existing, connect_with, is_postgres, sqlite_snapshot,
 };
@@ -130,6 +132,7 @@ pub trait Store:
     + IdentityStore
     + PasskeyStore
     + ApiTokenStore
+    + CalendarFeedStore
     + ReportStore
     + ReportJobStore
     + OutboxStore

@@ -306,7 +306,7 @@ impl Store for Backend {
     }
 
     async fn delete_sessions_idle_since(&self, cutoff: DateTime<Utc>) -> StoreResult<u64> {
-        let done = query("DELETE FROM sessions WHERE last_seen_at < $1 AND channel <> 'api'")
+        let done = query("DELETE FROM sessions WHERE last_seen_at < $1 AND channel NOT IN ('api', 'calendar')")
             .bind(cutoff)
             .execute(&self.pool)
             .await?;
@@ -557,6 +557,7 @@ include!("repo_protection.rs");
 include!("repo_identity.rs");
 include!("repo_passkeys.rs");
 include!("repo_api_tokens.rs");
+include!("repo_calendar_feeds.rs");
 include!("repo_reports.rs");
 include!("repo_report_jobs.rs");
 include!("repo_outbox.rs");

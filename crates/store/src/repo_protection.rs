@@ -135,7 +135,7 @@ impl crate::ProtectionStore for Backend {
     async fn account_sessions(&self, account: AccountId, since: DateTime<Utc>) -> StoreResult<Vec<crate::SessionListRecord>> {
         Ok(query_as(
             "SELECT id, account_id, channel, created_at, last_seen_at, ip, user_agent FROM sessions \
-             WHERE account_id = $1 AND last_seen_at >= $2 AND channel <> 'api' \
+             WHERE account_id = $1 AND last_seen_at >= $2 AND channel NOT IN ('api', 'calendar') \
              ORDER BY last_seen_at DESC, id DESC",
         )
         .bind(account)
@@ -166,8 +166,8 @@ impl crate::ProtectionStore for Backend {
     async fn delete_sessions_beyond(&self, account: AccountId, keep: i64) -> StoreResult<Vec<i64>> {
         // Ids grow with creation, so the highest `keep` ids are the newest sessions.
         let ids: Vec<(i64,)> = query_as(
-            "DELETE FROM sessions WHERE account_id = $1 AND channel <> 'api' AND id NOT IN \
-             (SELECT id FROM sessions WHERE account_id = $1 AND channel <> 'api' ORDER BY id DESC LIMIT $2) \
+            "DELETE FROM sessions WHERE account_id = $1 AND channel NOT IN ('api', 'calendar') AND id NOT IN \
+             (SELECT id FROM sessions WHERE account_id = $1 AND channel NOT IN ('api', 'calendar') ORDER BY id DESC LIMIT $2) \
              RETURNING id",
         )
         .bind(account)

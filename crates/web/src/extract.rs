@@ -28,3 +28,27 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientOrigin {
         Ok(ClientOrigin(Origin { ip, user_agent }))
     }
 }
+
+/// The portal's address for links given out (credential sheets, calendar feeds): `public_url`
+/// when configured (the `Host` header is the client's to choose), else the address the person
+/// reached it by.
+pub(crate) fn portal_url(state: &crate::AppState, headers: &axum::http::HeaderMap) -> String {
+    let public = state.app.settings().public_url.trim().trim_end_matches('/');
+    if !public.is_empty() {
+        return public.to_owned();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if state.options.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}

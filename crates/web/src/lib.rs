@@ -7,6 +7,7 @@ extern crate sgo_core;
 
 mod api;
 mod api_docs;
+mod calendar_feed;
 mod cookies;
 mod download;
 mod error_status;
@@ -125,6 +126,7 @@ fn all_routes() -> routes::Routes {
         .nest("/webapi", webapi::routes())
         .nest("/api/v1", api::routes())
         .merge(api_docs::routes())
+        .merge(calendar_feed::routes())
 }
 
 /// The paths the router serves (as written in the router, e.g. `/journal/group/{id}`): the

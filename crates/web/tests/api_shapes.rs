@@ -40,6 +40,7 @@ const SNAPSHOTS: &[(&str, &[&str])] = &[
     ("/api/v1/mail/recipients", &["mail_recipients"]),
     ("/api/v1/mail/attachments", &["mail_attachment"]),
     ("/api/v1/files/{id}", &["file_download"]),
+    ("/api/v1/calendar", &["calendar"]),
     (
         "/api/v1/tokens",
         &["tokens_list", "token_issued", "problem_bad_request"],
@@ -60,6 +61,11 @@ fn stable(v: Value) -> Value {
                             _,
                         ) => json!("[id]"),
                         ("token", _) => json!("[token]"),
+                        // The calendar feed's address carries its secret.
+                        ("url", Value::String(u)) => json!(format!(
+                            "{}/calendar/[secret].ics",
+                            u.split("/calendar/").next().unwrap_or_default()
+                        )),
                         (
                             "created_at" | "last_used_at" | "expires_at" | "set_at" | "sent_at"
                             | "posted_at" | "updated_at",
@@ -306,6 +312,7 @@ async fn every_reading_and_mail_shape() {
     )
     .await;
     insta::assert_json_snapshot!("mail_sent", sent);
+    insta::assert_json_snapshot!("calendar", get("/api/v1/calendar".into()).await);
     insta::assert_json_snapshot!("mail_folders", get("/api/v1/mail/folders".into()).await);
     let page = get("/api/v1/mail/folders/sent/messages?per_page=1".into()).await;
     insta::assert_json_snapshot!("mail_folder", page);

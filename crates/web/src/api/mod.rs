@@ -2,6 +2,7 @@
 //! documents, tokens with scopes (docs/api.md).
 
 mod announcements;
+mod calendar;
 mod caller;
 mod diary;
 mod dto;
@@ -46,6 +47,7 @@ pub(crate) fn routes() -> Routes {
             post(mail::upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .route("/files/{id}", get(files::download))
+        .route("/calendar", get(calendar::calendar))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}", delete(tokens::revoke))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, msg!("api-method-not-found")) })

@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         super::mail::upload,
         super::mail::send,
         super::files::download,
+        super::calendar::calendar,
         super::tokens::list,
         super::tokens::create,
         super::tokens::revoke,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use crate::routes::Routes;
 use askama::Template;
 use axum::extract::{Path, Query};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sgo_app::AppError;
@@ -24,6 +25,8 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .route(TOKENS_PATH, get(page).post(create))
         .route("/settings/tokens/{id}/revoke", post(revoke))
+        .route("/settings/calendar", post(calendar_create))
+        .route("/settings/calendar/revoke", post(calendar_revoke))
 }
 
 /// What a scope lets a script do, in the words of the page.
@@ -84,6 +87,8 @@ struct TokensPage<'a> {
     secret: Option<String>,
     error: Option<String>,
     notice: Option<String>,
+    /// The address of the person's calendar feed, when they have one.
+    calendar_url: Option<String>,
 }
 
 /// What the form holds (the values just submitted, or the defaults).
@@ -96,6 +101,7 @@ struct Entered {
 
 async fn show(
     req: &UiRequest,
+    headers: &HeaderMap,
     entered: Entered,
     secret: Option<String>,
     error: Option<String>,
@@ -109,10 +115,19 @@ async fn show(
         Ok(t) => t,
         Err(e) => return PageError(req.state.clone(), e).into_response(),
     };
+    let calendar = match req
+        .app()
+        .calendar_feed_secret_if_any(&req.session.who.actor)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return PageError(req.state.clone(), e).into_response(),
+    };
     let header = match Header::load(&req.state, &req.session).await {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
+    let portal = crate::extract::portal_url(&req.state, headers);
     let page = TokensPage {
         portal_name: &req.state.options.portal_name,
         header,
@@ -134,20 +149,33 @@ async fn show(
         secret,
         error,
         notice,
+        calendar_url: calendar.map(|s| crate::calendar_feed::feed_url(&portal, &s)),
     };
     render(&page)
 }
 
-/// `GET /settings/tokens[?revoked=1]`.
-async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>>) -> Response {
-    let notice = q
-        .contains_key("revoked")
-        .then(|| "Ключ отозван: программы с ним больше не войдут".to_owned());
-    show(&req, Entered::default(), None, None, notice).await
+/// `GET /settings/tokens[?revoked=1|calendar=revoked]`.
+async fn page(
+    req: UiRequest,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = if q.contains_key("revoked") {
+        Some("Ключ отозван: программы с ним больше не войдут".to_owned())
+    } else if q.get("calendar").is_some_and(|v| v == "revoked") {
+        Some("Ссылка на календарь отозвана: календари по ней больше не обновятся".to_owned())
+    } else {
+        None
+    };
+    show(&req, &headers, Entered::default(), None, None, notice).await
 }
 
 /// `POST /settings/tokens`: makes a token and shows its secret once.
-async fn create(req: UiRequest, Submitted(fields): Submitted<Fields>) -> Response {
+async fn create(
+    req: UiRequest,
+    headers: HeaderMap,
+    Submitted(fields): Submitted<Fields>,
+) -> Response {
     let issuer = match req.app().token_issuer(&req.session.who.actor) {
         Ok(i) => i,
         Err(e) => return PageError(req.state, e).into_response(),
@@ -170,7 +198,7 @@ async fn create(req: UiRequest, Submitted(fields): Submitted<Fields>) -> Respons
                     "api-token-lifetime-invalid",
                     max = sgo_app::api_tokens::MAX_LIFETIME_DAYS
                 );
-                return show(&req, entered, None, Some(error.to_string()), None).await;
+                return show(&req, &headers, entered, None, Some(error.to_string()), None).await;
             }
         },
     };
@@ -184,8 +212,20 @@ async fn create(req: UiRequest, Submitted(fields): Submitted<Fields>) -> Respons
         .create_api_token(&issuer, &request, &req.origin)
         .await
     {
-        Ok(issued) => show(&req, Entered::default(), Some(issued.token), None, None).await,
-        Err(AppError::BadRequest(m)) => show(&req, entered, None, Some(m.to_string()), None).await,
+        Ok(issued) => {
+            show(
+                &req,
+                &headers,
+                Entered::default(),
+                Some(issued.token),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(AppError::BadRequest(m)) => {
+            show(&req, &headers, entered, None, Some(m.to_string()), None).await
+        }
         Err(e) => PageError(req.state, e).into_response(),
     }
 }
@@ -202,6 +242,30 @@ async fn revoke(
     };
     match result {
         Ok(()) => Redirect::to(&format!("{TOKENS_PATH}?revoked=1")).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
+    }
+}
+
+/// `POST /settings/calendar`: makes the person's calendar feed (or keeps the one they have).
+async fn calendar_create(req: UiRequest, Submitted(_): Submitted<Fields>) -> Response {
+    match req
+        .app()
+        .calendar_feed_secret(&req.session.who.actor, &req.origin)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{TOKENS_PATH}#calendar")).into_response(),
+        Err(e) => PageError(req.state, e).into_response(),
+    }
+}
+
+/// `POST /settings/calendar/revoke`: the feed's address stops working.
+async fn calendar_revoke(req: UiRequest, Submitted(_): Submitted<Fields>) -> Response {
+    match req
+        .app()
+        .revoke_calendar_feed(&req.session.who.actor, &req.origin)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{TOKENS_PATH}?calendar=revoked")).into_response(),
         Err(e) => PageError(req.state, e).into_response(),
     }
 }

@@ -283,7 +283,9 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/api/v1/openapi.json"
         | "/api/docs"
         | "/api/docs/"
-        | "/api/docs/{*file}" => open(),
+        | "/api/docs/{*file}"
+        // A feed by its secret address; the matrix's address is nobody's: not found.
+        | "/calendar/{file}" => open(),
         // Teachers and the administration publish; everyone reads (previous arm).
         "/announcements" | "/resources" if post => only(&[
             SubjectTeacher,
@@ -300,6 +302,8 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         | "/settings/password"
         | "/settings/sessions"
         | "/settings/tokens"
+        | "/settings/calendar"
+        | "/settings/calendar/revoke"
         | "/settings/sessions/end-others"
         | "/settings/sessions/end-all"
         | "/settings/passkeys"
@@ -353,6 +357,7 @@ pub fn expected(method: &Method, path: &str) -> Option<Want> {
         // The open API: every signed-in person, with their token (`/me`) or as themself
         // (making and listing tokens); `{}` is an invalid new token.
         "/api/v1/me"
+        | "/api/v1/calendar"
         | "/api/v1/tokens"
         | "/api/v1/announcements"
         | "/api/v1/mail/folders"

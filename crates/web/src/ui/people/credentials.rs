@@ -86,29 +86,6 @@ pub(super) async fn page(req: UiRequest, Query(q): Query<HashMap<String, String>
     .await
 }
 
-/// The portal's address for the sheet: `public_url` when configured (the `Host` header is the
-/// client's to choose), else the address the person reached it by.
-fn portal_url(state: &AppState, headers: &HeaderMap) -> String {
-    let public = state.app.settings().public_url.trim().trim_end_matches('/');
-    if !public.is_empty() {
-        return public.to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if state.options.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
-}
-
 /// The sheet form: a class (with or without parents) or the ticked people, and the confirmation.
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -148,7 +125,7 @@ pub(super) async fn issue(
     };
     let portal = Portal {
         name: req.state.options.portal_name.clone(),
-        url: portal_url(&req.state, &headers),
+        url: crate::extract::portal_url(&req.state, &headers),
     };
     match req
         .app()

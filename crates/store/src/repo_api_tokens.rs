@@ -1,6 +1,24 @@
 // Personal access tokens: the SQL of [`crate::ApiTokenStore`], included into each engine by
 // `repo.rs`.
 
+/// A session row of `channel` (not a sign-in: no cookie), inside the caller's transaction, so
+/// that what belongs to it is stored with it or not at all. Answers its id.
+async fn insert_session_of(tx: &mut Tx, s: &NewSession, channel: &str) -> StoreResult<i64> {
+    query_scalar(
+        "INSERT INTO sessions (token_hash, cookie_hash, account_id, channel, created_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, NULL, $2, $3, $4, $4, $5, $6) RETURNING id",
+    )
+    .bind(&s.token_hash)
+    .bind(s.account_id)
+    .bind(channel)
+    .bind(s.now)
+    .bind(&s.ip)
+    .bind(&s.user_agent)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(map_conflict)
+}
+
 #[async_trait]
 impl crate::ApiTokenStore for Backend {
     async fn create_api_token(
@@ -11,19 +29,7 @@ impl crate::ApiTokenStore for Backend {
         expires_at: DateTime<Utc>,
     ) -> StoreResult<i64> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = query_scalar(
-            "INSERT INTO sessions (token_hash, cookie_hash, account_id, channel, created_at, last_seen_at, ip, user_agent) \
-             VALUES ($1, NULL, $2, $3, $4, $4, $5, $6) RETURNING id",
-        )
-        .bind(&s.token_hash)
-        .bind(s.account_id)
-        .bind(crate::API_CHANNEL)
-        .bind(s.now)
-        .bind(&s.ip)
-        .bind(&s.user_agent)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
+        let id = insert_session_of(&mut tx, s, crate::API_CHANNEL).await?;
         query("INSERT INTO api_tokens (session_id, name, scopes, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(name)

@@ -16,19 +16,7 @@ impl crate::CalendarFeedStore for Backend {
         if let Some(sealed) = existing {
             return Ok(sealed);
         }
-        let id: i64 = query_scalar(
-            "INSERT INTO sessions (token_hash, cookie_hash, account_id, channel, created_at, last_seen_at, ip, user_agent) \
-             VALUES ($1, NULL, $2, $3, $4, $4, $5, $6) RETURNING id",
-        )
-        .bind(&s.token_hash)
-        .bind(s.account_id)
-        .bind(crate::CALENDAR_CHANNEL)
-        .bind(s.now)
-        .bind(&s.ip)
-        .bind(&s.user_agent)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_conflict)?;
+        let id = insert_session_of(&mut tx, s, crate::CALENDAR_CHANNEL).await?;
         query("INSERT INTO calendar_feeds (session_id, sealed_secret) VALUES ($1, $2)")
             .bind(id)
             .bind(sealed)

@@ -240,6 +240,22 @@ impl World {
         self
     }
 
+    /// This week (Monday to Sunday of the test day) of the student with account `id`, as they
+    /// read it themself.
+    pub async fn this_week(&self, id: i64) -> sgo_app::diary::DiaryWeek {
+        let monday = sgo_core::calendar::week_start(today());
+        self.app
+            .diary_week(
+                &self.actor_of(id).await,
+                sgo_core::StudentId::new(id),
+                monday,
+                monday + chrono::Duration::days(6),
+                &Origin::default(),
+            )
+            .await
+            .unwrap()
+    }
+
     /// A teacher of the first lesson of `week` gives homework `title` with `files` on it: the
     /// teacher and the new assignment.
     pub async fn give_homework(

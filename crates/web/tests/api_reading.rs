@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use chrono::Duration;
 use serde_json::{Value, json};
-use sgo_app::{Engine, Origin, Role};
+use sgo_app::{Engine, Role};
 use sgo_core::api_scope::ApiScope;
 use sgo_testkit::{Response, World, both_engines, multipart, today, world};
 
@@ -212,18 +212,7 @@ async fn files_are_reached_through_their_scope(engine: Engine) {
     let org = w.admin().organization_id;
     let student = w.first(Role::Student, org);
     let id = w.id_of(&student).await;
-    let monday = sgo_core::calendar::week_start(today());
-    let week = w
-        .app
-        .diary_week(
-            &w.actor_of(id).await,
-            sgo_core::StudentId::new(id),
-            monday,
-            monday + Duration::days(6),
-            &Origin::default(),
-        )
-        .await
-        .unwrap();
+    let week = w.this_week(id).await;
     let file = sgo_app::files::Upload::from_bytes("задачи.txt", "№ 1, 2, 3");
     let (_, homework) = w.give_homework(&week, "Задачи", vec![file]).await;
     let diary = w.api_token(&student, &[ApiScope::DiaryRead]).await;

@@ -217,17 +217,7 @@ async fn every_reading_and_mail_shape() {
         get(format!("/api/v1/students/{id}/overdue?per_page=1000")).await
     );
     // Homework with a file, then its card and the file's bytes.
-    let week = w
-        .app
-        .diary_week(
-            &w.actor_of(id).await,
-            sgo_core::StudentId::new(id),
-            monday,
-            monday + chrono::Duration::days(6),
-            &sgo_app::Origin::default(),
-        )
-        .await
-        .unwrap();
+    let week = w.this_week(id).await;
     let mut file = sgo_app::files::Upload::from_bytes("задание.txt", "Решить 5 задач");
     file.description = "Условия".into();
     let (_, homework) = w.give_homework(&week, "Упражнения", vec![file]).await;

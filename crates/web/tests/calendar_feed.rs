@@ -66,18 +66,7 @@ async fn a_student_subscribes_to_their_diary(engine: Engine) {
     assert_eq!(feed_address(&w, &token).await, path, "one feed per person");
     // The feed needs no sign-in: calendar programs cannot sign in.
     let feed = events(&w.get_anonymous(&path).await);
-    let monday = sgo_core::calendar::week_start(sgo_testkit::today());
-    let week = w
-        .app
-        .diary_week(
-            &w.actor_of(id).await,
-            sgo_core::StudentId::new(id),
-            monday,
-            monday + chrono::Duration::days(6),
-            &Origin::default(),
-        )
-        .await
-        .unwrap();
+    let week = w.this_week(id).await;
     let lesson = &week
         .days
         .iter()

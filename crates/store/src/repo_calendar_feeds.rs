@@ -16,7 +16,19 @@ impl crate::CalendarFeedStore for Backend {
         if let Some(sealed) = existing {
             return Ok(sealed);
         }
-        let id = insert_session_of(&mut tx, s, crate::CALENDAR_CHANNEL).await?;
+        let id = match insert_session_of(&mut tx, s, crate::CALENDAR_CHANNEL).await {
+            Ok(id) => id,
+            // Another request made the account's feed after this one looked (the unique index
+            // waited for it to commit): answer that one.
+            Err(StoreError::Conflict(_)) => {
+                drop(tx);
+                return self
+                    .calendar_feed_of(s.account_id)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("a calendar feed vanished as it was made".into()));
+            }
+            Err(e) => return Err(e),
+        };
         query("INSERT INTO calendar_feeds (session_id, sealed_secret) VALUES ($1, $2)")
             .bind(id)
             .bind(sealed)

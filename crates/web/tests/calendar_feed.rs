@@ -230,7 +230,24 @@ async fn the_settings_page_gives_and_revokes_the_address(engine: Engine) {
     assert!(page.contains("Ссылка на календарь отозвана"));
 }
 
+/// Two first requests at once (two nodes, two browser tabs) end with one address.
+async fn two_first_requests_make_one_feed(engine: Engine) {
+    let w = world(engine, 1).await;
+    let student = w.first(Role::Student, w.admin().organization_id);
+    let actor = w.actor_of(w.id_of(&student).await).await;
+    let node = w.another_node().await;
+    let origin = Origin::default();
+    let (a, b) = tokio::join!(
+        w.app.calendar_feed_secret(&actor, &origin),
+        node.calendar_feed_secret(&actor, &origin)
+    );
+    assert_eq!(a.unwrap(), b.unwrap());
+    assert!(w.app.revoke_calendar_feed(&actor, &origin).await.unwrap());
+    assert!(!w.app.revoke_calendar_feed(&actor, &origin).await.unwrap());
+}
+
 both_engines!(
+    two_first_requests_make_one_feed,
     a_student_subscribes_to_their_diary,
     a_parents_feed_names_each_child,
     the_settings_page_gives_and_revokes_the_address,

@@ -6,3 +6,6 @@ CREATE TABLE calendar_feeds (
     session_id BIGINT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
     sealed_secret TEXT NOT NULL
 );
+
+-- One feed per person: two first requests at once must end with one address.
+CREATE UNIQUE INDEX sessions_one_calendar_feed ON sessions(account_id) WHERE channel = 'calendar';

@@ -31,7 +31,16 @@ impl App {
     pub async fn calendar_feed_secret(&self, actor: &Actor, origin: &Origin) -> AppResult<String> {
         let account = actor.account_id;
         if let Some(sealed) = self.store.calendar_feed_of(account.get()).await? {
-            return self.open_feed_secret(&sealed);
+            if let Some(secret) = self.key.open_text(&sealed) {
+                return Ok(secret);
+            }
+            // Sealed under a server key that was since replaced: the address cannot be shown
+            // again, so it is replaced by a new one.
+            tracing::warn!(
+                account = account.get(),
+                "a calendar feed sealed under another server key is replaced"
+            );
+            self.store.delete_calendar_feed(account.get()).await?;
         }
         let secret = format!("{FEED_PREFIX}{}", token::new_session_token());
         let session = NewSession {
@@ -60,12 +69,14 @@ impl App {
         self.open_feed_secret(&sealed)
     }
 
-    /// The secret of the actor's calendar feed, if they have one.
+    /// The secret of the actor's calendar feed, if they have one that can be shown (one sealed
+    /// under a replaced server key cannot: asking for a feed replaces it).
     pub async fn calendar_feed_secret_if_any(&self, actor: &Actor) -> AppResult<Option<String>> {
-        match self.store.calendar_feed_of(actor.account_id.get()).await? {
-            Some(sealed) => Ok(Some(self.open_feed_secret(&sealed)?)),
-            None => Ok(None),
-        }
+        Ok(self
+            .store
+            .calendar_feed_of(actor.account_id.get())
+            .await?
+            .and_then(|sealed| self.key.open_text(&sealed)))
     }
 
     fn open_feed_secret(&self, sealed: &str) -> AppResult<String> {

@@ -312,17 +312,17 @@ impl World {
     /// (its own connections) to the same database, and with its own caches and outbox follower,
     /// as another `sgo serve` process would have.
     pub async fn another_node(&self) -> App {
+        self.another_node_with_key(self.app.key().clone()).await
+    }
+
+    /// [`World::another_node`] with its own server key: a deployment whose key was replaced.
+    pub async fn another_node_with_key(&self, key: sgo_auth::ServerKey) -> App {
         let store = match &self.db.database_url {
             Some(url) => sgo_store::connect(Some(url), &self.db.dir.join("unused.db")).await,
             None => sgo_store::connect(None, &self.db.dir.join("sgo.db")).await,
         }
         .unwrap();
-        App::new(
-            store,
-            self.app.key().clone(),
-            self.app.settings().clone(),
-            self.clock.clone(),
-        )
+        App::new(store, key, self.app.settings().clone(), self.clock.clone())
     }
 
     /// The same world with its application on another clock.

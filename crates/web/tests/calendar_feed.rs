@@ -246,7 +246,29 @@ async fn two_first_requests_make_one_feed(engine: Engine) {
     assert!(!w.app.revoke_calendar_feed(&actor, &origin).await.unwrap());
 }
 
+/// A deployment whose server key was replaced cannot show the old address again: it is
+/// replaced by a new one, which works, and the old one stops working.
+async fn a_replaced_server_key_replaces_the_address(engine: Engine) {
+    let w = world(engine, 1).await;
+    let student = w.first(Role::Student, w.admin().organization_id);
+    let actor = w.actor_of(w.id_of(&student).await).await;
+    let origin = Origin::default();
+    let old = w.app.calendar_feed_secret(&actor, &origin).await.unwrap();
+    let node = w
+        .another_node_with_key(sgo_auth::ServerKey::generate().unwrap())
+        .await;
+    assert_eq!(
+        node.calendar_feed_secret_if_any(&actor).await.unwrap(),
+        None
+    );
+    let new = node.calendar_feed_secret(&actor, &origin).await.unwrap();
+    assert_ne!(new, old);
+    assert!(node.calendar_feed(&new, &origin).await.is_ok());
+    assert!(node.calendar_feed(&old, &origin).await.is_err());
+}
+
 both_engines!(
+    a_replaced_server_key_replaces_the_address,
     two_first_requests_make_one_feed,
     a_student_subscribes_to_their_diary,
     a_parents_feed_names_each_child,

@@ -7,6 +7,7 @@ Runs in the schemathesis venv (tests/clients/requirements-schemathesis.txt, whic
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -81,11 +82,13 @@ def test_the_feed_parses_and_khal_shows_the_weeks_lessons(server):
         config.write_text(KHAL_CONFIG.format(path=root / "cal"))
         feed = root / "feed.ics"
         feed.write_bytes(resp.content)
+        # khal keeps its event cache under XDG_DATA_HOME: inside the temporary directory too.
+        env = dict(os.environ, XDG_DATA_HOME=str(root / "data"), XDG_CONFIG_HOME=str(root / "config-home"))
         imported = subprocess.run([khal, "-c", str(config), "import", "--batch", "-a", "school", str(feed)],
-                                  capture_output=True, text=True, timeout=120)
+                                  capture_output=True, text=True, timeout=120, env=env)
         assert imported.returncode == 0, imported.stdout + imported.stderr
         listed = subprocess.run([khal, "-c", str(config), "list", monday.isoformat(), "7d"],
-                                capture_output=True, text=True, timeout=60)
+                                capture_output=True, text=True, timeout=60, env=env)
         assert listed.returncode == 0, listed.stderr
     agenda = listed.stdout
     for _, lesson in lessons:
